@@ -1,0 +1,309 @@
+/**
+ * The REST contract of /api/v1: zod schemas for every request and response body, shared by the
+ * server (validation + OpenAPI) and the web client (forms + types). Every string is bounded.
+ */
+import { z } from 'zod';
+import {
+  AGREEMENT_TYPES,
+  APP_CATEGORIES,
+  AUDIENCES,
+  COUNTRIES,
+  DATA_ELEMENT_CODES,
+  GRADE_LEVELS,
+  INSTITUTION_KINDS,
+  INSTITUTION_ROLES,
+  INSTITUTION_STATUSES,
+  INVENTORY_SORTS,
+  INVENTORY_STATUSES,
+  REGIONS,
+  ROLES,
+  SIGN_IN_SUPPORT,
+} from './domain.js';
+
+const uuid = z.uuid();
+const name = (max = 200) => z.string().trim().min(1).max(max);
+const text = (max = 5000) => z.string().max(max);
+const url = z.url({ protocol: /^https?$/ }).max(2000);
+const isoDate = z.iso.date();
+const email = z.email().max(254).transform((e) => e.toLowerCase());
+const unique = <T extends z.ZodType>(item: T, max: number) =>
+  z
+    .array(item)
+    .max(max)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+
+export const gradeSchema = z.enum(GRADE_LEVELS);
+export const audienceSchema = z.enum(AUDIENCES);
+export const dataElementSchema = z.enum(DATA_ELEMENT_CODES);
+export const inventoryStatusSchema = z.enum(INVENTORY_STATUSES);
+
+// ---------- errors ----------
+/** Every error response. `fields` maps a field path ("grades.2") to its message. */
+export const errorSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    requestId: z.string().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorSchema>;
+
+// ---------- session ----------
+export const loginSchema = z.strictObject({ email: z.string().trim().max(254).pipe(email), password: z.string().min(1).max(1024) });
+export const sessionUserSchema = z.object({
+  id: uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.enum(ROLES),
+  canApprove: z.boolean(),
+});
+export const institutionSummarySchema = z.object({ id: uuid, name: z.string(), region: z.enum(REGIONS), status: z.enum(INSTITUTION_STATUSES) });
+/** What the web client needs to know about the signed-in person. */
+export const sessionSchema = z.object({
+  user: sessionUserSchema,
+  institution: institutionSummarySchema.nullable(),
+  csrfToken: z.string(),
+  /** What the caller may do in the current institution; the UI shows or hides controls from it. */
+  abilities: z.object({
+    manageInventory: z.boolean(),
+    manageUsers: z.boolean(),
+    manageInstitutions: z.boolean(),
+    manageCatalog: z.boolean(),
+    approve: z.boolean(),
+  }),
+});
+export type SessionBody = z.infer<typeof sessionSchema>;
+export const switchInstitutionSchema = z.strictObject({ institutionId: uuid.nullable() });
+
+// ---------- institutions ----------
+export const schoolInputSchema = z.strictObject({
+  id: uuid.optional(),
+  name: name(200),
+  gradeFrom: gradeSchema,
+  gradeTo: gradeSchema,
+});
+export const institutionCreateSchema = z.strictObject({
+  name: name(200),
+  kind: z.enum(INSTITUTION_KINDS),
+  country: z.enum(COUNTRIES),
+  subdivision: z.string().trim().length(2).toUpperCase(),
+  region: z.enum(REGIONS),
+  gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1),
+  schools: z.array(schoolInputSchema).max(500).default([]),
+  firstSiteAdmin: z.strictObject({ email, firstName: name(100), lastName: name(100) }),
+});
+export const institutionUpdateSchema = z.strictObject({
+  name: name(200).optional(),
+  gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1).optional(),
+  schools: z.array(schoolInputSchema).max(500).optional(),
+});
+export const schoolSchema = z.object({ id: uuid, name: z.string(), gradeFrom: gradeSchema, gradeTo: gradeSchema });
+export const institutionSchema = z.object({
+  id: uuid,
+  name: z.string(),
+  kind: z.enum(INSTITUTION_KINDS),
+  country: z.enum(COUNTRIES),
+  subdivision: z.string(),
+  region: z.enum(REGIONS),
+  gradeLevels: z.array(gradeSchema),
+  status: z.enum(INSTITUTION_STATUSES),
+  schools: z.array(schoolSchema),
+  isDemo: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type InstitutionBody = z.infer<typeof institutionSchema>;
+
+// ---------- users & invitations ----------
+export const userSchema = z.object({
+  id: uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.enum(ROLES),
+  canApprove: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+  createdAt: z.string(),
+});
+export type UserBody = z.infer<typeof userSchema>;
+export const userUpdateSchema = z.strictObject({
+  role: z.enum(INSTITUTION_ROLES).optional(),
+  canApprove: z.boolean().optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+export const invitationCreateSchema = z.strictObject({
+  email,
+  firstName: name(100),
+  lastName: name(100),
+  role: z.enum(INSTITUTION_ROLES),
+  canApprove: z.boolean().default(false),
+});
+export const invitationSchema = z.object({
+  id: uuid,
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: z.enum(INSTITUTION_ROLES),
+  canApprove: z.boolean(),
+  status: z.enum(['pending', 'accepted', 'expired', 'revoked']),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+});
+export type InvitationBody = z.infer<typeof invitationSchema>;
+/** Accepting an invitation sets the password (12+ characters). */
+export const invitationAcceptSchema = z.strictObject({ token: z.string().min(20).max(200), password: z.string().min(12).max(1024) });
+export const invitationPreviewSchema = z.object({ email: z.string(), firstName: z.string(), institutionName: z.string() });
+
+// ---------- catalog ----------
+export const catalogAppInputSchema = z.strictObject({
+  name: name(200),
+  vendor: name(200),
+  website: url.nullable().default(null),
+  privacyPolicyUrl: url.nullable().default(null),
+  termsUrl: url.nullable().default(null),
+  categories: unique(z.enum(APP_CATEGORIES), APP_CATEGORIES.length).default([]),
+  description: text(5000).default(''),
+  storageCountries: unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50).default([]),
+  processingCountries: unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50).default([]),
+  signInSupport: unique(z.enum(SIGN_IN_SUPPORT), SIGN_IN_SUPPORT.length).default([]),
+  dataElements: unique(dataElementSchema, DATA_ELEMENT_CODES.length).default([]),
+});
+export const catalogAppUpdateSchema = catalogAppInputSchema.partial();
+export const catalogAppSchema = z.object({
+  id: uuid,
+  slug: z.string(),
+  name: z.string(),
+  vendor: z.string(),
+  website: z.string().nullable(),
+  privacyPolicyUrl: z.string().nullable(),
+  termsUrl: z.string().nullable(),
+  categories: z.array(z.string()),
+  description: z.string(),
+  storageCountries: z.array(z.string()),
+  processingCountries: z.array(z.string()),
+  signInSupport: z.array(z.string()),
+  dataElements: z.array(z.string()),
+  isDemo: z.boolean(),
+  updatedAt: z.string(),
+});
+export type CatalogAppBody = z.infer<typeof catalogAppSchema>;
+export const catalogQuerySchema = z.strictObject({
+  q: z.string().trim().max(200).optional(),
+  category: z.enum(APP_CATEGORIES).optional(),
+  page: z.coerce.number().int().min(1).max(10000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+});
+
+// ---------- inventory ----------
+const agreementFields = {
+  agreementType: z.enum(AGREEMENT_TYPES),
+  agreementSigned: z.boolean(),
+  agreementSignedOn: isoDate.nullable(),
+  agreementExpiresOn: isoDate.nullable(),
+  agreementUrl: url.nullable(),
+};
+const inventoryEditable = {
+  grades: unique(gradeSchema, GRADE_LEVELS.length),
+  schoolIds: unique(uuid, 500),
+  audiences: unique(audienceSchema, AUDIENCES.length),
+  dataElements: unique(dataElementSchema, DATA_ELEMENT_CODES.length),
+  purpose: text(2000),
+  ownerUserId: uuid.nullable(),
+  conditionsOfUse: text(5000),
+  ...agreementFields,
+  nextReviewOn: isoDate.nullable(),
+  notes: text(10000),
+  isPublic: z.boolean(),
+};
+const inventoryEditableSchema = z.strictObject(inventoryEditable);
+/** Add an app: either `catalogAppId` or a `custom` app, never both. */
+export const inventoryCreateSchema = inventoryEditableSchema
+  .partial()
+  .extend({
+    catalogAppId: uuid.optional(),
+    custom: z.strictObject({ name: name(200), vendor: text(200).default(''), website: url.nullable().default(null) }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.catalogAppId === !v.custom) {
+      ctx.addIssue({ code: 'custom', path: ['catalogAppId'], message: 'give either a catalog app or a custom app, not both' });
+    }
+  });
+export type InventoryCreate = z.infer<typeof inventoryCreateSchema>;
+/** Update: any editable field; `version` is the one the client last saw (stale saves are refused). */
+export const inventoryUpdateSchema = inventoryEditableSchema.partial().extend({
+  version: z.number().int().min(1),
+  custom: z.strictObject({ name: name(200), vendor: text(200), website: url.nullable() }).partial().optional(),
+});
+export type InventoryUpdate = z.infer<typeof inventoryUpdateSchema>;
+export const inventoryTransitionSchema = z.strictObject({
+  version: z.number().int().min(1),
+  status: inventoryStatusSchema,
+  comment: text(2000).optional(),
+});
+export const inventoryItemSchema = z.object({
+  id: uuid,
+  catalogAppId: uuid.nullable(),
+  isCustom: z.boolean(),
+  name: z.string(),
+  vendor: z.string(),
+  website: z.string().nullable(),
+  grades: z.array(gradeSchema),
+  schoolIds: z.array(uuid),
+  audiences: z.array(audienceSchema),
+  dataElements: z.array(z.string()),
+  purpose: z.string(),
+  ownerUserId: uuid.nullable(),
+  status: inventoryStatusSchema,
+  allowedTransitions: z.array(inventoryStatusSchema),
+  conditionsOfUse: z.string(),
+  agreementType: z.enum(AGREEMENT_TYPES),
+  agreementSigned: z.boolean(),
+  agreementSignedOn: z.string().nullable(),
+  agreementExpiresOn: z.string().nullable(),
+  agreementUrl: z.string().nullable(),
+  nextReviewOn: z.string().nullable(),
+  notes: z.string(),
+  isPublic: z.boolean(),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type InventoryItemBody = z.infer<typeof inventoryItemSchema>;
+const csv = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v), z.array(item).max(50));
+export const inventoryQuerySchema = z.strictObject({
+  q: z.string().trim().max(200).optional(),
+  status: csv(inventoryStatusSchema).optional(),
+  grade: csv(gradeSchema).optional(),
+  audience: csv(audienceSchema).optional(),
+  dataElement: csv(dataElementSchema).optional(),
+  schoolId: uuid.optional(),
+  sort: z.enum(INVENTORY_SORTS).default('name'),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce.number().int().min(1).max(10000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(25),
+});
+export type InventoryQuery = z.infer<typeof inventoryQuerySchema>;
+
+/** A page of results. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+
+// ---------- audit ----------
+export const auditEventSchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actorLabel: z.string(),
+  actorRole: z.string(),
+  action: z.string(),
+  recordType: z.string(),
+  recordId: z.string(),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  requestId: z.string(),
+  source: z.string(),
+});
+export type AuditEventBody = z.infer<typeof auditEventSchema>;
+
+export const idParamsSchema = z.strictObject({ id: uuid });

@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns.js';
+import { institutions } from './tenants.js';
+
+/**
+ * People with an account. Commitment 1: first name, last name, email and what sign-in needs — nothing
+ * else. `tenant_id` is null for platform admins (the operator's staff), who belong to no institution.
+ */
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey(),
+    tenantId: uuid('tenant_id').references(() => institutions.id),
+    email: text('email').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    role: text('role').notNull(),
+    canApprove: boolean('can_approve').notNull().default(false),
+    passwordHash: text('password_hash'),
+    status: text('status').notNull().default('active'),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex('users_email_key').on(sql`lower(${t.email})`),
+    index('users_tenant_idx').on(t.tenantId),
+    check('users_role_check', sql`${t.role} in ('platform_admin', 'site_admin', 'app_admin')`),
+    check('users_status_check', sql`${t.status} in ('active', 'disabled')`),
+    check(
+      'users_role_tenant_check',
+      sql`(${t.role} = 'platform_admin' and ${t.tenantId} is null) or (${t.role} <> 'platform_admin' and ${t.tenantId} is not null)`,
+    ),
+  ],
+);
+
+/**
+ * Server-side sessions. The cookie carries a random token; only its SHA-256 is stored, so a copy of
+ * the table cannot be replayed. `tenant_id` is the institution the session acts in (a platform admin
+ * switches it; for everyone else it is their own).
+ */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id').references(() => institutions.id),
+    csrfToken: text('csrf_token').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps,
+  },
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId)],
+);
+
+/** Invitations by email link; only the SHA-256 of the token is stored. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    id: uuid('id').notNull(),
+    email: text('email').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    role: text('role').notNull(),
+    canApprove: boolean('can_approve').notNull().default(false),
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('invitations_token_key').on(t.tokenHash),
+    index('invitations_invited_by_idx').on(t.invitedBy),
+    check('invitations_role_check', sql`${t.role} in ('site_admin', 'app_admin')`),
+  ],
+);

@@ -1,0 +1,5 @@
+export * from './tenants.js';
+export * from './identity.js';
+export * from './catalog.js';
+export * from './inventory.js';
+export * from './audit.js';

@@ -1,0 +1,147 @@
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from '../db/schema/index.js';
+
+export type Schema = typeof schema;
+/** A drizzle database over either driver. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; every repo call takes one. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
+
+/** The open database and how to close it. */
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The committed SQL migrations (same folder for the source and the built server). */
+export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
+
+/** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string; inMemory?: boolean }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // An idle client's error must not crash the process; the next query surfaces it.
+    pool.on('error', () => {});
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+      close: () => pool.end(),
+    };
+  }
+  let release = (): void => {};
+  let client: PGlite;
+  if (opts.inMemory) {
+    client = new PGlite();
+  } else {
+    const dir = path.join(opts.dataDir ?? './data', 'pglite');
+    mkdirSync(dir, { recursive: true });
+    release = takeLock(path.join(path.dirname(dir), 'pglite.lock'));
+    try {
+      client = new PGlite(dir);
+      await client.waitReady;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  }
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    close: async () => {
+      await client.close();
+      release();
+    },
+  };
+}
+
+/**
+ * PGlite has no cross-process lock: two processes on one folder would corrupt it. A lock file holding
+ * our pid refuses a second process; a lock left by a dead process is taken over.
+ */
+function takeLock(file: string): () => void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(file, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(
+          `The embedded database in ${path.dirname(file)} is in use by process ${pid}. Stop it first, or set DATA_DIR to another folder.`,
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not take the database lock ${file}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+declare const scopeBrand: unique symbol;
+/** The tenant a unit of work is confined to. Built only from an Actor (see authz) or by system code. */
+export interface TenantScope {
+  readonly tenantId: string;
+  readonly [scopeBrand]: true;
+}
+
+/** Builds a scope. Only authz.scopeOf and system code (jobs, seeding, operator console) may call it. */
+export function unsafeTenantScope(tenantId: string): TenantScope {
+  return { tenantId } as TenantScope;
+}
+
+/**
+ * Runs `fn` in one transaction confined to `scope`: as the `vetted_app` role with `app.tenant_id`
+ * set transaction-locally, so row-level security hides every other tenant's rows.
+ */
+export async function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('app.tenant_id', ${scope.tenantId}, true)`);
+    await tx.execute(sql`set local role vetted_app`);
+    return fn(tx);
+  });
+}
+
+/**
+ * Runs `fn` in one transaction as `vetted_system`, which crosses tenants. Only code that must
+ * (sign-in lookup, operator console, seeding, purge, backups) may call it.
+ */
+export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role vetted_system`);
+    return fn(tx);
+  });
+}
+
+/** True when the folder holds an embedded database already. */
+export function hasEmbeddedDatabase(dataDir: string): boolean {
+  return existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'));
+}
