@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/** The web client: built from src/web into dist/web, which the server serves at `/`. */
+export default defineConfig({
+  // Under vitest (when no vitest.config.ts takes precedence) keep the repository root as root.
+  root: process.env['VITEST'] ? undefined : 'src/web',
+  plugins: [react()],
+  build: {
+    outDir: '../../dist/web',
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: 'http://127.0.0.1:3000', changeOrigin: false },
+    },
+  },
+});
