@@ -157,20 +157,34 @@ export const invitationAcceptSchema = z.strictObject({ token: z.string().min(20)
 export const invitationPreviewSchema = z.object({ email: z.string(), firstName: z.string(), institutionName: z.string() });
 
 // ---------- catalog ----------
-export const catalogAppInputSchema = z.strictObject({
+const countryList = unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50);
+const catalogAppFields = {
   name: name(200),
   vendor: name(200),
-  website: url.nullable().default(null),
-  privacyPolicyUrl: url.nullable().default(null),
-  termsUrl: url.nullable().default(null),
-  categories: unique(z.enum(APP_CATEGORIES), APP_CATEGORIES.length).default([]),
-  description: text(5000).default(''),
-  storageCountries: unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50).default([]),
-  processingCountries: unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50).default([]),
-  signInSupport: unique(z.enum(SIGN_IN_SUPPORT), SIGN_IN_SUPPORT.length).default([]),
-  dataElements: unique(dataElementSchema, DATA_ELEMENT_CODES.length).default([]),
+  website: url.nullable(),
+  privacyPolicyUrl: url.nullable(),
+  termsUrl: url.nullable(),
+  categories: unique(z.enum(APP_CATEGORIES), APP_CATEGORIES.length),
+  description: text(5000),
+  storageCountries: countryList,
+  processingCountries: countryList,
+  signInSupport: unique(z.enum(SIGN_IN_SUPPORT), SIGN_IN_SUPPORT.length),
+  dataElements: unique(dataElementSchema, DATA_ELEMENT_CODES.length),
+};
+export const catalogAppInputSchema = z.strictObject({
+  ...catalogAppFields,
+  website: catalogAppFields.website.default(null),
+  privacyPolicyUrl: catalogAppFields.privacyPolicyUrl.default(null),
+  termsUrl: catalogAppFields.termsUrl.default(null),
+  categories: catalogAppFields.categories.default([]),
+  description: catalogAppFields.description.default(''),
+  storageCountries: catalogAppFields.storageCountries.default([]),
+  processingCountries: catalogAppFields.processingCountries.default([]),
+  signInSupport: catalogAppFields.signInSupport.default([]),
+  dataElements: catalogAppFields.dataElements.default([]),
 });
-export const catalogAppUpdateSchema = catalogAppInputSchema.partial();
+/** Update: only the fields sent change (no defaults here). */
+export const catalogAppUpdateSchema = z.strictObject(catalogAppFields).partial();
 export const catalogAppSchema = z.object({
   id: uuid,
   slug: z.string(),

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -15,7 +15,7 @@ export type Schema = typeof schema;
 /** A drizzle database over either driver. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 /** A transaction handle; every repo call takes one. */
-export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 /** The open database and how to close it. */
 export interface Database {
@@ -26,7 +26,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The committed SQL migrations (same folder for the source and the built server). */
 export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
 
@@ -144,4 +144,15 @@ export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise
 /** True when the folder holds an embedded database already. */
 export function hasEmbeddedDatabase(dataDir: string): boolean {
   return existsSync(path.join(dataDir, 'pglite', 'PG_VERSION'));
+}
+
+/**
+ * Runs `fn` as `vetted_app` with no tenant: only shared, non-personal tables (the catalog) are
+ * visible; every tenant table answers with no rows.
+ */
+export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role vetted_app`);
+    return fn(tx);
+  });
 }

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { sql } from 'drizzle-orm';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import { createAuditService } from './modules/audit/audit.service.js';
+import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
+import { createCatalogService } from './modules/catalog/catalog.service.js';
+import { registerAuthHook } from './modules/identity/auth.hook.js';
+import { registerIdentityRoutes } from './modules/identity/identity.routes.js';
+import { createInvitationService } from './modules/identity/invitations.service.js';
+import { createSessionService } from './modules/identity/session.service.js';
+import { createUsersService } from './modules/identity/users.service.js';
+import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
+import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
+import { createInstitutionService } from './modules/tenants/institutions.service.js';
+import type { AppContext } from './platform/context.js';
+import { projectRoot } from './platform/db.js';
+import { registerErrorHandling } from './platform/http.js';
+import { registerMetrics } from './platform/metrics.js';
+
+export interface BuildOptions {
+  /** Log level; tests pass 'silent'. */
+  logLevel?: string;
+  /** Folder of the built web client; defaults to dist/web. */
+  webRoot?: string;
+}
+
+/** Composes the service from its modules. Nothing else happens here. */
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = ctx;
+  const app = Fastify({
+    logger: {
+      level: opts.logLevel ?? config.logLevel,
+      // Security: never log credentials, cookies or tokens.
+      redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+    },
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.isProduction,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  // Only JSON bodies: a cross-site form can send text/plain without a preflight, never JSON.
+  app.removeContentTypeParser('text/plain');
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+  });
+  registerErrorHandling(app);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.publicUrl.startsWith('https://') ? [] : null,
+      },
+    },
+    hsts: config.publicUrl.startsWith('https://') ? { maxAge: 31536000, includeSubDomains: true } : false,
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Vetted API', version: '1', description: 'Privacy due diligence for school software. All routes need a session cookie unless marked public; state-changing calls need the x-csrf-token header.' },
+      servers: [{ url: config.publicUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerMetrics(app);
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    try {
+      await ctx.db.execute(sql`select 1`);
+      return { status: 'ready' };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable' });
+    }
+  });
+
+  const sessions = createSessionService(ctx);
+  const invitations = createInvitationService(ctx, sessions);
+  const audit = createAuditService(ctx);
+  registerAuthHook(app, config, sessions);
+  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx) });
+  registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
+  registerCatalogRoutes(app, createCatalogService(ctx));
+  registerInventoryRoutes(app, createInventoryService(ctx), audit);
+  registerAuditRoutes(app, audit);
+
+  const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
+  if (existsSync(path.join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+    // The web client routes in the browser: unknown GETs outside the API get its page.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+      return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+    });
+  }
+  return app;
+}

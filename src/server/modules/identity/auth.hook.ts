@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import { safeEqual } from '../../platform/tokens.js';
+import type { SessionService } from './session.service.js';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Session cookie settings: `__Host-` prefix and Secure whenever the service is served over https. */
+export function sessionCookie(config: Pick<Config, 'publicUrl' | 'sessionTtlHours'>) {
+  const secure = config.publicUrl.startsWith('https://');
+  return {
+    name: secure ? '__Host-vetted_session' : 'vetted_session',
+    options: { path: '/', httpOnly: true, secure, sameSite: 'lax' as const, maxAge: config.sessionTtlHours * 3600 },
+  };
+}
+
+export function setSessionCookie(reply: FastifyReply, config: Pick<Config, 'publicUrl' | 'sessionTtlHours'>, token: string): void {
+  const c = sessionCookie(config);
+  reply.setCookie(c.name, token, c.options);
+}
+
+export function clearSessionCookie(reply: FastifyReply, config: Pick<Config, 'publicUrl' | 'sessionTtlHours'>): void {
+  const c = sessionCookie(config);
+  reply.clearCookie(c.name, { path: '/', httpOnly: true, secure: c.options.secure, sameSite: 'lax' });
+}
+
+/**
+ * Resolves the session cookie on every API request and enforces CSRF: a state-changing request of a
+ * signed-in session must carry the session's token in `x-csrf-token` (synchronizer token; compared
+ * in constant time). Requests without a session may only reach the public routes, which accept JSON
+ * alone (a cross-site form cannot send it without a CORS preflight we never grant).
+ */
+export function registerAuthHook(app: FastifyInstance, config: Config, sessions: SessionService): void {
+  const cookieName = sessionCookie(config).name;
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    if (!req.url.startsWith('/api/')) return;
+    const token = req.cookies[cookieName];
+    if (token && token.length <= 200) {
+      req.auth = await sessions.authenticate(token, String(req.id), 'web');
+    }
+    if (req.auth && UNSAFE.has(req.method)) {
+      const header = req.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !safeEqual(header, req.auth.session.csrfToken)) {
+        throw new AppError('forbidden', 'The security token of this page is missing or out of date. Reload the page and try again.');
+      }
+    }
+  });
+}

@@ -1,0 +1,126 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  errorSchema,
+  idParamsSchema,
+  invitationAcceptSchema,
+  invitationCreateSchema,
+  invitationPreviewSchema,
+  invitationSchema,
+  loginSchema,
+  sessionSchema,
+  switchInstitutionSchema,
+  userSchema,
+  userUpdateSchema,
+} from '../../../contracts/api.js';
+import type { Config } from '../../platform/config.js';
+import { AppError } from '../../platform/errors.js';
+import { requireActor } from '../../platform/http.js';
+import { clearSessionCookie, setSessionCookie } from './auth.hook.js';
+import type { InvitationService } from './invitations.service.js';
+import type { Authenticated, SessionService } from './session.service.js';
+import type { createUsersService } from './users.service.js';
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
+
+export function registerIdentityRoutes(
+  root: FastifyInstance,
+  deps: { config: Config; sessions: SessionService; invitations: InvitationService; users: ReturnType<typeof createUsersService> },
+): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { config, sessions, invitations, users } = deps;
+  const authOf = (req: { auth: unknown }): Authenticated => {
+    if (!req.auth) throw new AppError('unauthorized', 'Please sign in');
+    return req.auth as Authenticated;
+  };
+  const loginLimit = {
+    max: config.loginRateLimit,
+    timeWindow: '1 minute',
+    // Security: limited per address and per account, so one address cannot spray many accounts fast
+    // and many addresses cannot hammer one account unnoticed.
+    keyGenerator: (req: { ip: string; body?: unknown }) => {
+      const email = (req.body as { email?: unknown } | undefined)?.email;
+      return `${req.ip}|${typeof email === 'string' ? email.toLowerCase().slice(0, 254) : ''}`;
+    },
+  };
+
+  app.get('/api/v1/session', { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: sessionSchema, ...errors } } }, async (req) =>
+    sessions.describe(authOf(req)),
+  );
+
+  app.post(
+    '/api/v1/session',
+    { config: { rateLimit: loginLimit }, schema: { tags: ['session'], summary: 'Sign in', body: loginSchema, response: { 200: sessionSchema, ...errors } } },
+    async (req, reply) => {
+      const { token, body } = await sessions.login(req.body.email, req.body.password, String(req.id));
+      setSessionCookie(reply, config, token);
+      return body;
+    },
+  );
+
+  app.delete('/api/v1/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: z.null(), ...errors } } }, async (req, reply) => {
+    await sessions.logout(authOf(req));
+    clearSessionCookie(reply, config);
+    return reply.status(204).send(null);
+  });
+
+  app.put(
+    '/api/v1/session/institution',
+    { schema: { tags: ['session'], summary: 'Act in an institution (platform admins)', body: switchInstitutionSchema, response: { 200: sessionSchema, ...errors } } },
+    async (req) => sessions.switchInstitution(authOf(req), req.body.institutionId),
+  );
+
+  app.get('/api/v1/users', { schema: { tags: ['users'], summary: 'Users of the institution', response: { 200: z.object({ items: z.array(userSchema) }), ...errors } } }, async (req) => ({
+    items: await users.list(requireActor(req)),
+  }));
+
+  app.patch(
+    '/api/v1/users/:id',
+    { schema: { tags: ['users'], summary: 'Change a user’s role, approver right or status', params: idParamsSchema, body: userUpdateSchema, response: { 200: userSchema, ...errors } } },
+    async (req) => users.update(requireActor(req), req.params.id, req.body),
+  );
+
+  app.get(
+    '/api/v1/invitations',
+    { schema: { tags: ['users'], summary: 'Invitations of the institution', response: { 200: z.object({ items: z.array(invitationSchema) }), ...errors } } },
+    async (req) => ({ items: await invitations.list(requireActor(req)) }),
+  );
+
+  app.post(
+    '/api/v1/invitations',
+    { schema: { tags: ['users'], summary: 'Invite someone by email', body: invitationCreateSchema, response: { 201: invitationSchema, ...errors } } },
+    async (req, reply) => reply.status(201).send(await invitations.create(requireActor(req), req.body)),
+  );
+
+  app.delete(
+    '/api/v1/invitations/:id',
+    { schema: { tags: ['users'], summary: 'Revoke an invitation', params: idParamsSchema, response: { 204: z.null(), ...errors } } },
+    async (req, reply) => {
+      await invitations.revoke(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/invitations/preview',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: { tags: ['users'], summary: 'What an invitation link is for (public)', querystring: z.strictObject({ token: z.string().min(20).max(200) }), response: { 200: invitationPreviewSchema, ...errors } },
+    },
+    async (req) => invitations.preview(req.query.token),
+  );
+
+  app.post(
+    '/api/v1/invitations/accept',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags: ['users'], summary: 'Accept an invitation and choose a password (public)', body: invitationAcceptSchema, response: { 200: sessionSchema, ...errors } },
+    },
+    async (req, reply) => {
+      const { token, body } = await invitations.accept(req.body.token, req.body.password, String(req.id));
+      setSessionCookie(reply, config, token);
+      return body;
+    },
+  );
+}

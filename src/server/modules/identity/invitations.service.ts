@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { invitationCreateSchema, InvitationBody, SessionBody } from '../../../contracts/api.js';
+import { institutions, invitations, users } from '../../db/schema/index.js';
+import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { withSystem, withTenant, type Tx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { hashPassword } from '../../platform/passwords.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
+import { presentInvitation, presentSession } from './identity.presenter.js';
+import type { SessionService } from './session.service.js';
+import { unsafeFindUserByEmail } from './users.repo.js';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600_000;
+type InvitationInput = z.output<typeof invitationCreateSchema>;
+type InvitationRow = typeof invitations.$inferSelect;
+
+/** Invitation email, in English and French (recipients in Canada may read either). */
+function invitationMail(inv: { firstName: string }, institutionName: string, link: string) {
+  return {
+    subject: `Your Vetted account for ${institutionName} / Votre compte Vetted pour ${institutionName}`,
+    text: [
+      `Hello ${inv.firstName},`,
+      '',
+      `You have been invited to Vetted, where ${institutionName} reviews the privacy of the apps its schools use.`,
+      `Choose your password here (the link works once and expires in 7 days):`,
+      link,
+      '',
+      '---',
+      '',
+      `Bonjour ${inv.firstName},`,
+      '',
+      `Vous êtes invité·e à Vetted, où ${institutionName} évalue la confidentialité des applications utilisées dans ses écoles.`,
+      `Choisissez votre mot de passe ici (lien à usage unique, valable 7 jours) :`,
+      link,
+    ].join('\n'),
+  };
+}
+
+export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService) {
+  const { db, config, mailer } = ctx;
+
+  /** Inserts an invitation in `tx` and returns what to email once the transaction commits. */
+  async function insertInvitation(tx: Tx, actor: Actor, tenantId: string, input: InvitationInput) {
+    // Security: only this institution's users are visible here (RLS), so an invitation never reveals
+    // whether the email has an account elsewhere; acceptance is refused then by the unique index.
+    const [existing] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), sql`lower(${users.email}) = ${input.email}`));
+    if (existing) throw new AppError('duplicate', 'This person already has an account', { email: 'already has an account in this institution' });
+    await tx
+      .update(invitations)
+      .set({ revokedAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(invitations.tenantId, tenantId), eq(invitations.email, input.email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const token = newToken();
+    const [row] = await tx
+      .insert(invitations)
+      .values({
+        tenantId,
+        id: randomUUID(),
+        email: input.email,
+        firstName: input.firstName,
+        lastName: input.lastName,
+        role: input.role,
+        canApprove: input.role === 'app_admin' ? input.canApprove : false,
+        tokenHash: hashToken(config.sessionSecret, token),
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+        invitedBy: actor.userId,
+      })
+      .returning();
+    const { tokenHash: _omit, ...audited } = row!;
+    await recordAudit(tx, actor, { action: 'invitation.create', recordType: 'invitation', recordId: row!.id, after: audited, tenantId });
+    return { row: row!, token };
+  }
+
+  async function sendInvitation(row: InvitationRow, token: string, institutionName: string): Promise<void> {
+    const link = `${config.publicUrl}/invite?token=${encodeURIComponent(token)}`;
+    await mailer.send({ to: row.email, ...invitationMail(row, institutionName, link) });
+  }
+
+  async function loadPending(tx: Tx, token: string): Promise<InvitationRow> {
+    const [row] = await tx.select().from(invitations).where(eq(invitations.tokenHash, hashToken(config.sessionSecret, token)));
+    if (!row || row.acceptedAt || row.revokedAt || row.expiresAt.getTime() < Date.now()) {
+      throw new AppError('not_found', 'This invitation link is not valid any more. Ask your administrator for a new one.');
+    }
+    return row;
+  }
+
+  return {
+    insertInvitation,
+    sendInvitation,
+
+    async list(actor: Actor): Promise<InvitationBody[]> {
+      authorize(actor, 'manageUsers');
+      const scope = scopeOf(actor);
+      const rows = await withTenant(db, scope, (tx) =>
+        tx.select().from(invitations).where(eq(invitations.tenantId, scope.tenantId)).orderBy(desc(invitations.createdAt)),
+      );
+      return rows.map((r) => presentInvitation(r));
+    },
+
+    async create(actor: Actor, input: InvitationInput): Promise<InvitationBody> {
+      authorize(actor, 'manageUsers');
+      const scope = scopeOf(actor);
+      const { row, token, institutionName } = await withTenant(db, scope, async (tx) => {
+        const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(eq(institutions.id, scope.tenantId));
+        return { ...(await insertInvitation(tx, actor, scope.tenantId, input)), institutionName: inst!.name };
+      });
+      // Sent after the commit: no network calls inside a transaction.
+      await sendInvitation(row, token, institutionName);
+      return presentInvitation(row);
+    },
+
+    async revoke(actor: Actor, id: string): Promise<void> {
+      authorize(actor, 'manageUsers');
+      const scope = scopeOf(actor);
+      await withTenant(db, scope, async (tx) => {
+        const [before] = await tx.select().from(invitations).where(and(eq(invitations.tenantId, scope.tenantId), eq(invitations.id, id)));
+        if (!before) throw notFound('Invitation');
+        if (before.acceptedAt) throw new AppError('conflict', 'This invitation was already accepted');
+        if (before.revokedAt) return;
+        await tx.update(invitations).set({ revokedAt: new Date(), updatedAt: new Date() }).where(and(eq(invitations.tenantId, scope.tenantId), eq(invitations.id, id)));
+        await recordAudit(tx, actor, { action: 'invitation.revoke', recordType: 'invitation', recordId: id });
+      });
+    },
+
+    /** What the accept page shows. Public: the token is the credential. */
+    async preview(token: string) {
+      return withSystem(db, async (tx) => {
+        const row = await loadPending(tx, token);
+        const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(eq(institutions.id, row.tenantId));
+        return { email: row.email, firstName: row.firstName, institutionName: inst!.name };
+      });
+    },
+
+    /** Accepts an invitation: creates the user with a password and signs them in. Single use. */
+    async accept(token: string, password: string, requestId: string): Promise<{ token: string; body: SessionBody }> {
+      const passwordHash = await hashPassword(password);
+      return withSystem(db, async (tx) => {
+        const inv = await loadPending(tx, token);
+        if (await unsafeFindUserByEmail(tx, inv.email)) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
+        const [user] = await tx
+          .insert(users)
+          .values({
+            id: randomUUID(),
+            tenantId: inv.tenantId,
+            email: inv.email,
+            firstName: inv.firstName,
+            lastName: inv.lastName,
+            role: inv.role,
+            canApprove: inv.canApprove,
+            passwordHash,
+          })
+          .returning();
+        await tx.update(invitations).set({ acceptedAt: new Date(), updatedAt: new Date() }).where(and(eq(invitations.tenantId, inv.tenantId), eq(invitations.id, inv.id)));
+        const session = await sessions.startSession(tx, user!);
+        const actor: Actor = {
+          kind: 'user',
+          userId: user!.id,
+          role: inv.role as Actor['role'],
+          canApprove: inv.canApprove,
+          tenantId: inv.tenantId,
+          homeTenantId: inv.tenantId,
+          label: `${user!.firstName} ${user!.lastName}`,
+          requestId,
+          source: 'web',
+        };
+        const { passwordHash: _omit, ...audited } = user!;
+        await recordAudit(tx, actor, { action: 'invitation.accept', recordType: 'user', recordId: user!.id, after: audited });
+        const [inst] = await tx.select().from(institutions).where(eq(institutions.id, inv.tenantId));
+        return { token: session.token, body: presentSession(actor, user!, inst ?? null, session.session.csrfToken) };
+      });
+    },
+  };
+}
+export type InvitationService = ReturnType<typeof createInvitationService>;

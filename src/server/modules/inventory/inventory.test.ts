@@ -1,0 +1,99 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, inventoryItems } from '../../db/schema/index.js';
+import { withSystem } from '../../platform/db.js';
+import { buildCatalogApp, buildTenantWithUsers } from '../../../../test/support/factories.js';
+import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+const countRows = () => withSystem(t.database.db, async (tx) => ({ items: (await tx.select().from(inventoryItems)).length, audit: (await tx.select().from(auditEvents)).length }));
+
+describe('inventory', () => {
+  it('adds a catalog app, finds it by filters, edits it and keeps its history', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const app = await buildCatalogApp(t.database.db, { name: 'Zebra Math' });
+    const created = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+      catalogAppId: app.id,
+      grades: ['3', '4', '5'],
+      dataElements: ['name', 'email'],
+      audiences: ['students'],
+      schoolIds: [tenant.schools[0]!.id],
+      purpose: 'Math practice',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const item = created.json();
+    expect(item).toMatchObject({ name: 'Zebra Math', status: 'requested', grades: ['3', '4', '5'], version: 1, isCustom: false });
+
+    const byGrade = await tenant.appAdmin.request('GET', '/api/v1/inventory?grade=4&dataElement=email');
+    expect(byGrade.json().items.map((i: { id: string }) => i.id)).toEqual([item.id]);
+    const otherGrade = await tenant.appAdmin.request('GET', '/api/v1/inventory?grade=9');
+    expect(otherGrade.json().total).toBe(0);
+    const byText = await tenant.appAdmin.request('GET', '/api/v1/inventory?q=zebra');
+    expect(byText.json().total).toBe(1);
+
+    const updated = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${item.id}`, { version: 1, purpose: 'Daily math practice' });
+    expect(updated.statusCode, updated.body).toBe(200);
+    expect(updated.json()).toMatchObject({ purpose: 'Daily math practice', version: 2 });
+
+    const stale = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${item.id}`, { version: 1, purpose: 'Overwritten' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('stale');
+
+    const history = await tenant.siteAdmin.request('GET', `/api/v1/inventory/${item.id}/history`);
+    expect(history.statusCode).toBe(200);
+    const events = history.json().items;
+    expect(events.map((e: { action: string }) => e.action)).toEqual(['inventory.update', 'inventory.create']);
+    expect(events[0].changes.purpose).toEqual({ before: 'Math practice', after: 'Daily math practice' });
+  });
+
+  it('refuses bad input field by field and writes nothing', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const before = await countRows();
+    const cases: [unknown, string][] = [
+      [{ custom: { name: 'X' }, grades: ['13'] }, 'grades.0'],
+      [{ custom: { name: 'X' }, grades: ['3', '3'] }, 'grades'],
+      [{ custom: { name: 'X' }, unknown: 1 }, 'unknown'],
+      [{ custom: { name: 'X'.repeat(201) } }, 'custom.name'],
+      [{ custom: { name: 'X' }, purpose: 5 }, 'purpose'],
+      [{ custom: { name: 'X' }, agreementUrl: 'javascript:alert(1)' }, 'agreementUrl'],
+      [{ grades: ['3'] }, 'catalogAppId'],
+      [{ custom: { name: 'X' }, schoolIds: ['00000000-0000-4000-8000-000000000000'] }, 'schoolIds.0'],
+      [{ custom: { name: 'X' }, agreementSignedOn: '2026-05-01', agreementExpiresOn: '2026-01-01' }, 'agreementExpiresOn'],
+      [{ catalogAppId: '00000000-0000-4000-8000-000000000000' }, 'catalogAppId'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await tenant.appAdmin.request('POST', '/api/v1/inventory', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect(Object.keys(res.json().error.fields ?? {}), JSON.stringify(body)).toContain(field);
+    }
+    const malformed = await t.app.inject({ method: 'POST', url: '/api/v1/inventory', headers: { 'content-type': 'application/json', 'x-csrf-token': tenant.appAdmin.csrf }, payload: '{"custom":', cookies: {} });
+    expect([400, 401]).toContain(malformed.statusCode);
+    expect(await countRows()).toEqual(before);
+  });
+
+  it('refuses a duplicate app and an invalid status transition', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const first = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Home-made Quiz' } });
+    expect(first.statusCode).toBe(201);
+    const dup = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'home-made quiz' } });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.code).toBe('duplicate');
+    const id = first.json().id;
+    const jump = await tenant.approver.request('POST', `/api/v1/inventory/${id}/transition`, { version: 1, status: 'approved' });
+    expect(jump.statusCode).toBe(409);
+    expect(jump.json().error.code).toBe('invalid_transition');
+    const review = await tenant.appAdmin.request('POST', `/api/v1/inventory/${id}/transition`, { version: 1, status: 'in_review' });
+    expect(review.statusCode).toBe(200);
+    const noRight = await tenant.appAdmin.request('POST', `/api/v1/inventory/${id}/transition`, { version: 2, status: 'approved' });
+    expect(noRight.statusCode).toBe(403);
+    const approved = await tenant.approver.request('POST', `/api/v1/inventory/${id}/transition`, { version: 2, status: 'approved' });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const row = await withSystem(t.database.db, (tx) => tx.select().from(inventoryItems).where(eq(inventoryItems.id, id)));
+    expect(row[0]!.status).toBe('approved');
+  });
+});

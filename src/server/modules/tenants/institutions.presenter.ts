@@ -1,0 +1,23 @@
+import type { InstitutionBody } from '../../../contracts/api.js';
+import type { GradeLevel } from '../../../contracts/domain.js';
+import { iso } from '../../platform/dates.js';
+import type { InstitutionRow, SchoolRow } from './institutions.repo.js';
+
+export function presentInstitution(i: InstitutionRow, schools: SchoolRow[]): InstitutionBody {
+  return {
+    id: i.id,
+    name: i.name,
+    kind: i.kind as InstitutionBody['kind'],
+    country: i.country as InstitutionBody['country'],
+    subdivision: i.subdivision,
+    region: i.region as InstitutionBody['region'],
+    gradeLevels: i.gradeLevels as GradeLevel[],
+    status: i.status as InstitutionBody['status'],
+    schools: schools
+      .filter((s) => s.tenantId === i.id)
+      .map((s) => ({ id: s.id, name: s.name, gradeFrom: s.gradeFrom as GradeLevel, gradeTo: s.gradeTo as GradeLevel })),
+    isDemo: i.isDemo,
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+  };
+}

@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import type { ErrorBody } from '../../contracts/api.js';
+import type { Actor } from './authz.js';
+import { AppError, pgCode, type ErrorCode } from './errors.js';
+
+/** What the authentication hook attaches to a request. */
+export interface RequestAuth {
+  actor: Actor;
+  session: { id: string; csrfToken: string };
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth | null;
+  }
+}
+
+/** The actor of an authenticated request, or 401. */
+export function requireActor(req: FastifyRequest): Actor {
+  if (!req.auth) throw new AppError('unauthorized', 'Please sign in');
+  return req.auth.actor;
+}
+
+function body(code: ErrorCode | string, message: string, requestId: string, fields?: Record<string, string>): ErrorBody {
+  return { error: { code, message, ...(fields ? { fields } : {}), requestId } };
+}
+
+/** Turns zod issues (as fastify-type-provider-zod reports them) into `{ "a.b": "message" }`. */
+function fieldsOf(validation: { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> }[], prefix: string) {
+  const fields: Record<string, string> = {};
+  for (const v of validation) {
+    const base = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
+    const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? (v.params.keys as string[]) : null;
+    if (keys) {
+      for (const k of keys) fields[[base, k].filter(Boolean).join('.')] = 'is not a known field';
+    } else {
+      fields[base || prefix] ??= v.message ?? 'is not valid';
+    }
+  }
+  return fields;
+}
+
+/**
+ * One place maps every failure to an HTTP answer. Clients get a code, a message they can act on,
+ * field-level details for bad input, and the request id — never a stack trace or SQL text.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const requestId = String(req.id);
+    if (err instanceof AppError) {
+      if (err.code === 'rate_limited') reply.header('retry-after', '60');
+      return reply.status(err.status).send(body(err.code, err.message, requestId, err.fields));
+    }
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      return reply.status(400).send(body('validation', 'Some fields are not valid', requestId, fieldsOf(err.validation as never, where)));
+    }
+    if (isResponseSerializationError(err as never)) {
+      req.log.error({ err }, 'response did not match its schema');
+      return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
+    }
+    const status = err.statusCode ?? 500;
+    if (status === 429) return reply.status(429).header('retry-after', '60').send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(body('unsupported_media_type', 'Send JSON (Content-Type: application/json)', requestId));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('payload_too_large', 'The request is too large', requestId));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.status(400).send(body('bad_request', 'The request body is empty', requestId));
+    if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+      return reply.status(400).send(body('bad_request', 'The request body is not valid JSON', requestId));
+    }
+    const pg = pgCode(err);
+    if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));
+    if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22007' || pg === '22008') {
+      req.log.warn({ pg }, 'constraint rejected a write');
+      return reply.status(400).send(body('validation', 'Some values are not valid', requestId));
+    }
+    if (status >= 400 && status < 500) return reply.status(status).send(body('bad_request', err.message, requestId));
+    req.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    reply.status(404).send(body('not_found', 'Not found', String(req.id)));
+  });
+}

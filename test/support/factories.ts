@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { catalogApps, institutions, schools, users } from '../../src/server/db/schema/index.js';
+import { withSystem, type Db } from '../../src/server/platform/db.js';
+import { hashPassword } from '../../src/server/platform/passwords.js';
+
+export const PASSWORD = 'correct horse battery staple';
+let passwordHash: Promise<string> | undefined;
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+export type InstitutionRow = typeof institutions.$inferSelect;
+export type SchoolRow = typeof schools.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+
+/** An institution (K–12) with two schools. */
+export async function buildInstitution(db: Db, overrides: Partial<typeof institutions.$inferInsert> = {}) {
+  const id = randomUUID();
+  return withSystem(db, async (tx) => {
+    const [institution] = await tx
+      .insert(institutions)
+      .values({
+        id,
+        name: `Test District ${unique()}`,
+        kind: 'district',
+        country: 'CA',
+        subdivision: 'BC',
+        region: 'ca',
+        gradeLevels: ['K', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'],
+        ...overrides,
+      })
+      .returning();
+    const schoolRows = await tx
+      .insert(schools)
+      .values([
+        { tenantId: id, id: randomUUID(), name: 'North Elementary', gradeFrom: 'K', gradeTo: '7', position: 0 },
+        { tenantId: id, id: randomUUID(), name: 'Central Secondary', gradeFrom: '8', gradeTo: '12', position: 1 },
+      ])
+      .returning();
+    return { institution: institution!, schools: schoolRows };
+  });
+}
+
+/** A user of `tenantId` (or a platform admin when role is platform_admin) with the test password. */
+export async function buildUser(
+  db: Db,
+  opts: { tenantId: string | null; role: 'platform_admin' | 'site_admin' | 'app_admin'; canApprove?: boolean; email?: string },
+): Promise<UserRow> {
+  passwordHash ??= hashPassword(PASSWORD);
+  const hash = await passwordHash;
+  return withSystem(db, async (tx) => {
+    const [user] = await tx
+      .insert(users)
+      .values({
+        id: randomUUID(),
+        tenantId: opts.role === 'platform_admin' ? null : opts.tenantId,
+        email: opts.email ?? `user-${unique()}@example.org`,
+        firstName: 'Test',
+        lastName: opts.role.replace('_', ' '),
+        role: opts.role,
+        canApprove: opts.canApprove ?? false,
+        passwordHash: hash,
+      })
+      .returning();
+    return user!;
+  });
+}
+
+/** A catalog app. */
+export async function buildCatalogApp(db: Db, overrides: Partial<typeof catalogApps.$inferInsert> = {}) {
+  const slug = `app-${unique()}`;
+  return withSystem(db, async (tx) => {
+    const [row] = await tx
+      .insert(catalogApps)
+      .values({ id: randomUUID(), slug, name: `App ${slug}`, vendor: 'Vendor Inc.', dataElements: ['name', 'email'], storageCountries: ['CA'], ...overrides })
+      .returning();
+    return row!;
+  });
+}
+
+/** A signed-in HTTP client: the session cookie and CSRF token ride along on every call. */
+export interface Client {
+  user: UserRow;
+  csrf: string;
+  request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<LightMyRequestResponse>;
+}
+
+/** Signs in through the real login route. */
+export async function signIn(app: FastifyInstance, user: UserRow, password = PASSWORD): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: user.email, password } });
+  if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name.endsWith('vetted_session'))!;
+  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  return {
+    user,
+    csrf,
+    request: (method, url, body) =>
+      app.inject({
+        method,
+        url,
+        cookies: { [cookie.name]: cookie.value },
+        headers: method === 'GET' ? {} : { 'x-csrf-token': csrf },
+        ...(body === undefined ? {} : { payload: body as object }),
+      }),
+  };
+}
+
+/** An institution with a site admin, an app admin, and an approver app admin, all signed in. */
+export async function buildTenantWithUsers(app: FastifyInstance, db: Db) {
+  const { institution, schools: schoolRows } = await buildInstitution(db);
+  const [siteAdmin, appAdmin, approver] = await Promise.all([
+    buildUser(db, { tenantId: institution.id, role: 'site_admin' }),
+    buildUser(db, { tenantId: institution.id, role: 'app_admin' }),
+    buildUser(db, { tenantId: institution.id, role: 'app_admin', canApprove: true }),
+  ]);
+  return {
+    institution,
+    schools: schoolRows,
+    siteAdmin: await signIn(app, siteAdmin),
+    appAdmin: await signIn(app, appAdmin),
+    approver: await signIn(app, approver),
+  };
+}

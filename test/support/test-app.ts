@@ -1,0 +1,50 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig, type Config } from '../../src/server/platform/config.js';
+import type { Database } from '../../src/server/platform/db.js';
+import { createMailer } from '../../src/server/platform/mail.js';
+import { startTestSmtp, type TestSmtp } from './smtp.js';
+import { openTestDatabase } from './test-db.js';
+
+export interface TestApp {
+  app: FastifyInstance;
+  database: Database;
+  config: Config;
+  smtp: TestSmtp;
+  close(): Promise<void>;
+}
+
+/** The whole service on a fresh database, with a real SMTP server on loopback for its mail. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-test-'));
+  const smtp = await startTestSmtp();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    PUBLIC_URL: 'http://localhost:3000',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtp.port),
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT: '1000',
+    ...env,
+  });
+  const database = await openTestDatabase();
+  const app = await buildApp({ config, db: database.db, mailer: createMailer(config) }, { logLevel: 'silent' });
+  await app.ready();
+  return {
+    app,
+    database,
+    config,
+    smtp,
+    async close() {
+      await app.close();
+      await database.close();
+      await smtp.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

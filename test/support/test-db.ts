@@ -1,0 +1,36 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/server/platform/db.js';
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default, or — when
+ * TEST_DATABASE_URL is set — a new database created on that PostgreSQL server and dropped after.
+ */
+export async function openTestDatabase(): Promise<Database & { url: string | undefined }> {
+  const admin = process.env.TEST_DATABASE_URL;
+  if (!admin) {
+    const database = await openDatabase({ inMemory: true });
+    await database.migrate();
+    return { ...database, url: undefined };
+  }
+  const name = `vetted_t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ databaseUrl: url.toString() });
+  await database.migrate();
+  return {
+    ...database,
+    url: url.toString(),
+    async close() {
+      await database.close();
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
