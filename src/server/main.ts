@@ -16,7 +16,7 @@ async function open(config: Config): Promise<Database> {
 }
 
 function printDemoCredentials(creds: Awaited<ReturnType<typeof seedDemo>> | null, url: string): void {
-  if (!creds) return;
+  if (!creds || creds.accounts.length === 0) return;
   const lines = [
     '',
     '  Demo data loaded. Sign in at ' + url + ' with any of these accounts:',

@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inventoryItems, institutions } from './schema/index.js';
+import { unsafeTenantScope, withSystem, withTenant, type Database } from '../platform/db.js';
+import { buildInstitution } from '../../../test/support/factories.js';
+import { openTestDatabase } from '../../../test/support/test-db.js';
+
+let database: Database;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => database?.close());
+
+describe('the database wall', () => {
+  it('puts every table with a tenant_id column behind forced row-level security with both policies', async () => {
+    const tables = await database.db.execute<{ table_name: string; forced: boolean; enabled: boolean; policies: string[] }>(sql`
+      select c.relname as table_name, c.relforcerowsecurity as forced, c.relrowsecurity as enabled,
+             coalesce(array_agg(p.polname::text order by p.polname) filter (where p.polname is not null), '{}') as policies
+      from pg_class c
+      join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+      left join pg_policy p on p.polrelid = c.oid
+      where c.relkind = 'r' and (exists (select 1 from information_schema.columns col
+              where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'tenant_id')
+            or c.relname = 'institutions')
+      group by c.relname, c.relforcerowsecurity, c.relrowsecurity`);
+    expect(tables.rows.length).toBeGreaterThanOrEqual(6);
+    for (const t of tables.rows) {
+      expect({ table: t.table_name, enabled: t.enabled, forced: t.forced, policies: t.policies }).toEqual({
+        table: t.table_name,
+        enabled: true,
+        forced: true,
+        policies: ['system_access', 'tenant_isolation'],
+      });
+    }
+  });
+
+  it('shows nothing to a query with no tenant set, and only its own rows to a tenant', async () => {
+    const a = await buildInstitution(database.db);
+    const b = await buildInstitution(database.db);
+    for (const { institution } of [a, b]) {
+      await withSystem(database.db, (tx) =>
+        tx.insert(inventoryItems).values({ tenantId: institution.id, id: randomUUID(), customName: 'X', name: 'X' }),
+      );
+    }
+    const noTenant = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role vetted_app`);
+      return {
+        institutions: (await tx.select().from(institutions)).length,
+        items: (await tx.select().from(inventoryItems)).length,
+        schools: (await tx.execute(sql`select * from schools`)).rows.length,
+        users: (await tx.execute(sql`select * from users`)).rows.length,
+      };
+    });
+    expect(noTenant).toEqual({ institutions: 0, items: 0, schools: 0, users: 0 });
+
+    const seenByA = await withTenant(database.db, unsafeTenantScope(a.institution.id), (tx) => tx.select().from(inventoryItems));
+    expect(seenByA.map((r) => r.tenantId)).toEqual([a.institution.id]);
+  });
+
+  it('refuses to write a row into another tenant, even when the code asks', async () => {
+    const a = await buildInstitution(database.db);
+    const b = await buildInstitution(database.db);
+    await expect(
+      withTenant(database.db, unsafeTenantScope(a.institution.id), (tx) =>
+        tx.insert(inventoryItems).values({ tenantId: b.institution.id, id: randomUUID(), customName: 'Sneaky', name: 'Sneaky' }),
+      ),
+    ).rejects.toThrow();
+    const updated = await withTenant(database.db, unsafeTenantScope(a.institution.id), (tx) =>
+      tx.update(institutions).set({ name: 'Hijacked' }).where(sql`${institutions.id} = ${b.institution.id}`).returning(),
+    );
+    expect(updated).toEqual([]);
+  });
+
+  it('keeps the audit log append-only for request code', async () => {
+    const a = await buildInstitution(database.db);
+    const scope = unsafeTenantScope(a.institution.id);
+    await expect(withTenant(database.db, scope, (tx) => tx.execute(sql`delete from audit_events`))).rejects.toThrow();
+    await expect(withTenant(database.db, scope, (tx) => tx.execute(sql`update audit_events set action = 'x'`))).rejects.toThrow();
+  });
+});
