@@ -31,7 +31,13 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
 
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string; inMemory?: boolean }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  inMemory?: boolean;
+  /** In-memory only: start from this dump of a data directory (tests load a migrated one). */
+  loadDataDir?: Blob;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle client's error must not crash the process; the next query surfaces it.
@@ -47,7 +53,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   let release = (): void => {};
   let client: PGlite;
   if (opts.inMemory) {
-    client = new PGlite();
+    client = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   } else {
     const dir = path.join(opts.dataDir ?? './data', 'pglite');
     mkdirSync(dir, { recursive: true });
