@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitations } from '../../src/server/db/schema/index.js';
-import { withSystem } from '../../src/server/platform/db.js';
+import { queryRows, withSystem } from '../../src/server/platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -59,15 +59,16 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: bo
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
 async function snapshotOf(tenantId: string): Promise<Record<string, unknown[]>> {
   return withSystem(t.database.db, async (tx) => {
-    const tables = await tx.execute<{ table_name: string }>(
+    const tables = await queryRows<{ table_name: string }>(
+      tx,
       sql`select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' order by table_name`,
     );
     const out: Record<string, unknown[]> = {};
-    for (const { table_name } of tables.rows) {
-      const rows = await tx.execute(sql`select to_jsonb(t) as row from ${sql.identifier(table_name)} t where tenant_id = ${tenantId} order by to_jsonb(t)::text`);
-      out[table_name] = rows.rows.map((r) => (r as { row: unknown }).row);
+    for (const { table_name } of tables) {
+      const rows = await queryRows<{ row: unknown }>(tx, sql`select to_jsonb(t) as row from ${sql.identifier(table_name)} t where tenant_id = ${tenantId} order by to_jsonb(t)::text`);
+      out[table_name] = rows.map((r) => r.row);
     }
-    out.institutions = (await tx.execute(sql`select to_jsonb(i) as row from institutions i where id = ${tenantId}`)).rows;
+    out.institutions = await queryRows(tx, sql`select to_jsonb(i) as row from institutions i where id = ${tenantId}`);
     return out;
   });
 }
