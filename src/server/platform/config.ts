@@ -31,6 +31,7 @@ const envSchema = z.object({
   DEMO_SEED: boolish.optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  JOB_WORKERS: boolish.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -53,6 +54,8 @@ export interface Config {
   demoSeed: boolean;
   sessionTtlHours: number;
   loginRateLimit: number;
+  /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
+  jobWorkers: boolean;
 }
 
 /** A configuration error listing every bad variable, each with its reason. */
@@ -102,6 +105,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: !isProduction && (env.DEMO_SEED ?? !env.DATABASE_URL),
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    jobWorkers: env.JOB_WORKERS,
   };
 }
 
