@@ -26,6 +26,7 @@ import { createInstitutionService } from './modules/tenants/institutions.service
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
 import { registerErrorHandling, registerNotFound } from './platform/http.js';
+import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 
 declare module 'fastify' {
@@ -43,8 +44,11 @@ export interface BuildOptions {
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const { config } = ctx;
+export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = base;
+  // Without a jobs platform from the caller, this app only enqueues, and stops it when it closes.
+  const ownJobs = base.jobs ? null : await createJobs({ db: base.db });
+  const ctx: AppContext = { ...base, jobs: base.jobs ?? ownJobs! };
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? config.logLevel,
@@ -71,6 +75,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
+  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
