@@ -10,6 +10,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
+import { createAssessmentService } from './modules/assessments/assessments.service.js';
+import { createBankService } from './modules/assessments/bank.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -126,6 +129,8 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerBankRoutes(app, createBankService(ctx));
+  registerAssessmentRoutes(app, createAssessmentService(ctx));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
