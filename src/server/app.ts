@@ -21,6 +21,8 @@ import { createSessionService } from './modules/identity/session.service.js';
 import { createUsersService } from './modules/identity/users.service.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
@@ -108,6 +110,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerReportRoutes(app, createReportsService(ctx));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   if (existsSync(path.join(webRoot, 'index.html'))) {
