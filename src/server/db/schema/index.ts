@@ -3,5 +3,6 @@ export * from './identity.js';
 export * from './catalog.js';
 export * from './inventory.js';
 export * from './audit.js';
+export * from './assessments.js';
 export * from './reports.js';
 export * from './exports.js';
