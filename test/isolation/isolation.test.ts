@@ -54,6 +54,16 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: bo
   'DELETE /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/inventory/:id/history': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/audit': { tenantScoped: true },
+  'GET /api/v1/reports': { tenantScoped: true, forbidden: ['platform'] },
+  // `:id` of a report is its name (same for every institution), not a record id.
+  'GET /api/v1/reports/:id': { tenantScoped: false },
+  'GET /api/v1/reports/:id/download': { tenantScoped: false },
+  'GET /api/v1/dashboard': { tenantScoped: true },
+  'GET /api/v1/platform/report-runs': { tenantScoped: false },
+  'POST /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/exports/:id/download': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
 };
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
@@ -82,6 +92,13 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   ids.invitation = inv.json().id;
   ids.user = tenant.appAdmin.user.id;
   ids.institution = tenant.institution.id;
+  const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+  expect(exp.statusCode).toBe(202);
+  ids.export = exp.json().id;
+  // Let the export finish so that B's rows stay still while the suite compares them.
+  for (let i = 0; i < 100 && (await tenant.siteAdmin.request('GET', `/api/v1/exports/${ids.export}`)).json().status !== 'ready'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {

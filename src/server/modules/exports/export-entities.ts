@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { iso } from '../../platform/dates.js';
-import type { TenantScope, Tx } from '../../platform/db.js';
+import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import type { SheetCell, SheetColumn } from './spreadsheet.js';
 
 /** How a selected value becomes a cell. */
@@ -47,9 +47,7 @@ function toCell(kind: Kind, v: unknown): SheetCell {
   }
 }
 
-async function select(tx: Tx, query: SQL): Promise<Record<string, unknown>[]> {
-  return ((await tx.execute(query)) as unknown as { rows: Record<string, unknown>[] }).rows;
-}
+const select = (tx: Tx, query: SQL) => queryRows<Record<string, unknown>>(tx, query);
 
 /**
  * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant), `key` is the unique

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
-import type { TenantScope, Tx } from '../../platform/db.js';
+import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { hasApprovedPia, latestPiaStatus } from './pia-state.js';
 
 /** The common filters of every report. An empty list means "any". */
@@ -27,9 +27,7 @@ export function itemFilter(scope: TenantScope, f: ReportFilters): SQL {
   return sql.join(where, sql` and `);
 }
 
-async function rows<T>(tx: Tx, query: SQL): Promise<T[]> {
-  return ((await tx.execute(query)) as unknown as { rows: T[] }).rows;
-}
+const rows = <T>(tx: Tx, query: SQL): Promise<T[]> => queryRows<T>(tx, query);
 
 export interface ItemRow {
   id: string;
