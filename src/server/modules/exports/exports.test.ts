@@ -5,10 +5,11 @@ import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
-import { auditEvents, dataExports, institutions, inventoryItems, reportRuns, schools, users } from '../../db/schema/index.js';
+import { assessmentAnswers, assessmentQuestions, assessmentRevisions, assessmentRisks, assessmentSections, assessmentSignoffs, assessments, auditEvents, dataExports, institutions, inventoryItems, reportRuns, schools, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { insertAssessment } from '../../../../test/support/report-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -49,6 +50,7 @@ async function seedTenant(): Promise<Tenant> {
     expect(res.statusCode, res.body).toBe(201);
   }
   await withSystem(t.database.db, (tx) => tx.update(users).set({ firstName: '=1+1', lastName: '@Risky' }).where(eq(users.id, tenant.appAdmin.user.id)));
+  await insertAssessment(t.database.db, { tenantId: tenant.institution.id, inventoryItemId: created.json().id, status: 'approved', text: HOSTILE[3]!, signerUserId: tenant.siteAdmin.user.id });
   expect((await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(200);
   return tenant;
 }
@@ -62,6 +64,19 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
     const items = await tx.select().from(inventoryItems).where(eq(inventoryItems.tenantId, tenantId));
     const events = await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId));
     const runs = await tx.select().from(reportRuns).where(eq(reportRuns.tenantId, tenantId));
+    const pias = await tx.select().from(assessments).where(eq(assessments.tenantId, tenantId));
+    const revisions = await tx.select().from(assessmentRevisions).where(eq(assessmentRevisions.tenantId, tenantId));
+    const questions = await tx.select().from(assessmentQuestions).where(eq(assessmentQuestions.tenantId, tenantId));
+    const sections = await tx.select().from(assessmentSections).where(eq(assessmentSections.tenantId, tenantId));
+    const answers = await tx.select().from(assessmentAnswers).where(eq(assessmentAnswers.tenantId, tenantId));
+    const risks = await tx.select().from(assessmentRisks).where(eq(assessmentRisks.tenantId, tenantId));
+    const signoffs = await tx.select().from(assessmentSignoffs).where(eq(assessmentSignoffs.tenantId, tenantId));
+    const itemName = new Map(items.map((i) => [i.id, i.name]));
+    const revision = new Map(revisions.map((r) => [r.id, r]));
+    const question = new Map(questions.map((q) => [q.id, q]));
+    const section = new Map(sections.map((q) => [q.id, q]));
+    const tsOrNull = (d: Date | string | null) => (d === null ? null : ts(d));
+    const product = (a: number | null, b: number | null) => (a === null || b === null ? null : a * b);
     const schoolName = new Map(schoolRows.map((s) => [s.id, s]));
     const day = (d: unknown) => (d === null ? null : String(d).slice(0, 10));
     const map = <T>(rows: T[], key: (r: T) => string, cells: (r: T) => Value[]) => new Map(rows.map((r) => [key(r), cells(r)]));
@@ -89,6 +104,38 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         headers: 5,
         rows: new Map(items.flatMap((r) => r.dataElements.map((e) => [`${r.id}/${e}`, [r.id, str(r.name), e, SENSITIVE_DATA_ELEMENTS.has(e), list(r.audiences)] as Value[]]))),
       },
+      Assessments: {
+        headers: 13,
+        rows: map(pias, (r) => r.id, (r) => [
+          r.id, r.inventoryItemId, str(itemName.get(r.inventoryItemId)!), str(r.title), r.status, r.currentRevision, r.approvedRevision, r.templateId, r.baseVersionId, r.createdBy, r.version, ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      'Assessment revisions': {
+        headers: 12,
+        rows: map(revisions, (r) => r.id, (r) => [
+          r.id, r.assessmentId, r.number, r.status, r.templateVersionId, r.createdBy, tsOrNull(r.submittedAt), tsOrNull(r.decidedAt), str(r.conditions), day(r.nextReviewOn), ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      Answers: {
+        headers: 15,
+        rows: map(answers, (r) => r.questionId, (r) => {
+          const q = question.get(r.questionId)!;
+          const sec = section.get(q.sectionId)!;
+          const rev = revision.get(r.revisionId)!;
+          return [rev.assessmentId, r.revisionId, rev.number, r.questionId, str(sec.code), str(sec.title), str(q.key), q.kind, str(q.prompt), q.origin, str(JSON.stringify(r.value)), r.origin, r.updatedBy, r.version, ts(r.updatedAt)];
+        }),
+      },
+      Risks: {
+        headers: 17,
+        rows: map(risks, (r) => r.id, (r) => [
+          r.id, revision.get(r.revisionId)!.assessmentId, r.revisionId, str(r.title), str(r.description), r.likelihood, r.impact, r.likelihood * r.impact, str(r.mitigation), str(r.owner), day(r.dueOn),
+          r.residualLikelihood, r.residualImpact, product(r.residualLikelihood, r.residualImpact), r.position, ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      'Sign-offs': {
+        headers: 10,
+        rows: map(signoffs, (r) => r.id, (r) => [r.id, revision.get(r.revisionId)!.assessmentId, r.revisionId, revision.get(r.revisionId)!.number, r.userId, str(r.signerName), r.role, r.decision, str(r.comment), ts(r.at)]),
+      },
       'Audit events': {
         headers: 13,
         rows: map(events, (r) => String(r.id), (r) => [
@@ -105,6 +152,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
 function rowKey(sheet: string, cells: Value[]): string {
   if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[2])}`;
   if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[1])}`;
+  if (sheet === 'Answers') return String(cells[3]);
   return String(cells[0]);
 }
 
@@ -141,8 +189,11 @@ async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
   return files;
 }
 
-const SHEETS = ['Institution', 'Schools', 'Users', 'Inventory', 'Data elements', 'Audit events', 'Report runs'];
-const FILES: Record<string, string> = { Institution: 'institution', Schools: 'schools', Users: 'users', Inventory: 'inventory', 'Data elements': 'data-elements', 'Audit events': 'audit-events', 'Report runs': 'report-runs' };
+const SHEETS = ['Institution', 'Schools', 'Users', 'Inventory', 'Data elements', 'Assessments', 'Assessment revisions', 'Answers', 'Risks', 'Sign-offs', 'Audit events', 'Report runs'];
+const FILES: Record<string, string> = {
+  Institution: 'institution', Schools: 'schools', Users: 'users', Inventory: 'inventory', 'Data elements': 'data-elements', Assessments: 'assessments',
+  'Assessment revisions': 'assessment-revisions', Answers: 'answers', Risks: 'risks', 'Sign-offs': 'sign-offs', 'Audit events': 'audit-events', 'Report runs': 'report-runs',
+};
 
 describe('full export', () => {
   it('writes an XLSX workbook whose every cell matches the database, formulas neutralised', async () => {
@@ -184,7 +235,7 @@ describe('full export', () => {
       neutralised += [...got.values()].flat().filter((v) => typeof v === 'string' && v.startsWith("'")).length;
     }
     expect(total).toBe(done.rowsTotal);
-    expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2);
+    expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2 + 8);
   });
 
   it('writes a zip of CSVs whose every value matches the database', async () => {

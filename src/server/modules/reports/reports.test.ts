@@ -7,6 +7,7 @@ import { inventoryItems } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { insertAssessment } from '../../../../test/support/report-fixtures.js';
 import { utcToday } from './reports.service.js';
 
 let t: TestApp;
@@ -78,6 +79,14 @@ describe('reports', () => {
     const noPia = await get('/api/v1/reports/apps-without-approved-pia');
     expect(noPia.rows.map((r: { id: string }) => r.id).sort()).toEqual([a.id, b.id, c.id].sort());
     expect(noPia.rows.every((r: { piaStatus: string }) => r.piaStatus === 'none')).toBe(true);
+    // An approved PIA takes the app off the list whatever the app's status; a draft PIA does not.
+    await insertAssessment(t.database.db, { tenantId: tenant.institution.id, inventoryItemId: c.id, status: 'approved_with_conditions' });
+    await insertAssessment(t.database.db, { tenantId: tenant.institution.id, inventoryItemId: a.id, status: 'in_review' });
+    const noPiaNow = await get('/api/v1/reports/apps-without-approved-pia');
+    expect(noPiaNow.rows.map((r: { app: string; piaStatus: string }) => [r.app, r.piaStatus])).toEqual([
+      ['Eagle Read', 'none'],
+      ['Maple Math', 'in_review'],
+    ]);
 
     const due = await get('/api/v1/reports/reviews-due?days=30');
     expect(due.rows.map((r: { app: string; reviewState: string | null; agreementState: string | null }) => [r.app, r.reviewState, r.agreementState])).toEqual([
