@@ -50,7 +50,7 @@ const approvedByGrade: ReportDefinition = {
   async build(tx, input) {
     const items = await runReportQuery<ItemRow>(tx, reportQueries.approvedByGrade(input.where));
     const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
-    const columns = [...APP_COLUMNS, ...grades.map((g) => col(`grade:${g}`, GRADE_LABEL(g), 'check', `domain.gradeShort.${g}`))];
+    const columns = [...APP_COLUMNS, ...grades.map((g) => col(`grade:${g}`, GRADE_LABEL(g), 'check', `gradeShort.${g}`))];
     const rows = items.map((r) => {
       const row: ReportRow = appCells(r);
       const has = new Set(r.grades);
@@ -156,13 +156,13 @@ const dataElementsByAudience: ReportDefinition = {
         col('element', 'Data element', 'code'),
         col('sensitive', 'Sensitive', 'boolean'),
         col('apps', 'Apps', 'number'),
-        ...audiences.map((a) => col(a, humanise(a), 'number', `domain.audience.${a}`)),
+        ...audiences.map((a) => col(a, humanise(a), 'number', `audience.${a}`)),
       ],
       rows,
       chart: {
         kind: 'stacked-bar',
         categoryKey: 'element',
-        series: audiences.map((a) => ({ key: a, label: humanise(a), labelKey: `domain.audience.${a}` })),
+        series: audiences.map((a) => ({ key: a, label: humanise(a), labelKey: `audience.${a}` })),
         data: rows.map((r) => Object.fromEntries([['element', r.element], ...audiences.map((a) => [a, r[a]])]) as Record<string, string | number>),
       },
     };
