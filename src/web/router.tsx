@@ -3,6 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
+import { Loading } from './components/PageState.js';
+import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
@@ -11,6 +13,7 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
 import {
@@ -87,6 +90,8 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
@@ -98,6 +103,7 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    settingsRoute,
   ]),
 ]);
 
@@ -123,6 +129,8 @@ export function makeRouter(queryClient: QueryClient) {
     parseSearch,
     stringifySearch,
     defaultPreload: 'intent',
+    defaultPendingComponent: Loading,
+    defaultErrorComponent: RouteError,
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
   });

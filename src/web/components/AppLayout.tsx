@@ -59,6 +59,7 @@ export function AppLayout() {
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
+        {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? (
           <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} />
         ) : null}

@@ -77,9 +77,12 @@ export function InstitutionsPage() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" variant="default" aria-label={t('institutions.editFor', { name: inst.name })} onClick={() => setEditing({ institution: inst })}>
-                        {t('institutions.edit')}
-                      </Button>
+                      {/* The server lets an admin change only the institution they work in. */}
+                      {session.institution?.id === inst.id ? (
+                        <Button size="xs" variant="default" aria-label={t('institutions.editFor', { name: inst.name })} onClick={() => setEditing({ institution: inst })}>
+                          {t('institutions.edit')}
+                        </Button>
+                      ) : null}
                       {inst.status === 'active' && session.institution?.id !== inst.id ? (
                         <Button
                           size="xs"
