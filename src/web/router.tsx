@@ -16,13 +16,7 @@ import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
-import {
-  validateCatalogSearch,
-  validateInventorySearch,
-  validateNewItem,
-  validateRedirect,
-  validateToken,
-} from './routes/search.js';
+import { validateCatalogSearch, validateInventorySearch, validateNewItem, validateRedirect, validateToken } from './routes/search.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
