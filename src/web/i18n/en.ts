@@ -199,6 +199,8 @@ export const en = {
     },
   },
   catalog: {
+    demo: 'Demo',
+    demoHint: 'A fictional app of the demonstration catalog',
     title: 'Catalog',
     search: 'Search',
     searchPlaceholder: 'App or vendor name',

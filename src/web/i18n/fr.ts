@@ -202,6 +202,8 @@ export const fr: DeepStrings<typeof en> = {
     },
   },
   catalog: {
+    demo: 'Démo',
+    demoHint: 'Application fictive du catalogue de démonstration',
     title: 'Catalogue',
     search: 'Rechercher',
     searchPlaceholder: 'Nom de l’application ou du fournisseur',
