@@ -54,7 +54,7 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
 
 async function serve(config: Config): Promise<void> {
   const database = await open(config);
-  const creds = config.demoSeed ? await seedDemo(database.db, {}) : null;
+  const creds = config.demoSeed ? await seedDemo(database.db, { password: config.demoPassword }) : null;
   const mailer = createMailer(config);
   const jobs = await openJobs(config, database);
   const app = await buildApp({ config, db: database.db, mailer, jobs });
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     case 'seed': {
       if (config.isProduction) throw new Error('Demo data is never loaded in production');
       const database = await open(config);
-      printDemoCredentials(await seedDemo(database.db, {}), config.publicUrl);
+      printDemoCredentials(await seedDemo(database.db, { password: config.demoPassword }), config.publicUrl);
       await database.close();
       return;
     }
