@@ -21,6 +21,8 @@ import { createSessionService } from './modules/identity/session.service.js';
 import { createUsersService } from './modules/identity/users.service.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { registerLifecycle } from './modules/lifecycle/index.js';
+import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
@@ -121,11 +123,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const invitations = createInvitationService(ctx, sessions);
   const audit = createAuditService(ctx);
   registerAuthHook(app, config, sessions);
+  const lifecycle = await registerLifecycle(app, ctx);
   registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx) });
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));

@@ -4,3 +4,4 @@ export * from './catalog.js';
 export * from './inventory.js';
 export * from './audit.js';
 export * from './assessments.js';
+export * from './lifecycle.js';
