@@ -54,6 +54,17 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: bo
   'DELETE /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/inventory/:id/history': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/audit': { tenantScoped: true },
+  'GET /api/v1/audit/verify': { tenantScoped: true },
+  // Operator route: platform admins offboard any institution; every other role is refused (403).
+  'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
+  'GET /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'POST /api/v1/institution/offboarding-request': { tenantScoped: true },
+  'GET /api/v1/institution/archive': { tenantScoped: true },
+  'GET /api/v1/deletion-certificates': { tenantScoped: false },
+  'GET /api/v1/me/data': { tenantScoped: false },
+  'GET /api/v1/me/export': { tenantScoped: false },
+  'PATCH /api/v1/me': { tenantScoped: false },
+  'DELETE /api/v1/me': { tenantScoped: false },
 };
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
