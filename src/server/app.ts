@@ -10,6 +10,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
+import { createAssessmentService } from './modules/assessments/assessments.service.js';
+import { createBankService } from './modules/assessments/bank.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -130,6 +133,8 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
+  registerBankRoutes(app, createBankService(ctx));
+  registerAssessmentRoutes(app, createAssessmentService(ctx));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
