@@ -8,6 +8,7 @@
  * is `jsonb_populate_recordset` — so types round-trip exactly and tables added later are included.
  */
 import { sql } from 'drizzle-orm';
+import { archiveSchema } from '../../../contracts/archive.js';
 import { canonicalJson, digest } from '../../platform/audit.js';
 import { queryRows, type Db, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
@@ -135,6 +136,9 @@ export function parseArchive(text: string): InstitutionArchive {
     a = JSON.parse(text) as InstitutionArchive;
   } catch {
     throw new AppError('bad_request', 'The archive is not valid JSON');
+  }
+  if (!archiveSchema.safeParse(a).success && a?.format === ARCHIVE_FORMAT && a.formatVersion === ARCHIVE_FORMAT_VERSION) {
+    throw new AppError('bad_request', 'The archive does not follow the archive format (docs/archive-format.schema.json)');
   }
   if (a?.format !== ARCHIVE_FORMAT) throw new AppError('bad_request', 'This file is not a Vetted institution archive');
   if (a.formatVersion !== ARCHIVE_FORMAT_VERSION) throw new AppError('bad_request', `Archive format version ${String(a.formatVersion)} is not supported (expected ${ARCHIVE_FORMAT_VERSION})`);

@@ -1,11 +1,14 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { archiveJsonSchema, archiveSchema } from '../../../contracts/archive.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
 import { canonicalJson } from '../../platform/audit.js';
-import { queryRows, withSystem, type Database, type Db } from '../../platform/db.js';
+import { projectRoot, queryRows, withSystem, type Database, type Db } from '../../platform/db.js';
 import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, type InstitutionArchive } from './archive.js';
 import { createBackupService } from './backups.service.js';
 import { createLifecycleService } from './lifecycle.service.js';
@@ -99,6 +102,15 @@ describe('the institution archive', () => {
     } finally {
       await other.close();
     }
+  }, 120_000);
+
+  it('follows the committed JSON Schema', async () => {
+    const committed = JSON.parse(await readFile(path.join(projectRoot, 'docs/archive-format.schema.json'), 'utf8'));
+    expect(committed, 'regenerate docs/archive-format.schema.json from src/contracts/archive.ts').toEqual(archiveJsonSchema());
+    const tenant = await buildPopulatedTenant(t.app, t.database.db);
+    const archive = await systemExportInstitution(t.database.db, tenant.institution.id, 'backup');
+    expect(archiveSchema.safeParse(JSON.parse(JSON.stringify(archive))).success).toBe(true);
+    expect(archiveSchema.safeParse({ ...archive, contentDigest: 'x' }).success).toBe(false);
   });
 
   it('lets a site admin download the portability archive', async () => {
@@ -206,7 +218,7 @@ describe('offboarding and purge', () => {
     expect((await neighbour.siteAdmin.request('GET', '/api/v1/deletion-certificates')).statusCode).toBe(403);
     const again = await services().lifecycle.systemPurge(id);
     expect(again.digest).toBe(certificate.digest);
-  });
+  }, 120_000);
 });
 
 describe('rights of individuals', () => {

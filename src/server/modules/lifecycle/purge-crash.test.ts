@@ -116,5 +116,5 @@ describe('a purge killed midway', () => {
       await jobs2.stop();
       if (!databaseUrl) await database.close();
     }
-  }, 180_000);
+  }, 400_000);
 });
