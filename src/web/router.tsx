@@ -11,6 +11,7 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
 import {
@@ -87,6 +88,8 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
@@ -98,6 +101,7 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    meRoute,
   ]),
 ]);
 
