@@ -11,6 +11,7 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
 import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
@@ -88,6 +89,7 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 
 const routeTree = rootRoute.addChildren([
@@ -102,6 +104,7 @@ const routeTree = rootRoute.addChildren([
     usersRoute,
     institutionsRoute,
     meRoute,
+    auditRoute,
   ]),
 ]);
 

@@ -41,3 +41,14 @@ test('the last site administrator is told why their account cannot be erased', a
   await page.getByRole('dialog').getByRole('button', { name: 'Erase my account' }).click();
   await expect(page.getByRole('dialog').getByRole('alert')).toContainText('last site administrator');
 });
+
+test('a site administrator reads the audit log, filters it and checks it is intact', async ({ page }) => {
+  await signIn(page, 'h.karimi@lakeshore.example');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Audit log' })).toContainText('session.create');
+  await page.getByLabel('Action').fill('session.create');
+  await expect(page.getByRole('table', { name: 'Audit log' }).locator('tbody tr').first()).toContainText('session.create');
+  await page.getByRole('button', { name: 'Check the log is intact' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The log is intact' })).toBeVisible();
+});

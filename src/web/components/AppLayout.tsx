@@ -60,6 +60,7 @@ export function AppLayout() {
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
+        {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? (
           <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} />
         ) : null}
