@@ -26,6 +26,11 @@ import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js
 import { createInventoryService } from './modules/inventory/inventory.service.js';
 import { registerLifecycle } from './modules/lifecycle/index.js';
 import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
+import { createInProcessExportQueue, runDataExportJob } from './modules/exports/export.job.js';
+import { registerExportRoutes } from './modules/exports/exports.routes.js';
+import { createExportsService } from './modules/exports/exports.service.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
@@ -135,6 +140,11 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   registerBankRoutes(app, createBankService(ctx));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
+  registerReportRoutes(app, createReportsService(ctx));
+  // Full exports run in this process until the jobs platform schedules them.
+  const exportQueue = createInProcessExportQueue((job) => runDataExportJob(ctx, job), (err) => app.log.error({ err }, 'data export failed'));
+  app.addHook('onClose', async () => exportQueue.idle());
+  registerExportRoutes(app, createExportsService(ctx, exportQueue.schedule));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));

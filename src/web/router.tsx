@@ -3,6 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
+import { Loading } from './components/PageState.js';
+import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
@@ -13,15 +15,10 @@ import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
 import { AuditLogPage } from './pages/audit/AuditLogPage.js';
 import { MyDataPage } from './pages/me/MyDataPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
-import {
-  validateCatalogSearch,
-  validateInventorySearch,
-  validateNewItem,
-  validateRedirect,
-  validateToken,
-} from './routes/search.js';
+import { validateCatalogSearch, validateInventorySearch, validateNewItem, validateRedirect, validateToken } from './routes/search.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -91,6 +88,7 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -105,6 +103,7 @@ const routeTree = rootRoute.addChildren([
     institutionsRoute,
     meRoute,
     auditRoute,
+    settingsRoute,
   ]),
 ]);
 
@@ -130,6 +129,8 @@ export function makeRouter(queryClient: QueryClient) {
     parseSearch,
     stringifySearch,
     defaultPreload: 'intent',
+    defaultPendingComponent: Loading,
+    defaultErrorComponent: RouteError,
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
   });

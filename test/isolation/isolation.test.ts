@@ -94,6 +94,16 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'POST /api/v1/assessments/:id/merge': { kind: 'assessment', body: (ids) => ({ version: 1, toVersionId: ids.section, decisions: [] }), tenantScoped: true },
   'GET /api/v1/assessments/:id/summary': { kind: 'assessment', query: '?audience=parent', tenantScoped: true },
   'GET /api/v1/assessments/:id/pdf': { kind: 'assessment', tenantScoped: true },
+  'GET /api/v1/reports': { tenantScoped: true, forbidden: ['platform'] },
+  // `:id` of a report is its name (same for every institution), not a record id.
+  'GET /api/v1/reports/:id': { tenantScoped: false },
+  'GET /api/v1/reports/:id/download': { tenantScoped: false },
+  'GET /api/v1/dashboard': { tenantScoped: true },
+  'GET /api/v1/platform/report-runs': { tenantScoped: false },
+  'POST /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/exports/:id/download': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
 };
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
@@ -132,6 +142,13 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   const withRisk = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/risks`, { version: withQuestion.json().version, title: 'Ours', likelihood: 2, impact: 2 });
   expect(withRisk.statusCode).toBe(201);
   ids.risk = withRisk.json().revision.risks[0].id;
+  const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+  expect(exp.statusCode).toBe(202);
+  ids.export = exp.json().id;
+  // Let the export finish so that B's rows stay still while the suite compares them.
+  for (let i = 0; i < 100 && (await tenant.siteAdmin.request('GET', `/api/v1/exports/${ids.export}`)).json().status !== 'ready'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {

@@ -5,3 +5,5 @@ export * from './inventory.js';
 export * from './audit.js';
 export * from './assessments.js';
 export * from './lifecycle.js';
+export * from './reports.js';
+export * from './exports.js';

@@ -12,6 +12,7 @@ import type { AppContext } from '../../platform/context.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { defineJob } from '../../platform/jobs.js';
+import { exportFolderOf } from '../exports/export.job.js';
 import { serializeArchive, systemExportInstitution } from './archive.js';
 import type { BackupService } from './backups.service.js';
 import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './purge.js';
@@ -134,7 +135,7 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
 
     /** Runs (or resumes) one purge now. */
     systemPurge(institutionId: string, opts: PurgeOptions = {}) {
-      return systemPurgeInstitution({ db, store: backups.store, mailer: ctx.mailer }, institutionId, opts);
+      return systemPurgeInstitution({ db, store: backups.store, mailer: ctx.mailer, fileFolders: [exportFolderOf(config.dataDir, institutionId)] }, institutionId, opts);
     },
 
     async listCertificates(actor: Actor) {

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { archiveJsonSchema, archiveSchema } from '../../../contracts/archive.js';
@@ -190,6 +191,10 @@ describe('offboarding and purge', () => {
     expect(await lifecycle.systemDueForPurge()).not.toContain(id);
     expect(await lifecycle.systemDueForPurge(new Date(Date.now() + 8 * 24 * 3600_000))).toContain(id);
 
+    // A spreadsheet export left on disk goes with the rest.
+    const exportsDir = path.join(t.config.dataDir, 'exports', id);
+    await mkdir(exportsDir, { recursive: true });
+    await writeFile(path.join(exportsDir, 'old.xlsx'), 'x');
     const purgeCtx = { ...services(), mailer: { send: (m: { to: string; subject: string; text: string }) => mails.push(m), folder: undefined } };
     const mails: { to: string; subject: string; text: string }[] = [];
     const certificate = await createLifecycleService({ db: t.database.db, config: t.config, mailer: purgeCtx.mailer as never, jobs: t.jobs }, backups).systemPurge(id, { batchSize: 2 });
@@ -198,6 +203,7 @@ describe('offboarding and purge', () => {
     expect(Object.entries(after).filter(([, n]) => n > 0)).toEqual([]);
     expect(await backups.store.listArchives(id)).toEqual([]);
     expect(await backups.store.getKey(id)).toBeNull();
+    expect(existsSync(exportsDir)).toBe(false);
     expect(certificate).toMatchObject({ keyDestroyed: true, archivesRemoved: 1, contactEmail: null });
     expect(certificate.digest).toMatch(/^[0-9a-f]{64}$/);
     expect((certificate.tableCounts as Record<string, number>).inventory_items).toBe(3);

@@ -5,6 +5,8 @@
  * of every table with a `tenant_id` column, never by a list kept in code.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
 import { deletionCertificates } from '../../db/schema/index.js';
 import { digest } from '../../platform/audit.js';
@@ -70,7 +72,7 @@ async function startCertificate(db: Db, institutionId: string): Promise<Certific
 
 /** Runs (or resumes) the purge of an institution being offboarded; returns the finished certificate. */
 export async function systemPurgeInstitution(
-  ctx: { db: Db; store: BackupStore; mailer: Mailer },
+  ctx: { db: Db; store: BackupStore; mailer: Mailer; /** Folders holding this institution's files (spreadsheet exports…). */ fileFolders?: string[] },
   institutionId: string,
   opts: PurgeOptions = {},
 ): Promise<CertificateRow> {
@@ -111,6 +113,7 @@ export async function systemPurgeInstitution(
       );
     }
     await store.destroyKey(institutionId);
+    for (const folder of ctx.fileFolders ?? []) await rm(folder, { recursive: true, force: true });
     // 3. The institution itself, then the proof: a scan of every tenant table finds nothing.
     cert = await withSystem(db, async (tx) => {
       await tx.execute(sql`delete from institutions where id = ${institutionId}`);
@@ -122,6 +125,7 @@ export async function systemPurgeInstitution(
       }
       if (left.length) throw new Error(`Purge incomplete: rows remain in ${left.join(', ')}`);
       if ((await store.listArchives(institutionId)).length || (await store.getKey(institutionId))) throw new Error('Purge incomplete: backup files remain');
+      for (const folder of ctx.fileFolders ?? []) if (existsSync(folder)) throw new Error(`Purge incomplete: ${folder} remains`);
       const [current] = await tx.select().from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
       const done = { ...current!, tablesVerified: scanned.length, keyDestroyed: true, purgeCompletedAt: new Date() };
       const [row] = await tx
