@@ -13,6 +13,8 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
+import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
@@ -84,6 +86,8 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
@@ -97,6 +101,8 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    meRoute,
+    auditRoute,
     settingsRoute,
   ]),
 ]);
