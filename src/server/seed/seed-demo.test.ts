@@ -40,7 +40,7 @@ describe('seedDemo', () => {
     database = await openDatabase({ inMemory: true });
     await database.migrate();
     credentials = await seedDemo(database.db, { now: NOW });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await database?.close();

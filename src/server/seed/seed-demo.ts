@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { auditEvents, catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
+import { catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
 import { appendAuditEvents, type AuditValues } from '../platform/audit.js';
 import { withSystem, type Db, type Tx } from '../platform/db.js';
 import { hashPassword } from '../platform/passwords.js';
