@@ -4,6 +4,10 @@ import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { sessionQuery } from './lib/session.js';
+import { AssessmentDetailPage } from './pages/assessments/AssessmentDetailPage.js';
+import { AssessmentListPage } from './pages/assessments/AssessmentListPage.js';
+import { BankListPage, BankTemplatePage } from './pages/assessments/BankPage.js';
+import { MergePage } from './pages/assessments/MergePage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
@@ -87,6 +91,12 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const assessmentsRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments', component: AssessmentListPage });
+const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId', component: AssessmentDetailPage });
+const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
+const bankRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank', component: BankListPage });
+const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank/$templateId', component: BankTemplatePage });
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
@@ -98,6 +108,11 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    assessmentsRoute,
+    assessmentRoute,
+    mergeRoute,
+    bankRoute,
+    bankTemplateRoute,
   ]),
 ]);
 
