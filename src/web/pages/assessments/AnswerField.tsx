@@ -21,12 +21,15 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const id = `q-${question.id}`;
-  const value = question.answer?.value ?? null;
+  // Shown at once while the save is on its way (and kept if it fails, next to the error).
+  const [pending, setPending] = useState<{ v: unknown } | null>(null);
+  const value = pending ? pending.v : (question.answer?.value ?? null);
   const readOnly = disabled || (question.locked && question.answer?.origin === 'operator');
 
   async function save(next: unknown) {
     setSaving(true);
     setError(null);
+    setPending({ v: next });
     try {
       const saved = await api<Saved>(`/assessments/${assessmentId}/answers/${question.id}`, { method: 'PUT', body: { value: next, version: question.answer?.version ?? 0 } });
       queryClient.setQueryData(assessmentQuery(assessmentId).queryKey, (old: AssessmentBody | undefined) =>
@@ -43,6 +46,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
       );
       // Conditions may show or hide other questions: refresh the whole record in the background.
       void queryClient.invalidateQueries({ queryKey: assessmentQuery(assessmentId).queryKey });
+      setPending(null);
     } catch (err) {
       setError(err);
     } finally {
