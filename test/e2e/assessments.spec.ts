@@ -4,8 +4,11 @@
  * PDF downloads. Then the operator publishes version 2 of the template, and the institution takes
  * one change and keeps its own edit.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+
+// The journey saves often on a shared machine: give each step room.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
@@ -37,7 +40,8 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await expect(page.getByRole('heading', { name: 'Privacy impact assessment', exact: true })).toBeVisible();
   await expect(page.getByRole('combobox', { name: 'Master bank template' })).toHaveValue(/Ponderbot Tutor/);
   await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: /Ponderbot Tutor/ })).toBeVisible();
+  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Privacy impact assessment: Ponderbot Tutor' })).toBeVisible();
   const assessmentUrl = page.url();
 
   // Change two answers (autosaved).
@@ -115,6 +119,6 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await tracking.getByLabel('Keep yours').check();
   await page.getByRole('button', { name: 'Apply my choices' }).click();
   await expect(page.getByText('Based on master version 2')).toBeVisible();
-  await expect(page.getByLabel('How long do backups and disaster-recovery copies keep deleted information?')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'How long do backups and disaster-recovery copies keep deleted information?' })).toBeVisible();
   await expect(question(page, 'e.tracking').getByLabel('Unsure')).toBeChecked();
 });

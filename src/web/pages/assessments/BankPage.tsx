@@ -61,6 +61,8 @@ export function BankTemplatePage() {
   const shownId = draftMeta?.id ?? template.data?.latestPublished?.id;
   const version = useQuery({ ...bankVersionQuery(shownId ?? ''), enabled: Boolean(shownId) });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['bank'] });
+  // Kept here: publishing replaces the draft editor by the read-only version.
+  const [published, setPublished] = useState<string | null>(null);
   const newDraft = useMutation({ mutationFn: () => api<BankVersionBody>(`/bank/templates/${templateId}/versions`, { method: 'POST' }), onSuccess: refresh });
   if (template.isPending) return <Loading />;
   if (template.isError) return <ErrorAlert error={template.error} />;
@@ -79,8 +81,8 @@ export function BankTemplatePage() {
           {t('assessments.bank.newVersion')}
         </Button>
       ) : null}
-      <Feedback error={newDraft.error} />
-      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} onSaved={refresh} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
+      <Feedback error={newDraft.error} success={published} />
+      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
     </Stack>
   );
 }
@@ -106,13 +108,12 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
   );
 }
 
-function DraftEditor({ version, onSaved }: { version: BankVersionBody; onSaved: () => void }) {
+function DraftEditor({ version, onSaved, onPublished }: { version: BankVersionBody; onSaved: () => void; onPublished: () => void }) {
   const { t } = useTranslation();
   const [sections, setSections] = useState(() => asInput(version));
   const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(version.sections.flatMap((s) => s.questions.map((q) => [q.key, q.preAnswer === null ? '' : JSON.stringify(q.preAnswer)]))));
   const [changeLog, setChangeLog] = useState(version.changeLog);
   const [jsonError, setJsonError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
   const build = () => {
     const out = sections.map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, preAnswer: texts[q.key]?.trim() ? (JSON.parse(texts[q.key]!) as unknown) : undefined })) }));
     return out;
@@ -126,7 +127,7 @@ function DraftEditor({ version, onSaved }: { version: BankVersionBody; onSaved: 
       return api<BankVersionBody>(`/bank/versions/${version.id}/publish`, { method: 'POST', body: { version: saved.version } });
     },
     onSuccess: () => {
-      setMessage(t('assessments.bank.published'));
+      onPublished();
       onSaved();
     },
   });
@@ -172,7 +173,7 @@ function DraftEditor({ version, onSaved }: { version: BankVersionBody; onSaved: 
           </Stack>
         </Paper>
       ))}
-      <Feedback error={jsonError ? new Error(jsonError) : (save.error ?? publish.error)} success={message} />
+      <Feedback error={jsonError ? new Error(jsonError) : (save.error ?? publish.error)} />
       <Group>
         <Button variant="default" onClick={() => run(save)} loading={save.isPending}>
           {t('assessments.bank.save')}
