@@ -24,11 +24,19 @@ import { createSessionService } from './modules/identity/session.service.js';
 import { createUsersService } from './modules/identity/users.service.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { registerLifecycle } from './modules/lifecycle/index.js';
+import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
+import { createInProcessExportQueue, runDataExportJob } from './modules/exports/export.job.js';
+import { registerExportRoutes } from './modules/exports/exports.routes.js';
+import { createExportsService } from './modules/exports/exports.service.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
 import { registerErrorHandling, registerNotFound } from './platform/http.js';
+import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 
 declare module 'fastify' {
@@ -46,8 +54,11 @@ export interface BuildOptions {
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const { config } = ctx;
+export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = base;
+  // Without a jobs platform from the caller, this app only enqueues, and stops it when it closes.
+  const ownJobs = base.jobs ? null : await createJobs({ db: base.db });
+  const ctx: AppContext = { ...base, jobs: base.jobs ?? ownJobs! };
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? config.logLevel,
@@ -68,6 +79,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
   // Every route, for the isolation and CSRF suites that must cover routes added later.
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeList', routes);
@@ -119,17 +131,24 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   const invitations = createInvitationService(ctx, sessions);
   const audit = createAuditService(ctx);
   registerAuthHook(app, config, sessions);
+  const lifecycle = await registerLifecycle(app, ctx);
   registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx) });
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   registerBankRoutes(app, createBankService(ctx));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
+  registerReportRoutes(app, createReportsService(ctx));
+  // Full exports run in this process until the jobs platform schedules them.
+  const exportQueue = createInProcessExportQueue((job) => runDataExportJob(ctx, job), (err) => app.log.error({ err }, 'data export failed'));
+  app.addHook('onClose', async () => exportQueue.idle());
+  registerExportRoutes(app, createExportsService(ctx, exportQueue.schedule));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;

@@ -3,6 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
+import { Loading } from './components/PageState.js';
+import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
 import { AssessmentDetailPage } from './pages/assessments/AssessmentDetailPage.js';
 import { AssessmentListPage } from './pages/assessments/AssessmentListPage.js';
@@ -15,15 +17,12 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
+import { MyDataPage } from './pages/me/MyDataPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
-import {
-  validateCatalogSearch,
-  validateInventorySearch,
-  validateNewItem,
-  validateRedirect,
-  validateToken,
-} from './routes/search.js';
+import { validateCatalogSearch, validateInventorySearch, validateNewItem, validateRedirect, validateToken } from './routes/search.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -96,6 +95,9 @@ const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'ass
 const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
 const bankRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank', component: BankListPage });
 const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank/$templateId', component: BankTemplatePage });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -113,14 +115,36 @@ const routeTree = rootRoute.addChildren([
     mergeRoute,
     bankRoute,
     bankTemplateRoute,
+    meRoute,
+    auditRoute,
+    settingsRoute,
   ]),
 ]);
+
+/** Search params stay plain strings in the URL (`?grade=3,4&page=2`), not JSON-encoded. */
+function parseSearch(searchStr: string): Record<string, unknown> {
+  return Object.fromEntries(new URLSearchParams(searchStr));
+}
+
+function stringifySearch(search: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  const str = params.toString();
+  return str ? `?${str}` : '';
+}
 
 export function makeRouter(queryClient: QueryClient) {
   return createRouter({
     routeTree,
     context: { queryClient },
+    parseSearch,
+    stringifySearch,
     defaultPreload: 'intent',
+    defaultPendingComponent: Loading,
+    defaultErrorComponent: RouteError,
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
   });

@@ -32,6 +32,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'DELETE /api/v1/session': { tenantScoped: false },
   'PUT /api/v1/session/institution': { tenantScoped: false },
   'GET /api/v1/users': { tenantScoped: true },
+  'GET /api/v1/users/directory': { tenantScoped: true },
   'PATCH /api/v1/users/:id': { kind: 'user', body: () => ({ canApprove: true }), tenantScoped: true, forbidden: ['app', 'approver'] },
   'GET /api/v1/invitations': { tenantScoped: true },
   'POST /api/v1/invitations': { tenantScoped: true },
@@ -54,6 +55,17 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'DELETE /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/inventory/:id/history': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/audit': { tenantScoped: true },
+  'GET /api/v1/audit/verify': { tenantScoped: true },
+  // Operator route: platform admins offboard any institution; every other role is refused (403).
+  'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
+  'GET /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'POST /api/v1/institution/offboarding-request': { tenantScoped: true },
+  'GET /api/v1/institution/archive': { tenantScoped: true },
+  'GET /api/v1/deletion-certificates': { tenantScoped: false },
+  'GET /api/v1/me/data': { tenantScoped: false },
+  'GET /api/v1/me/export': { tenantScoped: false },
+  'PATCH /api/v1/me': { tenantScoped: false },
+  'DELETE /api/v1/me': { tenantScoped: false },
   'GET /api/v1/bank/templates': { tenantScoped: false },
   'POST /api/v1/bank/templates': { tenantScoped: false },
   'GET /api/v1/bank/templates/:id': { tenantScoped: false },
@@ -83,6 +95,16 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'POST /api/v1/assessments/:id/merge': { kind: 'assessment', body: (ids) => ({ version: 1, toVersionId: ids.section, decisions: [] }), tenantScoped: true },
   'GET /api/v1/assessments/:id/summary': { kind: 'assessment', query: '?audience=parent', tenantScoped: true },
   'GET /api/v1/assessments/:id/pdf': { kind: 'assessment', tenantScoped: true },
+  'GET /api/v1/reports': { tenantScoped: true, forbidden: ['platform'] },
+  // `:id` of a report is its name (same for every institution), not a record id.
+  'GET /api/v1/reports/:id': { tenantScoped: false },
+  'GET /api/v1/reports/:id/download': { tenantScoped: false },
+  'GET /api/v1/dashboard': { tenantScoped: true },
+  'GET /api/v1/platform/report-runs': { tenantScoped: false },
+  'POST /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/exports/:id/download': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
 };
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
@@ -121,6 +143,13 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   const withRisk = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/risks`, { version: withQuestion.json().version, title: 'Ours', likelihood: 2, impact: 2 });
   expect(withRisk.statusCode).toBe(201);
   ids.risk = withRisk.json().revision.risks[0].id;
+  const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+  expect(exp.statusCode).toBe(202);
+  ids.export = exp.json().id;
+  // Let the export finish so that B's rows stay still while the suite compares them.
+  for (let i = 0; i < 100 && (await tenant.siteAdmin.request('GET', `/api/v1/exports/${ids.export}`)).json().status !== 'ready'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -178,6 +207,9 @@ describe('tenant isolation', () => {
       expect(items).toContain(aIds.inventory);
       expect(items).not.toContain(bIds.inventory);
     }
+    const directory = (await a.appAdmin.request('GET', '/api/v1/users/directory')).json().items.map((u: { id: string }) => u.id);
+    expect(directory).toContain(a.siteAdmin.user.id);
+    expect(directory).not.toContain(b.siteAdmin.user.id);
     const users = (await a.siteAdmin.request('GET', '/api/v1/users')).json().items.map((u: { id: string }) => u.id);
     expect(users).toContain(a.appAdmin.user.id);
     expect(users).not.toContain(b.appAdmin.user.id);

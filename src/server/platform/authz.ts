@@ -46,6 +46,11 @@ export const policy = {
   manageAssessments: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a) || isPlatformAdmin(a)),
   /** Approval is the institution's decision alone: never a platform admin. */
   approve: (a: Actor) => isSiteAdmin(a) || (isAppAdmin(a) && a.canApprove),
+  /** Reports are the institution's own; platform admins see run counts only (never report content). */
+  runReports: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a)),
+  readReportRunCounts: (a: Actor) => isPlatformAdmin(a),
+  /** A full export holds every user and the audit log: the institution's site admins only. */
+  exportData: (a: Actor) => actsInTenant(a) && isSiteAdmin(a),
 } as const;
 export type Ability = keyof typeof policy;
 
