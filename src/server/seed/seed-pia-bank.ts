@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BankSectionInput } from '../../contracts/assessments.js';
-import { auditEvents, catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
+import { auditEvents, type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
 import type { Tx } from '../platform/db.js';
 import { contentProblems } from '../modules/assessments/bank.service.js';
 import { APP_PIAS, type AppPia } from './pia-apps.js';
