@@ -101,10 +101,27 @@ const routeTree = rootRoute.addChildren([
   ]),
 ]);
 
+/** Search params stay plain strings in the URL (`?grade=3,4&page=2`), not JSON-encoded. */
+function parseSearch(searchStr: string): Record<string, unknown> {
+  return Object.fromEntries(new URLSearchParams(searchStr));
+}
+
+function stringifySearch(search: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  const str = params.toString();
+  return str ? `?${str}` : '';
+}
+
 export function makeRouter(queryClient: QueryClient) {
   return createRouter({
     routeTree,
     context: { queryClient },
+    parseSearch,
+    stringifySearch,
     defaultPreload: 'intent',
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,

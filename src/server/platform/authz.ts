@@ -39,6 +39,11 @@ export const policy = {
   manageCatalog: (a: Actor) => isPlatformAdmin(a),
   readCatalog: (a: Actor) => a.kind === 'user',
   readAudit: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
+  /** The master bank of PIAs: every signed-in user reads published versions; the operator curates it. */
+  readBank: (a: Actor) => a.kind === 'user',
+  manageBank: (a: Actor) => isPlatformAdmin(a),
+  readAssessments: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a) || isPlatformAdmin(a)),
+  manageAssessments: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a) || isPlatformAdmin(a)),
   /** Approval is the institution's decision alone: never a platform admin. */
   approve: (a: Actor) => isSiteAdmin(a) || (isAppAdmin(a) && a.canApprove),
   /** Reports are the institution's own; platform admins see run counts only (never report content). */

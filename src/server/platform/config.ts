@@ -32,6 +32,7 @@ const envSchema = z.object({
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  JOB_WORKERS: boolish.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +57,8 @@ export interface Config {
   demoPassword: string | undefined;
   sessionTtlHours: number;
   loginRateLimit: number;
+  /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
+  jobWorkers: boolean;
 }
 
 /** A configuration error listing every bad variable, each with its reason. */
@@ -107,6 +110,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    jobWorkers: env.JOB_WORKERS,
   };
 }
 

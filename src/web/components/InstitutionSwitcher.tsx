@@ -41,7 +41,7 @@ export function InstitutionSwitcher({ session }: { session: SessionBody }) {
           onSuccess: () => void navigate({ to: '/' }),
         });
       }}
-      comboboxProps={{ withinPortal: true }}
+      comboboxProps={{ withinPortal: true, keepMounted: false }}
     />
   );
 }

@@ -21,6 +21,7 @@ export const en = {
     notSet: '—',
     any: 'Any',
     sensitive: 'Sensitive',
+    toggleVisibility: 'Show or hide the characters typed',
     previousPage: 'Previous page',
     nextPage: 'Next page',
     page: 'Page {{page}}',

@@ -23,6 +23,7 @@ export const fr: DeepStrings<typeof en> = {
     notSet: '—',
     any: 'Tous',
     sensitive: 'Sensible',
+    toggleVisibility: 'Afficher ou masquer les caractères saisis',
     previousPage: 'Page précédente',
     nextPage: 'Page suivante',
     page: 'Page {{page}}',

@@ -1,10 +1,11 @@
 /** Sign in with email and password. */
-import { Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../components/Feedback.js';
+import { PasswordField } from '../components/PasswordField.js';
 import { PublicLayout } from '../components/PublicLayout.js';
 import { ApiError, fieldError } from '../lib/api.js';
 import { sessionQuery, useSignIn } from '../lib/session.js';
@@ -55,7 +56,7 @@ export function SignInPage() {
             onChange={(e) => setEmail(e.currentTarget.value)}
             error={fieldError(fields, 'email')}
           />
-          <PasswordInput
+          <PasswordField
             label={t('signIn.password')}
             autoComplete="current-password"
             required
@@ -65,7 +66,7 @@ export function SignInPage() {
           />
           <div role="alert" aria-live="assertive">
             {wrong ? (
-              <Text c="red.8" size="sm">
+              <Text c="red.9" size="sm">
                 {t('signIn.wrongCredentials')}
               </Text>
             ) : null}

@@ -49,24 +49,36 @@ function toCell(kind: Kind, v: unknown): SheetCell {
 
 const select = (tx: Tx, query: SQL) => queryRows<Record<string, unknown>>(tx, query);
 
+/** A column of the unique ordering key, with the SQL type its cursor value is cast back to. */
+interface KeyPart {
+  expr: SQL;
+  type: 'uuid' | 'bigint' | 'text' | 'date';
+}
+const uuidKey = (expr: SQL): KeyPart[] => [{ expr, type: 'uuid' }];
+
 /**
- * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant), `key` is the unique
- * ordering key as text (`x.id::text`), or a bigint column when `numericKey`.
+ * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant); `key` is the unique
+ * ordering key in the column types of an index (tenant_id leads every key), so each page is an index
+ * range scan rather than a sort of the whole table.
  */
-function tableEntity(opts: {
-  name: string;
-  file: string;
-  from: (scope: TenantScope) => SQL;
-  key: SQL;
-  numericKey?: boolean;
-  fields: Record<string, Field>;
-  countExpr?: SQL;
-}): ExportEntity {
+function tableEntity(opts: { name: string; file: string; from: (scope: TenantScope) => SQL; key: KeyPart[]; fields: Record<string, Field>; countExpr?: SQL }): ExportEntity {
   const entries = Object.entries(opts.fields);
   const selectList = sql.join(
     entries.map(([k, f]) => sql`${f.expr} as ${sql.identifier(k)}`),
     sql`, `,
   );
+  const keyList = sql.join(
+    opts.key.map((k, i) => sql`${k.expr}::text as ${sql.identifier(`__k${i}`)}`),
+    sql`, `,
+  );
+  const orderBy = sql.join(
+    opts.key.map((k) => k.expr),
+    sql`, `,
+  );
+  const after = (cursor: string[]) => {
+    const values = opts.key.map((k, i) => sql`${cursor[i]}::${sql.raw(k.type)}`);
+    return opts.key.length === 1 ? sql`${opts.key[0]!.expr} > ${values[0]}` : sql`(${orderBy}) > (${sql.join(values, sql`, `)})`;
+  };
   return {
     name: opts.name,
     file: opts.file,
@@ -76,14 +88,12 @@ function tableEntity(opts: {
       return Number(r?.n ?? 0);
     },
     async page(tx, scope, cursor, limit) {
-      const after = cursor === null ? sql`true` : opts.numericKey ? sql`${opts.key} > ${cursor}::bigint` : sql`${opts.key} > ${cursor}`;
-      const found = await select(
-        tx,
-        sql`select ${selectList}, ${opts.key} as "__key" from ${opts.from(scope)} and ${after} order by ${opts.key} limit ${limit}`,
-      );
+      const where = cursor === null ? sql`true` : after(JSON.parse(cursor) as string[]);
+      const found = await select(tx, sql`select ${selectList}, ${keyList} from ${opts.from(scope)} and ${where} order by ${orderBy} limit ${limit}`);
+      const last = found[found.length - 1];
       return {
         rows: found.map((r) => entries.map(([k, f]) => toCell(f.kind, r[k]))),
-        cursor: found.length ? String(found[found.length - 1]!.__key) : null,
+        cursor: last ? JSON.stringify(opts.key.map((_, i) => String(last[`__k${i}`]))) : null,
       };
     },
   };
@@ -98,7 +108,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Institution',
     file: 'institution',
     from: (s) => sql`institutions x where x.id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
@@ -117,7 +127,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Schools',
     file: 'schools',
     from: (s) => sql`schools x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
@@ -132,7 +142,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Users',
     file: 'users',
     from: (s) => sql`users x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       email: f('Email', sql`x.email`),
@@ -149,7 +159,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Inventory',
     file: 'inventory',
     from: (s) => sql`inventory_items x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('App', sql`x.name`),
@@ -183,7 +193,10 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Data elements',
     file: 'data-elements',
     from: (s) => sql`inventory_items i cross join lateral unnest(i.data_elements) as x(element) where i.tenant_id = ${s.tenantId}`,
-    key: sql`(i.id::text || '/' || x.element)`,
+    key: [
+      { expr: sql`i.id`, type: 'uuid' },
+      { expr: sql`x.element`, type: 'text' },
+    ],
     fields: {
       inventoryItemId: f('Inventory item ID', sql`i.id`),
       app: f('App', sql`i.name`),
@@ -196,7 +209,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Assessments',
     file: 'assessments',
     from: (s) => sql`assessments x join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
@@ -217,7 +230,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Assessment revisions',
     file: 'assessment-revisions',
     from: (s) => sql`assessment_revisions x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`x.assessment_id`),
@@ -241,7 +254,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       join assessment_sections sec on sec.tenant_id = q.tenant_id and sec.id = q.section_id
       join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id
       where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.question_id::text`,
+    key: uuidKey(sql`x.question_id`),
     fields: {
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
       revisionId: f('Revision ID', sql`x.revision_id`),
@@ -264,7 +277,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Risks',
     file: 'risks',
     from: (s) => sql`assessment_risks x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
@@ -289,7 +302,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Sign-offs',
     file: 'sign-offs',
     from: (s) => sql`assessment_signoffs x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
@@ -307,8 +320,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Audit events',
     file: 'audit-events',
     from: (s) => sql`audit_events x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id`,
-    numericKey: true,
+    key: [{ expr: sql`x.id`, type: 'bigint' }],
     fields: {
       id: f('ID', sql`x.id`, 'int'),
       at: f('At', sql`x.at`, 'ts'),
@@ -329,7 +341,10 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     name: 'Report runs',
     file: 'report-runs',
     from: (s) => sql`report_runs x where x.tenant_id = ${s.tenantId}`,
-    key: sql`(x.day::text || '/' || x.report)`,
+    key: [
+      { expr: sql`x.day`, type: 'date' },
+      { expr: sql`x.report`, type: 'text' },
+    ],
     fields: {
       day: f('Day (UTC)', sql`x.day::text`),
       report: f('Report', sql`x.report`),

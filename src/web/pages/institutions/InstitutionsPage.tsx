@@ -71,7 +71,7 @@ export function InstitutionsPage() {
                   <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
                   <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'} style={{ textTransform: 'none' }}>
+                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'}>
                       {t(`institutionStatus.${inst.status}`)}
                     </Badge>
                   </Table.Td>
