@@ -5,7 +5,10 @@ import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { sessionQuery } from './lib/session.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
-import { DashboardPage } from './pages/DashboardPage.js';
+import { DashboardPage } from './features/reports/DashboardPage.js';
+import { ExportsPage } from './features/reports/ExportsPage.js';
+import { ReportPage } from './features/reports/ReportPage.js';
+import { ReportsPage } from './features/reports/ReportsPage.js';
 import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
 import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
@@ -87,6 +90,10 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
+const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
+const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
@@ -98,6 +105,9 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    reportsRoute,
+    reportRoute,
+    exportsRoute,
   ]),
 ]);
 
