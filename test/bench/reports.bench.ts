@@ -44,7 +44,7 @@ function pick<T>(r: () => number, from: readonly T[], min: number, max: number):
   return [...out];
 }
 
-async function generate(db: Db) {
+export async function generate(db: Db) {
   const r = rng(42);
   const { institution, schools } = await buildInstitution(db, { gradeLevels: [...GRADE_LEVELS] });
   const tenantId = institution.id;
@@ -113,8 +113,9 @@ async function generate(db: Db) {
       select i.tenant_id, ${users[1]!.id}::uuid, 'Bench user', 'app_admin', case when n = 1 then 'inventory.create' else 'inventory.update' end, 'inventory_item', i.id::text,
         jsonb_build_object('purpose', jsonb_build_object('before', null, 'after', i.purpose)), 'bench', 'web'
       from inventory_items i cross join generate_series(1, 2) n where i.tenant_id = ${tenantId}`);
-    await tx.execute(sql`analyze`);
   });
+  // Fresh statistics, as autovacuum would have them (ANALYZE needs the tables' owner, not vetted_system).
+  await db.execute(sql`analyze`);
   const actor: Actor = { kind: 'user', userId: users[0]!.id, role: 'site_admin', canApprove: true, tenantId, homeTenantId: tenantId, label: 'bench', requestId: 'bench', source: 'web' };
   return { tenantId, actor };
 }

@@ -57,11 +57,11 @@ interface KeyPart {
 const uuidKey = (expr: SQL): KeyPart[] => [{ expr, type: 'uuid' }];
 
 /**
- * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant); `key` is the unique
- * ordering key in the column types of an index (tenant_id leads every key), so each page is an index
- * range scan rather than a sort of the whole table.
+ * A table-backed entity. A page takes the next `limit` rows of `table` (alias `x`) of the tenant by
+ * its unique key — an index range scan, since tenant_id leads every key — and only then joins what
+ * the sheet shows from other tables (`joins`), so a page costs the same at the end as at the start.
  */
-function tableEntity(opts: { name: string; file: string; from: (scope: TenantScope) => SQL; key: KeyPart[]; fields: Record<string, Field>; countExpr?: SQL }): ExportEntity {
+function tableEntity(opts: { name: string; file: string; table: SQL; tenantColumn?: string; joins?: SQL; key: KeyPart[]; fields: Record<string, Field> }): ExportEntity {
   const entries = Object.entries(opts.fields);
   const selectList = sql.join(
     entries.map(([k, f]) => sql`${f.expr} as ${sql.identifier(k)}`),
@@ -75,6 +75,7 @@ function tableEntity(opts: { name: string; file: string; from: (scope: TenantSco
     opts.key.map((k) => k.expr),
     sql`, `,
   );
+  const tenant = (scope: TenantScope) => sql`x.${sql.identifier(opts.tenantColumn ?? 'tenant_id')} = ${scope.tenantId}`;
   const after = (cursor: string[]) => {
     const values = opts.key.map((k, i) => sql`${cursor[i]}::${sql.raw(k.type)}`);
     return opts.key.length === 1 ? sql`${opts.key[0]!.expr} > ${values[0]}` : sql`(${orderBy}) > (${sql.join(values, sql`, `)})`;
@@ -84,12 +85,18 @@ function tableEntity(opts: { name: string; file: string; from: (scope: TenantSco
     file: opts.file,
     columns: entries.map(([key, f]) => ({ key, header: f.header })),
     async count(tx, scope) {
-      const [r] = await select(tx, sql`select ${opts.countExpr ?? sql`count(*)`}::int as n from ${opts.from(scope)}`);
+      const [r] = await select(tx, sql`select count(*)::int as n from ${opts.table} x where ${tenant(scope)}`);
       return Number(r?.n ?? 0);
     },
     async page(tx, scope, cursor, limit) {
       const where = cursor === null ? sql`true` : after(JSON.parse(cursor) as string[]);
-      const found = await select(tx, sql`select ${selectList}, ${keyList} from ${opts.from(scope)} and ${where} order by ${orderBy} limit ${limit}`);
+      const found = await select(
+        tx,
+        sql`select ${selectList}, ${keyList}
+          from (select * from ${opts.table} x where ${tenant(scope)} and ${where} order by ${orderBy} limit ${limit}) x
+          ${opts.joins ?? sql``}
+          order by ${orderBy}`,
+      );
       const last = found[found.length - 1];
       return {
         rows: found.map((r) => entries.map(([k, f]) => toCell(f.kind, r[k]))),
@@ -107,7 +114,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Institution',
     file: 'institution',
-    from: (s) => sql`institutions x where x.id = ${s.tenantId}`,
+    table: sql`institutions`,
+    tenantColumn: 'id',
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -126,7 +134,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Schools',
     file: 'schools',
-    from: (s) => sql`schools x where x.tenant_id = ${s.tenantId}`,
+    table: sql`schools`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -141,7 +149,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Users',
     file: 'users',
-    from: (s) => sql`users x where x.tenant_id = ${s.tenantId}`,
+    table: sql`users`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -158,7 +166,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Inventory',
     file: 'inventory',
-    from: (s) => sql`inventory_items x where x.tenant_id = ${s.tenantId}`,
+    table: sql`inventory_items`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -192,23 +200,24 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Data elements',
     file: 'data-elements',
-    from: (s) => sql`inventory_items i cross join lateral unnest(i.data_elements) as x(element) where i.tenant_id = ${s.tenantId}`,
+    table: sql`(select i.tenant_id, i.id, i.name, i.audiences, e.element from inventory_items i cross join lateral unnest(i.data_elements) as e(element))`,
     key: [
-      { expr: sql`i.id`, type: 'uuid' },
+      { expr: sql`x.id`, type: 'uuid' },
       { expr: sql`x.element`, type: 'text' },
     ],
     fields: {
-      inventoryItemId: f('Inventory item ID', sql`i.id`),
-      app: f('App', sql`i.name`),
+      inventoryItemId: f('Inventory item ID', sql`x.id`),
+      app: f('App', sql`x.name`),
       element: f('Data element', sql`x.element`),
       sensitive: f('Sensitive', sql`(x.element = any(${sensitiveList}))`, 'bool'),
-      audiences: f('Audiences', sql`i.audiences`, 'list'),
+      audiences: f('Audiences', sql`x.audiences`, 'list'),
     },
   }),
   tableEntity({
     name: 'Assessments',
     file: 'assessments',
-    from: (s) => sql`assessments x join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id where x.tenant_id = ${s.tenantId}`,
+    table: sql`assessments`,
+    joins: sql`join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -229,7 +238,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Assessment revisions',
     file: 'assessment-revisions',
-    from: (s) => sql`assessment_revisions x where x.tenant_id = ${s.tenantId}`,
+    table: sql`assessment_revisions`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -249,11 +258,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Answers',
     file: 'answers',
-    from: (s) => sql`assessment_answers x
-      join assessment_questions q on q.tenant_id = x.tenant_id and q.id = x.question_id
-      join assessment_sections sec on sec.tenant_id = q.tenant_id and sec.id = q.section_id
-      join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id
-      where x.tenant_id = ${s.tenantId}`,
+    table: sql`assessment_answers`,
+    // Lateral lookups by primary key: one index probe per answer of the page, never a scan of every question.
+    joins: sql`cross join lateral (select q.key, q.kind, q.prompt, q.origin, q.section_id from assessment_questions q where q.tenant_id = x.tenant_id and q.id = x.question_id) q
+      cross join lateral (select sec.code, sec.title from assessment_sections sec where sec.tenant_id = x.tenant_id and sec.id = q.section_id) sec
+      cross join lateral (select r.assessment_id, r.number from assessment_revisions r where r.tenant_id = x.tenant_id and r.id = x.revision_id) r`,
     key: uuidKey(sql`x.question_id`),
     fields: {
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
@@ -276,7 +285,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Risks',
     file: 'risks',
-    from: (s) => sql`assessment_risks x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
+    table: sql`assessment_risks`,
+    joins: sql`join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -301,7 +311,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Sign-offs',
     file: 'sign-offs',
-    from: (s) => sql`assessment_signoffs x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
+    table: sql`assessment_signoffs`,
+    joins: sql`join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id`,
     key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
@@ -319,7 +330,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Audit events',
     file: 'audit-events',
-    from: (s) => sql`audit_events x where x.tenant_id = ${s.tenantId}`,
+    table: sql`audit_events`,
     key: [{ expr: sql`x.id`, type: 'bigint' }],
     fields: {
       id: f('ID', sql`x.id`, 'int'),
@@ -340,7 +351,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Report runs',
     file: 'report-runs',
-    from: (s) => sql`report_runs x where x.tenant_id = ${s.tenantId}`,
+    table: sql`report_runs`,
     key: [
       { expr: sql`x.day`, type: 'date' },
       { expr: sql`x.report`, type: 'text' },
