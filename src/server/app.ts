@@ -143,7 +143,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;

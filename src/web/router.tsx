@@ -3,6 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
+import { Loading } from './components/PageState.js';
+import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './features/reports/DashboardPage.js';
@@ -14,15 +16,10 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
-import {
-  validateCatalogSearch,
-  validateInventorySearch,
-  validateNewItem,
-  validateRedirect,
-  validateToken,
-} from './routes/search.js';
+import { validateCatalogSearch, validateInventorySearch, validateNewItem, validateRedirect, validateToken } from './routes/search.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -93,6 +90,7 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
 const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -108,6 +106,7 @@ const routeTree = rootRoute.addChildren([
     reportsRoute,
     reportRoute,
     exportsRoute,
+    settingsRoute,
   ]),
 ]);
 
@@ -133,6 +132,8 @@ export function makeRouter(queryClient: QueryClient) {
     parseSearch,
     stringifySearch,
     defaultPreload: 'intent',
+    defaultPendingComponent: Loading,
+    defaultErrorComponent: RouteError,
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
   });

@@ -59,6 +59,7 @@ export const en = {
     catalog: 'Catalog',
     users: 'Users',
     institutions: 'Institutions',
+    settings: 'Settings',
     signOut: 'Sign out',
     institution: 'Institution',
     noInstitution: 'No institution (platform)',
@@ -257,6 +258,11 @@ export const en = {
     revoke: 'Revoke',
     revokeFor: 'Revoke the invitation of {{email}}',
     revoked: 'The invitation of {{email}} was revoked.',
+  },
+  settings: {
+    title: 'Institution settings',
+    intro: 'The grade levels and schools offered here are the ones people pick from in the inventory.',
+    saved: 'The settings were saved.',
   },
   institutions: {
     title: 'Institutions',

@@ -77,9 +77,17 @@ export function InstitutionsPage() {
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" variant="default" aria-label={t('institutions.editFor', { name: inst.name })} onClick={() => setEditing({ institution: inst })}>
-                        {t('institutions.edit')}
-                      </Button>
+                      {/* The server lets an admin change only the institution they work in. */}
+                      {session.institution?.id === inst.id ? (
+                        <Button
+                          size="xs"
+                          variant="default"
+                          aria-label={t('institutions.editFor', { name: inst.name })}
+                          onClick={() => setEditing({ institution: inst })}
+                        >
+                          {t('institutions.edit')}
+                        </Button>
+                      ) : null}
                       {inst.status === 'active' && session.institution?.id !== inst.id ? (
                         <Button
                           size="xs"
@@ -99,14 +107,22 @@ export function InstitutionsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={title}
+        size="xl"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         {editing ? (
           <InstitutionForm
             key={editing.institution?.id ?? 'new'}
             institution={editing.institution}
             onCancel={() => setEditing(null)}
             onSaved={(saved) => {
-              setMessage(editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }));
+              setMessage(
+                editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }),
+              );
               setEditing(null);
             }}
           />

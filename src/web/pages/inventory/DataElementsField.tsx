@@ -27,9 +27,7 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
               key={group.key}
               label={t(`dataElementGroup.${group.key}`)}
               value={group.elements.filter((e) => selected.has(e))}
-              onChange={(groupValue) =>
-                onChange([...value.filter((e) => !inGroup.has(e)), ...(groupValue as DataElement[])])
-              }
+              onChange={(groupValue) => onChange([...value.filter((e) => !inGroup.has(e)), ...(groupValue as DataElement[])])}
             >
               <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} mt="xs" spacing="xs">
                 {group.elements.map((code) => {
@@ -41,7 +39,11 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
                       label={t(`dataElement.${code}`)}
                       description={sensitive ? t('common.sensitive') : undefined}
                       color={sensitive ? 'orange' : undefined}
-                      styles={sensitive ? { description: { color: 'color-mix(in srgb, var(--mantine-color-orange-9), black 30%)', fontWeight: 600 } } : undefined}
+                      styles={
+                        sensitive
+                          ? { description: { color: 'color-mix(in srgb, var(--mantine-color-orange-9), black 30%)', fontWeight: 600 } }
+                          : undefined
+                      }
                     />
                   );
                 })}

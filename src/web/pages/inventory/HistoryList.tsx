@@ -36,9 +36,7 @@ function HistoryEvent({ event, institution }: { event: AuditEventBody; instituti
   return (
     <Card component="li" withBorder padding="sm">
       <Group gap="xs" mb={changes.length ? 'xs' : 0}>
-        <Badge variant="light">
-          {action}
-        </Badge>
+        <Badge variant="light">{action}</Badge>
         <Text size="sm" fw={500}>
           {t('history.by', { actor: event.actorLabel, role })}
         </Text>

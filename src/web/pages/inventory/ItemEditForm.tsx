@@ -39,7 +39,6 @@ export function ItemEditForm({ item, institution, canEdit }: ItemEditFormProps) 
       setDraft(draftFromItem(item));
       setCustom(customOf(item));
     } // else: keep the old version so saving reports the conflict
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [item.version]);
 
   const save = useMutation({

@@ -73,8 +73,7 @@ export function useChangeFormatter(institution: InstitutionBody | undefined) {
   };
 
   return {
-    fieldLabel: (field: string): string =>
-      field in FIELD_LABELS ? t(FIELD_LABELS[field as keyof typeof FIELD_LABELS]) : field,
+    fieldLabel: (field: string): string => (field in FIELD_LABELS ? t(FIELD_LABELS[field as keyof typeof FIELD_LABELS]) : field),
     value: (field: string, value: unknown): string =>
       Array.isArray(value) ? (value.length === 0 ? t('common.notSet') : value.map((v) => one(field, v)).join(', ')) : one(field, value),
   };
