@@ -19,7 +19,7 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   await expect(page.getByTestId('grade-heatmap').getByRole('row')).not.toHaveCount(0);
 
   // Report: approved apps by grade, filtered to grade 4.
-  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports', exact: true }).click();
   await page.getByRole('link', { name: 'Approved apps by grade' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Approved apps by grade' })).toBeVisible();
   await expect(page.getByTestId('report-chart').locator('svg.recharts-surface')).toBeVisible();

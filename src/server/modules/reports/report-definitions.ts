@@ -24,6 +24,8 @@ export interface ReportOutput {
 export interface ReportDefinition {
   id: ReportId;
   title: string;
+  /** Whether `build` reads the institution's grade levels (saves a query for the others). */
+  usesGradeLevels?: boolean;
   build(tx: Tx, input: ReportInput): Promise<ReportOutput>;
 }
 
@@ -47,6 +49,7 @@ function countBy<T>(items: readonly T[], keys: readonly string[], keyOf: (t: T) 
 const approvedByGrade: ReportDefinition = {
   id: 'approved-by-grade',
   title: 'Approved apps by grade',
+  usesGradeLevels: true,
   async build(tx, input) {
     const items = await runReportQuery<ItemRow>(tx, reportQueries.approvedByGrade(input.where));
     const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;

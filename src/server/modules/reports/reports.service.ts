@@ -45,7 +45,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       const today = utcToday();
       const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
       return withTenant(db, scope, async (tx) => {
-        const institution = await institutionOf(tx, scope);
+        const institution = definition.usesGradeLevels ? await institutionOf(tx, scope) : null;
         if (filters.schoolId) {
           const [school] = await tx
             .select({ id: schools.id })
@@ -53,7 +53,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, filters.schoolId)));
           if (!school) throw invalid('schoolId', 'is not a school of this institution');
         }
-        const gradeLevels = [...institution.gradeLevels].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+        const gradeLevels = [...(institution?.gradeLevels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
         const out = await definition.build(tx, { where: itemFilter(scope, filters), gradeLevels, grade: filters.grade, audience: filters.audience, today, days: q.days });
         await countReportRun(tx, scope, id, today);
         return {
