@@ -23,7 +23,7 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   await page.getByRole('link', { name: 'Approved apps by grade' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Approved apps by grade' })).toBeVisible();
   await expect(page.getByTestId('report-chart').locator('svg.recharts-surface')).toBeVisible();
-  await page.getByRole('textbox', { name: 'Grades' }).click();
+  await page.getByRole('combobox', { name: 'Grades' }).click();
   await page.getByRole('option', { name: 'Grade 4', exact: true }).click();
   await page.keyboard.press('Escape');
   const table = page.getByTestId('report-table');
