@@ -49,7 +49,8 @@ export async function generate(db: Db) {
   const { institution, schools } = await buildInstitution(db, { gradeLevels: [...GRADE_LEVELS] });
   const tenantId = institution.id;
   const users: Awaited<ReturnType<typeof buildUser>>[] = [];
-  for (const role of ['site_admin', 'app_admin', 'app_admin'] as const) users.push(await buildUser(db, { tenantId, role, canApprove: role === 'site_admin' }));
+  for (const role of ['site_admin', 'app_admin', 'app_admin'] as const)
+    users.push(await buildUser(db, { tenantId, role, canApprove: role === 'site_admin' }));
   const apps = Array.from({ length: 400 }, (_, i) => ({
     id: randomUUID(),
     slug: `bench-${tenantId.slice(0, 8)}-${i}`,
@@ -69,7 +70,12 @@ export async function generate(db: Db) {
       name: app?.name ?? `Custom Tool ${i}`,
       vendor: app?.vendor ?? `Vendor ${i % 700}`,
       grades: pick(r, GRADE_LEVELS, 1, 6),
-      schoolIds: pick(r, schools.map((s) => s.id), 0, 2),
+      schoolIds: pick(
+        r,
+        schools.map((s) => s.id),
+        0,
+        2,
+      ),
       audiences: pick(r, AUDIENCES, 1, 3),
       dataElements: pick(r, DATA_ELEMENT_CODES, 1, 8),
       purpose: `Purpose of tool ${i}: classroom use, homework and communication with families.`,
@@ -90,7 +96,9 @@ export async function generate(db: Db) {
       select i.tenant_id, gen_random_uuid(), i.id, 'PIA of ' || i.name, ${statuses}[1 + (row_number() over (order by i.id)) % 5],
         null, ${users[0]!.id}::uuid
       from inventory_items i where i.tenant_id = ${tenantId} order by i.id limit ${ASSESSMENTS}`);
-    await tx.execute(sql`update assessments set approved_revision = 1 where tenant_id = ${tenantId} and status in ('approved', 'approved_with_conditions')`);
+    await tx.execute(
+      sql`update assessments set approved_revision = 1 where tenant_id = ${tenantId} and status in ('approved', 'approved_with_conditions')`,
+    );
     await tx.execute(sql`insert into assessment_revisions (tenant_id, id, assessment_id, number, status, conditions, next_review_on, submitted_at, decided_at)
       select a.tenant_id, gen_random_uuid(), a.id, 1, a.status, 'Use with class accounts only.', current_date + 365, now(), now()
       from assessments a where a.tenant_id = ${tenantId}`);
@@ -116,7 +124,17 @@ export async function generate(db: Db) {
   });
   // Fresh statistics, as autovacuum would have them (ANALYZE needs the tables' owner, not vetted_system).
   await db.execute(sql`analyze`);
-  const actor: Actor = { kind: 'user', userId: users[0]!.id, role: 'site_admin', canApprove: true, tenantId, homeTenantId: tenantId, label: 'bench', requestId: 'bench', source: 'web' };
+  const actor: Actor = {
+    kind: 'user',
+    userId: users[0]!.id,
+    role: 'site_admin',
+    canApprove: true,
+    tenantId,
+    homeTenantId: tenantId,
+    label: 'bench',
+    requestId: 'bench',
+    source: 'web',
+  };
   return { tenantId, actor };
 }
 
@@ -203,7 +221,10 @@ export async function bench(): Promise<BenchTable[]> {
 
     const rows: (string | number)[][] = [];
     for (const id of REPORT_IDS) {
-      for (const [label, filters] of [['none', noFilters], ['grade 4', grade4]] as const) {
+      for (const [label, filters] of [
+        ['none', noFilters],
+        ['grade 4', grade4],
+      ] as const) {
         const q = { days: 60, grade: [...filters.grade] } as ReportQuery;
         const result = await service.run(actor, id, q);
         const [serviceMs, bareMs] = await timeBoth(
@@ -211,7 +232,15 @@ export async function bench(): Promise<BenchTable[]> {
           () => queryRows(db, bareQuery(id, itemFilter(scope, filters))),
         );
         const ratio = serviceMs / bareMs;
-        rows.push([id, label, result.rows.length, serviceMs.toFixed(1), bareMs.toFixed(1), ratio.toFixed(2), serviceMs <= 150 && ratio <= 1.5 ? 'yes' : 'no']);
+        rows.push([
+          id,
+          label,
+          result.rows.length,
+          serviceMs.toFixed(1),
+          bareMs.toFixed(1),
+          ratio.toFixed(2),
+          serviceMs <= 150 && ratio <= 1.5 ? 'yes' : 'no',
+        ]);
       }
     }
     const dashboardMs = await timeIt(() => service.dashboard(actor));
@@ -227,7 +256,15 @@ export async function bench(): Promise<BenchTable[]> {
         const { peak, before } = await peakRss(() => writeFullExport(db, scope, format, createWriteStream(file)));
         const seconds = (performance.now() - started) / 1000;
         const size = (await stat(file)).size;
-        exportRows.push([format === 'xlsx' ? 'XLSX workbook' : 'zip of CSVs', total, seconds.toFixed(2), mb(size), mb(before), mb(peak), format === 'xlsx' ? (seconds <= 10 && peak <= 300 * 1024 * 1024 ? 'yes' : 'no') : '-']);
+        exportRows.push([
+          format === 'xlsx' ? 'XLSX workbook' : 'zip of CSVs',
+          total,
+          seconds.toFixed(2),
+          mb(size),
+          mb(before),
+          mb(peak),
+          format === 'xlsx' ? (seconds <= 10 && peak <= 300 * 1024 * 1024 ? 'yes' : 'no') : '-',
+        ]);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

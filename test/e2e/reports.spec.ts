@@ -29,7 +29,9 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   const table = page.getByTestId('report-table');
   await expect(table.getByRole('columnheader')).toHaveText(['App', 'Vendor', 'Status', '4']);
 
-  const expected = (await (await page.request.get('/api/v1/reports/approved-by-grade?grade=4')).json()) as { rows: { app: string; vendor: string }[] };
+  const expected = (await (await page.request.get('/api/v1/reports/approved-by-grade?grade=4')).json()) as {
+    rows: { app: string; vendor: string }[];
+  };
   expect(expected.rows.length).toBeGreaterThan(0);
   await expect(table.locator('tbody tr')).toHaveCount(expected.rows.length);
 

@@ -61,7 +61,15 @@ const uuidKey = (expr: SQL): KeyPart[] => [{ expr, type: 'uuid' }];
  * its unique key — an index range scan, since tenant_id leads every key — and only then joins what
  * the sheet shows from other tables (`joins`), so a page costs the same at the end as at the start.
  */
-function tableEntity(opts: { name: string; file: string; table: SQL; tenantColumn?: string; joins?: SQL; key: KeyPart[]; fields: Record<string, Field> }): ExportEntity {
+function tableEntity(opts: {
+  name: string;
+  file: string;
+  table: SQL;
+  tenantColumn?: string;
+  joins?: SQL;
+  key: KeyPart[];
+  fields: Record<string, Field>;
+}): ExportEntity {
   const entries = Object.entries(opts.fields);
   const selectList = sql.join(
     entries.map(([k, f]) => sql`${f.expr} as ${sql.identifier(k)}`),
@@ -107,7 +115,10 @@ function tableEntity(opts: { name: string; file: string; table: SQL; tenantColum
 }
 
 const f = (header: string, expr: SQL, kind: Kind = 'text'): Field => ({ header, expr, kind });
-const sensitiveList = sql`array[${sql.join([...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`), sql`, `)}]::text[]`;
+const sensitiveList = sql`array[${sql.join(
+  [...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`),
+  sql`, `,
+)}]::text[]`;
 
 /** Every entity of an institution's full export, in sheet order. Nothing secret (password hashes, tokens) is ever exported. */
 export const EXPORT_ENTITIES: readonly ExportEntity[] = [
@@ -177,7 +188,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       customWebsite: f('Custom app website', sql`x.custom_website`),
       status: f('Status', sql`x.status`),
       grades: f('Grades', sql`x.grades`, 'list'),
-      schools: f('Schools', sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`, 'list'),
+      schools: f(
+        'Schools',
+        sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`,
+        'list',
+      ),
       schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
       audiences: f('Audiences', sql`x.audiences`, 'list'),
       dataElements: f('Data elements', sql`x.data_elements`, 'list'),

@@ -13,4 +13,3 @@ export function exportFolderOf(dataDir: string, tenantId: string): string {
 export function exportFilePath(dataDir: string, tenantId: string, id: string, format: 'xlsx' | 'csv'): string {
   return path.join(exportFolderOf(dataDir, tenantId), `${id}.${format === 'xlsx' ? 'xlsx' : 'zip'}`);
 }
-

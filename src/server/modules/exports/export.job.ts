@@ -45,7 +45,9 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
   const part = `${file}.part`;
   try {
     const rowsTotal = await countExportRows(db, scope);
-    await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }));
+    await withTenant(db, scope, (tx) =>
+      updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }),
+    );
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let lastSaved = 0;
     await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
@@ -70,7 +72,10 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
   } catch (err) {
     await rm(part, { force: true });
     await withTenant(db, scope, (tx) =>
-      updateDataExport(tx, scope, job.exportId, { status: 'failed', error: 'The export could not be completed. Try again; if it fails again, contact support.' }),
+      updateDataExport(tx, scope, job.exportId, {
+        status: 'failed',
+        error: 'The export could not be completed. Try again; if it fails again, contact support.',
+      }),
     );
     throw err;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { DataExportBody } from '../../../contracts/reports.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -58,7 +58,12 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
         const busy = (await listDataExports(tx, scope, 50)).find((r) => r.status === 'queued' || r.status === 'running');
         if (busy) throw new AppError('conflict', 'An export is already being prepared. Wait for it to finish, then start another.');
         const created = await insertDataExport(tx, scope, { id: randomUUID(), format: input.format });
-        await recordAudit(tx, actor, { action: 'export.create', recordType: 'data_export', recordId: created.id, after: { format: input.format } });
+        await recordAudit(tx, actor, {
+          action: 'export.create',
+          recordType: 'data_export',
+          recordId: created.id,
+          after: { format: input.format },
+        });
         // In the same transaction: the job exists if and only if its export row does.
         await jobs.enqueue(tx, exportJob, { tenantId: scope.tenantId, exportId: created.id });
         return created;
@@ -104,7 +109,12 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
           throw new AppError('not_found', 'This export file is no longer available. Start a new export.');
         },
       );
-      return { stream: createReadStream(file), fileName: row.fileName ?? `export.${row.format === 'xlsx' ? 'xlsx' : 'zip'}`, contentType: CONTENT_TYPES[row.format as 'xlsx' | 'csv'], size };
+      return {
+        stream: createReadStream(file),
+        fileName: row.fileName ?? `export.${row.format === 'xlsx' ? 'xlsx' : 'zip'}`,
+        contentType: CONTENT_TYPES[row.format as 'xlsx' | 'csv'],
+        size,
+      };
     },
   };
 }

@@ -14,7 +14,12 @@ export async function lapseExports(tx: Tx, scope: TenantScope, dataDir: string):
   for (const r of lapsed) {
     await rm(exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv'), { force: true });
     await rm(`${exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv')}.part`, { force: true });
-    await updateDataExport(tx, scope, r.id, r.status === 'ready' ? { status: 'expired' } : { status: 'failed', error: 'The export was interrupted. Start a new one.' });
+    await updateDataExport(
+      tx,
+      scope,
+      r.id,
+      r.status === 'ready' ? { status: 'expired' } : { status: 'failed', error: 'The export was interrupted. Start a new one.' },
+    );
   }
 }
 
@@ -27,4 +32,3 @@ export async function systemSweepExpiredExports(ctx: { db: Db; config: Pick<Conf
   }
   return tenants.length;
 }
-

@@ -18,12 +18,24 @@ export function DashboardPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
   const institutionId = session.institution?.id;
-  const query = useQuery({ queryKey: ['dashboard', institutionId], queryFn: () => api<DashboardBody>('/dashboard'), enabled: Boolean(institutionId) });
+  const query = useQuery({
+    queryKey: ['dashboard', institutionId],
+    queryFn: () => api<DashboardBody>('/dashboard'),
+    enabled: Boolean(institutionId),
+  });
   return (
     <Stack>
       <Title order={1}>{t('dashboard.title')}</Title>
       {session.institution ? <Text c="dimmed">{session.institution.name}</Text> : null}
-      {!institutionId ? <PickInstitution /> : query.error ? <ErrorAlert error={query.error} /> : !query.data ? <Loading /> : <Dashboard d={query.data} canRunReports={!session.abilities.manageInstitutions} />}
+      {!institutionId ? (
+        <PickInstitution />
+      ) : query.error ? (
+        <ErrorAlert error={query.error} />
+      ) : !query.data ? (
+        <Loading />
+      ) : (
+        <Dashboard d={query.data} canRunReports={!session.abilities.manageInstitutions} />
+      )}
     </Stack>
   );
 }
@@ -44,7 +56,11 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
           <Text mb="xs">
             {t('dashboard.total')}: <strong>{d.total}</strong>
           </Text>
-          <figure style={{ margin: 0, width: '100%', height: 240 }} aria-label={t('reports.dashboard.statusChart')} data-testid="dashboard-status-chart">
+          <figure
+            style={{ margin: 0, width: '100%', height: 240 }}
+            aria-label={t('reports.dashboard.statusChart')}
+            data-testid="dashboard-status-chart"
+          >
             <ResponsiveContainer>
               <BarChart data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
@@ -144,7 +160,11 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
                     // Intensity of blue by count; text stays dark on light cells and white on dark ones.
                     const alpha = n === 0 ? 0 : 0.12 + 0.78 * (n / max);
                     return (
-                      <Table.Td key={s} ta="center" style={{ background: `rgba(0, 90, 160, ${alpha.toFixed(2)})`, color: alpha > 0.5 ? '#fff' : undefined }}>
+                      <Table.Td
+                        key={s}
+                        ta="center"
+                        style={{ background: `rgba(0, 90, 160, ${alpha.toFixed(2)})`, color: alpha > 0.5 ? '#fff' : undefined }}
+                      >
                         {n}
                       </Table.Td>
                     );

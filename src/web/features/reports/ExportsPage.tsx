@@ -39,7 +39,12 @@ function Exports() {
         <Button onClick={() => start.mutate('xlsx')} loading={start.isPending && start.variables === 'xlsx'} disabled={busy}>
           {t('reports.exports.startXlsx')}
         </Button>
-        <Button variant="default" onClick={() => start.mutate('csv')} loading={start.isPending && start.variables === 'csv'} disabled={busy}>
+        <Button
+          variant="default"
+          onClick={() => start.mutate('csv')}
+          loading={start.isPending && start.variables === 'csv'}
+          disabled={busy}
+        >
           {t('reports.exports.startCsv')}
         </Button>
       </Group>

@@ -33,12 +33,25 @@ export function ReportChart({ chart, title }: { chart: Chart; title: string }) {
           ) : (
             <BarChart data={data} margin={{ top: 8, right: 16, bottom: 48, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="__name" interval={0} angle={data.length > 8 ? -35 : 0} textAnchor={data.length > 8 ? 'end' : 'middle'} height={data.length > 8 ? 80 : 30} />
+              <XAxis
+                dataKey="__name"
+                interval={0}
+                angle={data.length > 8 ? -35 : 0}
+                textAnchor={data.length > 8 ? 'end' : 'middle'}
+                height={data.length > 8 ? 80 : 30}
+              />
               <YAxis allowDecimals={false} />
               <Tooltip />
               {chart.series.length > 1 ? <Legend /> : null}
               {chart.series.map((s, i) => (
-                <Bar key={s.key} dataKey={s.key} name={seriesName(s)} fill={CHART_COLOURS[i % CHART_COLOURS.length]} stackId={chart.kind === 'stacked-bar' ? 'a' : undefined} isAnimationActive={false} />
+                <Bar
+                  key={s.key}
+                  dataKey={s.key}
+                  name={seriesName(s)}
+                  fill={CHART_COLOURS[i % CHART_COLOURS.length]}
+                  stackId={chart.kind === 'stacked-bar' ? 'a' : undefined}
+                  isAnimationActive={false}
+                />
               ))}
             </BarChart>
           )}

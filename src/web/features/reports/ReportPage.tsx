@@ -99,7 +99,14 @@ function ReportView({ id }: { id: ReportId }) {
             w={260}
           />
           {hasDays ? (
-            <NumberInput label={t('reports.filters.days')} min={1} max={730} value={filters.days} onChange={(v) => setFilters((f) => ({ ...f, days: typeof v === 'number' && v >= 1 ? Math.min(v, 730) : 60 }))} w={160} />
+            <NumberInput
+              label={t('reports.filters.days')}
+              min={1}
+              max={730}
+              value={filters.days}
+              onChange={(v) => setFilters((f) => ({ ...f, days: typeof v === 'number' && v >= 1 ? Math.min(v, 730) : 60 }))}
+              w={160}
+            />
           ) : null}
           <Button variant="default" onClick={() => setFilters(EMPTY)}>
             {t('reports.filters.clear')}

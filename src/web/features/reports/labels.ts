@@ -26,7 +26,8 @@ export function useReportLabels() {
   };
   return {
     title: (id: string, fallback: string) => tr(`reports.titles.${id}`, fallback),
-    column: (c: Pick<ReportColumn, 'key' | 'label' | 'labelKey'>) => (c.labelKey ? tr(c.labelKey, c.label) : tr(`reports.columns.${c.key}`, c.label)),
+    column: (c: Pick<ReportColumn, 'key' | 'label' | 'labelKey'>) =>
+      c.labelKey ? tr(c.labelKey, c.label) : tr(`reports.columns.${c.key}`, c.label),
     value,
     /** The text of a table cell. */
     cell: (c: ReportColumn, v: ReportCell | undefined): string => {
@@ -34,7 +35,8 @@ export function useReportLabels() {
       if (c.kind === 'check') return v === true ? '✓' : '';
       if (c.kind === 'boolean') return v ? t('common.yes') : t('common.no');
       if (c.kind === 'date') return format.date(String(v));
-      if (c.kind === 'list' && Array.isArray(v)) return v.length ? v.map((x) => (c.key === 'appNames' ? x : value(c.key, x))).join(', ') : '—';
+      if (c.kind === 'list' && Array.isArray(v))
+        return v.length ? v.map((x) => (c.key === 'appNames' ? x : value(c.key, x))).join(', ') : '—';
       if (c.kind === 'code') return value(c.key, String(v));
       return String(v);
     },

@@ -108,7 +108,8 @@ export const reportsEn = {
   },
   exports: {
     title: 'Export your data',
-    intro: 'Download everything your institution keeps in Vetted: institution, schools, users, inventory, data elements, assessments with answers, risks and sign-offs, and the audit log. Links expire after 24 hours.',
+    intro:
+      'Download everything your institution keeps in Vetted: institution, schools, users, inventory, data elements, assessments with answers, risks and sign-offs, and the audit log. Links expire after 24 hours.',
     startXlsx: 'Export to an XLSX workbook',
     startCsv: 'Export to CSV files (zip)',
     started: 'Your export is being prepared.',
@@ -147,11 +148,13 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
   descriptions: {
     'approved-by-grade': 'Les applications approuvées utilisées dans chaque niveau : une matrice niveaux × applications.',
     'inventory-by-status': 'Le nombre d’applications dans chaque statut.',
-    'apps-without-approved-pia': 'Les applications utilisées ou demandées dont l’évaluation des facteurs relatifs à la vie privée n’est pas encore approuvée.',
+    'apps-without-approved-pia':
+      'Les applications utilisées ou demandées dont l’évaluation des facteurs relatifs à la vie privée n’est pas encore approuvée.',
     'reviews-due': 'Les révisions à faire ou en retard, et les ententes qui expirent bientôt ou ont expiré.',
     'data-elements-by-audience': 'Les renseignements personnels que recueillent les applications, et sur qui.',
     'data-storage': 'Où chaque application stocke ses données : au Canada, aux États-Unis ou ailleurs.',
-    'sensitive-under-13': 'Les applications utilisées par des élèves de niveaux habituellement sous 13 ans qui recueillent des données sensibles.',
+    'sensitive-under-13':
+      'Les applications utilisées par des élèves de niveaux habituellement sous 13 ans qui recueillent des données sensibles.',
     vendors: 'Chaque fournisseur et ses applications.',
   },
   filters: {
@@ -234,7 +237,8 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
   },
   exports: {
     title: 'Exporter vos données',
-    intro: 'Téléchargez tout ce que votre organisation conserve dans Vetted : organisation, écoles, utilisateurs, inventaire, données, évaluations avec réponses, risques et approbations, et le journal d’audit. Les liens expirent après 24 heures.',
+    intro:
+      'Téléchargez tout ce que votre organisation conserve dans Vetted : organisation, écoles, utilisateurs, inventaire, données, évaluations avec réponses, risques et approbations, et le journal d’audit. Les liens expirent après 24 heures.',
     startXlsx: 'Exporter dans un classeur XLSX',
     startCsv: 'Exporter en fichiers CSV (zip)',
     started: 'Votre exportation est en préparation.',
