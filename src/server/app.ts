@@ -52,10 +52,7 @@ export interface BuildOptions {
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
-export async function buildApp(
-  base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>,
-  opts: BuildOptions = {},
-): Promise<FastifyInstance> {
+export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>, opts: BuildOptions = {}): Promise<FastifyInstance> {
   const { config } = base;
   // Without a jobs platform from the caller, this app only enqueues, and stops it when it closes.
   const ownJobs = base.jobs ? null : await createJobs({ db: base.db });
@@ -109,12 +106,7 @@ export async function buildApp(
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
-      info: {
-        title: 'Vetted API',
-        version: '1',
-        description:
-          'Privacy due diligence for school software. All routes need a session cookie unless marked public; state-changing calls need the x-csrf-token header.',
-      },
+      info: { title: 'Vetted API', version: '1', description: 'Privacy due diligence for school software. All routes need a session cookie unless marked public; state-changing calls need the x-csrf-token header.' },
       servers: [{ url: config.publicUrl }],
     },
     transform: jsonSchemaTransform,

@@ -42,12 +42,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/institutions': { tenantScoped: true },
   'POST /api/v1/institutions': { tenantScoped: false },
   'GET /api/v1/institutions/:id': { kind: 'institution', tenantScoped: true },
-  'PATCH /api/v1/institutions/:id': {
-    kind: 'institution',
-    body: () => ({ name: 'Renamed by A' }),
-    tenantScoped: true,
-    forbidden: ['app', 'approver'],
-  },
+  'PATCH /api/v1/institutions/:id': { kind: 'institution', body: () => ({ name: 'Renamed by A' }), tenantScoped: true, forbidden: ['app', 'approver'] },
   'GET /api/v1/catalog/apps': { tenantScoped: false },
   'GET /api/v1/catalog/apps/:id': { kind: 'catalog', tenantScoped: false },
   'POST /api/v1/catalog/apps': { tenantScoped: false },
@@ -73,50 +68,20 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/assessments/:id': { kind: 'assessment', tenantScoped: true },
   'GET /api/v1/assessments/:id/revisions/:number': { kind: 'assessment', tenantScoped: true },
   'GET /api/v1/assessments/:id/compare': { kind: 'assessment', query: '?from=1&to=1', tenantScoped: true },
-  'PUT /api/v1/assessments/:id/answers/:questionId': {
-    kind: 'assessment',
-    body: () => ({ value: 'changed by A', version: 0 }),
-    tenantScoped: true,
-  },
+  'PUT /api/v1/assessments/:id/answers/:questionId': { kind: 'assessment', body: () => ({ value: 'changed by A', version: 0 }), tenantScoped: true },
   'POST /api/v1/assessments/:id/sections': { kind: 'assessment', body: () => ({ version: 1, title: 'By A' }), tenantScoped: true },
-  'POST /api/v1/assessments/:id/questions': {
-    kind: 'assessment',
-    body: (ids) => ({ version: 1, sectionId: ids.section, kind: 'short_text', prompt: 'By A' }),
-    tenantScoped: true,
-  },
-  'PATCH /api/v1/assessments/:id/questions/:questionId': {
-    kind: 'assessment',
-    body: () => ({ version: 1, hidden: true }),
-    tenantScoped: true,
-  },
+  'POST /api/v1/assessments/:id/questions': { kind: 'assessment', body: (ids) => ({ version: 1, sectionId: ids.section, kind: 'short_text', prompt: 'By A' }), tenantScoped: true },
+  'PATCH /api/v1/assessments/:id/questions/:questionId': { kind: 'assessment', body: () => ({ version: 1, hidden: true }), tenantScoped: true },
   'DELETE /api/v1/assessments/:id/questions/:questionId': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
-  'POST /api/v1/assessments/:id/risks': {
-    kind: 'assessment',
-    body: () => ({ version: 1, title: 'By A', likelihood: 1, impact: 1 }),
-    tenantScoped: true,
-  },
+  'POST /api/v1/assessments/:id/risks': { kind: 'assessment', body: () => ({ version: 1, title: 'By A', likelihood: 1, impact: 1 }), tenantScoped: true },
   'PATCH /api/v1/assessments/:id/risks/:riskId': { kind: 'assessment', body: () => ({ version: 1, likelihood: 5 }), tenantScoped: true },
   'DELETE /api/v1/assessments/:id/risks/:riskId': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
   'POST /api/v1/assessments/:id/submit': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
-  'POST /api/v1/assessments/:id/return': {
-    kind: 'assessment',
-    body: () => ({ version: 1, comment: 'By A' }),
-    tenantScoped: true,
-    forbidden: ['app', 'platform'],
-  },
-  'POST /api/v1/assessments/:id/decide': {
-    kind: 'assessment',
-    body: () => ({ version: 1, decision: 'approved' }),
-    tenantScoped: true,
-    forbidden: ['app', 'platform'],
-  },
+  'POST /api/v1/assessments/:id/return': { kind: 'assessment', body: () => ({ version: 1, comment: 'By A' }), tenantScoped: true, forbidden: ['app', 'platform'] },
+  'POST /api/v1/assessments/:id/decide': { kind: 'assessment', body: () => ({ version: 1, decision: 'approved' }), tenantScoped: true, forbidden: ['app', 'platform'] },
   'POST /api/v1/assessments/:id/reopen': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
   'GET /api/v1/assessments/:id/merge': { kind: 'assessment', tenantScoped: true },
-  'POST /api/v1/assessments/:id/merge': {
-    kind: 'assessment',
-    body: (ids) => ({ version: 1, toVersionId: ids.section, decisions: [] }),
-    tenantScoped: true,
-  },
+  'POST /api/v1/assessments/:id/merge': { kind: 'assessment', body: (ids) => ({ version: 1, toVersionId: ids.section, decisions: [] }), tenantScoped: true },
   'GET /api/v1/assessments/:id/summary': { kind: 'assessment', query: '?audience=parent', tenantScoped: true },
   'GET /api/v1/assessments/:id/pdf': { kind: 'assessment', tenantScoped: true },
   'GET /api/v1/reports': { tenantScoped: true, forbidden: ['platform'] },
@@ -140,10 +105,7 @@ async function snapshotOf(tenantId: string): Promise<Record<string, unknown[]>> 
     );
     const out: Record<string, unknown[]> = {};
     for (const { table_name } of tables) {
-      const rows = await queryRows<{ row: unknown }>(
-        tx,
-        sql`select to_jsonb(t) as row from ${sql.identifier(table_name)} t where tenant_id = ${tenantId} order by to_jsonb(t)::text`,
-      );
+      const rows = await queryRows<{ row: unknown }>(tx, sql`select to_jsonb(t) as row from ${sql.identifier(table_name)} t where tenant_id = ${tenantId} order by to_jsonb(t)::text`);
       out[table_name] = rows.map((r) => r.row);
     }
     out.institutions = await queryRows(tx, sql`select to_jsonb(i) as row from institutions i where id = ${tenantId}`);
@@ -155,12 +117,7 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: `App ${randomUUID()}` }, grades: ['3'] });
   expect(item.statusCode).toBe(201);
   ids.inventory = item.json().id;
-  const inv = await tenant.siteAdmin.request('POST', '/api/v1/invitations', {
-    email: `invitee-${randomUUID()}@example.org`,
-    firstName: 'In',
-    lastName: 'Vitee',
-    role: 'app_admin',
-  });
+  const inv = await tenant.siteAdmin.request('POST', '/api/v1/invitations', { email: `invitee-${randomUUID()}@example.org`, firstName: 'In', lastName: 'Vitee', role: 'app_admin' });
   expect(inv.statusCode).toBe(201);
   ids.invitation = inv.json().id;
   ids.user = tenant.appAdmin.user.id;
@@ -169,20 +126,10 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   expect(pia.statusCode).toBe(201);
   ids.assessment = pia.json().id;
   ids.section = pia.json().revision.sections[0].id;
-  const withQuestion = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/questions`, {
-    version: pia.json().version,
-    sectionId: ids.section,
-    kind: 'short_text',
-    prompt: 'Ours',
-  });
+  const withQuestion = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/questions`, { version: pia.json().version, sectionId: ids.section, kind: 'short_text', prompt: 'Ours' });
   expect(withQuestion.statusCode).toBe(201);
   ids.question = withQuestion.json().revision.sections[0].questions[0].id;
-  const withRisk = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/risks`, {
-    version: withQuestion.json().version,
-    title: 'Ours',
-    likelihood: 2,
-    impact: 2,
-  });
+  const withRisk = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/risks`, { version: withQuestion.json().version, title: 'Ours', likelihood: 2, impact: 2 });
   expect(withRisk.statusCode).toBe(201);
   ids.risk = withRisk.json().revision.risks[0].id;
   const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
@@ -212,9 +159,7 @@ const apiRoutes = () => t.app.routeList.filter((r) => r.url.startsWith('/api/v1/
 
 describe('tenant isolation', () => {
   it('knows every API route', () => {
-    const unknown = apiRoutes()
-      .map(key)
-      .filter((k) => !(k in ROUTE_CASES));
+    const unknown = apiRoutes().map(key).filter((k) => !(k in ROUTE_CASES));
     expect(unknown, 'describe these routes in ROUTE_CASES of the isolation suite').toEqual([]);
   });
 
@@ -234,12 +179,7 @@ describe('tenant isolation', () => {
       for (const [role, client] of clients) {
         // Platform admins legitimately read every institution record from the operator console.
         if (role === 'platform' && c.kind === 'institution' && route.method === 'GET') continue;
-        const url =
-          route.url
-            .replace(':id', bIds[c.kind!]!)
-            .replace(':questionId', bIds.question!)
-            .replace(':riskId', bIds.risk!)
-            .replace(':number', '1') + (c.query ?? '');
+        const url = route.url.replace(':id', bIds[c.kind!]!).replace(':questionId', bIds.question!).replace(':riskId', bIds.risk!).replace(':number', '1') + (c.query ?? '');
         const res = await client.request(route.method as 'GET', url, c.body?.(bIds));
         const expected = c.forbidden?.includes(role) ? 403 : 404;
         expect(res.statusCode, `${role}: ${route.method} ${route.url} → ${res.body}`).toBe(expected);
@@ -271,27 +211,16 @@ describe('tenant isolation', () => {
 
   it('refuses a foreign id inside a body with a field-level 400 and writes nothing', async () => {
     const before = await snapshotOf(a.institution.id);
-    const res = await a.siteAdmin.request('POST', '/api/v1/inventory', {
-      custom: { name: 'Foreign refs' },
-      schoolIds: [b.schools[0]!.id],
-      ownerUserId: b.siteAdmin.user.id,
-    });
+    const res = await a.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Foreign refs' }, schoolIds: [b.schools[0]!.id], ownerUserId: b.siteAdmin.user.id });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.fields).toMatchObject({ 'schoolIds.0': expect.any(String), ownerUserId: expect.any(String) });
-    const patch = await a.siteAdmin.request('PATCH', `/api/v1/institutions/${a.institution.id}`, {
-      schools: [{ id: b.schools[0]!.id, name: 'Stolen', gradeFrom: 'K', gradeTo: '7' }],
-    });
+    const patch = await a.siteAdmin.request('PATCH', `/api/v1/institutions/${a.institution.id}`, { schools: [{ id: b.schools[0]!.id, name: 'Stolen', gradeFrom: 'K', gradeTo: '7' }] });
     expect(patch.statusCode).toBe(400);
     expect(await snapshotOf(a.institution.id)).toEqual(before);
   });
 
   it('never lets B’s invitation be revoked through A, even by guessing its id', async () => {
-    const rows = await withSystem(t.database.db, (tx) =>
-      tx
-        .select()
-        .from(invitations)
-        .where(sql`${invitations.id} = ${bIds.invitation}`),
-    );
+    const rows = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(sql`${invitations.id} = ${bIds.invitation}`));
     expect(rows[0]!.revokedAt).toBeNull();
   });
 });

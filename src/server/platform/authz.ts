@@ -20,17 +20,7 @@ export interface Actor {
 
 /** A system actor for jobs and commands. */
 export function systemActor(label: string, source: Actor['source'] = 'job', tenantId: string | null = null): Actor {
-  return {
-    kind: 'system',
-    userId: null,
-    role: 'system',
-    canApprove: false,
-    tenantId,
-    homeTenantId: null,
-    label: `system:${label}`,
-    requestId: `${source}-${Date.now()}`,
-    source,
-  };
+  return { kind: 'system', userId: null, role: 'system', canApprove: false, tenantId, homeTenantId: null, label: `system:${label}`, requestId: `${source}-${Date.now()}`, source };
 }
 
 // Security: small named predicates, the only place roles are interpreted.

@@ -64,9 +64,7 @@ export function AppLayout() {
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         {/* Reports are the institution's own: platform admins see run counts only. */}
         {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}
-        {abilities.manageUsers && !abilities.manageInstitutions ? (
-          <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} />
-        ) : null}
+        {abilities.manageUsers && !abilities.manageInstitutions ? <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
