@@ -25,6 +25,8 @@ import { createUsersService } from './modules/identity/users.service.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
 import { createExportJobs } from './modules/exports/export.job.js';
+import { registerLifecycle } from './modules/lifecycle/index.js';
+import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
@@ -77,13 +79,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
   // Every route, for the isolation and CSRF suites that must cover routes added later.
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
-  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -129,11 +131,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const invitations = createInvitationService(ctx, sessions);
   const audit = createAuditService(ctx);
   registerAuthHook(app, config, sessions);
+  const lifecycle = await registerLifecycle(app, ctx);
   registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx) });
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   registerBankRoutes(app, createBankService(ctx));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));

@@ -16,6 +16,8 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
+import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
@@ -90,6 +92,8 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
 const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
@@ -106,6 +110,8 @@ const routeTree = rootRoute.addChildren([
     reportsRoute,
     reportRoute,
     exportsRoute,
+    meRoute,
+    auditRoute,
     settingsRoute,
   ]),
 ]);

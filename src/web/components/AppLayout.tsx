@@ -65,7 +65,9 @@ export function AppLayout() {
         {/* Reports are the institution's own: platform admins see run counts only. */}
         {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}
         {abilities.manageUsers && !abilities.manageInstitutions ? <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} /> : null}
+        <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
+        {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
       </AppShell.Navbar>

@@ -106,3 +106,6 @@ export function createExportJobs(deps: { db: Db; config: Pick<Config, 'dataDir'>
   };
 }
 export type ExportJobs = ReturnType<typeof createExportJobs>;
+
+// The file locations, for modules that manage an institution's files (lifecycle purge).
+export { EXPORT_TTL_HOURS, exportFilePath, exportFolderOf } from './export-files.js';
