@@ -1,9 +1,11 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { reportsEn } from '../features/reports/messages.js';
+import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 
 export const en = {
   ...domainEn,
+  assessments: assessmentsEn,
   common: {
     appName: 'Vetted',
     loading: 'Loading…',

@@ -1,11 +1,13 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { reportsFr } from '../features/reports/messages.js';
+import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 
 export const fr: DeepStrings<typeof en> = {
   ...domainFr,
+  assessments: assessmentsFr,
   common: {
     appName: 'Vetted',
     loading: 'Chargement…',
