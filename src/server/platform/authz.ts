@@ -38,6 +38,8 @@ export const policy = {
   manageInstitutions: (a: Actor) => isPlatformAdmin(a),
   manageCatalog: (a: Actor) => isPlatformAdmin(a),
   readCatalog: (a: Actor) => a.kind === 'user',
+  /** Identity providers and the sign-in policy: the institution's own site admins. */
+  manageSso: (a: Actor) => isSiteAdmin(a),
   readAudit: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
   /** Approval is the institution's decision alone: never a platform admin. */
   approve: (a: Actor) => isSiteAdmin(a) || (isAppAdmin(a) && a.canApprove),

@@ -31,6 +31,13 @@ const envSchema = z.object({
   DEMO_SEED: boolish.optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -53,6 +60,11 @@ export interface Config {
   demoSeed: boolean;
   sessionTtlHours: number;
   loginRateLimit: number;
+  /** A session unused this long ends (the absolute limit is sessionTtlHours). */
+  sessionIdleMinutes: number;
+  /** AES-256-GCM key sealing secrets at rest (SSO client secrets, MFA secrets). */
+  secretsKey: Buffer;
+  lockout: { threshold: number; minutes: number };
 }
 
 /** A configuration error listing every bad variable, each with its reason. */
@@ -76,6 +88,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for one machine only)');
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production');
+    if (!env.SECRETS_KEY) problems.push('SECRETS_KEY: required in production');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
     if (env.DEMO_SEED === true) problems.push('DEMO_SEED: demo data is refused in production');
   }
@@ -102,12 +115,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoSeed: !isProduction && (env.DEMO_SEED ?? !env.DATABASE_URL),
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    secretsKey: Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
+    lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
   };
 }
 
 /** Outside production, a secret generated once and kept in the data folder (mode 0600). */
-function localSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
+function localSecret(dataDir: string, name = 'session-secret'): string {
+  const file = path.join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');

@@ -3,3 +3,4 @@ export * from './identity.js';
 export * from './catalog.js';
 export * from './inventory.js';
 export * from './audit.js';
+export * from './sso.js';
