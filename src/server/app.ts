@@ -21,8 +21,15 @@ import { registerInstitutionRoutes } from './modules/tenants/institutions.routes
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
-import { registerErrorHandling } from './platform/http.js';
+import { registerErrorHandling, registerNotFound } from './platform/http.js';
 import { registerMetrics } from './platform/metrics.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route (method, URL pattern). */
+    routeList: { method: string; url: string }[];
+  }
+}
 
 export interface BuildOptions {
   /** Log level; tests pass 'silent'. */
@@ -59,6 +66,12 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  // Every route, for the isolation and CSRF suites that must cover routes added later.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('routeList', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -108,13 +121,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerAuditRoutes(app, audit);
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
-  if (existsSync(path.join(webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
-    // The web client routes in the browser: unknown GETs outside the API get its page.
-    app.setNotFoundHandler((req, reply) => {
-      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
-      return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
-    });
-  }
+  const hasWeb = existsSync(path.join(webRoot, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  // The web client routes in the browser: unknown GETs outside the API get its page.
+  registerNotFound(app, hasWeb);
   return app;
 }

@@ -30,7 +30,7 @@ function printDemoCredentials(creds: Awaited<ReturnType<typeof seedDemo>> | null
 
 async function serve(config: Config): Promise<void> {
   const database = await open(config);
-  const creds = config.demoSeed ? await seedDemo(database.db, {}) : null;
+  const creds = config.demoSeed ? await seedDemo(database.db, { password: config.demoPassword }) : null;
   const mailer = createMailer(config);
   const app = await buildApp({ config, db: database.db, mailer });
   const stop = async (signal: string) => {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     case 'seed': {
       if (config.isProduction) throw new Error('Demo data is never loaded in production');
       const database = await open(config);
-      printDemoCredentials(await seedDemo(database.db, {}), config.publicUrl);
+      printDemoCredentials(await seedDemo(database.db, { password: config.demoPassword }), config.publicUrl);
       await database.close();
       return;
     }

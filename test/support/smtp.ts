@@ -20,6 +20,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   };
   const server = new SMTPServer({
     authOptional: true,
+    // The sandbox has no DNS; a reverse lookup would stall every connection.
+    disableReverseLookup: true,
     disabledCommands: ['STARTTLS'],
     onData(stream, _session, callback) {
       simpleParser(stream)

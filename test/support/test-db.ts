@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
 
@@ -9,7 +10,8 @@ import { openDatabase, type Database } from '../../src/server/platform/db.js';
 export async function openTestDatabase(): Promise<Database & { url: string | undefined }> {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin) {
-    const database = await openDatabase({ inMemory: true });
+    const dump = process.env.VETTED_TEST_PGLITE_DUMP;
+    const database = await openDatabase({ inMemory: true, ...(dump ? { loadDataDir: new Blob([await readFile(dump)]) } : {}) });
     await database.migrate();
     return { ...database, url: undefined };
   }

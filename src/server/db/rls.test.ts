@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inventoryItems, institutions } from './schema/index.js';
-import { unsafeTenantScope, withSystem, withTenant, type Database } from '../platform/db.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant, type Database } from '../platform/db.js';
 import { buildInstitution } from '../../../test/support/factories.js';
 import { openTestDatabase } from '../../../test/support/test-db.js';
 
@@ -14,7 +14,7 @@ afterAll(async () => database?.close());
 
 describe('the database wall', () => {
   it('puts every table with a tenant_id column behind forced row-level security with both policies', async () => {
-    const tables = await database.db.execute<{ table_name: string; forced: boolean; enabled: boolean; policies: string[] }>(sql`
+    const tables = await queryRows<{ table_name: string; forced: boolean; enabled: boolean; policies: string[] }>(database.db, sql`
       select c.relname as table_name, c.relforcerowsecurity as forced, c.relrowsecurity as enabled,
              coalesce(array_agg(p.polname::text order by p.polname) filter (where p.polname is not null), '{}') as policies
       from pg_class c
@@ -24,8 +24,8 @@ describe('the database wall', () => {
               where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'tenant_id')
             or c.relname = 'institutions')
       group by c.relname, c.relforcerowsecurity, c.relrowsecurity`);
-    expect(tables.rows.length).toBeGreaterThanOrEqual(6);
-    for (const t of tables.rows) {
+    expect(tables.length).toBeGreaterThanOrEqual(6);
+    for (const t of tables) {
       expect({ table: t.table_name, enabled: t.enabled, forced: t.forced, policies: t.policies }).toEqual({
         table: t.table_name,
         enabled: true,
@@ -48,8 +48,8 @@ describe('the database wall', () => {
       return {
         institutions: (await tx.select().from(institutions)).length,
         items: (await tx.select().from(inventoryItems)).length,
-        schools: (await tx.execute(sql`select * from schools`)).rows.length,
-        users: (await tx.execute(sql`select * from users`)).rows.length,
+        schools: (await queryRows(tx, sql`select * from schools`)).length,
+        users: (await queryRows(tx, sql`select * from users`)).length,
       };
     });
     expect(noTenant).toEqual({ institutions: 0, items: 0, schools: 0, users: 0 });

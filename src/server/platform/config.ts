@@ -29,6 +29,7 @@ const envSchema = z.object({
   SMTP_PASSWORD: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).default('Vetted <no-reply@vetted.local>'),
   DEMO_SEED: boolish.optional(),
+  DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
@@ -58,6 +59,8 @@ export interface Config {
   mailFrom: string;
   /** Seed demo data into an empty database at start. Never in production. */
   demoSeed: boolean;
+  /** A fixed demo password (scripted demos and end-to-end tests); random when unset. */
+  demoPassword: string | undefined;
   sessionTtlHours: number;
   loginRateLimit: number;
   /** A session unused this long ends (the absolute limit is sessionTtlHours). */
@@ -91,6 +94,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.SECRETS_KEY) problems.push('SECRETS_KEY: required in production');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
     if (env.DEMO_SEED === true) problems.push('DEMO_SEED: demo data is refused in production');
+    if (env.DEMO_PASSWORD) problems.push('DEMO_PASSWORD: demo accounts are refused in production');
   }
   if (env.SMTP_USER && !env.SMTP_PASSWORD) problems.push('SMTP_PASSWORD: required when SMTP_USER is set');
   if (problems.length) throw new ConfigError(problems);
@@ -113,6 +117,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : undefined,
     mailFrom: env.MAIL_FROM,
     demoSeed: !isProduction && (env.DEMO_SEED ?? !env.DATABASE_URL),
+    demoPassword: env.DEMO_PASSWORD,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,

@@ -2,7 +2,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type ExtractTablesWithRelations } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -31,7 +31,13 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
 
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir?: string; inMemory?: boolean }): Promise<Database> {
+export async function openDatabase(opts: {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  inMemory?: boolean;
+  /** In-memory only: start from this dump of a data directory (tests load a migrated one). */
+  loadDataDir?: Blob;
+}): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle client's error must not crash the process; the next query surfaces it.
@@ -47,7 +53,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
   let release = (): void => {};
   let client: PGlite;
   if (opts.inMemory) {
-    client = new PGlite();
+    client = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
   } else {
     const dir = path.join(opts.dataDir ?? './data', 'pglite');
     mkdirSync(dir, { recursive: true });
@@ -155,4 +161,10 @@ export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise
     await tx.execute(sql`set local role vetted_app`);
     return fn(tx);
   });
+}
+
+/** Rows of a raw SQL query (both drivers answer `{ rows }`). */
+export async function queryRows<T>(tx: Tx | Db, query: SQL): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

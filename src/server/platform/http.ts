@@ -78,8 +78,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
   });
+}
 
+/** 404 for unknown routes; with `spa`, unknown GETs outside the API get the web client's page instead. */
+export function registerNotFound(app: FastifyInstance, spa: boolean): void {
   app.setNotFoundHandler((req, reply) => {
-    reply.status(404).send(body('not_found', 'Not found', String(req.id)));
+    if (spa && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send(body('not_found', 'Not found', String(req.id)));
   });
 }

@@ -88,12 +88,12 @@ export async function seedCatalog(tx: Tx, apps: readonly DemoCatalogApp[] = DEMO
  * Seeds the demo data. Returns the shared demo password and the accounts created with it; returns
  * `{ password: '', accounts: [] }` without writing when the demo is already there.
  */
-export async function seedDemo(db: Db, opts: { now?: Date } = {}): Promise<DemoCredentials> {
+export async function seedDemo(db: Db, opts: { now?: Date; password?: string | undefined } = {}): Promise<DemoCredentials> {
   const now = opts.now ?? new Date();
   if (await isSeeded(db)) return { password: '', accounts: [] };
 
   // Hashing is slow: done once, before the transaction opens.
-  const password = randomBytes(9).toString('base64url');
+  const password = opts.password ?? randomBytes(9).toString('base64url');
   const passwordHash = await hashPassword(password);
   const demo = buildDemoInstitutions(now);
 

@@ -3,4 +3,5 @@ export * from './identity.js';
 export * from './catalog.js';
 export * from './inventory.js';
 export * from './audit.js';
+export * from './assessments.js';
 export * from './sso.js';

@@ -94,8 +94,8 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
     },
 
     async update(actor: Actor, id: string, input: UpdateInput): Promise<InstitutionBody> {
-      if (id !== actor.tenantId) throw notFound('Institution');
       authorize(actor, 'manageInstitution');
+      if (id !== actor.tenantId) throw notFound('Institution');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const before = await findInstitution(tx, scope);

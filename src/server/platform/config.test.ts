@@ -1,0 +1,41 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'vetted-config-'));
+
+describe('configuration', () => {
+  it('runs with no configuration at all: embedded database, demo data, local secret', () => {
+    const dir = dataDir();
+    const c = loadConfig({ DATA_DIR: dir });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, demoSeed: true, region: 'ca', publicUrl: 'http://localhost:3000' });
+    expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dir }).sessionSecret).toBe(c.sessionSecret);
+  });
+
+  it('lists every bad variable with its reason', () => {
+    try {
+      loadConfig({ PORT: 'eighty', REGION: 'eu', DATABASE_URL: 'mysql://x', PUBLIC_URL: 'not a url', SESSION_SECRET: 'short' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const text = (err as ConfigError).problems.join('\n');
+      for (const v of ['PORT', 'REGION', 'DATABASE_URL', 'PUBLIC_URL', 'SESSION_SECRET']) expect(text).toContain(v);
+    }
+  });
+
+  it('refuses production without a database, a secret and a public URL, and never seeds demo data there', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*PUBLIC_URL/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/vetted', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://vetted.example.org', DEMO_SEED: 'true' }),
+    ).toThrow(/DEMO_SEED/);
+    const ok = loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/vetted', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://vetted.example.org' });
+    expect(ok.demoSeed).toBe(false);
+  });
+
+  it('does not seed demo data by default when a database server is configured', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/vetted' }).demoSeed).toBe(false);
+  });
+});

@@ -1,0 +1,73 @@
+/** The signed-in shell: header (product, institution, language, sign-out), navigation, page outlet. */
+import { Anchor, AppShell, Burger, Button, Group, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Navigate, Outlet, useNavigate } from '@tanstack/react-router';
+import { Suspense } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSession, useSignOut } from '../lib/session.js';
+import { InstitutionSwitcher } from './InstitutionSwitcher.js';
+import { LanguageSwitch } from './LanguageSwitch.js';
+import { AnchorLink, NavLinkItem } from './links.js';
+import { Loading } from './PageState.js';
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  const [opened, { toggle, close }] = useDisclosure(false);
+
+  if (!session) return <Navigate to="/sign-in" />;
+  const { abilities, user, institution } = session;
+
+  const onSignOut = () => {
+    signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in' }) });
+  };
+
+  return (
+    <AppShell header={{ height: 64 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <Anchor href="#main" className="skip-link">
+        {t('shell.skipToContent')}
+      </Anchor>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('shell.toggleNav')} />
+            <AnchorLink to="/" fw={700} fz="xl" underline="never" c="blue.8">
+              {t('common.appName')}
+            </AnchorLink>
+            {abilities.manageInstitutions ? null : institution ? (
+              <Text size="sm" c="dimmed" visibleFrom="xs" data-testid="current-institution">
+                {institution.name}
+              </Text>
+            ) : null}
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            {abilities.manageInstitutions ? <InstitutionSwitcher session={session} /> : null}
+            <LanguageSwitch />
+            <Text size="sm" visibleFrom="md">
+              {t('shell.signedInAs', { name: `${user.firstName} ${user.lastName}` })}
+            </Text>
+            <Button variant="default" size="compact-sm" onClick={onSignOut} loading={signOut.isPending}>
+              {t('shell.signOut')}
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label={t('shell.nav')}>
+        <NavLinkItem to="/" label={t('shell.dashboard')} onClick={close} activeOptions={{ exact: true }} />
+        <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
+        <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
+        {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? (
+          <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} />
+        ) : null}
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        <Suspense fallback={<Loading />}>
+          <Outlet />
+        </Suspense>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,30 @@
+/** Turns any thrown error into a message for people, translated where the API code is known. */
+import { useTranslation } from 'react-i18next';
+import { ApiError } from './api.js';
+
+export interface ShownError {
+  message: string;
+  requestId?: string | undefined;
+}
+
+export function useErrorMessage(): (error: unknown) => ShownError {
+  const { t } = useTranslation();
+  return (error) => {
+    if (!(error instanceof ApiError)) return { message: t('errors.generic') };
+    const requestId = error.requestId;
+    if (error.status === 0) return { message: t('errors.network') };
+    if (error.code === 'stale') return { message: t('errors.stale'), requestId };
+    if (error.code === 'duplicate') return { message: t('errors.duplicate'), requestId };
+    if (error.status === 429) return { message: t('errors.rateLimited'), requestId };
+    if (error.message && !/^HTTP \d+$/.test(error.message)) return { message: error.message, requestId };
+    if (error.status === 400) return { message: t('errors.validation'), requestId };
+    if (error.status === 403) return { message: t('errors.forbidden'), requestId };
+    if (error.status === 404) return { message: t('errors.notFound'), requestId };
+    return { message: t('errors.generic'), requestId };
+  };
+}
+
+/** The field errors of an API error (empty when there are none). */
+export function fieldsOf(error: unknown): Readonly<Record<string, string>> {
+  return error instanceof ApiError ? error.fields : {};
+}

@@ -1,0 +1,55 @@
+/** Entry point of the Vetted web client. */
+import '@mantine/core/styles.css';
+import './styles.css';
+import { MantineProvider, createTheme } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from '@tanstack/react-router';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { I18nextProvider } from 'react-i18next';
+import { ApiError, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
+import { sessionKey } from './lib/session.js';
+import { makeRouter } from './router.js';
+import { setUpI18n } from './i18n/index.js';
+
+const i18n = setUpI18n();
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      retry: (failures, error) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failures < 2,
+    },
+  },
+});
+
+const router = makeRouter(queryClient);
+
+// An authenticated call answered 401: the session ended. Forget it and go to sign-in.
+setUnauthorizedHandler(() => {
+  setCsrfToken(null);
+  queryClient.setQueryData(sessionKey, null);
+  const { pathname, href } = router.state.location;
+  if (pathname !== '/sign-in') void router.navigate({ to: '/sign-in', search: { redirect: href } });
+});
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
+});
+
+const rootElement = document.getElementById('root');
+if (!rootElement) throw new Error('missing #root');
+
+createRoot(rootElement).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>
+      <MantineProvider theme={theme} defaultColorScheme="light">
+        <QueryClientProvider client={queryClient}>
+          <RouterProvider router={router} />
+        </QueryClientProvider>
+      </MantineProvider>
+    </I18nextProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,117 @@
+/** `/institutions` (platform admins): every client institution; create, edit, work in one. */
+import { Badge, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { InstitutionBody } from '../../../contracts/api.js';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { Loading, NotPermitted } from '../../components/PageState.js';
+import { institutionsQuery } from '../../lib/queries.js';
+import { useRequiredSession, useSwitchInstitution } from '../../lib/session.js';
+import { InstitutionForm } from './InstitutionForm.js';
+
+export function InstitutionsPage() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  const navigate = useNavigate();
+  const institutions = useQuery({ ...institutionsQuery, enabled: session.abilities.manageInstitutions });
+  const switchInstitution = useSwitchInstitution();
+  const [editing, setEditing] = useState<{ institution: InstitutionBody | null } | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  if (!session.abilities.manageInstitutions) return <NotPermitted />;
+  const title = editing?.institution ? t('institutions.editTitle', { name: editing.institution.name }) : t('institutions.createTitle');
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>{t('institutions.title')}</Title>
+        <Button onClick={() => setEditing({ institution: null })}>{t('institutions.create')}</Button>
+      </Group>
+      <Feedback error={switchInstitution.error} success={message} />
+      {institutions.isPending ? (
+        <Loading />
+      ) : institutions.isError ? (
+        <ErrorAlert error={institutions.error} />
+      ) : institutions.data.length === 0 ? (
+        <Text c="dimmed">{t('institutions.empty')}</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={800}>
+          <Table striped verticalSpacing="sm">
+            <Table.Caption className="visually-hidden">{t('institutions.title')}</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">{t('institutions.name')}</Table.Th>
+                <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
+                <Table.Th scope="col">{t('institutions.location')}</Table.Th>
+                <Table.Th scope="col">{t('institutions.region')}</Table.Th>
+                <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
+                <Table.Th scope="col">{t('institutions.status')}</Table.Th>
+                <Table.Th scope="col">
+                  <span className="visually-hidden">{t('users.actions')}</span>
+                </Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {institutions.data.map((inst) => (
+                <Table.Tr key={inst.id}>
+                  <Table.Th scope="row" fw={500}>
+                    {inst.name}
+                    {inst.isDemo ? (
+                      <Badge ml="xs" size="xs" variant="outline" color="gray">
+                        {t('institutions.demo')}
+                      </Badge>
+                    ) : null}
+                  </Table.Th>
+                  <Table.Td>{t(`kind.${inst.kind}`)}</Table.Td>
+                  <Table.Td>
+                    {inst.subdivision}, {t(`country.${inst.country}`)}
+                  </Table.Td>
+                  <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
+                  <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'} style={{ textTransform: 'none' }}>
+                      {t(`institutionStatus.${inst.status}`)}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap="xs" wrap="nowrap">
+                      <Button size="xs" variant="default" aria-label={t('institutions.editFor', { name: inst.name })} onClick={() => setEditing({ institution: inst })}>
+                        {t('institutions.edit')}
+                      </Button>
+                      {inst.status === 'active' && session.institution?.id !== inst.id ? (
+                        <Button
+                          size="xs"
+                          variant="light"
+                          aria-label={t('institutions.actInFor', { name: inst.name })}
+                          loading={switchInstitution.isPending && switchInstitution.variables === inst.id}
+                          onClick={() => switchInstitution.mutate(inst.id, { onSuccess: () => void navigate({ to: '/' }) })}
+                        >
+                          {t('institutions.actIn')}
+                        </Button>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
+        {editing ? (
+          <InstitutionForm
+            key={editing.institution?.id ?? 'new'}
+            institution={editing.institution}
+            onCancel={() => setEditing(null)}
+            onSaved={(saved) => {
+              setMessage(editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }));
+              setEditing(null);
+            }}
+          />
+        ) : null}
+      </Modal>
+    </Stack>
+  );
+}

@@ -1,0 +1,79 @@
+/** `/inventory`: the institution's apps, filtered, sorted and paged from the URL search params. */
+import { Group, Stack, Text, Title } from '@mantine/core';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useTranslation } from 'react-i18next';
+import type { InventoryItemBody } from '../../../contracts/api.js';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { ButtonLink } from '../../components/links.js';
+import { Pager } from '../../components/Pager.js';
+import { Loading, PickInstitution } from '../../components/PageState.js';
+import { api, toQueryString } from '../../lib/api.js';
+import { useFlash } from '../../lib/flash.js';
+import { useRequiredSession } from '../../lib/session.js';
+import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import type { InventorySearch } from '../../routes/search.js';
+import { InventoryFilters } from './InventoryFilters.js';
+import { InventoryTable } from './InventoryTable.js';
+
+const route = getRouteApi('/_app/inventory');
+const PAGE_SIZE = 25;
+
+interface InventoryPage {
+  items: InventoryItemBody[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export function InventoryListPage() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  const { institution } = useCurrentInstitution();
+  const institutionId = session.institution?.id;
+  const flash = useFlash();
+
+  const list = useQuery({
+    queryKey: ['inventory', 'list', institutionId, search],
+    queryFn: ({ signal }) =>
+      api<InventoryPage>(`/inventory${toQueryString({ ...search, pageSize: PAGE_SIZE })}`, { signal }),
+    enabled: Boolean(institutionId),
+    placeholderData: keepPreviousData,
+  });
+
+  const update = (patch: Partial<InventorySearch>) =>
+    void navigate({ search: (prev) => ({ ...prev, ...patch, page: 'page' in patch ? patch.page : undefined }), replace: true });
+
+  return (
+    <Stack>
+      <Group justify="space-between">
+        <Title order={1}>{t('inventory.title')}</Title>
+        {session.abilities.manageInventory && institutionId ? (
+          <ButtonLink to="/inventory/new">{t('inventory.add')}</ButtonLink>
+        ) : null}
+      </Group>
+      <Feedback success={flash} />
+      {!institutionId ? (
+        <PickInstitution />
+      ) : (
+        <>
+          <InventoryFilters search={search} institution={institution} onChange={update} />
+          {list.isError ? (
+            <ErrorAlert error={list.error} />
+          ) : list.isPending ? (
+            <Loading />
+          ) : list.data.items.length === 0 ? (
+            <Text role="status">{t('inventory.empty')}</Text>
+          ) : (
+            <InventoryTable items={list.data.items} />
+          )}
+          {list.data ? (
+            <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} onChange={(page) => update({ page })} />
+          ) : null}
+        </>
+      )}
+    </Stack>
+  );
+}

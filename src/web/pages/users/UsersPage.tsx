@@ -1,0 +1,55 @@
+/** `/users` (site admins): the institution's people, invitations and inviting someone. */
+import { Stack, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
+import { usersQuery } from '../../lib/queries.js';
+import { useRequiredSession } from '../../lib/session.js';
+import { InvitationsTable } from './InvitationsTable.js';
+import { InviteForm } from './InviteForm.js';
+import { UsersTable } from './UsersTable.js';
+
+export function UsersPage() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  const allowed = session.abilities.manageUsers && Boolean(session.institution);
+  const users = useQuery({ ...usersQuery, enabled: allowed });
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  if (!session.institution) return <PickInstitution />;
+  if (!session.abilities.manageUsers) return <NotPermitted />;
+  return (
+    <Stack gap="xl">
+      <Stack>
+        <Title order={1}>{t('users.title')}</Title>
+        <Title order={2} size="h3">
+          {t('users.usersHeading', { institution: session.institution.name })}
+        </Title>
+        <Feedback error={error} success={message} />
+        {users.isPending ? (
+          <Loading />
+        ) : users.isError ? (
+          <ErrorAlert error={users.error} />
+        ) : (
+          <UsersTable
+            users={users.data}
+            currentUserId={session.user.id}
+            onSaved={(m) => {
+              setError(null);
+              setMessage(m);
+            }}
+            onError={(e) => {
+              setMessage(null);
+              setError(e);
+            }}
+          />
+        )}
+      </Stack>
+      <InviteForm />
+      <InvitationsTable />
+    </Stack>
+  );
+}

@@ -1,0 +1,118 @@
+/** The route tree (code-based). Pages behind `/_app` require a session. */
+import type { QueryClient } from '@tanstack/react-query';
+import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
+import { AppLayout } from './components/AppLayout.js';
+import { NotFoundPage } from './components/NotFoundPage.js';
+import { sessionQuery } from './lib/session.js';
+import { CatalogPage } from './pages/catalog/CatalogPage.js';
+import { DashboardPage } from './pages/DashboardPage.js';
+import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
+import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
+import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
+import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
+import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { SignInPage } from './pages/SignInPage.js';
+import { UsersPage } from './pages/users/UsersPage.js';
+import {
+  validateCatalogSearch,
+  validateInventorySearch,
+  validateNewItem,
+  validateRedirect,
+  validateToken,
+} from './routes/search.js';
+
+export interface RouterContext {
+  queryClient: QueryClient;
+}
+
+const rootRoute = createRootRouteWithContext<RouterContext>()({
+  component: Outlet,
+  notFoundComponent: NotFoundPage,
+});
+
+const signInRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'sign-in',
+  validateSearch: validateRedirect,
+  component: SignInPage,
+});
+
+const inviteRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'invite',
+  validateSearch: validateToken,
+  component: AcceptInvitePage,
+});
+
+const appRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  id: '_app',
+  beforeLoad: async ({ context, location }) => {
+    const session = await context.queryClient.ensureQueryData(sessionQuery);
+    if (!session) throw redirect({ to: '/sign-in', search: { redirect: location.href } });
+  },
+  component: AppLayout,
+});
+
+const dashboardRoute = createRoute({ getParentRoute: () => appRoute, path: '/', component: DashboardPage });
+
+const inventoryRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'inventory',
+  validateSearch: validateInventorySearch,
+  component: InventoryListPage,
+});
+
+const inventoryNewRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'inventory/new',
+  validateSearch: validateNewItem,
+  component: InventoryAddPage,
+});
+
+const inventoryItemRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'inventory/$itemId',
+  component: InventoryDetailPage,
+});
+
+const catalogRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'catalog',
+  validateSearch: validateCatalogSearch,
+  component: CatalogPage,
+});
+
+const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', component: UsersPage });
+
+const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
+
+const routeTree = rootRoute.addChildren([
+  signInRoute,
+  inviteRoute,
+  appRoute.addChildren([
+    dashboardRoute,
+    inventoryRoute,
+    inventoryNewRoute,
+    inventoryItemRoute,
+    catalogRoute,
+    usersRoute,
+    institutionsRoute,
+  ]),
+]);
+
+export function makeRouter(queryClient: QueryClient) {
+  return createRouter({
+    routeTree,
+    context: { queryClient },
+    defaultPreload: 'intent',
+    defaultPreloadStaleTime: 0,
+    scrollRestoration: true,
+  });
+}
+
+declare module '@tanstack/react-router' {
+  interface Register {
+    router: ReturnType<typeof makeRouter>;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The cross-tenant suite: every /api/v1 route, called by each role of institution A with the ids of
+ * institution B's records, answers 404 and leaves B's rows exactly as they were. Routes added later
+ * fail this suite until they are described in ROUTE_CASES, so no route escapes it.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invitations } from '../../src/server/db/schema/index.js';
+import { queryRows, withSystem } from '../../src/server/platform/db.js';
+import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let a: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+let b: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+let platformInA: Client;
+/** B's record ids by the kind of record a route's `:id` names. */
+const bIds: Record<string, string> = {};
+const aIds: Record<string, string> = {};
+
+type Body = (ids: Record<string, string>) => unknown;
+/** How to call each route with a body that is valid, so that only the tenant check can refuse it. */
+type Role = 'site' | 'app' | 'approver' | 'platform';
+/**
+ * `forbidden`: roles refused with 403 whatever the id (their role lacks the right, which reveals
+ * nothing about B); every other role must get 404 for B's ids.
+ */
+const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: boolean; forbidden?: Role[] }> = {
+  'GET /api/v1/session': { tenantScoped: false },
+  'POST /api/v1/session': { tenantScoped: false },
+  'DELETE /api/v1/session': { tenantScoped: false },
+  'PUT /api/v1/session/institution': { tenantScoped: false },
+  'GET /api/v1/users': { tenantScoped: true },
+  'PATCH /api/v1/users/:id': { kind: 'user', body: () => ({ canApprove: true }), tenantScoped: true, forbidden: ['app', 'approver'] },
+  'GET /api/v1/invitations': { tenantScoped: true },
+  'POST /api/v1/invitations': { tenantScoped: true },
+  'DELETE /api/v1/invitations/:id': { kind: 'invitation', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'GET /api/v1/invitations/preview': { tenantScoped: false },
+  'POST /api/v1/invitations/accept': { tenantScoped: false },
+  'GET /api/v1/institutions': { tenantScoped: true },
+  'POST /api/v1/institutions': { tenantScoped: false },
+  'GET /api/v1/institutions/:id': { kind: 'institution', tenantScoped: true },
+  'PATCH /api/v1/institutions/:id': { kind: 'institution', body: () => ({ name: 'Renamed by A' }), tenantScoped: true, forbidden: ['app', 'approver'] },
+  'GET /api/v1/catalog/apps': { tenantScoped: false },
+  'GET /api/v1/catalog/apps/:id': { kind: 'catalog', tenantScoped: false },
+  'POST /api/v1/catalog/apps': { tenantScoped: false },
+  'PATCH /api/v1/catalog/apps/:id': { kind: 'catalog', tenantScoped: false },
+  'GET /api/v1/inventory': { tenantScoped: true },
+  'POST /api/v1/inventory': { tenantScoped: true },
+  'GET /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
+  'PATCH /api/v1/inventory/:id': { kind: 'inventory', body: () => ({ version: 1, purpose: 'changed by A' }), tenantScoped: true },
+  'POST /api/v1/inventory/:id/transition': { kind: 'inventory', body: () => ({ version: 1, status: 'in_review' }), tenantScoped: true },
+  'DELETE /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
+  'GET /api/v1/inventory/:id/history': { kind: 'inventory', tenantScoped: true },
+  'GET /api/v1/audit': { tenantScoped: true },
+};
+
+/** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
+async function snapshotOf(tenantId: string): Promise<Record<string, unknown[]>> {
+  return withSystem(t.database.db, async (tx) => {
+    const tables = await queryRows<{ table_name: string }>(
+      tx,
+      sql`select table_name from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id' order by table_name`,
+    );
+    const out: Record<string, unknown[]> = {};
+    for (const { table_name } of tables) {
+      const rows = await queryRows<{ row: unknown }>(tx, sql`select to_jsonb(t) as row from ${sql.identifier(table_name)} t where tenant_id = ${tenantId} order by to_jsonb(t)::text`);
+      out[table_name] = rows.map((r) => r.row);
+    }
+    out.institutions = await queryRows(tx, sql`select to_jsonb(i) as row from institutions i where id = ${tenantId}`);
+    return out;
+  });
+}
+
+async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
+  const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: `App ${randomUUID()}` }, grades: ['3'] });
+  expect(item.statusCode).toBe(201);
+  ids.inventory = item.json().id;
+  const inv = await tenant.siteAdmin.request('POST', '/api/v1/invitations', { email: `invitee-${randomUUID()}@example.org`, firstName: 'In', lastName: 'Vitee', role: 'app_admin' });
+  expect(inv.statusCode).toBe(201);
+  ids.invitation = inv.json().id;
+  ids.user = tenant.appAdmin.user.id;
+  ids.institution = tenant.institution.id;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  a = await buildTenantWithUsers(t.app, t.database.db);
+  b = await buildTenantWithUsers(t.app, t.database.db);
+  await makeRecords(a, aIds);
+  await makeRecords(b, bIds);
+  const catalog = await buildCatalogApp(t.database.db);
+  aIds.catalog = bIds.catalog = catalog.id;
+  const platform = await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' });
+  platformInA = await signIn(t.app, platform);
+  const sw = await platformInA.request('PUT', '/api/v1/session/institution', { institutionId: a.institution.id });
+  expect(sw.statusCode).toBe(200);
+});
+afterAll(async () => t?.close());
+
+const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+const apiRoutes = () => t.app.routeList.filter((r) => r.url.startsWith('/api/v1/'));
+
+describe('tenant isolation', () => {
+  it('knows every API route', () => {
+    const unknown = apiRoutes().map(key).filter((k) => !(k in ROUTE_CASES));
+    expect(unknown, 'describe these routes in ROUTE_CASES of the isolation suite').toEqual([]);
+  });
+
+  it('answers 404 to every role of A for every record of B, and changes nothing of B', async () => {
+    const before = await snapshotOf(b.institution.id);
+    const clients: [Role, Client][] = [
+      ['site', a.siteAdmin],
+      ['app', a.appAdmin],
+      ['approver', a.approver],
+      ['platform', platformInA],
+    ];
+    const idRoutes = apiRoutes().filter((r) => r.url.includes(':id'));
+    expect(idRoutes.length).toBeGreaterThan(5);
+    for (const route of idRoutes) {
+      const c = ROUTE_CASES[key(route)]!;
+      if (!c.tenantScoped) continue;
+      for (const [role, client] of clients) {
+        // Platform admins legitimately read every institution record from the operator console.
+        if (role === 'platform' && c.kind === 'institution' && route.method === 'GET') continue;
+        const url = route.url.replace(':id', bIds[c.kind!]!);
+        const res = await client.request(route.method as 'GET', url, c.body?.(bIds));
+        const expected = c.forbidden?.includes(role) ? 403 : 404;
+        expect(res.statusCode, `${role}: ${route.method} ${route.url} → ${res.body}`).toBe(expected);
+      }
+    }
+    expect(await snapshotOf(b.institution.id)).toEqual(before);
+  });
+
+  it('lists only the caller’s own institution’s records', async () => {
+    for (const client of [a.siteAdmin, a.appAdmin, platformInA]) {
+      const items = (await client.request('GET', '/api/v1/inventory?pageSize=100')).json().items.map((i: { id: string }) => i.id);
+      expect(items).toContain(aIds.inventory);
+      expect(items).not.toContain(bIds.inventory);
+    }
+    const users = (await a.siteAdmin.request('GET', '/api/v1/users')).json().items.map((u: { id: string }) => u.id);
+    expect(users).toContain(a.appAdmin.user.id);
+    expect(users).not.toContain(b.appAdmin.user.id);
+    const invs = (await a.siteAdmin.request('GET', '/api/v1/invitations')).json().items.map((i: { id: string }) => i.id);
+    expect(invs).toEqual([aIds.invitation]);
+    const insts = (await a.appAdmin.request('GET', '/api/v1/institutions')).json().items.map((i: { id: string }) => i.id);
+    expect(insts).toEqual([a.institution.id]);
+    const audit = (await a.siteAdmin.request('GET', '/api/v1/audit?pageSize=200')).json().items;
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.every((e: { recordId: string }) => e.recordId !== bIds.inventory)).toBe(true);
+  });
+
+  it('refuses a foreign id inside a body with a field-level 400 and writes nothing', async () => {
+    const before = await snapshotOf(a.institution.id);
+    const res = await a.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Foreign refs' }, schoolIds: [b.schools[0]!.id], ownerUserId: b.siteAdmin.user.id });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toMatchObject({ 'schoolIds.0': expect.any(String), ownerUserId: expect.any(String) });
+    const patch = await a.siteAdmin.request('PATCH', `/api/v1/institutions/${a.institution.id}`, { schools: [{ id: b.schools[0]!.id, name: 'Stolen', gradeFrom: 'K', gradeTo: '7' }] });
+    expect(patch.statusCode).toBe(400);
+    expect(await snapshotOf(a.institution.id)).toEqual(before);
+  });
+
+  it('never lets B’s invitation be revoked through A, even by guessing its id', async () => {
+    const rows = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(sql`${invitations.id} = ${bIds.invitation}`));
+    expect(rows[0]!.revokedAt).toBeNull();
+  });
+});
