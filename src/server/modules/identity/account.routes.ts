@@ -38,7 +38,7 @@ export function registerAccountRoutes(root: FastifyInstance, deps: { config: Con
     if (!token || token.length > 200) throw new AppError('unauthorized', 'Your sign-in took too long. Sign in again.');
     return token;
   };
-  const strict = { max: 10, timeWindow: '1 minute' };
+  const strict = { max: config.loginRateLimit, timeWindow: '1 minute' };
   const tags = ['account'];
 
   // ----- the second step of a password sign-in (public: the http-only challenge cookie is the credential)

@@ -10,8 +10,11 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 /** Folds case, surrounding digits and symbols, and leetspeak: `P@ssw0rd2024!` → `password`. */
 function core(password: string): string[] {
   const lower = password.toLowerCase().normalize('NFKC');
-  const trimmed = lower.replace(/^[^a-z]+|[^a-z]+$/g, '');
-  const unleet = lower.replace(/[013457@$!]/g, (c) => LEET[c] ?? c).replace(/^[^a-z]+|[^a-z]+$/g, '');
+  const strip = (s: string) => s.replace(/^[^a-z]+|[^a-z]+$/g, '');
+  const trimmed = strip(lower);
+  // Leetspeak inside the word only, once the surrounding digits and symbols are gone.
+  const inner = lower.replace(/^[^a-z@$]+|[^a-z]+$/g, '');
+  const unleet = strip(inner.replace(/[013457@$!]/g, (c) => LEET[c] ?? c));
   return [lower, trimmed, unleet, lower.replace(/\s+/g, '')];
 }
 
