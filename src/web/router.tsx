@@ -11,13 +11,17 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
-import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
+import { AccountPage } from './features/identity/AccountPage.js';
+import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
+import { SignInPage } from './features/identity/SignInPage.js';
+import { SsoSettingsPage } from './features/identity/SsoSettingsPage.js';
 import {
   validateCatalogSearch,
   validateInventorySearch,
   validateNewItem,
   validateRedirect,
+  validateSignIn,
   validateToken,
 } from './routes/search.js';
 
@@ -33,7 +37,7 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'sign-in',
-  validateSearch: validateRedirect,
+  validateSearch: validateSignIn,
   component: SignInPage,
 });
 
@@ -43,6 +47,10 @@ const inviteRoute = createRoute({
   validateSearch: validateToken,
   component: AcceptInvitePage,
 });
+
+const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'forgot-password', component: ForgotPasswordPage });
+const resetPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'reset-password', validateSearch: validateToken, component: ResetPasswordPage });
+const confirmEmailRoute = createRoute({ getParentRoute: () => rootRoute, path: 'confirm-email', validateSearch: validateToken, component: ConfirmEmailPage });
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -87,9 +95,15 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
+const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
+const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
+
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  confirmEmailRoute,
   appRoute.addChildren([
     dashboardRoute,
     inventoryRoute,
@@ -98,6 +112,8 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    accountRoute,
+    ssoSettingsRoute,
   ]),
 ]);
 

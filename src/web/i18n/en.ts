@@ -1,8 +1,10 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { domainEn } from './domain-en.js';
+import { identityEn } from '../features/identity/i18n-en.js';
 
 export const en = {
   ...domainEn,
+  ...identityEn,
   common: {
     appName: 'Vetted',
     loading: 'Loading…',

@@ -1,10 +1,12 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { domainFr } from './domain-fr.js';
+import { identityFr } from '../features/identity/i18n-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 
 export const fr: DeepStrings<typeof en> = {
   ...domainFr,
+  ...identityFr,
   common: {
     appName: 'Vetted',
     loading: 'Chargement…',

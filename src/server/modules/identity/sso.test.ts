@@ -231,7 +231,8 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
   });
 
   it('refuses the wrong audience, the wrong recipient, and a response to a request we never made', async () => {
-    for (const overrides of [{ Audience: 'https://someone-else.example/sp' }, { SubjectRecipient: 'https://someone-else.example/acs' }, { InResponseTo: '_never_issued' }]) {
+    const cases: Record<string, string>[] = [{ Audience: 'https://someone-else.example/sp' }, { SubjectRecipient: 'https://someone-else.example/acs' }, { InResponseTo: '_never_issued' }];
+    for (const overrides of cases) {
       const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides }));
       expect(res.headers.location, JSON.stringify(overrides)).toBe('/sign-in?sso=invalid');
     }
