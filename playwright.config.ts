@@ -5,8 +5,9 @@ import { defineConfig } from '@playwright/test';
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password-2026';
 const port = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = '.e2e-data';
-// Each run starts from an empty embedded database seeded with the demo data.
-rmSync(dataDir, { recursive: true, force: true });
+// Each run starts from an empty embedded database seeded with the demo data. Only the runner empties
+// it: workers load this file too, and would delete the folder under the running server.
+if (!process.env.TEST_WORKER_INDEX) rmSync(dataDir, { recursive: true, force: true });
 
 export default defineConfig({
   testDir: 'test/e2e',
