@@ -1,13 +1,9 @@
-import { rmSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
 
 /** The demo password the e2e server seeds with (never used outside tests). */
 export const E2E_DEMO_PASSWORD = 'e2e-demo-password-2026';
 const port = Number(process.env.E2E_PORT ?? 3100);
-const dataDir = '.e2e-data';
-// Each run starts from an empty embedded database seeded with the demo data. Only the runner empties
-// it: workers load this file too, and would delete the folder under the running server.
-if (!process.env.TEST_WORKER_INDEX) rmSync(dataDir, { recursive: true, force: true });
+const dataDir = `.e2e-data/${port}`;
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -28,7 +24,9 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: 'npx tsx src/server/main.ts serve',
+    // Each run starts from an empty embedded database seeded with the demo data. (The folder is
+    // cleared here, not in this file's body: every worker process loads this file again.)
+    command: `rm -rf ${dataDir} && npx tsx src/server/main.ts serve`,
     url: `http://127.0.0.1:${port}/readyz`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -6,8 +6,8 @@ export default defineConfig({
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
     // Each file opens its own database; two workers suit a two-core machine.
     pool: 'forks',
     maxWorkers: 2,

@@ -10,6 +10,9 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
+import { createAssessmentService } from './modules/assessments/assessments.service.js';
+import { createBankService } from './modules/assessments/bank.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -17,11 +20,17 @@ import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { createInProcessExportQueue, runDataExportJob } from './modules/exports/export.job.js';
+import { registerExportRoutes } from './modules/exports/exports.routes.js';
+import { createExportsService } from './modules/exports/exports.service.js';
+import { registerReportRoutes } from './modules/reports/reports.routes.js';
+import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
 import { registerErrorHandling, registerNotFound } from './platform/http.js';
+import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 
 declare module 'fastify' {
@@ -41,8 +50,11 @@ export interface BuildOptions {
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
-export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const { config } = ctx;
+export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const { config } = base;
+  // Without a jobs platform from the caller, this app only enqueues, and stops it when it closes.
+  const ownJobs = base.jobs ? null : await createJobs({ db: base.db });
+  const ctx: AppContext = { ...base, jobs: base.jobs ?? ownJobs! };
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? config.logLevel,
@@ -72,6 +84,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
+  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -119,6 +132,13 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerBankRoutes(app, createBankService(ctx));
+  registerAssessmentRoutes(app, createAssessmentService(ctx));
+  registerReportRoutes(app, createReportsService(ctx));
+  // Full exports run in this process until the jobs platform schedules them.
+  const exportQueue = createInProcessExportQueue((job) => runDataExportJob(ctx, job), (err) => app.log.error({ err }, 'data export failed'));
+  app.addHook('onClose', async () => exportQueue.idle());
+  registerExportRoutes(app, createExportsService(ctx, exportQueue.schedule));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));

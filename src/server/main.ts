@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 /**
- * Command-line entry: `serve` (default), `migrate`, `seed`.
+ * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`.
  * Configuration comes from the environment; see the README's table.
  */
+import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db.js';
+import { createJobs, type Jobs } from './platform/jobs.js';
 import { createMailer } from './platform/mail.js';
 import { seedDemo } from './seed/seed-demo.js';
 
@@ -28,24 +30,62 @@ function printDemoCredentials(creds: Awaited<ReturnType<typeof seedDemo>> | null
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+function openJobs(config: Config, database: Database): Promise<Jobs> {
+  return createJobs({ db: database.db, log: pino({ level: config.logLevel, name: 'jobs' }) });
+}
+
+/** On SIGINT/SIGTERM: stop taking requests, let running jobs finish, close the database, exit. */
+function onSignals(stop: (signal: string) => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => handler('SIGINT'));
+  process.once('SIGTERM', () => handler('SIGTERM'));
+}
+
 async function serve(config: Config): Promise<void> {
   const database = await open(config);
   const creds = config.demoSeed ? await seedDemo(database.db, { password: config.demoPassword }) : null;
   const mailer = createMailer(config);
-  const app = await buildApp({ config, db: database.db, mailer });
-  const stop = async (signal: string) => {
+  const jobs = await openJobs(config, database);
+  const app = await buildApp({ config, db: database.db, mailer, jobs });
+  if (config.jobWorkers) await jobs.startWorkers();
+  onSignals(async (signal) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await jobs.stop();
     await database.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
   await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl;
   process.stdout.write(`\n  Vetted is running on ${url} (region ${config.region}, ${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})\n`);
   if (mailer.folder) process.stdout.write(`  Outgoing mail is written to ${mailer.folder}\n`);
+  if (!config.jobWorkers) process.stdout.write('  Job workers are off here (JOB_WORKERS=false): run `node dist/server/main.js worker` beside it.\n');
   printDemoCredentials(creds, url);
+}
+
+/** Runs job workers and the cron without serving HTTP (beside `serve` with JOB_WORKERS=false). */
+async function worker(config: Config): Promise<void> {
+  const database = await open(config);
+  const jobs = await openJobs(config, database);
+  // Building the app registers every module's job definitions; it never listens here.
+  const app = await buildApp({ config, db: database.db, mailer: createMailer(config), jobs });
+  await jobs.startWorkers();
+  onSignals(async () => {
+    await jobs.stop();
+    await app.close();
+    await database.close();
+  });
+  process.stdout.write(`Vetted worker running (region ${config.region}); stop with Ctrl-C or SIGTERM.\n`);
 }
 
 async function main(): Promise<void> {
@@ -63,6 +103,8 @@ async function main(): Promise<void> {
   switch (command) {
     case 'serve':
       return serve(config);
+    case 'worker':
+      return worker(config);
     case 'migrate': {
       const database = await open(config);
       await database.close();
@@ -77,7 +119,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Use: serve | migrate | seed\n`);
+      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed\n`);
       process.exit(2);
   }
 }

@@ -1,7 +1,7 @@
 /** Entry point of the Vetted web client. */
 import '@mantine/core/styles.css';
 import './styles.css';
-import { MantineProvider, createTheme } from '@mantine/core';
+import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
@@ -11,6 +11,7 @@ import { ApiError, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
 import { sessionKey } from './lib/session.js';
 import { makeRouter } from './router.js';
 import { setUpI18n } from './i18n/index.js';
+import { cssVariablesResolver, theme } from './theme.js';
 
 const i18n = setUpI18n();
 
@@ -34,18 +35,13 @@ setUnauthorizedHandler(() => {
   if (pathname !== '/sign-in') void router.navigate({ to: '/sign-in', search: { redirect: href } });
 });
 
-const theme = createTheme({
-  primaryColor: 'blue',
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif',
-});
-
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('missing #root');
 
 createRoot(rootElement).render(
   <StrictMode>
     <I18nextProvider i18n={i18n}>
-      <MantineProvider theme={theme} defaultColorScheme="light">
+      <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="light">
         <QueryClientProvider client={queryClient}>
           <RouterProvider router={router} />
         </QueryClientProvider>

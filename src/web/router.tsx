@@ -3,6 +3,8 @@ import type { QueryClient } from '@tanstack/react-query';
 import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
 import { AppLayout } from './components/AppLayout.js';
 import { NotFoundPage } from './components/NotFoundPage.js';
+import { Loading } from './components/PageState.js';
+import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
@@ -11,6 +13,7 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
 import { AccountPage } from './features/identity/AccountPage.js';
 import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
@@ -97,6 +100,7 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
 const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
+const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -114,14 +118,34 @@ const routeTree = rootRoute.addChildren([
     institutionsRoute,
     accountRoute,
     ssoSettingsRoute,
+    settingsRoute,
   ]),
 ]);
+
+/** Search params stay plain strings in the URL (`?grade=3,4&page=2`), not JSON-encoded. */
+function parseSearch(searchStr: string): Record<string, unknown> {
+  return Object.fromEntries(new URLSearchParams(searchStr));
+}
+
+function stringifySearch(search: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(search)) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  const str = params.toString();
+  return str ? `?${str}` : '';
+}
 
 export function makeRouter(queryClient: QueryClient) {
   return createRouter({
     routeTree,
     context: { queryClient },
+    parseSearch,
+    stringifySearch,
     defaultPreload: 'intent',
+    defaultPendingComponent: Loading,
+    defaultErrorComponent: RouteError,
     defaultPreloadStaleTime: 0,
     scrollRestoration: true,
   });

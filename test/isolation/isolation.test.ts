@@ -26,7 +26,7 @@ type Role = 'site' | 'app' | 'approver' | 'platform';
  * `forbidden`: roles refused with 403 whatever the id (their role lacks the right, which reveals
  * nothing about B); every other role must get 404 for B's ids.
  */
-const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: boolean; forbidden?: Role[] }> = {
+const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; tenantScoped: boolean; forbidden?: Role[] }> = {
   'GET /api/v1/session': { tenantScoped: false },
   'POST /api/v1/session': { tenantScoped: false },
   'DELETE /api/v1/session': { tenantScoped: false },
@@ -83,6 +83,45 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; tenantScoped: bo
   'GET /api/v1/sso/oidc/callback': { tenantScoped: false },
   'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { tenantScoped: false },
   'POST /api/v1/sso/saml/:institutionId/:connectionId/acs': { tenantScoped: false },
+  'GET /api/v1/bank/templates': { tenantScoped: false },
+  'POST /api/v1/bank/templates': { tenantScoped: false },
+  'GET /api/v1/bank/templates/:id': { tenantScoped: false },
+  'PATCH /api/v1/bank/templates/:id': { tenantScoped: false },
+  'POST /api/v1/bank/templates/:id/versions': { tenantScoped: false },
+  'GET /api/v1/bank/versions/:id': { tenantScoped: false },
+  'PUT /api/v1/bank/versions/:id': { tenantScoped: false },
+  'POST /api/v1/bank/versions/:id/publish': { tenantScoped: false },
+  'GET /api/v1/assessments': { tenantScoped: true },
+  'POST /api/v1/assessments': { tenantScoped: true },
+  'GET /api/v1/assessments/:id': { kind: 'assessment', tenantScoped: true },
+  'GET /api/v1/assessments/:id/revisions/:number': { kind: 'assessment', tenantScoped: true },
+  'GET /api/v1/assessments/:id/compare': { kind: 'assessment', query: '?from=1&to=1', tenantScoped: true },
+  'PUT /api/v1/assessments/:id/answers/:questionId': { kind: 'assessment', body: () => ({ value: 'changed by A', version: 0 }), tenantScoped: true },
+  'POST /api/v1/assessments/:id/sections': { kind: 'assessment', body: () => ({ version: 1, title: 'By A' }), tenantScoped: true },
+  'POST /api/v1/assessments/:id/questions': { kind: 'assessment', body: (ids) => ({ version: 1, sectionId: ids.section, kind: 'short_text', prompt: 'By A' }), tenantScoped: true },
+  'PATCH /api/v1/assessments/:id/questions/:questionId': { kind: 'assessment', body: () => ({ version: 1, hidden: true }), tenantScoped: true },
+  'DELETE /api/v1/assessments/:id/questions/:questionId': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
+  'POST /api/v1/assessments/:id/risks': { kind: 'assessment', body: () => ({ version: 1, title: 'By A', likelihood: 1, impact: 1 }), tenantScoped: true },
+  'PATCH /api/v1/assessments/:id/risks/:riskId': { kind: 'assessment', body: () => ({ version: 1, likelihood: 5 }), tenantScoped: true },
+  'DELETE /api/v1/assessments/:id/risks/:riskId': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
+  'POST /api/v1/assessments/:id/submit': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
+  'POST /api/v1/assessments/:id/return': { kind: 'assessment', body: () => ({ version: 1, comment: 'By A' }), tenantScoped: true, forbidden: ['app', 'platform'] },
+  'POST /api/v1/assessments/:id/decide': { kind: 'assessment', body: () => ({ version: 1, decision: 'approved' }), tenantScoped: true, forbidden: ['app', 'platform'] },
+  'POST /api/v1/assessments/:id/reopen': { kind: 'assessment', body: () => ({ version: 1 }), tenantScoped: true },
+  'GET /api/v1/assessments/:id/merge': { kind: 'assessment', tenantScoped: true },
+  'POST /api/v1/assessments/:id/merge': { kind: 'assessment', body: (ids) => ({ version: 1, toVersionId: ids.section, decisions: [] }), tenantScoped: true },
+  'GET /api/v1/assessments/:id/summary': { kind: 'assessment', query: '?audience=parent', tenantScoped: true },
+  'GET /api/v1/assessments/:id/pdf': { kind: 'assessment', tenantScoped: true },
+  'GET /api/v1/reports': { tenantScoped: true, forbidden: ['platform'] },
+  // `:id` of a report is its name (same for every institution), not a record id.
+  'GET /api/v1/reports/:id': { tenantScoped: false },
+  'GET /api/v1/reports/:id/download': { tenantScoped: false },
+  'GET /api/v1/dashboard': { tenantScoped: true },
+  'GET /api/v1/platform/report-runs': { tenantScoped: false },
+  'POST /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports': { tenantScoped: true },
+  'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/exports/:id/download': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
 };
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
@@ -122,6 +161,23 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   const own = await tenant.siteAdmin.request('GET', '/api/v1/account/sessions');
   ids.session = own.json().items[0].id;
   ids.institution = tenant.institution.id;
+  const pia = await tenant.siteAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: ids.inventory });
+  expect(pia.statusCode).toBe(201);
+  ids.assessment = pia.json().id;
+  ids.section = pia.json().revision.sections[0].id;
+  const withQuestion = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/questions`, { version: pia.json().version, sectionId: ids.section, kind: 'short_text', prompt: 'Ours' });
+  expect(withQuestion.statusCode).toBe(201);
+  ids.question = withQuestion.json().revision.sections[0].questions[0].id;
+  const withRisk = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${ids.assessment}/risks`, { version: withQuestion.json().version, title: 'Ours', likelihood: 2, impact: 2 });
+  expect(withRisk.statusCode).toBe(201);
+  ids.risk = withRisk.json().revision.risks[0].id;
+  const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+  expect(exp.statusCode).toBe(202);
+  ids.export = exp.json().id;
+  // Let the export finish so that B's rows stay still while the suite compares them.
+  for (let i = 0; i < 100 && (await tenant.siteAdmin.request('GET', `/api/v1/exports/${ids.export}`)).json().status !== 'ready'; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 beforeAll(async () => {
@@ -164,7 +220,7 @@ describe('tenant isolation', () => {
       for (const [role, client] of clients) {
         // Platform admins legitimately read every institution record from the operator console.
         if (role === 'platform' && c.kind === 'institution' && route.method === 'GET') continue;
-        const url = route.url.replace(':id', bIds[c.kind!]!);
+        const url = route.url.replace(':id', bIds[c.kind!]!).replace(':questionId', bIds.question!).replace(':riskId', bIds.risk!).replace(':number', '1') + (c.query ?? '');
         const res = await client.request(route.method as 'GET', url, c.body?.(bIds));
         const expected = c.forbidden?.includes(role) ? 403 : 404;
         expect(res.statusCode, `${role}: ${route.method} ${route.url} → ${res.body}`).toBe(expected);

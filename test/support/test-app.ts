@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/platform/config.js';
 import type { Database } from '../../src/server/platform/db.js';
+import { createJobs, type Jobs } from '../../src/server/platform/jobs.js';
 import { createMailer } from '../../src/server/platform/mail.js';
 import { startTestSmtp, type TestSmtp } from './smtp.js';
 import { openTestDatabase } from './test-db.js';
@@ -14,6 +15,8 @@ export interface TestApp {
   database: Database;
   config: Config;
   smtp: TestSmtp;
+  /** Enqueue-only jobs platform: tests run due jobs with `jobs.runPending()`. */
+  jobs: Jobs;
   close(): Promise<void>;
 }
 
@@ -33,15 +36,18 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { lo
     ...env,
   });
   const database = await openTestDatabase();
-  const app = await buildApp({ config, db: database.db, mailer: createMailer(config) }, { logLevel: opts.logLevel ?? 'silent', ...(opts.logStream ? { logStream: opts.logStream } : {}) });
+  const jobs = await createJobs({ db: database.db });
+  const app = await buildApp({ config, db: database.db, mailer: createMailer(config), jobs }, { logLevel: opts.logLevel ?? 'silent', ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   await app.ready();
   return {
     app,
     database,
     config,
     smtp,
+    jobs,
     async close() {
       await app.close();
+      await jobs.stop();
       await database.close();
       await smtp.close();
       await rm(dataDir, { recursive: true, force: true });

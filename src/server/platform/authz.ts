@@ -41,8 +41,18 @@ export const policy = {
   /** Identity providers and the sign-in policy: the institution's own site admins. */
   manageSso: (a: Actor) => isSiteAdmin(a),
   readAudit: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
+  /** The master bank of PIAs: every signed-in user reads published versions; the operator curates it. */
+  readBank: (a: Actor) => a.kind === 'user',
+  manageBank: (a: Actor) => isPlatformAdmin(a),
+  readAssessments: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a) || isPlatformAdmin(a)),
+  manageAssessments: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a) || isPlatformAdmin(a)),
   /** Approval is the institution's decision alone: never a platform admin. */
   approve: (a: Actor) => isSiteAdmin(a) || (isAppAdmin(a) && a.canApprove),
+  /** Reports are the institution's own; platform admins see run counts only (never report content). */
+  runReports: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isAppAdmin(a)),
+  readReportRunCounts: (a: Actor) => isPlatformAdmin(a),
+  /** A full export holds every user and the audit log: the institution's site admins only. */
+  exportData: (a: Actor) => actsInTenant(a) && isSiteAdmin(a),
 } as const;
 export type Ability = keyof typeof policy;
 

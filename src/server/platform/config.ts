@@ -39,6 +39,7 @@ const envSchema = z.object({
     .optional(),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  JOB_WORKERS: boolish.default(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +69,8 @@ export interface Config {
   /** AES-256-GCM key sealing secrets at rest (SSO client secrets, MFA secrets). */
   secretsKey: Buffer;
   lockout: { threshold: number; minutes: number };
+  /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
+  jobWorkers: boolean;
 }
 
 /** A configuration error listing every bad variable, each with its reason. */
@@ -123,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     secretsKey: Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
     lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
+    jobWorkers: env.JOB_WORKERS,
   };
 }
 

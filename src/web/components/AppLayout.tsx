@@ -1,7 +1,7 @@
 /** The signed-in shell: header (product, institution, language, sign-out), navigation, page outlet. */
 import { Anchor, AppShell, Burger, Button, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Navigate, Outlet, useNavigate } from '@tanstack/react-router';
+import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSession, useSignOut } from '../lib/session.js';
@@ -15,13 +15,17 @@ export function AppLayout() {
   const session = useSession();
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const location = useLocation();
   const [opened, { toggle, close }] = useDisclosure(false);
 
-  if (!session) return <Navigate to="/sign-in" />;
+  // Signed out (or the session expired): sign in again, then come back here.
+  if (!session) {
+    return location.pathname === '/sign-in' ? null : <Navigate to="/sign-in" search={{ redirect: location.href }} replace />;
+  }
   const { abilities, user, institution } = session;
 
   const onSignOut = () => {
-    signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in' }) });
+    signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in', replace: true }) });
   };
 
   return (
@@ -59,9 +63,8 @@ export function AppLayout() {
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
-        {abilities.manageInstitutions ? (
-          <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} />
-        ) : null}
+        {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>

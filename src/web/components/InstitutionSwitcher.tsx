@@ -17,9 +17,7 @@ export function InstitutionSwitcher({ session }: { session: SessionBody }) {
   const current = session.institution?.id ?? NONE;
   const data = [
     { value: NONE, label: t('shell.noInstitution') },
-    ...(institutions.data ?? [])
-      .filter((i) => i.status !== 'purged')
-      .map((i) => ({ value: i.id, label: i.name })),
+    ...(institutions.data ?? []).filter((i) => i.status !== 'purged').map((i) => ({ value: i.id, label: i.name })),
   ];
   if (session.institution && !data.some((d) => d.value === session.institution?.id)) {
     data.push({ value: session.institution.id, label: session.institution.name });
@@ -41,7 +39,7 @@ export function InstitutionSwitcher({ session }: { session: SessionBody }) {
           onSuccess: () => void navigate({ to: '/' }),
         });
       }}
-      comboboxProps={{ withinPortal: true }}
+      comboboxProps={{ withinPortal: true, keepMounted: false }}
     />
   );
 }

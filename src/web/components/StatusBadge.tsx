@@ -15,7 +15,7 @@ const COLORS: Record<InventoryStatus, string> = {
 export function StatusBadge({ status }: { status: InventoryStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={COLORS[status]} variant="light" style={{ textTransform: 'none' }}>
+    <Badge color={COLORS[status]} variant="light">
       {t(`status.${status}`)}
     </Badge>
   );

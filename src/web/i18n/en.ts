@@ -23,6 +23,7 @@ export const en = {
     notSet: '—',
     any: 'Any',
     sensitive: 'Sensitive',
+    toggleVisibility: 'Show or hide the characters typed',
     previousPage: 'Previous page',
     nextPage: 'Next page',
     page: 'Page {{page}}',
@@ -59,6 +60,7 @@ export const en = {
     catalog: 'Catalog',
     users: 'Users',
     institutions: 'Institutions',
+    settings: 'Settings',
     signOut: 'Sign out',
     institution: 'Institution',
     noInstitution: 'No institution (platform)',
@@ -257,6 +259,11 @@ export const en = {
     revoke: 'Revoke',
     revokeFor: 'Revoke the invitation of {{email}}',
     revoked: 'The invitation of {{email}} was revoked.',
+  },
+  settings: {
+    title: 'Institution settings',
+    intro: 'The grade levels and schools offered here are the ones people pick from in the inventory.',
+    saved: 'The settings were saved.',
   },
   institutions: {
     title: 'Institutions',

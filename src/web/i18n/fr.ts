@@ -25,6 +25,7 @@ export const fr: DeepStrings<typeof en> = {
     notSet: '—',
     any: 'Tous',
     sensitive: 'Sensible',
+    toggleVisibility: 'Afficher ou masquer les caractères saisis',
     previousPage: 'Page précédente',
     nextPage: 'Page suivante',
     page: 'Page {{page}}',
@@ -62,6 +63,7 @@ export const fr: DeepStrings<typeof en> = {
     catalog: 'Catalogue',
     users: 'Utilisateurs',
     institutions: 'Établissements',
+    settings: 'Paramètres',
     signOut: 'Se déconnecter',
     institution: 'Établissement',
     noInstitution: 'Aucun établissement (plateforme)',
@@ -260,6 +262,11 @@ export const fr: DeepStrings<typeof en> = {
     revoke: 'Révoquer',
     revokeFor: 'Révoquer l’invitation de {{email}}',
     revoked: 'L’invitation de {{email}} a été révoquée.',
+  },
+  settings: {
+    title: 'Paramètres de l’établissement',
+    intro: 'Les années d’études et les écoles indiquées ici sont celles proposées dans l’inventaire.',
+    saved: 'Les paramètres ont été enregistrés.',
   },
   institutions: {
     title: 'Établissements',

@@ -10,7 +10,12 @@ export interface CatalogPage {
   pageSize: number;
 }
 
-export const catalogListQuery = (params: { q?: string | undefined; category?: string | undefined; page?: number | undefined; pageSize?: number }) =>
+export const catalogListQuery = (params: {
+  q?: string | undefined;
+  category?: string | undefined;
+  page?: number | undefined;
+  pageSize?: number;
+}) =>
   queryOptions({
     queryKey: ['catalog', 'list', params],
     queryFn: ({ signal }) => api<CatalogPage>(`/catalog/apps${toQueryString(params)}`, { signal }),

@@ -3,7 +3,10 @@ import type { DataElement } from '../../contracts/domain.js';
 
 export const DATA_ELEMENT_GROUPS = [
   { key: 'identity', elements: ['name', 'email', 'username', 'student_id', 'date_of_birth', 'home_address', 'phone', 'government_id'] },
-  { key: 'school', elements: ['grade', 'school', 'class_roster', 'attendance', 'assessment_results', 'student_work', 'behaviour', 'special_education'] },
+  {
+    key: 'school',
+    elements: ['grade', 'school', 'class_roster', 'attendance', 'assessment_results', 'student_work', 'behaviour', 'special_education'],
+  },
   { key: 'media', elements: ['photo', 'video', 'voice', 'biometric'] },
   { key: 'personal', elements: ['health', 'indigenous_identity', 'ethnicity', 'gender', 'religion', 'family_information', 'financial'] },
   { key: 'online', elements: ['precise_location', 'device_usage', 'ip_address', 'browsing_history', 'messages', 'free_text'] },

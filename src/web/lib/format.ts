@@ -48,6 +48,6 @@ export function useFormat() {
     dateTime: (iso: string) => formatDateTime(iso, lang),
     country: (code: string) => countryName(code, lang),
     list: (items: readonly string[]) =>
-      items.length === 0 ? '—' : new Intl.ListFormat(localeOf(lang), { style: 'narrow', type: 'unit' }).format(items),
+      items.length === 0 ? '—' : new Intl.ListFormat(localeOf(lang), { style: 'long', type: 'conjunction' }).format(items),
   };
 }

@@ -68,8 +68,7 @@ export function useSignOut() {
 export function useSwitchInstitution() {
   const store = useStoreSession();
   return useMutation({
-    mutationFn: (institutionId: string | null) =>
-      api<SessionBody>('/session/institution', { method: 'PUT', body: { institutionId } }),
+    mutationFn: (institutionId: string | null) => api<SessionBody>('/session/institution', { method: 'PUT', body: { institutionId } }),
     onSuccess: store,
   });
 }

@@ -1,5 +1,5 @@
 /** `/invite?token=…`: shows who was invited where, and sets their password (12+ characters, twice). */
-import { Alert, Button, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { invitationPreviewSchema } from '../../contracts/api.js';
 import { Feedback } from '../components/Feedback.js';
 import { Loading } from '../components/PageState.js';
+import { PasswordField } from '../components/PasswordField.js';
 import { PublicLayout } from '../components/PublicLayout.js';
 import { api, fieldError, toQueryString } from '../lib/api.js';
 import { fieldsOf } from '../lib/errors.js';
@@ -85,7 +86,7 @@ function AcceptForm({ token, preview }: { token: string; preview: Preview }) {
         </Text>
         {/* Lets password managers pair the new password with the account. */}
         <input type="hidden" name="username" autoComplete="username" value={preview.email} />
-        <PasswordInput
+        <PasswordField
           label={t('invite.password')}
           description={t('invite.passwordHint')}
           autoComplete="new-password"
@@ -95,7 +96,7 @@ function AcceptForm({ token, preview }: { token: string; preview: Preview }) {
           onChange={(e) => setPassword(e.currentTarget.value)}
           error={(checked && tooShort ? t('invite.tooShort') : undefined) ?? fieldError(fieldsOf(accept.error), 'password')}
         />
-        <PasswordInput
+        <PasswordField
           label={t('invite.confirm')}
           autoComplete="new-password"
           required

@@ -34,9 +34,7 @@ export function DashboardPage() {
   return (
     <Stack>
       <Title order={1}>{t('dashboard.title')}</Title>
-      {session.institution ? (
-        <Text c="dimmed">{session.institution.name}</Text>
-      ) : null}
+      {session.institution ? <Text c="dimmed">{session.institution.name}</Text> : null}
       {!institutionId ? (
         <PickInstitution />
       ) : failed ? (

@@ -75,7 +75,8 @@ export function validateCatalogSearch(search: Record<string, unknown>): CatalogS
 export function validateRedirect(search: Record<string, unknown>): { redirect?: string } {
   const redirect = str(search['redirect']);
   // Only same-site paths: never an absolute URL (open redirect).
-  return redirect && redirect.startsWith('/') && !redirect.startsWith('//') ? { redirect } : {};
+  const safe = redirect && redirect.startsWith('/') && !redirect.startsWith('//') && !redirect.startsWith('/sign-in');
+  return safe ? { redirect } : {};
 }
 
 /** Sign-in: where to go next, and why a single sign-on came back refused. */

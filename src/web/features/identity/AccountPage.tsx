@@ -1,8 +1,9 @@
 /** `/account`: two-step verification, where I am signed in, password and email changes. */
-import { Badge, Button, Group, PasswordInput, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
 import { api, ApiError, fieldError } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
@@ -169,8 +170,8 @@ function PasswordSection() {
         <Title order={2} size="h3" id="password-heading">
           {t('identity.account.passwordHeading')}
         </Title>
-        <PasswordInput label={t('identity.account.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={fieldError(fields, 'currentPassword')} maw={400} />
-        <PasswordInput
+        <PasswordField label={t('identity.account.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={fieldError(fields, 'currentPassword')} maw={400} />
+        <PasswordField
           label={t('identity.account.newPassword')}
           description={t('identity.reset.hint')}
           autoComplete="new-password"
@@ -209,7 +210,7 @@ function EmailSection() {
           {t('identity.account.emailHeading')}
         </Title>
         <TextInput label={t('identity.account.newEmail')} type="email" autoComplete="email" value={newEmail} onChange={(e) => setNewEmail(e.currentTarget.value)} error={fieldError(fields, 'newEmail')} maw={400} />
-        <PasswordInput label={t('identity.account.currentPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={fieldError(fields, 'password')} maw={400} />
+        <PasswordField label={t('identity.account.currentPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={fieldError(fields, 'password')} maw={400} />
         <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.emailSent') : null} />
         <Group>
           <Button type="submit" loading={change.isPending}>

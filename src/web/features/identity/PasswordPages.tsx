@@ -1,10 +1,11 @@
 /** Signed-out pages reached from emails: forgot password, reset password, confirm a new email. */
-import { Alert, Button, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { api, ApiError, fieldError } from '../../lib/api.js';
@@ -79,7 +80,7 @@ export function ResetPasswordPage() {
             </>
           ) : (
             <>
-              <PasswordInput
+              <PasswordField
                 label={t('identity.reset.password')}
                 description={t('identity.reset.hint')}
                 autoComplete="new-password"
@@ -88,7 +89,7 @@ export function ResetPasswordPage() {
                 onChange={(e) => setPassword(e.currentTarget.value)}
                 error={fieldError(fields, 'password')}
               />
-              <PasswordInput
+              <PasswordField
                 label={t('identity.reset.confirm')}
                 autoComplete="new-password"
                 required

@@ -3,13 +3,14 @@
  * the buttons of their institution's providers appear (no public list of client institutions). The
  * password form stays for local accounts; a second step follows when two-step verification applies.
  */
-import { Alert, Anchor, Button, Code, Divider, List, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Divider, List, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { ApiError, fieldError } from '../../lib/api.js';
@@ -87,7 +88,7 @@ export function SignInPage() {
               <Divider label={t('identity.signIn.orPassword')} labelPosition="center" />
             </Stack>
           ) : null}
-          <PasswordInput
+          <PasswordField
             label={t('identity.signIn.password')}
             autoComplete="current-password"
             required
@@ -97,7 +98,7 @@ export function SignInPage() {
           />
           <div role="alert" aria-live="assertive">
             {wrong ? (
-              <Text c="red.8" size="sm">
+              <Text c="red.9" size="sm">
                 {t('identity.signIn.wrongCredentials')}
               </Text>
             ) : null}

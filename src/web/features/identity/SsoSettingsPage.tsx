@@ -1,10 +1,11 @@
 /** `/sign-in-settings` (site admins): the institution's identity providers and its sign-in policy. */
-import { Button, Card, Checkbox, Code, Group, PasswordInput, Select, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Button, Card, Checkbox, Code, Group, Select, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuthPolicyBody, SsoConnectionBody } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
 import { Loading, NotPermitted } from '../../components/PageState.js';
 import { api, ApiError, fieldError } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
@@ -136,7 +137,7 @@ function AddConnection() {
         {preset !== 'saml' ? (
           <>
             <TextInput label={t('identity.sso.clientId')} required value={form.clientId} onChange={(e) => set('clientId')(e.currentTarget.value)} error={fieldError(fields, 'clientId')} maw={400} />
-            <PasswordInput
+            <PasswordField
               label={t('identity.sso.clientSecret')}
               description={t('identity.sso.clientSecretHint')}
               autoComplete="off"

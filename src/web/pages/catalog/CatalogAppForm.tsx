@@ -54,7 +54,13 @@ const blankToNull = (s: string) => (s.trim() === '' ? null : s.trim());
 export function CatalogAppForm({ app, opened, onClose, onSaved }: CatalogAppFormProps) {
   const { t } = useTranslation();
   return (
-    <Modal opened={opened} onClose={onClose} size="xl" title={app ? t('catalog.editApp') : t('catalog.newApp')} closeButtonProps={{ 'aria-label': t('common.close') }}>
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      size="xl"
+      title={app ? t('catalog.editApp') : t('catalog.newApp')}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {opened ? <CatalogAppFields key={app?.id ?? 'new'} app={app} onClose={onClose} onSaved={onSaved} /> : null}
     </Modal>
   );
@@ -99,13 +105,46 @@ function CatalogAppFields({ app, onClose, onSaved }: Omit<CatalogAppFormProps, '
     <form onSubmit={onSubmit} noValidate>
       <Stack>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label={t('catalog.name')} required value={draft.name} onChange={(e) => set({ name: e.currentTarget.value })} error={fieldError(fields, 'name')} />
-          <TextInput label={t('catalog.vendor')} required value={draft.vendor} onChange={(e) => set({ vendor: e.currentTarget.value })} error={fieldError(fields, 'vendor')} />
+          <TextInput
+            label={t('catalog.name')}
+            required
+            value={draft.name}
+            onChange={(e) => set({ name: e.currentTarget.value })}
+            error={fieldError(fields, 'name')}
+          />
+          <TextInput
+            label={t('catalog.vendor')}
+            required
+            value={draft.vendor}
+            onChange={(e) => set({ vendor: e.currentTarget.value })}
+            error={fieldError(fields, 'vendor')}
+          />
         </SimpleGrid>
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput label={t('catalog.website')} type="url" placeholder="https://" value={draft.website} onChange={(e) => set({ website: e.currentTarget.value })} error={fieldError(fields, 'website')} />
-          <TextInput label={t('catalog.privacyPolicyUrl')} type="url" placeholder="https://" value={draft.privacyPolicyUrl} onChange={(e) => set({ privacyPolicyUrl: e.currentTarget.value })} error={fieldError(fields, 'privacyPolicyUrl')} />
-          <TextInput label={t('catalog.termsUrl')} type="url" placeholder="https://" value={draft.termsUrl} onChange={(e) => set({ termsUrl: e.currentTarget.value })} error={fieldError(fields, 'termsUrl')} />
+          <TextInput
+            label={t('catalog.website')}
+            type="url"
+            placeholder="https://"
+            value={draft.website}
+            onChange={(e) => set({ website: e.currentTarget.value })}
+            error={fieldError(fields, 'website')}
+          />
+          <TextInput
+            label={t('catalog.privacyPolicyUrl')}
+            type="url"
+            placeholder="https://"
+            value={draft.privacyPolicyUrl}
+            onChange={(e) => set({ privacyPolicyUrl: e.currentTarget.value })}
+            error={fieldError(fields, 'privacyPolicyUrl')}
+          />
+          <TextInput
+            label={t('catalog.termsUrl')}
+            type="url"
+            placeholder="https://"
+            value={draft.termsUrl}
+            onChange={(e) => set({ termsUrl: e.currentTarget.value })}
+            error={fieldError(fields, 'termsUrl')}
+          />
         </SimpleGrid>
         <MultiSelect
           label={t('catalog.categories')}
@@ -115,10 +154,32 @@ function CatalogAppFields({ app, onClose, onSaved }: Omit<CatalogAppFormProps, '
           searchable
           error={fieldError(fields, 'categories')}
         />
-        <Textarea label={t('catalog.description')} autosize minRows={3} maxLength={5000} value={draft.description} onChange={(e) => set({ description: e.currentTarget.value })} error={fieldError(fields, 'description')} />
+        <Textarea
+          label={t('catalog.description')}
+          autosize
+          minRows={3}
+          maxLength={5000}
+          value={draft.description}
+          onChange={(e) => set({ description: e.currentTarget.value })}
+          error={fieldError(fields, 'description')}
+        />
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <MultiSelect label={t('catalog.storageCountries')} data={countries(draft.storageCountries)} value={draft.storageCountries} onChange={(v) => set({ storageCountries: v })} searchable error={fieldError(fields, 'storageCountries')} />
-          <MultiSelect label={t('catalog.processingCountries')} data={countries(draft.processingCountries)} value={draft.processingCountries} onChange={(v) => set({ processingCountries: v })} searchable error={fieldError(fields, 'processingCountries')} />
+          <MultiSelect
+            label={t('catalog.storageCountries')}
+            data={countries(draft.storageCountries)}
+            value={draft.storageCountries}
+            onChange={(v) => set({ storageCountries: v })}
+            searchable
+            error={fieldError(fields, 'storageCountries')}
+          />
+          <MultiSelect
+            label={t('catalog.processingCountries')}
+            data={countries(draft.processingCountries)}
+            value={draft.processingCountries}
+            onChange={(v) => set({ processingCountries: v })}
+            searchable
+            error={fieldError(fields, 'processingCountries')}
+          />
         </SimpleGrid>
         <MultiSelect
           label={t('catalog.signInSupport')}
@@ -133,7 +194,9 @@ function CatalogAppFields({ app, onClose, onSaved }: Omit<CatalogAppFormProps, '
             group: t(`dataElementGroup.${g.key}`),
             items: g.elements.map((code) => ({
               value: code,
-              label: SENSITIVE_DATA_ELEMENTS.has(code) ? `${t(`dataElement.${code}`)} (${t('common.sensitive')})` : t(`dataElement.${code}`),
+              label: SENSITIVE_DATA_ELEMENTS.has(code)
+                ? `${t(`dataElement.${code}`)} (${t('common.sensitive')})`
+                : t(`dataElement.${code}`),
             })),
           }))}
           value={draft.dataElements}

@@ -24,7 +24,7 @@ export function CatalogCard({ app, canAdd, onOpen }: CatalogCardProps) {
         </Text>
         <Group gap={4}>
           {app.categories.map((c) => (
-            <Badge key={c} variant="light" color="gray" size="sm" style={{ textTransform: 'none' }}>
+            <Badge key={c} variant="light" color="gray" size="sm">
               {categoryLabel(t, c)}
             </Badge>
           ))}

@@ -32,7 +32,11 @@ export function CatalogDrawer({ appId, onClose, canAdd, canEdit, onEdit }: Catal
       title={app.data?.name ?? t('catalog.details')}
       closeButtonProps={{ 'aria-label': t('common.close') }}
     >
-      {app.isPending ? <Loading /> : app.isError ? <ErrorAlert error={app.error} /> : (
+      {app.isPending ? (
+        <Loading />
+      ) : app.isError ? (
+        <ErrorAlert error={app.error} />
+      ) : (
         <CatalogDetails app={app.data} canAdd={canAdd} canEdit={canEdit} onEdit={onEdit} />
       )}
     </Drawer>
@@ -50,10 +54,24 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-function CatalogDetails({ app, canAdd, canEdit, onEdit }: { app: CatalogAppBody; canAdd: boolean; canEdit: boolean; onEdit: (app: CatalogAppBody) => void }) {
+function CatalogDetails({
+  app,
+  canAdd,
+  canEdit,
+  onEdit,
+}: {
+  app: CatalogAppBody;
+  canAdd: boolean;
+  canEdit: boolean;
+  onEdit: (app: CatalogAppBody) => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
-  const unknown = <Text size="sm" c="dimmed">{t('catalog.unknown')}</Text>;
+  const unknown = (
+    <Text size="sm" c="dimmed">
+      {t('catalog.unknown')}
+    </Text>
+  );
   const link = (href: string | null, label: string) =>
     href ? (
       <Anchor href={href} target="_blank" rel="noopener noreferrer" size="sm">

@@ -1,6 +1,13 @@
 /** Labels of catalog codes that arrive as plain strings from the API (unknown codes shown as-is). */
 import type { TFunction } from 'i18next';
-import { APP_CATEGORIES, DATA_ELEMENT_CODES, SIGN_IN_SUPPORT, type AppCategory, type DataElement, type SignInSupport } from '../../../contracts/domain.js';
+import {
+  APP_CATEGORIES,
+  DATA_ELEMENT_CODES,
+  SIGN_IN_SUPPORT,
+  type AppCategory,
+  type DataElement,
+  type SignInSupport,
+} from '../../../contracts/domain.js';
 
 const has = (list: readonly string[], value: string) => list.includes(value);
 

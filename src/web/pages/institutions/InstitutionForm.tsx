@@ -89,7 +89,13 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="lg">
-        <TextInput label={t('institutions.name')} required value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(fields, 'name')} />
+        <TextInput
+          label={t('institutions.name')}
+          required
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldError(fields, 'name')}
+        />
         {editing ? null : (
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
@@ -135,16 +141,40 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
           onChange={(v) => setGrades(sortGrades(v))}
           error={fieldError(fields, 'gradeLevels')}
         />
-        <SchoolsField value={schools} onChange={setSchools} grades={sortGrades(grades.length ? grades : [...GRADE_LEVELS])} fields={fields} />
+        <SchoolsField
+          value={schools}
+          onChange={setSchools}
+          grades={sortGrades(grades.length ? grades : [...GRADE_LEVELS])}
+          fields={fields}
+        />
         {editing ? null : (
           <Fieldset legend={t('institutions.firstSiteAdmin')}>
             <Text size="sm" c="dimmed" mb="sm">
               {t('institutions.firstSiteAdminHint')}
             </Text>
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput label={t('institutions.email')} type="email" required value={admin.email} onChange={(e) => setAdmin({ ...admin, email: e.currentTarget.value })} error={fieldError(fields, 'firstSiteAdmin.email')} />
-              <TextInput label={t('institutions.firstName')} required value={admin.firstName} onChange={(e) => setAdmin({ ...admin, firstName: e.currentTarget.value })} error={fieldError(fields, 'firstSiteAdmin.firstName')} />
-              <TextInput label={t('institutions.lastName')} required value={admin.lastName} onChange={(e) => setAdmin({ ...admin, lastName: e.currentTarget.value })} error={fieldError(fields, 'firstSiteAdmin.lastName')} />
+              <TextInput
+                label={t('institutions.email')}
+                type="email"
+                required
+                value={admin.email}
+                onChange={(e) => setAdmin({ ...admin, email: e.currentTarget.value })}
+                error={fieldError(fields, 'firstSiteAdmin.email')}
+              />
+              <TextInput
+                label={t('institutions.firstName')}
+                required
+                value={admin.firstName}
+                onChange={(e) => setAdmin({ ...admin, firstName: e.currentTarget.value })}
+                error={fieldError(fields, 'firstSiteAdmin.firstName')}
+              />
+              <TextInput
+                label={t('institutions.lastName')}
+                required
+                value={admin.lastName}
+                onChange={(e) => setAdmin({ ...admin, lastName: e.currentTarget.value })}
+                error={fieldError(fields, 'firstSiteAdmin.lastName')}
+              />
             </SimpleGrid>
           </Fieldset>
         )}

@@ -71,15 +71,23 @@ export function InstitutionsPage() {
                   <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
                   <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'} style={{ textTransform: 'none' }}>
+                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'}>
                       {t(`institutionStatus.${inst.status}`)}
                     </Badge>
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
-                      <Button size="xs" variant="default" aria-label={t('institutions.editFor', { name: inst.name })} onClick={() => setEditing({ institution: inst })}>
-                        {t('institutions.edit')}
-                      </Button>
+                      {/* The server lets an admin change only the institution they work in. */}
+                      {session.institution?.id === inst.id ? (
+                        <Button
+                          size="xs"
+                          variant="default"
+                          aria-label={t('institutions.editFor', { name: inst.name })}
+                          onClick={() => setEditing({ institution: inst })}
+                        >
+                          {t('institutions.edit')}
+                        </Button>
+                      ) : null}
                       {inst.status === 'active' && session.institution?.id !== inst.id ? (
                         <Button
                           size="xs"
@@ -99,14 +107,22 @@ export function InstitutionsPage() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={title} size="xl" closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={title}
+        size="xl"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         {editing ? (
           <InstitutionForm
             key={editing.institution?.id ?? 'new'}
             institution={editing.institution}
             onCancel={() => setEditing(null)}
             onSaved={(saved) => {
-              setMessage(editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }));
+              setMessage(
+                editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }),
+              );
               setEditing(null);
             }}
           />

@@ -29,8 +29,7 @@ export function newSchoolKey(): string {
 export function SchoolsField({ value, onChange, grades, fields }: SchoolsFieldProps) {
   const { t } = useTranslation();
   const gradeOptions = grades.map((g) => ({ value: g, label: t(`grade.${g}`) }));
-  const update = (index: number, patch: Partial<SchoolDraft>) =>
-    onChange(value.map((s, i) => (i === index ? { ...s, ...patch } : s)));
+  const update = (index: number, patch: Partial<SchoolDraft>) => onChange(value.map((s, i) => (i === index ? { ...s, ...patch } : s)));
   const first = grades[0] ?? 'K';
   const last = grades[grades.length - 1] ?? '12';
 
@@ -67,22 +66,14 @@ export function SchoolsField({ value, onChange, grades, fields }: SchoolsFieldPr
                 error={fieldError(fields, `schools.${index}.gradeTo`)}
                 w={200}
               />
-              <Button
-                variant="subtle"
-                color="red"
-                mt={25}
-                onClick={() => onChange(value.filter((_, i) => i !== index))}
-              >
+              <Button variant="subtle" color="red" mt={25} onClick={() => onChange(value.filter((_, i) => i !== index))}>
                 {t('institutions.removeSchoolN', { n })}
               </Button>
             </Group>
           );
         })}
         <Group>
-          <Button
-            variant="light"
-            onClick={() => onChange([...value, { key: newSchoolKey(), name: '', gradeFrom: first, gradeTo: last }])}
-          >
+          <Button variant="light" onClick={() => onChange([...value, { key: newSchoolKey(), name: '', gradeFrom: first, gradeTo: last }])}>
             {t('institutions.addSchool')}
           </Button>
         </Group>

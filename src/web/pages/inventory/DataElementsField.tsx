@@ -15,7 +15,7 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
   const { t } = useTranslation();
   const selected = new Set<string>(value);
   return (
-    <Fieldset legend={t('item.dataElements')} variant="unstyled" aria-describedby="data-elements-hint" disabled={disabled}>
+    <Fieldset legend={t('item.dataElements')} aria-describedby="data-elements-hint" disabled={disabled}>
       <Stack gap="md">
         <Text id="data-elements-hint" size="sm" c="dimmed">
           {t('item.dataElementsHint')}
@@ -27,9 +27,7 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
               key={group.key}
               label={t(`dataElementGroup.${group.key}`)}
               value={group.elements.filter((e) => selected.has(e))}
-              onChange={(groupValue) =>
-                onChange([...value.filter((e) => !inGroup.has(e)), ...(groupValue as DataElement[])])
-              }
+              onChange={(groupValue) => onChange([...value.filter((e) => !inGroup.has(e)), ...(groupValue as DataElement[])])}
             >
               <SimpleGrid cols={{ base: 1, xs: 2, md: 3 }} mt="xs" spacing="xs">
                 {group.elements.map((code) => {
@@ -41,7 +39,11 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
                       label={t(`dataElement.${code}`)}
                       description={sensitive ? t('common.sensitive') : undefined}
                       color={sensitive ? 'orange' : undefined}
-                      styles={sensitive ? { description: { color: 'var(--mantine-color-orange-9)', fontWeight: 600 } } : undefined}
+                      styles={
+                        sensitive
+                          ? { description: { color: 'color-mix(in srgb, var(--mantine-color-orange-9), black 30%)', fontWeight: 600 } }
+                          : undefined
+                      }
                     />
                   );
                 })}
@@ -50,7 +52,7 @@ export function DataElementsField({ value, onChange, error, disabled }: DataElem
           );
         })}
         {error ? (
-          <Text c="red.8" size="sm" role="alert">
+          <Text c="red.9" size="sm" role="alert">
             {error}
           </Text>
         ) : null}

@@ -7,7 +7,7 @@ import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { useFormat } from '../../lib/format.js';
 import { itemHistoryQuery } from './itemQueries.js';
-import { useChangeFormatter } from './useChangeFormatter.js';
+import { isShownField, useChangeFormatter } from './useChangeFormatter.js';
 
 export function HistoryList({ itemId, institution }: { itemId: string; institution: InstitutionBody | undefined }) {
   const { t } = useTranslation();
@@ -32,13 +32,11 @@ function HistoryEvent({ event, institution }: { event: AuditEventBody; instituti
   const actionKey = event.action.split('.').pop() ?? event.action;
   const action = i18n.exists(`history.action.${actionKey}`) ? t(`history.action.${actionKey}` as 'history.action.update') : event.action;
   const role = i18n.exists(`role.${event.actorRole}`) ? t(`role.${event.actorRole}` as 'role.site_admin') : event.actorRole;
-  const changes = Object.entries(event.changes);
+  const changes = Object.entries(event.changes).filter(([field]) => isShownField(field));
   return (
     <Card component="li" withBorder padding="sm">
       <Group gap="xs" mb={changes.length ? 'xs' : 0}>
-        <Badge variant="light" style={{ textTransform: 'none' }}>
-          {action}
-        </Badge>
+        <Badge variant="light">{action}</Badge>
         <Text size="sm" fw={500}>
           {t('history.by', { actor: event.actorLabel, role })}
         </Text>

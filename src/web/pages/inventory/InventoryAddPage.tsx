@@ -64,7 +64,6 @@ function AddForm({ institution }: { institution: ReturnType<typeof useCurrentIns
   useEffect(() => {
     if (preset.data && !app) pickApp(preset.data);
     // Only when the preset arrives.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [preset.data]);
 
   const create = useMutation({

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert } from '../../components/Feedback.js';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
@@ -81,6 +81,7 @@ export function InventoryDetailPage() {
         </Stack>
         {canEdit ? <DeleteItemButton item={data} /> : null}
       </Group>
+      <Feedback success={flash} />
 
       <Tabs value={tab} onChange={setTab} keepMounted={false}>
         <Tabs.List>
@@ -90,7 +91,7 @@ export function InventoryDetailPage() {
         <Tabs.Panel value="details" pt="md">
           <Stack gap="lg">
             <StatusPanel item={data} canEdit={canEdit} canApprove={session.abilities.approve} />
-            <ItemEditForm item={data} institution={institution} canEdit={canEdit} initialMessage={flash} />
+            <ItemEditForm item={data} institution={institution} canEdit={canEdit} />
           </Stack>
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">

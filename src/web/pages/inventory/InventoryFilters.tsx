@@ -119,7 +119,14 @@ export function InventoryFilters({ search, institution, onChange }: InventoryFil
             variant="subtle"
             onClick={() => {
               setText('');
-              onChange({ q: undefined, status: undefined, grade: undefined, audience: undefined, dataElement: undefined, schoolId: undefined });
+              onChange({
+                q: undefined,
+                status: undefined,
+                grade: undefined,
+                audience: undefined,
+                dataElement: undefined,
+                schoolId: undefined,
+              });
             }}
           >
             {t('inventory.clearFilters')}

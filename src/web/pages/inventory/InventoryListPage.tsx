@@ -37,8 +37,7 @@ export function InventoryListPage() {
 
   const list = useQuery({
     queryKey: ['inventory', 'list', institutionId, search],
-    queryFn: ({ signal }) =>
-      api<InventoryPage>(`/inventory${toQueryString({ ...search, pageSize: PAGE_SIZE })}`, { signal }),
+    queryFn: ({ signal }) => api<InventoryPage>(`/inventory${toQueryString({ ...search, pageSize: PAGE_SIZE })}`, { signal }),
     enabled: Boolean(institutionId),
     placeholderData: keepPreviousData,
   });
@@ -50,9 +49,7 @@ export function InventoryListPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>{t('inventory.title')}</Title>
-        {session.abilities.manageInventory && institutionId ? (
-          <ButtonLink to="/inventory/new">{t('inventory.add')}</ButtonLink>
-        ) : null}
+        {session.abilities.manageInventory && institutionId ? <ButtonLink to="/inventory/new">{t('inventory.add')}</ButtonLink> : null}
       </Group>
       <Feedback success={flash} />
       {!institutionId ? (

@@ -16,11 +16,9 @@ interface ItemEditFormProps {
   item: InventoryItemBody;
   institution: InstitutionBody | undefined;
   canEdit: boolean;
-  /** Message to show on first render (e.g. "added"). */
-  initialMessage?: string | null;
 }
 
-export function ItemEditForm({ item, institution, canEdit, initialMessage }: ItemEditFormProps) {
+export function ItemEditForm({ item, institution, canEdit }: ItemEditFormProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   // The version the form was loaded from: saves send it, so edits never overwrite someone else's.
@@ -28,7 +26,7 @@ export function ItemEditForm({ item, institution, canEdit, initialMessage }: Ite
   const base = draftFromItem(baseItem);
   const [draft, setDraft] = useState<InventoryDraft>(base);
   const [custom, setCustom] = useState<CustomDraft>(customOf(item));
-  const [message, setMessage] = useState<string | null>(initialMessage ?? null);
+  const [message, setMessage] = useState<string | null>(null);
 
   useEffect(() => {
     if (item.version === baseItem.version) return;
@@ -41,7 +39,6 @@ export function ItemEditForm({ item, institution, canEdit, initialMessage }: Ite
       setDraft(draftFromItem(item));
       setCustom(customOf(item));
     } // else: keep the old version so saving reports the conflict
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [item.version]);
 
   const save = useMutation({

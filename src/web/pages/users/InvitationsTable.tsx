@@ -66,7 +66,7 @@ export function InvitationsTable() {
                     {inv.canApprove ? ` · ${t('users.approver')}` : ''}
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={inv.status === 'pending' ? 'blue' : 'gray'} style={{ textTransform: 'none' }}>
+                    <Badge variant="light" color={inv.status === 'pending' ? 'blue' : 'gray'}>
                       {t(`invitationStatus.${inv.status}`)}
                     </Badge>
                   </Table.Td>

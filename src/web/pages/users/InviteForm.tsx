@@ -46,9 +46,28 @@ export function InviteForm() {
             {t('users.inviteHeading')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput label={t('users.email')} type="email" required value={draft.email} onChange={(e) => set({ email: e.currentTarget.value })} error={fieldError(fields, 'email')} />
-            <TextInput label={t('users.firstName')} required value={draft.firstName} onChange={(e) => set({ firstName: e.currentTarget.value })} error={fieldError(fields, 'firstName')} />
-            <TextInput label={t('users.lastName')} required value={draft.lastName} onChange={(e) => set({ lastName: e.currentTarget.value })} error={fieldError(fields, 'lastName')} />
+            <TextInput
+              label={t('users.email')}
+              type="email"
+              required
+              value={draft.email}
+              onChange={(e) => set({ email: e.currentTarget.value })}
+              error={fieldError(fields, 'email')}
+            />
+            <TextInput
+              label={t('users.firstName')}
+              required
+              value={draft.firstName}
+              onChange={(e) => set({ firstName: e.currentTarget.value })}
+              error={fieldError(fields, 'firstName')}
+            />
+            <TextInput
+              label={t('users.lastName')}
+              required
+              value={draft.lastName}
+              onChange={(e) => set({ lastName: e.currentTarget.value })}
+              error={fieldError(fields, 'lastName')}
+            />
           </SimpleGrid>
           <Group align="flex-end">
             <Select
@@ -60,7 +79,12 @@ export function InviteForm() {
               error={fieldError(fields, 'role')}
               w={240}
             />
-            <Checkbox mb={8} label={t('users.canApprove')} checked={draft.canApprove} onChange={(e) => set({ canApprove: e.currentTarget.checked })} />
+            <Checkbox
+              mb={8}
+              label={t('users.canApprove')}
+              checked={draft.canApprove}
+              onChange={(e) => set({ canApprove: e.currentTarget.checked })}
+            />
           </Group>
           <Feedback error={invite.error} success={message} />
           <Group>

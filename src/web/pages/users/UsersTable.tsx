@@ -89,7 +89,7 @@ export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTabl
                   />
                 </Table.Td>
                 <Table.Td>
-                  <Badge color={user.status === 'active' ? 'green' : 'gray'} variant="light" style={{ textTransform: 'none' }}>
+                  <Badge color={user.status === 'active' ? 'green' : 'gray'} variant="light">
                     {t(`userStatus.${user.status}`)}
                   </Badge>
                 </Table.Td>

@@ -1,0 +1,423 @@
+/**
+ * The PIA contract: question kinds, answer shapes, the master bank and assessments. Shared by the
+ * server (validation + OpenAPI) and the web client. Every string is bounded.
+ */
+import { z } from 'zod';
+import { DATA_ELEMENT_CODES } from './domain.js';
+
+/** Kinds of question a PIA can ask (PRODUCT.md "PIA template"). */
+export const QUESTION_KINDS = [
+  'yes_no_unsure',
+  'single_choice',
+  'multiple_choice',
+  'short_text',
+  'long_text',
+  'date',
+  'country_list',
+  'data_elements',
+  'table_rows',
+  'evidence_link',
+  'risk',
+] as const;
+export type QuestionKind = (typeof QUESTION_KINDS)[number];
+
+/** Statuses of an assessment (and of each of its revisions). */
+export const ASSESSMENT_STATUSES = ['draft', 'in_review', 'approved', 'approved_with_conditions', 'rejected'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+/** Decided statuses: a revision with one of these is frozen. */
+export const DECIDED_STATUSES: readonly AssessmentStatus[] = ['approved', 'approved_with_conditions', 'rejected'];
+export const DECISIONS = ['approved', 'approved_with_conditions', 'rejected'] as const;
+export type Decision = (typeof DECISIONS)[number];
+export const SIGNOFF_DECISIONS = ['submitted', 'returned', 'approved', 'approved_with_conditions', 'rejected', 'reopened'] as const;
+
+/** Jurisdiction tags of templates and questions. */
+export const JURISDICTIONS = ['CA-generic', 'BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NS', 'NB', 'US-generic', 'NY', 'CA', 'IL', 'TX', 'WA', 'CO', 'CT', 'UT'] as const;
+
+/** Risk levels from likelihood × impact (each 1–5). */
+export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+export function riskLevel(likelihood: number, impact: number): RiskLevel {
+  const score = likelihood * impact;
+  if (score <= 4) return 'low';
+  if (score <= 9) return 'medium';
+  if (score <= 16) return 'high';
+  return 'critical';
+}
+
+const uuid = z.uuid();
+const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lower-case letters, digits, dots, dashes and underscores');
+const label = (max = 300) => z.string().trim().min(1).max(max);
+const text = (max = 5000) => z.string().max(max);
+const isoDate = z.iso.date();
+const scale = z.number().int().min(1).max(5);
+
+// ---------- question definitions ----------
+export const choiceSchema = z.strictObject({ value: key, label: label(300) });
+export const columnSchema = z.strictObject({ key, label: label(200) });
+export const questionOptionsSchema = z.strictObject({
+  choices: z.array(choiceSchema).max(50).optional(),
+  columns: z.array(columnSchema).max(12).optional(),
+});
+export type QuestionOptions = z.infer<typeof questionOptionsSchema>;
+/** Shown only when the answer to the earlier question `questionKey` is (or contains) one of `anyOf`. */
+export const conditionSchema = z.strictObject({ questionKey: key, anyOf: z.array(z.string().max(80)).min(1).max(20) });
+export type Condition = z.infer<typeof conditionSchema>;
+
+// ---------- answer values, one shape per kind ----------
+const yesNo = z.enum(['yes', 'no', 'unsure']);
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code');
+const uniqueArray = <T extends z.ZodType>(item: T, max: number) =>
+  z
+    .array(item)
+    .max(max)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+export const answerValueSchemas = {
+  yes_no_unsure: yesNo,
+  single_choice: z.string().max(80),
+  multiple_choice: uniqueArray(z.string().max(80), 50),
+  short_text: z.string().max(500),
+  long_text: z.string().max(20000),
+  date: isoDate,
+  country_list: uniqueArray(countryCode, 60),
+  data_elements: uniqueArray(z.enum(DATA_ELEMENT_CODES), DATA_ELEMENT_CODES.length),
+  table_rows: z.array(z.record(z.string().max(80), z.string().max(2000))).max(200),
+  evidence_link: z.strictObject({ url: z.url({ protocol: /^https?$/ }).max(2000), label: z.string().max(300).default('') }),
+  risk: z.strictObject({ likelihood: scale, impact: scale, note: z.string().max(2000).default('') }),
+} as const satisfies Record<QuestionKind, z.ZodType>;
+export type AnswerValue = z.infer<(typeof answerValueSchemas)[QuestionKind]>;
+
+// ---------- the master bank ----------
+export const bankQuestionInputSchema = z.strictObject({
+  key,
+  kind: z.enum(QUESTION_KINDS),
+  prompt: label(1000),
+  guidance: text(5000).default(''),
+  options: questionOptionsSchema.default({}),
+  required: z.boolean().default(false),
+  locked: z.boolean().default(false),
+  preAnswer: z.unknown().optional(),
+  condition: conditionSchema.nullable().default(null),
+  jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
+});
+export type BankQuestionInput = z.output<typeof bankQuestionInputSchema>;
+export const bankSectionInputSchema = z.strictObject({
+  key,
+  code: z.string().trim().max(8).default(''),
+  title: label(300),
+  description: text(5000).default(''),
+  questions: z.array(bankQuestionInputSchema).max(200),
+});
+export type BankSectionInput = z.output<typeof bankSectionInputSchema>;
+/** Replaces the whole content of a draft version. */
+export const bankVersionContentSchema = z.strictObject({
+  version: z.number().int().min(1),
+  changeLog: text(10000).default(''),
+  sections: z.array(bankSectionInputSchema).max(40),
+});
+export type BankVersionContent = z.output<typeof bankVersionContentSchema>;
+export const bankTemplateCreateSchema = z.strictObject({
+  slug: key,
+  title: label(300),
+  description: text(5000).default(''),
+  catalogAppId: uuid.nullable().default(null),
+  jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
+  /** Start version 1 from the latest published content of this template (e.g. the generic PIA). */
+  copyFromTemplateId: uuid.optional(),
+});
+export const bankTemplateUpdateSchema = z.strictObject({
+  title: label(300).optional(),
+  description: text(5000).optional(),
+  catalogAppId: uuid.nullable().optional(),
+  jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).optional(),
+});
+export const bankPublishSchema = z.strictObject({ version: z.number().int().min(1), changeLog: text(10000).optional() });
+export const bankQuerySchema = z.strictObject({ catalogAppId: uuid.optional(), q: z.string().trim().max(200).optional() });
+
+export const bankQuestionSchema = z.object({
+  id: uuid,
+  key: z.string(),
+  kind: z.enum(QUESTION_KINDS),
+  prompt: z.string(),
+  guidance: z.string(),
+  options: questionOptionsSchema,
+  required: z.boolean(),
+  locked: z.boolean(),
+  preAnswer: z.unknown().nullable(),
+  condition: conditionSchema.nullable(),
+  jurisdictions: z.array(z.string()),
+});
+export const bankSectionSchema = z.object({
+  id: uuid,
+  key: z.string(),
+  code: z.string(),
+  title: z.string(),
+  description: z.string(),
+  questions: z.array(bankQuestionSchema),
+});
+export const bankVersionSummarySchema = z.object({
+  id: uuid,
+  number: z.number().int(),
+  status: z.enum(['draft', 'published']),
+  changeLog: z.string(),
+  publishedAt: z.string().nullable(),
+  version: z.number().int(),
+});
+export const bankVersionSchema = bankVersionSummarySchema.extend({ templateId: uuid, sections: z.array(bankSectionSchema) });
+export type BankVersionBody = z.infer<typeof bankVersionSchema>;
+export const bankTemplateSchema = z.object({
+  id: uuid,
+  slug: z.string(),
+  title: z.string(),
+  description: z.string(),
+  catalogAppId: uuid.nullable(),
+  catalogAppName: z.string().nullable(),
+  jurisdictions: z.array(z.string()),
+  isGeneric: z.boolean(),
+  latestPublished: bankVersionSummarySchema.nullable(),
+  versions: z.array(bankVersionSummarySchema),
+  updatedAt: z.string(),
+});
+export type BankTemplateBody = z.infer<typeof bankTemplateSchema>;
+
+// ---------- assessments ----------
+export const assessmentCreateSchema = z.strictObject({
+  inventoryItemId: uuid,
+  /** A published bank version to adopt; omitted: start blank from the generic structure. */
+  templateVersionId: uuid.optional(),
+  title: label(300).optional(),
+});
+export const assessmentQuerySchema = z.strictObject({
+  inventoryItemId: uuid.optional(),
+  status: z.enum(ASSESSMENT_STATUSES).optional(),
+});
+export const answerSaveSchema = z.strictObject({
+  value: z.unknown(),
+  /** The answer version last seen (0 when the question had no answer). */
+  version: z.number().int().min(0),
+});
+export const ownSectionCreateSchema = z.strictObject({
+  version: z.number().int().min(1),
+  title: label(300),
+  description: text(5000).default(''),
+});
+export const ownQuestionCreateSchema = z.strictObject({
+  version: z.number().int().min(1),
+  sectionId: uuid,
+  kind: z.enum(QUESTION_KINDS),
+  prompt: label(1000),
+  guidance: text(5000).default(''),
+  options: questionOptionsSchema.default({}),
+  required: z.boolean().default(false),
+});
+export const questionUpdateSchema = z.strictObject({
+  version: z.number().int().min(1),
+  hidden: z.boolean().optional(),
+  prompt: label(1000).optional(),
+  guidance: text(5000).optional(),
+  options: questionOptionsSchema.optional(),
+  required: z.boolean().optional(),
+});
+export const versionOnlySchema = z.strictObject({ version: z.number().int().min(1) });
+const riskFields = {
+  title: label(300),
+  description: text(5000),
+  likelihood: scale,
+  impact: scale,
+  mitigation: text(5000),
+  owner: z.string().trim().max(200),
+  dueOn: isoDate.nullable(),
+  residualLikelihood: scale.nullable(),
+  residualImpact: scale.nullable(),
+};
+export const riskCreateSchema = z.strictObject({
+  ...riskFields,
+  description: riskFields.description.default(''),
+  mitigation: riskFields.mitigation.default(''),
+  owner: riskFields.owner.default(''),
+  dueOn: riskFields.dueOn.default(null),
+  residualLikelihood: riskFields.residualLikelihood.default(null),
+  residualImpact: riskFields.residualImpact.default(null),
+  /** The assessment version last seen. */
+  version: z.number().int().min(1),
+});
+export const riskUpdateSchema = z.strictObject({ ...riskFields, version: z.number().int().min(1) }).partial().required({ version: true });
+export const submitSchema = z.strictObject({ version: z.number().int().min(1), comment: text(5000).default('') });
+export const returnSchema = z.strictObject({ version: z.number().int().min(1), comment: z.string().trim().min(1).max(5000) });
+export const decideSchema = z.strictObject({
+  version: z.number().int().min(1),
+  decision: z.enum(DECISIONS),
+  comment: text(5000).default(''),
+  conditions: text(5000).default(''),
+  nextReviewOn: isoDate.nullable().default(null),
+});
+export const reopenSchema = z.strictObject({ version: z.number().int().min(1), comment: text(5000).default('') });
+export const mergeDecisionSchema = z.strictObject({ key: z.string().max(80), action: z.enum(['take', 'keep']) });
+export const mergeApplySchema = z.strictObject({
+  version: z.number().int().min(1),
+  toVersionId: uuid,
+  decisions: z.array(mergeDecisionSchema).max(2000),
+});
+export const mergeQuerySchema = z.strictObject({ toVersionId: uuid.optional() });
+export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
+export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1) });
+export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
+export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
+export const summaryQuerySchema = z.strictObject({ audience: z.enum(['teacher', 'parent']), revision: z.coerce.number().int().min(1).optional() });
+export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional() });
+
+export const answerSchema = z.object({
+  value: z.unknown().nullable(),
+  origin: z.enum(['operator', 'institution']),
+  updatedBy: z.object({ id: uuid, name: z.string() }).nullable(),
+  updatedAt: z.string(),
+  version: z.number().int(),
+});
+export const assessmentQuestionSchema = z.object({
+  id: uuid,
+  key: z.string(),
+  origin: z.enum(['operator', 'institution']),
+  kind: z.enum(QUESTION_KINDS),
+  prompt: z.string(),
+  guidance: z.string(),
+  options: questionOptionsSchema,
+  required: z.boolean(),
+  locked: z.boolean(),
+  hidden: z.boolean(),
+  condition: conditionSchema.nullable(),
+  /** False when its condition on an earlier answer is not met. */
+  isShown: z.boolean(),
+  jurisdictions: z.array(z.string()),
+  answer: answerSchema.nullable(),
+});
+export type AssessmentQuestionBody = z.infer<typeof assessmentQuestionSchema>;
+export const assessmentSectionSchema = z.object({
+  id: uuid,
+  key: z.string(),
+  origin: z.enum(['operator', 'institution']),
+  code: z.string(),
+  title: z.string(),
+  description: z.string(),
+  questions: z.array(assessmentQuestionSchema),
+});
+export const riskSchema = z.object({
+  id: uuid,
+  title: z.string(),
+  description: z.string(),
+  likelihood: z.number().int(),
+  impact: z.number().int(),
+  inherentScore: z.number().int(),
+  inherentLevel: z.enum(RISK_LEVELS),
+  mitigation: z.string(),
+  owner: z.string(),
+  dueOn: z.string().nullable(),
+  residualLikelihood: z.number().int().nullable(),
+  residualImpact: z.number().int().nullable(),
+  residualLevel: z.enum(RISK_LEVELS).nullable(),
+  version: z.number().int(),
+});
+export type RiskBody = z.infer<typeof riskSchema>;
+export const signoffSchema = z.object({
+  id: uuid,
+  userId: uuid.nullable(),
+  signerName: z.string(),
+  role: z.string(),
+  decision: z.enum(SIGNOFF_DECISIONS),
+  comment: z.string(),
+  at: z.string(),
+});
+export const revisionSummarySchema = z.object({
+  id: uuid,
+  number: z.number().int(),
+  status: z.enum(ASSESSMENT_STATUSES),
+  isFrozen: z.boolean(),
+  templateVersionNumber: z.number().int().nullable(),
+  submittedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  conditions: z.string(),
+  nextReviewOn: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const revisionSchema = revisionSummarySchema.extend({
+  sections: z.array(assessmentSectionSchema),
+  risks: z.array(riskSchema),
+  signoffs: z.array(signoffSchema),
+});
+export type RevisionBody = z.infer<typeof revisionSchema>;
+export const assessmentSummarySchema = z.object({
+  id: uuid,
+  inventoryItemId: uuid,
+  appName: z.string(),
+  title: z.string(),
+  status: z.enum(ASSESSMENT_STATUSES),
+  currentRevision: z.number().int(),
+  approvedRevision: z.number().int().nullable(),
+  templateId: uuid.nullable(),
+  templateTitle: z.string().nullable(),
+  baseVersionNumber: z.number().int().nullable(),
+  /** The newest published version of the adopted template, when newer than the base. */
+  update: z.object({ versionId: uuid, number: z.number().int(), changeLog: z.string() }).nullable(),
+  version: z.number().int(),
+  updatedAt: z.string(),
+});
+export type AssessmentSummaryBody = z.infer<typeof assessmentSummarySchema>;
+export const assessmentSchema = assessmentSummarySchema.extend({
+  inventoryStatus: z.string(),
+  revision: revisionSchema,
+  revisions: z.array(revisionSummarySchema),
+  /** What the caller may do now; the UI shows controls from it. */
+  abilities: z.object({
+    edit: z.boolean(),
+    submit: z.boolean(),
+    returnForChanges: z.boolean(),
+    decide: z.boolean(),
+    reopen: z.boolean(),
+    merge: z.boolean(),
+  }),
+});
+export type AssessmentBody = z.infer<typeof assessmentSchema>;
+export const answerSavedSchema = z.object({ questionId: uuid, answer: answerSchema, assessmentVersion: z.number().int() });
+
+/** One question's three-way comparison: base (template then), theirs (template now), ours (the copy). */
+const facetSchema = z.object({ base: z.unknown().nullable(), theirs: z.unknown().nullable(), ours: z.unknown().nullable(), theirsChanged: z.boolean(), oursChanged: z.boolean(), conflict: z.boolean() });
+export const mergeChangeSchema = z.object({
+  key: z.string(),
+  sectionTitle: z.string(),
+  prompt: z.string(),
+  change: z.enum(['added', 'removed', 'modified']),
+  definition: facetSchema,
+  answer: facetSchema,
+  conflict: z.boolean(),
+  /** What is taken when nobody decides: take clean changes, keep on conflict. */
+  suggested: z.enum(['take', 'keep']),
+});
+export type MergeChangeBody = z.infer<typeof mergeChangeSchema>;
+export const mergePreviewSchema = z.object({
+  fromVersion: z.object({ id: uuid, number: z.number().int() }).nullable(),
+  toVersion: z.object({ id: uuid, number: z.number().int(), changeLog: z.string() }),
+  changes: z.array(mergeChangeSchema),
+});
+export const compareEntrySchema = z.object({
+  key: z.string(),
+  sectionTitle: z.string(),
+  prompt: z.string(),
+  from: z.unknown().nullable(),
+  to: z.unknown().nullable(),
+  change: z.enum(['added', 'removed', 'changed', 'same']),
+});
+export const compareSchema = z.object({
+  from: revisionSummarySchema,
+  to: revisionSummarySchema,
+  questions: z.array(compareEntrySchema),
+  risks: z.object({ from: z.array(riskSchema), to: z.array(riskSchema) }),
+});
+export const summarySchema = z.object({
+  audience: z.enum(['teacher', 'parent']),
+  appName: z.string(),
+  vendor: z.string(),
+  status: z.enum(ASSESSMENT_STATUSES),
+  revision: z.number().int(),
+  decidedAt: z.string().nullable(),
+  headline: z.string(),
+  points: z.array(z.object({ heading: z.string(), text: z.string() })),
+});
+export type SummaryBody = z.infer<typeof summarySchema>;

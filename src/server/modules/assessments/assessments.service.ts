@@ -1,0 +1,704 @@
+/**
+ * Assessments (a client's PIA): adoption, editing with autosave, the risk register, the review
+ * workflow with sign-offs, frozen revisions and comparisons, and merging new master versions.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  DECIDED_STATUSES,
+  type AssessmentBody,
+  type AssessmentStatus,
+  type assessmentCreateSchema,
+  type assessmentQuerySchema,
+  type answerSaveSchema,
+  type Condition,
+  type decideSchema,
+  type mergeApplySchema,
+  type ownQuestionCreateSchema,
+  type ownSectionCreateSchema,
+  type QuestionKind,
+  type QuestionOptions,
+  type questionUpdateSchema,
+  type reopenSchema,
+  type returnSchema,
+  type riskCreateSchema,
+  type riskUpdateSchema,
+  type submitSchema,
+} from '../../../contracts/assessments.js';
+import type { InventoryStatus } from '../../../contracts/domain.js';
+import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { findInventoryItem } from '../inventory/inventory.repo.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
+import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
+import { answersByKey, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
+import {
+  deleteQuestions,
+  deleteRisk,
+  findAnswer,
+  findAssessment,
+  findAssessmentForItem,
+  findQuestion,
+  findRevision,
+  findRisk,
+  findSection,
+  insertAnswers,
+  insertAssessment,
+  insertMerge,
+  insertQuestions,
+  insertRevision,
+  insertRisks,
+  insertSections,
+  insertSignoff,
+  listAssessments,
+  listRevisions,
+  loadRevision,
+  nextPosition,
+  saveAnswer,
+  updateAssessment,
+  updateQuestion,
+  updateRevision,
+  updateRisk,
+  userName,
+  type AssessmentListRow,
+  type RevisionContent,
+  type RevisionRow,
+} from './assessments.repo.js';
+import { findGenericTemplate, findTemplate, findVersion, latestPublished, loadVersionContent, type TemplateVersionRow, type VersionContent } from './bank.repo.js';
+import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
+import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
+
+type Query = z.output<typeof assessmentQuerySchema>;
+type CreateInput = z.output<typeof assessmentCreateSchema>;
+type AnswerInput = z.output<typeof answerSaveSchema>;
+
+const DECISION_TO_INVENTORY: Record<string, InventoryStatus> = {
+  approved: 'approved',
+  approved_with_conditions: 'approved_with_conditions',
+  rejected: 'not_approved',
+};
+
+function stale(): AppError {
+  return new AppError('stale', 'Someone else saved this assessment after you opened it. Reload to see their changes, then make yours again.');
+}
+
+function roleLabel(actor: Actor): string {
+  if (actor.role === 'site_admin') return 'Site administrator';
+  if (actor.role === 'app_admin') return actor.canApprove ? 'App administrator (approver)' : 'App administrator';
+  if (actor.role === 'platform_admin') return 'Operator staff';
+  return 'System';
+}
+
+/** The rows a revision's content is written as, with fresh ids (adoption, reopening). */
+function contentRows(revisionId: string, source: RevisionContent | VersionContent, opts: { withAnswers: boolean; updatedBy: string | null }) {
+  const sections: Parameters<typeof insertSections>[2] = [];
+  const questions: Parameters<typeof insertQuestions>[2] = [];
+  const answers: Parameters<typeof insertAnswers>[2] = [];
+  source.sections.forEach((s, si) => {
+    const sectionId = randomUUID();
+    const origin = 'origin' in s ? s.origin : 'operator';
+    sections.push({ id: sectionId, revisionId, key: s.key, origin, code: s.code, title: s.title, description: s.description, position: si });
+    s.questions.forEach((q, qi) => {
+      const id = randomUUID();
+      questions.push({
+        id,
+        revisionId,
+        sectionId,
+        key: q.key,
+        origin: 'origin' in q ? q.origin : 'operator',
+        position: qi,
+        kind: q.kind,
+        prompt: q.prompt,
+        guidance: q.guidance,
+        options: q.options,
+        required: q.required,
+        locked: q.locked,
+        hidden: 'hidden' in q ? q.hidden : false,
+        condition: q.condition,
+        jurisdictions: q.jurisdictions,
+      });
+      if (!opts.withAnswers) return;
+      if ('answer' in q) {
+        if (q.answer) answers.push({ questionId: id, revisionId, value: q.answer.value, origin: q.answer.origin, updatedBy: q.answer.updatedBy, version: 1 });
+      } else if (q.preAnswer !== null && q.preAnswer !== undefined) {
+        answers.push({ questionId: id, revisionId, value: q.preAnswer, origin: 'operator', updatedBy: opts.updatedBy, version: 1 });
+      }
+    });
+  });
+  return { sections, questions, answers };
+}
+
+async function writeContent(tx: Tx, scope: TenantScope, rows: ReturnType<typeof contentRows>): Promise<void> {
+  await insertSections(tx, scope, rows.sections);
+  await insertQuestions(tx, scope, rows.questions);
+  await insertAnswers(tx, scope, rows.answers);
+}
+
+export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
+  const { db } = ctx;
+
+  async function load(tx: Tx, scope: TenantScope, id: string): Promise<AssessmentListRow> {
+    const row = await findAssessment(tx, scope, id);
+    if (!row) throw notFound('Assessment');
+    return row;
+  }
+
+  async function currentRevision(tx: Tx, scope: TenantScope, a: AssessmentListRow): Promise<RevisionRow> {
+    const r = await findRevision(tx, scope, a.id, a.currentRevision);
+    if (!r) throw notFound('Revision');
+    return r;
+  }
+
+  /** The newest published version of the adopted template when it is newer than the base. */
+  async function pendingUpdate(tx: Tx, a: AssessmentListRow): Promise<TemplateVersionRow | null> {
+    if (!a.templateId) return null;
+    const latest = await latestPublished(tx, a.templateId);
+    if (!latest || (a.baseVersionNumber !== null && latest.number <= a.baseVersionNumber)) return null;
+    return latest;
+  }
+
+  async function institutionActive(tx: Tx, scope: TenantScope): Promise<void> {
+    const institution = await findInstitution(tx, scope);
+    if (!institution) throw notFound('Institution');
+    if (institution.status !== 'active') throw new AppError('read_only', 'This institution is being offboarded and can no longer be changed');
+  }
+
+  /**
+   * Loads the assessment for a change to its current revision: the institution is active, the
+   * revision is a draft (decided revisions are frozen; one in review is with the approvers), and
+   * `version` is the stored one.
+   */
+  async function loadForEdit(tx: Tx, scope: TenantScope, id: string, version: number | null) {
+    await institutionActive(tx, scope);
+    const a = await load(tx, scope, id);
+    const revision = await currentRevision(tx, scope, a);
+    if (DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) {
+      throw new AppError('read_only', `Revision ${revision.number} was decided and is frozen. Reopen the assessment to start a new revision.`);
+    }
+    if (revision.status === 'in_review') throw new AppError('read_only', 'This assessment is in review. It can be edited again once an approver returns it.');
+    if (version !== null && a.version !== version) throw stale();
+    return { a, revision };
+  }
+
+  /** Bumps the assessment's version (every write to its current revision does). */
+  async function touch(tx: Tx, scope: TenantScope, a: AssessmentListRow, patch: Parameters<typeof updateAssessment>[4] = {}) {
+    const after = await updateAssessment(tx, scope, a.id, a.version, patch);
+    if (!after) throw stale();
+    return after;
+  }
+
+  async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string): Promise<AssessmentBody> {
+    const a = await load(tx, scope, id);
+    const revision = await currentRevision(tx, scope, a);
+    const [content, revisions, update] = await Promise.all([loadRevision(tx, scope, revision), listRevisions(tx, scope, a.id), pendingUpdate(tx, a)]);
+    const status = a.status as AssessmentStatus;
+    const canManage = policy.manageAssessments(actor);
+    const canApprove = policy.approve(actor);
+    return {
+      ...presentSummary(a, update),
+      inventoryStatus: a.inventoryStatus,
+      revision: presentRevision(content),
+      revisions: revisions.map(presentRevisionSummary),
+      abilities: {
+        edit: canManage && status === 'draft',
+        submit: canManage && status === 'draft',
+        returnForChanges: canApprove && status === 'in_review',
+        decide: canApprove && status === 'in_review',
+        reopen: canManage && DECIDED_STATUSES.includes(status),
+        merge: canManage && status === 'draft' && update !== null,
+      },
+    };
+  }
+
+  async function signoff(tx: Tx, scope: TenantScope, actor: Actor, revisionId: string, decision: string, comment: string) {
+    const name = (await userName(tx, actor.userId)) ?? actor.label;
+    return insertSignoff(tx, scope, { revisionId, userId: actor.userId, signerName: name, role: roleLabel(actor), decision, comment, at: new Date() });
+  }
+
+  function audit(tx: Tx, actor: Actor, action: string, id: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+    return recordAudit(tx, actor, { action: `assessment.${action}`, recordType: 'assessment', recordId: id, before, after });
+  }
+
+  return {
+    async list(actor: Actor, q: Query) {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const rows = await listAssessments(tx, scope, q);
+        const items = [];
+        for (const r of rows) items.push(presentSummary(r, await pendingUpdate(tx, r)));
+        return { items };
+      });
+    },
+
+    async get(actor: Actor, id: string): Promise<AssessmentBody> {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, (tx) => body(tx, scope, actor, id));
+    },
+
+    /** A revision with its content, for reading and printing. */
+    async revision(actor: Actor, id: string, number: number) {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const a = await load(tx, scope, id);
+        const r = await findRevision(tx, scope, a.id, number);
+        if (!r) throw notFound('Revision');
+        return { assessment: a, content: await loadRevision(tx, scope, r) };
+      });
+    },
+
+    /** Two revisions side by side, question by question. */
+    async compare(actor: Actor, id: string, from: number, to: number) {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const a = await load(tx, scope, id);
+        const [rf, rt] = await Promise.all([findRevision(tx, scope, a.id, from), findRevision(tx, scope, a.id, to)]);
+        if (!rf || !rt) throw notFound('Revision');
+        const [cf, ct] = await Promise.all([loadRevision(tx, scope, rf), loadRevision(tx, scope, rt)]);
+        const f = presentRevision(cf);
+        const t = presentRevision(ct);
+        const { sections: _s1, risks: rf2, signoffs: _g1, ...fromSummary } = f;
+        const { sections: _s2, risks: rt2, signoffs: _g2, ...toSummary } = t;
+        return { from: fromSummary, to: toSummary, questions: compareRevisions(cf, ct), risks: { from: rf2, to: rt2 } };
+      });
+    },
+
+    /** Adopts a published bank version for an inventory item, or starts blank from the generic structure. */
+    async create(actor: Actor, input: CreateInput): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        await institutionActive(tx, scope);
+        const item = await findInventoryItem(tx, scope, input.inventoryItemId);
+        if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
+        if (item.status === 'retired') throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, { inventoryItemId: 'is retired' });
+        if (await findAssessmentForItem(tx, scope, item.id)) throw new AppError('duplicate', `${item.name} already has an assessment. Open it instead.`, { inventoryItemId: 'already has an assessment' });
+        let version: TemplateVersionRow | undefined;
+        let templateId: string | null = null;
+        let adopting = false;
+        if (input.templateVersionId) {
+          version = await findVersion(tx, input.templateVersionId);
+          if (!version || version.status !== 'published') throw new AppError('validation', 'Some fields are not valid', { templateVersionId: 'is not a published template version' });
+          templateId = version.templateId;
+          adopting = true;
+        } else {
+          const generic = await findGenericTemplate(tx);
+          version = generic ? await latestPublished(tx, generic.id) : undefined;
+          templateId = version ? generic!.id : null;
+        }
+        const template = templateId ? await findTemplate(tx, templateId) : undefined;
+        const id = randomUUID();
+        await insertAssessment(tx, scope, {
+          id,
+          inventoryItemId: item.id,
+          templateId,
+          baseVersionId: version?.id ?? null,
+          title: input.title ?? `Privacy impact assessment: ${item.name}`,
+          status: 'draft',
+          currentRevision: 1,
+          createdBy: actor.userId,
+        });
+        const revision = await insertRevision(tx, scope, { assessmentId: id, number: 1, status: 'draft', templateVersionId: version?.id ?? null, createdBy: actor.userId });
+        if (version) {
+          await writeContent(tx, scope, contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }));
+        } else {
+          await insertSections(tx, scope, [{ id: randomUUID(), revisionId: revision.id, key: 'own-1', origin: 'institution', code: '', title: 'Assessment', description: '', position: 0 }]);
+        }
+        await audit(tx, actor, 'create', id, null, { inventoryItemId: item.id, templateId, templateVersion: version?.number ?? null, template: template?.title ?? null, started: adopting ? 'adopted' : 'blank' });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** Autosave of one answer; refused when the answer changed since the caller loaded it. */
+    async saveAnswer(actor: Actor, id: string, questionId: string, input: AnswerInput) {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, null);
+        const q = await findQuestion(tx, scope, revision.id, questionId);
+        if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
+        const existing = await findAnswer(tx, scope, questionId);
+        if (q.locked && existing?.origin === 'operator') throw new AppError('read_only', 'This answer is locked by the operator and cannot be changed.', { value: 'is locked' });
+        const check = checkAnswer(q.kind as QuestionKind, q.options as QuestionOptions, input.value === undefined ? null : input.value);
+        if (!check.ok) throw new AppError('validation', `The answer is not valid: it ${check.message}`, { value: check.message });
+        if ((existing?.version ?? 0) !== input.version) {
+          throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
+        }
+        const saved = await saveAnswer(tx, scope, { questionId, revisionId: revision.id, value: check.value, origin: 'institution', updatedBy: actor.userId, version: input.version });
+        if (!saved) throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
+        const after = await touch(tx, scope, a);
+        await recordAudit(tx, actor, {
+          action: 'assessment.answer',
+          recordType: 'assessment',
+          recordId: a.id,
+          before: { question: q.key, value: existing?.value ?? null, origin: existing?.origin ?? null },
+          after: { question: q.key, value: saved.value, origin: saved.origin },
+        });
+        const name = (await userName(tx, actor.userId)) ?? 'Vetted operator';
+        return {
+          questionId,
+          answer: { value: saved.value ?? null, origin: 'institution' as const, updatedBy: actor.userId ? { id: actor.userId, name } : null, updatedAt: new Date(saved.updatedAt).toISOString(), version: saved.version },
+          assessmentVersion: after.version,
+        };
+      });
+    },
+
+    async addSection(actor: Actor, id: string, input: z.output<typeof ownSectionCreateSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const sid = randomUUID();
+        await insertSections(tx, scope, [{ id: sid, revisionId: revision.id, key: `own-${sid.slice(0, 8)}`, origin: 'institution', code: '', title: input.title, description: input.description, position: await nextPosition(tx, scope, 'sections', revision.id) }]);
+        await touch(tx, scope, a);
+        await audit(tx, actor, 'section.add', a.id, null, { section: input.title });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    async addQuestion(actor: Actor, id: string, input: z.output<typeof ownQuestionCreateSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      const problem = definitionProblem(input.kind, input.options);
+      if (problem) throw new AppError('validation', 'Some fields are not valid', { options: problem });
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const section = await findSection(tx, scope, revision.id, input.sectionId);
+        if (!section) throw new AppError('validation', 'Some fields are not valid', { sectionId: 'is not a section of this assessment' });
+        const qid = randomUUID();
+        await insertQuestions(tx, scope, [
+          {
+            id: qid,
+            revisionId: revision.id,
+            sectionId: section.id,
+            key: `own-${qid.slice(0, 8)}`,
+            origin: 'institution',
+            position: await nextPosition(tx, scope, 'questions', section.id),
+            kind: input.kind,
+            prompt: input.prompt,
+            guidance: input.guidance,
+            options: input.options,
+            required: input.required,
+            locked: false,
+            hidden: false,
+            condition: null,
+            jurisdictions: [],
+          },
+        ]);
+        await touch(tx, scope, a);
+        await audit(tx, actor, 'question.add', a.id, null, { section: section.title, prompt: input.prompt, kind: input.kind });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** Hides or shows an editable operator question; rewords the institution's own questions. Locked ones stay. */
+    async updateQuestion(actor: Actor, id: string, questionId: string, input: z.output<typeof questionUpdateSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const q = await findQuestion(tx, scope, revision.id, questionId);
+        if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
+        const { version: _v, ...patch } = input;
+        if (q.locked) throw new AppError('read_only', 'This question is locked by the operator: it cannot be hidden or changed.');
+        if (q.origin === 'operator' && (patch.prompt !== undefined || patch.guidance !== undefined || patch.options !== undefined || patch.required !== undefined)) {
+          throw new AppError('read_only', 'Questions from the master bank can be hidden but not reworded. Add your own question instead.', { prompt: 'belongs to the master bank' });
+        }
+        if (patch.options && definitionProblem(q.kind as QuestionKind, patch.options)) {
+          throw new AppError('validation', 'Some fields are not valid', { options: definitionProblem(q.kind as QuestionKind, patch.options)! });
+        }
+        const after = await updateQuestion(tx, scope, q.id, patch);
+        await touch(tx, scope, a);
+        await audit(tx, actor, 'question.update', a.id, { question: q.key, hidden: q.hidden, prompt: q.prompt }, { question: q.key, hidden: after.hidden, prompt: after.prompt });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    async deleteQuestion(actor: Actor, id: string, questionId: string, version: number): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, version);
+        const q = await findQuestion(tx, scope, revision.id, questionId);
+        if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
+        if (q.origin !== 'institution') throw new AppError('read_only', 'Questions from the master bank cannot be removed; hide them instead (unless they are locked).');
+        await deleteQuestions(tx, scope, [q.id]);
+        await touch(tx, scope, a);
+        await audit(tx, actor, 'question.delete', a.id, { question: q.key, prompt: q.prompt }, null);
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    async addRisk(actor: Actor, id: string, input: z.output<typeof riskCreateSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const { version: _v, ...fields } = input;
+        const riskId = randomUUID();
+        await insertRisks(tx, scope, [{ id: riskId, revisionId: revision.id, ...fields, position: await nextPosition(tx, scope, 'risks', revision.id) }]);
+        await touch(tx, scope, a);
+        await recordAudit(tx, actor, { action: 'assessment.risk.add', recordType: 'assessment', recordId: a.id, after: { risk: riskId, ...fields } });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    async updateRisk(actor: Actor, id: string, riskId: string, input: z.output<typeof riskUpdateSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const before = await findRisk(tx, scope, revision.id, riskId);
+        if (!before) throw notFound('Risk');
+        const { version: _v, ...patch } = input;
+        const after = await updateRisk(tx, scope, riskId, { ...patch, version: before.version + 1 });
+        await touch(tx, scope, a);
+        const strip = ({ tenantId: _t, createdAt: _c, updatedAt: _u, ...rest }: typeof before) => rest;
+        await recordAudit(tx, actor, { action: 'assessment.risk.update', recordType: 'assessment', recordId: a.id, before: strip(before), after: strip(after) });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    async deleteRisk(actor: Actor, id: string, riskId: string, version: number): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, version);
+        const before = await findRisk(tx, scope, revision.id, riskId);
+        if (!before) throw notFound('Risk');
+        await deleteRisk(tx, scope, riskId);
+        await touch(tx, scope, a);
+        await recordAudit(tx, actor, { action: 'assessment.risk.delete', recordType: 'assessment', recordId: a.id, before: { risk: riskId, title: before.title } });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** Draft → in review. Required questions that are shown must be answered; the app goes in review. */
+    async submit(actor: Actor, id: string, input: z.output<typeof submitSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        await institutionActive(tx, scope);
+        const a = await load(tx, scope, id);
+        const revision = await currentRevision(tx, scope, a);
+        if (revision.status !== 'draft') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be submitted`);
+        if (a.version !== input.version) throw stale();
+        const content = await loadRevision(tx, scope, revision);
+        const answers = answersByKey(content);
+        const missing: Record<string, string> = {};
+        for (const s of content.sections)
+          for (const q of s.questions)
+            if (q.required && !q.hidden && isShown((q.condition ?? null) as Condition | null, answers) && !isAnswered(q.answer?.value)) missing[`questions.${q.id}`] = `"${q.prompt}" needs an answer`;
+        if (Object.keys(missing).length) throw new AppError('validation', 'Answer the required questions before submitting', missing);
+        await checkInventoryCanFollow(tx, scope, a.inventoryItemId, 'in_review');
+        await updateRevision(tx, scope, revision.id, { status: 'in_review', submittedAt: new Date() });
+        await touch(tx, scope, a, { status: 'in_review' });
+        await signoff(tx, scope, actor, revision.id, 'submitted', input.comment);
+        await inventoryFollows(tx, scope, actor, a.inventoryItemId, 'in_review', {}, 'Privacy impact assessment submitted for review');
+        await audit(tx, actor, 'submit', a.id, { status: a.status }, { status: 'in_review', revision: revision.number, comment: input.comment });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** In review → draft, with the reviewer's comments. */
+    async returnForChanges(actor: Actor, id: string, input: z.output<typeof returnSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'readAssessments');
+      if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        await institutionActive(tx, scope);
+        const a = await load(tx, scope, id);
+        const revision = await currentRevision(tx, scope, a);
+        if (revision.status !== 'in_review') throw new AppError('invalid_transition', 'Only an assessment in review can be returned for changes');
+        if (a.version !== input.version) throw stale();
+        await updateRevision(tx, scope, revision.id, { status: 'draft', submittedAt: null });
+        await touch(tx, scope, a, { status: 'draft' });
+        await signoff(tx, scope, actor, revision.id, 'returned', input.comment);
+        await audit(tx, actor, 'return', a.id, { status: 'in_review' }, { status: 'draft', revision: revision.number, comment: input.comment });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** The institution's decision: approve, approve with conditions, or reject. Freezes the revision. */
+    async decide(actor: Actor, id: string, input: z.output<typeof decideSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'readAssessments');
+      if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
+      if (input.decision === 'approved_with_conditions' && !input.conditions.trim()) {
+        throw new AppError('validation', 'Write the conditions of use before approving with conditions', { conditions: 'is required to approve with conditions' });
+      }
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        await institutionActive(tx, scope);
+        const a = await load(tx, scope, id);
+        const revision = await currentRevision(tx, scope, a);
+        if (revision.status !== 'in_review') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be decided; it must be submitted for review first`);
+        if (a.version !== input.version) throw stale();
+        const target = DECISION_TO_INVENTORY[input.decision]!;
+        await checkInventoryCanFollow(tx, scope, a.inventoryItemId, target);
+        await updateRevision(tx, scope, revision.id, { status: input.decision, decidedAt: new Date(), conditions: input.conditions, nextReviewOn: input.nextReviewOn });
+        await touch(tx, scope, a, { status: input.decision, ...(input.decision === 'rejected' ? {} : { approvedRevision: revision.number }) });
+        await signoff(tx, scope, actor, revision.id, input.decision, input.comment);
+        await inventoryFollows(
+          tx,
+          scope,
+          actor,
+          a.inventoryItemId,
+          target,
+          {
+            ...(input.decision === 'approved_with_conditions' ? { conditionsOfUse: input.conditions } : {}),
+            ...(input.nextReviewOn ? { nextReviewOn: input.nextReviewOn } : {}),
+          },
+          `Privacy impact assessment revision ${revision.number}: ${input.decision.replace(/_/g, ' ')}`,
+        );
+        await audit(tx, actor, 'decide', a.id, { status: 'in_review' }, { status: input.decision, revision: revision.number, comment: input.comment, conditions: input.conditions });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** Starts a new draft revision from a decided one, which stays frozen and kept. */
+    async reopen(actor: Actor, id: string, input: z.output<typeof reopenSchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        await institutionActive(tx, scope);
+        const a = await load(tx, scope, id);
+        const revision = await currentRevision(tx, scope, a);
+        if (!DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) throw new AppError('invalid_transition', 'Only a decided assessment can be reopened');
+        if (a.version !== input.version) throw stale();
+        const content = await loadRevision(tx, scope, revision);
+        const next = await insertRevision(tx, scope, { assessmentId: a.id, number: revision.number + 1, status: 'draft', templateVersionId: revision.templateVersionId, createdBy: actor.userId });
+        await writeContent(tx, scope, contentRows(next.id, content, { withAnswers: true, updatedBy: null }));
+        await insertRisks(
+          tx,
+          scope,
+          content.risks.map(({ tenantId: _t, id: _i, revisionId: _r, createdAt: _c, updatedAt: _u, version: _v, ...r }) => ({ ...r, id: randomUUID(), revisionId: next.id })),
+        );
+        await touch(tx, scope, a, { status: 'draft', currentRevision: next.number });
+        await signoff(tx, scope, actor, next.id, 'reopened', input.comment || `Reopened from revision ${revision.number}`);
+        await audit(tx, actor, 'reopen', a.id, { revision: revision.number, status: revision.status }, { revision: next.number, status: 'draft', comment: input.comment });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** The question-by-question three-way diff against a newer published version (default: the latest). */
+    async mergePreview(actor: Actor, id: string, toVersionId?: string) {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const a = await load(tx, scope, id);
+        const { base, theirs } = await mergeSides(tx, a, toVersionId);
+        const content = await loadRevision(tx, scope, await currentRevision(tx, scope, a));
+        return {
+          fromVersion: base ? { id: base.version.id, number: base.version.number } : null,
+          toVersion: { id: theirs.version.id, number: theirs.version.number, changeLog: theirs.version.changeLog },
+          changes: threeWayDiff(base, theirs, content),
+        };
+      });
+    },
+
+    /**
+     * Applies a newer version: each change is taken or kept as decided. A conflict must be decided
+     * explicitly; both sides of every change are recorded with the merge, so nothing is lost.
+     */
+    async merge(actor: Actor, id: string, input: z.output<typeof mergeApplySchema>): Promise<AssessmentBody> {
+      authorize(actor, 'manageAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const { a, revision } = await loadForEdit(tx, scope, id, input.version);
+        const { base, theirs } = await mergeSides(tx, a, input.toVersionId);
+        const content = await loadRevision(tx, scope, revision);
+        const changes = threeWayDiff(base, theirs, content);
+        const byKey = new Map(changes.map((c) => [c.key, c]));
+        const decided = new Map<string, 'take' | 'keep'>();
+        const problems: Record<string, string> = {};
+        for (const d of input.decisions) {
+          if (!byKey.has(d.key)) problems[`decisions.${d.key}`] = 'is not a change of this update';
+          decided.set(d.key, d.action);
+        }
+        for (const c of changes) if (c.conflict && !decided.has(c.key)) problems[`decisions.${c.key}`] = 'is a conflict: choose to take the new version or keep yours';
+        if (Object.keys(problems).length) throw new AppError('validation', 'Some changes need a decision', problems);
+
+        const theirsIndex = new Map<string, { q: VersionContent['sections'][number]['questions'][number]; s: VersionContent['sections'][number] }>();
+        for (const s of theirs.sections) for (const q of s.questions) theirsIndex.set(q.key, { q, s });
+        const ours = new Map(content.sections.flatMap((s) => s.questions.map((q) => [q.key, q] as const)));
+        const ourSections = new Map(content.sections.map((s) => [s.key, s]));
+        const record: unknown[] = [];
+        for (const c of changes) {
+          const action = decided.get(c.key) ?? c.suggested;
+          record.push({ key: c.key, change: c.change, action, conflict: c.conflict, definition: c.definition, answer: c.answer });
+          if (action === 'keep') continue;
+          const t = theirsIndex.get(c.key);
+          const o = ours.get(c.key);
+          if (c.change === 'removed' && o) {
+            await deleteQuestions(tx, scope, [o.id]);
+          } else if (c.change === 'added' && t) {
+            let section = ourSections.get(t.s.key);
+            if (!section) {
+              const sid = randomUUID();
+              await insertSections(tx, scope, [{ id: sid, revisionId: revision.id, key: t.s.key, origin: 'operator', code: t.s.code, title: t.s.title, description: t.s.description, position: t.s.position }]);
+              section = { ...t.s, id: sid, origin: 'operator', questions: [] } as unknown as (typeof content.sections)[number];
+              ourSections.set(t.s.key, section);
+            }
+            const qid = randomUUID();
+            await insertQuestions(tx, scope, [{ id: qid, revisionId: revision.id, sectionId: section.id, key: t.q.key, origin: 'operator', position: t.q.position, ...definitionOf(t.q), hidden: false, jurisdictions: t.q.jurisdictions }]);
+            if (t.q.preAnswer !== null && t.q.preAnswer !== undefined) await insertAnswers(tx, scope, [{ questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: 'operator', updatedBy: actor.userId, version: 1 }]);
+          } else if (c.change === 'modified' && t && o) {
+            if (c.definition.theirsChanged) await updateQuestion(tx, scope, o.id, { ...definitionOf(t.q), position: t.q.position });
+            if (c.answer.theirsChanged) {
+              const existing = await findAnswer(tx, scope, o.id);
+              const ok = await saveAnswer(tx, scope, { questionId: o.id, revisionId: revision.id, value: t.q.preAnswer ?? null, origin: 'operator', updatedBy: actor.userId, version: existing?.version ?? 0 });
+              if (!ok) throw stale();
+            }
+          }
+        }
+        await insertMerge(tx, scope, { assessmentId: a.id, revisionId: revision.id, fromVersionId: base?.version.id ?? null, toVersionId: theirs.version.id, decisions: record, mergedBy: actor.userId });
+        await updateRevision(tx, scope, revision.id, { templateVersionId: theirs.version.id });
+        await touch(tx, scope, a, { baseVersionId: theirs.version.id });
+        await audit(tx, actor, 'merge', a.id, { baseVersion: base?.version.number ?? null }, {
+          baseVersion: theirs.version.number,
+          taken: record.filter((r) => (r as { action: string }).action === 'take').length,
+          kept: record.filter((r) => (r as { action: string }).action === 'keep').length,
+        });
+        return body(tx, scope, actor, id);
+      });
+    },
+
+    /** The data the PDF and the summaries are made from (a revision; default the current one). */
+    async printable(actor: Actor, id: string, number?: number) {
+      authorize(actor, 'readAssessments');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, async (tx) => {
+        const a = await load(tx, scope, id);
+        const r = await findRevision(tx, scope, a.id, number ?? a.currentRevision);
+        if (!r) throw notFound('Revision');
+        const [content, institution, item] = await Promise.all([loadRevision(tx, scope, r), findInstitution(tx, scope), findInventoryItem(tx, scope, a.inventoryItemId)]);
+        return { assessment: a, content, institutionName: institution?.name ?? '', item: item! };
+      });
+    },
+  };
+
+  /** Base (the version adopted) and theirs (a newer published version of the same template). */
+  async function mergeSides(tx: Tx, a: AssessmentListRow, toVersionId?: string): Promise<{ base: VersionContent | null; theirs: VersionContent }> {
+    if (!a.templateId) throw new AppError('conflict', 'This assessment was not adopted from the master bank, so it has no updates to merge');
+    const to = toVersionId ? await findVersion(tx, toVersionId) : await latestPublished(tx, a.templateId);
+    if (!to || to.templateId !== a.templateId || to.status !== 'published') {
+      throw new AppError('validation', 'Some fields are not valid', { toVersionId: 'is not a published version of the adopted template' });
+    }
+    if (a.baseVersionNumber !== null && to.number <= a.baseVersionNumber) throw new AppError('conflict', `This assessment is already based on version ${a.baseVersionNumber}; there is nothing newer to merge`);
+    const baseRow = a.baseVersionId ? await findVersion(tx, a.baseVersionId) : undefined;
+    return { base: baseRow ? await loadVersionContent(tx, baseRow) : null, theirs: await loadVersionContent(tx, to) };
+  }
+}
+export type AssessmentService = ReturnType<typeof createAssessmentService>;
+
+/** Why the actor may not decide, in words an administrator can act on. */
+function approverMessage(actor: Actor): string {
+  if (isPlatformAdmin(actor)) return 'Approval is the institution’s decision alone: operator staff cannot approve, reject or return an assessment.';
+  return 'Only a site administrator, or an app administrator given the approver right, can decide on this assessment.';
+}

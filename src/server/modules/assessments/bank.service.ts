@@ -1,0 +1,217 @@
+/**
+ * The master bank of PIAs, curated by the operator: templates with numbered versions; a draft is
+ * edited as a whole and published once; a published version never changes again.
+ */
+import type { z } from 'zod';
+import type { BankSectionInput, BankTemplateBody, BankVersionBody, bankPublishSchema, bankQuerySchema, bankTemplateCreateSchema, bankTemplateUpdateSchema, BankVersionContent, QuestionKind } from '../../../contracts/assessments.js';
+import { authorize, isPlatformAdmin, type Actor } from '../../platform/authz.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { withShared, withSystem, type Tx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { findCatalogApp } from '../catalog/catalog.repo.js';
+import { checkAnswer, definitionProblem } from './answers.js';
+import {
+  contentAsInput,
+  findTemplate,
+  findTemplateBySlug,
+  findVersion,
+  insertTemplate,
+  insertVersion,
+  latestPublished,
+  listTemplates,
+  listVersions,
+  loadVersionContent,
+  touchDraft,
+  updateTemplate,
+  writeVersionContent,
+  type TemplateVersionRow,
+  type TemplateWithApp,
+} from './bank.repo.js';
+import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+
+type CreateInput = z.output<typeof bankTemplateCreateSchema>;
+type UpdateInput = z.output<typeof bankTemplateUpdateSchema>;
+type PublishInput = z.output<typeof bankPublishSchema>;
+type Query = z.output<typeof bankQuerySchema>;
+
+/** Field-level problems of a version's content: unique keys, valid definitions, pre-answers and conditions. */
+export function contentProblems(sections: readonly BankSectionInput[]): Record<string, string> {
+  const problems: Record<string, string> = {};
+  const sectionKeys = new Set<string>();
+  const questionKinds = new Map<string, QuestionKind>();
+  sections.forEach((s, si) => {
+    if (sectionKeys.has(s.key)) problems[`sections.${si}.key`] = 'is used by another section';
+    sectionKeys.add(s.key);
+    s.questions.forEach((q, qi) => {
+      const at = `sections.${si}.questions.${qi}`;
+      if (questionKinds.has(q.key)) problems[`${at}.key`] = 'is used by another question';
+      const def = definitionProblem(q.kind, q.options);
+      if (def) problems[`${at}.options`] = def;
+      if (q.preAnswer !== undefined && q.preAnswer !== null) {
+        const check = checkAnswer(q.kind, q.options, q.preAnswer);
+        if (!check.ok) problems[`${at}.preAnswer`] = check.message;
+      }
+      if (q.condition && !questionKinds.has(q.condition.questionKey)) problems[`${at}.condition.questionKey`] = 'must be the key of an earlier question';
+      questionKinds.set(q.key, q.kind);
+    });
+  });
+  return problems;
+}
+
+function throwIfProblems(problems: Record<string, string>): void {
+  if (Object.keys(problems).length) throw new AppError('validation', 'Some fields are not valid', problems);
+}
+
+function staleDraft(): AppError {
+  return new AppError('stale', 'Someone else saved this draft after you opened it. Reload to see their changes, then make yours again.');
+}
+
+function readOnlyVersion(): AppError {
+  return new AppError('read_only', 'A published version cannot be changed. Start a new version instead.');
+}
+
+export function createBankService(ctx: Pick<AppContext, 'db'>) {
+  const { db } = ctx;
+
+  async function present(tx: Tx, rows: TemplateWithApp[], publishedOnly: boolean): Promise<BankTemplateBody[]> {
+    const versions = await listVersions(tx, rows.map((r) => r.id));
+    return rows.map((r) => presentTemplate(r, versions.filter((v) => v.templateId === r.id && (!publishedOnly || v.status === 'published'))));
+  }
+
+  async function loadTemplate(tx: Tx, id: string, publishedOnly: boolean): Promise<BankTemplateBody> {
+    const row = await findTemplate(tx, id);
+    if (!row) throw notFound('Template');
+    const [body] = await present(tx, [row], publishedOnly);
+    if (publishedOnly && !body!.latestPublished) throw notFound('Template');
+    return body!;
+  }
+
+  return {
+    async list(actor: Actor, q: Query): Promise<{ items: BankTemplateBody[] }> {
+      authorize(actor, 'readBank');
+      const publishedOnly = !isPlatformAdmin(actor);
+      return withShared(db, async (tx) => ({
+        items: await present(tx, await listTemplates(tx, { catalogAppId: q.catalogAppId, text: q.q, publishedOnly }), publishedOnly),
+      }));
+    },
+
+    async get(actor: Actor, id: string): Promise<BankTemplateBody> {
+      authorize(actor, 'readBank');
+      return withShared(db, (tx) => loadTemplate(tx, id, !isPlatformAdmin(actor)));
+    },
+
+    /** A version with its content. Institutions see published versions only. */
+    async getVersion(actor: Actor, versionId: string): Promise<BankVersionBody> {
+      authorize(actor, 'readBank');
+      return withShared(db, async (tx) => {
+        const version = await findVersion(tx, versionId);
+        if (!version || (version.status !== 'published' && !isPlatformAdmin(actor))) throw notFound('Template version');
+        return presentBankVersion(await loadVersionContent(tx, version));
+      });
+    },
+
+    /** Creates a template with a first draft version (empty, or a copy of another template's latest published content). */
+    async create(actor: Actor, input: CreateInput): Promise<BankTemplateBody> {
+      authorize(actor, 'manageBank');
+      return withSystem(db, async (tx) => {
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: 'is not an app of the catalog' });
+        if (await findTemplateBySlug(tx, input.slug)) throw new AppError('duplicate', `A template with the key "${input.slug}" already exists`, { slug: 'is already used' });
+        let sections: BankSectionInput[] = [];
+        if (input.copyFromTemplateId) {
+          const source = await latestPublished(tx, input.copyFromTemplateId);
+          if (!source) throwIfProblems({ copyFromTemplateId: 'is not a template with a published version' });
+          sections = contentAsInput(await loadVersionContent(tx, source!));
+        }
+        const template = await insertTemplate(tx, {
+          slug: input.slug,
+          title: input.title,
+          description: input.description,
+          catalogAppId: input.catalogAppId,
+          jurisdictions: [...input.jurisdictions],
+        });
+        const version = await insertVersion(tx, template.id, 1, 'First version.');
+        await writeVersionContent(tx, version.id, sections);
+        await recordAudit(tx, actor, { action: 'bank.template.create', recordType: 'pia_template', recordId: template.id, after: template, tenantId: null });
+        return loadTemplate(tx, template.id, false);
+      });
+    },
+
+    async update(actor: Actor, id: string, input: UpdateInput): Promise<BankTemplateBody> {
+      authorize(actor, 'manageBank');
+      return withSystem(db, async (tx) => {
+        const before = await findTemplate(tx, id);
+        if (!before) throw notFound('Template');
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: 'is not an app of the catalog' });
+        const { jurisdictions, ...rest } = input;
+        const after = await updateTemplate(tx, id, { ...rest, ...(jurisdictions ? { jurisdictions: [...jurisdictions] } : {}) });
+        const { catalogAppName: _n, ...beforeRow } = before;
+        await recordAudit(tx, actor, { action: 'bank.template.update', recordType: 'pia_template', recordId: id, before: beforeRow, after: after!, tenantId: null });
+        return loadTemplate(tx, id, false);
+      });
+    },
+
+    /** Starts the next version as a draft copy of the latest one. One draft at a time. */
+    async newDraft(actor: Actor, templateId: string): Promise<BankVersionBody> {
+      authorize(actor, 'manageBank');
+      return withSystem(db, async (tx) => {
+        const template = await findTemplate(tx, templateId);
+        if (!template) throw notFound('Template');
+        const versions = await listVersions(tx, [templateId]);
+        if (versions.some((v) => v.status === 'draft')) throw new AppError('conflict', 'This template already has a draft version. Publish or edit it first.');
+        const last = versions.at(-1);
+        const draft = await insertVersion(tx, templateId, (last?.number ?? 0) + 1);
+        if (last) await writeVersionContent(tx, draft.id, contentAsInput(await loadVersionContent(tx, last)));
+        await recordAudit(tx, actor, { action: 'bank.version.create', recordType: 'pia_template_version', recordId: draft.id, after: draft, tenantId: null });
+        return presentBankVersion(await loadVersionContent(tx, draft));
+      });
+    },
+
+    /** Replaces the content of a draft (sent whole, with the draft's `version`). */
+    async saveContent(actor: Actor, versionId: string, input: BankVersionContent): Promise<BankVersionBody> {
+      authorize(actor, 'manageBank');
+      throwIfProblems(contentProblems(input.sections));
+      return withSystem(db, async (tx) => {
+        const before = await findVersion(tx, versionId);
+        if (!before) throw notFound('Template version');
+        if (before.status !== 'draft') throw readOnlyVersion();
+        if (before.version !== input.version) throw staleDraft();
+        const after = await touchDraft(tx, versionId, input.version, { changeLog: input.changeLog });
+        if (!after) throw staleDraft();
+        await writeVersionContent(tx, versionId, input.sections);
+        await recordAudit(tx, actor, {
+          action: 'bank.version.update',
+          recordType: 'pia_template_version',
+          recordId: versionId,
+          before: { changeLog: before.changeLog },
+          after: { changeLog: after.changeLog, sections: input.sections.length, questions: input.sections.reduce((n, s) => n + s.questions.length, 0) },
+          tenantId: null,
+        });
+        return presentBankVersion(await loadVersionContent(tx, after));
+      });
+    },
+
+    /** Publishes a draft: from now on it is immutable and adopters of earlier versions are offered it. */
+    async publish(actor: Actor, versionId: string, input: PublishInput): Promise<BankVersionBody> {
+      authorize(actor, 'manageBank');
+      return withSystem(db, async (tx) => {
+        const before = await findVersion(tx, versionId);
+        if (!before) throw notFound('Template version');
+        if (before.status !== 'draft') throw new AppError('invalid_transition', 'This version is already published');
+        const content = await loadVersionContent(tx, before);
+        if (!content.sections.some((s) => s.questions.length)) throw new AppError('validation', 'Add at least one question before publishing', { sections: 'has no question' });
+        if (before.version !== input.version) throw staleDraft();
+        const after: TemplateVersionRow | undefined = await touchDraft(tx, versionId, input.version, {
+          status: 'published',
+          publishedAt: new Date(),
+          publishedBy: actor.userId,
+          ...(input.changeLog !== undefined ? { changeLog: input.changeLog } : {}),
+        });
+        if (!after) throw staleDraft();
+        await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: versionId, before, after, tenantId: null });
+        return presentBankVersion(await loadVersionContent(tx, after));
+      });
+    },
+  };
+}
+export type BankService = ReturnType<typeof createBankService>;

@@ -1,0 +1,339 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
+import { iso } from '../../platform/dates.js';
+import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import type { SheetCell, SheetColumn } from './spreadsheet.js';
+
+/** How a selected value becomes a cell. */
+type Kind = 'text' | 'int' | 'bool' | 'list' | 'ts' | 'json';
+
+interface Field {
+  header: string;
+  /** SQL expression over the entity's `from` clause, or null for a value computed in `derive`. */
+  expr: SQL;
+  kind: Kind;
+}
+
+/**
+ * One sheet (XLSX) or file (CSV zip) of the full export. Rows are read in pages ordered by a unique
+ * key (keyset pagination, each page its own short transaction) so neither the database nor the
+ * process holds the whole table.
+ */
+export interface ExportEntity {
+  /** Sheet name; the CSV file is its slug. */
+  name: string;
+  file: string;
+  columns: SheetColumn[];
+  count(tx: Tx, scope: TenantScope): Promise<number>;
+  /** Rows after `cursor` (null: from the start), at most `limit`; `cursor` of the last row. */
+  page(tx: Tx, scope: TenantScope, cursor: string | null, limit: number): Promise<{ rows: SheetCell[][]; cursor: string | null }>;
+}
+
+function toCell(kind: Kind, v: unknown): SheetCell {
+  if (v === null || v === undefined) return null;
+  switch (kind) {
+    case 'int':
+      return Number(v);
+    case 'bool':
+      return Boolean(v);
+    case 'list':
+      return (v as unknown[]).map(String);
+    case 'ts':
+      return iso(v as Date | string);
+    case 'json':
+      return JSON.stringify(v);
+    default:
+      return String(v);
+  }
+}
+
+const select = (tx: Tx, query: SQL) => queryRows<Record<string, unknown>>(tx, query);
+
+/**
+ * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant), `key` is the unique
+ * ordering key as text (`x.id::text`), or a bigint column when `numericKey`.
+ */
+function tableEntity(opts: {
+  name: string;
+  file: string;
+  from: (scope: TenantScope) => SQL;
+  key: SQL;
+  numericKey?: boolean;
+  fields: Record<string, Field>;
+  countExpr?: SQL;
+}): ExportEntity {
+  const entries = Object.entries(opts.fields);
+  const selectList = sql.join(
+    entries.map(([k, f]) => sql`${f.expr} as ${sql.identifier(k)}`),
+    sql`, `,
+  );
+  return {
+    name: opts.name,
+    file: opts.file,
+    columns: entries.map(([key, f]) => ({ key, header: f.header })),
+    async count(tx, scope) {
+      const [r] = await select(tx, sql`select ${opts.countExpr ?? sql`count(*)`}::int as n from ${opts.from(scope)}`);
+      return Number(r?.n ?? 0);
+    },
+    async page(tx, scope, cursor, limit) {
+      const after = cursor === null ? sql`true` : opts.numericKey ? sql`${opts.key} > ${cursor}::bigint` : sql`${opts.key} > ${cursor}`;
+      const found = await select(
+        tx,
+        sql`select ${selectList}, ${opts.key} as "__key" from ${opts.from(scope)} and ${after} order by ${opts.key} limit ${limit}`,
+      );
+      return {
+        rows: found.map((r) => entries.map(([k, f]) => toCell(f.kind, r[k]))),
+        cursor: found.length ? String(found[found.length - 1]!.__key) : null,
+      };
+    },
+  };
+}
+
+const f = (header: string, expr: SQL, kind: Kind = 'text'): Field => ({ header, expr, kind });
+const sensitiveList = sql`array[${sql.join([...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`), sql`, `)}]::text[]`;
+
+/** Every entity of an institution's full export, in sheet order. Nothing secret (password hashes, tokens) is ever exported. */
+export const EXPORT_ENTITIES: readonly ExportEntity[] = [
+  tableEntity({
+    name: 'Institution',
+    file: 'institution',
+    from: (s) => sql`institutions x where x.id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      name: f('Name', sql`x.name`),
+      kind: f('Kind', sql`x.kind`),
+      country: f('Country', sql`x.country`),
+      subdivision: f('Province or state', sql`x.subdivision`),
+      region: f('Data region', sql`x.region`),
+      gradeLevels: f('Grade levels', sql`x.grade_levels`, 'list'),
+      status: f('Status', sql`x.status`),
+      publicSlug: f('Public list address', sql`x.public_slug`),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Schools',
+    file: 'schools',
+    from: (s) => sql`schools x where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      name: f('Name', sql`x.name`),
+      gradeFrom: f('From grade', sql`x.grade_from`),
+      gradeTo: f('To grade', sql`x.grade_to`),
+      position: f('Position', sql`x.position`, 'int'),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Users',
+    file: 'users',
+    from: (s) => sql`users x where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      email: f('Email', sql`x.email`),
+      firstName: f('First name', sql`x.first_name`),
+      lastName: f('Last name', sql`x.last_name`),
+      role: f('Role', sql`x.role`),
+      canApprove: f('Can approve', sql`x.can_approve`, 'bool'),
+      status: f('Status', sql`x.status`),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Inventory',
+    file: 'inventory',
+    from: (s) => sql`inventory_items x where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      name: f('App', sql`x.name`),
+      vendor: f('Vendor', sql`x.vendor`),
+      catalogAppId: f('Catalog app ID', sql`x.catalog_app_id`),
+      isCustom: f('Custom app', sql`(x.catalog_app_id is null)`, 'bool'),
+      customWebsite: f('Custom app website', sql`x.custom_website`),
+      status: f('Status', sql`x.status`),
+      grades: f('Grades', sql`x.grades`, 'list'),
+      schools: f('Schools', sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`, 'list'),
+      schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
+      audiences: f('Audiences', sql`x.audiences`, 'list'),
+      dataElements: f('Data elements', sql`x.data_elements`, 'list'),
+      purpose: f('Purpose', sql`x.purpose`),
+      ownerUserId: f('Owner user ID', sql`x.owner_user_id`),
+      conditionsOfUse: f('Conditions of use', sql`x.conditions_of_use`),
+      agreementType: f('Agreement type', sql`x.agreement_type`),
+      agreementSigned: f('Agreement signed', sql`x.agreement_signed`, 'bool'),
+      agreementSignedOn: f('Agreement signed on', sql`x.agreement_signed_on::text`),
+      agreementExpiresOn: f('Agreement expires on', sql`x.agreement_expires_on::text`),
+      agreementUrl: f('Agreement link', sql`x.agreement_url`),
+      nextReviewOn: f('Next review', sql`x.next_review_on::text`),
+      notes: f('Notes', sql`x.notes`),
+      isPublic: f('On the public list', sql`x.is_public`, 'bool'),
+      version: f('Version', sql`x.version`, 'int'),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Data elements',
+    file: 'data-elements',
+    from: (s) => sql`inventory_items i cross join lateral unnest(i.data_elements) as x(element) where i.tenant_id = ${s.tenantId}`,
+    key: sql`(i.id::text || '/' || x.element)`,
+    fields: {
+      inventoryItemId: f('Inventory item ID', sql`i.id`),
+      app: f('App', sql`i.name`),
+      element: f('Data element', sql`x.element`),
+      sensitive: f('Sensitive', sql`(x.element = any(${sensitiveList}))`, 'bool'),
+      audiences: f('Audiences', sql`i.audiences`, 'list'),
+    },
+  }),
+  tableEntity({
+    name: 'Assessments',
+    file: 'assessments',
+    from: (s) => sql`assessments x join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
+      app: f('App', sql`i.name`),
+      title: f('Title', sql`x.title`),
+      status: f('Status', sql`x.status`),
+      currentRevision: f('Current revision', sql`x.current_revision`, 'int'),
+      approvedRevision: f('Approved revision', sql`x.approved_revision`, 'int'),
+      templateId: f('Template ID', sql`x.template_id`),
+      baseVersionId: f('Template version ID', sql`x.base_version_id`),
+      createdBy: f('Created by user ID', sql`x.created_by`),
+      version: f('Version', sql`x.version`, 'int'),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Assessment revisions',
+    file: 'assessment-revisions',
+    from: (s) => sql`assessment_revisions x where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      assessmentId: f('Assessment ID', sql`x.assessment_id`),
+      number: f('Revision', sql`x.number`, 'int'),
+      status: f('Status', sql`x.status`),
+      templateVersionId: f('Template version ID', sql`x.template_version_id`),
+      createdBy: f('Created by user ID', sql`x.created_by`),
+      submittedAt: f('Submitted at', sql`x.submitted_at`, 'ts'),
+      decidedAt: f('Decided at', sql`x.decided_at`, 'ts'),
+      conditions: f('Conditions of use', sql`x.conditions`),
+      nextReviewOn: f('Next review', sql`x.next_review_on::text`),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Answers',
+    file: 'answers',
+    from: (s) => sql`assessment_answers x
+      join assessment_questions q on q.tenant_id = x.tenant_id and q.id = x.question_id
+      join assessment_sections sec on sec.tenant_id = q.tenant_id and sec.id = q.section_id
+      join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id
+      where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.question_id::text`,
+    fields: {
+      assessmentId: f('Assessment ID', sql`r.assessment_id`),
+      revisionId: f('Revision ID', sql`x.revision_id`),
+      revision: f('Revision', sql`r.number`, 'int'),
+      questionId: f('Question ID', sql`x.question_id`),
+      section: f('Section', sql`sec.code`),
+      sectionTitle: f('Section title', sql`sec.title`),
+      questionKey: f('Question key', sql`q.key`),
+      kind: f('Kind', sql`q.kind`),
+      prompt: f('Question', sql`q.prompt`),
+      questionOrigin: f('Question added by', sql`q.origin`),
+      value: f('Answer (JSON)', sql`x.value`, 'json'),
+      origin: f('Answered by', sql`x.origin`),
+      updatedBy: f('Updated by user ID', sql`x.updated_by`),
+      version: f('Version', sql`x.version`, 'int'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Risks',
+    file: 'risks',
+    from: (s) => sql`assessment_risks x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      assessmentId: f('Assessment ID', sql`r.assessment_id`),
+      revisionId: f('Revision ID', sql`x.revision_id`),
+      title: f('Risk', sql`x.title`),
+      description: f('Description', sql`x.description`),
+      likelihood: f('Likelihood', sql`x.likelihood`, 'int'),
+      impact: f('Impact', sql`x.impact`, 'int'),
+      inherent: f('Inherent level', sql`(x.likelihood * x.impact)`, 'int'),
+      mitigation: f('Mitigation', sql`x.mitigation`),
+      owner: f('Owner', sql`x.owner`),
+      dueOn: f('Due on', sql`x.due_on::text`),
+      residualLikelihood: f('Residual likelihood', sql`x.residual_likelihood`, 'int'),
+      residualImpact: f('Residual impact', sql`x.residual_impact`, 'int'),
+      residual: f('Residual level', sql`(x.residual_likelihood * x.residual_impact)`, 'int'),
+      position: f('Position', sql`x.position`, 'int'),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Sign-offs',
+    file: 'sign-offs',
+    from: (s) => sql`assessment_signoffs x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id::text`,
+    fields: {
+      id: f('ID', sql`x.id`),
+      assessmentId: f('Assessment ID', sql`r.assessment_id`),
+      revisionId: f('Revision ID', sql`x.revision_id`),
+      revision: f('Revision', sql`r.number`, 'int'),
+      userId: f('User ID', sql`x.user_id`),
+      signerName: f('Signed by', sql`x.signer_name`),
+      role: f('Role', sql`x.role`),
+      decision: f('Decision', sql`x.decision`),
+      comment: f('Comment', sql`x.comment`),
+      at: f('At', sql`x.at`, 'ts'),
+    },
+  }),
+  tableEntity({
+    name: 'Audit events',
+    file: 'audit-events',
+    from: (s) => sql`audit_events x where x.tenant_id = ${s.tenantId}`,
+    key: sql`x.id`,
+    numericKey: true,
+    fields: {
+      id: f('ID', sql`x.id`, 'int'),
+      at: f('At', sql`x.at`, 'ts'),
+      actorUserId: f('Actor user ID', sql`x.actor_user_id`),
+      actorLabel: f('Actor', sql`x.actor_label`),
+      actorRole: f('Actor role', sql`x.actor_role`),
+      action: f('Action', sql`x.action`),
+      recordType: f('Record type', sql`x.record_type`),
+      recordId: f('Record ID', sql`x.record_id`),
+      changes: f('Changes (JSON)', sql`x.changes`, 'json'),
+      beforeDigest: f('Before digest', sql`x.before_digest`),
+      afterDigest: f('After digest', sql`x.after_digest`),
+      requestId: f('Request ID', sql`x.request_id`),
+      source: f('Source', sql`x.source`),
+    },
+  }),
+  tableEntity({
+    name: 'Report runs',
+    file: 'report-runs',
+    from: (s) => sql`report_runs x where x.tenant_id = ${s.tenantId}`,
+    key: sql`(x.day::text || '/' || x.report)`,
+    fields: {
+      day: f('Day (UTC)', sql`x.day::text`),
+      report: f('Report', sql`x.report`),
+      runCount: f('Runs', sql`x.run_count`, 'int'),
+    },
+  }),
+];

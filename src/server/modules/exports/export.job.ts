@@ -1,0 +1,102 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../../platform/config.js';
+import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
+import { findDataExport, updateDataExport } from './exports.repo.js';
+import { countExportRows, writeFullExport } from './full-export.js';
+
+/** How long a finished export can be downloaded. */
+export const EXPORT_TTL_HOURS = 24;
+/** A queued or running export not heard from for this long was interrupted (process stopped). */
+export const EXPORT_STALL_MINUTES = 30;
+
+/** The payload of the export job. Versioned so a queued job survives a deployment. */
+export interface DataExportJob {
+  v: 1;
+  tenantId: string;
+  exportId: string;
+}
+
+/** Where an institution's export files live. Purging an institution deletes this folder. */
+export function exportFolderOf(dataDir: string, tenantId: string): string {
+  return path.join(dataDir, 'exports', tenantId);
+}
+
+export function exportFilePath(dataDir: string, tenantId: string, id: string, format: 'xlsx' | 'csv'): string {
+  return path.join(exportFolderOf(dataDir, tenantId), `${id}.${format === 'xlsx' ? 'xlsx' : 'zip'}`);
+}
+
+function slug(name: string): string {
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'institution'
+  );
+}
+
+/**
+ * The export job: writes the institution's full export to a file under the data folder, updating
+ * progress as it goes, then marks it ready with an expiry. Idempotent: a job whose export is no
+ * longer queued does nothing. Runs as the system for exactly one tenant (explicit scope).
+ */
+export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dataDir'> }, job: DataExportJob): Promise<void> {
+  const { db } = deps;
+  const scope = unsafeTenantScope(job.tenantId);
+  const row = await withTenant(db, scope, (tx) => findDataExport(tx, scope, job.exportId));
+  if (!row || row.status !== 'queued') return;
+  const format = row.format as 'xlsx' | 'csv';
+  const file = exportFilePath(deps.config.dataDir, job.tenantId, job.exportId, format);
+  const part = `${file}.part`;
+  try {
+    const rowsTotal = await countExportRows(db, scope);
+    await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }));
+    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    let lastSaved = 0;
+    await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
+      if (Date.now() - lastSaved < 250) return;
+      lastSaved = Date.now();
+      await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+    });
+    await rename(part, file);
+    const { size } = await stat(file);
+    const now = new Date();
+    await withTenant(db, scope, async (tx) => {
+      const institution = await findInstitution(tx, scope);
+      await updateDataExport(tx, scope, job.exportId, {
+        status: 'ready',
+        rowsDone: rowsTotal,
+        fileSize: size,
+        fileName: `${slug(institution?.name ?? '')}-export-${now.toISOString().slice(0, 10)}.${format === 'xlsx' ? 'xlsx' : 'zip'}`,
+        completedAt: now,
+        expiresAt: new Date(now.getTime() + EXPORT_TTL_HOURS * 3600_000),
+      });
+    });
+  } catch (err) {
+    await rm(part, { force: true });
+    await withTenant(db, scope, (tx) =>
+      updateDataExport(tx, scope, job.exportId, { status: 'failed', error: 'The export could not be completed. Try again; if it fails again, contact support.' }),
+    );
+    throw err;
+  }
+}
+
+/**
+ * Runs export jobs in this process, one after another, until the jobs platform takes them
+ * (`schedule` is then an enqueue). `idle()` resolves when every scheduled job has finished.
+ */
+export function createInProcessExportQueue(handler: (job: DataExportJob) => Promise<void>, onError: (err: unknown) => void = () => {}) {
+  let chain: Promise<void> = Promise.resolve();
+  return {
+    schedule(job: DataExportJob): void {
+      chain = chain.then(() => handler(job)).catch(onError);
+    },
+    idle: () => chain,
+  };
+}
+export type ExportScheduler = (job: DataExportJob) => void;

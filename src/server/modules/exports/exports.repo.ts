@@ -1,0 +1,54 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { dataExports } from '../../db/schema/index.js';
+import type { TenantScope, Tx } from '../../platform/db.js';
+
+export type DataExportRow = typeof dataExports.$inferSelect;
+
+const byTenant = (scope: TenantScope) => eq(dataExports.tenantId, scope.tenantId);
+
+export async function insertDataExport(tx: Tx, scope: TenantScope, values: { id: string; format: 'xlsx' | 'csv' }): Promise<DataExportRow> {
+  const [row] = await tx
+    .insert(dataExports)
+    .values({ ...values, tenantId: scope.tenantId })
+    .returning();
+  return row!;
+}
+
+export async function findDataExport(tx: Tx, scope: TenantScope, id: string): Promise<DataExportRow | undefined> {
+  const [row] = await tx.select().from(dataExports).where(and(byTenant(scope), eq(dataExports.id, id)));
+  return row;
+}
+
+export async function listDataExports(tx: Tx, scope: TenantScope, limit = 20): Promise<DataExportRow[]> {
+  return tx.select().from(dataExports).where(byTenant(scope)).orderBy(desc(dataExports.createdAt)).limit(limit);
+}
+
+export async function updateDataExport(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof dataExports.$inferInsert>): Promise<void> {
+  await tx
+    .update(dataExports)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(byTenant(scope), eq(dataExports.id, id)));
+}
+
+/** Exports whose link has expired (ready, past `expires_at`), or that stopped without finishing. */
+export async function findLapsedExports(tx: Tx, scope: TenantScope, now: Date, stalledBefore: Date): Promise<DataExportRow[]> {
+  return tx
+    .select()
+    .from(dataExports)
+    .where(
+      and(
+        byTenant(scope),
+        sql`((${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz)
+          or (${inArray(dataExports.status, ['queued', 'running'])} and ${lt(dataExports.updatedAt, stalledBefore)}))`,
+      ),
+    );
+}
+
+/** Tenants with lapsed exports (scheduled clean-up; system scope only). */
+export async function unsafeTenantsWithLapsedExports(tx: Tx, now: Date): Promise<string[]> {
+  const rows = await tx
+    .selectDistinct({ tenantId: dataExports.tenantId })
+    .from(dataExports)
+    .where(sql`${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz`);
+  return rows.map((r) => r.tenantId);
+}

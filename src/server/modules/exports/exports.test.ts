@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { eq, sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
+import { assessmentAnswers, assessmentQuestions, assessmentRevisions, assessmentRisks, assessmentSections, assessmentSignoffs, assessments, auditEvents, dataExports, institutions, inventoryItems, reportRuns, schools, users } from '../../db/schema/index.js';
+import { withSystem } from '../../platform/db.js';
+import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
+import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t?.close());
+
+type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
+type Value = string | number | boolean | null;
+
+// An independent reading of the rules: text starting with = + - @ tab or CR gets a leading apostrophe.
+const neutral = (s: string) => (['=', '+', '-', '@', '\t', '\r'].includes(s.charAt(0)) ? `'${s}` : s);
+const ts = (d: Date | string) => new Date(d).toISOString();
+const list = (a: readonly string[]) => neutral(a.join('; '));
+const str = (s: string | null) => (s === null ? null : neutral(s));
+
+const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+SUM(1,2)', '-2+3', '@cmd', '\tindent', '\rcarriage'];
+
+async function seedTenant(): Promise<Tenant> {
+  const tenant = await buildTenantWithUsers(t.app, t.database.db);
+  const app = await buildCatalogApp(t.database.db, { name: 'Catalog Reader', storageCountries: ['CA'] });
+  const created = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+    catalogAppId: app.id,
+    grades: ['3', '4'],
+    schoolIds: [tenant.schools[0]!.id],
+    audiences: ['students', 'parents'],
+    dataElements: ['name', 'photo', 'assessment_results'],
+    purpose: HOSTILE[0],
+    agreementType: 'vendor_dpa',
+    agreementSigned: true,
+    agreementSignedOn: '2026-01-15',
+    agreementExpiresOn: '2027-01-15',
+    nextReviewOn: '2026-12-01',
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  for (const [i, name] of HOSTILE.entries()) {
+    const res = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `${name} ${i}`, vendor: HOSTILE[(i + 1) % HOSTILE.length] }, notes: HOSTILE[(i + 2) % HOSTILE.length], dataElements: ['email'] });
+    expect(res.statusCode, res.body).toBe(201);
+  }
+  await withSystem(t.database.db, (tx) => tx.update(users).set({ firstName: '=1+1', lastName: '@Risky' }).where(eq(users.id, tenant.appAdmin.user.id)));
+  await insertAssessment(t.database.db, { tenantId: tenant.institution.id, inventoryItemId: created.json().id, status: 'approved', text: HOSTILE[3]!, signerUserId: tenant.siteAdmin.user.id });
+  expect((await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(200);
+  return tenant;
+}
+
+/** What the database holds for the tenant, sheet by sheet, as cells (before file-format details). */
+async function expectedSheets(tenantId: string): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+  return withSystem(t.database.db, async (tx) => {
+    const [inst] = await tx.select().from(institutions).where(eq(institutions.id, tenantId));
+    const schoolRows = await tx.select().from(schools).where(eq(schools.tenantId, tenantId));
+    const userRows = await tx.select().from(users).where(eq(users.tenantId, tenantId));
+    const items = await tx.select().from(inventoryItems).where(eq(inventoryItems.tenantId, tenantId));
+    const events = await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId));
+    const runs = await tx.select().from(reportRuns).where(eq(reportRuns.tenantId, tenantId));
+    const pias = await tx.select().from(assessments).where(eq(assessments.tenantId, tenantId));
+    const revisions = await tx.select().from(assessmentRevisions).where(eq(assessmentRevisions.tenantId, tenantId));
+    const questions = await tx.select().from(assessmentQuestions).where(eq(assessmentQuestions.tenantId, tenantId));
+    const sections = await tx.select().from(assessmentSections).where(eq(assessmentSections.tenantId, tenantId));
+    const answers = await tx.select().from(assessmentAnswers).where(eq(assessmentAnswers.tenantId, tenantId));
+    const risks = await tx.select().from(assessmentRisks).where(eq(assessmentRisks.tenantId, tenantId));
+    const signoffs = await tx.select().from(assessmentSignoffs).where(eq(assessmentSignoffs.tenantId, tenantId));
+    const itemName = new Map(items.map((i) => [i.id, i.name]));
+    const revision = new Map(revisions.map((r) => [r.id, r]));
+    const question = new Map(questions.map((q) => [q.id, q]));
+    const section = new Map(sections.map((q) => [q.id, q]));
+    const tsOrNull = (d: Date | string | null) => (d === null ? null : ts(d));
+    const product = (a: number | null, b: number | null) => (a === null || b === null ? null : a * b);
+    const schoolName = new Map(schoolRows.map((s) => [s.id, s]));
+    const day = (d: unknown) => (d === null ? null : String(d).slice(0, 10));
+    const map = <T>(rows: T[], key: (r: T) => string, cells: (r: T) => Value[]) => new Map(rows.map((r) => [key(r), cells(r)]));
+    return {
+      Institution: {
+        headers: 11,
+        rows: map([inst!], (r) => r.id, (r) => [r.id, str(r.name), r.kind, r.country, r.subdivision, r.region, list(r.gradeLevels), r.status, str(r.publicSlug), ts(r.createdAt), ts(r.updatedAt)]),
+      },
+      Schools: { headers: 7, rows: map(schoolRows, (r) => r.id, (r) => [r.id, str(r.name), r.gradeFrom, r.gradeTo, r.position, ts(r.createdAt), ts(r.updatedAt)]) },
+      Users: {
+        headers: 9,
+        rows: map(userRows, (r) => r.id, (r) => [r.id, str(r.email), str(r.firstName), str(r.lastName), r.role, r.canApprove, r.status, ts(r.createdAt), ts(r.updatedAt)]),
+      },
+      Inventory: {
+        headers: 26,
+        rows: map(items, (r) => r.id, (r) => [
+          r.id, str(r.name), str(r.vendor), r.catalogAppId, r.catalogAppId === null, str(r.customWebsite), r.status, list(r.grades),
+          list(r.schoolIds.map((id) => schoolName.get(id)!).sort((a, b) => a.position - b.position).map((s) => s.name)), list(r.schoolIds),
+          list(r.audiences), list(r.dataElements), str(r.purpose), r.ownerUserId, str(r.conditionsOfUse), r.agreementType, r.agreementSigned,
+          day(r.agreementSignedOn), day(r.agreementExpiresOn), str(r.agreementUrl), day(r.nextReviewOn), str(r.notes), r.isPublic, r.version,
+          ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      'Data elements': {
+        headers: 5,
+        rows: new Map(items.flatMap((r) => r.dataElements.map((e) => [`${r.id}/${e}`, [r.id, str(r.name), e, SENSITIVE_DATA_ELEMENTS.has(e), list(r.audiences)] as Value[]]))),
+      },
+      Assessments: {
+        headers: 13,
+        rows: map(pias, (r) => r.id, (r) => [
+          r.id, r.inventoryItemId, str(itemName.get(r.inventoryItemId)!), str(r.title), r.status, r.currentRevision, r.approvedRevision, r.templateId, r.baseVersionId, r.createdBy, r.version, ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      'Assessment revisions': {
+        headers: 12,
+        rows: map(revisions, (r) => r.id, (r) => [
+          r.id, r.assessmentId, r.number, r.status, r.templateVersionId, r.createdBy, tsOrNull(r.submittedAt), tsOrNull(r.decidedAt), str(r.conditions), day(r.nextReviewOn), ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      Answers: {
+        headers: 15,
+        rows: map(answers, (r) => r.questionId, (r) => {
+          const q = question.get(r.questionId)!;
+          const sec = section.get(q.sectionId)!;
+          const rev = revision.get(r.revisionId)!;
+          return [rev.assessmentId, r.revisionId, rev.number, r.questionId, str(sec.code), str(sec.title), str(q.key), q.kind, str(q.prompt), q.origin, str(JSON.stringify(r.value)), r.origin, r.updatedBy, r.version, ts(r.updatedAt)];
+        }),
+      },
+      Risks: {
+        headers: 17,
+        rows: map(risks, (r) => r.id, (r) => [
+          r.id, revision.get(r.revisionId)!.assessmentId, r.revisionId, str(r.title), str(r.description), r.likelihood, r.impact, r.likelihood * r.impact, str(r.mitigation), str(r.owner), day(r.dueOn),
+          r.residualLikelihood, r.residualImpact, product(r.residualLikelihood, r.residualImpact), r.position, ts(r.createdAt), ts(r.updatedAt),
+        ]),
+      },
+      'Sign-offs': {
+        headers: 10,
+        rows: map(signoffs, (r) => r.id, (r) => [r.id, revision.get(r.revisionId)!.assessmentId, r.revisionId, revision.get(r.revisionId)!.number, r.userId, str(r.signerName), r.role, r.decision, str(r.comment), ts(r.at)]),
+      },
+      'Audit events': {
+        headers: 13,
+        rows: map(events, (r) => String(r.id), (r) => [
+          r.id, ts(r.at), r.actorUserId, str(r.actorLabel), r.actorRole, r.action, r.recordType, r.recordId, str(JSON.stringify(r.changes)),
+          r.beforeDigest, r.afterDigest, r.requestId, r.source,
+        ]),
+      },
+      'Report runs': { headers: 3, rows: map(runs, (r) => `${day(r.day)}/${r.report}`, (r) => [day(r.day), r.report, r.runCount]) },
+    };
+  });
+}
+
+/** The key a sheet row is matched on (ids are the first cell; data elements and runs combine two). */
+function rowKey(sheet: string, cells: Value[]): string {
+  if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[2])}`;
+  if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[1])}`;
+  if (sheet === 'Answers') return String(cells[3]);
+  return String(cells[0]);
+}
+
+async function waitReady(client: Client, id: string) {
+  for (let i = 0; i < 200; i++) {
+    const res = await client.request('GET', `/api/v1/exports/${id}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    if (body.status === 'ready' || body.status === 'failed') return body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('export did not finish');
+}
+
+async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return files;
+}
+
+const SHEETS = ['Institution', 'Schools', 'Users', 'Inventory', 'Data elements', 'Assessments', 'Assessment revisions', 'Answers', 'Risks', 'Sign-offs', 'Audit events', 'Report runs'];
+const FILES: Record<string, string> = {
+  Institution: 'institution', Schools: 'schools', Users: 'users', Inventory: 'inventory', 'Data elements': 'data-elements', Assessments: 'assessments',
+  'Assessment revisions': 'assessment-revisions', Answers: 'answers', Risks: 'risks', 'Sign-offs': 'sign-offs', 'Audit events': 'audit-events', 'Report runs': 'report-runs',
+};
+
+describe('full export', () => {
+  it('writes an XLSX workbook whose every cell matches the database, formulas neutralised', async () => {
+    const tenant = await seedTenant();
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    expect(started.statusCode, started.body).toBe(202);
+    expect(started.json()).toMatchObject({ status: 'queued', format: 'xlsx', downloadUrl: null });
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    expect(done).toMatchObject({ status: 'ready', percent: 100 });
+    expect(done.rowsTotal).toBe(done.rowsDone);
+    expect(done.downloadUrl).toBe(`/api/v1/exports/${done.id}/download`);
+    expect(new Date(done.expiresAt).getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+
+    const expected = await expectedSheets(tenant.institution.id);
+    const file = await tenant.siteAdmin.request('GET', done.downloadUrl);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-disposition']).toMatch(/^attachment; filename="test-district-.*-export-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS);
+
+    let total = 0;
+    let neutralised = 0;
+    for (const ws of book.worksheets) {
+      const want = expected[ws.name]!;
+      const header = ws.getRow(1).values as unknown[];
+      expect(header.length - 1, ws.name).toBe(want.headers);
+      expect(header.join(' ').toLowerCase()).not.toMatch(/password|token|hash/);
+      const got = new Map<string, Value[]>();
+      for (let r = 2; r <= ws.rowCount; r++) {
+        const cells: Value[] = [];
+        for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
+        got.set(rowKey(ws.name, cells), cells);
+      }
+      // XML reads a bare CR as LF (the writer stores line ends as LF on purpose); empty text is an empty cell.
+      const xlsxForm = new Map([...want.rows].map(([k, cells]) => [k, cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v))]));
+      expect(got, ws.name).toEqual(xlsxForm);
+      total += got.size;
+      neutralised += [...got.values()].flat().filter((v) => typeof v === 'string' && v.startsWith("'")).length;
+    }
+    expect(total).toBe(done.rowsTotal);
+    expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2 + 8);
+  });
+
+  it('writes a zip of CSVs whose every value matches the database', async () => {
+    const tenant = await seedTenant();
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    expect(done.status).toBe('ready');
+    const expected = await expectedSheets(tenant.institution.id);
+    const file = await tenant.siteAdmin.request('GET', done.downloadUrl);
+    expect(file.statusCode).toBe(200);
+    expect(file.headers['content-type']).toBe('application/zip');
+    const files = await unzip(file.rawPayload);
+    expect([...files.keys()]).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
+    for (const sheet of SHEETS) {
+      const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
+      expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
+      const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
+      const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
+      expect(got, sheet).toEqual(want);
+    }
+  });
+
+  it('keeps exports to the institution’s site admins, and links expire', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    expect((await tenant.appAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' })).statusCode).toBe(403);
+    const bad = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'pdf' });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)).toContain('format');
+
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    const id = started.json().id;
+    const done = await waitReady(tenant.siteAdmin, id);
+    expect((await other.siteAdmin.request('GET', `/api/v1/exports/${id}`)).statusCode).toBe(404);
+    expect((await other.siteAdmin.request('GET', `/api/v1/exports/${id}/download`)).statusCode).toBe(404);
+    expect((await tenant.appAdmin.request('GET', `/api/v1/exports/${id}/download`)).statusCode).toBe(403);
+    expect((await tenant.siteAdmin.request('GET', done.downloadUrl)).statusCode).toBe(200);
+
+    await withSystem(t.database.db, (tx) => tx.update(dataExports).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(dataExports.id, id)));
+    const expired = await tenant.siteAdmin.request('GET', done.downloadUrl);
+    expect(expired.statusCode).toBe(404);
+    expect(expired.json().error.message).toMatch(/expired/);
+    const listed = (await tenant.siteAdmin.request('GET', '/api/v1/exports')).json().items;
+    expect(listed.find((e: { id: string }) => e.id === id)).toMatchObject({ status: 'expired', downloadUrl: null });
+    const { existsSync } = await import('node:fs');
+    const { exportFilePath } = await import('./export.job.js');
+    expect(existsSync(exportFilePath(t.config.dataDir, tenant.institution.id, id, 'xlsx'))).toBe(false);
+
+    const audit = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select action from audit_events where tenant_id = ${tenant.institution.id} and record_type = 'data_export' order by id`),
+    );
+    expect((audit as unknown as { rows: { action: string }[] }).rows.map((r) => r.action)).toEqual(['export.create', 'export.download']);
+  });
+
+  it('refuses a second export while one is being prepared', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    await withSystem(t.database.db, (tx) => tx.insert(dataExports).values({ tenantId: tenant.institution.id, id: randomUUID(), format: 'csv', status: 'running' }));
+    const res = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    expect(res.statusCode).toBe(409);
+  });
+});

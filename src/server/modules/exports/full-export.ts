@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import yazl from 'yazl';
+import { withTenant, type Db, type TenantScope } from '../../platform/db.js';
+import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
+import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
+
+/** Rows per page: each page is one short transaction, so other requests interleave with an export. */
+export const EXPORT_PAGE_SIZE = 1000;
+
+export interface ExportProgress {
+  rowsDone: number;
+  rowsTotal: number;
+}
+
+/** How many rows the export will write (for the progress bar). */
+export async function countExportRows(db: Db, scope: TenantScope, entities: readonly ExportEntity[] = EXPORT_ENTITIES): Promise<number> {
+  return withTenant(db, scope, async (tx) => {
+    let total = 0;
+    for (const e of entities) total += await e.count(tx, scope);
+    return total;
+  });
+}
+
+async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn: (rows: Awaited<ReturnType<ExportEntity['page']>>['rows']) => Promise<void>): Promise<void> {
+  let cursor: string | null = null;
+  for (;;) {
+    const page = await withTenant(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
+    if (page.rows.length) await fn(page.rows);
+    if (page.rows.length < EXPORT_PAGE_SIZE || page.cursor === null) return;
+    cursor = page.cursor;
+  }
+}
+
+/**
+ * Writes an institution's full export to `out`: an XLSX workbook with a sheet per entity, or a zip
+ * holding one CSV per entity. Streams page by page; the whole file is never in memory. `out` is
+ * ended when the export is complete. `onProgress` is awaited after every page.
+ */
+export async function writeFullExport(
+  db: Db,
+  scope: TenantScope,
+  format: 'xlsx' | 'csv',
+  out: Writable,
+  onProgress: (rowsDone: number) => Promise<void> = async () => {},
+  entities: readonly ExportEntity[] = EXPORT_ENTITIES,
+): Promise<void> {
+  let done = 0;
+  const finished = once(out, 'finish');
+  if (format === 'xlsx') {
+    const book = createXlsxWriter(out);
+    for (const entity of entities) {
+      const sheet = book.addSheet(entity.name, entity.columns);
+      await forEachPage(db, scope, entity, async (rows) => {
+        for (const row of rows) sheet.addRow(row);
+        done += rows.length;
+        await onProgress(done);
+      });
+      await sheet.end();
+    }
+    await book.finish();
+  } else {
+    const zip = new yazl.ZipFile();
+    zip.outputStream.pipe(out);
+    for (const entity of entities) {
+      const csv = createCsvStream(entity.columns);
+      zip.addReadStream(csv, `${entity.file}.csv`);
+      const consumed = once(csv, 'end');
+      await forEachPage(db, scope, entity, async (rows) => {
+        for (const row of rows) if (!csv.addRow(row)) await once(csv, 'drain');
+        done += rows.length;
+        await onProgress(done);
+      });
+      csv.end();
+      await consumed;
+    }
+    zip.end();
+  }
+  await finished;
+}

@@ -1,0 +1,154 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
+import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import { hasApprovedPia, latestPiaStatus } from './pia-state.js';
+
+/** The common filters of every report. An empty list means "any". */
+export interface ReportFilters {
+  schoolId: string | undefined;
+  grade: readonly string[];
+  audience: readonly string[];
+  status: readonly string[];
+}
+
+const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const APPROVED = ['approved', 'approved_with_conditions'] as const;
+
+/**
+ * The WHERE clause over `inventory_items i` for a tenant and its filters. The tenant condition is
+ * explicit (first wall) although row-level security would hide other tenants anyway (second wall).
+ */
+export function itemFilter(scope: TenantScope, f: ReportFilters): SQL {
+  const where: SQL[] = [sql`i.tenant_id = ${scope.tenantId}`];
+  if (f.schoolId) where.push(sql`${f.schoolId}::uuid = any(i.school_ids)`);
+  if (f.grade.length) where.push(sql`i.grades && ${textArray(f.grade)}`);
+  if (f.audience.length) where.push(sql`i.audiences && ${textArray(f.audience)}`);
+  if (f.status.length) where.push(sql`i.status = any(${textArray(f.status)})`);
+  return sql.join(where, sql` and `);
+}
+
+const rows = <T>(tx: Tx, query: SQL): Promise<T[]> => queryRows<T>(tx, query);
+
+export interface ItemRow {
+  id: string;
+  name: string;
+  vendor: string;
+  status: string;
+  grades: string[];
+}
+
+/** The report queries. Each is one SQL statement, so a report costs about its bare SQL. */
+export const reportQueries = {
+  approvedByGrade(f: SQL): SQL {
+    return sql`select i.id, i.name, i.vendor, i.status, i.grades from inventory_items i
+      where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
+  },
+  inventoryByStatus(f: SQL): SQL {
+    return sql`select i.status, count(*)::int as count from inventory_items i where ${f} group by i.status`;
+  },
+  appsWithoutApprovedPia(f: SQL): SQL {
+    return sql`select i.id, i.name, i.vendor, i.status, ${latestPiaStatus()} as pia_status, i.next_review_on::text as next_review_on
+      from inventory_items i
+      where ${f} and i.status <> 'retired' and not (${hasApprovedPia()})
+      order by lower(i.name), i.id`;
+  },
+  reviewsDue(f: SQL, today: string, days: number): SQL {
+    return sql`select i.id, i.name, i.vendor, i.status, i.next_review_on::text as next_review_on,
+        i.agreement_expires_on::text as agreement_expires_on,
+        (i.next_review_on - ${today}::date) as review_in_days,
+        (i.agreement_expires_on - ${today}::date) as agreement_in_days
+      from inventory_items i
+      where ${f} and i.status <> 'retired'
+        and (i.next_review_on <= ${today}::date + ${days}::int or i.agreement_expires_on <= ${today}::date + ${days}::int)
+      order by least(coalesce(i.next_review_on, 'infinity'::date), coalesce(i.agreement_expires_on, 'infinity'::date)), lower(i.name), i.id`;
+  },
+  dataElementsByAudience(f: SQL): SQL {
+    const perAudience = AUDIENCES.map((a) => sql`, count(*) filter (where ${a} = any(i.audiences))::int as ${sql.identifier(a)}`);
+    return sql`select de as element, count(*)::int as apps ${sql.join(perAudience, sql``)}
+      from inventory_items i cross join lateral unnest(i.data_elements) as de
+      where ${f} group by de`;
+  },
+  dataStorage(f: SQL): SQL {
+    return sql`select i.id, i.name, i.vendor, i.status, (i.catalog_app_id is null) as is_custom,
+        coalesce(c.storage_countries, '{}'::text[]) as countries
+      from inventory_items i left join catalog_apps c on c.id = i.catalog_app_id
+      where ${f} order by lower(i.name), i.id`;
+  },
+  sensitiveUnder13(f: SQL): SQL {
+    const under13 = textArray(UNDER_13_GRADES);
+    const sensitive = textArray([...SENSITIVE_DATA_ELEMENTS]);
+    return sql`select i.id, i.name, i.vendor, i.status,
+        array(select g from unnest(i.grades) g where g = any(${under13})) as grades,
+        array(select d from unnest(i.data_elements) d where d = any(${sensitive}) order by d) as elements
+      from inventory_items i
+      where ${f} and i.status <> 'retired' and 'students' = any(i.audiences)
+        and i.grades && ${under13} and i.data_elements && ${sensitive}
+      order by lower(i.name), i.id`;
+  },
+  vendors(f: SQL): SQL {
+    return sql`select i.vendor, count(*)::int as apps,
+        count(*) filter (where i.status = any(${textArray(APPROVED)}))::int as approved,
+        array_agg(i.name order by lower(i.name)) as names
+      from inventory_items i where ${f} group by i.vendor order by lower(i.vendor)`;
+  },
+};
+
+export async function runReportQuery<T>(tx: Tx, query: SQL): Promise<T[]> {
+  return rows<T>(tx, query);
+}
+
+/** Adds one run of `report` to today's count (UTC) for the tenant. Nothing about the caller is kept. */
+export async function countReportRun(tx: Tx, scope: TenantScope, report: string, today: string): Promise<void> {
+  await tx.execute(sql`insert into report_runs (tenant_id, report, day, run_count) values (${scope.tenantId}, ${report}, ${today}::date, 1)
+    on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1, updated_at = now()`);
+}
+
+/** Run counts of every institution (platform admins; system scope only). */
+export async function unsafeListReportRuns(tx: Tx, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {
+  const where: SQL[] = [sql`true`];
+  if (q.from) where.push(sql`r.day >= ${q.from}::date`);
+  if (q.to) where.push(sql`r.day <= ${q.to}::date`);
+  if (q.institutionId) where.push(sql`r.tenant_id = ${q.institutionId}::uuid`);
+  return rows<{ institution_id: string; institution_name: string; report: string; day: string; count: number }>(
+    tx,
+    sql`select r.tenant_id as institution_id, n.name as institution_name, r.report, r.day::text as day, r.run_count as count
+      from report_runs r join institutions n on n.id = r.tenant_id
+      where ${sql.join(where, sql` and `)} order by r.day desc, n.name, r.report limit 5000`,
+  );
+}
+
+/** The dashboard's figures in one round trip per part. */
+export const dashboardQueries = {
+  byGradeAndStatus(scope: TenantScope): SQL {
+    return sql`select g as grade, i.status, count(*)::int as count
+      from inventory_items i cross join lateral unnest(i.grades) as g
+      where i.tenant_id = ${scope.tenantId} group by g, i.status`;
+  },
+  byStatus(scope: TenantScope): SQL {
+    return sql`select i.status, count(*)::int as count from inventory_items i where i.tenant_id = ${scope.tenantId} group by i.status`;
+  },
+  reviews(scope: TenantScope, today: string): SQL {
+    return sql`select
+        count(*) filter (where i.next_review_on < ${today}::date)::int as overdue,
+        count(*) filter (where i.next_review_on >= ${today}::date and i.next_review_on <= ${today}::date + 30)::int as due_in_30_days,
+        count(*) filter (where i.agreement_expires_on < ${today}::date)::int as agreements_expired,
+        count(*) filter (where i.agreement_expires_on >= ${today}::date and i.agreement_expires_on <= ${today}::date + 30)::int as agreements_expiring
+      from inventory_items i where i.tenant_id = ${scope.tenantId} and i.status <> 'retired'`;
+  },
+  dueSoon(scope: TenantScope, today: string): SQL {
+    return sql`select i.id, i.name, i.next_review_on::text as next_review_on, i.agreement_expires_on::text as agreement_expires_on
+      from inventory_items i
+      where i.tenant_id = ${scope.tenantId} and i.status <> 'retired'
+        and (i.next_review_on <= ${today}::date + 30 or i.agreement_expires_on <= ${today}::date + 30)
+      order by least(coalesce(i.next_review_on, 'infinity'::date), coalesce(i.agreement_expires_on, 'infinity'::date)), lower(i.name)
+      limit 10`;
+  },
+  recentChanges(scope: TenantScope): SQL {
+    return sql`select e.id, e.at, e.actor_label, e.action, e.record_type, e.record_id, i.name as record_name
+      from audit_events e
+      left join inventory_items i on e.record_type = 'inventory_item' and i.tenant_id = e.tenant_id and i.id::text = e.record_id
+      where e.tenant_id = ${scope.tenantId} order by e.id desc limit 10`;
+  },
+};
+
+export const ALL_STATUSES = INVENTORY_STATUSES;

@@ -1,0 +1,125 @@
+import { and, eq } from 'drizzle-orm';
+import { GRADE_LEVELS, INVENTORY_STATUSES, type GradeLevel, type InventoryStatus } from '../../../contracts/domain.js';
+import { REPORT_IDS, REPORT_PARAMS, type DashboardBody, type ReportId, type ReportQuery, type ReportResult } from '../../../contracts/reports.js';
+import { schools } from '../../db/schema/index.js';
+import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
+import type { AppContext } from '../../platform/context.js';
+import { iso } from '../../platform/dates.js';
+import { withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
+import { invalid, notFound } from '../../platform/errors.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
+import { REPORTS } from './report-definitions.js';
+import { countReportRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
+
+/** Today in UTC, `YYYY-MM-DD`: the day a run is counted on and the origin of "due in N days". */
+export function utcToday(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+const gradeOrder = new Map(GRADE_LEVELS.map((g, i) => [g as string, i]));
+
+export function createReportsService(ctx: Pick<AppContext, 'db'>) {
+  const { db } = ctx;
+
+  async function institutionOf(tx: Tx, scope: TenantScope) {
+    const institution = await findInstitution(tx, scope);
+    if (!institution) throw notFound('Institution');
+    return institution;
+  }
+
+  return {
+    /** The reports an institution can run. */
+    list(actor: Actor) {
+      authorize(actor, 'runReports');
+      return { items: REPORT_IDS.map((id) => ({ id, title: REPORTS[id].title, params: [...REPORT_PARAMS[id]] })) };
+    },
+
+    /**
+     * Runs a report over the caller's institution and counts the run (per institution, report and
+     * day; commitment 2: nothing about who ran it). Downloads are runs too.
+     */
+    async run(actor: Actor, id: ReportId, q: ReportQuery): Promise<ReportResult> {
+      authorize(actor, 'runReports');
+      const scope = scopeOf(actor);
+      const definition = REPORTS[id];
+      const today = utcToday();
+      const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
+      return withTenant(db, scope, async (tx) => {
+        const institution = await institutionOf(tx, scope);
+        if (filters.schoolId) {
+          const [school] = await tx
+            .select({ id: schools.id })
+            .from(schools)
+            .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, filters.schoolId)));
+          if (!school) throw invalid('schoolId', 'is not a school of this institution');
+        }
+        const gradeLevels = [...institution.gradeLevels].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+        const out = await definition.build(tx, { where: itemFilter(scope, filters), gradeLevels, grade: filters.grade, audience: filters.audience, today, days: q.days });
+        await countReportRun(tx, scope, id, today);
+        return {
+          report: id,
+          title: definition.title,
+          generatedAt: new Date().toISOString(),
+          filters: { schoolId: filters.schoolId ?? null, grade: [...filters.grade], audience: [...filters.audience], status: [...filters.status], days: REPORT_PARAMS[id].includes('days') ? q.days : null },
+          ...out,
+        };
+      });
+    },
+
+    /** Run counts across institutions, for platform admins: numbers only. */
+    async runCounts(actor: Actor, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {
+      authorize(actor, 'readReportRunCounts');
+      const rows = await withSystem(db, (tx) => unsafeListReportRuns(tx, q));
+      return { items: rows.map((r) => ({ institutionId: r.institution_id, institutionName: r.institution_name, report: r.report, day: r.day, count: Number(r.count) })) };
+    },
+
+    /** The institution's home page: counts by status, reviews due, grade heat map, recent changes. */
+    async dashboard(actor: Actor): Promise<DashboardBody> {
+      authorize(actor, 'readInventory');
+      const scope = scopeOf(actor);
+      const today = utcToday();
+      const canSeeChanges = policy.readAudit(actor);
+      return withTenant(db, scope, async (tx) => {
+        const institution = await institutionOf(tx, scope);
+        const byStatus = await runReportQuery<{ status: string; count: number }>(tx, dashboardQueries.byStatus(scope));
+        const [reviews] = await runReportQuery<{ overdue: number; due_in_30_days: number; agreements_expired: number; agreements_expiring: number }>(tx, dashboardQueries.reviews(scope, today));
+        const dueSoon = await runReportQuery<{ id: string; name: string; next_review_on: string | null; agreement_expires_on: string | null }>(tx, dashboardQueries.dueSoon(scope, today));
+        const heat = await runReportQuery<{ grade: string; status: string; count: number }>(tx, dashboardQueries.byGradeAndStatus(scope));
+        const changes = canSeeChanges
+          ? await runReportQuery<{ id: number | string; at: Date | string; actor_label: string; action: string; record_type: string; record_id: string; record_name: string | null }>(tx, dashboardQueries.recentChanges(scope))
+          : [];
+        const counts = new Map(byStatus.map((r) => [r.status, Number(r.count)]));
+        const grades = GRADE_LEVELS.filter((g) => institution.gradeLevels.includes(g));
+        const gradeSet = new Set<string>(grades);
+        return {
+          total: [...counts.values()].reduce((a, b) => a + b, 0),
+          countsByStatus: INVENTORY_STATUSES.map((status) => ({ status, count: counts.get(status) ?? 0 })),
+          reviews: {
+            overdue: Number(reviews?.overdue ?? 0),
+            dueIn30Days: Number(reviews?.due_in_30_days ?? 0),
+            agreementsExpired: Number(reviews?.agreements_expired ?? 0),
+            agreementsExpiringIn30Days: Number(reviews?.agreements_expiring ?? 0),
+          },
+          dueSoon: dueSoon.map((r) => ({ id: r.id, name: r.name, nextReviewOn: r.next_review_on, agreementExpiresOn: r.agreement_expires_on })),
+          gradeHeatmap: {
+            grades,
+            cells: heat
+              .filter((c) => gradeSet.has(c.grade))
+              .map((c) => ({ grade: c.grade as GradeLevel, status: c.status as InventoryStatus, count: Number(c.count) })),
+          },
+          recentChanges: changes.map((c) => ({
+            id: Number(c.id),
+            at: iso(c.at),
+            actorLabel: c.actor_label,
+            action: c.action,
+            recordType: c.record_type,
+            recordId: c.record_id,
+            recordName: c.record_name,
+          })),
+          canSeeChanges,
+        };
+      });
+    },
+  };
+}
+export type ReportsService = ReturnType<typeof createReportsService>;

@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { buildInstitution } from '../../../test/support/factories.js';
+import { openTestDatabase } from '../../../test/support/test-db.js';
+import { unsafeTenantScope, withSystem, withTenant, type Database } from './db.js';
+import { createJobs, defineJob, queueOf, type Jobs } from './jobs.js';
+
+let database: Database;
+let producer: Jobs;
+const ran: { name: string; value: number; retry: number }[] = [];
+let failuresLeft = 0;
+
+const echo = defineJob({
+  name: 'test-echo',
+  version: 1,
+  payload: z.strictObject({ value: z.number().int() }),
+  retryDelaySeconds: 0,
+  handle: async (p, job) => {
+    if (failuresLeft > 0) {
+      failuresLeft--;
+      throw new Error('flaky');
+    }
+    ran.push({ name: 'echo', value: p.value, retry: job.retryCount });
+  },
+});
+const keyed = defineJob({
+  name: 'test-keyed',
+  version: 1,
+  payload: z.strictObject({ tenantId: z.uuid() }),
+  singletonKey: (p) => p.tenantId,
+  handle: async () => {},
+});
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  producer = await createJobs({ db: database.db });
+  await producer.register(echo, keyed);
+});
+afterAll(async () => {
+  await producer?.stop();
+  await database?.close();
+});
+
+describe('jobs platform', () => {
+  it('enqueues in the caller’s transaction, as request code, and runs the job once', async () => {
+    ran.length = 0;
+    const { institution } = await buildInstitution(database.db);
+    const id = await withTenant(database.db, unsafeTenantScope(institution.id), (tx) => producer.enqueue(tx, echo, { value: 7 }));
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await producer.stateOf(echo, id!)).toBe('created');
+    expect(await producer.runPending(echo)).toBe(1);
+    expect(ran).toEqual([{ name: 'echo', value: 7, retry: 0 }]);
+    expect(await producer.stateOf(echo, id!)).toBe('completed');
+    expect(await producer.runPending(echo)).toBe(0);
+  });
+
+  it('drops the job when the transaction rolls back', async () => {
+    ran.length = 0;
+    let id: string | null = null;
+    await expect(
+      withSystem(database.db, async (tx) => {
+        id = await producer.enqueue(tx, echo, { value: 1 });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(id).not.toBeNull();
+    expect(await producer.stateOf(echo, id!)).toBeNull();
+    expect(await producer.runPending(echo)).toBe(0);
+    expect(ran).toEqual([]);
+  });
+
+  it('refuses a payload that does not match the definition, and an unregistered job', async () => {
+    await expect(producer.send(echo, { value: 'x' } as never)).rejects.toThrow();
+    const other = defineJob({ name: 'test-unknown', version: 1, payload: z.object({}), handle: async () => {} });
+    await expect(producer.send(other, {})).rejects.toThrow(/not registered/);
+    expect(() => defineJob({ name: 'Bad Name', version: 1, payload: z.object({}), handle: async () => {} })).toThrow();
+  });
+
+  it('retries a failed job, and keeps one waiting job per singleton key', async () => {
+    ran.length = 0;
+    failuresLeft = 1;
+    await producer.send(echo, { value: 2 });
+    expect(await producer.runPending(echo)).toBe(2);
+    expect(ran).toEqual([{ name: 'echo', value: 2, retry: 1 }]);
+
+    const tenantId = '00000000-0000-4000-8000-000000000001';
+    expect(await producer.send(keyed, { tenantId })).not.toBeNull();
+    expect(await producer.send(keyed, { tenantId })).toBeNull();
+    expect(await producer.send(keyed, { tenantId: '00000000-0000-4000-8000-000000000002' })).not.toBeNull();
+    expect(await producer.runPending(keyed)).toBe(2);
+  });
+
+  it('runs workers that poll, fire cron schedules, and finish running jobs on stop', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const slowStarted = new Promise<void>((resolve) => (release = resolve));
+    const polled = defineJob({
+      name: 'test-polled',
+      version: 2,
+      payload: z.strictObject({ tag: z.string().max(20) }),
+      pollSeconds: 0.5,
+      handle: async (p) => {
+        if (p.tag === 'slow') {
+          release();
+          await new Promise((r) => setTimeout(r, 1500));
+        }
+        seen.push(p.tag);
+      },
+    });
+    const ticking = defineJob({
+      name: 'test-tick',
+      version: 1,
+      payload: z.strictObject({ tag: z.literal('cron') }),
+      pollSeconds: 0.5,
+      schedule: { cron: '* * * * *', payload: { tag: 'cron' } },
+      handle: async (p) => void seen.push(p.tag),
+    });
+    expect(queueOf(polled)).toBe('test-polled-v2');
+    const worker = await createJobs({ db: database.db });
+    try {
+      await worker.register(polled, ticking);
+      await worker.startWorkers();
+      expect(worker.runsWorkers).toBe(true);
+      await producer.register(polled);
+      await producer.send(polled, { tag: 'first' });
+      await waitUntil(() => seen.includes('first'), 15_000);
+      await waitUntil(() => seen.includes('cron'), 15_000);
+      await producer.send(polled, { tag: 'slow' });
+      await slowStarted;
+    } finally {
+      await worker.stop(10_000);
+    }
+    // The slow job started before stop() and was allowed to finish.
+    expect(seen).toContain('slow');
+  }, 40_000);
+});
+
+async function waitUntil(check: () => boolean, ms: number): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out (${check.toString()})`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

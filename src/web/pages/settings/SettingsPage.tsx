@@ -1,0 +1,50 @@
+/** `/settings` (site admins): the institution's name, grade levels and schools. */
+import { Paper, Stack, Text, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
+import { sessionKey, useRequiredSession } from '../../lib/session.js';
+import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { InstitutionForm } from '../institutions/InstitutionForm.js';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { institution, isPending, error } = useCurrentInstitution();
+  const [message, setMessage] = useState<string | null>(null);
+  const [formKey, setFormKey] = useState(0);
+
+  if (!session.institution) return <PickInstitution />;
+  if (!session.abilities.manageUsers) return <NotPermitted />;
+  return (
+    <Stack>
+      <Title order={1}>{t('settings.title')}</Title>
+      <Text c="dimmed">{t('settings.intro')}</Text>
+      <Feedback success={message} />
+      {isPending ? (
+        <Loading />
+      ) : !institution ? (
+        <ErrorAlert error={error} />
+      ) : (
+        <Paper withBorder p="md">
+          <InstitutionForm
+            key={`${institution.id}-${formKey}`}
+            institution={institution}
+            onSaved={(saved) => {
+              queryClient.setQueryData(['institutions', saved.id], saved);
+              void queryClient.invalidateQueries({ queryKey: sessionKey });
+              setMessage(t('settings.saved'));
+              setFormKey((k) => k + 1);
+            }}
+            onCancel={() => void navigate({ to: '/' })}
+          />
+        </Paper>
+      )}
+    </Stack>
+  );
+}

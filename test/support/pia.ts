@@ -1,0 +1,62 @@
+/** Test helpers of this module: a small bank template touching every question kind. */
+import type { BankSectionInput } from '../../src/contracts/assessments.js';
+
+let n = 0;
+/** A unique template key. */
+export const uniqueSlug = (prefix = 'tpl') => `${prefix}-${Date.now().toString(36)}-${(n++).toString(36)}`;
+
+/** Two sections; `screen.personal` is required; `screen.under13_detail` shows only when under-13 is "yes". */
+export function sampleSections(overrides: { storageAnswer?: string[]; purposePrompt?: string } = {}): BankSectionInput[] {
+  return [
+    {
+      key: 'screening',
+      code: 'A',
+      title: 'Screening',
+      description: '',
+      questions: [
+        { key: 'screen.personal', kind: 'yes_no_unsure', prompt: 'Does the app collect personal information?', guidance: 'Names count.', options: {}, required: true, locked: true, preAnswer: 'yes', condition: null, jurisdictions: [] },
+        { key: 'screen.under13', kind: 'yes_no_unsure', prompt: 'Will students under 13 use it?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: ['US-generic'] },
+        {
+          key: 'screen.under13_detail',
+          kind: 'long_text',
+          prompt: 'How is parental consent obtained?',
+          guidance: 'COPPA: the school may consent for educational use only.',
+          options: {},
+          required: false,
+          locked: false,
+          condition: { questionKey: 'screen.under13', anyOf: ['yes'] },
+          jurisdictions: ['US-generic'],
+        },
+      ],
+    },
+    {
+      key: 'storage',
+      code: 'F',
+      title: 'Storage and residency',
+      description: '',
+      questions: [
+        { key: 'storage.countries', kind: 'country_list', prompt: 'Where is data stored?', guidance: '', options: {}, required: false, locked: false, preAnswer: overrides.storageAnswer ?? ['US'], condition: null, jurisdictions: [] },
+        { key: 'storage.purpose', kind: 'short_text', prompt: overrides.purposePrompt ?? 'What is the app for?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
+        {
+          key: 'storage.encryption',
+          kind: 'single_choice',
+          prompt: 'Is data encrypted at rest?',
+          guidance: '',
+          options: { choices: [{ value: 'aes256', label: 'AES-256' }, { value: 'none', label: 'No' }] },
+          required: false,
+          locked: false,
+          preAnswer: 'aes256',
+          condition: null,
+          jurisdictions: [],
+        },
+        { key: 'storage.elements', kind: 'data_elements', prompt: 'Which data elements?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
+        { key: 'storage.flows', kind: 'table_rows', prompt: 'Data flows', guidance: '', options: { columns: [{ key: 'element', label: 'Element' }, { key: 'purpose', label: 'Purpose' }] }, required: false, locked: false, condition: null, jurisdictions: [] },
+        { key: 'storage.evidence', kind: 'evidence_link', prompt: 'Link to the vendor’s security page', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
+        { key: 'storage.risk', kind: 'risk', prompt: 'Risk of disclosure outside Canada', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: ['BC'] },
+        { key: 'storage.date', kind: 'date', prompt: 'When was the security review done?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
+        { key: 'storage.multi', kind: 'multiple_choice', prompt: 'Certifications', guidance: '', options: { choices: [{ value: 'soc2', label: 'SOC 2' }, { value: 'iso27001', label: 'ISO 27001' }] }, required: false, locked: false, condition: null, jurisdictions: [] },
+        { key: 'storage.retired', kind: 'short_text', prompt: 'A question version 2 removes', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
+      ],
+    },
+  ];
+}
