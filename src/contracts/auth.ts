@@ -5,7 +5,10 @@
 import { z } from 'zod';
 import { sessionSchema } from './api.js';
 
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const code = z.string().trim().min(6).max(20);
 const token = z.string().min(20).max(200);
 /** New passwords: the length here, the common-password check on the server. */
@@ -51,13 +54,23 @@ export const sessionListSchema = z.object({ items: z.array(sessionListItemSchema
 export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword });
 export const passwordResetRequestSchema = z.strictObject({ email: z.string().trim().max(254).pipe(email) });
 export const passwordResetCompleteSchema = z.strictObject({ token, password: newPassword });
-export const emailChangeSchema = z.strictObject({ newEmail: z.string().trim().max(254).pipe(email), password: z.string().min(1).max(1024) });
+export const emailChangeSchema = z.strictObject({
+  newEmail: z.string().trim().max(254).pipe(email),
+  password: z.string().min(1).max(1024),
+});
 export const emailConfirmSchema = z.strictObject({ token });
 
 // ---------- single sign-on ----------
 /** Sign-in discovery: the buttons to show for an email's domain. */
 export const ssoDiscoverQuerySchema = z.strictObject({ email: z.string().trim().max(254).pipe(email) });
-export const ssoButtonSchema = z.object({ id: z.uuid(), institutionId: z.uuid(), institutionName: z.string(), displayName: z.string(), protocol: z.enum(['oidc', 'saml']), startUrl: z.string() });
+export const ssoButtonSchema = z.object({
+  id: z.uuid(),
+  institutionId: z.uuid(),
+  institutionName: z.string(),
+  displayName: z.string(),
+  protocol: z.enum(['oidc', 'saml']),
+  startUrl: z.string(),
+});
 export const ssoDiscoverSchema = z.object({ items: z.array(ssoButtonSchema) });
 
 const connectionFields = {
@@ -80,7 +93,11 @@ const oidcFields = {
 const samlIdpSchema = z.union([
   z.strictObject({ metadataXml: z.string().min(50).max(200_000) }),
   z.strictObject({ metadataUrl: httpsOrLocalUrl }),
-  z.strictObject({ entityId: z.string().min(1).max(1000), ssoUrl: httpsOrLocalUrl, certificates: z.array(z.string().min(100).max(20_000)).min(1).max(4) }),
+  z.strictObject({
+    entityId: z.string().min(1).max(1000),
+    ssoUrl: httpsOrLocalUrl,
+    certificates: z.array(z.string().min(100).max(20_000)).min(1).max(4),
+  }),
 ]);
 
 export const ssoConnectionCreateSchema = z.discriminatedUnion('preset', [
@@ -110,7 +127,14 @@ export const ssoConnectionSchema = z.object({
   jitRole: z.enum(['site_admin', 'app_admin']),
   oidc: z.object({ issuer: z.string(), clientId: z.string(), hasClientSecret: z.boolean(), redirectUri: z.string() }).nullable(),
   saml: z
-    .object({ idpEntityId: z.string(), idpSsoUrl: z.string(), certificateCount: z.number().int(), spEntityId: z.string(), acsUrl: z.string(), metadataUrl: z.string() })
+    .object({
+      idpEntityId: z.string(),
+      idpSsoUrl: z.string(),
+      certificateCount: z.number().int(),
+      spEntityId: z.string(),
+      acsUrl: z.string(),
+      metadataUrl: z.string(),
+    })
     .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -119,6 +143,10 @@ export type SsoConnectionBody = z.infer<typeof ssoConnectionSchema>;
 export const ssoConnectionListSchema = z.object({ items: z.array(ssoConnectionSchema) });
 
 export const authPolicySchema = z.object({ requireSso: z.boolean(), breakGlassUserId: z.uuid().nullable(), requireMfa: z.boolean() });
-export const authPolicyUpdateSchema = z.strictObject({ requireSso: z.boolean(), breakGlassUserId: z.uuid().nullable(), requireMfa: z.boolean() });
+export const authPolicyUpdateSchema = z.strictObject({
+  requireSso: z.boolean(),
+  breakGlassUserId: z.uuid().nullable(),
+  requireMfa: z.boolean(),
+});
 export type AuthPolicyBody = z.infer<typeof authPolicySchema>;
 export const ssoConnectionParamsSchema = z.strictObject({ institutionId: z.uuid(), connectionId: z.uuid() });

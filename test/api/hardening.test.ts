@@ -31,7 +31,13 @@ describe('CSRF', () => {
       const key = `${r.method} ${r.url}`;
       if (CSRF_EXEMPT.includes(key)) continue;
       for (const headers of [{}, { 'x-csrf-token': 'x'.repeat(43) }]) {
-        const res = await t.app.inject({ method: r.method as 'POST', url: fill(r.url), cookies: { [client.cookie.name]: client.cookie.value }, headers, payload: {} });
+        const res = await t.app.inject({
+          method: r.method as 'POST',
+          url: fill(r.url),
+          cookies: { [client.cookie.name]: client.cookie.value },
+          headers,
+          payload: {},
+        });
         expect(res.statusCode, `${key} ${JSON.stringify(headers)} → ${res.body}`).toBe(403);
       }
     }
@@ -44,7 +50,12 @@ describe('CSRF', () => {
       const key = `${r.method} ${r.url}`;
       if (CSRF_EXEMPT.includes(key) || r.method === 'DELETE') continue;
       for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-        const res = await t.app.inject({ method: r.method as 'POST', url: fill(r.url), headers: { 'content-type': type }, payload: 'email=a%40b.org&password=x' });
+        const res = await t.app.inject({
+          method: r.method as 'POST',
+          url: fill(r.url),
+          headers: { 'content-type': type },
+          payload: 'email=a%40b.org&password=x',
+        });
         expect(res.statusCode, `${key} as ${type}`).toBe(415);
       }
     }
@@ -98,15 +109,29 @@ describe('logs', () => {
     await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: user.email } });
     let mail = '';
     for (let i = 0; i < 100 && !mail; i++) {
-      mail = t.smtp.messages.slice(count).map((m) => m.text ?? '').join('');
+      mail = t.smtp.messages
+        .slice(count)
+        .map((m) => m.text ?? '')
+        .join('');
       await new Promise((r) => setTimeout(r, 50));
     }
     const token = decodeURIComponent(/token=([A-Za-z0-9_%-]+)/.exec(mail)![1]!);
     await t.app.inject({ method: 'GET', url: `/api/v1/invitations/preview?token=${encodeURIComponent(token)}` });
-    await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: { token, password: 'violet kayak orbit lantern 42' } });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/password-resets/complete',
+      payload: { token, password: 'violet kayak orbit lantern 42' },
+    });
     const text = logs.join('');
     expect(text).toContain('/api/v1/password-resets');
-    for (const secret of [PASSWORD, 'a wrong password here', 'violet kayak orbit lantern 42', signedIn.cookie.value, signedIn.csrf, token]) {
+    for (const secret of [
+      PASSWORD,
+      'a wrong password here',
+      'violet kayak orbit lantern 42',
+      signedIn.cookie.value,
+      signedIn.csrf,
+      token,
+    ]) {
       expect(text.includes(secret), `found a secret in the logs: ${secret.slice(0, 6)}…`).toBe(false);
     }
   });

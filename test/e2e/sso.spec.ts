@@ -22,7 +22,14 @@ test.beforeAll(async ({ request }) => {
   csrf = (await login.json()).csrfToken;
   const created = await request.post('/api/v1/sso/connections', {
     headers: { 'x-csrf-token': csrf },
-    data: { preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, displayName: 'Cedar Valley accounts', emailDomains: ['cedarvalley.example'] },
+    data: {
+      preset: 'oidc',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      displayName: 'Cedar Valley accounts',
+      emailDomains: ['cedarvalley.example'],
+    },
   });
   expect(created.status()).toBe(201);
   connectionId = (await created.json()).id;

@@ -88,7 +88,9 @@ export async function startOidcIdp(opts: { redirectUri: string; clientId?: strin
         return;
       }
       const accountId = (details.session as { accountId: string }).accountId;
-      const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
+      const grant = details.grantId
+        ? await provider.Grant.find(details.grantId)
+        : new provider.Grant({ accountId, clientId: String(details.params.client_id) });
       grant!.addOIDCScope(String(details.params.scope));
       const grantId = await grant!.save();
       await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });

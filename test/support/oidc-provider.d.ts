@@ -1,5 +1,6 @@
 // oidc-provider ships no types; the test identity provider uses a small part of it.
 declare module 'oidc-provider' {
+  import type { IncomingMessage, ServerResponse } from 'node:http';
   interface InteractionDetails {
     uid: string;
     prompt: { name: string };
@@ -13,7 +14,7 @@ declare module 'oidc-provider' {
   }
   class Provider {
     constructor(issuer: string, configuration: unknown);
-    callback(): (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void;
+    callback(): (req: IncomingMessage, res: ServerResponse) => void;
     interactionDetails(req: unknown, res: unknown): Promise<InteractionDetails>;
     interactionFinished(req: unknown, res: unknown, result: unknown, options?: { mergeWithLastSubmission?: boolean }): Promise<void>;
     Grant: { new (init: { accountId: string; clientId: string }): Grant; find(id: string): Promise<Grant | undefined> };

@@ -24,7 +24,26 @@ export interface TestCert {
 export function makeTestCertificate(cn = 'Vetted test IdP'): TestCert {
   const dir = mkdtempSync(path.join(tmpdir(), 'vetted-saml-'));
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '2', '-subj', `/CN=${cn}`, '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-sha256',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${cn}`,
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     return { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert, certBody: cert.replace(/-----[A-Z ]+-----|\s+/g, '') };
   } finally {
@@ -38,7 +57,15 @@ export interface TestSamlIdp {
   metadataXml: string;
   cert: TestCert;
   /** A signed response to the AuthnRequest in `redirectUrl`, for the SP whose metadata is given. */
-  respond(opts: { spMetadata: string; redirectUrl: string; nameId: string; email: string; firstName?: string; lastName?: string; overrides?: Record<string, string> }): Promise<{ SAMLResponse: string; RelayState: string }>;
+  respond(opts: {
+    spMetadata: string;
+    redirectUrl: string;
+    nameId: string;
+    email: string;
+    firstName?: string;
+    lastName?: string;
+    overrides?: Record<string, string>;
+  }): Promise<{ SAMLResponse: string; RelayState: string }>;
 }
 
 export function startSamlIdp(opts: { entityId?: string; cert?: TestCert } = {}): TestSamlIdp {
@@ -90,15 +117,23 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert } = {}):
         AttributeStatement: `<saml:AttributeStatement>${attribute('email', email)}${attribute('firstName', firstName)}${attribute('lastName', lastName)}</saml:AttributeStatement>`,
         ...overrides,
       };
-      const res = await idp.createLoginResponse(sp, { extract: { request: { id: requestId } } } as never, 'post', { email: nameId }, {
-        relayState,
-        // Statements are XML: put in as they are (tag values are escaped by samlify).
-        customTagReplacement: (template: string) => {
-          const { AuthnStatement, AttributeStatement, ...plain } = values;
-          const raw = template.replace('{AuthnStatement}', AuthnStatement ?? '').replace('{AttributeStatement}', AttributeStatement ?? '');
-          return { id: values.ID!, context: samlify.SamlLib.replaceTagsByValue(raw, plain) };
+      const res = await idp.createLoginResponse(
+        sp,
+        { extract: { request: { id: requestId } } } as never,
+        'post',
+        { email: nameId },
+        {
+          relayState,
+          // Statements are XML: put in as they are (tag values are escaped by samlify).
+          customTagReplacement: (template: string) => {
+            const { AuthnStatement, AttributeStatement, ...plain } = values;
+            const raw = template
+              .replace('{AuthnStatement}', AuthnStatement ?? '')
+              .replace('{AttributeStatement}', AttributeStatement ?? '');
+            return { id: values.ID!, context: samlify.SamlLib.replaceTagsByValue(raw, plain) };
+          },
         },
-      });
+      );
       return { SAMLResponse: (res as { context: string }).context, RelayState: relayState };
     },
   };

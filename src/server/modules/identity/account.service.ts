@@ -18,7 +18,11 @@ const RESET_TTL_MS = 30 * 60_000;
 const EMAIL_CHANGE_TTL_MS = 24 * 3600_000;
 
 /** Password change and reset, email change, and ending a user's sessions. */
-export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService, log: (msg: string) => void = () => {}) {
+export function createAccountService(
+  ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>,
+  sessions: SessionService,
+  log: (msg: string) => void = () => {},
+) {
   const { db, config, mailer } = ctx;
   const tokenId = (token: string) => hashToken(config.sessionSecret, token);
 
@@ -31,7 +35,8 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
     /** Changes the caller's password; every session of theirs ends and a fresh one replaces this one. */
     async changePassword(auth: Authenticated, currentPassword: string, newPassword: string): Promise<{ token: string; body: SessionBody }> {
       const user = auth.user;
-      if (!user.passwordHash) throw new AppError('conflict', 'Your account signs in with your institution’s single sign-on and has no password here.');
+      if (!user.passwordHash)
+        throw new AppError('conflict', 'Your account signs in with your institution’s single sign-on and has no password here.');
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         throw new AppError('validation', 'Some fields are not valid', { currentPassword: 'is not correct' });
       }
@@ -41,7 +46,12 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
         // Security: a changed password ends every session, including ones an intruder may hold.
         await tx.delete(sessionsTable).where(eq(sessionsTable.userId, user.id));
-        await recordAudit(tx, auth.actor, { action: 'user.password_change', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+        await recordAudit(tx, auth.actor, {
+          action: 'user.password_change',
+          recordType: 'user',
+          recordId: user.id,
+          tenantId: user.tenantId,
+        });
         const fresh = (await unsafeFindUserById(tx, user.id))!;
         return sessions.openSession(tx, fresh, auth.session.method as 'password', auth.actor.requestId);
       });
@@ -57,9 +67,20 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
         if (!user || user.status !== 'active') return null;
         const policy = user.tenantId ? await findAuthPolicy(tx, user.tenantId) : null;
         if (policy?.requireSso && policy.breakGlassUserId !== user.id) return { user, token: null };
-        await tx.update(authTokens).set({ usedAt: new Date() }).where(and(eq(authTokens.userId, user.id), eq(authTokens.purpose, 'password_reset'), isNull(authTokens.usedAt)));
+        await tx
+          .update(authTokens)
+          .set({ usedAt: new Date() })
+          .where(and(eq(authTokens.userId, user.id), eq(authTokens.purpose, 'password_reset'), isNull(authTokens.usedAt)));
         const token = newToken();
-        await tx.insert(authTokens).values({ id: tokenId(token), tenantId: user.tenantId, userId: user.id, purpose: 'password_reset', expiresAt: new Date(Date.now() + RESET_TTL_MS) });
+        await tx
+          .insert(authTokens)
+          .values({
+            id: tokenId(token),
+            tenantId: user.tenantId,
+            userId: user.id,
+            purpose: 'password_reset',
+            expiresAt: new Date(Date.now() + RESET_TTL_MS),
+          });
         return { user, token };
       });
       if (!found) return;
@@ -96,7 +117,10 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
     /** Completes a reset: new password, link spent, lockout cleared, every session ended. */
     async completeReset(token: string, password: string, requestId: string): Promise<void> {
       const pending = await withSystem(db, async (tx) => {
-        const [row] = await tx.select().from(authTokens).where(eq(authTokens.id, tokenId(token)));
+        const [row] = await tx
+          .select()
+          .from(authTokens)
+          .where(eq(authTokens.id, tokenId(token)));
         if (!row || row.purpose !== 'password_reset' || row.usedAt || row.expiresAt.getTime() < Date.now()) return null;
         return unsafeFindUserById(tx, row.userId);
       });
@@ -111,23 +135,54 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
           .where(and(eq(authTokens.id, tokenId(token)), isNull(authTokens.usedAt)))
           .returning({ userId: authTokens.userId });
         if (spent.length === 0) throw new AppError('not_found', 'This reset link is not valid any more. Ask for a new one.');
-        await tx.update(users).set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: new Date() }).where(eq(users.id, pending.id));
+        await tx
+          .update(users)
+          .set({ passwordHash, failedLogins: 0, lockedUntil: null, updatedAt: new Date() })
+          .where(eq(users.id, pending.id));
         await tx.delete(sessionsTable).where(eq(sessionsTable.userId, pending.id));
-        await recordAudit(tx, actorOf(pending, pending.tenantId, requestId, 'web'), { action: 'user.password_reset', recordType: 'user', recordId: pending.id, tenantId: pending.tenantId });
+        await recordAudit(tx, actorOf(pending, pending.tenantId, requestId, 'web'), {
+          action: 'user.password_reset',
+          recordType: 'user',
+          recordId: pending.id,
+          tenantId: pending.tenantId,
+        });
       });
     },
 
     /** Starts an email change: a link goes to the new address; nothing changes until it is opened. */
     async requestEmailChange(auth: Authenticated, newEmail: string, password: string): Promise<void> {
       const user = auth.user;
-      if (!user.passwordHash) throw new AppError('conflict', 'Your email comes from your institution’s single sign-on; ask your administrator to change it there.');
-      if (!(await verifyPassword(user.passwordHash, password))) throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
-      if (newEmail === user.email.toLowerCase()) throw new AppError('validation', 'Some fields are not valid', { newEmail: 'is your current email' });
+      if (!user.passwordHash)
+        throw new AppError(
+          'conflict',
+          'Your email comes from your institution’s single sign-on; ask your administrator to change it there.',
+        );
+      if (!(await verifyPassword(user.passwordHash, password)))
+        throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
+      if (newEmail === user.email.toLowerCase())
+        throw new AppError('validation', 'Some fields are not valid', { newEmail: 'is your current email' });
       const token = newToken();
       await withSystem(db, async (tx) => {
-        await tx.update(authTokens).set({ usedAt: new Date() }).where(and(eq(authTokens.userId, user.id), eq(authTokens.purpose, 'email_change'), isNull(authTokens.usedAt)));
-        await tx.insert(authTokens).values({ id: tokenId(token), tenantId: user.tenantId, userId: user.id, purpose: 'email_change', newEmail, expiresAt: new Date(Date.now() + EMAIL_CHANGE_TTL_MS) });
-        await recordAudit(tx, auth.actor, { action: 'user.email_change_request', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+        await tx
+          .update(authTokens)
+          .set({ usedAt: new Date() })
+          .where(and(eq(authTokens.userId, user.id), eq(authTokens.purpose, 'email_change'), isNull(authTokens.usedAt)));
+        await tx
+          .insert(authTokens)
+          .values({
+            id: tokenId(token),
+            tenantId: user.tenantId,
+            userId: user.id,
+            purpose: 'email_change',
+            newEmail,
+            expiresAt: new Date(Date.now() + EMAIL_CHANGE_TTL_MS),
+          });
+        await recordAudit(tx, auth.actor, {
+          action: 'user.email_change_request',
+          recordType: 'user',
+          recordId: user.id,
+          tenantId: user.tenantId,
+        });
       });
       const link = `${config.publicUrl}/confirm-email?token=${encodeURIComponent(token)}`;
       sendLater(
@@ -148,7 +203,14 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
         const spent = await tx
           .update(authTokens)
           .set({ usedAt: new Date() })
-          .where(and(eq(authTokens.id, tokenId(token)), eq(authTokens.purpose, 'email_change'), isNull(authTokens.usedAt), sql`${authTokens.expiresAt} > now()`))
+          .where(
+            and(
+              eq(authTokens.id, tokenId(token)),
+              eq(authTokens.purpose, 'email_change'),
+              isNull(authTokens.usedAt),
+              sql`${authTokens.expiresAt} > now()`,
+            ),
+          )
           .returning();
         const row = spent[0];
         if (!row?.newEmail) throw new AppError('not_found', 'This confirmation link is not valid any more.');
@@ -178,7 +240,12 @@ export function createAccountService(ctx: Pick<AppContext, 'db' | 'config' | 'ma
           .delete(sessionsTable)
           .where(and(eq(sessionsTable.tenantId, scope.tenantId), eq(sessionsTable.userId, userId)))
           .returning({ id: sessionsTable.id });
-        await recordAudit(tx, actor, { action: 'user.sessions_revoke', recordType: 'user', recordId: userId, after: { count: gone.length } });
+        await recordAudit(tx, actor, {
+          action: 'user.sessions_revoke',
+          recordType: 'user',
+          recordId: userId,
+          after: { count: gone.length },
+        });
         return gone.length;
       });
     },

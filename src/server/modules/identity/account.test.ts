@@ -58,15 +58,32 @@ describe('two-step verification', () => {
     const wrong = await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: '123456' } });
     expect(wrong.statusCode).toBe(400);
     // The code used to confirm enrolment is spent: a replay is refused even though it is current.
-    const replay = await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: totpCode(secret) } });
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa',
+      cookies: challenge,
+      payload: { code: totpCode(secret) },
+    });
     expect(replay.statusCode).toBe(400);
-    const byRecovery = await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: recovery[0]!.toUpperCase() } });
+    const byRecovery = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa',
+      cookies: challenge,
+      payload: { code: recovery[0]!.toUpperCase() },
+    });
     expect(byRecovery.statusCode).toBe(200);
     expect(byRecovery.json().user.id).toBe(user.id);
     // The challenge is spent with the sign-in; a recovery code is spent with its use.
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: recovery[1]! } })).statusCode).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: recovery[1]! } })).statusCode,
+    ).toBe(401);
     const second = await login(user.email, PASSWORD);
-    const again = await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: { vetted_mfa: second.cookies.find((c) => c.name === 'vetted_mfa')!.value }, payload: { code: recovery[0]! } });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa',
+      cookies: { vetted_mfa: second.cookies.find((c) => c.name === 'vetted_mfa')!.value },
+      payload: { code: recovery[0]! },
+    });
     expect(again.statusCode).toBe(400);
   });
 
@@ -75,8 +92,16 @@ describe('two-step verification', () => {
     const enrolled = await signIn(t.app, user);
     const res = await login(user.email, PASSWORD);
     const challenge = { vetted_mfa: res.cookies.find((c) => c.name === 'vetted_mfa')!.value };
-    for (let i = 0; i < 5; i++) expect((await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: '111111' } })).statusCode).toBe(400);
-    const late = await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: totpCode(enrolled.mfaSecret!, Date.now() + 30_000) } });
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await t.app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies: challenge, payload: { code: '111111' } })).statusCode,
+      ).toBe(400);
+    const late = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/mfa',
+      cookies: challenge,
+      payload: { code: totpCode(enrolled.mfaSecret!, Date.now() + 30_000) },
+    });
     expect(late.statusCode).toBe(401);
   });
 
@@ -86,7 +111,11 @@ describe('two-step verification', () => {
     expect(res.json()).toEqual({ mfa: 'enrol' });
     expect(res.cookies.find((c) => c.name === 'vetted_session')).toBeUndefined();
     const client = await signIn(t.app, admin);
-    expect((await client.request('GET', '/api/v1/account/security')).json()).toMatchObject({ mfaEnabled: true, mfaRequired: true, recoveryCodesLeft: 10 });
+    expect((await client.request('GET', '/api/v1/account/security')).json()).toMatchObject({
+      mfaEnabled: true,
+      mfaRequired: true,
+      recoveryCodesLeft: 10,
+    });
     const off = await client.request('DELETE', '/api/v1/account/mfa', { code: totpCode(client.mfaSecret!, Date.now() + 30_000) });
     expect(off.statusCode).toBe(409);
   });
@@ -94,7 +123,9 @@ describe('two-step verification', () => {
   it('is required of an institution’s local accounts when its site admin says so', async () => {
     const { institution } = await buildInstitution(t.database.db);
     const admin = await signIn(t.app, await buildUser(t.database.db, { tenantId: institution.id, role: 'site_admin' }));
-    expect((await admin.request('PUT', '/api/v1/sso/policy', { requireSso: false, breakGlassUserId: null, requireMfa: true })).statusCode).toBe(200);
+    expect(
+      (await admin.request('PUT', '/api/v1/sso/policy', { requireSso: false, breakGlassUserId: null, requireMfa: true })).statusCode,
+    ).toBe(200);
     const member = await buildUser(t.database.db, { tenantId: institution.id, role: 'app_admin' });
     expect((await login(member.email, PASSWORD)).json()).toEqual({ mfa: 'enrol' });
   });
@@ -108,15 +139,27 @@ describe('password reset', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: user.email.toUpperCase() } });
     expect(res.statusCode).toBe(202);
     const token = decodeURIComponent(linkToken(await mailAfter(user.email, count)));
-    const weak = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: { token, password: 'Password1234!' } });
+    const weak = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/password-resets/complete',
+      payload: { token, password: 'Password1234!' },
+    });
     expect(weak.statusCode).toBe(400);
     expect(weak.json().error.fields.password).toMatch(/common/);
-    const done = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: { token, password: NEW_PASSWORD } });
+    const done = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/password-resets/complete',
+      payload: { token, password: NEW_PASSWORD },
+    });
     expect(done.statusCode).toBe(204);
     expect(await stillSignedIn(client)).toBe(false);
     expect((await login(user.email, PASSWORD)).statusCode).toBe(401);
     expect((await login(user.email, NEW_PASSWORD)).statusCode).toBe(200);
-    const reuse = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: { token, password: 'another long passphrase 77' } });
+    const reuse = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/password-resets/complete',
+      payload: { token, password: 'another long passphrase 77' },
+    });
     expect(reuse.statusCode).toBe(404);
   });
 
@@ -125,7 +168,12 @@ describe('password reset', () => {
     const count = t.smtp.messages.length;
     await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: user.email } });
     const token = decodeURIComponent(linkToken(await mailAfter(user.email, count)));
-    await withSystem(t.database.db, (tx) => tx.update(authTokens).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(authTokens.userId, user.id)));
+    await withSystem(t.database.db, (tx) =>
+      tx
+        .update(authTokens)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(authTokens.userId, user.id)),
+    );
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: { token, password: NEW_PASSWORD } });
     expect(res.statusCode).toBe(404);
   });
@@ -136,7 +184,11 @@ describe('password reset', () => {
     const known = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: knownUser.email } });
     await mailAfter(knownUser.email, before);
     const count = t.smtp.messages.length;
-    const res = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', payload: { email: `nobody-${randomUUID()}@example.org` } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/password-resets',
+      payload: { email: `nobody-${randomUUID()}@example.org` },
+    });
     expect(res.statusCode).toBe(202);
     expect(res.body).toBe(known.body);
     await new Promise((r) => setTimeout(r, 300));
@@ -147,7 +199,8 @@ describe('password reset', () => {
 describe('lockout', () => {
   it('locks an account after repeated failures without telling it apart from an unknown email', async () => {
     const user = await buildUser(t.database.db, { tenantId, role: 'app_admin' });
-    for (let i = 0; i < t.config.lockout.threshold; i++) expect((await login(user.email, 'wrong password, long enough')).statusCode).toBe(401);
+    for (let i = 0; i < t.config.lockout.threshold; i++)
+      expect((await login(user.email, 'wrong password, long enough')).statusCode).toBe(401);
     const locked = await login(user.email, PASSWORD);
     const unknown = await login(`nobody-${randomUUID()}@example.org`, PASSWORD);
     expect(locked.statusCode).toBe(401);
@@ -155,7 +208,12 @@ describe('lockout', () => {
     const strip = (b: { error: { code: string; message: string } }) => ({ code: b.error.code, message: b.error.message });
     expect(strip(locked.json())).toEqual(strip(unknown.json()));
     // The lock ends by itself (here: moved into the past), and a success clears the count.
-    await withSystem(t.database.db, (tx) => tx.update(users).set({ lockedUntil: new Date(Date.now() - 1000) }).where(eq(users.id, user.id)));
+    await withSystem(t.database.db, (tx) =>
+      tx
+        .update(users)
+        .set({ lockedUntil: new Date(Date.now() - 1000) })
+        .where(eq(users.id, user.id)),
+    );
     expect((await login(user.email, PASSWORD)).statusCode).toBe(200);
   });
 });
@@ -166,7 +224,11 @@ describe('sessions', () => {
     const laptop = await signIn(t.app, user);
     const phone = await signIn(t.app, user);
     const tablet = await signIn(t.app, user);
-    const list = (await laptop.request('GET', '/api/v1/account/sessions')).json().items as { id: string; current: boolean; method: string }[];
+    const list = (await laptop.request('GET', '/api/v1/account/sessions')).json().items as {
+      id: string;
+      current: boolean;
+      method: string;
+    }[];
     expect(list).toHaveLength(3);
     expect(list.filter((s) => s.current)).toHaveLength(1);
     expect(JSON.stringify(list)).not.toContain(laptop.cookie.value);
@@ -212,8 +274,14 @@ describe('sessions', () => {
     await withSystem(t.database.db, async (tx) => {
       const rows = await tx.select().from(sessions).where(eq(sessions.userId, user.id));
       const [a, b] = rows;
-      await tx.update(sessions).set({ lastSeenAt: new Date(Date.now() - (t.config.sessionIdleMinutes + 1) * 60_000) }).where(eq(sessions.id, a!.id));
-      await tx.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, b!.id));
+      await tx
+        .update(sessions)
+        .set({ lastSeenAt: new Date(Date.now() - (t.config.sessionIdleMinutes + 1) * 60_000) })
+        .where(eq(sessions.id, a!.id));
+      await tx
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.id, b!.id));
     });
     expect(await stillSignedIn(idle)).toBe(false);
     expect(await stillSignedIn(old)).toBe(false);
@@ -241,7 +309,8 @@ describe('email change', () => {
 describe('password policy', () => {
   it('refuses short, common and personal passwords and accepts long phrases', () => {
     expect(passwordProblem('short one')).toMatch(/12/);
-    for (const p of ['password1234', 'Password123!', 'P@ssw0rd2024!', 'qwertyuiop12', '123456789012', 'iloveyou1234', 'aaaaaaaaaaaaaa']) expect(passwordProblem(p), p).not.toBeNull();
+    for (const p of ['password1234', 'Password123!', 'P@ssw0rd2024!', 'qwertyuiop12', '123456789012', 'iloveyou1234', 'aaaaaaaaaaaaaa'])
+      expect(passwordProblem(p), p).not.toBeNull();
     expect(passwordProblem('jordanbelfort99', { email: 'jordanbelfort@example.org' })).toMatch(/name or email/);
     expect(passwordProblem('violet kayak orbit lantern')).toBeNull();
   });

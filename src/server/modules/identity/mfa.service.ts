@@ -35,7 +35,14 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
   const recoveryHash = (code: string) => hashToken(config.sessionSecret, `recovery:${normalizeCode(code)}`);
 
   function totpFor(user: UserRow, secret: string): TOTP {
-    return new TOTP({ issuer: 'Vetted', label: user.email, algorithm: 'SHA1', digits: 6, period: PERIOD, secret: Secret.fromBase32(secret) });
+    return new TOTP({
+      issuer: 'Vetted',
+      label: user.email,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: PERIOD,
+      secret: Secret.fromBase32(secret),
+    });
   }
 
   /** True when the code is a fresh TOTP code (never one already used) or an unused recovery code (then spent). */
@@ -60,7 +67,12 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
       .update(users)
       .set({ mfaRecoveryCodes: user.mfaRecoveryCodes.filter((h) => h !== match) })
       .where(eq(users.id, user.id));
-    await recordAudit(tx, actorOf(user, user.tenantId, 'mfa', 'web'), { action: 'user.mfa_recovery_used', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+    await recordAudit(tx, actorOf(user, user.tenantId, 'mfa', 'web'), {
+      action: 'user.mfa_recovery_used',
+      recordType: 'user',
+      recordId: user.id,
+      tenantId: user.tenantId,
+    });
     return true;
   }
 
@@ -76,24 +88,48 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
   async function startEnrolment(user: UserRow): Promise<{ secret: string; uri: string }> {
     if (user.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is already on. Turn it off first to use a new device.');
     const secret = new Secret({ size: 20 }).base32;
-    await withSystem(db, (tx) => tx.update(users).set({ mfaSecret: sealSecret(config.secretsKey, secret, aad(user.id)), updatedAt: new Date() }).where(eq(users.id, user.id)));
+    await withSystem(db, (tx) =>
+      tx
+        .update(users)
+        .set({ mfaSecret: sealSecret(config.secretsKey, secret, aad(user.id)), updatedAt: new Date() })
+        .where(eq(users.id, user.id)),
+    );
     return { secret, uri: totpFor(user, secret).toString() };
   }
 
-  async function confirmEnrolment(tx: Tx, userId: string, code: string, requestId: string): Promise<{ user: UserRow; recoveryCodes: string[] }> {
+  async function confirmEnrolment(
+    tx: Tx,
+    userId: string,
+    code: string,
+    requestId: string,
+  ): Promise<{ user: UserRow; recoveryCodes: string[] }> {
     const user = await unsafeFindUserById(tx, userId);
     if (!user?.mfaSecret || user.mfaEnabledAt) throw new AppError('conflict', 'Start the set-up of two-step verification first.');
     if (!(await checkCode(tx, user, code, false))) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
     await tx.update(users).set({ mfaEnabledAt: new Date() }).where(eq(users.id, user.id));
     const recoveryCodes = await newRecoveryCodes(tx, user);
-    await recordAudit(tx, actorOf(user, user.tenantId, requestId, 'web'), { action: 'user.mfa_enable', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+    await recordAudit(tx, actorOf(user, user.tenantId, requestId, 'web'), {
+      action: 'user.mfa_enable',
+      recordType: 'user',
+      recordId: user.id,
+      tenantId: user.tenantId,
+    });
     return { user: (await unsafeFindUserById(tx, userId))!, recoveryCodes };
   }
 
   /** The pending second step of a sign-in, by its token; spent after too many wrong codes. */
   async function loadChallenge(tx: Tx, token: string) {
-    const [row] = await tx.select().from(authTokens).where(eq(authTokens.id, hashToken(config.sessionSecret, token)));
-    if (!row || row.usedAt || row.expiresAt.getTime() < Date.now() || row.attempts >= CHALLENGE_MAX_ATTEMPTS || !row.purpose.startsWith('mfa_')) {
+    const [row] = await tx
+      .select()
+      .from(authTokens)
+      .where(eq(authTokens.id, hashToken(config.sessionSecret, token)));
+    if (
+      !row ||
+      row.usedAt ||
+      row.expiresAt.getTime() < Date.now() ||
+      row.attempts >= CHALLENGE_MAX_ATTEMPTS ||
+      !row.purpose.startsWith('mfa_')
+    ) {
       throw new AppError('unauthorized', 'Your sign-in took too long or had too many wrong codes. Sign in again.');
     }
     const user = await unsafeFindUserById(tx, row.userId);
@@ -123,10 +159,16 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
         const { row, user } = await loadChallenge(tx, token);
         if (row.purpose !== 'mfa_verify') throw new AppError('conflict', 'Set up two-step verification first.');
         if (!(await checkCode(tx, user, code, true))) {
-          await tx.update(authTokens).set({ attempts: sql`${authTokens.attempts} + 1` }).where(eq(authTokens.id, row.id));
+          await tx
+            .update(authTokens)
+            .set({ attempts: sql`${authTokens.attempts} + 1` })
+            .where(eq(authTokens.id, row.id));
           return null;
         }
-        await tx.update(authTokens).set({ usedAt: new Date() }).where(and(eq(authTokens.id, row.id), isNull(authTokens.usedAt)));
+        await tx
+          .update(authTokens)
+          .set({ usedAt: new Date() })
+          .where(and(eq(authTokens.id, row.id), isNull(authTokens.usedAt)));
         return sessions.openSession(tx, user, 'password+mfa', requestId);
       });
       if (!result) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
@@ -176,7 +218,12 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
         if (!user.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is off.');
         if (!(await checkCode(tx, user, code, false))) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
         const codes = await newRecoveryCodes(tx, user);
-        await recordAudit(tx, auth.actor, { action: 'user.mfa_recovery_codes', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+        await recordAudit(tx, auth.actor, {
+          action: 'user.mfa_recovery_codes',
+          recordType: 'user',
+          recordId: user.id,
+          tenantId: user.tenantId,
+        });
         return codes;
       });
     },
@@ -184,12 +231,16 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
     /** Turns MFA off (needs a current code); refused where it is required. */
     async disable(auth: Authenticated, code: string): Promise<void> {
       const status = await this.status(auth);
-      if (status.mfaRequired) throw new AppError('conflict', 'Two-step verification is required for your account and cannot be turned off.');
+      if (status.mfaRequired)
+        throw new AppError('conflict', 'Two-step verification is required for your account and cannot be turned off.');
       await withSystem(db, async (tx) => {
         const user = (await unsafeFindUserById(tx, auth.user.id))!;
         if (!user.mfaEnabledAt) return;
         if (!(await checkCode(tx, user, code, true))) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
-        await tx.update(users).set({ mfaSecret: null, mfaEnabledAt: null, mfaRecoveryCodes: [], mfaLastStep: null, updatedAt: new Date() }).where(eq(users.id, user.id));
+        await tx
+          .update(users)
+          .set({ mfaSecret: null, mfaEnabledAt: null, mfaRecoveryCodes: [], mfaLastStep: null, updatedAt: new Date() })
+          .where(eq(users.id, user.id));
         await recordAudit(tx, auth.actor, { action: 'user.mfa_disable', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
       });
     },

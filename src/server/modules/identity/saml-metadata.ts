@@ -21,10 +21,13 @@ export async function parseIdpMetadata(xml: string): Promise<SamlIdpSettings> {
     throw bad('is not valid XML metadata');
   }
   const root = doc as never;
-  const entity = xpath.selectElements(root, "//*[local-name()='EntityDescriptor']")[0] as { getAttribute(n: string): string | null } | undefined;
+  const entity = xpath.selectElements(root, "//*[local-name()='EntityDescriptor']")[0] as
+    { getAttribute(n: string): string | null } | undefined;
   const idp = xpath.selectElements(root, "//*[local-name()='IDPSSODescriptor']")[0] as never;
   if (!entity || !idp) throw bad('has no identity provider (IDPSSODescriptor)');
-  const services = xpath.selectElements(idp, "./*[local-name()='SingleSignOnService']") as unknown as { getAttribute(n: string): string | null }[];
+  const services = xpath.selectElements(idp, "./*[local-name()='SingleSignOnService']") as unknown as {
+    getAttribute(n: string): string | null;
+  }[];
   const redirect = services.find((s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
   const ssoUrl = redirect?.getAttribute('Location');
   if (!ssoUrl) throw bad('has no HTTP-Redirect single sign-on service');
@@ -58,6 +61,10 @@ export async function fetchIdpMetadata(url: string, allowHttp: boolean): Promise
 /** A certificate as PEM, whether given bare (base64) or already as PEM. */
 export function toPem(cert: string): string {
   if (cert.includes('BEGIN CERTIFICATE')) return cert.trim();
-  const body = cert.replace(/\s+/g, '').match(/.{1,64}/g)?.join('\n') ?? '';
+  const body =
+    cert
+      .replace(/\s+/g, '')
+      .match(/.{1,64}/g)
+      ?.join('\n') ?? '';
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----`;
 }

@@ -27,9 +27,7 @@ export interface Authenticated {
 }
 
 /** What a correct password leads to: a session, or a second step (MFA) first. */
-export type LoginOutcome =
-  | { kind: 'session'; token: string; body: SessionBody }
-  | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
+export type LoginOutcome = { kind: 'session'; token: string; body: SessionBody } | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
 
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -78,12 +76,24 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
   }
 
   /** Opens a session for a user who passed every factor, records it, and builds the body. */
-  async function openSession(tx: Tx, user: UserRow, method: SessionMethod, requestId: string): Promise<{ token: string; body: SessionBody }> {
+  async function openSession(
+    tx: Tx,
+    user: UserRow,
+    method: SessionMethod,
+    requestId: string,
+  ): Promise<{ token: string; body: SessionBody }> {
     const institution = await institutionOf(tx, user.tenantId);
-    if (institution && institution.status !== 'active' && institution.status !== 'offboarding') throw new AppError('unauthorized', BAD_CREDENTIALS);
+    if (institution && institution.status !== 'active' && institution.status !== 'offboarding')
+      throw new AppError('unauthorized', BAD_CREDENTIALS);
     const { token, session } = await startSession(tx, user, method);
     const actor = actorOf(user, session.tenantId, requestId, 'web');
-    await recordAudit(tx, actor, { action: 'session.create', recordType: 'user', recordId: user.id, tenantId: user.tenantId, after: { method } });
+    await recordAudit(tx, actor, {
+      action: 'session.create',
+      recordType: 'user',
+      recordId: user.id,
+      tenantId: user.tenantId,
+      after: { method },
+    });
     return { token, body: presentSession(actor, user, institution, session.csrfToken) };
   }
 
@@ -94,7 +104,10 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       const locks = failures >= config.lockout.threshold;
       await tx
         .update(users)
-        .set({ failedLogins: locks ? 0 : failures, lockedUntil: locks ? new Date(Date.now() + config.lockout.minutes * 60_000) : user.lockedUntil })
+        .set({
+          failedLogins: locks ? 0 : failures,
+          lockedUntil: locks ? new Date(Date.now() + config.lockout.minutes * 60_000) : user.lockedUntil,
+        })
         .where(eq(users.id, user.id));
       if (locks) {
         const actor = actorOf(user, user.tenantId, requestId, 'web');
@@ -150,7 +163,10 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         const user = await unsafeFindUserById(tx, session.userId);
         if (!user || user.status !== 'active') return null;
         if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-          await tx.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+          await tx
+            .update(sessions)
+            .set({ lastSeenAt: new Date(now) })
+            .where(eq(sessions.id, id));
         }
         return { actor: actorOf(user, session.tenantId, requestId, source), user, session };
       });
@@ -164,7 +180,12 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     async logout(auth: Authenticated): Promise<void> {
       await withSystem(db, async (tx) => {
         await tx.delete(sessions).where(eq(sessions.id, auth.session.id));
-        await recordAudit(tx, auth.actor, { action: 'session.delete', recordType: 'user', recordId: auth.user.id, tenantId: auth.user.tenantId });
+        await recordAudit(tx, auth.actor, {
+          action: 'session.delete',
+          recordType: 'user',
+          recordId: auth.user.id,
+          tenantId: auth.user.tenantId,
+        });
       });
     },
 
@@ -194,7 +215,12 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
             : and(eq(sessions.userId, auth.user.id), eq(sessions.handle, handle));
         const gone = await tx.delete(sessions).where(where).returning({ id: sessions.id });
         if (handle !== null && gone.length === 0) throw new AppError('not_found', 'Session not found');
-        await recordAudit(tx, auth.actor, { action: handle === null ? 'session.revoke_others' : 'session.revoke', recordType: 'user', recordId: auth.user.id, tenantId: auth.user.tenantId });
+        await recordAudit(tx, auth.actor, {
+          action: handle === null ? 'session.revoke_others' : 'session.revoke',
+          recordType: 'user',
+          recordId: auth.user.id,
+          tenantId: auth.user.tenantId,
+        });
       });
     },
 
@@ -204,7 +230,11 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       return withSystem(db, async (tx) => {
         const institution = await institutionOf(tx, institutionId);
         if (institutionId && (!institution || institution.status === 'purged')) throw new AppError('not_found', 'Institution not found');
-        const [session] = await tx.update(sessions).set({ tenantId: institutionId, updatedAt: new Date() }).where(eq(sessions.id, auth.session.id)).returning();
+        const [session] = await tx
+          .update(sessions)
+          .set({ tenantId: institutionId, updatedAt: new Date() })
+          .where(eq(sessions.id, auth.session.id))
+          .returning();
         const actor = { ...auth.actor, tenantId: institutionId };
         if (institutionId) {
           await recordAudit(tx, actor, { action: 'institution.enter', recordType: 'institution', recordId: institutionId });

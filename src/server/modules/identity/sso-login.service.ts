@@ -49,7 +49,10 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
 
   async function loadConnection(tenantId: string, connectionId: string): Promise<SsoConnectionRow> {
     const [row] = await withSystem(db, (tx) =>
-      tx.select().from(ssoConnections).where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
+      tx
+        .select()
+        .from(ssoConnections)
+        .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
     );
     if (!row || !row.enabled) throw new SsoFailure('unavailable', 'connection missing or disabled');
     return row;
@@ -66,7 +69,13 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     if (insecure && !allowHttp) throw new SsoFailure('unavailable', 'http issuer refused in production');
     let client: oidc.Configuration;
     try {
-      client = await oidc.discovery(issuer, c.oidcClientId!, { client_secret: secret }, oidc.ClientSecretPost(secret), insecure ? { execute: [oidc.allowInsecureRequests] } : {});
+      client = await oidc.discovery(
+        issuer,
+        c.oidcClientId!,
+        { client_secret: secret },
+        oidc.ClientSecretPost(secret),
+        insecure ? { execute: [oidc.allowInsecureRequests] } : {},
+      );
     } catch {
       throw new SsoFailure('unavailable', 'issuer discovery failed');
     }
@@ -111,17 +120,31 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const email = a.email.toLowerCase();
     // Security: matched by verified email inside this institution only; an account of another
     // institution is invisible here, so another institution's provider can never reach it.
-    let [user] = await tx.select().from(users).where(and(eq(users.tenantId, c.tenantId), sql`lower(${users.email}) = ${email}`));
+    let [user] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, c.tenantId), sql`lower(${users.email}) = ${email}`));
     let how = 'link';
     if (!user) {
       const [inv] = await tx
         .select()
         .from(invitations)
-        .where(and(eq(invitations.tenantId, c.tenantId), eq(invitations.email, email), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), sql`${invitations.expiresAt} > now()`));
+        .where(
+          and(
+            eq(invitations.tenantId, c.tenantId),
+            eq(invitations.email, email),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            sql`${invitations.expiresAt} > now()`,
+          ),
+        );
       const domain = email.split('@')[1] ?? '';
       const jit = c.jitEnabled && c.emailDomains.includes(domain);
       if (!inv && !jit) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
-      const [taken] = await tx.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email}`);
+      const [taken] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`);
       if (taken) throw new SsoFailure('no_account', 'email belongs to an account elsewhere');
       [user] = await tx
         .insert(users)
@@ -136,11 +159,17 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           passwordHash: null,
         })
         .returning();
-      if (inv) await tx.update(invitations).set({ acceptedAt: new Date(), updatedAt: new Date() }).where(and(eq(invitations.tenantId, c.tenantId), eq(invitations.id, inv.id)));
+      if (inv)
+        await tx
+          .update(invitations)
+          .set({ acceptedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(invitations.tenantId, c.tenantId), eq(invitations.id, inv.id)));
       how = inv ? 'invitation' : 'jit';
     }
     if (user!.status !== 'active') throw new SsoFailure('disabled', 'user disabled');
-    await tx.insert(ssoIdentities).values({ tenantId: c.tenantId, id: randomUUID(), userId: user!.id, connectionId: c.id, subject: a.subject });
+    await tx
+      .insert(ssoIdentities)
+      .values({ tenantId: c.tenantId, id: randomUUID(), userId: user!.id, connectionId: c.id, subject: a.subject });
     const { passwordHash: _p, mfaSecret: _m, mfaRecoveryCodes: _r, ...safe } = user!;
     await recordAudit(tx, actorOf(user!, c.tenantId, requestId, 'web'), {
       action: how === 'link' ? 'user.sso_link' : 'user.sso_create',
@@ -176,7 +205,9 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         const nonce = oidc.randomNonce();
         const codeVerifier = oidc.randomPKCECodeVerifier();
         const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
-        await withSystem(db, (tx) => tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, state, nonce, codeVerifier, expiresAt }));
+        await withSystem(db, (tx) =>
+          tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, state, nonce, codeVerifier, expiresAt }),
+        );
         const url = oidc.buildAuthorizationUrl(client, {
           redirect_uri: ssoUrls(config, tenantId, connectionId).oidcRedirectUri,
           scope: 'openid email profile',
@@ -207,9 +238,13 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     async oidcCallback(browserToken: string | undefined, currentUrl: URL, requestId: string) {
       if (!browserToken) throw new SsoFailure('expired', 'no browser binding');
       const [pending] = await withSystem(db, (tx) =>
-        tx.delete(ssoLoginStates).where(eq(ssoLoginStates.id, hashToken(config.sessionSecret, browserToken))).returning(),
+        tx
+          .delete(ssoLoginStates)
+          .where(eq(ssoLoginStates.id, hashToken(config.sessionSecret, browserToken)))
+          .returning(),
       );
-      if (!pending || pending.expiresAt.getTime() < Date.now() || !pending.state || !pending.codeVerifier) throw new SsoFailure('expired', 'no pending sign-in');
+      if (!pending || pending.expiresAt.getTime() < Date.now() || !pending.state || !pending.codeVerifier)
+        throw new SsoFailure('expired', 'no pending sign-in');
       const c = await loadConnection(pending.tenantId, pending.connectionId);
       const client = await oidcClient(c);
       let claims: oidc.IDToken | undefined;
@@ -229,14 +264,20 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       const domain = email?.split('@')[1]?.toLowerCase() ?? '';
       // Security: Entra ID sends no email_verified; with a tenant-specific issuer, an email in a domain
       // the institution declared (or marked verified by Entra, xms_edov) is trusted. Others must say verified.
-      const emailVerified = claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
-      return finish(c, { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) }, requestId);
+      const emailVerified =
+        claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
+      return finish(
+        c,
+        { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
+        requestId,
+      );
     },
 
     /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
     async samlAcs(tenantId: string, connectionId: string, body: { SAMLResponse?: string; RelayState?: string }, requestId: string) {
       const c = await loadConnection(tenantId, connectionId);
-      if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000) throw new SsoFailure('invalid', 'no SAML response');
+      if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000)
+        throw new SsoFailure('invalid', 'no SAML response');
       const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
       // Security: signature wrapping hides a second assertion next to the signed one. A response
       // must hold exactly one assertion (encrypted ones are not configured), and no DOCTYPE.
@@ -249,25 +290,38 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       }
       const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
       if (assertions.length !== 1) throw new SsoFailure('invalid', `expected one assertion, found ${assertions.length}`);
-      const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as { getAttribute(n: string): string | null } | undefined;
+      const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
+        { getAttribute(n: string): string | null } | undefined;
       const urls = ssoUrls(config, tenantId, connectionId);
       const destination = responseEl?.getAttribute('Destination');
       if (destination && destination !== urls.acsUrl) throw new SsoFailure('invalid', 'wrong Destination');
-      const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as { getAttribute(n: string): string | null }[];
-      if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl)) throw new SsoFailure('invalid', 'wrong Recipient');
+      const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
+        getAttribute(n: string): string | null;
+      }[];
+      if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
+        throw new SsoFailure('invalid', 'wrong Recipient');
       const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
       // The pending request: bound to this connection and to the RelayState handle we issued.
       const pending = await withSystem(db, async (tx) => {
         const [row] = await tx
           .select()
           .from(ssoLoginStates)
-          .where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.connectionId, connectionId), eq(ssoLoginStates.samlRequestId, inResponseTo)));
+          .where(
+            and(
+              eq(ssoLoginStates.tenantId, tenantId),
+              eq(ssoLoginStates.connectionId, connectionId),
+              eq(ssoLoginStates.samlRequestId, inResponseTo),
+            ),
+          );
         return row ?? null;
       });
       const relayOk = !!pending && !!body.RelayState && pending.id === hashToken(config.sessionSecret, body.RelayState);
       const cache: CacheProvider = {
         saveAsync: async () => null,
-        getAsync: async (key) => (relayOk && pending && key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now() ? new Date(pending.createdAt).toISOString() : null),
+        getAsync: async (key) =>
+          relayOk && pending && key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now()
+            ? new Date(pending.createdAt).toISOString()
+            : null,
         removeAsync: async () => null,
       };
       let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
@@ -281,7 +335,10 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       // Replay: the request is spent and the assertion id remembered until it would have expired.
       await withSystem(db, async (tx) => {
         await tx.delete(samlSeenAssertions).where(lt(samlSeenAssertions.expiresAt, new Date()));
-        const spent = await tx.delete(ssoLoginStates).where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.id, pending!.id))).returning();
+        const spent = await tx
+          .delete(ssoLoginStates)
+          .where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.id, pending!.id)))
+          .returning();
         const fresh = await tx
           .insert(samlSeenAssertions)
           .values({ tenantId, assertionId, expiresAt: new Date(Date.now() + SAML_MAX_AGE_MS + CLOCK_SKEW_MS) })
@@ -290,7 +347,11 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         if (!spent.length || !fresh.length) throw new SsoFailure('invalid', 'replayed assertion');
       });
       const attr = (k: string) => str((profile as Record<string, unknown>)[k]);
-      const email = attr('email') ?? attr('mail') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') ?? (profile.nameID.includes('@') ? profile.nameID : null);
+      const email =
+        attr('email') ??
+        attr('mail') ??
+        attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') ??
+        (profile.nameID.includes('@') ? profile.nameID : null);
       return finish(
         c,
         {

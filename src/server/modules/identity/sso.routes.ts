@@ -36,39 +36,84 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   }
 
   // ----- configuration (site admins)
-  app.get('/api/v1/sso/connections', { schema: { tags, summary: 'Identity providers of the institution', response: { 200: ssoConnectionListSchema, ...errors } } }, async (req) => ({
-    items: await sso.list(requireActor(req)),
-  }));
+  app.get(
+    '/api/v1/sso/connections',
+    { schema: { tags, summary: 'Identity providers of the institution', response: { 200: ssoConnectionListSchema, ...errors } } },
+    async (req) => ({
+      items: await sso.list(requireActor(req)),
+    }),
+  );
   app.post(
     '/api/v1/sso/connections',
-    { schema: { tags, summary: 'Add an identity provider (Google Workspace, Microsoft Entra ID, OIDC, SAML)', body: ssoConnectionCreateSchema, response: { 201: ssoConnectionSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Add an identity provider (Google Workspace, Microsoft Entra ID, OIDC, SAML)',
+        body: ssoConnectionCreateSchema,
+        response: { 201: ssoConnectionSchema, ...errors },
+      },
+    },
     async (req, reply) => reply.status(201).send(await sso.create(requireActor(req), req.body)),
   );
   app.patch(
     '/api/v1/sso/connections/:id',
-    { schema: { tags, summary: 'Change an identity provider', params: idParamsSchema, body: ssoConnectionUpdateSchema, response: { 200: ssoConnectionSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Change an identity provider',
+        params: idParamsSchema,
+        body: ssoConnectionUpdateSchema,
+        response: { 200: ssoConnectionSchema, ...errors },
+      },
+    },
     async (req) => sso.update(requireActor(req), req.params.id, req.body),
   );
-  app.delete('/api/v1/sso/connections/:id', { schema: { tags, summary: 'Remove an identity provider', params: idParamsSchema, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await sso.remove(requireActor(req), req.params.id);
-    return reply.status(204).send(null);
-  });
-  app.get('/api/v1/sso/policy', { schema: { tags, summary: 'Sign-in policy of the institution', response: { 200: authPolicySchema, ...errors } } }, async (req) => sso.getPolicy(requireActor(req)));
+  app.delete(
+    '/api/v1/sso/connections/:id',
+    { schema: { tags, summary: 'Remove an identity provider', params: idParamsSchema, response: { 204: z.null(), ...errors } } },
+    async (req, reply) => {
+      await sso.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/api/v1/sso/policy',
+    { schema: { tags, summary: 'Sign-in policy of the institution', response: { 200: authPolicySchema, ...errors } } },
+    async (req) => sso.getPolicy(requireActor(req)),
+  );
   app.put(
     '/api/v1/sso/policy',
-    { schema: { tags, summary: 'Require SSO (with a break-glass site admin) or two-step verification', body: authPolicyUpdateSchema, response: { 200: authPolicySchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Require SSO (with a break-glass site admin) or two-step verification',
+        body: authPolicyUpdateSchema,
+        response: { 200: authPolicySchema, ...errors },
+      },
+    },
     async (req) => sso.setPolicy(requireActor(req), req.body),
   );
 
   // ----- sign-in (public)
   app.get(
     '/api/v1/sso/discover',
-    { config: { rateLimit: flowLimit }, schema: { tags, summary: 'The single sign-on buttons for an email’s domain (public)', querystring: ssoDiscoverQuerySchema, response: { 200: ssoDiscoverSchema, ...errors } } },
+    {
+      config: { rateLimit: flowLimit },
+      schema: {
+        tags,
+        summary: 'The single sign-on buttons for an email’s domain (public)',
+        querystring: ssoDiscoverQuerySchema,
+        response: { 200: ssoDiscoverSchema, ...errors },
+      },
+    },
     async (req) => ({ items: await sso.discover(req.query.email) }),
   );
   app.get(
     '/api/v1/sso/start/:institutionId/:connectionId',
-    { config: { rateLimit: flowLimit }, schema: { tags, summary: 'Go to the identity provider (public; answers with a redirect)', params: ssoConnectionParamsSchema } },
+    {
+      config: { rateLimit: flowLimit },
+      schema: { tags, summary: 'Go to the identity provider (public; answers with a redirect)', params: ssoConnectionParamsSchema },
+    },
     async (req, reply) => {
       try {
         const { redirect, browserToken } = await login.start(req.params.institutionId, req.params.connectionId);
@@ -84,7 +129,10 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   );
   app.get(
     '/api/v1/sso/oidc/callback',
-    { config: { rateLimit: flowLimit }, schema: { tags, summary: 'Where OIDC providers send people back (public)', querystring: z.record(z.string(), z.string().max(4000)) } },
+    {
+      config: { rateLimit: flowLimit },
+      schema: { tags, summary: 'Where OIDC providers send people back (public)', querystring: z.record(z.string(), z.string().max(4000)) },
+    },
     async (req, reply) => {
       const c = ssoCookie(config);
       reply.clearCookie(c.name, { path: c.options.path });
@@ -104,7 +152,8 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
       try {
         return reply.type('application/samlmetadata+xml').send(await login.samlMetadata(req.params.institutionId, req.params.connectionId));
       } catch (err) {
-        if (err instanceof SsoFailure) return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+        if (err instanceof SsoFailure)
+          return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
         throw err;
       }
     },

@@ -50,7 +50,15 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
     emailDomains: c.emailDomains,
     jitEnabled: c.jitEnabled,
     jitRole: c.jitRole as 'app_admin',
-    oidc: c.protocol === 'oidc' ? { issuer: c.oidcIssuer ?? '', clientId: c.oidcClientId ?? '', hasClientSecret: !!c.oidcClientSecret, redirectUri: urls.oidcRedirectUri } : null,
+    oidc:
+      c.protocol === 'oidc'
+        ? {
+            issuer: c.oidcIssuer ?? '',
+            clientId: c.oidcClientId ?? '',
+            hasClientSecret: !!c.oidcClientSecret,
+            redirectUri: urls.oidcRedirectUri,
+          }
+        : null,
     saml:
       c.protocol === 'saml'
         ? {
@@ -80,21 +88,28 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
   const sealAad = (tenantId: string, id: string) => `oidc-client-secret:${tenantId}:${id}`;
 
   function checkUrl(url: string, field: string): void {
-    if (!allowHttp && !url.startsWith('https://')) throw new AppError('validation', 'Some fields are not valid', { [field]: 'must use https' });
+    if (!allowHttp && !url.startsWith('https://'))
+      throw new AppError('validation', 'Some fields are not valid', { [field]: 'must use https' });
   }
 
   async function resolveIdp(idp: IdpInput): Promise<SamlIdpSettings> {
     if ('metadataXml' in idp) return parseIdpMetadata(idp.metadataXml);
     if ('metadataUrl' in idp) return fetchIdpMetadata(idp.metadataUrl, allowHttp);
     checkUrl(idp.ssoUrl, 'idp.ssoUrl');
-    return { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: idp.certificates.map((c) => c.replace(/-----[A-Z ]+-----|\s+/g, '')) };
+    return {
+      entityId: idp.entityId,
+      ssoUrl: idp.ssoUrl,
+      certificates: idp.certificates.map((c) => c.replace(/-----[A-Z ]+-----|\s+/g, '')),
+    };
   }
 
   return {
     async list(actor: Actor): Promise<SsoConnectionBody[]> {
       authorize(actor, 'manageSso');
       const scope = scopeOf(actor);
-      const rows = await withTenant(db, scope, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.tenantId, scope.tenantId)).orderBy(asc(ssoConnections.createdAt)));
+      const rows = await withTenant(db, scope, (tx) =>
+        tx.select().from(ssoConnections).where(eq(ssoConnections.tenantId, scope.tenantId)).orderBy(asc(ssoConnections.createdAt)),
+      );
       return rows.map((r) => presentConnection(config, r));
     },
 
@@ -121,7 +136,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             jitRole: input.jitRole,
             oidcIssuer: issuer,
             oidcClientId: input.preset === 'saml' ? null : input.clientId,
-            oidcClientSecret: input.preset === 'saml' ? null : sealSecret(config.secretsKey, input.clientSecret, sealAad(scope.tenantId, id)),
+            oidcClientSecret:
+              input.preset === 'saml' ? null : sealSecret(config.secretsKey, input.clientSecret, sealAad(scope.tenantId, id)),
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
@@ -137,10 +153,15 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       const scope = scopeOf(actor);
       const idp = patch.idp ? await resolveIdp(patch.idp) : null;
       return withTenant(db, scope, async (tx) => {
-        const [before] = await tx.select().from(ssoConnections).where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)));
+        const [before] = await tx
+          .select()
+          .from(ssoConnections)
+          .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)));
         if (!before) throw notFound('Identity provider');
-        if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret)) throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
-        if (before.protocol === 'oidc' && patch.idp) throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
+        if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret))
+          throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
+        if (before.protocol === 'oidc' && patch.idp)
+          throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
         const [after] = await tx
           .update(ssoConnections)
           .set({
@@ -150,7 +171,9 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             jitEnabled: patch.jitEnabled ?? before.jitEnabled,
             jitRole: patch.jitRole ?? before.jitRole,
             oidcClientId: patch.clientId ?? before.oidcClientId,
-            oidcClientSecret: patch.clientSecret ? sealSecret(config.secretsKey, patch.clientSecret, sealAad(scope.tenantId, id)) : before.oidcClientSecret,
+            oidcClientSecret: patch.clientSecret
+              ? sealSecret(config.secretsKey, patch.clientSecret, sealAad(scope.tenantId, id))
+              : before.oidcClientSecret,
             samlIdpEntityId: idp?.entityId ?? before.samlIdpEntityId,
             samlIdpSsoUrl: idp?.ssoUrl ?? before.samlIdpSsoUrl,
             samlIdpCerts: idp?.certificates ?? before.samlIdpCerts,
@@ -158,7 +181,13 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
           })
           .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))
           .returning();
-        await recordAudit(tx, actor, { action: 'sso_connection.update', recordType: 'sso_connection', recordId: id, before: audited(before), after: audited(after!) });
+        await recordAudit(tx, actor, {
+          action: 'sso_connection.update',
+          recordType: 'sso_connection',
+          recordId: id,
+          before: audited(before),
+          after: audited(after!),
+        });
         return presentConnection(config, after!);
       });
     },
@@ -167,9 +196,17 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       authorize(actor, 'manageSso');
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
-        const gone = await tx.delete(ssoConnections).where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id))).returning();
+        const gone = await tx
+          .delete(ssoConnections)
+          .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))
+          .returning();
         if (!gone[0]) throw notFound('Identity provider');
-        await recordAudit(tx, actor, { action: 'sso_connection.delete', recordType: 'sso_connection', recordId: id, before: audited(gone[0]) });
+        await recordAudit(tx, actor, {
+          action: 'sso_connection.delete',
+          recordType: 'sso_connection',
+          recordId: id,
+          before: audited(gone[0]),
+        });
       });
     },
 
@@ -177,7 +214,11 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       authorize(actor, 'manageSso');
       const scope = scopeOf(actor);
       const row = await withTenant(db, scope, (tx) => findAuthPolicy(tx, scope.tenantId));
-      return { requireSso: row?.requireSso ?? false, breakGlassUserId: row?.breakGlassUserId ?? null, requireMfa: row?.requireMfa ?? false };
+      return {
+        requireSso: row?.requireSso ?? false,
+        breakGlassUserId: row?.breakGlassUserId ?? null,
+        requireMfa: row?.requireMfa ?? false,
+      };
     },
 
     /** Requiring SSO needs an enabled provider and names one break-glass site admin who keeps a password. */
@@ -186,24 +227,38 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         if (input.breakGlassUserId) {
-          const [u] = await tx.select().from(users).where(and(eq(users.tenantId, scope.tenantId), eq(users.id, input.breakGlassUserId)));
+          const [u] = await tx
+            .select()
+            .from(users)
+            .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, input.breakGlassUserId)));
           if (!u) throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'is not a user of this institution' });
-          if (u.role !== 'site_admin') throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'must be a site administrator' });
+          if (u.role !== 'site_admin')
+            throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'must be a site administrator' });
         }
         if (input.requireSso) {
           const [n] = await tx
             .select({ n: sql<number>`count(*)::int` })
             .from(ssoConnections)
             .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.enabled, true)));
-          if (!n?.n) throw new AppError('validation', 'Some fields are not valid', { requireSso: 'needs an enabled identity provider first' });
-          if (!input.breakGlassUserId) throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'name the site administrator who keeps a password for emergencies' });
+          if (!n?.n)
+            throw new AppError('validation', 'Some fields are not valid', { requireSso: 'needs an enabled identity provider first' });
+          if (!input.breakGlassUserId)
+            throw new AppError('validation', 'Some fields are not valid', {
+              breakGlassUserId: 'name the site administrator who keeps a password for emergencies',
+            });
         }
         const before = await findAuthPolicy(tx, scope.tenantId);
         await tx
           .insert(authPolicies)
           .values({ tenantId: scope.tenantId, ...input })
           .onConflictDoUpdate({ target: authPolicies.tenantId, set: { ...input, updatedAt: new Date() } });
-        await recordAudit(tx, actor, { action: 'auth_policy.update', recordType: 'institution', recordId: scope.tenantId, before: before ?? null, after: input });
+        await recordAudit(tx, actor, {
+          action: 'auth_policy.update',
+          recordType: 'institution',
+          recordId: scope.tenantId,
+          before: before ?? null,
+          after: input,
+        });
         return input;
       });
     },

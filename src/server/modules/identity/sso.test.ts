@@ -44,7 +44,13 @@ async function spMetadata(connectionId: string) {
 }
 
 /** Starts a SAML sign-in and returns what the IdP would post back, before any tampering. */
-async function samlResponse(opts: { nameId: string; email: string; overrides?: Record<string, string>; connectionId?: string; idp?: TestSamlIdp }) {
+async function samlResponse(opts: {
+  nameId: string;
+  email: string;
+  overrides?: Record<string, string>;
+  connectionId?: string;
+  idp?: TestSamlIdp;
+}) {
   const connectionId = opts.connectionId ?? samlA;
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${connectionId}` });
   expect(start.statusCode).toBe(303);
@@ -61,7 +67,10 @@ function postAcs(form: { SAMLResponse: string; RelayState: string }, connectionI
 }
 
 const xmlOf = (form: { SAMLResponse: string }) => Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
-const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string) => ({ ...form, SAMLResponse: Buffer.from(xml).toString('base64') });
+const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string) => ({
+  ...form,
+  SAMLResponse: Buffer.from(xml).toString('base64'),
+});
 
 beforeAll(async () => {
   t = await createTestApp({}, { logLevel: 'debug', logStream: { write: (line) => void logs.push(line) } });
@@ -74,10 +83,21 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json().id as string;
   };
-  const oidcBody = { preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, displayName: 'District accounts' };
+  const oidcBody = {
+    preset: 'oidc',
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    displayName: 'District accounts',
+  };
   oidcA = await create(a.siteAdmin, { ...oidcBody, emailDomains: ['a.example.org'], jitEnabled: true, jitRole: 'app_admin' });
   oidcB = await create(b.siteAdmin, { ...oidcBody, emailDomains: ['b.example.org'] });
-  samlA = await create(a.siteAdmin, { preset: 'saml', displayName: 'District SAML', idp: { metadataXml: saml.metadataXml }, emailDomains: ['a.example.org'] });
+  samlA = await create(a.siteAdmin, {
+    preset: 'saml',
+    displayName: 'District SAML',
+    idp: { metadataXml: saml.metadataXml },
+    emailDomains: ['a.example.org'],
+  });
 });
 afterAll(async () => {
   await idp?.close();
@@ -86,7 +106,11 @@ afterAll(async () => {
 
 describe('OIDC sign-in (oidc-provider on loopback)', () => {
   it('signs in an invited user by verified email, links the subject, then signs in by subject', async () => {
-    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `pat-${randomUUID()}@a.example.org` });
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'app_admin',
+      email: `pat-${randomUUID()}@a.example.org`,
+    });
     idp.accounts.set('sub-pat', { email: user.email, email_verified: true });
     const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-pat');
     expect(res.statusCode).toBe(303);
@@ -102,15 +126,25 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
 
   it('turns a pending invitation into an account, and creates others just in time only in the institution’s domains', async () => {
     const invitee = `inv-${randomUUID()}@somewhere.example`;
-    const inv = await a.siteAdmin.request('POST', '/api/v1/invitations', { email: invitee, firstName: 'Ines', lastName: 'Vite', role: 'site_admin' });
+    const inv = await a.siteAdmin.request('POST', '/api/v1/invitations', {
+      email: invitee,
+      firstName: 'Ines',
+      lastName: 'Vite',
+      role: 'site_admin',
+    });
     expect(inv.statusCode).toBe(201);
     idp.accounts.set('sub-ines', { email: invitee, email_verified: true });
     const first = await oidcSignIn(a.institution.id, oidcA, 'sub-ines');
-    expect((await whoAmI(sessionCookieOf(first.res)!.value))).toMatchObject({ email: invitee, role: 'site_admin' });
+    expect(await whoAmI(sessionCookieOf(first.res)!.value)).toMatchObject({ email: invitee, role: 'site_admin' });
     const [row] = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(eq(invitations.id, inv.json().id)));
     expect(row!.acceptedAt).not.toBeNull();
 
-    idp.accounts.set('sub-jit', { email: `new-${randomUUID()}@a.example.org`, email_verified: true, given_name: 'Jo', family_name: 'Newton' });
+    idp.accounts.set('sub-jit', {
+      email: `new-${randomUUID()}@a.example.org`,
+      email_verified: true,
+      given_name: 'Jo',
+      family_name: 'Newton',
+    });
     const jit = await oidcSignIn(a.institution.id, oidcA, 'sub-jit');
     expect(await whoAmI(sessionCookieOf(jit.res)!.value)).toMatchObject({ role: 'app_admin' });
 
@@ -121,7 +155,11 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
   });
 
   it('refuses an unverified email', async () => {
-    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `unv-${randomUUID()}@a.example.org` });
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'app_admin',
+      email: `unv-${randomUUID()}@a.example.org`,
+    });
     idp.accounts.set('sub-unverified', { email: user.email, email_verified: false });
     const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-unverified');
     expect(res.headers.location).toBe('/sign-in?sso=no_account');
@@ -129,7 +167,11 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
 
   it('refuses a user of another institution’s provider', async () => {
     // A's user signs in at B's provider (same IdP software, B's configuration): nothing of A is reachable.
-    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'site_admin', email: `cross-${randomUUID()}@b.example.org` });
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `cross-${randomUUID()}@b.example.org`,
+    });
     idp.accounts.set('sub-cross', { email: user.email, email_verified: true });
     const { res } = await oidcSignIn(b.institution.id, oidcB, 'sub-cross');
     expect(res.headers.location).toBe('/sign-in?sso=no_account');
@@ -178,7 +220,9 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
   });
 
   it('keeps the client secret sealed at rest and never returns it', async () => {
-    const [row] = await withSystem(t.database.db, (tx) => tx.execute(sql`select oidc_client_secret from sso_connections where id = ${oidcA}`)).then((r) => (r as unknown as { rows: { oidc_client_secret: string }[] }).rows);
+    const [row] = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select oidc_client_secret from sso_connections where id = ${oidcA}`),
+    ).then((r) => (r as unknown as { rows: { oidc_client_secret: string }[] }).rows);
     expect(row!.oidc_client_secret).toMatch(/^v1\./);
     expect(row!.oidc_client_secret).not.toContain(idp.clientSecret);
     const list = await a.siteAdmin.request('GET', '/api/v1/sso/connections');
@@ -188,7 +232,12 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
 
   it('offers the buttons of an email’s domain only', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/v1/sso/discover?email=${encodeURIComponent('someone@a.example.org')}` });
-    expect(res.json().items.map((i: { id: string }) => i.id).sort()).toEqual([oidcA, samlA].sort());
+    expect(
+      res
+        .json()
+        .items.map((i: { id: string }) => i.id)
+        .sort(),
+    ).toEqual([oidcA, samlA].sort());
     const none = await t.app.inject({ method: 'GET', url: `/api/v1/sso/discover?email=${encodeURIComponent('someone@nowhere.example')}` });
     expect(none.json().items).toEqual([]);
   });
@@ -225,13 +274,22 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
     const form = await samlResponse({
       nameId: `saml-sub-${userId}`,
       email,
-      overrides: { IssueInstant: past(20), ConditionsNotBefore: past(20), ConditionsNotOnOrAfter: past(10), SubjectConfirmationDataNotOnOrAfter: past(10) },
+      overrides: {
+        IssueInstant: past(20),
+        ConditionsNotBefore: past(20),
+        ConditionsNotOnOrAfter: past(10),
+        SubjectConfirmationDataNotOnOrAfter: past(10),
+      },
     });
     expect((await postAcs(form)).headers.location).toBe('/sign-in?sso=invalid');
   });
 
   it('refuses the wrong audience, the wrong recipient, and a response to a request we never made', async () => {
-    const cases: Record<string, string>[] = [{ Audience: 'https://someone-else.example/sp' }, { SubjectRecipient: 'https://someone-else.example/acs' }, { InResponseTo: '_never_issued' }];
+    const cases: Record<string, string>[] = [
+      { Audience: 'https://someone-else.example/sp' },
+      { SubjectRecipient: 'https://someone-else.example/acs' },
+      { InResponseTo: '_never_issued' },
+    ];
     for (const overrides of cases) {
       const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides }));
       expect(res.headers.location, JSON.stringify(overrides)).toBe('/sign-in?sso=invalid');
@@ -240,7 +298,11 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
 
   it('refuses a tampered signature and an assertion signed by another key', async () => {
     const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
-    const other = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'site_admin', email: `victim-${randomUUID()}@a.example.org` });
+    const other = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `victim-${randomUUID()}@a.example.org`,
+    });
     const tampered = xmlOf(form).replace(new RegExp(email, 'g'), other.email).replace(`saml-sub-${userId}`, `saml-sub-${other.id}`);
     expect((await postAcs(withXml(form, tampered))).headers.location).toBe('/sign-in?sso=invalid');
 
@@ -250,7 +312,11 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
   });
 
   it('refuses signature wrapping: a forged assertion beside or instead of the signed one', async () => {
-    const victim = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'site_admin', email: `wrap-${randomUUID()}@a.example.org` });
+    const victim = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `wrap-${randomUUID()}@a.example.org`,
+    });
     const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
     const xml = xmlOf(form);
     const signed = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0];
@@ -261,7 +327,9 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       .replace(`saml-sub-${userId}`, `saml-sub-${victim.id}`);
     // The forged assertion first, the signed one hidden after it.
     const beside = xml.replace(signed, forged + signed);
-    const inExtensions = xml.replace(signed, forged).replace('<samlp:Status>', `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`);
+    const inExtensions = xml
+      .replace(signed, forged)
+      .replace('<samlp:Status>', `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`);
     const unsigned = xml.replace(signed, forged);
     for (const [name, variant] of Object.entries({ beside, inExtensions, unsigned })) {
       const res = await postAcs(withXml(form, variant));
@@ -294,7 +362,12 @@ describe('logs', () => {
     expect(text).not.toContain('SAMLResponse');
     expect(text).not.toContain('vetted_session=');
     expect(text).toContain('single sign-on refused');
-    const users_ = await withSystem(t.database.db, (tx) => tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, a.institution.id))));
+    const users_ = await withSystem(t.database.db, (tx) =>
+      tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, a.institution.id))),
+    );
     expect(users_.length).toBeGreaterThan(3);
   });
 });

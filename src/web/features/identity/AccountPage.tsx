@@ -32,8 +32,12 @@ function MfaSection() {
   const [codes, setCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState('');
   const start = useAccountMutation(() => api<Enrolment>('/account/mfa/enrolment', { method: 'POST' }));
-  const confirm = useAccountMutation((c: string) => api<{ recoveryCodes: string[] }>('/account/mfa/enrolment/confirm', { method: 'POST', body: { code: c } }));
-  const regenerate = useAccountMutation((c: string) => api<{ recoveryCodes: string[] }>('/account/mfa/recovery-codes', { method: 'POST', body: { code: c } }));
+  const confirm = useAccountMutation((c: string) =>
+    api<{ recoveryCodes: string[] }>('/account/mfa/enrolment/confirm', { method: 'POST', body: { code: c } }),
+  );
+  const regenerate = useAccountMutation((c: string) =>
+    api<{ recoveryCodes: string[] }>('/account/mfa/recovery-codes', { method: 'POST', body: { code: c } }),
+  );
   const disable = useAccountMutation((c: string) => api<void>('/account/mfa', { method: 'DELETE', body: { code: c } }));
   if (!security.data) return <Loading />;
   const s = security.data;
@@ -50,7 +54,8 @@ function MfaSection() {
         {t('identity.account.mfaHeading')}
       </Title>
       <Text data-testid="mfa-status">
-        {s.mfaEnabled ? t('identity.account.mfaOn', { count: s.recoveryCodesLeft }) : t('identity.account.mfaOff')} {s.mfaRequired ? t('identity.account.mfaRequired') : ''}
+        {s.mfaEnabled ? t('identity.account.mfaOn', { count: s.recoveryCodesLeft }) : t('identity.account.mfaOff')}{' '}
+        {s.mfaRequired ? t('identity.account.mfaRequired') : ''}
       </Text>
       {codes ? <RecoveryCodes codes={codes} onDone={() => setCodes(null)} /> : null}
       {!s.mfaEnabled && !enrolment && s.hasPassword ? (
@@ -84,11 +89,20 @@ function MfaSection() {
                 </Button>
               ) : (
                 <>
-                  <Button variant="default" onClick={() => regenerate.mutate(code.trim(), { onSuccess: done })} loading={regenerate.isPending}>
+                  <Button
+                    variant="default"
+                    onClick={() => regenerate.mutate(code.trim(), { onSuccess: done })}
+                    loading={regenerate.isPending}
+                  >
                     {t('identity.account.mfaNewCodes')}
                   </Button>
                   {!s.mfaRequired ? (
-                    <Button variant="default" color="red" onClick={() => disable.mutate(code.trim(), { onSuccess: () => setCode('') })} loading={disable.isPending}>
+                    <Button
+                      variant="default"
+                      color="red"
+                      onClick={() => disable.mutate(code.trim(), { onSuccess: () => setCode('') })}
+                      loading={disable.isPending}
+                    >
                       {t('identity.account.mfaDisable')}
                     </Button>
                   ) : null}
@@ -106,7 +120,9 @@ function MfaSection() {
 function SessionsSection() {
   const { t, i18n } = useTranslation();
   const sessions = useAccountSessions();
-  const end = useAccountMutation((id: string | null) => api<void>(id ? `/account/sessions/${id}` : '/account/sessions', { method: 'DELETE' }));
+  const end = useAccountMutation((id: string | null) =>
+    api<void>(id ? `/account/sessions/${id}` : '/account/sessions', { method: 'DELETE' }),
+  );
   if (!sessions.data) return <Loading />;
   return (
     <Stack component="section" aria-labelledby="sessions-heading" gap="sm">
@@ -126,7 +142,8 @@ function SessionsSection() {
           {sessions.data.items.map((s) => (
             <Table.Tr key={s.id}>
               <Table.Td>
-                {t(`identity.account.methods.${s.method}`)} {s.current ? <Badge variant="light">{t('identity.account.sessionCurrent')}</Badge> : null}
+                {t(`identity.account.methods.${s.method}`)}{' '}
+                {s.current ? <Badge variant="light">{t('identity.account.sessionCurrent')}</Badge> : null}
               </Table.Td>
               <Table.Td>{formatDateTime(s.createdAt, i18n.language)}</Table.Td>
               <Table.Td>{formatDateTime(s.lastSeenAt, i18n.language)}</Table.Td>
@@ -156,7 +173,9 @@ function PasswordSection() {
   const store = useStoreSession();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
-  const change = useAccountMutation((input: { currentPassword: string; newPassword: string }) => api<SessionBody>('/account/password', { method: 'POST', body: input }));
+  const change = useAccountMutation((input: { currentPassword: string; newPassword: string }) =>
+    api<SessionBody>('/account/password', { method: 'POST', body: input }),
+  );
   const fields = change.error instanceof ApiError ? change.error.fields : undefined;
   return (
     <form
@@ -170,7 +189,14 @@ function PasswordSection() {
         <Title order={2} size="h3" id="password-heading">
           {t('identity.account.passwordHeading')}
         </Title>
-        <PasswordField label={t('identity.account.currentPassword')} autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.currentTarget.value)} error={fieldError(fields, 'currentPassword')} maw={400} />
+        <PasswordField
+          label={t('identity.account.currentPassword')}
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.currentTarget.value)}
+          error={fieldError(fields, 'currentPassword')}
+          maw={400}
+        />
         <PasswordField
           label={t('identity.account.newPassword')}
           description={t('identity.reset.hint')}
@@ -195,7 +221,9 @@ function EmailSection() {
   const { t } = useTranslation();
   const [newEmail, setNewEmail] = useState('');
   const [password, setPassword] = useState('');
-  const change = useAccountMutation((input: { newEmail: string; password: string }) => api<null>('/account/email', { method: 'POST', body: input }));
+  const change = useAccountMutation((input: { newEmail: string; password: string }) =>
+    api<null>('/account/email', { method: 'POST', body: input }),
+  );
   const fields = change.error instanceof ApiError ? change.error.fields : undefined;
   return (
     <form
@@ -209,8 +237,23 @@ function EmailSection() {
         <Title order={2} size="h3" id="email-heading">
           {t('identity.account.emailHeading')}
         </Title>
-        <TextInput label={t('identity.account.newEmail')} type="email" autoComplete="email" value={newEmail} onChange={(e) => setNewEmail(e.currentTarget.value)} error={fieldError(fields, 'newEmail')} maw={400} />
-        <PasswordField label={t('identity.account.currentPassword')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} error={fieldError(fields, 'password')} maw={400} />
+        <TextInput
+          label={t('identity.account.newEmail')}
+          type="email"
+          autoComplete="email"
+          value={newEmail}
+          onChange={(e) => setNewEmail(e.currentTarget.value)}
+          error={fieldError(fields, 'newEmail')}
+          maw={400}
+        />
+        <PasswordField
+          label={t('identity.account.currentPassword')}
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={fieldError(fields, 'password')}
+          maw={400}
+        />
         <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.emailSent') : null} />
         <Group>
           <Button type="submit" loading={change.isPending}>

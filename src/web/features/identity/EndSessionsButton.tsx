@@ -4,7 +4,17 @@ import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.js';
 
-export function EndSessionsButton({ userId, name, onSaved, onError }: { userId: string; name: string; onSaved: (m: string) => void; onError: (e: unknown) => void }) {
+export function EndSessionsButton({
+  userId,
+  name,
+  onSaved,
+  onError,
+}: {
+  userId: string;
+  name: string;
+  onSaved: (m: string) => void;
+  onError: (e: unknown) => void;
+}) {
   const { t } = useTranslation();
   const end = useMutation({
     mutationFn: () => api<{ revoked: number }>(`/users/${userId}/sessions`, { method: 'DELETE' }),
@@ -12,7 +22,14 @@ export function EndSessionsButton({ userId, name, onSaved, onError }: { userId: 
     onError,
   });
   return (
-    <Button size="xs" variant="default" ml="xs" loading={end.isPending} aria-label={`${t('identity.users.endSessions')} — ${name}`} onClick={() => end.mutate()}>
+    <Button
+      size="xs"
+      variant="default"
+      ml="xs"
+      loading={end.isPending}
+      aria-label={`${t('identity.users.endSessions')} — ${name}`}
+      onClick={() => end.mutate()}
+    >
       {t('identity.users.endSessions')}
     </Button>
   );

@@ -13,7 +13,9 @@ import { api, ApiError, fieldError } from '../../lib/api.js';
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
-  const request = useMutation({ mutationFn: (e: string) => api<null>('/password-resets', { method: 'POST', body: { email: e }, redirectOn401: false }) });
+  const request = useMutation({
+    mutationFn: (e: string) => api<null>('/password-resets', { method: 'POST', body: { email: e }, redirectOn401: false }),
+  });
   const fields = request.error instanceof ApiError ? request.error.fields : undefined;
   return (
     <PublicLayout>
@@ -29,7 +31,15 @@ export function ForgotPasswordPage() {
             {t('identity.forgot.title')}
           </Title>
           <Text size="sm">{t('identity.forgot.intro')}</Text>
-          <TextInput label={t('identity.signIn.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldError(fields, 'email')} />
+          <TextInput
+            label={t('identity.signIn.email')}
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError(fields, 'email')}
+          />
           <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
           <Button type="submit" loading={request.isPending}>
             {t('identity.forgot.submit')}
@@ -51,7 +61,10 @@ export function ResetPasswordPage() {
   const [password, setPassword] = useState('');
   const [again, setAgain] = useState('');
   const [mismatch, setMismatch] = useState(false);
-  const reset = useMutation({ mutationFn: (p: string) => api<void>('/password-resets/complete', { method: 'POST', body: { token, password: p }, redirectOn401: false }) });
+  const reset = useMutation({
+    mutationFn: (p: string) =>
+      api<void>('/password-resets/complete', { method: 'POST', body: { token, password: p }, redirectOn401: false }),
+  });
   const fields = reset.error instanceof ApiError ? reset.error.fields : undefined;
   return (
     <PublicLayout>
@@ -114,7 +127,9 @@ const confirmRoute = getRouteApi('/confirm-email');
 export function ConfirmEmailPage() {
   const { t } = useTranslation();
   const { token } = confirmRoute.useSearch();
-  const confirm = useMutation({ mutationFn: () => api<void>('/email-changes/confirm', { method: 'POST', body: { token }, redirectOn401: false }) });
+  const confirm = useMutation({
+    mutationFn: () => api<void>('/email-changes/confirm', { method: 'POST', body: { token }, redirectOn401: false }),
+  });
   return (
     <PublicLayout>
       <Stack>

@@ -15,7 +15,15 @@ import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { ApiError, fieldError } from '../../lib/api.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
-import { isSession, useChallengeEnrolment, useChallengeEnrolmentConfirm, useMfaVerify, usePasswordSignIn, useSsoDiscovery, type MfaStep } from './api.js';
+import {
+  isSession,
+  useChallengeEnrolment,
+  useChallengeEnrolmentConfirm,
+  useMfaVerify,
+  usePasswordSignIn,
+  useSsoDiscovery,
+  type MfaStep,
+} from './api.js';
 
 const route = getRouteApi('/sign-in');
 const SSO_ERRORS = ['expired', 'invalid', 'no_account', 'disabled', 'unavailable'] as const;
@@ -193,7 +201,14 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
           <Text size="sm">{t('identity.mfa.enrolIntro')}</Text>
           {enrol.data ? <EnrolmentKey secret={enrol.data.secret} uri={enrol.data.uri} /> : null}
           {enrol.error ? <Feedback error={enrol.error} /> : null}
-          <TextInput label={t('identity.mfa.code')} autoComplete="one-time-code" required value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fieldError(fields, 'code')} />
+          <TextInput
+            label={t('identity.mfa.code')}
+            autoComplete="one-time-code"
+            required
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            error={fieldError(fields, 'code')}
+          />
           {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
           <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
             {t('identity.mfa.confirm')}

@@ -34,7 +34,9 @@ function Connections() {
   const { t } = useTranslation();
   const connections = useSsoConnections();
   const remove = useSsoMutation((id: string) => api<void>(`/sso/connections/${id}`, { method: 'DELETE' }));
-  const toggle = useSsoMutation((c: SsoConnectionBody) => api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { enabled: !c.enabled } }));
+  const toggle = useSsoMutation((c: SsoConnectionBody) =>
+    api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { enabled: !c.enabled } }),
+  );
   if (!connections.data) return <Loading />;
   return (
     <Stack component="section" aria-labelledby="providers-heading" gap="sm">
@@ -51,7 +53,13 @@ function Connections() {
               </Text>
               <Group>
                 <Switch label={t('identity.sso.enabled')} checked={c.enabled} onChange={() => toggle.mutate(c)} />
-                <Button size="xs" variant="default" color="red" onClick={() => remove.mutate(c.id)} aria-label={`${t('identity.sso.remove')} — ${c.displayName}`}>
+                <Button
+                  size="xs"
+                  variant="default"
+                  color="red"
+                  onClick={() => remove.mutate(c.id)}
+                  aria-label={`${t('identity.sso.remove')} — ${c.displayName}`}
+                >
                   {t('identity.sso.remove')}
                 </Button>
               </Group>
@@ -90,7 +98,18 @@ function Connections() {
 function AddConnection() {
   const { t } = useTranslation();
   const [preset, setPreset] = useState<Preset>('google');
-  const [form, setForm] = useState({ displayName: '', issuer: '', entraTenantId: '', clientId: '', clientSecret: '', metadataUrl: '', metadataXml: '', domains: '', jitEnabled: false, jitRole: 'app_admin' as 'app_admin' | 'site_admin' });
+  const [form, setForm] = useState({
+    displayName: '',
+    issuer: '',
+    entraTenantId: '',
+    clientId: '',
+    clientSecret: '',
+    metadataUrl: '',
+    metadataXml: '',
+    domains: '',
+    jitEnabled: false,
+    jitRole: 'app_admin' as 'app_admin' | 'site_admin',
+  });
   const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
   const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
   const fields = create.error instanceof ApiError ? create.error.fields : undefined;
@@ -99,7 +118,10 @@ function AddConnection() {
     e.preventDefault();
     const common = {
       displayName: form.displayName.trim(),
-      emailDomains: form.domains.split(/[,\s]+/).map((d) => d.trim()).filter(Boolean),
+      emailDomains: form.domains
+        .split(/[,\s]+/)
+        .map((d) => d.trim())
+        .filter(Boolean),
       jitEnabled: form.jitEnabled,
       jitRole: form.jitRole,
     };
@@ -111,8 +133,14 @@ function AddConnection() {
           ? { preset, entraTenantId: form.entraTenantId.trim(), ...common, ...oidc }
           : preset === 'oidc'
             ? { preset, issuer: form.issuer.trim(), ...common, ...oidc }
-            : { preset, ...common, idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml } };
-    create.mutate(body, { onSuccess: () => setForm((f) => ({ ...f, displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' })) });
+            : {
+                preset,
+                ...common,
+                idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml },
+              };
+    create.mutate(body, {
+      onSuccess: () => setForm((f) => ({ ...f, displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' })),
+    });
   };
 
   return (
@@ -129,14 +157,43 @@ function AddConnection() {
           allowDeselect={false}
           maw={400}
         />
-        <TextInput label={t('identity.sso.displayName')} required value={form.displayName} onChange={(e) => set('displayName')(e.currentTarget.value)} error={fieldError(fields, 'displayName')} maw={400} />
-        {preset === 'oidc' ? <TextInput label={t('identity.sso.issuer')} required value={form.issuer} onChange={(e) => set('issuer')(e.currentTarget.value)} error={fieldError(fields, 'issuer')} /> : null}
+        <TextInput
+          label={t('identity.sso.displayName')}
+          required
+          value={form.displayName}
+          onChange={(e) => set('displayName')(e.currentTarget.value)}
+          error={fieldError(fields, 'displayName')}
+          maw={400}
+        />
+        {preset === 'oidc' ? (
+          <TextInput
+            label={t('identity.sso.issuer')}
+            required
+            value={form.issuer}
+            onChange={(e) => set('issuer')(e.currentTarget.value)}
+            error={fieldError(fields, 'issuer')}
+          />
+        ) : null}
         {preset === 'entra' ? (
-          <TextInput label={t('identity.sso.entraTenantId')} required value={form.entraTenantId} onChange={(e) => set('entraTenantId')(e.currentTarget.value)} error={fieldError(fields, 'entraTenantId')} maw={400} />
+          <TextInput
+            label={t('identity.sso.entraTenantId')}
+            required
+            value={form.entraTenantId}
+            onChange={(e) => set('entraTenantId')(e.currentTarget.value)}
+            error={fieldError(fields, 'entraTenantId')}
+            maw={400}
+          />
         ) : null}
         {preset !== 'saml' ? (
           <>
-            <TextInput label={t('identity.sso.clientId')} required value={form.clientId} onChange={(e) => set('clientId')(e.currentTarget.value)} error={fieldError(fields, 'clientId')} maw={400} />
+            <TextInput
+              label={t('identity.sso.clientId')}
+              required
+              value={form.clientId}
+              onChange={(e) => set('clientId')(e.currentTarget.value)}
+              error={fieldError(fields, 'clientId')}
+              maw={400}
+            />
             <PasswordField
               label={t('identity.sso.clientSecret')}
               description={t('identity.sso.clientSecretHint')}
@@ -150,11 +207,30 @@ function AddConnection() {
           </>
         ) : (
           <>
-            <TextInput label={t('identity.sso.metadataUrl')} value={form.metadataUrl} onChange={(e) => set('metadataUrl')(e.currentTarget.value)} error={fieldError(fields, 'idp.metadataUrl')} />
-            <Textarea label={t('identity.sso.metadataXml')} autosize minRows={3} maxRows={10} value={form.metadataXml} onChange={(e) => set('metadataXml')(e.currentTarget.value)} error={fieldError(fields, 'idp')} />
+            <TextInput
+              label={t('identity.sso.metadataUrl')}
+              value={form.metadataUrl}
+              onChange={(e) => set('metadataUrl')(e.currentTarget.value)}
+              error={fieldError(fields, 'idp.metadataUrl')}
+            />
+            <Textarea
+              label={t('identity.sso.metadataXml')}
+              autosize
+              minRows={3}
+              maxRows={10}
+              value={form.metadataXml}
+              onChange={(e) => set('metadataXml')(e.currentTarget.value)}
+              error={fieldError(fields, 'idp')}
+            />
           </>
         )}
-        <TextInput label={t('identity.sso.emailDomains')} value={form.domains} onChange={(e) => set('domains')(e.currentTarget.value)} error={fieldError(fields, 'emailDomains')} maw={400} />
+        <TextInput
+          label={t('identity.sso.emailDomains')}
+          value={form.domains}
+          onChange={(e) => set('domains')(e.currentTarget.value)}
+          error={fieldError(fields, 'emailDomains')}
+          maw={400}
+        />
         <Checkbox label={t('identity.sso.jit')} checked={form.jitEnabled} onChange={(e) => set('jitEnabled')(e.currentTarget.checked)} />
         {form.jitEnabled ? (
           <Select
@@ -201,7 +277,12 @@ function Policy() {
         <Title order={2} size="h3" id="policy-heading">
           {t('identity.sso.policyHeading')}
         </Title>
-        <Switch label={t('identity.sso.requireSso')} checked={draft.requireSso} onChange={(e) => setDraft({ ...draft, requireSso: e.currentTarget.checked })} error={fieldError(fields, 'requireSso')} />
+        <Switch
+          label={t('identity.sso.requireSso')}
+          checked={draft.requireSso}
+          onChange={(e) => setDraft({ ...draft, requireSso: e.currentTarget.checked })}
+          error={fieldError(fields, 'requireSso')}
+        />
         <Select
           label={t('identity.sso.breakGlass')}
           data={admins.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))}
@@ -211,7 +292,11 @@ function Policy() {
           error={fieldError(fields, 'breakGlassUserId')}
           maw={480}
         />
-        <Switch label={t('identity.sso.requireMfa')} checked={draft.requireMfa} onChange={(e) => setDraft({ ...draft, requireMfa: e.currentTarget.checked })} />
+        <Switch
+          label={t('identity.sso.requireMfa')}
+          checked={draft.requireMfa}
+          onChange={(e) => setDraft({ ...draft, requireMfa: e.currentTarget.checked })}
+        />
         <Feedback error={fields ? null : save.error} success={save.isSuccess ? t('identity.sso.policySaved') : null} />
         <Group>
           <Button type="submit" loading={save.isPending}>

@@ -28,7 +28,8 @@ export const isSession = (r: SignInResult): r is SessionBody => 'user' in r;
 export function usePasswordSignIn() {
   const store = useStoreSession();
   return useMutation({
-    mutationFn: (input: { email: string; password: string }) => api<SignInResult>('/session', { method: 'POST', body: input, redirectOn401: false }),
+    mutationFn: (input: { email: string; password: string }) =>
+      api<SignInResult>('/session', { method: 'POST', body: input, redirectOn401: false }),
     onSuccess: (result) => {
       if (isSession(result)) store(result);
     },
@@ -51,7 +52,11 @@ export function useChallengeEnrolment() {
 export function useChallengeEnrolmentConfirm() {
   return useMutation({
     mutationFn: (code: string) =>
-      api<{ session: SessionBody; recoveryCodes: string[] }>('/session/mfa/enrolment/confirm', { method: 'POST', body: { code }, redirectOn401: false }),
+      api<{ session: SessionBody; recoveryCodes: string[] }>('/session/mfa/enrolment/confirm', {
+        method: 'POST',
+        body: { code },
+        redirectOn401: false,
+      }),
   });
 }
 

@@ -29,18 +29,21 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       code: 'Code',
       verify: 'Vérifier',
       enrolTitle: 'Activer la vérification en deux étapes',
-      enrolIntro: 'Votre compte exige une deuxième étape à la connexion. Ajoutez cette clé dans une application d’authentification, puis entrez le code affiché.',
+      enrolIntro:
+        'Votre compte exige une deuxième étape à la connexion. Ajoutez cette clé dans une application d’authentification, puis entrez le code affiché.',
       secret: 'Clé de configuration',
       uri: 'Lien de configuration pour les applications qui l’acceptent',
       confirm: 'Confirmer',
       recoveryTitle: 'Vos codes de récupération',
-      recoveryIntro: 'Chaque code permet une connexion si vous perdez votre appareil. Conservez-les en lieu sûr : ils ne sont affichés qu’une fois.',
+      recoveryIntro:
+        'Chaque code permet une connexion si vous perdez votre appareil. Conservez-les en lieu sûr : ils ne sont affichés qu’une fois.',
       recoveryDone: 'Je les ai conservés',
       startOver: 'Recommencer',
     },
     forgot: {
       title: 'Réinitialiser votre mot de passe',
-      intro: 'Entrez votre courriel. S’il correspond à un compte Vetted, nous envoyons un lien pour choisir un nouveau mot de passe (usage unique, 30 minutes).',
+      intro:
+        'Entrez votre courriel. S’il correspond à un compte Vetted, nous envoyons un lien pour choisir un nouveau mot de passe (usage unique, 30 minutes).',
       submit: 'Envoyer le lien',
       sent: 'Si ce courriel correspond à un compte, un lien est en route. Consultez votre boîte de réception.',
       back: 'Retour à la connexion',
@@ -77,7 +80,13 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       sessionCurrent: 'Ce navigateur',
       sessionEnd: 'Déconnecter',
       sessionEndOthers: 'Déconnecter partout ailleurs',
-      methods: { password: 'Mot de passe', 'password+mfa': 'Mot de passe et code', oidc: 'Connexion unique (OIDC)', saml: 'Connexion unique (SAML)', invitation: 'Invitation' },
+      methods: {
+        password: 'Mot de passe',
+        'password+mfa': 'Mot de passe et code',
+        oidc: 'Connexion unique (OIDC)',
+        saml: 'Connexion unique (SAML)',
+        invitation: 'Invitation',
+      },
       passwordHeading: 'Changer le mot de passe',
       currentPassword: 'Mot de passe actuel',
       newPassword: 'Nouveau mot de passe',
@@ -88,7 +97,8 @@ export const identityFr: DeepStrings<typeof identityEn> = {
     },
     sso: {
       title: 'Paramètres de connexion',
-      intro: 'Permettez à votre personnel de se connecter avec le fournisseur d’identité de votre établissement. Chaque fournisseur se porte garant des domaines de courriel indiqués.',
+      intro:
+        'Permettez à votre personnel de se connecter avec le fournisseur d’identité de votre établissement. Chaque fournisseur se porte garant des domaines de courriel indiqués.',
       providers: 'Fournisseurs d’identité',
       none: 'Aucun fournisseur d’identité pour l’instant.',
       add: 'Ajouter un fournisseur d’identité',
