@@ -16,6 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['test/**', '**/*.test.ts', '*.config.ts', 'test/bench/**'],
-    rules: { 'no-console': 'off' },
+    // Tests read untyped JSON response bodies.
+    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -130,6 +130,9 @@ export const userSchema = z.object({
   createdAt: z.string(),
 });
 export type UserBody = z.infer<typeof userSchema>;
+/** Who may own an inventory item: names only, for everyone who works on the inventory. */
+export const directoryEntrySchema = z.object({ id: uuid, firstName: z.string(), lastName: z.string() });
+export type DirectoryEntryBody = z.infer<typeof directoryEntrySchema>;
 export const userUpdateSchema = z.strictObject({
   role: z.enum(INSTITUTION_ROLES).optional(),
   canApprove: z.boolean().optional(),

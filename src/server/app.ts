@@ -20,6 +20,8 @@ import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { registerLifecycle } from './modules/lifecycle/index.js';
+import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
 import { createInProcessExportQueue, runDataExportJob } from './modules/exports/export.job.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
@@ -78,13 +80,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
   // Every route, for the isolation and CSRF suites that must cover routes added later.
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
-  if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
 
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
@@ -128,10 +130,12 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
 
   const { invitations } = registerIdentityModule(app, ctx);
   const audit = createAuditService(ctx);
+  const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
+  registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   registerBankRoutes(app, createBankService(ctx));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));
@@ -142,7 +146,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: ['index.html'] });
+  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;

@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 /**
- * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`.
+ * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`, and the lifecycle commands
+ * `backup [institution-id]`, `restore <backup-file>`, `purge <institution-id>`, `audit-verify [institution-id]`.
  * Configuration comes from the environment; see the README's table.
  */
+import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, type Database } from './platform/db.js';
+import { openDatabase, withSystem, type Database } from './platform/db.js';
 import { createJobs, type Jobs } from './platform/jobs.js';
+import { verifyAuditChain } from './platform/audit.js';
+import { createBackupService } from './modules/lifecycle/backups.service.js';
+import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { createMailer } from './platform/mail.js';
 import { seedDemo } from './seed/seed-demo.js';
 
@@ -88,6 +93,38 @@ async function worker(config: Config): Promise<void> {
   process.stdout.write(`Vetted worker running (region ${config.region}); stop with Ctrl-C or SIGTERM.\n`);
 }
 
+/** One-off lifecycle commands; they use the same services as the jobs. */
+async function lifecycleCommand(config: Config, command: string, args: string[]): Promise<void> {
+  const database = await open(config);
+  const jobs = await openJobs(config, database);
+  const ctx = { config, db: database.db, mailer: createMailer(config), jobs };
+  const backups = createBackupService(ctx);
+  const lifecycle = createLifecycleService(ctx, backups);
+  const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+  let code = 0;
+  try {
+    if (command === 'backup') {
+      const ids = args[0] ? [args[0]] : await backups.systemInstitutionsToBackUp();
+      for (const id of ids) out({ institutionId: id, ...(await backups.systemBackupInstitution(id)) });
+    } else if (command === 'restore') {
+      if (!args[0]) throw new Error('Usage: restore <backup-file.vbk>');
+      out(await backups.systemRestoreFile(await readFile(args[0])));
+    } else if (command === 'purge') {
+      if (!args[0]) throw new Error('Usage: purge <institution-id>   (the institution must be offboarded first)');
+      const { contactEmail: _hidden, ...certificate } = await lifecycle.systemPurge(args[0]);
+      out(certificate);
+    } else {
+      const reports = args[0] ? [await withSystem(database.db, (tx) => verifyAuditChain(tx, args[0]!))] : await lifecycle.systemVerifyAll();
+      out(reports);
+      if (reports.some((r) => !r.ok)) code = 3;
+    }
+  } finally {
+    await jobs.stop();
+    await database.close();
+  }
+  if (code) process.exit(code);
+}
+
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'serve';
   let config: Config;
@@ -105,6 +142,11 @@ async function main(): Promise<void> {
       return serve(config);
     case 'worker':
       return worker(config);
+    case 'backup':
+    case 'restore':
+    case 'purge':
+    case 'audit-verify':
+      return lifecycleCommand(config, command, process.argv.slice(3));
     case 'migrate': {
       const database = await open(config);
       await database.close();
@@ -119,7 +161,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed\n`);
+      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify\n`);
       process.exit(2);
   }
 }

@@ -13,6 +13,8 @@ import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
 import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
 import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
+import { AuditLogPage } from './pages/audit/AuditLogPage.js';
+import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
 import { AccountPage } from './features/identity/AccountPage.js';
@@ -100,6 +102,8 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
 const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
+const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
+const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 
 const routeTree = rootRoute.addChildren([
@@ -118,6 +122,8 @@ const routeTree = rootRoute.addChildren([
     institutionsRoute,
     accountRoute,
     ssoSettingsRoute,
+    meRoute,
+    auditRoute,
     settingsRoute,
   ]),
 ]);

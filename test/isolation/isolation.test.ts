@@ -32,6 +32,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'DELETE /api/v1/session': { tenantScoped: false },
   'PUT /api/v1/session/institution': { tenantScoped: false },
   'GET /api/v1/users': { tenantScoped: true },
+  'GET /api/v1/users/directory': { tenantScoped: true },
   'PATCH /api/v1/users/:id': { kind: 'user', body: () => ({ canApprove: true }), tenantScoped: true, forbidden: ['app', 'approver'] },
   'GET /api/v1/invitations': { tenantScoped: true },
   'POST /api/v1/invitations': { tenantScoped: true },
@@ -83,6 +84,17 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/sso/oidc/callback': { tenantScoped: false },
   'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { tenantScoped: false },
   'POST /api/v1/sso/saml/:institutionId/:connectionId/acs': { tenantScoped: false },
+  'GET /api/v1/audit/verify': { tenantScoped: true },
+  // Operator route: platform admins offboard any institution; every other role is refused (403).
+  'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
+  'GET /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'POST /api/v1/institution/offboarding-request': { tenantScoped: true },
+  'GET /api/v1/institution/archive': { tenantScoped: true },
+  'GET /api/v1/deletion-certificates': { tenantScoped: false },
+  'GET /api/v1/me/data': { tenantScoped: false },
+  'GET /api/v1/me/export': { tenantScoped: false },
+  'PATCH /api/v1/me': { tenantScoped: false },
+  'DELETE /api/v1/me': { tenantScoped: false },
   'GET /api/v1/bank/templates': { tenantScoped: false },
   'POST /api/v1/bank/templates': { tenantScoped: false },
   'GET /api/v1/bank/templates/:id': { tenantScoped: false },
@@ -235,6 +247,9 @@ describe('tenant isolation', () => {
       expect(items).toContain(aIds.inventory);
       expect(items).not.toContain(bIds.inventory);
     }
+    const directory = (await a.appAdmin.request('GET', '/api/v1/users/directory')).json().items.map((u: { id: string }) => u.id);
+    expect(directory).toContain(a.siteAdmin.user.id);
+    expect(directory).not.toContain(b.siteAdmin.user.id);
     const users = (await a.siteAdmin.request('GET', '/api/v1/users')).json().items.map((u: { id: string }) => u.id);
     expect(users).toContain(a.appAdmin.user.id);
     expect(users).not.toContain(b.appAdmin.user.id);

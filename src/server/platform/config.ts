@@ -40,6 +40,14 @@ const envSchema = z.object({
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   JOB_WORKERS: boolish.default(true),
+  BACKUP_MASTER_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(29).default(21),
+  BACKUP_CRON: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (UTC)').default('0 3 * * *'),
+  OFFBOARDING_GRACE_DAYS: z.coerce.number().int().min(0).max(29).default(7),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -71,7 +79,20 @@ export interface Config {
   lockout: { threshold: number; minutes: number };
   /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
   jobWorkers: boolean;
+  backup: {
+    /** Wraps every institution's backup key (AES-256-GCM). */
+    masterKey: Buffer;
+    /** Local folder of the backup store. */
+    dir: string;
+    retentionDays: number;
+    cron: string;
+  };
+  /** Read-only days between the end of service and the purge. */
+  offboardingGraceDays: number;
 }
+
+/** Commitment 4: no copy of an institution's data outlives day 30 after its end of service. */
+export const MAX_DAYS_AFTER_END_OF_SERVICE = 30;
 
 /** A configuration error listing every bad variable, each with its reason. */
 export class ConfigError extends Error {
@@ -100,6 +121,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (env.DEMO_PASSWORD) problems.push('DEMO_PASSWORD: demo accounts are refused in production');
   }
   if (env.SMTP_USER && !env.SMTP_PASSWORD) problems.push('SMTP_PASSWORD: required when SMTP_USER is set');
+  if (isProduction && !env.BACKUP_MASTER_KEY) problems.push('BACKUP_MASTER_KEY: required in production (openssl rand -base64 32)');
+  if (env.OFFBOARDING_GRACE_DAYS + env.BACKUP_RETENTION_DAYS > MAX_DAYS_AFTER_END_OF_SERVICE) {
+    problems.push(
+      `OFFBOARDING_GRACE_DAYS + BACKUP_RETENTION_DAYS: ${env.OFFBOARDING_GRACE_DAYS} + ${env.BACKUP_RETENTION_DAYS} days exceeds ${MAX_DAYS_AFTER_END_OF_SERVICE}; a backup could outlive the 30-day deletion commitment`,
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -127,6 +154,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     secretsKey: Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
     lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
     jobWorkers: env.JOB_WORKERS,
+    backup: {
+      masterKey: env.BACKUP_MASTER_KEY ? Buffer.from(env.BACKUP_MASTER_KEY, 'base64') : Buffer.from(localSecret(dataDir, 'backup-master-key'), 'base64url'),
+      dir: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),
+      retentionDays: env.BACKUP_RETENTION_DAYS,
+      cron: env.BACKUP_CRON,
+    },
+    offboardingGraceDays: env.OFFBOARDING_GRACE_DAYS,
   };
 }
 

@@ -17,7 +17,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Db, Tx } from './db.js';
 
 /** What a handler learns about the job it runs. */

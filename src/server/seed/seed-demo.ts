@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditEvents, catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
+import { appendAuditEvents, type AuditValues } from '../platform/audit.js';
 import { withSystem, type Db, type Tx } from '../platform/db.js';
 import { hashPassword } from '../platform/passwords.js';
 import { DEMO_CATALOG, type DemoCatalogApp } from './demo-catalog.js';
@@ -28,7 +29,7 @@ export interface DemoCredentials {
 export const DEMO_PLATFORM_ADMIN = { email: 'admin@vetted.example', firstName: 'Avery', lastName: 'Lindqvist' } as const;
 
 type CatalogAppRow = typeof catalogApps.$inferSelect;
-type AuditInsert = typeof auditEvents.$inferInsert;
+type AuditInsert = AuditValues;
 
 /** An audit event for a record the seed created (no user acted: the actor is the seed job). */
 function seedAudit(tenantId: string | null, action: string, recordType: string, recordId: string): AuditInsert {
@@ -75,7 +76,7 @@ export async function seedCatalog(tx: Tx, apps: readonly DemoCatalogApp[] = DEMO
     .onConflictDoNothing()
     .returning({ id: catalogApps.id });
   if (inserted.length > 0) {
-    await tx.insert(auditEvents).values(inserted.map((row) => seedAudit(null, 'catalog.create', 'catalog_app', row.id)));
+    await appendAuditEvents(tx, inserted.map((row) => seedAudit(null, 'catalog.create', 'catalog_app', row.id)));
   }
   const rows = await tx
     .select()
@@ -107,7 +108,7 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
     if (!taken.has(DEMO_PLATFORM_ADMIN.email.toLowerCase())) {
       const id = randomUUID();
       await tx.insert(users).values({ id, tenantId: null, ...DEMO_PLATFORM_ADMIN, role: 'platform_admin', passwordHash });
-      await tx.insert(auditEvents).values(seedAudit(null, 'user.create', 'user', id));
+      await appendAuditEvents(tx, [seedAudit(null, 'user.create', 'user', id)]);
       accounts.push({ email: DEMO_PLATFORM_ADMIN.email, role: 'platform_admin', institution: null });
     }
     for (const institution of demo) {
@@ -211,7 +212,7 @@ async function seedInstitution(
     };
   });
   if (items.length > 0) await tx.insert(inventoryItems).values(items);
-  await tx.insert(auditEvents).values(audits);
+  await appendAuditEvents(tx, audits);
   return accounts;
 }
 

@@ -62,7 +62,9 @@ export function AppLayout() {
         <NavLinkItem to="/" label={t('shell.dashboard')} onClick={close} activeOptions={{ exact: true }} />
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
+        <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
+        {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}

@@ -1,6 +1,6 @@
 /** Query keys and fetchers shared by several pages. */
 import { queryOptions } from '@tanstack/react-query';
-import type { InstitutionBody, UserBody } from '../../contracts/api.js';
+import type { DirectoryEntryBody, InstitutionBody, UserBody } from '../../contracts/api.js';
 import { api } from './api.js';
 
 export const institutionsQuery = queryOptions({
@@ -18,4 +18,10 @@ export const institutionQuery = (id: string) =>
 export const usersQuery = queryOptions({
   queryKey: ['users'],
   queryFn: () => api<{ items: UserBody[] }>('/users').then((r) => r.items),
+});
+
+/** Names of the institution's active people, for owner pickers (everyone on the inventory may read it). */
+export const directoryQuery = queryOptions({
+  queryKey: ['users', 'directory'],
+  queryFn: () => api<{ items: DirectoryEntryBody[] }>('/users/directory').then((r) => r.items),
 });

@@ -1,10 +1,16 @@
-import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { institutions } from './tenants.js';
 
 /**
  * Who (or which system job) did what to which record, when, from where. `tenant_id` is null for
  * operator-level events (catalog edits, institution creation is recorded in the new tenant).
  * `changes` holds the changed fields; the digests are SHA-256 of the canonical before/after records.
+ *
+ * Tamper evidence: events form one hash chain per institution (and one for operator events):
+ * `seq` counts 1, 2, 3… without gaps and `hash` = SHA-256 of the previous hash and this event, where the
+ * personal part (actor id and label, changes) enters through `pii_digest`. Erasing a person replaces
+ * that part with a pseudonym and sets `redacted_at`, keeping `pii_digest`, so the chain still verifies.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -23,6 +29,11 @@ export const auditEvents = pgTable(
     changes: jsonb('changes').notNull(),
     requestId: text('request_id').notNull(),
     source: text('source').notNull(),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
+    piiDigest: text('pii_digest'),
+    redactedAt: timestamp('redacted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -30,5 +41,9 @@ export const auditEvents = pgTable(
     index('audit_events_tenant_record_idx').on(t.tenantId, t.recordType, t.recordId),
     index('audit_events_tenant_at_idx').on(t.tenantId, t.at),
     index('audit_events_actor_idx').on(t.actorUserId),
+    // One event per position of each chain; operator events (no tenant) form their own chain.
+    uniqueIndex('audit_events_chain_key')
+      .on(sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.seq)
+      .where(sql`${t.seq} is not null`),
   ],
 );

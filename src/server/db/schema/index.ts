@@ -4,6 +4,7 @@ export * from './catalog.js';
 export * from './inventory.js';
 export * from './audit.js';
 export * from './assessments.js';
+export * from './lifecycle.js';
 export * from './reports.js';
 export * from './exports.js';
 export * from './sso.js';

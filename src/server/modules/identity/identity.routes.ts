@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
+  directoryEntrySchema,
   errorSchema,
   idParamsSchema,
   invitationAcceptSchema,
@@ -83,6 +84,12 @@ export function registerIdentityRoutes(
   app.get('/api/v1/users', { schema: { tags: ['users'], summary: 'Users of the institution', response: { 200: z.object({ items: z.array(userSchema) }), ...errors } } }, async (req) => ({
     items: await users.list(requireActor(req)),
   }));
+
+  app.get(
+    '/api/v1/users/directory',
+    { schema: { tags: ['users'], summary: 'Names of the institution’s active people (for owner pickers)', response: { 200: z.object({ items: z.array(directoryEntrySchema) }), ...errors } } },
+    async (req) => ({ items: await users.directory(requireActor(req)) }),
+  );
 
   app.patch(
     '/api/v1/users/:id',

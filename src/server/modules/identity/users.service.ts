@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { UserBody, userUpdateSchema } from '../../../contracts/api.js';
+import type { DirectoryEntryBody, UserBody, userUpdateSchema } from '../../../contracts/api.js';
 import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
@@ -19,6 +19,14 @@ export function createUsersService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);
       return (await withTenant(db, scope, (tx) => listUsers(tx, scope))).map(presentUser);
+    },
+
+    /** Active people of the institution, names only (owner pickers; everyone on the inventory). */
+    async directory(actor: Actor): Promise<DirectoryEntryBody[]> {
+      authorize(actor, 'readInventory');
+      const scope = scopeOf(actor);
+      const rows = await withTenant(db, scope, (tx) => listUsers(tx, scope));
+      return rows.filter((u) => u.status === 'active').map((u) => ({ id: u.id, firstName: u.firstName, lastName: u.lastName }));
     },
 
     /** Changes a user's role, approver right or status. An institution always keeps one active site admin. */

@@ -16,9 +16,16 @@ export function CatalogCard({ app, canAdd, onOpen }: CatalogCardProps) {
   return (
     <Card component="li" withBorder padding="md" style={{ display: 'flex', flexDirection: 'column' }}>
       <Stack gap={6} style={{ flexGrow: 1 }}>
-        <Title order={2} size="h4">
-          {app.name}
-        </Title>
+        <Group justify="space-between" wrap="nowrap" align="flex-start">
+          <Title order={2} size="h4">
+            {app.name}
+          </Title>
+          {app.isDemo ? (
+            <Badge variant="outline" color="orange.9" size="sm" title={t('catalog.demoHint')}>
+              {t('catalog.demo')}
+            </Badge>
+          ) : null}
+        </Group>
         <Text size="sm" c="dimmed">
           {app.vendor}
         </Text>

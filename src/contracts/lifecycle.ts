@@ -1,0 +1,83 @@
+/** API schemas of the data lifecycle: offboarding, deletion certificates, audit verification, rights of individuals. */
+import { z } from 'zod';
+
+const email = z.email().max(254).transform((e) => e.toLowerCase());
+
+export const offboardingInputSchema = z.strictObject({
+  /** When service ends (default now); the institution is read-only from then, purged after the grace period. */
+  endOfServiceAt: z.iso.datetime({ offset: true }).optional(),
+  /** Who receives the deletion certificate. */
+  contactEmail: email,
+});
+export type OffboardingInput = z.output<typeof offboardingInputSchema>;
+
+export const offboardingSchema = z.object({
+  status: z.enum(['requested', 'scheduled']),
+  contactEmail: z.string(),
+  endOfServiceAt: z.string(),
+  purgeAfter: z.string(),
+  requestedAt: z.string(),
+  confirmedAt: z.string().nullable(),
+});
+export type OffboardingBody = z.infer<typeof offboardingSchema>;
+
+export const deletionCertificateSchema = z.object({
+  certificateId: z.uuid(),
+  institutionId: z.uuid(),
+  institutionName: z.string(),
+  region: z.string(),
+  endOfServiceAt: z.string(),
+  purgeStartedAt: z.string(),
+  purgeCompletedAt: z.string().nullable(),
+  tableCounts: z.record(z.string(), z.number()),
+  tablesVerified: z.number(),
+  archivesRemoved: z.number(),
+  keyDestroyed: z.boolean(),
+  digest: z.string().nullable(),
+  mailed: z.boolean(),
+});
+
+export const chainReportSchema = z.object({
+  tenantId: z.uuid().nullable(),
+  ok: z.boolean(),
+  events: z.number(),
+  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained']) }).optional(),
+  lastHash: z.string(),
+});
+
+// ---------- rights of individuals ----------
+export const meUpdateSchema = z
+  .strictObject({
+    firstName: z.string().trim().min(1).max(100).optional(),
+    lastName: z.string().trim().min(1).max(100).optional(),
+    email: z.string().trim().max(254).pipe(email).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'change at least one field');
+
+export const myDataSchema = z.object({
+  profile: z.object({
+    id: z.uuid(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    role: z.string(),
+    canApprove: z.boolean(),
+    status: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+  institution: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+  sessions: z.array(z.object({ createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), current: z.boolean() })),
+  auditEvents: z.array(
+    z.object({
+      at: z.string(),
+      action: z.string(),
+      recordType: z.string(),
+      recordId: z.string(),
+      actorLabel: z.string(),
+      changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+    }),
+  ),
+  exportedAt: z.string(),
+});
+export type MyDataBody = z.infer<typeof myDataSchema>;

@@ -1,0 +1,192 @@
+/**
+ * Offboarding (end of service → read-only grace → purge), deletion certificates, the portability
+ * archive and audit-chain verification.
+ */
+import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { OffboardingBody, OffboardingInput } from '../../../contracts/lifecycle.js';
+import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
+import { recordAudit, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
+import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
+import type { AppContext } from '../../platform/context.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { defineJob } from '../../platform/jobs.js';
+import { exportFolderOf } from '../exports/export.job.js';
+import { serializeArchive, systemExportInstitution } from './archive.js';
+import type { BackupService } from './backups.service.js';
+import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './purge.js';
+
+const DAY_MS = 24 * 3600_000;
+type OffboardingRow = typeof offboardings.$inferSelect;
+
+function presentOffboarding(o: OffboardingRow): OffboardingBody {
+  return {
+    status: o.status as OffboardingBody['status'],
+    contactEmail: o.contactEmail,
+    endOfServiceAt: o.endOfServiceAt.toISOString(),
+    purgeAfter: o.purgeAfter.toISOString(),
+    requestedAt: o.requestedAt.toISOString(),
+    confirmedAt: o.confirmedAt?.toISOString() ?? null,
+  };
+}
+
+export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer' | 'jobs'>, backups: BackupService) {
+  const { db, config } = ctx;
+  const graceMs = config.offboardingGraceDays * DAY_MS;
+
+  const purgeJob = defineJob({
+    name: 'purge-institution',
+    version: 1,
+    payload: z.strictObject({ institutionId: z.uuid() }),
+    singletonKey: (p) => p.institutionId,
+    expireInSeconds: 6 * 3600,
+    retryLimit: 10,
+    retryDelaySeconds: 60,
+    handle: async ({ institutionId }) => {
+      await service.systemPurge(institutionId);
+    },
+  });
+  const purgeDueJob = defineJob({
+    name: 'purge-due',
+    version: 1,
+    payload: z.strictObject({}),
+    schedule: { cron: '*/15 * * * *', payload: {} },
+    handle: async () => {
+      for (const id of await service.systemDueForPurge()) await ctx.jobs.send(purgeJob, { institutionId: id });
+    },
+  });
+
+  /** Writes the offboarding (system code only) and moves the institution to `offboarding` when confirmed. */
+  async function upsertOffboarding(actor: Actor, institutionId: string, input: OffboardingInput, status: 'requested' | 'scheduled') {
+    const now = new Date();
+    const end = input.endOfServiceAt ? new Date(input.endOfServiceAt) : now;
+    return withSystem(db, async (tx) => {
+      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId));
+      if (!inst || inst.status === 'purged') throw notFound('Institution');
+      if (inst.status !== 'active') throw new AppError('invalid_transition', 'This institution is already being offboarded');
+      const values = { status, contactEmail: input.contactEmail, endOfServiceAt: end, purgeAfter: new Date(end.getTime() + graceMs), requestedAt: now, confirmedAt: status === 'scheduled' ? now : null, updatedAt: now };
+      const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+      const [row] = await tx
+        .insert(offboardings)
+        .values({ tenantId: institutionId, ...values })
+        .onConflictDoUpdate({ target: offboardings.tenantId, set: values })
+        .returning();
+      if (status === 'scheduled') await tx.update(institutions).set({ status: 'offboarding', updatedAt: now }).where(eq(institutions.id, institutionId));
+      await recordAudit(tx, actor, {
+        action: status === 'scheduled' ? 'institution.offboard' : 'institution.offboard_request',
+        recordType: 'institution',
+        recordId: institutionId,
+        before: before ?? null,
+        after: row!,
+        tenantId: institutionId,
+      });
+      return presentOffboarding(row!);
+    });
+  }
+
+  const service = {
+    jobs: [purgeJob, purgeDueJob] as const,
+
+    /** A platform admin sets the end of service (or confirms the institution's request). */
+    async offboard(actor: Actor, institutionId: string, input: OffboardingInput): Promise<OffboardingBody> {
+      authorize(actor, 'manageInstitutions');
+      return upsertOffboarding(actor, institutionId, input, 'scheduled');
+    },
+
+    /** A site admin asks for the end of service; a platform admin confirms it. */
+    async requestOffboarding(actor: Actor, input: OffboardingInput): Promise<OffboardingBody> {
+      authorize(actor, 'manageInstitution');
+      if (isPlatformAdmin(actor)) throw forbidden('Platform administrators set the end of service from the institutions list');
+      return upsertOffboarding(actor, scopeOf(actor).tenantId, input, 'requested');
+    },
+
+    /** The institution's offboarding, if any (its site admins, platform admins). */
+    async getOffboarding(actor: Actor, institutionId: string): Promise<OffboardingBody | null> {
+      if (!isPlatformAdmin(actor)) {
+        authorize(actor, 'manageInstitution');
+        if (actor.tenantId !== institutionId) throw notFound('Institution');
+      }
+      const row = await withTenant(db, unsafeTenantScope(institutionId), async (tx) => {
+        const [inst] = await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId));
+        if (!inst) throw notFound('Institution');
+        const [o] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+        return o;
+      });
+      return row ? presentOffboarding(row) : null;
+    },
+
+    /** Institutions whose grace period is over, and purges that stopped before their end. */
+    async systemDueForPurge(now = new Date()): Promise<string[]> {
+      return withSystem(db, async (tx) => {
+        const due = await tx
+          .select({ id: offboardings.tenantId })
+          .from(offboardings)
+          .innerJoin(institutions, eq(institutions.id, offboardings.tenantId))
+          .where(and(eq(offboardings.status, 'scheduled'), eq(institutions.status, 'offboarding'), lte(offboardings.purgeAfter, now)));
+        // A purge that stopped midway, or whose certificate is not mailed yet, is resumed.
+        const unfinished = await tx
+          .select({ id: deletionCertificates.institutionId })
+          .from(deletionCertificates)
+          .where(or(isNull(deletionCertificates.purgeCompletedAt), and(isNull(deletionCertificates.mailedAt), isNotNull(deletionCertificates.contactEmail))));
+        return [...new Set([...due, ...unfinished].map((r) => r.id))];
+      });
+    },
+
+    /** Runs (or resumes) one purge now. */
+    systemPurge(institutionId: string, opts: PurgeOptions = {}) {
+      return systemPurgeInstitution({ db, store: backups.store, mailer: ctx.mailer, fileFolders: [exportFolderOf(config.dataDir, institutionId)] }, institutionId, opts);
+    },
+
+    async listCertificates(actor: Actor) {
+      authorize(actor, 'manageInstitutions');
+      const rows = await withSystem(db, (tx) => tx.select().from(deletionCertificates).orderBy(desc(deletionCertificates.purgeStartedAt)).limit(500));
+      return rows.map((c) => ({ ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null }));
+    },
+
+    /** The complete portability archive of the caller's institution (site admins; readable in grace). */
+    async exportArchive(actor: Actor): Promise<{ fileName: string; json: string }> {
+      authorize(actor, 'manageInstitution');
+      const scope = scopeOf(actor);
+      await withTenant(db, scope, async (tx) => {
+        await recordAudit(tx, actor, { action: 'institution.export', recordType: 'institution', recordId: scope.tenantId });
+      });
+      const archive = await systemExportInstitution(db, scope.tenantId, 'portability');
+      return { fileName: `vetted-archive-${scope.tenantId}-${archive.createdAt.slice(0, 10)}.json`, json: serializeArchive(archive) };
+    },
+
+    /** Verifies the caller's institution's audit chain (site admins). */
+    async verifyAudit(actor: Actor): Promise<ChainReport> {
+      authorize(actor, 'readAudit');
+      const scope = scopeOf(actor);
+      return withTenant(db, scope, (tx) => verifyAuditChain(tx, scope.tenantId));
+    },
+
+    /** Every chain (operator + each institution), for the CLI. */
+    async systemVerifyAll(): Promise<ChainReport[]> {
+      return withSystem(db, async (tx) => {
+        const ids = await queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`);
+        const out: ChainReport[] = [];
+        for (const { id } of ids) out.push(await verifyAuditChain(tx, id));
+        return out;
+      });
+    },
+
+    /**
+     * True when the actor's institution is past its end of service: it is read-only, but its people
+     * may still read and export everything, and exercise their own rights.
+     */
+    async isReadOnly(tenantId: string): Promise<boolean> {
+      const [row] = await withTenant(db, unsafeTenantScope(tenantId), (tx) =>
+        queryRows<{ n: number }>(
+          tx,
+          sql`select count(*)::int as n from institutions i join offboardings o on o.tenant_id = i.id
+              where i.id = ${tenantId} and i.status = 'offboarding' and o.end_of_service_at <= now()`,
+        ),
+      );
+      return (row?.n ?? 0) > 0;
+    },
+  };
+  return service;
+}
+export type LifecycleService = ReturnType<typeof createLifecycleService>;

@@ -1,0 +1,177 @@
+/**
+ * The purge: deletes every row of an institution, its backup archives and its backup key, and
+ * writes a deletion certificate. Safe to kill at any point and run again: every batch commits with
+ * its count on the certificate, files are removed idempotently, and completion is decided by a scan
+ * of every table with a `tenant_id` column, never by a list kept in code.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { eq, sql } from 'drizzle-orm';
+import { deletionCertificates } from '../../db/schema/index.js';
+import { digest } from '../../platform/audit.js';
+import type { Db } from '../../platform/db.js';
+import { queryRows, withSystem } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+import type { Mailer } from '../../platform/mail.js';
+import type { BackupStore } from './backup-store.js';
+import { listTenantTables } from './tenant-tables.js';
+
+export type CertificateRow = typeof deletionCertificates.$inferSelect;
+
+/** The certificate as published: no personal data, with its digest. */
+export function certificateBody(c: CertificateRow) {
+  return {
+    certificateId: c.id,
+    institutionId: c.institutionId,
+    institutionName: c.institutionName,
+    region: c.region,
+    endOfServiceAt: c.endOfServiceAt.toISOString(),
+    purgeStartedAt: c.purgeStartedAt.toISOString(),
+    purgeCompletedAt: c.purgeCompletedAt?.toISOString() ?? null,
+    tableCounts: c.tableCounts as Record<string, number>,
+    tablesVerified: c.tablesVerified,
+    archivesRemoved: c.archivesRemoved,
+    keyDestroyed: c.keyDestroyed,
+  };
+}
+
+export interface PurgeOptions {
+  batchSize?: number;
+  /** Called after each committed batch (tests slow the purge down to kill it midway). */
+  afterBatch?: (table: string, deleted: number) => Promise<void> | void;
+}
+
+/** Starts (or resumes) the certificate: copies what it needs before the rows go. */
+async function startCertificate(db: Db, institutionId: string): Promise<CertificateRow> {
+  return withSystem(db, async (tx) => {
+    const [existing] = await tx.select().from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
+    if (existing) return existing;
+    const [inst] = await queryRows<{ name: string; region: string; status: string; end_of_service_at: string | null; contact_email: string | null }>(
+      tx,
+      sql`select i.name, i.region, i.status, o.end_of_service_at::text, o.contact_email
+          from institutions i left join offboardings o on o.tenant_id = i.id where i.id = ${institutionId}`,
+    );
+    if (!inst) throw new AppError('not_found', 'Institution not found');
+    if (inst.status !== 'offboarding' || !inst.end_of_service_at) throw new AppError('invalid_transition', 'Only an institution being offboarded can be purged');
+    const [row] = await tx
+      .insert(deletionCertificates)
+      .values({
+        id: randomUUID(),
+        institutionId,
+        institutionName: inst.name,
+        region: inst.region,
+        endOfServiceAt: new Date(inst.end_of_service_at),
+        purgeStartedAt: new Date(),
+        contactEmail: inst.contact_email,
+      })
+      .returning();
+    return row!;
+  });
+}
+
+/** Runs (or resumes) the purge of an institution being offboarded; returns the finished certificate. */
+export async function systemPurgeInstitution(
+  ctx: { db: Db; store: BackupStore; mailer: Mailer; /** Folders holding this institution's files (spreadsheet exports…). */ fileFolders?: string[] },
+  institutionId: string,
+  opts: PurgeOptions = {},
+): Promise<CertificateRow> {
+  const { db, store } = ctx;
+  const batchSize = opts.batchSize ?? 1000;
+  let cert = await startCertificate(db, institutionId);
+
+  if (!cert.purgeCompletedAt) {
+    // 1. Rows, children before parents, in committed batches that add to the certificate's counts.
+    const tables = await withSystem(db, (tx) => listTenantTables(tx));
+    for (const t of [...tables].reverse()) {
+      for (;;) {
+        const deleted = await withSystem(db, async (tx) => {
+          const [r] = await queryRows<{ n: number }>(
+            tx,
+            sql`with d as (delete from ${sql.identifier(t.name)} where ctid in (
+                  select ctid from ${sql.identifier(t.name)} where tenant_id = ${institutionId} limit ${batchSize}) returning 1)
+                select count(*)::int as n from d`,
+          );
+          const n = r?.n ?? 0;
+          if (n > 0) {
+            await tx.execute(sql`update deletion_certificates
+              set table_counts = jsonb_set(table_counts, array[${t.name}::text], to_jsonb(coalesce((table_counts->>${t.name})::int, 0) + ${n}::int)),
+                  updated_at = now()
+              where institution_id = ${institutionId}`);
+          }
+          return n;
+        });
+        if (deleted === 0) break;
+        await opts.afterBatch?.(t.name, deleted);
+      }
+    }
+    // 2. Backup archives, then the key: every copy left anywhere becomes unreadable.
+    for (const name of await store.listArchives(institutionId)) {
+      await store.deleteArchive(institutionId, name);
+      await withSystem(db, (tx) =>
+        tx.execute(sql`update deletion_certificates set archives_removed = archives_removed + 1, updated_at = now() where institution_id = ${institutionId}`),
+      );
+    }
+    await store.destroyKey(institutionId);
+    for (const folder of ctx.fileFolders ?? []) await rm(folder, { recursive: true, force: true });
+    // 3. The institution itself, then the proof: a scan of every tenant table finds nothing.
+    cert = await withSystem(db, async (tx) => {
+      await tx.execute(sql`delete from institutions where id = ${institutionId}`);
+      const scanned = await listTenantTables(tx);
+      const left: string[] = [];
+      for (const t of scanned) {
+        const [r] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(t.name)} where tenant_id = ${institutionId}`);
+        if ((r?.n ?? 0) > 0) left.push(t.name);
+      }
+      if (left.length) throw new Error(`Purge incomplete: rows remain in ${left.join(', ')}`);
+      if ((await store.listArchives(institutionId)).length || (await store.getKey(institutionId))) throw new Error('Purge incomplete: backup files remain');
+      for (const folder of ctx.fileFolders ?? []) if (existsSync(folder)) throw new Error(`Purge incomplete: ${folder} remains`);
+      const [current] = await tx.select().from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
+      const done = { ...current!, tablesVerified: scanned.length, keyDestroyed: true, purgeCompletedAt: new Date() };
+      const [row] = await tx
+        .update(deletionCertificates)
+        .set({ tablesVerified: done.tablesVerified, keyDestroyed: true, purgeCompletedAt: done.purgeCompletedAt, digest: digest(certificateBody(done)), updatedAt: new Date() })
+        .where(eq(deletionCertificates.institutionId, institutionId))
+        .returning();
+      return row!;
+    });
+  }
+
+  // 4. Mail the certificate to the recorded contact, then forget the address.
+  if (cert.contactEmail && !cert.mailedAt) {
+    await ctx.mailer.send({ to: cert.contactEmail, ...certificateMail(cert) });
+    const [row] = await withSystem(db, (tx) =>
+      tx.update(deletionCertificates).set({ contactEmail: null, mailedAt: new Date(), updatedAt: new Date() }).where(eq(deletionCertificates.id, cert.id)).returning(),
+    );
+    cert = row!;
+  }
+  return cert;
+}
+
+function certificateMail(c: CertificateRow) {
+  const body = certificateBody(c);
+  const counts = Object.entries(body.tableCounts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([t, n]) => `  ${t}: ${n}`);
+  const lines = [
+    `Institution: ${body.institutionName} (${body.institutionId}), region ${body.region.toUpperCase()}`,
+    `End of service: ${body.endOfServiceAt}`,
+    `Purge started: ${body.purgeStartedAt}`,
+    `Purge completed: ${body.purgeCompletedAt}`,
+    'Rows deleted per table:',
+    ...counts,
+    `Tables verified empty of the institution: ${body.tablesVerified}`,
+    `Backup archives removed: ${body.archivesRemoved}`,
+    `Backup key destroyed: ${body.keyDestroyed ? 'yes' : 'no'}`,
+    `Certificate ${body.certificateId}, SHA-256 ${c.digest}`,
+  ];
+  return {
+    subject: `Deletion certificate: ${c.institutionName} / Certificat de suppression : ${c.institutionName}`,
+    text: [
+      'All data of this institution has been deleted from Vetted, including every backup.',
+      'Toutes les données de cet établissement ont été supprimées de Vetted, y compris chaque sauvegarde.',
+      '',
+      ...lines,
+    ].join('\n'),
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Fills an institution with at least one row in every tenant table — through the API where one
+ * exists, directly otherwise. The purge and backup suites check every tenant table is non-empty
+ * first: a new tenant table needs a line here.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import {
+  assessmentAnswers,
+  assessmentMerges,
+  assessmentQuestions,
+  assessmentRevisions,
+  assessmentRisks,
+  assessments,
+  assessmentSections,
+  assessmentSignoffs,
+  dataExports,
+  offboardings,
+  piaTemplates,
+  piaTemplateVersions,
+  reportRuns,
+} from '../../src/server/db/schema/index.js';
+import { withSystem, type Db } from '../../src/server/platform/db.js';
+import { buildCatalogApp, buildTenantWithUsers } from './factories.js';
+
+export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items = 3) {
+  const tenant = await buildTenantWithUsers(app, db);
+  const catalogApp = await buildCatalogApp(db);
+  const ids: string[] = [];
+  for (let i = 0; i < items; i++) {
+    const res = await tenant.appAdmin.request('POST', '/api/v1/inventory', i === 0 ? { catalogAppId: catalogApp.id, grades: ['3'] } : { custom: { name: `Custom ${i}` } });
+    if (res.statusCode !== 201) throw new Error(`inventory: ${res.statusCode} ${res.body}`);
+    ids.push(res.json().id as string);
+  }
+  const inv = await tenant.siteAdmin.request('POST', '/api/v1/invitations', { email: `invitee-${randomUUID().slice(0, 8)}@example.org`, firstName: 'Ina', lastName: 'Vitee', role: 'app_admin' });
+  if (inv.statusCode !== 201) throw new Error(`invitation: ${inv.statusCode} ${inv.body}`);
+  const tenantId = tenant.institution.id;
+  await withSystem(db, async (tx) => {
+    const templateId = randomUUID();
+    const versionId = randomUUID();
+    await tx.insert(piaTemplates).values({ id: templateId, slug: `t-${templateId.slice(0, 8)}`, title: 'Template' });
+    await tx.insert(piaTemplateVersions).values({ id: versionId, templateId, number: 1 });
+    const assessmentId = randomUUID();
+    const revisionId = randomUUID();
+    const sectionId = randomUUID();
+    const questionId = randomUUID();
+    const by = tenant.appAdmin.user.id;
+    await tx.insert(assessments).values({ tenantId, id: assessmentId, inventoryItemId: ids[0]!, templateId, baseVersionId: versionId, title: 'PIA', createdBy: by });
+    await tx.insert(assessmentRevisions).values({ tenantId, id: revisionId, assessmentId, number: 1, templateVersionId: versionId, createdBy: by });
+    await tx.insert(assessmentSections).values({ tenantId, id: sectionId, revisionId, key: 'A', origin: 'operator', title: 'Screening' });
+    await tx.insert(assessmentQuestions).values({ tenantId, id: questionId, revisionId, sectionId, key: 'A1', origin: 'operator', kind: 'yes_no_unsure', prompt: 'Personal information?' });
+    await tx.insert(assessmentAnswers).values({ tenantId, questionId, revisionId, value: { answer: 'yes' }, origin: 'institution', updatedBy: by });
+    await tx.insert(assessmentRisks).values({ tenantId, id: randomUUID(), revisionId, title: 'Breach', likelihood: 2, impact: 4 });
+    await tx.insert(assessmentSignoffs).values({ tenantId, id: randomUUID(), revisionId, userId: tenant.approver.user.id, signerName: 'Test approver', role: 'app_admin', decision: 'submitted' });
+    await tx.insert(assessmentMerges).values({ tenantId, id: randomUUID(), assessmentId, revisionId, toVersionId: versionId, decisions: [], mergedBy: by });
+    await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
+    await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
+    await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });
+  });
+  return { ...tenant, itemIds: ids };
+}
