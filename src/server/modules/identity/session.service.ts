@@ -87,13 +87,7 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       throw new AppError('unauthorized', BAD_CREDENTIALS);
     const { token, session } = await startSession(tx, user, method);
     const actor = actorOf(user, session.tenantId, requestId, 'web');
-    await recordAudit(tx, actor, {
-      action: 'session.create',
-      recordType: 'user',
-      recordId: user.id,
-      tenantId: user.tenantId,
-      after: { method },
-    });
+    await recordAudit(tx, actor, { action: 'session.create', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
     return { token, body: presentSession(actor, user, institution, session.csrfToken) };
   }
 
