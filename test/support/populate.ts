@@ -7,6 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   authPolicies,
+  authTokens,
+  samlSeenAssertions,
+  ssoLoginStates,
   ssoConnections,
   ssoIdentities,
   assessmentAnswers,
@@ -63,6 +66,10 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(ssoConnections).values({ tenantId, id: connectionId, protocol: 'oidc', preset: 'oidc', displayName: 'District accounts', oidcIssuer: 'https://idp.example.org', oidcClientId: 'vetted', oidcClientSecret: 'v1.sealed-in-tests' });
     await tx.insert(ssoIdentities).values({ tenantId, id: randomUUID(), userId: tenant.appAdmin.user.id, connectionId, subject: `sub-${connectionId}` });
     await tx.insert(authPolicies).values({ tenantId, requireMfa: true });
+    const soon = new Date(Date.now() + 600_000);
+    await tx.insert(ssoLoginStates).values({ tenantId, id: `state-${connectionId}`, connectionId, state: 's', nonce: 'n', codeVerifier: 'v', expiresAt: soon });
+    await tx.insert(samlSeenAssertions).values({ tenantId, assertionId: `_a${connectionId}`, expiresAt: soon });
+    await tx.insert(authTokens).values({ id: `token-${connectionId}`, tenantId, userId: tenant.appAdmin.user.id, purpose: 'password_reset', expiresAt: soon });
   });
   return { ...tenant, itemIds: ids };
 }
