@@ -6,6 +6,10 @@ import { NotFoundPage } from './components/NotFoundPage.js';
 import { Loading } from './components/PageState.js';
 import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
+import { AssessmentDetailPage } from './pages/assessments/AssessmentDetailPage.js';
+import { AssessmentListPage } from './pages/assessments/AssessmentListPage.js';
+import { BankListPage, BankTemplatePage } from './pages/assessments/BankPage.js';
+import { MergePage } from './pages/assessments/MergePage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
 import { DashboardPage } from './pages/DashboardPage.js';
 import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
@@ -102,6 +106,11 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
 const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
+const assessmentsRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments', component: AssessmentListPage });
+const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId', component: AssessmentDetailPage });
+const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
+const bankRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank', component: BankListPage });
+const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank/$templateId', component: BankTemplatePage });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
@@ -122,6 +131,11 @@ const routeTree = rootRoute.addChildren([
     institutionsRoute,
     accountRoute,
     ssoSettingsRoute,
+    assessmentsRoute,
+    assessmentRoute,
+    mergeRoute,
+    bankRoute,
+    bankTemplateRoute,
     meRoute,
     auditRoute,
     settingsRoute,

@@ -9,7 +9,7 @@ import {
   SIGN_IN_SUPPORT,
   STORAGE_COUNTRIES,
 } from '../../contracts/domain.js';
-import { auditEvents, catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
+import { auditEvents, catalogApps, institutions, inventoryItems, piaTemplates, piaTemplateVersions, schools, users } from '../db/schema/index.js';
 import { openDatabase, withSystem, type Database } from '../platform/db.js';
 import { verifyPassword } from '../platform/passwords.js';
 import { DEMO_CATALOG } from './demo-catalog.js';
@@ -28,6 +28,7 @@ async function counts(database: Database) {
     schools: await tx.$count(schools),
     users: await tx.$count(users),
     inventory: await tx.$count(inventoryItems),
+    bank: (await tx.$count(piaTemplates)) + (await tx.$count(piaTemplateVersions)),
     audit: await tx.$count(auditEvents),
   }));
 }
@@ -40,7 +41,7 @@ describe('seedDemo', () => {
     database = await openDatabase({ inMemory: true });
     await database.migrate();
     credentials = await seedDemo(database.db, { now: NOW });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await database?.close();
@@ -150,9 +151,9 @@ describe('seedDemo', () => {
   it('audits every created record as the seed job', async () => {
     const c = await counts(database);
     const events = await withSystem(database.db, (tx) => tx.select().from(auditEvents));
-    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory);
+    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory + c.bank);
     for (const e of events) {
-      expect(e.actorLabel).toBe('system:demo-seed');
+      expect(['system:demo-seed', 'system:bank-seed']).toContain(e.actorLabel);
       expect(e.source).toBe('seed');
     }
     expect(events.filter((e) => e.action === 'inventory.create')).toHaveLength(c.inventory);

@@ -5,12 +5,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { auditEvents, catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
+import { catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
 import { appendAuditEvents, type AuditValues } from '../platform/audit.js';
 import { withSystem, type Db, type Tx } from '../platform/db.js';
 import { hashPassword } from '../platform/passwords.js';
 import { DEMO_CATALOG, type DemoCatalogApp } from './demo-catalog.js';
 import { buildDemoInstitutions, type DemoInstitution } from './demo-institutions.js';
+import { seedPiaBank } from './seed-pia-bank.js';
 
 /** An account the seed created, for printing once at startup. */
 export interface DemoAccount {
@@ -102,6 +103,7 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
     // A concurrent seeder may have won the race since the first check.
     if (await isSeededTx(tx)) return { password: '', accounts: [] };
     const catalog = await seedCatalog(tx);
+    await seedPiaBank(tx, catalog, now);
     const taken = await existingEmails(tx, [DEMO_PLATFORM_ADMIN.email, ...demo.flatMap((i) => i.users.map((u) => u.email))]);
     const accounts: DemoAccount[] = [];
 

@@ -61,8 +61,10 @@ export function AppLayout() {
       <AppShell.Navbar p="xs" component="nav" aria-label={t('shell.nav')}>
         <NavLinkItem to="/" label={t('shell.dashboard')} onClick={close} activeOptions={{ exact: true }} />
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
+        <NavLinkItem to="/assessments" label={t('assessments.nav')} onClick={close} />
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
+        {abilities.manageCatalog ? <NavLinkItem to="/bank" label={t('assessments.navBank')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}

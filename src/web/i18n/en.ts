@@ -1,10 +1,12 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
+import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
 
 export const en = {
   ...domainEn,
   ...identityEn,
+  assessments: assessmentsEn,
   common: {
     appName: 'Vetted',
     loading: 'Loading…',

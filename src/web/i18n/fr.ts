@@ -1,4 +1,5 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
+import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
 import type { en } from './en.js';
@@ -7,6 +8,7 @@ import type { DeepStrings } from './types.js';
 export const fr: DeepStrings<typeof en> = {
   ...domainFr,
   ...identityFr,
+  assessments: assessmentsFr,
   common: {
     appName: 'Vetted',
     loading: 'Chargement…',

@@ -12,6 +12,7 @@ import { useFlash } from '../../lib/flash.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { AssessmentPanel } from '../assessments/AssessmentPanel.js';
 import { DeleteItemButton } from './DeleteItemButton.js';
 import { HistoryList } from './HistoryList.js';
 import { ItemEditForm } from './ItemEditForm.js';
@@ -91,6 +92,7 @@ export function InventoryDetailPage() {
         <Tabs.Panel value="details" pt="md">
           <Stack gap="lg">
             <StatusPanel item={data} canEdit={canEdit} canApprove={session.abilities.approve} />
+            <AssessmentPanel itemId={data.id} catalogAppId={data.catalogAppId} canEdit={canEdit} />
             <ItemEditForm item={data} institution={institution} canEdit={canEdit} />
           </Stack>
         </Tabs.Panel>

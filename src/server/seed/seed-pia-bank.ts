@@ -1,0 +1,126 @@
+/**
+ * Seeds the master bank: the generic edtech PIA and the pre-answered PIAs of demo catalog apps, each
+ * as a published version 1. Idempotent: a template whose slug exists is left as it is.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BankSectionInput } from '../../contracts/assessments.js';
+import { auditEvents, type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
+import type { Tx } from '../platform/db.js';
+import { contentProblems } from '../modules/assessments/bank.service.js';
+import { APP_PIAS, type AppPia } from './pia-apps.js';
+import { GENERIC_TEMPLATE, genericSections } from './pia-generic.js';
+
+type CatalogAppRow = typeof catalogApps.$inferSelect;
+
+/** The template slug of an app's pre-answered PIA. */
+export const appTemplateSlug = (appSlug: string) => `pia-${appSlug}`;
+
+/** The generic PIA with an app's pre-answers: catalog facts first, then what the operator verified. */
+export function appSections(app: CatalogAppRow, pia: AppPia): BankSectionInput[] {
+  const sections = genericSections();
+  const outside = [...app.storageCountries, ...app.processingCountries, ...((pia.answers['f.support_countries'] as string[] | undefined) ?? [])].some((c) => c !== 'CA');
+  const answers: Record<string, unknown> = {
+    'b.purpose': app.description,
+    'c.data_elements': app.dataElements,
+    'f.storage_countries': app.storageCountries,
+    'f.processing_countries': app.processingCountries,
+    'f.outside_canada': outside ? 'yes' : 'no',
+    ...pia.answers,
+  };
+  for (const section of sections) {
+    for (const question of section.questions) {
+      let value = answers[question.key];
+      if (question.key === 'g.sign_in') {
+        const known = new Set((question.options.choices ?? []).map((c) => c.value));
+        value = app.signInSupport.filter((s) => known.has(s));
+      }
+      if (value === undefined) continue;
+      question.preAnswer = value;
+      question.locked = pia.locked.includes(question.key);
+    }
+  }
+  return sections;
+}
+
+interface TemplateSeed {
+  slug: string;
+  title: string;
+  description: string;
+  catalogAppId: string | null;
+  jurisdictions: readonly string[];
+  isGeneric: boolean;
+  isDemo: boolean;
+  sections: BankSectionInput[];
+}
+
+/** Inserts the templates whose slug is new, each with a published version 1, in a few multi-row statements. */
+async function seedTemplates(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<number> {
+  const existing = new Set((await tx.select({ slug: piaTemplates.slug }).from(piaTemplates)).map((r) => r.slug));
+  const fresh = seeds.filter((s) => !existing.has(s.slug));
+  if (!fresh.length) return 0;
+  const templates: (typeof piaTemplates.$inferInsert)[] = [];
+  const versions: (typeof piaTemplateVersions.$inferInsert)[] = [];
+  const sections: (typeof piaTemplateSections.$inferInsert)[] = [];
+  const questions: (typeof piaTemplateQuestions.$inferInsert)[] = [];
+  for (const seed of fresh) {
+    const problems = contentProblems(seed.sections);
+    if (Object.keys(problems).length) throw new Error(`Bank seed: template "${seed.slug}" is not valid: ${JSON.stringify(problems)}`);
+    const templateId = randomUUID();
+    const versionId = randomUUID();
+    const { sections: content, jurisdictions, ...fields } = seed;
+    templates.push({ id: templateId, ...fields, jurisdictions: [...jurisdictions] });
+    versions.push({ id: versionId, templateId, number: 1, status: 'published', changeLog: 'First published version.', publishedAt: now });
+    content.forEach((section, si) => {
+      const sectionId = randomUUID();
+      sections.push({ id: sectionId, versionId, key: section.key, code: section.code, title: section.title, description: section.description, position: si });
+      section.questions.forEach((q, position) =>
+        questions.push({
+          id: randomUUID(),
+          versionId,
+          sectionId,
+          key: q.key,
+          position,
+          kind: q.kind,
+          prompt: q.prompt,
+          guidance: q.guidance,
+          options: q.options,
+          required: q.required,
+          locked: q.locked,
+          preAnswer: q.preAnswer ?? null,
+          condition: q.condition,
+          jurisdictions: [...q.jurisdictions],
+        }),
+      );
+    });
+  }
+  await tx.insert(piaTemplates).values(templates);
+  await tx.insert(piaTemplateVersions).values(versions);
+  await tx.insert(piaTemplateSections).values(sections);
+  for (let i = 0; i < questions.length; i += 500) await tx.insert(piaTemplateQuestions).values(questions.slice(i, i + 500));
+  const audit = (action: string, recordType: string, recordId: string) => ({ tenantId: null, actorUserId: null, actorLabel: 'system:bank-seed', actorRole: 'system', action, recordType, recordId, changes: {}, requestId: 'seed', source: 'seed' });
+  await tx.insert(auditEvents).values([
+    ...templates.map((t) => audit('bank.template.create', 'pia_template', t.id!)),
+    ...versions.map((v) => audit('bank.version.publish', 'pia_template_version', v.id!)),
+  ]);
+  return fresh.length;
+}
+
+/** Seeds the generic PIA and the app PIAs whose catalog apps are present. Returns how many templates were created. */
+export async function seedPiaBank(tx: Tx, catalog: ReadonlyMap<string, CatalogAppRow>, now = new Date()): Promise<number> {
+  const seeds: TemplateSeed[] = [{ ...GENERIC_TEMPLATE, catalogAppId: null, isGeneric: true, isDemo: false, sections: genericSections() }];
+  for (const pia of APP_PIAS) {
+    const app = catalog.get(pia.slug);
+    if (!app) continue;
+    seeds.push({
+      slug: appTemplateSlug(pia.slug),
+      title: `Privacy impact assessment — ${app.name}`,
+      description: `Pre-answered by the operator from ${app.vendor}’s documentation and agreement. Complete the questions about your own use (purpose, notice, decision) and check the locked facts against your contract.`,
+      catalogAppId: app.id,
+      jurisdictions: pia.jurisdictions,
+      isGeneric: false,
+      isDemo: app.isDemo,
+      sections: appSections(app, pia),
+    });
+  }
+  return seedTemplates(tx, seeds, now);
+}

@@ -1,0 +1,299 @@
+/** `/assessments/$assessmentId`: the current revision — answers, own questions, risks, review, outputs. */
+import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { QUESTION_KINDS, type AssessmentBody, type QuestionKind } from '../../../contracts/assessments.js';
+import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { AnchorLink, ButtonLink } from '../../components/links.js';
+import { Loading, PickInstitution } from '../../components/PageState.js';
+import { api, API_BASE } from '../../lib/api.js';
+import { useRequiredSession } from '../../lib/session.js';
+import { AnswerField } from './AnswerField.js';
+import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
+import { RiskRegister } from './RiskRegister.js';
+import { WorkflowPanel } from './WorkflowPanel.js';
+
+const route = getRouteApi('/_app/assessments/$assessmentId');
+
+export function AssessmentDetailPage() {
+  const { t } = useTranslation();
+  const { assessmentId } = route.useParams();
+  const session = useRequiredSession();
+  const query = useQuery({ ...assessmentQuery(assessmentId), enabled: Boolean(session.institution) });
+  const [tab, setTab] = useState<string | null>('questions');
+  if (!session.institution) return <PickInstitution />;
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ErrorAlert error={query.error} />;
+  const a = query.data;
+  return (
+    <Stack>
+      <AnchorLink to="/assessments" size="sm">
+        ← {t('assessments.title')}
+      </AnchorLink>
+      <Group justify="space-between" align="flex-start">
+        <Stack gap={4}>
+          <Title order={1}>{a.title}</Title>
+          <Group gap="sm">
+            <Badge>{t(`assessments.status.${a.status}`)}</Badge>
+            <Text size="sm">{t('assessments.revision', { number: a.currentRevision })}</Text>
+            {a.baseVersionNumber ? <Text size="sm" c="dimmed">{t('assessments.basedOn', { number: a.baseVersionNumber })}</Text> : null}
+            <AnchorLink to="/inventory/$itemId" params={{ itemId: a.inventoryItemId }} size="sm">
+              {a.appName} · {t(`status.${a.inventoryStatus as 'approved'}`)}
+            </AnchorLink>
+          </Group>
+        </Stack>
+        <Anchor href={`${API_BASE}/assessments/${a.id}/pdf`} download>
+          {t('assessments.outputs.pdf')}
+        </Anchor>
+      </Group>
+      {a.update ? (
+        <Alert color="yellow" title={t('assessments.updateAvailable', { number: a.update.number })}>
+          <Stack gap="xs">
+            <Text size="sm">{a.update.changeLog}</Text>
+            {a.abilities.merge ? (
+              <ButtonLink to="/assessments/$assessmentId/merge" params={{ assessmentId: a.id }} size="xs" w="fit-content">
+                {t('assessments.reviewUpdate')}
+              </ButtonLink>
+            ) : null}
+          </Stack>
+        </Alert>
+      ) : null}
+      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="questions">{t('assessments.addQuestion.section')}</Tabs.Tab>
+          <Tabs.Tab value="risks">{t('assessments.risks.title')}</Tabs.Tab>
+          <Tabs.Tab value="review">{t('assessments.workflow.title')}</Tabs.Tab>
+          <Tabs.Tab value="revisions">{t('assessments.revisions.title')}</Tabs.Tab>
+          <Tabs.Tab value="outputs">{t('assessments.outputs.title')}</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="questions" pt="md">
+          <Questions assessment={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="risks" pt="md">
+          <RiskRegister assessment={a} canEdit={a.abilities.edit} />
+        </Tabs.Panel>
+        <Tabs.Panel value="review" pt="md">
+          <WorkflowPanel assessment={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="revisions" pt="md">
+          <Revisions assessment={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="outputs" pt="md">
+          <Outputs assessment={a} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}
+
+function Questions({ assessment: a }: { assessment: AssessmentBody }) {
+  const { t } = useTranslation();
+  const canEdit = a.abilities.edit;
+  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version: a.version, hidden: v.hidden } }));
+  return (
+    <Stack>
+      {a.revision.sections.map((s) => (
+        <Paper key={s.id} withBorder p="md" component="section" aria-labelledby={`s-${s.id}`}>
+          <Stack>
+            <Title order={2} size="h4" id={`s-${s.id}`}>
+              {s.code ? `${s.code}. ` : ''}
+              {s.title}
+            </Title>
+            {s.description ? <Text size="sm" c="dimmed">{s.description}</Text> : null}
+            {s.questions
+              .filter((q) => q.isShown || q.hidden)
+              .map((q) => (
+                <Stack key={q.id} gap={4} style={{ opacity: q.hidden ? 0.6 : 1 }} data-question-key={q.key}>
+                  {q.hidden ? <Text size="sm" td="line-through">{q.prompt}</Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
+                  {q.guidance && !q.hidden ? (
+                    <Text size="xs" c="dimmed">
+                      {t('assessments.guidance')}: {q.guidance}
+                    </Text>
+                  ) : null}
+                  <Group gap="xs">
+                    <Badge size="xs" variant="outline">
+                      {t(`assessments.origin.${q.origin}`)}
+                    </Badge>
+                    {q.locked ? <Badge size="xs" color="gray">{t('assessments.locked')}</Badge> : null}
+                    {q.condition ? <Badge size="xs" variant="light">{t('assessments.conditional')}</Badge> : null}
+                    {q.jurisdictions.map((j) => (
+                      <Badge key={j} size="xs" variant="light" color="grape">
+                        {j}
+                      </Badge>
+                    ))}
+                    {q.answer ? (
+                      <Text size="xs" c="dimmed">
+                        {q.answer.origin === 'operator' && !q.answer.updatedBy ? t('assessments.preAnswered') : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}
+                      </Text>
+                    ) : null}
+                    {canEdit && !q.locked && q.origin === 'operator' ? (
+                      <Button size="compact-xs" variant="subtle" onClick={() => toggle.mutate({ id: q.id, hidden: !q.hidden })} aria-label={`${q.hidden ? t('assessments.show') : t('assessments.hide')}: ${q.prompt}`}>
+                        {q.hidden ? t('assessments.show') : t('assessments.hide')}
+                      </Button>
+                    ) : null}
+                  </Group>
+                </Stack>
+              ))}
+          </Stack>
+        </Paper>
+      ))}
+      {toggle.error ? <ErrorAlert error={toggle.error} /> : null}
+      {canEdit ? <AddQuestion assessment={a} /> : null}
+    </Stack>
+  );
+}
+
+function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
+  const { t } = useTranslation();
+  const [sectionId, setSectionId] = useState<string | null>(a.revision.sections.at(-1)?.id ?? null);
+  const [kind, setKind] = useState<QuestionKind>('yes_no_unsure');
+  const [prompt, setPrompt] = useState('');
+  const [sectionTitle, setSectionTitle] = useState('');
+  const add = useAssessmentMutation(a.id, () => api<AssessmentBody>(`/assessments/${a.id}/questions`, { method: 'POST', body: { version: a.version, sectionId, kind, prompt } }));
+  const addSection = useAssessmentMutation(a.id, () => api<AssessmentBody>(`/assessments/${a.id}/sections`, { method: 'POST', body: { version: a.version, title: sectionTitle } }));
+  const simpleKinds = QUESTION_KINDS.filter((k) => k !== 'single_choice' && k !== 'multiple_choice' && k !== 'table_rows');
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="add-question-heading">
+      <Stack>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            add.mutate(undefined, { onSuccess: () => setPrompt('') });
+          }}
+        >
+          <Stack gap="xs">
+            <Title order={2} size="h4" id="add-question-heading">
+              {t('assessments.addQuestion.title')}
+            </Title>
+            <Select label={t('assessments.addQuestion.section')} data={a.revision.sections.map((s) => ({ value: s.id, label: `${s.code ? `${s.code}. ` : ''}${s.title}` }))} value={sectionId} onChange={setSectionId} allowDeselect={false} />
+            <Select label={t('assessments.addQuestion.kind')} data={simpleKinds.map((k) => ({ value: k, label: t(`assessments.kind.${k}`) }))} value={kind} onChange={(v) => v && setKind(v as QuestionKind)} allowDeselect={false} />
+            <TextInput label={t('assessments.addQuestion.prompt')} value={prompt} onChange={(e) => setPrompt(e.currentTarget.value)} required maxLength={1000} />
+            <Feedback error={add.error} />
+            <Button type="submit" w="fit-content" loading={add.isPending}>
+              {t('assessments.addQuestion.submit')}
+            </Button>
+          </Stack>
+        </form>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            addSection.mutate(undefined, { onSuccess: () => setSectionTitle('') });
+          }}
+        >
+          <Stack gap="xs">
+            <TextInput label={t('assessments.addSection.name')} value={sectionTitle} onChange={(e) => setSectionTitle(e.currentTarget.value)} required maxLength={300} />
+            <Feedback error={addSection.error} />
+            <Button type="submit" variant="default" w="fit-content" loading={addSection.isPending}>
+              {t('assessments.addSection.submit')}
+            </Button>
+          </Stack>
+        </form>
+      </Stack>
+    </Paper>
+  );
+}
+
+interface Compare {
+  questions: { key: string; sectionTitle: string; prompt: string; from: unknown; to: unknown; change: string }[];
+}
+
+function Revisions({ assessment: a }: { assessment: AssessmentBody }) {
+  const { t } = useTranslation();
+  const numbers = a.revisions.map((r) => String(r.number));
+  const [from, setFrom] = useState<string | null>(numbers.at(-1) ?? null);
+  const [to, setTo] = useState<string | null>(numbers[0] ?? null);
+  const compare = useQuery({
+    queryKey: ['assessments', 'compare', a.id, from, to, a.version],
+    queryFn: () => api<Compare>(`/assessments/${a.id}/compare?from=${from}&to=${to}`),
+    enabled: Boolean(from && to),
+  });
+  const changed = compare.data?.questions.filter((q) => q.change !== 'same') ?? [];
+  const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+  return (
+    <Stack>
+      <Table>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('assessments.revisionShort')}</Table.Th>
+            <Table.Th>{t('assessments.statusLabel')}</Table.Th>
+            <Table.Th>{t('assessments.basedOn', { number: '' })}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {a.revisions.map((r) => (
+            <Table.Tr key={r.id}>
+              <Table.Td>{r.number}</Table.Td>
+              <Table.Td>{t(`assessments.status.${r.status}`)}</Table.Td>
+              <Table.Td>{r.templateVersionNumber ?? '—'}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Group>
+        <Select label={t('assessments.revisions.from')} data={numbers} value={from} onChange={setFrom} allowDeselect={false} />
+        <Select label={t('assessments.revisions.to')} data={numbers} value={to} onChange={setTo} allowDeselect={false} />
+      </Group>
+      {compare.data ? (
+        changed.length === 0 ? (
+          <Text>{t('assessments.revisions.same')}</Text>
+        ) : (
+          <Table aria-label={t('assessments.revisions.compare')}>
+            <Table.Caption>{t('assessments.revisions.changed', { count: changed.length })}</Table.Caption>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('assessments.addQuestion.prompt')}</Table.Th>
+                <Table.Th>{t('assessments.revisions.before')}</Table.Th>
+                <Table.Th>{t('assessments.revisions.after')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {changed.map((q) => (
+                <Table.Tr key={q.key}>
+                  <Table.Td>{q.prompt}</Table.Td>
+                  <Table.Td>{show(q.from)}</Table.Td>
+                  <Table.Td>{show(q.to)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )
+      ) : null}
+    </Stack>
+  );
+}
+
+function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
+  const { t } = useTranslation();
+  const teacher = useQuery(summaryQuery(a.id, 'teacher', a.version));
+  const parent = useQuery(summaryQuery(a.id, 'parent', a.version));
+  return (
+    <Stack>
+      <Anchor href={`${API_BASE}/assessments/${a.id}/pdf`} download>
+        {t('assessments.outputs.pdf')}
+      </Anchor>
+      {[teacher, parent].map((s, i) => (
+        <Paper key={i} withBorder p="md" component="section">
+          <Title order={2} size="h4">
+            {i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}
+          </Title>
+          {s.data ? (
+            <Stack gap="xs" mt="xs">
+              <Text fw={600}>{s.data.headline}</Text>
+              {s.data.points.map((p) => (
+                <Text key={p.heading} size="sm">
+                  <strong>{p.heading}:</strong> {p.text}
+                </Text>
+              ))}
+            </Stack>
+          ) : s.isError ? (
+            <ErrorAlert error={s.error} />
+          ) : (
+            <Loading />
+          )}
+        </Paper>
+      ))}
+    </Stack>
+  );
+}

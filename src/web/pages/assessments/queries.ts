@@ -1,0 +1,44 @@
+/** Queries and mutations of assessments and the master bank. */
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import type { AssessmentBody, AssessmentSummaryBody, BankTemplateBody, BankVersionBody, MergeChangeBody, SummaryBody } from '../../../contracts/assessments.js';
+import { api } from '../../lib/api.js';
+
+export const assessmentsQuery = (inventoryItemId?: string) =>
+  queryOptions({
+    queryKey: ['assessments', 'list', inventoryItemId ?? 'all'],
+    queryFn: () => api<{ items: AssessmentSummaryBody[] }>(`/assessments${inventoryItemId ? `?inventoryItemId=${inventoryItemId}` : ''}`).then((r) => r.items),
+  });
+
+export const assessmentQuery = (id: string) =>
+  queryOptions({ queryKey: ['assessments', 'one', id], queryFn: () => api<AssessmentBody>(`/assessments/${id}`) });
+
+export const summaryQuery = (id: string, audience: 'teacher' | 'parent', version: number) =>
+  queryOptions({ queryKey: ['assessments', 'summary', id, audience, version], queryFn: () => api<SummaryBody>(`/assessments/${id}/summary?audience=${audience}`) });
+
+export interface MergePreview {
+  fromVersion: { id: string; number: number } | null;
+  toVersion: { id: string; number: number; changeLog: string };
+  changes: MergeChangeBody[];
+}
+export const mergeQuery = (id: string) => queryOptions({ queryKey: ['assessments', 'merge', id], queryFn: () => api<MergePreview>(`/assessments/${id}/merge`) });
+
+export const bankQuery = (catalogAppId?: string) =>
+  queryOptions({
+    queryKey: ['bank', 'list', catalogAppId ?? 'all'],
+    queryFn: () => api<{ items: BankTemplateBody[] }>(`/bank/templates${catalogAppId ? `?catalogAppId=${catalogAppId}` : ''}`).then((r) => r.items),
+  });
+export const bankTemplateQuery = (id: string) => queryOptions({ queryKey: ['bank', 'one', id], queryFn: () => api<BankTemplateBody>(`/bank/templates/${id}`) });
+export const bankVersionQuery = (id: string) => queryOptions({ queryKey: ['bank', 'version', id], queryFn: () => api<BankVersionBody>(`/bank/versions/${id}`) });
+
+/** A mutation on an assessment that answers with the whole assessment, which replaces the cached one. */
+export function useAssessmentMutation<V>(id: string, call: (vars: V) => Promise<AssessmentBody>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: call,
+    onSuccess: (saved) => {
+      queryClient.setQueryData(assessmentQuery(id).queryKey, saved);
+      void queryClient.invalidateQueries({ queryKey: ['assessments', 'list'] });
+      void queryClient.invalidateQueries({ queryKey: ['inventory'] });
+    },
+  });
+}
