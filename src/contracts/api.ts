@@ -72,6 +72,8 @@ export const sessionSchema = z.object({
     manageInstitutions: z.boolean(),
     manageCatalog: z.boolean(),
     approve: z.boolean(),
+    /** Identity providers and the sign-in policy of the institution. */
+    manageSso: z.boolean(),
   }),
 });
 export type SessionBody = z.infer<typeof sessionSchema>;

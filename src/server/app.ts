@@ -17,11 +17,7 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { createCatalogService } from './modules/catalog/catalog.service.js';
-import { registerAuthHook } from './modules/identity/auth.hook.js';
-import { registerIdentityRoutes } from './modules/identity/identity.routes.js';
-import { createInvitationService } from './modules/identity/invitations.service.js';
-import { createSessionService } from './modules/identity/session.service.js';
-import { createUsersService } from './modules/identity/users.service.js';
+import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
 import { createExportJobs } from './modules/exports/export.job.js';
@@ -51,6 +47,8 @@ export interface BuildOptions {
   logLevel?: string;
   /** Folder of the built web client; defaults to dist/web. */
   webRoot?: string;
+  /** Where log lines go (tests capture them); stdout by default. */
+  logStream?: { write(line: string): void };
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
@@ -62,8 +60,11 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const app = Fastify({
     logger: {
       level: opts.logLevel ?? config.logLevel,
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       // Security: never log credentials, cookies or tokens.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
+      // Security: query strings carry link tokens and OIDC codes; only the path is logged.
+      serializers: { req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }) },
     },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -127,12 +128,9 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     }
   });
 
-  const sessions = createSessionService(ctx);
-  const invitations = createInvitationService(ctx, sessions);
+  const { invitations } = registerIdentityModule(app, ctx);
   const audit = createAuditService(ctx);
-  registerAuthHook(app, config, sessions);
   const lifecycle = await registerLifecycle(app, ctx);
-  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx) });
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);

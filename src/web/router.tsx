@@ -23,9 +23,18 @@ import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
 import { AuditLogPage } from './pages/audit/AuditLogPage.js';
 import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
-import { SignInPage } from './pages/SignInPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
-import { validateCatalogSearch, validateInventorySearch, validateNewItem, validateRedirect, validateToken } from './routes/search.js';
+import { AccountPage } from './features/identity/AccountPage.js';
+import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
+import { SignInPage } from './features/identity/SignInPage.js';
+import { SsoSettingsPage } from './features/identity/SsoSettingsPage.js';
+import {
+  validateCatalogSearch,
+  validateInventorySearch,
+  validateNewItem,
+  validateSignIn,
+  validateToken,
+} from './routes/search.js';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -39,7 +48,7 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'sign-in',
-  validateSearch: validateRedirect,
+  validateSearch: validateSignIn,
   component: SignInPage,
 });
 
@@ -49,6 +58,10 @@ const inviteRoute = createRoute({
   validateSearch: validateToken,
   component: AcceptInvitePage,
 });
+
+const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'forgot-password', component: ForgotPasswordPage });
+const resetPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'reset-password', validateSearch: validateToken, component: ResetPasswordPage });
+const confirmEmailRoute = createRoute({ getParentRoute: () => rootRoute, path: 'confirm-email', validateSearch: validateToken, component: ConfirmEmailPage });
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -96,6 +109,8 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
 const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
+const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
+const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
 const assessmentsRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments', component: AssessmentListPage });
 const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId', component: AssessmentDetailPage });
 const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
@@ -108,6 +123,9 @@ const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'setti
 const routeTree = rootRoute.addChildren([
   signInRoute,
   inviteRoute,
+  forgotPasswordRoute,
+  resetPasswordRoute,
+  confirmEmailRoute,
   appRoute.addChildren([
     dashboardRoute,
     inventoryRoute,
@@ -119,6 +137,8 @@ const routeTree = rootRoute.addChildren([
     reportsRoute,
     reportRoute,
     exportsRoute,
+    accountRoute,
+    ssoSettingsRoute,
     assessmentsRoute,
     assessmentRoute,
     mergeRoute,

@@ -55,6 +55,35 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'DELETE /api/v1/inventory/:id': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/inventory/:id/history': { kind: 'inventory', tenantScoped: true },
   'GET /api/v1/audit': { tenantScoped: true },
+  'POST /api/v1/session/mfa': { tenantScoped: false },
+  'POST /api/v1/session/mfa/enrolment': { tenantScoped: false },
+  'POST /api/v1/session/mfa/enrolment/confirm': { tenantScoped: false },
+  'GET /api/v1/account/security': { tenantScoped: false },
+  'POST /api/v1/account/mfa/enrolment': { tenantScoped: false },
+  'POST /api/v1/account/mfa/enrolment/confirm': { tenantScoped: false },
+  'POST /api/v1/account/mfa/recovery-codes': { tenantScoped: false },
+  'DELETE /api/v1/account/mfa': { tenantScoped: false },
+  'GET /api/v1/account/sessions': { tenantScoped: false },
+  'DELETE /api/v1/account/sessions': { tenantScoped: false },
+  // A session handle of B's site admin: nobody else's session can be ended by its id.
+  'DELETE /api/v1/account/sessions/:id': { kind: 'session', tenantScoped: true },
+  'DELETE /api/v1/users/:id/sessions': { kind: 'user', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'POST /api/v1/account/password': { tenantScoped: false },
+  'POST /api/v1/password-resets': { tenantScoped: false },
+  'POST /api/v1/password-resets/complete': { tenantScoped: false },
+  'POST /api/v1/account/email': { tenantScoped: false },
+  'POST /api/v1/email-changes/confirm': { tenantScoped: false },
+  'GET /api/v1/sso/connections': { tenantScoped: true },
+  'POST /api/v1/sso/connections': { tenantScoped: true },
+  'PATCH /api/v1/sso/connections/:id': { kind: 'sso', body: () => ({ displayName: 'Renamed by A' }), tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'DELETE /api/v1/sso/connections/:id': { kind: 'sso', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/sso/policy': { tenantScoped: true },
+  'PUT /api/v1/sso/policy': { tenantScoped: true },
+  'GET /api/v1/sso/discover': { tenantScoped: false },
+  'GET /api/v1/sso/start/:institutionId/:connectionId': { tenantScoped: false },
+  'GET /api/v1/sso/oidc/callback': { tenantScoped: false },
+  'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { tenantScoped: false },
+  'POST /api/v1/sso/saml/:institutionId/:connectionId/acs': { tenantScoped: false },
   'GET /api/v1/audit/verify': { tenantScoped: true },
   // Operator route: platform admins offboard any institution; every other role is refused (403).
   'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
@@ -132,6 +161,17 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   expect(inv.statusCode).toBe(201);
   ids.invitation = inv.json().id;
   ids.user = tenant.appAdmin.user.id;
+  const sso = await tenant.siteAdmin.request('POST', '/api/v1/sso/connections', {
+    preset: 'oidc',
+    issuer: 'https://idp.example.org',
+    displayName: 'District sign-in',
+    clientId: 'vetted',
+    clientSecret: 'not-a-real-secret',
+  });
+  expect(sso.statusCode).toBe(201);
+  ids.sso = sso.json().id;
+  const own = await tenant.siteAdmin.request('GET', '/api/v1/account/sessions');
+  ids.session = own.json().items[0].id;
   ids.institution = tenant.institution.id;
   const pia = await tenant.siteAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: ids.inventory });
   expect(pia.statusCode).toBe(201);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Secret, TOTP } from 'otpauth';
 import { catalogApps, institutions, schools, users } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
 import { hashPassword } from '../../src/server/platform/passwords.js';
@@ -83,18 +84,54 @@ export async function buildCatalogApp(db: Db, overrides: Partial<typeof catalogA
 export interface Client {
   user: UserRow;
   csrf: string;
+  /** The session cookie. */
+  cookie: { name: string; value: string };
+  /** The TOTP secret when two-step verification was set up while signing in. */
+  mfaSecret?: string | undefined;
   request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown): Promise<LightMyRequestResponse>;
 }
 
-/** Signs in through the real login route. */
-export async function signIn(app: FastifyInstance, user: UserRow, password = PASSWORD): Promise<Client> {
-  const res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: user.email, password } });
+const recoveryCodes = new Map<string, string[]>();
+
+/** The current code of a TOTP secret (base32), as an authenticator app shows it. */
+export function totpCode(secret: string, timestamp = Date.now()): string {
+  return new TOTP({ secret: Secret.fromBase32(secret), digits: 6, period: 30, algorithm: 'SHA1' }).generate({ timestamp });
+}
+
+/**
+ * Signs in through the real login route. When two-step verification applies it completes it too:
+ * enrolment (platform admins on first sign-in; the secret is returned as `mfaSecret`) or a code
+ * from `opts.mfaSecret`.
+ */
+export async function signIn(app: FastifyInstance, user: UserRow, password = PASSWORD, opts: { mfaSecret?: string } = {}): Promise<Client> {
+  let res = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: user.email, password } });
   if (res.statusCode !== 200) throw new Error(`sign-in failed: ${res.statusCode} ${res.body}`);
+  let mfaSecret = opts.mfaSecret;
+  const step = (res.json() as { mfa?: 'verify' | 'enrol' }).mfa;
+  if (step) {
+    const challenge = res.cookies.find((c) => c.name === 'vetted_mfa')!;
+    const cookies = { [challenge.name]: challenge.value };
+    if (step === 'enrol') {
+      const enrol = await app.inject({ method: 'POST', url: '/api/v1/session/mfa/enrolment', cookies });
+      mfaSecret = (enrol.json() as { secret: string }).secret;
+      res = await app.inject({ method: 'POST', url: '/api/v1/session/mfa/enrolment/confirm', cookies, payload: { code: totpCode(mfaSecret) } });
+      if (res.statusCode === 200) recoveryCodes.set(user.id, (res.json() as { recoveryCodes: string[] }).recoveryCodes);
+    } else {
+      // A TOTP code is accepted once; later sign-ins of the same test user spend its recovery codes.
+      const spare = recoveryCodes.get(user.id)?.shift();
+      if (!mfaSecret && !spare) throw new Error('sign-in needs a two-step code: pass opts.mfaSecret');
+      res = await app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies, payload: { code: mfaSecret ? totpCode(mfaSecret) : spare } });
+    }
+    if (res.statusCode !== 200) throw new Error(`two-step sign-in failed: ${res.statusCode} ${res.body}`);
+  }
   const cookie = res.cookies.find((c) => c.name.endsWith('vetted_session'))!;
-  const csrf = (res.json() as { csrfToken: string }).csrfToken;
+  const json = res.json() as { csrfToken?: string; session?: { csrfToken: string } };
+  const csrf = json.csrfToken ?? json.session!.csrfToken;
   return {
     user,
     csrf,
+    cookie: { name: cookie.name, value: cookie.value },
+    mfaSecret,
     request: (method, url, body) =>
       app.inject({
         method,

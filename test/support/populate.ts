@@ -6,6 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
+  authPolicies,
+  authTokens,
+  samlSeenAssertions,
+  ssoLoginStates,
+  ssoConnections,
+  ssoIdentities,
   assessmentAnswers,
   assessmentMerges,
   assessmentQuestions,
@@ -56,6 +62,14 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });
+    const connectionId = randomUUID();
+    await tx.insert(ssoConnections).values({ tenantId, id: connectionId, protocol: 'oidc', preset: 'oidc', displayName: 'District accounts', oidcIssuer: 'https://idp.example.org', oidcClientId: 'vetted', oidcClientSecret: 'v1.sealed-in-tests' });
+    await tx.insert(ssoIdentities).values({ tenantId, id: randomUUID(), userId: tenant.appAdmin.user.id, connectionId, subject: `sub-${connectionId}` });
+    await tx.insert(authPolicies).values({ tenantId, requireMfa: true });
+    const soon = new Date(Date.now() + 600_000);
+    await tx.insert(ssoLoginStates).values({ tenantId, id: `state-${connectionId}`, connectionId, state: 's', nonce: 'n', codeVerifier: 'v', expiresAt: soon });
+    await tx.insert(samlSeenAssertions).values({ tenantId, assertionId: `_a${connectionId}`, expiresAt: soon });
+    await tx.insert(authTokens).values({ id: `token-${connectionId}`, tenantId, userId: tenant.appAdmin.user.id, purpose: 'password_reset', expiresAt: soon });
   });
   return { ...tenant, itemIds: ids };
 }

@@ -21,7 +21,7 @@ export interface TestApp {
 }
 
 /** The whole service on a fresh database, with a real SMTP server on loopback for its mail. */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, opts: { logStream?: { write(line: string): void }; logLevel?: string } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-test-'));
   const smtp = await startTestSmtp();
   const config = loadConfig({
@@ -37,7 +37,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   });
   const database = await openTestDatabase();
   const jobs = await createJobs({ db: database.db });
-  const app = await buildApp({ config, db: database.db, mailer: createMailer(config), jobs }, { logLevel: 'silent' });
+  const app = await buildApp({ config, db: database.db, mailer: createMailer(config), jobs }, { logLevel: opts.logLevel ?? 'silent', ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   await app.ready();
   return {
     app,

@@ -38,6 +38,8 @@ export const policy = {
   manageInstitutions: (a: Actor) => isPlatformAdmin(a),
   manageCatalog: (a: Actor) => isPlatformAdmin(a),
   readCatalog: (a: Actor) => a.kind === 'user',
+  /** Identity providers and the sign-in policy: the institution's own site admins. */
+  manageSso: (a: Actor) => isSiteAdmin(a),
   readAudit: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
   /** The master bank of PIAs: every signed-in user reads published versions; the operator curates it. */
   readBank: (a: Actor) => a.kind === 'user',

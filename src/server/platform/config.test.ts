@@ -27,11 +27,20 @@ describe('configuration', () => {
   });
 
   it('refuses production without a database, a secret and a public URL, and never seeds demo data there', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*PUBLIC_URL[\s\S]*BACKUP_MASTER_KEY/);
-    const prod = { NODE_ENV: 'production', DATABASE_URL: 'postgres://db/vetted', SESSION_SECRET: 'x'.repeat(40), PUBLIC_URL: 'https://vetted.example.org', BACKUP_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL[\s\S]*SESSION_SECRET[\s\S]*SECRETS_KEY[\s\S]*PUBLIC_URL[\s\S]*BACKUP_MASTER_KEY/);
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/vetted',
+      SESSION_SECRET: 'x'.repeat(40),
+      SECRETS_KEY: Buffer.alloc(32, 9).toString('base64'),
+      PUBLIC_URL: 'https://vetted.example.org',
+      BACKUP_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    };
     expect(() => loadConfig({ ...prod, DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
     const ok = loadConfig(prod);
     expect(ok.demoSeed).toBe(false);
+    expect(ok.secretsKey.length).toBe(32);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY/);
   });
 
   it('refuses a grace period and a backup retention that could keep data past day 30', () => {

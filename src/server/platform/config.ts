@@ -32,6 +32,13 @@ const envSchema = z.object({
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SECRETS_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
+    .optional(),
+  LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   JOB_WORKERS: boolish.default(true),
   BACKUP_MASTER_KEY: z
     .string()
@@ -65,6 +72,11 @@ export interface Config {
   demoPassword: string | undefined;
   sessionTtlHours: number;
   loginRateLimit: number;
+  /** A session unused this long ends (the absolute limit is sessionTtlHours). */
+  sessionIdleMinutes: number;
+  /** AES-256-GCM key sealing secrets at rest (SSO client secrets, MFA secrets). */
+  secretsKey: Buffer;
+  lockout: { threshold: number; minutes: number };
   /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
   jobWorkers: boolean;
   backup: {
@@ -103,6 +115,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction) {
     if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for one machine only)');
     if (!env.SESSION_SECRET) problems.push('SESSION_SECRET: required in production');
+    if (!env.SECRETS_KEY) problems.push('SECRETS_KEY: required in production');
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
     if (env.DEMO_SEED === true) problems.push('DEMO_SEED: demo data is refused in production');
     if (env.DEMO_PASSWORD) problems.push('DEMO_PASSWORD: demo accounts are refused in production');
@@ -137,6 +150,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    secretsKey: Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
+    lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
     jobWorkers: env.JOB_WORKERS,
     backup: {
       masterKey: env.BACKUP_MASTER_KEY ? Buffer.from(env.BACKUP_MASTER_KEY, 'base64') : Buffer.from(localSecret(dataDir, 'backup-master-key'), 'base64url'),

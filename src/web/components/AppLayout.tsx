@@ -72,6 +72,8 @@ export function AppLayout() {
         {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
+        {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
+        <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <Suspense fallback={<Loading />}>

@@ -2,9 +2,11 @@
 import { reportsEn } from '../features/reports/messages.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
+import { identityEn } from '../features/identity/i18n-en.js';
 
 export const en = {
   ...domainEn,
+  ...identityEn,
   assessments: assessmentsEn,
   common: {
     appName: 'Vetted',

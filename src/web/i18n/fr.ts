@@ -2,11 +2,13 @@
 import { reportsFr } from '../features/reports/messages.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
+import { identityFr } from '../features/identity/i18n-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 
 export const fr: DeepStrings<typeof en> = {
   ...domainFr,
+  ...identityFr,
   assessments: assessmentsFr,
   common: {
     appName: 'Vetted',

@@ -79,6 +79,12 @@ export function validateRedirect(search: Record<string, unknown>): { redirect?: 
   return safe ? { redirect } : {};
 }
 
+/** Sign-in: where to go next, and why a single sign-on came back refused. */
+export function validateSignIn(search: Record<string, unknown>): { redirect?: string; sso?: string } {
+  const sso = str(search['sso']);
+  return dropUndefined({ ...validateRedirect(search), sso: sso && /^[a-z_]{1,20}$/.test(sso) ? sso : undefined });
+}
+
 export function validateToken(search: Record<string, unknown>): { token?: string } {
   return dropUndefined({ token: str(search['token']) });
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.js';
 import { institutions } from './tenants.js';
 
@@ -19,6 +19,16 @@ export const users = pgTable(
     canApprove: boolean('can_approve').notNull().default(false),
     passwordHash: text('password_hash'),
     status: text('status').notNull().default('active'),
+    /** TOTP secret, sealed with AES-256-GCM (platform/secrets.ts); set while enrolling, enabled once confirmed. */
+    mfaSecret: text('mfa_secret'),
+    mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
+    /** Keyed hashes of the unused recovery codes. */
+    mfaRecoveryCodes: text('mfa_recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+    /** The last TOTP time step accepted: a code is never accepted twice. */
+    mfaLastStep: integer('mfa_last_step'),
+    /** Consecutive failed sign-ins, and the end of the lockout they caused. */
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
     ...timestamps,
   },
   (t) => [
@@ -47,11 +57,16 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     tenantId: uuid('tenant_id').references(() => institutions.id),
     csrfToken: text('csrf_token').notNull(),
+    /** Absolute end of the session; the idle timeout is counted from `last_seen_at`. */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The identifier shown to people (list, revoke); the primary key is a keyed hash of the cookie. */
+    handle: uuid('handle').notNull().default(sql`gen_random_uuid()`),
+    /** How the session was opened: password, password+mfa, oidc, saml, invitation. */
+    method: text('method').notNull().default('password'),
     ...timestamps,
   },
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId)],
+  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId), uniqueIndex('sessions_handle_key').on(t.handle)],
 );
 
 /** Invitations by email link; only the SHA-256 of the token is stored. */

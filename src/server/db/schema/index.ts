@@ -7,3 +7,4 @@ export * from './assessments.js';
 export * from './lifecycle.js';
 export * from './reports.js';
 export * from './exports.js';
+export * from './sso.js';

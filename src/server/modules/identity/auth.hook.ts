@@ -25,6 +25,39 @@ export function clearSessionCookie(reply: FastifyReply, config: Pick<Config, 'pu
   reply.clearCookie(c.name, { path: '/', httpOnly: true, secure: c.options.secure, sameSite: 'lax' });
 }
 
+/** The cookie carrying the second step of a sign-in (MFA): scoped to its routes, ten minutes. */
+export function mfaCookie(config: Pick<Config, 'publicUrl'>) {
+  const secure = config.publicUrl.startsWith('https://');
+  return { name: 'vetted_mfa', options: { path: '/api/v1/session/mfa', httpOnly: true, secure, sameSite: 'strict' as const, maxAge: 600 } };
+}
+
+export function setMfaCookie(reply: FastifyReply, config: Pick<Config, 'publicUrl'>, token: string): void {
+  const c = mfaCookie(config);
+  reply.setCookie(c.name, token, c.options);
+}
+
+export function clearMfaCookie(reply: FastifyReply, config: Pick<Config, 'publicUrl'>): void {
+  const c = mfaCookie(config);
+  reply.clearCookie(c.name, { path: c.options.path, httpOnly: true, secure: c.options.secure, sameSite: 'strict' });
+}
+
+/** The cookie binding an OIDC sign-in to the browser that started it (login CSRF). */
+export function ssoCookie(config: Pick<Config, 'publicUrl'>) {
+  const secure = config.publicUrl.startsWith('https://');
+  // Lax: the provider's redirect back is a top-level GET from another site.
+  return { name: 'vetted_sso', options: { path: '/api/v1/sso/oidc', httpOnly: true, secure, sameSite: 'lax' as const, maxAge: 600 } };
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Security: only for routes another site must be able to POST to (the SAML assertion consumer
+     * service), whose own proof (a signed assertion answering a request we issued) replaces the token.
+     */
+    csrfExempt?: boolean;
+  }
+}
+
 /**
  * Resolves the session cookie on every API request and enforces CSRF: a state-changing request of a
  * signed-in session must carry the session's token in `x-csrf-token` (synchronizer token; compared
@@ -40,7 +73,7 @@ export function registerAuthHook(app: FastifyInstance, config: Config, sessions:
     if (token && token.length <= 200) {
       req.auth = await sessions.authenticate(token, String(req.id), 'web');
     }
-    if (req.auth && UNSAFE.has(req.method)) {
+    if (req.auth && UNSAFE.has(req.method) && !req.routeOptions.config?.csrfExempt) {
       const header = req.headers['x-csrf-token'];
       if (typeof header !== 'string' || !safeEqual(header, req.auth.session.csrfToken)) {
         throw new AppError('forbidden', 'The security token of this page is missing or out of date. Reload the page and try again.');

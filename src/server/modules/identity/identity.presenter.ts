@@ -58,6 +58,7 @@ export function presentSession(actor: Actor, user: UserRow, institution: Institu
       manageInstitutions: policy.manageInstitutions(actor),
       manageCatalog: policy.manageCatalog(actor),
       approve: policy.approve(actor),
+      manageSso: policy.manageSso(actor),
     },
   };
 }

@@ -18,7 +18,9 @@ import {
 import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import { requireActor } from '../../platform/http.js';
-import { clearSessionCookie, setSessionCookie } from './auth.hook.js';
+import { loginResultSchema } from '../../../contracts/auth.js';
+import { clearSessionCookie, setMfaCookie, setSessionCookie } from './auth.hook.js';
+import type { MfaService } from './mfa.service.js';
 import type { InvitationService } from './invitations.service.js';
 import type { Authenticated, SessionService } from './session.service.js';
 import type { createUsersService } from './users.service.js';
@@ -27,7 +29,7 @@ const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: erro
 
 export function registerIdentityRoutes(
   root: FastifyInstance,
-  deps: { config: Config; sessions: SessionService; invitations: InvitationService; users: ReturnType<typeof createUsersService> },
+  deps: { config: Config; sessions: SessionService; invitations: InvitationService; users: ReturnType<typeof createUsersService>; mfa: MfaService },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, sessions, invitations, users } = deps;
@@ -52,11 +54,18 @@ export function registerIdentityRoutes(
 
   app.post(
     '/api/v1/session',
-    { config: { rateLimit: loginLimit }, schema: { tags: ['session'], summary: 'Sign in', body: loginSchema, response: { 200: sessionSchema, ...errors } } },
+    {
+      config: { rateLimit: loginLimit },
+      schema: { tags: ['session'], summary: 'Sign in (a second step follows when two-step verification applies)', body: loginSchema, response: { 200: loginResultSchema, ...errors } },
+    },
     async (req, reply) => {
-      const { token, body } = await sessions.login(req.body.email, req.body.password, String(req.id));
-      setSessionCookie(reply, config, token);
-      return body;
+      const outcome = await sessions.login(req.body.email, req.body.password, String(req.id));
+      if (outcome.kind === 'mfa') {
+        setMfaCookie(reply, config, await deps.mfa.createChallenge(outcome.user, outcome.mode));
+        return { mfa: outcome.mode };
+      }
+      setSessionCookie(reply, config, outcome.token);
+      return outcome.body;
     },
   );
 

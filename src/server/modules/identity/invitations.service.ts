@@ -11,6 +11,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
+import { assertPasswordAllowed } from './password-policy.js';
 import type { SessionService } from './session.service.js';
 import { unsafeFindUserByEmail } from './users.repo.js';
 
@@ -136,6 +137,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
 
     /** Accepts an invitation: creates the user with a password and signs them in. Single use. */
     async accept(token: string, password: string, requestId: string): Promise<{ token: string; body: SessionBody }> {
+      const pending = await withSystem(db, (tx) => loadPending(tx, token));
+      assertPasswordAllowed(password, pending);
       const passwordHash = await hashPassword(password);
       return withSystem(db, async (tx) => {
         const inv = await loadPending(tx, token);
@@ -154,7 +157,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
           })
           .returning();
         await tx.update(invitations).set({ acceptedAt: new Date(), updatedAt: new Date() }).where(and(eq(invitations.tenantId, inv.tenantId), eq(invitations.id, inv.id)));
-        const session = await sessions.startSession(tx, user!);
+        const session = await sessions.startSession(tx, user!, 'invitation');
         const actor: Actor = {
           kind: 'user',
           userId: user!.id,

@@ -1,7 +1,7 @@
-import { eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne, or } from 'drizzle-orm';
 import type { SessionBody } from '../../../contracts/api.js';
 import type { Role } from '../../../contracts/domain.js';
-import { institutions, sessions } from '../../db/schema/index.js';
+import { institutions, sessions, users } from '../../db/schema/index.js';
 import { type Actor, isPlatformAdmin } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
@@ -9,10 +9,15 @@ import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError, forbidden } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
+import { findAuthPolicy } from './auth-policy.repo.js';
 import { presentSession } from './identity.presenter.js';
 import { unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
 
 type SessionRow = typeof sessions.$inferSelect;
+type InstitutionRow = typeof institutions.$inferSelect;
+
+/** How a session was opened (shown in the sessions list, kept in the audit log). */
+export type SessionMethod = 'password' | 'password+mfa' | 'oidc' | 'saml' | 'invitation';
 
 /** An authenticated request: the actor plus what the session route needs. */
 export interface Authenticated {
@@ -21,28 +26,34 @@ export interface Authenticated {
   session: SessionRow;
 }
 
+/** What a correct password leads to: a session, or a second step (MFA) first. */
+export type LoginOutcome = { kind: 'session'; token: string; body: SessionBody } | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
+
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 const TOUCH_INTERVAL_MS = 60_000;
+const BAD_CREDENTIALS = 'The email or password is not correct';
+
+/** The actor of a user in a session. */
+export function actorOf(user: UserRow, tenantId: string | null, requestId: string, source: Actor['source']): Actor {
+  return {
+    kind: 'user',
+    userId: user.id,
+    role: user.role as Role,
+    canApprove: user.canApprove,
+    tenantId,
+    homeTenantId: user.tenantId,
+    label: `${user.firstName} ${user.lastName}`,
+    requestId,
+    source,
+  };
+}
 
 export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
   const { db, config } = ctx;
   const ttlMs = config.sessionTtlHours * 3600_000;
+  const idleMs = config.sessionIdleMinutes * 60_000;
 
-  function actorOf(user: UserRow, session: SessionRow, requestId: string, source: Actor['source']): Actor {
-    return {
-      kind: 'user',
-      userId: user.id,
-      role: user.role as Role,
-      canApprove: user.canApprove,
-      tenantId: session.tenantId,
-      homeTenantId: user.tenantId,
-      label: `${user.firstName} ${user.lastName}`,
-      requestId,
-      source,
-    };
-  }
-
-  async function startSession(tx: Tx, user: UserRow): Promise<{ token: string; session: SessionRow }> {
+  async function startSession(tx: Tx, user: UserRow, method: SessionMethod = 'password'): Promise<{ token: string; session: SessionRow }> {
     const token = newToken();
     const [session] = await tx
       .insert(sessions)
@@ -52,54 +63,106 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         tenantId: user.tenantId,
         csrfToken: newToken(),
         expiresAt: new Date(Date.now() + ttlMs),
+        method,
       })
       .returning();
     return { token, session: session! };
   }
 
-  async function institutionOf(tx: Tx, tenantId: string | null) {
+  async function institutionOf(tx: Tx, tenantId: string | null): Promise<InstitutionRow | null> {
     if (!tenantId) return null;
     const [row] = await tx.select().from(institutions).where(eq(institutions.id, tenantId));
     return row ?? null;
   }
 
+  /** Opens a session for a user who passed every factor, records it, and builds the body. */
+  async function openSession(
+    tx: Tx,
+    user: UserRow,
+    method: SessionMethod,
+    requestId: string,
+  ): Promise<{ token: string; body: SessionBody }> {
+    const institution = await institutionOf(tx, user.tenantId);
+    if (institution && institution.status !== 'active' && institution.status !== 'offboarding')
+      throw new AppError('unauthorized', BAD_CREDENTIALS);
+    const { token, session } = await startSession(tx, user, method);
+    const actor = actorOf(user, session.tenantId, requestId, 'web');
+    await recordAudit(tx, actor, { action: 'session.create', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+    return { token, body: presentSession(actor, user, institution, session.csrfToken) };
+  }
+
+  /** Counts a failed password; the threshold locks the account for a while (answer unchanged). */
+  async function countFailure(user: UserRow, requestId: string): Promise<void> {
+    await withSystem(db, async (tx) => {
+      const failures = user.failedLogins + 1;
+      const locks = failures >= config.lockout.threshold;
+      await tx
+        .update(users)
+        .set({
+          failedLogins: locks ? 0 : failures,
+          lockedUntil: locks ? new Date(Date.now() + config.lockout.minutes * 60_000) : user.lockedUntil,
+        })
+        .where(eq(users.id, user.id));
+      if (locks) {
+        const actor = actorOf(user, user.tenantId, requestId, 'web');
+        await recordAudit(tx, actor, { action: 'user.lockout', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
+      }
+    });
+  }
+
   return {
     startSession,
+    openSession,
+    institutionOf,
 
-    /** Signs in with email and password. The same answer whether the email is unknown or the password wrong. */
-    async login(email: string, password: string, requestId: string): Promise<{ token: string; body: SessionBody }> {
+    /**
+     * Checks email and password. Security: one answer whether the email is unknown, the password
+     * wrong, the account disabled or locked out; the password hash is verified in every case so the
+     * time taken does not tell them apart either.
+     */
+    async login(email: string, password: string, requestId: string): Promise<LoginOutcome> {
       const user = await withSystem(db, (tx) => unsafeFindUserByEmail(tx, email));
+      const locked = !!user?.lockedUntil && user.lockedUntil.getTime() > Date.now();
       const ok = await verifyPassword(user?.status === 'active' ? user.passwordHash : null, password);
-      if (!user || !ok) throw new AppError('unauthorized', 'The email or password is not correct');
+      if (!user || !ok || locked) {
+        if (user && !ok && user.status === 'active' && !locked) await countFailure(user, requestId);
+        throw new AppError('unauthorized', BAD_CREDENTIALS);
+      }
       return withSystem(db, async (tx) => {
-        const institution = await institutionOf(tx, user.tenantId);
-        if (institution && institution.status !== 'active' && institution.status !== 'offboarding') {
-          throw new AppError('unauthorized', 'The email or password is not correct');
+        const policy = user.tenantId ? await findAuthPolicy(tx, user.tenantId) : null;
+        if (policy?.requireSso && policy.breakGlassUserId !== user.id) {
+          throw new AppError('forbidden', 'Your institution signs in with single sign-on. Use your institution’s sign-in button.');
         }
-        const { token, session } = await startSession(tx, user);
-        const actor = actorOf(user, session, requestId, 'web');
-        await recordAudit(tx, actor, { action: 'session.create', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
-        return { token, body: presentSession(actor, user, institution, session.csrfToken) };
+        if (user.failedLogins > 0 || user.lockedUntil) {
+          await tx.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+        }
+        if (user.mfaEnabledAt) return { kind: 'mfa', user, mode: 'verify' } as const;
+        // Security: platform admins reach every institution; they never sign in on a password alone.
+        if (user.role === 'platform_admin' || policy?.requireMfa) return { kind: 'mfa', user, mode: 'enrol' } as const;
+        return { kind: 'session', ...(await openSession(tx, user, 'password', requestId)) } as const;
       });
     },
 
-    /** Resolves a session cookie to an actor, or null when absent, unknown or expired. */
+    /** Resolves a session cookie to an actor, or null when absent, unknown, idle too long or expired. */
     async authenticate(token: string, requestId: string, source: Actor['source']): Promise<Authenticated | null> {
       const id = hashToken(config.sessionSecret, token);
       return withSystem(db, async (tx) => {
         const [session] = await tx.select().from(sessions).where(eq(sessions.id, id));
         if (!session) return null;
         const now = Date.now();
-        if (session.expiresAt.getTime() <= now) {
+        if (session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() > idleMs) {
           await tx.delete(sessions).where(eq(sessions.id, id));
           return null;
         }
         const user = await unsafeFindUserById(tx, session.userId);
         if (!user || user.status !== 'active') return null;
         if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-          await tx.update(sessions).set({ lastSeenAt: new Date(now) }).where(eq(sessions.id, id));
+          await tx
+            .update(sessions)
+            .set({ lastSeenAt: new Date(now) })
+            .where(eq(sessions.id, id));
         }
-        return { actor: actorOf(user, session, requestId, source), user, session };
+        return { actor: actorOf(user, session.tenantId, requestId, source), user, session };
       });
     },
 
@@ -111,7 +174,47 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     async logout(auth: Authenticated): Promise<void> {
       await withSystem(db, async (tx) => {
         await tx.delete(sessions).where(eq(sessions.id, auth.session.id));
-        await recordAudit(tx, auth.actor, { action: 'session.delete', recordType: 'user', recordId: auth.user.id, tenantId: auth.user.tenantId });
+        await recordAudit(tx, auth.actor, {
+          action: 'session.delete',
+          recordType: 'user',
+          recordId: auth.user.id,
+          tenantId: auth.user.tenantId,
+        });
+      });
+    },
+
+    /** The caller's own sessions, newest first. */
+    async listOwn(auth: Authenticated) {
+      const rows = await withSystem(db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, auth.user.id)));
+      const now = Date.now();
+      return rows
+        .filter((s) => s.expiresAt.getTime() > now && now - s.lastSeenAt.getTime() <= idleMs)
+        .sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime())
+        .map((s) => ({
+          id: s.handle,
+          method: s.method as SessionMethod,
+          createdAt: s.createdAt.toISOString(),
+          lastSeenAt: s.lastSeenAt.toISOString(),
+          expiresAt: new Date(Math.min(s.expiresAt.getTime(), s.lastSeenAt.getTime() + idleMs)).toISOString(),
+          current: s.id === auth.session.id,
+        }));
+    },
+
+    /** Ends one of the caller's sessions (by its handle), or every other one when `handle` is null. */
+    async revokeOwn(auth: Authenticated, handle: string | null): Promise<void> {
+      await withSystem(db, async (tx) => {
+        const where =
+          handle === null
+            ? and(eq(sessions.userId, auth.user.id), ne(sessions.id, auth.session.id))
+            : and(eq(sessions.userId, auth.user.id), eq(sessions.handle, handle));
+        const gone = await tx.delete(sessions).where(where).returning({ id: sessions.id });
+        if (handle !== null && gone.length === 0) throw new AppError('not_found', 'Session not found');
+        await recordAudit(tx, auth.actor, {
+          action: handle === null ? 'session.revoke_others' : 'session.revoke',
+          recordType: 'user',
+          recordId: auth.user.id,
+          tenantId: auth.user.tenantId,
+        });
       });
     },
 
@@ -121,7 +224,11 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       return withSystem(db, async (tx) => {
         const institution = await institutionOf(tx, institutionId);
         if (institutionId && (!institution || institution.status === 'purged')) throw new AppError('not_found', 'Institution not found');
-        const [session] = await tx.update(sessions).set({ tenantId: institutionId, updatedAt: new Date() }).where(eq(sessions.id, auth.session.id)).returning();
+        const [session] = await tx
+          .update(sessions)
+          .set({ tenantId: institutionId, updatedAt: new Date() })
+          .where(eq(sessions.id, auth.session.id))
+          .returning();
         const actor = { ...auth.actor, tenantId: institutionId };
         if (institutionId) {
           await recordAudit(tx, actor, { action: 'institution.enter', recordType: 'institution', recordId: institutionId });
@@ -130,9 +237,14 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       });
     },
 
-    /** Removes expired sessions. */
+    /** Removes expired and idle sessions. */
     async sweepExpired(): Promise<number> {
-      const rows = await withSystem(db, (tx) => tx.delete(sessions).where(lt(sessions.expiresAt, new Date())).returning({ id: sessions.id }));
+      const rows = await withSystem(db, (tx) =>
+        tx
+          .delete(sessions)
+          .where(or(lt(sessions.expiresAt, new Date()), lt(sessions.lastSeenAt, new Date(Date.now() - idleMs))))
+          .returning({ id: sessions.id }),
+      );
       return rows.length;
     },
   };

@@ -23,6 +23,9 @@ export const ARCHIVE_FORMAT_VERSION = 1;
  */
 export const EXCLUDED_TABLES: Record<string, string> = {
   sessions: 'sign-in state: short-lived, useless elsewhere; people sign in again after a restore',
+  sso_login_states: 'sign-in in flight at an identity provider: ten minutes at most',
+  saml_seen_assertions: 'replay guard: kept only until the assertions would have expired',
+  auth_tokens: 'single-use links and sign-in challenges: short-lived; people ask for new ones',
 };
 
 /**
@@ -31,7 +34,7 @@ export const EXCLUDED_TABLES: Record<string, string> = {
  * so people can still sign in after a restore.
  */
 export function isSecretColumn(column: string): boolean {
-  return /(^|_)(password_hash|token_hash|csrf_token|secret|mfa_secret)$/.test(column);
+  return /(^|_)(password_hash|token_hash|csrf_token|secret|mfa_secret|recovery_codes)$/.test(column);
 }
 
 export type ArchiveKind = 'backup' | 'portability';

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UserBody } from '../../../contracts/api.js';
 import { INSTITUTION_ROLES, type InstitutionRole } from '../../../contracts/domain.js';
+import { EndSessionsButton } from '../../features/identity/EndSessionsButton.js';
 import { api } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
 
@@ -105,6 +106,7 @@ export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTabl
                       {user.status === 'active' ? t('users.disable') : t('users.enable')}
                     </Button>
                   )}
+                  {platform ? null : <EndSessionsButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />}
                 </Table.Td>
               </Table.Tr>
             );

@@ -1,0 +1,152 @@
+/**
+ * The REST contract of sign-in: single sign-on (OIDC, SAML), two-step verification, sessions,
+ * password and email changes. Every string is bounded.
+ */
+import { z } from 'zod';
+import { sessionSchema } from './api.js';
+
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
+const code = z.string().trim().min(6).max(20);
+const token = z.string().min(20).max(200);
+/** New passwords: the length here, the common-password check on the server. */
+const newPassword = z.string().min(12, 'must be at least 12 characters').max(128, 'must be at most 128 characters');
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(253)
+  .regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a domain such as schools.example.org');
+const httpsOrLocalUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+export const SSO_PRESETS = ['google', 'entra', 'oidc', 'saml'] as const;
+export const SESSION_METHODS = ['password', 'password+mfa', 'oidc', 'saml', 'invitation'] as const;
+
+// ---------- sign-in ----------
+/** A password sign-in that needs a second step; the step's token rides in an http-only cookie. */
+export const mfaRequiredSchema = z.object({ mfa: z.enum(['verify', 'enrol']) });
+export const loginResultSchema = z.union([sessionSchema, mfaRequiredSchema]);
+export const mfaCodeSchema = z.strictObject({ code });
+export const mfaEnrolmentSchema = z.object({ secret: z.string(), uri: z.string() });
+export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
+export const mfaEnrolledSessionSchema = z.object({ session: sessionSchema, recoveryCodes: z.array(z.string()) });
+export const accountSecuritySchema = z.object({
+  mfaEnabled: z.boolean(),
+  mfaRequired: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+  hasPassword: z.boolean(),
+});
+
+// ---------- sessions ----------
+export const sessionListItemSchema = z.object({
+  id: z.uuid(),
+  method: z.enum(SESSION_METHODS),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  current: z.boolean(),
+});
+export const sessionListSchema = z.object({ items: z.array(sessionListItemSchema) });
+
+// ---------- passwords and email ----------
+export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword });
+export const passwordResetRequestSchema = z.strictObject({ email: z.string().trim().max(254).pipe(email) });
+export const passwordResetCompleteSchema = z.strictObject({ token, password: newPassword });
+export const emailChangeSchema = z.strictObject({
+  newEmail: z.string().trim().max(254).pipe(email),
+  password: z.string().min(1).max(1024),
+});
+export const emailConfirmSchema = z.strictObject({ token });
+
+// ---------- single sign-on ----------
+/** Sign-in discovery: the buttons to show for an email's domain. */
+export const ssoDiscoverQuerySchema = z.strictObject({ email: z.string().trim().max(254).pipe(email) });
+export const ssoButtonSchema = z.object({
+  id: z.uuid(),
+  institutionId: z.uuid(),
+  institutionName: z.string(),
+  displayName: z.string(),
+  protocol: z.enum(['oidc', 'saml']),
+  startUrl: z.string(),
+});
+export const ssoDiscoverSchema = z.object({ items: z.array(ssoButtonSchema) });
+
+const connectionFields = {
+  displayName: z.string().trim().min(1).max(100),
+  enabled: z.boolean().default(true),
+  emailDomains: z
+    .array(domain)
+    .max(20)
+    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
+    .default([]),
+  jitEnabled: z.boolean().default(false),
+  jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
+};
+const oidcFields = {
+  clientId: z.string().trim().min(1).max(500),
+  /** Write-only: sealed at rest, never returned. */
+  clientSecret: z.string().min(1).max(2000),
+};
+/** SAML IdP settings, from its metadata (XML or URL) or typed in. */
+const samlIdpSchema = z.union([
+  z.strictObject({ metadataXml: z.string().min(50).max(200_000) }),
+  z.strictObject({ metadataUrl: httpsOrLocalUrl }),
+  z.strictObject({
+    entityId: z.string().min(1).max(1000),
+    ssoUrl: httpsOrLocalUrl,
+    certificates: z.array(z.string().min(100).max(20_000)).min(1).max(4),
+  }),
+]);
+
+export const ssoConnectionCreateSchema = z.discriminatedUnion('preset', [
+  z.strictObject({ preset: z.literal('google'), ...connectionFields, ...oidcFields }),
+  z.strictObject({ preset: z.literal('entra'), entraTenantId: z.uuid(), ...connectionFields, ...oidcFields }),
+  z.strictObject({ preset: z.literal('oidc'), issuer: httpsOrLocalUrl, ...connectionFields, ...oidcFields }),
+  z.strictObject({ preset: z.literal('saml'), idp: samlIdpSchema, ...connectionFields }),
+]);
+export const ssoConnectionUpdateSchema = z.strictObject({
+  displayName: connectionFields.displayName.optional(),
+  enabled: z.boolean().optional(),
+  emailDomains: connectionFields.emailDomains.optional(),
+  jitEnabled: z.boolean().optional(),
+  jitRole: z.enum(['site_admin', 'app_admin']).optional(),
+  clientId: oidcFields.clientId.optional(),
+  clientSecret: oidcFields.clientSecret.optional(),
+  idp: samlIdpSchema.optional(),
+});
+export const ssoConnectionSchema = z.object({
+  id: z.uuid(),
+  protocol: z.enum(['oidc', 'saml']),
+  preset: z.enum(SSO_PRESETS),
+  displayName: z.string(),
+  enabled: z.boolean(),
+  emailDomains: z.array(z.string()),
+  jitEnabled: z.boolean(),
+  jitRole: z.enum(['site_admin', 'app_admin']),
+  oidc: z.object({ issuer: z.string(), clientId: z.string(), hasClientSecret: z.boolean(), redirectUri: z.string() }).nullable(),
+  saml: z
+    .object({
+      idpEntityId: z.string(),
+      idpSsoUrl: z.string(),
+      certificateCount: z.number().int(),
+      spEntityId: z.string(),
+      acsUrl: z.string(),
+      metadataUrl: z.string(),
+    })
+    .nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type SsoConnectionBody = z.infer<typeof ssoConnectionSchema>;
+export const ssoConnectionListSchema = z.object({ items: z.array(ssoConnectionSchema) });
+
+export const authPolicySchema = z.object({ requireSso: z.boolean(), breakGlassUserId: z.uuid().nullable(), requireMfa: z.boolean() });
+export const authPolicyUpdateSchema = z.strictObject({
+  requireSso: z.boolean(),
+  breakGlassUserId: z.uuid().nullable(),
+  requireMfa: z.boolean(),
+});
+export type AuthPolicyBody = z.infer<typeof authPolicySchema>;
+export const ssoConnectionParamsSchema = z.strictObject({ institutionId: z.uuid(), connectionId: z.uuid() });

@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns.js';
+import { users } from './identity.js';
+import { institutions } from './tenants.js';
+
+/**
+ * An institution's identity provider: OIDC (Google Workspace, Microsoft Entra ID, any issuer) or
+ * SAML 2.0. Secrets (the OIDC client secret) are sealed with AES-256-GCM before they get here.
+ */
+export const ssoConnections = pgTable(
+  'sso_connections',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    id: uuid('id').notNull(),
+    protocol: text('protocol').notNull(),
+    preset: text('preset').notNull(),
+    displayName: text('display_name').notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    oidcIssuer: text('oidc_issuer'),
+    oidcClientId: text('oidc_client_id'),
+    oidcClientSecret: text('oidc_client_secret'),
+    samlIdpEntityId: text('saml_idp_entity_id'),
+    samlIdpSsoUrl: text('saml_idp_sso_url'),
+    samlIdpCerts: text('saml_idp_certs').array().notNull().default(sql`'{}'::text[]`),
+    /** Email domains this provider vouches for: sign-in discovery and just-in-time creation. */
+    emailDomains: text('email_domains').array().notNull().default(sql`'{}'::text[]`),
+    jitEnabled: boolean('jit_enabled').notNull().default(false),
+    jitRole: text('jit_role').notNull().default('app_admin'),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    check('sso_connections_protocol_check', sql`${t.protocol} in ('oidc', 'saml')`),
+    check('sso_connections_preset_check', sql`${t.preset} in ('google', 'entra', 'oidc', 'saml')`),
+    check('sso_connections_jit_role_check', sql`${t.jitRole} in ('site_admin', 'app_admin')`),
+  ],
+);
+
+/** How an institution lets its people sign in. One row per institution, absent means defaults. */
+export const authPolicies = pgTable(
+  'auth_policies',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .primaryKey()
+      .references(() => institutions.id),
+    /** Local passwords refused, except for the break-glass site admin. */
+    requireSso: boolean('require_sso').notNull().default(false),
+    breakGlassUserId: uuid('break_glass_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Local accounts of this institution must use TOTP. */
+    requireMfa: boolean('require_mfa').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [index('auth_policies_break_glass_idx').on(t.breakGlassUserId)],
+);
+
+/** A user's subject at one of the institution's providers (the SSO subject of commitment 1). */
+export const ssoIdentities = pgTable(
+  'sso_identities',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    id: uuid('id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    connectionId: uuid('connection_id').notNull(),
+    subject: text('subject').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('sso_identities_subject_key').on(t.tenantId, t.connectionId, t.subject),
+    index('sso_identities_user_idx').on(t.userId),
+    foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_identities_connection_fk' }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+/**
+ * One sign-in in flight at an identity provider. Keyed by a keyed hash of a random value held in
+ * the browser (OIDC) or carried as RelayState (SAML); holds the PKCE verifier, state, nonce or the
+ * SAML request id. Single use, short-lived.
+ */
+export const ssoLoginStates = pgTable(
+  'sso_login_states',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    id: text('id').notNull(),
+    connectionId: uuid('connection_id').notNull(),
+    state: text('state'),
+    nonce: text('nonce'),
+    codeVerifier: text('code_verifier'),
+    samlRequestId: text('saml_request_id'),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('sso_login_states_id_key').on(t.id),
+    uniqueIndex('sso_login_states_saml_request_key').on(t.samlRequestId),
+    index('sso_login_states_connection_idx').on(t.tenantId, t.connectionId),
+    foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_login_states_connection_fk' }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+/** SAML assertion ids already consumed, kept until the assertion would have expired: replay refused. */
+export const samlSeenAssertions = pgTable(
+  'saml_seen_assertions',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    assertionId: text('assertion_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ...timestamps,
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.assertionId] })],
+);
+
+/**
+ * Single-use emailed or interim tokens: password reset, email change, and the second step of a
+ * sign-in (MFA). Only a keyed hash of the token is stored. `tenant_id` is null for platform admins.
+ */
+export const authTokens = pgTable(
+  'auth_tokens',
+  {
+    id: text('id').primaryKey(),
+    tenantId: uuid('tenant_id').references(() => institutions.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    newEmail: text('new_email'),
+    attempts: integer('attempts').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    ...timestamps,
+  },
+  (t) => [
+    index('auth_tokens_user_idx').on(t.userId),
+    index('auth_tokens_tenant_idx').on(t.tenantId),
+    check('auth_tokens_purpose_check', sql`${t.purpose} in ('password_reset', 'email_change', 'mfa_verify', 'mfa_enrol')`),
+  ],
+);

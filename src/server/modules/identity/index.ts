@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../platform/context.js';
+import { registerAccountRoutes } from './account.routes.js';
+import { createAccountService } from './account.service.js';
+import { registerAuthHook } from './auth.hook.js';
+import { registerIdentityRoutes } from './identity.routes.js';
+import { createInvitationService } from './invitations.service.js';
+import { createMfaService } from './mfa.service.js';
+import { createSessionService } from './session.service.js';
+import { createSsoLoginService } from './sso-login.service.js';
+import { registerSsoRoutes } from './sso.routes.js';
+import { createSsoService } from './sso.service.js';
+import { createUsersService } from './users.service.js';
+
+/** Wires identity: the session hook, sign-in (password, MFA, SSO), users, invitations, account security. */
+export function registerIdentityModule(app: FastifyInstance, ctx: AppContext) {
+  const { config } = ctx;
+  const sessions = createSessionService(ctx);
+  const invitations = createInvitationService(ctx, sessions);
+  const mfa = createMfaService(ctx, sessions);
+  const account = createAccountService(ctx, sessions, (msg) => app.log.warn(msg));
+  registerAuthHook(app, config, sessions);
+  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa });
+  registerAccountRoutes(app, { config, sessions, mfa, account });
+  registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: createSsoLoginService(ctx, sessions) });
+  return { sessions, invitations };
+}

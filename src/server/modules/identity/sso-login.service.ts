@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml';
+import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import * as oidc from 'openid-client';
+import { invitations, samlSeenAssertions, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { recordAudit } from '../../platform/audit.js';
+import type { AppContext } from '../../platform/context.js';
+import { withSystem, type Tx } from '../../platform/db.js';
+import { AppError } from '../../platform/errors.js';
+import { openSecret } from '../../platform/secrets.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
+import { actorOf, type SessionService } from './session.service.js';
+import { ssoUrls, type SsoConnectionRow } from './sso.service.js';
+import { toPem } from './saml-metadata.js';
+import type { UserRow } from './users.repo.js';
+
+const LOGIN_TTL_MS = 10 * 60_000;
+const CLOCK_SKEW_MS = 60_000;
+const SAML_MAX_AGE_MS = 5 * 60_000;
+
+/** Why an SSO sign-in failed: a short code the sign-in page explains (never provider details). */
+export class SsoFailure extends Error {
+  constructor(
+    readonly reason: 'expired' | 'invalid' | 'no_account' | 'disabled' | 'unavailable',
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'SsoFailure';
+  }
+}
+
+/** Who the identity provider says signed in. */
+interface Assertion {
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+const str = (v: unknown, max = 254): string | null => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : null);
+
+/** OIDC (code + PKCE, state, nonce) and SAML (signed assertions) sign-in, and account linking. */
+export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, sessions: SessionService) {
+  const { db, config } = ctx;
+  const allowHttp = !config.isProduction;
+  const discovered = new Map<string, { at: number; config: oidc.Configuration }>();
+
+  async function loadConnection(tenantId: string, connectionId: string): Promise<SsoConnectionRow> {
+    const [row] = await withSystem(db, (tx) =>
+      tx
+        .select()
+        .from(ssoConnections)
+        .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
+    );
+    if (!row || !row.enabled) throw new SsoFailure('unavailable', 'connection missing or disabled');
+    return row;
+  }
+
+  /** The OIDC client of a connection, from the issuer's discovery document (cached one hour). */
+  async function oidcClient(c: SsoConnectionRow): Promise<oidc.Configuration> {
+    const key = `${c.tenantId}:${c.id}:${c.updatedAt.getTime()}`;
+    const hit = discovered.get(key);
+    if (hit && Date.now() - hit.at < 3600_000) return hit.config;
+    const secret = openSecret(config.secretsKey, c.oidcClientSecret!, `oidc-client-secret:${c.tenantId}:${c.id}`);
+    const issuer = new URL(c.oidcIssuer!);
+    const insecure = issuer.protocol === 'http:';
+    if (insecure && !allowHttp) throw new SsoFailure('unavailable', 'http issuer refused in production');
+    let client: oidc.Configuration;
+    try {
+      client = await oidc.discovery(
+        issuer,
+        c.oidcClientId!,
+        { client_secret: secret },
+        oidc.ClientSecretPost(secret),
+        insecure ? { execute: [oidc.allowInsecureRequests] } : {},
+      );
+    } catch {
+      throw new SsoFailure('unavailable', 'issuer discovery failed');
+    }
+    discovered.set(key, { at: Date.now(), config: client });
+    return client;
+  }
+
+  function samlFor(c: SsoConnectionRow, cache?: CacheProvider): SAML {
+    const urls = ssoUrls(config, c.tenantId, c.id);
+    return new SAML({
+      issuer: urls.spEntityId,
+      callbackUrl: urls.acsUrl,
+      audience: urls.spEntityId,
+      entryPoint: c.samlIdpSsoUrl ?? undefined,
+      idpIssuer: c.samlIdpEntityId ?? undefined,
+      idpCert: c.samlIdpCerts.length ? c.samlIdpCerts.map(toPem) : 'none',
+      // Security: the assertion itself must carry a valid signature; a signed envelope is not enough.
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: false,
+      validateInResponseTo: ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: LOGIN_TTL_MS,
+      acceptedClockSkewMs: CLOCK_SKEW_MS,
+      maxAssertionAgeMs: SAML_MAX_AGE_MS,
+      identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      disableRequestedAuthnContext: true,
+      cacheProvider: cache ?? noCache,
+    });
+  }
+
+  /** Finds or links the user the provider vouches for, within the connection's institution only. */
+  async function linkUser(tx: Tx, c: SsoConnectionRow, a: Assertion, requestId: string): Promise<UserRow> {
+    const [linked] = await tx
+      .select({ user: users })
+      .from(ssoIdentities)
+      .innerJoin(users, eq(users.id, ssoIdentities.userId))
+      .where(and(eq(ssoIdentities.tenantId, c.tenantId), eq(ssoIdentities.connectionId, c.id), eq(ssoIdentities.subject, a.subject)));
+    if (linked) {
+      if (linked.user.tenantId !== c.tenantId || linked.user.status !== 'active') throw new SsoFailure('disabled', 'linked user inactive');
+      return linked.user;
+    }
+    if (!a.email || !a.emailVerified) throw new SsoFailure('no_account', 'no verified email');
+    const email = a.email.toLowerCase();
+    // Security: matched by verified email inside this institution only; an account of another
+    // institution is invisible here, so another institution's provider can never reach it.
+    let [user] = await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.tenantId, c.tenantId), sql`lower(${users.email}) = ${email}`));
+    let how = 'link';
+    if (!user) {
+      const [inv] = await tx
+        .select()
+        .from(invitations)
+        .where(
+          and(
+            eq(invitations.tenantId, c.tenantId),
+            eq(invitations.email, email),
+            isNull(invitations.acceptedAt),
+            isNull(invitations.revokedAt),
+            sql`${invitations.expiresAt} > now()`,
+          ),
+        );
+      const domain = email.split('@')[1] ?? '';
+      const jit = c.jitEnabled && c.emailDomains.includes(domain);
+      if (!inv && !jit) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
+      const [taken] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .where(sql`lower(${users.email}) = ${email}`);
+      if (taken) throw new SsoFailure('no_account', 'email belongs to an account elsewhere');
+      [user] = await tx
+        .insert(users)
+        .values({
+          id: randomUUID(),
+          tenantId: c.tenantId,
+          email,
+          firstName: inv?.firstName ?? a.firstName ?? email.split('@')[0]!,
+          lastName: inv?.lastName ?? a.lastName ?? '',
+          role: inv?.role ?? c.jitRole,
+          canApprove: inv?.canApprove ?? false,
+          passwordHash: null,
+        })
+        .returning();
+      if (inv)
+        await tx
+          .update(invitations)
+          .set({ acceptedAt: new Date(), updatedAt: new Date() })
+          .where(and(eq(invitations.tenantId, c.tenantId), eq(invitations.id, inv.id)));
+      how = inv ? 'invitation' : 'jit';
+    }
+    if (user!.status !== 'active') throw new SsoFailure('disabled', 'user disabled');
+    await tx
+      .insert(ssoIdentities)
+      .values({ tenantId: c.tenantId, id: randomUUID(), userId: user!.id, connectionId: c.id, subject: a.subject });
+    const { passwordHash: _p, mfaSecret: _m, mfaRecoveryCodes: _r, ...safe } = user!;
+    await recordAudit(tx, actorOf(user!, c.tenantId, requestId, 'web'), {
+      action: how === 'link' ? 'user.sso_link' : 'user.sso_create',
+      recordType: 'user',
+      recordId: user!.id,
+      tenantId: c.tenantId,
+      after: { ...safe, connectionId: c.id, via: how },
+    });
+    return user!;
+  }
+
+  async function finish(c: SsoConnectionRow, a: Assertion, requestId: string) {
+    return withSystem(db, async (tx) => {
+      const user = await linkUser(tx, c, a, requestId);
+      try {
+        return await sessions.openSession(tx, user, c.protocol as 'oidc', requestId);
+      } catch {
+        throw new SsoFailure('disabled', 'institution not active');
+      }
+    });
+  }
+
+  return {
+    /** Starts a sign-in at the provider. Returns where to send the browser and, for OIDC, the binding cookie. */
+    async start(tenantId: string, connectionId: string): Promise<{ redirect: string; browserToken: string | null }> {
+      const c = await loadConnection(tenantId, connectionId);
+      const browserToken = newToken();
+      const id = hashToken(config.sessionSecret, browserToken);
+      const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
+      if (c.protocol === 'oidc') {
+        const client = await oidcClient(c);
+        const state = oidc.randomState();
+        const nonce = oidc.randomNonce();
+        const codeVerifier = oidc.randomPKCECodeVerifier();
+        const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+        await withSystem(db, (tx) =>
+          tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, state, nonce, codeVerifier, expiresAt }),
+        );
+        const url = oidc.buildAuthorizationUrl(client, {
+          redirect_uri: ssoUrls(config, tenantId, connectionId).oidcRedirectUri,
+          scope: 'openid email profile',
+          response_type: 'code',
+          code_challenge: codeChallenge,
+          code_challenge_method: 'S256',
+          state,
+          nonce,
+        });
+        return { redirect: url.href, browserToken };
+      }
+      // SAML: the request id is remembered (InResponseTo); RelayState carries our random handle.
+      let requestId = '';
+      const saml = samlFor(c, {
+        saveAsync: async (key, value) => {
+          requestId = key;
+          return { value, createdAt: Date.now() };
+        },
+        getAsync: async () => null,
+        removeAsync: async () => null,
+      });
+      const url = await saml.getAuthorizeUrlAsync(browserToken, undefined, {});
+      await withSystem(db, (tx) => tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, samlRequestId: requestId, expiresAt }));
+      return { redirect: url, browserToken: null };
+    },
+
+    /** Completes an OIDC sign-in; `browserToken` comes from the cookie set at the start. */
+    async oidcCallback(browserToken: string | undefined, currentUrl: URL, requestId: string) {
+      if (!browserToken) throw new SsoFailure('expired', 'no browser binding');
+      const [pending] = await withSystem(db, (tx) =>
+        tx
+          .delete(ssoLoginStates)
+          .where(eq(ssoLoginStates.id, hashToken(config.sessionSecret, browserToken)))
+          .returning(),
+      );
+      if (!pending || pending.expiresAt.getTime() < Date.now() || !pending.state || !pending.codeVerifier)
+        throw new SsoFailure('expired', 'no pending sign-in');
+      const c = await loadConnection(pending.tenantId, pending.connectionId);
+      const client = await oidcClient(c);
+      let claims: oidc.IDToken | undefined;
+      try {
+        const tokens = await oidc.authorizationCodeGrant(client, currentUrl, {
+          pkceCodeVerifier: pending.codeVerifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce ?? undefined,
+          idTokenExpected: true,
+        });
+        claims = tokens.claims();
+      } catch (err) {
+        throw new SsoFailure('invalid', `code exchange refused: ${(err as { code?: string }).code ?? (err as Error).name}`);
+      }
+      if (!claims) throw new SsoFailure('invalid', 'no id token');
+      const email = str(claims.email);
+      const domain = email?.split('@')[1]?.toLowerCase() ?? '';
+      // Security: Entra ID sends no email_verified; with a tenant-specific issuer, an email in a domain
+      // the institution declared (or marked verified by Entra, xms_edov) is trusted. Others must say verified.
+      const emailVerified =
+        claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
+      return finish(
+        c,
+        { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
+        requestId,
+      );
+    },
+
+    /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
+    async samlAcs(tenantId: string, connectionId: string, body: { SAMLResponse?: string; RelayState?: string }, requestId: string) {
+      const c = await loadConnection(tenantId, connectionId);
+      if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000)
+        throw new SsoFailure('invalid', 'no SAML response');
+      const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
+      // Security: signature wrapping hides a second assertion next to the signed one. A response
+      // must hold exactly one assertion (encrypted ones are not configured), and no DOCTYPE.
+      if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+      let doc: unknown;
+      try {
+        doc = await parseDomFromString(xml);
+      } catch {
+        throw new SsoFailure('invalid', 'unparsable response');
+      }
+      const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
+      if (assertions.length !== 1) throw new SsoFailure('invalid', `expected one assertion, found ${assertions.length}`);
+      const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
+        { getAttribute(n: string): string | null } | undefined;
+      const urls = ssoUrls(config, tenantId, connectionId);
+      const destination = responseEl?.getAttribute('Destination');
+      if (destination && destination !== urls.acsUrl) throw new SsoFailure('invalid', 'wrong Destination');
+      const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
+        getAttribute(n: string): string | null;
+      }[];
+      if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
+        throw new SsoFailure('invalid', 'wrong Recipient');
+      const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
+      // The pending request: bound to this connection and to the RelayState handle we issued.
+      const pending = await withSystem(db, async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(ssoLoginStates)
+          .where(
+            and(
+              eq(ssoLoginStates.tenantId, tenantId),
+              eq(ssoLoginStates.connectionId, connectionId),
+              eq(ssoLoginStates.samlRequestId, inResponseTo),
+            ),
+          );
+        return row ?? null;
+      });
+      const relayOk = !!pending && !!body.RelayState && pending.id === hashToken(config.sessionSecret, body.RelayState);
+      const cache: CacheProvider = {
+        saveAsync: async () => null,
+        getAsync: async (key) =>
+          relayOk && pending && key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now()
+            ? new Date(pending.createdAt).toISOString()
+            : null,
+        removeAsync: async () => null,
+      };
+      let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
+      try {
+        ({ profile } = await samlFor(c, cache).validatePostResponseAsync({ SAMLResponse: body.SAMLResponse }));
+      } catch (err) {
+        throw new SsoFailure('invalid', `assertion refused: ${(err as Error).message.slice(0, 120)}`);
+      }
+      if (!profile) throw new SsoFailure('invalid', 'no profile');
+      const assertionId = (assertions[0] as unknown as { getAttribute(n: string): string | null }).getAttribute('ID') ?? '';
+      // Replay: the request is spent and the assertion id remembered until it would have expired.
+      await withSystem(db, async (tx) => {
+        await tx.delete(samlSeenAssertions).where(lt(samlSeenAssertions.expiresAt, new Date()));
+        const spent = await tx
+          .delete(ssoLoginStates)
+          .where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.id, pending!.id)))
+          .returning();
+        const fresh = await tx
+          .insert(samlSeenAssertions)
+          .values({ tenantId, assertionId, expiresAt: new Date(Date.now() + SAML_MAX_AGE_MS + CLOCK_SKEW_MS) })
+          .onConflictDoNothing()
+          .returning();
+        if (!spent.length || !fresh.length) throw new SsoFailure('invalid', 'replayed assertion');
+      });
+      const attr = (k: string) => str((profile as Record<string, unknown>)[k]);
+      const email =
+        attr('email') ??
+        attr('mail') ??
+        attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') ??
+        (profile.nameID.includes('@') ? profile.nameID : null);
+      return finish(
+        c,
+        {
+          subject: profile.nameID,
+          email,
+          // The institution's own IdP signed it; matching stays inside that institution.
+          emailVerified: !!email,
+          firstName: attr('firstName') ?? attr('givenName') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'),
+          lastName: attr('lastName') ?? attr('sn') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'),
+        },
+        requestId,
+      );
+    },
+
+    /** Our service-provider metadata for one connection (public; what the IdP administrator imports). */
+    async samlMetadata(tenantId: string, connectionId: string): Promise<string> {
+      const c = await loadConnection(tenantId, connectionId);
+      if (c.protocol !== 'saml') throw new AppError('not_found', 'Not found');
+      return samlFor(c).generateServiceProviderMetadata(null, null);
+    },
+  };
+}
+
+const noCache: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async () => null };
+export type SsoLoginService = ReturnType<typeof createSsoLoginService>;

@@ -1,0 +1,188 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
+import {
+  authPolicySchema,
+  authPolicyUpdateSchema,
+  ssoConnectionCreateSchema,
+  ssoConnectionListSchema,
+  ssoConnectionParamsSchema,
+  ssoConnectionSchema,
+  ssoConnectionUpdateSchema,
+  ssoDiscoverQuerySchema,
+  ssoDiscoverSchema,
+} from '../../../contracts/auth.js';
+import type { Config } from '../../platform/config.js';
+import { requireActor } from '../../platform/http.js';
+import { setSessionCookie, ssoCookie } from './auth.hook.js';
+import { SsoFailure, type SsoLoginService } from './sso-login.service.js';
+import type { SsoService } from './sso.service.js';
+
+const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
+
+/** Single sign-on: the site admin's configuration, and the public sign-in flows. */
+export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config; sso: SsoService; login: SsoLoginService }): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const { config, sso, login } = deps;
+  const tags = ['sso'];
+  const flowLimit = { max: 30, timeWindow: '1 minute' };
+
+  /** A failed SSO sign-in goes back to the sign-in page with a reason code; the detail is logged. */
+  function failed(reply: FastifyReply, err: unknown) {
+    if (!(err instanceof SsoFailure)) throw err;
+    reply.log.warn({ reason: err.reason, detail: err.message }, 'single sign-on refused');
+    return reply.redirect(`/sign-in?sso=${err.reason}`, 303);
+  }
+
+  // ----- configuration (site admins)
+  app.get(
+    '/api/v1/sso/connections',
+    { schema: { tags, summary: 'Identity providers of the institution', response: { 200: ssoConnectionListSchema, ...errors } } },
+    async (req) => ({
+      items: await sso.list(requireActor(req)),
+    }),
+  );
+  app.post(
+    '/api/v1/sso/connections',
+    {
+      schema: {
+        tags,
+        summary: 'Add an identity provider (Google Workspace, Microsoft Entra ID, OIDC, SAML)',
+        body: ssoConnectionCreateSchema,
+        response: { 201: ssoConnectionSchema, ...errors },
+      },
+    },
+    async (req, reply) => reply.status(201).send(await sso.create(requireActor(req), req.body)),
+  );
+  app.patch(
+    '/api/v1/sso/connections/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Change an identity provider',
+        params: idParamsSchema,
+        body: ssoConnectionUpdateSchema,
+        response: { 200: ssoConnectionSchema, ...errors },
+      },
+    },
+    async (req) => sso.update(requireActor(req), req.params.id, req.body),
+  );
+  app.delete(
+    '/api/v1/sso/connections/:id',
+    { schema: { tags, summary: 'Remove an identity provider', params: idParamsSchema, response: { 204: z.null(), ...errors } } },
+    async (req, reply) => {
+      await sso.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/api/v1/sso/policy',
+    { schema: { tags, summary: 'Sign-in policy of the institution', response: { 200: authPolicySchema, ...errors } } },
+    async (req) => sso.getPolicy(requireActor(req)),
+  );
+  app.put(
+    '/api/v1/sso/policy',
+    {
+      schema: {
+        tags,
+        summary: 'Require SSO (with a break-glass site admin) or two-step verification',
+        body: authPolicyUpdateSchema,
+        response: { 200: authPolicySchema, ...errors },
+      },
+    },
+    async (req) => sso.setPolicy(requireActor(req), req.body),
+  );
+
+  // ----- sign-in (public)
+  app.get(
+    '/api/v1/sso/discover',
+    {
+      config: { rateLimit: flowLimit },
+      schema: {
+        tags,
+        summary: 'The single sign-on buttons for an email’s domain (public)',
+        querystring: ssoDiscoverQuerySchema,
+        response: { 200: ssoDiscoverSchema, ...errors },
+      },
+    },
+    async (req) => ({ items: await sso.discover(req.query.email) }),
+  );
+  app.get(
+    '/api/v1/sso/start/:institutionId/:connectionId',
+    {
+      config: { rateLimit: flowLimit },
+      schema: { tags, summary: 'Go to the identity provider (public; answers with a redirect)', params: ssoConnectionParamsSchema },
+    },
+    async (req, reply) => {
+      try {
+        const { redirect, browserToken } = await login.start(req.params.institutionId, req.params.connectionId);
+        if (browserToken) {
+          const c = ssoCookie(config);
+          reply.setCookie(c.name, browserToken, c.options);
+        }
+        return reply.redirect(redirect, 303);
+      } catch (err) {
+        return failed(reply, err);
+      }
+    },
+  );
+  app.get(
+    '/api/v1/sso/oidc/callback',
+    {
+      config: { rateLimit: flowLimit },
+      schema: { tags, summary: 'Where OIDC providers send people back (public)', querystring: z.record(z.string(), z.string().max(4000)) },
+    },
+    async (req, reply) => {
+      const c = ssoCookie(config);
+      reply.clearCookie(c.name, { path: c.options.path });
+      try {
+        const { token } = await login.oidcCallback(req.cookies[c.name], new URL(req.url, config.publicUrl), String(req.id));
+        setSessionCookie(reply, config, token);
+        return reply.redirect('/', 303);
+      } catch (err) {
+        return failed(reply, err);
+      }
+    },
+  );
+  app.get(
+    '/api/v1/sso/saml/:institutionId/:connectionId/metadata',
+    { schema: { tags, summary: 'Our SAML service-provider metadata for this connection (public)', params: ssoConnectionParamsSchema } },
+    async (req, reply) => {
+      try {
+        return reply.type('application/samlmetadata+xml').send(await login.samlMetadata(req.params.institutionId, req.params.connectionId));
+      } catch (err) {
+        if (err instanceof SsoFailure)
+          return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+        throw err;
+      }
+    },
+  );
+  // The IdP posts a form here; this scope alone accepts form bodies.
+  void app.register(async (scope) => {
+    scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 600_000 }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/api/v1/sso/saml/:institutionId/:connectionId/acs',
+      {
+        config: { csrfExempt: true, rateLimit: flowLimit },
+        schema: {
+          tags,
+          summary: 'SAML assertion consumer service (public; the identity provider posts here)',
+          params: ssoConnectionParamsSchema,
+          body: z.object({ SAMLResponse: z.string().max(500_000), RelayState: z.string().max(200).optional() }),
+        },
+      },
+      async (req, reply) => {
+        try {
+          const { token } = await login.samlAcs(req.params.institutionId, req.params.connectionId, req.body, String(req.id));
+          setSessionCookie(reply, config, token);
+          return reply.redirect('/', 303);
+        } catch (err) {
+          return failed(reply, err);
+        }
+      },
+    );
+  });
+}

@@ -1,0 +1,375 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { invitations, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { withSystem } from '../../platform/db.js';
+import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
+import { followToApp, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
+import { makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
+import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+
+let t: TestApp;
+let idp: TestOidcIdp;
+let saml: TestSamlIdp;
+let a: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+let b: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+let oidcA: string;
+let oidcB: string;
+let samlA: string;
+const logs: string[] = [];
+
+const sessionCookieOf = (res: { cookies: { name: string; value: string }[] }) => res.cookies.find((c) => c.name === 'vetted_session');
+
+async function whoAmI(cookie: string) {
+  const res = await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } });
+  return res.statusCode === 200 ? (res.json() as { user: { id: string; email: string; role: string } }).user : null;
+}
+
+/** A whole OIDC sign-in: our start route, the provider, our callback. `tamper` runs before the callback. */
+async function oidcSignIn(tenantId: string, connectionId: string, account: string, tamper?: (callback: URL) => Promise<URL | void>) {
+  const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${tenantId}/${connectionId}` });
+  expect(start.statusCode).toBe(303);
+  const binding = start.cookies.find((c) => c.name === 'vetted_sso')!;
+  idp.nextAccount = account;
+  let back = await followToApp(start.headers.location as string, t.config.publicUrl);
+  if (tamper) back = (await tamper(back)) ?? back;
+  const res = await t.app.inject({ method: 'GET', url: back.pathname + back.search, cookies: { vetted_sso: binding.value } });
+  return { res, back, binding: binding.value };
+}
+
+async function spMetadata(connectionId: string) {
+  const res = await t.app.inject({ method: 'GET', url: `/api/v1/sso/saml/${a.institution.id}/${connectionId}/metadata` });
+  expect(res.statusCode).toBe(200);
+  return res.body;
+}
+
+/** Starts a SAML sign-in and returns what the IdP would post back, before any tampering. */
+async function samlResponse(opts: {
+  nameId: string;
+  email: string;
+  overrides?: Record<string, string>;
+  connectionId?: string;
+  idp?: TestSamlIdp;
+}) {
+  const connectionId = opts.connectionId ?? samlA;
+  const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${connectionId}` });
+  expect(start.statusCode).toBe(303);
+  return (opts.idp ?? saml).respond({ spMetadata: await spMetadata(connectionId), redirectUrl: start.headers.location as string, ...opts });
+}
+
+function postAcs(form: { SAMLResponse: string; RelayState: string }, connectionId = samlA) {
+  return t.app.inject({
+    method: 'POST',
+    url: `/api/v1/sso/saml/${a.institution.id}/${connectionId}/acs`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams(form).toString(),
+  });
+}
+
+const xmlOf = (form: { SAMLResponse: string }) => Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
+const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string) => ({
+  ...form,
+  SAMLResponse: Buffer.from(xml).toString('base64'),
+});
+
+beforeAll(async () => {
+  t = await createTestApp({}, { logLevel: 'debug', logStream: { write: (line) => void logs.push(line) } });
+  idp = await startOidcIdp({ redirectUri: `${t.config.publicUrl}/api/v1/sso/oidc/callback` });
+  saml = startSamlIdp();
+  a = await buildTenantWithUsers(t.app, t.database.db);
+  b = await buildTenantWithUsers(t.app, t.database.db);
+  const create = async (client: typeof a.siteAdmin, body: object) => {
+    const res = await client.request('POST', '/api/v1/sso/connections', body);
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json().id as string;
+  };
+  const oidcBody = {
+    preset: 'oidc',
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    displayName: 'District accounts',
+  };
+  oidcA = await create(a.siteAdmin, { ...oidcBody, emailDomains: ['a.example.org'], jitEnabled: true, jitRole: 'app_admin' });
+  oidcB = await create(b.siteAdmin, { ...oidcBody, emailDomains: ['b.example.org'] });
+  samlA = await create(a.siteAdmin, {
+    preset: 'saml',
+    displayName: 'District SAML',
+    idp: { metadataXml: saml.metadataXml },
+    emailDomains: ['a.example.org'],
+  });
+});
+afterAll(async () => {
+  await idp?.close();
+  await t?.close();
+});
+
+describe('OIDC sign-in (oidc-provider on loopback)', () => {
+  it('signs in an invited user by verified email, links the subject, then signs in by subject', async () => {
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'app_admin',
+      email: `pat-${randomUUID()}@a.example.org`,
+    });
+    idp.accounts.set('sub-pat', { email: user.email, email_verified: true });
+    const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-pat');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(user.id);
+    const links = await withSystem(t.database.db, (tx) => tx.select().from(ssoIdentities).where(eq(ssoIdentities.userId, user.id)));
+    expect(links.map((l) => l.subject)).toEqual(['sub-pat']);
+    // The provider changes the email: the subject still finds the same person.
+    idp.accounts.set('sub-pat', { email: `other-${randomUUID()}@elsewhere.example`, email_verified: true });
+    const again = await oidcSignIn(a.institution.id, oidcA, 'sub-pat');
+    expect((await whoAmI(sessionCookieOf(again.res)!.value))?.id).toBe(user.id);
+  });
+
+  it('turns a pending invitation into an account, and creates others just in time only in the institution’s domains', async () => {
+    const invitee = `inv-${randomUUID()}@somewhere.example`;
+    const inv = await a.siteAdmin.request('POST', '/api/v1/invitations', {
+      email: invitee,
+      firstName: 'Ines',
+      lastName: 'Vite',
+      role: 'site_admin',
+    });
+    expect(inv.statusCode).toBe(201);
+    idp.accounts.set('sub-ines', { email: invitee, email_verified: true });
+    const first = await oidcSignIn(a.institution.id, oidcA, 'sub-ines');
+    expect(await whoAmI(sessionCookieOf(first.res)!.value)).toMatchObject({ email: invitee, role: 'site_admin' });
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(eq(invitations.id, inv.json().id)));
+    expect(row!.acceptedAt).not.toBeNull();
+
+    idp.accounts.set('sub-jit', {
+      email: `new-${randomUUID()}@a.example.org`,
+      email_verified: true,
+      given_name: 'Jo',
+      family_name: 'Newton',
+    });
+    const jit = await oidcSignIn(a.institution.id, oidcA, 'sub-jit');
+    expect(await whoAmI(sessionCookieOf(jit.res)!.value)).toMatchObject({ role: 'app_admin' });
+
+    idp.accounts.set('sub-outside', { email: `x-${randomUUID()}@outside.example`, email_verified: true });
+    const outside = await oidcSignIn(a.institution.id, oidcA, 'sub-outside');
+    expect(outside.res.headers.location).toBe('/sign-in?sso=no_account');
+    expect(sessionCookieOf(outside.res)).toBeUndefined();
+  });
+
+  it('refuses an unverified email', async () => {
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'app_admin',
+      email: `unv-${randomUUID()}@a.example.org`,
+    });
+    idp.accounts.set('sub-unverified', { email: user.email, email_verified: false });
+    const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-unverified');
+    expect(res.headers.location).toBe('/sign-in?sso=no_account');
+  });
+
+  it('refuses a user of another institution’s provider', async () => {
+    // A's user signs in at B's provider (same IdP software, B's configuration): nothing of A is reachable.
+    const user = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `cross-${randomUUID()}@b.example.org`,
+    });
+    idp.accounts.set('sub-cross', { email: user.email, email_verified: true });
+    const { res } = await oidcSignIn(b.institution.id, oidcB, 'sub-cross');
+    expect(res.headers.location).toBe('/sign-in?sso=no_account');
+    expect(sessionCookieOf(res)).toBeUndefined();
+    const links = await withSystem(t.database.db, (tx) => tx.select().from(ssoIdentities).where(eq(ssoIdentities.userId, user.id)));
+    expect(links).toEqual([]);
+  });
+
+  describe('refuses a tampered flow', () => {
+    let user: Awaited<ReturnType<typeof buildUser>>;
+    beforeAll(async () => {
+      user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `neg-${randomUUID()}@a.example.org` });
+      idp.accounts.set('sub-neg', { email: user.email, email_verified: true });
+    });
+    const alterPending = (patch: Partial<typeof ssoLoginStates.$inferInsert>) => async () => {
+      await withSystem(t.database.db, (tx) => tx.update(ssoLoginStates).set(patch).where(eq(ssoLoginStates.tenantId, a.institution.id)));
+    };
+
+    it('with the wrong PKCE verifier', async () => {
+      const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-neg', alterPending({ codeVerifier: 'x'.repeat(43) }));
+      expect(res.headers.location).toBe('/sign-in?sso=invalid');
+    });
+    it('with the wrong nonce', async () => {
+      const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-neg', alterPending({ nonce: 'not-the-nonce-sent' }));
+      expect(res.headers.location).toBe('/sign-in?sso=invalid');
+    });
+    it('with the wrong state', async () => {
+      const { res } = await oidcSignIn(a.institution.id, oidcA, 'sub-neg', async (back) => {
+        back.searchParams.set('state', 'forged-state');
+        return back;
+      });
+      expect(res.headers.location).toBe('/sign-in?sso=invalid');
+    });
+    it('without the browser that started it, or a second time', async () => {
+      const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${oidcA}` });
+      idp.nextAccount = 'sub-neg';
+      const back = await followToApp(start.headers.location as string, t.config.publicUrl);
+      const noCookie = await t.app.inject({ method: 'GET', url: back.pathname + back.search });
+      expect(noCookie.headers.location).toBe('/sign-in?sso=expired');
+      const binding = start.cookies.find((c) => c.name === 'vetted_sso')!.value;
+      const ok = await t.app.inject({ method: 'GET', url: back.pathname + back.search, cookies: { vetted_sso: binding } });
+      expect(ok.headers.location).toBe('/');
+      const replay = await t.app.inject({ method: 'GET', url: back.pathname + back.search, cookies: { vetted_sso: binding } });
+      expect(replay.headers.location).toBe('/sign-in?sso=expired');
+    });
+  });
+
+  it('keeps the client secret sealed at rest and never returns it', async () => {
+    const [row] = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select oidc_client_secret from sso_connections where id = ${oidcA}`),
+    ).then((r) => (r as unknown as { rows: { oidc_client_secret: string }[] }).rows);
+    expect(row!.oidc_client_secret).toMatch(/^v1\./);
+    expect(row!.oidc_client_secret).not.toContain(idp.clientSecret);
+    const list = await a.siteAdmin.request('GET', '/api/v1/sso/connections');
+    expect(list.body).not.toContain(idp.clientSecret);
+    expect(list.json().items.find((c: { id: string }) => c.id === oidcA).oidc.hasClientSecret).toBe(true);
+  });
+
+  it('offers the buttons of an email’s domain only', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/v1/sso/discover?email=${encodeURIComponent('someone@a.example.org')}` });
+    expect(
+      res
+        .json()
+        .items.map((i: { id: string }) => i.id)
+        .sort(),
+    ).toEqual([oidcA, samlA].sort());
+    const none = await t.app.inject({ method: 'GET', url: `/api/v1/sso/discover?email=${encodeURIComponent('someone@nowhere.example')}` });
+    expect(none.json().items).toEqual([]);
+  });
+});
+
+describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
+  let email: string;
+  let userId: string;
+  beforeAll(async () => {
+    email = `saml-${randomUUID()}@a.example.org`;
+    userId = (await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email })).id;
+  });
+
+  it('publishes service-provider metadata and signs in with a signed assertion', async () => {
+    const metadata = await spMetadata(samlA);
+    expect(metadata).toContain(`/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`);
+    expect(metadata).toContain('WantAssertionsSigned="true"');
+    const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email }));
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/');
+    expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(userId);
+  });
+
+  it('refuses a replayed response', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    expect((await postAcs(form)).headers.location).toBe('/');
+    const again = await postAcs(form);
+    expect(again.headers.location).toBe('/sign-in?sso=invalid');
+    expect(sessionCookieOf(again)).toBeUndefined();
+  });
+
+  it('refuses an expired assertion', async () => {
+    const past = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+    const form = await samlResponse({
+      nameId: `saml-sub-${userId}`,
+      email,
+      overrides: {
+        IssueInstant: past(20),
+        ConditionsNotBefore: past(20),
+        ConditionsNotOnOrAfter: past(10),
+        SubjectConfirmationDataNotOnOrAfter: past(10),
+      },
+    });
+    expect((await postAcs(form)).headers.location).toBe('/sign-in?sso=invalid');
+  });
+
+  it('refuses the wrong audience, the wrong recipient, and a response to a request we never made', async () => {
+    const cases: Record<string, string>[] = [
+      { Audience: 'https://someone-else.example/sp' },
+      { SubjectRecipient: 'https://someone-else.example/acs' },
+      { InResponseTo: '_never_issued' },
+    ];
+    for (const overrides of cases) {
+      const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides }));
+      expect(res.headers.location, JSON.stringify(overrides)).toBe('/sign-in?sso=invalid');
+    }
+  });
+
+  it('refuses a tampered signature and an assertion signed by another key', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const other = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `victim-${randomUUID()}@a.example.org`,
+    });
+    const tampered = xmlOf(form).replace(new RegExp(email, 'g'), other.email).replace(`saml-sub-${userId}`, `saml-sub-${other.id}`);
+    expect((await postAcs(withXml(form, tampered))).headers.location).toBe('/sign-in?sso=invalid');
+
+    const impostor = startSamlIdp({ entityId: saml.entityId, cert: makeTestCertificate('Impostor') });
+    const forged = await samlResponse({ nameId: `saml-sub-${other.id}`, email: other.email, idp: impostor });
+    expect((await postAcs(forged)).headers.location).toBe('/sign-in?sso=invalid');
+  });
+
+  it('refuses signature wrapping: a forged assertion beside or instead of the signed one', async () => {
+    const victim = await buildUser(t.database.db, {
+      tenantId: a.institution.id,
+      role: 'site_admin',
+      email: `wrap-${randomUUID()}@a.example.org`,
+    });
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const xml = xmlOf(form);
+    const signed = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0];
+    const forged = signed
+      .replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '')
+      .replace(/ID="[^"]+"/, 'ID="_forged"')
+      .replace(new RegExp(email, 'g'), victim.email)
+      .replace(`saml-sub-${userId}`, `saml-sub-${victim.id}`);
+    // The forged assertion first, the signed one hidden after it.
+    const beside = xml.replace(signed, forged + signed);
+    const inExtensions = xml
+      .replace(signed, forged)
+      .replace('<samlp:Status>', `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`);
+    const unsigned = xml.replace(signed, forged);
+    for (const [name, variant] of Object.entries({ beside, inExtensions, unsigned })) {
+      const res = await postAcs(withXml(form, variant));
+      expect(res.headers.location, name).toBe('/sign-in?sso=invalid');
+      expect(sessionCookieOf(res), name).toBeUndefined();
+    }
+  });
+
+  it('keeps the CSRF token requirement everywhere but the assertion consumer service', async () => {
+    // A signed-in browser posting to the ACS without a token is not refused as CSRF: the assertion is the proof.
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      cookies: { [a.appAdmin.cookie.name]: a.appAdmin.cookie.value },
+      payload: new URLSearchParams(form).toString(),
+    });
+    expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('logs', () => {
+  it('never hold codes, tokens, secrets or assertions', async () => {
+    const text = logs.join('');
+    expect(text.length).toBeGreaterThan(1000);
+    expect(text).not.toContain(idp.clientSecret);
+    expect(text).not.toMatch(/[?&]code=/);
+    expect(text).not.toMatch(/[?&]state=/);
+    expect(text).not.toContain('SAMLResponse');
+    expect(text).not.toContain('vetted_session=');
+    expect(text).toContain('single sign-on refused');
+    const users_ = await withSystem(t.database.db, (tx) =>
+      tx
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.tenantId, a.institution.id))),
+    );
+    expect(users_.length).toBeGreaterThan(3);
+  });
+});
+
+void buildInstitution;

@@ -1,0 +1,266 @@
+/** `/account`: two-step verification, where I am signed in, password and email changes. */
+import { Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
+import { Loading } from '../../components/PageState.js';
+import { api, ApiError, fieldError } from '../../lib/api.js';
+import { formatDateTime } from '../../lib/format.js';
+import { useStoreSession } from '../../lib/session.js';
+import type { SessionBody } from '../../../contracts/api.js';
+import { EnrolmentKey, RecoveryCodes } from './SignInPage.js';
+import { useAccountMutation, useAccountSecurity, useAccountSessions, type Enrolment } from './api.js';
+
+export function AccountPage() {
+  const { t } = useTranslation();
+  return (
+    <Stack maw={760}>
+      <Title order={1}>{t('identity.account.title')}</Title>
+      <MfaSection />
+      <SessionsSection />
+      <PasswordSection />
+      <EmailSection />
+    </Stack>
+  );
+}
+
+function MfaSection() {
+  const { t } = useTranslation();
+  const security = useAccountSecurity();
+  const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
+  const [codes, setCodes] = useState<string[] | null>(null);
+  const [code, setCode] = useState('');
+  const start = useAccountMutation(() => api<Enrolment>('/account/mfa/enrolment', { method: 'POST' }));
+  const confirm = useAccountMutation((c: string) =>
+    api<{ recoveryCodes: string[] }>('/account/mfa/enrolment/confirm', { method: 'POST', body: { code: c } }),
+  );
+  const regenerate = useAccountMutation((c: string) =>
+    api<{ recoveryCodes: string[] }>('/account/mfa/recovery-codes', { method: 'POST', body: { code: c } }),
+  );
+  const disable = useAccountMutation((c: string) => api<void>('/account/mfa', { method: 'DELETE', body: { code: c } }));
+  if (!security.data) return <Loading />;
+  const s = security.data;
+  const error = confirm.error ?? regenerate.error ?? disable.error ?? start.error;
+  const fields = error instanceof ApiError ? error.fields : undefined;
+  const done = (r: { recoveryCodes: string[] }) => {
+    setCodes(r.recoveryCodes);
+    setEnrolment(null);
+    setCode('');
+  };
+  return (
+    <Stack component="section" aria-labelledby="mfa-heading" gap="sm">
+      <Title order={2} size="h3" id="mfa-heading">
+        {t('identity.account.mfaHeading')}
+      </Title>
+      <Text data-testid="mfa-status">
+        {s.mfaEnabled ? t('identity.account.mfaOn', { count: s.recoveryCodesLeft }) : t('identity.account.mfaOff')}{' '}
+        {s.mfaRequired ? t('identity.account.mfaRequired') : ''}
+      </Text>
+      {codes ? <RecoveryCodes codes={codes} onDone={() => setCodes(null)} /> : null}
+      {!s.mfaEnabled && !enrolment && s.hasPassword ? (
+        <Group>
+          <Button onClick={() => start.mutate(undefined, { onSuccess: setEnrolment })} loading={start.isPending}>
+            {t('identity.account.mfaStart')}
+          </Button>
+        </Group>
+      ) : null}
+      {enrolment ? <EnrolmentKey secret={enrolment.secret} uri={enrolment.uri} /> : null}
+      {enrolment || s.mfaEnabled ? (
+        <form
+          onSubmit={(e: FormEvent) => {
+            e.preventDefault();
+            if (enrolment) confirm.mutate(code.trim(), { onSuccess: done });
+          }}
+        >
+          <Stack gap="xs">
+            <TextInput
+              label={enrolment ? t('identity.mfa.code') : t('identity.account.codeForAction')}
+              autoComplete="one-time-code"
+              value={code}
+              onChange={(e) => setCode(e.currentTarget.value)}
+              error={fieldError(fields, 'code')}
+              maw={240}
+            />
+            <Group>
+              {enrolment ? (
+                <Button type="submit" loading={confirm.isPending}>
+                  {t('identity.mfa.confirm')}
+                </Button>
+              ) : (
+                <>
+                  <Button
+                    variant="default"
+                    onClick={() => regenerate.mutate(code.trim(), { onSuccess: done })}
+                    loading={regenerate.isPending}
+                  >
+                    {t('identity.account.mfaNewCodes')}
+                  </Button>
+                  {!s.mfaRequired ? (
+                    <Button
+                      variant="default"
+                      color="red"
+                      onClick={() => disable.mutate(code.trim(), { onSuccess: () => setCode('') })}
+                      loading={disable.isPending}
+                    >
+                      {t('identity.account.mfaDisable')}
+                    </Button>
+                  ) : null}
+                </>
+              )}
+            </Group>
+          </Stack>
+        </form>
+      ) : null}
+      {error && !fields ? <Feedback error={error} /> : null}
+    </Stack>
+  );
+}
+
+function SessionsSection() {
+  const { t, i18n } = useTranslation();
+  const sessions = useAccountSessions();
+  const end = useAccountMutation((id: string | null) =>
+    api<void>(id ? `/account/sessions/${id}` : '/account/sessions', { method: 'DELETE' }),
+  );
+  if (!sessions.data) return <Loading />;
+  return (
+    <Stack component="section" aria-labelledby="sessions-heading" gap="sm">
+      <Title order={2} size="h3" id="sessions-heading">
+        {t('identity.account.sessionsHeading')}
+      </Title>
+      <Table data-testid="sessions">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('identity.account.sessionMethod')}</Table.Th>
+            <Table.Th>{t('identity.account.sessionStarted')}</Table.Th>
+            <Table.Th>{t('identity.account.sessionLastSeen')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {sessions.data.items.map((s) => (
+            <Table.Tr key={s.id}>
+              <Table.Td>
+                {t(`identity.account.methods.${s.method}`)}{' '}
+                {s.current ? <Badge variant="light">{t('identity.account.sessionCurrent')}</Badge> : null}
+              </Table.Td>
+              <Table.Td>{formatDateTime(s.createdAt, i18n.language)}</Table.Td>
+              <Table.Td>{formatDateTime(s.lastSeenAt, i18n.language)}</Table.Td>
+              <Table.Td>
+                {s.current ? null : (
+                  <Button size="compact-sm" variant="default" onClick={() => end.mutate(s.id)}>
+                    {t('identity.account.sessionEnd')}
+                  </Button>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      <Group>
+        <Button variant="default" onClick={() => end.mutate(null)} loading={end.isPending} disabled={sessions.data.items.length < 2}>
+          {t('identity.account.sessionEndOthers')}
+        </Button>
+      </Group>
+      {end.error ? <Feedback error={end.error} /> : null}
+    </Stack>
+  );
+}
+
+function PasswordSection() {
+  const { t } = useTranslation();
+  const store = useStoreSession();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const change = useAccountMutation((input: { currentPassword: string; newPassword: string }) =>
+    api<SessionBody>('/account/password', { method: 'POST', body: input }),
+  );
+  const fields = change.error instanceof ApiError ? change.error.fields : undefined;
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        change.mutate({ currentPassword: current, newPassword: next }, { onSuccess: (s) => (store(s), setCurrent(''), setNext('')) });
+      }}
+      aria-labelledby="password-heading"
+    >
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="password-heading">
+          {t('identity.account.passwordHeading')}
+        </Title>
+        <PasswordField
+          label={t('identity.account.currentPassword')}
+          autoComplete="current-password"
+          value={current}
+          onChange={(e) => setCurrent(e.currentTarget.value)}
+          error={fieldError(fields, 'currentPassword')}
+          maw={400}
+        />
+        <PasswordField
+          label={t('identity.account.newPassword')}
+          description={t('identity.reset.hint')}
+          autoComplete="new-password"
+          value={next}
+          onChange={(e) => setNext(e.currentTarget.value)}
+          error={fieldError(fields, 'newPassword')}
+          maw={400}
+        />
+        <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.passwordChanged') : null} />
+        <Group>
+          <Button type="submit" loading={change.isPending}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function EmailSection() {
+  const { t } = useTranslation();
+  const [newEmail, setNewEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const change = useAccountMutation((input: { newEmail: string; password: string }) =>
+    api<null>('/account/email', { method: 'POST', body: input }),
+  );
+  const fields = change.error instanceof ApiError ? change.error.fields : undefined;
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        change.mutate({ newEmail: newEmail.trim(), password }, { onSuccess: () => setPassword('') });
+      }}
+      aria-labelledby="email-heading"
+    >
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="email-heading">
+          {t('identity.account.emailHeading')}
+        </Title>
+        <TextInput
+          label={t('identity.account.newEmail')}
+          type="email"
+          autoComplete="email"
+          value={newEmail}
+          onChange={(e) => setNewEmail(e.currentTarget.value)}
+          error={fieldError(fields, 'newEmail')}
+          maw={400}
+        />
+        <PasswordField
+          label={t('identity.account.currentPassword')}
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          error={fieldError(fields, 'password')}
+          maw={400}
+        />
+        <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.emailSent') : null} />
+        <Group>
+          <Button type="submit" loading={change.isPending}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,158 @@
+/** Signed-out pages reached from emails: forgot password, reset password, confirm a new email. */
+import { Alert, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useMutation } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
+import { AnchorLink } from '../../components/links.js';
+import { PublicLayout } from '../../components/PublicLayout.js';
+import { api, ApiError, fieldError } from '../../lib/api.js';
+
+export function ForgotPasswordPage() {
+  const { t } = useTranslation();
+  const [email, setEmail] = useState('');
+  const request = useMutation({
+    mutationFn: (e: string) => api<null>('/password-resets', { method: 'POST', body: { email: e }, redirectOn401: false }),
+  });
+  const fields = request.error instanceof ApiError ? request.error.fields : undefined;
+  return (
+    <PublicLayout>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          request.mutate(email.trim());
+        }}
+        noValidate
+      >
+        <Stack>
+          <Title order={1} size="h2">
+            {t('identity.forgot.title')}
+          </Title>
+          <Text size="sm">{t('identity.forgot.intro')}</Text>
+          <TextInput
+            label={t('identity.signIn.email')}
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={fieldError(fields, 'email')}
+          />
+          <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
+          <Button type="submit" loading={request.isPending}>
+            {t('identity.forgot.submit')}
+          </Button>
+          <AnchorLink to="/sign-in" search={{}} size="sm">
+            {t('identity.forgot.back')}
+          </AnchorLink>
+        </Stack>
+      </form>
+    </PublicLayout>
+  );
+}
+
+const resetRoute = getRouteApi('/reset-password');
+
+export function ResetPasswordPage() {
+  const { t } = useTranslation();
+  const { token } = resetRoute.useSearch();
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const reset = useMutation({
+    mutationFn: (p: string) =>
+      api<void>('/password-resets/complete', { method: 'POST', body: { token, password: p }, redirectOn401: false }),
+  });
+  const fields = reset.error instanceof ApiError ? reset.error.fields : undefined;
+  return (
+    <PublicLayout>
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          setMismatch(password !== again);
+          if (password === again) reset.mutate(password);
+        }}
+        noValidate
+      >
+        <Stack>
+          <Title order={1} size="h2">
+            {t('identity.reset.title')}
+          </Title>
+          {!token ? (
+            <Alert color="red" role="alert">
+              {t('identity.reset.missingToken')}
+            </Alert>
+          ) : reset.isSuccess ? (
+            <>
+              <Feedback success={t('identity.reset.done')} />
+              <AnchorLink to="/sign-in" search={{}}>
+                {t('identity.forgot.back')}
+              </AnchorLink>
+            </>
+          ) : (
+            <>
+              <PasswordField
+                label={t('identity.reset.password')}
+                description={t('identity.reset.hint')}
+                autoComplete="new-password"
+                required
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                error={fieldError(fields, 'password')}
+              />
+              <PasswordField
+                label={t('identity.reset.confirm')}
+                autoComplete="new-password"
+                required
+                value={again}
+                onChange={(e) => setAgain(e.currentTarget.value)}
+                error={mismatch ? t('identity.reset.mismatch') : undefined}
+              />
+              {reset.error && !fields ? <Feedback error={reset.error} /> : null}
+              <Button type="submit" loading={reset.isPending}>
+                {t('identity.reset.submit')}
+              </Button>
+            </>
+          )}
+        </Stack>
+      </form>
+    </PublicLayout>
+  );
+}
+
+const confirmRoute = getRouteApi('/confirm-email');
+
+export function ConfirmEmailPage() {
+  const { t } = useTranslation();
+  const { token } = confirmRoute.useSearch();
+  const confirm = useMutation({
+    mutationFn: () => api<void>('/email-changes/confirm', { method: 'POST', body: { token }, redirectOn401: false }),
+  });
+  return (
+    <PublicLayout>
+      <Stack>
+        <Title order={1} size="h2">
+          {t('identity.confirmEmail.title')}
+        </Title>
+        {!token ? (
+          <Alert color="red" role="alert">
+            {t('identity.reset.missingToken')}
+          </Alert>
+        ) : (
+          <>
+            <Feedback error={confirm.error} success={confirm.isSuccess ? t('identity.confirmEmail.done') : null} />
+            {confirm.isSuccess ? (
+              <AnchorLink to="/">{t('identity.forgot.back')}</AnchorLink>
+            ) : (
+              <Button onClick={() => confirm.mutate()} loading={confirm.isPending}>
+                {t('identity.confirmEmail.submit')}
+              </Button>
+            )}
+          </>
+        )}
+      </Stack>
+    </PublicLayout>
+  );
+}

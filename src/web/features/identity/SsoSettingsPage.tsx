@@ -1,0 +1,309 @@
+/** `/sign-in-settings` (site admins): the institution's identity providers and its sign-in policy. */
+import { Button, Card, Checkbox, Code, Group, Select, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuthPolicyBody, SsoConnectionBody } from '../../../contracts/auth.js';
+import { Feedback } from '../../components/Feedback.js';
+import { PasswordField } from '../../components/PasswordField.js';
+import { Loading, NotPermitted } from '../../components/PageState.js';
+import { api, ApiError, fieldError } from '../../lib/api.js';
+import { usersQuery } from '../../lib/queries.js';
+import { useRequiredSession } from '../../lib/session.js';
+import { useSsoConnections, useSsoMutation, useSsoPolicy, type ConnectionInput } from './api.js';
+
+type Preset = ConnectionInput['preset'];
+const PRESETS: Preset[] = ['google', 'entra', 'oidc', 'saml'];
+
+export function SsoSettingsPage() {
+  const { t } = useTranslation();
+  const session = useRequiredSession();
+  if (!session.abilities.manageSso) return <NotPermitted />;
+  return (
+    <Stack maw={820}>
+      <Title order={1}>{t('identity.sso.title')}</Title>
+      <Text>{t('identity.sso.intro')}</Text>
+      <Connections />
+      <AddConnection />
+      <Policy />
+    </Stack>
+  );
+}
+
+function Connections() {
+  const { t } = useTranslation();
+  const connections = useSsoConnections();
+  const remove = useSsoMutation((id: string) => api<void>(`/sso/connections/${id}`, { method: 'DELETE' }));
+  const toggle = useSsoMutation((c: SsoConnectionBody) =>
+    api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { enabled: !c.enabled } }),
+  );
+  if (!connections.data) return <Loading />;
+  return (
+    <Stack component="section" aria-labelledby="providers-heading" gap="sm">
+      <Title order={2} size="h3" id="providers-heading">
+        {t('identity.sso.providers')}
+      </Title>
+      {connections.data.items.length === 0 ? <Text c="dimmed">{t('identity.sso.none')}</Text> : null}
+      {connections.data.items.map((c) => (
+        <Card key={c.id} withBorder data-testid="sso-connection">
+          <Stack gap={4}>
+            <Group justify="space-between">
+              <Text fw={600}>
+                {c.displayName} — {t(`identity.sso.presets.${c.preset}`)}
+              </Text>
+              <Group>
+                <Switch label={t('identity.sso.enabled')} checked={c.enabled} onChange={() => toggle.mutate(c)} />
+                <Button
+                  size="xs"
+                  variant="default"
+                  color="red"
+                  onClick={() => remove.mutate(c.id)}
+                  aria-label={`${t('identity.sso.remove')} — ${c.displayName}`}
+                >
+                  {t('identity.sso.remove')}
+                </Button>
+              </Group>
+            </Group>
+            <Text size="sm">
+              {t('identity.sso.emailDomains')}: {c.emailDomains.join(', ') || '—'}
+            </Text>
+            {c.oidc ? (
+              <>
+                <Text size="sm">
+                  {t('identity.sso.issuer')}: <Code>{c.oidc.issuer}</Code>
+                </Text>
+                <Text size="sm">
+                  {t('identity.sso.redirectUri')}: <Code>{c.oidc.redirectUri}</Code>
+                </Text>
+              </>
+            ) : null}
+            {c.saml ? (
+              <>
+                <Text size="sm">
+                  {t('identity.sso.spMetadata')}: <Code>{c.saml.metadataUrl}</Code>
+                </Text>
+                <Text size="sm">
+                  {t('identity.sso.acsUrl')}: <Code>{c.saml.acsUrl}</Code>
+                </Text>
+              </>
+            ) : null}
+          </Stack>
+        </Card>
+      ))}
+      <Feedback error={remove.error ?? toggle.error} />
+    </Stack>
+  );
+}
+
+function AddConnection() {
+  const { t } = useTranslation();
+  const [preset, setPreset] = useState<Preset>('google');
+  const [form, setForm] = useState({
+    displayName: '',
+    issuer: '',
+    entraTenantId: '',
+    clientId: '',
+    clientSecret: '',
+    metadataUrl: '',
+    metadataXml: '',
+    domains: '',
+    jitEnabled: false,
+    jitRole: 'app_admin' as 'app_admin' | 'site_admin',
+  });
+  const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
+  const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
+  const fields = create.error instanceof ApiError ? create.error.fields : undefined;
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const common = {
+      displayName: form.displayName.trim(),
+      emailDomains: form.domains
+        .split(/[,\s]+/)
+        .map((d) => d.trim())
+        .filter(Boolean),
+      jitEnabled: form.jitEnabled,
+      jitRole: form.jitRole,
+    };
+    const oidc = { clientId: form.clientId.trim(), clientSecret: form.clientSecret };
+    const body: ConnectionInput =
+      preset === 'google'
+        ? { preset, ...common, ...oidc }
+        : preset === 'entra'
+          ? { preset, entraTenantId: form.entraTenantId.trim(), ...common, ...oidc }
+          : preset === 'oidc'
+            ? { preset, issuer: form.issuer.trim(), ...common, ...oidc }
+            : {
+                preset,
+                ...common,
+                idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml },
+              };
+    create.mutate(body, {
+      onSuccess: () => setForm((f) => ({ ...f, displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' })),
+    });
+  };
+
+  return (
+    <form onSubmit={onSubmit} aria-labelledby="add-provider-heading">
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="add-provider-heading">
+          {t('identity.sso.add')}
+        </Title>
+        <Select
+          label={t('identity.sso.preset')}
+          data={PRESETS.map((p) => ({ value: p, label: t(`identity.sso.presets.${p}`) }))}
+          value={preset}
+          onChange={(v) => v && setPreset(v as Preset)}
+          allowDeselect={false}
+          maw={400}
+        />
+        <TextInput
+          label={t('identity.sso.displayName')}
+          required
+          value={form.displayName}
+          onChange={(e) => set('displayName')(e.currentTarget.value)}
+          error={fieldError(fields, 'displayName')}
+          maw={400}
+        />
+        {preset === 'oidc' ? (
+          <TextInput
+            label={t('identity.sso.issuer')}
+            required
+            value={form.issuer}
+            onChange={(e) => set('issuer')(e.currentTarget.value)}
+            error={fieldError(fields, 'issuer')}
+          />
+        ) : null}
+        {preset === 'entra' ? (
+          <TextInput
+            label={t('identity.sso.entraTenantId')}
+            required
+            value={form.entraTenantId}
+            onChange={(e) => set('entraTenantId')(e.currentTarget.value)}
+            error={fieldError(fields, 'entraTenantId')}
+            maw={400}
+          />
+        ) : null}
+        {preset !== 'saml' ? (
+          <>
+            <TextInput
+              label={t('identity.sso.clientId')}
+              required
+              value={form.clientId}
+              onChange={(e) => set('clientId')(e.currentTarget.value)}
+              error={fieldError(fields, 'clientId')}
+              maw={400}
+            />
+            <PasswordField
+              label={t('identity.sso.clientSecret')}
+              description={t('identity.sso.clientSecretHint')}
+              autoComplete="off"
+              required
+              value={form.clientSecret}
+              onChange={(e) => set('clientSecret')(e.currentTarget.value)}
+              error={fieldError(fields, 'clientSecret')}
+              maw={400}
+            />
+          </>
+        ) : (
+          <>
+            <TextInput
+              label={t('identity.sso.metadataUrl')}
+              value={form.metadataUrl}
+              onChange={(e) => set('metadataUrl')(e.currentTarget.value)}
+              error={fieldError(fields, 'idp.metadataUrl')}
+            />
+            <Textarea
+              label={t('identity.sso.metadataXml')}
+              autosize
+              minRows={3}
+              maxRows={10}
+              value={form.metadataXml}
+              onChange={(e) => set('metadataXml')(e.currentTarget.value)}
+              error={fieldError(fields, 'idp')}
+            />
+          </>
+        )}
+        <TextInput
+          label={t('identity.sso.emailDomains')}
+          value={form.domains}
+          onChange={(e) => set('domains')(e.currentTarget.value)}
+          error={fieldError(fields, 'emailDomains')}
+          maw={400}
+        />
+        <Checkbox label={t('identity.sso.jit')} checked={form.jitEnabled} onChange={(e) => set('jitEnabled')(e.currentTarget.checked)} />
+        {form.jitEnabled ? (
+          <Select
+            label={t('identity.sso.jitRole')}
+            data={(['app_admin', 'site_admin'] as const).map((r) => ({ value: r, label: t(`identity.sso.roles.${r}`) }))}
+            value={form.jitRole}
+            onChange={(v) => v && set('jitRole')(v)}
+            allowDeselect={false}
+            maw={400}
+          />
+        ) : null}
+        <Feedback error={fields ? null : create.error} success={create.isSuccess ? t('identity.sso.created') : null} />
+        <Group>
+          <Button type="submit" loading={create.isPending}>
+            {t('common.create')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function Policy() {
+  const { t } = useTranslation();
+  const policy = useSsoPolicy();
+  const users = useQuery(usersQuery);
+  const [draft, setDraft] = useState<AuthPolicyBody | null>(null);
+  useEffect(() => {
+    if (policy.data && !draft) setDraft(policy.data);
+  }, [policy.data, draft]);
+  const save = useSsoMutation((body: AuthPolicyBody) => api<AuthPolicyBody>('/sso/policy', { method: 'PUT', body }));
+  if (!draft) return <Loading />;
+  const fields = save.error instanceof ApiError ? save.error.fields : undefined;
+  const admins = (users.data ?? []).filter((u) => u.role === 'site_admin' && u.status === 'active');
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        save.mutate(draft);
+      }}
+      aria-labelledby="policy-heading"
+    >
+      <Stack gap="sm">
+        <Title order={2} size="h3" id="policy-heading">
+          {t('identity.sso.policyHeading')}
+        </Title>
+        <Switch
+          label={t('identity.sso.requireSso')}
+          checked={draft.requireSso}
+          onChange={(e) => setDraft({ ...draft, requireSso: e.currentTarget.checked })}
+          error={fieldError(fields, 'requireSso')}
+        />
+        <Select
+          label={t('identity.sso.breakGlass')}
+          data={admins.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))}
+          value={draft.breakGlassUserId}
+          onChange={(v) => setDraft({ ...draft, breakGlassUserId: v })}
+          clearable
+          error={fieldError(fields, 'breakGlassUserId')}
+          maw={480}
+        />
+        <Switch
+          label={t('identity.sso.requireMfa')}
+          checked={draft.requireMfa}
+          onChange={(e) => setDraft({ ...draft, requireMfa: e.currentTarget.checked })}
+        />
+        <Feedback error={fields ? null : save.error} success={save.isSuccess ? t('identity.sso.policySaved') : null} />
+        <Group>
+          <Button type="submit" loading={save.isPending}>
+            {t('common.save')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
