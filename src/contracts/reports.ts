@@ -119,7 +119,9 @@ export const dashboardSchema = z.object({
     agreementsExpiringIn30Days: z.number().int(),
   }),
   /** The next reviews and agreement expiries, soonest first (at most 10). */
-  dueSoon: z.array(z.object({ id: z.uuid(), name: z.string(), nextReviewOn: z.string().nullable(), agreementExpiresOn: z.string().nullable() })),
+  dueSoon: z.array(
+    z.object({ id: z.uuid(), name: z.string(), nextReviewOn: z.string().nullable(), agreementExpiresOn: z.string().nullable() }),
+  ),
   /** Apps per grade and status: the grade heat map. */
   gradeHeatmap: z.object({
     grades: z.array(z.enum(GRADE_LEVELS)),
@@ -127,7 +129,15 @@ export const dashboardSchema = z.object({
   }),
   /** Latest changes of the institution; empty for callers who may not read the audit log. */
   recentChanges: z.array(
-    z.object({ id: z.number().int(), at: z.string(), actorLabel: z.string(), action: z.string(), recordType: z.string(), recordId: z.string(), recordName: z.string().nullable() }),
+    z.object({
+      id: z.number().int(),
+      at: z.string(),
+      actorLabel: z.string(),
+      action: z.string(),
+      recordType: z.string(),
+      recordId: z.string(),
+      recordName: z.string().nullable(),
+    }),
   ),
   canSeeChanges: z.boolean(),
 });

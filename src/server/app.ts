@@ -20,9 +20,9 @@ import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
+import { createExportJobs } from './modules/exports/export.job.js';
 import { registerLifecycle } from './modules/lifecycle/index.js';
 import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
-import { createInProcessExportQueue, runDataExportJob } from './modules/exports/export.job.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
@@ -139,10 +139,9 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerBankRoutes(app, createBankService(ctx));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));
-  // Full exports run in this process until the jobs platform schedules them.
-  const exportQueue = createInProcessExportQueue((job) => runDataExportJob(ctx, job), (err) => app.log.error({ err }, 'data export failed'));
-  app.addHook('onClose', async () => exportQueue.idle());
-  registerExportRoutes(app, createExportsService(ctx, exportQueue.schedule));
+  const exportJobs = createExportJobs(ctx);
+  await ctx.jobs.register(exportJobs.run, exportJobs.sweep);
+  registerExportRoutes(app, createExportsService(ctx, exportJobs.run));
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));

@@ -11,7 +11,10 @@ import { AssessmentListPage } from './pages/assessments/AssessmentListPage.js';
 import { BankListPage, BankTemplatePage } from './pages/assessments/BankPage.js';
 import { MergePage } from './pages/assessments/MergePage.js';
 import { CatalogPage } from './pages/catalog/CatalogPage.js';
-import { DashboardPage } from './pages/DashboardPage.js';
+import { DashboardPage } from './features/reports/DashboardPage.js';
+import { ExportsPage } from './features/reports/ExportsPage.js';
+import { ReportPage } from './features/reports/ReportPage.js';
+import { ReportsPage } from './features/reports/ReportsPage.js';
 import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
 import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
 import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
@@ -106,6 +109,9 @@ const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'i
 
 const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
 const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
+const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
+const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
+const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
 const assessmentsRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments', component: AssessmentListPage });
 const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId', component: AssessmentDetailPage });
 const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
@@ -131,6 +137,9 @@ const routeTree = rootRoute.addChildren([
     institutionsRoute,
     accountRoute,
     ssoSettingsRoute,
+    reportsRoute,
+    reportRoute,
+    exportsRoute,
     assessmentsRoute,
     assessmentRoute,
     mergeRoute,

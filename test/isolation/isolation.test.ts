@@ -187,9 +187,7 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   expect(exp.statusCode).toBe(202);
   ids.export = exp.json().id;
   // Let the export finish so that B's rows stay still while the suite compares them.
-  for (let i = 0; i < 100 && (await tenant.siteAdmin.request('GET', `/api/v1/exports/${ids.export}`)).json().status !== 'ready'; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await t.jobs.runPending();
 }
 
 beforeAll(async () => {

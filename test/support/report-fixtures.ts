@@ -17,15 +17,35 @@ import { withSystem, type Db } from '../../src/server/platform/db.js';
  */
 export async function insertAssessment(
   db: Db,
-  opts: { tenantId: string; inventoryItemId: string; status?: 'draft' | 'in_review' | 'approved' | 'approved_with_conditions' | 'rejected'; text?: string; signerUserId?: string | null },
+  opts: {
+    tenantId: string;
+    inventoryItemId: string;
+    status?: 'draft' | 'in_review' | 'approved' | 'approved_with_conditions' | 'rejected';
+    text?: string;
+    signerUserId?: string | null;
+  },
 ) {
   const status = opts.status ?? 'draft';
   const approved = status === 'approved' || status === 'approved_with_conditions';
   const text = opts.text ?? 'Plain text';
-  const ids = { assessment: randomUUID(), revision: randomUUID(), section: randomUUID(), question: randomUUID(), risk: randomUUID(), signoff: randomUUID() };
+  const ids = {
+    assessment: randomUUID(),
+    revision: randomUUID(),
+    section: randomUUID(),
+    question: randomUUID(),
+    risk: randomUUID(),
+    signoff: randomUUID(),
+  };
   const tenantId = opts.tenantId;
   await withSystem(db, async (tx) => {
-    await tx.insert(assessments).values({ tenantId, id: ids.assessment, inventoryItemId: opts.inventoryItemId, title: `PIA ${text}`, status, approvedRevision: approved ? 1 : null });
+    await tx.insert(assessments).values({
+      tenantId,
+      id: ids.assessment,
+      inventoryItemId: opts.inventoryItemId,
+      title: `PIA ${text}`,
+      status,
+      approvedRevision: approved ? 1 : null,
+    });
     await tx.insert(assessmentRevisions).values({
       tenantId,
       id: ids.revision,
@@ -37,11 +57,44 @@ export async function insertAssessment(
       submittedAt: status === 'draft' ? null : new Date('2026-10-01T12:00:00Z'),
       decidedAt: approved || status === 'rejected' ? new Date('2026-10-02T12:00:00Z') : null,
     });
-    await tx.insert(assessmentSections).values({ tenantId, id: ids.section, revisionId: ids.revision, key: 'a', origin: 'operator', code: 'A', title: 'Screening' });
-    await tx.insert(assessmentQuestions).values({ tenantId, id: ids.question, revisionId: ids.revision, sectionId: ids.section, key: 'a1', origin: 'institution', kind: 'long_text', prompt: `Why? ${text}` });
-    await tx.insert(assessmentAnswers).values({ tenantId, questionId: ids.question, revisionId: ids.revision, value: { text }, origin: 'institution' });
-    await tx.insert(assessmentRisks).values({ tenantId, id: ids.risk, revisionId: ids.revision, title: text, likelihood: 3, impact: 4, mitigation: text, owner: 'IT', residualLikelihood: 1, residualImpact: 4 });
-    await tx.insert(assessmentSignoffs).values({ tenantId, id: ids.signoff, revisionId: ids.revision, userId: opts.signerUserId ?? null, signerName: text, role: 'site_admin', decision: approved ? status : 'submitted', comment: text });
+    await tx
+      .insert(assessmentSections)
+      .values({ tenantId, id: ids.section, revisionId: ids.revision, key: 'a', origin: 'operator', code: 'A', title: 'Screening' });
+    await tx.insert(assessmentQuestions).values({
+      tenantId,
+      id: ids.question,
+      revisionId: ids.revision,
+      sectionId: ids.section,
+      key: 'a1',
+      origin: 'institution',
+      kind: 'long_text',
+      prompt: `Why? ${text}`,
+    });
+    await tx
+      .insert(assessmentAnswers)
+      .values({ tenantId, questionId: ids.question, revisionId: ids.revision, value: { text }, origin: 'institution' });
+    await tx.insert(assessmentRisks).values({
+      tenantId,
+      id: ids.risk,
+      revisionId: ids.revision,
+      title: text,
+      likelihood: 3,
+      impact: 4,
+      mitigation: text,
+      owner: 'IT',
+      residualLikelihood: 1,
+      residualImpact: 4,
+    });
+    await tx.insert(assessmentSignoffs).values({
+      tenantId,
+      id: ids.signoff,
+      revisionId: ids.revision,
+      userId: opts.signerUserId ?? null,
+      signerName: text,
+      role: 'site_admin',
+      decision: approved ? status : 'submitted',
+      comment: text,
+    });
   });
   return ids;
 }

@@ -130,8 +130,8 @@ export function unsafeTenantScope(tenantId: string): TenantScope {
  */
 export async function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.tenant_id', ${scope.tenantId}, true)`);
-    await tx.execute(sql`set local role vetted_app`);
+    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
+    await tx.execute(sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true)`);
     return fn(tx);
   });
 }

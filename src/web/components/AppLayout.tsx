@@ -63,6 +63,9 @@ export function AppLayout() {
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
         <NavLinkItem to="/assessments" label={t('assessments.nav')} onClick={close} />
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
+        {/* Reports are the institution's own: platform admins see run counts only. */}
+        {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}
+        {abilities.manageUsers && !abilities.manageInstitutions ? <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} /> : null}
         <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageCatalog ? <NavLinkItem to="/bank" label={t('assessments.navBank')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}

@@ -1,4 +1,5 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
+import { reportsEn } from '../features/reports/messages.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
@@ -356,4 +357,5 @@ export const en = {
     schoolCount_one: '{{count}} school',
     schoolCount_other: '{{count}} schools',
   },
+  reports: reportsEn,
 };

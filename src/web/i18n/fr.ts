@@ -1,4 +1,5 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
+import { reportsFr } from '../features/reports/messages.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
@@ -359,4 +360,5 @@ export const fr: DeepStrings<typeof en> = {
     schoolCount_one: '{{count}} école',
     schoolCount_other: '{{count}} écoles',
   },
+  reports: reportsFr,
 };

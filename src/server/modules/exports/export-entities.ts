@@ -49,56 +49,85 @@ function toCell(kind: Kind, v: unknown): SheetCell {
 
 const select = (tx: Tx, query: SQL) => queryRows<Record<string, unknown>>(tx, query);
 
+/** A column of the unique ordering key, with the SQL type its cursor value is cast back to. */
+interface KeyPart {
+  expr: SQL;
+  type: 'uuid' | 'bigint' | 'text' | 'date';
+}
+const uuidKey = (expr: SQL): KeyPart[] => [{ expr, type: 'uuid' }];
+
 /**
- * A table-backed entity: `from` names the rows (alias `x`, filtered by tenant), `key` is the unique
- * ordering key as text (`x.id::text`), or a bigint column when `numericKey`.
+ * A table-backed entity. A page takes the next `limit` rows of `table` (alias `x`) of the tenant by
+ * its unique key — an index range scan, since tenant_id leads every key — and only then joins what
+ * the sheet shows from other tables (`joins`), so a page costs the same at the end as at the start.
  */
 function tableEntity(opts: {
   name: string;
   file: string;
-  from: (scope: TenantScope) => SQL;
-  key: SQL;
-  numericKey?: boolean;
+  table: SQL;
+  tenantColumn?: string;
+  joins?: SQL;
+  key: KeyPart[];
   fields: Record<string, Field>;
-  countExpr?: SQL;
 }): ExportEntity {
   const entries = Object.entries(opts.fields);
   const selectList = sql.join(
     entries.map(([k, f]) => sql`${f.expr} as ${sql.identifier(k)}`),
     sql`, `,
   );
+  const keyList = sql.join(
+    opts.key.map((k, i) => sql`${k.expr}::text as ${sql.identifier(`__k${i}`)}`),
+    sql`, `,
+  );
+  const orderBy = sql.join(
+    opts.key.map((k) => k.expr),
+    sql`, `,
+  );
+  const tenant = (scope: TenantScope) => sql`x.${sql.identifier(opts.tenantColumn ?? 'tenant_id')} = ${scope.tenantId}`;
+  const after = (cursor: string[]) => {
+    const values = opts.key.map((k, i) => sql`${cursor[i]}::${sql.raw(k.type)}`);
+    return opts.key.length === 1 ? sql`${opts.key[0]!.expr} > ${values[0]}` : sql`(${orderBy}) > (${sql.join(values, sql`, `)})`;
+  };
   return {
     name: opts.name,
     file: opts.file,
     columns: entries.map(([key, f]) => ({ key, header: f.header })),
     async count(tx, scope) {
-      const [r] = await select(tx, sql`select ${opts.countExpr ?? sql`count(*)`}::int as n from ${opts.from(scope)}`);
+      const [r] = await select(tx, sql`select count(*)::int as n from ${opts.table} x where ${tenant(scope)}`);
       return Number(r?.n ?? 0);
     },
     async page(tx, scope, cursor, limit) {
-      const after = cursor === null ? sql`true` : opts.numericKey ? sql`${opts.key} > ${cursor}::bigint` : sql`${opts.key} > ${cursor}`;
+      const where = cursor === null ? sql`true` : after(JSON.parse(cursor) as string[]);
       const found = await select(
         tx,
-        sql`select ${selectList}, ${opts.key} as "__key" from ${opts.from(scope)} and ${after} order by ${opts.key} limit ${limit}`,
+        sql`select ${selectList}, ${keyList}
+          from (select * from ${opts.table} x where ${tenant(scope)} and ${where} order by ${orderBy} limit ${limit}) x
+          ${opts.joins ?? sql``}
+          order by ${orderBy}`,
       );
+      const last = found[found.length - 1];
       return {
         rows: found.map((r) => entries.map(([k, f]) => toCell(f.kind, r[k]))),
-        cursor: found.length ? String(found[found.length - 1]!.__key) : null,
+        cursor: last ? JSON.stringify(opts.key.map((_, i) => String(last[`__k${i}`]))) : null,
       };
     },
   };
 }
 
 const f = (header: string, expr: SQL, kind: Kind = 'text'): Field => ({ header, expr, kind });
-const sensitiveList = sql`array[${sql.join([...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`), sql`, `)}]::text[]`;
+const sensitiveList = sql`array[${sql.join(
+  [...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`),
+  sql`, `,
+)}]::text[]`;
 
 /** Every entity of an institution's full export, in sheet order. Nothing secret (password hashes, tokens) is ever exported. */
 export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Institution',
     file: 'institution',
-    from: (s) => sql`institutions x where x.id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`institutions`,
+    tenantColumn: 'id',
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
@@ -116,8 +145,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Schools',
     file: 'schools',
-    from: (s) => sql`schools x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`schools`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
@@ -131,8 +160,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Users',
     file: 'users',
-    from: (s) => sql`users x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`users`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       email: f('Email', sql`x.email`),
@@ -148,8 +177,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Inventory',
     file: 'inventory',
-    from: (s) => sql`inventory_items x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`inventory_items`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       name: f('App', sql`x.name`),
@@ -159,7 +188,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       customWebsite: f('Custom app website', sql`x.custom_website`),
       status: f('Status', sql`x.status`),
       grades: f('Grades', sql`x.grades`, 'list'),
-      schools: f('Schools', sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`, 'list'),
+      schools: f(
+        'Schools',
+        sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`,
+        'list',
+      ),
       schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
       audiences: f('Audiences', sql`x.audiences`, 'list'),
       dataElements: f('Data elements', sql`x.data_elements`, 'list'),
@@ -182,21 +215,25 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Data elements',
     file: 'data-elements',
-    from: (s) => sql`inventory_items i cross join lateral unnest(i.data_elements) as x(element) where i.tenant_id = ${s.tenantId}`,
-    key: sql`(i.id::text || '/' || x.element)`,
+    table: sql`(select i.tenant_id, i.id, i.name, i.audiences, e.element from inventory_items i cross join lateral unnest(i.data_elements) as e(element))`,
+    key: [
+      { expr: sql`x.id`, type: 'uuid' },
+      { expr: sql`x.element`, type: 'text' },
+    ],
     fields: {
-      inventoryItemId: f('Inventory item ID', sql`i.id`),
-      app: f('App', sql`i.name`),
+      inventoryItemId: f('Inventory item ID', sql`x.id`),
+      app: f('App', sql`x.name`),
       element: f('Data element', sql`x.element`),
       sensitive: f('Sensitive', sql`(x.element = any(${sensitiveList}))`, 'bool'),
-      audiences: f('Audiences', sql`i.audiences`, 'list'),
+      audiences: f('Audiences', sql`x.audiences`, 'list'),
     },
   }),
   tableEntity({
     name: 'Assessments',
     file: 'assessments',
-    from: (s) => sql`assessments x join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`assessments`,
+    joins: sql`join inventory_items i on i.tenant_id = x.tenant_id and i.id = x.inventory_item_id`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
@@ -216,8 +253,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Assessment revisions',
     file: 'assessment-revisions',
-    from: (s) => sql`assessment_revisions x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`assessment_revisions`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`x.assessment_id`),
@@ -236,12 +273,12 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Answers',
     file: 'answers',
-    from: (s) => sql`assessment_answers x
-      join assessment_questions q on q.tenant_id = x.tenant_id and q.id = x.question_id
-      join assessment_sections sec on sec.tenant_id = q.tenant_id and sec.id = q.section_id
-      join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id
-      where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.question_id::text`,
+    table: sql`assessment_answers`,
+    // Lateral lookups by primary key: one index probe per answer of the page, never a scan of every question.
+    joins: sql`cross join lateral (select q.key, q.kind, q.prompt, q.origin, q.section_id from assessment_questions q where q.tenant_id = x.tenant_id and q.id = x.question_id) q
+      cross join lateral (select sec.code, sec.title from assessment_sections sec where sec.tenant_id = x.tenant_id and sec.id = q.section_id) sec
+      cross join lateral (select r.assessment_id, r.number from assessment_revisions r where r.tenant_id = x.tenant_id and r.id = x.revision_id) r`,
+    key: uuidKey(sql`x.question_id`),
     fields: {
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
       revisionId: f('Revision ID', sql`x.revision_id`),
@@ -263,8 +300,9 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Risks',
     file: 'risks',
-    from: (s) => sql`assessment_risks x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`assessment_risks`,
+    joins: sql`join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
@@ -288,8 +326,9 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Sign-offs',
     file: 'sign-offs',
-    from: (s) => sql`assessment_signoffs x join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id::text`,
+    table: sql`assessment_signoffs`,
+    joins: sql`join assessment_revisions r on r.tenant_id = x.tenant_id and r.id = x.revision_id`,
+    key: uuidKey(sql`x.id`),
     fields: {
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
@@ -306,9 +345,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Audit events',
     file: 'audit-events',
-    from: (s) => sql`audit_events x where x.tenant_id = ${s.tenantId}`,
-    key: sql`x.id`,
-    numericKey: true,
+    table: sql`audit_events`,
+    key: [{ expr: sql`x.id`, type: 'bigint' }],
     fields: {
       id: f('ID', sql`x.id`, 'int'),
       at: f('At', sql`x.at`, 'ts'),
@@ -328,8 +366,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
   tableEntity({
     name: 'Report runs',
     file: 'report-runs',
-    from: (s) => sql`report_runs x where x.tenant_id = ${s.tenantId}`,
-    key: sql`(x.day::text || '/' || x.report)`,
+    table: sql`report_runs`,
+    key: [
+      { expr: sql`x.day`, type: 'date' },
+      { expr: sql`x.report`, type: 'text' },
+    ],
     fields: {
       day: f('Day (UTC)', sql`x.day::text`),
       report: f('Report', sql`x.report`),

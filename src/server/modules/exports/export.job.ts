@@ -1,31 +1,21 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Config } from '../../platform/config.js';
+import { defineJob } from '../../platform/jobs.js';
 import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
 import { countExportRows, writeFullExport } from './full-export.js';
-
-/** How long a finished export can be downloaded. */
-export const EXPORT_TTL_HOURS = 24;
-/** A queued or running export not heard from for this long was interrupted (process stopped). */
-export const EXPORT_STALL_MINUTES = 30;
+import { systemSweepExpiredExports } from './exports.sweep.js';
+import { EXPORT_TTL_HOURS, exportFilePath } from './export-files.js';
 
 /** The payload of the export job. Versioned so a queued job survives a deployment. */
 export interface DataExportJob {
   v: 1;
   tenantId: string;
   exportId: string;
-}
-
-/** Where an institution's export files live. Purging an institution deletes this folder. */
-export function exportFolderOf(dataDir: string, tenantId: string): string {
-  return path.join(dataDir, 'exports', tenantId);
-}
-
-export function exportFilePath(dataDir: string, tenantId: string, id: string, format: 'xlsx' | 'csv'): string {
-  return path.join(exportFolderOf(dataDir, tenantId), `${id}.${format === 'xlsx' ? 'xlsx' : 'zip'}`);
 }
 
 function slug(name: string): string {
@@ -55,7 +45,9 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
   const part = `${file}.part`;
   try {
     const rowsTotal = await countExportRows(db, scope);
-    await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }));
+    await withTenant(db, scope, (tx) =>
+      updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }),
+    );
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let lastSaved = 0;
     await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
@@ -80,23 +72,40 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
   } catch (err) {
     await rm(part, { force: true });
     await withTenant(db, scope, (tx) =>
-      updateDataExport(tx, scope, job.exportId, { status: 'failed', error: 'The export could not be completed. Try again; if it fails again, contact support.' }),
+      updateDataExport(tx, scope, job.exportId, {
+        status: 'failed',
+        error: 'The export could not be completed. Try again; if it fails again, contact support.',
+      }),
     );
     throw err;
   }
 }
 
-/**
- * Runs export jobs in this process, one after another, until the jobs platform takes them
- * (`schedule` is then an enqueue). `idle()` resolves when every scheduled job has finished.
- */
-export function createInProcessExportQueue(handler: (job: DataExportJob) => Promise<void>, onError: (err: unknown) => void = () => {}) {
-  let chain: Promise<void> = Promise.resolve();
+/** The job definitions of exports: producing one export, and the hourly clean-up of expired files. */
+export function createExportJobs(deps: { db: Db; config: Pick<Config, 'dataDir'> }) {
   return {
-    schedule(job: DataExportJob): void {
-      chain = chain.then(() => handler(job)).catch(onError);
-    },
-    idle: () => chain,
+    run: defineJob({
+      name: 'data-export',
+      version: 1,
+      payload: z.object({ tenantId: z.uuid(), exportId: z.uuid() }),
+      // A failed export is marked failed; the user starts another (a rerun of a failed one does nothing).
+      retryLimit: 0,
+      expireInSeconds: 30 * 60,
+      singletonKey: (p) => p.exportId,
+      handle: (p) => runDataExportJob(deps, { v: 1, ...p }),
+    }),
+    sweep: defineJob({
+      name: 'data-export-sweep',
+      version: 1,
+      payload: z.object({}),
+      schedule: { cron: '17 * * * *', payload: {} },
+      handle: async () => {
+        await systemSweepExpiredExports(deps);
+      },
+    }),
   };
 }
-export type ExportScheduler = (job: DataExportJob) => void;
+export type ExportJobs = ReturnType<typeof createExportJobs>;
+
+// The file locations, for modules that manage an institution's files (lifecycle purge).
+export { EXPORT_TTL_HOURS, exportFilePath, exportFolderOf } from './export-files.js';

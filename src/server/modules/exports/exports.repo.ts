@@ -15,7 +15,10 @@ export async function insertDataExport(tx: Tx, scope: TenantScope, values: { id:
 }
 
 export async function findDataExport(tx: Tx, scope: TenantScope, id: string): Promise<DataExportRow | undefined> {
-  const [row] = await tx.select().from(dataExports).where(and(byTenant(scope), eq(dataExports.id, id)));
+  const [row] = await tx
+    .select()
+    .from(dataExports)
+    .where(and(byTenant(scope), eq(dataExports.id, id)));
   return row;
 }
 
@@ -23,7 +26,12 @@ export async function listDataExports(tx: Tx, scope: TenantScope, limit = 20): P
   return tx.select().from(dataExports).where(byTenant(scope)).orderBy(desc(dataExports.createdAt)).limit(limit);
 }
 
-export async function updateDataExport(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof dataExports.$inferInsert>): Promise<void> {
+export async function updateDataExport(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  patch: Partial<typeof dataExports.$inferInsert>,
+): Promise<void> {
   await tx
     .update(dataExports)
     .set({ ...patch, updatedAt: new Date() })

@@ -12,18 +12,43 @@ export function registerExportRoutes(root: FastifyInstance, service: ExportsServ
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.post(
     '/api/v1/exports',
-    { schema: { tags: ['exports'], summary: 'Start a full export of the institution’s data (XLSX workbook or zip of CSVs)', body: exportCreateSchema, response: { 202: dataExportSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Start a full export of the institution’s data (XLSX workbook or zip of CSVs)',
+        body: exportCreateSchema,
+        response: { 202: dataExportSchema, ...errors },
+      },
+    },
     async (req, reply) => reply.status(202).send(await service.request(requireActor(req), req.body)),
   );
-  app.get('/api/v1/exports', { schema: { tags: ['exports'], summary: 'Recent exports with their progress', response: { 200: dataExportListSchema, ...errors } } }, async (req) =>
-    service.list(requireActor(req)),
+  app.get(
+    '/api/v1/exports',
+    { schema: { tags: ['exports'], summary: 'Recent exports with their progress', response: { 200: dataExportListSchema, ...errors } } },
+    async (req) => service.list(requireActor(req)),
   );
-  app.get('/api/v1/exports/:id', { schema: { tags: ['exports'], summary: 'One export and its progress', params: idParamsSchema, response: { 200: dataExportSchema, ...errors } } }, async (req) =>
-    service.get(requireActor(req), req.params.id),
+  app.get(
+    '/api/v1/exports/:id',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'One export and its progress',
+        params: idParamsSchema,
+        response: { 200: dataExportSchema, ...errors },
+      },
+    },
+    async (req) => service.get(requireActor(req), req.params.id),
   );
   app.get(
     '/api/v1/exports/:id/download',
-    { schema: { tags: ['exports'], summary: 'Download a finished export while its link is valid', params: idParamsSchema, response: { 200: z.any().describe('The XLSX or zip file'), ...errors } } },
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Download a finished export while its link is valid',
+        params: idParamsSchema,
+        response: { 200: z.any().describe('The XLSX or zip file'), ...errors },
+      },
+    },
     async (req, reply) => {
       const file = await service.openDownload(requireActor(req), req.params.id);
       return reply

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { DataExportBody } from '../../../contracts/reports.js';
 import { recordAudit } from '../../platform/audit.js';
 import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
-import { withSystem, withTenant, unsafeTenantScope, type TenantScope, type Tx } from '../../platform/db.js';
+import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { EXPORT_STALL_MINUTES, exportFilePath, type ExportScheduler } from './export.job.js';
-import { findDataExport, findLapsedExports, insertDataExport, listDataExports, unsafeTenantsWithLapsedExports, updateDataExport, type DataExportRow } from './exports.repo.js';
+import { exportFilePath } from './export-files.js';
+import type { ExportJobs } from './export.job.js';
+import { lapseExports } from './exports.sweep.js';
+import { findDataExport, insertDataExport, listDataExports, type DataExportRow } from './exports.repo.js';
 
 const CONTENT_TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'application/zip' } as const;
 
@@ -37,32 +39,8 @@ export function presentDataExport(r: DataExportRow): DataExportBody {
   };
 }
 
-/**
- * Deletes the files of expired exports and marks exports interrupted by a stopped process as failed.
- * Runs inside the tenant's transaction; file removal is idempotent.
- */
-async function lapseExports(tx: Tx, scope: TenantScope, dataDir: string): Promise<void> {
-  const now = new Date();
-  const lapsed = await findLapsedExports(tx, scope, now, new Date(now.getTime() - EXPORT_STALL_MINUTES * 60_000));
-  for (const r of lapsed) {
-    await rm(exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv'), { force: true });
-    await rm(`${exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv')}.part`, { force: true });
-    await updateDataExport(tx, scope, r.id, r.status === 'ready' ? { status: 'expired' } : { status: 'failed', error: 'The export was interrupted. Start a new one.' });
-  }
-}
-
-/** Scheduled clean-up across institutions (a periodic job): removes expired export files. */
-export async function systemSweepExpiredExports(ctx: Pick<AppContext, 'db' | 'config'>): Promise<number> {
-  const tenants = await withSystem(ctx.db, (tx) => unsafeTenantsWithLapsedExports(tx, new Date()));
-  for (const tenantId of tenants) {
-    const scope = unsafeTenantScope(tenantId);
-    await withTenant(ctx.db, scope, (tx) => lapseExports(tx, scope, ctx.config.dataDir));
-  }
-  return tenants.length;
-}
-
-export function createExportsService(ctx: Pick<AppContext, 'db' | 'config'>, schedule: ExportScheduler) {
-  const { db, config } = ctx;
+export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jobs'>, exportJob: ExportJobs['run']) {
+  const { db, config, jobs } = ctx;
 
   async function load(tx: Tx, scope: TenantScope, id: string) {
     const row = await findDataExport(tx, scope, id);
@@ -80,11 +58,16 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config'>, sch
         const busy = (await listDataExports(tx, scope, 50)).find((r) => r.status === 'queued' || r.status === 'running');
         if (busy) throw new AppError('conflict', 'An export is already being prepared. Wait for it to finish, then start another.');
         const created = await insertDataExport(tx, scope, { id: randomUUID(), format: input.format });
-        await recordAudit(tx, actor, { action: 'export.create', recordType: 'data_export', recordId: created.id, after: { format: input.format } });
+        await recordAudit(tx, actor, {
+          action: 'export.create',
+          recordType: 'data_export',
+          recordId: created.id,
+          after: { format: input.format },
+        });
+        // In the same transaction: the job exists if and only if its export row does.
+        await jobs.enqueue(tx, exportJob, { tenantId: scope.tenantId, exportId: created.id });
         return created;
       });
-      // After the commit: the job must find the row it is given.
-      schedule({ v: 1, tenantId: scope.tenantId, exportId: row.id });
       return presentDataExport(row);
     },
 
@@ -126,7 +109,12 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config'>, sch
           throw new AppError('not_found', 'This export file is no longer available. Start a new export.');
         },
       );
-      return { stream: createReadStream(file), fileName: row.fileName ?? `export.${row.format === 'xlsx' ? 'xlsx' : 'zip'}`, contentType: CONTENT_TYPES[row.format as 'xlsx' | 'csv'], size };
+      return {
+        stream: createReadStream(file),
+        fileName: row.fileName ?? `export.${row.format === 'xlsx' ? 'xlsx' : 'zip'}`,
+        contentType: CONTENT_TYPES[row.format as 'xlsx' | 'csv'],
+        size,
+      };
     },
   };
 }

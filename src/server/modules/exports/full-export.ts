@@ -22,7 +22,12 @@ export async function countExportRows(db: Db, scope: TenantScope, entities: read
   });
 }
 
-async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn: (rows: Awaited<ReturnType<ExportEntity['page']>>['rows']) => Promise<void>): Promise<void> {
+async function forEachPage(
+  db: Db,
+  scope: TenantScope,
+  entity: ExportEntity,
+  fn: (rows: Awaited<ReturnType<ExportEntity['page']>>['rows']) => Promise<void>,
+): Promise<void> {
   let cursor: string | null = null;
   for (;;) {
     const page = await withTenant(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));

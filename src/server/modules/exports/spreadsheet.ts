@@ -80,7 +80,12 @@ export function createXlsxWriter(out: Writable) {
 
 /** A CSV stream (UTF-8 with BOM so spreadsheets read accents right) with a header row. */
 export function createCsvStream(columns: readonly SheetColumn[]): Stringifier & { addRow(values: readonly SheetCell[]): boolean } {
-  const stringifier = stringify({ bom: true, header: true, columns: columns.map((c) => ({ key: c.key, header: neutraliseText(c.header) })), record_delimiter: 'windows' });
+  const stringifier = stringify({
+    bom: true,
+    header: true,
+    columns: columns.map((c) => ({ key: c.key, header: neutraliseText(c.header) })),
+    record_delimiter: 'windows',
+  });
   return Object.assign(stringifier, {
     addRow(values: readonly SheetCell[]) {
       return stringifier.write(values.map(cellText));

@@ -24,6 +24,8 @@ export interface ReportOutput {
 export interface ReportDefinition {
   id: ReportId;
   title: string;
+  /** Whether `build` reads the institution's grade levels (saves a query for the others). */
+  usesGradeLevels?: boolean;
   build(tx: Tx, input: ReportInput): Promise<ReportOutput>;
 }
 
@@ -34,9 +36,19 @@ export function humanise(code: string): string {
 }
 
 const GRADE_LABEL = (g: string) => (g === 'JK' ? 'JK' : g === 'K' ? 'K' : g === 'ADULT' ? 'Adult' : `Grade ${g}`);
-const col = (key: string, label: string, kind: ReportColumn['kind'] = 'text', labelKey?: string): ReportColumn => ({ key, label, kind, ...(labelKey ? { labelKey } : {}) });
+const col = (key: string, label: string, kind: ReportColumn['kind'] = 'text', labelKey?: string): ReportColumn => ({
+  key,
+  label,
+  kind,
+  ...(labelKey ? { labelKey } : {}),
+});
 const APP_COLUMNS = [col('app', 'App'), col('vendor', 'Vendor'), col('status', 'Status', 'code')];
-const appCells = (r: { id: string; name: string; vendor: string; status: string }) => ({ id: r.id, app: r.name, vendor: r.vendor, status: r.status });
+const appCells = (r: { id: string; name: string; vendor: string; status: string }) => ({
+  id: r.id,
+  app: r.name,
+  vendor: r.vendor,
+  status: r.status,
+});
 
 function countBy<T>(items: readonly T[], keys: readonly string[], keyOf: (t: T) => readonly string[]): Map<string, number> {
   const counts = new Map(keys.map((k) => [k, 0]));
@@ -47,6 +59,7 @@ function countBy<T>(items: readonly T[], keys: readonly string[], keyOf: (t: T) 
 const approvedByGrade: ReportDefinition = {
   id: 'approved-by-grade',
   title: 'Approved apps by grade',
+  usesGradeLevels: true,
   async build(tx, input) {
     const items = await runReportQuery<ItemRow>(tx, reportQueries.approvedByGrade(input.where));
     const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
@@ -61,7 +74,12 @@ const approvedByGrade: ReportDefinition = {
     return {
       columns,
       rows,
-      chart: { kind: 'bar', categoryKey: 'grade', series: [{ key: 'apps', label: 'Approved apps' }], data: grades.map((g) => ({ grade: g, apps: counts.get(g)! })) },
+      chart: {
+        kind: 'bar',
+        categoryKey: 'grade',
+        series: [{ key: 'apps', label: 'Approved apps' }],
+        data: grades.map((g) => ({ grade: g, apps: counts.get(g)! })),
+      },
     };
   },
 };
@@ -85,7 +103,10 @@ const appsWithoutApprovedPia: ReportDefinition = {
   id: 'apps-without-approved-pia',
   title: 'Apps without an approved PIA',
   async build(tx, input) {
-    const items = await runReportQuery<ItemRow & { pia_status: string | null; next_review_on: string | null }>(tx, reportQueries.appsWithoutApprovedPia(input.where));
+    const items = await runReportQuery<ItemRow & { pia_status: string | null; next_review_on: string | null }>(
+      tx,
+      reportQueries.appsWithoutApprovedPia(input.where),
+    );
     const rows = items.map((r) => ({ ...appCells(r), piaStatus: r.pia_status ?? 'none', nextReviewOn: r.next_review_on }));
     const counts = countBy(items, INVENTORY_STATUSES, (r) => [r.status]);
     return {
@@ -101,7 +122,12 @@ const appsWithoutApprovedPia: ReportDefinition = {
   },
 };
 
-type DueRow = ItemRow & { next_review_on: string | null; agreement_expires_on: string | null; review_in_days: number | null; agreement_in_days: number | null };
+type DueRow = ItemRow & {
+  next_review_on: string | null;
+  agreement_expires_on: string | null;
+  review_in_days: number | null;
+  agreement_in_days: number | null;
+};
 const reviewsDue: ReportDefinition = {
   id: 'reviews-due',
   title: 'Reviews due and agreements expiring',
@@ -112,7 +138,8 @@ const reviewsDue: ReportDefinition = {
       const reviewIn = r.review_in_days === null ? null : Number(r.review_in_days);
       const agreementIn = r.agreement_in_days === null ? null : Number(r.agreement_in_days);
       const review = reviewIn === null || reviewIn > input.days ? null : reviewIn < 0 ? 'review_overdue' : 'review_due';
-      const agreement = agreementIn === null || agreementIn > input.days ? null : agreementIn < 0 ? 'agreement_expired' : 'agreement_expiring';
+      const agreement =
+        agreementIn === null || agreementIn > input.days ? null : agreementIn < 0 ? 'agreement_expired' : 'agreement_expiring';
       if (review) tally[review]++;
       if (agreement) tally[agreement]++;
       return {
@@ -132,7 +159,12 @@ const reviewsDue: ReportDefinition = {
         col('agreementState', 'Agreement', 'code'),
       ],
       rows,
-      chart: { kind: 'bar', categoryKey: 'state', series: [{ key: 'apps', label: 'Apps' }], data: Object.entries(tally).map(([state, apps]) => ({ state, apps })) },
+      chart: {
+        kind: 'bar',
+        categoryKey: 'state',
+        series: [{ key: 'apps', label: 'Apps' }],
+        data: Object.entries(tally).map(([state, apps]) => ({ state, apps })),
+      },
     };
   },
 };
@@ -163,7 +195,9 @@ const dataElementsByAudience: ReportDefinition = {
         kind: 'stacked-bar',
         categoryKey: 'element',
         series: audiences.map((a) => ({ key: a, label: humanise(a), labelKey: `audience.${a}` })),
-        data: rows.map((r) => Object.fromEntries([['element', r.element], ...audiences.map((a) => [a, r[a]])]) as Record<string, string | number>),
+        data: rows.map(
+          (r) => Object.fromEntries([['element', r.element], ...audiences.map((a) => [a, r[a]])]) as Record<string, string | number>,
+        ),
       },
     };
   },
@@ -204,7 +238,12 @@ const dataStorage: ReportDefinition = {
         col('location', 'Location', 'code'),
       ],
       rows,
-      chart: { kind: 'pie', categoryKey: 'location', series: [{ key: 'apps', label: 'Apps' }], data: Object.entries(tally).map(([location, apps]) => ({ location, apps })) },
+      chart: {
+        kind: 'pie',
+        categoryKey: 'location',
+        series: [{ key: 'apps', label: 'Apps' }],
+        data: Object.entries(tally).map(([location, apps]) => ({ location, apps })),
+      },
     };
   },
 };
@@ -215,13 +254,22 @@ const sensitiveUnder13: ReportDefinition = {
   async build(tx, input) {
     const items = await runReportQuery<ItemRow & { elements: string[] }>(tx, reportQueries.sensitiveUnder13(input.where));
     const order = new Map(GRADE_LEVELS.map((g, i) => [g as string, i]));
-    const rows = items.map((r) => ({ ...appCells(r), grades: [...r.grades].sort((a, b) => order.get(a)! - order.get(b)!), sensitiveElements: r.elements }));
+    const rows = items.map((r) => ({
+      ...appCells(r),
+      grades: [...r.grades].sort((a, b) => order.get(a)! - order.get(b)!),
+      sensitiveElements: r.elements,
+    }));
     const elements = [...new Set(items.flatMap((r) => r.elements))].sort();
     const counts = countBy(items, elements, (r) => r.elements);
     return {
       columns: [...APP_COLUMNS, col('grades', 'Grades under 13', 'list'), col('sensitiveElements', 'Sensitive data', 'list')],
       rows,
-      chart: { kind: 'bar', categoryKey: 'element', series: [{ key: 'apps', label: 'Apps' }], data: elements.map((e) => ({ element: e, apps: counts.get(e)! })) },
+      chart: {
+        kind: 'bar',
+        categoryKey: 'element',
+        series: [{ key: 'apps', label: 'Apps' }],
+        data: elements.map((e) => ({ element: e, apps: counts.get(e)! })),
+      },
     };
   },
 };
@@ -230,13 +278,34 @@ const vendors: ReportDefinition = {
   id: 'vendors',
   title: 'Vendor list',
   async build(tx, input) {
-    const found = await runReportQuery<{ vendor: string; apps: number; approved: number; names: string[] }>(tx, reportQueries.vendors(input.where));
-    const rows = found.map((r) => ({ vendor: r.vendor || '(no vendor)', apps: Number(r.apps), approved: Number(r.approved), appNames: r.names }));
+    const found = await runReportQuery<{ vendor: string; apps: number; approved: number; names: string[] }>(
+      tx,
+      reportQueries.vendors(input.where),
+    );
+    const rows = found.map((r) => ({
+      vendor: r.vendor || '(no vendor)',
+      apps: Number(r.apps),
+      approved: Number(r.approved),
+      appNames: r.names,
+    }));
     const top = [...rows].sort((a, b) => b.apps - a.apps || a.vendor.localeCompare(b.vendor)).slice(0, 15);
     return {
-      columns: [col('vendor', 'Vendor'), col('apps', 'Apps', 'number'), col('approved', 'Approved apps', 'number'), col('appNames', 'App names', 'list')],
+      columns: [
+        col('vendor', 'Vendor'),
+        col('apps', 'Apps', 'number'),
+        col('approved', 'Approved apps', 'number'),
+        col('appNames', 'App names', 'list'),
+      ],
       rows,
-      chart: { kind: 'bar', categoryKey: 'vendor', series: [{ key: 'apps', label: 'Apps' }, { key: 'approved', label: 'Approved' }], data: top.map((r) => ({ vendor: r.vendor, apps: r.apps, approved: r.approved })) },
+      chart: {
+        kind: 'bar',
+        categoryKey: 'vendor',
+        series: [
+          { key: 'apps', label: 'Apps' },
+          { key: 'approved', label: 'Approved' },
+        ],
+        data: top.map((r) => ({ vendor: r.vendor, apps: r.apps, approved: r.approved })),
+      },
     };
   },
 };

@@ -11,7 +11,11 @@ export interface ReportFilters {
   status: readonly string[];
 }
 
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const textArray = (values: readonly string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 const APPROVED = ['approved', 'approved_with_conditions'] as const;
 
 /**
@@ -104,7 +108,10 @@ export async function countReportRun(tx: Tx, scope: TenantScope, report: string,
 }
 
 /** Run counts of every institution (platform admins; system scope only). */
-export async function unsafeListReportRuns(tx: Tx, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {
+export async function unsafeListReportRuns(
+  tx: Tx,
+  q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined },
+) {
   const where: SQL[] = [sql`true`];
   if (q.from) where.push(sql`r.day >= ${q.from}::date`);
   if (q.to) where.push(sql`r.day <= ${q.to}::date`);

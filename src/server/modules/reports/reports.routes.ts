@@ -17,16 +17,29 @@ import { reportFileName, reportFileStream } from './report-file.js';
 import type { ReportsService } from './reports.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema };
-const CONTENT_TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv; charset=utf-8',
+} as const;
 
 export function registerReportRoutes(root: FastifyInstance, service: ReportsService): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
-  app.get('/api/v1/reports', { schema: { tags: ['reports'], summary: 'The reports of the institution', response: { 200: reportListSchema, ...errors } } }, async (req) =>
-    service.list(requireActor(req)),
+  app.get(
+    '/api/v1/reports',
+    { schema: { tags: ['reports'], summary: 'The reports of the institution', response: { 200: reportListSchema, ...errors } } },
+    async (req) => service.list(requireActor(req)),
   );
   app.get(
     '/api/v1/reports/:id',
-    { schema: { tags: ['reports'], summary: 'Run a report (table and chart data); counts one run', params: reportParamsSchema, querystring: reportQuerySchema, response: { 200: reportResultSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'Run a report (table and chart data); counts one run',
+        params: reportParamsSchema,
+        querystring: reportQuerySchema,
+        response: { 200: reportResultSchema, ...errors },
+      },
+    },
     async (req) => service.run(requireActor(req), req.params.id, req.query),
   );
   app.get(
@@ -49,12 +62,21 @@ export function registerReportRoutes(root: FastifyInstance, service: ReportsServ
         .send(reportFileStream(result, format));
     },
   );
-  app.get('/api/v1/dashboard', { schema: { tags: ['reports'], summary: 'The institution’s home page figures', response: { 200: dashboardSchema, ...errors } } }, async (req) =>
-    service.dashboard(requireActor(req)),
+  app.get(
+    '/api/v1/dashboard',
+    { schema: { tags: ['reports'], summary: 'The institution’s home page figures', response: { 200: dashboardSchema, ...errors } } },
+    async (req) => service.dashboard(requireActor(req)),
   );
   app.get(
     '/api/v1/platform/report-runs',
-    { schema: { tags: ['reports'], summary: 'How many times each report was run, per institution and day (platform admins; counts only)', querystring: reportRunCountsQuerySchema, response: { 200: reportRunCountsSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['reports'],
+        summary: 'How many times each report was run, per institution and day (platform admins; counts only)',
+        querystring: reportRunCountsQuerySchema,
+        response: { 200: reportRunCountsSchema, ...errors },
+      },
+    },
     async (req) => service.runCounts(requireActor(req), req.query),
   );
 }

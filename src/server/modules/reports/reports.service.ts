@@ -1,6 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { GRADE_LEVELS, INVENTORY_STATUSES, type GradeLevel, type InventoryStatus } from '../../../contracts/domain.js';
-import { REPORT_IDS, REPORT_PARAMS, type DashboardBody, type ReportId, type ReportQuery, type ReportResult } from '../../../contracts/reports.js';
+import {
+  REPORT_IDS,
+  REPORT_PARAMS,
+  type DashboardBody,
+  type ReportId,
+  type ReportQuery,
+  type ReportResult,
+} from '../../../contracts/reports.js';
 import { schools } from '../../db/schema/index.js';
 import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
@@ -45,7 +52,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       const today = utcToday();
       const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
       return withTenant(db, scope, async (tx) => {
-        const institution = await institutionOf(tx, scope);
+        const institution = definition.usesGradeLevels ? await institutionOf(tx, scope) : null;
         if (filters.schoolId) {
           const [school] = await tx
             .select({ id: schools.id })
@@ -53,14 +60,27 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, filters.schoolId)));
           if (!school) throw invalid('schoolId', 'is not a school of this institution');
         }
-        const gradeLevels = [...institution.gradeLevels].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-        const out = await definition.build(tx, { where: itemFilter(scope, filters), gradeLevels, grade: filters.grade, audience: filters.audience, today, days: q.days });
+        const gradeLevels = [...(institution?.gradeLevels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+        const out = await definition.build(tx, {
+          where: itemFilter(scope, filters),
+          gradeLevels,
+          grade: filters.grade,
+          audience: filters.audience,
+          today,
+          days: q.days,
+        });
         await countReportRun(tx, scope, id, today);
         return {
           report: id,
           title: definition.title,
           generatedAt: new Date().toISOString(),
-          filters: { schoolId: filters.schoolId ?? null, grade: [...filters.grade], audience: [...filters.audience], status: [...filters.status], days: REPORT_PARAMS[id].includes('days') ? q.days : null },
+          filters: {
+            schoolId: filters.schoolId ?? null,
+            grade: [...filters.grade],
+            audience: [...filters.audience],
+            status: [...filters.status],
+            days: REPORT_PARAMS[id].includes('days') ? q.days : null,
+          },
           ...out,
         };
       });
@@ -70,7 +90,15 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
     async runCounts(actor: Actor, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {
       authorize(actor, 'readReportRunCounts');
       const rows = await withSystem(db, (tx) => unsafeListReportRuns(tx, q));
-      return { items: rows.map((r) => ({ institutionId: r.institution_id, institutionName: r.institution_name, report: r.report, day: r.day, count: Number(r.count) })) };
+      return {
+        items: rows.map((r) => ({
+          institutionId: r.institution_id,
+          institutionName: r.institution_name,
+          report: r.report,
+          day: r.day,
+          count: Number(r.count),
+        })),
+      };
     },
 
     /** The institution's home page: counts by status, reviews due, grade heat map, recent changes. */
@@ -82,11 +110,29 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       return withTenant(db, scope, async (tx) => {
         const institution = await institutionOf(tx, scope);
         const byStatus = await runReportQuery<{ status: string; count: number }>(tx, dashboardQueries.byStatus(scope));
-        const [reviews] = await runReportQuery<{ overdue: number; due_in_30_days: number; agreements_expired: number; agreements_expiring: number }>(tx, dashboardQueries.reviews(scope, today));
-        const dueSoon = await runReportQuery<{ id: string; name: string; next_review_on: string | null; agreement_expires_on: string | null }>(tx, dashboardQueries.dueSoon(scope, today));
+        const [reviews] = await runReportQuery<{
+          overdue: number;
+          due_in_30_days: number;
+          agreements_expired: number;
+          agreements_expiring: number;
+        }>(tx, dashboardQueries.reviews(scope, today));
+        const dueSoon = await runReportQuery<{
+          id: string;
+          name: string;
+          next_review_on: string | null;
+          agreement_expires_on: string | null;
+        }>(tx, dashboardQueries.dueSoon(scope, today));
         const heat = await runReportQuery<{ grade: string; status: string; count: number }>(tx, dashboardQueries.byGradeAndStatus(scope));
         const changes = canSeeChanges
-          ? await runReportQuery<{ id: number | string; at: Date | string; actor_label: string; action: string; record_type: string; record_id: string; record_name: string | null }>(tx, dashboardQueries.recentChanges(scope))
+          ? await runReportQuery<{
+              id: number | string;
+              at: Date | string;
+              actor_label: string;
+              action: string;
+              record_type: string;
+              record_id: string;
+              record_name: string | null;
+            }>(tx, dashboardQueries.recentChanges(scope))
           : [];
         const counts = new Map(byStatus.map((r) => [r.status, Number(r.count)]));
         const grades = GRADE_LEVELS.filter((g) => institution.gradeLevels.includes(g));
@@ -100,7 +146,12 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             agreementsExpired: Number(reviews?.agreements_expired ?? 0),
             agreementsExpiringIn30Days: Number(reviews?.agreements_expiring ?? 0),
           },
-          dueSoon: dueSoon.map((r) => ({ id: r.id, name: r.name, nextReviewOn: r.next_review_on, agreementExpiresOn: r.agreement_expires_on })),
+          dueSoon: dueSoon.map((r) => ({
+            id: r.id,
+            name: r.name,
+            nextReviewOn: r.next_review_on,
+            agreementExpiresOn: r.agreement_expires_on,
+          })),
           gradeHeatmap: {
             grades,
             cells: heat

@@ -20,7 +20,12 @@ type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 type ItemInsert = typeof inventoryItems.$inferInsert;
 
 async function addItem(tenant: Tenant, values: Partial<ItemInsert> & { name: string }) {
-  const row: ItemInsert = { tenantId: tenant.institution.id, id: randomUUID(), customName: values.catalogAppId ? null : values.name, ...values };
+  const row: ItemInsert = {
+    tenantId: tenant.institution.id,
+    id: randomUUID(),
+    customName: values.catalogAppId ? null : values.name,
+    ...values,
+  };
   await withSystem(t.database.db, (tx) => tx.insert(inventoryItems).values(row));
   return row;
 }
@@ -48,10 +53,46 @@ describe('reports', () => {
     const canadian = await buildCatalogApp(t.database.db, { name: 'Maple Math', vendor: 'Maple Ltd', storageCountries: ['CA'] });
     const american = await buildCatalogApp(t.database.db, { name: 'Eagle Read', vendor: 'Eagle Inc', storageCountries: ['US', 'CA'] });
     const global = await buildCatalogApp(t.database.db, { name: 'Globe Chat', vendor: 'Globe', storageCountries: ['IE', 'US'] });
-    const a = await addItem(tenant, { catalogAppId: canadian.id, name: 'Maple Math', vendor: 'Maple Ltd', status: 'approved', grades: ['3', '4'], schoolIds: [north!.id], audiences: ['students'], dataElements: ['name', 'assessment_results'], nextReviewOn: dayFromToday(-3) });
-    const b = await addItem(tenant, { catalogAppId: american.id, name: 'Eagle Read', vendor: 'Eagle Inc', status: 'approved_with_conditions', grades: ['9', '10'], schoolIds: [central!.id], audiences: ['students', 'employees'], dataElements: ['name', 'email'], agreementExpiresOn: dayFromToday(20) });
-    const c = await addItem(tenant, { catalogAppId: global.id, name: 'Globe Chat', vendor: 'Globe', status: 'in_review', grades: ['5'], audiences: ['students'], dataElements: ['messages', 'name'], nextReviewOn: dayFromToday(200) });
-    await addItem(tenant, { name: 'Old Tool', vendor: 'Maple Ltd', status: 'retired', grades: ['3'], audiences: ['employees'], dataElements: ['email'] });
+    const a = await addItem(tenant, {
+      catalogAppId: canadian.id,
+      name: 'Maple Math',
+      vendor: 'Maple Ltd',
+      status: 'approved',
+      grades: ['3', '4'],
+      schoolIds: [north!.id],
+      audiences: ['students'],
+      dataElements: ['name', 'assessment_results'],
+      nextReviewOn: dayFromToday(-3),
+    });
+    const b = await addItem(tenant, {
+      catalogAppId: american.id,
+      name: 'Eagle Read',
+      vendor: 'Eagle Inc',
+      status: 'approved_with_conditions',
+      grades: ['9', '10'],
+      schoolIds: [central!.id],
+      audiences: ['students', 'employees'],
+      dataElements: ['name', 'email'],
+      agreementExpiresOn: dayFromToday(20),
+    });
+    const c = await addItem(tenant, {
+      catalogAppId: global.id,
+      name: 'Globe Chat',
+      vendor: 'Globe',
+      status: 'in_review',
+      grades: ['5'],
+      audiences: ['students'],
+      dataElements: ['messages', 'name'],
+      nextReviewOn: dayFromToday(200),
+    });
+    await addItem(tenant, {
+      name: 'Old Tool',
+      vendor: 'Maple Ltd',
+      status: 'retired',
+      grades: ['3'],
+      audiences: ['employees'],
+      dataElements: ['email'],
+    });
 
     const get = async (url: string) => {
       const res = await tenant.appAdmin.request('GET', url);
@@ -71,10 +112,18 @@ describe('reports', () => {
 
     const byStatus = await get('/api/v1/reports/inventory-by-status');
     expect(Object.fromEntries(byStatus.rows.map((r: { status: string; apps: number }) => [r.status, r.apps]))).toEqual({
-      requested: 0, in_review: 1, approved: 1, approved_with_conditions: 1, not_approved: 0, retired: 1,
+      requested: 0,
+      in_review: 1,
+      approved: 1,
+      approved_with_conditions: 1,
+      not_approved: 0,
+      retired: 1,
     });
     const students = await get('/api/v1/reports/inventory-by-status?audience=employees');
-    expect(students.rows.filter((r: { apps: number }) => r.apps > 0)).toEqual([{ status: 'approved_with_conditions', apps: 1 }, { status: 'retired', apps: 1 }]);
+    expect(students.rows.filter((r: { apps: number }) => r.apps > 0)).toEqual([
+      { status: 'approved_with_conditions', apps: 1 },
+      { status: 'retired', apps: 1 },
+    ]);
 
     const noPia = await get('/api/v1/reports/apps-without-approved-pia');
     expect(noPia.rows.map((r: { id: string }) => r.id).sort()).toEqual([a.id, b.id, c.id].sort());
@@ -89,7 +138,13 @@ describe('reports', () => {
     ]);
 
     const due = await get('/api/v1/reports/reviews-due?days=30');
-    expect(due.rows.map((r: { app: string; reviewState: string | null; agreementState: string | null }) => [r.app, r.reviewState, r.agreementState])).toEqual([
+    expect(
+      due.rows.map((r: { app: string; reviewState: string | null; agreementState: string | null }) => [
+        r.app,
+        r.reviewState,
+        r.agreementState,
+      ]),
+    ).toEqual([
       ['Maple Math', 'review_overdue', null],
       ['Eagle Read', null, 'agreement_expiring'],
     ]);
@@ -104,17 +159,27 @@ describe('reports', () => {
 
     const storage = await get('/api/v1/reports/data-storage');
     expect(Object.fromEntries(storage.rows.map((r: { app: string; location: string }) => [r.app, r.location]))).toEqual({
-      'Eagle Read': 'us', 'Globe Chat': 'elsewhere', 'Maple Math': 'canada', 'Old Tool': 'unknown',
+      'Eagle Read': 'us',
+      'Globe Chat': 'elsewhere',
+      'Maple Math': 'canada',
+      'Old Tool': 'unknown',
     });
 
     const under13 = await get('/api/v1/reports/sensitive-under-13');
-    expect(under13.rows.map((r: { app: string; grades: string[]; sensitiveElements: string[] }) => [r.app, r.grades, r.sensitiveElements])).toEqual([
+    expect(
+      under13.rows.map((r: { app: string; grades: string[]; sensitiveElements: string[] }) => [r.app, r.grades, r.sensitiveElements]),
+    ).toEqual([
       ['Globe Chat', ['5'], ['messages']],
       ['Maple Math', ['3', '4'], ['assessment_results']],
     ]);
 
     const vendors = await get('/api/v1/reports/vendors');
-    expect(vendors.rows.find((r: { vendor: string }) => r.vendor === 'Maple Ltd')).toEqual({ vendor: 'Maple Ltd', apps: 2, approved: 1, appNames: ['Maple Math', 'Old Tool'] });
+    expect(vendors.rows.find((r: { vendor: string }) => r.vendor === 'Maple Ltd')).toEqual({
+      vendor: 'Maple Ltd',
+      apps: 2,
+      approved: 1,
+      appNames: ['Maple Math', 'Old Tool'],
+    });
   });
 
   it('counts each run per institution, report and day, and keeps nothing about who ran it', async () => {
@@ -133,23 +198,31 @@ describe('reports', () => {
 
     // Commitment 2: the counter table has exactly these columns, none of which can point at a person.
     const cols = await withSystem(t.database.db, (tx) =>
-      tx.execute(sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = 'report_runs' order by column_name`),
+      tx.execute(
+        sql`select column_name from information_schema.columns where table_schema = 'public' and table_name = 'report_runs' order by column_name`,
+      ),
     );
     const names = (cols as unknown as { rows: { column_name: string }[] }).rows.map((r) => r.column_name);
     expect(names).toEqual(['created_at', 'day', 'report', 'run_count', 'tenant_id', 'updated_at']);
     const fks = await withSystem(t.database.db, (tx) =>
-      tx.execute(sql`select confrelid::regclass::text as table_name from pg_constraint where conrelid = 'report_runs'::regclass and contype = 'f'`),
+      tx.execute(
+        sql`select confrelid::regclass::text as table_name from pg_constraint where conrelid = 'report_runs'::regclass and contype = 'f'`,
+      ),
     );
     expect((fks as unknown as { rows: { table_name: string }[] }).rows.map((r) => r.table_name)).toEqual(['institutions']);
     // Nor does a run leave anything in the audit log.
-    const audit = await withSystem(t.database.db, (tx) => tx.execute(sql`select count(*)::int as n from audit_events where tenant_id = ${tenant.institution.id} and action like 'report%'`));
+    const audit = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select count(*)::int as n from audit_events where tenant_id = ${tenant.institution.id} and action like 'report%'`),
+    );
     expect((audit as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
 
     // Platform admins see the counts (and only the counts); they cannot run an institution's report.
     const operator = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
     const counts = await operator.request('GET', `/api/v1/platform/report-runs?institutionId=${tenant.institution.id}`);
     expect(counts.statusCode, counts.body).toBe(200);
-    expect(counts.json().items).toEqual([{ institutionId: tenant.institution.id, institutionName: tenant.institution.name, report: 'vendors', day: utcToday(), count: n + 1 }]);
+    expect(counts.json().items).toEqual([
+      { institutionId: tenant.institution.id, institutionName: tenant.institution.name, report: 'vendors', day: utcToday(), count: n + 1 },
+    ]);
     expect(Object.keys(counts.json().items[0]).sort()).toEqual(['count', 'day', 'institutionId', 'institutionName', 'report']);
     expect((await tenant.siteAdmin.request('GET', '/api/v1/platform/report-runs')).statusCode).toBe(403);
     expect((await operator.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(403);
@@ -181,7 +254,13 @@ describe('reports', () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);
     const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+2', '-3', '@SUM(A1)', '\tTab', '\rReturn'];
     for (const [i, name] of hostile.entries()) {
-      await addItem(tenant, { name, vendor: i % 2 ? `=cmd|' /C calc'!A0` : 'Plain Vendor', status: 'approved', grades: ['3'], audiences: ['students'] });
+      await addItem(tenant, {
+        name,
+        vendor: i % 2 ? `=cmd|' /C calc'!A0` : 'Plain Vendor',
+        status: 'approved',
+        grades: ['3'],
+        audiences: ['students'],
+      });
     }
     await addItem(tenant, { name: 'Zeta (grade 9 only)', vendor: 'Safe', status: 'approved', grades: ['9'] });
     const json = (await tenant.siteAdmin.request('GET', '/api/v1/reports/approved-by-grade?grade=3')).json();
@@ -204,7 +283,9 @@ describe('reports', () => {
     sheet.eachRow((row) => read.push((row.values as unknown[]).slice(1).map((v) => v ?? '')));
     expect(read[0]).toEqual(json.columns.map((c: { label: string }) => c.label));
     // XML reads a bare CR as LF: the XLSX writer stores line ends as LF on purpose.
-    expect(read.slice(1)).toEqual(expected.map((r: unknown[]) => r.map((v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : (v ?? '')))));
+    expect(read.slice(1)).toEqual(
+      expected.map((r: unknown[]) => r.map((v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : (v ?? '')))),
+    );
     for (const row of read.slice(1)) for (const v of row) expect(typeof v === 'object' && v !== null && 'formula' in v).toBe(false);
 
     const csv = await tenant.siteAdmin.request('GET', '/api/v1/reports/approved-by-grade/download?format=csv&grade=3');
@@ -218,7 +299,13 @@ describe('reports', () => {
   it('shows the dashboard: counts by status, reviews due, grade heat map and recent changes', async () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);
     await addItem(tenant, { name: 'One', status: 'approved', grades: ['1', '2'], nextReviewOn: dayFromToday(-1) });
-    await addItem(tenant, { name: 'Two', status: 'approved', grades: ['2'], nextReviewOn: dayFromToday(10), agreementExpiresOn: dayFromToday(-5) });
+    await addItem(tenant, {
+      name: 'Two',
+      status: 'approved',
+      grades: ['2'],
+      nextReviewOn: dayFromToday(10),
+      agreementExpiresOn: dayFromToday(-5),
+    });
     await addItem(tenant, { name: 'Three', status: 'requested', grades: ['2', '12'], agreementExpiresOn: dayFromToday(29) });
     const created = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Four' }, grades: ['K'] });
     expect(created.statusCode).toBe(201);
@@ -230,8 +317,11 @@ describe('reports', () => {
     expect(d.countsByStatus.find((c: { status: string }) => c.status === 'approved').count).toBe(2);
     expect(d.reviews).toEqual({ overdue: 1, dueIn30Days: 1, agreementsExpired: 1, agreementsExpiringIn30Days: 1 });
     expect(d.dueSoon.map((x: { name: string }) => x.name)).toEqual(['Two', 'One', 'Three']);
-    const cell = (grade: string, status: string) => d.gradeHeatmap.cells.find((c: { grade: string; status: string }) => c.grade === grade && c.status === status)?.count ?? 0;
-    expect([cell('2', 'approved'), cell('2', 'requested'), cell('12', 'requested'), cell('K', 'requested'), cell('3', 'approved')]).toEqual([2, 1, 1, 1, 0]);
+    const cell = (grade: string, status: string) =>
+      d.gradeHeatmap.cells.find((c: { grade: string; status: string }) => c.grade === grade && c.status === status)?.count ?? 0;
+    expect([cell('2', 'approved'), cell('2', 'requested'), cell('12', 'requested'), cell('K', 'requested'), cell('3', 'approved')]).toEqual(
+      [2, 1, 1, 1, 0],
+    );
     expect(d.gradeHeatmap.grades[0]).toBe('K');
     expect(d.canSeeChanges).toBe(true);
     expect(d.recentChanges[0]).toMatchObject({ action: 'inventory.create', recordName: 'Four' });

@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test } from '@playwright/test';
+import ExcelJS from 'exceljs';
+import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+
+const SITE_ADMIN = 'm.okafor@cedarvalley.example';
+
+test('the dashboard renders its charts; a report filtered by grade downloads an XLSX with the expected rows', async ({ page }) => {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(SITE_ADMIN);
+  await page.getByLabel('Password', { exact: true }).fill(E2E_DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  // Dashboard: the status chart (recharts SVG with one bar per status) and the grade heat map.
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  const chart = page.getByTestId('dashboard-status-chart');
+  await expect(chart.locator('svg.recharts-surface')).toBeVisible();
+  await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(6);
+  await expect(page.getByTestId('grade-heatmap').getByRole('row')).not.toHaveCount(0);
+
+  // Report: approved apps by grade, filtered to grade 4.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports', exact: true }).click();
+  await page.getByRole('link', { name: 'Approved apps by grade' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Approved apps by grade' })).toBeVisible();
+  await expect(page.getByTestId('report-chart').locator('svg.recharts-surface')).toBeVisible();
+  await page.getByRole('combobox', { name: 'Grades' }).click();
+  await page.getByRole('option', { name: 'Grade 4', exact: true }).click();
+  await page.keyboard.press('Escape');
+  const table = page.getByTestId('report-table');
+  await expect(table.getByRole('columnheader')).toHaveText(['App', 'Vendor', 'Status', '4']);
+
+  const expected = (await (await page.request.get('/api/v1/reports/approved-by-grade?grade=4')).json()) as {
+    rows: { app: string; vendor: string }[];
+  };
+  expect(expected.rows.length).toBeGreaterThan(0);
+  await expect(table.locator('tbody tr')).toHaveCount(expected.rows.length);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download XLSX' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^approved-by-grade-\d{4}-\d{2}-\d{2}\.xlsx$/);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load((await readFile((await download.path())!)) as unknown as ArrayBuffer);
+  const sheet = book.worksheets[0]!;
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  expect(rows[0]).toEqual(['App', 'Vendor', 'Status', 'Grade 4']);
+  expect(rows.slice(1).map((r) => [r[0], r[1] ?? '', r[3]])).toEqual(expected.rows.map((r) => [r.app, r.vendor, '✓']));
+});
