@@ -32,7 +32,6 @@ import {
   validateCatalogSearch,
   validateInventorySearch,
   validateNewItem,
-  validateRedirect,
   validateSignIn,
   validateToken,
 } from './routes/search.js';
@@ -107,11 +106,11 @@ const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', 
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
 
-const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
-const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
 const exportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'exports', component: ExportsPage });
+const accountRoute = createRoute({ getParentRoute: () => appRoute, path: 'account', component: AccountPage });
+const ssoSettingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'sign-in-settings', component: SsoSettingsPage });
 const assessmentsRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments', component: AssessmentListPage });
 const assessmentRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId', component: AssessmentDetailPage });
 const mergeRoute = createRoute({ getParentRoute: () => appRoute, path: 'assessments/$assessmentId/merge', component: MergePage });
@@ -135,11 +134,11 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
-    accountRoute,
-    ssoSettingsRoute,
     reportsRoute,
     reportRoute,
     exportsRoute,
+    accountRoute,
+    ssoSettingsRoute,
     assessmentsRoute,
     assessmentRoute,
     mergeRoute,
