@@ -6,6 +6,7 @@
  */
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { completeTwoStep } from './two-step.js';
 
 // The journey saves often on a shared machine: give each step room.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -19,7 +20,7 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByRole('textbox', { name: 'Password' }).fill(E2E_DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await completeTwoStep(page, email);
 }
 
 async function signOut(page: Page) {
