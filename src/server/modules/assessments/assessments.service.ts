@@ -32,7 +32,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
-import { findInstitution } from '../tenants/institutions.repo.js';
+import { findInstitution, findWritableInstitution } from '../tenants/institutions.repo.js';
 import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
 import { answersByKey, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
 import {
@@ -161,9 +161,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   }
 
   async function institutionActive(tx: Tx, scope: TenantScope): Promise<void> {
-    const institution = await findInstitution(tx, scope);
-    if (!institution) throw notFound('Institution');
-    if (institution.status !== 'active') throw new AppError('read_only', 'This institution is being offboarded and can no longer be changed');
+    await findWritableInstitution(tx, scope);
   }
 
   /**

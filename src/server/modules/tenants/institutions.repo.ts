@@ -1,12 +1,21 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { institutions, inventoryItems, schools } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
+import { AppError, notFound } from '../../platform/errors.js';
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 export type SchoolRow = typeof schools.$inferSelect;
 
 export async function findInstitution(tx: Tx, scope: TenantScope): Promise<InstitutionRow | undefined> {
   const [row] = await tx.select().from(institutions).where(eq(institutions.id, scope.tenantId));
+  return row;
+}
+
+/** The caller's institution, refusing any change once it is being offboarded (read-only grace period). */
+export async function findWritableInstitution(tx: Tx, scope: TenantScope): Promise<InstitutionRow> {
+  const row = await findInstitution(tx, scope);
+  if (!row) throw notFound('Institution');
+  if (row.status !== 'active') throw new AppError('read_only', 'This institution is being offboarded and can no longer be changed');
   return row;
 }
 
