@@ -8,7 +8,7 @@ import { useParams } from '@tanstack/react-router';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PublicApp, PublicList } from '../../../contracts/public.js';
-import { LanguageSwitch } from '../../components/LanguageSwitch.js';
+import { PublicHeader } from '../../components/PublicLayout.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { api, ApiError } from '../../lib/api.js';
@@ -30,12 +30,7 @@ export function PublicListPage() {
 
   return (
     <Box mih="100vh" bg="gray.0">
-      <Group component="header" justify="space-between" px="md" py="sm">
-        <Text fw={700} fz="xl" c="blue.8">
-          {t('common.appName')}
-        </Text>
-        <LanguageSwitch />
-      </Group>
+      <PublicHeader />
       <Container size="lg" component="main" py="md">
         {query.isPending ? (
           <Loading />
