@@ -127,11 +127,22 @@ export function unsafeTenantScope(tenantId: string): TenantScope {
 /**
  * Runs `fn` in one transaction confined to `scope`: as the `vetted_app` role with `app.tenant_id`
  * set transaction-locally, so row-level security hides every other tenant's rows.
+ * `asyncCommit`: the commit does not wait for the write-ahead log to reach the disk — only for
+ * writes whose loss in a crash is acceptable (a report's run count), never for records or audit.
  */
-export async function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  db: Db,
+  scope: TenantScope,
+  fn: (tx: Tx) => Promise<T>,
+  opts: { asyncCommit?: boolean } = {},
+): Promise<T> {
   return db.transaction(async (tx) => {
     // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-    await tx.execute(sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true)`);
+    await tx.execute(
+      opts.asyncCommit
+        ? sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true), set_config('synchronous_commit', 'off', true)`
+        : sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true)`,
+    );
     return fn(tx);
   });
 }

@@ -40,6 +40,8 @@ export const auditEvents = pgTable(
   (t) => [
     index('audit_events_tenant_record_idx').on(t.tenantId, t.recordType, t.recordId),
     index('audit_events_tenant_at_idx').on(t.tenantId, t.at),
+    // An institution's events in order: the dashboard's latest changes and the export's pages.
+    index('audit_events_tenant_id_idx').on(t.tenantId, t.id),
     index('audit_events_actor_idx').on(t.actorUserId),
     // One event per position of each chain; operator events (no tenant) form their own chain.
     uniqueIndex('audit_events_chain_key')

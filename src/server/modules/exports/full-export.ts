@@ -22,19 +22,31 @@ export async function countExportRows(db: Db, scope: TenantScope, entities: read
   });
 }
 
-async function forEachPage(
-  db: Db,
-  scope: TenantScope,
-  entity: ExportEntity,
-  fn: (rows: Awaited<ReturnType<ExportEntity['page']>>['rows']) => Promise<void>,
-): Promise<void> {
-  let cursor: string | null = null;
-  for (;;) {
-    const page = await withTenant(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
+type Page = Awaited<ReturnType<ExportEntity['page']>>;
+
+/**
+ * Calls `fn` with each page of `entity`. The next page is asked for before `fn` writes the current
+ * one, so on PostgreSQL the database reads a page while the process writes the last.
+ */
+async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn: (rows: Page['rows']) => Promise<void>): Promise<void> {
+  const read = (cursor: string | null) => {
+    const page = withTenant(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
+    // A failed read surfaces where the page is awaited; until then (or if `fn` fails first) it must
+    // not count as an unhandled rejection.
+    page.catch(() => {});
+    return page;
+  };
+  let next: Promise<Page> | null = read(null);
+  while (next) {
+    const page: Page = await next;
+    next = page.rows.length < EXPORT_PAGE_SIZE || page.cursor === null ? null : read(page.cursor);
     if (page.rows.length) await fn(page.rows);
-    if (page.rows.length < EXPORT_PAGE_SIZE || page.cursor === null) return;
-    cursor = page.cursor;
   }
+}
+
+/** Resolves once `out` has room again (backpressure from the file or response it writes to). */
+async function drained(out: Writable): Promise<void> {
+  if (out.writableNeedDrain) await once(out, 'drain');
 }
 
 /**
@@ -57,9 +69,10 @@ export async function writeFullExport(
     for (const entity of entities) {
       const sheet = book.addSheet(entity.name, entity.columns);
       await forEachPage(db, scope, entity, async (rows) => {
-        for (const row of rows) sheet.addRow(row);
+        sheet.addRows(rows);
         done += rows.length;
         await onProgress(done);
+        await drained(out);
       });
       await sheet.end();
     }
@@ -72,7 +85,7 @@ export async function writeFullExport(
       zip.addReadStream(csv, `${entity.file}.csv`);
       const consumed = once(csv, 'end');
       await forEachPage(db, scope, entity, async (rows) => {
-        for (const row of rows) if (!csv.addRow(row)) await once(csv, 'drain');
+        if (!csv.addRows(rows)) await once(csv, 'drain');
         done += rows.length;
         await onProgress(done);
       });

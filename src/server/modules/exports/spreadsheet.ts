@@ -1,5 +1,5 @@
-import type { Writable } from 'node:stream';
-import { stringify, type Stringifier } from 'csv-stringify';
+import { PassThrough, type Writable } from 'node:stream';
+import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
@@ -46,10 +46,18 @@ function sheetName(name: string): string {
 }
 
 export interface SheetSink {
-  addRow(values: readonly SheetCell[]): void;
+  addRows(rows: readonly (readonly SheetCell[])[]): void;
   /** Finishes the sheet; rows are flushed to the output as they are added. */
   end(): Promise<void>;
 }
+
+/**
+ * The style of every data row and cell: one shared object. exceljs gives each new row and cell a
+ * style object of its own, and with styles on (the header is bold) works out the style of each from
+ * it again unless it has seen that very object before — which made styles most of the cost of a
+ * large sheet.
+ */
+const PLAIN_STYLE: Partial<ExcelJS.Style> = {};
 
 /**
  * A streaming XLSX workbook: rows go to `out` as they are committed, so memory stays flat whatever
@@ -65,8 +73,16 @@ export function createXlsxWriter(out: Writable) {
       header.font = { bold: true };
       header.commit();
       return {
-        addRow(values) {
-          sheet.addRow(values.map(xlsxValue)).commit();
+        addRows(rows) {
+          for (const values of rows) {
+            const row = sheet.addRow(values.map(xlsxValue));
+            // Row.style is public in exceljs, though missing from its type declarations.
+            (row as ExcelJS.Row & { style: Partial<ExcelJS.Style> }).style = PLAIN_STYLE;
+            row.eachCell((cell) => {
+              cell.style = PLAIN_STYLE;
+            });
+            row.commit();
+          }
         },
         async end() {
           await sheet.commit();
@@ -78,17 +94,26 @@ export function createXlsxWriter(out: Writable) {
   };
 }
 
-/** A CSV stream (UTF-8 with BOM so spreadsheets read accents right) with a header row. */
-export function createCsvStream(columns: readonly SheetColumn[]): Stringifier & { addRow(values: readonly SheetCell[]): boolean } {
-  const stringifier = stringify({
-    bom: true,
-    header: true,
-    columns: columns.map((c) => ({ key: c.key, header: neutraliseText(c.header) })),
-    record_delimiter: 'windows',
-  });
-  return Object.assign(stringifier, {
-    addRow(values: readonly SheetCell[]) {
-      return stringifier.write(values.map(cellText));
+const csvText = (rows: readonly (readonly SheetCell[])[]) =>
+  stringify(
+    rows.map((r) => r.map(cellText)),
+    { record_delimiter: 'windows' },
+  );
+
+/**
+ * A CSV stream (UTF-8 with BOM so spreadsheets read accents right) with a header row. Rows are
+ * written a batch at a time, as one chunk: a chunk per row would cost the zip that consumes the
+ * stream a compression call per row.
+ */
+export function createCsvStream(
+  columns: readonly SheetColumn[],
+): PassThrough & { addRows(rows: readonly (readonly SheetCell[])[]): boolean } {
+  const stream = new PassThrough();
+  stream.write(`\ufeff${csvText([columns.map((c) => c.header)])}`);
+  return Object.assign(stream, {
+    /** False when the consumer is behind: wait for 'drain' before the next batch. */
+    addRows(rows: readonly (readonly SheetCell[])[]) {
+      return rows.length === 0 || stream.write(csvText(rows));
     },
   });
 }

@@ -10,12 +10,21 @@ import { sql, type SQL } from 'drizzle-orm';
  */
 export const PIA_APPROVED_STATUSES = ['approved', 'approved_with_conditions'] as const;
 
-/** SQL (boolean) true when item `i` (the inventory_items alias) has an approved PIA. */
-export function hasApprovedPia(): SQL {
-  return sql`exists (select 1 from assessments a where a.tenant_id = i.tenant_id and a.inventory_item_id = i.id and a.approved_revision is not null)`;
+/**
+ * SQL joining item `i` (the inventory_items alias) to its assessment, alias `pia` (an item has at
+ * most one: unique on tenant and item). One join serves both tests below, instead of a lookup per
+ * item for each.
+ */
+export function piaOfItem(): SQL {
+  return sql`left join assessments pia on pia.tenant_id = i.tenant_id and pia.inventory_item_id = i.id`;
 }
 
-/** SQL (text) status of item `i`'s assessment (its current revision), or null when it has none. */
-export function latestPiaStatus(): SQL {
-  return sql`(select a.status from assessments a where a.tenant_id = i.tenant_id and a.inventory_item_id = i.id)`;
+/** SQL (boolean) true when item `i` has an approved PIA; needs `piaOfItem()` in the FROM clause. */
+export function hasApprovedPia(): SQL {
+  return sql`(pia.approved_revision is not null)`;
+}
+
+/** SQL (text) status of item `i`'s assessment (its current revision), or null when it has none; needs `piaOfItem()`. */
+export function piaStatus(): SQL {
+  return sql`pia.status`;
 }

@@ -30,7 +30,7 @@ export function reportFileStream(result: ReportResult, format: 'xlsx' | 'csv'): 
   const cells = (row: ReportResult['rows'][number]) => result.columns.map((c) => fileCell(c, row[c.key]));
   if (format === 'csv') {
     const csv = createCsvStream(columns);
-    for (const row of result.rows) csv.addRow(cells(row));
+    csv.addRows(result.rows.map(cells));
     csv.end();
     return csv;
   }
@@ -38,15 +38,17 @@ export function reportFileStream(result: ReportResult, format: 'xlsx' | 'csv'): 
   const book = createXlsxWriter(out);
   void (async () => {
     const sheet = book.addSheet(result.title, columns);
-    for (const row of result.rows) sheet.addRow(cells(row));
+    sheet.addRows(result.rows.map(cells));
     await sheet.end();
     const about = book.addSheet('About', [
       { key: 'k', header: 'Report', width: 20 },
       { key: 'v', header: result.title, width: 60 },
     ]);
-    about.addRow(['Generated at (UTC)', result.generatedAt]);
-    about.addRow(['Filters', filtersLine(result)]);
-    about.addRow(['Rows', result.rows.length]);
+    about.addRows([
+      ['Generated at (UTC)', result.generatedAt],
+      ['Filters', filtersLine(result)],
+      ['Rows', result.rows.length],
+    ]);
     await about.end();
     await book.finish();
   })().catch((err: unknown) => out.destroy(err as Error));

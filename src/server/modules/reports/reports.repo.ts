@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
-import { hasApprovedPia, latestPiaStatus } from './pia-state.js';
+import { hasApprovedPia, piaOfItem, piaStatus } from './pia-state.js';
 
 /** The common filters of every report. An empty list means "any". */
 export interface ReportFilters {
@@ -51,9 +51,9 @@ export const reportQueries = {
     return sql`select i.status, count(*)::int as count from inventory_items i where ${f} group by i.status`;
   },
   appsWithoutApprovedPia(f: SQL): SQL {
-    return sql`select i.id, i.name, i.vendor, i.status, ${latestPiaStatus()} as pia_status, i.next_review_on::text as next_review_on
-      from inventory_items i
-      where ${f} and i.status <> 'retired' and not (${hasApprovedPia()})
+    return sql`select i.id, i.name, i.vendor, i.status, ${piaStatus()} as pia_status, i.next_review_on::text as next_review_on
+      from inventory_items i ${piaOfItem()}
+      where ${f} and i.status <> 'retired' and not ${hasApprovedPia()}
       order by lower(i.name), i.id`;
   },
   reviewsDue(f: SQL, today: string, days: number): SQL {
@@ -101,10 +101,17 @@ export async function runReportQuery<T>(tx: Tx, query: SQL): Promise<T[]> {
   return rows<T>(tx, query);
 }
 
-/** Adds one run of `report` to today's count (UTC) for the tenant. Nothing about the caller is kept. */
-export async function countReportRun(tx: Tx, scope: TenantScope, report: string, today: string): Promise<void> {
-  await tx.execute(sql`insert into report_runs (tenant_id, report, day, run_count) values (${scope.tenantId}, ${report}, ${today}::date, 1)
-    on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1, updated_at = now()`);
+/**
+ * `query`, adding in the same statement one run of `report` to today's count (UTC) for the tenant:
+ * a data-modifying WITH runs once whether or not the query reads it, and saves a round trip per
+ * report. Nothing about the caller is kept.
+ */
+export function countingRun(scope: TenantScope, report: string, today: string, query: SQL): SQL {
+  return sql`with counted_run as (
+      insert into report_runs (tenant_id, report, day, run_count) values (${scope.tenantId}, ${report}, ${today}::date, 1)
+      on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1, updated_at = now()
+    )
+    ${query}`;
 }
 
 /** Run counts of every institution (platform admins; system scope only). */
@@ -151,10 +158,13 @@ export const dashboardQueries = {
       limit 10`;
   },
   recentChanges(scope: TenantScope): SQL {
+    // The item is found by primary key: record_id is text, so it is turned into a uuid (when it is
+    // one) rather than the item's id into text, which would compare against every item.
     return sql`select e.id, e.at, e.actor_label, e.action, e.record_type, e.record_id, i.name as record_name
-      from audit_events e
-      left join inventory_items i on e.record_type = 'inventory_item' and i.tenant_id = e.tenant_id and i.id::text = e.record_id
-      where e.tenant_id = ${scope.tenantId} order by e.id desc limit 10`;
+      from (select * from audit_events e where e.tenant_id = ${scope.tenantId} order by e.id desc limit 10) e
+      left join inventory_items i on e.record_type = 'inventory_item' and i.tenant_id = e.tenant_id
+        and i.id = (case when e.record_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then e.record_id::uuid end)
+      order by e.id desc`;
   },
 };
 
