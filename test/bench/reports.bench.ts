@@ -1,28 +1,39 @@
 /**
  * Reports and exports at the size of a large district: 5,000 inventory items and 2,000 assessments
  * (one revision each with 11 sections, 44 questions and answers, 3 risks, 2 sign-offs), 10,000 audit
- * events. Each report: median server-side time (service call: transaction, tenant scope, query,
- * shaping, run counter) against the median of its bare SQL on the same database. Full export: XLSX
- * and zip of CSVs written to a file, with wall time and peak resident memory.
+ * events, in the whole service (createTestApp) on the target database.
+ *
+ * Each report, median of 21 rounds in which three things run one after the other:
+ * - bare SQL: the report's statement (the very SQL the service runs, from its definition), run
+ *   directly: no transaction, no tenant role, no run counter;
+ * - service: the service call (transaction, tenant role and scope, the statement with the run
+ *   counter, shaping rows and chart);
+ * - HTTP: GET /api/v1/reports/:id through the server in-process (session check, validation, the
+ *   service, serialising the response) — the server-side time, without a network.
+ * Full export: XLSX and zip of CSVs written to a file, with wall time and resident memory.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { AUDIENCES, DATA_ELEMENT_CODES, GRADE_LEVELS, INVENTORY_STATUSES, STORAGE_COUNTRIES } from '../../src/contracts/domain.js';
-import { REPORT_IDS, type ReportId, type ReportQuery } from '../../src/contracts/reports.js';
+import { REPORT_IDS, type ReportQuery } from '../../src/contracts/reports.js';
 import { catalogApps, inventoryItems } from '../../src/server/db/schema/index.js';
-import { countExportRows, writeFullExport } from '../../src/server/modules/exports/full-export.js';
-import { itemFilter, reportQueries, type ReportFilters } from '../../src/server/modules/reports/reports.repo.js';
+import { countExportRows } from '../../src/server/modules/exports/full-export.js';
+import { reportStatement } from '../../src/server/modules/reports/report-definitions.js';
+import { itemFilter } from '../../src/server/modules/reports/reports.repo.js';
 import { createReportsService, utcToday } from '../../src/server/modules/reports/reports.service.js';
 import type { Actor } from '../../src/server/platform/authz.js';
 import { queryRows, unsafeTenantScope, withSystem, type Db } from '../../src/server/platform/db.js';
-import { buildInstitution, buildUser } from '../support/factories.js';
-import { openTestDatabase } from '../support/test-db.js';
-import type { BenchTable } from './run.js';
+import { buildInstitution, buildUser, signIn } from '../support/factories.js';
+import { createTestApp } from '../support/test-app.js';
+import { measureExport, type ExportMeasure } from './export-measure.js';
+import { load, machine, mb, timeAlternately, type BenchTable, type BenchTarget } from './support.js';
 
 const ITEMS = 5000;
 const ASSESSMENTS = 2000;
@@ -135,157 +146,149 @@ export async function generate(db: Db) {
     requestId: 'bench',
     source: 'web',
   };
-  return { tenantId, actor };
+  return { tenantId, actor, siteAdmin: users[0]! };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
-async function timeIt(fn: () => Promise<unknown>): Promise<number> {
-  return (await timeBoth(fn, async () => {}))[0];
+/** On PostgreSQL the export runs in a fresh process, so its memory is that of an export alone. */
+async function exportInOwnProcess(url: string, tenantId: string, format: 'xlsx' | 'csv', file: string) {
+  const script = fileURLToPath(new URL('./export-process.ts', import.meta.url));
+  const { stdout } = await promisify(execFile)(process.execPath, [...process.execArgv, script, url, tenantId, format, file], {
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout) as ExportMeasure;
 }
 
-/** Medians of two functions run alternately, so load on the machine weighs on both alike. */
-async function timeBoth(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
-  for (let i = 0; i < 3; i++) {
-    await a();
-    await b();
-  }
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    let t0 = performance.now();
-    await a();
-    ta.push(performance.now() - t0);
-    t0 = performance.now();
-    await b();
-    tb.push(performance.now() - t0);
-  }
-  return [median(ta), median(tb)];
-}
+const TARGET_MS = 150;
+const TARGET_RATIO = 1.5;
+const EXPORT_TARGET_S = 10;
+const EXPORT_TARGET_MB = 300;
 
-/** The statement each report runs, as it would be typed in psql (no transaction, no tenant role). */
-function bareQuery(id: ReportId, where: SQL): SQL {
-  switch (id) {
-    case 'approved-by-grade':
-      return reportQueries.approvedByGrade(where);
-    case 'inventory-by-status':
-      return reportQueries.inventoryByStatus(where);
-    case 'apps-without-approved-pia':
-      return reportQueries.appsWithoutApprovedPia(where);
-    case 'reviews-due':
-      return reportQueries.reviewsDue(where, utcToday(), 60);
-    case 'data-elements-by-audience':
-      return reportQueries.dataElementsByAudience(where);
-    case 'data-storage':
-      return reportQueries.dataStorage(where);
-    case 'sensitive-under-13':
-      return reportQueries.sensitiveUnder13(where);
-    case 'vendors':
-      return reportQueries.vendors(where);
-  }
-}
-
-async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak: number; before: number }> {
-  global.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 10);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, peak, before };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-const mb = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
-
-export async function bench(): Promise<BenchTable[]> {
-  const database = await openTestDatabase();
-  const kind = process.env.TEST_DATABASE_URL ? 'PostgreSQL 15 (local server)' : 'PGlite (in-process, in memory)';
+export async function bench(target: BenchTarget): Promise<BenchTable[]> {
+  const t = await createTestApp();
   try {
     const t0 = performance.now();
-    const { tenantId, actor } = await generate(database.db);
+    const { tenantId, actor, siteAdmin } = await generate(t.database.db);
     const generated = performance.now() - t0;
-    const db = database.db;
+    const db = t.database.db;
     const scope = unsafeTenantScope(tenantId);
     const service = createReportsService({ db });
-    const noFilters: ReportFilters = { schoolId: undefined, grade: [], audience: [], status: [] };
-    const grade4: ReportFilters = { ...noFilters, grade: ['4'] };
+    const client = await signIn(t.app, siteAdmin);
+    const size = `${target.label}; one institution with ${ITEMS.toLocaleString('en')} inventory items, ${ASSESSMENTS.toLocaleString('en')} assessments (44 answered questions, 3 risks, 2 sign-offs each), ${(ITEMS * 2).toLocaleString('en')} audit events (generated in ${(generated / 1000).toFixed(1)} s).`;
 
+    const reportsLoad = load();
     const rows: (string | number)[][] = [];
     for (const id of REPORT_IDS) {
-      for (const [label, filters] of [
-        ['none', noFilters],
-        ['grade 4', grade4],
-      ] as const) {
-        const q = { days: 60, grade: [...filters.grade] } as ReportQuery;
+      for (const grade of [[], ['4']] as const) {
+        const q = { days: 60, grade: [...grade] } as ReportQuery;
+        const input = {
+          where: itemFilter(scope, { schoolId: undefined, grade, audience: [], status: [] }),
+          gradeLevels: [],
+          grade,
+          audience: [],
+          today: utcToday(),
+          days: q.days,
+        };
+        const url = `/api/v1/reports/${id}${grade.length ? `?grade=${grade.join(',')}` : ''}`;
         const result = await service.run(actor, id, q);
-        const [serviceMs, bareMs] = await timeBoth(
-          () => service.run(actor, id, q),
-          () => queryRows(db, bareQuery(id, itemFilter(scope, filters))),
-        );
+        const [bareMs, serviceMs, httpMs] = (await timeAlternately(
+          [
+            () => queryRows(db, reportStatement(id, input)),
+            () => service.run(actor, id, q),
+            async () => {
+              const res = await client.request('GET', url);
+              if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+            },
+          ],
+          RUNS,
+        )) as [number, number, number];
         const ratio = serviceMs / bareMs;
         rows.push([
           id,
-          label,
+          grade.length ? `grade ${grade.join(', ')}` : 'none',
           result.rows.length,
-          serviceMs.toFixed(1),
           bareMs.toFixed(1),
+          serviceMs.toFixed(1),
           ratio.toFixed(2),
-          serviceMs <= 150 && ratio <= 1.5 ? 'yes' : 'no',
+          httpMs.toFixed(1),
+          httpMs <= TARGET_MS && ratio <= TARGET_RATIO ? 'yes' : 'no',
         ]);
       }
     }
-    const dashboardMs = await timeIt(() => service.dashboard(actor));
-    rows.push(['dashboard (home page)', 'none', '-', dashboardMs.toFixed(1), '-', '-', dashboardMs <= 150 ? 'yes' : 'no']);
+    const [dashboardServiceMs, dashboardHttpMs] = (await timeAlternately(
+      [() => service.dashboard(actor), () => client.request('GET', '/api/v1/dashboard')],
+      RUNS,
+    )) as [number, number];
+    rows.push([
+      'dashboard (home page)',
+      '-',
+      '-',
+      '-',
+      dashboardServiceMs.toFixed(1),
+      '-',
+      dashboardHttpMs.toFixed(1),
+      dashboardHttpMs <= TARGET_MS ? 'yes' : 'no',
+    ]);
+    const reportsMachine = machine(reportsLoad);
 
+    const exportLoad = load();
     const dir = await mkdtemp(path.join(tmpdir(), 'vetted-bench-'));
     const exportRows: (string | number)[][] = [];
     try {
       const total = await countExportRows(db, scope);
       for (const format of ['xlsx', 'csv'] as const) {
         const file = path.join(dir, `export.${format === 'xlsx' ? 'xlsx' : 'zip'}`);
-        const started = performance.now();
-        const { peak, before } = await peakRss(() => writeFullExport(db, scope, format, createWriteStream(file)));
-        const seconds = (performance.now() - started) / 1000;
-        const size = (await stat(file)).size;
+        const { first, second, peak, before } =
+          target.kind === 'pglite'
+            ? await measureExport(db, tenantId, format, file)
+            : await exportInOwnProcess((t.database as { url?: string }).url!, tenantId, format, file);
+        const added = peak - before;
+        // PGlite lives in this process: its own memory counts in RSS, so the export is judged by what it adds.
+        const memoryOk = (target.kind === 'pglite' ? added : peak) <= EXPORT_TARGET_MB * 1024 * 1024;
         exportRows.push([
           format === 'xlsx' ? 'XLSX workbook' : 'zip of CSVs',
           total,
-          seconds.toFixed(2),
-          mb(size),
+          first.toFixed(2),
+          second.toFixed(2),
+          mb((await stat(file)).size),
           mb(before),
           mb(peak),
-          format === 'xlsx' ? (seconds <= 10 && peak <= 300 * 1024 * 1024 ? 'yes' : 'no') : '-',
+          mb(added),
+          format === 'xlsx' ? (second <= EXPORT_TARGET_S && memoryOk ? 'yes' : 'no') : '-',
         ]);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
 
-    const setup = `${kind}; one institution with ${ITEMS.toLocaleString('en')} inventory items, ${ASSESSMENTS.toLocaleString('en')} assessments (44 answered questions, 3 risks, 2 sign-offs each), ${(ITEMS * 2).toLocaleString('en')} audit events; generated in ${(generated / 1000).toFixed(1)} s.`;
     return [
       {
-        title: 'Reports: server-side time vs bare SQL',
-        setup: `${setup} Median of ${RUNS} runs after 3 warm-ups. "Service" is the whole service call (transaction, tenant role and scope, institution lookup, the query, shaping rows and chart, run counter upsert); "bare SQL" is the same statement run directly without transaction or tenant role. Target: ≤ 150 ms and ≤ 1.5× bare SQL.`,
-        columns: ['report', 'filter', 'rows', 'service ms', 'bare SQL ms', 'ratio', 'meets target'],
+        title: `Reports on ${target.label}: server-side time and bare SQL`,
+        setup: [
+          size,
+          `Median of ${RUNS} rounds after 3 warm-ups; in each round the bare SQL, the service call and the HTTP request run one after the other.`,
+          '"Bare SQL" is the report\'s statement as the service builds it (rows handed back as one JSON array), run directly (no transaction, no tenant role, no run counter); "service" is the whole service call (transaction, tenant role and scope, the statement with its run counter, shaping rows and chart); "HTTP" is GET /api/v1/reports/:id handled by the server in-process (session, validation, service, JSON response).',
+          `Target: HTTP ≤ ${TARGET_MS} ms and service ≤ ${TARGET_RATIO}× bare SQL (dashboard: HTTP ≤ ${TARGET_MS} ms).`,
+          reportsMachine,
+        ].join(' '),
+        columns: ['report', 'filter', 'rows', 'bare SQL ms', 'service ms', 'service / bare', 'HTTP ms', 'meets target'],
         rows,
       },
       {
-        title: 'Full export of one institution',
-        setup: `${setup} Written to a local file through the streaming writers, pages of 1,000 rows each in its own transaction. RSS is the resident memory of the whole process${kind.startsWith('PGlite') ? ', which here includes the in-memory database itself' : ''}. Target (XLSX): ≤ 10 s and ≤ 300 MB peak.`,
-        columns: ['format', 'rows', 'seconds', 'file size', 'RSS before', 'peak RSS', 'meets target'],
+        title: `Full export of one institution on ${target.label}`,
+        setup: [
+          size,
+          'Written to a local file through the streaming writers (exceljs WorkbookWriter; CSVs in a zip), pages of 1,000 rows each read in a short transaction of its own. Two runs one after the other: the first pays for code and database caches still cold (a server just started), the second is the usual case of a running server and is the one held to the time target.',
+          target.kind === 'pglite'
+            ? 'RSS is the resident memory of the whole process, which holds the in-memory database and the whole service; the memory target applies to what the exports add (peak over both runs − before).'
+            : "The export runs in a process of its own (Node, the database driver, the writers); RSS is that process's resident memory and the memory target applies to its peak over both runs.",
+          `Target (XLSX): ≤ ${EXPORT_TARGET_S} s and ≤ ${EXPORT_TARGET_MB} MB.`,
+          machine(exportLoad),
+        ].join(' '),
+        columns: ['format', 'rows', 'first run (s)', 'second run (s)', 'file size', 'RSS before', 'peak RSS', 'added', 'meets target'],
         rows: exportRows,
       },
     ];
   } finally {
-    await database.close();
+    await t.close();
   }
 }

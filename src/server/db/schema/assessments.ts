@@ -271,7 +271,8 @@ export const assessmentAnswers = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.questionId] }),
-    index('assessment_answers_revision_idx').on(t.tenantId, t.revisionId),
+    // A revision's answers, and the full export's pages of answers in that order.
+    index('assessment_answers_revision_idx').on(t.tenantId, t.revisionId, t.questionId),
     index('assessment_answers_updated_by_idx').on(t.updatedBy),
     foreignKey({ columns: [t.tenantId, t.questionId], foreignColumns: [assessmentQuestions.tenantId, assessmentQuestions.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
-import { iso } from '../../platform/dates.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import type { SheetCell, SheetColumn } from './spreadsheet.js';
 
@@ -38,13 +37,19 @@ function toCell(kind: Kind, v: unknown): SheetCell {
       return Boolean(v);
     case 'list':
       return (v as unknown[]).map(String);
-    case 'ts':
-      return iso(v as Date | string);
     case 'json':
       return JSON.stringify(v);
     default:
       return String(v);
   }
+}
+
+/**
+ * A field as the page query selects it. Timestamps come as ISO 8601 text in UTC with milliseconds
+ * (what `Date.toISOString` writes; microseconds are cut, as a JavaScript Date does).
+ */
+function cellExpr(f: Field): SQL {
+  return f.kind === 'ts' ? sql`to_char(${f.expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : f.expr;
 }
 
 const select = (tx: Tx, query: SQL) => queryRows<Record<string, unknown>>(tx, query);
@@ -86,7 +91,7 @@ function tableEntity(opts: {
 }): ExportEntity {
   const entries = Object.entries(opts.fields);
   const kinds = entries.map(([, f]) => f.kind);
-  const cellsAndKey = sql.join([...entries.map(([, f]) => f.expr), ...opts.key.map((k) => sql`${k.expr}::text`)], sql`, `);
+  const cellsAndKey = sql.join([...entries.map(([, f]) => cellExpr(f)), ...opts.key.map((k) => sql`${k.expr}::text`)], sql`, `);
   const orderBy = sql.join(
     opts.key.map((k) => k.expr),
     sql`, `,
@@ -118,10 +123,13 @@ function tableEntity(opts: {
       );
       const rows = found?.page ? (JSON.parse(found.page as string) as unknown[][]) : [];
       const last = rows[rows.length - 1];
-      return {
-        rows: rows.map((r) => kinds.map((kind, i) => toCell(kind, r[i]))),
-        cursor: last ? JSON.stringify(last.slice(kinds.length)) : null,
-      };
+      const next = last ? JSON.stringify(last.slice(kinds.length)) : null;
+      // Each parsed row becomes its cells in place (the key after them is cut off).
+      for (const r of rows) {
+        for (let i = 0; i < kinds.length; i++) r[i] = toCell(kinds[i]!, r[i]);
+        r.length = kinds.length;
+      }
+      return { rows: rows as SheetCell[][], cursor: next };
     },
   };
 }
@@ -297,7 +305,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     joins: sql`cross join lateral (select q.key, q.kind, q.prompt, q.origin, q.section_id from assessment_questions q where q.tenant_id = x.tenant_id and q.id = x.question_id limit 1) q
       cross join lateral (select sec.code, sec.title from assessment_sections sec where sec.tenant_id = x.tenant_id and sec.id = q.section_id limit 1) sec
       cross join lateral (select r.assessment_id, r.number from assessment_revisions r where r.tenant_id = x.tenant_id and r.id = x.revision_id limit 1) r`,
-    key: uuidKey(sql`x.question_id`),
+    // By revision: a page holds a few revisions' answers, so their lookups repeat (and are cached).
+    key: [
+      { expr: sql`x.revision_id`, type: 'uuid' },
+      { expr: sql`x.question_id`, type: 'uuid' },
+    ],
     fields: {
       assessmentId: f('Assessment ID', sql`r.assessment_id`),
       revisionId: f('Revision ID', sql`x.revision_id`),

@@ -69,6 +69,12 @@ async function seedTenant(): Promise<Tenant> {
     });
     expect(res.statusCode, res.body).toBe(201);
   }
+  // An app that collects nothing: no row in the data elements sheet, and pages must read past it.
+  const quiet = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+    custom: { name: 'Quiet Timer', vendor: 'Quiet' },
+    dataElements: [],
+  });
+  expect(quiet.statusCode, quiet.body).toBe(201);
   await withSystem(t.database.db, (tx) =>
     tx.update(users).set({ firstName: '=1+1', lastName: '@Risky' }).where(eq(users.id, tenant.appAdmin.user.id)),
   );

@@ -12,6 +12,8 @@ export interface SheetColumn {
   width?: number;
 }
 
+const FORMULA_START = new Set(['=', '+', '-', '@', '\t', '\r'].map((c) => c.charCodeAt(0)));
+
 /**
  * Security: a cell whose text begins with `=`, `+`, `-`, `@`, tab or carriage return can run as a
  * formula when a spreadsheet opens the file (CSV or XLSX re-saved). Such text gets a leading
@@ -19,7 +21,8 @@ export interface SheetColumn {
  * written as such and need nothing.
  */
 export function neutraliseText(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  // The first character's code rather than a regular expression: this runs for every cell of an export.
+  return FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text;
 }
 
 /** The text of a cell as CSV writes it (and as an XLSX string cell holds it). */
@@ -37,7 +40,8 @@ export function cellText(value: SheetCell): string {
  */
 export function xlsxValue(value: SheetCell): string | number | boolean | null {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  return cellText(value).replace(/\r\n?/g, '\n');
+  const text = cellText(value);
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
 }
 
 /** Excel limits sheet names to 31 characters without []:*?/\ */

@@ -15,7 +15,7 @@ import { iso } from '../../platform/dates.js';
 import { queryRows, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
-import { REPORTS } from './report-definitions.js';
+import { REPORTS, reportRows, reportStatement } from './report-definitions.js';
 import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
 
 /** Today in UTC, `YYYY-MM-DD`: the day a run is counted on and the origin of "due in N days". */
@@ -74,7 +74,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             today,
             days: q.days,
           };
-          const rows = await queryRows<never>(tx, countingRun(scope, id, today, definition.query(input)));
+          const rows = reportRows(await queryRows<{ rows: string }>(tx, countingRun(scope, id, today, reportStatement(id, input))));
           const out = definition.shape(rows, input);
           return {
             report: id,

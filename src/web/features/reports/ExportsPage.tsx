@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { DataExportBody } from '../../../contracts/reports.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
-import { api } from '../../lib/api.js';
+import { API_BASE, api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 
@@ -97,6 +97,15 @@ function Exports() {
           </Table.Tbody>
         </Table>
       )}
+      <Title order={2} size="h3">
+        {t('reports.exports.archive.title')}
+      </Title>
+      <Text>{t('reports.exports.archive.intro')}</Text>
+      <Group>
+        <Button component="a" href={`${API_BASE}/institution/archive`} download variant="default">
+          {t('reports.exports.archive.download')}
+        </Button>
+      </Group>
     </Stack>
   );
 }

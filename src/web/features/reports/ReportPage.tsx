@@ -1,5 +1,6 @@
 /** One report: filters, chart, table, and XLSX/CSV downloads of exactly what is shown. */
 import { Button, Group, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -39,13 +40,16 @@ function ReportView({ id }: { id: ReportId }) {
   const labels = useReportLabels();
   const { institution } = useCurrentInstitution();
   const [filters, setFilters] = useState<Filters>(EMPTY);
+  // Every run of a report is counted. The report runs once the filters have settled for a moment,
+  // so typing "120" days or ticking three grades in a row is one run, not one per keystroke or click.
+  const [applied] = useDebouncedValue(filters, 400);
   const hasDays = REPORT_PARAMS[id].includes('days');
   const params = {
-    schoolId: filters.schoolId ?? undefined,
-    grade: filters.grade,
-    audience: filters.audience,
-    status: filters.status,
-    days: hasDays ? filters.days : undefined,
+    schoolId: applied.schoolId ?? undefined,
+    grade: applied.grade,
+    audience: applied.audience,
+    status: applied.status,
+    days: hasDays ? applied.days : undefined,
   };
   const query = useQuery({
     queryKey: ['report', id, params],

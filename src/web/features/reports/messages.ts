@@ -125,6 +125,12 @@ export const reportsEn = {
     downloadFile: 'Download {{name}}',
     formats: { xlsx: 'XLSX workbook', csv: 'CSV files (zip)' },
     statuses: { queued: 'Waiting', running: 'Preparing', ready: 'Ready', failed: 'Failed', expired: 'Expired' },
+    archive: {
+      title: 'Portability archive',
+      intro:
+        'All of your institution’s data in one JSON file, in a documented, versioned format that another system — or Vetted itself — can read back. Prepared when you download it.',
+      download: 'Download the portability archive (JSON)',
+    },
   },
 };
 
@@ -254,5 +260,11 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     downloadFile: 'Télécharger {{name}}',
     formats: { xlsx: 'Classeur XLSX', csv: 'Fichiers CSV (zip)' },
     statuses: { queued: 'En attente', running: 'En préparation', ready: 'Prête', failed: 'Échec', expired: 'Expirée' },
+    archive: {
+      title: 'Archive de portabilité',
+      intro:
+        'Toutes les données de votre organisation dans un seul fichier JSON, dans un format documenté et versionné qu’un autre système — ou Vetted lui-même — peut relire. Préparée au moment du téléchargement.',
+      download: 'Télécharger l’archive de portabilité (JSON)',
+    },
   },
 };
