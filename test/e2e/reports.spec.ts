@@ -44,4 +44,28 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
   expect(rows[0]).toEqual(['App', 'Vendor', 'Status', 'Grade 4']);
   expect(rows.slice(1).map((r) => [r[0], r[1] ?? '', r[3]])).toEqual(expected.rows.map((r) => [r.app, r.vendor, '✓']));
+
+  // Each run of a report is counted: typing a number of days runs the report once, not once per keystroke.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports', exact: true }).click();
+  await page.getByRole('link', { name: 'Reviews due and agreements expiring' }).click();
+  await expect(page.getByTestId('report-table')).toBeVisible();
+  const runs: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/reports/reviews-due') runs.push(r.url());
+  });
+  const days = page.getByLabel('Look ahead (days)');
+  await days.clear();
+  await days.pressSequentially('120', { delay: 60 });
+  await expect.poll(() => runs.some((u) => u.includes('days=120'))).toBe(true);
+  await page.waitForTimeout(1000);
+  expect(runs).toHaveLength(1);
+
+  // The portability archive is offered with the spreadsheet exports.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Export data' }).click();
+  const [archive] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the portability archive (JSON)' }).click(),
+  ]);
+  const json = JSON.parse(await readFile((await archive.path())!, 'utf8')) as { format: string; formatVersion: number };
+  expect(json).toMatchObject({ format: 'vetted-institution-archive', formatVersion: 1 });
 });
