@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
-import { assertPasswordAllowed } from './password-policy.js';
+import type { PasswordPolicy } from './password-policy.js';
 import { actorOf, type Authenticated, type SessionService } from './session.service.js';
 import { findUser, unsafeFindUserByEmail, unsafeFindUserById } from './users.repo.js';
 
@@ -21,6 +21,7 @@ const EMAIL_CHANGE_TTL_MS = 24 * 3600_000;
 export function createAccountService(
   ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>,
   sessions: SessionService,
+  passwords: PasswordPolicy,
   log: (msg: string) => void = () => {},
 ) {
   const { db, config, mailer } = ctx;
@@ -40,7 +41,7 @@ export function createAccountService(
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         throw new AppError('validation', 'Some fields are not valid', { currentPassword: 'is not correct' });
       }
-      assertPasswordAllowed(newPassword, user, 'newPassword');
+      await passwords.assertAllowed(newPassword, user, 'newPassword');
       const passwordHash = await hashPassword(newPassword);
       return withSystem(db, async (tx) => {
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
@@ -125,7 +126,7 @@ export function createAccountService(
         return unsafeFindUserById(tx, row.userId);
       });
       if (!pending) throw new AppError('not_found', 'This reset link is not valid any more. Ask for a new one.');
-      assertPasswordAllowed(password, pending);
+      await passwords.assertAllowed(password, pending);
       const passwordHash = await hashPassword(password);
       await withSystem(db, async (tx) => {
         // Single use even under a race: only one transaction flips used_at.

@@ -50,7 +50,7 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
     if (!user.mfaSecret) return false;
     const digits = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(digits)) {
-      const totp = totpFor(user, openSecret(config.secretsKey, user.mfaSecret, aad(user.id)));
+      const totp = totpFor(user, openSecret(config.secretKeys, user.mfaSecret, aad(user.id)));
       const delta = totp.validate({ token: digits, window: 1 });
       if (delta === null) return false;
       const step = Math.floor(Date.now() / 1000 / PERIOD) + delta;
@@ -91,7 +91,7 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
     await withSystem(db, (tx) =>
       tx
         .update(users)
-        .set({ mfaSecret: sealSecret(config.secretsKey, secret, aad(user.id)), updatedAt: new Date() })
+        .set({ mfaSecret: sealSecret(config.secretKeys, secret, aad(user.id)), updatedAt: new Date() })
         .where(eq(users.id, user.id)),
     );
     return { secret, uri: totpFor(user, secret).toString() };

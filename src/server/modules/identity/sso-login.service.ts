@@ -63,7 +63,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const key = `${c.tenantId}:${c.id}:${c.updatedAt.getTime()}`;
     const hit = discovered.get(key);
     if (hit && Date.now() - hit.at < 3600_000) return hit.config;
-    const secret = openSecret(config.secretsKey, c.oidcClientSecret!, `oidc-client-secret:${c.tenantId}:${c.id}`);
+    const secret = openSecret(config.secretKeys, c.oidcClientSecret!, `oidc-client-secret:${c.tenantId}:${c.id}`);
     const issuer = new URL(c.oidcIssuer!);
     const insecure = issuer.protocol === 'http:';
     if (insecure && !allowHttp) throw new SsoFailure('unavailable', 'http issuer refused in production');

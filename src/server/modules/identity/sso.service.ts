@@ -137,7 +137,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             oidcIssuer: issuer,
             oidcClientId: input.preset === 'saml' ? null : input.clientId,
             oidcClientSecret:
-              input.preset === 'saml' ? null : sealSecret(config.secretsKey, input.clientSecret, sealAad(scope.tenantId, id)),
+              input.preset === 'saml' ? null : sealSecret(config.secretKeys, input.clientSecret, sealAad(scope.tenantId, id)),
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
@@ -172,7 +172,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             jitRole: patch.jitRole ?? before.jitRole,
             oidcClientId: patch.clientId ?? before.oidcClientId,
             oidcClientSecret: patch.clientSecret
-              ? sealSecret(config.secretsKey, patch.clientSecret, sealAad(scope.tenantId, id))
+              ? sealSecret(config.secretKeys, patch.clientSecret, sealAad(scope.tenantId, id))
               : before.oidcClientSecret,
             samlIdpEntityId: idp?.entityId ?? before.samlIdpEntityId,
             samlIdpSsoUrl: idp?.ssoUrl ?? before.samlIdpSsoUrl,
