@@ -29,6 +29,8 @@ export const SESSION_METHODS = ['password', 'password+mfa', 'oidc', 'saml', 'inv
 export const mfaRequiredSchema = z.object({ mfa: z.enum(['verify', 'enrol']) });
 export const loginResultSchema = z.union([sessionSchema, mfaRequiredSchema]);
 export const mfaCodeSchema = z.strictObject({ code });
+/** Re-authentication before a sensitive change: the password, and a code when two-step verification is on. */
+export const reauthenticateSchema = z.strictObject({ password: z.string().min(1).max(1024), code: code.optional() });
 export const mfaEnrolmentSchema = z.object({ secret: z.string(), uri: z.string() });
 export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 export const mfaEnrolledSessionSchema = z.object({ session: sessionSchema, recoveryCodes: z.array(z.string()) });
