@@ -22,9 +22,10 @@ export function registerIdentityModule(app: FastifyInstance, ctx: AppContext) {
   const invitations = createInvitationService(ctx, sessions, passwords);
   const mfa = createMfaService(ctx, sessions);
   const account = createAccountService(ctx, sessions, passwords, warn);
+  const ssoLogin = createSsoLoginService(ctx, sessions);
   registerAuthHook(app, config, sessions);
-  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa });
+  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa, endSessionUrl: ssoLogin.endSessionUrl });
   registerAccountRoutes(app, { config, sessions, mfa, account });
-  registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: createSsoLoginService(ctx, sessions) });
+  registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: ssoLogin });
   return { sessions, invitations };
 }

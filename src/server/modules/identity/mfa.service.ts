@@ -11,6 +11,7 @@ import { openSecret, sealSecret } from '../../platform/secrets.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
+import { qrPath } from './qr.js';
 import { actorOf, type Authenticated, type SessionService } from './session.service.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
 
@@ -100,7 +101,7 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
     return codes;
   }
 
-  async function startEnrolment(user: UserRow): Promise<{ secret: string; uri: string }> {
+  async function startEnrolment(user: UserRow): Promise<{ secret: string; uri: string; qr: { size: number; path: string } }> {
     if (user.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is already on. Turn it off first to use a new device.');
     const secret = new Secret({ size: 20 }).base32;
     await withSystem(db, (tx) =>
@@ -109,7 +110,8 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
         .set({ mfaSecret: sealSecret(config.secretKeys, secret, aad(user.id)), updatedAt: new Date() })
         .where(eq(users.id, user.id)),
     );
-    return { secret, uri: totpFor(user, secret).toString() };
+    const uri = totpFor(user, secret).toString();
+    return { secret, uri, qr: qrPath(uri) };
   }
 
   async function confirmEnrolment(

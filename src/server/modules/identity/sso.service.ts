@@ -23,6 +23,7 @@ export function ssoUrls(config: Pick<Config, 'publicUrl'>, tenantId: string, con
   const base = `${config.publicUrl}/api/v1/sso/saml/${tenantId}/${connectionId}`;
   return {
     oidcRedirectUri: `${config.publicUrl}/api/v1/sso/oidc/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/sign-in`,
     spEntityId: `${base}/metadata`,
     acsUrl: `${base}/acs`,
     metadataUrl: `${base}/metadata`,
@@ -57,6 +58,9 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
             clientId: c.oidcClientId ?? '',
             hasClientSecret: !!c.oidcClientSecret,
             redirectUri: urls.oidcRedirectUri,
+            postLogoutRedirectUri: urls.postLogoutRedirectUri,
+            requireIdpMfa: c.requireIdpMfa,
+            mfaAcrValues: c.mfaAcrValues,
           }
         : null,
     saml:
@@ -141,6 +145,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
+            requireIdpMfa: input.preset === 'saml' ? false : input.requireIdpMfa,
+            mfaAcrValues: input.preset === 'saml' ? [] : input.mfaAcrValues,
           })
           .returning();
         await recordAudit(tx, actor, { action: 'sso_connection.create', recordType: 'sso_connection', recordId: id, after: audited(row!) });
@@ -160,6 +166,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
         if (!before) throw notFound('Identity provider');
         if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret))
           throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
+        if (before.protocol === 'saml' && (patch.requireIdpMfa !== undefined || patch.mfaAcrValues !== undefined))
+          throw new AppError('validation', 'Some fields are not valid', { requireIdpMfa: 'is for OIDC providers only' });
         if (before.protocol === 'oidc' && patch.idp)
           throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
         const [after] = await tx
@@ -177,6 +185,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpEntityId: idp?.entityId ?? before.samlIdpEntityId,
             samlIdpSsoUrl: idp?.ssoUrl ?? before.samlIdpSsoUrl,
             samlIdpCerts: idp?.certificates ?? before.samlIdpCerts,
+            requireIdpMfa: patch.requireIdpMfa ?? before.requireIdpMfa,
+            mfaAcrValues: patch.mfaAcrValues ?? before.mfaAcrValues,
             updatedAt: new Date(),
           })
           .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))
