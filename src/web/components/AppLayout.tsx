@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ReauthProvider } from '../features/identity/Reauth.js';
 import { useSession, useSignOut } from '../lib/session.js';
 import { InstitutionSwitcher } from './InstitutionSwitcher.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -25,7 +26,11 @@ export function AppLayout() {
   const { abilities, user, institution } = session;
 
   const onSignOut = () => {
-    signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in', replace: true }) });
+    signOut.mutate(undefined, {
+      // After an OIDC sign-in, the provider's session ends too (it sends the browser back to /sign-in).
+      onSuccess: (r) => (r?.logoutUrl ? window.location.assign(r.logoutUrl) : void navigate({ to: '/sign-in', replace: true })),
+      onError: () => void navigate({ to: '/sign-in', replace: true }),
+    });
   };
 
   return (
@@ -76,9 +81,11 @@ export function AppLayout() {
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}>
-          <Outlet />
-        </Suspense>
+        <ReauthProvider>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </ReauthProvider>
       </AppShell.Main>
     </AppShell>
   );

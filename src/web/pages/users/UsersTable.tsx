@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { UserBody } from '../../../contracts/api.js';
 import { INSTITUTION_ROLES, type InstitutionRole } from '../../../contracts/domain.js';
 import { EndSessionsButton } from '../../features/identity/EndSessionsButton.js';
+import { ResetMfaButton } from '../../features/identity/ResetMfaButton.js';
 import { api } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
 
@@ -107,6 +108,9 @@ export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTabl
                     </Button>
                   )}
                   {platform ? null : <EndSessionsButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />}
+                  {platform || self || !user.mfaEnabled ? null : (
+                    <ResetMfaButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />
+                  )}
                 </Table.Td>
               </Table.Tr>
             );
