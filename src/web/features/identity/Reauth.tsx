@@ -53,7 +53,7 @@ function ReauthDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
   const fields = confirm.error instanceof ApiError ? confirm.error.fields : undefined;
   const s = security.data;
   return (
-    <Modal opened onClose={onCancel} title={t('identity.reauth.title')} centered>
+    <Modal opened onClose={onCancel} title={t('identity.reauth.title')} centered closeButtonProps={{ 'aria-label': t('common.close') }}>
       {!s ? (
         <Loading />
       ) : s.hasPassword ? (

@@ -34,7 +34,13 @@ export function ResetMfaButton({
       <Button size="xs" variant="default" ml="xs" aria-label={`${t('identity.users.resetMfa')} — ${name}`} onClick={() => setConfirming(true)}>
         {t('identity.users.resetMfa')}
       </Button>
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('identity.users.resetMfaTitle', { name })} centered>
+      <Modal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={t('identity.users.resetMfaTitle', { name })}
+        centered
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack gap="sm">
           <Text size="sm">{t('identity.users.resetMfaBody', { name })}</Text>
           <Group>
