@@ -133,6 +133,7 @@ export const assessmentsEn = {
     pdf: 'Download the PDF',
     teacher: 'Teacher summary',
     parent: 'Parent summary',
+    language: 'Language of the documents',
   },
   merge: {
     title: 'Master update: version {{from}} → {{to}}',

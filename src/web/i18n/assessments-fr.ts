@@ -136,6 +136,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     pdf: 'Télécharger le PDF',
     teacher: 'Résumé pour le personnel enseignant',
     parent: 'Résumé pour les parents',
+    language: 'Langue des documents',
   },
   merge: {
     title: 'Mise à jour maîtresse : version {{from}} → {{to}}',

@@ -5,6 +5,7 @@ import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { extractText, getDocumentProxy } from 'unpdf';
 
 let t: TestApp;
 let operator: Client;
@@ -31,10 +32,10 @@ async function publishTemplate(sections = sampleSections(), catalogAppId: string
 }
 
 /** A tenant with an inventory item (a catalog app) and an assessment adopted from a fresh template. */
-async function adopted() {
+async function adopted(itemFields: Json = {}) {
   const tenant = await buildTenantWithUsers(t.app, db());
   const app = await buildCatalogApp(db(), { name: `Mathsy ${uniqueSlug('x')}` });
-  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3', '4'], audiences: ['students'], purpose: 'Math practice' });
+  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3', '4'], audiences: ['students'], purpose: 'Math practice', ...itemFields });
   expect(item.statusCode, item.body).toBe(201);
   const { template, version } = await publishTemplate(sampleSections(), app.id);
   const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: version.id });
@@ -472,5 +473,63 @@ describe('outputs', () => {
     expect(parent.json()).toMatchObject({ audience: 'parent', headline: expect.stringContaining('families') });
     const other = await buildTenantWithUsers(t.app, db());
     expect((await other.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).statusCode).toBe(404);
+  });
+
+  /** The text of a PDF, page by page joined. */
+  const pdfText = async (payload: Buffer) => (await extractText(await getDocumentProxy(new Uint8Array(payload)), { mergePages: true })).text.replace(/\s+/g, ' ');
+  const FRENCH_DATE = /\d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/;
+
+  it('writes the summaries and the PDF in French on request, or in the language the reader chose', async () => {
+    const { tenant, assessment: a } = await adopted({ dataElements: ['name', 'health'] });
+    await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/risks`, { version: a.version, title: 'Fuite de données', likelihood: 2, impact: 2, residualLikelihood: 1, residualImpact: 1 });
+    const submitted = (await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/submit`, { version: a.version + 1, comment: 'Prête' })).json();
+    const approved = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${a.id}/decide`, { version: submitted.version, decision: 'approved_with_conditions', conditions: 'Prénoms seulement.' });
+    expect(approved.statusCode, approved.body).toBe(200);
+
+    const teacher = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=fr`);
+    expect(teacher.statusCode, teacher.body).toBe(200);
+    const tj = teacher.json();
+    expect(tj).toMatchObject({ language: 'fr', headline: expect.stringMatching(/ : ce que le personnel enseignant doit savoir$/) });
+    expect(tj.points.map((p: Json) => p.heading)).toEqual(['Décision', 'Années d’études', 'Conditions d’utilisation', 'Soyez prudent avec']);
+    expect(tj.points[0].text).toMatch(/est approuvée avec conditions pour utilisation à .* \(décision du /);
+    expect(tj.points[0].text).toMatch(FRENCH_DATE);
+    // Institution text stays as written; generated lists are French.
+    expect(tj.points[2].text).toBe('Prénoms seulement.');
+    expect(tj.points[3].text).toContain('renseignements sur la santé');
+
+    const parent = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=parent&lang=fr`)).json();
+    expect(parent.headline).toMatch(/un résumé pour les familles$/);
+    expect(parent.points.map((p: Json) => p.heading)).toEqual(['Pourquoi l’école l’utilise', 'Renseignements utilisés', 'Notre décision', 'Questions']);
+    expect(parent.points[1].text).toMatch(/nom et renseignements sur la santé\.$/);
+    expect(parent.points[2].text).toContain('Le personnel enseignant respecte des conditions d’utilisation');
+    const english = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=parent`)).json();
+    expect(english).toMatchObject({ language: 'en', headline: expect.stringMatching(/a summary for families$/) });
+    expect(english.points[1].text).toMatch(/name and health information\.$/);
+
+    const pdf = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf?lang=fr`);
+    expect(pdf.statusCode).toBe(200);
+    const fr = await pdfText(pdf.rawPayload);
+    for (const words of ['Évaluation des facteurs relatifs à la vie privée', 'Révision 1 · Approuvée avec conditions', 'fondée sur la version maîtresse 1', 'Conditions d’utilisation', 'Registre des risques', 'Atténuation', 'faible', 'Signatures', 'Administrateur du site', 'approuvée avec conditions', 'réponse fournie par l’opérateur', 'Oui', 'page 1 de']) {
+      expect(fr, words).toContain(words);
+    }
+    expect(fr).toMatch(FRENCH_DATE);
+    // Operator bank content exists in English only and stays as written.
+    expect(fr).toContain('Does the app collect personal information?');
+    for (const words of ['Risk register', 'Sign-offs', 'Revision 1', 'pre-answered', 'Site administrator', 'Approved with conditions']) expect(fr, words).not.toContain(words);
+    const en = await pdfText((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).rawPayload);
+    expect(en).toContain('Risk register');
+    expect(en).toContain('Site administrator');
+
+    // The reader's own choice is the default; a request can still ask for the other language.
+    const chose = await tenant.appAdmin.request('PATCH', '/api/v1/me', { language: 'fr' });
+    expect(chose.statusCode, chose.body).toBe(200);
+    expect(chose.json().language).toBe('fr');
+    expect((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher`)).json().language).toBe('fr');
+    expect((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=en`)).json().language).toBe('en');
+    expect(await pdfText((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).rawPayload)).toContain('Registre des risques');
+    const unknown = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=de`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.fields.lang).toBeTruthy();
+    expect((await tenant.appAdmin.request('PATCH', '/api/v1/me', { language: 'de' })).statusCode).toBe(400);
   });
 });
