@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessmentAnswers, assessmentMerges, assessments, auditEvents, inventoryItems } from '../../db/schema/index.js';
+import { assessmentAnswers, assessmentMerges, assessments, auditEvents, inventoryItems, piaUpdateNotices, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
@@ -451,6 +451,100 @@ describe('master updates', () => {
     expect(conflict).toMatchObject({ action: 'keep', conflict: true, answer: { theirs: ['US', 'IE'], ours: ['CA'] } });
     const nothingLeft = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/merge`);
     expect(nothingLeft.statusCode).toBe(409);
+  });
+});
+
+describe('update emails', () => {
+  const mailsTo = (email: string, title: string) => t.smtp.messages.filter((m) => m.subject?.includes(title) && JSON.stringify(m.to).toLowerCase().includes(email.toLowerCase()));
+
+  it('tells the adopters’ site admins and assessment owners once each, in their language, about their own institution only', async () => {
+    const { tenant: a, template, version, assessment } = await adopted();
+    // A second institution adopts the same template; a third does not.
+    const b = await buildTenantWithUsers(t.app, db());
+    const bItem = (await b.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Quillpad ${uniqueSlug()}`, vendor: 'Q' } })).json();
+    const bAssessment = await b.approver.request('POST', '/api/v1/assessments', { inventoryItemId: bItem.id, templateVersionId: version.id });
+    expect(bAssessment.statusCode, bAssessment.body).toBe(201);
+    expect((await b.siteAdmin.request('PATCH', '/api/v1/me', { language: 'fr' })).statusCode).toBe(200);
+    const c = await buildTenantWithUsers(t.app, db());
+    // A disabled site admin of an adopter is not told.
+    const disabled = await buildUser(db(), { tenantId: a.institution.id, role: 'site_admin' });
+    await withSystem(db(), (tx) => tx.update(users).set({ status: 'disabled' }).where(eq(users.id, disabled.id)));
+
+    const draft = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
+    const published = await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: draft.version, changeLog: 'Storage question reworded.' });
+    expect(published.statusCode, published.body).toBe(200);
+    // Publishing only queued the work.
+    expect(mailsTo(a.siteAdmin.user.email, template.title)).toHaveLength(0);
+    await t.jobs.runPending();
+    await t.jobs.runPending();
+
+    const [toA] = mailsTo(a.siteAdmin.user.email, template.title);
+    expect(mailsTo(a.siteAdmin.user.email, template.title)).toHaveLength(1);
+    expect(toA!.subject).toBe(`Version 2 of the privacy impact assessment template “${template.title}” is available`);
+    expect(toA!.text).toContain(`${t.config.publicUrl}/assessments/${assessment.id}/merge`);
+    expect(toA!.text).toContain('Storage question reworded.');
+    expect(toA!.text).toContain(a.institution.name);
+    expect(toA!.text).not.toContain(b.institution.name);
+    expect(toA!.text).not.toContain(bItem.name);
+    expect(toA!.text).not.toContain(bAssessment.json().id);
+    // The app admin who started the assessment is told; an approver who did not is not.
+    expect(mailsTo(a.appAdmin.user.email, template.title)).toHaveLength(1);
+    expect(mailsTo(a.approver.user.email, template.title)).toHaveLength(0);
+    expect(mailsTo(disabled.email, template.title)).toHaveLength(0);
+
+    const toB = mailsTo(b.siteAdmin.user.email, template.title);
+    expect(toB).toHaveLength(1);
+    expect(toB[0]!.subject).toBe(`La version 2 du modèle d’évaluation des facteurs relatifs à la vie privée « ${template.title} » est disponible`);
+    expect(toB[0]!.text).toContain(`${t.config.publicUrl}/assessments/${bAssessment.json().id}/merge`);
+    expect(toB[0]!.text).toContain('Ce qui a changé');
+    expect(toB[0]!.text).not.toContain(a.institution.name);
+    expect(mailsTo(b.approver.user.email, template.title)).toHaveLength(1);
+    expect(mailsTo(c.siteAdmin.user.email, template.title)).toHaveLength(0);
+
+    // Each email is recorded with an audit event in the recipient's institution.
+    const notices = await withSystem(db(), (tx) => tx.select().from(piaUpdateNotices).where(eq(piaUpdateNotices.versionId, draft.id)));
+    expect(notices.map((n) => [n.userId, n.language]).sort()).toEqual(
+      [
+        [a.siteAdmin.user.id, 'en'],
+        [a.appAdmin.user.id, 'en'],
+        [b.siteAdmin.user.id, 'fr'],
+        [b.approver.user.id, 'en'],
+      ].sort(),
+    );
+    const events = await withSystem(db(), (tx) => tx.select().from(auditEvents).where(and(eq(auditEvents.action, 'assessment.update_notice'), eq(auditEvents.recordId, draft.id))));
+    expect(events.map((e) => e.tenantId).sort()).toEqual([a.institution.id, a.institution.id, b.institution.id, b.institution.id].sort());
+  });
+});
+
+describe('update emails when mail is down', () => {
+  let down: TestApp;
+  beforeAll(async () => {
+    // Port 1 on loopback refuses connections: every email fails.
+    down = await createTestApp({ SMTP_PORT: '1' });
+  });
+  afterAll(async () => down?.close());
+
+  it('still publishes, and leaves the email to be retried', async () => {
+    const op = await signIn(down.app, await buildUser(down.database.db, { tenantId: null, role: 'platform_admin' }));
+    const tenant = await buildTenantWithUsers(down.app, down.database.db);
+    const item = (await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Retry ${uniqueSlug()}`, vendor: 'R' } })).json();
+    const created = (await op.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Retry PIA' })).json();
+    const v1 = created.versions[0];
+    const saved = (await op.request('PUT', `/api/v1/bank/versions/${v1.id}`, { version: v1.version, sections: sampleSections() })).json();
+    const p1 = (await op.request('POST', `/api/v1/bank/versions/${v1.id}/publish`, { version: saved.version })).json();
+    expect((await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.id, templateVersionId: p1.id })).statusCode).toBe(201);
+    const v2 = (await op.request('POST', `/api/v1/bank/templates/${created.id}/versions`)).json();
+    const published = await op.request('POST', `/api/v1/bank/versions/${v2.id}/publish`, { version: v2.version });
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json().status).toBe('published');
+    await down.jobs.runPending();
+    const states = await down.database.db.execute(sql`select name, state from pgboss.job where name like 'pia-update-%' order by name`);
+    const rows = (states as unknown as { rows: { name: string; state: string }[] }).rows;
+    // One email job per recipient (the site admin and the app admin who started the PIA), waiting to retry.
+    expect(rows.filter((r) => r.name === 'pia-update-mail-v1').map((r) => r.state)).toEqual(['retry', 'retry']);
+    expect(rows.filter((r) => r.name === 'pia-update-notify-v1').map((r) => r.state)).toEqual(['completed', 'completed']);
+    const notices = await withSystem(down.database.db, (tx) => tx.select().from(piaUpdateNotices));
+    expect(notices).toEqual([]);
   });
 });
 

@@ -29,6 +29,7 @@ import {
   type TemplateWithApp,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+import type { UpdateNoticeJobs } from './update-notice.job.js';
 
 type CreateInput = z.output<typeof bankTemplateCreateSchema>;
 type UpdateInput = z.output<typeof bankTemplateUpdateSchema>;
@@ -71,7 +72,10 @@ function readOnlyVersion(): AppError {
   return new AppError('read_only', 'A published version cannot be changed. Start a new version instead.');
 }
 
-export function createBankService(ctx: Pick<AppContext, 'db'>) {
+/**
+ * `notify`: the job that tells adopters of a newly published version (enqueued with the publish).
+ */
+export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: UpdateNoticeJobs['fanOut']) {
   const { db } = ctx;
 
   async function present(tx: Tx, rows: TemplateWithApp[], publishedOnly: boolean): Promise<BankTemplateBody[]> {
@@ -209,6 +213,8 @@ export function createBankService(ctx: Pick<AppContext, 'db'>) {
         });
         if (!after) throw staleDraft();
         await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: versionId, before, after, tenantId: null });
+        // Adopters of earlier versions are emailed in the background; the job exists iff this commits.
+        await ctx.jobs.enqueue(tx, notify, { versionId });
         return presentBankVersion(await loadVersionContent(tx, after));
       });
     },
