@@ -162,7 +162,15 @@ export const bankVersionSummarySchema = z.object({
   publishedAt: z.string().nullable(),
   version: z.number().int(),
 });
-export const bankVersionSchema = bankVersionSummarySchema.extend({ templateId: uuid, sections: z.array(bankSectionSchema) });
+/** A question a version added, changed or removed since the version before it. */
+export const bankVersionChangeSchema = z.object({ key: z.string(), sectionTitle: z.string(), prompt: z.string(), change: z.enum(['added', 'modified', 'removed']) });
+export type BankVersionChange = z.infer<typeof bankVersionChangeSchema>;
+export const bankVersionSchema = bankVersionSummarySchema.extend({
+  templateId: uuid,
+  sections: z.array(bankSectionSchema),
+  /** Question by question, what this version changes since the previous one (empty for version 1). */
+  changes: z.array(bankVersionChangeSchema),
+});
 export type BankVersionBody = z.infer<typeof bankVersionSchema>;
 export const bankTemplateSchema = z.object({
   id: uuid,

@@ -67,7 +67,7 @@ describe('the master bank', () => {
     expect(stale.json().error.code).toBe('stale');
 
     const published = await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
-    expect(published.json()).toMatchObject({ status: 'published', number: 1 });
+    expect(published.json()).toMatchObject({ status: 'published', number: 1, changes: [] });
     const edit = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: published.json().version, sections: [] });
     expect(edit.statusCode).toBe(409);
     expect(edit.json().error.code).toBe('read_only');
@@ -402,6 +402,14 @@ describe('master updates', () => {
     const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'Clearer purpose question; subprocessors; storage now includes Ireland', sections });
     expect(saved.statusCode, saved.body).toBe(200);
     await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
+    // The version lists what it changed since version 1, question by question.
+    const v2 = (await operator.request('GET', `/api/v1/bank/versions/${draft.id}`)).json();
+    expect(v2.changes.map((c: Json) => [c.key, c.change]).sort()).toEqual([
+      ['storage.countries', 'modified'],
+      ['storage.purpose', 'modified'],
+      ['storage.retired', 'removed'],
+      ['storage.subprocessors', 'added'],
+    ]);
 
     const seen = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}`)).json();
     expect(seen.update).toMatchObject({ number: 2, changeLog: expect.stringContaining('subprocessors') });

@@ -16,6 +16,7 @@ import {
   findTemplate,
   findTemplateBySlug,
   findVersion,
+  findVersionByNumber,
   insertTemplate,
   insertVersion,
   latestPublished,
@@ -29,6 +30,7 @@ import {
   type TemplateWithApp,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+import { versionChanges } from './merge.js';
 import type { UpdateNoticeJobs } from './update-notice.job.js';
 
 type CreateInput = z.output<typeof bankTemplateCreateSchema>;
@@ -83,6 +85,13 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
     return rows.map((r) => presentTemplate(r, versions.filter((v) => v.templateId === r.id && (!publishedOnly || v.status === 'published'))));
   }
 
+  /** A version with its content and what it changed since the version before it. */
+  async function presentVersion(tx: Tx, version: TemplateVersionRow): Promise<BankVersionBody> {
+    const previous = await findVersionByNumber(tx, version.templateId, version.number - 1);
+    const [content, before] = await Promise.all([loadVersionContent(tx, version), previous ? loadVersionContent(tx, previous) : null]);
+    return presentBankVersion(content, versionChanges(before, content));
+  }
+
   async function loadTemplate(tx: Tx, id: string, publishedOnly: boolean): Promise<BankTemplateBody> {
     const row = await findTemplate(tx, id);
     if (!row) throw notFound('Template');
@@ -111,7 +120,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
       return withShared(db, async (tx) => {
         const version = await findVersion(tx, versionId);
         if (!version || (version.status !== 'published' && !isPlatformAdmin(actor))) throw notFound('Template version');
-        return presentBankVersion(await loadVersionContent(tx, version));
+        return presentVersion(tx, version);
       });
     },
 
@@ -167,7 +176,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         const draft = await insertVersion(tx, templateId, (last?.number ?? 0) + 1);
         if (last) await writeVersionContent(tx, draft.id, contentAsInput(await loadVersionContent(tx, last)));
         await recordAudit(tx, actor, { action: 'bank.version.create', recordType: 'pia_template_version', recordId: draft.id, after: draft, tenantId: null });
-        return presentBankVersion(await loadVersionContent(tx, draft));
+        return presentVersion(tx, draft);
       });
     },
 
@@ -191,7 +200,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           after: { changeLog: after.changeLog, sections: input.sections.length, questions: input.sections.reduce((n, s) => n + s.questions.length, 0) },
           tenantId: null,
         });
-        return presentBankVersion(await loadVersionContent(tx, after));
+        return presentVersion(tx, after);
       });
     },
 
@@ -215,7 +224,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: versionId, before, after, tenantId: null });
         // Adopters of earlier versions are emailed in the background; the job exists iff this commits.
         await ctx.jobs.enqueue(tx, notify, { versionId });
-        return presentBankVersion(await loadVersionContent(tx, after));
+        return presentVersion(tx, after);
       });
     },
   };
