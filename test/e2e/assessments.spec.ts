@@ -102,8 +102,25 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await page.getByLabel('Change log').fill('Backups question reworded; the vendor added an analytics SDK.');
   await page.locator('[data-bank-question="h.backups"]').getByLabel(/^Question/).fill('How long do backups and disaster-recovery copies keep deleted information?');
   await page.locator('[data-bank-question="e.tracking"]').getByLabel('Operator pre-answer (JSON)').fill('"yes"');
+  // A new question in section H, asked only when the vendor keeps backups' deletion unconfirmed.
+  await page.getByRole('button', { name: 'Add a question to “H. Retention and individual rights”' }).click();
+  const added = page.locator('[data-bank-section="h-retention"] [data-bank-question]').last();
+  await expect(added.getByLabel(/^Question/)).toBeFocused();
+  await added.getByLabel(/^Question/).fill('Does the vendor purge backups on request?');
+  await added.getByLabel('Kind of answer').selectOption({ label: 'Yes / no / unsure' });
+  await added.getByLabel('Key').fill('h.backup_purge');
+  // Publishing with a field left wrong is refused on that field.
+  await added.getByLabel('Operator pre-answer (JSON)').fill('maybe');
+  await page.getByRole('button', { name: 'Publish this version' }).click();
+  await expect(added.getByLabel('Operator pre-answer (JSON)')).toHaveAccessibleDescription(/Invalid JSON/);
+  await expect(added.getByLabel('Operator pre-answer (JSON)')).toBeFocused();
+  await added.getByLabel('Operator pre-answer (JSON)').fill('');
   await page.getByRole('button', { name: 'Publish this version' }).click();
   await expect(page.getByText('Published.')).toBeVisible();
+  // The change log of version 2 lists the new question.
+  const changeLog = page.getByRole('region', { name: 'Change log of version 2' });
+  await expect(changeLog).toContainText('Backups question reworded; the vendor added an analytics SDK.');
+  await expect(changeLog.getByRole('listitem').filter({ hasText: 'Does the vendor purge backups on request?' })).toContainText('Added');
   await signOut(page);
 
   // The institution reopens, reviews the three-way diff, takes the rewording and keeps its answer.
