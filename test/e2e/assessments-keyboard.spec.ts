@@ -107,7 +107,7 @@ test('an assessment answered, risk-rated, merged and submitted by keyboard; its 
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByRole('tab', { name: 'Revisions' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByText('No difference.')).toBeVisible();
+  await expect(page.getByText('No differences.')).toBeVisible();
   await expectNoSeriousViolations(page, 'compare');
   await signOut(page);
 
