@@ -6,25 +6,11 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Locator, type Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
-import { completeTwoStep } from './two-step.js';
+import { signIn, signOut } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const OPERATOR = 'admin@vetted.example';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await completeTwoStep(page, email);
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-}
 
 /** Presses Tab (or Shift+Tab) until the focus is on, or inside, `target`. */
 async function tabTo(page: Page, target: Locator, back = false, max = 600) {

@@ -5,8 +5,7 @@
  * one change and keeps its own edit.
  */
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
-import { completeTwoStep } from './two-step.js';
+import { signIn, signOut } from './session.js';
 
 // The journey saves often on a shared machine: give each step room.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -14,19 +13,6 @@ const expect = baseExpect.configure({ timeout: 30_000 });
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
 const OPERATOR = 'admin@vetted.example';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await completeTwoStep(page, email);
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-}
 
 const question = (page: Page, key: string) => page.locator(`[data-question-key="${key}"]`);
 

@@ -160,6 +160,8 @@ export const assessmentsEn = {
     firstVersion: 'First version.',
     noQuestionChanges: 'No question changed since the previous version.',
     untitledSection: 'New section',
+    moreSettings: 'More settings: guidance, flags, jurisdictions, condition',
+    lessSettings: 'Fewer settings',
     sectionTitle: 'Section title',
     code: 'Code (e.g. F)',
     key: 'Key',

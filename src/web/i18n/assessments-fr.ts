@@ -163,6 +163,8 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     firstVersion: 'Première version.',
     noQuestionChanges: 'Aucune question n’a changé depuis la version précédente.',
     untitledSection: 'Nouvelle section',
+    moreSettings: 'Plus de réglages : conseils, indicateurs, juridictions, condition',
+    lessSettings: 'Moins de réglages',
     sectionTitle: 'Titre de la section',
     code: 'Code (p. ex. F)',
     key: 'Clé',

@@ -4,11 +4,33 @@
  * condition, jurisdictions and pre-answer. Problems are shown on the field they concern, whether
  * found here (in the reader's language) or by the server.
  */
-import { ActionIcon, Alert, Button, Checkbox, Fieldset, Group, MultiSelect, NativeSelect, Paper, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Checkbox,
+  Fieldset,
+  Group,
+  MultiSelect,
+  NativeSelect,
+  Paper,
+  Stack,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { JURISDICTIONS, QUESTION_KINDS, type BankQuestionInput, type BankSectionInput, type BankVersionBody, type QuestionKind } from '../../../contracts/assessments.js';
+import {
+  JURISDICTIONS,
+  QUESTION_KINDS,
+  type BankQuestionInput,
+  type BankSectionInput,
+  type BankVersionBody,
+  type QuestionKind,
+} from '../../../contracts/assessments.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { api, ApiError } from '../../lib/api.js';
 
@@ -48,7 +70,10 @@ function toDrafts(v: BankVersionBody): SectionDraft[] {
 function toInput(sections: SectionDraft[]): BankSectionInput[] {
   return sections.map(({ uid: _u, questions, ...s }) => ({
     ...s,
-    questions: questions.map(({ uid: _q, preAnswerText, ...q }) => ({ ...q, preAnswer: preAnswerText.trim() ? (JSON.parse(preAnswerText) as unknown) : undefined })),
+    questions: questions.map(({ uid: _q, preAnswerText, ...q }) => ({
+      ...q,
+      preAnswer: preAnswerText.trim() ? (JSON.parse(preAnswerText) as unknown) : undefined,
+    })),
   }));
 }
 
@@ -90,7 +115,8 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
         if (!KEY.test(q.key)) found[`${qa}.key`] = t('assessments.editor.errors.key');
         else if (earlier.has(q.key)) found[`${qa}.key`] = t('assessments.editor.errors.duplicateKey');
         if (!q.prompt.trim()) found[`${qa}.prompt`] = t('assessments.editor.errors.required');
-        if (CHOICE_KINDS.includes(q.kind) && !(q.options.choices ?? []).length) found[`${qa}.options`] = t('assessments.editor.errors.choices');
+        if (CHOICE_KINDS.includes(q.kind) && !(q.options.choices ?? []).length)
+          found[`${qa}.options`] = t('assessments.editor.errors.choices');
         if (q.kind === 'table_rows' && !(q.options.columns ?? []).length) found[`${qa}.options`] = t('assessments.editor.errors.columns');
         (q.options.choices ?? []).forEach((c, ci) => {
           if (!KEY.test(c.value)) found[`${qa}.options.choices.${ci}.value`] = t('assessments.editor.errors.key');
@@ -108,7 +134,8 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
           }
         }
         if (q.condition) {
-          if (!earlier.has(q.condition.questionKey)) found[`${qa}.condition.questionKey`] = t('assessments.editor.errors.conditionQuestion');
+          if (!earlier.has(q.condition.questionKey))
+            found[`${qa}.condition.questionKey`] = t('assessments.editor.errors.conditionQuestion');
           if (!q.condition.anyOf.length) found[`${qa}.condition.anyOf`] = t('assessments.editor.errors.conditionValues');
         }
         earlier.set(q.key, q);
@@ -118,8 +145,13 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
   };
 
   const send = async (publish: boolean) => {
-    const saved = await api<BankVersionBody>(`/bank/versions/${version.id}`, { method: 'PUT', body: { version: version.version, changeLog, sections: toInput(sections) } });
-    return publish ? api<BankVersionBody>(`/bank/versions/${version.id}/publish`, { method: 'POST', body: { version: saved.version } }) : saved;
+    const saved = await api<BankVersionBody>(`/bank/versions/${version.id}`, {
+      method: 'PUT',
+      body: { version: version.version, changeLog, sections: toInput(sections) },
+    });
+    return publish
+      ? api<BankVersionBody>(`/bank/versions/${version.id}/publish`, { method: 'POST', body: { version: saved.version } })
+      : saved;
   };
   const save = useMutation({ mutationFn: (publish: boolean) => send(publish) });
   const run = (publish: boolean) => {
@@ -142,9 +174,12 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
 
   /** The problem of a field (or of a part inside it). */
   const errorOf = (path: string): string | undefined => errors[path] ?? Object.entries(errors).find(([k]) => k.startsWith(`${path}.`))?.[1];
-  const setSection = (si: number, patch: Partial<SectionDraft>) => setSections((all) => all.map((s, i) => (i === si ? { ...s, ...patch } : s)));
+  const setSection = (si: number, patch: Partial<SectionDraft>) =>
+    setSections((all) => all.map((s, i) => (i === si ? { ...s, ...patch } : s)));
   const setQuestion = (si: number, qi: number, patch: Partial<QuestionDraft>) =>
-    setSections((all) => all.map((s, i) => (i !== si ? s : { ...s, questions: s.questions.map((q, j) => (j === qi ? { ...q, ...patch } : q)) })));
+    setSections((all) =>
+      all.map((s, i) => (i !== si ? s : { ...s, questions: s.questions.map((q, j) => (j === qi ? { ...q, ...patch } : q)) })),
+    );
 
   const moveSection = (si: number, by: -1 | 1) => {
     setSections((all) => {
@@ -186,7 +221,19 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
     const taken = new Set(sections.flatMap((x) => x.questions.map((q) => q.key)));
     let n = s.questions.length + 1;
     while (taken.has(`${s.key}.q${n}`)) n++;
-    const q: QuestionDraft = { uid: uid(), key: `${s.key}.q${n}`, kind: 'short_text', prompt: '', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [], preAnswerText: '' };
+    const q: QuestionDraft = {
+      uid: uid(),
+      key: `${s.key}.q${n}`,
+      kind: 'short_text',
+      prompt: '',
+      guidance: '',
+      options: {},
+      required: false,
+      locked: false,
+      condition: null,
+      jurisdictions: [],
+      preAnswerText: '',
+    };
     setSections((all) => all.map((x, i) => (i === si ? { ...x, questions: [...x.questions, q] } : x)));
     setFocusTarget(`${q.uid}:prompt`);
   };
@@ -203,7 +250,15 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
       <Title order={2} size="h3">
         {t('assessments.bank.draft', { number: version.number })}
       </Title>
-      <Textarea label={t('assessments.bank.changeLog')} description={t('assessments.editor.changeLogHint')} value={changeLog} onChange={(e) => setChangeLog(e.currentTarget.value)} maxLength={10000} autosize minRows={2} />
+      <Textarea
+        label={t('assessments.bank.changeLog')}
+        description={t('assessments.editor.changeLogHint')}
+        value={changeLog}
+        onChange={(e) => setChangeLog(e.currentTarget.value)}
+        maxLength={10000}
+        autosize
+        minRows={2}
+      />
       {sections.map((s, si) => {
         const at = `sections.${si}`;
         const heading = `${s.code ? `${s.code}. ` : ''}${s.title || t('assessments.editor.untitledSection')}`;
@@ -215,23 +270,72 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
                   {heading}
                 </Title>
                 <Group gap={4} wrap="nowrap">
-                  <ActionIcon variant="default" aria-label={t('assessments.editor.moveSectionUp', { title: heading })} disabled={si === 0} onClick={() => moveSection(si, -1)} data-focus={`${s.uid}:up`}>
+                  <ActionIcon
+                    variant="default"
+                    aria-label={t('assessments.editor.moveSectionUp', { title: heading })}
+                    disabled={si === 0}
+                    onClick={() => moveSection(si, -1)}
+                    data-focus={`${s.uid}:up`}
+                  >
                     ↑
                   </ActionIcon>
-                  <ActionIcon variant="default" aria-label={t('assessments.editor.moveSectionDown', { title: heading })} disabled={si === sections.length - 1} onClick={() => moveSection(si, 1)} data-focus={`${s.uid}:down`}>
+                  <ActionIcon
+                    variant="default"
+                    aria-label={t('assessments.editor.moveSectionDown', { title: heading })}
+                    disabled={si === sections.length - 1}
+                    onClick={() => moveSection(si, 1)}
+                    data-focus={`${s.uid}:down`}
+                  >
                     ↓
                   </ActionIcon>
-                  <Button variant="subtle" color="red" size="xs" onClick={() => removeSection(si)} aria-label={t('assessments.editor.removeSectionNamed', { title: heading })}>
+                  <Button
+                    variant="subtle"
+                    color="red"
+                    size="xs"
+                    onClick={() => removeSection(si)}
+                    aria-label={t('assessments.editor.removeSectionNamed', { title: heading })}
+                  >
                     {t('assessments.editor.removeSection')}
                   </Button>
                 </Group>
               </Group>
               <Group grow align="flex-start">
-                <TextInput label={t('assessments.editor.sectionTitle')} value={s.title} onChange={(e) => setSection(si, { title: e.currentTarget.value })} error={errorOf(`${at}.title`)} required maxLength={300} data-focus={`${s.uid}:title field:${at}.title`} />
-                <TextInput label={t('assessments.editor.code')} value={s.code} onChange={(e) => setSection(si, { code: e.currentTarget.value })} error={errorOf(`${at}.code`)} maxLength={8} data-focus={`field:${at}.code`} />
-                <TextInput label={t('assessments.editor.key')} description={t('assessments.editor.keyHint')} value={s.key} onChange={(e) => setSection(si, { key: e.currentTarget.value })} error={errorOf(`${at}.key`)} required maxLength={80} data-focus={`field:${at}.key`} />
+                <TextInput
+                  label={t('assessments.editor.sectionTitle')}
+                  value={s.title}
+                  onChange={(e) => setSection(si, { title: e.currentTarget.value })}
+                  error={errorOf(`${at}.title`)}
+                  required
+                  maxLength={300}
+                  data-focus={`${s.uid}:title field:${at}.title`}
+                />
+                <TextInput
+                  label={t('assessments.editor.code')}
+                  value={s.code}
+                  onChange={(e) => setSection(si, { code: e.currentTarget.value })}
+                  error={errorOf(`${at}.code`)}
+                  maxLength={8}
+                  data-focus={`field:${at}.code`}
+                />
+                <TextInput
+                  label={t('assessments.editor.key')}
+                  description={t('assessments.editor.keyHint')}
+                  value={s.key}
+                  onChange={(e) => setSection(si, { key: e.currentTarget.value })}
+                  error={errorOf(`${at}.key`)}
+                  required
+                  maxLength={80}
+                  data-focus={`field:${at}.key`}
+                />
               </Group>
-              <Textarea label={t('assessments.editor.description')} value={s.description} onChange={(e) => setSection(si, { description: e.currentTarget.value })} autosize minRows={1} maxLength={5000} />
+              <Textarea
+                label={t('assessments.editor.description')}
+                value={s.description}
+                onChange={(e) => setSection(si, { description: e.currentTarget.value })}
+                autosize
+                minRows={1}
+                maxLength={5000}
+              />
               {s.questions.map((q, qi) => (
                 <QuestionEditor
                   key={q.uid}
@@ -246,7 +350,13 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
                   onRemove={() => removeQuestion(si, qi)}
                 />
               ))}
-              <Button variant="light" w="fit-content" onClick={() => addQuestion(si)} data-focus={`${s.uid}:add-question`} aria-label={t('assessments.editor.addQuestionTo', { title: heading })}>
+              <Button
+                variant="light"
+                w="fit-content"
+                onClick={() => addQuestion(si)}
+                data-focus={`${s.uid}:add-question`}
+                aria-label={t('assessments.editor.addQuestionTo', { title: heading })}
+              >
                 {t('assessments.editor.addQuestion')}
               </Button>
             </Stack>
@@ -295,26 +405,59 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
   const values = answerValues(conditionOn);
   const choices = q.options.choices ?? [];
   const columns = q.options.columns ?? [];
+  // The less used settings open on demand: a large template stays quick to render and to tab through.
+  const detailsFailing = [`${at}.guidance`, `${at}.jurisdictions`, `${at}.condition`].some((p) => errorOf(p));
+  const [open, setOpen] = useState(false);
+  const showDetails = open || detailsFailing;
   const setKind = (kind: QuestionKind) => {
     // Options that the new kind does not use are dropped, so the draft stays valid.
     const options = CHOICE_KINDS.includes(kind) ? { choices } : kind === 'table_rows' ? { columns } : {};
     onChange({ kind, options });
   };
   return (
-    <Fieldset legend={<span id={`${q.uid}-legend`}>{t('assessments.editor.questionLegend', { key: q.key })}</span>} data-bank-question={q.key}>
+    <Fieldset
+      legend={<span id={`${q.uid}-legend`}>{t('assessments.editor.questionLegend', { key: q.key })}</span>}
+      data-bank-question={q.key}
+    >
       <Stack gap="xs">
         <Group justify="flex-end" gap={4}>
-          <ActionIcon variant="default" aria-label={t('assessments.editor.moveQuestionUp', { name })} disabled={isFirst} onClick={() => onMove(-1)} data-focus={`${q.uid}:up`}>
+          <ActionIcon
+            variant="default"
+            aria-label={t('assessments.editor.moveQuestionUp', { name })}
+            disabled={isFirst}
+            onClick={() => onMove(-1)}
+            data-focus={`${q.uid}:up`}
+          >
             ↑
           </ActionIcon>
-          <ActionIcon variant="default" aria-label={t('assessments.editor.moveQuestionDown', { name })} disabled={isLast} onClick={() => onMove(1)} data-focus={`${q.uid}:down`}>
+          <ActionIcon
+            variant="default"
+            aria-label={t('assessments.editor.moveQuestionDown', { name })}
+            disabled={isLast}
+            onClick={() => onMove(1)}
+            data-focus={`${q.uid}:down`}
+          >
             ↓
           </ActionIcon>
-          <Button variant="subtle" color="red" size="xs" onClick={onRemove} aria-label={t('assessments.editor.removeQuestionNamed', { name })}>
+          <Button
+            variant="subtle"
+            color="red"
+            size="xs"
+            onClick={onRemove}
+            aria-label={t('assessments.editor.removeQuestionNamed', { name })}
+          >
             {t('assessments.editor.removeQuestion')}
           </Button>
         </Group>
-        <TextInput label={`${t('assessments.bank.prompt')} (${q.key})`} value={q.prompt} onChange={(e) => onChange({ prompt: e.currentTarget.value })} error={errorOf(`${at}.prompt`)} required maxLength={1000} data-focus={`${q.uid}:prompt field:${at}.prompt`} />
+        <TextInput
+          label={`${t('assessments.bank.prompt')} (${q.key})`}
+          value={q.prompt}
+          onChange={(e) => onChange({ prompt: e.currentTarget.value })}
+          error={errorOf(`${at}.prompt`)}
+          required
+          maxLength={1000}
+          data-focus={`${q.uid}:prompt field:${at}.prompt`}
+        />
         <Group grow align="flex-start">
           <NativeSelect
             label={t('assessments.addQuestion.kind')}
@@ -323,14 +466,27 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
             data={QUESTION_KINDS.map((k) => ({ value: k, label: t(`assessments.kind.${k}`) }))}
             error={errorOf(`${at}.kind`)}
           />
-          <TextInput label={t('assessments.editor.key')} description={t('assessments.editor.keyHint')} value={q.key} onChange={(e) => onChange({ key: e.currentTarget.value })} error={errorOf(`${at}.key`)} required maxLength={80} data-focus={`field:${at}.key`} />
+          <TextInput
+            label={t('assessments.editor.key')}
+            description={t('assessments.editor.keyHint')}
+            value={q.key}
+            onChange={(e) => onChange({ key: e.currentTarget.value })}
+            error={errorOf(`${at}.key`)}
+            required
+            maxLength={80}
+            data-focus={`field:${at}.key`}
+          />
         </Group>
-        <Textarea label={t('assessments.guidance')} value={q.guidance} onChange={(e) => onChange({ guidance: e.currentTarget.value })} autosize minRows={1} maxLength={5000} />
         {CHOICE_KINDS.includes(q.kind) ? (
           <OptionRows
             legend={t('assessments.editor.choices')}
             rows={choices.map((c) => ({ a: c.value, b: c.label }))}
-            labels={{ a: t('assessments.editor.choiceValue'), b: t('assessments.editor.choiceLabel'), add: t('assessments.editor.addChoice'), remove: t('assessments.editor.removeChoice') }}
+            labels={{
+              a: t('assessments.editor.choiceValue'),
+              b: t('assessments.editor.choiceLabel'),
+              add: t('assessments.editor.addChoice'),
+              remove: t('assessments.editor.removeChoice'),
+            }}
             error={errors(errorOf, `${at}.options`, 'choices')}
             focusId={`field:${at}.options`}
             onChange={(rows) => onChange({ options: { choices: rows.map((r) => ({ value: r.a, label: r.b })) } })}
@@ -340,61 +496,16 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
           <OptionRows
             legend={t('assessments.editor.columns')}
             rows={columns.map((c) => ({ a: c.key, b: c.label }))}
-            labels={{ a: t('assessments.editor.columnKey'), b: t('assessments.editor.columnLabel'), add: t('assessments.editor.addColumn'), remove: t('assessments.editor.removeColumn') }}
+            labels={{
+              a: t('assessments.editor.columnKey'),
+              b: t('assessments.editor.columnLabel'),
+              add: t('assessments.editor.addColumn'),
+              remove: t('assessments.editor.removeColumn'),
+            }}
             error={errors(errorOf, `${at}.options`, 'columns')}
             focusId={`field:${at}.options`}
             onChange={(rows) => onChange({ options: { columns: rows.map((r) => ({ key: r.a, label: r.b })) } })}
           />
-        ) : null}
-        <Group>
-          <Checkbox label={t('assessments.editor.required')} checked={q.required} onChange={(e) => onChange({ required: e.currentTarget.checked })} />
-          <Checkbox label={t('assessments.editor.locked')} description={t('assessments.editor.lockedHint')} checked={q.locked} onChange={(e) => onChange({ locked: e.currentTarget.checked })} />
-        </Group>
-        <MultiSelect
-          label={t('assessments.editor.jurisdictions')}
-          data={[...JURISDICTIONS]}
-          value={q.jurisdictions}
-          onChange={(v) => onChange({ jurisdictions: v as QuestionDraft['jurisdictions'] })}
-          error={errorOf(`${at}.jurisdictions`)}
-          searchable
-          clearable
-        />
-        <Checkbox
-          label={t('assessments.editor.conditional')}
-          checked={q.condition !== null}
-          disabled={!earlier.length && q.condition === null}
-          description={earlier.length ? undefined : t('assessments.editor.noEarlier')}
-          onChange={(e) => onChange({ condition: e.currentTarget.checked ? { questionKey: earlier.at(-1)?.key ?? '', anyOf: [] } : null })}
-        />
-        {q.condition ? (
-          <Group grow align="flex-start">
-            <NativeSelect
-              label={t('assessments.editor.conditionQuestion')}
-              value={q.condition.questionKey}
-              onChange={(e) => onChange({ condition: { questionKey: e.currentTarget.value, anyOf: [] } })}
-              data={[{ value: '', label: '—' }, ...earlier.map((e) => ({ value: e.key, label: `${e.prompt || e.key} (${e.key})` }))]}
-              error={errorOf(`${at}.condition.questionKey`)}
-              data-focus={`field:${at}.condition.questionKey`}
-            />
-            {values ? (
-              <Checkbox.Group label={t('assessments.editor.conditionValues')} value={q.condition.anyOf} onChange={(anyOf) => onChange({ condition: { ...q.condition!, anyOf } })} error={errorOf(`${at}.condition.anyOf`)}>
-                <Group mt={4}>
-                  {values.map((v) => (
-                    <Checkbox key={v.value} value={v.value} label={conditionOn?.kind === 'yes_no_unsure' ? t(`assessments.answer.${v.value as 'yes'}`) : v.label} />
-                  ))}
-                </Group>
-              </Checkbox.Group>
-            ) : (
-              <TextInput
-                label={t('assessments.editor.conditionValues')}
-                description={t('assessments.editor.conditionValuesHint')}
-                value={q.condition.anyOf.join(', ')}
-                onChange={(e) => onChange({ condition: { ...q.condition!, anyOf: e.currentTarget.value.split(',').map((x) => x.trim()).filter(Boolean) } })}
-                error={errorOf(`${at}.condition.anyOf`)}
-                data-focus={`field:${at}.condition.anyOf`}
-              />
-            )}
-          </Group>
         ) : null}
         <TextInput
           label={t('assessments.bank.preAnswer')}
@@ -404,6 +515,108 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
           error={errorOf(`${at}.preAnswer`)}
           data-focus={`field:${at}.preAnswer`}
         />
+        <Button
+          variant="subtle"
+          size="xs"
+          w="fit-content"
+          aria-expanded={showDetails}
+          aria-controls={`${q.uid}-details`}
+          onClick={() => setOpen(!showDetails)}
+        >
+          {showDetails ? t('assessments.editor.lessSettings') : t('assessments.editor.moreSettings')}
+        </Button>
+        {showDetails ? (
+          <Stack gap="xs" id={`${q.uid}-details`}>
+            <Textarea
+              label={t('assessments.guidance')}
+              value={q.guidance}
+              onChange={(e) => onChange({ guidance: e.currentTarget.value })}
+              autosize
+              minRows={1}
+              maxLength={5000}
+            />
+            <Group>
+              <Checkbox
+                label={t('assessments.editor.required')}
+                checked={q.required}
+                onChange={(e) => onChange({ required: e.currentTarget.checked })}
+              />
+              <Checkbox
+                label={t('assessments.editor.locked')}
+                description={t('assessments.editor.lockedHint')}
+                checked={q.locked}
+                onChange={(e) => onChange({ locked: e.currentTarget.checked })}
+              />
+            </Group>
+            <MultiSelect
+              label={t('assessments.editor.jurisdictions')}
+              data={[...JURISDICTIONS]}
+              value={q.jurisdictions}
+              onChange={(v) => onChange({ jurisdictions: v as QuestionDraft['jurisdictions'] })}
+              error={errorOf(`${at}.jurisdictions`)}
+              searchable
+              clearable
+            />
+            <Checkbox
+              label={t('assessments.editor.conditional')}
+              checked={q.condition !== null}
+              disabled={!earlier.length && q.condition === null}
+              description={earlier.length ? undefined : t('assessments.editor.noEarlier')}
+              onChange={(e) =>
+                onChange({ condition: e.currentTarget.checked ? { questionKey: earlier.at(-1)?.key ?? '', anyOf: [] } : null })
+              }
+            />
+            {q.condition ? (
+              <Group grow align="flex-start">
+                <NativeSelect
+                  label={t('assessments.editor.conditionQuestion')}
+                  value={q.condition.questionKey}
+                  onChange={(e) => onChange({ condition: { questionKey: e.currentTarget.value, anyOf: [] } })}
+                  data={[{ value: '', label: '—' }, ...earlier.map((e) => ({ value: e.key, label: `${e.prompt || e.key} (${e.key})` }))]}
+                  error={errorOf(`${at}.condition.questionKey`)}
+                  data-focus={`field:${at}.condition.questionKey`}
+                />
+                {values ? (
+                  <Checkbox.Group
+                    label={t('assessments.editor.conditionValues')}
+                    value={q.condition.anyOf}
+                    onChange={(anyOf) => onChange({ condition: { ...q.condition!, anyOf } })}
+                    error={errorOf(`${at}.condition.anyOf`)}
+                  >
+                    <Group mt={4}>
+                      {values.map((v) => (
+                        <Checkbox
+                          key={v.value}
+                          value={v.value}
+                          label={conditionOn?.kind === 'yes_no_unsure' ? t(`assessments.answer.${v.value as 'yes'}`) : v.label}
+                        />
+                      ))}
+                    </Group>
+                  </Checkbox.Group>
+                ) : (
+                  <TextInput
+                    label={t('assessments.editor.conditionValues')}
+                    description={t('assessments.editor.conditionValuesHint')}
+                    value={q.condition.anyOf.join(', ')}
+                    onChange={(e) =>
+                      onChange({
+                        condition: {
+                          ...q.condition!,
+                          anyOf: e.currentTarget.value
+                            .split(',')
+                            .map((x) => x.trim())
+                            .filter(Boolean),
+                        },
+                      })
+                    }
+                    error={errorOf(`${at}.condition.anyOf`)}
+                    data-focus={`field:${at}.condition.anyOf`}
+                  />
+                )}
+              </Group>
+            ) : null}
+          </Stack>
+        ) : null}
       </Stack>
     </Fieldset>
   );
@@ -432,8 +645,20 @@ function OptionRows({ legend, rows, labels, error, focusId, onChange }: OptionRo
         {rows.map((r, i) => (
           <Group key={i} align="flex-end" wrap="nowrap">
             <TextInput label={`${labels.a} ${i + 1}`} value={r.a} onChange={(e) => set(i, { a: e.currentTarget.value })} maxLength={80} />
-            <TextInput label={`${labels.b} ${i + 1}`} value={r.b} onChange={(e) => set(i, { b: e.currentTarget.value })} maxLength={300} style={{ flex: 1 }} />
-            <Button variant="subtle" color="red" size="xs" onClick={() => onChange(rows.filter((_, j) => j !== i))} aria-label={`${labels.remove} ${i + 1}`}>
+            <TextInput
+              label={`${labels.b} ${i + 1}`}
+              value={r.b}
+              onChange={(e) => set(i, { b: e.currentTarget.value })}
+              maxLength={300}
+              style={{ flex: 1 }}
+            />
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              onClick={() => onChange(rows.filter((_, j) => j !== i))}
+              aria-label={`${labels.remove} ${i + 1}`}
+            >
               ×
             </Button>
           </Group>
@@ -443,7 +668,13 @@ function OptionRows({ legend, rows, labels, error, focusId, onChange }: OptionRo
             {error}
           </Text>
         ) : null}
-        <Button variant="subtle" size="xs" w="fit-content" onClick={() => onChange([...rows, { a: `option-${rows.length + 1}`, b: '' }])} data-focus={focusId}>
+        <Button
+          variant="subtle"
+          size="xs"
+          w="fit-content"
+          onClick={() => onChange([...rows, { a: `option-${rows.length + 1}`, b: '' }])}
+          data-focus={focusId}
+        >
           {labels.add}
         </Button>
       </Stack>
