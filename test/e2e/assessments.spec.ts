@@ -98,7 +98,7 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   // Publishing with a field left wrong is refused on that field.
   await added.getByLabel('Operator pre-answer (JSON)').fill('maybe');
   await page.getByRole('button', { name: 'Publish this version' }).click();
-  await expect(added.getByLabel('Operator pre-answer (JSON)')).toHaveAccessibleDescription(/Invalid JSON/);
+  await expect(added.getByLabel('Operator pre-answer (JSON)')).toHaveAccessibleDescription(/Not valid JSON/);
   await expect(added.getByLabel('Operator pre-answer (JSON)')).toBeFocused();
   await added.getByLabel('Operator pre-answer (JSON)').fill('');
   await page.getByRole('button', { name: 'Publish this version' }).click();
