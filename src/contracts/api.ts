@@ -15,10 +15,12 @@ import {
   INSTITUTION_STATUSES,
   INVENTORY_SORTS,
   INVENTORY_STATUSES,
+  LANGUAGES,
   REGIONS,
   ROLES,
   SIGN_IN_SUPPORT,
 } from './domain.js';
+import { publicSlugSchema } from './public.js';
 
 const uuid = z.uuid();
 const name = (max = 200) => z.string().trim().min(1).max(max);
@@ -58,6 +60,8 @@ export const sessionUserSchema = z.object({
   lastName: z.string(),
   role: z.enum(ROLES),
   canApprove: z.boolean(),
+  /** The language the person chose (interface, printed outputs, email); null until they choose. */
+  language: z.enum(LANGUAGES).nullable(),
 });
 export const institutionSummarySchema = z.object({ id: uuid, name: z.string(), region: z.enum(REGIONS), status: z.enum(INSTITUTION_STATUSES) });
 /** What the web client needs to know about the signed-in person. */
@@ -100,6 +104,8 @@ export const institutionUpdateSchema = z.strictObject({
   name: name(200).optional(),
   gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1).optional(),
   schools: z.array(schoolInputSchema).max(500).optional(),
+  /** The public list's address (`/public/<slug>`), or null to take the list down. */
+  publicSlug: publicSlugSchema.nullable().optional(),
 });
 export const schoolSchema = z.object({ id: uuid, name: z.string(), gradeFrom: gradeSchema, gradeTo: gradeSchema });
 export const institutionSchema = z.object({
@@ -112,6 +118,7 @@ export const institutionSchema = z.object({
   gradeLevels: z.array(gradeSchema),
   status: z.enum(INSTITUTION_STATUSES),
   schools: z.array(schoolSchema),
+  publicSlug: z.string().nullable(),
   isDemo: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -13,10 +13,13 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
 import { createBankService } from './modules/assessments/bank.service.js';
+import { createUpdateNoticeJobs } from './modules/assessments/update-notice.job.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { createCatalogService } from './modules/catalog/catalog.service.js';
+import { registerPublicListRoutes } from './modules/public/public-list.routes.js';
+import { createPublicListService } from './modules/public/public-list.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -77,7 +80,8 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // API answers are private and fresh, except a public route that set its own caching.
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
   if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
@@ -133,10 +137,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
+  registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
-  registerBankRoutes(app, createBankService(ctx));
+  const updateNotices = createUpdateNoticeJobs(ctx);
+  await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
+  registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));
   const exportJobs = createExportJobs(ctx);

@@ -1,4 +1,4 @@
-/** `/settings` (site admins): the institution's name, grade levels and schools. */
+/** `/settings` (site admins): the institution's name, grade levels and schools, and its public list. */
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -8,6 +8,7 @@ import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
 import { InstitutionForm } from '../institutions/InstitutionForm.js';
 
 export function SettingsPage() {
@@ -31,19 +32,22 @@ export function SettingsPage() {
       ) : !institution ? (
         <ErrorAlert error={error} />
       ) : (
-        <Paper withBorder p="md">
-          <InstitutionForm
-            key={`${institution.id}-${formKey}`}
-            institution={institution}
-            onSaved={(saved) => {
-              queryClient.setQueryData(['institutions', saved.id], saved);
-              void queryClient.invalidateQueries({ queryKey: sessionKey });
-              setMessage(t('settings.saved'));
-              setFormKey((k) => k + 1);
-            }}
-            onCancel={() => void navigate({ to: '/' })}
-          />
-        </Paper>
+        <>
+          <Paper withBorder p="md">
+            <InstitutionForm
+              key={`${institution.id}-${formKey}`}
+              institution={institution}
+              onSaved={(saved) => {
+                queryClient.setQueryData(['institutions', saved.id], saved);
+                void queryClient.invalidateQueries({ queryKey: sessionKey });
+                setMessage(t('settings.saved'));
+                setFormKey((k) => k + 1);
+              }}
+              onCancel={() => void navigate({ to: '/' })}
+            />
+          </Paper>
+          <PublicListSettings key={`public-${institution.id}`} institution={institution} />
+        </>
       )}
     </Stack>
   );
