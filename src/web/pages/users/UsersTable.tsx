@@ -14,11 +14,13 @@ type UserUpdate = { role?: InstitutionRole; canApprove?: boolean; status?: 'acti
 interface UsersTableProps {
   users: UserBody[];
   currentUserId: string;
+  /** Site admins reset the second factor of their institution's people (platform admins do not). */
+  canResetMfa: boolean;
   onSaved: (message: string) => void;
   onError: (error: unknown) => void;
 }
 
-export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTableProps) {
+export function UsersTable({ users, currentUserId, canResetMfa, onSaved, onError }: UsersTableProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const update = useMutation({
@@ -108,7 +110,7 @@ export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTabl
                     </Button>
                   )}
                   {platform ? null : <EndSessionsButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />}
-                  {platform || self || !user.mfaEnabled ? null : (
+                  {!canResetMfa || platform || self || !user.mfaEnabled ? null : (
                     <ResetMfaButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />
                   )}
                 </Table.Td>
