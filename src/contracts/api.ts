@@ -15,6 +15,7 @@ import {
   INSTITUTION_STATUSES,
   INVENTORY_SORTS,
   INVENTORY_STATUSES,
+  LANGUAGES,
   REGIONS,
   ROLES,
   SIGN_IN_SUPPORT,
@@ -59,6 +60,8 @@ export const sessionUserSchema = z.object({
   lastName: z.string(),
   role: z.enum(ROLES),
   canApprove: z.boolean(),
+  /** The language the person chose (interface, printed outputs, email); null until they choose. */
+  language: z.enum(LANGUAGES).nullable(),
 });
 export const institutionSummarySchema = z.object({ id: uuid, name: z.string(), region: z.enum(REGIONS), status: z.enum(INSTITUTION_STATUSES) });
 /** What the web client needs to know about the signed-in person. */
@@ -131,6 +134,8 @@ export const userSchema = z.object({
   role: z.enum(ROLES),
   canApprove: z.boolean(),
   status: z.enum(['active', 'disabled']),
+  /** Two-step verification is on (an administrator may reset it when the person lost their device). */
+  mfaEnabled: z.boolean(),
   createdAt: z.string(),
 });
 export type UserBody = z.infer<typeof userSchema>;

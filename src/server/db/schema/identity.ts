@@ -19,6 +19,8 @@ export const users = pgTable(
     canApprove: boolean('can_approve').notNull().default(false),
     passwordHash: text('password_hash'),
     status: text('status').notNull().default('active'),
+    /** The language the person chose for the interface and their email (`en` | `fr`); null until they choose. */
+    language: text('language'),
     /** TOTP secret, sealed with AES-256-GCM (platform/secrets.ts); set while enrolling, enabled once confirmed. */
     mfaSecret: text('mfa_secret'),
     mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
@@ -36,6 +38,7 @@ export const users = pgTable(
     index('users_tenant_idx').on(t.tenantId),
     check('users_role_check', sql`${t.role} in ('platform_admin', 'site_admin', 'app_admin')`),
     check('users_status_check', sql`${t.status} in ('active', 'disabled')`),
+    check('users_language_check', sql`${t.language} in ('en', 'fr')`),
     check(
       'users_role_tenant_check',
       sql`(${t.role} = 'platform_admin' and ${t.tenantId} is null) or (${t.role} <> 'platform_admin' and ${t.tenantId} is not null)`,
@@ -64,6 +67,11 @@ export const sessions = pgTable(
     handle: uuid('handle').notNull().default(sql`gen_random_uuid()`),
     /** How the session was opened: password, password+mfa, oidc, saml, invitation. */
     method: text('method').notNull().default('password'),
+    /** When its person last proved who they are (sign-in or re-authentication): sensitive changes need it recent. */
+    authenticatedAt: timestamp('authenticated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** For an OIDC sign-in: the connection, and its ID token sealed (platform/secrets.ts), the hint of RP-initiated logout. */
+    ssoConnectionId: uuid('sso_connection_id'),
+    ssoIdToken: text('sso_id_token'),
     ...timestamps,
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId), uniqueIndex('sessions_handle_key').on(t.handle)],

@@ -1,5 +1,5 @@
 import type { InvitationBody, SessionBody, UserBody } from '../../../contracts/api.js';
-import type { InstitutionRole, Region, Role } from '../../../contracts/domain.js';
+import type { InstitutionRole, Language, Region, Role } from '../../../contracts/domain.js';
 import type { institutions, invitations, users } from '../../db/schema/index.js';
 import { policy, type Actor } from '../../platform/authz.js';
 import { iso } from '../../platform/dates.js';
@@ -18,6 +18,7 @@ export function presentUser(u: UserRow): UserBody {
     role: u.role as Role,
     canApprove: u.canApprove,
     status: u.status as UserBody['status'],
+    mfaEnabled: !!u.mfaEnabledAt,
     createdAt: iso(u.createdAt),
   };
 }
@@ -47,6 +48,7 @@ export function presentSession(actor: Actor, user: UserRow, institution: Institu
       lastName: user.lastName,
       role: user.role as Role,
       canApprove: user.canApprove,
+      language: (user.language ?? null) as Language | null,
     },
     institution: institution
       ? { id: institution.id, name: institution.name, region: institution.region as Region, status: institution.status as 'active' }
