@@ -15,7 +15,7 @@ import { iso } from '../../platform/dates.js';
 import { queryRows, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
-import { REPORTS, reportRows, reportStatement } from './report-definitions.js';
+import { REPORTS, reportStatement, type ReportStatementResult } from './report-definitions.js';
 import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
 
 /** Today in UTC, `YYYY-MM-DD`: the day a run is counted on and the origin of "due in N days". */
@@ -57,7 +57,6 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
         db,
         scope,
         async (tx) => {
-          const institution = definition.usesGradeLevels ? await institutionOf(tx, scope) : null;
           if (filters.schoolId) {
             const [school] = await tx
               .select({ id: schools.id })
@@ -65,17 +64,11 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
               .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, filters.schoolId)));
             if (!school) throw invalid('schoolId', 'is not a school of this institution');
           }
-          const gradeLevels = [...(institution?.gradeLevels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-          const input = {
-            where: itemFilter(scope, filters),
-            gradeLevels,
-            grade: filters.grade,
-            audience: filters.audience,
-            today,
-            days: q.days,
-          };
-          const rows = reportRows(await queryRows<{ rows: string }>(tx, countingRun(scope, id, today, reportStatement(id, input))));
-          const out = definition.shape(rows, input);
+          const input = { where: itemFilter(scope, filters), grade: filters.grade, audience: filters.audience, today, days: q.days };
+          const [result] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, reportStatement(id, input, scope)));
+          if (definition.usesGradeLevels && !result?.grade_levels) throw notFound('Institution');
+          const gradeLevels = [...(result?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+          const out = definition.shape(JSON.parse(result?.rows ?? '[]') as never[], { ...input, gradeLevels });
           return {
             report: id,
             title: definition.title,
