@@ -32,7 +32,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
-import { findInstitution, findWritableInstitution } from '../tenants/institutions.repo.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
 import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
 import { answersByKey, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
 import {
@@ -160,17 +160,12 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     return latest;
   }
 
-  async function institutionActive(tx: Tx, scope: TenantScope): Promise<void> {
-    await findWritableInstitution(tx, scope);
-  }
-
   /**
-   * Loads the assessment for a change to its current revision: the institution is active, the
-   * revision is a draft (decided revisions are frozen; one in review is with the approvers), and
-   * `version` is the stored one.
+   * Loads the assessment for a change to its current revision: the revision is a draft (decided
+   * revisions are frozen; one in review is with the approvers) and `version` is the stored one. (An
+   * institution past its end of service never gets here: the lifecycle guard refuses the request.)
    */
   async function loadForEdit(tx: Tx, scope: TenantScope, id: string, version: number | null) {
-    await institutionActive(tx, scope);
     const a = await load(tx, scope, id);
     const revision = await currentRevision(tx, scope, a);
     if (DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) {
@@ -272,7 +267,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const item = await findInventoryItem(tx, scope, input.inventoryItemId);
         if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
         if (item.status === 'retired') throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, { inventoryItemId: 'is retired' });
@@ -482,7 +476,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const a = await load(tx, scope, id);
         const revision = await currentRevision(tx, scope, a);
         if (revision.status !== 'draft') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be submitted`);
@@ -510,7 +503,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const a = await load(tx, scope, id);
         const revision = await currentRevision(tx, scope, a);
         if (revision.status !== 'in_review') throw new AppError('invalid_transition', 'Only an assessment in review can be returned for changes');
@@ -532,7 +524,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       }
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const a = await load(tx, scope, id);
         const revision = await currentRevision(tx, scope, a);
         if (revision.status !== 'in_review') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be decided; it must be submitted for review first`);
@@ -564,7 +555,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const a = await load(tx, scope, id);
         const revision = await currentRevision(tx, scope, a);
         if (!DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) throw new AppError('invalid_transition', 'Only a decided assessment can be reopened');

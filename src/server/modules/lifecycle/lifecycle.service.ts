@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { OffboardingBody, OffboardingInput } from '../../../contracts/lifecycle.js';
+import type { DeletionCertificateBody, OffboardingBody, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
 import { recordAudit, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
@@ -13,6 +13,7 @@ import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../plat
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { defineJob } from '../../platform/jobs.js';
 import { exportFolderOf } from '../exports/export.job.js';
+import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { serializeArchive, systemExportInstitution } from './archive.js';
 import type { BackupService } from './backups.service.js';
 import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './purge.js';
@@ -20,9 +21,19 @@ import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './pu
 const DAY_MS = 24 * 3600_000;
 type OffboardingRow = typeof offboardings.$inferSelect;
 
-function presentOffboarding(o: OffboardingRow): OffboardingBody {
+type CertificateRow = typeof deletionCertificates.$inferSelect;
+
+/** The phase of an offboarding now; `purging` once the purge has started (its certificate exists). */
+export function phaseOf(o: Pick<OffboardingRow, 'status' | 'endOfServiceAt'>, purgeStarted: boolean, now = new Date()): OffboardingPhase {
+  if (purgeStarted) return 'purging';
+  if (o.status === 'requested') return 'requested';
+  return o.endOfServiceAt.getTime() <= now.getTime() ? 'read_only' : 'scheduled';
+}
+
+function presentOffboarding(o: OffboardingRow, purgeStarted: boolean): OffboardingBody {
   return {
     status: o.status as OffboardingBody['status'],
+    phase: phaseOf(o, purgeStarted),
     contactEmail: o.contactEmail,
     endOfServiceAt: o.endOfServiceAt.toISOString(),
     purgeAfter: o.purgeAfter.toISOString(),
@@ -62,7 +73,7 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     const now = new Date();
     const end = input.endOfServiceAt ? new Date(input.endOfServiceAt) : now;
     return withSystem(db, async (tx) => {
-      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId));
+      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
       if (!inst || inst.status === 'purged') throw notFound('Institution');
       if (inst.status !== 'active') throw new AppError('invalid_transition', 'This institution is already being offboarded');
       const values = { status, contactEmail: input.contactEmail, endOfServiceAt: end, purgeAfter: new Date(end.getTime() + graceMs), requestedAt: now, confirmedAt: status === 'scheduled' ? now : null, updatedAt: now };
@@ -81,8 +92,12 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         after: row!,
         tenantId: institutionId,
       });
-      return presentOffboarding(row!);
+      return presentOffboarding(row!, false);
     });
+  }
+
+  function presentCertificate(c: CertificateRow): DeletionCertificateBody {
+    return { ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null };
   }
 
   const service = {
@@ -113,7 +128,46 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         const [o] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
         return o;
       });
-      return row ? presentOffboarding(row) : null;
+      if (!row) return null;
+      // Deletion certificates are operator-only tables: whether the purge started is read as the system.
+      const [cert] = await withSystem(db, (tx) =>
+        tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId)),
+      );
+      return presentOffboarding(row, !!cert);
+    },
+
+    /** Every offboarding under way, with its phase (platform admins). */
+    async listOffboardings(actor: Actor): Promise<OffboardingListItem[]> {
+      authorize(actor, 'manageInstitutions');
+      const rows = await withSystem(db, (tx) =>
+        tx
+          .select({ o: offboardings, name: institutions.name, certificateId: deletionCertificates.id })
+          .from(offboardings)
+          .innerJoin(institutions, eq(institutions.id, offboardings.tenantId))
+          .leftJoin(deletionCertificates, eq(deletionCertificates.institutionId, offboardings.tenantId))
+          .orderBy(offboardings.endOfServiceAt),
+      );
+      return rows.map((r) => ({ institutionId: r.o.tenantId, institutionName: r.name, ...presentOffboarding(r.o, r.certificateId !== null) }));
+    },
+
+    /**
+     * Cancels an end of service that was requested or confirmed (platform admins), until the purge
+     * starts: the institution is active again and can be changed.
+     */
+    async cancelOffboarding(actor: Actor, institutionId: string): Promise<void> {
+      authorize(actor, 'manageInstitutions');
+      await withSystem(db, async (tx) => {
+        // The same row lock as the purge's start: a cancel and a purge never both go ahead.
+        const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
+        if (!inst || inst.status === 'purged') throw notFound('Institution');
+        const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+        if (!before) throw new AppError('invalid_transition', 'This institution has no end of service to cancel');
+        const [cert] = await tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
+        if (cert) throw new AppError('invalid_transition', 'The purge of this institution has started: it can no longer be cancelled');
+        await tx.delete(offboardings).where(eq(offboardings.tenantId, institutionId));
+        if (inst.status !== 'active') await tx.update(institutions).set({ status: 'active', updatedAt: new Date() }).where(eq(institutions.id, institutionId));
+        await recordAudit(tx, actor, { action: 'institution.offboard_cancel', recordType: 'institution', recordId: institutionId, before, tenantId: institutionId });
+      });
     },
 
     /** Institutions whose grace period is over, and purges that stopped before their end. */
@@ -141,7 +195,15 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     async listCertificates(actor: Actor) {
       authorize(actor, 'manageInstitutions');
       const rows = await withSystem(db, (tx) => tx.select().from(deletionCertificates).orderBy(desc(deletionCertificates.purgeStartedAt)).limit(500));
-      return rows.map((c) => ({ ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null }));
+      return rows.map(presentCertificate);
+    },
+
+    /** One deletion certificate (platform admins). */
+    async getCertificate(actor: Actor, certificateId: string): Promise<DeletionCertificateBody> {
+      authorize(actor, 'manageInstitutions');
+      const [row] = await withSystem(db, (tx) => tx.select().from(deletionCertificates).where(eq(deletionCertificates.id, certificateId)));
+      if (!row) throw notFound('Deletion certificate');
+      return presentCertificate(row);
     },
 
     /** The complete portability archive of the caller's institution (site admins; readable in grace). */
@@ -172,19 +234,9 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       });
     },
 
-    /**
-     * True when the actor's institution is past its end of service: it is read-only, but its people
-     * may still read and export everything, and exercise their own rights.
-     */
+    /** True from the institution's end of service until its purge (see `readOnlyPeriodOf`). */
     async isReadOnly(tenantId: string): Promise<boolean> {
-      const [row] = await withTenant(db, unsafeTenantScope(tenantId), (tx) =>
-        queryRows<{ n: number }>(
-          tx,
-          sql`select count(*)::int as n from institutions i join offboardings o on o.tenant_id = i.id
-              where i.id = ${tenantId} and i.status = 'offboarding' and o.end_of_service_at <= now()`,
-        ),
-      );
-      return (row?.n ?? 0) > 0;
+      return (await withTenant(db, unsafeTenantScope(tenantId), (tx) => readOnlyPeriodOf(tx, tenantId))) !== null;
     },
   };
   return service;

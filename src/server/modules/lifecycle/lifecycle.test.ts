@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import { buildUser, signIn, type Client } from '../../../../test/support/factori
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
-import { canonicalJson } from '../../platform/audit.js';
+import { canonicalJson, digest } from '../../platform/audit.js';
 import { projectRoot, queryRows, withSystem, type Database, type Db } from '../../platform/db.js';
 import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, type InstitutionArchive } from './archive.js';
 import { createBackupService } from './backups.service.js';
@@ -175,13 +176,13 @@ describe('offboarding and purge', () => {
     expect((await tenant.siteAdmin.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(403);
     const off = await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'DPO@example.org' });
     expect(off.statusCode, off.body).toBe(200);
-    expect(off.json()).toMatchObject({ status: 'scheduled', contactEmail: 'dpo@example.org' });
+    expect(off.json()).toMatchObject({ status: 'scheduled', phase: 'read_only', contactEmail: 'dpo@example.org' });
     expect(new Date(off.json().purgeAfter).getTime() - new Date(off.json().endOfServiceAt).getTime()).toBe(7 * 24 * 3600_000);
 
     // Read-only, but still readable and exportable.
     const write = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Too late' } });
     expect(write.statusCode).toBe(409);
-    expect(write.json().error.code).toBe('read_only');
+    expect(write.json().error.code).toBe('institution_read_only');
     expect((await tenant.appAdmin.request('GET', '/api/v1/inventory')).statusCode).toBe(200);
     expect((await tenant.siteAdmin.request('GET', '/api/v1/institution/archive')).statusCode).toBe(200);
     expect((await neighbour.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Still fine' } })).statusCode).toBe(201);
@@ -221,6 +222,15 @@ describe('offboarding and purge', () => {
     // Platform admins see the certificate; nobody else does. Running the purge again changes nothing.
     const list = await operator.request('GET', '/api/v1/deletion-certificates');
     expect(list.json().items.find((c: { institutionId: string }) => c.institutionId === id)).toMatchObject({ keyDestroyed: true, mailed: true });
+    const one = await operator.request('GET', `/api/v1/deletion-certificates/${certificate.id}`);
+    expect(one.json()).toMatchObject({ certificateId: certificate.id, institutionName: tenant.institution.name, digest: certificate.digest, archivesRemoved: 1 });
+    const file = await operator.request('GET', `/api/v1/deletion-certificates/${certificate.id}/download`);
+    expect(file.headers['content-disposition']).toBe(`attachment; filename="vetted-deletion-certificate-${id}.json"`);
+    // Anyone holding the file can check its digest: SHA-256 of the canonical certificate without `digest` and `mailed`.
+    const { digest: stated, mailed: _m, ...body } = file.json();
+    expect(digest(body)).toBe(stated);
+    expect((await operator.request('GET', `/api/v1/deletion-certificates/${randomUUID()}`)).statusCode).toBe(404);
+    expect((await neighbour.siteAdmin.request('GET', `/api/v1/deletion-certificates/${certificate.id}`)).statusCode).toBe(403);
     expect((await neighbour.siteAdmin.request('GET', '/api/v1/deletion-certificates')).statusCode).toBe(403);
     const again = await services().lifecycle.systemPurge(id);
     expect(again.digest).toBe(certificate.digest);

@@ -11,7 +11,7 @@ import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js'
 import { AppError, notFound } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
-import { findInstitution, findWritableInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
+import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
 
 type CreateInput = z.output<typeof institutionCreateSchema>;
 type UpdateInput = z.output<typeof institutionUpdateSchema>;
@@ -98,7 +98,8 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       if (id !== actor.tenantId) throw notFound('Institution');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const before = await findWritableInstitution(tx, scope);
+        const before = await findInstitution(tx, scope);
+        if (!before) throw notFound('Institution');
         const gradeLevels = input.gradeLevels ?? before.gradeLevels;
         const beforeSchools = await listSchools(tx, scope);
         if (input.schools) {
