@@ -54,7 +54,9 @@ export const chainReportSchema = z.object({
   tenantId: z.uuid().nullable(),
   ok: z.boolean(),
   events: z.number(),
-  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained']) }).optional(),
+  /** Events from before the chain existed, checked against the chain's seal. */
+  sealed: z.number(),
+  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained', 'sealed']) }).optional(),
   lastHash: z.string(),
 });
 

@@ -6,7 +6,7 @@ import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DeletionCertificateBody, OffboardingBody, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
-import { recordAudit, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
+import { recordAudit, sealLegacyAuditEvents, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
@@ -98,6 +98,12 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
 
   function presentCertificate(c: CertificateRow): DeletionCertificateBody {
     return { ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null };
+  }
+
+  /** Every audit chain: the operator's (null) first, then each institution's. */
+  async function chains(): Promise<(string | null)[]> {
+    const rows = await withSystem(db, (tx) => queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`));
+    return rows.map((r) => r.id);
   }
 
   const service = {
@@ -224,14 +230,18 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       return withTenant(db, scope, (tx) => verifyAuditChain(tx, scope.tenantId));
     },
 
-    /** Every chain (operator + each institution), for the CLI. */
-    async systemVerifyAll(): Promise<ChainReport[]> {
-      return withSystem(db, async (tx) => {
-        const ids = await queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`);
-        const out: ChainReport[] = [];
-        for (const { id } of ids) out.push(await verifyAuditChain(tx, id));
-        return out;
-      });
+    /** Every chain (operator + each institution), or one, for the CLI. */
+    async systemVerifyAll(only?: string): Promise<ChainReport[]> {
+      const out: ChainReport[] = [];
+      for (const id of only ? [only] : await chains()) out.push(await withSystem(db, (tx) => verifyAuditChain(tx, id)));
+      return out;
+    },
+
+    /** Seals the events written before chaining existed, in every chain or one (CLI `audit-seal`). */
+    async systemSealAll(only?: string): Promise<{ tenantId: string | null; sealed: number }[]> {
+      const out: { tenantId: string | null; sealed: number }[] = [];
+      for (const id of only ? [only] : await chains()) out.push({ tenantId: id, sealed: await withSystem(db, (tx) => sealLegacyAuditEvents(tx, id)) });
+      return out;
     },
 
     /** True from the institution's end of service until its purge (see `readOnlyPeriodOf`). */

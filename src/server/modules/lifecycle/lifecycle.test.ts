@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { archiveJsonSchema, archiveSchema } from '../../../contracts/archive.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, signIn, type Client } from '../../../../test/support/factories.js';
+import { buildInstitution, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
@@ -150,6 +150,74 @@ describe('the audit chain', () => {
     // …or removes an event.
     await t.database.db.execute(sql`delete from audit_events where tenant_id = ${id} and seq = 1`);
     expect(await verify()).toMatchObject({ ok: false, brokenAt: { seq: 2, reason: 'gap' } });
+  });
+
+  it('seals the events written before the chain existed; changing, removing or adding one is still detected', async () => {
+    const db = t.database.db;
+    const { institution } = await buildInstitution(db);
+    const id = institution.id;
+    const admin = await buildUser(db, { tenantId: id, role: 'site_admin' });
+    const leaver = await buildUser(db, { tenantId: id, role: 'app_admin' });
+    // Events as the service wrote them before chaining existed (migration 0007): no seq, hash or personal digest.
+    const legacy = [
+      [admin, 'institution.update', { name: { before: 'Old name', after: 'New name' } }],
+      [leaver, 'inventory.create', { name: { before: null, after: 'Reading app' } }],
+      [admin, 'user.update', { email: { before: null, after: leaver.email } }],
+    ] as const;
+    for (const [i, [who, action, changes]] of legacy.entries()) {
+      await db.execute(sql`insert into audit_events (tenant_id, at, actor_user_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source)
+        values (${id}, now() - interval '30 days' + ${i} * interval '1 hour', ${who.id}, ${`${who.firstName} ${who.lastName}`}, ${who.role}, ${action}, 'institution', ${id}, ${JSON.stringify(changes)}::jsonb, ${`legacy-${i}`}, 'web')`);
+    }
+    const siteAdmin = await signIn(t.app, admin);
+    const verify = async () => (await siteAdmin.request('GET', '/api/v1/audit/verify')).json();
+    expect(await verify()).toMatchObject({ ok: false, sealed: 0, brokenAt: { seq: null, reason: 'unchained' } });
+
+    const { lifecycle } = services();
+    expect(await lifecycle.systemSealAll(id)).toEqual([{ tenantId: id, sealed: 3 }]);
+    expect(await lifecycle.systemSealAll(id)).toEqual([{ tenantId: id, sealed: 0 }]);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    expect((await siteAdmin.request('GET', '/api/v1/audit?action=audit.seal')).json().items).toHaveLength(1);
+
+    const [first] = await queryRows<{ id: number; action: string; actor_label: string }>(db, sql`select id, action, actor_label from audit_events where tenant_id = ${id} and seq is null order by id limit 1`);
+    const restoreFirst = () => db.execute(sql`update audit_events set action = ${first!.action}, actor_label = ${first!.actor_label} where id = ${first!.id}`);
+    // A sealed event changed…
+    await db.execute(sql`update audit_events set action = 'institution.nothing' where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { reason: 'sealed' } });
+    await restoreFirst();
+    // …or its personal part changed outside the erasure procedure…
+    await db.execute(sql`update audit_events set actor_label = 'Someone else' where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { id: first!.id, reason: 'content' } });
+    await restoreFirst();
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    // …or an unchained event slipped in: verify finds it, and sealing again will not cover it.
+    await db.execute(sql`insert into audit_events (tenant_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source, pii_digest)
+      values (${id}, 'Intruder', 'site_admin', 'user.update', 'user', ${admin.id}, '{}'::jsonb, 'x', 'web', 'x')`);
+    expect(await verify()).toMatchObject({ ok: false });
+    await expect(lifecycle.systemSealAll(id)).resolves.toEqual([{ tenantId: id, sealed: 0 }]);
+    await db.execute(sql`delete from audit_events where tenant_id = ${id} and request_id = 'x'`);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    // …or a sealed event removed.
+    const [gone] = await queryRows<Record<string, unknown>>(db, sql`select * from audit_events where id = ${first!.id}`);
+    await db.execute(sql`delete from audit_events where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { reason: 'sealed' } });
+    await db.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_record(null::audit_events, ${JSON.stringify(gone)}::jsonb)`);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+
+    // Erasing a person named in sealed events keeps the chain whole.
+    const leaving = await signIn(t.app, leaver);
+    expect((await leaving.request('DELETE', '/api/v1/me')).statusCode).toBe(200);
+    const [scrubbed] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events where tenant_id = ${id} and seq is null and redacted_at is not null`);
+    expect(scrubbed!.n).toBe(2);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+  });
+
+  it('never seals an unchained event written after the chain began', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const id = tenant.institution.id;
+    await t.database.db.execute(sql`insert into audit_events (tenant_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source)
+      values (${id}, 'Intruder', 'site_admin', 'user.update', 'user', ${tenant.appAdmin.user.id}, '{}'::jsonb, 'late', 'web')`);
+    await expect(services().lifecycle.systemSealAll(id)).rejects.toThrow(/written after the chain began/);
+    expect((await tenant.siteAdmin.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: false, brokenAt: { reason: 'unchained' } });
   });
 
   it('keeps one chain under concurrent writers', async () => {

@@ -3,7 +3,9 @@ import { Alert, Button, Code, Group, Pagination, Paper, Select, Stack, Table, Te
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 import type { AuditEventBody } from '../../../contracts/api.js';
+import type { chainReportSchema } from '../../../contracts/lifecycle.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { api, toQueryString } from '../../lib/api.js';
@@ -16,11 +18,7 @@ interface Page {
   page: number;
   pageSize: number;
 }
-interface ChainReport {
-  ok: boolean;
-  events: number;
-  brokenAt?: { seq: number | null; reason: string };
-}
+type ChainReport = z.infer<typeof chainReportSchema>;
 
 export function AuditLogPage() {
   const { t } = useTranslation();
@@ -72,7 +70,12 @@ export function AuditLogPage() {
       <div role="status" aria-live="polite">
         {verify.data ? (
           <Alert color={verify.data.ok ? 'green' : 'red'} variant="light">
-            {verify.data.ok ? t('audit.chainOk', { count: verify.data.events }) : t('audit.chainBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.reason ?? '' })}
+            {verify.data.ok
+              ? `${t('audit.chainOk', { count: verify.data.events })}${verify.data.sealed ? ` ${t('audit.sealedOk', { count: verify.data.sealed })}` : ''}`
+              : t('audit.chainBroken', {
+                  seq: verify.data.brokenAt?.seq ?? verify.data.brokenAt?.id ?? '?',
+                  reason: verify.data.brokenAt ? t(`audit.reason.${verify.data.brokenAt.reason}`) : '',
+                })}
           </Alert>
         ) : null}
       </div>
