@@ -9,9 +9,9 @@ import { buildInstitution, buildTenantWithUsers, buildUser, signIn, type Client 
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
-import { canonicalJson, digest } from '../../platform/audit.js';
+import { canonicalJson, digest, verifyAuditChain } from '../../platform/audit.js';
 import { projectRoot, queryRows, withSystem, type Database, type Db } from '../../platform/db.js';
-import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, type InstitutionArchive } from './archive.js';
+import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, systemRestoreInstitution, type InstitutionArchive } from './archive.js';
 import { createBackupService } from './backups.service.js';
 import { createLifecycleService } from './lifecycle.service.js';
 import { listTenantTables } from './tenant-tables.js';
@@ -92,9 +92,12 @@ describe('the institution archive', () => {
       const restoreCtx = { db: other.db, config: t.config, jobs: t.jobs };
       const restored = await createBackupService(restoreCtx, backups.store).systemRestoreFile(file);
       expect(restored.institutionId).toBe(tenant.institution.id);
+      // The master bank was there: nothing of it is added, and the region's own records are kept.
+      expect(Object.values(restored.shared).every((n) => n === 0)).toBe(true);
       const after = await systemExportInstitution(other.db, tenant.institution.id, 'backup');
       expect(after.contentDigest).toBe(before.contentDigest);
       expect(withoutTime(after)).toBe(withoutTime(before));
+      expect(await withSystem(other.db, (tx) => verifyAuditChain(tx, tenant.institution.id))).toMatchObject({ ok: true });
       // A second restore into the same database is refused.
       await expect(createBackupService(restoreCtx, backups.store).systemRestoreFile(file)).rejects.toThrow(/already exists/);
       // An altered file does not decrypt.
@@ -103,6 +106,55 @@ describe('the institution archive', () => {
       await expect(backups.openBackupFile(tampered)).rejects.toThrow();
     } finally {
       await other.close();
+    }
+  }, 120_000);
+
+  it('restores into an empty database with the master-bank records it refers to, or refuses clearly and writes nothing', async () => {
+    const db = t.database.db;
+    const tenant = await buildPopulatedTenant(t.app, db);
+    const id = tenant.institution.id;
+    // The template the institution's assessment adopted gets a section and a question: parts of its version.
+    const [used] = await queryRows<{ template_id: string; base_version_id: string }>(db, sql`select template_id, base_version_id from assessments where tenant_id = ${id}`);
+    const sectionId = randomUUID();
+    await db.execute(sql`insert into pia_template_sections (id, version_id, key, title) values (${sectionId}, ${used!.base_version_id}, 'A', 'Screening')`);
+    await db.execute(sql`insert into pia_template_questions (id, version_id, section_id, key, kind, prompt) values (${randomUUID()}, ${used!.base_version_id}, ${sectionId}, 'a.personal', 'yes_no_unsure', 'Personal information?')`);
+    const { backups } = services();
+    const file = await backups.store.getArchive(id, (await backups.systemBackupInstitution(id)).name);
+    const before = await systemExportInstitution(db, id, 'backup');
+    expect(Object.fromEntries(Object.entries(before.shared!).map(([k, v]) => [k, v.rows.length]))).toEqual({
+      catalog_apps: 1,
+      pia_templates: 1,
+      pia_template_versions: 1,
+      pia_template_sections: 1,
+      pia_template_questions: 1,
+    });
+
+    const empty: Database = await openTestDatabase();
+    try {
+      const restoreCtx = { db: empty.db, config: t.config, jobs: t.jobs };
+      const archive = await backups.openBackupFile(file);
+      // A backup without the master bank (made before archives carried it) is refused before anything is written…
+      const { shared: _s, ...bare } = archive;
+      await expect(systemRestoreInstitution(empty.db, bare, t.config.region)).rejects.toThrow(
+        /lacks records of the master bank .*: catalog_apps \(1\), pia_templates \(1\), pia_template_versions \(1\)/,
+      );
+      // …so is one whose records clash with a different master bank (the same template slug, another id)…
+      const slug = (archive.shared!.pia_templates!.rows[0]! as { slug: string }).slug;
+      await empty.db.execute(sql`insert into pia_templates (id, slug, title) values (${randomUUID()}, ${slug}, 'Another bank')`);
+      await expect(createBackupService(restoreCtx, backups.store).systemRestoreFile(file)).rejects.toThrow(/master bank holds other records .*: pia_templates \(1\)/);
+      expect(Object.values(await countsOf(empty.db, id)).every((n) => n === 0)).toBe(true);
+      const [bank] = await queryRows<{ n: number }>(empty.db, sql`select (select count(*) from catalog_apps) + (select count(*) from pia_template_versions) as n`);
+      expect(Number(bank!.n)).toBe(0);
+      await empty.db.execute(sql`delete from pia_templates`);
+
+      // …and into a database without any master bank, the archive brings what the institution needs.
+      const restored = await createBackupService(restoreCtx, backups.store).systemRestoreFile(file);
+      expect(restored.shared).toMatchObject({ catalog_apps: 1, pia_templates: 1, pia_template_versions: 1, pia_template_sections: 1, pia_template_questions: 1 });
+      const after = await systemExportInstitution(empty.db, id, 'backup');
+      expect(after.contentDigest).toBe(before.contentDigest);
+      expect(withoutTime(after)).toBe(withoutTime(before));
+    } finally {
+      await empty.close();
     }
   }, 120_000);
 
@@ -178,7 +230,7 @@ describe('the audit chain', () => {
     expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
     expect((await siteAdmin.request('GET', '/api/v1/audit?action=audit.seal')).json().items).toHaveLength(1);
 
-    const [first] = await queryRows<{ id: number; action: string; actor_label: string }>(db, sql`select id, action, actor_label from audit_events where tenant_id = ${id} and seq is null order by id limit 1`);
+    const [first] = await queryRows<{ id: number; action: string; actor_label: string }>(db, sql`select id::int as id, action, actor_label from audit_events where tenant_id = ${id} and seq is null order by id limit 1`);
     const restoreFirst = () => db.execute(sql`update audit_events set action = ${first!.action}, actor_label = ${first!.actor_label} where id = ${first!.id}`);
     // A sealed event changed…
     await db.execute(sql`update audit_events set action = 'institution.nothing' where id = ${first!.id}`);
