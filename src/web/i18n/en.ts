@@ -3,11 +3,13 @@ import { reportsEn } from '../features/reports/messages.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
+import { lifecycleEn } from '../features/lifecycle/i18n-en.js';
 
 export const en = {
   ...domainEn,
   ...identityEn,
   assessments: assessmentsEn,
+  lifecycle: lifecycleEn,
   common: {
     appName: 'Vetted',
     loading: 'Loading…',

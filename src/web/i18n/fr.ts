@@ -3,6 +3,7 @@ import { reportsFr } from '../features/reports/messages.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
+import { lifecycleFr } from '../features/lifecycle/i18n-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 
@@ -10,6 +11,7 @@ export const fr: DeepStrings<typeof en> = {
   ...domainFr,
   ...identityFr,
   assessments: assessmentsFr,
+  lifecycle: lifecycleFr,
   common: {
     appName: 'Vetted',
     loading: 'Chargement…',

@@ -52,6 +52,7 @@ export const OPEN_WHILE_READ_ONLY: Readonly<Record<string, string>> = {
   // The operator: the end of service itself, and data shared by every institution (not this one's).
   'PUT /api/v1/institutions/:id/offboarding': 'operator',
   'DELETE /api/v1/institutions/:id/offboarding': 'operator',
+  'POST /api/v1/institutions/:id/purge': 'operator',
   'PUT /api/v1/session/institution': 'operator',
   'POST /api/v1/institutions': 'operator',
   'POST /api/v1/catalog/apps': 'operator',
@@ -115,6 +116,21 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
     async (req, reply) => {
       await lifecycle.cancelOffboarding(requireActor(req), req.params.id);
       return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/institutions/:id/purge',
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Start the purge of an institution whose grace period is over, without waiting for the next scheduled run (platform admins)',
+        params: idParamsSchema,
+        response: { 202: z.object({ queued: z.literal(true) }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await lifecycle.purgeNow(requireActor(req), req.params.id);
+      return reply.status(202).send({ queued: true as const });
     },
   );
   app.get(

@@ -193,6 +193,27 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       });
     },
 
+    /**
+     * A platform admin has the purge run now rather than at the next scheduled check — only once the
+     * grace period is over. Recorded in the operator's log (the institution's goes with it).
+     */
+    async purgeNow(actor: Actor, institutionId: string): Promise<void> {
+      authorize(actor, 'manageInstitutions');
+      await withSystem(db, async (tx) => {
+        const [row] = await tx
+          .select({ o: offboardings, status: institutions.status })
+          .from(offboardings)
+          .innerJoin(institutions, eq(institutions.id, offboardings.tenantId))
+          .where(eq(offboardings.tenantId, institutionId));
+        if (!row) throw notFound('Offboarding');
+        if (row.status !== 'offboarding' || row.o.purgeAfter.getTime() > Date.now()) {
+          throw new AppError('invalid_transition', `The grace period of this institution ends on ${row.o.purgeAfter.toISOString().slice(0, 10)}: it cannot be purged before`);
+        }
+        await recordAudit(tx, actor, { action: 'institution.purge', recordType: 'institution', recordId: institutionId, tenantId: null });
+        await ctx.jobs.enqueue(tx, purgeJob, { institutionId });
+      });
+    },
+
     /** Runs (or resumes) one purge now. */
     systemPurge(institutionId: string, opts: PurgeOptions = {}) {
       return systemPurgeInstitution({ db, store: backups.store, mailer: ctx.mailer, fileFolders: [exportFolderOf(config.dataDir, institutionId)] }, institutionId, opts);

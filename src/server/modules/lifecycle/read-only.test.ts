@@ -178,4 +178,25 @@ describe('following offboardings (platform admins)', () => {
     const certificate = await lifecycle.systemPurge(id);
     expect(certificate.purgeCompletedAt).not.toBeNull();
   }, 60_000);
+
+  it('purges now, once the grace period is over, when a platform admin asks', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const id = tenant.institution.id;
+    expect((await operator.request('POST', `/api/v1/institutions/${id}/purge`)).statusCode).toBe(404);
+    expect((await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(200);
+    const early = await operator.request('POST', `/api/v1/institutions/${id}/purge`);
+    expect(early.statusCode).toBe(409);
+    expect(early.json().error.message).toMatch(/grace period of this institution ends on/);
+
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    const past = new Date(Date.now() - 8 * 24 * 3600_000).toISOString();
+    expect((await operator.request('PUT', `/api/v1/institutions/${other.institution.id}/offboarding`, { contactEmail: 'dpo@example.org', endOfServiceAt: past })).statusCode).toBe(200);
+    expect((await other.siteAdmin.request('POST', `/api/v1/institutions/${other.institution.id}/purge`)).statusCode).toBe(403);
+    const now = await operator.request('POST', `/api/v1/institutions/${other.institution.id}/purge`);
+    expect(now.statusCode, now.body).toBe(202);
+    await t.jobs.runPending();
+    const certificates = (await operator.request('GET', '/api/v1/deletion-certificates')).json().items;
+    expect(certificates.find((c: { institutionId: string }) => c.institutionId === other.institution.id)).toMatchObject({ keyDestroyed: true, mailed: true });
+    expect((await operator.request('GET', `/api/v1/institutions/${other.institution.id}/offboarding`)).statusCode).toBe(404);
+  }, 60_000);
 });

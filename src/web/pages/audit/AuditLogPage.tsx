@@ -29,7 +29,8 @@ export function AuditLogPage() {
   const allowed = session.abilities.manageUsers && Boolean(session.institution);
   const query = useQuery({
     queryKey: ['audit', recordType, action, page],
-    queryFn: () => api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action.trim() || undefined, page, pageSize: 50 })}`),
+    queryFn: () =>
+      api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action.trim() || undefined, page, pageSize: 50 })}`),
     placeholderData: keepPreviousData,
     enabled: allowed,
   });
@@ -101,7 +102,10 @@ export function AuditLogPage() {
                 <Table.Tr key={e.id}>
                   <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
                   <Table.Td>
-                    {e.actorLabel} <Text span size="xs" c="dimmed">({e.actorRole})</Text>
+                    {e.actorLabel}{' '}
+                    <Text span size="xs" c="dimmed">
+                      ({e.actorRole})
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Code>{e.action}</Code>
@@ -112,7 +116,12 @@ export function AuditLogPage() {
               ))}
             </Table.Tbody>
           </Table>
-          <Pagination total={Math.max(1, Math.ceil(query.data.total / query.data.pageSize))} value={page} onChange={setPage} aria-label={t('audit.pages')} />
+          <Pagination
+            total={Math.max(1, Math.ceil(query.data.total / query.data.pageSize))}
+            value={page}
+            onChange={setPage}
+            aria-label={t('audit.pages')}
+          />
         </Stack>
       )}
     </Stack>

@@ -6,6 +6,9 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstitutionBody } from '../../../contracts/api.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { offboardingsQuery } from '../../features/lifecycle/api.js';
+import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../../features/lifecycle/Offboarding.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 import { Loading, NotPermitted } from '../../components/PageState.js';
 import { institutionsQuery } from '../../lib/queries.js';
 import { useRequiredSession, useSwitchInstitution } from '../../lib/session.js';
@@ -17,10 +20,24 @@ export function InstitutionsPage() {
   const navigate = useNavigate();
   const institutions = useQuery({ ...institutionsQuery, enabled: session.abilities.manageInstitutions });
   const switchInstitution = useSwitchInstitution();
+  const offboardings = useQuery({ ...offboardingsQuery, enabled: session.abilities.manageInstitutions });
   const [editing, setEditing] = useState<{ institution: InstitutionBody | null } | null>(null);
+  const [offboarding, setOffboarding] = useState<InstitutionBody | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
   if (!session.abilities.manageInstitutions) return <NotPermitted />;
+  const form = (institution: InstitutionBody | null) => (
+    <InstitutionForm
+      key={institution?.id ?? 'new'}
+      institution={institution}
+      onCancel={() => setEditing(null)}
+      onSaved={(saved) => {
+        setMessage(institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }));
+        setEditing(null);
+      }}
+    />
+  );
+  const offboardingOf = (id: string) => offboardings.data?.find((o) => o.institutionId === id) ?? null;
   const title = editing?.institution ? t('institutions.editTitle', { name: editing.institution.name }) : t('institutions.createTitle');
 
   return (
@@ -47,7 +64,7 @@ export function InstitutionsPage() {
                 <Table.Th scope="col">{t('institutions.location')}</Table.Th>
                 <Table.Th scope="col">{t('institutions.region')}</Table.Th>
                 <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.status')}</Table.Th>
+                <Table.Th scope="col">{t('lifecycle.offboard.column')}</Table.Th>
                 <Table.Th scope="col">
                   <span className="visually-hidden">{t('users.actions')}</span>
                 </Table.Th>
@@ -71,9 +88,10 @@ export function InstitutionsPage() {
                   <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
                   <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'}>
-                      {t(`institutionStatus.${inst.status}`)}
-                    </Badge>
+                    <Stack gap={2} align="flex-start">
+                      <PhaseBadge offboarding={offboardingOf(inst.id)} />
+                      {offboardingOf(inst.id) ? <PhaseDetail offboarding={offboardingOf(inst.id)!} /> : null}
+                    </Stack>
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap">
@@ -88,6 +106,15 @@ export function InstitutionsPage() {
                           {t('institutions.edit')}
                         </Button>
                       ) : null}
+                      <Button
+                        size="xs"
+                        variant="default"
+                        color="red"
+                        aria-label={t('lifecycle.offboard.manageFor', { name: inst.name })}
+                        onClick={() => setOffboarding(inst)}
+                      >
+                        {t('lifecycle.offboard.manage')}
+                      </Button>
                       {inst.status === 'active' && session.institution?.id !== inst.id ? (
                         <Button
                           size="xs"
@@ -108,6 +135,23 @@ export function InstitutionsPage() {
         </Table.ScrollContainer>
       )}
       <Modal
+        opened={offboarding !== null}
+        onClose={() => setOffboarding(null)}
+        title={offboarding ? t('lifecycle.offboard.title', { name: offboarding.name }) : ''}
+        size="lg"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        {offboarding ? (
+          <OffboardingDialog
+            institution={offboarding}
+            onDone={(m) => {
+              setMessage(m);
+              setOffboarding(null);
+            }}
+          />
+        ) : null}
+      </Modal>
+      <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
         title={title}
@@ -115,17 +159,12 @@ export function InstitutionsPage() {
         closeButtonProps={{ 'aria-label': t('common.close') }}
       >
         {editing ? (
-          <InstitutionForm
-            key={editing.institution?.id ?? 'new'}
-            institution={editing.institution}
-            onCancel={() => setEditing(null)}
-            onSaved={(saved) => {
-              setMessage(
-                editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }),
-              );
-              setEditing(null);
-            }}
-          />
+          editing.institution ? (
+            // Editing is the institution's own data: closed while it is read-only.
+            <WriteArea>{form(editing.institution)}</WriteArea>
+          ) : (
+            form(null)
+          )
         ) : null}
       </Modal>
     </Stack>
