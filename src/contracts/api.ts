@@ -19,6 +19,7 @@ import {
   ROLES,
   SIGN_IN_SUPPORT,
 } from './domain.js';
+import { publicSlugSchema } from './public.js';
 
 const uuid = z.uuid();
 const name = (max = 200) => z.string().trim().min(1).max(max);
@@ -107,6 +108,8 @@ export const institutionUpdateSchema = z.strictObject({
   name: name(200).optional(),
   gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1).optional(),
   schools: z.array(schoolInputSchema).max(500).optional(),
+  /** The public list's address (`/public/<slug>`), or null to take the list down. */
+  publicSlug: publicSlugSchema.nullable().optional(),
 });
 export const schoolSchema = z.object({ id: uuid, name: z.string(), gradeFrom: gradeSchema, gradeTo: gradeSchema });
 export const institutionSchema = z.object({
@@ -119,6 +122,7 @@ export const institutionSchema = z.object({
   gradeLevels: z.array(gradeSchema),
   status: z.enum(INSTITUTION_STATUSES),
   schools: z.array(schoolSchema),
+  publicSlug: z.string().nullable(),
   isDemo: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

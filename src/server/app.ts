@@ -17,6 +17,8 @@ import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { createCatalogService } from './modules/catalog/catalog.service.js';
+import { registerPublicListRoutes } from './modules/public/public-list.routes.js';
+import { createPublicListService } from './modules/public/public-list.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -77,7 +79,8 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // API answers are private and fresh, except a public route that set its own caching.
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
   if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
@@ -133,6 +136,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerCatalogRoutes(app, createCatalogService(ctx));
+  registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);

@@ -30,6 +30,7 @@ function printDemoCredentials(creds: Awaited<ReturnType<typeof seedDemo>> | null
     ...creds.accounts.map((a) => `    ${a.email.padEnd(34)} ${a.role.padEnd(15)} ${a.institution ?? '(operator)'}`),
     `  Password for every demo account: ${creds.password}`,
     '  (shown once; it is not stored anywhere in clear)',
+    ...creds.publicLists.map((slug) => `  Public list, no sign-in needed: ${url.replace(/\/$/, '')}/public/${slug}`),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -23,6 +23,7 @@ import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
 import { AuditLogPage } from './pages/audit/AuditLogPage.js';
 import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
+import { PublicListPage } from './features/public-list/PublicListPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
 import { AccountPage } from './features/identity/AccountPage.js';
 import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
@@ -62,6 +63,7 @@ const inviteRoute = createRoute({
 
 const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'forgot-password', component: ForgotPasswordPage });
 const resetPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'reset-password', validateSearch: validateToken, component: ResetPasswordPage });
+const publicListRoute = createRoute({ getParentRoute: () => rootRoute, path: 'public/$slug', component: PublicListPage });
 const confirmEmailRoute = createRoute({ getParentRoute: () => rootRoute, path: 'confirm-email', validateSearch: validateToken, component: ConfirmEmailPage });
 
 const appRoute = createRoute({
@@ -128,6 +130,7 @@ const routeTree = rootRoute.addChildren([
   forgotPasswordRoute,
   resetPasswordRoute,
   confirmEmailRoute,
+  publicListRoute,
   appRoute.addChildren([
     dashboardRoute,
     inventoryRoute,

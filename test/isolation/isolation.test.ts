@@ -44,6 +44,8 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/institutions/:id': { kind: 'institution', tenantScoped: true },
   'PATCH /api/v1/institutions/:id': { kind: 'institution', body: () => ({ name: 'Renamed by A' }), tenantScoped: true, forbidden: ['app', 'approver'] },
   'GET /api/v1/catalog/apps': { tenantScoped: false },
+  // Public: by slug, no session; its own suite shows only published, approved apps appear.
+  'GET /api/v1/public/lists/:slug': { tenantScoped: false },
   'GET /api/v1/catalog/apps/:id': { kind: 'catalog', tenantScoped: false },
   'POST /api/v1/catalog/apps': { tenantScoped: false },
   'PATCH /api/v1/catalog/apps/:id': { kind: 'catalog', tenantScoped: false },

@@ -24,6 +24,8 @@ export interface DemoAccount {
 export interface DemoCredentials {
   password: string;
   accounts: DemoAccount[];
+  /** Addresses (slugs) of the demo institutions' public lists. */
+  publicLists: string[];
 }
 
 /** The operator's demo account. */
@@ -88,11 +90,11 @@ export async function seedCatalog(tx: Tx, apps: readonly DemoCatalogApp[] = DEMO
 
 /**
  * Seeds the demo data. Returns the shared demo password and the accounts created with it; returns
- * `{ password: '', accounts: [] }` without writing when the demo is already there.
+ * `{ password: '', accounts: [], publicLists: [] }` without writing when the demo is already there.
  */
 export async function seedDemo(db: Db, opts: { now?: Date; password?: string | undefined } = {}): Promise<DemoCredentials> {
   const now = opts.now ?? new Date();
-  if (await isSeeded(db)) return { password: '', accounts: [] };
+  if (await isSeeded(db)) return { password: '', accounts: [], publicLists: [] };
 
   // Hashing is slow: done once, before the transaction opens.
   const password = opts.password ?? randomBytes(9).toString('base64url');
@@ -101,7 +103,7 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
 
   return withSystem(db, async (tx) => {
     // A concurrent seeder may have won the race since the first check.
-    if (await isSeededTx(tx)) return { password: '', accounts: [] };
+    if (await isSeededTx(tx)) return { password: '', accounts: [], publicLists: [] };
     const catalog = await seedCatalog(tx);
     await seedPiaBank(tx, catalog, now);
     const taken = await existingEmails(tx, [DEMO_PLATFORM_ADMIN.email, ...demo.flatMap((i) => i.users.map((u) => u.email))]);
@@ -116,7 +118,7 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
     for (const institution of demo) {
       accounts.push(...(await seedInstitution(tx, institution, catalog, passwordHash, taken)));
     }
-    return { password, accounts };
+    return { password, accounts, publicLists: demo.map((i) => i.publicSlug) };
   });
 }
 

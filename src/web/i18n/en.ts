@@ -1,4 +1,5 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
+import { publicListEn } from '../features/public-list/messages.js';
 import { reportsEn } from '../features/reports/messages.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
@@ -369,4 +370,5 @@ export const en = {
     schoolCount_other: '{{count}} schools',
   },
   reports: reportsEn,
+  publicList: publicListEn,
 };

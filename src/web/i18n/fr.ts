@@ -1,4 +1,5 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
+import { publicListFr } from '../features/public-list/messages.js';
 import { reportsFr } from '../features/reports/messages.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
@@ -372,4 +373,5 @@ export const fr: DeepStrings<typeof en> = {
     schoolCount_other: '{{count}} écoles',
   },
   reports: reportsFr,
+  publicList: publicListFr,
 };

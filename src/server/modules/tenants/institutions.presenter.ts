@@ -16,6 +16,7 @@ export function presentInstitution(i: InstitutionRow, schools: SchoolRow[]): Ins
     schools: schools
       .filter((s) => s.tenantId === i.id)
       .map((s) => ({ id: s.id, name: s.name, gradeFrom: s.gradeFrom as GradeLevel, gradeTo: s.gradeTo as GradeLevel })),
+    publicSlug: i.publicSlug,
     isDemo: i.isDemo,
     createdAt: iso(i.createdAt),
     updatedAt: iso(i.updatedAt),

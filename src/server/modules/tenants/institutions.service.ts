@@ -7,8 +7,8 @@ import { institutions } from '../../db/schema/index.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { unsafeTenantScope, withSystem, withTenant, type TenantScope } from '../../platform/db.js';
+import { AppError, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
 import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
@@ -36,6 +36,39 @@ function schoolProblems(schoolList: SchoolInput[], gradeLevels: readonly string[
 
 export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>, invitations: InvitationService) {
   const { db, config } = ctx;
+  /** The institution's own update, in one transaction with its audit event (authorised by the caller). */
+  async function updateWithin(actor: Actor, scope: TenantScope, id: string, input: UpdateInput): Promise<InstitutionBody> {
+    return withTenant(db, scope, async (tx) => {
+      const before = await findInstitution(tx, scope);
+      if (!before) throw notFound('Institution');
+      const gradeLevels = input.gradeLevels ?? before.gradeLevels;
+      const beforeSchools = await listSchools(tx, scope);
+      if (input.schools) {
+        const known = new Set(beforeSchools.map((s) => s.id));
+        const fields = schoolProblems(input.schools, gradeLevels);
+        input.schools.forEach((s, i) => {
+          if (s.id && !known.has(s.id)) fields[`schools.${i}.id`] = 'is not a school of this institution';
+        });
+        if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
+        await replaceSchools(tx, scope, input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })));
+      }
+      const [after] = await tx
+        .update(institutions)
+        .set({ name: input.name ?? before.name, gradeLevels, publicSlug: input.publicSlug === undefined ? before.publicSlug : input.publicSlug, updatedAt: new Date() })
+        .where(eq(institutions.id, scope.tenantId))
+        .returning();
+      const afterSchools = await listSchools(tx, scope);
+      await recordAudit(tx, actor, {
+        action: 'institution.update',
+        recordType: 'institution',
+        recordId: id,
+        before: { ...before, schools: beforeSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
+        after: { ...after!, schools: afterSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
+      });
+      return presentInstitution(after!, afterSchools);
+    });
+  }
+
   return {
     /** Platform admins see every institution; others see their own. */
     async list(actor: Actor): Promise<InstitutionBody[]> {
@@ -97,6 +130,7 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       authorize(actor, 'manageInstitution');
       if (id !== actor.tenantId) throw notFound('Institution');
       const scope = scopeOf(actor);
+<<<<<<< HEAD
       return withTenant(db, scope, async (tx) => {
         const before = await findInstitution(tx, scope);
         if (!before) throw notFound('Institution');
@@ -110,22 +144,16 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
           });
           if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
           await replaceSchools(tx, scope, input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })));
+=======
+      try {
+        return await updateWithin(actor, scope, id, input);
+      } catch (err) {
+        if (pgCode(err) === '23505' && pgConstraint(err) === 'institutions_public_slug_key') {
+          throw new AppError('validation', 'Some fields are not valid', { publicSlug: 'is used by another institution' });
+>>>>>>> main
         }
-        const [after] = await tx
-          .update(institutions)
-          .set({ name: input.name ?? before.name, gradeLevels, updatedAt: new Date() })
-          .where(eq(institutions.id, scope.tenantId))
-          .returning();
-        const afterSchools = await listSchools(tx, scope);
-        await recordAudit(tx, actor, {
-          action: 'institution.update',
-          recordType: 'institution',
-          recordId: id,
-          before: { ...before, schools: beforeSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
-          after: { ...after!, schools: afterSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
-        });
-        return presentInstitution(after!, afterSchools);
-      });
+        throw err;
+      }
     },
   };
 }

@@ -1,4 +1,4 @@
-/** `/settings` (site admins): the institution's name, grade levels and schools. */
+/** `/settings` (site admins): the institution's name, grade levels and schools, and its public list. */
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -10,6 +10,7 @@ import { OffboardingRequest } from '../../features/lifecycle/Offboarding.js';
 import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
 import { InstitutionForm } from '../institutions/InstitutionForm.js';
 
 export function SettingsPage() {
@@ -33,21 +34,26 @@ export function SettingsPage() {
       ) : !institution ? (
         <ErrorAlert error={error} />
       ) : (
-        <Paper withBorder p="md">
+        <>
+          <Paper withBorder p="md">
+            <WriteArea>
+              <InstitutionForm
+                key={`${institution.id}-${formKey}`}
+                institution={institution}
+                onSaved={(saved) => {
+                  queryClient.setQueryData(['institutions', saved.id], saved);
+                  void queryClient.invalidateQueries({ queryKey: sessionKey });
+                  setMessage(t('settings.saved'));
+                  setFormKey((k) => k + 1);
+                }}
+                onCancel={() => void navigate({ to: '/' })}
+              />
+            </WriteArea>
+          </Paper>
           <WriteArea>
-            <InstitutionForm
-              key={`${institution.id}-${formKey}`}
-              institution={institution}
-              onSaved={(saved) => {
-                queryClient.setQueryData(['institutions', saved.id], saved);
-                void queryClient.invalidateQueries({ queryKey: sessionKey });
-                setMessage(t('settings.saved'));
-                setFormKey((k) => k + 1);
-              }}
-              onCancel={() => void navigate({ to: '/' })}
-            />
+            <PublicListSettings key={`public-${institution.id}`} institution={institution} />
           </WriteArea>
-        </Paper>
+        </>
       )}
       {/* The end of service is the institution's own request; platform admins set it from the institutions list. */}
       {session.abilities.manageInstitutions ? null : <OffboardingRequest institutionId={session.institution.id} />}
