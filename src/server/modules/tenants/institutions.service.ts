@@ -130,27 +130,11 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       authorize(actor, 'manageInstitution');
       if (id !== actor.tenantId) throw notFound('Institution');
       const scope = scopeOf(actor);
-<<<<<<< HEAD
-      return withTenant(db, scope, async (tx) => {
-        const before = await findInstitution(tx, scope);
-        if (!before) throw notFound('Institution');
-        const gradeLevels = input.gradeLevels ?? before.gradeLevels;
-        const beforeSchools = await listSchools(tx, scope);
-        if (input.schools) {
-          const known = new Set(beforeSchools.map((s) => s.id));
-          const fields = schoolProblems(input.schools, gradeLevels);
-          input.schools.forEach((s, i) => {
-            if (s.id && !known.has(s.id)) fields[`schools.${i}.id`] = 'is not a school of this institution';
-          });
-          if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
-          await replaceSchools(tx, scope, input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })));
-=======
       try {
         return await updateWithin(actor, scope, id, input);
       } catch (err) {
         if (pgCode(err) === '23505' && pgConstraint(err) === 'institutions_public_slug_key') {
           throw new AppError('validation', 'Some fields are not valid', { publicSlug: 'is used by another institution' });
->>>>>>> main
         }
         throw err;
       }
