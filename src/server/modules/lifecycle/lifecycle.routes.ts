@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
@@ -80,6 +80,11 @@ export function registerReadOnlyGuard(app: FastifyInstance, lifecycle: Lifecycle
     if (`${req.method} ${route}` in OPEN_WHILE_READ_ONLY) return;
     if (await lifecycle.isReadOnly(tenantId)) throw new AppError('institution_read_only', READ_ONLY_MESSAGE);
   });
+}
+
+/** Sends JSON as a file to download. */
+function sendJsonFile(reply: FastifyReply, fileName: string, json: string) {
+  return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${fileName}"`).send(json);
 }
 
 export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: LifecycleService, rights: RightsService): void {
@@ -178,10 +183,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
     },
     async (req, reply) => {
       const certificate = await lifecycle.getCertificate(requireActor(req), req.params.id);
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="vetted-deletion-certificate-${certificate.institutionId}.json"`)
-        .send(JSON.stringify(certificate, null, 2));
+      return sendJsonFile(reply, `vetted-deletion-certificate-${certificate.institutionId}.json`, JSON.stringify(certificate, null, 2));
     },
   );
   app.get(
@@ -189,7 +191,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
     { schema: { tags: ['lifecycle'], summary: 'Download the complete portability archive of your institution (site admins; JSON)', response: { 200: z.string(), ...errors } } },
     async (req, reply) => {
       const { fileName, json } = await lifecycle.exportArchive(requireActor(req));
-      return reply.type('application/json; charset=utf-8').header('content-disposition', `attachment; filename="${fileName}"`).send(json);
+      return sendJsonFile(reply, fileName, json);
     },
   );
   app.get(
@@ -207,10 +209,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
     { schema: { tags: ['me'], summary: 'Download everything held about me (JSON)', response: { 200: z.string(), ...errors } } },
     async (req, reply) => {
       const data = await rights.myData(requireActor(req), req.auth?.session.id ?? null);
-      return reply
-        .type('application/json; charset=utf-8')
-        .header('content-disposition', `attachment; filename="vetted-my-data-${data.exportedAt.slice(0, 10)}.json"`)
-        .send(JSON.stringify(data, null, 2));
+      return sendJsonFile(reply, `vetted-my-data-${data.exportedAt.slice(0, 10)}.json`, JSON.stringify(data, null, 2));
     },
   );
   app.patch(

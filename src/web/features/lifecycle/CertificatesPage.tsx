@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeletionCertificateBody } from '../../../contracts/lifecycle.js';
-import { ErrorAlert } from '../../components/Feedback.js';
-import { Loading, NotPermitted } from '../../components/PageState.js';
+import { ListTable } from '../../components/ListTable.js';
+import { NotPermitted } from '../../components/PageState.js';
 import { API_BASE } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
@@ -25,62 +25,56 @@ export function CertificatesPage() {
     <Stack>
       <Title order={1}>{t('lifecycle.certificates.title')}</Title>
       <Text c="dimmed">{t('lifecycle.certificates.intro')}</Text>
-      {list.isPending ? (
-        <Loading />
-      ) : list.isError ? (
-        <ErrorAlert error={list.error} />
-      ) : list.data.length === 0 ? (
-        <Text>{t('lifecycle.certificates.empty')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={720}>
-          <Table striped verticalSpacing="sm">
-            <Table.Caption className="visually-hidden">{t('lifecycle.certificates.title')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('lifecycle.certificates.institution')}</Table.Th>
-                <Table.Th scope="col">{t('lifecycle.certificates.region')}</Table.Th>
-                <Table.Th scope="col">{t('lifecycle.certificates.endOfService')}</Table.Th>
-                <Table.Th scope="col">{t('lifecycle.certificates.completed')}</Table.Th>
-                <Table.Th scope="col">{t('lifecycle.certificates.rows')}</Table.Th>
-                <Table.Th scope="col">
-                  <span className="visually-hidden">{t('users.actions')}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {list.data.map((c) => (
-                <Table.Tr key={c.certificateId}>
-                  <Table.Th scope="row" fw={500}>
-                    {c.institutionName}
-                  </Table.Th>
-                  <Table.Td>{t(`region.${c.region as 'ca'}`)}</Table.Td>
-                  <Table.Td>{format.dateTime(c.endOfServiceAt)}</Table.Td>
-                  <Table.Td>
-                    {c.purgeCompletedAt ? (
-                      format.dateTime(c.purgeCompletedAt)
-                    ) : (
-                      <Badge color="orange" variant="light">
-                        {t('lifecycle.certificates.inProgress')}
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>{rowsOf(c).toLocaleString()}</Table.Td>
-                  <Table.Td>
-                    <Button
-                      size="xs"
-                      variant="default"
-                      aria-label={t('lifecycle.certificates.viewFor', { name: c.institutionName })}
-                      onClick={() => setOpen(c)}
-                    >
-                      {t('lifecycle.certificates.view')}
-                    </Button>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={list}
+        caption={t('lifecycle.certificates.title')}
+        empty={t('lifecycle.certificates.empty')}
+        minWidth={720}
+        head={
+          <>
+            <Table.Th scope="col">{t('lifecycle.certificates.institution')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.certificates.region')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.certificates.endOfService')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.certificates.completed')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.certificates.rows')}</Table.Th>
+            <Table.Th scope="col">
+              <span className="visually-hidden">{t('users.actions')}</span>
+            </Table.Th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((c) => (
+            <Table.Tr key={c.certificateId}>
+              <Table.Th scope="row" fw={500}>
+                {c.institutionName}
+              </Table.Th>
+              <Table.Td>{t(`region.${c.region as 'ca'}`)}</Table.Td>
+              <Table.Td>{format.dateTime(c.endOfServiceAt)}</Table.Td>
+              <Table.Td>
+                {c.purgeCompletedAt ? (
+                  format.dateTime(c.purgeCompletedAt)
+                ) : (
+                  <Badge color="orange" variant="light">
+                    {t('lifecycle.certificates.inProgress')}
+                  </Badge>
+                )}
+              </Table.Td>
+              <Table.Td>{rowsOf(c).toLocaleString()}</Table.Td>
+              <Table.Td>
+                <Button
+                  size="xs"
+                  variant="default"
+                  aria-label={t('lifecycle.certificates.viewFor', { name: c.institutionName })}
+                  onClick={() => setOpen(c)}
+                >
+                  {t('lifecycle.certificates.view')}
+                </Button>
+              </Table.Td>
+            </Table.Tr>
+          ))
+        }
+      </ListTable>
       <Modal
         opened={open !== null}
         onClose={() => setOpen(null)}

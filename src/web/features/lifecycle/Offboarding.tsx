@@ -47,6 +47,16 @@ export function PhaseDetail({ offboarding: o }: { offboarding: OffboardingBody }
   );
 }
 
+/** The phase and its sentence, side by side. */
+function PhaseSummary({ offboarding }: { offboarding: OffboardingBody | null }) {
+  return (
+    <Group gap="sm">
+      <PhaseBadge offboarding={offboarding} />
+      {offboarding ? <PhaseDetail offboarding={offboarding} /> : null}
+    </Group>
+  );
+}
+
 /** The date and contact fields, shared by the operator's dialog and the institution's request. */
 function OffboardingFields({
   initial,
@@ -111,12 +121,10 @@ export function OffboardingDialog({
   const { set, cancel, purge } = useOffboard(institution.id);
   if (current.isPending) return <Loading />;
   const o = current.data ?? null;
+  const done = (key: 'saved' | 'cancelled' | 'purgeStarted') => () => onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
   return (
     <Stack>
-      <Group gap="sm">
-        <PhaseBadge offboarding={o} />
-        {o ? <PhaseDetail offboarding={o} /> : null}
-      </Group>
+      <PhaseSummary offboarding={o} />
       <Text size="sm">{t('lifecycle.offboard.intro')}</Text>
       <Feedback error={set.error ?? cancel.error ?? purge.error ?? current.error} />
       {!o || o.phase === 'requested' ? (
@@ -125,18 +133,12 @@ export function OffboardingDialog({
           submitLabel={o ? t('lifecycle.offboard.confirmRequest') : t('lifecycle.offboard.set')}
           pending={set.isPending}
           error={set.error}
-          onSubmit={(input) => set.mutate(input, { onSuccess: () => onDone(t('lifecycle.offboard.saved', { name: institution.name })) })}
+          onSubmit={(input) => set.mutate(input, { onSuccess: done('saved') })}
         />
       ) : null}
       {o && o.phase !== 'purging' ? (
         <Group>
-          <Button
-            variant="default"
-            loading={cancel.isPending}
-            onClick={() =>
-              cancel.mutate(undefined, { onSuccess: () => onDone(t('lifecycle.offboard.cancelled', { name: institution.name })) })
-            }
-          >
+          <Button variant="default" loading={cancel.isPending} onClick={() => cancel.mutate(undefined, { onSuccess: done('cancelled') })}>
             {t('lifecycle.offboard.cancel')}
           </Button>
         </Group>
@@ -145,13 +147,7 @@ export function OffboardingDialog({
         <Stack gap="xs">
           <Text size="sm">{t('lifecycle.offboard.purgeNowHint')}</Text>
           <Group>
-            <Button
-              color="red"
-              loading={purge.isPending}
-              onClick={() =>
-                purge.mutate(undefined, { onSuccess: () => onDone(t('lifecycle.offboard.purgeStarted', { name: institution.name })) })
-              }
-            >
+            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate(undefined, { onSuccess: done('purgeStarted') })}>
               {t('lifecycle.offboard.purgeNow')}
             </Button>
           </Group>
@@ -176,10 +172,7 @@ export function OffboardingRequest({ institutionId }: { institutionId: string })
         {current.isPending ? (
           <Loading />
         ) : current.data ? (
-          <Group gap="sm">
-            <PhaseBadge offboarding={current.data} />
-            <PhaseDetail offboarding={current.data} />
-          </Group>
+          <PhaseSummary offboarding={current.data} />
         ) : (
           <>
             <Text size="sm">{t('lifecycle.request.intro')}</Text>

@@ -5,11 +5,12 @@ import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstitutionBody } from '../../../contracts/api.js';
-import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { Feedback } from '../../components/Feedback.js';
+import { ListTable } from '../../components/ListTable.js';
 import { offboardingsQuery } from '../../features/lifecycle/api.js';
 import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../../features/lifecycle/Offboarding.js';
 import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
-import { Loading, NotPermitted } from '../../components/PageState.js';
+import { NotPermitted } from '../../components/PageState.js';
 import { institutionsQuery } from '../../lib/queries.js';
 import { useRequiredSession, useSwitchInstitution } from '../../lib/session.js';
 import { InstitutionForm } from './InstitutionForm.js';
@@ -47,93 +48,87 @@ export function InstitutionsPage() {
         <Button onClick={() => setEditing({ institution: null })}>{t('institutions.create')}</Button>
       </Group>
       <Feedback error={switchInstitution.error} success={message} />
-      {institutions.isPending ? (
-        <Loading />
-      ) : institutions.isError ? (
-        <ErrorAlert error={institutions.error} />
-      ) : institutions.data.length === 0 ? (
-        <Text c="dimmed">{t('institutions.empty')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={800}>
-          <Table striped verticalSpacing="sm">
-            <Table.Caption className="visually-hidden">{t('institutions.title')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('institutions.name')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.location')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.region')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
-                <Table.Th scope="col">{t('lifecycle.offboard.column')}</Table.Th>
-                <Table.Th scope="col">
-                  <span className="visually-hidden">{t('users.actions')}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {institutions.data.map((inst) => (
-                <Table.Tr key={inst.id}>
-                  <Table.Th scope="row" fw={500}>
-                    {inst.name}
-                    {inst.isDemo ? (
-                      <Badge ml="xs" size="xs" variant="outline" color="gray">
-                        {t('institutions.demo')}
-                      </Badge>
-                    ) : null}
-                  </Table.Th>
-                  <Table.Td>{t(`kind.${inst.kind}`)}</Table.Td>
-                  <Table.Td>
-                    {inst.subdivision}, {t(`country.${inst.country}`)}
-                  </Table.Td>
-                  <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
-                  <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
-                  <Table.Td>
-                    <Stack gap={2} align="flex-start">
-                      <PhaseBadge offboarding={offboardingOf(inst.id)} />
-                      {offboardingOf(inst.id) ? <PhaseDetail offboarding={offboardingOf(inst.id)!} /> : null}
-                    </Stack>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      {/* The server lets an admin change only the institution they work in. */}
-                      {session.institution?.id === inst.id ? (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          aria-label={t('institutions.editFor', { name: inst.name })}
-                          onClick={() => setEditing({ institution: inst })}
-                        >
-                          {t('institutions.edit')}
-                        </Button>
-                      ) : null}
-                      <Button
-                        size="xs"
-                        variant="default"
-                        color="red"
-                        aria-label={t('lifecycle.offboard.manageFor', { name: inst.name })}
-                        onClick={() => setOffboarding(inst)}
-                      >
-                        {t('lifecycle.offboard.manage')}
-                      </Button>
-                      {inst.status === 'active' && session.institution?.id !== inst.id ? (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          aria-label={t('institutions.actInFor', { name: inst.name })}
-                          loading={switchInstitution.isPending && switchInstitution.variables === inst.id}
-                          onClick={() => switchInstitution.mutate(inst.id, { onSuccess: () => void navigate({ to: '/' }) })}
-                        >
-                          {t('institutions.actIn')}
-                        </Button>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={institutions}
+        caption={t('institutions.title')}
+        empty={t('institutions.empty')}
+        minWidth={800}
+        head={
+          <>
+            <Table.Th scope="col">{t('institutions.name')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.location')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.region')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.offboard.column')}</Table.Th>
+            <Table.Th scope="col">
+              <span className="visually-hidden">{t('users.actions')}</span>
+            </Table.Th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((inst) => (
+            <Table.Tr key={inst.id}>
+              <Table.Th scope="row" fw={500}>
+                {inst.name}
+                {inst.isDemo ? (
+                  <Badge ml="xs" size="xs" variant="outline" color="gray">
+                    {t('institutions.demo')}
+                  </Badge>
+                ) : null}
+              </Table.Th>
+              <Table.Td>{t(`kind.${inst.kind}`)}</Table.Td>
+              <Table.Td>
+                {inst.subdivision}, {t(`country.${inst.country}`)}
+              </Table.Td>
+              <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
+              <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
+              <Table.Td>
+                <Stack gap={2} align="flex-start">
+                  <PhaseBadge offboarding={offboardingOf(inst.id)} />
+                  {offboardingOf(inst.id) ? <PhaseDetail offboarding={offboardingOf(inst.id)!} /> : null}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  {/* The server lets an admin change only the institution they work in. */}
+                  {session.institution?.id === inst.id ? (
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={t('institutions.editFor', { name: inst.name })}
+                      onClick={() => setEditing({ institution: inst })}
+                    >
+                      {t('institutions.edit')}
+                    </Button>
+                  ) : null}
+                  <Button
+                    size="xs"
+                    variant="default"
+                    color="red"
+                    aria-label={t('lifecycle.offboard.manageFor', { name: inst.name })}
+                    onClick={() => setOffboarding(inst)}
+                  >
+                    {t('lifecycle.offboard.manage')}
+                  </Button>
+                  {inst.status === 'active' && session.institution?.id !== inst.id ? (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={t('institutions.actInFor', { name: inst.name })}
+                      loading={switchInstitution.isPending && switchInstitution.variables === inst.id}
+                      onClick={() => switchInstitution.mutate(inst.id, { onSuccess: () => void navigate({ to: '/' }) })}
+                    >
+                      {t('institutions.actIn')}
+                    </Button>
+                  ) : null}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))
+        }
+      </ListTable>
       <Modal
         opened={offboarding !== null}
         onClose={() => setOffboarding(null)}
