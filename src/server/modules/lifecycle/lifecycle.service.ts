@@ -100,6 +100,37 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     return { ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null };
   }
 
+  /**
+   * Offboardings under way (of one institution, or all): each institution with an offboarding, and
+   * each one whose purge has started — once the purge has deleted the offboarding itself, its
+   * certificate gives the dates.
+   */
+  async function offboardingsUnderWay(only?: string): Promise<OffboardingListItem[]> {
+    const rows = await withSystem(db, (tx) =>
+      tx
+        .select({ id: institutions.id, name: institutions.name, o: offboardings, c: deletionCertificates })
+        .from(institutions)
+        .leftJoin(offboardings, eq(offboardings.tenantId, institutions.id))
+        .leftJoin(deletionCertificates, eq(deletionCertificates.institutionId, institutions.id))
+        .where(and(only ? eq(institutions.id, only) : undefined, or(isNotNull(offboardings.tenantId), isNotNull(deletionCertificates.id))))
+        .orderBy(institutions.name),
+    );
+    return rows.map(({ id, name, o, c }) => {
+      const offboarding: OffboardingBody = o
+        ? presentOffboarding(o, c !== null)
+        : {
+            status: 'scheduled',
+            phase: 'purging',
+            contactEmail: c!.contactEmail ?? '',
+            endOfServiceAt: c!.endOfServiceAt.toISOString(),
+            purgeAfter: c!.purgeStartedAt.toISOString(),
+            requestedAt: c!.purgeStartedAt.toISOString(),
+            confirmedAt: null,
+          };
+      return { institutionId: id, institutionName: name, ...offboarding };
+    });
+  }
+
   /** Every audit chain: the operator's (null) first, then each institution's. */
   async function chains(): Promise<(string | null)[]> {
     const rows = await withSystem(db, (tx) => queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`));
@@ -128,32 +159,19 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         authorize(actor, 'manageInstitution');
         if (actor.tenantId !== institutionId) throw notFound('Institution');
       }
-      const row = await withTenant(db, unsafeTenantScope(institutionId), async (tx) => {
-        const [inst] = await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId));
-        if (!inst) throw notFound('Institution');
-        const [o] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
-        return o;
-      });
-      if (!row) return null;
-      // Deletion certificates are operator-only tables: whether the purge started is read as the system.
-      const [cert] = await withSystem(db, (tx) =>
-        tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId)),
-      );
-      return presentOffboarding(row, !!cert);
+      // System scope: whether the purge started is on the operator-only certificate.
+      const [inst] = await withSystem(db, (tx) => tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId)));
+      if (!inst) throw notFound('Institution');
+      const [item] = await offboardingsUnderWay(institutionId);
+      if (!item) return null;
+      const { institutionId: _i, institutionName: _n, ...offboarding } = item;
+      return offboarding;
     },
 
     /** Every offboarding under way, with its phase (platform admins). */
     async listOffboardings(actor: Actor): Promise<OffboardingListItem[]> {
       authorize(actor, 'manageInstitutions');
-      const rows = await withSystem(db, (tx) =>
-        tx
-          .select({ o: offboardings, name: institutions.name, certificateId: deletionCertificates.id })
-          .from(offboardings)
-          .innerJoin(institutions, eq(institutions.id, offboardings.tenantId))
-          .leftJoin(deletionCertificates, eq(deletionCertificates.institutionId, offboardings.tenantId))
-          .orderBy(offboardings.endOfServiceAt),
-      );
-      return rows.map((r) => ({ institutionId: r.o.tenantId, institutionName: r.name, ...presentOffboarding(r.o, r.certificateId !== null) }));
+      return offboardingsUnderWay();
     },
 
     /**
@@ -166,10 +184,10 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         // The same row lock as the purge's start: a cancel and a purge never both go ahead.
         const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
         if (!inst || inst.status === 'purged') throw notFound('Institution');
-        const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
-        if (!before) throw new AppError('invalid_transition', 'This institution has no end of service to cancel');
         const [cert] = await tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
         if (cert) throw new AppError('invalid_transition', 'The purge of this institution has started: it can no longer be cancelled');
+        const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+        if (!before) throw new AppError('invalid_transition', 'This institution has no end of service to cancel');
         await tx.delete(offboardings).where(eq(offboardings.tenantId, institutionId));
         if (inst.status !== 'active') await tx.update(institutions).set({ status: 'active', updatedAt: new Date() }).where(eq(institutions.id, institutionId));
         await recordAudit(tx, actor, { action: 'institution.offboard_cancel', recordType: 'institution', recordId: institutionId, before, tenantId: institutionId });

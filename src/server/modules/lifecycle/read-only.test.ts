@@ -5,6 +5,7 @@
  * follows and cancels offboardings.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
@@ -172,6 +173,13 @@ describe('following offboardings (platform admins)', () => {
     ).rejects.toBe(stop);
     const list = (await operator.request('GET', '/api/v1/offboardings')).json();
     expect(list.items.find((i: { institutionId: string }) => i.institutionId === id)).toMatchObject({ phase: 'purging' });
+    // Midway, once the purge has deleted the offboarding itself, the institution stays read-only.
+    await t.database.db.execute(sql`delete from offboardings where tenant_id = ${id}`);
+    expect(await lifecycle.isReadOnly(id)).toBe(true);
+    expect((await readOnly.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'During the purge' } })).statusCode).not.toBe(201);
+    const during = (await operator.request('GET', '/api/v1/offboardings')).json();
+    expect(during.items.find((i: { institutionId: string }) => i.institutionId === id)).toMatchObject({ phase: 'purging' });
+    expect((await operator.request('GET', `/api/v1/institutions/${id}/offboarding`)).json().offboarding).toMatchObject({ phase: 'purging' });
     const refused = await operator.request('DELETE', `/api/v1/institutions/${id}/offboarding`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toMatch(/purge .* has started/);

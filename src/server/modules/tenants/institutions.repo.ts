@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { institutions, inventoryItems, offboardings, schools } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
 
@@ -21,16 +21,19 @@ export interface ReadOnlyPeriod {
 
 /**
  * The one definition of "read-only": the institution's offboarding is confirmed and its end of
- * service has come (the purge, when it runs, keeps it so). Every check — the request guard of the
- * lifecycle module, the session body the web client reads, accepting an invitation — asks this.
+ * service has come, or its purge has deleted the offboarding already (the institution is still
+ * `offboarding` without one). Every check — the request guard of the lifecycle module, the session
+ * body the web client reads, accepting an invitation — asks this.
  */
 export async function readOnlyPeriodOf(tx: Tx, tenantId: string): Promise<ReadOnlyPeriod | null> {
   const [row] = await tx
-    .select({ since: offboardings.endOfServiceAt, purgeAfter: offboardings.purgeAfter })
+    .select({ status: offboardings.status, since: offboardings.endOfServiceAt, purgeAfter: offboardings.purgeAfter })
     .from(institutions)
-    .innerJoin(offboardings, eq(offboardings.tenantId, institutions.id))
-    .where(and(eq(institutions.id, tenantId), eq(institutions.status, 'offboarding'), eq(offboardings.status, 'scheduled'), lte(offboardings.endOfServiceAt, sql`now()`)));
-  return row ?? null;
+    .leftJoin(offboardings, eq(offboardings.tenantId, institutions.id))
+    .where(and(eq(institutions.id, tenantId), eq(institutions.status, 'offboarding')));
+  if (!row) return null;
+  if (!row.since || !row.purgeAfter) return { since: new Date(), purgeAfter: new Date() };
+  return row.status === 'scheduled' && row.since.getTime() <= Date.now() ? { since: row.since, purgeAfter: row.purgeAfter } : null;
 }
 
 /** Every institution (operator console; system scope only). */
