@@ -52,6 +52,7 @@ export const lifecycleEn = {
     sent: 'Your request was sent. A platform administrator will confirm it.',
   },
   certificates: {
+    purgedLink: 'Purged institutions are listed with their deletion certificates',
     nav: 'Deletion certificates',
     title: 'Deletion certificates',
     intro:

@@ -55,6 +55,7 @@ export const lifecycleFr: typeof lifecycleEn = {
     sent: 'Votre demande a été envoyée. Un administrateur de la plateforme la confirmera.',
   },
   certificates: {
+    purgedLink: 'Les établissements supprimés figurent avec leur certificat de suppression',
     nav: 'Certificats de suppression',
     title: 'Certificats de suppression',
     intro:

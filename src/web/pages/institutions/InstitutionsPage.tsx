@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstitutionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
+import { AnchorLink } from '../../components/links.js';
 import { ListTable } from '../../components/ListTable.js';
 import { offboardingsQuery } from '../../features/lifecycle/api.js';
 import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../../features/lifecycle/Offboarding.js';
@@ -129,6 +130,9 @@ export function InstitutionsPage() {
           ))
         }
       </ListTable>
+      <AnchorLink to="/deletion-certificates" size="sm">
+        {t('lifecycle.certificates.purgedLink')}
+      </AnchorLink>
       <Modal
         opened={offboarding !== null}
         onClose={() => setOffboarding(null)}
