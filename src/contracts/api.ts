@@ -15,6 +15,7 @@ import {
   INSTITUTION_STATUSES,
   INVENTORY_SORTS,
   INVENTORY_STATUSES,
+  LANGUAGES,
   REGIONS,
   ROLES,
   SIGN_IN_SUPPORT,
@@ -59,6 +60,8 @@ export const sessionUserSchema = z.object({
   lastName: z.string(),
   role: z.enum(ROLES),
   canApprove: z.boolean(),
+  /** The language the person chose (interface, printed outputs, email); null until they choose. */
+  language: z.enum(LANGUAGES).nullable(),
 });
 export const institutionSummarySchema = z.object({
   id: uuid,

@@ -3,7 +3,7 @@
  * server (validation + OpenAPI) and the web client. Every string is bounded.
  */
 import { z } from 'zod';
-import { DATA_ELEMENT_CODES } from './domain.js';
+import { DATA_ELEMENT_CODES, LANGUAGES } from './domain.js';
 
 /** Kinds of question a PIA can ask (PRODUCT.md "PIA template"). */
 export const QUESTION_KINDS = [
@@ -162,7 +162,15 @@ export const bankVersionSummarySchema = z.object({
   publishedAt: z.string().nullable(),
   version: z.number().int(),
 });
-export const bankVersionSchema = bankVersionSummarySchema.extend({ templateId: uuid, sections: z.array(bankSectionSchema) });
+/** A question a version added, changed or removed since the version before it. */
+export const bankVersionChangeSchema = z.object({ key: z.string(), sectionTitle: z.string(), prompt: z.string(), change: z.enum(['added', 'modified', 'removed']) });
+export type BankVersionChange = z.infer<typeof bankVersionChangeSchema>;
+export const bankVersionSchema = bankVersionSummarySchema.extend({
+  templateId: uuid,
+  sections: z.array(bankSectionSchema),
+  /** Question by question, what this version changes since the previous one (empty for version 1). */
+  changes: z.array(bankVersionChangeSchema),
+});
 export type BankVersionBody = z.infer<typeof bankVersionSchema>;
 export const bankTemplateSchema = z.object({
   id: uuid,
@@ -262,8 +270,9 @@ export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int()
 export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1) });
 export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
 export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
-export const summaryQuerySchema = z.strictObject({ audience: z.enum(['teacher', 'parent']), revision: z.coerce.number().int().min(1).optional() });
-export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional() });
+/** `lang`: the language of the output (default: the one the reader chose, else English). */
+export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional(), lang: z.enum(LANGUAGES).optional() });
+export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });
 
 export const answerSchema = z.object({
   value: z.unknown().nullable(),
@@ -417,6 +426,8 @@ export const summarySchema = z.object({
   status: z.enum(ASSESSMENT_STATUSES),
   revision: z.number().int(),
   decidedAt: z.string().nullable(),
+  /** The language every generated word of the summary is in. */
+  language: z.enum(LANGUAGES),
   headline: z.string(),
   points: z.array(z.object({ heading: z.string(), text: z.string() })),
 });

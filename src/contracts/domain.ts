@@ -79,6 +79,10 @@ export const SENSITIVE_DATA_ELEMENTS: ReadonlySet<string> = new Set(
   DATA_ELEMENTS.filter((e) => e.sensitive).map((e) => e.code),
 );
 
+/** The languages the service speaks: the interface, printed outputs and email. */
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 /** Categories of catalog apps. */
 export const APP_CATEGORIES = [
   'learning_management',

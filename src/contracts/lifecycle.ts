@@ -1,5 +1,6 @@
 /** API schemas of the data lifecycle: offboarding, deletion certificates, audit verification, rights of individuals. */
 import { z } from 'zod';
+import { LANGUAGES } from './domain.js';
 
 const email = z.email().max(254).transform((e) => e.toLowerCase());
 
@@ -66,6 +67,7 @@ export const meUpdateSchema = z
     firstName: z.string().trim().min(1).max(100).optional(),
     lastName: z.string().trim().min(1).max(100).optional(),
     email: z.string().trim().max(254).pipe(email).optional(),
+    language: z.enum(LANGUAGES).optional(),
   })
   .refine((v) => Object.keys(v).length > 0, 'change at least one field');
 
@@ -78,6 +80,7 @@ export const myDataSchema = z.object({
     role: z.string(),
     canApprove: z.boolean(),
     status: z.string(),
+    language: z.enum(LANGUAGES).nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   }),

@@ -13,6 +13,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
 import { createBankService } from './modules/assessments/bank.service.js';
+import { createUpdateNoticeJobs } from './modules/assessments/update-notice.job.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -140,7 +141,9 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
-  registerBankRoutes(app, createBankService(ctx));
+  const updateNotices = createUpdateNoticeJobs(ctx);
+  await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
+  registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));
   const exportJobs = createExportJobs(ctx);

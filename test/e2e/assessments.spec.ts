@@ -5,8 +5,7 @@
  * one change and keeps its own edit.
  */
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
-import { completeTwoStep } from './two-step.js';
+import { signIn, signOut } from './session.js';
 
 // The journey saves often on a shared machine: give each step room.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -14,19 +13,6 @@ const expect = baseExpect.configure({ timeout: 30_000 });
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
 const OPERATOR = 'admin@vetted.example';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await completeTwoStep(page, email);
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-}
 
 const question = (page: Page, key: string) => page.locator(`[data-question-key="${key}"]`);
 
@@ -102,8 +88,25 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await page.getByLabel('Change log').fill('Backups question reworded; the vendor added an analytics SDK.');
   await page.locator('[data-bank-question="h.backups"]').getByLabel(/^Question/).fill('How long do backups and disaster-recovery copies keep deleted information?');
   await page.locator('[data-bank-question="e.tracking"]').getByLabel('Operator pre-answer (JSON)').fill('"yes"');
+  // A new question in section H, asked only when the vendor keeps backups' deletion unconfirmed.
+  await page.getByRole('button', { name: 'Add a question to “H. Retention and individual rights”' }).click();
+  const added = page.locator('[data-bank-section="h-retention"] [data-bank-question]').last();
+  await expect(added.getByLabel(/^Question/)).toBeFocused();
+  await added.getByLabel(/^Question/).fill('Does the vendor purge backups on request?');
+  await added.getByLabel('Kind of answer').selectOption({ label: 'Yes / no / unsure' });
+  await added.getByLabel('Key').fill('h.backup_purge');
+  // Publishing with a field left wrong is refused on that field.
+  await added.getByLabel('Operator pre-answer (JSON)').fill('maybe');
+  await page.getByRole('button', { name: 'Publish this version' }).click();
+  await expect(added.getByLabel('Operator pre-answer (JSON)')).toHaveAccessibleDescription(/Not valid JSON/);
+  await expect(added.getByLabel('Operator pre-answer (JSON)')).toBeFocused();
+  await added.getByLabel('Operator pre-answer (JSON)').fill('');
   await page.getByRole('button', { name: 'Publish this version' }).click();
   await expect(page.getByText('Published.')).toBeVisible();
+  // The change log of version 2 lists the new question.
+  const changeLog = page.getByRole('region', { name: 'Change log of version 2' });
+  await expect(changeLog).toContainText('Backups question reworded; the vendor added an analytics SDK.');
+  await expect(changeLog.getByRole('listitem').filter({ hasText: 'Does the vendor purge backups on request?' })).toContainText('Added');
   await signOut(page);
 
   // The institution reopens, reviews the three-way diff, takes the rewording and keeps its answer.

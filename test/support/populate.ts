@@ -24,6 +24,7 @@ import {
   offboardings,
   piaTemplates,
   piaTemplateVersions,
+  piaUpdateNotices,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
@@ -59,6 +60,7 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(assessmentRisks).values({ tenantId, id: randomUUID(), revisionId, title: 'Breach', likelihood: 2, impact: 4 });
     await tx.insert(assessmentSignoffs).values({ tenantId, id: randomUUID(), revisionId, userId: tenant.approver.user.id, signerName: 'Test approver', role: 'app_admin', decision: 'submitted' });
     await tx.insert(assessmentMerges).values({ tenantId, id: randomUUID(), assessmentId, revisionId, toVersionId: versionId, decisions: [], mergedBy: by });
+    await tx.insert(piaUpdateNotices).values({ tenantId, versionId, userId: tenant.siteAdmin.user.id, language: 'en' });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });

@@ -2,9 +2,12 @@
 import { Anchor, AppShell, Burger, Button, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
+import { hasStoredLanguage } from '../i18n/index.js';
+import type { Language } from '../i18n/types.js';
+import { api } from '../lib/api.js';
 import { useSession, useSignOut } from '../lib/session.js';
 import { InstitutionSwitcher } from './InstitutionSwitcher.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
@@ -12,8 +15,13 @@ import { AnchorLink, NavLinkItem } from './links.js';
 import { Loading } from './PageState.js';
 
 export function AppLayout() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const session = useSession();
+  // A browser without a choice of its own speaks the language chosen on the account.
+  const accountLanguage = session?.user.language ?? null;
+  useEffect(() => {
+    if (accountLanguage && !hasStoredLanguage() && accountLanguage !== i18n.language) void i18n.changeLanguage(accountLanguage);
+  }, [accountLanguage, i18n]);
   const signOut = useSignOut();
   const navigate = useNavigate();
   const location = useLocation();
@@ -24,6 +32,9 @@ export function AppLayout() {
     return location.pathname === '/sign-in' ? null : <Navigate to="/sign-in" search={{ redirect: location.href }} replace />;
   }
   const { abilities, user, institution } = session;
+
+  // The account remembers the choice: printed outputs and email use it.
+  const saveLanguage = (language: Language) => void api('/me', { method: 'PATCH', body: { language } }).catch(() => undefined);
 
   const onSignOut = () => {
     signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in', replace: true }) });
@@ -49,7 +60,7 @@ export function AppLayout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             {abilities.manageInstitutions ? <InstitutionSwitcher session={session} /> : null}
-            <LanguageSwitch />
+            <LanguageSwitch onChange={saveLanguage} />
             <Text size="sm" visibleFrom="md">
               {t('shell.signedInAs', { name: `${user.firstName} ${user.lastName}` })}
             </Text>

@@ -49,6 +49,15 @@ export function setUpI18n(): typeof i18n {
   return i18n;
 }
 
+/** True when this browser holds an explicit choice (which wins over the account's). */
+export function hasStoredLanguage(): boolean {
+  try {
+    return isLanguage(window.localStorage.getItem(STORAGE_KEY));
+  } catch {
+    return false;
+  }
+}
+
 /** The current language as one of ours. */
 export function currentLanguage(): Language {
   return isLanguage(i18n.language) ? i18n.language : 'en';

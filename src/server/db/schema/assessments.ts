@@ -373,3 +373,31 @@ export const assessmentMerges = pgTable(
     foreignKey({ columns: [t.mergedBy], foreignColumns: [users.id] }).onDelete('set null'),
   ],
 );
+
+/**
+ * One email telling one person of an adopting institution that a template they use has a new
+ * published version. Written after the email is sent, so a retried job never sends it twice.
+ */
+export const piaUpdateNotices = pgTable(
+  'pia_update_notices',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => piaTemplateVersions.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    language: text('language').notNull(),
+    sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.versionId, t.userId] }),
+    index('pia_update_notices_version_idx').on(t.versionId),
+    index('pia_update_notices_user_idx').on(t.userId),
+    check('pia_update_notices_language_check', sql`${t.language} in ('en', 'fr')`),
+  ],
+);

@@ -19,6 +19,8 @@ export const users = pgTable(
     canApprove: boolean('can_approve').notNull().default(false),
     passwordHash: text('password_hash'),
     status: text('status').notNull().default('active'),
+    /** The language the person chose for the interface and their email (`en` | `fr`); null until they choose. */
+    language: text('language'),
     /** TOTP secret, sealed with AES-256-GCM (platform/secrets.ts); set while enrolling, enabled once confirmed. */
     mfaSecret: text('mfa_secret'),
     mfaEnabledAt: timestamp('mfa_enabled_at', { withTimezone: true }),
@@ -36,6 +38,7 @@ export const users = pgTable(
     index('users_tenant_idx').on(t.tenantId),
     check('users_role_check', sql`${t.role} in ('platform_admin', 'site_admin', 'app_admin')`),
     check('users_status_check', sql`${t.status} in ('active', 'disabled')`),
+    check('users_language_check', sql`${t.language} in ('en', 'fr')`),
     check(
       'users_role_tenant_check',
       sql`(${t.role} = 'platform_admin' and ${t.tenantId} is null) or (${t.role} <> 'platform_admin' and ${t.tenantId} is not null)`,

@@ -11,11 +11,12 @@ import {
 } from '../../../contracts/assessments.js';
 import { iso, isoDay } from '../../platform/dates.js';
 import { isShown } from './answers.js';
+import { printText } from './print-text.js';
 import type { AssessmentListRow, RevisionContent, RevisionRow, RiskRow } from './assessments.repo.js';
 import type { TemplateVersionRow } from './bank.repo.js';
 
 /** Shown for changes made by operator staff (not users of this institution). */
-export const OPERATOR_NAME = 'Vetted operator';
+export const OPERATOR_NAME = printText('en').operatorName;
 
 export function presentSummary(a: AssessmentListRow, update: TemplateVersionRow | null): AssessmentSummaryBody {
   return {

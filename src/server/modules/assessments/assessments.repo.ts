@@ -1,5 +1,6 @@
 /** Drizzle queries of assessments. Every function takes the transaction and the tenant scope. */
 import { randomUUID } from 'node:crypto';
+import type { Language } from '../../../contracts/domain.js';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   assessmentAnswers,
@@ -282,6 +283,13 @@ export async function insertMerge(tx: Tx, scope: TenantScope, values: Omit<typeo
 }
 
 /** The signer's display name (a user of this institution, or operator staff, who are not visible here). */
+/** The language a person chose, or null (not chosen, or no such person). */
+export async function userLanguage(tx: Tx, userId: string | null): Promise<Language | null> {
+  if (!userId) return null;
+  const [row] = await tx.select({ language: users.language }).from(users).where(eq(users.id, userId));
+  return (row?.language ?? null) as Language | null;
+}
+
 export async function userName(tx: Tx, userId: string | null): Promise<string | null> {
   if (!userId) return null;
   const [row] = await tx.select({ f: users.firstName, l: users.lastName }).from(users).where(eq(users.id, userId));

@@ -141,12 +141,12 @@ export function registerAssessmentRoutes(root: FastifyInstance, service: Assessm
     service.merge(requireActor(req), req.params.id, req.body),
   );
   app.get(`${base}/:id/summary`, { schema: { tags, summary: 'Teacher-facing or parent-facing summary', params: idParamsSchema, querystring: summaryQuerySchema, response: { 200: summarySchema, ...errors } } }, async (req) => {
-    const p = await service.printable(requireActor(req), req.params.id, req.query.revision);
-    return buildSummary(req.query.audience, p.assessment, p.content, p.item, p.institutionName);
+    const p = await service.printable(requireActor(req), req.params.id, req.query.revision, req.query.lang);
+    return buildSummary(req.query.audience, p.content, p.item, p.institutionName, p.language);
   });
   app.get(`${base}/:id/pdf`, { schema: { tags, summary: 'The assessment as a PDF (current revision unless one is given)', params: idParamsSchema, querystring: pdfQuerySchema, produces: ['application/pdf'] } }, async (req, reply) => {
-    const p = await service.printable(requireActor(req), req.params.id, req.query.revision);
-    const pdf = await renderAssessmentPdf(p.assessment, p.content, p.institutionName);
+    const p = await service.printable(requireActor(req), req.params.id, req.query.revision, req.query.lang);
+    const pdf = await renderAssessmentPdf(p.assessment, p.content, p.institutionName, p.language);
     const file = `pia-${p.assessment.appName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app'}-r${p.content.revision.number}.pdf`;
     return reply.type('application/pdf').header('content-disposition', `attachment; filename="${file}"`).send(pdf);
   });

@@ -25,7 +25,7 @@ import {
   type riskUpdateSchema,
   type submitSchema,
 } from '../../../contracts/assessments.js';
-import type { InventoryStatus } from '../../../contracts/domain.js';
+import type { InventoryStatus, Language } from '../../../contracts/domain.js';
 import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
@@ -62,6 +62,7 @@ import {
   updateQuestion,
   updateRevision,
   updateRisk,
+  userLanguage,
   userName,
   type AssessmentListRow,
   type RevisionContent,
@@ -70,6 +71,7 @@ import {
 import { findGenericTemplate, findTemplate, findVersion, latestPublished, loadVersionContent, type TemplateVersionRow, type VersionContent } from './bank.repo.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
+import { printText } from './print-text.js';
 
 type Query = z.output<typeof assessmentQuerySchema>;
 type CreateInput = z.output<typeof assessmentCreateSchema>;
@@ -85,11 +87,13 @@ function stale(): AppError {
   return new AppError('stale', 'Someone else saved this assessment after you opened it. Reload to see their changes, then make yours again.');
 }
 
+/** The signer's role as recorded with a sign-off (in English; printed outputs translate it). */
 function roleLabel(actor: Actor): string {
-  if (actor.role === 'site_admin') return 'Site administrator';
-  if (actor.role === 'app_admin') return actor.canApprove ? 'App administrator (approver)' : 'App administrator';
-  if (actor.role === 'platform_admin') return 'Operator staff';
-  return 'System';
+  const roles = printText('en').role;
+  if (actor.role === 'site_admin') return roles.site_admin;
+  if (actor.role === 'app_admin') return actor.canApprove ? roles.app_admin_approver : roles.app_admin;
+  if (actor.role === 'platform_admin') return roles.operator;
+  return roles.system;
 }
 
 /** The rows a revision's content is written as, with fresh ids (adoption, reopening). */
@@ -161,13 +165,32 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   }
 
   /**
+   * The assessment and its current revision, for a change. (An institution past its end of service
+   * never gets here: the lifecycle guard refuses the request.)
+   */
+  async function loadWritable(tx: Tx, scope: TenantScope, id: string) {
+    const a = await load(tx, scope, id);
+    return { a, revision: await currentRevision(tx, scope, a) };
+  }
+
+  /**
+   * Loads the assessment for a workflow step (submit, return, decide, reopen): the current revision
+   * is in one of the statuses the step starts `from` (else `invalid_transition` with the step's own
+   * wording), and `version` is the stored one.
+   */
+  async function loadForTransition(tx: Tx, scope: TenantScope, id: string, version: number, from: readonly AssessmentStatus[], refusal: (status: string) => string) {
+    const { a, revision } = await loadWritable(tx, scope, id);
+    if (!from.includes(revision.status as AssessmentStatus)) throw new AppError('invalid_transition', refusal(revision.status.replace(/_/g, ' ')));
+    if (a.version !== version) throw stale();
+    return { a, revision };
+  }
+
+  /**
    * Loads the assessment for a change to its current revision: the revision is a draft (decided
-   * revisions are frozen; one in review is with the approvers) and `version` is the stored one. (An
-   * institution past its end of service never gets here: the lifecycle guard refuses the request.)
+   * revisions are frozen; one in review is with the approvers) and `version` is the stored one.
    */
   async function loadForEdit(tx: Tx, scope: TenantScope, id: string, version: number | null) {
-    const a = await load(tx, scope, id);
-    const revision = await currentRevision(tx, scope, a);
+    const { a, revision } = await loadWritable(tx, scope, id);
     if (DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) {
       throw new AppError('read_only', `Revision ${revision.number} was decided and is frozen. Reopen the assessment to start a new revision.`);
     }
@@ -291,7 +314,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
           inventoryItemId: item.id,
           templateId,
           baseVersionId: version?.id ?? null,
-          title: input.title ?? `Privacy impact assessment: ${item.name}`,
+          title: input.title ?? printText('en').defaultTitle(item.name),
           status: 'draft',
           currentRevision: 1,
           createdBy: actor.userId,
@@ -476,10 +499,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const a = await load(tx, scope, id);
-        const revision = await currentRevision(tx, scope, a);
-        if (revision.status !== 'draft') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be submitted`);
-        if (a.version !== input.version) throw stale();
+        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['draft'], (status) => `An assessment that is ${status} cannot be submitted`);
         const content = await loadRevision(tx, scope, revision);
         const answers = answersByKey(content);
         const missing: Record<string, string> = {};
@@ -503,10 +523,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const a = await load(tx, scope, id);
-        const revision = await currentRevision(tx, scope, a);
-        if (revision.status !== 'in_review') throw new AppError('invalid_transition', 'Only an assessment in review can be returned for changes');
-        if (a.version !== input.version) throw stale();
+        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['in_review'], () => 'Only an assessment in review can be returned for changes');
         await updateRevision(tx, scope, revision.id, { status: 'draft', submittedAt: null });
         await touch(tx, scope, a, { status: 'draft' });
         await signoff(tx, scope, actor, revision.id, 'returned', input.comment);
@@ -524,10 +541,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       }
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const a = await load(tx, scope, id);
-        const revision = await currentRevision(tx, scope, a);
-        if (revision.status !== 'in_review') throw new AppError('invalid_transition', `An assessment that is ${revision.status.replace(/_/g, ' ')} cannot be decided; it must be submitted for review first`);
-        if (a.version !== input.version) throw stale();
+        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['in_review'], (status) => `An assessment that is ${status} cannot be decided; it must be submitted for review first`);
         const target = DECISION_TO_INVENTORY[input.decision]!;
         await checkInventoryCanFollow(tx, scope, a.inventoryItemId, target);
         await updateRevision(tx, scope, revision.id, { status: input.decision, decidedAt: new Date(), conditions: input.conditions, nextReviewOn: input.nextReviewOn });
@@ -555,10 +569,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const a = await load(tx, scope, id);
-        const revision = await currentRevision(tx, scope, a);
-        if (!DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) throw new AppError('invalid_transition', 'Only a decided assessment can be reopened');
-        if (a.version !== input.version) throw stale();
+        const { a, revision } = await loadForTransition(tx, scope, id, input.version, DECIDED_STATUSES, () => 'Only a decided assessment can be reopened');
         const content = await loadRevision(tx, scope, revision);
         const next = await insertRevision(tx, scope, { assessmentId: a.id, number: revision.number + 1, status: 'draft', templateVersionId: revision.templateVersionId, createdBy: actor.userId });
         await writeContent(tx, scope, contentRows(next.id, content, { withAnswers: true, updatedBy: null }));
@@ -657,16 +668,19 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       });
     },
 
-    /** The data the PDF and the summaries are made from (a revision; default the current one). */
-    async printable(actor: Actor, id: string, number?: number) {
+    /**
+     * The data the PDF and the summaries are made from (a revision; default the current one), in
+     * `language` (default: the one the reader chose, else English).
+     */
+    async printable(actor: Actor, id: string, number?: number, language?: Language) {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const r = await findRevision(tx, scope, a.id, number ?? a.currentRevision);
         if (!r) throw notFound('Revision');
-        const [content, institution, item] = await Promise.all([loadRevision(tx, scope, r), findInstitution(tx, scope), findInventoryItem(tx, scope, a.inventoryItemId)]);
-        return { assessment: a, content, institutionName: institution?.name ?? '', item: item! };
+        const [content, institution, item, chosen] = await Promise.all([loadRevision(tx, scope, r), findInstitution(tx, scope), findInventoryItem(tx, scope, a.inventoryItemId), language ? null : userLanguage(tx, actor.userId)]);
+        return { assessment: a, content, institutionName: institution?.name ?? '', item: item!, language: language ?? chosen ?? 'en' };
       });
     },
   };

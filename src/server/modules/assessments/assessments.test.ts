@@ -1,10 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessmentAnswers, assessmentMerges, assessments, auditEvents, inventoryItems } from '../../db/schema/index.js';
+import { assessmentAnswers, assessmentMerges, assessments, auditEvents, inventoryItems, piaUpdateNotices, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { extractText, getDocumentProxy } from 'unpdf';
 
 let t: TestApp;
 let operator: Client;
@@ -31,10 +32,10 @@ async function publishTemplate(sections = sampleSections(), catalogAppId: string
 }
 
 /** A tenant with an inventory item (a catalog app) and an assessment adopted from a fresh template. */
-async function adopted() {
+async function adopted(itemFields: Json = {}) {
   const tenant = await buildTenantWithUsers(t.app, db());
   const app = await buildCatalogApp(db(), { name: `Mathsy ${uniqueSlug('x')}` });
-  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3', '4'], audiences: ['students'], purpose: 'Math practice' });
+  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3', '4'], audiences: ['students'], purpose: 'Math practice', ...itemFields });
   expect(item.statusCode, item.body).toBe(201);
   const { template, version } = await publishTemplate(sampleSections(), app.id);
   const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: version.id });
@@ -66,7 +67,7 @@ describe('the master bank', () => {
     expect(stale.json().error.code).toBe('stale');
 
     const published = await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
-    expect(published.json()).toMatchObject({ status: 'published', number: 1 });
+    expect(published.json()).toMatchObject({ status: 'published', number: 1, changes: [] });
     const edit = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: published.json().version, sections: [] });
     expect(edit.statusCode).toBe(409);
     expect(edit.json().error.code).toBe('read_only');
@@ -401,6 +402,14 @@ describe('master updates', () => {
     const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'Clearer purpose question; subprocessors; storage now includes Ireland', sections });
     expect(saved.statusCode, saved.body).toBe(200);
     await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
+    // The version lists what it changed since version 1, question by question.
+    const v2 = (await operator.request('GET', `/api/v1/bank/versions/${draft.id}`)).json();
+    expect(v2.changes.map((c: Json) => [c.key, c.change]).sort()).toEqual([
+      ['storage.countries', 'modified'],
+      ['storage.purpose', 'modified'],
+      ['storage.retired', 'removed'],
+      ['storage.subprocessors', 'added'],
+    ]);
 
     const seen = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}`)).json();
     expect(seen.update).toMatchObject({ number: 2, changeLog: expect.stringContaining('subprocessors') });
@@ -453,6 +462,100 @@ describe('master updates', () => {
   });
 });
 
+describe('update emails', () => {
+  const mailsTo = (email: string, title: string) => t.smtp.messages.filter((m) => m.subject?.includes(title) && JSON.stringify(m.to).toLowerCase().includes(email.toLowerCase()));
+
+  it('tells the adopters’ site admins and assessment owners once each, in their language, about their own institution only', async () => {
+    const { tenant: a, template, version, assessment } = await adopted();
+    // A second institution adopts the same template; a third does not.
+    const b = await buildTenantWithUsers(t.app, db());
+    const bItem = (await b.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Quillpad ${uniqueSlug()}`, vendor: 'Q' } })).json();
+    const bAssessment = await b.approver.request('POST', '/api/v1/assessments', { inventoryItemId: bItem.id, templateVersionId: version.id });
+    expect(bAssessment.statusCode, bAssessment.body).toBe(201);
+    expect((await b.siteAdmin.request('PATCH', '/api/v1/me', { language: 'fr' })).statusCode).toBe(200);
+    const c = await buildTenantWithUsers(t.app, db());
+    // A disabled site admin of an adopter is not told.
+    const disabled = await buildUser(db(), { tenantId: a.institution.id, role: 'site_admin' });
+    await withSystem(db(), (tx) => tx.update(users).set({ status: 'disabled' }).where(eq(users.id, disabled.id)));
+
+    const draft = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
+    const published = await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: draft.version, changeLog: 'Storage question reworded.' });
+    expect(published.statusCode, published.body).toBe(200);
+    // Publishing only queued the work.
+    expect(mailsTo(a.siteAdmin.user.email, template.title)).toHaveLength(0);
+    await t.jobs.runPending();
+    await t.jobs.runPending();
+
+    const [toA] = mailsTo(a.siteAdmin.user.email, template.title);
+    expect(mailsTo(a.siteAdmin.user.email, template.title)).toHaveLength(1);
+    expect(toA!.subject).toBe(`Version 2 of the privacy impact assessment template “${template.title}” is available`);
+    expect(toA!.text).toContain(`${t.config.publicUrl}/assessments/${assessment.id}/merge`);
+    expect(toA!.text).toContain('Storage question reworded.');
+    expect(toA!.text).toContain(a.institution.name);
+    expect(toA!.text).not.toContain(b.institution.name);
+    expect(toA!.text).not.toContain(bItem.name);
+    expect(toA!.text).not.toContain(bAssessment.json().id);
+    // The app admin who started the assessment is told; an approver who did not is not.
+    expect(mailsTo(a.appAdmin.user.email, template.title)).toHaveLength(1);
+    expect(mailsTo(a.approver.user.email, template.title)).toHaveLength(0);
+    expect(mailsTo(disabled.email, template.title)).toHaveLength(0);
+
+    const toB = mailsTo(b.siteAdmin.user.email, template.title);
+    expect(toB).toHaveLength(1);
+    expect(toB[0]!.subject).toBe(`La version 2 du modèle d’évaluation des facteurs relatifs à la vie privée « ${template.title} » est disponible`);
+    expect(toB[0]!.text).toContain(`${t.config.publicUrl}/assessments/${bAssessment.json().id}/merge`);
+    expect(toB[0]!.text).toContain('Ce qui a changé');
+    expect(toB[0]!.text).not.toContain(a.institution.name);
+    expect(mailsTo(b.approver.user.email, template.title)).toHaveLength(1);
+    expect(mailsTo(c.siteAdmin.user.email, template.title)).toHaveLength(0);
+
+    // Each email is recorded with an audit event in the recipient's institution.
+    const notices = await withSystem(db(), (tx) => tx.select().from(piaUpdateNotices).where(eq(piaUpdateNotices.versionId, draft.id)));
+    expect(notices.map((n) => [n.userId, n.language]).sort()).toEqual(
+      [
+        [a.siteAdmin.user.id, 'en'],
+        [a.appAdmin.user.id, 'en'],
+        [b.siteAdmin.user.id, 'fr'],
+        [b.approver.user.id, 'en'],
+      ].sort(),
+    );
+    const events = await withSystem(db(), (tx) => tx.select().from(auditEvents).where(and(eq(auditEvents.action, 'assessment.update_notice'), eq(auditEvents.recordId, draft.id))));
+    expect(events.map((e) => e.tenantId).sort()).toEqual([a.institution.id, a.institution.id, b.institution.id, b.institution.id].sort());
+  });
+});
+
+describe('update emails when mail is down', () => {
+  let down: TestApp;
+  beforeAll(async () => {
+    // Port 1 on loopback refuses connections: every email fails.
+    down = await createTestApp({ SMTP_PORT: '1' });
+  });
+  afterAll(async () => down?.close());
+
+  it('still publishes, and leaves the email to be retried', async () => {
+    const op = await signIn(down.app, await buildUser(down.database.db, { tenantId: null, role: 'platform_admin' }));
+    const tenant = await buildTenantWithUsers(down.app, down.database.db);
+    const item = (await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Retry ${uniqueSlug()}`, vendor: 'R' } })).json();
+    const created = (await op.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Retry PIA' })).json();
+    const v1 = created.versions[0];
+    const saved = (await op.request('PUT', `/api/v1/bank/versions/${v1.id}`, { version: v1.version, sections: sampleSections() })).json();
+    const p1 = (await op.request('POST', `/api/v1/bank/versions/${v1.id}/publish`, { version: saved.version })).json();
+    expect((await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.id, templateVersionId: p1.id })).statusCode).toBe(201);
+    const v2 = (await op.request('POST', `/api/v1/bank/templates/${created.id}/versions`)).json();
+    const published = await op.request('POST', `/api/v1/bank/versions/${v2.id}/publish`, { version: v2.version });
+    expect(published.statusCode, published.body).toBe(200);
+    expect(published.json().status).toBe('published');
+    await down.jobs.runPending();
+    const states = await down.database.db.execute(sql`select name, state from pgboss.job where name like 'pia-update-%' order by name`);
+    const rows = (states as unknown as { rows: { name: string; state: string }[] }).rows;
+    // One email job per recipient (the site admin and the app admin who started the PIA), waiting to retry.
+    expect(rows.filter((r) => r.name === 'pia-update-mail-v1').map((r) => r.state)).toEqual(['retry', 'retry']);
+    expect(rows.filter((r) => r.name === 'pia-update-notify-v1').map((r) => r.state)).toEqual(['completed', 'completed']);
+    const notices = await withSystem(down.database.db, (tx) => tx.select().from(piaUpdateNotices));
+    expect(notices).toEqual([]);
+  });
+});
+
 describe('outputs', () => {
   it('prints a PDF with the revision id and gives teacher and parent summaries', async () => {
     const { tenant, assessment: a } = await adopted();
@@ -472,5 +575,63 @@ describe('outputs', () => {
     expect(parent.json()).toMatchObject({ audience: 'parent', headline: expect.stringContaining('families') });
     const other = await buildTenantWithUsers(t.app, db());
     expect((await other.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).statusCode).toBe(404);
+  });
+
+  /** The text of a PDF, page by page joined. */
+  const pdfText = async (payload: Buffer) => (await extractText(await getDocumentProxy(new Uint8Array(payload)), { mergePages: true })).text.replace(/\s+/g, ' ');
+  const FRENCH_DATE = /\d{1,2}(er)? (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}/;
+
+  it('writes the summaries and the PDF in French on request, or in the language the reader chose', async () => {
+    const { tenant, assessment: a } = await adopted({ dataElements: ['name', 'health'] });
+    await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/risks`, { version: a.version, title: 'Fuite de données', likelihood: 2, impact: 2, residualLikelihood: 1, residualImpact: 1 });
+    const submitted = (await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/submit`, { version: a.version + 1, comment: 'Prête' })).json();
+    const approved = await tenant.siteAdmin.request('POST', `/api/v1/assessments/${a.id}/decide`, { version: submitted.version, decision: 'approved_with_conditions', conditions: 'Prénoms seulement.' });
+    expect(approved.statusCode, approved.body).toBe(200);
+
+    const teacher = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=fr`);
+    expect(teacher.statusCode, teacher.body).toBe(200);
+    const tj = teacher.json();
+    expect(tj).toMatchObject({ language: 'fr', headline: expect.stringMatching(/ : ce que le personnel enseignant doit savoir$/) });
+    expect(tj.points.map((p: Json) => p.heading)).toEqual(['Décision', 'Années d’études', 'Conditions d’utilisation', 'Soyez prudent avec']);
+    expect(tj.points[0].text).toMatch(/est approuvée avec conditions pour utilisation à .* \(décision du /);
+    expect(tj.points[0].text).toMatch(FRENCH_DATE);
+    // Institution text stays as written; generated lists are French.
+    expect(tj.points[2].text).toBe('Prénoms seulement.');
+    expect(tj.points[3].text).toContain('renseignements sur la santé');
+
+    const parent = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=parent&lang=fr`)).json();
+    expect(parent.headline).toMatch(/un résumé pour les familles$/);
+    expect(parent.points.map((p: Json) => p.heading)).toEqual(['Pourquoi l’école l’utilise', 'Renseignements utilisés', 'Notre décision', 'Questions']);
+    expect(parent.points[1].text).toMatch(/nom et renseignements sur la santé\.$/);
+    expect(parent.points[2].text).toContain('Le personnel enseignant respecte des conditions d’utilisation');
+    const english = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=parent`)).json();
+    expect(english).toMatchObject({ language: 'en', headline: expect.stringMatching(/a summary for families$/) });
+    expect(english.points[1].text).toMatch(/name and health information\.$/);
+
+    const pdf = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf?lang=fr`);
+    expect(pdf.statusCode).toBe(200);
+    const fr = await pdfText(pdf.rawPayload);
+    for (const words of ['Évaluation des facteurs relatifs à la vie privée', 'Révision 1 · Approuvée avec conditions', 'fondée sur la version maîtresse 1', 'Conditions d’utilisation', 'Registre des risques', 'Atténuation', 'faible', 'Signatures', 'Administrateur du site', 'approuvée avec conditions', 'réponse fournie par l’opérateur', 'Oui', 'page 1 de']) {
+      expect(fr, words).toContain(words);
+    }
+    expect(fr).toMatch(FRENCH_DATE);
+    // Operator bank content exists in English only and stays as written.
+    expect(fr).toContain('Does the app collect personal information?');
+    for (const words of ['Risk register', 'Sign-offs', 'Revision 1', 'pre-answered', 'Site administrator', 'Approved with conditions']) expect(fr, words).not.toContain(words);
+    const en = await pdfText((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).rawPayload);
+    expect(en).toContain('Risk register');
+    expect(en).toContain('Site administrator');
+
+    // The reader's own choice is the default; a request can still ask for the other language.
+    const chose = await tenant.appAdmin.request('PATCH', '/api/v1/me', { language: 'fr' });
+    expect(chose.statusCode, chose.body).toBe(200);
+    expect(chose.json().language).toBe('fr');
+    expect((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher`)).json().language).toBe('fr');
+    expect((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=en`)).json().language).toBe('en');
+    expect(await pdfText((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).rawPayload)).toContain('Registre des risques');
+    const unknown = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/summary?audience=teacher&lang=de`);
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.fields.lang).toBeTruthy();
+    expect((await tenant.appAdmin.request('PATCH', '/api/v1/me', { language: 'de' })).statusCode).toBe(400);
   });
 });

@@ -1,4 +1,4 @@
-import type { BankTemplateBody, BankVersionBody, Condition, QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
+import type { BankTemplateBody, BankVersionBody, BankVersionChange, Condition, QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
 import { iso } from '../../platform/dates.js';
 import type { TemplateVersionRow, TemplateWithApp, VersionContent } from './bank.repo.js';
 
@@ -31,9 +31,10 @@ export function presentTemplate(t: TemplateWithApp, versions: TemplateVersionRow
   };
 }
 
-export function presentBankVersion(c: VersionContent): BankVersionBody {
+export function presentBankVersion(c: VersionContent, changes: BankVersionChange[]): BankVersionBody {
   return {
     ...presentVersionSummary(c.version),
+    changes,
     templateId: c.version.templateId,
     sections: c.sections.map((s) => ({
       id: s.id,

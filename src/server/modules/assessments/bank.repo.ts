@@ -62,6 +62,11 @@ export async function findVersion(tx: Tx, id: string): Promise<TemplateVersionRo
   return row;
 }
 
+export async function findVersionByNumber(tx: Tx, templateId: string, number: number): Promise<TemplateVersionRow | undefined> {
+  const [row] = await tx.select().from(piaTemplateVersions).where(and(eq(piaTemplateVersions.templateId, templateId), eq(piaTemplateVersions.number, number)));
+  return row;
+}
+
 export async function latestPublished(tx: Tx, templateId: string): Promise<TemplateVersionRow | undefined> {
   const [row] = await tx
     .select()

@@ -16,6 +16,7 @@ import {
   findTemplate,
   findTemplateBySlug,
   findVersion,
+  findVersionByNumber,
   insertTemplate,
   insertVersion,
   latestPublished,
@@ -29,6 +30,8 @@ import {
   type TemplateWithApp,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+import { versionChanges } from './merge.js';
+import type { UpdateNoticeJobs } from './update-notice.job.js';
 
 type CreateInput = z.output<typeof bankTemplateCreateSchema>;
 type UpdateInput = z.output<typeof bankTemplateUpdateSchema>;
@@ -71,12 +74,22 @@ function readOnlyVersion(): AppError {
   return new AppError('read_only', 'A published version cannot be changed. Start a new version instead.');
 }
 
-export function createBankService(ctx: Pick<AppContext, 'db'>) {
+/**
+ * `notify`: the job that tells adopters of a newly published version (enqueued with the publish).
+ */
+export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: UpdateNoticeJobs['fanOut']) {
   const { db } = ctx;
 
   async function present(tx: Tx, rows: TemplateWithApp[], publishedOnly: boolean): Promise<BankTemplateBody[]> {
     const versions = await listVersions(tx, rows.map((r) => r.id));
     return rows.map((r) => presentTemplate(r, versions.filter((v) => v.templateId === r.id && (!publishedOnly || v.status === 'published'))));
+  }
+
+  /** A version with its content and what it changed since the version before it. */
+  async function presentVersion(tx: Tx, version: TemplateVersionRow): Promise<BankVersionBody> {
+    const previous = await findVersionByNumber(tx, version.templateId, version.number - 1);
+    const [content, before] = await Promise.all([loadVersionContent(tx, version), previous ? loadVersionContent(tx, previous) : null]);
+    return presentBankVersion(content, versionChanges(before, content));
   }
 
   async function loadTemplate(tx: Tx, id: string, publishedOnly: boolean): Promise<BankTemplateBody> {
@@ -107,7 +120,7 @@ export function createBankService(ctx: Pick<AppContext, 'db'>) {
       return withShared(db, async (tx) => {
         const version = await findVersion(tx, versionId);
         if (!version || (version.status !== 'published' && !isPlatformAdmin(actor))) throw notFound('Template version');
-        return presentBankVersion(await loadVersionContent(tx, version));
+        return presentVersion(tx, version);
       });
     },
 
@@ -163,7 +176,7 @@ export function createBankService(ctx: Pick<AppContext, 'db'>) {
         const draft = await insertVersion(tx, templateId, (last?.number ?? 0) + 1);
         if (last) await writeVersionContent(tx, draft.id, contentAsInput(await loadVersionContent(tx, last)));
         await recordAudit(tx, actor, { action: 'bank.version.create', recordType: 'pia_template_version', recordId: draft.id, after: draft, tenantId: null });
-        return presentBankVersion(await loadVersionContent(tx, draft));
+        return presentVersion(tx, draft);
       });
     },
 
@@ -187,7 +200,7 @@ export function createBankService(ctx: Pick<AppContext, 'db'>) {
           after: { changeLog: after.changeLog, sections: input.sections.length, questions: input.sections.reduce((n, s) => n + s.questions.length, 0) },
           tenantId: null,
         });
-        return presentBankVersion(await loadVersionContent(tx, after));
+        return presentVersion(tx, after);
       });
     },
 
@@ -209,7 +222,9 @@ export function createBankService(ctx: Pick<AppContext, 'db'>) {
         });
         if (!after) throw staleDraft();
         await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: versionId, before, after, tenantId: null });
-        return presentBankVersion(await loadVersionContent(tx, after));
+        // Adopters of earlier versions are emailed in the background; the job exists iff this commits.
+        await ctx.jobs.enqueue(tx, notify, { versionId });
+        return presentVersion(tx, after);
       });
     },
   };

@@ -4,7 +4,7 @@
  * and its answer are compared separately, so a new wording from the operator and an answer of the
  * institution merge without conflict. Pure functions: no database here.
  */
-import type { MergeChangeBody } from '../../../contracts/assessments.js';
+import type { BankVersionChange, MergeChangeBody } from '../../../contracts/assessments.js';
 import { canonicalJson } from '../../platform/audit.js';
 import type { RevisionContent } from './assessments.repo.js';
 import type { TemplateQuestionRow, VersionContent } from './bank.repo.js';
@@ -90,6 +90,22 @@ export function threeWayDiff(base: VersionContent | null, theirs: VersionContent
     const conflict = definition.conflict || answer.conflict;
     changes.push({ key, sectionTitle: tq.sectionTitle, prompt: tq.question.prompt, change: 'modified', definition, answer, conflict, suggested: conflict ? 'keep' : 'take' });
   }
+  return changes;
+}
+
+/** What a template version changed since the version before it, question by question (none for a first version). */
+export function versionChanges(previous: VersionContent | null, next: VersionContent): BankVersionChange[] {
+  if (!previous) return [];
+  const p = indexTemplate(previous);
+  const n = indexTemplate(next);
+  const shape = (x: Indexed<TemplateQuestionRow>) => [definitionOf(x.question), x.question.preAnswer ?? null, x.question.jurisdictions, x.sectionKey];
+  const changes: BankVersionChange[] = [];
+  for (const [key, x] of n) {
+    const before = p.get(key);
+    if (!before) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'added' });
+    else if (!same(shape(before), shape(x))) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'modified' });
+  }
+  for (const [key, x] of p) if (!n.has(key)) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'removed' });
   return changes;
 }
 

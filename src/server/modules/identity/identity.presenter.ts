@@ -1,5 +1,5 @@
 import type { InvitationBody, SessionBody, UserBody } from '../../../contracts/api.js';
-import type { InstitutionRole, Region, Role } from '../../../contracts/domain.js';
+import type { InstitutionRole, Language, Region, Role } from '../../../contracts/domain.js';
 import type { institutions, invitations, users } from '../../db/schema/index.js';
 import { policy, type Actor } from '../../platform/authz.js';
 import { iso } from '../../platform/dates.js';
@@ -50,6 +50,7 @@ export function presentSession(actor: Actor, user: UserRow, institution: Session
       lastName: user.lastName,
       role: user.role as Role,
       canApprove: user.canApprove,
+      language: (user.language ?? null) as Language | null,
     },
     institution: institution
       ? {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import type { Language } from '../../../contracts/domain.js';
 import type { meUpdateSchema, MyDataBody } from '../../../contracts/lifecycle.js';
 import { assessmentSignoffs, auditEvents, institutions, invitations, sessions, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -37,6 +38,22 @@ function scrubChanges(changes: Record<string, { before: unknown; after: unknown 
   return { out, changed };
 }
 
+/** The person's own account record, as "my data" shows it (no password hash, no sign-in secrets). */
+export function presentProfile(u: typeof users.$inferSelect): MyDataBody['profile'] {
+  return {
+    id: u.id,
+    email: u.email,
+    firstName: u.firstName,
+    lastName: u.lastName,
+    role: u.role,
+    canApprove: u.canApprove,
+    status: u.status,
+    language: (u.language ?? null) as Language | null,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
 function me(actor: Actor): string {
   if (actor.kind !== 'user' || !actor.userId) throw new AppError('unauthorized', 'Please sign in');
   return actor.userId;
@@ -66,17 +83,7 @@ export function createRightsService(ctx: Pick<AppContext, 'db'>) {
           .orderBy(asc(auditEvents.at), asc(auditEvents.id))
           .limit(5000);
         return {
-          profile: {
-            id: u.id,
-            email: u.email,
-            firstName: u.firstName,
-            lastName: u.lastName,
-            role: u.role,
-            canApprove: u.canApprove,
-            status: u.status,
-            createdAt: u.createdAt.toISOString(),
-            updatedAt: u.updatedAt.toISOString(),
-          },
+          profile: presentProfile(u),
           institution: inst ?? null,
           sessions: mySessions.map((s) => ({
             createdAt: s.createdAt.toISOString(),
@@ -105,7 +112,7 @@ export function createRightsService(ctx: Pick<AppContext, 'db'>) {
           const before = await load(tx, id);
           const [after] = await tx
             .update(users)
-            .set({ firstName: patch.firstName ?? before.firstName, lastName: patch.lastName ?? before.lastName, email: patch.email ?? before.email, updatedAt: new Date() })
+            .set({ firstName: patch.firstName ?? before.firstName, lastName: patch.lastName ?? before.lastName, email: patch.email ?? before.email, language: patch.language ?? before.language, updatedAt: new Date() })
             .where(eq(users.id, id))
             .returning();
           const { passwordHash: _a, ...b } = before;

@@ -14,7 +14,7 @@ import {
 import { AppError } from '../../platform/errors.js';
 import { READ_ONLY_MESSAGE } from '../tenants/institutions.repo.js';
 import { requireActor } from '../../platform/http.js';
-import type { RightsService } from '../identity/rights.service.js';
+import { presentProfile, type RightsService } from '../identity/rights.service.js';
 import type { LifecycleService } from './lifecycle.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
@@ -214,11 +214,8 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
   );
   app.patch(
     '/api/v1/me',
-    { schema: { tags: ['me'], summary: 'Correct my name or email', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
-    async (req) => {
-      const u = await rights.updateMe(requireActor(req), req.body);
-      return { id: u.id, email: u.email, firstName: u.firstName, lastName: u.lastName, role: u.role, canApprove: u.canApprove, status: u.status, createdAt: u.createdAt.toISOString(), updatedAt: u.updatedAt.toISOString() };
-    },
+    { schema: { tags: ['me'], summary: 'Correct my name or email, or choose my language', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
+    async (req) => presentProfile(await rights.updateMe(requireActor(req), req.body)),
   );
   app.delete(
     '/api/v1/me',

@@ -19,7 +19,8 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  // Announced in a live region that is always there, so screen readers hear "Saving…" then "Saved".
+  const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
   const id = `q-${question.id}`;
   // Shown at once while the save is on its way (and kept if it fails, next to the error).
   const [pending, setPending] = useState<{ v: unknown } | null>(null);
@@ -27,7 +28,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
   const readOnly = disabled || (question.locked && question.answer?.origin === 'operator');
 
   async function save(next: unknown) {
-    setSaving(true);
+    setStatus('saving');
     setError(null);
     setPending({ v: next });
     try {
@@ -47,10 +48,10 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
       // Conditions may show or hide other questions: refresh the whole record in the background.
       void queryClient.invalidateQueries({ queryKey: assessmentQuery(assessmentId).queryKey });
       setPending(null);
+      setStatus('saved');
     } catch (err) {
       setError(err);
-    } finally {
-      setSaving(false);
+      setStatus('idle');
     }
   }
 
@@ -153,11 +154,9 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
   return (
     <Stack gap={4}>
       {field}
-      {saving ? (
-        <Text size="xs" c="dimmed" role="status">
-          {t('assessments.saving')}
-        </Text>
-      ) : null}
+      <Text size="xs" c="dimmed" role="status" aria-live="polite" aria-atomic="true" data-autosave={status}>
+        {status === 'saving' ? t('assessments.saving') : status === 'saved' ? t('assessments.savedAt') : ''}
+      </Text>
       {error ? <ErrorAlert error={error} /> : null}
     </Stack>
   );

@@ -1,5 +1,5 @@
 /** `/assessments/$assessmentId`: the current revision — answers, own questions, risks, review, outputs. */
-import { Alert, Anchor, Badge, Button, Group, Paper, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Group, Paper, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -8,6 +8,8 @@ import { QUESTION_KINDS, type AssessmentBody, type QuestionKind } from '../../..
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { AnchorLink, ButtonLink } from '../../components/links.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
+import { currentLanguage } from '../../i18n/index.js';
+import type { Language } from '../../i18n/types.js';
 import { api, API_BASE } from '../../lib/api.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { AnswerField } from './AnswerField.js';
@@ -49,7 +51,7 @@ export function AssessmentDetailPage() {
             </AnchorLink>
           </Group>
         </Stack>
-        <Anchor href={`${API_BASE}/assessments/${a.id}/pdf`} download>
+        <Anchor href={pdfHref(a.id, currentLanguage())} download>
           {t('assessments.outputs.pdf')}
         </Anchor>
       </Group>
@@ -269,17 +271,37 @@ function Revisions({ assessment: a }: { assessment: AssessmentBody }) {
   );
 }
 
+/** The PDF of the current revision, written in `lang`. */
+const pdfHref = (id: string, lang: Language) => `${API_BASE}/assessments/${id}/pdf?lang=${lang}`;
+
 function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
-  const teacher = useQuery(summaryQuery(a.id, 'teacher', a.version));
-  const parent = useQuery(summaryQuery(a.id, 'parent', a.version));
+  // The documents may be wanted in the other language than the one on screen (families, staff).
+  const [lang, setLang] = useState<Language>(currentLanguage);
+  const teacher = useQuery(summaryQuery(a.id, 'teacher', a.version, lang));
+  const parent = useQuery(summaryQuery(a.id, 'parent', a.version, lang));
   return (
     <Stack>
-      <Anchor href={`${API_BASE}/assessments/${a.id}/pdf`} download>
+      <Stack gap={4}>
+        <Text size="sm" fw={500} id="outputs-language">
+          {t('assessments.outputs.language')}
+        </Text>
+        <SegmentedControl
+          w="fit-content"
+          aria-labelledby="outputs-language"
+          value={lang}
+          onChange={(v) => setLang(v as Language)}
+          data={[
+            { value: 'en', label: <span lang="en">English</span> },
+            { value: 'fr', label: <span lang="fr">Français</span> },
+          ]}
+        />
+      </Stack>
+      <Anchor href={pdfHref(a.id, lang)} download>
         {t('assessments.outputs.pdf')}
       </Anchor>
       {[teacher, parent].map((s, i) => (
-        <Paper key={i} withBorder p="md" component="section">
+        <Paper key={i} withBorder p="md" component="section" lang={lang} aria-label={i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}>
           <Title order={2} size="h4">
             {i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}
           </Title>

@@ -1,14 +1,15 @@
 /** `/bank` and `/bank/$templateId`: the operator's master bank — versions, draft editing, publishing. */
-import { Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Badge, Button, List, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BankSectionInput, BankVersionBody } from '../../../contracts/assessments.js';
+import type { BankVersionBody } from '../../../contracts/assessments.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
+import { DraftEditor } from './BankEditor.js';
 import { bankQuery, bankTemplateQuery, bankVersionQuery } from './queries.js';
 
 export function BankListPage() {
@@ -40,17 +41,6 @@ export function BankListPage() {
 }
 
 const route = getRouteApi('/_app/bank/$templateId');
-
-/** The version content as the draft editor sends it back. */
-function asInput(v: BankVersionBody): BankSectionInput[] {
-  return v.sections.map((s) => ({
-    key: s.key,
-    code: s.code,
-    title: s.title,
-    description: s.description,
-    questions: s.questions.map((q) => ({ key: q.key, kind: q.kind, prompt: q.prompt, guidance: q.guidance, options: q.options, required: q.required, locked: q.locked, preAnswer: q.preAnswer ?? undefined, condition: q.condition, jurisdictions: q.jurisdictions as BankSectionInput['questions'][number]['jurisdictions'] })),
-  }));
-}
 
 export function BankTemplatePage() {
   const { t } = useTranslation();
@@ -87,11 +77,38 @@ export function BankTemplatePage() {
   );
 }
 
+/** What a version changed: the operator's notes and, question by question, the difference from the previous version. */
+export function ChangeLog({ version }: { version: BankVersionBody }) {
+  const { t } = useTranslation();
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby={`changes-${version.id}`}>
+      <Title order={2} size="h4" id={`changes-${version.id}`}>
+        {t('assessments.editor.changeLogOf', { number: version.number })}
+      </Title>
+      {version.changeLog.trim() ? <Text style={{ whiteSpace: 'pre-wrap' }}>{version.changeLog}</Text> : null}
+      {version.changes.length ? (
+        <List size="sm" mt="xs">
+          {version.changes.map((c) => (
+            <List.Item key={c.key}>
+              {t(`assessments.editor.change.${c.change}`)}: {c.prompt} <Text span c="dimmed">({c.sectionTitle} · {c.key})</Text>
+            </List.Item>
+          ))}
+        </List>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {version.number === 1 ? t('assessments.editor.firstVersion') : t('assessments.editor.noQuestionChanges')}
+        </Text>
+      )}
+    </Paper>
+  );
+}
+
 function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
   const { t } = useTranslation();
   return (
     <Stack>
       <Text c="dimmed">{t('assessments.bank.readOnly')}</Text>
+      <ChangeLog version={version} />
       {version.sections.map((s) => (
         <Paper key={s.id} withBorder p="md">
           <Title order={2} size="h4">
@@ -104,84 +121,6 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
           ))}
         </Paper>
       ))}
-    </Stack>
-  );
-}
-
-function DraftEditor({ version, onSaved, onPublished }: { version: BankVersionBody; onSaved: () => void; onPublished: () => void }) {
-  const { t } = useTranslation();
-  const [sections, setSections] = useState(() => asInput(version));
-  const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(version.sections.flatMap((s) => s.questions.map((q) => [q.key, q.preAnswer === null ? '' : JSON.stringify(q.preAnswer)]))));
-  const [changeLog, setChangeLog] = useState(version.changeLog);
-  const [jsonError, setJsonError] = useState<string | null>(null);
-  const build = () => {
-    const out = sections.map((s) => ({ ...s, questions: s.questions.map((q) => ({ ...q, preAnswer: texts[q.key]?.trim() ? (JSON.parse(texts[q.key]!) as unknown) : undefined })) }));
-    return out;
-  };
-  const save = useMutation({
-    mutationFn: () => api<BankVersionBody>(`/bank/versions/${version.id}`, { method: 'PUT', body: { version: version.version, changeLog, sections: build() } }),
-  });
-  const publish = useMutation({
-    mutationFn: async () => {
-      const saved = await api<BankVersionBody>(`/bank/versions/${version.id}`, { method: 'PUT', body: { version: version.version, changeLog, sections: build() } });
-      return api<BankVersionBody>(`/bank/versions/${version.id}/publish`, { method: 'POST', body: { version: saved.version } });
-    },
-    onSuccess: () => {
-      onPublished();
-      onSaved();
-    },
-  });
-  const run = (m: typeof save | typeof publish) => {
-    try {
-      build();
-      setJsonError(null);
-    } catch {
-      setJsonError(t('assessments.bank.invalidJson'));
-      return;
-    }
-    m.mutate(undefined, { onSuccess: m === save ? onSaved : undefined });
-  };
-  return (
-    <Stack>
-      <Title order={2} size="h3">
-        {t('assessments.bank.draft', { number: version.number })}
-      </Title>
-      <Textarea label={t('assessments.bank.changeLog')} value={changeLog} onChange={(e) => setChangeLog(e.currentTarget.value)} maxLength={10000} />
-      {sections.map((s, si) => (
-        <Paper key={s.key} withBorder p="md" component="section" aria-label={s.title}>
-          <Stack gap="xs">
-            <Title order={3} size="h4">
-              {s.code}. {s.title}
-            </Title>
-            {s.questions.map((q, qi) => (
-              <Group key={q.key} grow align="flex-start" data-bank-question={q.key}>
-                <TextInput
-                  label={`${t('assessments.bank.prompt')} (${q.key})`}
-                  value={q.prompt}
-                  onChange={(e) => {
-                    const prompt = e.currentTarget.value;
-                    setSections((all) => all.map((x, i) => (i !== si ? x : { ...x, questions: x.questions.map((y, j) => (j === qi ? { ...y, prompt } : y)) })));
-                  }}
-                  maxLength={1000}
-                />
-                <TextInput label={t('assessments.bank.preAnswer')} value={texts[q.key] ?? ''} onChange={(e) => {
-                  const v = e.currentTarget.value;
-                  setTexts((all) => ({ ...all, [q.key]: v }));
-                }} />
-              </Group>
-            ))}
-          </Stack>
-        </Paper>
-      ))}
-      <Feedback error={jsonError ? new Error(jsonError) : (save.error ?? publish.error)} />
-      <Group>
-        <Button variant="default" onClick={() => run(save)} loading={save.isPending}>
-          {t('assessments.bank.save')}
-        </Button>
-        <Button onClick={() => run(publish)} loading={publish.isPending}>
-          {t('assessments.bank.publish')}
-        </Button>
-      </Group>
     </Stack>
   );
 }

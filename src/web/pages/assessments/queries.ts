@@ -12,8 +12,8 @@ export const assessmentsQuery = (inventoryItemId?: string) =>
 export const assessmentQuery = (id: string) =>
   queryOptions({ queryKey: ['assessments', 'one', id], queryFn: () => api<AssessmentBody>(`/assessments/${id}`) });
 
-export const summaryQuery = (id: string, audience: 'teacher' | 'parent', version: number) =>
-  queryOptions({ queryKey: ['assessments', 'summary', id, audience, version], queryFn: () => api<SummaryBody>(`/assessments/${id}/summary?audience=${audience}`) });
+export const summaryQuery = (id: string, audience: 'teacher' | 'parent', version: number, lang: 'en' | 'fr') =>
+  queryOptions({ queryKey: ['assessments', 'summary', id, audience, version, lang], queryFn: () => api<SummaryBody>(`/assessments/${id}/summary?audience=${audience}&lang=${lang}`) });
 
 export interface MergePreview {
   fromVersion: { id: string; number: number } | null;
