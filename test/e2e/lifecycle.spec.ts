@@ -8,25 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
-import { completeTwoStep } from './two-step.js';
+import { signIn, signOut } from './session.js';
 
 const OPERATOR = 'admin@vetted.example';
 const LAKESHORE = 'Lakeshore District School Board (demo)';
 const LAKESHORE_ADMIN = 'h.karimi@lakeshore.example';
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await completeTwoStep(page, email);
-  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
-  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
-}
 
 async function expectAccessible(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
