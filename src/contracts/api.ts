@@ -141,6 +141,8 @@ export const userSchema = z.object({
   role: z.enum(ROLES),
   canApprove: z.boolean(),
   status: z.enum(['active', 'disabled']),
+  /** Two-step verification is on (an administrator may reset it when the person lost their device). */
+  mfaEnabled: z.boolean(),
   createdAt: z.string(),
 });
 export type UserBody = z.infer<typeof userSchema>;

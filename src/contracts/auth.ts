@@ -29,7 +29,14 @@ export const SESSION_METHODS = ['password', 'password+mfa', 'oidc', 'saml', 'inv
 export const mfaRequiredSchema = z.object({ mfa: z.enum(['verify', 'enrol']) });
 export const loginResultSchema = z.union([sessionSchema, mfaRequiredSchema]);
 export const mfaCodeSchema = z.strictObject({ code });
-export const mfaEnrolmentSchema = z.object({ secret: z.string(), uri: z.string() });
+/** Re-authentication before a sensitive change: the password, and a code when two-step verification is on. */
+export const reauthenticateSchema = z.strictObject({ password: z.string().min(1).max(1024), code: code.optional() });
+/** The TOTP secret (also as text for people who type it or use a screen reader), its otpauth URI, and the URI as a QR code path. */
+export const mfaEnrolmentSchema = z.object({
+  secret: z.string(),
+  uri: z.string(),
+  qr: z.object({ size: z.number().int(), path: z.string() }),
+});
 export const recoveryCodesSchema = z.object({ recoveryCodes: z.array(z.string()) });
 export const mfaEnrolledSessionSchema = z.object({ session: sessionSchema, recoveryCodes: z.array(z.string()) });
 export const accountSecuritySchema = z.object({
@@ -84,10 +91,18 @@ const connectionFields = {
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
 };
+const acrValues = z
+  .array(z.string().trim().min(1).max(200))
+  .max(10)
+  .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
 const oidcFields = {
   clientId: z.string().trim().min(1).max(500),
   /** Write-only: sealed at rest, never returned. */
   clientSecret: z.string().min(1).max(2000),
+  /** Refuse sign-ins the provider does not say were multi-factor (`amr`, or one of `mfaAcrValues` as `acr`). */
+  requireIdpMfa: z.boolean().default(false),
+  /** `acr` values meaning multi-factor at this provider (asked for with `acr_values`). */
+  mfaAcrValues: acrValues.default([]),
 };
 /** SAML IdP settings, from its metadata (XML or URL) or typed in. */
 const samlIdpSchema = z.union([
@@ -114,6 +129,8 @@ export const ssoConnectionUpdateSchema = z.strictObject({
   jitRole: z.enum(['site_admin', 'app_admin']).optional(),
   clientId: oidcFields.clientId.optional(),
   clientSecret: oidcFields.clientSecret.optional(),
+  requireIdpMfa: z.boolean().optional(),
+  mfaAcrValues: acrValues.optional(),
   idp: samlIdpSchema.optional(),
 });
 export const ssoConnectionSchema = z.object({
@@ -125,7 +142,18 @@ export const ssoConnectionSchema = z.object({
   emailDomains: z.array(z.string()),
   jitEnabled: z.boolean(),
   jitRole: z.enum(['site_admin', 'app_admin']),
-  oidc: z.object({ issuer: z.string(), clientId: z.string(), hasClientSecret: z.boolean(), redirectUri: z.string() }).nullable(),
+  oidc: z
+    .object({
+      issuer: z.string(),
+      clientId: z.string(),
+      hasClientSecret: z.boolean(),
+      redirectUri: z.string(),
+      /** Where the provider sends people back after signing them out (RP-initiated logout). */
+      postLogoutRedirectUri: z.string(),
+      requireIdpMfa: z.boolean(),
+      mfaAcrValues: z.array(z.string()),
+    })
+    .nullable(),
   saml: z
     .object({
       idpEntityId: z.string(),

@@ -2,7 +2,7 @@
 /**
  * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`, and the lifecycle commands
  * `backup [institution-id]`, `restore <backup-file>`, `purge <institution-id>`, `audit-verify [institution-id]`,
- * `audit-seal [institution-id]`.
+ * `audit-seal [institution-id]` and `rotate-secrets` (re-seal every secret at rest under the current SECRETS_KEY).
  * Configuration comes from the environment; see the README's table.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { createJobs, type Jobs } from './platform/jobs.js';
 import { createBackupService } from './modules/lifecycle/backups.service.js';
 import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { createMailer } from './platform/mail.js';
+import { rotateSealedSecrets } from './modules/identity/secrets-rotation.js';
 import { seedDemo } from './seed/seed-demo.js';
 
 async function open(config: Config): Promise<Database> {
@@ -151,6 +152,20 @@ async function main(): Promise<void> {
     case 'audit-verify':
     case 'audit-seal':
       return lifecycleCommand(config, command, process.argv.slice(3));
+    case 'rotate-secrets': {
+      const database = await open(config);
+      try {
+        const report = await rotateSealedSecrets(database.db, config.secretKeys);
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        if (report.unreadable.length) {
+          process.stderr.write('Some secrets open with no key given: add the key that sealed them to SECRETS_KEY_PREVIOUS and run again.\n');
+          process.exitCode = 3;
+        }
+      } finally {
+        await database.close();
+      }
+      return;
+    }
     case 'migrate': {
       const database = await open(config);
       await database.close();
@@ -165,7 +180,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal\n`);
+      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets\n`);
       process.exit(2);
   }
 }

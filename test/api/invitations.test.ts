@@ -85,7 +85,7 @@ describe('invitations', () => {
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ name: body.name, subdivision: 'AB', schools: [{ name: 'Prairie Rose Elementary', gradeFrom: 'K', gradeTo: '6' }] });
     const token = tokenOf((await t.smtp.waitFor(email)).text ?? '');
-    const accepted = await t.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: 'prairie rose passphrase' } });
+    const accepted = await t.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: 'tundra orchid passphrase' } });
     expect(accepted.json().user.role).toBe('site_admin');
     expect(accepted.json().institution.id).toBe(created.json().id);
 

@@ -15,7 +15,7 @@ let connectionId: string;
 let csrf: string;
 
 test.beforeAll(async ({ request }) => {
-  idp = await startOidcIdp({ redirectUri: `${base}/api/v1/sso/oidc/callback` });
+  idp = await startOidcIdp({ redirectUri: `${base}/api/v1/sso/oidc/callback`, postLogoutRedirectUri: `${base}/sign-in` });
   idp.accounts.set('dtsang', { email: COLLEAGUE, email_verified: true, given_name: 'Daniel', family_name: 'Tsang' });
   const login = await request.post('/api/v1/session', { data: { email: SITE_ADMIN, password: E2E_DEMO_PASSWORD } });
   expect(login.status()).toBe(200);
@@ -57,6 +57,13 @@ test('signs in through the institution’s OpenID provider', async ({ page }) =>
   await expect(page.getByText('Daniel Tsang').first()).toBeVisible();
   await page.getByRole('link', { name: 'Account security' }).click();
   await expect(page.getByTestId('sessions')).toContainText('Single sign-on (OIDC)');
+
+  // Signing out of Vetted signs out at the provider too (RP-initiated logout), then comes back.
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Sign out of the test identity provider?' })).toBeVisible();
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
+  await expect(page.getByRole('heading', { name: 'Sign in to Vetted' })).toBeVisible();
 });
 
 test('sends a refused sign-in back to the sign-in page with its reason', async ({ page }) => {

@@ -70,6 +70,9 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   // A session handle of B's site admin: nobody else's session can be ended by its id.
   'DELETE /api/v1/account/sessions/:id': { kind: 'session', tenantScoped: true },
   'DELETE /api/v1/users/:id/sessions': { kind: 'user', tenantScoped: true, forbidden: ['app', 'approver'] },
+  // Platform admins reset only platform admins: an institution's user is not found for them either.
+  'DELETE /api/v1/users/:id/mfa': { kind: 'user', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'POST /api/v1/session/reauthenticate': { tenantScoped: false },
   'POST /api/v1/account/password': { tenantScoped: false },
   'POST /api/v1/password-resets': { tenantScoped: false },
   'POST /api/v1/password-resets/complete': { tenantScoped: false },

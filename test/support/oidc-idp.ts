@@ -11,6 +11,9 @@ export interface IdpAccount {
   email_verified?: boolean;
   given_name?: string;
   family_name?: string;
+  /** How this account signs in at the provider: put in its ID tokens as `amr` and `acr`. */
+  amr?: string[];
+  acr?: string;
 }
 
 export interface TestOidcIdp {
@@ -29,7 +32,13 @@ async function formBody(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(raw);
 }
 
-export async function startOidcIdp(opts: { redirectUri: string; clientId?: string; clientSecret?: string }): Promise<TestOidcIdp> {
+/** `postLogoutRedirectUri`: registered for RP-initiated logout. */
+export async function startOidcIdp(opts: {
+  redirectUri: string;
+  postLogoutRedirectUri?: string;
+  clientId?: string;
+  clientSecret?: string;
+}): Promise<TestOidcIdp> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,21 +51,35 @@ export async function startOidcIdp(opts: { redirectUri: string; clientId?: strin
         client_id: clientId,
         client_secret: clientSecret,
         redirect_uris: [opts.redirectUri],
+        post_logout_redirect_uris: opts.postLogoutRedirectUri ? [opts.postLogoutRedirectUri] : [],
         response_types: ['code'],
         grant_types: ['authorization_code'],
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
+    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
     conformIdTokenClaims: false,
+    acrValues: ['urn:test:loa:1', 'urn:test:loa:mfa'],
     pkce: { required: () => true },
-    features: { devInteractions: { enabled: false } },
+    features: {
+      devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: { body: string }, form: string) => {
+          ctx.body =
+            `<!doctype html><html lang="en"><head><title>Test identity provider</title></head><body><main>` +
+            `<h1>Sign out of the test identity provider?</h1>${form}` +
+            `<button type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button></main></body></html>`;
+        },
+      },
+    },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     cookies: { keys: ['test-only-cookie-key'] },
     async findAccount(_ctx: unknown, id: string) {
       const account = accounts.get(id);
       if (!account) return undefined;
-      return { accountId: id, claims: async () => ({ sub: id, ...account }) };
+      const { amr: _amr, acr: _acr, ...claims } = account;
+      return { accountId: id, claims: async () => ({ sub: id, ...claims }) };
     },
   } as never);
   const idp: TestOidcIdp = {
@@ -84,7 +107,13 @@ export async function startOidcIdp(opts: { redirectUri: string; clientId?: strin
           );
           return;
         }
-        await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
+        const { amr, acr } = accounts.get(accountId) ?? {};
+        await provider.interactionFinished(
+          req,
+          res,
+          { login: { accountId, ...(amr ? { amr } : {}), ...(acr ? { acr } : {}) } },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       const accountId = (details.session as { accountId: string }).accountId;
@@ -102,21 +131,28 @@ export async function startOidcIdp(opts: { redirectUri: string; clientId?: strin
   return idp;
 }
 
+/** The `cookie` header of a jar. */
+export const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** Keeps a response's cookies in the jar, as a browser would. */
+export function keepCookies(jar: Map<string, string>, res: Response): void {
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const eq = pair!.indexOf('=');
+    jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
+  }
+}
+
 /**
  * Follows the provider's redirects like a browser would (cookies kept) until it sends the browser
- * back to `appOrigin`; returns that URL.
+ * back to `appOrigin`; returns that URL. Pass a jar to keep the provider's session for later (sign-out).
  */
-export async function followToApp(start: string, appOrigin: string): Promise<URL> {
-  const jar = new Map<string, string>();
+export async function followToApp(start: string, appOrigin: string, jar = new Map<string, string>()): Promise<URL> {
   let url = start;
   for (let i = 0; i < 20; i++) {
     if (url.startsWith(appOrigin)) return new URL(url);
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') } });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const eq = pair!.indexOf('=');
-      jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1).trim());
-    }
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: cookieHeader(jar) } });
+    keepCookies(jar, res);
     const location = res.headers.get('location');
     if (!location) throw new Error(`identity provider stopped at ${url} with ${res.status}: ${(await res.text()).slice(0, 300)}`);
     url = new URL(location, url).href;

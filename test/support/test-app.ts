@@ -12,7 +12,8 @@ import { openTestDatabase } from './test-db.js';
 
 export interface TestApp {
   app: FastifyInstance;
-  database: Database;
+  /** `url`: the PostgreSQL database of this file when TEST_DATABASE_URL is set. */
+  database: Database & { url: string | undefined };
   config: Config;
   smtp: TestSmtp;
   /** Enqueue-only jobs platform: tests run due jobs with `jobs.runPending()`. */

@@ -39,7 +39,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...prod, DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
     const ok = loadConfig(prod);
     expect(ok.demoSeed).toBe(false);
-    expect(ok.secretsKey.length).toBe(32);
+    expect(ok.secretKeys.current.key.length).toBe(32);
+    expect(ok.secretKeys.previous).toEqual([]);
+    expect(ok.breachedPasswordsUrl).toBeUndefined();
+    expect(() => loadConfig({ ...prod, BREACHED_PASSWORDS_URL: 'http://range.example/' })).toThrow(/BREACHED_PASSWORDS_URL/);
+    const rotating = loadConfig({ ...prod, SECRETS_KEY_PREVIOUS: `${Buffer.alloc(32, 1).toString('base64')},${Buffer.alloc(32, 2).toString('base64')}` });
+    expect(rotating.secretKeys.previous.map((k) => k.key[0])).toEqual([1, 2]);
+    expect(() => loadConfig({ ...prod, SECRETS_KEY_PREVIOUS: 'short,keys' })).toThrow(/SECRETS_KEY_PREVIOUS/);
     expect(() => loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY/);
   });
 

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { REGIONS } from '../../contracts/domain.js';
+import { keyringOf, type Keyring } from './secrets.js';
 
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -37,6 +38,12 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
+  SECRETS_KEY_PREVIOUS: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/, 'must be keys like SECRETS_KEY, separated by commas')
+    .optional(),
+  REAUTH_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  BREACHED_PASSWORDS_URL: z.string().url('must be an absolute URL such as https://api.pwnedpasswords.com/range/').optional(),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   JOB_WORKERS: boolish.default(true),
@@ -74,8 +81,12 @@ export interface Config {
   loginRateLimit: number;
   /** A session unused this long ends (the absolute limit is sessionTtlHours). */
   sessionIdleMinutes: number;
-  /** AES-256-GCM key sealing secrets at rest (SSO client secrets, MFA secrets). */
-  secretsKey: Buffer;
+  /** AES-256-GCM keys sealing secrets at rest (SSO client secrets, MFA secrets): the current one and, during a rotation, the previous ones. */
+  secretKeys: Keyring;
+  /** Sensitive account changes need a sign-in or re-authentication this recent. */
+  reauthMinutes: number;
+  /** A "Pwned Passwords" range API (k-anonymity) new passwords are checked against; off when unset. */
+  breachedPasswordsUrl: string | undefined;
   lockout: { threshold: number; minutes: number };
   /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
   jobWorkers: boolean;
@@ -119,6 +130,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     if (!env.PUBLIC_URL) problems.push('PUBLIC_URL: required in production');
     if (env.DEMO_SEED === true) problems.push('DEMO_SEED: demo data is refused in production');
     if (env.DEMO_PASSWORD) problems.push('DEMO_PASSWORD: demo accounts are refused in production');
+    if (env.BREACHED_PASSWORDS_URL && !env.BREACHED_PASSWORDS_URL.startsWith('https://'))
+      problems.push('BREACHED_PASSWORDS_URL: must use https in production');
   }
   if (env.SMTP_USER && !env.SMTP_PASSWORD) problems.push('SMTP_PASSWORD: required when SMTP_USER is set');
   if (isProduction && !env.BACKUP_MASTER_KEY) problems.push('BACKUP_MASTER_KEY: required in production (openssl rand -base64 32)');
@@ -151,7 +164,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
-    secretsKey: Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
+    secretKeys: keyringOf(
+      Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
+      (env.SECRETS_KEY_PREVIOUS?.split(',') ?? []).map((k) => Buffer.from(k, 'base64')),
+    ),
+    reauthMinutes: env.REAUTH_MINUTES,
+    breachedPasswordsUrl: env.BREACHED_PASSWORDS_URL,
     lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
     jobWorkers: env.JOB_WORKERS,
     backup: {

@@ -5,6 +5,8 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   unauthorized: 401,
   forbidden: 403,
+  /** A sensitive change needs the person to prove who they are again (the web asks for the password). */
+  reauthentication_required: 403,
   not_found: 404,
   conflict: 409,
   duplicate: 409,

@@ -5,6 +5,7 @@ import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-rout
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
+import { ReauthProvider } from '../features/identity/Reauth.js';
 import { hasStoredLanguage } from '../i18n/index.js';
 import type { Language } from '../i18n/types.js';
 import { api } from '../lib/api.js';
@@ -37,7 +38,11 @@ export function AppLayout() {
   const saveLanguage = (language: Language) => void api('/me', { method: 'PATCH', body: { language } }).catch(() => undefined);
 
   const onSignOut = () => {
-    signOut.mutate(undefined, { onSettled: () => void navigate({ to: '/sign-in', replace: true }) });
+    signOut.mutate(undefined, {
+      // After an OIDC sign-in, the provider's session ends too (it sends the browser back to /sign-in).
+      onSuccess: (r) => (r?.logoutUrl ? window.location.assign(r.logoutUrl) : void navigate({ to: '/sign-in', replace: true })),
+      onError: () => void navigate({ to: '/sign-in', replace: true }),
+    });
   };
 
   return (
@@ -90,9 +95,11 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <ReadOnlyBanner />
-        <Suspense fallback={<Loading />}>
-          <Outlet />
-        </Suspense>
+        <ReauthProvider>
+          <Suspense fallback={<Loading />}>
+            <Outlet />
+          </Suspense>
+        </ReauthProvider>
       </AppShell.Main>
     </AppShell>
   );

@@ -60,7 +60,7 @@ export function useSignIn() {
 export function useSignOut() {
   const store = useStoreSession();
   return useMutation({
-    mutationFn: () => api<void>('/session', { method: 'DELETE', redirectOn401: false }),
+    mutationFn: () => api<{ logoutUrl: string | null } | undefined>('/session', { method: 'DELETE', redirectOn401: false }),
     onSettled: () => store(null),
   });
 }

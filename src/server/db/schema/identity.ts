@@ -67,6 +67,11 @@ export const sessions = pgTable(
     handle: uuid('handle').notNull().default(sql`gen_random_uuid()`),
     /** How the session was opened: password, password+mfa, oidc, saml, invitation. */
     method: text('method').notNull().default('password'),
+    /** When its person last proved who they are (sign-in or re-authentication): sensitive changes need it recent. */
+    authenticatedAt: timestamp('authenticated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** For an OIDC sign-in: the connection, and its ID token sealed (platform/secrets.ts), the hint of RP-initiated logout. */
+    ssoConnectionId: uuid('sso_connection_id'),
+    ssoIdToken: text('sso_id_token'),
     ...timestamps,
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId), uniqueIndex('sessions_handle_key').on(t.handle)],

@@ -29,6 +29,10 @@ export const ssoConnections = pgTable(
     emailDomains: text('email_domains').array().notNull().default(sql`'{}'::text[]`),
     jitEnabled: boolean('jit_enabled').notNull().default(false),
     jitRole: text('jit_role').notNull().default('app_admin'),
+    /** OIDC: refuse a sign-in unless the provider says it used more than one factor (`amr`, or an `acr` listed here). */
+    requireIdpMfa: boolean('require_idp_mfa').notNull().default(false),
+    /** OIDC: `acr` values that mean multi-factor at this provider; also asked for with `acr_values`. */
+    mfaAcrValues: text('mfa_acr_values').array().notNull().default(sql`'{}'::text[]`),
     ...timestamps,
   },
   (t) => [

@@ -12,6 +12,7 @@ import {
   passwordChangeSchema,
   passwordResetCompleteSchema,
   passwordResetRequestSchema,
+  reauthenticateSchema,
   recoveryCodesSchema,
   sessionListSchema,
 } from '../../../contracts/auth.js';
@@ -122,18 +123,39 @@ export function registerAccountRoutes(
     {
       schema: {
         tags,
-        summary: 'New recovery codes (the old ones stop working)',
-        body: mfaCodeSchema,
+        summary: 'New recovery codes (the old ones stop working); needs a recent authentication',
         response: { 200: recoveryCodesSchema, ...errors },
       },
     },
-    async (req) => ({ recoveryCodes: await mfa.regenerateRecoveryCodes(authOf(req), req.body.code) }),
+    async (req) => ({ recoveryCodes: await mfa.regenerateRecoveryCodes(authOf(req)) }),
   );
   app.delete(
     '/api/v1/account/mfa',
-    { schema: { tags, summary: 'Turn two-step verification off', body: mfaCodeSchema, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Turn two-step verification off; needs a recent authentication',
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (req, reply) => {
-      await mfa.disable(authOf(req), req.body.code);
+      await mfa.disable(authOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/v1/session/reauthenticate',
+    {
+      config: { rateLimit: strict },
+      schema: {
+        tags: ['session'],
+        summary: 'Confirm it is me (password, and a code when two-step verification is on) before a sensitive change',
+        body: reauthenticateSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await mfa.reauthenticate(authOf(req), req.body.password, req.body.code);
       return reply.status(204).send(null);
     },
   );
@@ -173,6 +195,22 @@ export function registerAccountRoutes(
       },
     },
     async (req) => ({ revoked: await account.revokeUserSessions(requireActor(req), req.params.id) }),
+  );
+
+  app.delete(
+    '/api/v1/users/:id/mfa',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Reset a user’s two-step verification (site admins for their institution, platform admins for platform admins; never oneself)',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await account.resetUserMfa(authOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   // ----- password and email

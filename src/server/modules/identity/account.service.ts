@@ -1,18 +1,19 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { SessionBody } from '../../../contracts/api.js';
 import { authTokens, sessions as sessionsTable, users } from '../../db/schema/index.js';
-import { authorize, scopeOf } from '../../platform/authz.js';
+import { authorize, isPlatformAdmin, scopeOf } from '../../platform/authz.js';
 import type { Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withSystem, withTenant } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { withSystem, withTenant, type Tx } from '../../platform/db.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
-import { assertPasswordAllowed } from './password-policy.js';
+import type { PasswordPolicy } from './password-policy.js';
 import { actorOf, type Authenticated, type SessionService } from './session.service.js';
-import { findUser, unsafeFindUserByEmail, unsafeFindUserById } from './users.repo.js';
+import { mfaOff } from './mfa.service.js';
+import { findUser, unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
 
 const RESET_TTL_MS = 30 * 60_000;
 const EMAIL_CHANGE_TTL_MS = 24 * 3600_000;
@@ -21,6 +22,7 @@ const EMAIL_CHANGE_TTL_MS = 24 * 3600_000;
 export function createAccountService(
   ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>,
   sessions: SessionService,
+  passwords: PasswordPolicy,
   log: (msg: string) => void = () => {},
 ) {
   const { db, config, mailer } = ctx;
@@ -40,7 +42,8 @@ export function createAccountService(
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
         throw new AppError('validation', 'Some fields are not valid', { currentPassword: 'is not correct' });
       }
-      assertPasswordAllowed(newPassword, user, 'newPassword');
+      sessions.requireRecentAuth(auth, { passwordJustVerified: true });
+      await passwords.assertAllowed(newPassword, user, 'newPassword');
       const passwordHash = await hashPassword(newPassword);
       return withSystem(db, async (tx) => {
         await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, user.id));
@@ -125,7 +128,7 @@ export function createAccountService(
         return unsafeFindUserById(tx, row.userId);
       });
       if (!pending) throw new AppError('not_found', 'This reset link is not valid any more. Ask for a new one.');
-      assertPasswordAllowed(password, pending);
+      await passwords.assertAllowed(password, pending);
       const passwordHash = await hashPassword(password);
       await withSystem(db, async (tx) => {
         // Single use even under a race: only one transaction flips used_at.
@@ -159,6 +162,7 @@ export function createAccountService(
         );
       if (!(await verifyPassword(user.passwordHash, password)))
         throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
+      sessions.requireRecentAuth(auth, { passwordJustVerified: true });
       if (newEmail === user.email.toLowerCase())
         throw new AppError('validation', 'Some fields are not valid', { newEmail: 'is your current email' });
       const token = newToken();
@@ -227,6 +231,71 @@ export function createAccountService(
           after: { email: row.newEmail },
         });
       });
+    },
+
+    /**
+     * A person lost their authenticator and recovery codes: a site admin of their institution (or,
+     * for a platform admin, another platform admin) turns two-step verification off for them, ends
+     * every session of theirs, and they are told by email. Where it is required they set it up again
+     * at their next sign-in. Never for oneself; needs the admin's recent authentication.
+     */
+    async resetUserMfa(auth: Authenticated, userId: string): Promise<void> {
+      const actor = auth.actor;
+      if (!isPlatformAdmin(actor)) authorize(actor, 'manageUsers');
+      if (userId === auth.user.id)
+        throw forbidden('You cannot reset your own two-step verification. Ask another administrator.');
+      sessions.requireRecentAuth(auth);
+      const reset = async (tx: Tx, target: UserRow) => {
+        if (!target.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is not set up for this person.');
+        await tx.update(users).set(mfaOff()).where(eq(users.id, target.id));
+        const gone = await tx.delete(sessionsTable).where(eq(sessionsTable.userId, target.id)).returning({ id: sessionsTable.id });
+        // A second step already under way cannot finish either.
+        await tx
+          .update(authTokens)
+          .set({ usedAt: new Date() })
+          .where(and(eq(authTokens.userId, target.id), sql`${authTokens.purpose} like 'mfa_%'`, isNull(authTokens.usedAt)));
+        await recordAudit(tx, actor, {
+          action: 'user.mfa_reset',
+          recordType: 'user',
+          recordId: target.id,
+          tenantId: target.tenantId,
+          after: { sessionsEnded: gone.length },
+        });
+        return target;
+      };
+      // Security: platform admins reset only other platform admins (never an institution's people);
+      // site admins only people of their own institution (another's is not found).
+      const target = isPlatformAdmin(actor)
+        ? await withSystem(db, async (tx) => {
+            const u = await unsafeFindUserById(tx, userId);
+            if (!u || u.role !== 'platform_admin') throw notFound('User');
+            return reset(tx, u);
+          })
+        : await withTenant(db, scopeOf(actor), async (tx) => {
+            const u = await findUser(tx, scopeOf(actor), userId);
+            if (!u) throw notFound('User');
+            return reset(tx, u);
+          });
+      const by = auth.actor.label;
+      sendLater(
+        target.email,
+        'Your Vetted two-step verification was reset / Votre vérification en deux étapes Vetted a été réinitialisée',
+        [
+          `Hello ${target.firstName},`,
+          '',
+          `${by}, an administrator, turned off two-step verification on your Vetted account and signed you out everywhere.`,
+          'Your recovery codes no longer work. If your account requires two-step verification, you will set it up again with your authenticator app at your next sign-in.',
+          'If you did not ask for this, tell your administrator at once.',
+          '',
+          '---',
+          '',
+          `Bonjour ${target.firstName},`,
+          '',
+          `${by}, administrateur ou administratrice, a désactivé la vérification en deux étapes de votre compte Vetted et vous a déconnecté·e partout.`,
+          'Vos codes de récupération ne fonctionnent plus. Si votre compte exige la vérification en deux étapes, vous la configurerez de nouveau avec votre application d’authentification à votre prochaine connexion.',
+          'Si vous n’avez rien demandé, prévenez votre administrateur sans tarder.',
+        ].join('\n'),
+      );
     },
 
     /** A site admin ends every session of a user of their institution. */

@@ -21,6 +21,7 @@ export function presentUser(u: UserRow): UserBody {
     role: u.role as Role,
     canApprove: u.canApprove,
     status: u.status as UserBody['status'],
+    mfaEnabled: !!u.mfaEnabledAt,
     createdAt: iso(u.createdAt),
   };
 }

@@ -21,6 +21,7 @@ import { requireActor } from '../../platform/http.js';
 import { loginResultSchema } from '../../../contracts/auth.js';
 import { clearSessionCookie, setMfaCookie, setSessionCookie } from './auth.hook.js';
 import type { MfaService } from './mfa.service.js';
+import type { SsoLoginService } from './sso-login.service.js';
 import type { InvitationService } from './invitations.service.js';
 import type { Authenticated, SessionService } from './session.service.js';
 import type { createUsersService } from './users.service.js';
@@ -29,7 +30,14 @@ const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: erro
 
 export function registerIdentityRoutes(
   root: FastifyInstance,
-  deps: { config: Config; sessions: SessionService; invitations: InvitationService; users: ReturnType<typeof createUsersService>; mfa: MfaService },
+  deps: {
+    config: Config;
+    sessions: SessionService;
+    invitations: InvitationService;
+    users: ReturnType<typeof createUsersService>;
+    mfa: MfaService;
+    endSessionUrl: SsoLoginService['endSessionUrl'];
+  },
 ): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, sessions, invitations, users } = deps;
@@ -69,11 +77,24 @@ export function registerIdentityRoutes(
     },
   );
 
-  app.delete('/api/v1/session', { schema: { tags: ['session'], summary: 'Sign out', response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await sessions.logout(authOf(req));
-    clearSessionCookie(reply, config);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/v1/session',
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'Sign out; after an OIDC sign-in, `logoutUrl` is the provider’s end-session page to send the browser to',
+        response: { 200: z.object({ logoutUrl: z.string().nullable() }), ...errors },
+      },
+    },
+    async (req, reply) => {
+      const auth = authOf(req);
+      // Built before the session row (holding the sealed ID token) is deleted.
+      const logoutUrl = await deps.endSessionUrl(auth.session);
+      await sessions.logout(auth);
+      clearSessionCookie(reply, config);
+      return { logoutUrl };
+    },
+  );
 
   app.put(
     '/api/v1/session/institution',

@@ -6,6 +6,7 @@ import { registerAuthHook } from './auth.hook.js';
 import { registerIdentityRoutes } from './identity.routes.js';
 import { createInvitationService } from './invitations.service.js';
 import { createMfaService } from './mfa.service.js';
+import { createPasswordPolicy } from './password-policy.js';
 import { createSessionService } from './session.service.js';
 import { createSsoLoginService } from './sso-login.service.js';
 import { registerSsoRoutes } from './sso.routes.js';
@@ -15,13 +16,16 @@ import { createUsersService } from './users.service.js';
 /** Wires identity: the session hook, sign-in (password, MFA, SSO), users, invitations, account security. */
 export function registerIdentityModule(app: FastifyInstance, ctx: AppContext) {
   const { config } = ctx;
+  const warn = (msg: string) => app.log.warn(msg);
   const sessions = createSessionService(ctx);
-  const invitations = createInvitationService(ctx, sessions);
+  const passwords = createPasswordPolicy(ctx, warn);
+  const invitations = createInvitationService(ctx, sessions, passwords);
   const mfa = createMfaService(ctx, sessions);
-  const account = createAccountService(ctx, sessions, (msg) => app.log.warn(msg));
+  const account = createAccountService(ctx, sessions, passwords, warn);
+  const ssoLogin = createSsoLoginService(ctx, sessions);
   registerAuthHook(app, config, sessions);
-  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa });
+  registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa, endSessionUrl: ssoLogin.endSessionUrl });
   registerAccountRoutes(app, { config, sessions, mfa, account });
-  registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: createSsoLoginService(ctx, sessions) });
+  registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: ssoLogin });
   return { sessions, invitations };
 }

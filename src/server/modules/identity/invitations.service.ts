@@ -12,7 +12,7 @@ import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { READ_ONLY_MESSAGE, readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
-import { assertPasswordAllowed } from './password-policy.js';
+import type { PasswordPolicy } from './password-policy.js';
 import type { SessionService } from './session.service.js';
 import { unsafeFindUserByEmail } from './users.repo.js';
 
@@ -42,7 +42,7 @@ function invitationMail(inv: { firstName: string }, institutionName: string, lin
   };
 }
 
-export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService) {
+export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService, passwords: PasswordPolicy) {
   const { db, config, mailer } = ctx;
 
   /** Inserts an invitation in `tx` and returns what to email once the transaction commits. */
@@ -139,7 +139,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
     /** Accepts an invitation: creates the user with a password and signs them in. Single use. */
     async accept(token: string, password: string, requestId: string): Promise<{ token: string; body: SessionBody }> {
       const pending = await withSystem(db, (tx) => loadPending(tx, token));
-      assertPasswordAllowed(password, pending);
+      await passwords.assertAllowed(password, { ...pending, tenantId: pending.tenantId });
       const passwordHash = await hashPassword(password);
       return withSystem(db, async (tx) => {
         const inv = await loadPending(tx, token);

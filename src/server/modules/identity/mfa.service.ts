@@ -8,8 +8,10 @@ import type { AppContext } from '../../platform/context.js';
 import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret, sealSecret } from '../../platform/secrets.js';
-import { hashToken, newToken, safeEqual } from '../../platform/tokens.js';
+import { hashPassword, verifyPassword } from '../../platform/passwords.js';
+import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
+import { qrPath } from './qr.js';
 import { actorOf, type Authenticated, type SessionService } from './session.service.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
 
@@ -17,6 +19,8 @@ const CHALLENGE_TTL_MS = 10 * 60_000;
 const CHALLENGE_MAX_ATTEMPTS = 5;
 const RECOVERY_CODES = 10;
 const PERIOD = 30;
+/** Two-step verification turned off: the secret, the codes and the last step all go. */
+export const mfaOff = () => ({ mfaSecret: null, mfaEnabledAt: null, mfaRecoveryCodes: [] as string[], mfaLastStep: null, updatedAt: new Date() });
 const WRONG_CODE = 'The code is not correct. Try the current code from your app, or a recovery code.';
 
 /** A recovery code: 10 base32 characters shown as two groups of five (50 bits). */
@@ -28,11 +32,23 @@ function newRecoveryCode(): string {
 }
 const normalizeCode = (code: string) => code.toLowerCase().replace(/[^a-z0-9]/g, '');
 
+/**
+ * The stored hash a recovery code matches, or null. Security: recovery codes (50 bits) are stored as
+ * argon2id hashes, each with its own random salt (ASVS 6.5.2); every stored hash is verified, whatever
+ * matches, so the time taken says nothing about which code (if any) was right. Anything else in the
+ * column (the keyed hashes of before, cleared by migration 0011) never matches.
+ */
+async function matchRecoveryCode(stored: readonly string[], code: string): Promise<string | null> {
+  const candidate = normalizeCode(code);
+  const results = await Promise.all(stored.map((h) => (h.startsWith('$argon2id$') ? verifyPassword(h, candidate) : Promise.resolve(false))));
+  const index = results.indexOf(true);
+  return index === -1 ? null : stored[index]!;
+}
+
 /** TOTP enrolment, verification and recovery codes; the second step of a password sign-in. */
 export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, sessions: SessionService) {
   const { db, config } = ctx;
   const aad = (userId: string) => `mfa:${userId}`;
-  const recoveryHash = (code: string) => hashToken(config.sessionSecret, `recovery:${normalizeCode(code)}`);
 
   function totpFor(user: UserRow, secret: string): TOTP {
     return new TOTP({
@@ -50,7 +66,7 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
     if (!user.mfaSecret) return false;
     const digits = code.replace(/\s/g, '');
     if (/^\d{6}$/.test(digits)) {
-      const totp = totpFor(user, openSecret(config.secretsKey, user.mfaSecret, aad(user.id)));
+      const totp = totpFor(user, openSecret(config.secretKeys, user.mfaSecret, aad(user.id)));
       const delta = totp.validate({ token: digits, window: 1 });
       if (delta === null) return false;
       const step = Math.floor(Date.now() / 1000 / PERIOD) + delta;
@@ -60,13 +76,15 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
       return true;
     }
     if (!allowRecovery) return false;
-    const hash = recoveryHash(code);
-    const match = user.mfaRecoveryCodes.find((h) => safeEqual(h, hash));
+    const match = await matchRecoveryCode(user.mfaRecoveryCodes, code);
     if (!match) return false;
-    await tx
+    // Single use even under a race: only one transaction removes the hash it matched.
+    const spent = await tx
       .update(users)
-      .set({ mfaRecoveryCodes: user.mfaRecoveryCodes.filter((h) => h !== match) })
-      .where(eq(users.id, user.id));
+      .set({ mfaRecoveryCodes: sql`array_remove(${users.mfaRecoveryCodes}, ${match})` })
+      .where(and(eq(users.id, user.id), sql`${match} = any(${users.mfaRecoveryCodes})`))
+      .returning({ id: users.id });
+    if (!spent.length) return false;
     await recordAudit(tx, actorOf(user, user.tenantId, 'mfa', 'web'), {
       action: 'user.mfa_recovery_used',
       recordType: 'user',
@@ -78,23 +96,22 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
 
   async function newRecoveryCodes(tx: Tx, user: UserRow): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
-    await tx
-      .update(users)
-      .set({ mfaRecoveryCodes: codes.map(recoveryHash), updatedAt: new Date() })
-      .where(eq(users.id, user.id));
+    const hashes = await Promise.all(codes.map((c) => hashPassword(normalizeCode(c))));
+    await tx.update(users).set({ mfaRecoveryCodes: hashes, updatedAt: new Date() }).where(eq(users.id, user.id));
     return codes;
   }
 
-  async function startEnrolment(user: UserRow): Promise<{ secret: string; uri: string }> {
+  async function startEnrolment(user: UserRow): Promise<{ secret: string; uri: string; qr: { size: number; path: string } }> {
     if (user.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is already on. Turn it off first to use a new device.');
     const secret = new Secret({ size: 20 }).base32;
     await withSystem(db, (tx) =>
       tx
         .update(users)
-        .set({ mfaSecret: sealSecret(config.secretsKey, secret, aad(user.id)), updatedAt: new Date() })
+        .set({ mfaSecret: sealSecret(config.secretKeys, secret, aad(user.id)), updatedAt: new Date() })
         .where(eq(users.id, user.id)),
     );
-    return { secret, uri: totpFor(user, secret).toString() };
+    const uri = totpFor(user, secret).toString();
+    return { secret, uri, qr: qrPath(uri) };
   }
 
   async function confirmEnrolment(
@@ -205,18 +222,25 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
       };
     },
 
-    startEnrolment: (auth: Authenticated) => startEnrolment(auth.user),
+    /** Setting up two-step verification on a signed-in account needs a recent authentication. */
+    startEnrolment(auth: Authenticated) {
+      sessions.requireRecentAuth(auth);
+      if (!auth.user.passwordHash)
+        throw new AppError('conflict', 'You sign in with your institution’s single sign-on; its provider asks for your second factor.');
+      return startEnrolment(auth.user);
+    },
 
     async confirmEnrolment(auth: Authenticated, code: string) {
+      sessions.requireRecentAuth(auth);
       return withSystem(db, async (tx) => (await confirmEnrolment(tx, auth.user.id, code, auth.actor.requestId)).recoveryCodes);
     },
 
-    /** New recovery codes (the old ones stop working); needs a current TOTP code. */
-    async regenerateRecoveryCodes(auth: Authenticated, code: string): Promise<string[]> {
+    /** New recovery codes (the old ones stop working); needs a recent authentication. */
+    async regenerateRecoveryCodes(auth: Authenticated): Promise<string[]> {
+      sessions.requireRecentAuth(auth);
       return withSystem(db, async (tx) => {
         const user = (await unsafeFindUserById(tx, auth.user.id))!;
         if (!user.mfaEnabledAt) throw new AppError('conflict', 'Two-step verification is off.');
-        if (!(await checkCode(tx, user, code, false))) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
         const codes = await newRecoveryCodes(tx, user);
         await recordAudit(tx, auth.actor, {
           action: 'user.mfa_recovery_codes',
@@ -228,21 +252,45 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
       });
     },
 
-    /** Turns MFA off (needs a current code); refused where it is required. */
-    async disable(auth: Authenticated, code: string): Promise<void> {
+    /** Turns MFA off (needs a recent authentication); refused where it is required. */
+    async disable(auth: Authenticated): Promise<void> {
       const status = await this.status(auth);
       if (status.mfaRequired)
         throw new AppError('conflict', 'Two-step verification is required for your account and cannot be turned off.');
+      sessions.requireRecentAuth(auth);
       await withSystem(db, async (tx) => {
         const user = (await unsafeFindUserById(tx, auth.user.id))!;
         if (!user.mfaEnabledAt) return;
-        if (!(await checkCode(tx, user, code, true))) throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
-        await tx
-          .update(users)
-          .set({ mfaSecret: null, mfaEnabledAt: null, mfaRecoveryCodes: [], mfaLastStep: null, updatedAt: new Date() })
-          .where(eq(users.id, user.id));
+        await tx.update(users).set(mfaOff()).where(eq(users.id, user.id));
         await recordAudit(tx, auth.actor, { action: 'user.mfa_disable', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
       });
+    },
+
+    /**
+     * Re-authentication of a signed-in person: the password and, when enrolled, a code from the app
+     * (or a recovery code). Wrong passwords count towards the lockout like at sign-in.
+     */
+    async reauthenticate(auth: Authenticated, password: string, code: string | undefined): Promise<void> {
+      const user = auth.user;
+      if (!user.passwordHash)
+        throw new AppError('conflict', 'You sign in with your institution’s single sign-on: sign out and sign in again there.');
+      const locked = !!user.lockedUntil && user.lockedUntil.getTime() > Date.now();
+      if (!(await verifyPassword(user.passwordHash, password)) || locked) {
+        if (!locked) await sessions.countFailure(user, auth.actor.requestId);
+        throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
+      }
+      const ok = await withSystem(db, async (tx) => {
+        const fresh = (await unsafeFindUserById(tx, user.id))!;
+        if (fresh.mfaEnabledAt) {
+          if (!code) return 'missing' as const;
+          if (!(await checkCode(tx, fresh, code, true))) return 'wrong' as const;
+        }
+        if (fresh.failedLogins > 0) await tx.update(users).set({ failedLogins: 0 }).where(eq(users.id, user.id));
+        await sessions.markReauthenticated(tx, auth);
+        return 'ok' as const;
+      });
+      if (ok === 'missing') throw new AppError('validation', 'Some fields are not valid', { code: 'enter the code from your app' });
+      if (ok === 'wrong') throw new AppError('validation', 'Some fields are not valid', { code: WRONG_CODE });
     },
   };
 }

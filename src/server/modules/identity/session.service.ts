@@ -8,6 +8,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError, forbidden } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
+import { sealSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
@@ -28,6 +29,15 @@ export interface Authenticated {
 
 /** What a correct password leads to: a session, or a second step (MFA) first. */
 export type LoginOutcome = { kind: 'session'; token: string; body: SessionBody } | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
+
+/** What an OIDC session keeps to end the provider's session at sign-out. */
+export interface OidcSignOut {
+  connectionId: string;
+  idToken: string;
+}
+
+/** The additional data binding a sealed ID token to its session row. */
+export const idTokenAad = (sessionId: string) => `oidc-id-token:${sessionId}`;
 
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -52,18 +62,28 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
   const { db, config } = ctx;
   const ttlMs = config.sessionTtlHours * 3600_000;
   const idleMs = config.sessionIdleMinutes * 60_000;
+  const reauthMs = config.reauthMinutes * 60_000;
 
-  async function startSession(tx: Tx, user: UserRow, method: SessionMethod = 'password'): Promise<{ token: string; session: SessionRow }> {
+  async function startSession(
+    tx: Tx,
+    user: UserRow,
+    method: SessionMethod = 'password',
+    sso?: OidcSignOut,
+  ): Promise<{ token: string; session: SessionRow }> {
     const token = newToken();
+    const id = hashToken(config.sessionSecret, token);
     const [session] = await tx
       .insert(sessions)
       .values({
-        id: hashToken(config.sessionSecret, token),
+        id,
         userId: user.id,
         tenantId: user.tenantId,
         csrfToken: newToken(),
         expiresAt: new Date(Date.now() + ttlMs),
         method,
+        // Kept sealed only to end the provider's session at sign-out (id_token_hint); never sent anywhere else.
+        ssoConnectionId: sso?.connectionId ?? null,
+        ssoIdToken: sso ? sealSecret(config.secretKeys, sso.idToken, idTokenAad(id)) : null,
       })
       .returning();
     return { token, session: session! };
@@ -82,11 +102,12 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     user: UserRow,
     method: SessionMethod,
     requestId: string,
+    sso?: OidcSignOut,
   ): Promise<{ token: string; body: SessionBody }> {
     const institution = await institutionOf(tx, user.tenantId);
     if (institution && institution.status !== 'active' && institution.status !== 'offboarding')
       throw new AppError('unauthorized', BAD_CREDENTIALS);
-    const { token, session } = await startSession(tx, user, method);
+    const { token, session } = await startSession(tx, user, method, sso);
     const actor = actorOf(user, session.tenantId, requestId, 'web');
     await recordAudit(tx, actor, { action: 'session.create', recordType: 'user', recordId: user.id, tenantId: user.tenantId });
     return { token, body: presentSession(actor, user, institution, session.csrfToken) };
@@ -111,10 +132,34 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     });
   }
 
+  /**
+   * Sensitive changes (two-step verification, recovery codes, password, email, ending sessions) need
+   * a recent proof of identity: a sign-in or re-authentication within `REAUTH_MINUTES`. A password
+   * checked in the same request counts when it is the account's only factor.
+   */
+  function requireRecentAuth(auth: Authenticated, opts: { passwordJustVerified?: boolean } = {}): void {
+    if (opts.passwordJustVerified && !auth.user.mfaEnabledAt) return;
+    if (Date.now() - auth.session.authenticatedAt.getTime() <= reauthMs) return;
+    throw new AppError('reauthentication_required', 'For your security, confirm it is you before this change.');
+  }
+
   return {
     startSession,
     openSession,
     institutionOf,
+    countFailure,
+    requireRecentAuth,
+
+    /** Marks the session as just authenticated again (after the password, and the code when enrolled, were checked). */
+    async markReauthenticated(tx: Tx, auth: Authenticated): Promise<void> {
+      await tx.update(sessions).set({ authenticatedAt: new Date() }).where(eq(sessions.id, auth.session.id));
+      await recordAudit(tx, auth.actor, {
+        action: 'session.reauthenticate',
+        recordType: 'user',
+        recordId: auth.user.id,
+        tenantId: auth.user.tenantId,
+      });
+    },
 
     /**
      * Checks email and password. Security: one answer whether the email is unknown, the password
@@ -201,8 +246,9 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         }));
     },
 
-    /** Ends one of the caller's sessions (by its handle), or every other one when `handle` is null. */
+    /** Ends one of the caller's sessions (by its handle), or every other one when `handle` is null. Needs a recent authentication. */
     async revokeOwn(auth: Authenticated, handle: string | null): Promise<void> {
+      requireRecentAuth(auth);
       await withSystem(db, async (tx) => {
         const where =
           handle === null

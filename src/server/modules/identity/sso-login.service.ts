@@ -10,7 +10,7 @@ import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
-import { actorOf, type SessionService } from './session.service.js';
+import { actorOf, idTokenAad, type OidcSignOut, type SessionService } from './session.service.js';
 import { ssoUrls, type SsoConnectionRow } from './sso.service.js';
 import { toPem } from './saml-metadata.js';
 import type { UserRow } from './users.repo.js';
@@ -23,7 +23,7 @@ const SAML_MAX_AGE_MS = 5 * 60_000;
 /** Why an SSO sign-in failed: a short code the sign-in page explains (never provider details). */
 export class SsoFailure extends Error {
   constructor(
-    readonly reason: 'expired' | 'invalid' | 'no_account' | 'disabled' | 'unavailable',
+    readonly reason: 'expired' | 'invalid' | 'no_account' | 'disabled' | 'unavailable' | 'mfa_required',
     detail: string,
   ) {
     super(detail);
@@ -38,6 +38,36 @@ interface Assertion {
   emailVerified: boolean;
   firstName: string | null;
   lastName: string | null;
+}
+
+/** RFC 8176 authentication methods by kind of factor: knowledge, possession, inherence. */
+const AMR_FACTORS: Record<string, 'know' | 'have' | 'are'> = {
+  pwd: 'know',
+  pin: 'know',
+  kba: 'know',
+  otp: 'have',
+  hwk: 'have',
+  swk: 'have',
+  sc: 'have',
+  sms: 'have',
+  tel: 'have',
+  face: 'are',
+  fpt: 'are',
+  iris: 'are',
+  retina: 'are',
+  vbm: 'are',
+};
+
+/**
+ * Whether the provider says the person used more than one factor: `amr` holds `mfa`, or methods of
+ * two different kinds (RFC 8176), or `acr` is one the institution declared multi-factor.
+ */
+export function idpUsedMfa(idToken: object, mfaAcrValues: readonly string[]): boolean {
+  const claims = idToken as { acr?: unknown; amr?: unknown };
+  if (typeof claims.acr === 'string' && mfaAcrValues.includes(claims.acr)) return true;
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
+  if (amr.includes('mfa')) return true;
+  return new Set(amr.map((m) => AMR_FACTORS[m]).filter(Boolean)).size >= 2;
 }
 
 const str = (v: unknown, max = 254): string | null => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : null);
@@ -64,7 +94,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const key = `${c.tenantId}:${c.id}:${c.updatedAt.getTime()}`;
     const hit = discovered.get(key);
     if (hit && Date.now() - hit.at < 3600_000) return hit.config;
-    const secret = openSecret(config.secretsKey, c.oidcClientSecret!, `oidc-client-secret:${c.tenantId}:${c.id}`);
+    const secret = openSecret(config.secretKeys, c.oidcClientSecret!, `oidc-client-secret:${c.tenantId}:${c.id}`);
     const issuer = new URL(c.oidcIssuer!);
     const insecure = issuer.protocol === 'http:';
     if (insecure && !allowHttp) throw new SsoFailure('unavailable', 'http issuer refused in production');
@@ -183,11 +213,11 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     return user!;
   }
 
-  async function finish(c: SsoConnectionRow, a: Assertion, requestId: string) {
+  async function finish(c: SsoConnectionRow, a: Assertion, requestId: string, sso?: OidcSignOut) {
     return withSystem(db, async (tx) => {
       const user = await linkUser(tx, c, a, requestId);
       try {
-        return await sessions.openSession(tx, user, c.protocol as 'oidc', requestId);
+        return await sessions.openSession(tx, user, c.protocol as 'oidc', requestId, sso);
       } catch {
         throw new SsoFailure('disabled', 'institution not active');
       }
@@ -218,6 +248,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           code_challenge_method: 'S256',
           state,
           nonce,
+          // Asks the provider for a multi-factor sign-in when the institution named its acr values.
+          ...(c.requireIdpMfa && c.mfaAcrValues.length ? { acr_values: c.mfaAcrValues.join(' ') } : {}),
         });
         return { redirect: url.href, browserToken };
       }
@@ -250,6 +282,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       const c = await loadConnection(pending.tenantId, pending.connectionId);
       const client = await oidcClient(c);
       let claims: oidc.IDToken | undefined;
+      let idToken: string | undefined;
       try {
         const tokens = await oidc.authorizationCodeGrant(client, currentUrl, {
           pkceCodeVerifier: pending.codeVerifier,
@@ -258,10 +291,14 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           idTokenExpected: true,
         });
         claims = tokens.claims();
+        idToken = tokens.id_token;
       } catch (err) {
         throw new SsoFailure('invalid', `code exchange refused: ${(err as { code?: string }).code ?? (err as Error).name}`);
       }
-      if (!claims) throw new SsoFailure('invalid', 'no id token');
+      if (!claims || !idToken) throw new SsoFailure('invalid', 'no id token');
+      // Security (ASVS 6.8.4): where the institution requires it, the provider must say it used more than one factor.
+      if (c.requireIdpMfa && !idpUsedMfa(claims, c.mfaAcrValues))
+        throw new SsoFailure('mfa_required', `no multi-factor evidence (acr ${String(claims.acr ?? '-')}, amr ${JSON.stringify(claims.amr ?? [])})`);
       const email = str(claims.email);
       const domain = email?.split('@')[1]?.toLowerCase() ?? '';
       // Security: Entra ID sends no email_verified; with a tenant-specific issuer, an email in a domain
@@ -272,6 +309,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         c,
         { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
         requestId,
+        { connectionId: c.id, idToken },
       );
     },
 
@@ -366,6 +404,27 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         },
         requestId,
       );
+    },
+
+    /**
+     * Where to send the browser after signing out of an OIDC session: the provider's end-session
+     * endpoint with the session's ID token as hint and our sign-in page as the way back (RP-initiated
+     * logout). Null for other sessions, or when the provider offers no such endpoint or is unreachable.
+     */
+    async endSessionUrl(session: { id: string; tenantId: string | null; ssoConnectionId: string | null; ssoIdToken: string | null }) {
+      if (!session.ssoConnectionId || !session.ssoIdToken || !session.tenantId) return null;
+      try {
+        const c = await loadConnection(session.tenantId, session.ssoConnectionId);
+        const client = await oidcClient(c);
+        if (!client.serverMetadata().end_session_endpoint) return null;
+        const idToken = openSecret(config.secretKeys, session.ssoIdToken, idTokenAad(session.id));
+        return oidc.buildEndSessionUrl(client, {
+          id_token_hint: idToken,
+          post_logout_redirect_uri: ssoUrls(config, c.tenantId, c.id).postLogoutRedirectUri,
+        }).href;
+      } catch {
+        return null;
+      }
     },
 
     /** Our service-provider metadata for one connection (public; what the IdP administrator imports). */

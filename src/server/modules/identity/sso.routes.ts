@@ -26,7 +26,8 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, sso, login } = deps;
   const tags = ['sso'];
-  const flowLimit = { max: 30, timeWindow: '1 minute' };
+  // A sign-in by SSO takes a start, a callback and the page loads around them: three times the password sign-in limit (30/minute by default).
+  const flowLimit = { max: config.loginRateLimit * 3, timeWindow: '1 minute' };
 
   /** A failed SSO sign-in goes back to the sign-in page with a reason code; the detail is logged. */
   function failed(reply: FastifyReply, err: unknown) {

@@ -23,6 +23,7 @@ export function ssoUrls(config: Pick<Config, 'publicUrl'>, tenantId: string, con
   const base = `${config.publicUrl}/api/v1/sso/saml/${tenantId}/${connectionId}`;
   return {
     oidcRedirectUri: `${config.publicUrl}/api/v1/sso/oidc/callback`,
+    postLogoutRedirectUri: `${config.publicUrl}/sign-in`,
     spEntityId: `${base}/metadata`,
     acsUrl: `${base}/acs`,
     metadataUrl: `${base}/metadata`,
@@ -57,6 +58,9 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
             clientId: c.oidcClientId ?? '',
             hasClientSecret: !!c.oidcClientSecret,
             redirectUri: urls.oidcRedirectUri,
+            postLogoutRedirectUri: urls.postLogoutRedirectUri,
+            requireIdpMfa: c.requireIdpMfa,
+            mfaAcrValues: c.mfaAcrValues,
           }
         : null,
     saml:
@@ -137,10 +141,12 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             oidcIssuer: issuer,
             oidcClientId: input.preset === 'saml' ? null : input.clientId,
             oidcClientSecret:
-              input.preset === 'saml' ? null : sealSecret(config.secretsKey, input.clientSecret, sealAad(scope.tenantId, id)),
+              input.preset === 'saml' ? null : sealSecret(config.secretKeys, input.clientSecret, sealAad(scope.tenantId, id)),
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
+            requireIdpMfa: input.preset === 'saml' ? false : input.requireIdpMfa,
+            mfaAcrValues: input.preset === 'saml' ? [] : input.mfaAcrValues,
           })
           .returning();
         await recordAudit(tx, actor, { action: 'sso_connection.create', recordType: 'sso_connection', recordId: id, after: audited(row!) });
@@ -160,6 +166,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
         if (!before) throw notFound('Identity provider');
         if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret))
           throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
+        if (before.protocol === 'saml' && (patch.requireIdpMfa !== undefined || patch.mfaAcrValues !== undefined))
+          throw new AppError('validation', 'Some fields are not valid', { requireIdpMfa: 'is for OIDC providers only' });
         if (before.protocol === 'oidc' && patch.idp)
           throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
         const [after] = await tx
@@ -172,11 +180,13 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             jitRole: patch.jitRole ?? before.jitRole,
             oidcClientId: patch.clientId ?? before.oidcClientId,
             oidcClientSecret: patch.clientSecret
-              ? sealSecret(config.secretsKey, patch.clientSecret, sealAad(scope.tenantId, id))
+              ? sealSecret(config.secretKeys, patch.clientSecret, sealAad(scope.tenantId, id))
               : before.oidcClientSecret,
             samlIdpEntityId: idp?.entityId ?? before.samlIdpEntityId,
             samlIdpSsoUrl: idp?.ssoUrl ?? before.samlIdpSsoUrl,
             samlIdpCerts: idp?.certificates ?? before.samlIdpCerts,
+            requireIdpMfa: patch.requireIdpMfa ?? before.requireIdpMfa,
+            mfaAcrValues: patch.mfaAcrValues ?? before.mfaAcrValues,
             updatedAt: new Date(),
           })
           .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))

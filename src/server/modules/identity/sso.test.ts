@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invitations, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { invitations, sessions, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
-import { followToApp, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
+import { cookieHeader, followToApp, keepCookies, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
 import { makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 
@@ -26,12 +26,18 @@ async function whoAmI(cookie: string) {
 }
 
 /** A whole OIDC sign-in: our start route, the provider, our callback. `tamper` runs before the callback. */
-async function oidcSignIn(tenantId: string, connectionId: string, account: string, tamper?: (callback: URL) => Promise<URL | void>) {
+async function oidcSignIn(
+  tenantId: string,
+  connectionId: string,
+  account: string,
+  tamper?: (callback: URL) => Promise<URL | void>,
+  jar?: Map<string, string>,
+) {
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${tenantId}/${connectionId}` });
   expect(start.statusCode).toBe(303);
   const binding = start.cookies.find((c) => c.name === 'vetted_sso')!;
   idp.nextAccount = account;
-  let back = await followToApp(start.headers.location as string, t.config.publicUrl);
+  let back = await followToApp(start.headers.location as string, t.config.publicUrl, jar);
   if (tamper) back = (await tamper(back)) ?? back;
   const res = await t.app.inject({ method: 'GET', url: back.pathname + back.search, cookies: { vetted_sso: binding.value } });
   return { res, back, binding: binding.value };
@@ -74,7 +80,10 @@ const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string
 
 beforeAll(async () => {
   t = await createTestApp({}, { logLevel: 'debug', logStream: { write: (line) => void logs.push(line) } });
-  idp = await startOidcIdp({ redirectUri: `${t.config.publicUrl}/api/v1/sso/oidc/callback` });
+  idp = await startOidcIdp({
+    redirectUri: `${t.config.publicUrl}/api/v1/sso/oidc/callback`,
+    postLogoutRedirectUri: `${t.config.publicUrl}/sign-in`,
+  });
   saml = startSamlIdp();
   a = await buildTenantWithUsers(t.app, t.database.db);
   b = await buildTenantWithUsers(t.app, t.database.db);
@@ -223,7 +232,7 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
     const [row] = await withSystem(t.database.db, (tx) =>
       tx.execute(sql`select oidc_client_secret from sso_connections where id = ${oidcA}`),
     ).then((r) => (r as unknown as { rows: { oidc_client_secret: string }[] }).rows);
-    expect(row!.oidc_client_secret).toMatch(/^v1\./);
+    expect(row!.oidc_client_secret).toMatch(/^v2\./);
     expect(row!.oidc_client_secret).not.toContain(idp.clientSecret);
     const list = await a.siteAdmin.request('GET', '/api/v1/sso/connections');
     expect(list.body).not.toContain(idp.clientSecret);
@@ -240,6 +249,116 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
     ).toEqual([oidcA, samlA].sort());
     const none = await t.app.inject({ method: 'GET', url: `/api/v1/sso/discover?email=${encodeURIComponent('someone@nowhere.example')}` });
     expect(none.json().items).toEqual([]);
+  });
+});
+
+describe('OIDC: multi-factor at the provider, and signing out there too', () => {
+  let oidcMfa: string;
+  beforeAll(async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'oidc',
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      displayName: 'District accounts, two factors',
+      requireIdpMfa: true,
+      mfaAcrValues: ['urn:test:loa:mfa'],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().oidc).toMatchObject({
+      requireIdpMfa: true,
+      mfaAcrValues: ['urn:test:loa:mfa'],
+      postLogoutRedirectUri: `${t.config.publicUrl}/sign-in`,
+    });
+    oidcMfa = res.json().id;
+  });
+
+  async function memberAt(account: string, how: { amr?: string[]; acr?: string }) {
+    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `${account}-${randomUUID()}@a.example.org` });
+    idp.accounts.set(account, { email: user.email, email_verified: true, ...how });
+    return user;
+  }
+
+  it('asks the provider for the institution’s multi-factor acr values', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${oidcMfa}` });
+    expect(new URL(start.headers.location as string).searchParams.get('acr_values')).toBe('urn:test:loa:mfa');
+    const plain = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${oidcA}` });
+    expect(new URL(plain.headers.location as string).searchParams.has('acr_values')).toBe(false);
+  });
+
+  it('refuses a sign-in the provider does not say was multi-factor', async () => {
+    await memberAt('sub-pwd-only', { amr: ['pwd'] });
+    const { res } = await oidcSignIn(a.institution.id, oidcMfa, 'sub-pwd-only');
+    expect(res.headers.location).toBe('/sign-in?sso=mfa_required');
+    expect(sessionCookieOf(res)).toBeUndefined();
+    await memberAt('sub-nothing', {});
+    expect((await oidcSignIn(a.institution.id, oidcMfa, 'sub-nothing')).res.headers.location).toBe('/sign-in?sso=mfa_required');
+    // The same person through a connection that does not require it signs in.
+    expect((await oidcSignIn(a.institution.id, oidcA, 'sub-pwd-only')).res.headers.location).toBe('/');
+  });
+
+  it('accepts amr "mfa", two kinds of factor, or a declared acr', async () => {
+    const cases: [string, { amr?: string[]; acr?: string }][] = [
+      ['sub-amr-mfa', { amr: ['mfa'] }],
+      ['sub-pwd-otp', { amr: ['pwd', 'otp'] }],
+      ['sub-acr', { acr: 'urn:test:loa:mfa' }],
+    ];
+    for (const [account, how] of cases) {
+      const user = await memberAt(account, how);
+      const { res } = await oidcSignIn(a.institution.id, oidcMfa, account);
+      expect(res.headers.location, account).toBe('/');
+      expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(user.id);
+    }
+    // Two methods of the same kind are not two factors.
+    await memberAt('sub-otp-sms', { amr: ['otp', 'sms'] });
+    expect((await oidcSignIn(a.institution.id, oidcMfa, 'sub-otp-sms')).res.headers.location).toBe('/sign-in?sso=mfa_required');
+  });
+
+  it('is for OIDC only', async () => {
+    const res = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { requireIdpMfa: true });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toHaveProperty('requireIdpMfa');
+  });
+
+  it('signs out at the provider too (RP-initiated logout with id_token_hint)', async () => {
+    const user = await memberAt('sub-logout', { amr: ['mfa'] });
+    const jar = new Map<string, string>();
+    const { res } = await oidcSignIn(a.institution.id, oidcMfa, 'sub-logout', undefined, jar);
+    const cookie = sessionCookieOf(res)!.value;
+    const [stored] = await withSystem(t.database.db, (tx) =>
+      tx.select({ token: sessions.ssoIdToken }).from(sessions).where(eq(sessions.userId, user.id)),
+    );
+    expect(stored!.token).toMatch(/^v2\./);
+    expect(stored!.token).not.toContain('eyJ');
+    const csrf = (await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } })).json().csrfToken;
+    const out = await t.app.inject({ method: 'DELETE', url: '/api/v1/session', cookies: { vetted_session: cookie }, headers: { 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(200);
+    expect(await whoAmI(cookie)).toBeNull();
+    const logoutUrl = new URL(out.json().logoutUrl);
+    expect(logoutUrl.origin).toBe(idp.issuer);
+    expect(logoutUrl.searchParams.get('post_logout_redirect_uri')).toBe(`${t.config.publicUrl}/sign-in`);
+    const hint = logoutUrl.searchParams.get('id_token_hint')!;
+    expect(JSON.parse(Buffer.from(hint.split('.')[1]!, 'base64url').toString())).toMatchObject({ sub: 'sub-logout', aud: idp.clientId });
+    // The provider accepts the hint, asks to confirm, ends its session and sends the browser back to us.
+    const page = await fetch(logoutUrl, { headers: { cookie: cookieHeader(jar) } });
+    keepCookies(jar, page);
+    const html = await page.text();
+    expect(page.status, html).toBe(200);
+    const action = /action="([^"]+)"/.exec(html)![1]!;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const confirm = await fetch(new URL(action, idp.issuer), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: cookieHeader(jar), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect(confirm.headers.get('location')).toBe(`${t.config.publicUrl}/sign-in`);
+  });
+
+  it('gives no provider page to sign out of after a password or SAML sign-in', async () => {
+    const out = await a.appAdmin.request('DELETE', '/api/v1/session');
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toEqual({ logoutUrl: null });
   });
 });
 
@@ -360,6 +479,8 @@ describe('logs', () => {
     expect(text).not.toMatch(/[?&]code=/);
     expect(text).not.toMatch(/[?&]state=/);
     expect(text).not.toContain('SAMLResponse');
+    expect(text).not.toContain('id_token_hint');
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
     expect(text).not.toContain('vetted_session=');
     expect(text).toContain('single sign-on refused');
     const users_ = await withSystem(t.database.db, (tx) =>

@@ -32,6 +32,7 @@ export const OPEN_WHILE_READ_ONLY: Readonly<Record<string, string>> = {
   'POST /api/v1/session/mfa': 'sign-in',
   'POST /api/v1/session/mfa/enrolment': 'sign-in',
   'POST /api/v1/session/mfa/enrolment/confirm': 'sign-in',
+  'POST /api/v1/session/reauthenticate': 'sign-in',
   'POST /api/v1/sso/saml/:institutionId/:connectionId/acs': 'sign-in',
   'POST /api/v1/password-resets': 'own account',
   'POST /api/v1/password-resets/complete': 'own account',

@@ -1,5 +1,5 @@
 /** `/account`: two-step verification, where I am signed in, password and email changes. */
-import { Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
@@ -35,10 +35,8 @@ function MfaSection() {
   const confirm = useAccountMutation((c: string) =>
     api<{ recoveryCodes: string[] }>('/account/mfa/enrolment/confirm', { method: 'POST', body: { code: c } }),
   );
-  const regenerate = useAccountMutation((c: string) =>
-    api<{ recoveryCodes: string[] }>('/account/mfa/recovery-codes', { method: 'POST', body: { code: c } }),
-  );
-  const disable = useAccountMutation((c: string) => api<void>('/account/mfa', { method: 'DELETE', body: { code: c } }));
+  const regenerate = useAccountMutation(() => api<{ recoveryCodes: string[] }>('/account/mfa/recovery-codes', { method: 'POST' }));
+  const disable = useAccountMutation(() => api<void>('/account/mfa', { method: 'DELETE' }));
   if (!security.data) return <Loading />;
   const s = security.data;
   const error = confirm.error ?? regenerate.error ?? disable.error ?? start.error;
@@ -57,6 +55,11 @@ function MfaSection() {
         {s.mfaEnabled ? t('identity.account.mfaOn', { count: s.recoveryCodesLeft }) : t('identity.account.mfaOff')}{' '}
         {s.mfaRequired ? t('identity.account.mfaRequired') : ''}
       </Text>
+      {s.mfaEnabled && s.recoveryCodesLeft === 0 && !codes ? (
+        <Alert color="orange" variant="light" data-testid="no-recovery-codes">
+          {t('identity.account.noRecoveryCodes')}
+        </Alert>
+      ) : null}
       {codes ? <RecoveryCodes codes={codes} onDone={() => setCodes(null)} /> : null}
       {!s.mfaEnabled && !enrolment && s.hasPassword ? (
         <Group>
@@ -65,17 +68,18 @@ function MfaSection() {
           </Button>
         </Group>
       ) : null}
-      {enrolment ? <EnrolmentKey secret={enrolment.secret} uri={enrolment.uri} /> : null}
-      {enrolment || s.mfaEnabled ? (
+      {!s.mfaEnabled && !s.hasPassword ? <Text size="sm">{t('identity.account.mfaAtProvider')}</Text> : null}
+      {enrolment ? (
         <form
           onSubmit={(e: FormEvent) => {
             e.preventDefault();
-            if (enrolment) confirm.mutate(code.trim(), { onSuccess: done });
+            confirm.mutate(code.trim(), { onSuccess: done });
           }}
         >
           <Stack gap="xs">
+            <EnrolmentKey enrolment={enrolment} />
             <TextInput
-              label={enrolment ? t('identity.mfa.code') : t('identity.account.codeForAction')}
+              label={t('identity.mfa.code')}
               autoComplete="one-time-code"
               value={code}
               onChange={(e) => setCode(e.currentTarget.value)}
@@ -83,36 +87,26 @@ function MfaSection() {
               maw={240}
             />
             <Group>
-              {enrolment ? (
-                <Button type="submit" loading={confirm.isPending}>
-                  {t('identity.mfa.confirm')}
-                </Button>
-              ) : (
-                <>
-                  <Button
-                    variant="default"
-                    onClick={() => regenerate.mutate(code.trim(), { onSuccess: done })}
-                    loading={regenerate.isPending}
-                  >
-                    {t('identity.account.mfaNewCodes')}
-                  </Button>
-                  {!s.mfaRequired ? (
-                    <Button
-                      variant="default"
-                      color="red"
-                      onClick={() => disable.mutate(code.trim(), { onSuccess: () => setCode('') })}
-                      loading={disable.isPending}
-                    >
-                      {t('identity.account.mfaDisable')}
-                    </Button>
-                  ) : null}
-                </>
-              )}
+              <Button type="submit" loading={confirm.isPending}>
+                {t('identity.mfa.confirm')}
+              </Button>
             </Group>
           </Stack>
         </form>
       ) : null}
-      {error && !fields ? <Feedback error={error} /> : null}
+      {s.mfaEnabled ? (
+        <Group>
+          <Button variant="default" onClick={() => regenerate.mutate(undefined, { onSuccess: done })} loading={regenerate.isPending}>
+            {t('identity.account.mfaNewCodes')}
+          </Button>
+          {!s.mfaRequired ? (
+            <Button variant="default" color="red" onClick={() => disable.mutate(undefined)} loading={disable.isPending}>
+              {t('identity.account.mfaDisable')}
+            </Button>
+          ) : null}
+        </Group>
+      ) : null}
+      {error && !fields?.code ? <Feedback error={error} /> : null}
     </Stack>
   );
 }

@@ -22,11 +22,12 @@ import {
   useMfaVerify,
   usePasswordSignIn,
   useSsoDiscovery,
+  type Enrolment,
   type MfaStep,
 } from './api.js';
 
 const route = getRouteApi('/sign-in');
-const SSO_ERRORS = ['expired', 'invalid', 'no_account', 'disabled', 'unavailable'] as const;
+const SSO_ERRORS = ['expired', 'invalid', 'no_account', 'disabled', 'unavailable', 'mfa_required'] as const;
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -199,7 +200,7 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
             {t('identity.mfa.enrolTitle')}
           </Title>
           <Text size="sm">{t('identity.mfa.enrolIntro')}</Text>
-          {enrol.data ? <EnrolmentKey secret={enrol.data.secret} uri={enrol.data.uri} /> : null}
+          {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
           {enrol.error ? <Feedback error={enrol.error} /> : null}
           <TextInput
             label={t('identity.mfa.code')}
@@ -222,14 +223,36 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
   );
 }
 
-/** The TOTP key to type or paste into an authenticator app. */
-export function EnrolmentKey({ secret, uri }: { secret: string; uri: string }) {
+/**
+ * The TOTP key for an authenticator app: a QR code to scan, and the same key as text to type (for
+ * keyboard and screen-reader users, or a phone that cannot scan), and the setup link.
+ */
+export function EnrolmentKey({ enrolment }: { enrolment: Enrolment }) {
   const { t } = useTranslation();
+  const { secret, uri, qr } = enrolment;
+  const side = qr.size + 8;
   return (
     <Stack gap={4}>
+      <Text size="sm" fw={500} id="mfa-qr-label">
+        {t('identity.mfa.qr')}
+      </Text>
+      <svg
+        viewBox={`-4 -4 ${side} ${side}`}
+        width={Math.max(side * 4, 180)}
+        height={Math.max(side * 4, 180)}
+        role="img"
+        aria-labelledby="mfa-qr-label"
+        data-testid="mfa-qr"
+        shapeRendering="crispEdges"
+        style={{ background: '#fff' }}
+      >
+        <rect x={-4} y={-4} width={side} height={side} fill="#fff" />
+        <path d={qr.path} fill="#000" />
+      </svg>
       <Text size="sm" fw={500}>
         {t('identity.mfa.secret')}
       </Text>
+      <Text size="sm">{t('identity.mfa.secretHint')}</Text>
       <Code block data-testid="mfa-secret">
         {secret.match(/.{1,4}/g)?.join(' ')}
       </Code>

@@ -42,6 +42,9 @@ function Connections() {
   const toggle = useSsoMutation((c: SsoConnectionBody) =>
     api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { enabled: !c.enabled } }),
   );
+  const toggleMfa = useSsoMutation((c: SsoConnectionBody) =>
+    api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { requireIdpMfa: !c.oidc?.requireIdpMfa } }),
+  );
   if (!connections.data) return <Loading />;
   return (
     <Stack component="section" aria-labelledby="providers-heading" gap="sm">
@@ -80,6 +83,15 @@ function Connections() {
                 <Text size="sm">
                   {t('identity.sso.redirectUri')}: <Code>{c.oidc.redirectUri}</Code>
                 </Text>
+                <Text size="sm">
+                  {t('identity.sso.postLogoutRedirectUri')}: <Code>{c.oidc.postLogoutRedirectUri}</Code>
+                </Text>
+                <Switch
+                  label={t('identity.sso.requireIdpMfa')}
+                  description={c.oidc.mfaAcrValues.length ? `acr: ${c.oidc.mfaAcrValues.join(', ')}` : undefined}
+                  checked={c.oidc.requireIdpMfa}
+                  onChange={() => toggleMfa.mutate(c)}
+                />
               </>
             ) : null}
             {c.saml ? (
@@ -95,7 +107,7 @@ function Connections() {
           </Stack>
         </Card>
       ))}
-      <Feedback error={remove.error ?? toggle.error} />
+      <Feedback error={remove.error ?? toggle.error ?? toggleMfa.error} />
     </Stack>
   );
 }
@@ -114,6 +126,8 @@ function AddConnection() {
     domains: '',
     jitEnabled: false,
     jitRole: 'app_admin' as 'app_admin' | 'site_admin',
+    requireIdpMfa: false,
+    acrValues: '',
   });
   const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
   const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
@@ -130,7 +144,15 @@ function AddConnection() {
       jitEnabled: form.jitEnabled,
       jitRole: form.jitRole,
     };
-    const oidc = { clientId: form.clientId.trim(), clientSecret: form.clientSecret };
+    const oidc = {
+      clientId: form.clientId.trim(),
+      clientSecret: form.clientSecret,
+      requireIdpMfa: form.requireIdpMfa,
+      mfaAcrValues: form.acrValues
+        .split(/[,\s]+/)
+        .map((v) => v.trim())
+        .filter(Boolean),
+    };
     const body: ConnectionInput =
       preset === 'google'
         ? { preset, ...common, ...oidc }
@@ -209,6 +231,21 @@ function AddConnection() {
               error={fieldError(fields, 'clientSecret')}
               maw={400}
             />
+            <Checkbox
+              label={t('identity.sso.requireIdpMfa')}
+              description={t('identity.sso.requireIdpMfaHint')}
+              checked={form.requireIdpMfa}
+              onChange={(e) => set('requireIdpMfa')(e.currentTarget.checked)}
+            />
+            {form.requireIdpMfa ? (
+              <TextInput
+                label={t('identity.sso.mfaAcrValues')}
+                value={form.acrValues}
+                onChange={(e) => set('acrValues')(e.currentTarget.value)}
+                error={fieldError(fields, 'mfaAcrValues')}
+                maw={400}
+              />
+            ) : null}
           </>
         ) : (
           <>

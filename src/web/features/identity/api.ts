@@ -13,6 +13,7 @@ import type {
 } from '../../../contracts/auth.js';
 import { api, toQueryString } from '../../lib/api.js';
 import { useStoreSession } from '../../lib/session.js';
+import { useReauthenticated } from './reauth-context.js';
 
 export type MfaStep = 'verify' | 'enrol';
 export type SignInResult = SessionBody | { mfa: MfaStep };
@@ -82,11 +83,12 @@ export function useAccountSessions() {
   return useQuery({ queryKey: accountSessionsKey, queryFn: () => api<{ items: SessionItem[] }>('/account/sessions') });
 }
 
-/** A mutation that refreshes the account page's data when it succeeds. */
+/** A mutation that asks for re-authentication when the API needs it, and refreshes the account page's data when it succeeds. */
 export function useAccountMutation<I, O>(fn: (input: I) => Promise<O>) {
   const queryClient = useQueryClient();
+  const withReauth = useReauthenticated(fn);
   return useMutation({
-    mutationFn: fn,
+    mutationFn: withReauth,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: accountSecurityKey });
       void queryClient.invalidateQueries({ queryKey: accountSessionsKey });

@@ -18,6 +18,8 @@ export const identityEn = {
         no_account: 'There is no Vetted account for you at this institution. Ask your administrator for an invitation.',
         disabled: 'Your account is disabled. Ask your administrator.',
         unavailable: 'Single sign-on is not available right now. Try again later or ask your administrator.',
+        mfa_required:
+          'Your institution requires a second factor at its sign-in page (such as a code or a security key). Sign in there with it, then try again.',
       },
     },
     mfa: {
@@ -28,7 +30,9 @@ export const identityEn = {
       enrolTitle: 'Set up two-step verification',
       enrolIntro:
         'Your account needs a second step at sign-in. Add this key to an authenticator app (such as one from your device’s app store), then enter the code it shows.',
+      qr: 'Scan this QR code with your authenticator app',
       secret: 'Setup key',
+      secretHint: 'Or type this key into the app (letters and digits; the spaces do not matter).',
       uri: 'Setup link for apps that accept one',
       confirm: 'Confirm',
       recoveryTitle: 'Your recovery codes',
@@ -67,7 +71,8 @@ export const identityEn = {
       mfaStart: 'Set up two-step verification',
       mfaDisable: 'Turn off',
       mfaNewCodes: 'New recovery codes',
-      codeForAction: 'Current code from your app',
+      noRecoveryCodes: 'You have no recovery codes left. Create new ones so you can still sign in if you lose your device.',
+      mfaAtProvider: 'You sign in with your institution’s single sign-on: its provider asks for your second factor.',
       sessionsHeading: 'Where you are signed in',
       sessionStarted: 'Signed in',
       sessionLastSeen: 'Last active',
@@ -89,6 +94,15 @@ export const identityEn = {
       emailHeading: 'Change email',
       newEmail: 'New email',
       emailSent: 'We sent a link to the new address. Your email changes when you open it.',
+    },
+    reauth: {
+      title: 'Confirm it is you',
+      intro: 'For your security, enter your password again before this change.',
+      introMfa: 'For your security, enter your password and a code from your authenticator app before this change.',
+      confirm: 'Confirm',
+      sso: 'For your security, sign in again with your institution’s single sign-on, then make this change.',
+      signInAgain: 'Sign out and sign in again',
+      needed: 'This change needs you to confirm it is you. Try again and enter your password.',
     },
     sso: {
       title: 'Sign-in settings',
@@ -112,6 +126,10 @@ export const identityEn = {
       roles: { app_admin: 'App administrator', site_admin: 'Site administrator' },
       enabled: 'Enabled',
       redirectUri: 'Redirect URI to register at the provider',
+      postLogoutRedirectUri: 'Sign-out redirect URI to register at the provider',
+      requireIdpMfa: 'Require a second factor at the provider',
+      requireIdpMfaHint: 'Sign-ins are refused unless the provider says it used more than one factor (amr claim, or one of the acr values below).',
+      mfaAcrValues: 'acr values that mean multi-factor at this provider (comma-separated, optional)',
       spMetadata: 'Our SAML metadata',
       acsUrl: 'Assertion consumer service URL',
       remove: 'Remove',
@@ -123,6 +141,11 @@ export const identityEn = {
       policySaved: 'Policy saved.',
     },
     users: {
+      resetMfa: 'Reset two-step verification',
+      resetMfaTitle: 'Reset two-step verification of {{name}}?',
+      resetMfaBody:
+        'Do this only when {{name}} lost their authenticator and recovery codes, after checking it is really them. Two-step verification is turned off, they are signed out everywhere and told by email; if it is required, they set it up again at their next sign-in.',
+      resetMfaDone: 'Two-step verification of {{name}} was reset.',
       endSessions: 'Sign out everywhere',
       endedSessions_one: '{{count}} session ended.',
       endedSessions_other: '{{count}} sessions ended.',

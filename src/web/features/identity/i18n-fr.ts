@@ -21,6 +21,8 @@ export const identityFr: DeepStrings<typeof identityEn> = {
         no_account: 'Vous n’avez pas de compte Vetted dans cet établissement. Demandez une invitation à votre administrateur.',
         disabled: 'Votre compte est désactivé. Contactez votre administrateur.',
         unavailable: 'La connexion unique n’est pas disponible pour le moment. Réessayez plus tard ou contactez votre administrateur.',
+        mfa_required:
+          'Votre établissement exige un deuxième facteur sur sa page de connexion (un code ou une clé de sécurité, par exemple). Connectez-vous ainsi, puis réessayez.',
       },
     },
     mfa: {
@@ -31,7 +33,9 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       enrolTitle: 'Activer la vérification en deux étapes',
       enrolIntro:
         'Votre compte exige une deuxième étape à la connexion. Ajoutez cette clé dans une application d’authentification, puis entrez le code affiché.',
+      qr: 'Balayez ce code QR avec votre application d’authentification',
       secret: 'Clé de configuration',
+      secretHint: 'Ou tapez cette clé dans l’application (lettres et chiffres; les espaces n’ont pas d’importance).',
       uri: 'Lien de configuration pour les applications qui l’acceptent',
       confirm: 'Confirmer',
       recoveryTitle: 'Vos codes de récupération',
@@ -72,7 +76,9 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       mfaStart: 'Activer la vérification en deux étapes',
       mfaDisable: 'Désactiver',
       mfaNewCodes: 'Nouveaux codes de récupération',
-      codeForAction: 'Code actuel de votre application',
+      noRecoveryCodes:
+        'Il ne vous reste aucun code de récupération. Créez-en de nouveaux pour pouvoir vous connecter si vous perdez votre appareil.',
+      mfaAtProvider: 'Vous vous connectez par l’authentification unique de votre établissement : son fournisseur demande votre deuxième facteur.',
       sessionsHeading: 'Où vous êtes connecté',
       sessionStarted: 'Connexion',
       sessionLastSeen: 'Dernière activité',
@@ -94,6 +100,15 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       emailHeading: 'Changer de courriel',
       newEmail: 'Nouveau courriel',
       emailSent: 'Nous avons envoyé un lien à la nouvelle adresse. Votre courriel change quand vous l’ouvrez.',
+    },
+    reauth: {
+      title: 'Confirmez votre identité',
+      intro: 'Par sécurité, entrez de nouveau votre mot de passe avant ce changement.',
+      introMfa: 'Par sécurité, entrez votre mot de passe et un code de votre application d’authentification avant ce changement.',
+      confirm: 'Confirmer',
+      sso: 'Par sécurité, reconnectez-vous avec l’authentification unique de votre établissement, puis faites ce changement.',
+      signInAgain: 'Se déconnecter et se reconnecter',
+      needed: 'Ce changement exige de confirmer votre identité. Réessayez et entrez votre mot de passe.',
     },
     sso: {
       title: 'Paramètres de connexion',
@@ -118,6 +133,11 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       roles: { app_admin: 'Administrateur d’applications', site_admin: 'Administrateur de site' },
       enabled: 'Activé',
       redirectUri: 'URI de redirection à inscrire chez le fournisseur',
+      postLogoutRedirectUri: 'URI de redirection après déconnexion à inscrire chez le fournisseur',
+      requireIdpMfa: 'Exiger un deuxième facteur chez le fournisseur',
+      requireIdpMfaHint:
+        'Les connexions sont refusées si le fournisseur n’indique pas avoir utilisé plus d’un facteur (attribut amr, ou l’une des valeurs acr ci-dessous).',
+      mfaAcrValues: 'Valeurs acr signifiant plusieurs facteurs chez ce fournisseur (séparées par des virgules, facultatif)',
       spMetadata: 'Nos métadonnées SAML',
       acsUrl: 'URL du service consommateur d’assertions',
       remove: 'Retirer',
@@ -129,6 +149,11 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       policySaved: 'Politique enregistrée.',
     },
     users: {
+      resetMfa: 'Réinitialiser la vérification en deux étapes',
+      resetMfaTitle: 'Réinitialiser la vérification en deux étapes de {{name}}?',
+      resetMfaBody:
+        'Faites-le seulement si {{name}} a perdu son application d’authentification et ses codes de récupération, après avoir vérifié qu’il s’agit bien de cette personne. La vérification en deux étapes est désactivée, la personne est déconnectée partout et prévenue par courriel; si elle est obligatoire, elle la configurera de nouveau à sa prochaine connexion.',
+      resetMfaDone: 'La vérification en deux étapes de {{name}} a été réinitialisée.',
       endSessions: 'Déconnecter partout',
       endedSessions_one: '{{count}} session fermée.',
       endedSessions_other: '{{count}} sessions fermées.',

@@ -39,6 +39,7 @@ export function UsersPage() {
             <UsersTable
               users={users.data}
               currentUserId={session.user.id}
+              canResetMfa={session.user.role === 'site_admin'}
               onSaved={(m) => {
                 setError(null);
                 setMessage(m);

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { UserBody } from '../../../contracts/api.js';
 import { INSTITUTION_ROLES, type InstitutionRole } from '../../../contracts/domain.js';
 import { EndSessionsButton } from '../../features/identity/EndSessionsButton.js';
+import { ResetMfaButton } from '../../features/identity/ResetMfaButton.js';
 import { api } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
 
@@ -13,11 +14,13 @@ type UserUpdate = { role?: InstitutionRole; canApprove?: boolean; status?: 'acti
 interface UsersTableProps {
   users: UserBody[];
   currentUserId: string;
+  /** Site admins reset the second factor of their institution's people (platform admins do not). */
+  canResetMfa: boolean;
   onSaved: (message: string) => void;
   onError: (error: unknown) => void;
 }
 
-export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTableProps) {
+export function UsersTable({ users, currentUserId, canResetMfa, onSaved, onError }: UsersTableProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const update = useMutation({
@@ -107,6 +110,9 @@ export function UsersTable({ users, currentUserId, onSaved, onError }: UsersTabl
                     </Button>
                   )}
                   {platform ? null : <EndSessionsButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />}
+                  {!canResetMfa || platform || self || !user.mfaEnabled ? null : (
+                    <ResetMfaButton userId={user.id} name={name} onSaved={onSaved} onError={onError} />
+                  )}
                 </Table.Td>
               </Table.Tr>
             );

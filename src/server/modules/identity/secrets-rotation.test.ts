@@ -1,0 +1,179 @@
+import { spawn } from 'node:child_process';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../app.js';
+import { auditEvents, ssoConnections, users } from '../../db/schema/index.js';
+import { verifyAuditChain } from '../../platform/audit.js';
+import { openDatabase, withSystem, type Db } from '../../platform/db.js';
+import { createJobs } from '../../platform/jobs.js';
+import { createMailer } from '../../platform/mail.js';
+import { keyId, keyringOf, openSecret, sealSecret } from '../../platform/secrets.js';
+import { buildTenantWithUsers, buildUser, PASSWORD, signIn, totpCode } from '../../../../test/support/factories.js';
+import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { rotateSealedSecrets } from './secrets-rotation.js';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const K1 = randomBytes(32);
+const K2 = randomBytes(32);
+const K3 = randomBytes(32);
+const b64 = (k: Buffer) => k.toString('base64');
+const CLIENT_SECRET = 'client-secret-before-rotation-0123456789';
+
+let t: TestApp;
+
+/** The sealed format of before key ids existed (`v1.<iv>.<ct>.<tag>`), under `key`. */
+function sealV1(key: Buffer, plaintext: string, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), ct.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+const mfaSecretOf = async (db: Db, id: string) =>
+  (await withSystem(db, (tx) => tx.select({ s: users.mfaSecret }).from(users).where(eq(users.id, id))))[0]!.s!;
+
+beforeAll(async () => {
+  t = await createTestApp({ SECRETS_KEY: b64(K1) });
+});
+afterAll(async () => t?.close());
+
+describe('SECRETS_KEY rotation', () => {
+  it('re-seals every secret under the new key; old and new keys open values during the rotation, the new one alone after', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const created = await tenant.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'oidc',
+      issuer: 'https://idp.example.org',
+      displayName: 'District sign-in',
+      clientId: 'vetted',
+      clientSecret: CLIENT_SECRET,
+    });
+    expect(created.statusCode).toBe(201);
+    const connectionId = created.json().id as string;
+    const admin = await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' });
+    const adminClient = await signIn(t.app, admin);
+    const adminSecret = adminClient.mfaSecret!;
+    // One value in the format of before key ids, still under K1.
+    const legacy = await buildUser(t.database.db, { tenantId: tenant.institution.id, role: 'app_admin' });
+    const legacySecret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    await withSystem(t.database.db, (tx) =>
+      tx
+        .update(users)
+        .set({ mfaSecret: sealV1(K1, legacySecret, `mfa:${legacy.id}`), mfaEnabledAt: new Date() })
+        .where(eq(users.id, legacy.id)),
+    );
+    expect(await mfaSecretOf(t.database.db, admin.id)).toMatch(new RegExp(`^v2\\.${keyId(K1)}\\.`));
+
+    const during = keyringOf(K2, [K1]);
+    const report = await rotateSealedSecrets(t.database.db, during);
+    expect(report.keyId).toBe(keyId(K2));
+    expect(report.unreadable).toEqual([]);
+    expect(report.resealed['users.mfa_secret']).toBeGreaterThanOrEqual(2);
+    expect(report.resealed['sso_connections.oidc_client_secret']).toBeGreaterThanOrEqual(1);
+
+    const newOnly = keyringOf(K2);
+    const [conn] = await withSystem(t.database.db, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.id, connectionId)));
+    expect(conn!.oidcClientSecret).toMatch(new RegExp(`^v2\\.${keyId(K2)}\\.`));
+    const aad = `oidc-client-secret:${tenant.institution.id}:${connectionId}`;
+    expect(openSecret(newOnly, conn!.oidcClientSecret!, aad)).toBe(CLIENT_SECRET);
+    expect(() => openSecret(keyringOf(K1), conn!.oidcClientSecret!, aad)).toThrow(/unknown key/);
+    expect(openSecret(newOnly, await mfaSecretOf(t.database.db, legacy.id), `mfa:${legacy.id}`)).toBe(legacySecret);
+
+    // A second run finds nothing left under an old key.
+    const again = await rotateSealedSecrets(t.database.db, during);
+    expect(Object.values(again.resealed).every((n) => n === 0)).toBe(true);
+    expect(again.current['users.mfa_secret']).toBe(report.resealed['users.mfa_secret']);
+
+    // The service started with the new key only: the platform admin's second step still works.
+    const config = { ...t.config, secretKeys: newOnly };
+    const jobs = await createJobs({ db: t.database.db });
+    const app = await buildApp({ config, db: t.database.db, mailer: createMailer(config), jobs }, { logLevel: 'silent' });
+    await app.ready();
+    try {
+      // (The next time step's code: the current one was spent at enrolment.)
+      const first = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: admin.email, password: PASSWORD } });
+      expect(first.json()).toEqual({ mfa: 'verify' });
+      const second = await app.inject({
+        method: 'POST',
+        url: '/api/v1/session/mfa',
+        cookies: { vetted_mfa: first.cookies.find((c) => c.name === 'vetted_mfa')!.value },
+        payload: { code: totpCode(adminSecret, Date.now() + 30_000) },
+      });
+      expect(second.statusCode, second.body).toBe(200);
+    } finally {
+      await app.close();
+      await jobs.stop();
+    }
+
+    // Each institution's rotation is in its own audit chain, which still verifies.
+    const events = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.action, 'secrets.rotate')));
+    expect(events.map((e) => e.tenantId)).toEqual(expect.arrayContaining([tenant.institution.id, null]));
+    expect((await withSystem(t.database.db, (tx) => verifyAuditChain(tx, tenant.institution.id))).ok).toBe(true);
+  });
+
+  it('reports values no key opens and leaves them as they are', async () => {
+    const user = await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' });
+    const stray = sealSecret(keyringOf(K3), 'JBSWY3DPEHPK3PXP', `mfa:${user.id}`);
+    await withSystem(t.database.db, (tx) => tx.update(users).set({ mfaSecret: stray }).where(eq(users.id, user.id)));
+    const report = await rotateSealedSecrets(t.database.db, keyringOf(K2, [K1]));
+    expect(report.unreadable).toEqual([{ column: 'users.mfa_secret', key: user.id }]);
+    expect(await mfaSecretOf(t.database.db, user.id)).toBe(stray);
+    await withSystem(t.database.db, (tx) => tx.update(users).set({ mfaSecret: null }).where(eq(users.id, user.id)));
+  });
+});
+
+describe('main.js rotate-secrets', () => {
+  it('re-seals a database with the keys of the environment and prints its report', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-rotate-'));
+    const url = t.database.url;
+    // PostgreSQL: the suite's own database. PGlite: a data folder the command opens after this process closes it.
+    const database = url ? t.database : await openDatabase({ dataDir });
+    if (!url) await database.migrate();
+    const id = randomUUID();
+    await withSystem(database.db, (tx) =>
+      tx.insert(users).values({
+        id,
+        tenantId: null,
+        email: `rotate-${id}@example.org`,
+        firstName: 'Ro',
+        lastName: 'Tate',
+        role: 'platform_admin',
+        mfaSecret: sealSecret(keyringOf(K1), 'JBSWY3DPEHPK3PXP', `mfa:${id}`),
+      }),
+    );
+    if (!url) await database.close();
+    try {
+      const env = {
+        ...process.env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: dataDir,
+        DATABASE_URL: url ?? '',
+        SECRETS_KEY: b64(K2),
+        SECRETS_KEY_PREVIOUS: b64(K1),
+      };
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server/main.ts'), 'rotate-secrets'], { env, cwd: projectRoot });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code, out).toBe(0);
+      const report = JSON.parse(out.slice(out.indexOf('{')));
+      expect(report.keyId).toBe(keyId(K2));
+      expect(report.resealed['users.mfa_secret']).toBeGreaterThanOrEqual(1);
+      const after = url ? t.database : await openDatabase({ dataDir });
+      try {
+        expect(openSecret(keyringOf(K2), await mfaSecretOf(after.db, id), `mfa:${id}`)).toBe('JBSWY3DPEHPK3PXP');
+      } finally {
+        if (!url) await after.close();
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
