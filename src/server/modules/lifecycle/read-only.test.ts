@@ -39,15 +39,24 @@ beforeAll(async () => {
   readOnly = await buildPopulatedTenant(t.app, t.database.db);
   neighbour = await buildTenantWithUsers(t.app, t.database.db);
   const email = `late-${randomUUID().slice(0, 8)}@example.org`;
-  const invited = await readOnly.siteAdmin.request('POST', '/api/v1/invitations', { email, firstName: 'Late', lastName: 'Comer', role: 'app_admin' });
+  const invited = await readOnly.siteAdmin.request('POST', '/api/v1/invitations', {
+    email,
+    firstName: 'Late',
+    lastName: 'Comer',
+    role: 'app_admin',
+  });
   expect(invited.statusCode, invited.body).toBe(201);
   invitationToken = /\/invite\?token=([A-Za-z0-9_-]+)/.exec((await t.smtp.waitFor(email)).text ?? '')![1]!;
 
-  const off = await operator.request('PUT', `/api/v1/institutions/${readOnly.institution.id}/offboarding`, { contactEmail: 'dpo@example.org' });
+  const off = await operator.request('PUT', `/api/v1/institutions/${readOnly.institution.id}/offboarding`, {
+    contactEmail: 'dpo@example.org',
+  });
   expect(off.statusCode, off.body).toBe(200);
   expect(off.json()).toMatchObject({ status: 'scheduled', phase: 'read_only' });
   operatorInside = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
-  expect((await operatorInside.request('PUT', '/api/v1/session/institution', { institutionId: readOnly.institution.id })).statusCode).toBe(200);
+  expect((await operatorInside.request('PUT', '/api/v1/session/institution', { institutionId: readOnly.institution.id })).statusCode).toBe(
+    200,
+  );
 }, 60_000);
 afterAll(async () => t?.close());
 
@@ -55,7 +64,9 @@ describe('a read-only institution', () => {
   it('tells the web client, on every session, until when it can be exported', async () => {
     const session = (await readOnly.appAdmin.request('GET', '/api/v1/session')).json();
     expect(session.institution.readOnly).toMatchObject({ since: expect.any(String), purgeAfter: expect.any(String) });
-    expect(new Date(session.institution.readOnly.purgeAfter).getTime() - new Date(session.institution.readOnly.since).getTime()).toBe(7 * 24 * 3600_000);
+    expect(new Date(session.institution.readOnly.purgeAfter).getTime() - new Date(session.institution.readOnly.since).getTime()).toBe(
+      7 * 24 * 3600_000,
+    );
     expect((await operatorInside.request('GET', '/api/v1/session')).json().institution.readOnly).not.toBeNull();
     expect((await neighbour.siteAdmin.request('GET', '/api/v1/session')).json().institution.readOnly).toBeNull();
   });
@@ -87,7 +98,14 @@ describe('a read-only institution', () => {
       expect(control.body ? control.json().error?.code : null, `${key(route)} in an active institution`).not.toBe('institution_read_only');
       refused.push(key(route));
     }
-    expect(refused).toEqual(expect.arrayContaining(['POST /api/v1/inventory', 'PATCH /api/v1/institutions/:id', 'POST /api/v1/invitations', 'PUT /api/v1/sso/policy']));
+    expect(refused).toEqual(
+      expect.arrayContaining([
+        'POST /api/v1/inventory',
+        'PATCH /api/v1/institutions/:id',
+        'POST /api/v1/invitations',
+        'PUT /api/v1/sso/policy',
+      ]),
+    );
     expect(await contentOf(readOnly.institution.id)).toBe(before);
   }, 120_000);
 
@@ -106,7 +124,11 @@ describe('a read-only institution', () => {
     expect((await readOnly.appAdmin.request('GET', '/api/v1/me/export')).statusCode).toBe(200);
     expect((await readOnly.approver.request('DELETE', '/api/v1/me')).statusCode).toBe(200);
 
-    const accept = await t.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token: invitationToken, password: 'a long enough passphrase' } });
+    const accept = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations/accept',
+      payload: { token: invitationToken, password: 'a long enough passphrase' },
+    });
     expect(accept.statusCode).toBe(409);
     expect(accept.json().error.code).toBe('institution_read_only');
   });
@@ -115,7 +137,9 @@ describe('a read-only institution', () => {
 describe('following offboardings (platform admins)', () => {
   it('lists each institution in its phase, and only to platform admins', async () => {
     const requested = await buildTenantWithUsers(t.app, t.database.db);
-    const req = await requested.siteAdmin.request('POST', '/api/v1/institution/offboarding-request', { contactEmail: 'dpo@requested.example' });
+    const req = await requested.siteAdmin.request('POST', '/api/v1/institution/offboarding-request', {
+      contactEmail: 'dpo@requested.example',
+    });
     expect(req.statusCode, req.body).toBe(201);
     expect(req.json()).toMatchObject({ status: 'requested', phase: 'requested' });
     // Requested is not confirmed: the institution works as before.
@@ -123,7 +147,10 @@ describe('following offboardings (platform admins)', () => {
 
     const later = await buildTenantWithUsers(t.app, t.database.db);
     const end = new Date(Date.now() + 10 * 24 * 3600_000).toISOString();
-    const scheduled = await operator.request('PUT', `/api/v1/institutions/${later.institution.id}/offboarding`, { contactEmail: 'dpo@later.example', endOfServiceAt: end });
+    const scheduled = await operator.request('PUT', `/api/v1/institutions/${later.institution.id}/offboarding`, {
+      contactEmail: 'dpo@later.example',
+      endOfServiceAt: end,
+    });
     expect(scheduled.json()).toMatchObject({ phase: 'scheduled' });
     // Until its end of service comes, a scheduled institution can still be changed.
     expect((await later.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Before the end' } })).statusCode).toBe(201);
@@ -141,7 +168,9 @@ describe('following offboardings (platform admins)', () => {
     expect(own.json().offboarding).toMatchObject({ phase: 'requested', contactEmail: 'dpo@requested.example' });
 
     // The operator confirms the request as it was made.
-    const confirmed = await operator.request('PUT', `/api/v1/institutions/${requested.institution.id}/offboarding`, { contactEmail: 'dpo@requested.example' });
+    const confirmed = await operator.request('PUT', `/api/v1/institutions/${requested.institution.id}/offboarding`, {
+      contactEmail: 'dpo@requested.example',
+    });
     expect(confirmed.json()).toMatchObject({ status: 'scheduled', phase: 'read_only' });
     expect((await requested.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Too late' } })).statusCode).toBe(409);
   });
@@ -159,7 +188,9 @@ describe('following offboardings (platform admins)', () => {
     expect((await operator.request('DELETE', `/api/v1/institutions/${id}/offboarding`)).statusCode).toBe(409);
 
     // Offboarded again; the purge starts (and stops midway): cancelling is now refused.
-    expect((await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(200);
+    expect((await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(
+      200,
+    );
     const ctx = { db: t.database.db, config: t.config, mailer: { send: async () => {}, folder: undefined }, jobs: t.jobs };
     const lifecycle = createLifecycleService(ctx, createBackupService(ctx));
     const stop = new Error('stopped for the test');
@@ -176,10 +207,14 @@ describe('following offboardings (platform admins)', () => {
     // Midway, once the purge has deleted the offboarding itself, the institution stays read-only.
     await t.database.db.execute(sql`delete from offboardings where tenant_id = ${id}`);
     expect(await lifecycle.isReadOnly(id)).toBe(true);
-    expect((await readOnly.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'During the purge' } })).statusCode).not.toBe(201);
+    expect((await readOnly.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'During the purge' } })).statusCode).not.toBe(
+      201,
+    );
     const during = (await operator.request('GET', '/api/v1/offboardings')).json();
     expect(during.items.find((i: { institutionId: string }) => i.institutionId === id)).toMatchObject({ phase: 'purging' });
-    expect((await operator.request('GET', `/api/v1/institutions/${id}/offboarding`)).json().offboarding).toMatchObject({ phase: 'purging' });
+    expect((await operator.request('GET', `/api/v1/institutions/${id}/offboarding`)).json().offboarding).toMatchObject({
+      phase: 'purging',
+    });
     const refused = await operator.request('DELETE', `/api/v1/institutions/${id}/offboarding`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toMatch(/purge .* has started/);
@@ -191,20 +226,32 @@ describe('following offboardings (platform admins)', () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);
     const id = tenant.institution.id;
     expect((await operator.request('POST', `/api/v1/institutions/${id}/purge`)).statusCode).toBe(404);
-    expect((await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(200);
+    expect((await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(
+      200,
+    );
     const early = await operator.request('POST', `/api/v1/institutions/${id}/purge`);
     expect(early.statusCode).toBe(409);
     expect(early.json().error.message).toMatch(/grace period of this institution ends on/);
 
     const other = await buildTenantWithUsers(t.app, t.database.db);
     const past = new Date(Date.now() - 8 * 24 * 3600_000).toISOString();
-    expect((await operator.request('PUT', `/api/v1/institutions/${other.institution.id}/offboarding`, { contactEmail: 'dpo@example.org', endOfServiceAt: past })).statusCode).toBe(200);
+    expect(
+      (
+        await operator.request('PUT', `/api/v1/institutions/${other.institution.id}/offboarding`, {
+          contactEmail: 'dpo@example.org',
+          endOfServiceAt: past,
+        })
+      ).statusCode,
+    ).toBe(200);
     expect((await other.siteAdmin.request('POST', `/api/v1/institutions/${other.institution.id}/purge`)).statusCode).toBe(403);
     const now = await operator.request('POST', `/api/v1/institutions/${other.institution.id}/purge`);
     expect(now.statusCode, now.body).toBe(202);
     await t.jobs.runPending();
     const certificates = (await operator.request('GET', '/api/v1/deletion-certificates')).json().items;
-    expect(certificates.find((c: { institutionId: string }) => c.institutionId === other.institution.id)).toMatchObject({ keyDestroyed: true, mailed: true });
+    expect(certificates.find((c: { institutionId: string }) => c.institutionId === other.institution.id)).toMatchObject({
+      keyDestroyed: true,
+      mailed: true,
+    });
     expect((await operator.request('GET', `/api/v1/institutions/${other.institution.id}/offboarding`)).statusCode).toBe(404);
   }, 60_000);
 });

@@ -59,7 +59,9 @@ async function catalog(tx: Tx): Promise<{ shared: SharedTable[]; tenant: Set<str
         order by 1, 2`,
   );
   const tenant = new Set(tables.filter((t) => t.tenant).map((t) => t.name));
-  const shared = tables.filter((t) => !t.tenant && t.pk?.length === 1).map((t) => ({ name: t.name, primaryKey: t.pk![0]!, columns: t.columns }));
+  const shared = tables
+    .filter((t) => !t.tenant && t.pk?.length === 1)
+    .map((t) => ({ name: t.name, primaryKey: t.pk![0]!, columns: t.columns }));
   const names = new Set(shared.map((t) => t.name));
   // Restore order: a table after the shared tables it references.
   const ordered: SharedTable[] = [];
@@ -74,7 +76,10 @@ async function catalog(tx: Tx): Promise<{ shared: SharedTable[]; tenant: Set<str
 
 /** Distinct non-null values of `column` in `table` where `filter` holds. */
 async function valuesOf(tx: Tx, table: string, column: string, filter: ReturnType<typeof sql>): Promise<string[]> {
-  const rows = await queryRows<{ v: string }>(tx, sql`select distinct ${sql.identifier(column)}::text as v from ${sql.identifier(table)} where ${sql.identifier(column)} is not null and ${filter}`);
+  const rows = await queryRows<{ v: string }>(
+    tx,
+    sql`select distinct ${sql.identifier(column)}::text as v from ${sql.identifier(table)} where ${sql.identifier(column)} is not null and ${filter}`,
+  );
   return rows.map((r) => r.v);
 }
 
@@ -100,7 +105,10 @@ export async function collectSharedRows(tx: Tx, institutionId: string, tenantTab
     frontier = [];
     for (const { table, values } of batch) {
       const pk = byName.get(table)!.primaryKey;
-      const these = sql`${sql.identifier(pk)}::text in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+      const these = sql`${sql.identifier(pk)}::text in (${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )})`;
       // What these rows reference…
       for (const f of fks.filter((f) => f.from === table && byName.has(f.to) && byName.get(f.to)!.primaryKey === f.key)) {
         add(f.to, await valuesOf(tx, table, f.column, these));
@@ -108,7 +116,18 @@ export async function collectSharedRows(tx: Tx, institutionId: string, tenantTab
       // …and the rows that are part of them.
       for (const f of fks.filter((f) => f.to === table && f.cascade && byName.has(f.from))) {
         const part = byName.get(f.from)!;
-        add(part.name, await valuesOf(tx, part.name, part.primaryKey, sql`${sql.identifier(f.column)}::text in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`));
+        add(
+          part.name,
+          await valuesOf(
+            tx,
+            part.name,
+            part.primaryKey,
+            sql`${sql.identifier(f.column)}::text in (${sql.join(
+              values.map((v) => sql`${v}`),
+              sql`, `,
+            )})`,
+          ),
+        );
       }
     }
   }
@@ -118,11 +137,15 @@ export async function collectSharedRows(tx: Tx, institutionId: string, tenantTab
     if (!wanted.length) continue;
     // A shared row's reference to a person (who published a template version) is not carried: it is null.
     let expr = sql`to_jsonb(x)`;
-    for (const f of fks.filter((f) => f.from === t.name && tenant.has(f.to))) expr = sql`${expr} || jsonb_build_object(${f.column}::text, null)`;
+    for (const f of fks.filter((f) => f.from === t.name && tenant.has(f.to)))
+      expr = sql`${expr} || jsonb_build_object(${f.column}::text, null)`;
     const rows = await queryRows<{ r: JsonRow }>(
       tx,
       sql`select ${expr} as r from ${sql.identifier(t.name)} x
-          where x.${sql.identifier(t.primaryKey)}::text in (${sql.join(wanted.map((v) => sql`${v}`), sql`, `)})
+          where x.${sql.identifier(t.primaryKey)}::text in (${sql.join(
+            wanted.map((v) => sql`${v}`),
+            sql`, `,
+          )})
           order by x.${sql.identifier(t.primaryKey)}`,
     );
     out[t.name] = { primaryKey: [t.primaryKey], rows: rows.map((r) => r.r) };
@@ -142,10 +165,21 @@ export async function checkSharedReferences(tx: Tx, tables: Record<string, { row
     const carried = new Set((shared[target.name]?.rows ?? []).map((r) => String(r[target.primaryKey])));
     const wanted = new Set<string>();
     for (const f of fks.filter((f) => f.to === target.name && f.key === target.primaryKey && !byName.has(f.from))) {
-      for (const r of tables[f.from]?.rows ?? []) if (r[f.column] != null && !carried.has(String(r[f.column]))) wanted.add(String(r[f.column]));
+      for (const r of tables[f.from]?.rows ?? [])
+        if (r[f.column] != null && !carried.has(String(r[f.column]))) wanted.add(String(r[f.column]));
     }
     if (!wanted.size) continue;
-    const present = new Set(await valuesOf(tx, target.name, target.primaryKey, sql`${sql.identifier(target.primaryKey)}::text in (${sql.join([...wanted].map((v) => sql`${v}`), sql`, `)})`));
+    const present = new Set(
+      await valuesOf(
+        tx,
+        target.name,
+        target.primaryKey,
+        sql`${sql.identifier(target.primaryKey)}::text in (${sql.join(
+          [...wanted].map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      ),
+    );
     const absent = [...wanted].filter((v) => !present.has(v));
     if (absent.length) missing.push(`${target.name} (${absent.length})`);
   }
@@ -172,7 +206,10 @@ export async function restoreSharedRows(tx: Tx, shared: SharedSection): Promise<
   for (const t of sharedTables) {
     const rows = shared[t.name]?.rows ?? [];
     if (!rows.length) continue;
-    const cols = sql.join(t.columns.map((c) => sql.identifier(c)), sql`, `);
+    const cols = sql.join(
+      t.columns.map((c) => sql.identifier(c)),
+      sql`, `,
+    );
     const [r] = await queryRows<{ n: number }>(
       tx,
       sql`with ins as (insert into ${sql.identifier(t.name)} (${cols}) select ${cols} from jsonb_populate_recordset(null::${sql.identifier(t.name)}, ${JSON.stringify(rows)}::jsonb)
@@ -180,7 +217,17 @@ export async function restoreSharedRows(tx: Tx, shared: SharedSection): Promise<
     );
     added[t.name] = r?.n ?? 0;
     const ids = rows.map((row) => String(row[t.primaryKey]));
-    const present = new Set(await valuesOf(tx, t.name, t.primaryKey, sql`${sql.identifier(t.primaryKey)}::text in (${sql.join(ids.map((v) => sql`${v}`), sql`, `)})`));
+    const present = new Set(
+      await valuesOf(
+        tx,
+        t.name,
+        t.primaryKey,
+        sql`${sql.identifier(t.primaryKey)}::text in (${sql.join(
+          ids.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      ),
+    );
     const absent = ids.filter((v) => !present.has(v));
     if (absent.length) {
       throw new AppError(
