@@ -45,6 +45,10 @@ export const OPEN_WHILE_READ_ONLY: Readonly<Record<string, string>> = {
   'DELETE /api/v1/account/mfa': 'own account',
   'DELETE /api/v1/account/sessions': 'own account',
   'DELETE /api/v1/account/sessions/:id': 'own account',
+  // A site admin still helps a colleague who lost their authenticator, or ends a leaver's sessions,
+  // so that everyone who must export can sign in, and nobody who should not, can.
+  'DELETE /api/v1/users/:id/mfa': 'account security',
+  'DELETE /api/v1/users/:id/sessions': 'account security',
   // Rights of individuals (commitment 7) hold until the purge.
   'PATCH /api/v1/me': 'rights',
   'DELETE /api/v1/me': 'rights',
