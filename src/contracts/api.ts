@@ -63,7 +63,14 @@ export const sessionUserSchema = z.object({
   /** The language the person chose (interface, printed outputs, email); null until they choose. */
   language: z.enum(LANGUAGES).nullable(),
 });
-export const institutionSummarySchema = z.object({ id: uuid, name: z.string(), region: z.enum(REGIONS), status: z.enum(INSTITUTION_STATUSES) });
+export const institutionSummarySchema = z.object({
+  id: uuid,
+  name: z.string(),
+  region: z.enum(REGIONS),
+  status: z.enum(INSTITUTION_STATUSES),
+  /** Set from the end of service until the purge: the institution can be read and exported, not changed. */
+  readOnly: z.object({ since: z.string(), purgeAfter: z.string() }).nullable(),
+});
 /** What the web client needs to know about the signed-in person. */
 export const sessionSchema = z.object({
   user: sessionUserSchema,

@@ -25,6 +25,18 @@ export const archiveSchema = z
         }),
       )
       .describe('Every table of the institution (every table with a tenant_id column, but short-lived sign-in sessions), by table name'),
+    shared: z
+      .record(
+        z.string().regex(/^[a-z_][a-z0-9_]*$/),
+        z.object({
+          primaryKey: z.array(z.string()),
+          rows: z.array(row),
+        }),
+      )
+      .optional()
+      .describe(
+        'Records of the master bank (operator-owned: catalog apps, PIA templates with their versions, sections and questions) the institution refers to, by table name; restore adds those a database lacks. Not covered by contentDigest',
+      ),
     redactedColumns: z.record(z.string(), z.array(z.string())).describe('Per table, the columns set to null in a portability archive'),
     contentDigest: z
       .string()

@@ -12,8 +12,17 @@ export const offboardingInputSchema = z.strictObject({
 });
 export type OffboardingInput = z.output<typeof offboardingInputSchema>;
 
+/**
+ * Where an institution is in its end of service: `requested` by its site admin (a platform admin
+ * confirms), `scheduled` (confirmed, end of service still ahead), `read_only` (the grace period:
+ * everything can be read and exported, nothing changed), `purging` (the purge has started).
+ */
+export const OFFBOARDING_PHASES = ['requested', 'scheduled', 'read_only', 'purging'] as const;
+export type OffboardingPhase = (typeof OFFBOARDING_PHASES)[number];
+
 export const offboardingSchema = z.object({
   status: z.enum(['requested', 'scheduled']),
+  phase: z.enum(OFFBOARDING_PHASES),
   contactEmail: z.string(),
   endOfServiceAt: z.string(),
   purgeAfter: z.string(),
@@ -21,6 +30,9 @@ export const offboardingSchema = z.object({
   confirmedAt: z.string().nullable(),
 });
 export type OffboardingBody = z.infer<typeof offboardingSchema>;
+/** The operator's list: every institution with an offboarding under way. */
+export const offboardingListItemSchema = offboardingSchema.extend({ institutionId: z.uuid(), institutionName: z.string() });
+export type OffboardingListItem = z.infer<typeof offboardingListItemSchema>;
 
 export const deletionCertificateSchema = z.object({
   certificateId: z.uuid(),
@@ -37,12 +49,15 @@ export const deletionCertificateSchema = z.object({
   digest: z.string().nullable(),
   mailed: z.boolean(),
 });
+export type DeletionCertificateBody = z.infer<typeof deletionCertificateSchema>;
 
 export const chainReportSchema = z.object({
   tenantId: z.uuid().nullable(),
   ok: z.boolean(),
   events: z.number(),
-  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained']) }).optional(),
+  /** Events from before the chain existed, checked against the chain's seal. */
+  sealed: z.number(),
+  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained', 'sealed']) }).optional(),
   lastHash: z.string(),
 });
 

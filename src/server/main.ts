@@ -2,16 +2,15 @@
 /**
  * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`, and the lifecycle commands
  * `backup [institution-id]`, `restore <backup-file>`, `purge <institution-id>`, `audit-verify [institution-id]`,
- * and `rotate-secrets` (re-seal every secret at rest under the current SECRETS_KEY).
+ * `audit-seal [institution-id]` and `rotate-secrets` (re-seal every secret at rest under the current SECRETS_KEY).
  * Configuration comes from the environment; see the README's table.
  */
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { openDatabase, withSystem, type Database } from './platform/db.js';
+import { openDatabase, type Database } from './platform/db.js';
 import { createJobs, type Jobs } from './platform/jobs.js';
-import { verifyAuditChain } from './platform/audit.js';
 import { createBackupService } from './modules/lifecycle/backups.service.js';
 import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
 import { createMailer } from './platform/mail.js';
@@ -116,8 +115,10 @@ async function lifecycleCommand(config: Config, command: string, args: string[])
       if (!args[0]) throw new Error('Usage: purge <institution-id>   (the institution must be offboarded first)');
       const { contactEmail: _hidden, ...certificate } = await lifecycle.systemPurge(args[0]);
       out(certificate);
+    } else if (command === 'audit-seal') {
+      out(await lifecycle.systemSealAll(args[0]));
     } else {
-      const reports = args[0] ? [await withSystem(database.db, (tx) => verifyAuditChain(tx, args[0]!))] : await lifecycle.systemVerifyAll();
+      const reports = await lifecycle.systemVerifyAll(args[0]);
       out(reports);
       if (reports.some((r) => !r.ok)) code = 3;
     }
@@ -149,6 +150,7 @@ async function main(): Promise<void> {
     case 'restore':
     case 'purge':
     case 'audit-verify':
+    case 'audit-seal':
       return lifecycleCommand(config, command, process.argv.slice(3));
     case 'rotate-secrets': {
       const database = await open(config);
@@ -178,7 +180,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | rotate-secrets\n`);
+      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets\n`);
       process.exit(2);
   }
 }

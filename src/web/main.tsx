@@ -7,7 +7,7 @@ import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
-import { ApiError, setCsrfToken, setUnauthorizedHandler } from './lib/api.js';
+import { ApiError, setCsrfToken, setReadOnlyHandler, setUnauthorizedHandler } from './lib/api.js';
 import { sessionKey } from './lib/session.js';
 import { makeRouter } from './router.js';
 import { setUpI18n } from './i18n/index.js';
@@ -34,6 +34,10 @@ setUnauthorizedHandler(() => {
   const { pathname, href } = router.state.location;
   if (pathname !== '/sign-in') void router.navigate({ to: '/sign-in', search: { redirect: href } });
 });
+
+// A change was refused because the institution reached its end of service: fetch the session again,
+// so the read-only banner shows and the write controls are disabled.
+setReadOnlyHandler(() => void queryClient.invalidateQueries({ queryKey: sessionKey }));
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('missing #root');

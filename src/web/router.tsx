@@ -29,6 +29,7 @@ import { AccountPage } from './features/identity/AccountPage.js';
 import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
 import { SignInPage } from './features/identity/SignInPage.js';
 import { SsoSettingsPage } from './features/identity/SsoSettingsPage.js';
+import { CertificatesPage } from './features/lifecycle/CertificatesPage.js';
 import {
   validateCatalogSearch,
   validateInventorySearch,
@@ -121,6 +122,7 @@ const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'b
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
+const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'deletion-certificates', component: CertificatesPage });
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -150,6 +152,7 @@ const routeTree = rootRoute.addChildren([
     meRoute,
     auditRoute,
     settingsRoute,
+    certificatesRoute,
   ]),
 ]);
 

@@ -5,6 +5,7 @@ import {
   defaultVariantColorsResolver,
   Input,
   MultiSelect,
+  NavLink,
   parseThemeColor,
   Select,
   type CSSVariablesResolver,
@@ -50,6 +51,8 @@ export const theme = createTheme({
     Select: Select.extend({ defaultProps: { comboboxProps: { keepMounted: false } } }),
     // Searchable multi-selects have a real text field that can be clicked and typed into.
     MultiSelect: MultiSelect.extend({ defaultProps: { comboboxProps: { keepMounted: false }, searchable: true } }),
+    // The current page's link keeps the darkened text of the light variant (4.5:1), hovered or not.
+    NavLink: NavLink.extend({ defaultProps: { color: 'blue' } }),
     // Badges never truncate their text (status names are long in French).
     Badge: Badge.extend({
       styles: { root: { textTransform: 'none', overflow: 'visible' }, label: { overflow: 'visible', textOverflow: 'clip' } },

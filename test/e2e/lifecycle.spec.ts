@@ -1,13 +1,22 @@
-/** Rights of individuals in the browser: see my data, correct it, download it, erase my account. */
+/**
+ * The data lifecycle in the browser: rights of individuals (see my data, correct it, download it,
+ * erase my account), the audit log, and the end of service — a site admin asks for it, a platform
+ * admin confirms it, the institution becomes read-only with a banner on every page, a purged
+ * institution's deletion certificate is read and downloaded, and the end of service is cancelled.
+ */
+import { readFile } from 'node:fs/promises';
+import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { signIn, signOut } from './session.js';
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(E2E_DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+const OPERATOR = 'admin@vetted.example';
+const LAKESHORE = 'Lakeshore District School Board (demo)';
+const LAKESHORE_ADMIN = 'h.karimi@lakeshore.example';
+
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')}`)).toEqual([]);
 }
 
 test('a person sees, corrects, downloads and erases their own data', async ({ page }) => {
@@ -16,26 +25,39 @@ test('a person sees, corrects, downloads and erases their own data', async ({ pa
   await expect(page.getByRole('heading', { level: 1, name: 'My data' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Where I am signed in' })).toContainText('this session');
 
+  await expect(page.getByRole('table', { name: 'Audit events about me or by me' })).toContainText('session.create');
+  await expectAccessible(page);
+
+  // Correct my name and my email.
   await page.getByLabel('First name').fill('Shevaun');
+  await page.getByLabel('Email', { exact: true }).fill('shevaun.mcallister@lakeshore.example');
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status')).toContainText('Your details were saved.');
+  await expect(page.getByRole('table', { name: 'Audit events about me or by me' })).toContainText('user.update_self');
+  await expect(page.getByText('Signed in as Shevaun McAllister')).toBeVisible();
 
+  // The download holds everything shown, corrected.
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Download my data (JSON)' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^vetted-my-data-.*\.json$/);
+  const mine = JSON.parse(await readFile((await file.path())!, 'utf8'));
+  expect(mine.profile).toMatchObject({ firstName: 'Shevaun', email: 'shevaun.mcallister@lakeshore.example' });
+  expect(mine.institution.name).toBe(LAKESHORE);
+  expect(mine.sessions.some((x: { current: boolean }) => x.current)).toBe(true);
+  expect(mine.auditEvents.map((e: { action: string }) => e.action)).toContain('user.update_self');
 
   await page.getByRole('button', { name: 'Erase my account…' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Erase my account' }).click();
   await expect(page).toHaveURL(/\/sign-in/);
-  await page.getByLabel('Email').fill('s.mcallister@lakeshore.example');
+  await page.getByLabel('Email', { exact: true }).fill('shevaun.mcallister@lakeshore.example');
   await page.getByLabel('Password', { exact: true }).fill(E2E_DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
 });
 
 test('the last site administrator is told why their account cannot be erased', async ({ page }) => {
-  await signIn(page, 'h.karimi@lakeshore.example');
+  await signIn(page, LAKESHORE_ADMIN);
   await page.goto('/me');
   await page.getByRole('button', { name: 'Erase my account…' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Erase my account' }).click();
@@ -43,7 +65,7 @@ test('the last site administrator is told why their account cannot be erased', a
 });
 
 test('a site administrator reads the audit log, filters it and checks it is intact', async ({ page }) => {
-  await signIn(page, 'h.karimi@lakeshore.example');
+  await signIn(page, LAKESHORE_ADMIN);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Audit log' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Audit log' })).toContainText('session.create');
@@ -51,4 +73,121 @@ test('a site administrator reads the audit log, filters it and checks it is inta
   await expect(page.getByRole('table', { name: 'Audit log' }).locator('tbody tr').first()).toContainText('session.create');
   await page.getByRole('button', { name: 'Check the log is intact' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The log is intact' })).toBeVisible();
+});
+
+test('an institution asks for its end of service, becomes read-only, and is purged with a certificate', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+
+  // The site admin asks for the end of service from the settings page.
+  await signIn(page, LAKESHORE_ADMIN);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+  const endOfService = page.getByRole('region', { name: 'End of service' });
+  await endOfService.getByLabel('Contact for the deletion certificate').fill('privacy@lakeshore.example');
+  await endOfService.getByRole('button', { name: 'Request the end of service' }).click();
+  await expect(page.getByText('Your request was sent. A platform administrator will confirm it.')).toBeVisible();
+  await expect(endOfService).toContainText('End requested');
+  await signOut(page);
+
+  // The platform admin confirms it: the institution is read-only from now on.
+  await signIn(page, OPERATOR);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Institutions' }).click();
+  const lakeshore = page.getByRole('row', { name: new RegExp(LAKESHORE.replace(/[()]/g, '\\$&')) });
+  await expect(lakeshore).toContainText('End requested');
+  await page.getByRole('button', { name: `End of service of ${LAKESHORE}` }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Contact for the deletion certificate')).toHaveValue('privacy@lakeshore.example');
+  await expectAccessible(page);
+  await dialog.getByRole('button', { name: 'Confirm the request' }).click();
+  await expect(page.getByText(`The end of service of ${LAKESHORE} is set.`)).toBeVisible();
+  await expect(lakeshore).toContainText('Read-only');
+  await signOut(page);
+
+  // Its site admin sees the banner on every page, can export everything, and can change nothing.
+  await signIn(page, LAKESHORE_ADMIN);
+  const banner = page.getByRole('region', { name: 'End of service' }).first();
+  await expect(banner).toContainText('This institution is read-only');
+  await expect(banner).toContainText(/deleted for good/);
+  const archive = page.waitForEvent('download');
+  await banner.getByRole('link', { name: 'Download the complete archive (JSON)' }).click();
+  expect((await archive).suggestedFilename()).toMatch(/^vetted-archive-.*\.json$/);
+  await expect(banner.getByRole('link', { name: 'Full export (spreadsheets)' })).toHaveAttribute('href', '/exports');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(page.getByRole('region', { name: 'End of service' }).last()).toContainText('Read-only');
+  await expectAccessible(page);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
+  await expect(page.getByRole('button', { name: 'Add app' })).toBeDisabled();
+  await page.getByRole('table').getByRole('link').first().click();
+  await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+  await expect(banner).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('button', { name: 'Send invitation' })).toBeDisabled();
+
+  // The banner speaks French too.
+  await page.getByRole('button', { name: /français/i }).click();
+  await expect(page.getByRole('region', { name: 'Fin de service' })).toContainText('Cet établissement est en lecture seule');
+  await page.getByRole('button', { name: /english/i }).click();
+  await signOut(page);
+
+  // The operator purges a short-lived institution whose grace period is over, and reads its certificate.
+  await signIn(page, OPERATOR);
+  const session = await (await page.request.get('/api/v1/session')).json();
+  const created = await page.request.post('/api/v1/institutions', {
+    headers: { 'x-csrf-token': session.csrfToken },
+    data: {
+      name: 'Short-lived Academy (e2e)',
+      kind: 'independent_school',
+      country: 'CA',
+      subdivision: 'BC',
+      region: 'ca',
+      gradeLevels: ['9', '10'],
+      schools: [{ name: 'Short-lived Academy', gradeFrom: '9', gradeTo: '10' }],
+      firstSiteAdmin: { email: 'head@shortlived.example', firstName: 'Pat', lastName: 'Lee' },
+    },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto('/institutions');
+  await page.getByRole('button', { name: 'End of service of Short-lived Academy (e2e)' }).click();
+  await dialog.getByLabel('End of service').fill('2020-01-06');
+  await dialog.getByLabel('Contact for the deletion certificate').fill('dpo@shortlived.example');
+  await dialog.getByRole('button', { name: 'Set the end of service' }).click();
+  await expect(page.getByText('The end of service of Short-lived Academy (e2e) is set.')).toBeVisible();
+  await page.getByRole('button', { name: 'End of service of Short-lived Academy (e2e)' }).click();
+  await dialog.getByRole('button', { name: 'Delete its data now' }).click();
+  await expect(page.getByText(/The purge of Short-lived Academy \(e2e\) has started/)).toBeVisible();
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Deletion certificates' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Deletion certificates' })).toBeVisible();
+  const certificate = page.getByRole('row', { name: /Short-lived Academy \(e2e\)/ });
+  await expect(async () => {
+    await page.reload();
+    await expect(certificate).toBeVisible({ timeout: 2_000 });
+    await expect(certificate).not.toContainText('In progress', { timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await certificate.getByRole('button', { name: 'View the certificate of Short-lived Academy (e2e)' }).click();
+  await expect(dialog.getByRole('table', { name: 'Rows deleted per table' })).toContainText('invitations');
+  await expect(dialog.getByRole('row', { name: /Backup key destroyed/ })).toContainText('Yes');
+  await expect(dialog.getByRole('row', { name: /SHA-256 digest/ })).toContainText(/[0-9a-f]{64}/);
+  await expectAccessible(page);
+  const json = page.waitForEvent('download');
+  await dialog.getByRole('link', { name: 'Download (JSON)' }).click();
+  const file = await json;
+  expect(file.suggestedFilename()).toMatch(/^vetted-deletion-certificate-.*\.json$/);
+  const body = JSON.parse(await readFile((await file.path())!, 'utf8'));
+  expect(body).toMatchObject({ institutionName: 'Short-lived Academy (e2e)', keyDestroyed: true, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  expect(JSON.stringify(body)).not.toContain('dpo@shortlived.example');
+  await page.keyboard.press('Escape');
+
+  // Lakeshore's end of service is cancelled during its grace period: it is active again.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Institutions' }).click();
+  await page.getByRole('button', { name: `End of service of ${LAKESHORE}` }).click();
+  await dialog.getByRole('button', { name: 'Cancel the end of service' }).click();
+  await expect(page.getByText(`The end of service of ${LAKESHORE} was cancelled: it is active again.`)).toBeVisible();
+  await expect(lakeshore).toContainText('Active');
 });

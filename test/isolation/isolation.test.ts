@@ -93,6 +93,11 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   // Operator route: platform admins offboard any institution; every other role is refused (403).
   'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
   'GET /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'DELETE /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
+  'GET /api/v1/offboardings': { tenantScoped: false },
+  'POST /api/v1/institutions/:id/purge': { kind: 'institution', tenantScoped: false },
+  'GET /api/v1/deletion-certificates/:id': { tenantScoped: false },
+  'GET /api/v1/deletion-certificates/:id/download': { tenantScoped: false },
   'POST /api/v1/institution/offboarding-request': { tenantScoped: true },
   'GET /api/v1/institution/archive': { tenantScoped: true },
   'GET /api/v1/deletion-certificates': { tenantScoped: false },

@@ -148,33 +148,118 @@ export async function recordAudit(tx: Tx, actor: Actor, input: AuditInput): Prom
 export interface ChainReport {
   tenantId: string | null;
   ok: boolean;
-  /** Events checked. */
+  /** Chained events checked. */
   events: number;
+  /** Events from before the chain existed, checked against the chain's seal (see `sealLegacyAuditEvents`). */
+  sealed: number;
   /** Events of the first break, if any, and why. */
-  brokenAt?: { seq: number | null; id: number; reason: 'gap' | 'hash' | 'link' | 'content' | 'unchained' };
+  brokenAt?: { seq: number | null; id: number; reason: 'gap' | 'hash' | 'link' | 'content' | 'unchained' | 'sealed' };
   lastHash: string;
+}
+
+/** The action of the chained event that seals a chain's legacy events (written before chaining existed). */
+export const SEAL_ACTION = 'audit.seal';
+
+/** What a seal records about the legacy events it covers. */
+interface SealSummary {
+  events: number;
+  digest: string;
+  from: string | null;
+  to: string | null;
+}
+
+const chainOf = (tenantId: string | null) => (tenantId ? eq(auditEvents.tenantId, tenantId) : isNull(auditEvents.tenantId));
+const unchained = sql`(${auditEvents.seq} is null or ${auditEvents.hash} is null)`;
+
+/**
+ * The digest of a chain's legacy events: each event as its chain hash would see it (the personal
+ * part through its digest, so an erasure keeps it), sorted by content — never by the generated id,
+ * which a restore renumbers.
+ */
+function legacyDigest(rows: AuditRow[]): SealSummary {
+  const entries = rows
+    .map((r) =>
+      canonicalJson({
+        tenantId: r.tenantId,
+        at: r.at,
+        actorRole: r.actorRole,
+        action: r.action,
+        recordType: r.recordType,
+        recordId: r.recordId,
+        beforeDigest: r.beforeDigest,
+        afterDigest: r.afterDigest,
+        requestId: r.requestId,
+        source: r.source,
+        piiDigest: r.piiDigest,
+      }),
+    )
+    .sort();
+  const hash = createHash('sha256');
+  for (const e of entries) hash.update(`${e}\n`);
+  const times = rows.map((r) => r.at.toISOString()).sort();
+  return { events: rows.length, digest: hash.digest('hex'), from: times[0] ?? null, to: times.at(-1) ?? null };
+}
+
+/**
+ * Seals the events a chain holds from before hash chaining existed (migration 0007): gives each its
+ * personal-part digest, then appends one chained `audit.seal` event recording how many there are and
+ * the digest of their content. From then on verify checks them against the seal, so changing,
+ * removing or adding any of them is detected like any other break. Only events older than the
+ * chain's first chained event are legacy; an unchained event written after it is never sealed (it can
+ * only come from outside the service: `verify` reports it). Runs once per chain; returns how many
+ * events it sealed (0 when there is nothing to seal or the chain is sealed already).
+ */
+export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null): Promise<number> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
+  const chain = chainOf(tenantId);
+  const [seal] = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(chain, eq(auditEvents.action, SEAL_ACTION), sql`${auditEvents.seq} is not null`)).limit(1);
+  if (seal) return 0;
+  const [first] = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(chain, sql`not ${unchained}`)).orderBy(asc(auditEvents.id)).limit(1);
+  const rows = await tx.select().from(auditEvents).where(and(chain, unchained)).orderBy(asc(auditEvents.id));
+  if (!rows.length) return 0;
+  const late = rows.find((r) => first && r.id > first.id);
+  if (late) throw new Error(`Audit event ${late.id} is not chained but was written after the chain began: it cannot be sealed (see docs/operations.md)`);
+  const now = new Date();
+  for (const r of rows) {
+    if (r.piiDigest) continue;
+    r.piiDigest = piiDigestOf(r);
+    await tx.update(auditEvents).set({ piiDigest: r.piiDigest, updatedAt: now }).where(eq(auditEvents.id, r.id));
+  }
+  const summary = legacyDigest(rows);
+  await appendAuditEvents(tx, [
+    {
+      tenantId,
+      actorUserId: null,
+      actorLabel: 'system:audit-seal',
+      actorRole: 'system',
+      action: SEAL_ACTION,
+      recordType: 'audit_log',
+      recordId: tenantId ?? 'operator',
+      beforeDigest: null,
+      afterDigest: digest(summary),
+      changes: { legacyEvents: { before: null, after: summary } },
+      requestId: `seal-${now.getTime()}`,
+      source: 'cli',
+    },
+  ]);
+  return rows.length;
 }
 
 /**
  * Recomputes a chain from its first event: a changed field, a removed or inserted event, or a
- * personal part changed without the erasure procedure all break it. Runs in `tx` (system scope for
- * operator events or any tenant; the tenant's own scope works for its chain).
+ * personal part changed without the erasure procedure all break it. Then checks the events from
+ * before chaining against the chain's seal: without a seal, any unchained event is a break. Runs in
+ * `tx` (system scope for operator events or any tenant; the tenant's own scope works for its chain).
  */
 export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 1000): Promise<ChainReport> {
-  const chain = tenantId ? eq(auditEvents.tenantId, tenantId) : isNull(auditEvents.tenantId);
-  const [unchained] = await tx
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(and(chain, sql`(${auditEvents.seq} is null or ${auditEvents.hash} is null)`))
-    .orderBy(asc(auditEvents.id))
-    .limit(1);
+  const chain = chainOf(tenantId);
   let events = 0;
   let prev = GENESIS;
   let expected = 1;
   let brokenAt: ChainReport['brokenAt'];
-  if (unchained) brokenAt = { seq: null, id: unchained.id, reason: 'unchained' };
+  const seals: AuditRow[] = [];
   let after = 0;
-  outer: while (!brokenAt) {
+  outer: for (;;) {
     const rows = await tx.select().from(auditEvents).where(and(chain, gt(auditEvents.seq, after))).orderBy(asc(auditEvents.seq)).limit(batch);
     if (rows.length === 0) break;
     for (const r of rows) {
@@ -185,10 +270,23 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
       else if (!r.redactedAt && r.piiDigest !== piiDigestOf(r)) brokenAt = { seq, id: r.id, reason: 'content' };
       else if (r.hash !== chainHash(prev, { ...r, piiDigest: r.piiDigest ?? '' })) brokenAt = { seq, id: r.id, reason: 'hash' };
       if (brokenAt) break outer;
+      if (r.action === SEAL_ACTION) seals.push(r);
       prev = r.hash!;
       expected++;
       after = seq;
     }
   }
-  return { tenantId, ok: !brokenAt, events, ...(brokenAt ? { brokenAt } : {}), lastHash: prev };
+  let sealed = 0;
+  if (!brokenAt) {
+    const legacy = await tx.select().from(auditEvents).where(and(chain, unchained)).orderBy(asc(auditEvents.id));
+    const [seal, extra] = seals;
+    const recorded = (seal?.changes as { legacyEvents?: { after?: SealSummary } } | undefined)?.legacyEvents?.after;
+    const altered = legacy.find((r) => !r.redactedAt && r.piiDigest !== piiDigestOf(r));
+    if (extra) brokenAt = { seq: extra.seq, id: extra.id, reason: 'sealed' };
+    else if (!seal && legacy[0]) brokenAt = { seq: null, id: legacy[0].id, reason: 'unchained' };
+    else if (altered) brokenAt = { seq: null, id: altered.id, reason: 'content' };
+    else if (seal && (!recorded || canonicalJson(legacyDigest(legacy)) !== canonicalJson(recorded))) brokenAt = { seq: seal.seq, id: seal.id, reason: 'sealed' };
+    else sealed = legacy.length;
+  }
+  return { tenantId, ok: !brokenAt, events, sealed, ...(brokenAt ? { brokenAt } : {}), lastHash: prev };
 }

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   duplicate: 409,
   stale: 409,
   read_only: 409,
+  /** The institution is past its end of service (grace period before the purge). */
+  institution_read_only: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

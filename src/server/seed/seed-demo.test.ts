@@ -11,6 +11,7 @@ import {
 } from '../../contracts/domain.js';
 import { auditEvents, catalogApps, institutions, inventoryItems, piaTemplates, piaTemplateVersions, schools, users } from '../db/schema/index.js';
 import { openDatabase, withSystem, type Database } from '../platform/db.js';
+import { verifyAuditChain } from '../platform/audit.js';
 import { verifyPassword } from '../platform/passwords.js';
 import { DEMO_CATALOG } from './demo-catalog.js';
 import { seedDemo, type DemoCredentials } from './seed-demo.js';
@@ -164,5 +165,14 @@ describe('seedDemo', () => {
     const again = await seedDemo(database.db, { now: NOW });
     expect(again.accounts).toEqual([]);
     expect(await counts(database)).toEqual(before);
+  });
+
+  it('writes every audit event into its hash chain', async () => {
+    const reports = await withSystem(database.db, async (tx) => {
+      const chains = await tx.selectDistinct({ id: auditEvents.tenantId }).from(auditEvents);
+      return Promise.all(chains.map((c) => verifyAuditChain(tx, c.id)));
+    });
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.filter((r) => !r.ok)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
 import { ReauthProvider } from '../features/identity/Reauth.js';
 import { hasStoredLanguage } from '../i18n/index.js';
 import type { Language } from '../i18n/types.js';
@@ -88,10 +89,12 @@ export function AppLayout() {
         {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? <NavLinkItem to="/deletion-certificates" label={t('lifecycle.certificates.nav')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
+        <ReadOnlyBanner />
         <ReauthProvider>
           <Suspense fallback={<Loading />}>
             <Outlet />

@@ -4,11 +4,13 @@ import { reportsEn } from '../features/reports/messages.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
+import { lifecycleEn } from '../features/lifecycle/i18n-en.js';
 
 export const en = {
   ...domainEn,
   ...identityEn,
   assessments: assessmentsEn,
+  lifecycle: lifecycleEn,
   common: {
     appName: 'Vetted',
     loading: 'Loading…',
@@ -66,6 +68,15 @@ export const en = {
     verify: 'Check the log is intact',
     chainOk: 'The log is intact: {{count}} events checked, none changed, removed or inserted.',
     chainBroken: 'The log was altered at event {{seq}} ({{reason}}). Contact the operator.',
+    sealedOk: 'The {{count}} earlier events, written before the log was chained, match its seal.',
+    reason: {
+      gap: 'an event is missing',
+      hash: 'an event was changed',
+      link: 'events were reordered or replaced',
+      content: 'who acted or what changed was altered',
+      unchained: 'an event outside the chain',
+      sealed: 'the earlier, sealed events were changed',
+    },
     when: 'When',
     who: 'Who',
     changed: 'Changed fields',

@@ -4,6 +4,7 @@ import { reportsFr } from '../features/reports/messages.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
+import { lifecycleFr } from '../features/lifecycle/i18n-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 
@@ -11,6 +12,7 @@ export const fr: DeepStrings<typeof en> = {
   ...domainFr,
   ...identityFr,
   assessments: assessmentsFr,
+  lifecycle: lifecycleFr,
   common: {
     appName: 'Vetted',
     loading: 'Chargement…',
@@ -69,6 +71,15 @@ export const fr: DeepStrings<typeof en> = {
     verify: 'Vérifier l’intégrité du journal',
     chainOk: 'Le journal est intact : {{count}} événements vérifiés, aucun modifié, supprimé ou inséré.',
     chainBroken: 'Le journal a été altéré à l’événement {{seq}} ({{reason}}). Communiquez avec l’exploitant.',
+    sealedOk: 'Les {{count}} événements antérieurs au chaînage du journal correspondent à son sceau.',
+    reason: {
+      gap: 'un événement manque',
+      hash: 'un événement a été modifié',
+      link: 'des événements ont été réordonnés ou remplacés',
+      content: 'l’auteur ou le détail d’un changement a été altéré',
+      unchained: 'un événement hors de la chaîne',
+      sealed: 'les événements antérieurs scellés ont été modifiés',
+    },
     when: 'Date',
     who: 'Qui',
     changed: 'Champs modifiés',

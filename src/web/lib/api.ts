@@ -25,6 +25,7 @@ export class ApiError extends Error {
 
 let csrfToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;
+let onReadOnly: (() => void) | null = null;
 
 /** Remembers the CSRF token of the current session (from any session body). */
 export function setCsrfToken(token: string | null): void {
@@ -34,6 +35,11 @@ export function setCsrfToken(token: string | null): void {
 /** Registers what to do when an authenticated call answers 401 (the session ended). */
 export function setUnauthorizedHandler(handler: () => void): void {
   onUnauthorized = handler;
+}
+
+/** Registers what to do when a change is refused because the institution became read-only (refresh the session). */
+export function setReadOnlyHandler(handler: () => void): void {
+  onReadOnly = handler;
 }
 
 export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
@@ -96,6 +102,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     const error = (parsed as Partial<ErrorBody> | undefined)?.error ?? {};
     const apiError = new ApiError(response.status, error);
     if (response.status === 401 && options.redirectOn401 !== false) onUnauthorized?.();
+    if (apiError.code === 'institution_read_only') onReadOnly?.();
     throw apiError;
   }
   return parsed as T;

@@ -15,6 +15,7 @@ export function useErrorMessage(): (error: unknown) => ShownError {
     if (error.status === 0) return { message: t('errors.network') };
     if (error.code === 'stale') return { message: t('errors.stale'), requestId };
     if (error.code === 'duplicate') return { message: t('errors.duplicate'), requestId };
+    if (error.code === 'institution_read_only') return { message: t('lifecycle.readOnlyError'), requestId };
     if (error.code === 'reauthentication_required') return { message: t('identity.reauth.needed'), requestId };
     if (error.status === 429) return { message: t('errors.rateLimited'), requestId };
     if (error.message && !/^HTTP \d+$/.test(error.message)) return { message: error.message, requestId };

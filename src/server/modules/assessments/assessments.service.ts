@@ -32,7 +32,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
-import { findInstitution, findWritableInstitution } from '../tenants/institutions.repo.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
 import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
 import { answersByKey, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
 import {
@@ -164,21 +164,19 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     return latest;
   }
 
-  async function institutionActive(tx: Tx, scope: TenantScope): Promise<void> {
-    await findWritableInstitution(tx, scope);
-  }
-
-  /** The assessment and its current revision, in an institution that may still change its data. */
+  /**
+   * The assessment and its current revision, for a change. (An institution past its end of service
+   * never gets here: the lifecycle guard refuses the request.)
+   */
   async function loadWritable(tx: Tx, scope: TenantScope, id: string) {
-    await institutionActive(tx, scope);
     const a = await load(tx, scope, id);
     return { a, revision: await currentRevision(tx, scope, a) };
   }
 
   /**
-   * Loads the assessment for a workflow step (submit, return, decide, reopen): the institution is
-   * writable, the current revision is in one of the statuses the step starts `from` (else
-   * `invalid_transition` with the step's own wording), and `version` is the stored one.
+   * Loads the assessment for a workflow step (submit, return, decide, reopen): the current revision
+   * is in one of the statuses the step starts `from` (else `invalid_transition` with the step's own
+   * wording), and `version` is the stored one.
    */
   async function loadForTransition(tx: Tx, scope: TenantScope, id: string, version: number, from: readonly AssessmentStatus[], refusal: (status: string) => string) {
     const { a, revision } = await loadWritable(tx, scope, id);
@@ -188,9 +186,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   }
 
   /**
-   * Loads the assessment for a change to its current revision: the institution is active, the
-   * revision is a draft (decided revisions are frozen; one in review is with the approvers), and
-   * `version` is the stored one.
+   * Loads the assessment for a change to its current revision: the revision is a draft (decided
+   * revisions are frozen; one in review is with the approvers) and `version` is the stored one.
    */
   async function loadForEdit(tx: Tx, scope: TenantScope, id: string, version: number | null) {
     const { a, revision } = await loadWritable(tx, scope, id);
@@ -293,7 +290,6 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        await institutionActive(tx, scope);
         const item = await findInventoryItem(tx, scope, input.inventoryItemId);
         if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
         if (item.status === 'retired') throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, { inventoryItemId: 'is retired' });

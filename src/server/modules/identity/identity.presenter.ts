@@ -3,10 +3,13 @@ import type { InstitutionRole, Language, Region, Role } from '../../../contracts
 import type { institutions, invitations, users } from '../../db/schema/index.js';
 import { policy, type Actor } from '../../platform/authz.js';
 import { iso } from '../../platform/dates.js';
+import type { ReadOnlyPeriod } from '../tenants/institutions.repo.js';
 
 type UserRow = typeof users.$inferSelect;
 type InvitationRow = typeof invitations.$inferSelect;
 type InstitutionRow = typeof institutions.$inferSelect;
+/** An institution as the session shows it: with its read-only period, if it is in one. */
+export type SessionInstitution = InstitutionRow & { readOnly: ReadOnlyPeriod | null };
 
 /** The only way a user leaves the server: no password hash, nothing else. */
 export function presentUser(u: UserRow): UserBody {
@@ -39,7 +42,7 @@ export function presentInvitation(i: InvitationRow, now = new Date()): Invitatio
 }
 
 /** The session body, with the caller's abilities computed once on the server. */
-export function presentSession(actor: Actor, user: UserRow, institution: InstitutionRow | null, csrfToken: string): SessionBody {
+export function presentSession(actor: Actor, user: UserRow, institution: SessionInstitution | null, csrfToken: string): SessionBody {
   return {
     user: {
       id: user.id,
@@ -51,7 +54,13 @@ export function presentSession(actor: Actor, user: UserRow, institution: Institu
       language: (user.language ?? null) as Language | null,
     },
     institution: institution
-      ? { id: institution.id, name: institution.name, region: institution.region as Region, status: institution.status as 'active' }
+      ? {
+          id: institution.id,
+          name: institution.name,
+          region: institution.region as Region,
+          status: institution.status as 'active',
+          readOnly: institution.readOnly ? { since: iso(institution.readOnly.since), purgeAfter: iso(institution.readOnly.purgeAfter) } : null,
+        }
       : null,
     csrfToken,
     abilities: {

@@ -10,6 +10,7 @@ import { withSystem, withTenant, type Tx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
+import { READ_ONLY_MESSAGE, readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { SessionService } from './session.service.js';
@@ -142,6 +143,8 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       const passwordHash = await hashPassword(password);
       return withSystem(db, async (tx) => {
         const inv = await loadPending(tx, token);
+        // No session here for the lifecycle guard to check: an institution past its end of service takes no new accounts.
+        if (await readOnlyPeriodOf(tx, inv.tenantId)) throw new AppError('institution_read_only', READ_ONLY_MESSAGE);
         if (await unsafeFindUserByEmail(tx, inv.email)) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');
         const [user] = await tx
           .insert(users)
@@ -171,8 +174,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
         };
         const { passwordHash: _omit, ...audited } = user!;
         await recordAudit(tx, actor, { action: 'invitation.accept', recordType: 'user', recordId: user!.id, after: audited });
-        const [inst] = await tx.select().from(institutions).where(eq(institutions.id, inv.tenantId));
-        return { token: session.token, body: presentSession(actor, user!, inst ?? null, session.session.csrfToken) };
+        return { token: session.token, body: presentSession(actor, user!, await sessions.institutionOf(tx, inv.tenantId), session.session.csrfToken) };
       });
     },
   };

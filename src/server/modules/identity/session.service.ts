@@ -11,11 +11,11 @@ import { verifyPassword } from '../../platform/passwords.js';
 import { sealSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
-import { presentSession } from './identity.presenter.js';
+import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
+import { presentSession, type SessionInstitution } from './identity.presenter.js';
 import { unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
 
 type SessionRow = typeof sessions.$inferSelect;
-type InstitutionRow = typeof institutions.$inferSelect;
 
 /** How a session was opened (shown in the sessions list, kept in the audit log). */
 export type SessionMethod = 'password' | 'password+mfa' | 'oidc' | 'saml' | 'invitation';
@@ -89,10 +89,11 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     return { token, session: session! };
   }
 
-  async function institutionOf(tx: Tx, tenantId: string | null): Promise<InstitutionRow | null> {
+  /** The institution a session works in, with its read-only period (the web client shows it on every page). */
+  async function institutionOf(tx: Tx, tenantId: string | null): Promise<SessionInstitution | null> {
     if (!tenantId) return null;
     const [row] = await tx.select().from(institutions).where(eq(institutions.id, tenantId));
-    return row ?? null;
+    return row ? { ...row, readOnly: await readOnlyPeriodOf(tx, tenantId) } : null;
   }
 
   /** Opens a session for a user who passed every factor, records it, and builds the body. */

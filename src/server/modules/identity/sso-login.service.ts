@@ -14,6 +14,7 @@ import { actorOf, idTokenAad, type OidcSignOut, type SessionService } from './se
 import { ssoUrls, type SsoConnectionRow } from './sso.service.js';
 import { toPem } from './saml-metadata.js';
 import type { UserRow } from './users.repo.js';
+import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const CLOCK_SKEW_MS = 60_000;
@@ -171,6 +172,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       const domain = email.split('@')[1] ?? '';
       const jit = c.jitEnabled && c.emailDomains.includes(domain);
       if (!inv && !jit) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
+      if (await readOnlyPeriodOf(tx, c.tenantId)) throw new SsoFailure('no_account', 'institution past its end of service: no new accounts');
       const [taken] = await tx
         .select({ id: users.id })
         .from(users)

@@ -9,7 +9,7 @@ import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { findCatalogApp } from '../catalog/catalog.repo.js';
-import { findWritableInstitution } from '../tenants/institutions.repo.js';
+import { findInstitution } from '../tenants/institutions.repo.js';
 import { presentInventoryItem } from './inventory.presenter.js';
 import {
   deleteInventoryItem,
@@ -31,7 +31,8 @@ type Editable = Partial<Omit<InventoryUpdate, 'version' | 'custom'>>;
  */
 async function referenceProblems(tx: Tx, scope: TenantScope, v: Editable): Promise<Record<string, string>> {
   const problems: Record<string, string> = {};
-  const institution = await findWritableInstitution(tx, scope);
+  const institution = await findInstitution(tx, scope);
+  if (!institution) throw notFound('Institution');
   v.grades?.forEach((g, i) => {
     if (!institution.gradeLevels.includes(g)) problems[`grades.${i}`] = 'is not a grade level of this institution';
   });
@@ -182,7 +183,6 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const before = await load(tx, scope, id);
-        await findWritableInstitution(tx, scope);
         const from = before.status as InventoryStatus;
         if (!canTransition(from, input.status)) {
           throw new AppError('invalid_transition', `An app that is ${from.replace(/_/g, ' ')} cannot move to ${input.status.replace(/_/g, ' ')}`, { status: `not allowed from ${from}` });
@@ -209,7 +209,6 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
         const before = await load(tx, scope, id);
-        await findWritableInstitution(tx, scope);
         await deleteInventoryItem(tx, scope, id);
         await recordAudit(tx, actor, { action: 'inventory.delete', recordType: 'inventory_item', recordId: id, before: audited(before) });
       });

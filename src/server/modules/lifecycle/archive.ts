@@ -12,6 +12,7 @@ import { archiveSchema } from '../../../contracts/archive.js';
 import { canonicalJson, digest } from '../../platform/audit.js';
 import { queryRows, type Db, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { checkSharedReferences, collectSharedRows, restoreSharedRows, type SharedSection } from './shared-rows.js';
 import { listTenantTables, type TenantTable } from './tenant-tables.js';
 
 export const ARCHIVE_FORMAT = 'vetted-institution-archive';
@@ -49,6 +50,12 @@ export interface InstitutionArchive {
   institutionId: string;
   institution: JsonRow;
   tables: Record<string, { primaryKey: string[]; rows: JsonRow[] }>;
+  /**
+   * The master-bank records (operator-owned: catalog apps, PIA templates) the institution's rows
+   * refer to, so it restores into a database that lacks them. Absent from archives made before it
+   * existed. Not part of `contentDigest`: it is not the institution's data.
+   */
+  shared?: SharedSection;
   /** Per table, the columns blanked in a portability archive. */
   redactedColumns: Record<string, string[]>;
   /** SHA-256 of the canonical `institution` and `tables`: equal content, equal digest. */
@@ -99,7 +106,8 @@ export async function systemExportInstitution(db: Db, institutionId: string, kin
     if (!institution) throw new AppError('not_found', 'Institution not found');
     const tables: InstitutionArchive['tables'] = {};
     const redactedColumns: Record<string, string[]> = {};
-    for (const t of await archivedTables(tx)) {
+    const archived = await archivedTables(tx);
+    for (const t of archived) {
       const order = t.primaryKey.length ? sql.join(t.primaryKey.map((c) => sql`t.${sql.identifier(c)}`), sql`, `) : sql`t.ctid`;
       const rows = await queryRows<{ r: JsonRow }>(
         tx,
@@ -121,6 +129,7 @@ export async function systemExportInstitution(db: Db, institutionId: string, kin
       institutionId,
       institution: institution.r,
       tables,
+      shared: await collectSharedRows(tx, institutionId, archived),
       redactedColumns,
     } as const;
     return { ...archive, contentDigest: contentDigestOf(archive) };
@@ -152,11 +161,16 @@ export function parseArchive(text: string): InstitutionArchive {
 const CHUNK = 500;
 
 /**
- * Writes an archive into this database, in one transaction (system scope). Refuses when the
- * institution already has rows here, a portability archive (its secrets are blanked), another
- * region's archive, or a table this database does not have.
+ * Writes an archive into this database, in one transaction (system scope), adding the master-bank
+ * records it carries that this database lacks. Refuses when the institution already has rows here,
+ * a portability archive (its secrets are blanked), another region's archive, a table this database
+ * does not have, or a master-bank record that is neither here nor in the archive.
  */
-export async function systemRestoreInstitution(db: Db, archive: InstitutionArchive, region: string): Promise<Record<string, number>> {
+export async function systemRestoreInstitution(
+  db: Db,
+  archive: InstitutionArchive,
+  region: string,
+): Promise<{ counts: Record<string, number>; shared: Record<string, number> }> {
   if (archive.kind !== 'backup') throw new AppError('bad_request', 'Only a backup archive can be restored (a portability archive has no sign-in secrets)');
   if (archive.region !== region) throw new AppError('bad_request', `This archive belongs to the ${archive.region.toUpperCase()} region; this deployment serves ${region.toUpperCase()}`);
   const id = archive.institutionId;
@@ -172,6 +186,9 @@ export async function systemRestoreInstitution(db: Db, archive: InstitutionArchi
       const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(t.name)} where tenant_id = ${id}`);
       if (row && row.n > 0) throw new AppError('conflict', `Table ${t.name} already holds rows of this institution`);
     }
+    // The master bank first: refused, before anything is written, when a record it needs is nowhere.
+    await checkSharedReferences(tx, archive.tables, archive.shared ?? {});
+    const shared = await restoreSharedRows(tx, archive.shared ?? {});
     await tx.execute(sql`insert into institutions select * from jsonb_populate_record(null::institutions, ${JSON.stringify(archive.institution)}::jsonb)`);
     const counts: Record<string, number> = {};
     for (const t of tables) {
@@ -185,6 +202,6 @@ export async function systemRestoreInstitution(db: Db, archive: InstitutionArchi
         );
       }
     }
-    return counts;
+    return { counts, shared };
   });
 }

@@ -72,10 +72,9 @@ export function createBackupService(ctx: Pick<AppContext, 'db' | 'config' | 'job
     },
 
     /** Restores an institution from a backup file into this database (empty of it). */
-    async systemRestoreFile(file: Buffer): Promise<{ institutionId: string; counts: Record<string, number> }> {
+    async systemRestoreFile(file: Buffer): Promise<{ institutionId: string; counts: Record<string, number>; shared: Record<string, number> }> {
       const archive = await service.openBackupFile(file);
-      const counts = await systemRestoreInstitution(db, archive, config.region);
-      return { institutionId: archive.institutionId, counts };
+      return { institutionId: archive.institutionId, ...(await systemRestoreInstitution(db, archive, config.region)) };
     },
 
     /** Restores the latest (or the named) archive of an institution from the store. */

@@ -4,15 +4,16 @@
  */
 import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { OffboardingBody, OffboardingInput } from '../../../contracts/lifecycle.js';
+import type { DeletionCertificateBody, OffboardingBody, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
-import { recordAudit, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
+import { recordAudit, sealLegacyAuditEvents, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { defineJob } from '../../platform/jobs.js';
 import { exportFolderOf } from '../exports/export.job.js';
+import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { serializeArchive, systemExportInstitution } from './archive.js';
 import type { BackupService } from './backups.service.js';
 import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './purge.js';
@@ -20,9 +21,19 @@ import { certificateBody, systemPurgeInstitution, type PurgeOptions } from './pu
 const DAY_MS = 24 * 3600_000;
 type OffboardingRow = typeof offboardings.$inferSelect;
 
-function presentOffboarding(o: OffboardingRow): OffboardingBody {
+type CertificateRow = typeof deletionCertificates.$inferSelect;
+
+/** The phase of an offboarding now; `purging` once the purge has started (its certificate exists). */
+export function phaseOf(o: Pick<OffboardingRow, 'status' | 'endOfServiceAt'>, purgeStarted: boolean, now = new Date()): OffboardingPhase {
+  if (purgeStarted) return 'purging';
+  if (o.status === 'requested') return 'requested';
+  return o.endOfServiceAt.getTime() <= now.getTime() ? 'read_only' : 'scheduled';
+}
+
+function presentOffboarding(o: OffboardingRow, purgeStarted: boolean): OffboardingBody {
   return {
     status: o.status as OffboardingBody['status'],
+    phase: phaseOf(o, purgeStarted),
     contactEmail: o.contactEmail,
     endOfServiceAt: o.endOfServiceAt.toISOString(),
     purgeAfter: o.purgeAfter.toISOString(),
@@ -62,7 +73,7 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     const now = new Date();
     const end = input.endOfServiceAt ? new Date(input.endOfServiceAt) : now;
     return withSystem(db, async (tx) => {
-      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId));
+      const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
       if (!inst || inst.status === 'purged') throw notFound('Institution');
       if (inst.status !== 'active') throw new AppError('invalid_transition', 'This institution is already being offboarded');
       const values = { status, contactEmail: input.contactEmail, endOfServiceAt: end, purgeAfter: new Date(end.getTime() + graceMs), requestedAt: now, confirmedAt: status === 'scheduled' ? now : null, updatedAt: now };
@@ -81,8 +92,49 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         after: row!,
         tenantId: institutionId,
       });
-      return presentOffboarding(row!);
+      return presentOffboarding(row!, false);
     });
+  }
+
+  function presentCertificate(c: CertificateRow): DeletionCertificateBody {
+    return { ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null };
+  }
+
+  /**
+   * Offboardings under way (of one institution, or all): each institution with an offboarding, and
+   * each one whose purge has started — once the purge has deleted the offboarding itself, its
+   * certificate gives the dates.
+   */
+  async function offboardingsUnderWay(only?: string): Promise<OffboardingListItem[]> {
+    const rows = await withSystem(db, (tx) =>
+      tx
+        .select({ id: institutions.id, name: institutions.name, o: offboardings, c: deletionCertificates })
+        .from(institutions)
+        .leftJoin(offboardings, eq(offboardings.tenantId, institutions.id))
+        .leftJoin(deletionCertificates, eq(deletionCertificates.institutionId, institutions.id))
+        .where(and(only ? eq(institutions.id, only) : undefined, or(isNotNull(offboardings.tenantId), isNotNull(deletionCertificates.id))))
+        .orderBy(institutions.name),
+    );
+    return rows.map(({ id, name, o, c }) => {
+      const offboarding: OffboardingBody = o
+        ? presentOffboarding(o, c !== null)
+        : {
+            status: 'scheduled',
+            phase: 'purging',
+            contactEmail: c!.contactEmail ?? '',
+            endOfServiceAt: c!.endOfServiceAt.toISOString(),
+            purgeAfter: c!.purgeStartedAt.toISOString(),
+            requestedAt: c!.purgeStartedAt.toISOString(),
+            confirmedAt: null,
+          };
+      return { institutionId: id, institutionName: name, ...offboarding };
+    });
+  }
+
+  /** Every audit chain: the operator's (null) first, then each institution's. */
+  async function chains(): Promise<(string | null)[]> {
+    const rows = await withSystem(db, (tx) => queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`));
+    return rows.map((r) => r.id);
   }
 
   const service = {
@@ -107,13 +159,39 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
         authorize(actor, 'manageInstitution');
         if (actor.tenantId !== institutionId) throw notFound('Institution');
       }
-      const row = await withTenant(db, unsafeTenantScope(institutionId), async (tx) => {
-        const [inst] = await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId));
-        if (!inst) throw notFound('Institution');
-        const [o] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
-        return o;
+      // System scope: whether the purge started is on the operator-only certificate.
+      const [inst] = await withSystem(db, (tx) => tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, institutionId)));
+      if (!inst) throw notFound('Institution');
+      const [item] = await offboardingsUnderWay(institutionId);
+      if (!item) return null;
+      const { institutionId: _i, institutionName: _n, ...offboarding } = item;
+      return offboarding;
+    },
+
+    /** Every offboarding under way, with its phase (platform admins). */
+    async listOffboardings(actor: Actor): Promise<OffboardingListItem[]> {
+      authorize(actor, 'manageInstitutions');
+      return offboardingsUnderWay();
+    },
+
+    /**
+     * Cancels an end of service that was requested or confirmed (platform admins), until the purge
+     * starts: the institution is active again and can be changed.
+     */
+    async cancelOffboarding(actor: Actor, institutionId: string): Promise<void> {
+      authorize(actor, 'manageInstitutions');
+      await withSystem(db, async (tx) => {
+        // The same row lock as the purge's start: a cancel and a purge never both go ahead.
+        const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
+        if (!inst || inst.status === 'purged') throw notFound('Institution');
+        const [cert] = await tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
+        if (cert) throw new AppError('invalid_transition', 'The purge of this institution has started: it can no longer be cancelled');
+        const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+        if (!before) throw new AppError('invalid_transition', 'This institution has no end of service to cancel');
+        await tx.delete(offboardings).where(eq(offboardings.tenantId, institutionId));
+        if (inst.status !== 'active') await tx.update(institutions).set({ status: 'active', updatedAt: new Date() }).where(eq(institutions.id, institutionId));
+        await recordAudit(tx, actor, { action: 'institution.offboard_cancel', recordType: 'institution', recordId: institutionId, before, tenantId: institutionId });
       });
-      return row ? presentOffboarding(row) : null;
     },
 
     /** Institutions whose grace period is over, and purges that stopped before their end. */
@@ -133,6 +211,27 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       });
     },
 
+    /**
+     * A platform admin has the purge run now rather than at the next scheduled check — only once the
+     * grace period is over. Recorded in the operator's log (the institution's goes with it).
+     */
+    async purgeNow(actor: Actor, institutionId: string): Promise<void> {
+      authorize(actor, 'manageInstitutions');
+      await withSystem(db, async (tx) => {
+        const [row] = await tx
+          .select({ o: offboardings, status: institutions.status })
+          .from(offboardings)
+          .innerJoin(institutions, eq(institutions.id, offboardings.tenantId))
+          .where(eq(offboardings.tenantId, institutionId));
+        if (!row) throw notFound('Offboarding');
+        if (row.status !== 'offboarding' || row.o.purgeAfter.getTime() > Date.now()) {
+          throw new AppError('invalid_transition', `The grace period of this institution ends on ${row.o.purgeAfter.toISOString().slice(0, 10)}: it cannot be purged before`);
+        }
+        await recordAudit(tx, actor, { action: 'institution.purge', recordType: 'institution', recordId: institutionId, tenantId: null });
+        await ctx.jobs.enqueue(tx, purgeJob, { institutionId });
+      });
+    },
+
     /** Runs (or resumes) one purge now. */
     systemPurge(institutionId: string, opts: PurgeOptions = {}) {
       return systemPurgeInstitution({ db, store: backups.store, mailer: ctx.mailer, fileFolders: [exportFolderOf(config.dataDir, institutionId)] }, institutionId, opts);
@@ -141,7 +240,15 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     async listCertificates(actor: Actor) {
       authorize(actor, 'manageInstitutions');
       const rows = await withSystem(db, (tx) => tx.select().from(deletionCertificates).orderBy(desc(deletionCertificates.purgeStartedAt)).limit(500));
-      return rows.map((c) => ({ ...certificateBody(c), digest: c.digest, mailed: c.mailedAt !== null }));
+      return rows.map(presentCertificate);
+    },
+
+    /** One deletion certificate (platform admins). */
+    async getCertificate(actor: Actor, certificateId: string): Promise<DeletionCertificateBody> {
+      authorize(actor, 'manageInstitutions');
+      const [row] = await withSystem(db, (tx) => tx.select().from(deletionCertificates).where(eq(deletionCertificates.id, certificateId)));
+      if (!row) throw notFound('Deletion certificate');
+      return presentCertificate(row);
     },
 
     /** The complete portability archive of the caller's institution (site admins; readable in grace). */
@@ -162,29 +269,23 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       return withTenant(db, scope, (tx) => verifyAuditChain(tx, scope.tenantId));
     },
 
-    /** Every chain (operator + each institution), for the CLI. */
-    async systemVerifyAll(): Promise<ChainReport[]> {
-      return withSystem(db, async (tx) => {
-        const ids = await queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`);
-        const out: ChainReport[] = [];
-        for (const { id } of ids) out.push(await verifyAuditChain(tx, id));
-        return out;
-      });
+    /** Every chain (operator + each institution), or one, for the CLI. */
+    async systemVerifyAll(only?: string): Promise<ChainReport[]> {
+      const out: ChainReport[] = [];
+      for (const id of only ? [only] : await chains()) out.push(await withSystem(db, (tx) => verifyAuditChain(tx, id)));
+      return out;
     },
 
-    /**
-     * True when the actor's institution is past its end of service: it is read-only, but its people
-     * may still read and export everything, and exercise their own rights.
-     */
+    /** Seals the events written before chaining existed, in every chain or one (CLI `audit-seal`). */
+    async systemSealAll(only?: string): Promise<{ tenantId: string | null; sealed: number }[]> {
+      const out: { tenantId: string | null; sealed: number }[] = [];
+      for (const id of only ? [only] : await chains()) out.push({ tenantId: id, sealed: await withSystem(db, (tx) => sealLegacyAuditEvents(tx, id)) });
+      return out;
+    },
+
+    /** True from the institution's end of service until its purge (see `readOnlyPeriodOf`). */
     async isReadOnly(tenantId: string): Promise<boolean> {
-      const [row] = await withTenant(db, unsafeTenantScope(tenantId), (tx) =>
-        queryRows<{ n: number }>(
-          tx,
-          sql`select count(*)::int as n from institutions i join offboardings o on o.tenant_id = i.id
-              where i.id = ${tenantId} and i.status = 'offboarding' and o.end_of_service_at <= now()`,
-        ),
-      );
-      return (row?.n ?? 0) > 0;
+      return (await withTenant(db, unsafeTenantScope(tenantId), (tx) => readOnlyPeriodOf(tx, tenantId))) !== null;
     },
   };
   return service;

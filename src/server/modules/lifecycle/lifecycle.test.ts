@@ -1,16 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { archiveJsonSchema, archiveSchema } from '../../../contracts/archive.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUser, signIn, type Client } from '../../../../test/support/factories.js';
+import { buildInstitution, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
-import { canonicalJson } from '../../platform/audit.js';
+import { canonicalJson, digest, verifyAuditChain } from '../../platform/audit.js';
 import { projectRoot, queryRows, withSystem, type Database, type Db } from '../../platform/db.js';
-import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, type InstitutionArchive } from './archive.js';
+import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, systemRestoreInstitution, type InstitutionArchive } from './archive.js';
 import { createBackupService } from './backups.service.js';
 import { createLifecycleService } from './lifecycle.service.js';
 import { listTenantTables } from './tenant-tables.js';
@@ -91,9 +92,12 @@ describe('the institution archive', () => {
       const restoreCtx = { db: other.db, config: t.config, jobs: t.jobs };
       const restored = await createBackupService(restoreCtx, backups.store).systemRestoreFile(file);
       expect(restored.institutionId).toBe(tenant.institution.id);
+      // The master bank was there: nothing of it is added, and the region's own records are kept.
+      expect(Object.values(restored.shared).every((n) => n === 0)).toBe(true);
       const after = await systemExportInstitution(other.db, tenant.institution.id, 'backup');
       expect(after.contentDigest).toBe(before.contentDigest);
       expect(withoutTime(after)).toBe(withoutTime(before));
+      expect(await withSystem(other.db, (tx) => verifyAuditChain(tx, tenant.institution.id))).toMatchObject({ ok: true });
       // A second restore into the same database is refused.
       await expect(createBackupService(restoreCtx, backups.store).systemRestoreFile(file)).rejects.toThrow(/already exists/);
       // An altered file does not decrypt.
@@ -102,6 +106,55 @@ describe('the institution archive', () => {
       await expect(backups.openBackupFile(tampered)).rejects.toThrow();
     } finally {
       await other.close();
+    }
+  }, 120_000);
+
+  it('restores into an empty database with the master-bank records it refers to, or refuses clearly and writes nothing', async () => {
+    const db = t.database.db;
+    const tenant = await buildPopulatedTenant(t.app, db);
+    const id = tenant.institution.id;
+    // The template the institution's assessment adopted gets a section and a question: parts of its version.
+    const [used] = await queryRows<{ template_id: string; base_version_id: string }>(db, sql`select template_id, base_version_id from assessments where tenant_id = ${id}`);
+    const sectionId = randomUUID();
+    await db.execute(sql`insert into pia_template_sections (id, version_id, key, title) values (${sectionId}, ${used!.base_version_id}, 'A', 'Screening')`);
+    await db.execute(sql`insert into pia_template_questions (id, version_id, section_id, key, kind, prompt) values (${randomUUID()}, ${used!.base_version_id}, ${sectionId}, 'a.personal', 'yes_no_unsure', 'Personal information?')`);
+    const { backups } = services();
+    const file = await backups.store.getArchive(id, (await backups.systemBackupInstitution(id)).name);
+    const before = await systemExportInstitution(db, id, 'backup');
+    expect(Object.fromEntries(Object.entries(before.shared!).map(([k, v]) => [k, v.rows.length]))).toEqual({
+      catalog_apps: 1,
+      pia_templates: 1,
+      pia_template_versions: 1,
+      pia_template_sections: 1,
+      pia_template_questions: 1,
+    });
+
+    const empty: Database = await openTestDatabase();
+    try {
+      const restoreCtx = { db: empty.db, config: t.config, jobs: t.jobs };
+      const archive = await backups.openBackupFile(file);
+      // A backup without the master bank (made before archives carried it) is refused before anything is written…
+      const { shared: _s, ...bare } = archive;
+      await expect(systemRestoreInstitution(empty.db, bare, t.config.region)).rejects.toThrow(
+        /lacks records of the master bank .*: catalog_apps \(1\), pia_templates \(1\), pia_template_versions \(1\)/,
+      );
+      // …so is one whose records clash with a different master bank (the same template slug, another id)…
+      const slug = (archive.shared!.pia_templates!.rows[0]! as { slug: string }).slug;
+      await empty.db.execute(sql`insert into pia_templates (id, slug, title) values (${randomUUID()}, ${slug}, 'Another bank')`);
+      await expect(createBackupService(restoreCtx, backups.store).systemRestoreFile(file)).rejects.toThrow(/master bank holds other records .*: pia_templates \(1\)/);
+      expect(Object.values(await countsOf(empty.db, id)).every((n) => n === 0)).toBe(true);
+      const [bank] = await queryRows<{ n: number }>(empty.db, sql`select (select count(*) from catalog_apps) + (select count(*) from pia_template_versions) as n`);
+      expect(Number(bank!.n)).toBe(0);
+      await empty.db.execute(sql`delete from pia_templates`);
+
+      // …and into a database without any master bank, the archive brings what the institution needs.
+      const restored = await createBackupService(restoreCtx, backups.store).systemRestoreFile(file);
+      expect(restored.shared).toMatchObject({ catalog_apps: 1, pia_templates: 1, pia_template_versions: 1, pia_template_sections: 1, pia_template_questions: 1 });
+      const after = await systemExportInstitution(empty.db, id, 'backup');
+      expect(after.contentDigest).toBe(before.contentDigest);
+      expect(withoutTime(after)).toBe(withoutTime(before));
+    } finally {
+      await empty.close();
     }
   }, 120_000);
 
@@ -151,6 +204,74 @@ describe('the audit chain', () => {
     expect(await verify()).toMatchObject({ ok: false, brokenAt: { seq: 2, reason: 'gap' } });
   });
 
+  it('seals the events written before the chain existed; changing, removing or adding one is still detected', async () => {
+    const db = t.database.db;
+    const { institution } = await buildInstitution(db);
+    const id = institution.id;
+    const admin = await buildUser(db, { tenantId: id, role: 'site_admin' });
+    const leaver = await buildUser(db, { tenantId: id, role: 'app_admin' });
+    // Events as the service wrote them before chaining existed (migration 0007): no seq, hash or personal digest.
+    const legacy = [
+      [admin, 'institution.update', { name: { before: 'Old name', after: 'New name' } }],
+      [leaver, 'inventory.create', { name: { before: null, after: 'Reading app' } }],
+      [admin, 'user.update', { email: { before: null, after: leaver.email } }],
+    ] as const;
+    for (const [i, [who, action, changes]] of legacy.entries()) {
+      await db.execute(sql`insert into audit_events (tenant_id, at, actor_user_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source)
+        values (${id}, now() - interval '30 days' + ${i} * interval '1 hour', ${who.id}, ${`${who.firstName} ${who.lastName}`}, ${who.role}, ${action}, 'institution', ${id}, ${JSON.stringify(changes)}::jsonb, ${`legacy-${i}`}, 'web')`);
+    }
+    const siteAdmin = await signIn(t.app, admin);
+    const verify = async () => (await siteAdmin.request('GET', '/api/v1/audit/verify')).json();
+    expect(await verify()).toMatchObject({ ok: false, sealed: 0, brokenAt: { seq: null, reason: 'unchained' } });
+
+    const { lifecycle } = services();
+    expect(await lifecycle.systemSealAll(id)).toEqual([{ tenantId: id, sealed: 3 }]);
+    expect(await lifecycle.systemSealAll(id)).toEqual([{ tenantId: id, sealed: 0 }]);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    expect((await siteAdmin.request('GET', '/api/v1/audit?action=audit.seal')).json().items).toHaveLength(1);
+
+    const [first] = await queryRows<{ id: number; action: string; actor_label: string }>(db, sql`select id::int as id, action, actor_label from audit_events where tenant_id = ${id} and seq is null order by id limit 1`);
+    const restoreFirst = () => db.execute(sql`update audit_events set action = ${first!.action}, actor_label = ${first!.actor_label} where id = ${first!.id}`);
+    // A sealed event changed…
+    await db.execute(sql`update audit_events set action = 'institution.nothing' where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { reason: 'sealed' } });
+    await restoreFirst();
+    // …or its personal part changed outside the erasure procedure…
+    await db.execute(sql`update audit_events set actor_label = 'Someone else' where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { id: first!.id, reason: 'content' } });
+    await restoreFirst();
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    // …or an unchained event slipped in: verify finds it, and sealing again will not cover it.
+    await db.execute(sql`insert into audit_events (tenant_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source, pii_digest)
+      values (${id}, 'Intruder', 'site_admin', 'user.update', 'user', ${admin.id}, '{}'::jsonb, 'x', 'web', 'x')`);
+    expect(await verify()).toMatchObject({ ok: false });
+    await expect(lifecycle.systemSealAll(id)).resolves.toEqual([{ tenantId: id, sealed: 0 }]);
+    await db.execute(sql`delete from audit_events where tenant_id = ${id} and request_id = 'x'`);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+    // …or a sealed event removed.
+    const [gone] = await queryRows<Record<string, unknown>>(db, sql`select * from audit_events where id = ${first!.id}`);
+    await db.execute(sql`delete from audit_events where id = ${first!.id}`);
+    expect(await verify()).toMatchObject({ ok: false, brokenAt: { reason: 'sealed' } });
+    await db.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_record(null::audit_events, ${JSON.stringify(gone)}::jsonb)`);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+
+    // Erasing a person named in sealed events keeps the chain whole.
+    const leaving = await signIn(t.app, leaver);
+    expect((await leaving.request('DELETE', '/api/v1/me')).statusCode).toBe(200);
+    const [scrubbed] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events where tenant_id = ${id} and seq is null and redacted_at is not null`);
+    expect(scrubbed!.n).toBe(2);
+    expect(await verify()).toMatchObject({ ok: true, sealed: 3 });
+  });
+
+  it('never seals an unchained event written after the chain began', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const id = tenant.institution.id;
+    await t.database.db.execute(sql`insert into audit_events (tenant_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source)
+      values (${id}, 'Intruder', 'site_admin', 'user.update', 'user', ${tenant.appAdmin.user.id}, '{}'::jsonb, 'late', 'web')`);
+    await expect(services().lifecycle.systemSealAll(id)).rejects.toThrow(/written after the chain began/);
+    expect((await tenant.siteAdmin.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: false, brokenAt: { reason: 'unchained' } });
+  });
+
   it('keeps one chain under concurrent writers', async () => {
     const tenant = await buildPopulatedTenant(t.app, t.database.db);
     const results = await Promise.all(
@@ -175,13 +296,13 @@ describe('offboarding and purge', () => {
     expect((await tenant.siteAdmin.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'dpo@example.org' })).statusCode).toBe(403);
     const off = await operator.request('PUT', `/api/v1/institutions/${id}/offboarding`, { contactEmail: 'DPO@example.org' });
     expect(off.statusCode, off.body).toBe(200);
-    expect(off.json()).toMatchObject({ status: 'scheduled', contactEmail: 'dpo@example.org' });
+    expect(off.json()).toMatchObject({ status: 'scheduled', phase: 'read_only', contactEmail: 'dpo@example.org' });
     expect(new Date(off.json().purgeAfter).getTime() - new Date(off.json().endOfServiceAt).getTime()).toBe(7 * 24 * 3600_000);
 
     // Read-only, but still readable and exportable.
     const write = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Too late' } });
     expect(write.statusCode).toBe(409);
-    expect(write.json().error.code).toBe('read_only');
+    expect(write.json().error.code).toBe('institution_read_only');
     expect((await tenant.appAdmin.request('GET', '/api/v1/inventory')).statusCode).toBe(200);
     expect((await tenant.siteAdmin.request('GET', '/api/v1/institution/archive')).statusCode).toBe(200);
     expect((await neighbour.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Still fine' } })).statusCode).toBe(201);
@@ -221,6 +342,15 @@ describe('offboarding and purge', () => {
     // Platform admins see the certificate; nobody else does. Running the purge again changes nothing.
     const list = await operator.request('GET', '/api/v1/deletion-certificates');
     expect(list.json().items.find((c: { institutionId: string }) => c.institutionId === id)).toMatchObject({ keyDestroyed: true, mailed: true });
+    const one = await operator.request('GET', `/api/v1/deletion-certificates/${certificate.id}`);
+    expect(one.json()).toMatchObject({ certificateId: certificate.id, institutionName: tenant.institution.name, digest: certificate.digest, archivesRemoved: 1 });
+    const file = await operator.request('GET', `/api/v1/deletion-certificates/${certificate.id}/download`);
+    expect(file.headers['content-disposition']).toBe(`attachment; filename="vetted-deletion-certificate-${id}.json"`);
+    // Anyone holding the file can check its digest: SHA-256 of the canonical certificate without `digest` and `mailed`.
+    const { digest: stated, mailed: _m, ...body } = file.json();
+    expect(digest(body)).toBe(stated);
+    expect((await operator.request('GET', `/api/v1/deletion-certificates/${randomUUID()}`)).statusCode).toBe(404);
+    expect((await neighbour.siteAdmin.request('GET', `/api/v1/deletion-certificates/${certificate.id}`)).statusCode).toBe(403);
     expect((await neighbour.siteAdmin.request('GET', '/api/v1/deletion-certificates')).statusCode).toBe(403);
     const again = await services().lifecycle.systemPurge(id);
     expect(again.digest).toBe(certificate.digest);

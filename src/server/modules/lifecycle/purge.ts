@@ -47,10 +47,12 @@ async function startCertificate(db: Db, institutionId: string): Promise<Certific
   return withSystem(db, async (tx) => {
     const [existing] = await tx.select().from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
     if (existing) return existing;
+    // Locks the institution like a cancel does, so a purge never starts on a cancelled offboarding.
     const [inst] = await queryRows<{ name: string; region: string; status: string; end_of_service_at: string | null; contact_email: string | null }>(
       tx,
       sql`select i.name, i.region, i.status, o.end_of_service_at::text, o.contact_email
-          from institutions i left join offboardings o on o.tenant_id = i.id where i.id = ${institutionId}`,
+          from institutions i left join offboardings o on o.tenant_id = i.id where i.id = ${institutionId}
+          for update of i`,
     );
     if (!inst) throw new AppError('not_found', 'Institution not found');
     if (inst.status !== 'offboarding' || !inst.end_of_service_at) throw new AppError('invalid_transition', 'Only an institution being offboarded can be purged');

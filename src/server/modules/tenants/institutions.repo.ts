@@ -1,7 +1,6 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { institutions, inventoryItems, schools } from '../../db/schema/index.js';
+import { institutions, inventoryItems, offboardings, schools } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 export type SchoolRow = typeof schools.$inferSelect;
@@ -11,12 +10,30 @@ export async function findInstitution(tx: Tx, scope: TenantScope): Promise<Insti
   return row;
 }
 
-/** The caller's institution, refusing any change once it is being offboarded (read-only grace period). */
-export async function findWritableInstitution(tx: Tx, scope: TenantScope): Promise<InstitutionRow> {
-  const row = await findInstitution(tx, scope);
-  if (!row) throw notFound('Institution');
-  if (row.status !== 'active') throw new AppError('read_only', 'This institution is being offboarded and can no longer be changed');
-  return row;
+/** What a person is told when a change is refused because the institution is read-only. */
+export const READ_ONLY_MESSAGE = 'This institution has reached its end of service: its data can still be read and exported, but no longer changed.';
+
+/** The read-only period of an institution: from its end of service until its purge. */
+export interface ReadOnlyPeriod {
+  since: Date;
+  purgeAfter: Date;
+}
+
+/**
+ * The one definition of "read-only": the institution's offboarding is confirmed and its end of
+ * service has come, or its purge has deleted the offboarding already (the institution is still
+ * `offboarding` without one). Every check — the request guard of the lifecycle module, the session
+ * body the web client reads, accepting an invitation — asks this.
+ */
+export async function readOnlyPeriodOf(tx: Tx, tenantId: string): Promise<ReadOnlyPeriod | null> {
+  const [row] = await tx
+    .select({ status: offboardings.status, since: offboardings.endOfServiceAt, purgeAfter: offboardings.purgeAfter })
+    .from(institutions)
+    .leftJoin(offboardings, eq(offboardings.tenantId, institutions.id))
+    .where(and(eq(institutions.id, tenantId), eq(institutions.status, 'offboarding')));
+  if (!row) return null;
+  if (!row.since || !row.purgeAfter) return { since: new Date(), purgeAfter: new Date() };
+  return row.status === 'scheduled' && row.since.getTime() <= Date.now() ? { since: row.since, purgeAfter: row.purgeAfter } : null;
 }
 
 /** Every institution (operator console; system scope only). */

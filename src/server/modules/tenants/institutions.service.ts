@@ -11,7 +11,7 @@ import { unsafeTenantScope, withSystem, withTenant, type TenantScope } from '../
 import { AppError, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
-import { findInstitution, findWritableInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
+import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
 
 type CreateInput = z.output<typeof institutionCreateSchema>;
 type UpdateInput = z.output<typeof institutionUpdateSchema>;
@@ -39,7 +39,8 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
   /** The institution's own update, in one transaction with its audit event (authorised by the caller). */
   async function updateWithin(actor: Actor, scope: TenantScope, id: string, input: UpdateInput): Promise<InstitutionBody> {
     return withTenant(db, scope, async (tx) => {
-      const before = await findWritableInstitution(tx, scope);
+      const before = await findInstitution(tx, scope);
+      if (!before) throw notFound('Institution');
       const gradeLevels = input.gradeLevels ?? before.gradeLevels;
       const beforeSchools = await listSchools(tx, scope);
       if (input.schools) {

@@ -11,6 +11,7 @@ import { api, ApiError, fieldError } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useSsoConnections, useSsoMutation, useSsoPolicy, type ConnectionInput } from './api.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 type Preset = ConnectionInput['preset'];
 const PRESETS: Preset[] = ['google', 'entra', 'oidc', 'saml'];
@@ -23,9 +24,13 @@ export function SsoSettingsPage() {
     <Stack maw={820}>
       <Title order={1}>{t('identity.sso.title')}</Title>
       <Text>{t('identity.sso.intro')}</Text>
-      <Connections />
-      <AddConnection />
-      <Policy />
+      <WriteArea>
+        <Stack>
+          <Connections />
+          <AddConnection />
+          <Policy />
+        </Stack>
+      </WriteArea>
     </Stack>
   );
 }

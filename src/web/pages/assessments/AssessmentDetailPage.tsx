@@ -16,6 +16,7 @@ import { AnswerField } from './AnswerField.js';
 import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
 import { RiskRegister } from './RiskRegister.js';
 import { WorkflowPanel } from './WorkflowPanel.js';
+import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId');
 
@@ -25,10 +26,14 @@ export function AssessmentDetailPage() {
   const session = useRequiredSession();
   const query = useQuery({ ...assessmentQuery(assessmentId), enabled: Boolean(session.institution) });
   const [tab, setTab] = useState<string | null>('questions');
+  const readOnly = useReadOnly();
   if (!session.institution) return <PickInstitution />;
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorAlert error={query.error} />;
-  const a = query.data;
+  // While the institution is read-only nothing of the assessment can be changed: it reads as it does for a reader.
+  const a: AssessmentBody = readOnly
+    ? { ...query.data, abilities: { edit: false, submit: false, returnForChanges: false, decide: false, reopen: false, merge: false } }
+    : query.data;
   return (
     <Stack>
       <AnchorLink to="/assessments" size="sm">

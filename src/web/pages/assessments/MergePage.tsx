@@ -10,6 +10,7 @@ import { AnchorLink } from '../../components/links.js';
 import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { assessmentQuery, mergeQuery, useAssessmentMutation } from './queries.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId/merge');
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v));
@@ -45,15 +46,19 @@ export function MergePage() {
         <strong>{t('assessments.merge.changeLog')}:</strong> {p.toVersion.changeLog}
       </Text>
       {p.changes.length === 0 ? <Text>{t('assessments.merge.noChanges')}</Text> : null}
-      {p.changes.map((c) => (
-        <Change key={c.key} change={c} value={choices[c.key] ?? c.suggested} onChange={(v) => setChoices((s) => ({ ...s, [c.key]: v }))} />
-      ))}
-      <Feedback error={apply.error} />
-      <Group>
-        <Button onClick={() => apply.mutate(undefined, { onSuccess: () => void navigate({ to: '/assessments/$assessmentId', params: { assessmentId } }) })} loading={apply.isPending}>
-          {t('assessments.merge.apply')}
-        </Button>
-      </Group>
+      <WriteArea>
+        <Stack>
+          {p.changes.map((c) => (
+            <Change key={c.key} change={c} value={choices[c.key] ?? c.suggested} onChange={(v) => setChoices((s) => ({ ...s, [c.key]: v }))} />
+          ))}
+          <Feedback error={apply.error} />
+          <Group>
+            <Button onClick={() => apply.mutate(undefined, { onSuccess: () => void navigate({ to: '/assessments/$assessmentId', params: { assessmentId } }) })} loading={apply.isPending}>
+              {t('assessments.merge.apply')}
+            </Button>
+          </Group>
+        </Stack>
+      </WriteArea>
     </Stack>
   );
 }

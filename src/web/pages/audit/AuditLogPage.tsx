@@ -3,7 +3,9 @@ import { Alert, Button, Code, Group, Pagination, Paper, Select, Stack, Table, Te
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { z } from 'zod';
 import type { AuditEventBody } from '../../../contracts/api.js';
+import type { chainReportSchema } from '../../../contracts/lifecycle.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { api, toQueryString } from '../../lib/api.js';
@@ -16,11 +18,7 @@ interface Page {
   page: number;
   pageSize: number;
 }
-interface ChainReport {
-  ok: boolean;
-  events: number;
-  brokenAt?: { seq: number | null; reason: string };
-}
+type ChainReport = z.infer<typeof chainReportSchema>;
 
 export function AuditLogPage() {
   const { t } = useTranslation();
@@ -31,7 +29,8 @@ export function AuditLogPage() {
   const allowed = session.abilities.manageUsers && Boolean(session.institution);
   const query = useQuery({
     queryKey: ['audit', recordType, action, page],
-    queryFn: () => api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action.trim() || undefined, page, pageSize: 50 })}`),
+    queryFn: () =>
+      api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action.trim() || undefined, page, pageSize: 50 })}`),
     placeholderData: keepPreviousData,
     enabled: allowed,
   });
@@ -72,7 +71,12 @@ export function AuditLogPage() {
       <div role="status" aria-live="polite">
         {verify.data ? (
           <Alert color={verify.data.ok ? 'green' : 'red'} variant="light">
-            {verify.data.ok ? t('audit.chainOk', { count: verify.data.events }) : t('audit.chainBroken', { seq: verify.data.brokenAt?.seq ?? '?', reason: verify.data.brokenAt?.reason ?? '' })}
+            {verify.data.ok
+              ? `${t('audit.chainOk', { count: verify.data.events })}${verify.data.sealed ? ` ${t('audit.sealedOk', { count: verify.data.sealed })}` : ''}`
+              : t('audit.chainBroken', {
+                  seq: verify.data.brokenAt?.seq ?? verify.data.brokenAt?.id ?? '?',
+                  reason: verify.data.brokenAt ? t(`audit.reason.${verify.data.brokenAt.reason}`) : '',
+                })}
           </Alert>
         ) : null}
       </div>
@@ -98,7 +102,10 @@ export function AuditLogPage() {
                 <Table.Tr key={e.id}>
                   <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
                   <Table.Td>
-                    {e.actorLabel} <Text span size="xs" c="dimmed">({e.actorRole})</Text>
+                    {e.actorLabel}{' '}
+                    <Text span size="xs" c="dimmed">
+                      ({e.actorRole})
+                    </Text>
                   </Table.Td>
                   <Table.Td>
                     <Code>{e.action}</Code>
@@ -109,7 +116,12 @@ export function AuditLogPage() {
               ))}
             </Table.Tbody>
           </Table>
-          <Pagination total={Math.max(1, Math.ceil(query.data.total / query.data.pageSize))} value={page} onChange={setPage} aria-label={t('audit.pages')} />
+          <Pagination
+            total={Math.max(1, Math.ceil(query.data.total / query.data.pageSize))}
+            value={page}
+            onChange={setPage}
+            aria-label={t('audit.pages')}
+          />
         </Stack>
       )}
     </Stack>

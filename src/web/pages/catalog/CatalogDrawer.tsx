@@ -11,6 +11,7 @@ import { Loading } from '../../components/PageState.js';
 import { catalogAppQuery } from '../../lib/catalog.js';
 import { useFormat } from '../../lib/format.js';
 import { categoryLabel, dataElementLabel, signInLabel } from './labels.js';
+import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
 
 interface CatalogDrawerProps {
   appId: string | undefined;
@@ -65,6 +66,7 @@ function CatalogDetails({
   canEdit: boolean;
   onEdit: (app: CatalogAppBody) => void;
 }) {
+  const readOnly = useReadOnly();
   const { t } = useTranslation();
   const format = useFormat();
   const unknown = (
@@ -88,9 +90,13 @@ function CatalogDetails({
       </Group>
       <Group gap="xs">
         {canAdd ? (
-          <ButtonLink to="/inventory/new" search={{ catalogAppId: app.id }}>
-            {t('catalog.addToInventory')}
-          </ButtonLink>
+          readOnly ? (
+            <Button disabled>{t('catalog.addToInventory')}</Button>
+          ) : (
+            <ButtonLink to="/inventory/new" search={{ catalogAppId: app.id }}>
+              {t('catalog.addToInventory')}
+            </ButtonLink>
+          )
         ) : null}
         {canEdit ? (
           <Button variant="default" onClick={() => onEdit(app)}>

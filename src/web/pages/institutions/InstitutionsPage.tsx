@@ -1,12 +1,17 @@
 /** `/institutions` (platform admins): every client institution; create, edit, work in one. */
-import { Badge, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InstitutionBody } from '../../../contracts/api.js';
-import { ErrorAlert, Feedback } from '../../components/Feedback.js';
-import { Loading, NotPermitted } from '../../components/PageState.js';
+import { Feedback } from '../../components/Feedback.js';
+import { AnchorLink } from '../../components/links.js';
+import { ListTable } from '../../components/ListTable.js';
+import { offboardingsQuery } from '../../features/lifecycle/api.js';
+import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../../features/lifecycle/Offboarding.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { NotPermitted } from '../../components/PageState.js';
 import { institutionsQuery } from '../../lib/queries.js';
 import { useRequiredSession, useSwitchInstitution } from '../../lib/session.js';
 import { InstitutionForm } from './InstitutionForm.js';
@@ -17,10 +22,24 @@ export function InstitutionsPage() {
   const navigate = useNavigate();
   const institutions = useQuery({ ...institutionsQuery, enabled: session.abilities.manageInstitutions });
   const switchInstitution = useSwitchInstitution();
+  const offboardings = useQuery({ ...offboardingsQuery, enabled: session.abilities.manageInstitutions });
   const [editing, setEditing] = useState<{ institution: InstitutionBody | null } | null>(null);
+  const [offboarding, setOffboarding] = useState<InstitutionBody | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
   if (!session.abilities.manageInstitutions) return <NotPermitted />;
+  const form = (institution: InstitutionBody | null) => (
+    <InstitutionForm
+      key={institution?.id ?? 'new'}
+      institution={institution}
+      onCancel={() => setEditing(null)}
+      onSaved={(saved) => {
+        setMessage(institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }));
+        setEditing(null);
+      }}
+    />
+  );
+  const offboardingOf = (id: string) => offboardings.data?.find((o) => o.institutionId === id) ?? null;
   const title = editing?.institution ? t('institutions.editTitle', { name: editing.institution.name }) : t('institutions.createTitle');
 
   return (
@@ -30,83 +49,107 @@ export function InstitutionsPage() {
         <Button onClick={() => setEditing({ institution: null })}>{t('institutions.create')}</Button>
       </Group>
       <Feedback error={switchInstitution.error} success={message} />
-      {institutions.isPending ? (
-        <Loading />
-      ) : institutions.isError ? (
-        <ErrorAlert error={institutions.error} />
-      ) : institutions.data.length === 0 ? (
-        <Text c="dimmed">{t('institutions.empty')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={800}>
-          <Table striped verticalSpacing="sm">
-            <Table.Caption className="visually-hidden">{t('institutions.title')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('institutions.name')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.location')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.region')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
-                <Table.Th scope="col">{t('institutions.status')}</Table.Th>
-                <Table.Th scope="col">
-                  <span className="visually-hidden">{t('users.actions')}</span>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {institutions.data.map((inst) => (
-                <Table.Tr key={inst.id}>
-                  <Table.Th scope="row" fw={500}>
-                    {inst.name}
-                    {inst.isDemo ? (
-                      <Badge ml="xs" size="xs" variant="outline" color="gray">
-                        {t('institutions.demo')}
-                      </Badge>
-                    ) : null}
-                  </Table.Th>
-                  <Table.Td>{t(`kind.${inst.kind}`)}</Table.Td>
-                  <Table.Td>
-                    {inst.subdivision}, {t(`country.${inst.country}`)}
-                  </Table.Td>
-                  <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
-                  <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={inst.status === 'active' ? 'green' : 'gray'}>
-                      {t(`institutionStatus.${inst.status}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap">
-                      {/* The server lets an admin change only the institution they work in. */}
-                      {session.institution?.id === inst.id ? (
-                        <Button
-                          size="xs"
-                          variant="default"
-                          aria-label={t('institutions.editFor', { name: inst.name })}
-                          onClick={() => setEditing({ institution: inst })}
-                        >
-                          {t('institutions.edit')}
-                        </Button>
-                      ) : null}
-                      {inst.status === 'active' && session.institution?.id !== inst.id ? (
-                        <Button
-                          size="xs"
-                          variant="light"
-                          aria-label={t('institutions.actInFor', { name: inst.name })}
-                          loading={switchInstitution.isPending && switchInstitution.variables === inst.id}
-                          onClick={() => switchInstitution.mutate(inst.id, { onSuccess: () => void navigate({ to: '/' }) })}
-                        >
-                          {t('institutions.actIn')}
-                        </Button>
-                      ) : null}
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={institutions}
+        caption={t('institutions.title')}
+        empty={t('institutions.empty')}
+        minWidth={800}
+        head={
+          <>
+            <Table.Th scope="col">{t('institutions.name')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.location')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.region')}</Table.Th>
+            <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
+            <Table.Th scope="col">{t('lifecycle.offboard.column')}</Table.Th>
+            <Table.Th scope="col">
+              <span className="visually-hidden">{t('users.actions')}</span>
+            </Table.Th>
+          </>
+        }
+      >
+        {(items) =>
+          items.map((inst) => (
+            <Table.Tr key={inst.id}>
+              <Table.Th scope="row" fw={500}>
+                {inst.name}
+                {inst.isDemo ? (
+                  <Badge ml="xs" size="xs" variant="outline" color="gray">
+                    {t('institutions.demo')}
+                  </Badge>
+                ) : null}
+              </Table.Th>
+              <Table.Td>{t(`kind.${inst.kind}`)}</Table.Td>
+              <Table.Td>
+                {inst.subdivision}, {t(`country.${inst.country}`)}
+              </Table.Td>
+              <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
+              <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
+              <Table.Td>
+                <Stack gap={2} align="flex-start">
+                  <PhaseBadge offboarding={offboardingOf(inst.id)} />
+                  {offboardingOf(inst.id) ? <PhaseDetail offboarding={offboardingOf(inst.id)!} /> : null}
+                </Stack>
+              </Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  {/* The server lets an admin change only the institution they work in. */}
+                  {session.institution?.id === inst.id ? (
+                    <Button
+                      size="xs"
+                      variant="default"
+                      aria-label={t('institutions.editFor', { name: inst.name })}
+                      onClick={() => setEditing({ institution: inst })}
+                    >
+                      {t('institutions.edit')}
+                    </Button>
+                  ) : null}
+                  <Button
+                    size="xs"
+                    variant="default"
+                    color="red"
+                    aria-label={t('lifecycle.offboard.manageFor', { name: inst.name })}
+                    onClick={() => setOffboarding(inst)}
+                  >
+                    {t('lifecycle.offboard.manage')}
+                  </Button>
+                  {inst.status === 'active' && session.institution?.id !== inst.id ? (
+                    <Button
+                      size="xs"
+                      variant="light"
+                      aria-label={t('institutions.actInFor', { name: inst.name })}
+                      loading={switchInstitution.isPending && switchInstitution.variables === inst.id}
+                      onClick={() => switchInstitution.mutate(inst.id, { onSuccess: () => void navigate({ to: '/' }) })}
+                    >
+                      {t('institutions.actIn')}
+                    </Button>
+                  ) : null}
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))
+        }
+      </ListTable>
+      <AnchorLink to="/deletion-certificates" size="sm">
+        {t('lifecycle.certificates.purgedLink')}
+      </AnchorLink>
+      <Modal
+        opened={offboarding !== null}
+        onClose={() => setOffboarding(null)}
+        title={offboarding ? t('lifecycle.offboard.title', { name: offboarding.name }) : ''}
+        size="lg"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        {offboarding ? (
+          <OffboardingDialog
+            institution={offboarding}
+            onDone={(m) => {
+              setMessage(m);
+              setOffboarding(null);
+            }}
+          />
+        ) : null}
+      </Modal>
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
@@ -115,17 +158,12 @@ export function InstitutionsPage() {
         closeButtonProps={{ 'aria-label': t('common.close') }}
       >
         {editing ? (
-          <InstitutionForm
-            key={editing.institution?.id ?? 'new'}
-            institution={editing.institution}
-            onCancel={() => setEditing(null)}
-            onSaved={(saved) => {
-              setMessage(
-                editing.institution ? t('institutions.updated', { name: saved.name }) : t('institutions.created', { name: saved.name }),
-              );
-              setEditing(null);
-            }}
-          />
+          editing.institution ? (
+            // Editing is the institution's own data: closed while it is read-only.
+            <WriteArea>{form(editing.institution)}</WriteArea>
+          ) : (
+            form(null)
+          )
         ) : null}
       </Modal>
     </Stack>

@@ -19,6 +19,7 @@ import { CatalogPicker } from './CatalogPicker.js';
 import { CustomAppFields } from './CustomAppFields.js';
 import { emptyDraft, nullIfBlank, type CustomDraft, type InventoryDraft } from './draft.js';
 import { InventoryFieldsForm } from './InventoryFieldsForm.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/inventory/new');
 
@@ -34,7 +35,13 @@ export function InventoryAddPage() {
         ← {t('inventory.title')}
       </AnchorLink>
       <Title order={1}>{t('item.addTitle')}</Title>
-      {isPending ? <Loading /> : <AddForm institution={institution} />}
+      {isPending ? (
+        <Loading />
+      ) : (
+        <WriteArea>
+          <AddForm institution={institution} />
+        </WriteArea>
+      )}
     </Stack>
   );
 }

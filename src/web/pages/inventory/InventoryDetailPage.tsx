@@ -18,6 +18,7 @@ import { HistoryList } from './HistoryList.js';
 import { ItemEditForm } from './ItemEditForm.js';
 import { itemQuery } from './itemQueries.js';
 import { StatusPanel } from './StatusPanel.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/inventory/$itemId');
 
@@ -80,7 +81,11 @@ export function InventoryDetailPage() {
             {t('item.updatedAt', { date: format.dateTime(data.updatedAt) })} · {t('item.version', { version: data.version })}
           </Text>
         </Stack>
-        {canEdit ? <DeleteItemButton item={data} /> : null}
+        {canEdit ? (
+          <WriteArea>
+            <DeleteItemButton item={data} />
+          </WriteArea>
+        ) : null}
       </Group>
       <Feedback success={flash} />
 
@@ -90,11 +95,13 @@ export function InventoryDetailPage() {
           <Tabs.Tab value="history">{t('item.history')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="details" pt="md">
-          <Stack gap="lg">
-            <StatusPanel item={data} canEdit={canEdit} canApprove={session.abilities.approve} />
-            <AssessmentPanel itemId={data.id} catalogAppId={data.catalogAppId} canEdit={canEdit} />
-            <ItemEditForm item={data} institution={institution} canEdit={canEdit} />
-          </Stack>
+          <WriteArea>
+            <Stack gap="lg">
+              <StatusPanel item={data} canEdit={canEdit} canApprove={session.abilities.approve} />
+              <AssessmentPanel itemId={data.id} catalogAppId={data.catalogAppId} canEdit={canEdit} />
+              <ItemEditForm item={data} institution={institution} canEdit={canEdit} />
+            </Stack>
+          </WriteArea>
         </Tabs.Panel>
         <Tabs.Panel value="history" pt="md">
           <HistoryList itemId={data.id} institution={institution} />

@@ -1,5 +1,5 @@
 /** `/inventory`: the institution's apps, filtered, sorted and paged from the URL search params. */
-import { Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
@@ -10,6 +10,7 @@ import { Pager } from '../../components/Pager.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
 import { api, toQueryString } from '../../lib/api.js';
 import { useFlash } from '../../lib/flash.js';
+import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import type { InventorySearch } from '../../routes/search.js';
@@ -29,6 +30,7 @@ interface InventoryPage {
 export function InventoryListPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
+  const readOnly = useReadOnly();
   const search = route.useSearch();
   const navigate = route.useNavigate();
   const { institution } = useCurrentInstitution();
@@ -49,7 +51,13 @@ export function InventoryListPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={1}>{t('inventory.title')}</Title>
-        {session.abilities.manageInventory && institutionId ? <ButtonLink to="/inventory/new">{t('inventory.add')}</ButtonLink> : null}
+        {session.abilities.manageInventory && institutionId ? (
+          readOnly ? (
+            <Button disabled>{t('inventory.add')}</Button>
+          ) : (
+            <ButtonLink to="/inventory/new">{t('inventory.add')}</ButtonLink>
+          )
+        ) : null}
       </Group>
       <Feedback success={flash} />
       {!institutionId ? (

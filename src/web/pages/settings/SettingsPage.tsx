@@ -6,6 +6,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
+import { OffboardingRequest } from '../../features/lifecycle/Offboarding.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
@@ -34,21 +36,27 @@ export function SettingsPage() {
       ) : (
         <>
           <Paper withBorder p="md">
-            <InstitutionForm
-              key={`${institution.id}-${formKey}`}
-              institution={institution}
-              onSaved={(saved) => {
-                queryClient.setQueryData(['institutions', saved.id], saved);
-                void queryClient.invalidateQueries({ queryKey: sessionKey });
-                setMessage(t('settings.saved'));
-                setFormKey((k) => k + 1);
-              }}
-              onCancel={() => void navigate({ to: '/' })}
-            />
+            <WriteArea>
+              <InstitutionForm
+                key={`${institution.id}-${formKey}`}
+                institution={institution}
+                onSaved={(saved) => {
+                  queryClient.setQueryData(['institutions', saved.id], saved);
+                  void queryClient.invalidateQueries({ queryKey: sessionKey });
+                  setMessage(t('settings.saved'));
+                  setFormKey((k) => k + 1);
+                }}
+                onCancel={() => void navigate({ to: '/' })}
+              />
+            </WriteArea>
           </Paper>
-          <PublicListSettings key={`public-${institution.id}`} institution={institution} />
+          <WriteArea>
+            <PublicListSettings key={`public-${institution.id}`} institution={institution} />
+          </WriteArea>
         </>
       )}
+      {/* The end of service is the institution's own request; platform admins set it from the institutions list. */}
+      {session.abilities.manageInstitutions ? null : <OffboardingRequest institutionId={session.institution.id} />}
     </Stack>
   );
 }

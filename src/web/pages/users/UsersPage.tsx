@@ -10,6 +10,7 @@ import { useRequiredSession } from '../../lib/session.js';
 import { InvitationsTable } from './InvitationsTable.js';
 import { InviteForm } from './InviteForm.js';
 import { UsersTable } from './UsersTable.js';
+import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 
 export function UsersPage() {
   const { t } = useTranslation();
@@ -34,23 +35,29 @@ export function UsersPage() {
         ) : users.isError ? (
           <ErrorAlert error={users.error} />
         ) : (
-          <UsersTable
-            users={users.data}
-            currentUserId={session.user.id}
-            canResetMfa={session.user.role === 'site_admin'}
-            onSaved={(m) => {
-              setError(null);
-              setMessage(m);
-            }}
-            onError={(e) => {
-              setMessage(null);
-              setError(e);
-            }}
-          />
+          <WriteArea>
+            <UsersTable
+              users={users.data}
+              currentUserId={session.user.id}
+              canResetMfa={session.user.role === 'site_admin'}
+              onSaved={(m) => {
+                setError(null);
+                setMessage(m);
+              }}
+              onError={(e) => {
+                setMessage(null);
+                setError(e);
+              }}
+            />
+          </WriteArea>
         )}
       </Stack>
-      <InviteForm />
-      <InvitationsTable />
+      <WriteArea>
+        <Stack gap="xl">
+          <InviteForm />
+          <InvitationsTable />
+        </Stack>
+      </WriteArea>
     </Stack>
   );
 }

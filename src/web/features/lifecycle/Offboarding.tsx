@@ -1,0 +1,193 @@
+/**
+ * The end of service of an institution: its phase (a badge and a sentence), the platform admin's
+ * dialog to set, confirm or cancel it, and the site admin's request.
+ */
+import { Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { OffboardingBody, OffboardingPhase } from '../../../contracts/lifecycle.js';
+import { Feedback } from '../../components/Feedback.js';
+import { Loading } from '../../components/PageState.js';
+import { fieldError } from '../../lib/api.js';
+import { fieldsOf } from '../../lib/errors.js';
+import { useFormat } from '../../lib/format.js';
+import { endOfServiceFrom, offboardingQuery, useOffboard, useRequestOffboarding, type OffboardingInput } from './api.js';
+
+const PHASE_COLORS: Record<OffboardingPhase | 'active', string> = {
+  active: 'green',
+  requested: 'blue',
+  scheduled: 'yellow',
+  read_only: 'orange',
+  purging: 'red',
+};
+
+export function PhaseBadge({ offboarding }: { offboarding: OffboardingBody | null | undefined }) {
+  const { t } = useTranslation();
+  const phase = offboarding?.phase ?? 'active';
+  return (
+    <Badge variant="light" color={PHASE_COLORS[phase]}>
+      {t(`lifecycle.phase.${phase}`)}
+    </Badge>
+  );
+}
+
+/** One sentence: when the institution becomes read-only, until when, or that it waits for confirmation. */
+export function PhaseDetail({ offboarding: o }: { offboarding: OffboardingBody }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <Text size="sm" c="dimmed">
+      {t(`lifecycle.detail.${o.phase}`, {
+        requested: format.date(o.requestedAt),
+        end: format.date(o.endOfServiceAt),
+        purgeAfter: format.date(o.purgeAfter),
+      })}
+    </Text>
+  );
+}
+
+/** The phase and its sentence, side by side. */
+function PhaseSummary({ offboarding }: { offboarding: OffboardingBody | null }) {
+  return (
+    <Group gap="sm">
+      <PhaseBadge offboarding={offboarding} />
+      {offboarding ? <PhaseDetail offboarding={offboarding} /> : null}
+    </Group>
+  );
+}
+
+/** The date and contact fields, shared by the operator's dialog and the institution's request. */
+function OffboardingFields({
+  initial,
+  submitLabel,
+  pending,
+  error,
+  onSubmit,
+}: {
+  initial: { contactEmail: string };
+  submitLabel: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (input: OffboardingInput) => void;
+}) {
+  const { t } = useTranslation();
+  const [day, setDay] = useState('');
+  const [contactEmail, setContactEmail] = useState(initial.contactEmail);
+  const fields = fieldsOf(error);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const endOfServiceAt = endOfServiceFrom(day);
+    onSubmit({ contactEmail: contactEmail.trim(), ...(endOfServiceAt ? { endOfServiceAt } : {}) });
+  };
+  return (
+    <Stack component="form" onSubmit={submit} gap="sm">
+      <TextInput
+        label={t('lifecycle.offboard.endOfService')}
+        description={t('lifecycle.offboard.endOfServiceHint')}
+        type="date"
+        value={day}
+        onChange={(e) => setDay(e.currentTarget.value)}
+        error={fieldError(fields, 'endOfServiceAt')}
+      />
+      <TextInput
+        label={t('lifecycle.offboard.contactEmail')}
+        type="email"
+        required
+        maxLength={254}
+        value={contactEmail}
+        onChange={(e) => setContactEmail(e.currentTarget.value)}
+        error={fieldError(fields, 'contactEmail')}
+      />
+      <Group>
+        <Button type="submit" color="red" loading={pending}>
+          {submitLabel}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
+/** Platform admins: set or confirm the end of service of an institution, follow it, cancel it during the grace period. */
+export function OffboardingDialog({
+  institution,
+  onDone,
+}: {
+  institution: { id: string; name: string };
+  onDone: (message: string) => void;
+}) {
+  const { t } = useTranslation();
+  const current = useQuery(offboardingQuery(institution.id));
+  const { set, cancel, purge } = useOffboard(institution.id);
+  if (current.isPending) return <Loading />;
+  const o = current.data ?? null;
+  const done = (key: 'saved' | 'cancelled' | 'purgeStarted') => () => onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
+  return (
+    <Stack>
+      <PhaseSummary offboarding={o} />
+      <Text size="sm">{t('lifecycle.offboard.intro')}</Text>
+      <Feedback error={set.error ?? cancel.error ?? purge.error ?? current.error} />
+      {!o || o.phase === 'requested' ? (
+        <OffboardingFields
+          initial={{ contactEmail: o?.contactEmail ?? '' }}
+          submitLabel={o ? t('lifecycle.offboard.confirmRequest') : t('lifecycle.offboard.set')}
+          pending={set.isPending}
+          error={set.error}
+          onSubmit={(input) => set.mutate(input, { onSuccess: done('saved') })}
+        />
+      ) : null}
+      {o && o.phase !== 'purging' ? (
+        <Group>
+          <Button variant="default" loading={cancel.isPending} onClick={() => cancel.mutate(undefined, { onSuccess: done('cancelled') })}>
+            {t('lifecycle.offboard.cancel')}
+          </Button>
+        </Group>
+      ) : null}
+      {o?.phase === 'read_only' && new Date(o.purgeAfter).getTime() <= Date.now() ? (
+        <Stack gap="xs">
+          <Text size="sm">{t('lifecycle.offboard.purgeNowHint')}</Text>
+          <Group>
+            <Button color="red" loading={purge.isPending} onClick={() => purge.mutate(undefined, { onSuccess: done('purgeStarted') })}>
+              {t('lifecycle.offboard.purgeNow')}
+            </Button>
+          </Group>
+        </Stack>
+      ) : null}
+      {o?.phase === 'purging' ? <Text size="sm">{t('lifecycle.offboard.noCancel')}</Text> : null}
+    </Stack>
+  );
+}
+
+/** Site admins (settings page): ask for the end of service, then see where it stands. */
+export function OffboardingRequest({ institutionId }: { institutionId: string }) {
+  const { t } = useTranslation();
+  const current = useQuery(offboardingQuery(institutionId));
+  const request = useRequestOffboarding();
+  return (
+    <Paper withBorder p="md" component="section" aria-labelledby="end-of-service">
+      <Stack>
+        <Title order={2} size="h3" id="end-of-service">
+          {t('lifecycle.request.heading')}
+        </Title>
+        {current.isPending ? (
+          <Loading />
+        ) : current.data ? (
+          <PhaseSummary offboarding={current.data} />
+        ) : (
+          <>
+            <Text size="sm">{t('lifecycle.request.intro')}</Text>
+            <Feedback error={request.error ?? current.error} />
+            <OffboardingFields
+              initial={{ contactEmail: '' }}
+              submitLabel={t('lifecycle.request.submit')}
+              pending={request.isPending}
+              error={request.error}
+              onSubmit={(input) => request.mutate(input)}
+            />
+          </>
+        )}
+        <Feedback success={request.isSuccess ? t('lifecycle.request.sent') : null} />
+      </Stack>
+    </Paper>
+  );
+}
