@@ -136,14 +136,16 @@ export async function bench(on: BenchTarget): Promise<BenchTable> {
     const [left] = await queryRows<{ n: number }>(source.db, sql`select count(*)::int as n from inventory_items where tenant_id = ${id}`);
     return {
       title: `Data lifecycle on ${on.label}: backup, restore and purge of one institution`,
-      setup: `${ITEMS.toLocaleString('en')} inventory items and ${ASSESSMENTS.toLocaleString('en')} assessments (each: 1 revision, 1 section, 5 questions and answers, 1 risk) — ${rows.toLocaleString('en')} rows in all; ${on.label}; one run of each step. Backup = export + gzip + AES-256-GCM + write; purge = batches of 1,000 rows, archives and key removed, catalog scan; ${left!.n} rows left after the purge. ${machine(loadAtStart)}`,
-      columns: ['step', 'time (s)', 'detail'],
+      setup: `${ITEMS.toLocaleString('en')} inventory items and ${ASSESSMENTS.toLocaleString('en')} assessments (each: 1 revision, 1 section, 5 questions and answers, 1 risk) — ${rows.toLocaleString('en')} rows in all; ${on.label}; one run of each step. Backup = export + gzip + AES-256-GCM + write; purge = batches of 1,000 rows, archives and key removed, catalog scan; ${left!.n} rows left after the purge. The lifecycle issue asks for these figures without setting a limit, so there is no target to meet. ${machine(loadAtStart)}`,
+      columns: ['step', 'time (s)', 'target', 'meets target', 'detail'],
       rows: [
-        ['backup', (backupMs / 1000).toFixed(2), `${(backup.bytes / 1024).toFixed(0)} KiB encrypted archive`],
-        ['restore into an empty database', (restoreMs / 1000).toFixed(2), `${backup.rows} rows`],
+        ['backup', (backupMs / 1000).toFixed(2), 'none', '-', `${(backup.bytes / 1024).toFixed(0)} KiB encrypted archive`],
+        ['restore into an empty database', (restoreMs / 1000).toFixed(2), 'none', '-', `${backup.rows} rows`],
         [
           'purge',
           (purgeMs / 1000).toFixed(2),
+          'none',
+          '-',
           `${rows} rows deleted, ${cert.archivesRemoved} archive removed, key destroyed: ${cert.keyDestroyed}`,
         ],
       ],
