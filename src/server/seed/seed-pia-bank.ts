@@ -8,6 +8,7 @@ import { type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSectio
 import { appendAuditEvents } from '../platform/audit.js';
 import type { Tx } from '../platform/db.js';
 import { contentProblems } from '../modules/assessments/bank.service.js';
+import { versionContentRows } from '../modules/assessments/bank.repo.js';
 import { APP_PIAS, type AppPia } from './pia-apps.js';
 import { GENERIC_TEMPLATE, genericSections } from './pia-generic.js';
 
@@ -71,28 +72,9 @@ async function seedTemplates(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<
     const { sections: content, jurisdictions, ...fields } = seed;
     templates.push({ id: templateId, ...fields, jurisdictions: [...jurisdictions] });
     versions.push({ id: versionId, templateId, number: 1, status: 'published', changeLog: 'First published version.', publishedAt: now });
-    content.forEach((section, si) => {
-      const sectionId = randomUUID();
-      sections.push({ id: sectionId, versionId, key: section.key, code: section.code, title: section.title, description: section.description, position: si });
-      section.questions.forEach((q, position) =>
-        questions.push({
-          id: randomUUID(),
-          versionId,
-          sectionId,
-          key: q.key,
-          position,
-          kind: q.kind,
-          prompt: q.prompt,
-          guidance: q.guidance,
-          options: q.options,
-          required: q.required,
-          locked: q.locked,
-          preAnswer: q.preAnswer ?? null,
-          condition: q.condition,
-          jurisdictions: [...q.jurisdictions],
-        }),
-      );
-    });
+    const rows = versionContentRows(versionId, content);
+    sections.push(...rows.sectionRows);
+    questions.push(...rows.questionRows);
   }
   await tx.insert(piaTemplates).values(templates);
   await tx.insert(piaTemplateVersions).values(versions);

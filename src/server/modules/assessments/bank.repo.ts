@@ -104,12 +104,9 @@ export async function insertVersion(tx: Tx, templateId: string, number: number, 
   return row!;
 }
 
-/** Replaces the content of a (draft) version with `sections`. */
-export async function writeVersionContent(tx: Tx, versionId: string, sections: readonly BankSectionInput[]): Promise<void> {
-  await tx.delete(piaTemplateSections).where(eq(piaTemplateSections.versionId, versionId));
-  if (!sections.length) return;
+/** The section and question rows of a version's content, with fresh ids (shared by the editor and the seed). */
+export function versionContentRows(versionId: string, sections: readonly BankSectionInput[]) {
   const sectionRows = sections.map((s, position) => ({ id: randomUUID(), versionId, key: s.key, code: s.code, title: s.title, description: s.description, position }));
-  await tx.insert(piaTemplateSections).values(sectionRows);
   const questionRows = sections.flatMap((s, si) =>
     s.questions.map((q, position) => ({
       id: randomUUID(),
@@ -128,6 +125,15 @@ export async function writeVersionContent(tx: Tx, versionId: string, sections: r
       jurisdictions: [...q.jurisdictions],
     })),
   );
+  return { sectionRows, questionRows };
+}
+
+/** Replaces the content of a (draft) version with `sections`. */
+export async function writeVersionContent(tx: Tx, versionId: string, sections: readonly BankSectionInput[]): Promise<void> {
+  await tx.delete(piaTemplateSections).where(eq(piaTemplateSections.versionId, versionId));
+  if (!sections.length) return;
+  const { sectionRows, questionRows } = versionContentRows(versionId, sections);
+  await tx.insert(piaTemplateSections).values(sectionRows);
   // Large templates: insert in chunks to stay far below the bind-parameter limit.
   for (let i = 0; i < questionRows.length; i += 200) await tx.insert(piaTemplateQuestions).values(questionRows.slice(i, i + 200));
 }
