@@ -13,13 +13,27 @@ import { openDatabase, type Database } from './platform/db.js';
 import { createJobs, type Jobs } from './platform/jobs.js';
 import { createBackupService } from './modules/lifecycle/backups.service.js';
 import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
+import { sealPendingAuditChains } from './platform/audit-seal.js';
 import { createMailer } from './platform/mail.js';
 import { rotateSealedSecrets } from './modules/identity/secrets-rotation.js';
 import { seedDemo } from './seed/seed-demo.js';
 
-async function open(config: Config): Promise<Database> {
+/**
+ * Opens the database and applies pending migrations, then seals the audit chains that still hold
+ * events from before hash chaining (see `sealPendingAuditChains`). `audit-seal` skips that step so
+ * that its own report says what it sealed.
+ */
+async function open(config: Config, opts: { sealPending?: boolean } = {}): Promise<Database> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await database.migrate();
+  if (opts.sealPending ?? true) {
+    const log = pino({ level: config.logLevel, name: 'audit' });
+    for (const r of await sealPendingAuditChains(database.db)) {
+      if (r.unsealableEventId !== undefined) {
+        log.warn({ tenantId: r.tenantId, eventId: r.unsealableEventId }, 'audit chain not sealed: it holds an unchained event written after the chain began (audit-verify reports it)');
+      } else if (r.sealed) log.info({ tenantId: r.tenantId, sealed: r.sealed }, 'sealed the audit events written before hash chaining');
+    }
+  }
   return database;
 }
 
@@ -97,7 +111,7 @@ async function worker(config: Config): Promise<void> {
 
 /** One-off lifecycle commands; they use the same services as the jobs. */
 async function lifecycleCommand(config: Config, command: string, args: string[]): Promise<void> {
-  const database = await open(config);
+  const database = await open(config, { sealPending: command !== 'audit-seal' });
   const jobs = await openJobs(config, database);
   const ctx = { config, db: database.db, mailer: createMailer(config), jobs };
   const backups = createBackupService(ctx);

@@ -200,6 +200,14 @@ function legacyDigest(rows: AuditRow[]): SealSummary {
   return { events: rows.length, digest: hash.digest('hex'), from: times[0] ?? null, to: times.at(-1) ?? null };
 }
 
+/** An unchained event newer than its chain's first chained event: never sealed, `verify` reports it. */
+export class UnsealableEventError extends Error {
+  constructor(readonly eventId: number) {
+    super(`Audit event ${eventId} is not chained but was written after the chain began: it cannot be sealed (see docs/operations.md)`);
+    this.name = 'UnsealableEventError';
+  }
+}
+
 /**
  * Seals the events a chain holds from before hash chaining existed (migration 0007): gives each its
  * personal-part digest, then appends one chained `audit.seal` event recording how many there are and
@@ -207,9 +215,10 @@ function legacyDigest(rows: AuditRow[]): SealSummary {
  * removing or adding any of them is detected like any other break. Only events older than the
  * chain's first chained event are legacy; an unchained event written after it is never sealed (it can
  * only come from outside the service: `verify` reports it). Runs once per chain; returns how many
- * events it sealed (0 when there is nothing to seal or the chain is sealed already).
+ * events it sealed (0 when there is nothing to seal or the chain is sealed already). `by` names the
+ * sealer in the `audit.seal` event (`audit-seal` for the command, `migrate` after migrations).
  */
-export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null): Promise<number> {
+export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null, by = 'audit-seal'): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
   const chain = chainOf(tenantId);
   const [seal] = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(chain, eq(auditEvents.action, SEAL_ACTION), sql`${auditEvents.seq} is not null`)).limit(1);
@@ -218,7 +227,7 @@ export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null): Pr
   const rows = await tx.select().from(auditEvents).where(and(chain, unchained)).orderBy(asc(auditEvents.id));
   if (!rows.length) return 0;
   const late = rows.find((r) => first && r.id > first.id);
-  if (late) throw new Error(`Audit event ${late.id} is not chained but was written after the chain began: it cannot be sealed (see docs/operations.md)`);
+  if (late) throw new UnsealableEventError(late.id);
   const now = new Date();
   for (const r of rows) {
     if (r.piiDigest) continue;
@@ -230,7 +239,7 @@ export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null): Pr
     {
       tenantId,
       actorUserId: null,
-      actorLabel: 'system:audit-seal',
+      actorLabel: `system:${by}`,
       actorRole: 'system',
       action: SEAL_ACTION,
       recordType: 'audit_log',
@@ -238,7 +247,7 @@ export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null): Pr
       beforeDigest: null,
       afterDigest: digest(summary),
       changes: { legacyEvents: { before: null, after: summary } },
-      requestId: `seal-${now.getTime()}`,
+      requestId: `${by}-${now.getTime()}`,
       source: 'cli',
     },
   ]);

@@ -47,5 +47,9 @@ export const auditEvents = pgTable(
     uniqueIndex('audit_events_chain_key')
       .on(sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.seq)
       .where(sql`${t.seq} is not null`),
+    // Events from before the chain: the check after migrations finds the chains to seal without a full scan.
+    index('audit_events_unchained_idx')
+      .on(t.tenantId)
+      .where(sql`${t.seq} is null or ${t.hash} is null`),
   ],
 );

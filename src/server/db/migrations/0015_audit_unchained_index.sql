@@ -1,0 +1,1 @@
+CREATE INDEX "audit_events_unchained_idx" ON "audit_events" USING btree ("tenant_id") WHERE "audit_events"."seq" is null or "audit_events"."hash" is null;
