@@ -12,6 +12,12 @@ export const offboardingInputSchema = z.strictObject({
 });
 export type OffboardingInput = z.output<typeof offboardingInputSchema>;
 
+/** Moving a scheduled end of service: the new date, which must still be ahead. */
+export const offboardingDateInputSchema = z.strictObject({
+  endOfServiceAt: z.iso.datetime({ offset: true }),
+});
+export type OffboardingDateInput = z.output<typeof offboardingDateInputSchema>;
+
 /**
  * Where an institution is in its end of service: `requested` by its site admin (a platform admin
  * confirms), `scheduled` (confirmed, end of service still ahead), `read_only` (the grace period:

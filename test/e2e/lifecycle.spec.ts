@@ -191,3 +191,56 @@ test('an institution asks for its end of service, becomes read-only, and is purg
   await expect(page.getByText(`The end of service of ${LAKESHORE} was cancelled: it is active again.`)).toBeVisible();
   await expect(lakeshore).toContainText('Active');
 });
+
+test('a platform admin moves a scheduled end of service to another day', async ({ page }) => {
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await signIn(page, OPERATOR);
+  const session = await (await page.request.get('/api/v1/session')).json();
+  const headers = { 'x-csrf-token': session.csrfToken };
+  const created = await page.request.post('/api/v1/institutions', {
+    headers,
+    data: {
+      name: 'Moving Academy (e2e)',
+      kind: 'independent_school',
+      country: 'CA',
+      subdivision: 'ON',
+      region: 'ca',
+      gradeLevels: ['9'],
+      firstSiteAdmin: { email: 'head@moving.example', firstName: 'Sam', lastName: 'Roy' },
+    },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = (await created.json()).id as string;
+  const year = new Date().getFullYear();
+  await page.goto('/institutions');
+  const open = () => page.getByRole('button', { name: 'End of service of Moving Academy (e2e)' }).click();
+  const dialog = page.getByRole('dialog');
+  await open();
+  await dialog.getByLabel('End of service').fill(`${year + 2}-03-01`);
+  await dialog.getByLabel('Contact for the deletion certificate').fill('dpo@moving.example');
+  await dialog.getByRole('button', { name: 'Set the end of service' }).click();
+  await expect(page.getByText('The end of service of Moving Academy (e2e) is set.')).toBeVisible();
+
+  // The date moves from the same dialog, by keyboard.
+  await open();
+  await dialog.getByRole('button', { name: 'Change date' }).click();
+  const newDate = dialog.getByLabel('New end of service');
+  await expect(newDate).toBeFocused();
+  await expectAccessible(page);
+  await newDate.fill(`${year + 2}-06-15`);
+  await dialog.getByRole('button', { name: 'Save the new date' }).click();
+  await expect(page.getByText('The end of service of Moving Academy (e2e) was moved.')).toBeVisible();
+  const moved = (await (await page.request.get(`/api/v1/institutions/${id}/offboarding`)).json()).offboarding;
+  expect(moved).toMatchObject({ phase: 'scheduled' });
+  expect(new Date(moved.endOfServiceAt).getTime()).toBe(new Date(`${year + 2}-06-15T00:00:00`).getTime());
+
+  // In French too.
+  await page.getByRole('button', { name: /français/i }).click();
+  await page.getByRole('button', { name: 'Fin de service de Moving Academy (e2e)' }).click();
+  await dialog.getByRole('button', { name: 'Changer la date' }).click();
+  await expect(dialog.getByLabel('Nouvelle fin de service')).toBeFocused();
+  await dialog.getByRole('button', { name: 'Garder la date actuelle' }).click();
+  await expect(dialog.getByRole('button', { name: 'Changer la date' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: /english/i }).click();
+});

@@ -93,6 +93,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   // Operator route: platform admins offboard any institution; every other role is refused (403).
   'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
   'GET /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: true, forbidden: ['app', 'approver'] },
+  'PATCH /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
   'DELETE /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },
   'GET /api/v1/offboardings': { tenantScoped: false },
   'POST /api/v1/institutions/:id/purge': { kind: 'institution', tenantScoped: false },

@@ -7,6 +7,7 @@ import {
   deletionCertificateSchema,
   meUpdateSchema,
   myDataSchema,
+  offboardingDateInputSchema,
   offboardingInputSchema,
   offboardingListItemSchema,
   offboardingSchema,
@@ -56,6 +57,7 @@ export const OPEN_WHILE_READ_ONLY: Readonly<Record<string, string>> = {
   'POST /api/v1/exports': 'export',
   // The operator: the end of service itself, and data shared by every institution (not this one's).
   'PUT /api/v1/institutions/:id/offboarding': 'operator',
+  'PATCH /api/v1/institutions/:id/offboarding': 'operator',
   'DELETE /api/v1/institutions/:id/offboarding': 'operator',
   'POST /api/v1/institutions/:id/purge': 'operator',
   'PUT /api/v1/session/institution': 'operator',
@@ -107,6 +109,19 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
       },
     },
     async (req) => lifecycle.offboard(requireActor(req), req.params.id, req.body),
+  );
+  app.patch(
+    '/api/v1/institutions/:id/offboarding',
+    {
+      schema: {
+        tags: ['lifecycle'],
+        summary: 'Move a scheduled end of service to another date still ahead (platform admins); the grace period moves with it',
+        params: idParamsSchema,
+        body: offboardingDateInputSchema,
+        response: { 200: offboardingSchema, ...errors },
+      },
+    },
+    async (req) => lifecycle.rescheduleOffboarding(requireActor(req), req.params.id, req.body),
   );
   app.get(
     '/api/v1/institutions/:id/offboarding',

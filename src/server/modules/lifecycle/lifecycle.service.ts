@@ -4,13 +4,13 @@
  */
 import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DeletionCertificateBody, OffboardingBody, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
+import type { DeletionCertificateBody, OffboardingBody, OffboardingDateInput, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
 import { recordAudit, sealLegacyAuditEvents, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { defineJob } from '../../platform/jobs.js';
 import { exportFolderOf } from '../exports/export.job.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
@@ -144,6 +144,49 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     async offboard(actor: Actor, institutionId: string, input: OffboardingInput): Promise<OffboardingBody> {
       authorize(actor, 'manageInstitutions');
       return upsertOffboarding(actor, institutionId, input, 'scheduled');
+    },
+
+    /**
+     * Moves a scheduled end of service to another date still ahead (platform admins), and with it the
+     * end of the grace period. Only while it is scheduled: a request is confirmed with its date (`offboard`),
+     * and from the end of service on the institution is read-only and the date is history.
+     */
+    async rescheduleOffboarding(actor: Actor, institutionId: string, input: OffboardingDateInput): Promise<OffboardingBody> {
+      authorize(actor, 'manageInstitutions');
+      const end = new Date(input.endOfServiceAt);
+      return withSystem(db, async (tx) => {
+        // The same row lock as the purge's start and the cancel.
+        const [inst] = await tx.select().from(institutions).where(eq(institutions.id, institutionId)).for('update');
+        if (!inst || inst.status === 'purged') throw notFound('Institution');
+        const [before] = await tx.select().from(offboardings).where(eq(offboardings.tenantId, institutionId));
+        const [cert] = await tx.select({ id: deletionCertificates.id }).from(deletionCertificates).where(eq(deletionCertificates.institutionId, institutionId));
+        const now = new Date();
+        if (!before && !cert) throw new AppError('invalid_transition', 'This institution has no end of service to change');
+        if (cert || before!.status !== 'scheduled' || before!.endOfServiceAt.getTime() <= now.getTime()) {
+          const phase = cert ? 'purging' : phaseOf(before!, false, now);
+          throw new AppError(
+            'invalid_transition',
+            phase === 'requested'
+              ? 'This end of service is only requested: confirm it with the date you want'
+              : 'This institution is past its end of service: the date can no longer be changed',
+          );
+        }
+        if (end.getTime() <= now.getTime()) throw invalid('endOfServiceAt', 'Choose a date in the future');
+        const [row] = await tx
+          .update(offboardings)
+          .set({ endOfServiceAt: end, purgeAfter: new Date(end.getTime() + graceMs), updatedAt: now })
+          .where(eq(offboardings.tenantId, institutionId))
+          .returning();
+        await recordAudit(tx, actor, {
+          action: 'institution.offboard_reschedule',
+          recordType: 'institution',
+          recordId: institutionId,
+          before: before!,
+          after: row!,
+          tenantId: institutionId,
+        });
+        return presentOffboarding(row!, false);
+      });
     },
 
     /** A site admin asks for the end of service; a platform admin confirms it. */

@@ -183,6 +183,80 @@ describe('following offboardings (platform admins)', () => {
     expect((await requested.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Too late' } })).statusCode).toBe(409);
   });
 
+  it('moves a scheduled end of service, and the end of its grace period with it', async () => {
+    const DAY = 24 * 3600_000;
+    const graceMs = t.config.offboardingGraceDays * DAY;
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const id = tenant.institution.id;
+    const url = `/api/v1/institutions/${id}/offboarding`;
+    const move = (client: Client, endOfServiceAt: unknown, to = url) => client.request('PATCH', to, { endOfServiceAt });
+    const inTenDays = new Date(Date.now() + 10 * DAY).toISOString();
+    // Nothing to move yet.
+    const none = await move(operator, inTenDays);
+    expect(none.statusCode, none.body).toBe(409);
+    expect(none.json().error.code).toBe('invalid_transition');
+    expect((await operator.request('PUT', url, { contactEmail: 'dpo@moving.example', endOfServiceAt: inTenDays })).statusCode).toBe(200);
+    const scheduled = (await operator.request('GET', url)).json().offboarding;
+
+    // Refusals leave it as it was.
+    expect((await move(tenant.siteAdmin, inTenDays)).statusCode).toBe(403);
+    expect((await move(tenant.appAdmin, inTenDays)).statusCode).toBe(403);
+    expect((await move(operator, inTenDays, `/api/v1/institutions/${randomUUID()}/offboarding`)).statusCode).toBe(404);
+    for (const bad of [undefined, 'next week', '2030-01-01', 42]) {
+      const res = await move(operator, bad);
+      expect(res.statusCode, `${String(bad)}: ${res.body}`).toBe(400);
+      expect(res.json().error.fields).toHaveProperty('endOfServiceAt');
+    }
+    const extra = await operator.request('PATCH', url, { endOfServiceAt: inTenDays, contactEmail: 'someone@example.org' });
+    expect(extra.statusCode).toBe(400);
+    const past = await move(operator, new Date(Date.now() - DAY).toISOString());
+    expect(past.statusCode).toBe(400);
+    expect(past.json().error.fields.endOfServiceAt).toMatch(/future/);
+    expect((await operator.request('GET', url)).json().offboarding).toEqual(scheduled);
+
+    // Moved later: the grace period follows; the change and its audit event are in the institution's log.
+    const inTwentyDays = new Date(Date.now() + 20 * DAY);
+    inTwentyDays.setUTCMilliseconds(0);
+    const moved = await move(operator, inTwentyDays.toISOString());
+    expect(moved.statusCode, moved.body).toBe(200);
+    const expected = {
+      status: 'scheduled',
+      phase: 'scheduled',
+      contactEmail: 'dpo@moving.example',
+      endOfServiceAt: inTwentyDays.toISOString(),
+      purgeAfter: new Date(inTwentyDays.getTime() + graceMs).toISOString(),
+      requestedAt: scheduled.requestedAt,
+      confirmedAt: scheduled.confirmedAt,
+    };
+    expect(moved.json()).toEqual(expected);
+    expect((await operator.request('GET', url)).json().offboarding).toEqual(expected);
+    const audit = (await tenant.siteAdmin.request('GET', '/api/v1/audit?action=institution.offboard_reschedule')).json();
+    expect(audit.items).toHaveLength(1);
+    expect(audit.items[0]).toMatchObject({
+      recordType: 'institution',
+      recordId: id,
+      changes: {
+        endOfServiceAt: { before: scheduled.endOfServiceAt, after: expected.endOfServiceAt },
+        purgeAfter: { before: scheduled.purgeAfter, after: expected.purgeAfter },
+      },
+    });
+    expect((await tenant.siteAdmin.request('GET', '/api/v1/audit/verify')).json()).toMatchObject({ ok: true });
+    // A platform admin working inside a read-only institution moves another one's date too (an operator route)…
+    const earlier = new Date(Date.now() + 2 * DAY).toISOString();
+    expect((await move(operatorInside, earlier)).json()).toMatchObject({ phase: 'scheduled', endOfServiceAt: earlier });
+    // …but the read-only institution's own date has passed: it cannot move any more.
+    const tooLate = await move(operatorInside, inTenDays, `/api/v1/institutions/${readOnly.institution.id}/offboarding`);
+    expect(tooLate.statusCode, tooLate.body).toBe(409);
+    expect(tooLate.json().error).toMatchObject({ code: 'invalid_transition', message: expect.stringMatching(/past its end of service/) });
+
+    // A request is confirmed with its date, not moved.
+    const requested = await buildTenantWithUsers(t.app, t.database.db);
+    expect((await requested.siteAdmin.request('POST', '/api/v1/institution/offboarding-request', { contactEmail: 'dpo@requested.example' })).statusCode).toBe(201);
+    const unconfirmed = await move(operator, inTenDays, `/api/v1/institutions/${requested.institution.id}/offboarding`);
+    expect(unconfirmed.statusCode).toBe(409);
+    expect(unconfirmed.json().error.message).toMatch(/only requested/);
+  });
+
   it('cancels during the grace period, not once the purge has started', async () => {
     const id = readOnly.institution.id;
     expect((await readOnly.siteAdmin.request('DELETE', `/api/v1/institutions/${id}/offboarding`)).statusCode).toBe(403);
@@ -226,6 +300,8 @@ describe('following offboardings (platform admins)', () => {
     const refused = await operator.request('DELETE', `/api/v1/institutions/${id}/offboarding`);
     expect(refused.statusCode).toBe(409);
     expect(refused.json().error.message).toMatch(/purge .* has started/);
+    const notMoved = await operator.request('PATCH', `/api/v1/institutions/${id}/offboarding`, { endOfServiceAt: new Date(Date.now() + 24 * 3600_000).toISOString() });
+    expect(notMoved.statusCode).toBe(409);
     const certificate = await lifecycle.systemPurge(id);
     expect(certificate.purgeCompletedAt).not.toBeNull();
   }, 60_000);

@@ -4,7 +4,7 @@
  */
 import { Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OffboardingBody, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { Feedback } from '../../components/Feedback.js';
@@ -108,6 +108,74 @@ function OffboardingFields({
   );
 }
 
+/** `YYYY-MM-DD` of the day after today, in local time: the earliest day an end of service can move to. */
+function tomorrow(): string {
+  const d = new Date();
+  d.setDate(d.getDate() + 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** Platform admins: move a scheduled end of service to another day still ahead (the grace period follows). */
+function ChangeDate({
+  offboarding,
+  pending,
+  error,
+  onSubmit,
+}: {
+  offboarding: OffboardingBody;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (endOfServiceAt: string) => void;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [open, setOpen] = useState(false);
+  const [day, setDay] = useState('');
+  const input = useRef<HTMLInputElement>(null);
+  // Keyboard users land in the date field when the form opens.
+  useEffect(() => {
+    if (open) input.current?.focus();
+  }, [open]);
+  const fields = fieldsOf(error);
+  if (!open) {
+    return (
+      <Group>
+        <Button variant="default" onClick={() => setOpen(true)}>
+          {t('lifecycle.offboard.changeDate')}
+        </Button>
+      </Group>
+    );
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const endOfServiceAt = endOfServiceFrom(day);
+    if (endOfServiceAt) onSubmit(endOfServiceAt);
+  };
+  return (
+    <Stack component="form" onSubmit={submit} gap="sm" aria-label={t('lifecycle.offboard.changeDate')}>
+      <TextInput
+        label={t('lifecycle.offboard.newEndOfService')}
+        description={t('lifecycle.offboard.newEndOfServiceHint', { current: format.date(offboarding.endOfServiceAt) })}
+        ref={input}
+        type="date"
+        required
+        min={tomorrow()}
+        value={day}
+        onChange={(e) => setDay(e.currentTarget.value)}
+        error={fieldError(fields, 'endOfServiceAt')}
+      />
+      <Group>
+        <Button type="submit" loading={pending}>
+          {t('lifecycle.offboard.saveDate')}
+        </Button>
+        <Button variant="subtle" onClick={() => setOpen(false)}>
+          {t('lifecycle.offboard.keepDate')}
+        </Button>
+      </Group>
+    </Stack>
+  );
+}
+
 /** Platform admins: set or confirm the end of service of an institution, follow it, cancel it during the grace period. */
 export function OffboardingDialog({
   institution,
@@ -118,15 +186,15 @@ export function OffboardingDialog({
 }) {
   const { t } = useTranslation();
   const current = useQuery(offboardingQuery(institution.id));
-  const { set, cancel, purge } = useOffboard(institution.id);
+  const { set, move, cancel, purge } = useOffboard(institution.id);
   if (current.isPending) return <Loading />;
   const o = current.data ?? null;
-  const done = (key: 'saved' | 'cancelled' | 'purgeStarted') => () => onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
+  const done = (key: 'saved' | 'moved' | 'cancelled' | 'purgeStarted') => () => onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
   return (
     <Stack>
       <PhaseSummary offboarding={o} />
       <Text size="sm">{t('lifecycle.offboard.intro')}</Text>
-      <Feedback error={set.error ?? cancel.error ?? purge.error ?? current.error} />
+      <Feedback error={set.error ?? move.error ?? cancel.error ?? purge.error ?? current.error} />
       {!o || o.phase === 'requested' ? (
         <OffboardingFields
           initial={{ contactEmail: o?.contactEmail ?? '' }}
@@ -135,6 +203,9 @@ export function OffboardingDialog({
           error={set.error}
           onSubmit={(input) => set.mutate(input, { onSuccess: done('saved') })}
         />
+      ) : null}
+      {o?.phase === 'scheduled' ? (
+        <ChangeDate offboarding={o} pending={move.isPending} error={move.error} onSubmit={(end) => move.mutate(end, { onSuccess: done('moved') })} />
       ) : null}
       {o && o.phase !== 'purging' ? (
         <Group>

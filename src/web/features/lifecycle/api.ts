@@ -35,12 +35,17 @@ function useRefresh() {
   };
 }
 
-/** A platform admin sets (or confirms) the end of service, or cancels it. */
+/** A platform admin sets (or confirms) the end of service, moves it while it is ahead, or cancels it. */
 export function useOffboard(institutionId: string) {
   const refresh = useRefresh();
   const set = useMutation({
     mutationFn: (input: OffboardingInput) =>
       api<OffboardingBody>(`/institutions/${institutionId}/offboarding`, { method: 'PUT', body: input }),
+    onSuccess: refresh,
+  });
+  const move = useMutation({
+    mutationFn: (endOfServiceAt: string) =>
+      api<OffboardingBody>(`/institutions/${institutionId}/offboarding`, { method: 'PATCH', body: { endOfServiceAt } }),
     onSuccess: refresh,
   });
   const cancel = useMutation({
@@ -51,7 +56,7 @@ export function useOffboard(institutionId: string) {
     mutationFn: () => api<{ queued: true }>(`/institutions/${institutionId}/purge`, { method: 'POST' }),
     onSuccess: refresh,
   });
-  return { set, cancel, purge };
+  return { set, move, cancel, purge };
 }
 
 /** A site admin asks for the end of service of their institution. */
