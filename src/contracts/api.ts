@@ -41,11 +41,53 @@ export const inventoryStatusSchema = z.enum(INVENTORY_STATUSES);
 
 // ---------- errors ----------
 /** Every error response. `fields` maps a field path ("grades.2") to its message. */
+/**
+ * Stable codes of field messages (`error.fieldCodes`, by the same paths as `error.fields`): a client
+ * shows a known code in the person's language, with the values in `error.fieldParams`, and the
+ * server's English text for any other. Add a code here with its English and French messages (web i18n
+ * `errors.field`). The first group comes from schema validation; the others from the services.
+ */
+export const FIELD_ERROR_CODES = [
+  'required',
+  'too_short',
+  'too_long',
+  'too_few',
+  'too_many',
+  'too_small',
+  'too_large',
+  'invalid_type',
+  'invalid_format',
+  'invalid_choice',
+  'unknown_field',
+  'repeated_value',
+  'invalid',
+  // The master bank's content and the answers it pre-fills.
+  'duplicate_section_key',
+  'duplicate_question_key',
+  'choices_required',
+  'columns_required',
+  'answer_shape',
+  'answer_not_a_choice',
+  'answer_not_choices',
+  'answer_unknown_column',
+  'condition_not_earlier',
+  'no_question',
+  'unknown_catalog_app',
+  'key_taken',
+  'no_published_version',
+  // The end of service.
+  'date_not_future',
+] as const;
+export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
+export type FieldParams = Record<string, string | number>;
+
 export const errorSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
     fields: z.record(z.string(), z.string()).optional(),
+    fieldCodes: z.record(z.string(), z.string()).optional(),
+    fieldParams: z.record(z.string(), z.record(z.string(), z.union([z.string(), z.number()]))).optional(),
     requestId: z.string().optional(),
   }),
 });

@@ -70,7 +70,7 @@ const uniqueArray = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+    .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a value', params: { code: 'repeated_value' } });
 export const answerValueSchemas = {
   yes_no_unsure: yesNo,
   single_choice: z.string().max(80),

@@ -1,3 +1,5 @@
+import type { FieldErrorCode, FieldParams } from '../../contracts/api.js';
+
 /** Error codes the API answers with, each with its HTTP status. Mapped in one place (http.ts). */
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -21,12 +23,25 @@ export const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
-/** A failure a client can act on. `message` is written for a school administrator. */
+/** One field's problem: a stable code (see FIELD_ERROR_CODES), its English text, and the values the text names. */
+export interface FieldProblem {
+  code: FieldErrorCode;
+  message: string;
+  params?: FieldParams;
+}
+
+/**
+ * A failure a client can act on. `message` is written for a school administrator; `fields` holds the
+ * English text per field path and `fieldCodes` (with `fieldParams`) a stable code for each, which
+ * clients translate.
+ */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
+    readonly fieldCodes?: Record<string, FieldErrorCode>,
+    readonly fieldParams?: Record<string, FieldParams>,
   ) {
     super(message);
     this.name = 'AppError';
@@ -42,9 +57,22 @@ export function notFound(what: string): AppError {
   return new AppError('not_found', `${what} not found`);
 }
 
-/** A field-level validation failure. */
-export function invalid(field: string, message: string): AppError {
-  return new AppError('validation', 'Some fields are not valid', { [field]: message });
+/** A field-level validation failure; with `code`, clients can show it in the person's language. */
+export function invalid(field: string, message: string, code?: FieldErrorCode): AppError {
+  return code ? invalidFields({ [field]: { code, message } }) : new AppError('validation', 'Some fields are not valid', { [field]: message });
+}
+
+/** A validation failure of several fields, each with its code. */
+export function invalidFields(problems: Readonly<Record<string, FieldProblem>>, message = 'Some fields are not valid', code: ErrorCode = 'validation'): AppError {
+  const fields: Record<string, string> = {};
+  const codes: Record<string, FieldErrorCode> = {};
+  const params: Record<string, FieldParams> = {};
+  for (const [path, p] of Object.entries(problems)) {
+    fields[path] = p.message;
+    codes[path] = p.code;
+    if (p.params) params[path] = p.params;
+  }
+  return new AppError(code, message, fields, codes, Object.keys(params).length ? params : undefined);
 }
 
 export function forbidden(message = 'You do not have permission to do this'): AppError {

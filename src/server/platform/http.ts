@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { ErrorBody } from '../../contracts/api.js';
+import { FIELD_ERROR_CODES, type ErrorBody, type FieldErrorCode, type FieldParams } from '../../contracts/api.js';
 import type { Actor } from './authz.js';
-import { AppError, pgCode, type ErrorCode } from './errors.js';
+import { AppError, invalidFields, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
 
 /** What the authentication hook attaches to a request. */
 export interface RequestAuth {
@@ -22,23 +22,61 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.auth.actor;
 }
 
-function body(code: ErrorCode | string, message: string, requestId: string, fields?: Record<string, string>): ErrorBody {
-  return { error: { code, message, ...(fields ? { fields } : {}), requestId } };
+interface FieldDetails {
+  fields?: Record<string, string> | undefined;
+  fieldCodes?: Record<string, string> | undefined;
+  fieldParams?: Record<string, FieldParams> | undefined;
 }
 
-/** Turns zod issues (as fastify-type-provider-zod reports them) into `{ "a.b": "message" }`. */
-function fieldsOf(validation: { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> }[], prefix: string) {
-  const fields: Record<string, string> = {};
+function body(code: ErrorCode | string, message: string, requestId: string, details: FieldDetails = {}): ErrorBody {
+  const { fields, fieldCodes, fieldParams } = details;
+  return { error: { code, message, ...(fields ? { fields } : {}), ...(fieldCodes ? { fieldCodes } : {}), ...(fieldParams ? { fieldParams } : {}), requestId } };
+}
+
+type Issue = { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> };
+
+/** The stable code (and its values) of one zod issue, by its kind and what it applies to. */
+function problemOf(v: Issue): FieldProblem {
+  const p = v.params ?? {};
+  const message = v.message ?? 'is not valid';
+  const origin = p.origin === 'string' ? 'string' : p.origin === 'array' || p.origin === 'set' ? 'array' : 'number';
+  const bound = (key: 'minimum' | 'maximum') => (typeof p[key] === 'number' ? { [key]: p[key] } : undefined);
+  switch (v.keyword) {
+    case 'too_small':
+      if (origin === 'string') return p.minimum === 1 ? { code: 'required', message } : { code: 'too_short', message, params: bound('minimum')! };
+      return { code: origin === 'array' ? 'too_few' : 'too_small', message, params: bound('minimum')! };
+    case 'too_big':
+      return { code: origin === 'string' ? 'too_long' : origin === 'array' ? 'too_many' : 'too_large', message, params: bound('maximum')! };
+    case 'invalid_type':
+      // A missing field (zod does not pass the input on, but names what it received).
+      return { code: /received undefined$/.test(message) ? 'required' : 'invalid_type', message };
+    case 'invalid_format':
+      return { code: 'invalid_format', message };
+    case 'invalid_value':
+      return { code: 'invalid_choice', message };
+    case 'custom': {
+      const custom = (p.params as { code?: unknown } | undefined)?.code;
+      return { code: typeof custom === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(custom) ? (custom as FieldErrorCode) : 'invalid', message };
+    }
+    default:
+      return { code: 'invalid', message };
+  }
+}
+
+/** Turns zod issues (as fastify-type-provider-zod reports them) into `{ "a.b": "message" }`, with a code for each. */
+function fieldsOf(validation: Issue[], prefix: string): FieldDetails {
+  const problems: Record<string, FieldProblem> = {};
   for (const v of validation) {
     const base = v.instancePath.replace(/^\//, '').split('/').filter(Boolean).join('.');
     const keys = v.keyword === 'unrecognized_keys' && Array.isArray(v.params?.keys) ? (v.params.keys as string[]) : null;
     if (keys) {
-      for (const k of keys) fields[[base, k].filter(Boolean).join('.')] = 'is not a known field';
+      for (const k of keys) problems[[base, k].filter(Boolean).join('.')] = { code: 'unknown_field', message: 'is not a known field' };
     } else {
-      fields[base || prefix] ??= v.message ?? 'is not valid';
+      problems[base || prefix] ??= problemOf(v);
     }
   }
-  return fields;
+  const { fields, fieldCodes, fieldParams } = invalidFields(problems);
+  return { fields, fieldCodes, fieldParams };
 }
 
 /**
@@ -50,7 +88,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const requestId = String(req.id);
     if (err instanceof AppError) {
       if (err.code === 'rate_limited') reply.header('retry-after', '60');
-      return reply.status(err.status).send(body(err.code, err.message, requestId, err.fields));
+      return reply.status(err.status).send(body(err.code, err.message, requestId, err));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const where = err.validationContext ?? 'body';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FIELD_ERROR_CODES } from '../../contracts/api.js';
 import {
   AGREEMENT_TYPES,
   APP_CATEGORIES,
@@ -48,6 +49,10 @@ describe('translations', () => {
       const get = (tree: object) => key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], tree) as string;
       expect(vars(get(fr)), key).toEqual(vars(get(en)));
     }
+  });
+
+  it('has a message for every field error code of the API, and none for a code the API does not send', () => {
+    expect(Object.keys(en.errors.field).sort()).toEqual([...FIELD_ERROR_CODES].sort());
   });
 
   it('labels every domain constant', () => {

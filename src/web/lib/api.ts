@@ -11,6 +11,9 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly fields: Readonly<Record<string, string>>;
+  /** A stable code per field of `fields` (see FIELD_ERROR_CODES), and the values its message names. */
+  readonly fieldCodes: Readonly<Record<string, string>>;
+  readonly fieldParams: Readonly<Record<string, Readonly<Record<string, string | number>>>>;
   readonly requestId: string | undefined;
 
   constructor(status: number, body: Partial<ErrorBody['error']>) {
@@ -19,6 +22,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body.code ?? 'unknown';
     this.fields = body.fields ?? {};
+    this.fieldCodes = body.fieldCodes ?? {};
+    this.fieldParams = body.fieldParams ?? {};
     this.requestId = body.requestId;
   }
 }

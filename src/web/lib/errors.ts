@@ -1,6 +1,8 @@
 /** Turns any thrown error into a message for people, translated where the API code is known. */
+import i18n from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from './api.js';
+import { translateFields } from './field-messages.js';
 
 export interface ShownError {
   message: string;
@@ -26,7 +28,10 @@ export function useErrorMessage(): (error: unknown) => ShownError {
   };
 }
 
-/** The field errors of an API error (empty when there are none). */
+/**
+ * The field errors of an API error (empty when there are none), in the current language where the
+ * web app knows their code; components re-render on a language change through `useTranslation`.
+ */
 export function fieldsOf(error: unknown): Readonly<Record<string, string>> {
-  return error instanceof ApiError ? error.fields : {};
+  return translateFields(i18n, error);
 }

@@ -3,8 +3,9 @@
  * columns, and the conditions that show a question only when an earlier answer matches.
  */
 import { answerValueSchemas, type Condition, type QuestionKind, type QuestionOptions } from '../../../contracts/assessments.js';
+import type { FieldProblem } from '../../platform/errors.js';
 
-export type AnswerCheck = { ok: true; value: unknown } | { ok: false; message: string };
+export type AnswerCheck = { ok: true; value: unknown } | ({ ok: false } & FieldProblem);
 
 const KIND_LABEL: Record<QuestionKind, string> = {
   yes_no_unsure: '"yes", "no" or "unsure"',
@@ -24,25 +25,25 @@ const KIND_LABEL: Record<QuestionKind, string> = {
 export function checkAnswer(kind: QuestionKind, options: QuestionOptions, value: unknown): AnswerCheck {
   if (value === null) return { ok: true, value: null };
   const parsed = answerValueSchemas[kind].safeParse(value);
-  if (!parsed.success) return { ok: false, message: `must be ${KIND_LABEL[kind]}` };
+  if (!parsed.success) return { ok: false, code: 'answer_shape', message: `must be ${KIND_LABEL[kind]}`, params: { kind } };
   const v = parsed.data as unknown;
   const choices = new Set((options.choices ?? []).map((c) => c.value));
-  if (kind === 'single_choice' && !choices.has(v as string)) return { ok: false, message: 'must be one of the choices of this question' };
-  if (kind === 'multiple_choice' && !(v as string[]).every((c) => choices.has(c))) return { ok: false, message: 'must only hold choices of this question' };
+  if (kind === 'single_choice' && !choices.has(v as string)) return { ok: false, code: 'answer_not_a_choice', message: 'must be one of the choices of this question' };
+  if (kind === 'multiple_choice' && !(v as string[]).every((c) => choices.has(c))) return { ok: false, code: 'answer_not_choices', message: 'must only hold choices of this question' };
   if (kind === 'table_rows') {
     const columns = new Set((options.columns ?? []).map((c) => c.key));
     for (const row of v as Record<string, string>[]) {
       const unknown = Object.keys(row).find((k) => !columns.has(k));
-      if (unknown) return { ok: false, message: `has a column "${unknown}" this table does not have` };
+      if (unknown) return { ok: false, code: 'answer_unknown_column', message: `has a column "${unknown}" this table does not have`, params: { column: unknown } };
     }
   }
   return { ok: true, value: v };
 }
 
 /** Checks the definition of a question: choice kinds need choices, tables need columns. */
-export function definitionProblem(kind: QuestionKind, options: QuestionOptions): string | null {
-  if ((kind === 'single_choice' || kind === 'multiple_choice') && !(options.choices ?? []).length) return 'a choice question needs at least one choice';
-  if (kind === 'table_rows' && !(options.columns ?? []).length) return 'a table question needs at least one column';
+export function definitionProblem(kind: QuestionKind, options: QuestionOptions): FieldProblem | null {
+  if ((kind === 'single_choice' || kind === 'multiple_choice') && !(options.choices ?? []).length) return { code: 'choices_required', message: 'a choice question needs at least one choice' };
+  if (kind === 'table_rows' && !(options.columns ?? []).length) return { code: 'columns_required', message: 'a table question needs at least one column' };
   return null;
 }
 

@@ -30,7 +30,7 @@ import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../p
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, invalidFields, notFound } from '../../platform/errors.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
@@ -341,7 +341,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const existing = await findAnswer(tx, scope, questionId);
         if (q.locked && existing?.origin === 'operator') throw new AppError('read_only', 'This answer is locked by the operator and cannot be changed.', { value: 'is locked' });
         const check = checkAnswer(q.kind as QuestionKind, q.options as QuestionOptions, input.value === undefined ? null : input.value);
-        if (!check.ok) throw new AppError('validation', `The answer is not valid: it ${check.message}`, { value: check.message });
+        if (!check.ok) throw invalidFields({ value: check }, `The answer is not valid: it ${check.message}`);
         if ((existing?.version ?? 0) !== input.version) {
           throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
         }
@@ -381,7 +381,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       const problem = definitionProblem(input.kind, input.options);
-      if (problem) throw new AppError('validation', 'Some fields are not valid', { options: problem });
+      if (problem) throw invalidFields({ options: problem });
       return withTenant(db, scope, async (tx) => {
         const { a, revision } = await loadForEdit(tx, scope, id, input.version);
         const section = await findSection(tx, scope, revision.id, input.sectionId);
@@ -425,9 +425,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         if (q.origin === 'operator' && (patch.prompt !== undefined || patch.guidance !== undefined || patch.options !== undefined || patch.required !== undefined)) {
           throw new AppError('read_only', 'Questions from the master bank can be hidden but not reworded. Add your own question instead.', { prompt: 'belongs to the master bank' });
         }
-        if (patch.options && definitionProblem(q.kind as QuestionKind, patch.options)) {
-          throw new AppError('validation', 'Some fields are not valid', { options: definitionProblem(q.kind as QuestionKind, patch.options)! });
-        }
+        const problem = patch.options ? definitionProblem(q.kind as QuestionKind, patch.options) : null;
+        if (problem) throw invalidFields({ options: problem });
         const after = await updateQuestion(tx, scope, q.id, patch);
         await touch(tx, scope, a);
         await audit(tx, actor, 'question.update', a.id, { question: q.key, hidden: q.hidden, prompt: q.prompt }, { question: q.key, hidden: after.hidden, prompt: after.prompt });

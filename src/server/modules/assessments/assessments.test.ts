@@ -6,6 +6,10 @@ import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client }
 import { sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { extractText, getDocumentProxy } from 'unpdf';
+import i18next from 'i18next';
+import { fr } from '../../../web/i18n/fr.js';
+import { ApiError } from '../../../web/lib/api.js';
+import { translateFields } from '../../../web/lib/field-messages.js';
 
 let t: TestApp;
 let operator: Client;
@@ -99,8 +103,43 @@ describe('the master bank', () => {
       'sections.1.questions.2.options',
       'sections.1.questions.2.preAnswer',
     ]);
+    // Each field message has a stable code, and the values it names, for the web app to translate.
+    expect(res.json().error.fieldCodes).toEqual({
+      'sections.0.questions.1.preAnswer': 'answer_shape',
+      'sections.1.questions.0.condition.questionKey': 'condition_not_earlier',
+      'sections.1.questions.1.key': 'duplicate_question_key',
+      'sections.1.questions.2.options': 'choices_required',
+      'sections.1.questions.2.preAnswer': 'answer_not_a_choice',
+    });
+    expect(res.json().error.fieldParams).toEqual({ 'sections.0.questions.1.preAnswer': { kind: 'yes_no_unsure' } });
     const dup = await operator.request('POST', '/api/v1/bank/templates', { slug: created.json().slug, title: 'Again' });
     expect(dup.statusCode).toBe(409);
+    expect(dup.json().error.fieldCodes).toEqual({ slug: 'key_taken' });
+
+    // Schema checks carry codes too: a title too long, a field nobody knows, a repeated jurisdiction.
+    const bad = sampleSections();
+    bad[0]!.title = 'x'.repeat(301);
+    (bad[0]!.questions[0] as Json).colour = 'red';
+    bad[0]!.questions[0]!.jurisdictions = ['BC', 'BC'];
+    const schema = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, sections: bad });
+    expect(schema.statusCode).toBe(400);
+    expect(schema.json().error).toMatchObject({
+      fieldCodes: { 'sections.0.title': 'too_long', 'sections.0.questions.0.colour': 'unknown_field', 'sections.0.questions.0.jurisdictions': 'repeated_value' },
+      fieldParams: { 'sections.0.title': { maximum: 300 } },
+    });
+
+    // The operator's editor shows them in French (English for a code it does not know).
+    const french = i18next.createInstance();
+    await french.init({ resources: { fr: { translation: fr } }, lng: 'fr', interpolation: { escapeValue: false }, initAsync: false, showSupportNotice: false });
+    const shown = translateFields(french, new ApiError(400, { ...res.json().error, fieldCodes: { ...res.json().error.fieldCodes, 'sections.1.questions.1.key': 'no_such_code' } }));
+    expect(shown).toEqual({
+      'sections.0.questions.1.preAnswer': 'Ne convient pas à une question de type « Oui / non / incertain »',
+      'sections.1.questions.0.condition.questionKey': 'Doit être la clé d’une question précédente',
+      'sections.1.questions.1.key': 'is used by another question',
+      'sections.1.questions.2.options': 'Une question à choix demande au moins un choix',
+      'sections.1.questions.2.preAnswer': 'Doit être l’un des choix de cette question',
+    });
+    expect(translateFields(french, new ApiError(400, schema.json().error))['sections.0.title']).toBe('Utilisez au plus 300 caractères');
   });
 
   it('is curated by the operator only; institutions read published versions only', async () => {

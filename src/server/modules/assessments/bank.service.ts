@@ -8,7 +8,7 @@ import { authorize, isPlatformAdmin, type Actor } from '../../platform/authz.js'
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withShared, withSystem, type Tx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, invalidFields, notFound, type FieldProblem } from '../../platform/errors.js';
 import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { checkAnswer, definitionProblem } from './answers.js';
 import {
@@ -39,31 +39,33 @@ type PublishInput = z.output<typeof bankPublishSchema>;
 type Query = z.output<typeof bankQuerySchema>;
 
 /** Field-level problems of a version's content: unique keys, valid definitions, pre-answers and conditions. */
-export function contentProblems(sections: readonly BankSectionInput[]): Record<string, string> {
-  const problems: Record<string, string> = {};
+export function contentProblems(sections: readonly BankSectionInput[]): Record<string, FieldProblem> {
+  const problems: Record<string, FieldProblem> = {};
   const sectionKeys = new Set<string>();
   const questionKinds = new Map<string, QuestionKind>();
   sections.forEach((s, si) => {
-    if (sectionKeys.has(s.key)) problems[`sections.${si}.key`] = 'is used by another section';
+    if (sectionKeys.has(s.key)) problems[`sections.${si}.key`] = { code: 'duplicate_section_key', message: 'is used by another section' };
     sectionKeys.add(s.key);
     s.questions.forEach((q, qi) => {
       const at = `sections.${si}.questions.${qi}`;
-      if (questionKinds.has(q.key)) problems[`${at}.key`] = 'is used by another question';
+      if (questionKinds.has(q.key)) problems[`${at}.key`] = { code: 'duplicate_question_key', message: 'is used by another question' };
       const def = definitionProblem(q.kind, q.options);
       if (def) problems[`${at}.options`] = def;
       if (q.preAnswer !== undefined && q.preAnswer !== null) {
         const check = checkAnswer(q.kind, q.options, q.preAnswer);
-        if (!check.ok) problems[`${at}.preAnswer`] = check.message;
+        if (!check.ok) problems[`${at}.preAnswer`] = { code: check.code, message: check.message, ...(check.params ? { params: check.params } : {}) };
       }
-      if (q.condition && !questionKinds.has(q.condition.questionKey)) problems[`${at}.condition.questionKey`] = 'must be the key of an earlier question';
+      if (q.condition && !questionKinds.has(q.condition.questionKey)) {
+        problems[`${at}.condition.questionKey`] = { code: 'condition_not_earlier', message: 'must be the key of an earlier question' };
+      }
       questionKinds.set(q.key, q.kind);
     });
   });
   return problems;
 }
 
-function throwIfProblems(problems: Record<string, string>): void {
-  if (Object.keys(problems).length) throw new AppError('validation', 'Some fields are not valid', problems);
+function throwIfProblems(problems: Record<string, FieldProblem>): void {
+  if (Object.keys(problems).length) throw invalidFields(problems);
 }
 
 function staleDraft(): AppError {
@@ -128,12 +130,14 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
     async create(actor: Actor, input: CreateInput): Promise<BankTemplateBody> {
       authorize(actor, 'manageBank');
       return withSystem(db, async (tx) => {
-        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: 'is not an app of the catalog' });
-        if (await findTemplateBySlug(tx, input.slug)) throw new AppError('duplicate', `A template with the key "${input.slug}" already exists`, { slug: 'is already used' });
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
+        if (await findTemplateBySlug(tx, input.slug)) {
+          throw invalidFields({ slug: { code: 'key_taken', message: 'is already used' } }, `A template with the key "${input.slug}" already exists`, 'duplicate');
+        }
         let sections: BankSectionInput[] = [];
         if (input.copyFromTemplateId) {
           const source = await latestPublished(tx, input.copyFromTemplateId);
-          if (!source) throwIfProblems({ copyFromTemplateId: 'is not a template with a published version' });
+          if (!source) throwIfProblems({ copyFromTemplateId: { code: 'no_published_version', message: 'is not a template with a published version' } });
           sections = contentAsInput(await loadVersionContent(tx, source!));
         }
         const template = await insertTemplate(tx, {
@@ -155,7 +159,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
       return withSystem(db, async (tx) => {
         const before = await findTemplate(tx, id);
         if (!before) throw notFound('Template');
-        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: 'is not an app of the catalog' });
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
         const { jurisdictions, ...rest } = input;
         const after = await updateTemplate(tx, id, { ...rest, ...(jurisdictions ? { jurisdictions: [...jurisdictions] } : {}) });
         const { catalogAppName: _n, ...beforeRow } = before;
@@ -212,7 +216,9 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         if (!before) throw notFound('Template version');
         if (before.status !== 'draft') throw new AppError('invalid_transition', 'This version is already published');
         const content = await loadVersionContent(tx, before);
-        if (!content.sections.some((s) => s.questions.length)) throw new AppError('validation', 'Add at least one question before publishing', { sections: 'has no question' });
+        if (!content.sections.some((s) => s.questions.length)) {
+          throw invalidFields({ sections: { code: 'no_question', message: 'has no question' } }, 'Add at least one question before publishing');
+        }
         if (before.version !== input.version) throw staleDraft();
         const after: TemplateVersionRow | undefined = await touchDraft(tx, versionId, input.version, {
           status: 'published',

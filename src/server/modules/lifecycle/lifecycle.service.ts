@@ -171,7 +171,7 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
               : 'This institution is past its end of service: the date can no longer be changed',
           );
         }
-        if (end.getTime() <= now.getTime()) throw invalid('endOfServiceAt', 'Choose a date in the future');
+        if (end.getTime() <= now.getTime()) throw invalid('endOfServiceAt', 'Choose a date in the future', 'date_not_future');
         const [row] = await tx
           .update(offboardings)
           .set({ endOfServiceAt: end, purgeAfter: new Date(end.getTime() + graceMs), updatedAt: now })

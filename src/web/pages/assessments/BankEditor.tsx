@@ -33,6 +33,7 @@ import {
 } from '../../../contracts/assessments.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { api, ApiError } from '../../lib/api.js';
+import { fieldsOf } from '../../lib/errors.js';
 
 type QuestionDraft = Omit<BankQuestionInput, 'preAnswer'> & { uid: string; preAnswerText: string };
 type SectionDraft = Omit<BankSectionInput, 'questions'> & { uid: string; questions: QuestionDraft[] };
@@ -164,9 +165,11 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
     save.mutate(publish, {
       onSuccess: () => (publish ? (onPublished(), onSaved()) : onSaved()),
       onError: (err) => {
-        if (err instanceof ApiError && Object.keys(err.fields).length) {
-          setErrors(err.fields);
-          setFocusTarget(`field:${Object.keys(err.fields)[0]!}`);
+        // The server's field messages, in the operator's language where their code is known.
+        const fields = fieldsOf(err);
+        if (Object.keys(fields).length) {
+          setErrors({ ...fields });
+          setFocusTarget(`field:${Object.keys(fields)[0]!}`);
         }
       },
     });
