@@ -212,6 +212,7 @@ describe('following offboardings (platform admins)', () => {
     const past = await move(operator, new Date(Date.now() - DAY).toISOString());
     expect(past.statusCode).toBe(400);
     expect(past.json().error.fields.endOfServiceAt).toMatch(/future/);
+    expect(past.json().error.fieldCodes).toEqual({ endOfServiceAt: 'date_not_future' });
     expect((await operator.request('GET', url)).json().offboarding).toEqual(scheduled);
 
     // Moved later: the grace period follows; the change and its audit event are in the institution's log.
