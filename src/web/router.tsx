@@ -25,6 +25,7 @@ import { MyDataPage } from './pages/me/MyDataPage.js';
 import { SettingsPage } from './pages/settings/SettingsPage.js';
 import { PublicListPage } from './features/public-list/PublicListPage.js';
 import { UsersPage } from './pages/users/UsersPage.js';
+import { PlatformAdminsPage } from './pages/users/PlatformAdminsPage.js';
 import { AccountPage } from './features/identity/AccountPage.js';
 import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
 import { SignInPage } from './features/identity/SignInPage.js';
@@ -108,6 +109,7 @@ const catalogRoute = createRoute({
 const usersRoute = createRoute({ getParentRoute: () => appRoute, path: 'users', component: UsersPage });
 
 const institutionsRoute = createRoute({ getParentRoute: () => appRoute, path: 'institutions', component: InstitutionsPage });
+const platformAdminsRoute = createRoute({ getParentRoute: () => appRoute, path: 'platform-admins', component: PlatformAdminsPage });
 
 const reportsRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports', component: ReportsPage });
 const reportRoute = createRoute({ getParentRoute: () => appRoute, path: 'reports/$reportId', component: ReportPage });
@@ -139,6 +141,7 @@ const routeTree = rootRoute.addChildren([
     catalogRoute,
     usersRoute,
     institutionsRoute,
+    platformAdminsRoute,
     reportsRoute,
     reportRoute,
     exportsRoute,

@@ -141,6 +141,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/reports/:id/download': { tenantScoped: false },
   'GET /api/v1/dashboard': { tenantScoped: true },
   'GET /api/v1/platform/report-runs': { tenantScoped: false },
+  'GET /api/v1/platform/admins': { tenantScoped: false },
   'POST /api/v1/exports': { tenantScoped: true },
   'GET /api/v1/exports': { tenantScoped: true },
   'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },

@@ -14,7 +14,9 @@ afterAll(async () => database?.close());
 
 describe('the database wall', () => {
   it('puts every table with a tenant_id column behind forced row-level security with both policies', async () => {
-    const tables = await queryRows<{ table_name: string; forced: boolean; enabled: boolean; policies: string[] }>(database.db, sql`
+    const tables = await queryRows<{ table_name: string; forced: boolean; enabled: boolean; policies: string[] }>(
+      database.db,
+      sql`
       select c.relname as table_name, c.relforcerowsecurity as forced, c.relrowsecurity as enabled,
              coalesce(array_agg(p.polname::text order by p.polname) filter (where p.polname is not null), '{}') as policies
       from pg_class c
@@ -23,7 +25,8 @@ describe('the database wall', () => {
       where c.relkind = 'r' and (exists (select 1 from information_schema.columns col
               where col.table_schema = 'public' and col.table_name = c.relname and col.column_name = 'tenant_id')
             or c.relname = 'institutions')
-      group by c.relname, c.relforcerowsecurity, c.relrowsecurity`);
+      group by c.relname, c.relforcerowsecurity, c.relrowsecurity`,
+    );
     expect(tables.length).toBeGreaterThanOrEqual(6);
     for (const t of tables) {
       expect({ table: t.table_name, enabled: t.enabled, forced: t.forced, policies: t.policies }).toEqual({
@@ -67,7 +70,11 @@ describe('the database wall', () => {
       ),
     ).rejects.toThrow();
     const updated = await withTenant(database.db, unsafeTenantScope(a.institution.id), (tx) =>
-      tx.update(institutions).set({ name: 'Hijacked' }).where(sql`${institutions.id} = ${b.institution.id}`).returning(),
+      tx
+        .update(institutions)
+        .set({ name: 'Hijacked' })
+        .where(sql`${institutions.id} = ${b.institution.id}`)
+        .returning(),
     );
     expect(updated).toEqual([]);
   });
@@ -77,5 +84,58 @@ describe('the database wall', () => {
     const scope = unsafeTenantScope(a.institution.id);
     await expect(withTenant(database.db, scope, (tx) => tx.execute(sql`delete from audit_events`))).rejects.toThrow();
     await expect(withTenant(database.db, scope, (tx) => tx.execute(sql`update audit_events set action = 'x'`))).rejects.toThrow();
+  });
+});
+
+describe("a tenant's transaction", () => {
+  const state = sql`select current_user::text as role, current_setting('app.tenant_id', true) as tenant,
+    current_setting('synchronous_commit') as sync, now() = statement_timestamp() as fresh`;
+  type State = { role: string; tenant: string | null; sync: string; fresh: boolean };
+
+  it('runs as the tenant role with its tenant set, inside one transaction, and leaves the connection clean', async () => {
+    const { institution } = await buildInstitution(database.db);
+    const scope = unsafeTenantScope(institution.id);
+    // Several rounds, so that on PostgreSQL more than one pooled connection is used and reused.
+    for (let i = 0; i < 4; i++) {
+      const inside = await withTenant(database.db, scope, async (tx) => {
+        await tx.execute(sql`select pg_sleep(0.001)`);
+        return (await queryRows<State>(tx, state))[0];
+      });
+      // now() is the transaction's start: a later statement in the same transaction sees it earlier.
+      expect(inside).toEqual({ role: 'vetted_app', tenant: institution.id, sync: 'on', fresh: false });
+      const asyncCommit = await withTenant(database.db, scope, async (tx) => (await queryRows<State>(tx, state))[0], { asyncCommit: true });
+      expect(asyncCommit?.sync).toBe('off');
+      const outside = await Promise.all([1, 2, 3].map(() => queryRows<State>(database.db, state)));
+      for (const [row] of outside) {
+        expect(row?.role).not.toBe('vetted_app');
+        expect(row?.tenant ?? '').toBe('');
+        expect(row?.sync).toBe('on');
+      }
+    }
+  });
+
+  it('keeps nothing of a unit of work that fails, and the next one works', async () => {
+    const { institution } = await buildInstitution(database.db);
+    const scope = unsafeTenantScope(institution.id);
+    await expect(
+      withTenant(database.db, scope, async (tx) => {
+        await tx.insert(inventoryItems).values({ tenantId: institution.id, id: randomUUID(), customName: 'Lost', name: 'Lost' });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    // A statement error aborts the transaction; it is rolled back and the connection reused.
+    await expect(withTenant(database.db, scope, (tx) => tx.execute(sql`select 1/0`))).rejects.toThrow();
+    const items = await withTenant(database.db, scope, (tx) => tx.select().from(inventoryItems));
+    expect(items).toEqual([]);
+  });
+
+  it('refuses a scope that does not name a tenant by its uuid, before anything reaches the database', async () => {
+    let ran = false;
+    await expect(
+      withTenant(database.db, unsafeTenantScope("x'; reset role; --"), async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow(/uuid/);
+    expect(ran).toBe(false);
   });
 });

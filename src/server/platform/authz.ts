@@ -36,6 +36,8 @@ export const policy = {
   manageUsers: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
   manageInstitution: (a: Actor) => actsInTenant(a) && (isSiteAdmin(a) || isPlatformAdmin(a)),
   manageInstitutions: (a: Actor) => isPlatformAdmin(a),
+  /** The operator's own team: listed, and a lost second factor reset, by another platform admin. */
+  managePlatformAdmins: (a: Actor) => isPlatformAdmin(a),
   manageCatalog: (a: Actor) => isPlatformAdmin(a),
   readCatalog: (a: Actor) => a.kind === 'user',
   /** Identity providers and the sign-in policy: the institution's own site admins. */

@@ -2,9 +2,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import { type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -42,7 +42,9 @@ export async function openDatabase(opts: {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     // An idle client's error must not crash the process; the next query surfaces it.
     pool.on('error', () => {});
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    const pgDb = drizzlePg(pool, { schema });
+    const db = pgDb as unknown as Db;
+    tenantTransactions.set(db, postgresTenantTransaction(pool, pgDb));
     return {
       db,
       kind: 'postgres',
@@ -136,15 +138,74 @@ export async function withTenant<T>(
   fn: (tx: Tx) => Promise<T>,
   opts: { asyncCommit?: boolean } = {},
 ): Promise<T> {
+  const settings = tenantSettings(scope, opts.asyncCommit === true);
+  const begin = tenantTransactions.get(db);
+  if (begin) return begin(settings, fn);
   return db.transaction(async (tx) => {
-    // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
-    await tx.execute(
-      opts.asyncCommit
-        ? sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true), set_config('synchronous_commit', 'off', true)`
-        : sql`select set_config('app.tenant_id', ${scope.tenantId}, true), set_config('role', 'vetted_app', true)`,
-    );
+    await execSimple(tx, settings);
     return fn(tx);
   });
+}
+
+type TenantTransaction = <T>(settings: string, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+/** How each PostgreSQL database opens a tenant's transaction (PGlite's go through drizzle's). */
+const tenantTransactions = new WeakMap<Db, TenantTransaction>();
+
+/**
+ * A tenant's transaction on PostgreSQL, opened with one message that holds BEGIN and the settings:
+ * every request pays three round trips (begin, statement, commit) instead of four. The settings are
+ * applied, and any error in them seen, before `fn` sends anything. The handle is drizzle's own
+ * transaction over the pooled client, so `fn` cannot tell it from `db.transaction`'s.
+ */
+function postgresTenantTransaction(pool: pg.Pool, pgDb: ReturnType<typeof drizzlePg<Schema>>): TenantTransaction {
+  const dialect = (pgDb as unknown as { dialect: ConstructorParameters<typeof NodePgSession>[1] }).dialect;
+  const relations = { schema: pgDb._.schema!, fullSchema: pgDb._.fullSchema, tableNamesMap: pgDb._.tableNamesMap };
+  return async (settings, fn) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(`begin; ${settings}`);
+      const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, relations, {}), relations) as unknown as Tx;
+      const result = await fn(tx);
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      // A failed rollback means a broken connection: it is dropped, not handed back to the pool.
+      await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The transaction-local settings of a tenant's unit of work, as SQL text: the tenant, the role and,
+ * when asked, an asynchronous commit. They go to the server as one simple-protocol message, which
+ * costs a third of a parameterised statement through the query builder on PGlite and a round trip's
+ * share on PostgreSQL; that is why the tenant id is written into the text, and so it must be a uuid.
+ */
+export function tenantSettings(scope: TenantScope, asyncCommit: boolean): string {
+  if (!UUID.test(scope.tenantId)) throw new Error('A tenant scope must name a tenant by its uuid');
+  return `set local app.tenant_id = '${scope.tenantId}'; set local role vetted_app${asyncCommit ? '; set local synchronous_commit = off' : ''}`;
+}
+
+/** The driver's client under a transaction: PGlite's transaction, or node-postgres' pooled client. */
+interface DriverClient {
+  exec?(sql: string): Promise<unknown>;
+  query(sql: string): Promise<unknown>;
+}
+
+/**
+ * Runs parameterless SQL text (one or more statements) in `tx` through the simple query protocol,
+ * straight on the driver's client: no parameters, no result rows. Only for text this module writes.
+ */
+async function execSimple(tx: Tx, text: string): Promise<void> {
+  const client = (tx as unknown as { session: { client: DriverClient } }).session.client;
+  // PGlite's exec, and node-postgres' query without values, both use the simple protocol.
+  await (client.exec ? client.exec(text) : client.query(text));
 }
 
 /**
@@ -153,7 +214,7 @@ export async function withTenant<T>(
  */
 export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role vetted_system`);
+    await execSimple(tx, 'set local role vetted_system');
     return fn(tx);
   });
 }
@@ -169,7 +230,7 @@ export function hasEmbeddedDatabase(dataDir: string): boolean {
  */
 export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role vetted_app`);
+    await execSimple(tx, 'set local role vetted_app');
     return fn(tx);
   });
 }

@@ -133,7 +133,7 @@ describe('seedDemo', () => {
 
   it('returns accounts that exist, with the shared password', async () => {
     expect(credentials.password).toHaveLength(12);
-    expect(credentials.accounts.length).toBe(7);
+    expect(credentials.accounts.length).toBe(8);
     const rows = await withSystem(database.db, (tx) => tx.select().from(users));
     const byEmail = new Map(rows.map((u) => [u.email, u]));
     for (const account of credentials.accounts) {

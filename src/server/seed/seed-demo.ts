@@ -29,7 +29,11 @@ export interface DemoCredentials {
 }
 
 /** The operator's demo account. */
-export const DEMO_PLATFORM_ADMIN = { email: 'admin@vetted.example', firstName: 'Avery', lastName: 'Lindqvist' } as const;
+/** The operator's team: two, so that one can reset the other's lost second factor. */
+export const DEMO_PLATFORM_ADMINS = [
+  { email: 'admin@vetted.example', firstName: 'Avery', lastName: 'Lindqvist' },
+  { email: 'ops@vetted.example', firstName: 'Sam', lastName: 'Whitfield' },
+] as const;
 
 type CatalogAppRow = typeof catalogApps.$inferSelect;
 type AuditInsert = AuditValues;
@@ -106,14 +110,15 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
     if (await isSeededTx(tx)) return { password: '', accounts: [], publicLists: [] };
     const catalog = await seedCatalog(tx);
     await seedPiaBank(tx, catalog, now);
-    const taken = await existingEmails(tx, [DEMO_PLATFORM_ADMIN.email, ...demo.flatMap((i) => i.users.map((u) => u.email))]);
+    const taken = await existingEmails(tx, [...DEMO_PLATFORM_ADMINS.map((a) => a.email), ...demo.flatMap((i) => i.users.map((u) => u.email))]);
     const accounts: DemoAccount[] = [];
 
-    if (!taken.has(DEMO_PLATFORM_ADMIN.email.toLowerCase())) {
+    for (const admin of DEMO_PLATFORM_ADMINS) {
+      if (taken.has(admin.email.toLowerCase())) continue;
       const id = randomUUID();
-      await tx.insert(users).values({ id, tenantId: null, ...DEMO_PLATFORM_ADMIN, role: 'platform_admin', passwordHash });
+      await tx.insert(users).values({ id, tenantId: null, ...admin, role: 'platform_admin', passwordHash });
       await appendAuditEvents(tx, [seedAudit(null, 'user.create', 'user', id)]);
-      accounts.push({ email: DEMO_PLATFORM_ADMIN.email, role: 'platform_admin', institution: null });
+      accounts.push({ email: admin.email, role: 'platform_admin', institution: null });
     }
     for (const institution of demo) {
       accounts.push(...(await seedInstitution(tx, institution, catalog, passwordHash, taken)));

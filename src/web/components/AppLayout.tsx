@@ -90,6 +90,7 @@ export function AppLayout() {
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/deletion-certificates" label={t('lifecycle.certificates.nav')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? <NavLinkItem to="/platform-admins" label={t('users.platformAdmins.nav')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>

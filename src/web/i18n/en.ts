@@ -352,6 +352,15 @@ export const en = {
     revoke: 'Revoke',
     revokeFor: 'Revoke the invitation of {{email}}',
     revoked: 'The invitation of {{email}} was revoked.',
+    platformAdmins: {
+      nav: 'Platform admins',
+      title: 'Platform admins',
+      intro:
+        'The operator’s team. When one of you has lost both their authenticator and their recovery codes, another resets their two-step verification here; they set it up again at their next sign-in.',
+      twoStep: 'Two-step verification',
+      on: 'On',
+      off: 'Off',
+    },
   },
   settings: {
     title: 'Institution settings',

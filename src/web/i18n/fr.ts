@@ -355,6 +355,15 @@ export const fr: DeepStrings<typeof en> = {
     revoke: 'Révoquer',
     revokeFor: 'Révoquer l’invitation de {{email}}',
     revoked: 'L’invitation de {{email}} a été révoquée.',
+    platformAdmins: {
+      nav: 'Administrateurs de la plateforme',
+      title: 'Administrateurs de la plateforme',
+      intro:
+        'L’équipe de l’exploitant. Quand l’un de vous a perdu à la fois son authentificateur et ses codes de récupération, un autre réinitialise ici sa vérification en deux étapes; il la configure de nouveau à sa prochaine connexion.',
+      twoStep: 'Vérification en deux étapes',
+      on: 'Activée',
+      off: 'Désactivée',
+    },
   },
   settings: {
     title: 'Paramètres de l’établissement',

@@ -20,6 +20,12 @@ export const usersQuery = queryOptions({
   queryFn: () => api<{ items: UserBody[] }>('/users').then((r) => r.items),
 });
 
+/** The operator's team (platform admins only). */
+export const platformAdminsQuery = queryOptions({
+  queryKey: ['platform-admins'],
+  queryFn: () => api<{ items: UserBody[] }>('/platform/admins').then((r) => r.items),
+});
+
 /** Names of the institution's active people, for owner pickers (everyone on the inventory may read it). */
 export const directoryQuery = queryOptions({
   queryKey: ['users', 'directory'],

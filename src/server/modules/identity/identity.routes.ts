@@ -107,6 +107,12 @@ export function registerIdentityRoutes(
   }));
 
   app.get(
+    '/api/v1/platform/admins',
+    { schema: { tags: ['users'], summary: 'The platform admins (platform admins)', response: { 200: z.object({ items: z.array(userSchema) }), ...errors } } },
+    async (req) => ({ items: await users.listPlatformAdmins(requireActor(req)) }),
+  );
+
+  app.get(
     '/api/v1/users/directory',
     { schema: { tags: ['users'], summary: 'Names of the institution’s active people (for owner pickers)', response: { 200: z.object({ items: z.array(directoryEntrySchema) }), ...errors } } },
     async (req) => ({ items: await users.directory(requireActor(req)) }),

@@ -16,6 +16,11 @@ export async function unsafeFindUserById(tx: Tx, id: string): Promise<UserRow | 
   return row;
 }
 
+/** Every platform admin (the operator's team; system scope only). */
+export async function unsafeListPlatformAdmins(tx: Tx): Promise<UserRow[]> {
+  return tx.select().from(users).where(eq(users.role, 'platform_admin')).orderBy(asc(users.lastName), asc(users.firstName));
+}
+
 export async function listUsers(tx: Tx, scope: TenantScope): Promise<UserRow[]> {
   return tx.select().from(users).where(eq(users.tenantId, scope.tenantId)).orderBy(asc(users.lastName), asc(users.firstName));
 }

@@ -3,12 +3,12 @@ import type { DirectoryEntryBody, UserBody, userUpdateSchema } from '../../../co
 import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withTenant } from '../../platform/db.js';
+import { withSystem, withTenant } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { sessions } from '../../db/schema/index.js';
 import { and, eq } from 'drizzle-orm';
 import { presentUser } from './identity.presenter.js';
-import { countActiveSiteAdmins, findUser, listUsers, updateUser } from './users.repo.js';
+import { countActiveSiteAdmins, findUser, listUsers, unsafeListPlatformAdmins, updateUser } from './users.repo.js';
 
 type UserUpdate = z.output<typeof userUpdateSchema>;
 
@@ -19,6 +19,12 @@ export function createUsersService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);
       return (await withTenant(db, scope, (tx) => listUsers(tx, scope))).map(presentUser);
+    },
+
+    /** The operator's team, for platform admins: who has two-step verification, to reset a lost one. */
+    async listPlatformAdmins(actor: Actor): Promise<UserBody[]> {
+      authorize(actor, 'managePlatformAdmins');
+      return (await withSystem(db, (tx) => unsafeListPlatformAdmins(tx))).map(presentUser);
     },
 
     /** Active people of the institution, names only (owner pickers; everyone on the inventory). */

@@ -1,10 +1,13 @@
-/** A site admin resets the two-step verification of someone who lost their authenticator and recovery codes. */
+/**
+ * An administrator resets the two-step verification of someone who lost their authenticator and
+ * recovery codes: a site admin for their institution's people, a platform admin for another.
+ */
 import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.js';
-import { usersQuery } from '../../lib/queries.js';
+import { platformAdminsQuery, usersQuery } from '../../lib/queries.js';
 import { useReauthenticated } from './reauth-context.js';
 
 export function ResetMfaButton({
@@ -25,6 +28,7 @@ export function ResetMfaButton({
     mutationFn: useReauthenticated(() => api<void>(`/users/${userId}/mfa`, { method: 'DELETE' })),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: usersQuery.queryKey });
+      void queryClient.invalidateQueries({ queryKey: platformAdminsQuery.queryKey });
       onSaved(t('identity.users.resetMfaDone', { name }));
     },
     onError,
