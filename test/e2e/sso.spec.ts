@@ -121,3 +121,45 @@ test('tells the person how a re-authentication at the provider went', async ({ p
   await page.goto('/account?reauth=done');
   await expect(page.getByTestId('sso-reauth-outcome')).toContainText('You confirmed it is you');
 });
+
+test('a person without a password confirms it is them by signing in afresh at the provider', async ({ page, browser, request }) => {
+  test.setTimeout(150_000);
+  const email = `sso-only-${Date.now()}@cedarvalley.example`;
+  const admin = await request.post('/api/v1/session', { data: { email: SITE_ADMIN, password: E2E_DEMO_PASSWORD } });
+  const invited = await request.post('/api/v1/invitations', {
+    headers: { 'x-csrf-token': (await admin.json()).csrfToken },
+    data: { email, firstName: 'Noor', lastName: 'Haddad', role: 'app_admin' },
+  });
+  expect(invited.status()).toBe(201);
+  idp.accounts.set('nhaddad', { email, email_verified: true });
+  async function signInAtProvider(p: typeof page) {
+    await p.goto('/sign-in');
+    await p.getByLabel('Email').fill(email);
+    await p.getByRole('link', { name: 'Continue with Cedar Valley accounts' }).click();
+    await p.getByLabel('Account').fill('nhaddad');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect(p).toHaveURL(`${base}/`);
+  }
+  // A second session elsewhere, so that there is one to end.
+  const elsewhere = await browser.newContext();
+  await signInAtProvider(await elsewhere.newPage());
+  await signInAtProvider(page);
+  await page.getByRole('link', { name: 'Account security' }).click();
+  // REAUTH_MINUTES is 1 in these runs.
+  await page.waitForTimeout(62_000);
+  await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await expect(dialog).toContainText('sign in again at your institution’s sign-in page');
+  await dialog.getByRole('button', { name: 'Sign in again at my institution' }).click();
+  // The provider asks again although it has a session in this browser (prompt=login).
+  await expect(page.getByRole('heading', { name: 'Test identity provider' })).toBeVisible();
+  expect(page.url().startsWith(idp.issuer)).toBe(true);
+  await page.getByLabel('Account').fill('nhaddad');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`${base}/account`);
+  await expect(page.getByTestId('sso-reauth-outcome')).toContainText('You confirmed it is you');
+  await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('sessions').locator('tbody tr')).toHaveCount(1);
+  await elsewhere.close();
+});

@@ -6,7 +6,7 @@
  */
 import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SSO_FAILURES, SSO_REAUTH_RETURN_PAGES } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
@@ -17,23 +17,29 @@ import { useAccountSecurity } from './api.js';
 
 type ReturnPage = (typeof SSO_REAUTH_RETURN_PAGES)[number];
 
-/** The outcome of a re-authentication at the provider, read once from the address it came back to. */
+/** The outcome of a re-authentication at the provider, from the address it came back to. */
 function readSsoOutcome(): 'done' | (typeof SSO_FAILURES)[number] | null {
   const search = new URLSearchParams(window.location.search);
-  const outcome = search.get('reauth') === 'done' ? 'done' : (SSO_FAILURES.find((c) => c === search.get('sso')) ?? null);
-  if (outcome) {
-    search.delete('reauth');
-    search.delete('sso');
-    const rest = search.toString();
-    window.history.replaceState(window.history.state, '', `${window.location.pathname}${rest ? `?${rest}` : ''}`);
-  }
-  return outcome;
+  return search.get('reauth') === 'done' ? 'done' : (SSO_FAILURES.find((c) => c === search.get('sso')) ?? null);
+}
+
+/** Takes the outcome out of the address, so a reload or a bookmark does not show it again. */
+function forgetSsoOutcome(): void {
+  const search = new URLSearchParams(window.location.search);
+  search.delete('reauth');
+  search.delete('sso');
+  const rest = search.toString();
+  window.history.replaceState(window.history.state, '', `${window.location.pathname}${rest ? `?${rest}` : ''}`);
 }
 
 /** Tells the person how their re-authentication at the provider went (then they make the change again). */
 function SsoReauthOutcome() {
   const { t } = useTranslation();
   const [outcome, setOutcome] = useState(readSsoOutcome);
+  const found = outcome !== null;
+  useEffect(() => {
+    if (found) forgetSsoOutcome();
+  }, [found]);
   if (!outcome) return null;
   return (
     <Alert
