@@ -104,6 +104,28 @@ const oidcFields = {
   /** `acr` values meaning multi-factor at this provider (asked for with `acr_values`). */
   mfaAcrValues: acrValues.default([]),
 };
+/** Well-known SAML `AuthnContextClassRef` values meaning multi-factor: REFEDS MFA profile, Microsoft Entra ID / AD FS. */
+export const SAML_MFA_AUTHN_CONTEXTS_SUGGESTED = [
+  'https://refeds.org/profile/mfa',
+  'http://schemas.microsoft.com/claims/multipleauthn',
+] as const;
+const authnContexts = z
+  .array(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, 'must be a URI, such as https://refeds.org/profile/mfa'),
+  )
+  .max(10)
+  .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+const samlFields = {
+  /** Refuse sign-ins whose assertion's `AuthnContextClassRef` is not one of `mfaAuthnContexts` (also asked for, comparison exact). */
+  requireIdpMfa: z.boolean().default(false),
+  /** `AuthnContextClassRef` values meaning multi-factor at this IdP. */
+  mfaAuthnContexts: authnContexts.default([]),
+};
 /** SAML IdP settings, from its metadata (XML or URL) or typed in. */
 const samlIdpSchema = z.union([
   z.strictObject({ metadataXml: z.string().min(50).max(200_000) }),
@@ -119,7 +141,7 @@ export const ssoConnectionCreateSchema = z.discriminatedUnion('preset', [
   z.strictObject({ preset: z.literal('google'), ...connectionFields, ...oidcFields }),
   z.strictObject({ preset: z.literal('entra'), entraTenantId: z.uuid(), ...connectionFields, ...oidcFields }),
   z.strictObject({ preset: z.literal('oidc'), issuer: httpsOrLocalUrl, ...connectionFields, ...oidcFields }),
-  z.strictObject({ preset: z.literal('saml'), idp: samlIdpSchema, ...connectionFields }),
+  z.strictObject({ preset: z.literal('saml'), idp: samlIdpSchema, ...connectionFields, ...samlFields }),
 ]);
 export const ssoConnectionUpdateSchema = z.strictObject({
   displayName: connectionFields.displayName.optional(),
@@ -131,6 +153,7 @@ export const ssoConnectionUpdateSchema = z.strictObject({
   clientSecret: oidcFields.clientSecret.optional(),
   requireIdpMfa: z.boolean().optional(),
   mfaAcrValues: acrValues.optional(),
+  mfaAuthnContexts: authnContexts.optional(),
   idp: samlIdpSchema.optional(),
 });
 export const ssoConnectionSchema = z.object({
@@ -162,6 +185,8 @@ export const ssoConnectionSchema = z.object({
       spEntityId: z.string(),
       acsUrl: z.string(),
       metadataUrl: z.string(),
+      requireIdpMfa: z.boolean(),
+      mfaAuthnContexts: z.array(z.string()),
     })
     .nullable(),
   createdAt: z.string(),
@@ -177,4 +202,20 @@ export const authPolicyUpdateSchema = z.strictObject({
   requireMfa: z.boolean(),
 });
 export type AuthPolicyBody = z.infer<typeof authPolicySchema>;
+/** The pages a re-authentication at the identity provider may come back to. */
+export const SSO_REAUTH_RETURN_PAGES = ['/account', '/users'] as const;
+export const ssoReauthStartSchema = z.strictObject({ returnTo: z.enum(SSO_REAUTH_RETURN_PAGES).default('/account') });
+export const ssoReauthRedirectSchema = z.object({ redirect: z.string() });
+/** Why a single sign-on (or a re-authentication through it) was refused: shown to the person by code. */
+export const SSO_FAILURES = [
+  'expired',
+  'invalid',
+  'no_account',
+  'disabled',
+  'unavailable',
+  'mfa_required',
+  'reauth_not_fresh',
+  'reauth_mismatch',
+] as const;
+export type SsoFailureReason = (typeof SSO_FAILURES)[number];
 export const ssoConnectionParamsSchema = z.strictObject({ institutionId: z.uuid(), connectionId: z.uuid() });

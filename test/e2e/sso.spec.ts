@@ -6,6 +6,8 @@
 import { expect, test } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
 import { startOidcIdp, type TestOidcIdp } from '../support/oidc-idp.js';
+import { startSamlIdp } from '../support/saml-idp.js';
+import { signIn } from './session.js';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
@@ -75,4 +77,89 @@ test('sends a refused sign-in back to the sign-in page with its reason', async (
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/sign-in\?sso=no_account/);
   await expect(page.getByRole('alert').first()).toContainText('no Vetted account');
+});
+
+test('a site admin requires multi-factor at a SAML provider, with the well-known contexts offered', async ({ page }) => {
+  const samlIdp = startSamlIdp();
+  await signIn(page, SITE_ADMIN);
+  await page.goto('/sign-in-settings');
+  await page.getByRole('combobox', { name: 'Provider' }).click();
+  await page.getByRole('option', { name: 'SAML 2.0' }).click();
+  const form = page.locator('form[aria-labelledby="add-provider-heading"]');
+  await form.getByLabel('Button label').fill('Cedar Valley SAML');
+  await form.getByLabel('or IdP metadata XML').fill(samlIdp.metadataXml);
+  await form.getByLabel('Require a second factor at the provider').focus();
+  await page.keyboard.press('Space');
+  const contexts = form.getByLabel('Authentication contexts (AuthnContextClassRef) that mean multi-factor, one per line');
+  await expect(contexts).toHaveValue('https://refeds.org/profile/mfa\nhttp://schemas.microsoft.com/claims/multipleauthn');
+  await contexts.fill('not a uri');
+  await form.getByRole('button', { name: 'Create' }).press('Enter');
+  await expect(form.getByText('must be a URI')).toBeVisible();
+  await contexts.fill('https://refeds.org/profile/mfa');
+  await form.getByRole('button', { name: 'Create' }).press('Enter');
+  await expect(form.getByText('Identity provider added.')).toBeVisible();
+
+  const card = page.getByTestId('sso-connection').filter({ hasText: 'Cedar Valley SAML' });
+  const required = card.getByRole('switch', { name: 'Require a second factor at the provider' });
+  await expect(required).toBeChecked();
+  await expect(card).toContainText('Accepted: https://refeds.org/profile/mfa');
+  // Turned off and on again from the keyboard.
+  await required.focus();
+  await page.keyboard.press('Space');
+  await expect(required).not.toBeChecked();
+  await page.keyboard.press('Space');
+  await expect(required).toBeChecked();
+  await card.getByRole('button', { name: 'Remove — Cedar Valley SAML' }).click();
+  await expect(card).toHaveCount(0);
+});
+
+test('tells the person how a re-authentication at the provider went', async ({ page }) => {
+  await signIn(page, SITE_ADMIN);
+  await page.goto('/account?sso=reauth_not_fresh');
+  await expect(page.getByTestId('sso-reauth-outcome')).toContainText('did not ask you to sign in again');
+  await expect(page).toHaveURL(`${base}/account`);
+  await page.goto('/account?reauth=done');
+  await expect(page.getByTestId('sso-reauth-outcome')).toContainText('You confirmed it is you');
+});
+
+test('a person without a password confirms it is them by signing in afresh at the provider', async ({ page, browser, request }) => {
+  test.setTimeout(150_000);
+  const email = `sso-only-${Date.now()}@cedarvalley.example`;
+  const admin = await request.post('/api/v1/session', { data: { email: SITE_ADMIN, password: E2E_DEMO_PASSWORD } });
+  const invited = await request.post('/api/v1/invitations', {
+    headers: { 'x-csrf-token': (await admin.json()).csrfToken },
+    data: { email, firstName: 'Noor', lastName: 'Haddad', role: 'app_admin' },
+  });
+  expect(invited.status()).toBe(201);
+  idp.accounts.set('nhaddad', { email, email_verified: true });
+  async function signInAtProvider(p: typeof page) {
+    await p.goto('/sign-in');
+    await p.getByLabel('Email').fill(email);
+    await p.getByRole('link', { name: 'Continue with Cedar Valley accounts' }).click();
+    await p.getByLabel('Account').fill('nhaddad');
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await expect(p).toHaveURL(`${base}/`);
+  }
+  // A second session elsewhere, so that there is one to end.
+  const elsewhere = await browser.newContext();
+  await signInAtProvider(await elsewhere.newPage());
+  await signInAtProvider(page);
+  await page.getByRole('link', { name: 'Account security' }).click();
+  // REAUTH_MINUTES is 1 in these runs.
+  await page.waitForTimeout(62_000);
+  await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
+  await expect(dialog).toContainText('sign in again at your institution’s sign-in page');
+  await dialog.getByRole('button', { name: 'Sign in again at my institution' }).click();
+  // The provider asks again although it has a session in this browser (prompt=login).
+  await expect(page.getByRole('heading', { name: 'Test identity provider' })).toBeVisible();
+  expect(page.url().startsWith(idp.issuer)).toBe(true);
+  await page.getByLabel('Account').fill('nhaddad');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(`${base}/account`);
+  await expect(page.getByTestId('sso-reauth-outcome')).toContainText('You confirmed it is you');
+  await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(page.getByTestId('sessions').locator('tbody tr')).toHaveCount(1);
+  await elsewhere.close();
 });

@@ -73,6 +73,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   // Platform admins reset only platform admins: an institution's user is not found for them either.
   'DELETE /api/v1/users/:id/mfa': { kind: 'user', tenantScoped: true, forbidden: ['app', 'approver'] },
   'POST /api/v1/session/reauthenticate': { tenantScoped: false },
+  'POST /api/v1/session/reauthenticate/sso': { tenantScoped: false },
   'POST /api/v1/account/password': { tenantScoped: false },
   'POST /api/v1/password-resets': { tenantScoped: false },
   'POST /api/v1/password-resets/complete': { tenantScoped: false },

@@ -14,6 +14,11 @@ export interface IdpAccount {
   /** How this account signs in at the provider: put in its ID tokens as `amr` and `acr`. */
   amr?: string[];
   acr?: string;
+  /**
+   * When this account "signs in" at the interaction: seconds since the epoch, as the ID token's
+   * `auth_time`. Unset means now; an older value stands for a provider that reused an old sign-in.
+   */
+  authTime?: number;
 }
 
 export interface TestOidcIdp {
@@ -78,7 +83,7 @@ export async function startOidcIdp(opts: {
     async findAccount(_ctx: unknown, id: string) {
       const account = accounts.get(id);
       if (!account) return undefined;
-      const { amr: _amr, acr: _acr, ...claims } = account;
+      const { amr: _amr, acr: _acr, authTime: _authTime, ...claims } = account;
       return { accountId: id, claims: async () => ({ sub: id, ...claims }) };
     },
   } as never);
@@ -107,11 +112,11 @@ export async function startOidcIdp(opts: {
           );
           return;
         }
-        const { amr, acr } = accounts.get(accountId) ?? {};
+        const { amr, acr, authTime } = accounts.get(accountId) ?? {};
         await provider.interactionFinished(
           req,
           res,
-          { login: { accountId, ...(amr ? { amr } : {}), ...(acr ? { acr } : {}) } },
+          { login: { accountId, ...(amr ? { amr } : {}), ...(acr ? { acr } : {}), ...(authTime ? { ts: authTime } : {}) } },
           { mergeWithLastSubmission: false },
         );
         return;

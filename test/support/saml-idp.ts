@@ -64,8 +64,18 @@ export interface TestSamlIdp {
     email: string;
     firstName?: string;
     lastName?: string;
+    /** When the IdP says the person authenticated (default now): older stands for a reused IdP session. */
+    authnInstant?: Date;
+    /** The assertion's AuthnContextClassRef (default PasswordProtectedTransport). */
+    authnContextClassRef?: string;
     overrides?: Record<string, string>;
   }): Promise<{ SAMLResponse: string; RelayState: string }>;
+}
+
+/** The AuthnRequest XML carried by a redirect-binding URL. */
+export function authnRequestOf(redirectUrl: string): string {
+  const url = new URL(redirectUrl);
+  return inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
 }
 
 export function startSamlIdp(opts: { entityId?: string; cert?: TestCert } = {}): TestSamlIdp {
@@ -86,9 +96,19 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert } = {}):
     ssoUrl,
     cert,
     metadataXml: idp.getMetadata(),
-    async respond({ spMetadata, redirectUrl, nameId, email, firstName = 'Sam', lastName = 'Lee', overrides = {} }) {
+    async respond({
+      spMetadata,
+      redirectUrl,
+      nameId,
+      email,
+      firstName = 'Sam',
+      lastName = 'Lee',
+      authnInstant,
+      authnContextClassRef = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport',
+      overrides = {},
+    }) {
       const url = new URL(redirectUrl);
-      const request = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
+      const request = authnRequestOf(redirectUrl);
       const requestId = /ID="([^"]+)"/.exec(request)![1]!;
       const relayState = url.searchParams.get('RelayState') ?? '';
       const sp = samlify.ServiceProvider({ metadata: spMetadata });
@@ -113,7 +133,7 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert } = {}):
         NameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
         NameID: nameId,
         InResponseTo: requestId,
-        AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
+        AuthnStatement: `<saml:AuthnStatement AuthnInstant="${(authnInstant ?? now).toISOString()}" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>${authnContextClassRef}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
         AttributeStatement: `<saml:AttributeStatement>${attribute('email', email)}${attribute('firstName', firstName)}${attribute('lastName', lastName)}</saml:AttributeStatement>`,
         ...overrides,
       };

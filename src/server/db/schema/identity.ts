@@ -69,7 +69,7 @@ export const sessions = pgTable(
     method: text('method').notNull().default('password'),
     /** When its person last proved who they are (sign-in or re-authentication): sensitive changes need it recent. */
     authenticatedAt: timestamp('authenticated_at', { withTimezone: true }).notNull().defaultNow(),
-    /** For an OIDC sign-in: the connection, and its ID token sealed (platform/secrets.ts), the hint of RP-initiated logout. */
+    /** For an SSO sign-in: the connection (where re-authentication goes); for OIDC, its ID token sealed (platform/secrets.ts), the hint of RP-initiated logout. */
     ssoConnectionId: uuid('sso_connection_id'),
     ssoIdToken: text('sso_id_token'),
     ...timestamps,

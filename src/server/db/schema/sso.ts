@@ -29,10 +29,12 @@ export const ssoConnections = pgTable(
     emailDomains: text('email_domains').array().notNull().default(sql`'{}'::text[]`),
     jitEnabled: boolean('jit_enabled').notNull().default(false),
     jitRole: text('jit_role').notNull().default('app_admin'),
-    /** OIDC: refuse a sign-in unless the provider says it used more than one factor (`amr`, or an `acr` listed here). */
+    /** Refuse a sign-in unless the provider says it used more than one factor (OIDC: `amr` or a listed `acr`; SAML: a listed `AuthnContextClassRef`). */
     requireIdpMfa: boolean('require_idp_mfa').notNull().default(false),
     /** OIDC: `acr` values that mean multi-factor at this provider; also asked for with `acr_values`. */
     mfaAcrValues: text('mfa_acr_values').array().notNull().default(sql`'{}'::text[]`),
+    /** SAML: `AuthnContextClassRef` values that mean multi-factor at this IdP; asked for (exact) and required when `requireIdpMfa`. */
+    samlMfaAuthnContexts: text('saml_mfa_authn_contexts').array().notNull().default(sql`'{}'::text[]`),
     ...timestamps,
   },
   (t) => [
@@ -103,6 +105,10 @@ export const ssoLoginStates = pgTable(
     nonce: text('nonce'),
     codeVerifier: text('code_verifier'),
     samlRequestId: text('saml_request_id'),
+    /** Set for a re-authentication: the session (keyed hash of its cookie) a fresh sign-in at the provider will confirm. */
+    reauthSessionId: text('reauth_session_id'),
+    /** Where the browser goes back after a re-authentication (one of the app's pages). */
+    returnTo: text('return_to'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     ...timestamps,
   },

@@ -41,7 +41,9 @@ describe('two-step verification', () => {
     const { secret, uri } = start.json();
     expect(uri).toMatch(/^otpauth:\/\/totp\/Vetted:/);
     expect((await client.request('POST', '/api/v1/account/mfa/enrolment/confirm', { code: '000000' })).statusCode).toBe(400);
-    const confirm = await client.request('POST', '/api/v1/account/mfa/enrolment/confirm', { code: totpCode(secret) });
+    // Kept, to replay this very code below (a fresh one could fall in the next 30-second step).
+    const enrolCode = totpCode(secret);
+    const confirm = await client.request('POST', '/api/v1/account/mfa/enrolment/confirm', { code: enrolCode });
     expect(confirm.statusCode).toBe(200);
     const recovery: string[] = confirm.json().recoveryCodes;
     expect(recovery).toHaveLength(10);
@@ -62,7 +64,7 @@ describe('two-step verification', () => {
       method: 'POST',
       url: '/api/v1/session/mfa',
       cookies: challenge,
-      payload: { code: totpCode(secret) },
+      payload: { code: enrolCode },
     });
     expect(replay.statusCode).toBe(400);
     const byRecovery = await t.app.inject({

@@ -30,10 +30,10 @@ export interface Authenticated {
 /** What a correct password leads to: a session, or a second step (MFA) first. */
 export type LoginOutcome = { kind: 'session'; token: string; body: SessionBody } | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
 
-/** What an OIDC session keeps to end the provider's session at sign-out. */
+/** The connection an SSO session came through; for OIDC, the ID token that ends the provider's session at sign-out. */
 export interface OidcSignOut {
   connectionId: string;
-  idToken: string;
+  idToken: string | null;
 }
 
 /** The additional data binding a sealed ID token to its session row. */
@@ -81,9 +81,10 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         csrfToken: newToken(),
         expiresAt: new Date(Date.now() + ttlMs),
         method,
-        // Kept sealed only to end the provider's session at sign-out (id_token_hint); never sent anywhere else.
+        // The connection is where a re-authentication goes. The ID token is kept sealed only to end the
+        // provider's session at sign-out (id_token_hint); never sent anywhere else.
         ssoConnectionId: sso?.connectionId ?? null,
-        ssoIdToken: sso ? sealSecret(config.secretKeys, sso.idToken, idTokenAad(id)) : null,
+        ssoIdToken: sso?.idToken ? sealSecret(config.secretKeys, sso.idToken, idTokenAad(id)) : null,
       })
       .returning();
     return { token, session: session! };

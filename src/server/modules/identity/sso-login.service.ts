@@ -3,17 +3,18 @@ import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
-import { invitations, samlSeenAssertions, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import type { SsoFailureReason } from '../../../contracts/auth.js';
+import { invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
-import { actorOf, idTokenAad, type OidcSignOut, type SessionService } from './session.service.js';
+import { actorOf, idTokenAad, type Authenticated, type OidcSignOut, type SessionService } from './session.service.js';
 import { ssoUrls, type SsoConnectionRow } from './sso.service.js';
 import { toPem } from './saml-metadata.js';
-import type { UserRow } from './users.repo.js';
+import { unsafeFindUserById, type UserRow } from './users.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
@@ -22,13 +23,45 @@ const SAML_MAX_AGE_MS = 5 * 60_000;
 
 /** Why an SSO sign-in failed: a short code the sign-in page explains (never provider details). */
 export class SsoFailure extends Error {
+  /** Set when the flow was a re-authentication: the app page to go back to, rather than the sign-in page. */
+  returnTo: string | null = null;
   constructor(
-    readonly reason: 'expired' | 'invalid' | 'no_account' | 'disabled' | 'unavailable' | 'mfa_required',
+    readonly reason: SsoFailureReason,
     detail: string,
   ) {
     super(detail);
     this.name = 'SsoFailure';
   }
+}
+
+/** How an SSO flow ended: a new session, or an existing session confirmed by a fresh sign-in at the provider. */
+export type SsoOutcome = { kind: 'session'; token: string } | { kind: 'reauth'; returnTo: string };
+
+type PendingLogin = typeof ssoLoginStates.$inferSelect;
+
+/** When a pending flow started, by our clock (the row's expiry minus its lifetime). */
+const startedAt = (pending: PendingLogin) => pending.expiresAt.getTime() - LOGIN_TTL_MS;
+
+/** Marks a failure of a re-authentication flow so the person goes back to the page they were on. */
+function inReauth<T>(pending: PendingLogin, run: () => Promise<T>): Promise<T> {
+  if (!pending.reauthSessionId) return run();
+  return run().catch((err: unknown) => {
+    if (err instanceof SsoFailure) err.returnTo = pending.returnTo ?? '/account';
+    throw err;
+  });
+}
+
+/** The text of the SAML elements an assertion holds, by local name (namespaces vary between IdPs). */
+function samlAuthnStatements(assertion: unknown): { instant: number; classRef: string | null }[] {
+  const statements = xpath.selectElements(assertion as never, ".//*[local-name()='AuthnStatement']") as unknown as {
+    getAttribute(n: string): string | null;
+  }[];
+  return statements.map((st) => {
+    const ref = xpath.selectElements(st as never, "./*[local-name()='AuthnContext']/*[local-name()='AuthnContextClassRef']")[0] as
+      | { textContent: string | null }
+      | undefined;
+    return { instant: Date.parse(st.getAttribute('AuthnInstant') ?? ''), classRef: ref?.textContent?.trim() || null };
+  });
 }
 
 /** Who the identity provider says signed in. */
@@ -114,8 +147,11 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     return client;
   }
 
-  function samlFor(c: SsoConnectionRow, cache?: CacheProvider): SAML {
+  /** The SAML service provider of a connection; `forceAuthn` for a re-authentication (the IdP must sign the person in again). */
+  function samlFor(c: SsoConnectionRow, cache?: CacheProvider, forceAuthn = false): SAML {
     const urls = ssoUrls(config, c.tenantId, c.id);
+    // Security (ASVS 6.8.4): where the institution requires multi-factor, the request names the contexts it accepts.
+    const askMfa = c.requireIdpMfa && c.samlMfaAuthnContexts.length > 0;
     return new SAML({
       issuer: urls.spEntityId,
       callbackUrl: urls.acsUrl,
@@ -131,7 +167,9 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       acceptedClockSkewMs: CLOCK_SKEW_MS,
       maxAssertionAgeMs: SAML_MAX_AGE_MS,
       identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
-      disableRequestedAuthnContext: true,
+      disableRequestedAuthnContext: !askMfa,
+      ...(askMfa ? { authnContext: c.samlMfaAuthnContexts, racComparison: 'exact' as const } : {}),
+      forceAuthn,
       cacheProvider: cache ?? noCache,
     });
   }
@@ -213,149 +251,200 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     return user!;
   }
 
-  async function finish(c: SsoConnectionRow, a: Assertion, requestId: string, sso?: OidcSignOut) {
+  async function finish(c: SsoConnectionRow, a: Assertion, requestId: string, sso: OidcSignOut): Promise<SsoOutcome> {
     return withSystem(db, async (tx) => {
       const user = await linkUser(tx, c, a, requestId);
       try {
-        return await sessions.openSession(tx, user, c.protocol as 'oidc', requestId, sso);
+        const { token } = await sessions.openSession(tx, user, c.protocol as 'oidc', requestId, sso);
+        return { kind: 'session', token } as const;
       } catch {
         throw new SsoFailure('disabled', 'institution not active');
       }
     });
   }
 
-  return {
-    /** Starts a sign-in at the provider. Returns where to send the browser and, for OIDC, the binding cookie. */
-    async start(tenantId: string, connectionId: string): Promise<{ redirect: string; browserToken: string | null }> {
-      const c = await loadConnection(tenantId, connectionId);
-      const browserToken = newToken();
-      const id = hashToken(config.sessionSecret, browserToken);
-      const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
-      if (c.protocol === 'oidc') {
-        const client = await oidcClient(c);
-        const state = oidc.randomState();
-        const nonce = oidc.randomNonce();
-        const codeVerifier = oidc.randomPKCECodeVerifier();
-        const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
-        await withSystem(db, (tx) =>
-          tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, state, nonce, codeVerifier, expiresAt }),
-        );
-        const url = oidc.buildAuthorizationUrl(client, {
-          redirect_uri: ssoUrls(config, tenantId, connectionId).oidcRedirectUri,
-          scope: 'openid email profile',
-          response_type: 'code',
-          code_challenge: codeChallenge,
-          code_challenge_method: 'S256',
-          state,
-          nonce,
-          // Asks the provider for a multi-factor sign-in when the institution named its acr values.
-          ...(c.requireIdpMfa && c.mfaAcrValues.length ? { acr_values: c.mfaAcrValues.join(' ') } : {}),
-        });
-        return { redirect: url.href, browserToken };
-      }
-      // SAML: the request id is remembered (InResponseTo); RelayState carries our random handle.
-      let requestId = '';
-      const saml = samlFor(c, {
+  /**
+   * Completes a re-authentication: the provider's subject must already be linked, at this
+   * connection, to the person of the session being confirmed; that session is then marked as
+   * freshly authenticated, with its audit event, in one transaction. Nothing is linked or created.
+   */
+  async function finishReauth(c: SsoConnectionRow, pending: PendingLogin, subject: string, requestId: string): Promise<SsoOutcome> {
+    return withSystem(db, async (tx) => {
+      const [session] = await tx.select().from(sessionRows).where(eq(sessionRows.id, pending.reauthSessionId!));
+      const now = Date.now();
+      if (!session || session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() > config.sessionIdleMinutes * 60_000)
+        throw new SsoFailure('expired', 'the session to re-authenticate has ended');
+      const [link] = await tx
+        .select({ userId: ssoIdentities.userId })
+        .from(ssoIdentities)
+        .where(and(eq(ssoIdentities.tenantId, c.tenantId), eq(ssoIdentities.connectionId, c.id), eq(ssoIdentities.subject, subject)));
+      if (!link || link.userId !== session.userId) throw new SsoFailure('reauth_mismatch', 'another person signed in at the provider');
+      const user = await unsafeFindUserById(tx, session.userId);
+      if (!user || user.status !== 'active' || user.tenantId !== c.tenantId) throw new SsoFailure('disabled', 'user inactive');
+      await tx.update(sessionRows).set({ authenticatedAt: new Date() }).where(eq(sessionRows.id, session.id));
+      await recordAudit(tx, actorOf(user, session.tenantId, requestId, 'web'), {
+        action: 'session.reauthenticate',
+        recordType: 'user',
+        recordId: user.id,
+        tenantId: user.tenantId,
+        after: { via: c.protocol, connectionId: c.id },
+      });
+      return { kind: 'reauth', returnTo: pending.returnTo ?? '/account' } as const;
+    });
+  }
+
+  /** Sends the browser to the provider: a first sign-in, or (with `reauth`) a forced fresh one confirming a session. */
+  async function begin(
+    c: SsoConnectionRow,
+    reauth?: { sessionId: string; returnTo: string },
+  ): Promise<{ redirect: string; browserToken: string | null }> {
+    const tenantId = c.tenantId;
+    const connectionId = c.id;
+    const browserToken = newToken();
+    const id = hashToken(config.sessionSecret, browserToken);
+    const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
+    const reauthColumns = { reauthSessionId: reauth?.sessionId ?? null, returnTo: reauth?.returnTo ?? null };
+    if (c.protocol === 'oidc') {
+      const client = await oidcClient(c);
+      const state = oidc.randomState();
+      const nonce = oidc.randomNonce();
+      const codeVerifier = oidc.randomPKCECodeVerifier();
+      const codeChallenge = await oidc.calculatePKCECodeChallenge(codeVerifier);
+      await withSystem(db, (tx) =>
+        tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, state, nonce, codeVerifier, expiresAt, ...reauthColumns }),
+      );
+      const url = oidc.buildAuthorizationUrl(client, {
+        redirect_uri: ssoUrls(config, tenantId, connectionId).oidcRedirectUri,
+        scope: 'openid email profile',
+        response_type: 'code',
+        code_challenge: codeChallenge,
+        code_challenge_method: 'S256',
+        state,
+        nonce,
+        // Asks the provider for a multi-factor sign-in when the institution named its acr values.
+        ...(c.requireIdpMfa && c.mfaAcrValues.length ? { acr_values: c.mfaAcrValues.join(' ') } : {}),
+        // Security: a re-authentication must be a fresh sign-in, not the provider's existing session
+        // (OIDC Core 3.1.2.1); the callback also checks the ID token's auth_time.
+        ...(reauth ? { prompt: 'login', max_age: '0' } : {}),
+      });
+      return { redirect: url.href, browserToken };
+    }
+    // SAML: the request id is remembered (InResponseTo); RelayState carries our random handle.
+    let requestId = '';
+    const saml = samlFor(
+      c,
+      {
         saveAsync: async (key, value) => {
           requestId = key;
           return { value, createdAt: Date.now() };
         },
         getAsync: async () => null,
         removeAsync: async () => null,
-      });
-      const url = await saml.getAuthorizeUrlAsync(browserToken, undefined, {});
-      await withSystem(db, (tx) => tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, samlRequestId: requestId, expiresAt }));
-      return { redirect: url, browserToken: null };
-    },
+      },
+      !!reauth,
+    );
+    const url = await saml.getAuthorizeUrlAsync(browserToken, undefined, {});
+    await withSystem(db, (tx) =>
+      tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, samlRequestId: requestId, expiresAt, ...reauthColumns }),
+    );
+    return { redirect: url, browserToken: null };
+  }
 
-    /** Completes an OIDC sign-in; `browserToken` comes from the cookie set at the start. */
-    async oidcCallback(browserToken: string | undefined, currentUrl: URL, requestId: string) {
-      if (!browserToken) throw new SsoFailure('expired', 'no browser binding');
-      const [pending] = await withSystem(db, (tx) =>
-        tx
-          .delete(ssoLoginStates)
-          .where(eq(ssoLoginStates.id, hashToken(config.sessionSecret, browserToken)))
-          .returning(),
-      );
-      if (!pending || pending.expiresAt.getTime() < Date.now() || !pending.state || !pending.codeVerifier)
-        throw new SsoFailure('expired', 'no pending sign-in');
-      const c = await loadConnection(pending.tenantId, pending.connectionId);
-      const client = await oidcClient(c);
-      let claims: oidc.IDToken | undefined;
-      let idToken: string | undefined;
-      try {
-        const tokens = await oidc.authorizationCodeGrant(client, currentUrl, {
-          pkceCodeVerifier: pending.codeVerifier,
-          expectedState: pending.state,
-          expectedNonce: pending.nonce ?? undefined,
-          idTokenExpected: true,
-        });
-        claims = tokens.claims();
-        idToken = tokens.id_token;
-      } catch (err) {
-        throw new SsoFailure('invalid', `code exchange refused: ${(err as { code?: string }).code ?? (err as Error).name}`);
-      }
-      if (!claims || !idToken) throw new SsoFailure('invalid', 'no id token');
-      // Security (ASVS 6.8.4): where the institution requires it, the provider must say it used more than one factor.
-      if (c.requireIdpMfa && !idpUsedMfa(claims, c.mfaAcrValues))
-        throw new SsoFailure('mfa_required', `no multi-factor evidence (acr ${String(claims.acr ?? '-')}, amr ${JSON.stringify(claims.amr ?? [])})`);
-      const email = str(claims.email);
-      const domain = email?.split('@')[1]?.toLowerCase() ?? '';
-      // Security: Entra ID sends no email_verified; with a tenant-specific issuer, an email in a domain
-      // the institution declared (or marked verified by Entra, xms_edov) is trusted. Others must say verified.
-      const emailVerified =
-        claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
-      return finish(
-        c,
-        { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
-        requestId,
-        { connectionId: c.id, idToken },
-      );
-    },
+  /** The OIDC code exchange and checks, once the pending sign-in is known; re-authentications confirm their session. */
+  async function oidcComplete(pending: PendingLogin, currentUrl: URL, requestId: string): Promise<SsoOutcome> {
+    const c = await loadConnection(pending.tenantId, pending.connectionId);
+    const client = await oidcClient(c);
+    let claims: oidc.IDToken | undefined;
 
-    /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
-    async samlAcs(tenantId: string, connectionId: string, body: { SAMLResponse?: string; RelayState?: string }, requestId: string) {
-      const c = await loadConnection(tenantId, connectionId);
-      if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000)
-        throw new SsoFailure('invalid', 'no SAML response');
-      const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
-      // Security: signature wrapping hides a second assertion next to the signed one. A response
-      // must hold exactly one assertion (encrypted ones are not configured), and no DOCTYPE.
-      if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
-      let doc: unknown;
-      try {
-        doc = await parseDomFromString(xml);
-      } catch {
-        throw new SsoFailure('invalid', 'unparsable response');
-      }
-      const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
-      if (assertions.length !== 1) throw new SsoFailure('invalid', `expected one assertion, found ${assertions.length}`);
-      const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
-        { getAttribute(n: string): string | null } | undefined;
-      const urls = ssoUrls(config, tenantId, connectionId);
-      const destination = responseEl?.getAttribute('Destination');
-      if (destination && destination !== urls.acsUrl) throw new SsoFailure('invalid', 'wrong Destination');
-      const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
-        getAttribute(n: string): string | null;
-      }[];
-      if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
-        throw new SsoFailure('invalid', 'wrong Recipient');
-      const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
-      // The pending request: bound to this connection and to the RelayState handle we issued.
-      const pending = await withSystem(db, async (tx) => {
-        const [row] = await tx
-          .select()
-          .from(ssoLoginStates)
-          .where(
-            and(
-              eq(ssoLoginStates.tenantId, tenantId),
-              eq(ssoLoginStates.connectionId, connectionId),
-              eq(ssoLoginStates.samlRequestId, inResponseTo),
-            ),
-          );
-        return row ?? null;
+    let idToken: string | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(client, currentUrl, {
+        pkceCodeVerifier: pending.codeVerifier!,
+        expectedState: pending.state!,
+        expectedNonce: pending.nonce ?? undefined,
+        idTokenExpected: true,
       });
-      const relayOk = !!pending && !!body.RelayState && pending.id === hashToken(config.sessionSecret, body.RelayState);
+      claims = tokens.claims();
+      idToken = tokens.id_token;
+    } catch (err) {
+      throw new SsoFailure('invalid', `code exchange refused: ${(err as { code?: string }).code ?? (err as Error).name}`);
+    }
+    if (!claims || !idToken) throw new SsoFailure('invalid', 'no id token');
+    // Security (ASVS 6.8.4): where the institution requires it, the provider must say it used more than one factor.
+    if (c.requireIdpMfa && !idpUsedMfa(claims, c.mfaAcrValues))
+      throw new SsoFailure('mfa_required', `no multi-factor evidence (acr ${String(claims.acr ?? '-')}, amr ${JSON.stringify(claims.amr ?? [])})`);
+    if (pending.reauthSessionId) {
+      // Security: the provider must have signed the person in after the re-authentication started,
+      // not reused an older session (auth_time is in seconds).
+      const authTime = typeof claims.auth_time === 'number' ? claims.auth_time : null;
+      if (authTime === null || authTime < Math.floor(startedAt(pending) / 1000))
+        throw new SsoFailure('reauth_not_fresh', `auth_time ${authTime ?? '-'} is before the re-authentication started`);
+      return finishReauth(c, pending, claims.sub, requestId);
+    }
+    const email = str(claims.email);
+    const domain = email?.split('@')[1]?.toLowerCase() ?? '';
+    // Security: Entra ID sends no email_verified; with a tenant-specific issuer, an email in a domain
+    // the institution declared (or marked verified by Entra, xms_edov) is trusted. Others must say verified.
+    const emailVerified =
+      claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
+    return finish(
+      c,
+      { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
+      requestId,
+      { connectionId: c.id, idToken },
+    );
+  }
+
+  /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
+  async function samlAcs(
+    tenantId: string,
+    connectionId: string,
+    body: { SAMLResponse?: string; RelayState?: string },
+    requestId: string,
+  ): Promise<SsoOutcome> {
+    const c = await loadConnection(tenantId, connectionId);
+    if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000)
+      throw new SsoFailure('invalid', 'no SAML response');
+    const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
+    // Security: signature wrapping hides a second assertion next to the signed one. A response
+    // must hold exactly one assertion (encrypted ones are not configured), and no DOCTYPE.
+    if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+    let doc: unknown;
+    try {
+      doc = await parseDomFromString(xml);
+    } catch {
+      throw new SsoFailure('invalid', 'unparsable response');
+    }
+    const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
+    if (assertions.length !== 1) throw new SsoFailure('invalid', `expected one assertion, found ${assertions.length}`);
+    const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
+      { getAttribute(n: string): string | null } | undefined;
+    const urls = ssoUrls(config, tenantId, connectionId);
+    const destination = responseEl?.getAttribute('Destination');
+    if (destination && destination !== urls.acsUrl) throw new SsoFailure('invalid', 'wrong Destination');
+    const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
+      getAttribute(n: string): string | null;
+    }[];
+    if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
+      throw new SsoFailure('invalid', 'wrong Recipient');
+    const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
+    // The pending request: bound to this connection and to the RelayState handle we issued.
+    const pending = await withSystem(db, async (tx) => {
+      const [row] = await tx
+        .select()
+        .from(ssoLoginStates)
+        .where(
+          and(
+            eq(ssoLoginStates.tenantId, tenantId),
+            eq(ssoLoginStates.connectionId, connectionId),
+            eq(ssoLoginStates.samlRequestId, inResponseTo),
+          ),
+        );
+      return row ?? null;
+    });
+    const relayOk = !!pending && !!body.RelayState && pending.id === hashToken(config.sessionSecret, body.RelayState);
+    // From here the flow is known: a re-authentication's failures go back to the page it came from.
+    const complete = async (): Promise<SsoOutcome> => {
       const cache: CacheProvider = {
         saveAsync: async () => null,
         getAsync: async (key) =>
@@ -366,7 +455,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       };
       let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
       try {
-        ({ profile } = await samlFor(c, cache).validatePostResponseAsync({ SAMLResponse: body.SAMLResponse }));
+        ({ profile } = await samlFor(c, cache).validatePostResponseAsync({ SAMLResponse: body.SAMLResponse! }));
       } catch (err) {
         throw new SsoFailure('invalid', `assertion refused: ${(err as Error).message.slice(0, 120)}`);
       }
@@ -386,6 +475,18 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           .returning();
         if (!spent.length || !fresh.length) throw new SsoFailure('invalid', 'replayed assertion');
       });
+      const statements = samlAuthnStatements(assertions[0]);
+      // Security (ASVS 6.8.4): where the institution requires it, every authentication statement must
+      // name one of the contexts it declared multi-factor.
+      if (c.requireIdpMfa && (!statements.length || statements.some((st) => !st.classRef || !c.samlMfaAuthnContexts.includes(st.classRef))))
+        throw new SsoFailure('mfa_required', `no multi-factor authentication context (${statements.map((st) => st.classRef ?? '-').join(', ')})`);
+      if (pending!.reauthSessionId) {
+        // Security: ForceAuthn was asked; the IdP must have signed the person in after the request was made.
+        const since = Math.floor(startedAt(pending!) / 1000) * 1000;
+        if (!statements.length || statements.some((st) => !Number.isFinite(st.instant) || st.instant < since))
+          throw new SsoFailure('reauth_not_fresh', 'AuthnInstant is before the re-authentication started');
+        return finishReauth(c, pending!, profile.nameID, requestId);
+      }
       const attr = (k: string) => str((profile as Record<string, unknown>)[k]);
       const email =
         attr('email') ??
@@ -403,8 +504,58 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           lastName: attr('lastName') ?? attr('sn') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'),
         },
         requestId,
+        { connectionId: c.id, idToken: null },
       );
+    };
+    return relayOk && pending ? inReauth(pending, complete) : complete();
+  }
+
+  return {
+    /** Starts a sign-in at the provider. Returns where to send the browser and, for OIDC, the binding cookie. */
+    async start(tenantId: string, connectionId: string): Promise<{ redirect: string; browserToken: string | null }> {
+      return begin(await loadConnection(tenantId, connectionId));
     },
+
+    /**
+     * Starts a re-authentication of the caller's session at their identity provider: the connection
+     * the session came through, else the newest enabled one their account is linked to. The provider
+     * is asked for a fresh sign-in (OIDC `prompt=login`, `max_age=0`; SAML `ForceAuthn`).
+     */
+    async startReauth(auth: Authenticated, returnTo: string): Promise<{ redirect: string; browserToken: string | null }> {
+      const linked = await withSystem(db, (tx) =>
+        tx
+          .select({ c: ssoConnections, linkedAt: ssoIdentities.createdAt })
+          .from(ssoIdentities)
+          .innerJoin(ssoConnections, and(eq(ssoConnections.tenantId, ssoIdentities.tenantId), eq(ssoConnections.id, ssoIdentities.connectionId)))
+          .where(and(eq(ssoIdentities.userId, auth.user.id), eq(ssoConnections.enabled, true))),
+      );
+      const mine = linked.filter((l) => l.c.tenantId === auth.user.tenantId).sort((x, y) => y.linkedAt.getTime() - x.linkedAt.getTime());
+      const chosen = mine.find((l) => l.c.id === auth.session.ssoConnectionId) ?? mine[0];
+      if (!chosen) throw new AppError('conflict', 'Your account does not sign in with single sign-on. Confirm with your password instead.');
+      try {
+        return await begin(chosen.c, { sessionId: auth.session.id, returnTo });
+      } catch (err) {
+        if (err instanceof SsoFailure) throw new AppError('conflict', 'Your institution’s sign-in is not available right now. Try again later.');
+        throw err;
+      }
+    },
+
+    /** Completes an OIDC sign-in; `browserToken` comes from the cookie set at the start. */
+    async oidcCallback(browserToken: string | undefined, currentUrl: URL, requestId: string) {
+      if (!browserToken) throw new SsoFailure('expired', 'no browser binding');
+      const [pending] = await withSystem(db, (tx) =>
+        tx
+          .delete(ssoLoginStates)
+          .where(eq(ssoLoginStates.id, hashToken(config.sessionSecret, browserToken)))
+          .returning(),
+      );
+      if (!pending || pending.expiresAt.getTime() < Date.now() || !pending.state || !pending.codeVerifier)
+        throw new SsoFailure('expired', 'no pending sign-in');
+      return inReauth(pending, () => oidcComplete(pending, currentUrl, requestId));
+    },
+
+    /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
+    samlAcs,
 
     /**
      * Where to send the browser after signing out of an OIDC session: the provider's end-session

@@ -12,11 +12,15 @@ import {
   ssoConnectionUpdateSchema,
   ssoDiscoverQuerySchema,
   ssoDiscoverSchema,
+  ssoReauthRedirectSchema,
+  ssoReauthStartSchema,
 } from '../../../contracts/auth.js';
+import { AppError } from '../../platform/errors.js';
 import type { Config } from '../../platform/config.js';
 import { requireActor } from '../../platform/http.js';
 import { setSessionCookie, ssoCookie } from './auth.hook.js';
-import { SsoFailure, type SsoLoginService } from './sso-login.service.js';
+import type { Authenticated } from './session.service.js';
+import { SsoFailure, type SsoLoginService, type SsoOutcome } from './sso-login.service.js';
 import type { SsoService } from './sso.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
@@ -29,11 +33,21 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   // A sign-in by SSO takes a start, a callback and the page loads around them: three times the password sign-in limit (30/minute by default).
   const flowLimit = { max: config.loginRateLimit * 3, timeWindow: '1 minute' };
 
-  /** A failed SSO sign-in goes back to the sign-in page with a reason code; the detail is logged. */
+  /**
+   * A failed SSO sign-in goes back to the sign-in page with a reason code; a failed re-authentication
+   * to the page it started from, with the same code. The detail is logged.
+   */
   function failed(reply: FastifyReply, err: unknown) {
     if (!(err instanceof SsoFailure)) throw err;
-    reply.log.warn({ reason: err.reason, detail: err.message }, 'single sign-on refused');
-    return reply.redirect(`/sign-in?sso=${err.reason}`, 303);
+    reply.log.warn({ reason: err.reason, detail: err.message, reauth: !!err.returnTo }, 'single sign-on refused');
+    return reply.redirect(`${err.returnTo ?? '/sign-in'}?sso=${err.reason}`, 303);
+  }
+
+  /** A new session gets its cookie; a confirmed re-authentication goes back to its page (the session is unchanged). */
+  function succeeded(reply: FastifyReply, outcome: SsoOutcome) {
+    if (outcome.kind === 'reauth') return reply.redirect(`${outcome.returnTo}?reauth=done`, 303);
+    setSessionCookie(reply, config, outcome.token);
+    return reply.redirect('/', 303);
   }
 
   // ----- configuration (site admins)
@@ -95,6 +109,29 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     async (req) => sso.setPolicy(requireActor(req), req.body),
   );
 
+  // ----- re-authentication (signed in)
+  app.post(
+    '/api/v1/session/reauthenticate/sso',
+    {
+      config: { rateLimit: flowLimit },
+      schema: {
+        tags: ['session'],
+        summary: 'Confirm it is me by signing in again at my identity provider (a fresh sign-in is required there)',
+        body: ssoReauthStartSchema,
+        response: { 200: ssoReauthRedirectSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      if (!req.auth) throw new AppError('unauthorized', 'Please sign in');
+      const { redirect, browserToken } = await login.startReauth(req.auth as Authenticated, req.body.returnTo);
+      if (browserToken) {
+        const c = ssoCookie(config);
+        reply.setCookie(c.name, browserToken, c.options);
+      }
+      return { redirect };
+    },
+  );
+
   // ----- sign-in (public)
   app.get(
     '/api/v1/sso/discover',
@@ -138,9 +175,7 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
       const c = ssoCookie(config);
       reply.clearCookie(c.name, { path: c.options.path });
       try {
-        const { token } = await login.oidcCallback(req.cookies[c.name], new URL(req.url, config.publicUrl), String(req.id));
-        setSessionCookie(reply, config, token);
-        return reply.redirect('/', 303);
+        return succeeded(reply, await login.oidcCallback(req.cookies[c.name], new URL(req.url, config.publicUrl), String(req.id)));
       } catch (err) {
         return failed(reply, err);
       }
@@ -177,9 +212,7 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
       },
       async (req, reply) => {
         try {
-          const { token } = await login.samlAcs(req.params.institutionId, req.params.connectionId, req.body, String(req.id));
-          setSessionCookie(reply, config, token);
-          return reply.redirect('/', 303);
+          return succeeded(reply, await login.samlAcs(req.params.institutionId, req.params.connectionId, req.body, String(req.id)));
         } catch (err) {
           return failed(reply, err);
         }

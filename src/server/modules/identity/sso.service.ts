@@ -72,6 +72,8 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
             spEntityId: urls.spEntityId,
             acsUrl: urls.acsUrl,
             metadataUrl: urls.metadataUrl,
+            requireIdpMfa: c.requireIdpMfa,
+            mfaAuthnContexts: c.samlMfaAuthnContexts,
           }
         : null,
     createdAt: c.createdAt.toISOString(),
@@ -107,6 +109,14 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
     };
   }
 
+  /** Security (ASVS 6.8.4): a SAML connection that requires multi-factor must say which authentication contexts mean it. */
+  function checkSamlMfa(requireIdpMfa: boolean, contexts: readonly string[]): void {
+    if (requireIdpMfa && !contexts.length)
+      throw new AppError('validation', 'Some fields are not valid', {
+        mfaAuthnContexts: 'list at least one authentication context that means multi-factor at this provider',
+      });
+  }
+
   return {
     async list(actor: Actor): Promise<SsoConnectionBody[]> {
       authorize(actor, 'manageSso');
@@ -123,6 +133,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       const id = randomUUID();
       const issuer = issuerOf(input);
       if (issuer) checkUrl(issuer, 'issuer');
+      if (input.preset === 'saml') checkSamlMfa(input.requireIdpMfa, input.mfaAuthnContexts);
       // Network first, outside the transaction.
       const idp = input.preset === 'saml' ? await resolveIdp(input.idp) : null;
       return withTenant(db, scope, async (tx) => {
@@ -145,8 +156,9 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
-            requireIdpMfa: input.preset === 'saml' ? false : input.requireIdpMfa,
+            requireIdpMfa: input.requireIdpMfa,
             mfaAcrValues: input.preset === 'saml' ? [] : input.mfaAcrValues,
+            samlMfaAuthnContexts: input.preset === 'saml' ? input.mfaAuthnContexts : [],
           })
           .returning();
         await recordAudit(tx, actor, { action: 'sso_connection.create', recordType: 'sso_connection', recordId: id, after: audited(row!) });
@@ -166,8 +178,12 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
         if (!before) throw notFound('Identity provider');
         if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret))
           throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
-        if (before.protocol === 'saml' && (patch.requireIdpMfa !== undefined || patch.mfaAcrValues !== undefined))
-          throw new AppError('validation', 'Some fields are not valid', { requireIdpMfa: 'is for OIDC providers only' });
+        if (before.protocol === 'saml' && patch.mfaAcrValues !== undefined)
+          throw new AppError('validation', 'Some fields are not valid', { mfaAcrValues: 'is for OIDC providers only' });
+        if (before.protocol === 'oidc' && patch.mfaAuthnContexts !== undefined)
+          throw new AppError('validation', 'Some fields are not valid', { mfaAuthnContexts: 'is for SAML providers only' });
+        if (before.protocol === 'saml')
+          checkSamlMfa(patch.requireIdpMfa ?? before.requireIdpMfa, patch.mfaAuthnContexts ?? before.samlMfaAuthnContexts);
         if (before.protocol === 'oidc' && patch.idp)
           throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
         const [after] = await tx
@@ -187,6 +203,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpCerts: idp?.certificates ?? before.samlIdpCerts,
             requireIdpMfa: patch.requireIdpMfa ?? before.requireIdpMfa,
             mfaAcrValues: patch.mfaAcrValues ?? before.mfaAcrValues,
+            samlMfaAuthnContexts: patch.mfaAuthnContexts ?? before.samlMfaAuthnContexts,
             updatedAt: new Date(),
           })
           .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invitations, sessions, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { auditEvents, invitations, sessions, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
 import { cookieHeader, followToApp, keepCookies, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
-import { makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
+import { authnRequestOf, makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 
 let t: TestApp;
@@ -56,6 +56,7 @@ async function samlResponse(opts: {
   overrides?: Record<string, string>;
   connectionId?: string;
   idp?: TestSamlIdp;
+  authnContextClassRef?: string;
 }) {
   const connectionId = opts.connectionId ?? samlA;
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${connectionId}` });
@@ -314,10 +315,10 @@ describe('OIDC: multi-factor at the provider, and signing out there too', () => 
     expect((await oidcSignIn(a.institution.id, oidcMfa, 'sub-otp-sms')).res.headers.location).toBe('/sign-in?sso=mfa_required');
   });
 
-  it('is for OIDC only', async () => {
-    const res = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { requireIdpMfa: true });
+  it('takes acr values for OIDC only', async () => {
+    const res = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { mfaAcrValues: ['urn:test:loa:mfa'] });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.fields).toHaveProperty('requireIdpMfa');
+    expect(res.json().error.fields).toHaveProperty('mfaAcrValues');
   });
 
   it('signs out at the provider too (RP-initiated logout with id_token_hint)', async () => {
@@ -468,6 +469,225 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       payload: new URLSearchParams(form).toString(),
     });
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('SAML: multi-factor at the provider (AuthnContextClassRef)', () => {
+  const REFEDS_MFA = 'https://refeds.org/profile/mfa';
+  const ENTRA_MFA = 'http://schemas.microsoft.com/claims/multipleauthn';
+  const PASSWORD = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
+  let samlMfa: string;
+  let email: string;
+  beforeAll(async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'District SAML, two factors',
+      idp: { metadataXml: saml.metadataXml },
+      emailDomains: ['a.example.org'],
+      requireIdpMfa: true,
+      mfaAuthnContexts: [REFEDS_MFA, ENTRA_MFA],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().saml).toMatchObject({ requireIdpMfa: true, mfaAuthnContexts: [REFEDS_MFA, ENTRA_MFA] });
+    samlMfa = res.json().id;
+    email = `saml-mfa-${randomUUID()}@a.example.org`;
+    await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email });
+  });
+
+  it('asks the IdP for the listed contexts (comparison exact), and nothing when not required', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlMfa}` });
+    const request = authnRequestOf(start.headers.location as string);
+    expect(request).toMatch(/<samlp:RequestedAuthnContext[^>]*Comparison="exact"/);
+    expect(request).toMatch(new RegExp(`<saml:AuthnContextClassRef[^>]*>${REFEDS_MFA}</saml:AuthnContextClassRef>`));
+    expect(request).toMatch(new RegExp(`<saml:AuthnContextClassRef[^>]*>${ENTRA_MFA}</saml:AuthnContextClassRef>`));
+    const plain = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlA}` });
+    expect(authnRequestOf(plain.headers.location as string)).not.toContain('RequestedAuthnContext');
+  });
+
+  it('signs in when the assertion names a listed context, refuses it otherwise', async () => {
+    for (const ref of [REFEDS_MFA, ENTRA_MFA]) {
+      const res = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, authnContextClassRef: ref }), samlMfa);
+      expect(res.headers.location, ref).toBe('/');
+      expect((await whoAmI(sessionCookieOf(res)!.value))?.email).toBe(email);
+    }
+    for (const ref of [PASSWORD, 'https://refeds.org/profile/sfa']) {
+      const res = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, authnContextClassRef: ref }), samlMfa);
+      expect(res.headers.location, ref).toBe('/sign-in?sso=mfa_required');
+      expect(sessionCookieOf(res)).toBeUndefined();
+    }
+    // No authentication statement at all is no evidence either.
+    const bare = await postAcs(
+      await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, overrides: { AuthnStatement: '' } }),
+      samlMfa,
+    );
+    expect(bare.headers.location).toBe('/sign-in?sso=mfa_required');
+    // A connection that does not require it is unchanged: a password-only assertion signs in.
+    const plain = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, authnContextClassRef: PASSWORD }));
+    expect(plain.headers.location).toBe('/');
+  });
+
+  it('validates the setting (400 with field messages) and audits its change', async () => {
+    const base = { preset: 'saml', displayName: 'X', idp: { metadataXml: saml.metadataXml } };
+    const none = await a.siteAdmin.request('POST', '/api/v1/sso/connections', { ...base, requireIdpMfa: true });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.fields).toHaveProperty('mfaAuthnContexts');
+    const notUri = await a.siteAdmin.request('POST', '/api/v1/sso/connections', { ...base, requireIdpMfa: true, mfaAuthnContexts: ['two factors'] });
+    expect(notUri.statusCode).toBe(400);
+    expect(Object.keys(notUri.json().error.fields).join()).toMatch(/mfaAuthnContexts/);
+    const twice = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlMfa}`, { mfaAuthnContexts: [REFEDS_MFA, REFEDS_MFA] });
+    expect(twice.statusCode).toBe(400);
+    const emptied = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlMfa}`, { mfaAuthnContexts: [] });
+    expect(emptied.statusCode).toBe(400);
+    expect(emptied.json().error.fields).toHaveProperty('mfaAuthnContexts');
+    const onOidc = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${oidcA}`, { mfaAuthnContexts: [REFEDS_MFA] });
+    expect(onOidc.statusCode).toBe(400);
+    expect(onOidc.json().error.fields).toHaveProperty('mfaAuthnContexts');
+    // Nothing was written by the refusals.
+    const list = await a.siteAdmin.request('GET', '/api/v1/sso/connections');
+    expect(list.json().items.find((c: { id: string }) => c.id === samlMfa).saml.mfaAuthnContexts).toEqual([REFEDS_MFA, ENTRA_MFA]);
+
+    const changed = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlMfa}`, { mfaAuthnContexts: [REFEDS_MFA] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().saml).toMatchObject({ requireIdpMfa: true, mfaAuthnContexts: [REFEDS_MFA] });
+    const events = await withSystem(t.database.db, (tx) =>
+      tx
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.tenantId, a.institution.id), eq(auditEvents.action, 'sso_connection.update'), eq(auditEvents.recordId, samlMfa))),
+    );
+    expect(JSON.stringify(events.at(-1)!.changes)).toContain('samlMfaAuthnContexts');
+    // Turned off: the same password-only assertion signs in again.
+    const off = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlMfa}`, { requireIdpMfa: false });
+    expect(off.statusCode).toBe(200);
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlMfa}` });
+    expect(authnRequestOf(start.headers.location as string)).not.toContain('RequestedAuthnContext');
+    const res = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, authnContextClassRef: PASSWORD }), samlMfa);
+    expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('re-authentication through the provider proves a fresh sign-in', () => {
+  /** A signed-in browser: the session cookie and its CSRF token. */
+  async function browserOf(cookie: string) {
+    const csrf = (await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } })).json().csrfToken as string;
+    return (method: 'POST' | 'DELETE', url: string, body?: object) =>
+      t.app.inject({ method, url, cookies: { vetted_session: cookie }, headers: { 'x-csrf-token': csrf }, ...(body ? { payload: body } : {}) });
+  }
+  /** Makes the session's last sign-in older than REAUTH_MINUTES. */
+  async function ageSession(userId: string) {
+    await withSystem(t.database.db, (tx) =>
+      tx.update(sessions).set({ authenticatedAt: new Date(Date.now() - 3600_000) }).where(eq(sessions.userId, userId)),
+    );
+  }
+  const endOtherSessions = (call: Awaited<ReturnType<typeof browserOf>>) => call('DELETE', '/api/v1/account/sessions');
+
+  it('OIDC: asks for prompt=login and max_age=0, refuses an old auth_time, accepts a fresh one', async () => {
+    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `re-oidc-${randomUUID()}@a.example.org` });
+    await withSystem(t.database.db, (tx) => tx.update(users).set({ passwordHash: null }).where(eq(users.id, user.id)));
+    idp.accounts.set('sub-re-oidc', { email: user.email, email_verified: true });
+    const jar = new Map<string, string>();
+    const first = await oidcSignIn(a.institution.id, oidcA, 'sub-re-oidc', undefined, jar);
+    // A first sign-in asks for nothing special.
+    const firstRequest = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${oidcA}` });
+    const firstUrl = new URL(firstRequest.headers.location as string);
+    expect(firstUrl.searchParams.has('prompt')).toBe(false);
+    expect(firstUrl.searchParams.has('max_age')).toBe(false);
+
+    const call = await browserOf(sessionCookieOf(first.res)!.value);
+    await ageSession(user.id);
+    expect((await endOtherSessions(call)).json().error.code).toBe('reauthentication_required');
+
+    async function reauth(account: string, providerCookies = jar) {
+      const started = await call('POST', '/api/v1/session/reauthenticate/sso', { returnTo: '/account' });
+      expect(started.statusCode, started.body).toBe(200);
+      const redirect = new URL(started.json().redirect);
+      expect(redirect.origin).toBe(idp.issuer);
+      expect(redirect.searchParams.get('prompt')).toBe('login');
+      expect(redirect.searchParams.get('max_age')).toBe('0');
+      const binding = started.cookies.find((c) => c.name === 'vetted_sso')!.value;
+      idp.nextAccount = account;
+      // The provider still has its session (jar): without prompt=login it would not ask again.
+      const back = await followToApp(redirect.href, t.config.publicUrl, providerCookies);
+      return t.app.inject({ method: 'GET', url: back.pathname + back.search, cookies: { vetted_sso: binding } });
+    }
+
+    // The provider answers with the sign-in it already had (auth_time an hour ago): refused.
+    idp.accounts.set('sub-re-oidc', { email: user.email, email_verified: true, authTime: Math.floor(Date.now() / 1000) - 3600 });
+    const stale = await reauth('sub-re-oidc');
+    expect(stale.headers.location).toBe('/account?sso=reauth_not_fresh');
+    expect(sessionCookieOf(stale)).toBeUndefined();
+    expect((await endOtherSessions(call)).statusCode).toBe(403);
+
+    // Someone else signs in freshly at the provider: refused too.
+    const other = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email: `re-other-${randomUUID()}@a.example.org` });
+    idp.accounts.set('sub-re-other', { email: other.email, email_verified: true });
+    expect((await oidcSignIn(a.institution.id, oidcA, 'sub-re-other')).res.headers.location).toBe('/');
+    // (another browser profile at the provider, which would otherwise first ask to sign the other person out)
+    const mismatch = await reauth('sub-re-other', new Map());
+    expect(mismatch.headers.location).toBe('/account?sso=reauth_mismatch');
+    expect((await endOtherSessions(call)).statusCode).toBe(403);
+
+    // A fresh sign-in at the provider: the same session is confirmed and the change goes through.
+    idp.accounts.set('sub-re-oidc', { email: user.email, email_verified: true });
+    const fresh = await reauth('sub-re-oidc');
+    expect(fresh.headers.location).toBe('/account?reauth=done');
+    expect(sessionCookieOf(fresh)).toBeUndefined();
+    expect((await endOtherSessions(call)).statusCode).toBe(204);
+    const events = await withSystem(t.database.db, (tx) =>
+      tx.select().from(auditEvents).where(and(eq(auditEvents.action, 'session.reauthenticate'), eq(auditEvents.recordId, user.id))),
+    );
+    expect(events).toHaveLength(1);
+  });
+
+  it('SAML: sends ForceAuthn, refuses an old AuthnInstant, accepts a fresh one', async () => {
+    const email = `re-saml-${randomUUID()}@a.example.org`;
+    const user = await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email });
+    await withSystem(t.database.db, (tx) => tx.update(users).set({ passwordHash: null }).where(eq(users.id, user.id)));
+    const first = await samlResponse({ nameId: `re-saml-${user.id}`, email });
+    expect(authnRequestOf((await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlA}` })).headers.location as string)).not.toContain('ForceAuthn');
+    const signedIn = await postAcs(first);
+    expect(signedIn.headers.location).toBe('/');
+    const call = await browserOf(sessionCookieOf(signedIn)!.value);
+    await ageSession(user.id);
+    expect((await endOtherSessions(call)).statusCode).toBe(403);
+
+    async function reauth(authnInstant?: Date) {
+      const started = await call('POST', '/api/v1/session/reauthenticate/sso', { returnTo: '/account' });
+      expect(started.statusCode, started.body).toBe(200);
+      const redirect = started.json().redirect as string;
+      expect(redirect.startsWith(saml.ssoUrl)).toBe(true);
+      expect(authnRequestOf(redirect)).toContain('ForceAuthn="true"');
+      const form = await saml.respond({ spMetadata: await spMetadata(samlA), redirectUrl: redirect, nameId: `re-saml-${user.id}`, email, authnInstant });
+      return postAcs(form);
+    }
+
+    // The IdP reused a sign-in from before the request: refused.
+    const stale = await reauth(new Date(Date.now() - 120_000));
+    expect(stale.headers.location).toBe('/account?sso=reauth_not_fresh');
+    expect(sessionCookieOf(stale)).toBeUndefined();
+    expect((await endOtherSessions(call)).statusCode).toBe(403);
+
+    const fresh = await reauth();
+    expect(fresh.headers.location).toBe('/account?reauth=done');
+    expect(sessionCookieOf(fresh)).toBeUndefined();
+    expect((await endOtherSessions(call)).statusCode).toBe(204);
+  });
+
+  it('is refused for an account without single sign-on, and needs the CSRF token', async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/session/reauthenticate/sso', {});
+    expect(res.statusCode).toBe(409);
+    const noCsrf = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/session/reauthenticate/sso',
+      cookies: { [a.siteAdmin.cookie.name]: a.siteAdmin.cookie.value },
+      payload: {},
+    });
+    expect(noCsrf.statusCode).toBe(403);
+    const bad = await a.siteAdmin.request('POST', '/api/v1/session/reauthenticate/sso', { returnTo: 'https://evil.example/' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields).toHaveProperty('returnTo');
+    const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/session/reauthenticate/sso', payload: {} });
+    expect(anonymous.statusCode).toBe(401);
   });
 });
 

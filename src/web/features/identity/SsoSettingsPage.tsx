@@ -3,7 +3,7 @@ import { Button, Card, Checkbox, Code, Group, Select, Stack, Switch, Text, Texta
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuthPolicyBody, SsoConnectionBody } from '../../../contracts/auth.js';
+import { SAML_MFA_AUTHN_CONTEXTS_SUGGESTED, type AuthPolicyBody, type SsoConnectionBody } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading, NotPermitted } from '../../components/PageState.js';
@@ -15,6 +15,12 @@ import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 type Preset = ConnectionInput['preset'];
 const PRESETS: Preset[] = ['google', 'entra', 'oidc', 'saml'];
+/** One value a line (or separated by spaces or commas): URIs never hold any of them. */
+const listOf = (text: string) =>
+  text
+    .split(/[,\s]+/)
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export function SsoSettingsPage() {
   const { t } = useTranslation();
@@ -42,9 +48,13 @@ function Connections() {
   const toggle = useSsoMutation((c: SsoConnectionBody) =>
     api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { enabled: !c.enabled } }),
   );
-  const toggleMfa = useSsoMutation((c: SsoConnectionBody) =>
-    api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { requireIdpMfa: !c.oidc?.requireIdpMfa } }),
-  );
+  const toggleMfa = useSsoMutation((c: SsoConnectionBody) => {
+    const on = !(c.oidc?.requireIdpMfa ?? c.saml?.requireIdpMfa ?? false);
+    // A SAML connection turned on with no contexts yet starts from the well-known ones.
+    const contexts =
+      c.saml && on && c.saml.mfaAuthnContexts.length === 0 ? { mfaAuthnContexts: [...SAML_MFA_AUTHN_CONTEXTS_SUGGESTED] } : {};
+    return api<SsoConnectionBody>(`/sso/connections/${c.id}`, { method: 'PATCH', body: { requireIdpMfa: on, ...contexts } });
+  });
   if (!connections.data) return <Loading />;
   return (
     <Stack component="section" aria-labelledby="providers-heading" gap="sm">
@@ -102,6 +112,15 @@ function Connections() {
                 <Text size="sm">
                   {t('identity.sso.acsUrl')}: <Code>{c.saml.acsUrl}</Code>
                 </Text>
+                <Switch
+                  label={t('identity.sso.requireIdpMfa')}
+                  description={
+                    c.saml.mfaAuthnContexts.length ? t('identity.sso.contextsOf', { list: c.saml.mfaAuthnContexts.join(', ') }) : undefined
+                  }
+                  checked={c.saml.requireIdpMfa}
+                  onChange={() => toggleMfa.mutate(c)}
+                />
+                {c.saml.requireIdpMfa ? <SamlMfaContexts connection={c} /> : null}
               </>
             ) : null}
           </Stack>
@@ -109,6 +128,43 @@ function Connections() {
       ))}
       <Feedback error={remove.error ?? toggle.error ?? toggleMfa.error} />
     </Stack>
+  );
+}
+
+/** Edits the authentication contexts a SAML connection accepts as multi-factor. */
+function SamlMfaContexts({ connection }: { connection: SsoConnectionBody }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState((connection.saml?.mfaAuthnContexts ?? []).join('\n'));
+  const save = useSsoMutation((mfaAuthnContexts: string[]) =>
+    api<SsoConnectionBody>(`/sso/connections/${connection.id}`, { method: 'PATCH', body: { mfaAuthnContexts } }),
+  );
+  const fields = save.error instanceof ApiError ? save.error.fields : undefined;
+  return (
+    <form
+      onSubmit={(e: FormEvent) => {
+        e.preventDefault();
+        save.mutate(listOf(text));
+      }}
+      aria-label={`${t('identity.sso.mfaAuthnContexts')} — ${connection.displayName}`}
+    >
+      <Stack gap="xs">
+        <Textarea
+          label={t('identity.sso.mfaAuthnContexts')}
+          description={t('identity.sso.mfaAuthnContextsHint')}
+          autosize
+          minRows={2}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+          error={fieldError(fields, 'mfaAuthnContexts')}
+        />
+        <Feedback error={fields ? null : save.error} success={save.isSuccess ? t('identity.sso.contextsSaved') : null} />
+        <Group>
+          <Button type="submit" size="xs" variant="default" loading={save.isPending}>
+            {t('identity.sso.saveContexts')}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
   );
 }
 
@@ -128,6 +184,7 @@ function AddConnection() {
     jitRole: 'app_admin' as 'app_admin' | 'site_admin',
     requireIdpMfa: false,
     acrValues: '',
+    authnContexts: SAML_MFA_AUTHN_CONTEXTS_SUGGESTED.join('\n'),
   });
   const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
   const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
@@ -164,6 +221,8 @@ function AddConnection() {
                 preset,
                 ...common,
                 idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml },
+                requireIdpMfa: form.requireIdpMfa,
+                ...(form.requireIdpMfa ? { mfaAuthnContexts: listOf(form.authnContexts) } : {}),
               };
     create.mutate(body, {
       onSuccess: () => setForm((f) => ({ ...f, displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' })),
@@ -264,6 +323,23 @@ function AddConnection() {
               onChange={(e) => set('metadataXml')(e.currentTarget.value)}
               error={fieldError(fields, 'idp')}
             />
+            <Checkbox
+              label={t('identity.sso.requireIdpMfa')}
+              description={t('identity.sso.requireIdpMfaSamlHint')}
+              checked={form.requireIdpMfa}
+              onChange={(e) => set('requireIdpMfa')(e.currentTarget.checked)}
+            />
+            {form.requireIdpMfa ? (
+              <Textarea
+                label={t('identity.sso.mfaAuthnContexts')}
+                description={t('identity.sso.mfaAuthnContextsHint')}
+                autosize
+                minRows={2}
+                value={form.authnContexts}
+                onChange={(e) => set('authnContexts')(e.currentTarget.value)}
+                error={fieldError(fields, 'mfaAuthnContexts')}
+              />
+            ) : null}
           </>
         )}
         <TextInput

@@ -20,6 +20,9 @@ export const identityEn = {
         unavailable: 'Single sign-on is not available right now. Try again later or ask your administrator.',
         mfa_required:
           'Your institution requires a second factor at its sign-in page (such as a code or a security key). Sign in there with it, then try again.',
+        reauth_not_fresh:
+          'Your institution’s sign-in page did not ask you to sign in again, so it could not confirm it is you. Try again and sign in there fully (you may need to sign out of it first).',
+        reauth_mismatch: 'Someone else signed in at your institution’s sign-in page. Try again with your own account.',
       },
     },
     mfa: {
@@ -100,8 +103,9 @@ export const identityEn = {
       intro: 'For your security, enter your password again before this change.',
       introMfa: 'For your security, enter your password and a code from your authenticator app before this change.',
       confirm: 'Confirm',
-      sso: 'For your security, sign in again with your institution’s single sign-on, then make this change.',
-      signInAgain: 'Sign out and sign in again',
+      sso: 'For your security, sign in again at your institution’s sign-in page. You will come back to this page; then make the change again.',
+      signInAgain: 'Sign in again at my institution',
+      ssoDone: 'You confirmed it is you. You can make the change now (within a few minutes).',
       needed: 'This change needs you to confirm it is you. Try again and enter your password.',
     },
     sso: {
@@ -130,6 +134,13 @@ export const identityEn = {
       requireIdpMfa: 'Require a second factor at the provider',
       requireIdpMfaHint: 'Sign-ins are refused unless the provider says it used more than one factor (amr claim, or one of the acr values below).',
       mfaAcrValues: 'acr values that mean multi-factor at this provider (comma-separated, optional)',
+      requireIdpMfaSamlHint:
+        'The provider is asked for one of the authentication contexts below, and sign-ins whose assertion names none of them are refused.',
+      mfaAuthnContexts: 'Authentication contexts (AuthnContextClassRef) that mean multi-factor, one per line',
+      mfaAuthnContextsHint: 'Common values: https://refeds.org/profile/mfa (REFEDS), http://schemas.microsoft.com/claims/multipleauthn (Microsoft Entra ID, AD FS).',
+      saveContexts: 'Save contexts',
+      contextsSaved: 'Contexts saved.',
+      contextsOf: 'Accepted: {{list}}',
       spMetadata: 'Our SAML metadata',
       acsUrl: 'Assertion consumer service URL',
       remove: 'Remove',

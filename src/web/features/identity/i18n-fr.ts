@@ -23,6 +23,9 @@ export const identityFr: DeepStrings<typeof identityEn> = {
         unavailable: 'La connexion unique n’est pas disponible pour le moment. Réessayez plus tard ou contactez votre administrateur.',
         mfa_required:
           'Votre établissement exige un deuxième facteur sur sa page de connexion (un code ou une clé de sécurité, par exemple). Connectez-vous ainsi, puis réessayez.',
+        reauth_not_fresh:
+          'La page de connexion de votre établissement ne vous a pas demandé de vous reconnecter : votre identité n’a donc pas pu être confirmée. Réessayez en vous y connectant entièrement (il faudra peut-être d’abord vous en déconnecter).',
+        reauth_mismatch: 'Une autre personne s’est connectée sur la page de connexion de votre établissement. Réessayez avec votre propre compte.',
       },
     },
     mfa: {
@@ -106,8 +109,9 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       intro: 'Par sécurité, entrez de nouveau votre mot de passe avant ce changement.',
       introMfa: 'Par sécurité, entrez votre mot de passe et un code de votre application d’authentification avant ce changement.',
       confirm: 'Confirmer',
-      sso: 'Par sécurité, reconnectez-vous avec l’authentification unique de votre établissement, puis faites ce changement.',
-      signInAgain: 'Se déconnecter et se reconnecter',
+      sso: 'Par sécurité, reconnectez-vous sur la page de connexion de votre établissement. Vous reviendrez sur cette page ; refaites alors le changement.',
+      signInAgain: 'Me reconnecter auprès de mon établissement',
+      ssoDone: 'Votre identité est confirmée. Vous pouvez faire le changement maintenant (dans les prochaines minutes).',
       needed: 'Ce changement exige de confirmer votre identité. Réessayez et entrez votre mot de passe.',
     },
     sso: {
@@ -138,6 +142,14 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       requireIdpMfaHint:
         'Les connexions sont refusées si le fournisseur n’indique pas avoir utilisé plus d’un facteur (attribut amr, ou l’une des valeurs acr ci-dessous).',
       mfaAcrValues: 'Valeurs acr signifiant plusieurs facteurs chez ce fournisseur (séparées par des virgules, facultatif)',
+      requireIdpMfaSamlHint:
+        'Le fournisseur est prié d’utiliser l’un des contextes d’authentification ci-dessous ; les connexions dont l’assertion n’en nomme aucun sont refusées.',
+      mfaAuthnContexts: 'Contextes d’authentification (AuthnContextClassRef) signifiant plusieurs facteurs, un par ligne',
+      mfaAuthnContextsHint:
+        'Valeurs courantes : https://refeds.org/profile/mfa (REFEDS), http://schemas.microsoft.com/claims/multipleauthn (Microsoft Entra ID, AD FS).',
+      saveContexts: 'Enregistrer les contextes',
+      contextsSaved: 'Contextes enregistrés.',
+      contextsOf: 'Acceptés : {{list}}',
       spMetadata: 'Nos métadonnées SAML',
       acsUrl: 'URL du service consommateur d’assertions',
       remove: 'Retirer',
