@@ -35,3 +35,12 @@ export function useErrorMessage(): (error: unknown) => ShownError {
 export function fieldsOf(error: unknown): Readonly<Record<string, string>> {
   return translateFields(i18n, error);
 }
+
+/**
+ * The field errors of an API error in the current language, or undefined when it has none: a form
+ * then shows the error itself (a refusal, a rate limit) rather than nothing.
+ */
+export function fieldErrorsOf(error: unknown): Readonly<Record<string, string>> | undefined {
+  const fields = fieldsOf(error);
+  return Object.keys(fields).length > 0 ? fields : undefined;
+}

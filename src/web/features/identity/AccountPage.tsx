@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
-import { api, ApiError, fieldError } from '../../lib/api.js';
+import { api, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useStoreSession } from '../../lib/session.js';
 import type { SessionBody } from '../../../contracts/api.js';
@@ -40,7 +41,7 @@ function MfaSection() {
   if (!security.data) return <Loading />;
   const s = security.data;
   const error = confirm.error ?? regenerate.error ?? disable.error ?? start.error;
-  const fields = error instanceof ApiError ? error.fields : undefined;
+  const fields = fieldErrorsOf(error);
   const done = (r: { recoveryCodes: string[] }) => {
     setCodes(r.recoveryCodes);
     setEnrolment(null);
@@ -170,7 +171,7 @@ function PasswordSection() {
   const change = useAccountMutation((input: { currentPassword: string; newPassword: string }) =>
     api<SessionBody>('/account/password', { method: 'POST', body: input }),
   );
-  const fields = change.error instanceof ApiError ? change.error.fields : undefined;
+  const fields = fieldErrorsOf(change.error);
   return (
     <form
       onSubmit={(e: FormEvent) => {
@@ -218,7 +219,7 @@ function EmailSection() {
   const change = useAccountMutation((input: { newEmail: string; password: string }) =>
     api<null>('/account/email', { method: 'POST', body: input }),
   );
-  const fields = change.error instanceof ApiError ? change.error.fields : undefined;
+  const fields = fieldErrorsOf(change.error);
   return (
     <form
       onSubmit={(e: FormEvent) => {

@@ -8,7 +8,8 @@ import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
-import { api, ApiError, fieldError } from '../../lib/api.js';
+import { api, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
 
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
@@ -16,7 +17,7 @@ export function ForgotPasswordPage() {
   const request = useMutation({
     mutationFn: (e: string) => api<null>('/password-resets', { method: 'POST', body: { email: e }, redirectOn401: false }),
   });
-  const fields = request.error instanceof ApiError ? request.error.fields : undefined;
+  const fields = fieldErrorsOf(request.error);
   return (
     <PublicLayout>
       <form
@@ -65,7 +66,7 @@ export function ResetPasswordPage() {
     mutationFn: (p: string) =>
       api<void>('/password-resets/complete', { method: 'POST', body: { token, password: p }, redirectOn401: false }),
   });
-  const fields = reset.error instanceof ApiError ? reset.error.fields : undefined;
+  const fields = fieldErrorsOf(reset.error);
   return (
     <PublicLayout>
       <form

@@ -12,7 +12,8 @@ import { SSO_FAILURES, SSO_REAUTH_RETURN_PAGES } from '../../../contracts/auth.j
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
-import { api, ApiError, fieldError } from '../../lib/api.js';
+import { api, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
 import { useAccountSecurity } from './api.js';
 
 type ReturnPage = (typeof SSO_REAUTH_RETURN_PAGES)[number];
@@ -100,7 +101,7 @@ function ReauthDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
     },
     onSuccess: (r) => window.location.assign(r.redirect),
   });
-  const fields = confirm.error instanceof ApiError ? confirm.error.fields : undefined;
+  const fields = fieldErrorsOf(confirm.error);
   const s = security.data;
   return (
     <Modal opened onClose={onCancel} title={t('identity.reauth.title')} centered closeButtonProps={{ 'aria-label': t('common.close') }}>

@@ -14,6 +14,7 @@ import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { ApiError, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
 import {
   isSession,
@@ -55,7 +56,7 @@ export function SignInPage() {
   };
   const error = signIn.error;
   const wrong = error instanceof ApiError && error.status === 401;
-  const fields = error instanceof ApiError ? error.fields : undefined;
+  const fields = fieldErrorsOf(error);
   const buttons = discovery.data?.items ?? [];
   const ssoError = SSO_ERRORS.find((e) => e === sso);
 
@@ -129,7 +130,7 @@ function MfaVerify({ onRestart }: { onRestart: () => void }) {
   const { t } = useTranslation();
   const verify = useMfaVerify();
   const [code, setCode] = useState('');
-  const fields = verify.error instanceof ApiError ? verify.error.fields : undefined;
+  const fields = fieldErrorsOf(verify.error);
   const expired = verify.error instanceof ApiError && verify.error.status === 401;
   return (
     <PublicLayout>
@@ -185,7 +186,7 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
       </PublicLayout>
     );
   }
-  const fields = confirm.error instanceof ApiError ? confirm.error.fields : undefined;
+  const fields = fieldErrorsOf(confirm.error);
   return (
     <PublicLayout>
       <form

@@ -7,7 +7,8 @@ import { SAML_MFA_AUTHN_CONTEXTS_SUGGESTED, type AuthPolicyBody, type SsoConnect
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading, NotPermitted } from '../../components/PageState.js';
-import { api, ApiError, fieldError } from '../../lib/api.js';
+import { api, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
 import { usersQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useSsoConnections, useSsoMutation, useSsoPolicy, type ConnectionInput } from './api.js';
@@ -138,7 +139,7 @@ function SamlMfaContexts({ connection }: { connection: SsoConnectionBody }) {
   const save = useSsoMutation((mfaAuthnContexts: string[]) =>
     api<SsoConnectionBody>(`/sso/connections/${connection.id}`, { method: 'PATCH', body: { mfaAuthnContexts } }),
   );
-  const fields = save.error instanceof ApiError ? save.error.fields : undefined;
+  const fields = fieldErrorsOf(save.error);
   return (
     <form
       onSubmit={(e: FormEvent) => {
@@ -188,7 +189,7 @@ function AddConnection() {
   });
   const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
   const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
-  const fields = create.error instanceof ApiError ? create.error.fields : undefined;
+  const fields = fieldErrorsOf(create.error);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -381,7 +382,7 @@ function Policy() {
   }, [policy.data, draft]);
   const save = useSsoMutation((body: AuthPolicyBody) => api<AuthPolicyBody>('/sso/policy', { method: 'PUT', body }));
   if (!draft) return <Loading />;
-  const fields = save.error instanceof ApiError ? save.error.fields : undefined;
+  const fields = fieldErrorsOf(save.error);
   const admins = (users.data ?? []).filter((u) => u.role === 'site_admin' && u.status === 'active');
   return (
     <form
