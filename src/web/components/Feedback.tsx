@@ -3,12 +3,34 @@
  * is always present, errors as an alert. Shows the API error's message (or a translated fallback).
  */
 import { Alert, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useErrorMessage } from '../lib/errors.js';
 
 interface FeedbackProps {
   error?: unknown;
   success?: string | null;
+}
+
+/**
+ * The outcome of a page's latest action, for `Feedback`: a success replaces an earlier error and
+ * the reverse. Hand `onSaved` and `onError` to the page's action buttons.
+ */
+export function useOutcome() {
+  const [success, setSuccess] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  return {
+    success,
+    error,
+    onSaved: (message: string) => {
+      setError(null);
+      setSuccess(message);
+    },
+    onError: (e: unknown) => {
+      setSuccess(null);
+      setError(e);
+    },
+  };
 }
 
 export function Feedback({ error, success }: FeedbackProps) {

@@ -30,18 +30,14 @@ export function CertificatesPage() {
         caption={t('lifecycle.certificates.title')}
         empty={t('lifecycle.certificates.empty')}
         minWidth={720}
-        head={
-          <>
-            <Table.Th scope="col">{t('lifecycle.certificates.institution')}</Table.Th>
-            <Table.Th scope="col">{t('lifecycle.certificates.region')}</Table.Th>
-            <Table.Th scope="col">{t('lifecycle.certificates.endOfService')}</Table.Th>
-            <Table.Th scope="col">{t('lifecycle.certificates.completed')}</Table.Th>
-            <Table.Th scope="col">{t('lifecycle.certificates.rows')}</Table.Th>
-            <Table.Th scope="col">
-              <span className="visually-hidden">{t('users.actions')}</span>
-            </Table.Th>
-          </>
-        }
+        columns={[
+          t('lifecycle.certificates.institution'),
+          t('lifecycle.certificates.region'),
+          t('lifecycle.certificates.endOfService'),
+          t('lifecycle.certificates.completed'),
+          t('lifecycle.certificates.rows'),
+          { label: t('users.actions'), visuallyHidden: true },
+        ]}
       >
         {(items) =>
           items.map((c) => (

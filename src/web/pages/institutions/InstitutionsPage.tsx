@@ -54,19 +54,15 @@ export function InstitutionsPage() {
         caption={t('institutions.title')}
         empty={t('institutions.empty')}
         minWidth={800}
-        head={
-          <>
-            <Table.Th scope="col">{t('institutions.name')}</Table.Th>
-            <Table.Th scope="col">{t('institutions.kind')}</Table.Th>
-            <Table.Th scope="col">{t('institutions.location')}</Table.Th>
-            <Table.Th scope="col">{t('institutions.region')}</Table.Th>
-            <Table.Th scope="col">{t('institutions.schools')}</Table.Th>
-            <Table.Th scope="col">{t('lifecycle.offboard.column')}</Table.Th>
-            <Table.Th scope="col">
-              <span className="visually-hidden">{t('users.actions')}</span>
-            </Table.Th>
-          </>
-        }
+        columns={[
+          t('institutions.name'),
+          t('institutions.kind'),
+          t('institutions.location'),
+          t('institutions.region'),
+          t('institutions.schools'),
+          t('lifecycle.offboard.column'),
+          { label: t('users.actions'), visuallyHidden: true },
+        ]}
       >
         {(items) =>
           items.map((inst) => (

@@ -1,11 +1,11 @@
 /** Invitations of the institution, pending ones revocable. */
-import { Badge, Button, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Stack, Table, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { InvitationBody } from '../../../contracts/api.js';
-import { ErrorAlert, Feedback } from '../../components/Feedback.js';
-import { Loading } from '../../components/PageState.js';
+import { Feedback } from '../../components/Feedback.js';
+import { ListTable } from '../../components/ListTable.js';
 import { api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 
@@ -34,66 +34,51 @@ export function InvitationsTable() {
         {t('users.invitationsHeading')}
       </Title>
       <Feedback error={revoke.error} success={message} />
-      {invitations.isPending ? (
-        <Loading />
-      ) : invitations.isError ? (
-        <ErrorAlert error={invitations.error} />
-      ) : invitations.data.length === 0 ? (
-        <Text c="dimmed">{t('users.noInvitations')}</Text>
-      ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped verticalSpacing="sm">
-            <Table.Caption className="visually-hidden">{t('users.invitationsHeading')}</Table.Caption>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">{t('users.name')}</Table.Th>
-                <Table.Th scope="col">{t('users.email')}</Table.Th>
-                <Table.Th scope="col">{t('users.role')}</Table.Th>
-                <Table.Th scope="col">{t('users.status')}</Table.Th>
-                <Table.Th scope="col">{t('users.expires')}</Table.Th>
-                <Table.Th scope="col">{t('users.actions')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {invitations.data.map((inv) => (
-                <Table.Tr key={inv.id}>
-                  <Table.Th scope="row" fw={500}>
-                    {inv.firstName} {inv.lastName}
-                  </Table.Th>
-                  <Table.Td>{inv.email}</Table.Td>
-                  <Table.Td>
-                    {t(`role.${inv.role}`)}
-                    {inv.canApprove ? ` · ${t('users.approver')}` : ''}
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={inv.status === 'pending' ? 'blue' : 'gray'}>
-                      {t(`invitationStatus.${inv.status}`)}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>{format.dateTime(inv.expiresAt)}</Table.Td>
-                  <Table.Td>
-                    {inv.status === 'pending' ? (
-                      <Button
-                        size="xs"
-                        variant="default"
-                        color="red"
-                        aria-label={t('users.revokeFor', { email: inv.email })}
-                        loading={revoke.isPending && revoke.variables.id === inv.id}
-                        onClick={() => {
-                          setMessage(null);
-                          revoke.mutate(inv);
-                        }}
-                      >
-                        {t('users.revoke')}
-                      </Button>
-                    ) : null}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      <ListTable
+        query={invitations}
+        caption={t('users.invitationsHeading')}
+        empty={t('users.noInvitations')}
+        minWidth={640}
+        columns={[t('users.name'), t('users.email'), t('users.role'), t('users.status'), t('users.expires'), t('users.actions')]}
+      >
+        {(items) =>
+          items.map((inv) => (
+            <Table.Tr key={inv.id}>
+              <Table.Th scope="row" fw={500}>
+                {inv.firstName} {inv.lastName}
+              </Table.Th>
+              <Table.Td>{inv.email}</Table.Td>
+              <Table.Td>
+                {t(`role.${inv.role}`)}
+                {inv.canApprove ? ` · ${t('users.approver')}` : ''}
+              </Table.Td>
+              <Table.Td>
+                <Badge variant="light" color={inv.status === 'pending' ? 'blue' : 'gray'}>
+                  {t(`invitationStatus.${inv.status}`)}
+                </Badge>
+              </Table.Td>
+              <Table.Td>{format.dateTime(inv.expiresAt)}</Table.Td>
+              <Table.Td>
+                {inv.status === 'pending' ? (
+                  <Button
+                    size="xs"
+                    variant="default"
+                    color="red"
+                    aria-label={t('users.revokeFor', { email: inv.email })}
+                    loading={revoke.isPending && revoke.variables.id === inv.id}
+                    onClick={() => {
+                      setMessage(null);
+                      revoke.mutate(inv);
+                    }}
+                  >
+                    {t('users.revoke')}
+                  </Button>
+                ) : null}
+              </Table.Td>
+            </Table.Tr>
+          ))
+        }
+      </ListTable>
     </Stack>
   );
 }

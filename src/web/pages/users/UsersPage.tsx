@@ -1,9 +1,8 @@
 /** `/users` (site admins): the institution's people, invitations and inviting someone. */
 import { Stack, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { ErrorAlert, Feedback, useOutcome } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { usersQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
@@ -17,8 +16,7 @@ export function UsersPage() {
   const session = useRequiredSession();
   const allowed = session.abilities.manageUsers && Boolean(session.institution);
   const users = useQuery({ ...usersQuery, enabled: allowed });
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const outcome = useOutcome();
 
   if (!session.institution) return <PickInstitution />;
   if (!session.abilities.manageUsers) return <NotPermitted />;
@@ -29,7 +27,7 @@ export function UsersPage() {
         <Title order={2} size="h3">
           {t('users.usersHeading', { institution: session.institution.name })}
         </Title>
-        <Feedback error={error} success={message} />
+        <Feedback error={outcome.error} success={outcome.success} />
         {users.isPending ? (
           <Loading />
         ) : users.isError ? (
@@ -40,14 +38,8 @@ export function UsersPage() {
               users={users.data}
               currentUserId={session.user.id}
               canResetMfa={session.user.role === 'site_admin'}
-              onSaved={(m) => {
-                setError(null);
-                setMessage(m);
-              }}
-              onError={(e) => {
-                setMessage(null);
-                setError(e);
-              }}
+              onSaved={outcome.onSaved}
+              onError={outcome.onError}
             />
           </WriteArea>
         )}

@@ -1,5 +1,5 @@
 /** The institution's users: change role and approver right, disable or enable. */
-import { Badge, Button, Select, Switch, Table, Text } from '@mantine/core';
+import { Badge, Button, Select, Switch, Table } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { UserBody } from '../../../contracts/api.js';
@@ -8,6 +8,7 @@ import { EndSessionsButton } from '../../features/identity/EndSessionsButton.js'
 import { ResetMfaButton } from '../../features/identity/ResetMfaButton.js';
 import { api } from '../../lib/api.js';
 import { usersQuery } from '../../lib/queries.js';
+import { PersonCell } from './PersonCell.js';
 
 type UserUpdate = { role?: InstitutionRole; canApprove?: boolean; status?: 'active' | 'disabled' };
 
@@ -55,15 +56,7 @@ export function UsersTable({ users, currentUserId, canResetMfa, onSaved, onError
             const busy = update.isPending && update.variables.user.id === user.id;
             return (
               <Table.Tr key={user.id}>
-                <Table.Th scope="row" fw={500}>
-                  {name}
-                  {self ? (
-                    <Text span c="dimmed" size="sm">
-                      {' '}
-                      ({t('users.you')})
-                    </Text>
-                  ) : null}
-                </Table.Th>
+                <PersonCell name={name} self={self} />
                 <Table.Td>{user.email}</Table.Td>
                 <Table.Td>
                   {platform ? (
