@@ -3,6 +3,7 @@
  * server (validation + OpenAPI) and the web client (forms + types). Every string is bounded.
  */
 import { z } from 'zod';
+import { FIELD_MESSAGES } from './field-messages.js';
 import {
   AGREEMENT_TYPES,
   APP_CATEGORIES,
@@ -32,7 +33,7 @@ const unique = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 
 export const gradeSchema = z.enum(GRADE_LEVELS);
 export const audienceSchema = z.enum(AUDIENCES);
@@ -77,6 +78,15 @@ export const FIELD_ERROR_CODES = [
   'no_published_version',
   // The end of service.
   'date_not_future',
+  // Formats and rules whose message a schema writes (FIELD_MESSAGES).
+  'country_code',
+  'domain',
+  'uri',
+  'key_format',
+  'slug_format',
+  'double_hyphen',
+  'catalog_or_custom',
+  'no_change',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldParams = Record<string, string | number>;
@@ -220,7 +230,7 @@ export const invitationAcceptSchema = z.strictObject({ token: z.string().min(20)
 export const invitationPreviewSchema = z.object({ email: z.string(), firstName: z.string(), institutionName: z.string() });
 
 // ---------- catalog ----------
-const countryList = unique(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code'), 50);
+const countryList = unique(z.string().regex(/^[A-Z]{2}$/, FIELD_MESSAGES.country_code), 50);
 const catalogAppFields = {
   name: name(200),
   vendor: name(200),
@@ -304,7 +314,7 @@ export const inventoryCreateSchema = inventoryEditableSchema
   })
   .superRefine((v, ctx) => {
     if (!v.catalogAppId === !v.custom) {
-      ctx.addIssue({ code: 'custom', path: ['catalogAppId'], message: 'give either a catalog app or a custom app, not both' });
+      ctx.addIssue({ code: 'custom', path: ['catalogAppId'], message: FIELD_MESSAGES.catalog_or_custom });
     }
   });
 export type InventoryCreate = z.infer<typeof inventoryCreateSchema>;

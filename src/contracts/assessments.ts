@@ -3,6 +3,7 @@
  * server (validation + OpenAPI) and the web client. Every string is bounded.
  */
 import { z } from 'zod';
+import { FIELD_MESSAGES } from './field-messages.js';
 import { DATA_ELEMENT_CODES, LANGUAGES } from './domain.js';
 
 /** Kinds of question a PIA can ask (PRODUCT.md "PIA template"). */
@@ -45,7 +46,7 @@ export function riskLevel(likelihood: number, impact: number): RiskLevel {
 }
 
 const uuid = z.uuid();
-const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, 'use lower-case letters, digits, dots, dashes and underscores');
+const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, FIELD_MESSAGES.key_format);
 const label = (max = 300) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
 const isoDate = z.iso.date();
@@ -65,12 +66,12 @@ export type Condition = z.infer<typeof conditionSchema>;
 
 // ---------- answer values, one shape per kind ----------
 const yesNo = z.enum(['yes', 'no', 'unsure']);
-const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code');
+const countryCode = z.string().regex(/^[A-Z]{2}$/, FIELD_MESSAGES.country_code);
 const uniqueArray = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, { message: 'must not repeat a value', params: { code: 'repeated_value' } });
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 export const answerValueSchemas = {
   yes_no_unsure: yesNo,
   single_choice: z.string().max(80),

@@ -3,6 +3,7 @@
  * password and email changes. Every string is bounded.
  */
 import { z } from 'zod';
+import { FIELD_MESSAGES } from './field-messages.js';
 import { sessionSchema } from './api.js';
 
 const email = z
@@ -18,7 +19,7 @@ const domain = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, 'must be a domain such as schools.example.org');
+  .regex(/^(?!-)[a-z0-9-]{1,63}(\.[a-z0-9-]{1,63})+$/, FIELD_MESSAGES.domain);
 const httpsOrLocalUrl = z.url({ protocol: /^https?$/ }).max(2000);
 
 export const SSO_PRESETS = ['google', 'entra', 'oidc', 'saml'] as const;
@@ -86,7 +87,7 @@ const connectionFields = {
   emailDomains: z
     .array(domain)
     .max(20)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat a value')
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
     .default([]),
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
@@ -94,7 +95,7 @@ const connectionFields = {
 const acrValues = z
   .array(z.string().trim().min(1).max(200))
   .max(10)
-  .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 const oidcFields = {
   clientId: z.string().trim().min(1).max(500),
   /** Write-only: sealed at rest, never returned. */
@@ -116,10 +117,10 @@ const authnContexts = z
       .trim()
       .min(1)
       .max(300)
-      .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, 'must be a URI, such as https://refeds.org/profile/mfa'),
+      .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, FIELD_MESSAGES.uri),
   )
   .max(10)
-  .refine((a) => new Set(a).size === a.length, 'must not repeat a value');
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 const samlFields = {
   /** Refuse sign-ins whose assertion's `AuthnContextClassRef` is not one of `mfaAuthnContexts` (also asked for, comparison exact). */
   requireIdpMfa: z.boolean().default(false),

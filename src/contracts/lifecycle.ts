@@ -1,5 +1,6 @@
 /** API schemas of the data lifecycle: offboarding, deletion certificates, audit verification, rights of individuals. */
 import { z } from 'zod';
+import { FIELD_MESSAGES } from './field-messages.js';
 import { LANGUAGES } from './domain.js';
 
 const email = z.email().max(254).transform((e) => e.toLowerCase());
@@ -75,7 +76,7 @@ export const meUpdateSchema = z
     email: z.string().trim().max(254).pipe(email).optional(),
     language: z.enum(LANGUAGES).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, 'change at least one field');
+  .refine((v) => Object.keys(v).length > 0, FIELD_MESSAGES.no_change);
 
 export const myDataSchema = z.object({
   profile: z.object({

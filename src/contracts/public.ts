@@ -4,6 +4,7 @@
  * no notes, no assessment content, no user names — only the app and the institution's decision.
  */
 import { z } from 'zod';
+import { FIELD_MESSAGES } from './field-messages.js';
 import { AUDIENCES, DATA_ELEMENT_CODES, GRADE_LEVELS, INSTITUTION_KINDS } from './domain.js';
 
 /** A public list address: 3–60 lower-case letters, digits and inner hyphens. */
@@ -13,9 +14,9 @@ export const publicSlugSchema = z
   .toLowerCase()
   .regex(
     /^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$/,
-    'use 3 to 60 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
+    FIELD_MESSAGES.slug_format,
   )
-  .refine((s) => !s.includes('--'), 'must not contain two hyphens in a row');
+  .refine((s) => !s.includes('--'), FIELD_MESSAGES.double_hyphen);
 
 export const publicSlugParamsSchema = z.strictObject({ slug: z.string().max(100) });
 

@@ -72,6 +72,26 @@ describe('HTTP surface', () => {
     expect(Object.keys(badQuery.json().error.fields)).toEqual(expect.arrayContaining(['pageSize', 'status.0']));
   });
 
+  it('gives each field message a code clients translate, the precise one a schema wrote included', async () => {
+    const id = tenant.institution.id;
+    const slug = await tenant.siteAdmin.request('PATCH', `/api/v1/institutions/${id}`, { publicSlug: 'our--district' });
+    expect(slug.statusCode).toBe(400);
+    expect(slug.json().error.fields.publicSlug).toBe('must not contain two hyphens in a row');
+    expect(slug.json().error.fieldCodes.publicSlug).toBe('double_hyphen');
+    const sso = await tenant.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'X',
+      emailDomains: ['bad domain'],
+      requireIdpMfa: true,
+      mfaAuthnContexts: ['not a uri'],
+    });
+    expect(sso.statusCode).toBe(400);
+    const { fields, fieldCodes } = sso.json().error;
+    expect(fieldCodes['emailDomains.0']).toBe('domain');
+    expect(fieldCodes['mfaAuthnContexts.0']).toBe('uri');
+    expect(fields['mfaAuthnContexts.0']).toBe('must be a URI, such as https://refeds.org/profile/mfa');
+  });
+
   it('answers unknown API paths with a JSON 404', async () => {
     const res = await t.app.inject('/api/v1/nothing-here');
     expect(res.statusCode).toBe(404);

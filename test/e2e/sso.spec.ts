@@ -38,7 +38,14 @@ test.beforeAll(async ({ request }) => {
 });
 
 test.afterAll(async ({ request }) => {
-  if (connectionId) await request.delete(`/api/v1/sso/connections/${connectionId}`, { headers: { 'x-csrf-token': csrf } });
+  // This hook's request context is not the one that signed in above: it signs in again.
+  if (connectionId) {
+    const login = await request.post('/api/v1/session', { data: { email: SITE_ADMIN, password: E2E_DEMO_PASSWORD } });
+    const removed = await request.delete(`/api/v1/sso/connections/${connectionId}`, {
+      headers: { 'x-csrf-token': (await login.json()).csrfToken },
+    });
+    expect(removed.status()).toBe(204);
+  }
   await idp?.close();
 });
 
@@ -94,7 +101,7 @@ test('a site admin requires multi-factor at a SAML provider, with the well-known
   await expect(contexts).toHaveValue('https://refeds.org/profile/mfa\nhttp://schemas.microsoft.com/claims/multipleauthn');
   await contexts.fill('not a uri');
   await form.getByRole('button', { name: 'Create' }).press('Enter');
-  await expect(form.getByText('must be a URI')).toBeVisible();
+  await expect(form.getByText('Must be a URI, such as https://refeds.org/profile/mfa')).toBeVisible();
   await contexts.fill('https://refeds.org/profile/mfa');
   await form.getByRole('button', { name: 'Create' }).press('Enter');
   await expect(form.getByText('Identity provider added.')).toBeVisible();

@@ -25,7 +25,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 
 /** One field's problem: a stable code (see FIELD_ERROR_CODES), its English text, and the values the text names. */
 export interface FieldProblem {
-  code: FieldErrorCode;
+  /** None for a message clients must show as written (see FIELD_MESSAGES). */
+  code: FieldErrorCode | undefined;
   message: string;
   params?: FieldParams;
 }
@@ -69,7 +70,7 @@ export function invalidFields(problems: Readonly<Record<string, FieldProblem>>, 
   const params: Record<string, FieldParams> = {};
   for (const [path, p] of Object.entries(problems)) {
     fields[path] = p.message;
-    codes[path] = p.code;
+    if (p.code) codes[path] = p.code;
     if (p.params) params[path] = p.params;
   }
   return new AppError(code, message, fields, codes, Object.keys(params).length ? params : undefined);

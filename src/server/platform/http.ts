@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { FIELD_ERROR_CODES, type ErrorBody, type FieldErrorCode, type FieldParams } from '../../contracts/api.js';
+import type { ErrorBody, FieldErrorCode, FieldParams } from '../../contracts/api.js';
+import { FIELD_MESSAGES, type FieldMessageCode } from '../../contracts/field-messages.js';
 import type { Actor } from './authz.js';
 import { AppError, invalidFields, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
 
@@ -35,7 +36,16 @@ function body(code: ErrorCode | string, message: string, requestId: string, deta
 
 type Issue = { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> };
 
-/** The stable code (and its values) of one zod issue, by its kind and what it applies to. */
+/** The code of each message a schema writes (the type checks every one is a field error code). */
+const CODE_OF_MESSAGE = new Map<string, FieldErrorCode>(
+  (Object.entries(FIELD_MESSAGES) as [FieldMessageCode, string][]).map(([code, message]) => [message, code]),
+);
+
+/**
+ * The stable code (and its values) of one zod issue, by its kind and what it applies to. A message
+ * the schema wrote itself gets its own code (FIELD_MESSAGES), or none if it has none, so that no
+ * client swaps a precise message for a generic one.
+ */
 function problemOf(v: Issue): FieldProblem {
   const p = v.params ?? {};
   const message = v.message ?? 'is not valid';
@@ -51,13 +61,11 @@ function problemOf(v: Issue): FieldProblem {
       // A missing field (zod does not pass the input on, but names what it received).
       return { code: /received undefined$/.test(message) ? 'required' : 'invalid_type', message };
     case 'invalid_format':
-      return { code: 'invalid_format', message };
+      return { code: CODE_OF_MESSAGE.get(message) ?? (p.format === 'regex' ? undefined : 'invalid_format'), message };
     case 'invalid_value':
       return { code: 'invalid_choice', message };
-    case 'custom': {
-      const custom = (p.params as { code?: unknown } | undefined)?.code;
-      return { code: typeof custom === 'string' && (FIELD_ERROR_CODES as readonly string[]).includes(custom) ? (custom as FieldErrorCode) : 'invalid', message };
-    }
+    case 'custom':
+      return { code: CODE_OF_MESSAGE.get(message) ?? (message === 'Invalid input' ? 'invalid' : undefined), message };
     default:
       return { code: 'invalid', message };
   }

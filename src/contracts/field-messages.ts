@@ -1,0 +1,17 @@
+/**
+ * The English messages the schemas write for a field, by the stable code the API sends beside them
+ * (`fieldCodes`) so that clients show them in the reader's language. A schema message that is not
+ * here goes out without a code, and clients show it as written rather than a vaguer generic one.
+ */
+export const FIELD_MESSAGES = {
+  repeated_value: 'must not repeat a value',
+  country_code: 'must be a two-letter country code',
+  domain: 'must be a domain such as schools.example.org',
+  uri: 'must be a URI, such as https://refeds.org/profile/mfa',
+  key_format: 'use lower-case letters, digits, dots, dashes and underscores',
+  slug_format: 'use 3 to 60 lower-case letters, digits or hyphens, starting and ending with a letter or digit',
+  double_hyphen: 'must not contain two hyphens in a row',
+  catalog_or_custom: 'give either a catalog app or a custom app, not both',
+  no_change: 'change at least one field',
+} as const;
+export type FieldMessageCode = keyof typeof FIELD_MESSAGES;
