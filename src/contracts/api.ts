@@ -78,6 +78,8 @@ export const FIELD_ERROR_CODES = [
   'no_published_version',
   // The end of service.
   'date_not_future',
+  // A password given to confirm a change.
+  'not_correct',
   // Formats and rules whose message a schema writes (FIELD_MESSAGES).
   'country_code',
   'domain',

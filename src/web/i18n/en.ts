@@ -83,6 +83,7 @@ export const en = {
       key_taken: 'Already used',
       no_published_version: 'Not a template with a published version',
       date_not_future: 'Choose a date in the future',
+      not_correct: 'Not correct',
       country_code: 'Must be a two-letter country code',
       domain: 'Must be a domain such as schools.example.org',
       uri: 'Must be a URI, such as https://refeds.org/profile/mfa',

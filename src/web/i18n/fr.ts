@@ -86,6 +86,7 @@ export const fr: DeepStrings<typeof en> = {
       key_taken: 'Déjà utilisée',
       no_published_version: 'N’est pas un modèle ayant une version publiée',
       date_not_future: 'Choisissez une date à venir',
+      not_correct: 'Incorrect',
       country_code: 'Doit être un code de pays de deux lettres',
       domain: 'Doit être un domaine comme ecoles.exemple.ca',
       uri: 'Doit être un URI, comme https://refeds.org/profile/mfa',

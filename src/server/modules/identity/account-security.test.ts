@@ -103,6 +103,7 @@ describe('re-authentication before sensitive changes', () => {
     const wrong = await client.request('POST', '/api/v1/session/reauthenticate', { password: 'not my password at all' });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.fields.password).toBe('is not correct');
+    expect(wrong.json().error.fieldCodes.password).toBe('not_correct');
     expect((await userRow(user.id)).failedLogins).toBe(1);
     expect((await client.request('POST', '/api/v1/session/reauthenticate', { password: PASSWORD })).statusCode).toBe(204);
     expect((await userRow(user.id)).failedLogins).toBe(0);

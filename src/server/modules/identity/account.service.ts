@@ -6,7 +6,7 @@ import type { Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, withTenant, type Tx } from '../../platform/db.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
@@ -40,7 +40,7 @@ export function createAccountService(
       if (!user.passwordHash)
         throw new AppError('conflict', 'Your account signs in with your institution’s single sign-on and has no password here.');
       if (!(await verifyPassword(user.passwordHash, currentPassword))) {
-        throw new AppError('validation', 'Some fields are not valid', { currentPassword: 'is not correct' });
+        throw invalid('currentPassword', 'is not correct', 'not_correct');
       }
       sessions.requireRecentAuth(auth, { passwordJustVerified: true });
       await passwords.assertAllowed(newPassword, user, 'newPassword');
@@ -161,7 +161,7 @@ export function createAccountService(
           'Your email comes from your institution’s single sign-on; ask your administrator to change it there.',
         );
       if (!(await verifyPassword(user.passwordHash, password)))
-        throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
+        throw invalid('password', 'is not correct', 'not_correct');
       sessions.requireRecentAuth(auth, { passwordJustVerified: true });
       if (newEmail === user.email.toLowerCase())
         throw new AppError('validation', 'Some fields are not valid', { newEmail: 'is your current email' });

@@ -6,7 +6,7 @@ import { authTokens, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, type Tx } from '../../platform/db.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, invalid } from '../../platform/errors.js';
 import { openSecret, sealSecret } from '../../platform/secrets.js';
 import { hashPassword, verifyPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
@@ -277,7 +277,7 @@ export function createMfaService(ctx: Pick<AppContext, 'db' | 'config'>, session
       const locked = !!user.lockedUntil && user.lockedUntil.getTime() > Date.now();
       if (!(await verifyPassword(user.passwordHash, password)) || locked) {
         if (!locked) await sessions.countFailure(user, auth.actor.requestId);
-        throw new AppError('validation', 'Some fields are not valid', { password: 'is not correct' });
+        throw invalid('password', 'is not correct', 'not_correct');
       }
       const ok = await withSystem(db, async (tx) => {
         const fresh = (await unsafeFindUserById(tx, user.id))!;

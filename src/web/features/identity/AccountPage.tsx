@@ -1,6 +1,6 @@
 /** `/account`: two-step verification, where I am signed in, password and email changes. */
 import { Alert, Badge, Button, Group, Stack, Table, Text, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
@@ -173,37 +173,64 @@ function PasswordSection() {
   );
   const fields = fieldErrorsOf(change.error);
   return (
+    <SectionForm
+      id="password-heading"
+      heading={t('identity.account.passwordHeading')}
+      onSubmit={() =>
+        change.mutate({ currentPassword: current, newPassword: next }, { onSuccess: (s) => (store(s), setCurrent(''), setNext('')) })
+      }
+      error={fields ? null : change.error}
+      success={change.isSuccess ? t('identity.account.passwordChanged') : null}
+      pending={change.isPending}
+    >
+      <PasswordField
+        label={t('identity.account.currentPassword')}
+        autoComplete="current-password"
+        value={current}
+        onChange={(e) => setCurrent(e.currentTarget.value)}
+        error={fieldError(fields, 'currentPassword')}
+        maw={400}
+      />
+      <PasswordField
+        label={t('identity.account.newPassword')}
+        description={t('identity.reset.hint')}
+        autoComplete="new-password"
+        value={next}
+        onChange={(e) => setNext(e.currentTarget.value)}
+        error={fieldError(fields, 'newPassword')}
+        maw={400}
+      />
+    </SectionForm>
+  );
+}
+
+/** A section of the account page that is one form: its heading, fields, outcome and Save button. */
+function SectionForm(props: {
+  id: string;
+  heading: string;
+  onSubmit: () => void;
+  error: unknown;
+  success: string | null;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  const { t } = useTranslation();
+  return (
     <form
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        change.mutate({ currentPassword: current, newPassword: next }, { onSuccess: (s) => (store(s), setCurrent(''), setNext('')) });
+        props.onSubmit();
       }}
-      aria-labelledby="password-heading"
+      aria-labelledby={props.id}
     >
       <Stack gap="sm">
-        <Title order={2} size="h3" id="password-heading">
-          {t('identity.account.passwordHeading')}
+        <Title order={2} size="h3" id={props.id}>
+          {props.heading}
         </Title>
-        <PasswordField
-          label={t('identity.account.currentPassword')}
-          autoComplete="current-password"
-          value={current}
-          onChange={(e) => setCurrent(e.currentTarget.value)}
-          error={fieldError(fields, 'currentPassword')}
-          maw={400}
-        />
-        <PasswordField
-          label={t('identity.account.newPassword')}
-          description={t('identity.reset.hint')}
-          autoComplete="new-password"
-          value={next}
-          onChange={(e) => setNext(e.currentTarget.value)}
-          error={fieldError(fields, 'newPassword')}
-          maw={400}
-        />
-        <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.passwordChanged') : null} />
+        {props.children}
+        <Feedback error={props.error} success={props.success} />
         <Group>
-          <Button type="submit" loading={change.isPending}>
+          <Button type="submit" loading={props.pending}>
             {t('common.save')}
           </Button>
         </Group>
@@ -221,41 +248,31 @@ function EmailSection() {
   );
   const fields = fieldErrorsOf(change.error);
   return (
-    <form
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        change.mutate({ newEmail: newEmail.trim(), password }, { onSuccess: () => setPassword('') });
-      }}
-      aria-labelledby="email-heading"
+    <SectionForm
+      id="email-heading"
+      heading={t('identity.account.emailHeading')}
+      onSubmit={() => change.mutate({ newEmail: newEmail.trim(), password }, { onSuccess: () => setPassword('') })}
+      error={fields ? null : change.error}
+      success={change.isSuccess ? t('identity.account.emailSent') : null}
+      pending={change.isPending}
     >
-      <Stack gap="sm">
-        <Title order={2} size="h3" id="email-heading">
-          {t('identity.account.emailHeading')}
-        </Title>
-        <TextInput
-          label={t('identity.account.newEmail')}
-          type="email"
-          autoComplete="email"
-          value={newEmail}
-          onChange={(e) => setNewEmail(e.currentTarget.value)}
-          error={fieldError(fields, 'newEmail')}
-          maw={400}
-        />
-        <PasswordField
-          label={t('identity.account.currentPassword')}
-          autoComplete="current-password"
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={fieldError(fields, 'password')}
-          maw={400}
-        />
-        <Feedback error={fields ? null : change.error} success={change.isSuccess ? t('identity.account.emailSent') : null} />
-        <Group>
-          <Button type="submit" loading={change.isPending}>
-            {t('common.save')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      <TextInput
+        label={t('identity.account.newEmail')}
+        type="email"
+        autoComplete="email"
+        value={newEmail}
+        onChange={(e) => setNewEmail(e.currentTarget.value)}
+        error={fieldError(fields, 'newEmail')}
+        maw={400}
+      />
+      <PasswordField
+        label={t('identity.account.currentPassword')}
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.currentTarget.value)}
+        error={fieldError(fields, 'password')}
+        maw={400}
+      />
+    </SectionForm>
   );
 }

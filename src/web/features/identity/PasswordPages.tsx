@@ -1,13 +1,14 @@
 /** Signed-out pages reached from emails: forgot password, reset password, confirm a new email. */
-import { Alert, Button, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
+import { PublicForm } from './PublicForm.js';
 import { api, fieldError } from '../../lib/api.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 
@@ -19,38 +20,24 @@ export function ForgotPasswordPage() {
   });
   const fields = fieldErrorsOf(request.error);
   return (
-    <PublicLayout>
-      <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          request.mutate(email.trim());
-        }}
-        noValidate
-      >
-        <Stack>
-          <Title order={1} size="h2">
-            {t('identity.forgot.title')}
-          </Title>
-          <Text size="sm">{t('identity.forgot.intro')}</Text>
-          <TextInput
-            label={t('identity.signIn.email')}
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={fieldError(fields, 'email')}
-          />
-          <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
-          <Button type="submit" loading={request.isPending}>
-            {t('identity.forgot.submit')}
-          </Button>
-          <AnchorLink to="/sign-in" search={{}} size="sm">
-            {t('identity.forgot.back')}
-          </AnchorLink>
-        </Stack>
-      </form>
-    </PublicLayout>
+    <PublicForm title={t('identity.forgot.title')} intro={t('identity.forgot.intro')} onSubmit={() => request.mutate(email.trim())}>
+      <TextInput
+        label={t('identity.signIn.email')}
+        type="email"
+        autoComplete="username"
+        required
+        value={email}
+        onChange={(e) => setEmail(e.currentTarget.value)}
+        error={fieldError(fields, 'email')}
+      />
+      <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
+      <Button type="submit" loading={request.isPending}>
+        {t('identity.forgot.submit')}
+      </Button>
+      <AnchorLink to="/sign-in" search={{}} size="sm">
+        {t('identity.forgot.back')}
+      </AnchorLink>
+    </PublicForm>
   );
 }
 
@@ -68,58 +55,50 @@ export function ResetPasswordPage() {
   });
   const fields = fieldErrorsOf(reset.error);
   return (
-    <PublicLayout>
-      <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          setMismatch(password !== again);
-          if (password === again) reset.mutate(password);
-        }}
-        noValidate
-      >
-        <Stack>
-          <Title order={1} size="h2">
-            {t('identity.reset.title')}
-          </Title>
-          {!token ? (
-            <Alert color="red" role="alert">
-              {t('identity.reset.missingToken')}
-            </Alert>
-          ) : reset.isSuccess ? (
-            <>
-              <Feedback success={t('identity.reset.done')} />
-              <AnchorLink to="/sign-in" search={{}}>
-                {t('identity.forgot.back')}
-              </AnchorLink>
-            </>
-          ) : (
-            <>
-              <PasswordField
-                label={t('identity.reset.password')}
-                description={t('identity.reset.hint')}
-                autoComplete="new-password"
-                required
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-                error={fieldError(fields, 'password')}
-              />
-              <PasswordField
-                label={t('identity.reset.confirm')}
-                autoComplete="new-password"
-                required
-                value={again}
-                onChange={(e) => setAgain(e.currentTarget.value)}
-                error={mismatch ? t('identity.reset.mismatch') : undefined}
-              />
-              {reset.error && !fields ? <Feedback error={reset.error} /> : null}
-              <Button type="submit" loading={reset.isPending}>
-                {t('identity.reset.submit')}
-              </Button>
-            </>
-          )}
-        </Stack>
-      </form>
-    </PublicLayout>
+    <PublicForm
+      title={t('identity.reset.title')}
+      onSubmit={() => {
+        setMismatch(password !== again);
+        if (password === again) reset.mutate(password);
+      }}
+    >
+      {!token ? (
+        <Alert color="red" role="alert">
+          {t('identity.reset.missingToken')}
+        </Alert>
+      ) : reset.isSuccess ? (
+        <>
+          <Feedback success={t('identity.reset.done')} />
+          <AnchorLink to="/sign-in" search={{}}>
+            {t('identity.forgot.back')}
+          </AnchorLink>
+        </>
+      ) : (
+        <>
+          <PasswordField
+            label={t('identity.reset.password')}
+            description={t('identity.reset.hint')}
+            autoComplete="new-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldError(fields, 'password')}
+          />
+          <PasswordField
+            label={t('identity.reset.confirm')}
+            autoComplete="new-password"
+            required
+            value={again}
+            onChange={(e) => setAgain(e.currentTarget.value)}
+            error={mismatch ? t('identity.reset.mismatch') : undefined}
+          />
+          {reset.error && !fields ? <Feedback error={reset.error} /> : null}
+          <Button type="submit" loading={reset.isPending}>
+            {t('identity.reset.submit')}
+          </Button>
+        </>
+      )}
+    </PublicForm>
   );
 }
 

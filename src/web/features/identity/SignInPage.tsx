@@ -13,6 +13,7 @@ import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
+import { PublicForm } from './PublicForm.js';
 import { ApiError, fieldError } from '../../lib/api.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
@@ -133,39 +134,25 @@ function MfaVerify({ onRestart }: { onRestart: () => void }) {
   const fields = fieldErrorsOf(verify.error);
   const expired = verify.error instanceof ApiError && verify.error.status === 401;
   return (
-    <PublicLayout>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          verify.mutate(code.trim());
-        }}
-        noValidate
-      >
-        <Stack>
-          <Title order={1} size="h2">
-            {t('identity.mfa.verifyTitle')}
-          </Title>
-          <Text size="sm">{t('identity.mfa.verifyIntro')}</Text>
-          <TextInput
-            label={t('identity.mfa.code')}
-            autoComplete="one-time-code"
-            inputMode="text"
-            required
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
-            error={fieldError(fields, 'code')}
-            data-autofocus
-          />
-          {expired ? <Feedback error={verify.error} /> : null}
-          <Button type="submit" loading={verify.isPending}>
-            {t('identity.mfa.verify')}
-          </Button>
-          <Anchor component="button" type="button" size="sm" onClick={onRestart}>
-            {t('identity.mfa.startOver')}
-          </Anchor>
-        </Stack>
-      </form>
-    </PublicLayout>
+    <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={() => verify.mutate(code.trim())}>
+      <TextInput
+        label={t('identity.mfa.code')}
+        autoComplete="one-time-code"
+        inputMode="text"
+        required
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value)}
+        error={fieldError(fields, 'code')}
+        data-autofocus
+      />
+      {expired ? <Feedback error={verify.error} /> : null}
+      <Button type="submit" loading={verify.isPending}>
+        {t('identity.mfa.verify')}
+      </Button>
+      <Anchor component="button" type="button" size="sm" onClick={onRestart}>
+        {t('identity.mfa.startOver')}
+      </Anchor>
+    </PublicForm>
   );
 }
 
@@ -188,39 +175,29 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
   }
   const fields = fieldErrorsOf(confirm.error);
   return (
-    <PublicLayout>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          confirm.mutate(code.trim(), { onSuccess: setDone });
-        }}
-        noValidate
-      >
-        <Stack>
-          <Title order={1} size="h2">
-            {t('identity.mfa.enrolTitle')}
-          </Title>
-          <Text size="sm">{t('identity.mfa.enrolIntro')}</Text>
-          {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
-          {enrol.error ? <Feedback error={enrol.error} /> : null}
-          <TextInput
-            label={t('identity.mfa.code')}
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
-            error={fieldError(fields, 'code')}
-          />
-          {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
-          <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
-            {t('identity.mfa.confirm')}
-          </Button>
-          <Anchor component="button" type="button" size="sm" onClick={onRestart}>
-            {t('identity.mfa.startOver')}
-          </Anchor>
-        </Stack>
-      </form>
-    </PublicLayout>
+    <PublicForm
+      title={t('identity.mfa.enrolTitle')}
+      intro={t('identity.mfa.enrolIntro')}
+      onSubmit={() => confirm.mutate(code.trim(), { onSuccess: setDone })}
+    >
+      {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
+      {enrol.error ? <Feedback error={enrol.error} /> : null}
+      <TextInput
+        label={t('identity.mfa.code')}
+        autoComplete="one-time-code"
+        required
+        value={code}
+        onChange={(e) => setCode(e.currentTarget.value)}
+        error={fieldError(fields, 'code')}
+      />
+      {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
+      <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
+        {t('identity.mfa.confirm')}
+      </Button>
+      <Anchor component="button" type="button" size="sm" onClick={onRestart}>
+        {t('identity.mfa.startOver')}
+      </Anchor>
+    </PublicForm>
   );
 }
 
