@@ -62,7 +62,7 @@ test('sets up two-step verification from a QR code, then confirms it is them bef
   await dialog.getByLabel('Current password').fill('not the password at all');
   await dialog.getByRole('textbox', { name: 'Code' }).fill(codeOf(secret, 30_000));
   await dialog.getByRole('button', { name: 'Confirm' }).click();
-  await expect(dialog.getByText('is not correct')).toBeVisible();
+  await expect(dialog.getByText('Not correct', { exact: true })).toBeVisible();
   await dialog.getByLabel('Current password').fill(E2E_DEMO_PASSWORD);
   await dialog.getByRole('button', { name: 'Confirm' }).click();
   await expect(dialog).toBeHidden();

@@ -70,6 +70,7 @@ test('a forgotten password is reset from the emailed link, then changed again on
   await section.getByLabel('Current password').fill('wrong-password-here');
   await section.getByLabel('New password').fill(NEWER_PASSWORD);
   await section.getByRole('button', { name: 'Save' }).click();
+  await expect(section.getByLabel('Current password')).toHaveAttribute('aria-invalid', 'true');
   await expect(section.getByLabel('Current password')).toHaveAccessibleDescription('Not correct');
   await section.getByLabel('Current password').fill(NEW_PASSWORD);
   await section.getByRole('button', { name: 'Save' }).click();
