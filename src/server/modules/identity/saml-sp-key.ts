@@ -10,7 +10,13 @@ export interface SpSigningKey {
 function der(tag: number, body: Buffer): Buffer {
   const n = body.length;
   const len =
-    n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : n < 0x10000 ? Buffer.from([0x82, n >> 8, n & 0xff]) : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
+    n < 0x80
+      ? Buffer.from([n])
+      : n < 0x100
+        ? Buffer.from([0x81, n])
+        : n < 0x10000
+          ? Buffer.from([0x82, n >> 8, n & 0xff])
+          : Buffer.from([0x83, n >> 16, (n >> 8) & 0xff, n & 0xff]);
   return Buffer.concat([Buffer.from([tag]), len, body]);
 }
 const seq = (...parts: Buffer[]) => der(0x30, Buffer.concat(parts));
@@ -48,7 +54,10 @@ export function generateSpSigningKey(commonName: string): SpSigningKey {
   );
   const signature = sign('sha256', tbs, privateKey);
   const cert = seq(tbs, SHA256_WITH_RSA, der(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const certificate = `-----BEGIN CERTIFICATE-----\n${cert.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----`;
+  const certificate = `-----BEGIN CERTIFICATE-----\n${cert
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----`;
   return { privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), certificate };
 }
 

@@ -478,7 +478,6 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
   let samlSlo: string;
   let email: string;
   let userId: string;
-  const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
   beforeAll(async () => {
     sloIdp = startSamlIdp({ slo: true });
@@ -863,6 +862,7 @@ describe('logs', () => {
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
     expect(text).not.toContain('vetted_session=');
     expect(text).toContain('single sign-on refused');
+    expect(text).toContain('single logout response refused');
     const users_ = await withSystem(t.database.db, (tx) =>
       tx
         .select({ id: users.id })
