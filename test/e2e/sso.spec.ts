@@ -110,6 +110,7 @@ test('a site admin requires multi-factor at a SAML provider, with the well-known
   const required = card.getByRole('switch', { name: 'Require a second factor at the provider' });
   await expect(required).toBeChecked();
   await expect(card).toContainText('Accepted: https://refeds.org/profile/mfa');
+  await expect(card.getByTestId('saml-single-logout')).toContainText('Single logout: not available');
   // Turned off and on again from the keyboard.
   await required.focus();
   await page.keyboard.press('Space');
@@ -118,6 +119,30 @@ test('a site admin requires multi-factor at a SAML provider, with the well-known
   await expect(required).toBeChecked();
   await card.getByRole('button', { name: 'Remove — Cedar Valley SAML' }).click();
   await expect(card).toHaveCount(0);
+});
+
+test('shows whether a SAML provider offers single logout, and tells the person when it did not complete', async ({ page }) => {
+  const samlIdp = startSamlIdp({ slo: true });
+  await signIn(page, SITE_ADMIN);
+  const created = await page.request.post('/api/v1/sso/connections', {
+    headers: { 'x-csrf-token': await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).csrfToken) },
+    data: { preset: 'saml', displayName: 'Cedar Valley SAML with logout', idp: { metadataXml: samlIdp.metadataXml } },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto('/sign-in-settings');
+  const card = page.getByTestId('sso-connection').filter({ hasText: 'Cedar Valley SAML with logout' });
+  await expect(card.getByTestId('saml-single-logout')).toContainText('Single logout: available');
+  await expect(card).toContainText(`/api/v1/sso/saml/`);
+  await card.getByRole('button', { name: 'Remove — Cedar Valley SAML with logout' }).click();
+  await expect(card).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
+  await page.goto('/signed-out?slo=failed');
+  await expect(page.getByRole('heading', { name: 'You are signed out of Vetted' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('could not end its own session');
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
 });
 
 test('tells the person how a re-authentication at the provider went', async ({ page }) => {
