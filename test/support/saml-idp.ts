@@ -96,6 +96,10 @@ export function authnRequestOf(redirectUrl: string): string {
   return inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
 }
 
+/** samlify's SamlLib: a named export, or under the default export where a loader wraps the module (Playwright). */
+const samlLib = (): typeof samlify.SamlLib =>
+  samlify.SamlLib ?? (samlify as unknown as { default: typeof samlify }).default.SamlLib;
+
 const SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 const attrOf = (xml: string, el: string, attr: string) => new RegExp(`<(?:\\w+:)?${el}\\b[^>]*\\s${attr}="([^"]*)"`).exec(xml)?.[1];
 const textOf = (xml: string, el: string) => new RegExp(`<(?:\\w+:)?${el}\\b[^>]*>([^<]*)</`).exec(xml)?.[1];
@@ -219,7 +223,7 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert; slo?: b
             const raw = template
               .replace('{AuthnStatement}', AuthnStatement ?? '')
               .replace('{AttributeStatement}', AttributeStatement ?? '');
-            return { id: values.ID!, context: samlify.SamlLib.replaceTagsByValue(raw, plain) };
+            return { id: values.ID!, context: samlLib().replaceTagsByValue(raw, plain) };
           },
         },
       );
