@@ -568,16 +568,18 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         {},
       );
       if (!requestId) return null;
-      await withSystem(db, (tx) =>
-        tx.insert(ssoLoginStates).values({
+      await withSystem(db, async (tx) => {
+        // Requests an IdP never answered (and abandoned sign-ins) are of no use once expired.
+        await tx.delete(ssoLoginStates).where(and(eq(ssoLoginStates.tenantId, c.tenantId), lt(ssoLoginStates.expiresAt, new Date())));
+        await tx.insert(ssoLoginStates).values({
           tenantId: c.tenantId,
           id: hashToken(config.sessionSecret, relayState),
           connectionId: c.id,
           purpose: 'logout',
           samlRequestId: requestId,
           expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
-        }),
-      );
+        });
+      });
       return url;
     } catch {
       // Signing out of Vetted never depends on the IdP: without a request, the browser goes to the sign-in page.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, invitations, sessions, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { auditEvents, invitations, sessions, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
 import { cookieHeader, followToApp, keepCookies, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
@@ -623,6 +623,32 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
     expect(started.statusCode).toBe(400);
     expect(started.json().error.fields).toHaveProperty('SAMLResponse');
     expect((await t.app.inject({ method: 'GET', url: base })).statusCode).toBe(400);
+  });
+
+  it('gives a connection made before single logout its key and the IdP’s logout service when its metadata is imported again', async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'Older SAML connection',
+      idp: { metadataXml: sloIdp.metadataXml },
+    });
+    const id = res.json().id as string;
+    await withSystem(t.database.db, (tx) =>
+      tx.update(ssoConnections).set({ samlSpKey: null, samlSpCert: null, samlIdpSloUrl: null }).where(eq(ssoConnections.id, id)),
+    );
+    const before = (await a.siteAdmin.request('GET', '/api/v1/sso/connections')).json().items.find((c: { id: string }) => c.id === id);
+    expect(before.saml.singleLogout).toBe(false);
+    expect(await spMetadata(id)).not.toContain('KeyDescriptor');
+    const after = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${id}`, { idp: { metadataXml: sloIdp.metadataXml } });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().saml.singleLogout).toBe(true);
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.id, id)));
+    expect(row!.samlSpKey).toMatch(/^v2\./);
+    expect(row!.samlSpKey).not.toContain('PRIVATE KEY');
+    const [audit] = await withSystem(t.database.db, (tx) =>
+      tx.select().from(auditEvents).where(and(eq(auditEvents.recordId, id), eq(auditEvents.action, 'sso_connection.update'))),
+    );
+    expect(JSON.stringify(audit!.changes)).not.toContain(row!.samlSpKey!);
+    expect((await a.siteAdmin.request('DELETE', `/api/v1/sso/connections/${id}`)).statusCode).toBe(204);
   });
 
   it('signs out as before where the IdP offers no single logout', async () => {
