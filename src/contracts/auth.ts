@@ -186,6 +186,10 @@ export const ssoConnectionSchema = z.object({
       spEntityId: z.string(),
       acsUrl: z.string(),
       metadataUrl: z.string(),
+      /** Where the IdP sends its LogoutResponse (also in our metadata). */
+      sloUrl: z.string(),
+      /** The IdP's metadata names a single logout service: signing out also ends the session there. */
+      singleLogout: z.boolean(),
       requireIdpMfa: z.boolean(),
       mfaAuthnContexts: z.array(z.string()),
     })

@@ -29,12 +29,14 @@ import { PlatformAdminsPage } from './pages/users/PlatformAdminsPage.js';
 import { AccountPage } from './features/identity/AccountPage.js';
 import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
 import { SignInPage } from './features/identity/SignInPage.js';
+import { SignedOutPage } from './features/identity/SignedOutPage.js';
 import { SsoSettingsPage } from './features/identity/SsoSettingsPage.js';
 import { CertificatesPage } from './features/lifecycle/CertificatesPage.js';
 import {
   validateCatalogSearch,
   validateInventorySearch,
   validateNewItem,
+  validateSignedOut,
   validateSignIn,
   validateToken,
 } from './routes/search.js';
@@ -53,6 +55,13 @@ const signInRoute = createRoute({
   path: 'sign-in',
   validateSearch: validateSignIn,
   component: SignInPage,
+});
+
+const signedOutRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'signed-out',
+  validateSearch: validateSignedOut,
+  component: SignedOutPage,
 });
 
 const inviteRoute = createRoute({
@@ -128,6 +137,7 @@ const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'd
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
+  signedOutRoute,
   inviteRoute,
   forgotPasswordRoute,
   resetPasswordRoute,

@@ -3,10 +3,12 @@
  * oidc-provider started by this test on loopback), then a colleague signs in with the button that
  * appears for their email's domain.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
 import { startOidcIdp, type TestOidcIdp } from '../support/oidc-idp.js';
-import { startSamlIdp } from '../support/saml-idp.js';
+import { startSamlIdp, type TestSamlIdp } from '../support/saml-idp.js';
 import { signIn } from './session.js';
 
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
@@ -110,6 +112,7 @@ test('a site admin requires multi-factor at a SAML provider, with the well-known
   const required = card.getByRole('switch', { name: 'Require a second factor at the provider' });
   await expect(required).toBeChecked();
   await expect(card).toContainText('Accepted: https://refeds.org/profile/mfa');
+  await expect(card.getByTestId('saml-single-logout')).toContainText('Single logout: not available');
   // Turned off and on again from the keyboard.
   await required.focus();
   await page.keyboard.press('Space');
@@ -118,6 +121,101 @@ test('a site admin requires multi-factor at a SAML provider, with the well-known
   await expect(required).toBeChecked();
   await card.getByRole('button', { name: 'Remove — Cedar Valley SAML' }).click();
   await expect(card).toHaveCount(0);
+});
+
+test('shows whether a SAML provider offers single logout, and tells the person when it did not complete', async ({ page }) => {
+  const samlIdp = startSamlIdp({ slo: true });
+  await signIn(page, SITE_ADMIN);
+  const created = await page.request.post('/api/v1/sso/connections', {
+    headers: { 'x-csrf-token': await page.evaluate(async () => (await (await fetch('/api/v1/session')).json()).csrfToken) },
+    data: { preset: 'saml', displayName: 'Cedar Valley SAML with logout', idp: { metadataXml: samlIdp.metadataXml } },
+  });
+  expect(created.status()).toBe(201);
+  await page.goto('/sign-in-settings');
+  const card = page.getByTestId('sso-connection').filter({ hasText: 'Cedar Valley SAML with logout' });
+  await expect(card.getByTestId('saml-single-logout')).toContainText('Single logout: available');
+  await expect(card).toContainText(`/api/v1/sso/saml/`);
+  await card.getByRole('button', { name: 'Remove — Cedar Valley SAML with logout' }).click();
+  await expect(card).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
+  await page.goto('/signed-out?slo=failed');
+  await expect(page.getByRole('heading', { name: 'You are signed out of Vetted' })).toBeVisible();
+  await expect(page.getByRole('alert')).toContainText('could not end its own session');
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await expect(page).toHaveURL(`${base}/sign-in`);
+});
+
+test('signs in through a SAML IdP, and signing out ends the session there too (single logout)', async ({ page, request }) => {
+  // The test IdP behind a loopback web server: its sign-in page posts a signed assertion back at
+  // once; its single logout service checks our signed LogoutRequest and redirects with its answer.
+  const spMetadataOf = async (url: string) => {
+    const m = /\/api\/v1\/sso\/saml\/([^/]+)\/([^/]+)\//.exec(url)!;
+    return (await request.get(`/api/v1/sso/saml/${m[1]}/${m[2]}/metadata`)).text();
+  };
+  let spMetadata = '';
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = `${samlIdp.entityId.replace(/\/idp$/, '')}${req.url}`;
+      try {
+        if (req.url?.startsWith('/idp/sso?')) {
+          const form = await samlIdp.respond({ spMetadata, redirectUrl: url, nameId: COLLEAGUE, email: COLLEAGUE });
+          const acs = /AssertionConsumerService[^>]*Location="([^"]+)"/.exec(spMetadata)![1]!;
+          res.writeHead(200, { 'content-type': 'text/html' });
+          res.end(
+            `<form method="post" action="${acs}"><input type="hidden" name="SAMLResponse" value="${form.SAMLResponse}">` +
+              `<input type="hidden" name="RelayState" value="${form.RelayState}"><button>Continue</button></form>` +
+              `<script>document.forms[0].submit()</script>`,
+          );
+        } else if (req.url?.startsWith('/idp/slo?')) {
+          const { responseUrl } = samlIdp.logout({ spMetadata, logoutUrl: url });
+          res.writeHead(302, { location: responseUrl });
+          res.end();
+        } else {
+          res.writeHead(404);
+          res.end();
+        }
+      } catch (err) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(`refused: ${(err as Error).message}`);
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const samlIdp: TestSamlIdp = startSamlIdp({ entityId: `http://127.0.0.1:${(server.address() as AddressInfo).port}/idp`, slo: true });
+  // This test's request context is not the one that signed in before all: it signs in itself.
+  const admin = await request.post('/api/v1/session', { data: { email: SITE_ADMIN, password: E2E_DEMO_PASSWORD } });
+  const adminCsrf = (await admin.json()).csrfToken as string;
+  try {
+    const created = await request.post('/api/v1/sso/connections', {
+      headers: { 'x-csrf-token': adminCsrf },
+      data: { preset: 'saml', displayName: 'Cedar Valley SAML', idp: { metadataXml: samlIdp.metadataXml }, emailDomains: ['cedarvalley.example'] },
+    });
+    expect(created.status()).toBe(201);
+    const samlConnection = await created.json();
+    spMetadata = await spMetadataOf(samlConnection.saml.acsUrl);
+    try {
+      await page.goto('/sign-in');
+      await page.getByLabel('Email').fill(COLLEAGUE);
+      await page.getByRole('link', { name: 'Continue with Cedar Valley SAML' }).click();
+      await expect(page).toHaveURL(`${base}/`);
+      await expect(page.getByText('Daniel Tsang').first()).toBeVisible();
+      expect(samlIdp.sessions.size).toBe(1);
+
+      await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+      await expect(page).toHaveURL(`${base}/sign-in`);
+      await expect(page.getByRole('heading', { name: 'Sign in to Vetted' })).toBeVisible();
+      // The IdP ended the sign-in our LogoutRequest named, and Vetted's session is gone.
+      expect(samlIdp.sessions.size).toBe(0);
+      expect((await page.request.get('/api/v1/session')).status()).toBe(401);
+    } finally {
+      const removed = await request.delete(`/api/v1/sso/connections/${samlConnection.id}`, { headers: { 'x-csrf-token': adminCsrf } });
+      expect(removed.status()).toBe(204);
+    }
+  } finally {
+    server.close();
+  }
 });
 
 test('tells the person how a re-authentication at the provider went', async ({ page }) => {

@@ -90,6 +90,7 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/sso/oidc/callback': { tenantScoped: false },
   'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { tenantScoped: false },
   'POST /api/v1/sso/saml/:institutionId/:connectionId/acs': { tenantScoped: false },
+  'GET /api/v1/sso/saml/:institutionId/:connectionId/logout': { tenantScoped: false },
   'GET /api/v1/audit/verify': { tenantScoped: true },
   // Operator route: platform admins offboard any institution; every other role is refused (403).
   'PUT /api/v1/institutions/:id/offboarding': { kind: 'institution', tenantScoped: false },

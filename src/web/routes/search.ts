@@ -85,6 +85,12 @@ export function validateSignIn(search: Record<string, unknown>): { redirect?: st
   return dropUndefined({ ...validateRedirect(search), sso: sso && /^[a-z_]{1,20}$/.test(sso) ? sso : undefined });
 }
 
+/** The signed-out page: how single logout at the identity provider ended (`failed` or `invalid`). */
+export function validateSignedOut(search: Record<string, unknown>): { slo?: 'failed' | 'invalid' } {
+  const slo = str(search['slo']);
+  return dropUndefined({ slo: slo === 'failed' || slo === 'invalid' ? slo : undefined });
+}
+
 export function validateToken(search: Record<string, unknown>): { token?: string } {
   return dropUndefined({ token: str(search['token']) });
 }

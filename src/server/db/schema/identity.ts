@@ -72,6 +72,8 @@ export const sessions = pgTable(
     /** For an SSO sign-in: the connection (where re-authentication goes); for OIDC, its ID token sealed (platform/secrets.ts), the hint of RP-initiated logout. */
     ssoConnectionId: uuid('sso_connection_id'),
     ssoIdToken: text('sso_id_token'),
+    /** For a SAML sign-in at an IdP offering single logout: NameID and SessionIndex, sealed, to name this sign-in in the LogoutRequest. */
+    ssoSamlLogout: text('sso_saml_logout'),
     ...timestamps,
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_tenant_idx').on(t.tenantId), uniqueIndex('sessions_handle_key').on(t.handle)],

@@ -25,6 +25,11 @@ export const ssoConnections = pgTable(
     samlIdpEntityId: text('saml_idp_entity_id'),
     samlIdpSsoUrl: text('saml_idp_sso_url'),
     samlIdpCerts: text('saml_idp_certs').array().notNull().default(sql`'{}'::text[]`),
+    /** SAML: the IdP's single logout service (HTTP-Redirect), read from its metadata; null when it offers none. */
+    samlIdpSloUrl: text('saml_idp_slo_url'),
+    /** SAML: our signing key for this connection, sealed (platform/secrets.ts), and its self-signed certificate (in our metadata). */
+    samlSpKey: text('saml_sp_key'),
+    samlSpCert: text('saml_sp_cert'),
     /** Email domains this provider vouches for: sign-in discovery and just-in-time creation. */
     emailDomains: text('email_domains').array().notNull().default(sql`'{}'::text[]`),
     jitEnabled: boolean('jit_enabled').notNull().default(false),
@@ -105,6 +110,8 @@ export const ssoLoginStates = pgTable(
     nonce: text('nonce'),
     codeVerifier: text('code_verifier'),
     samlRequestId: text('saml_request_id'),
+    /** `login` (a sign-in or re-authentication), or `logout` (a SAML LogoutRequest awaiting the IdP's LogoutResponse). */
+    purpose: text('purpose').notNull().default('login'),
     /** Set for a re-authentication: the session (keyed hash of its cookie) a fresh sign-in at the provider will confirm. */
     reauthSessionId: text('reauth_session_id'),
     /** Where the browser goes back after a re-authentication (one of the app's pages). */
@@ -117,6 +124,7 @@ export const ssoLoginStates = pgTable(
     uniqueIndex('sso_login_states_id_key').on(t.id),
     uniqueIndex('sso_login_states_saml_request_key').on(t.samlRequestId),
     index('sso_login_states_connection_idx').on(t.tenantId, t.connectionId),
+    check('sso_login_states_purpose_check', sql`${t.purpose} in ('login', 'logout')`),
     foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_login_states_connection_fk' }).onDelete(
       'cascade',
     ),

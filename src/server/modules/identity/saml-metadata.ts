@@ -6,11 +6,13 @@ export interface SamlIdpSettings {
   entityId: string;
   ssoUrl: string;
   certificates: string[];
+  /** The IdP's single logout service (HTTP-Redirect binding), when it offers one. */
+  sloUrl: string | null;
 }
 
 const bad = (message: string) => new AppError('validation', 'Some fields are not valid', { idp: message });
 
-/** Reads entity id, single sign-on URL (HTTP-Redirect) and signing certificates from IdP metadata. */
+/** Reads entity id, single sign-on and single logout URLs (HTTP-Redirect) and signing certificates from IdP metadata. */
 export async function parseIdpMetadata(xml: string): Promise<SamlIdpSettings> {
   // Security: xmldom does not resolve external entities; a DOCTYPE has no place in metadata at all.
   if (/<!DOCTYPE/i.test(xml)) throw bad('metadata must not contain a DOCTYPE');
@@ -31,6 +33,12 @@ export async function parseIdpMetadata(xml: string): Promise<SamlIdpSettings> {
   const redirect = services.find((s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
   const ssoUrl = redirect?.getAttribute('Location');
   if (!ssoUrl) throw bad('has no HTTP-Redirect single sign-on service');
+  const slo = (xpath.selectElements(idp, "./*[local-name()='SingleLogoutService']") as unknown as { getAttribute(n: string): string | null }[]).find(
+    (s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+  );
+  const sloLocation = slo?.getAttribute('Location')?.trim() || null;
+  // Only a web address can receive the browser; anything else means no single logout.
+  const sloUrl = sloLocation && /^https?:\/\//.test(sloLocation) && sloLocation.length <= 2000 ? sloLocation : null;
   const keys = xpath.selectElements(idp, "./*[local-name()='KeyDescriptor'][not(@use) or @use='signing']") as never[];
   const certificates = keys
     .flatMap((k) => xpath.selectElements(k, ".//*[local-name()='X509Certificate']") as unknown as { textContent: string | null }[])
@@ -39,7 +47,7 @@ export async function parseIdpMetadata(xml: string): Promise<SamlIdpSettings> {
   if (certificates.length === 0) throw bad('has no signing certificate');
   const entityId = entity.getAttribute('entityID');
   if (!entityId) throw bad('has no entityID');
-  return { entityId, ssoUrl, certificates: [...new Set(certificates)].slice(0, 4) };
+  return { entityId, ssoUrl, sloUrl, certificates: [...new Set(certificates)].slice(0, 4) };
 }
 
 /** Fetches IdP metadata from its URL (bounded in time and size). */

@@ -12,7 +12,8 @@ import { recordAudit } from '../../platform/audit.js';
 import type { Db, Tx } from '../../platform/db.js';
 import { withSystem } from '../../platform/db.js';
 import { isSealedUnderCurrent, openSecret, sealSecret, type Keyring } from '../../platform/secrets.js';
-import { idTokenAad } from './session.service.js';
+import { idTokenAad, samlLogoutAad } from './session.service.js';
+import { spKeyAad } from './sso.service.js';
 
 /** Every sealed column: its table, the column, the row key, the owning institution and the additional data it is bound to. */
 interface SealedColumn {
@@ -44,6 +45,23 @@ const SEALED: SealedColumn[] = [
     tenant: sessions.tenantId,
     aad: (r) => idTokenAad(r.key),
     hideKey: true,
+  },
+  {
+    name: 'sessions.sso_saml_logout',
+    table: sessions,
+    column: sessions.ssoSamlLogout,
+    key: sessions.id,
+    tenant: sessions.tenantId,
+    aad: (r) => samlLogoutAad(r.key),
+    hideKey: true,
+  },
+  {
+    name: 'sso_connections.saml_sp_key',
+    table: ssoConnections,
+    column: ssoConnections.samlSpKey,
+    key: ssoConnections.id,
+    tenant: ssoConnections.tenantId,
+    aad: (r) => spKeyAad(r.tenantId!, r.key),
   },
 ];
 

@@ -30,14 +30,29 @@ export interface Authenticated {
 /** What a correct password leads to: a session, or a second step (MFA) first. */
 export type LoginOutcome = { kind: 'session'; token: string; body: SessionBody } | { kind: 'mfa'; user: UserRow; mode: 'verify' | 'enrol' };
 
-/** The connection an SSO session came through; for OIDC, the ID token that ends the provider's session at sign-out. */
+/** What names a SAML sign-in in a LogoutRequest: the assertion's NameID (with its qualifiers) and SessionIndex. */
+export interface SamlSignIn {
+  nameID: string;
+  nameIDFormat: string;
+  nameQualifier?: string | undefined;
+  spNameQualifier?: string | undefined;
+  sessionIndex?: string | undefined;
+}
+
+/**
+ * The connection an SSO session came through; for OIDC, the ID token that ends the provider's
+ * session at sign-out; for SAML with single logout, what names the sign-in in the LogoutRequest.
+ */
 export interface OidcSignOut {
   connectionId: string;
   idToken: string | null;
+  saml?: SamlSignIn | null;
 }
 
 /** The additional data binding a sealed ID token to its session row. */
 export const idTokenAad = (sessionId: string) => `oidc-id-token:${sessionId}`;
+/** The additional data binding a sealed SAML sign-in (NameID, SessionIndex) to its session row. */
+export const samlLogoutAad = (sessionId: string) => `saml-logout:${sessionId}`;
 
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -85,6 +100,20 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         // provider's session at sign-out (id_token_hint); never sent anywhere else.
         ssoConnectionId: sso?.connectionId ?? null,
         ssoIdToken: sso?.idToken ? sealSecret(config.secretKeys, sso.idToken, idTokenAad(id)) : null,
+        // Security: the NameID is personal data; kept sealed, only the fields a LogoutRequest needs, and gone with the session.
+        ssoSamlLogout: sso?.saml
+          ? sealSecret(
+              config.secretKeys,
+              JSON.stringify({
+                nameID: sso.saml.nameID,
+                nameIDFormat: sso.saml.nameIDFormat,
+                nameQualifier: sso.saml.nameQualifier,
+                spNameQualifier: sso.saml.spNameQualifier,
+                sessionIndex: sso.saml.sessionIndex,
+              }),
+              samlLogoutAad(id),
+            )
+          : null,
       })
       .returning();
     return { token, session: session! };

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createVerify, randomUUID } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml';
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
@@ -11,8 +12,16 @@ import { withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
-import { actorOf, idTokenAad, type Authenticated, type OidcSignOut, type SessionService } from './session.service.js';
-import { ssoUrls, type SsoConnectionRow } from './sso.service.js';
+import {
+  actorOf,
+  idTokenAad,
+  samlLogoutAad,
+  type Authenticated,
+  type OidcSignOut,
+  type SamlSignIn,
+  type SessionService,
+} from './session.service.js';
+import { hasSamlSingleLogout, spKeyAad, ssoUrls, type SsoConnectionRow } from './sso.service.js';
 import { toPem } from './saml-metadata.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
@@ -20,6 +29,14 @@ import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 const LOGIN_TTL_MS = 10 * 60_000;
 const CLOCK_SKEW_MS = 60_000;
 const SAML_MAX_AGE_MS = 5 * 60_000;
+/** Signature algorithms accepted on a redirect-binding LogoutResponse (SHA-1 refused). */
+const REDIRECT_SIG_ALGS: Record<string, string> = {
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256': 'RSA-SHA256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512': 'RSA-SHA512',
+};
+
+/** How a SAML single logout ended, as the IdP's LogoutResponse told it. */
+export type SamlLogoutOutcome = 'done' | 'failed';
 
 /** Why an SSO sign-in failed: a short code the sign-in page explains (never provider details). */
 export class SsoFailure extends Error {
@@ -152,7 +169,12 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const urls = ssoUrls(config, c.tenantId, c.id);
     // Security (ASVS 6.8.4): where the institution requires multi-factor, the request names the contexts it accepts.
     const askMfa = c.requireIdpMfa && c.samlMfaAuthnContexts.length > 0;
+    // Our requests are signed with the connection's own key when it has one (made with the connection).
+    const privateKey = c.samlSpKey ? openSecret(config.secretKeys, c.samlSpKey, spKeyAad(c.tenantId, c.id)) : undefined;
+    const slo = hasSamlSingleLogout(c);
     return new SAML({
+      ...(privateKey ? { privateKey, signatureAlgorithm: 'sha256' as const } : {}),
+      ...(slo ? { logoutUrl: c.samlIdpSloUrl!, logoutCallbackUrl: urls.sloUrl } : {}),
       issuer: urls.spEntityId,
       callbackUrl: urls.acsUrl,
       audience: urls.spEntityId,
@@ -437,6 +459,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           and(
             eq(ssoLoginStates.tenantId, tenantId),
             eq(ssoLoginStates.connectionId, connectionId),
+            eq(ssoLoginStates.purpose, 'login'),
             eq(ssoLoginStates.samlRequestId, inResponseTo),
           ),
         );
@@ -504,10 +527,142 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           lastName: attr('lastName') ?? attr('sn') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'),
         },
         requestId,
-        { connectionId: c.id, idToken: null },
+        {
+          connectionId: c.id,
+          idToken: null,
+          // Only what a LogoutRequest needs, and only where the IdP offers single logout.
+          saml: hasSamlSingleLogout(c)
+            ? {
+                nameID: profile.nameID,
+                nameIDFormat: profile.nameIDFormat ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+                nameQualifier: profile.nameQualifier,
+                spNameQualifier: profile.spNameQualifier,
+                sessionIndex: profile.sessionIndex,
+              }
+            : null,
+        },
       );
     };
     return relayOk && pending ? inReauth(pending, complete) : complete();
+  }
+
+  /** Builds the signed LogoutRequest URL of a SAML session and records the request id it awaits an answer to. */
+  async function samlLogoutUrl(session: { id: string; tenantId: string; ssoConnectionId: string; ssoSamlLogout: string }): Promise<string | null> {
+    try {
+      const c = await loadConnection(session.tenantId, session.ssoConnectionId);
+      if (!hasSamlSingleLogout(c)) return null;
+      const signIn = JSON.parse(openSecret(config.secretKeys, session.ssoSamlLogout, samlLogoutAad(session.id))) as SamlSignIn;
+      let requestId: string | null = null;
+      const cache: CacheProvider = {
+        saveAsync: async (key, value) => {
+          requestId = key;
+          return { value, createdAt: Date.now() };
+        },
+        getAsync: async () => null,
+        removeAsync: async () => null,
+      };
+      const relayState = newToken();
+      const url = await samlFor(c, cache).getLogoutUrlAsync(
+        { issuer: c.samlIdpEntityId ?? '', ...signIn } as Parameters<SAML['getLogoutUrlAsync']>[0],
+        relayState,
+        {},
+      );
+      if (!requestId) return null;
+      await withSystem(db, async (tx) => {
+        // Requests an IdP never answered (and abandoned sign-ins) are of no use once expired.
+        await tx.delete(ssoLoginStates).where(and(eq(ssoLoginStates.tenantId, c.tenantId), lt(ssoLoginStates.expiresAt, new Date())));
+        await tx.insert(ssoLoginStates).values({
+          tenantId: c.tenantId,
+          id: hashToken(config.sessionSecret, relayState),
+          connectionId: c.id,
+          purpose: 'logout',
+          samlRequestId: requestId,
+          expiresAt: new Date(Date.now() + LOGIN_TTL_MS),
+        });
+      });
+      return url;
+    } catch {
+      // Signing out of Vetted never depends on the IdP: without a request, the browser goes to the sign-in page.
+      return null;
+    }
+  }
+
+  /**
+   * Checks the IdP's LogoutResponse (HTTP-Redirect binding): answers a LogoutRequest we made for this
+   * connection (RelayState and InResponseTo, single use, not expired), signed by one of the IdP's
+   * certificates over the query (SHA-256 or better), issued by the IdP. `failed` when the IdP says it
+   * could not end its session; an SsoFailure when the response is refused.
+   */
+  async function samlLogoutResponse(
+    tenantId: string,
+    connectionId: string,
+    query: { SAMLResponse: string; RelayState?: string | undefined; SigAlg?: string | undefined; Signature?: string | undefined },
+    rawQuery: string,
+  ): Promise<SamlLogoutOutcome> {
+    const relayState = query.RelayState;
+    if (!relayState) throw new SsoFailure('invalid', 'no RelayState');
+    const [pending] = await withSystem(db, (tx) =>
+      tx
+        .delete(ssoLoginStates)
+        .where(
+          and(
+            eq(ssoLoginStates.tenantId, tenantId),
+            eq(ssoLoginStates.connectionId, connectionId),
+            eq(ssoLoginStates.purpose, 'logout'),
+            eq(ssoLoginStates.id, hashToken(config.sessionSecret, relayState)),
+          ),
+        )
+        .returning(),
+    );
+    if (!pending || pending.expiresAt.getTime() < Date.now()) throw new SsoFailure('expired', 'no pending logout request');
+    const c = await loadConnection(tenantId, connectionId);
+    if (c.protocol !== 'saml') throw new SsoFailure('invalid', 'not a SAML connection');
+    // Security: node-saml accepts an unsigned redirect message; we never do, nor SHA-1.
+    if (!query.Signature || !query.SigAlg || !REDIRECT_SIG_ALGS[query.SigAlg]) throw new SsoFailure('invalid', 'unsigned or weakly signed');
+    let xml: string;
+    try {
+      xml = inflateRawSync(Buffer.from(query.SAMLResponse, 'base64'), { maxOutputLength: 200_000 }).toString('utf8');
+    } catch {
+      throw new SsoFailure('invalid', 'unreadable response');
+    }
+    if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+    // Only the raw parameters we read are signed over, each once.
+    const params = rawQuery.split('&');
+    for (const name of ['SAMLResponse', 'RelayState', 'SigAlg', 'Signature'])
+      if (params.filter((p) => p.startsWith(`${name}=`)).length !== 1) throw new SsoFailure('invalid', `${name} not given once`);
+    if (params.some((p) => /^SAMLRequest=/.test(p))) throw new SsoFailure('invalid', 'request and response together');
+    const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].map((n) => params.find((p) => p.startsWith(`${n}=`))!).join('&');
+    let valid = false;
+    try {
+      valid = c.samlIdpCerts
+        .map(toPem)
+        .some((pem) => createVerify(REDIRECT_SIG_ALGS[query.SigAlg!]!).update(signed).verify(pem, query.Signature!, 'base64'));
+    } catch {
+      valid = false;
+    }
+    if (!valid) throw new SsoFailure('invalid', 'bad signature');
+    let doc: unknown;
+    try {
+      doc = await parseDomFromString(xml);
+    } catch {
+      throw new SsoFailure('invalid', 'unparsable response');
+    }
+    type El = { getAttribute(n: string): string | null; textContent: string | null };
+    const root = xpath.selectElements(doc as never, "/*[local-name()='LogoutResponse']")[0] as El | undefined;
+    if (!root) throw new SsoFailure('invalid', 'not a LogoutResponse');
+    const issuer = (xpath.selectElements(root as never, "./*[local-name()='Issuer']")[0] as El | undefined)?.textContent?.trim();
+    if (!issuer || issuer !== c.samlIdpEntityId) throw new SsoFailure('invalid', 'wrong Issuer');
+    if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw new SsoFailure('invalid', 'wrong InResponseTo');
+    const destination = root.getAttribute('Destination');
+    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw new SsoFailure('invalid', 'wrong Destination');
+    const status = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as El | undefined;
+    const nested = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']/*[local-name()='StatusCode']")[0] as
+      | El
+      | undefined;
+    const ok =
+      status?.getAttribute('Value') === 'urn:oasis:names:tc:SAML:2.0:status:Success' &&
+      nested?.getAttribute('Value') !== 'urn:oasis:names:tc:SAML:2.0:status:PartialLogout';
+    return ok ? 'done' : 'failed';
   }
 
   return {
@@ -558,12 +713,22 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     samlAcs,
 
     /**
-     * Where to send the browser after signing out of an OIDC session: the provider's end-session
+     * Where to send the browser after signing out of an SSO session. OIDC: the provider's end-session
      * endpoint with the session's ID token as hint and our sign-in page as the way back (RP-initiated
-     * logout). Null for other sessions, or when the provider offers no such endpoint or is unreachable.
+     * logout). SAML: the IdP's single logout service with a signed LogoutRequest naming this sign-in
+     * (SP-initiated single logout); the request id waits for the IdP's LogoutResponse. Null for other
+     * sessions, or when the provider offers no such endpoint or is unreachable.
      */
-    async endSessionUrl(session: { id: string; tenantId: string | null; ssoConnectionId: string | null; ssoIdToken: string | null }) {
-      if (!session.ssoConnectionId || !session.ssoIdToken || !session.tenantId) return null;
+    async endSessionUrl(session: {
+      id: string;
+      tenantId: string | null;
+      ssoConnectionId: string | null;
+      ssoIdToken: string | null;
+      ssoSamlLogout: string | null;
+    }) {
+      if (!session.ssoConnectionId || !session.tenantId) return null;
+      if (session.ssoSamlLogout) return samlLogoutUrl({ ...session, tenantId: session.tenantId, ssoConnectionId: session.ssoConnectionId, ssoSamlLogout: session.ssoSamlLogout });
+      if (!session.ssoIdToken) return null;
       try {
         const c = await loadConnection(session.tenantId, session.ssoConnectionId);
         const client = await oidcClient(c);
@@ -578,11 +743,19 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       }
     },
 
+    /** Checks the IdP's LogoutResponse to a LogoutRequest we made (HTTP-Redirect binding). */
+    samlLogoutResponse,
+
     /** Our service-provider metadata for one connection (public; what the IdP administrator imports). */
     async samlMetadata(tenantId: string, connectionId: string): Promise<string> {
       const c = await loadConnection(tenantId, connectionId);
       if (c.protocol !== 'saml') throw new AppError('not_found', 'Not found');
-      return samlFor(c).generateServiceProviderMetadata(null, null);
+      const xml = samlFor(c).generateServiceProviderMetadata(null, c.samlSpKey ? c.samlSpCert : null);
+      // Our logout endpoint takes the IdP's LogoutResponse by HTTP-Redirect (node-saml names HTTP-POST).
+      return xml.replace(
+        /(<SingleLogoutService Binding=")urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-POST(")/,
+        '$1urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect$2',
+      );
     },
   };
 }

@@ -194,6 +194,47 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
       }
     },
   );
+  app.get(
+    '/api/v1/sso/saml/:institutionId/:connectionId/logout',
+    {
+      config: { rateLimit: flowLimit },
+      schema: {
+        tags,
+        summary:
+          'SAML single logout service (public; the IdP sends its LogoutResponse here by HTTP-Redirect). IdP-initiated LogoutRequests are refused.',
+        params: ssoConnectionParamsSchema,
+        querystring: z.object({
+          SAMLResponse: z.string().max(100_000).optional(),
+          SAMLRequest: z.string().max(100_000).optional(),
+          RelayState: z.string().max(200).optional(),
+          SigAlg: z.string().max(200).optional(),
+          Signature: z.string().max(4000).optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      const { SAMLResponse, SAMLRequest, ...rest } = req.query;
+      if (!SAMLResponse) {
+        // Security: only the answer to a LogoutRequest we made is taken. An IdP-initiated request is
+        // refused: the Vetted session ends when the person signs out here, or at its idle timeout.
+        reply.log.warn({ idpInitiated: !!SAMLRequest }, 'single logout message refused');
+        throw new AppError('validation', 'Some fields are not valid', {
+          SAMLResponse: SAMLRequest ? 'single logout started by the identity provider is not supported' : 'is required',
+        });
+      }
+      // The Vetted session ended at sign-out; this only tells the person whether the IdP's ended too.
+      try {
+        const rawQuery = req.url.slice(req.url.indexOf('?') + 1);
+        const outcome = await login.samlLogoutResponse(req.params.institutionId, req.params.connectionId, { SAMLResponse, ...rest }, rawQuery);
+        if (outcome === 'failed') reply.log.warn({ reason: 'idp_failed' }, 'single logout not completed at the identity provider');
+        return reply.redirect(outcome === 'done' ? '/sign-in' : '/signed-out?slo=failed', 303);
+      } catch (err) {
+        if (!(err instanceof SsoFailure)) throw err;
+        reply.log.warn({ reason: err.reason, detail: err.message }, 'single logout response refused');
+        return reply.redirect('/signed-out?slo=invalid', 303);
+      }
+    },
+  );
   // The IdP posts a form here; this scope alone accepts form bodies.
   void app.register(async (scope) => {
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 600_000 }, (_req, body, done) => {

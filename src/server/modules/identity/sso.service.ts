@@ -12,6 +12,7 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { sealSecret } from '../../platform/secrets.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
 import { fetchIdpMetadata, parseIdpMetadata, type SamlIdpSettings } from './saml-metadata.js';
+import { generateSpSigningKey } from './saml-sp-key.js';
 
 type CreateInput = z.output<typeof ssoConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ssoConnectionUpdateSchema>;
@@ -26,10 +27,18 @@ export function ssoUrls(config: Pick<Config, 'publicUrl'>, tenantId: string, con
     postLogoutRedirectUri: `${config.publicUrl}/sign-in`,
     spEntityId: `${base}/metadata`,
     acsUrl: `${base}/acs`,
+    sloUrl: `${base}/logout`,
     metadataUrl: `${base}/metadata`,
     startUrl: `/api/v1/sso/start/${tenantId}/${connectionId}`,
   };
 }
+
+/** The additional data binding a connection's sealed SAML signing key to its row. */
+export const spKeyAad = (tenantId: string, connectionId: string) => `saml-sp-key:${tenantId}:${connectionId}`;
+
+/** Whether signing out of a session through this connection also ends the person's session at the SAML IdP. */
+export const hasSamlSingleLogout = (c: Pick<SsoConnectionRow, 'protocol' | 'samlIdpSloUrl' | 'samlSpKey' | 'samlSpCert'>) =>
+  c.protocol === 'saml' && !!c.samlIdpSloUrl && !!c.samlSpKey && !!c.samlSpCert;
 
 /** The issuer of a preset: Google Workspace, a tenant-specific Entra ID issuer, or as given. */
 export function issuerOf(input: CreateInput): string | null {
@@ -72,6 +81,8 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
             spEntityId: urls.spEntityId,
             acsUrl: urls.acsUrl,
             metadataUrl: urls.metadataUrl,
+            sloUrl: urls.sloUrl,
+            singleLogout: hasSamlSingleLogout(c),
             requireIdpMfa: c.requireIdpMfa,
             mfaAuthnContexts: c.samlMfaAuthnContexts,
           }
@@ -83,8 +94,8 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
 
 /** Audited form of a connection: the sealed secret only as "changed". */
 function audited(c: SsoConnectionRow) {
-  const { oidcClientSecret, ...rest } = c;
-  return { ...rest, clientSecret: oidcClientSecret ? '[sealed]' : null };
+  const { oidcClientSecret, samlSpKey, ...rest } = c;
+  return { ...rest, clientSecret: oidcClientSecret ? '[sealed]' : null, samlSpKey: samlSpKey ? '[sealed]' : null };
 }
 
 /** Site admins configure their institution's identity providers and sign-in policy. */
@@ -106,7 +117,14 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       entityId: idp.entityId,
       ssoUrl: idp.ssoUrl,
       certificates: idp.certificates.map((c) => c.replace(/-----[A-Z ]+-----|\s+/g, '')),
+      sloUrl: null,
     };
+  }
+
+  /** A new signing key for a SAML connection (our LogoutRequests, AuthnRequests), its private half sealed to the row. */
+  function newSpKey(tenantId: string, id: string) {
+    const key = generateSpSigningKey(`Vetted SAML ${id}`);
+    return { samlSpKey: sealSecret(config.secretKeys, key.privateKey, spKeyAad(tenantId, id)), samlSpCert: key.certificate };
   }
 
   /** Security (ASVS 6.8.4): a SAML connection that requires multi-factor must say which authentication contexts mean it. */
@@ -156,6 +174,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpEntityId: idp?.entityId ?? null,
             samlIdpSsoUrl: idp?.ssoUrl ?? null,
             samlIdpCerts: idp?.certificates ?? [],
+            samlIdpSloUrl: idp?.sloUrl ?? null,
+            ...(input.preset === 'saml' ? newSpKey(scope.tenantId, id) : {}),
             requireIdpMfa: input.requireIdpMfa,
             mfaAcrValues: input.preset === 'saml' ? [] : input.mfaAcrValues,
             samlMfaAuthnContexts: input.preset === 'saml' ? input.mfaAuthnContexts : [],
@@ -201,6 +221,9 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlIdpEntityId: idp?.entityId ?? before.samlIdpEntityId,
             samlIdpSsoUrl: idp?.ssoUrl ?? before.samlIdpSsoUrl,
             samlIdpCerts: idp?.certificates ?? before.samlIdpCerts,
+            samlIdpSloUrl: idp ? idp.sloUrl : before.samlIdpSloUrl,
+            // Connections made before single logout existed get their signing key when next saved.
+            ...(before.protocol === 'saml' && !before.samlSpKey ? newSpKey(scope.tenantId, id) : {}),
             requireIdpMfa: patch.requireIdpMfa ?? before.requireIdpMfa,
             mfaAcrValues: patch.mfaAcrValues ?? before.mfaAcrValues,
             samlMfaAuthnContexts: patch.mfaAuthnContexts ?? before.samlMfaAuthnContexts,

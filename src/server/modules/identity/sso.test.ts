@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, invitations, sessions, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { auditEvents, invitations, sessions, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
 import { cookieHeader, followToApp, keepCookies, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
@@ -330,7 +331,8 @@ describe('OIDC: multi-factor at the provider, and signing out there too', () => 
       tx.select({ token: sessions.ssoIdToken }).from(sessions).where(eq(sessions.userId, user.id)),
     );
     expect(stored!.token).toMatch(/^v2\./);
-    expect(stored!.token).not.toContain('eyJ');
+    // Not the token in clear (its parts are base64url JSON, "eyJ…" followed by a dot); a ciphertext may hold "eyJ" by chance.
+    expect(stored!.token).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
     const csrf = (await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } })).json().csrfToken;
     const out = await t.app.inject({ method: 'DELETE', url: '/api/v1/session', cookies: { vetted_session: cookie }, headers: { 'x-csrf-token': csrf } });
     expect(out.statusCode).toBe(200);
@@ -469,6 +471,190 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       payload: new URLSearchParams(form).toString(),
     });
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
+  let sloIdp: TestSamlIdp;
+  let samlSlo: string;
+  let email: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    sloIdp = startSamlIdp({ slo: true });
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'District SAML with single logout',
+      idp: { metadataXml: sloIdp.metadataXml },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    samlSlo = res.json().id;
+    email = `saml-slo-${randomUUID()}@a.example.org`;
+    userId = (await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email })).id;
+  });
+
+  /** Signs in through the connection with single logout, then signs out of Vetted: the answer and the cookie. */
+  async function signInThenOut(connectionId = samlSlo, idp_ = sloIdp) {
+    const res = await postAcs(await samlResponse({ nameId: `slo-sub-${userId}`, email, connectionId, idp: idp_ }), connectionId);
+    expect(res.headers.location).toBe('/');
+    const cookie = sessionCookieOf(res)!.value;
+    const csrf = (await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } })).json().csrfToken;
+    const out = await t.app.inject({ method: 'DELETE', url: '/api/v1/session', cookies: { vetted_session: cookie }, headers: { 'x-csrf-token': csrf } });
+    expect(out.statusCode).toBe(200);
+    return { cookie, logoutUrl: out.json().logoutUrl as string | null };
+  }
+  /** Our single logout service, as the browser reaches it from the IdP. */
+  const back = (responseUrl: string) => {
+    const u = new URL(responseUrl);
+    return t.app.inject({ method: 'GET', url: u.pathname + u.search });
+  };
+
+  it('reads the IdP’s single logout service from its metadata and says so; our metadata names ours and our signing key', async () => {
+    const list = (await a.siteAdmin.request('GET', '/api/v1/sso/connections')).json().items as { id: string; saml: { singleLogout: boolean; sloUrl: string } | null }[];
+    expect(list.find((c) => c.id === samlSlo)!.saml).toMatchObject({
+      singleLogout: true,
+      sloUrl: `${t.config.publicUrl}/api/v1/sso/saml/${a.institution.id}/${samlSlo}/logout`,
+    });
+    expect(list.find((c) => c.id === samlA)!.saml!.singleLogout).toBe(false);
+    const metadata = await spMetadata(samlSlo);
+    expect(metadata).toMatch(
+      new RegExp(`<SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="[^"]*/${samlSlo}/logout"`),
+    );
+    expect(metadata).toMatch(/<KeyDescriptor use="signing">[\s\S]*<ds:X509Certificate>/);
+    expect(await spMetadata(samlA)).not.toContain('SingleLogoutService');
+  });
+
+  it('ends the Vetted session at once, then the IdP’s with a signed LogoutRequest naming that sign-in', async () => {
+    const { cookie, logoutUrl } = await signInThenOut();
+    expect(await whoAmI(cookie)).toBeNull();
+    expect(logoutUrl).toMatch(new RegExp(`^${sloIdp.sloUrl}\\?`));
+    const url = new URL(logoutUrl!);
+    expect(url.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    expect(url.searchParams.get('RelayState')).toBeTruthy();
+    const held = [...sloIdp.sessions.entries()].find(([, nameId]) => nameId === `slo-sub-${userId}`)!;
+    // The IdP checks the signature with the certificate of our metadata, and the sign-in named.
+    const { request, responseUrl } = sloIdp.logout({ spMetadata: await spMetadata(samlSlo), logoutUrl: logoutUrl! });
+    expect(request).toMatchObject({
+      nameId: `slo-sub-${userId}`,
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      sessionIndex: held[0],
+    });
+    expect(sloIdp.sessions.has(held[0])).toBe(false);
+    const res = await back(responseUrl);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/sign-in');
+    // Single use: the same response a second time is refused.
+    expect((await back(responseUrl)).headers.location).toBe('/signed-out?slo=invalid');
+  });
+
+  it('keeps what names the sign-in sealed, and only while the session lasts', async () => {
+    const res = await postAcs(await samlResponse({ nameId: `slo-sub-${userId}`, email, connectionId: samlSlo, idp: sloIdp }), samlSlo);
+    const rows = await withSystem(t.database.db, (tx) =>
+      tx.select({ sealed: sessions.ssoSamlLogout }).from(sessions).where(eq(sessions.userId, userId)),
+    );
+    expect(rows.length).toBe(1);
+    expect(rows[0]!.sealed).toMatch(/^v2\./);
+    expect(rows[0]!.sealed).not.toContain('slo-sub');
+    const cookie = sessionCookieOf(res)!.value;
+    const csrf = (await t.app.inject({ method: 'GET', url: '/api/v1/session', cookies: { vetted_session: cookie } })).json().csrfToken;
+    await t.app.inject({ method: 'DELETE', url: '/api/v1/session', cookies: { vetted_session: cookie }, headers: { 'x-csrf-token': csrf } });
+    const after = await withSystem(t.database.db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, userId)));
+    expect(after).toEqual([]);
+  });
+
+  it('tells the person when the IdP could not end its session', async () => {
+    const { logoutUrl } = await signInThenOut();
+    const { responseUrl } = sloIdp.logout({
+      spMetadata: await spMetadata(samlSlo),
+      logoutUrl: logoutUrl!,
+      status: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+    });
+    expect((await back(responseUrl)).headers.location).toBe('/signed-out?slo=failed');
+  });
+
+  it('refuses a tampered, unsigned, misaddressed or unsolicited LogoutResponse', async () => {
+    const spMeta = await spMetadata(samlSlo);
+    const cases: [string, (logoutUrl: string) => string][] = [
+      ['signed by another key', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, signWith: makeTestCertificate('Impostor') }).responseUrl],
+      ['another issuer', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { issuer: 'https://idp.test/other' } }).responseUrl],
+      ['an answer to another request', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { inResponseTo: '_never-asked' } }).responseUrl],
+      ['another destination', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { destination: 'https://sp.test/logout' } }).responseUrl],
+      [
+        'an altered message',
+        (u) => {
+          const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }).responseUrl);
+          const xml = inflateRawSync(Buffer.from(r.searchParams.get('SAMLResponse')!, 'base64')).toString().replace(/status:Responder/, 'status:Success');
+          r.searchParams.set('SAMLResponse', deflateRawSync(Buffer.from(xml)).toString('base64'));
+          return r.href;
+        },
+      ],
+      [
+        'no signature',
+        (u) => {
+          const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
+          r.searchParams.delete('Signature');
+          r.searchParams.delete('SigAlg');
+          return r.href;
+        },
+      ],
+      [
+        'a RelayState we never issued',
+        (u) => {
+          const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
+          return r.href.replace(/RelayState=[^&]+/, 'RelayState=unknown');
+        },
+      ],
+      [
+        'another connection',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl.replace(`/${a.institution.id}/${samlSlo}/`, `/${a.institution.id}/${samlA}/`),
+      ],
+    ];
+    for (const [name, make] of cases) {
+      const { logoutUrl } = await signInThenOut();
+      const res = await back(make(logoutUrl!));
+      expect(res.statusCode, name).toBe(303);
+      expect(res.headers.location, name).toBe('/signed-out?slo=invalid');
+    }
+  });
+
+  it('refuses single logout started by the IdP, and a call without a response', async () => {
+    const base = `/api/v1/sso/saml/${a.institution.id}/${samlSlo}/logout`;
+    const started = await t.app.inject({ method: 'GET', url: `${base}?SAMLRequest=abc&RelayState=x` });
+    expect(started.statusCode).toBe(400);
+    expect(started.json().error.fields).toHaveProperty('SAMLResponse');
+    expect((await t.app.inject({ method: 'GET', url: base })).statusCode).toBe(400);
+  });
+
+  it('gives a connection made before single logout its key and the IdP’s logout service when its metadata is imported again', async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'Older SAML connection',
+      idp: { metadataXml: sloIdp.metadataXml },
+    });
+    const id = res.json().id as string;
+    await withSystem(t.database.db, (tx) =>
+      tx.update(ssoConnections).set({ samlSpKey: null, samlSpCert: null, samlIdpSloUrl: null }).where(eq(ssoConnections.id, id)),
+    );
+    const before = (await a.siteAdmin.request('GET', '/api/v1/sso/connections')).json().items.find((c: { id: string }) => c.id === id);
+    expect(before.saml.singleLogout).toBe(false);
+    expect(await spMetadata(id)).not.toContain('KeyDescriptor');
+    const after = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${id}`, { idp: { metadataXml: sloIdp.metadataXml } });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().saml.singleLogout).toBe(true);
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.id, id)));
+    expect(row!.samlSpKey).toMatch(/^v2\./);
+    expect(row!.samlSpKey).not.toContain('PRIVATE KEY');
+    const [audit] = await withSystem(t.database.db, (tx) =>
+      tx.select().from(auditEvents).where(and(eq(auditEvents.recordId, id), eq(auditEvents.action, 'sso_connection.update'))),
+    );
+    expect(JSON.stringify(audit!.changes)).not.toContain(row!.samlSpKey!);
+    expect((await a.siteAdmin.request('DELETE', `/api/v1/sso/connections/${id}`)).statusCode).toBe(204);
+  });
+
+  it('signs out as before where the IdP offers no single logout', async () => {
+    const { logoutUrl, cookie } = await signInThenOut(samlA, saml);
+    expect(logoutUrl).toBeNull();
+    expect(await whoAmI(cookie)).toBeNull();
   });
 });
 
@@ -703,6 +889,7 @@ describe('logs', () => {
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
     expect(text).not.toContain('vetted_session=');
     expect(text).toContain('single sign-on refused');
+    expect(text).toContain('single logout response refused');
     const users_ = await withSystem(t.database.db, (tx) =>
       tx
         .select({ id: users.id })

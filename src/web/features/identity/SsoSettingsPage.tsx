@@ -113,6 +113,12 @@ function Connections() {
                 <Text size="sm">
                   {t('identity.sso.acsUrl')}: <Code>{c.saml.acsUrl}</Code>
                 </Text>
+                <Text size="sm">
+                  {t('identity.sso.sloUrl')}: <Code>{c.saml.sloUrl}</Code>
+                </Text>
+                <Text size="sm" c={c.saml.singleLogout ? undefined : 'dimmed'} data-testid="saml-single-logout">
+                  {t(c.saml.singleLogout ? 'identity.sso.singleLogoutOn' : 'identity.sso.singleLogoutOff')}
+                </Text>
                 <Switch
                   label={t('identity.sso.requireIdpMfa')}
                   description={

@@ -1,6 +1,12 @@
 /** English messages of sign-in, two-step verification, sessions and single sign-on. */
 export const identityEn = {
   identity: {
+    signedOut: {
+      title: 'You are signed out of Vetted',
+      failed: 'Your institution’s sign-in service says it could not end its own session. Close your browser to be sure nobody else can sign in as you on this computer.',
+      invalid: 'Vetted could not confirm that your institution’s sign-in service ended its own session. Close your browser to be sure nobody else can sign in as you on this computer.',
+      signIn: 'Sign in again',
+    },
     signIn: {
       title: 'Sign in to Vetted',
       intro: 'Privacy due diligence for the apps your schools use.',
@@ -143,6 +149,9 @@ export const identityEn = {
       contextsOf: 'Accepted: {{list}}',
       spMetadata: 'Our SAML metadata',
       acsUrl: 'Assertion consumer service URL',
+      sloUrl: 'Single logout service URL',
+      singleLogoutOn: 'Single logout: available. Signing out of Vetted also signs people out at this identity provider.',
+      singleLogoutOff: 'Single logout: not available. The identity provider’s metadata names no single logout service (HTTP-Redirect); signing out ends the Vetted session only.',
       remove: 'Remove',
       created: 'Identity provider added.',
       policyHeading: 'Policy',

@@ -4,6 +4,12 @@ import type { identityEn } from './i18n-en.js';
 
 export const identityFr: DeepStrings<typeof identityEn> = {
   identity: {
+    signedOut: {
+      title: 'Vous êtes déconnecté de Vetted',
+      failed: 'Le service de connexion de votre établissement indique qu’il n’a pas pu mettre fin à sa propre session. Fermez votre navigateur pour être sûr que personne d’autre ne puisse se connecter en votre nom sur cet ordinateur.',
+      invalid: 'Vetted n’a pas pu confirmer que le service de connexion de votre établissement a mis fin à sa propre session. Fermez votre navigateur pour être sûr que personne d’autre ne puisse se connecter en votre nom sur cet ordinateur.',
+      signIn: 'Se reconnecter',
+    },
     signIn: {
       title: 'Connexion à Vetted',
       intro: 'L’évaluation de la confidentialité des applications utilisées dans vos écoles.',
@@ -152,6 +158,9 @@ export const identityFr: DeepStrings<typeof identityEn> = {
       contextsOf: 'Acceptés : {{list}}',
       spMetadata: 'Nos métadonnées SAML',
       acsUrl: 'URL du service consommateur d’assertions',
+      sloUrl: 'URL du service de déconnexion unique',
+      singleLogoutOn: 'Déconnexion unique : disponible. Se déconnecter de Vetted déconnecte aussi de ce fournisseur d’identité.',
+      singleLogoutOff: 'Déconnexion unique : non disponible. Les métadonnées du fournisseur d’identité ne nomment aucun service de déconnexion unique (HTTP-Redirect) ; se déconnecter ne met fin qu’à la session Vetted.',
       remove: 'Retirer',
       created: 'Fournisseur d’identité ajouté.',
       policyHeading: 'Politique',
