@@ -77,4 +77,5 @@ test('a forgotten password is reset from the emailed link, then changed again on
   await expect(section.getByRole('status')).toContainText('Password changed. Your other sessions were signed out.');
   await signOut(page);
   await signInWith(page, NEWER_PASSWORD);
+  await signOut(page);
 });

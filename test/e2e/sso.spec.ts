@@ -70,7 +70,8 @@ test('signs in through the institution’s OpenID provider', async ({ page }) =>
   await expect(page.getByTestId('sessions')).toContainText('Single sign-on (OIDC)');
 
   // Signing out of Vetted signs out at the provider too (RP-initiated logout), then comes back.
-  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+  // The header's button (the sessions table may list other sessions, each with its own).
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Sign out of the test identity provider?' })).toBeVisible();
   await page.getByRole('button', { name: 'Yes, sign me out' }).click();
   await expect(page).toHaveURL(`${base}/sign-in`);
@@ -190,7 +191,12 @@ test('signs in through a SAML IdP, and signing out ends the session there too (s
   try {
     const created = await request.post('/api/v1/sso/connections', {
       headers: { 'x-csrf-token': adminCsrf },
-      data: { preset: 'saml', displayName: 'Cedar Valley SAML', idp: { metadataXml: samlIdp.metadataXml }, emailDomains: ['cedarvalley.example'] },
+      data: {
+        preset: 'saml',
+        displayName: 'Cedar Valley SAML',
+        idp: { metadataXml: samlIdp.metadataXml },
+        emailDomains: ['cedarvalley.example'],
+      },
     });
     expect(created.status()).toBe(201);
     const samlConnection = await created.json();

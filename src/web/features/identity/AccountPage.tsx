@@ -6,6 +6,7 @@ import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
 import { api, fieldError } from '../../lib/api.js';
+import { OneTimeCodeField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useStoreSession } from '../../lib/session.js';
@@ -76,17 +77,11 @@ function MfaSection() {
             e.preventDefault();
             confirm.mutate(code.trim(), { onSuccess: done });
           }}
+          noValidate
         >
           <Stack gap="xs">
             <EnrolmentKey enrolment={enrolment} />
-            <TextInput
-              label={t('identity.mfa.code')}
-              autoComplete="one-time-code"
-              value={code}
-              onChange={(e) => setCode(e.currentTarget.value)}
-              error={fieldError(fields, 'code')}
-              maw={240}
-            />
+            <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} maw={240} />
             <Group>
               <Button type="submit" loading={confirm.isPending}>
                 {t('identity.mfa.confirm')}

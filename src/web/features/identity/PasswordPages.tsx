@@ -1,5 +1,5 @@
 /** Signed-out pages reached from emails: forgot password, reset password, confirm a new email. */
-import { Alert, Button, Stack, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Stack, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { PublicForm } from './PublicForm.js';
 import { api, fieldError } from '../../lib/api.js';
+import { SignInEmailField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 
 export function ForgotPasswordPage() {
@@ -21,15 +22,7 @@ export function ForgotPasswordPage() {
   const fields = fieldErrorsOf(request.error);
   return (
     <PublicForm title={t('identity.forgot.title')} intro={t('identity.forgot.intro')} onSubmit={() => request.mutate(email.trim())}>
-      <TextInput
-        label={t('identity.signIn.email')}
-        type="email"
-        autoComplete="username"
-        required
-        value={email}
-        onChange={(e) => setEmail(e.currentTarget.value)}
-        error={fieldError(fields, 'email')}
-      />
+      <SignInEmailField value={email} onChange={setEmail} error={fieldError(fields, 'email')} />
       <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
       <Button type="submit" loading={request.isPending}>
         {t('identity.forgot.submit')}

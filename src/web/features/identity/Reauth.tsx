@@ -4,7 +4,7 @@
  * change is sent again. People who sign in by single sign-on only sign in again at their provider,
  * which must ask them afresh (the server checks it), and come back to the page to make the change.
  */
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
 import { api, fieldError } from '../../lib/api.js';
+import { OneTimeCodeField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 import { useAccountSecurity } from './api.js';
 
@@ -126,17 +127,7 @@ function ReauthDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
               error={fieldError(fields, 'password')}
               data-autofocus
             />
-            {s.mfaEnabled ? (
-              <TextInput
-                label={t('identity.mfa.code')}
-                autoComplete="one-time-code"
-                required
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
-                error={fieldError(fields, 'code')}
-                maw={240}
-              />
-            ) : null}
+            {s.mfaEnabled ? <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} maw={240} /> : null}
             {confirm.error && !fields?.password && !fields?.code ? <Feedback error={confirm.error} /> : null}
             <Group>
               <Button type="submit" loading={confirm.isPending}>

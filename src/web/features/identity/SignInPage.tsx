@@ -3,7 +3,7 @@
  * the buttons of their institution's providers appear (no public list of client institutions). The
  * password form stays for local accounts; a second step follows when two-step verification applies.
  */
-import { Alert, Anchor, Button, Code, Divider, List, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Divider, List, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -15,6 +15,7 @@ import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { PublicForm } from './PublicForm.js';
 import { ApiError, fieldError } from '../../lib/api.js';
+import { OneTimeCodeField, SignInEmailField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
 import {
@@ -76,15 +77,7 @@ export function SignInPage() {
               {t(`identity.signIn.ssoError.${ssoError}`)}
             </Alert>
           ) : null}
-          <TextInput
-            label={t('identity.signIn.email')}
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={fieldError(fields, 'email')}
-          />
+          <SignInEmailField value={email} onChange={setEmail} error={fieldError(fields, 'email')} />
           {buttons.length > 0 ? (
             <Stack gap="xs" aria-live="polite">
               <Text size="sm" fw={500}>
@@ -135,16 +128,7 @@ function MfaVerify({ onRestart }: { onRestart: () => void }) {
   const expired = verify.error instanceof ApiError && verify.error.status === 401;
   return (
     <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={() => verify.mutate(code.trim())}>
-      <TextInput
-        label={t('identity.mfa.code')}
-        autoComplete="one-time-code"
-        inputMode="text"
-        required
-        value={code}
-        onChange={(e) => setCode(e.currentTarget.value)}
-        error={fieldError(fields, 'code')}
-        data-autofocus
-      />
+      <OneTimeCodeField value={code} onChange={setCode} inputMode="text" error={fieldError(fields, 'code')} data-autofocus />
       {expired ? <Feedback error={verify.error} /> : null}
       <Button type="submit" loading={verify.isPending}>
         {t('identity.mfa.verify')}
@@ -182,14 +166,7 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
     >
       {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
       {enrol.error ? <Feedback error={enrol.error} /> : null}
-      <TextInput
-        label={t('identity.mfa.code')}
-        autoComplete="one-time-code"
-        required
-        value={code}
-        onChange={(e) => setCode(e.currentTarget.value)}
-        error={fieldError(fields, 'code')}
-      />
+      <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} />
       {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
       <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
         {t('identity.mfa.confirm')}
