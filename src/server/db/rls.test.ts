@@ -105,6 +105,12 @@ describe("a tenant's transaction", () => {
       expect(inside).toEqual({ role: 'vetted_app', tenant: institution.id, sync: 'on', fresh: false });
       const asyncCommit = await withTenant(database.db, scope, async (tx) => (await queryRows<State>(tx, state))[0], { asyncCommit: true });
       expect(asyncCommit?.sync).toBe('off');
+      const system = await withSystem(database.db, async (tx) => {
+        await tx.execute(sql`select pg_sleep(0.001)`);
+        return (await queryRows<State>(tx, state))[0];
+      });
+      // No tenant on a system unit of work (never set on a fresh connection: null; reset: '').
+      expect({ ...system, tenant: system?.tenant ?? '' }).toEqual({ role: 'vetted_system', tenant: '', sync: 'on', fresh: false });
       const outside = await Promise.all([1, 2, 3].map(() => queryRows<State>(database.db, state)));
       for (const [row] of outside) {
         expect(row?.role).not.toBe('vetted_app');

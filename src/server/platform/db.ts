@@ -44,7 +44,7 @@ export async function openDatabase(opts: {
     pool.on('error', () => {});
     const pgDb = drizzlePg(pool, { schema });
     const db = pgDb as unknown as Db;
-    tenantTransactions.set(db, postgresTenantTransaction(pool, pgDb));
+    settingsTransactions.set(db, postgresSettingsTransaction(pool, pgDb));
     return {
       db,
       kind: 'postgres',
@@ -138,8 +138,16 @@ export async function withTenant<T>(
   fn: (tx: Tx) => Promise<T>,
   opts: { asyncCommit?: boolean } = {},
 ): Promise<T> {
-  const settings = tenantSettings(scope, opts.asyncCommit === true);
-  const begin = tenantTransactions.get(db);
+  return transactionWith(db, tenantSettings(scope, opts.asyncCommit === true), fn);
+}
+
+/**
+ * Runs `fn` in one transaction whose transaction-local `settings` (SQL text this module writes: the
+ * role, and the tenant) are applied first, as one simple-protocol message, and any error in them
+ * seen before `fn` sends anything. Every unit of work (tenant, system, shared) opens this way.
+ */
+async function transactionWith<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const begin = settingsTransactions.get(db);
   if (begin) return begin(settings, fn);
   return db.transaction(async (tx) => {
     await execSimple(tx, settings);
@@ -147,17 +155,16 @@ export async function withTenant<T>(
   });
 }
 
-type TenantTransaction = <T>(settings: string, fn: (tx: Tx) => Promise<T>) => Promise<T>;
-/** How each PostgreSQL database opens a tenant's transaction (PGlite's go through drizzle's). */
-const tenantTransactions = new WeakMap<Db, TenantTransaction>();
+type SettingsTransaction = <T>(settings: string, fn: (tx: Tx) => Promise<T>) => Promise<T>;
+/** How each PostgreSQL database opens a transaction with settings (PGlite's go through drizzle's). */
+const settingsTransactions = new WeakMap<Db, SettingsTransaction>();
 
 /**
- * A tenant's transaction on PostgreSQL, opened with one message that holds BEGIN and the settings:
- * every request pays three round trips (begin, statement, commit) instead of four. The settings are
- * applied, and any error in them seen, before `fn` sends anything. The handle is drizzle's own
- * transaction over the pooled client, so `fn` cannot tell it from `db.transaction`'s.
+ * A transaction on PostgreSQL opened with one message that holds BEGIN and the settings: every
+ * request pays three round trips (begin, statement, commit) instead of four. The handle is
+ * drizzle's own transaction over the pooled client, so `fn` cannot tell it from `db.transaction`'s.
  */
-function postgresTenantTransaction(pool: pg.Pool, pgDb: ReturnType<typeof drizzlePg<Schema>>): TenantTransaction {
+function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof drizzlePg<Schema>>): SettingsTransaction {
   const dialect = (pgDb as unknown as { dialect: ConstructorParameters<typeof NodePgSession>[1] }).dialect;
   const relations = { schema: pgDb._.schema!, fullSchema: pgDb._.fullSchema, tableNamesMap: pgDb._.tableNamesMap };
   return async (settings, fn) => {
@@ -213,10 +220,7 @@ async function execSimple(tx: Tx, text: string): Promise<void> {
  * (sign-in lookup, operator console, seeding, purge, backups) may call it.
  */
 export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await execSimple(tx, 'set local role vetted_system');
-    return fn(tx);
-  });
+  return transactionWith(db, 'set local role vetted_system', fn);
 }
 
 /** True when the folder holds an embedded database already. */
@@ -229,10 +233,7 @@ export function hasEmbeddedDatabase(dataDir: string): boolean {
  * visible; every tenant table answers with no rows.
  */
 export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
-    await execSimple(tx, 'set local role vetted_app');
-    return fn(tx);
-  });
+  return transactionWith(db, 'set local role vetted_app', fn);
 }
 
 /** Rows of a raw SQL query (both drivers answer `{ rows }`). */
