@@ -3,18 +3,9 @@ import { Button } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.js';
+import type { PersonActionProps } from './person-action.js';
 
-export function EndSessionsButton({
-  userId,
-  name,
-  onSaved,
-  onError,
-}: {
-  userId: string;
-  name: string;
-  onSaved: (m: string) => void;
-  onError: (e: unknown) => void;
-}) {
+export function EndSessionsButton({ userId, name, onSaved, onError }: PersonActionProps) {
   const { t } = useTranslation();
   const end = useMutation({
     mutationFn: () => api<{ revoked: number }>(`/users/${userId}/sessions`, { method: 'DELETE' }),

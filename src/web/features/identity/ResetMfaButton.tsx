@@ -7,20 +7,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../lib/api.js';
+import type { PersonActionProps } from './person-action.js';
 import { platformAdminsQuery, usersQuery } from '../../lib/queries.js';
 import { useReauthenticated } from './reauth-context.js';
 
-export function ResetMfaButton({
-  userId,
-  name,
-  onSaved,
-  onError,
-}: {
-  userId: string;
-  name: string;
-  onSaved: (m: string) => void;
-  onError: (e: unknown) => void;
-}) {
+export function ResetMfaButton({ userId, name, onSaved, onError }: PersonActionProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
@@ -35,7 +26,13 @@ export function ResetMfaButton({
   });
   return (
     <>
-      <Button size="xs" variant="default" ml="xs" aria-label={`${t('identity.users.resetMfa')} — ${name}`} onClick={() => setConfirming(true)}>
+      <Button
+        size="xs"
+        variant="default"
+        ml="xs"
+        aria-label={`${t('identity.users.resetMfa')} — ${name}`}
+        onClick={() => setConfirming(true)}
+      >
         {t('identity.users.resetMfa')}
       </Button>
       <Modal
