@@ -183,7 +183,7 @@ describe('the audit chain', () => {
     await writeEvents(db, institution.id, 2);
     const before = await anchorOf(db, institution.id);
     const statements = [
-      sql`update audit_heads set seq = 1 where chain_id = ${institution.id}`,
+      sql`update audit_heads set seq = seq + 1, hash = ${GENESIS} where chain_id = ${institution.id}`,
       sql`delete from audit_heads where chain_id = ${institution.id}`,
       sql`insert into audit_heads (chain_id, seq, hash) values (${randomUUID()}, 1, ${GENESIS})`,
       sql`truncate audit_heads`,
