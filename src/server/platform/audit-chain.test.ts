@@ -406,3 +406,52 @@ describe('upgrading a database holding version-1 chains', () => {
     }
   });
 });
+
+describe.skipIf(!process.env.TEST_DATABASE_URL)('on PostgreSQL, migrated and served by a user that is not a superuser', () => {
+  it('leaves that user no way to write the anchor, while the service appends and verifies', async () => {
+    const admin = process.env.TEST_DATABASE_URL!;
+    const suffix = randomUUID().replaceAll('-', '').slice(0, 12);
+    const role = `vetted_t_owner_${suffix}`;
+    const password = randomUUID();
+    const name = `vetted_t_${suffix}`;
+    const run = async (statement: string) => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      try {
+        await c.query(statement);
+      } finally {
+        await c.end();
+      }
+    };
+    await run(`create role ${role} login createrole password '${password}'`);
+    await run(`create database ${name} owner ${role}`);
+    const url = new URL(admin);
+    url.username = role;
+    url.password = password;
+    url.pathname = `/${name}`;
+    const service = await openDatabase({ databaseUrl: url.toString() });
+    try {
+      await service.migrate();
+      const db = service.db;
+      const { institution } = await buildInstitution(db);
+      await writeEvents(db, institution.id, 2);
+      expect(await verify(db, institution.id)).toMatchObject({ ok: true, events: 2, anchor: { seq: 2 } });
+      // The service's own user, outside any role it takes for a unit of work: refused.
+      for (const statement of [
+        sql`update audit_heads set seq = seq + 1 where chain_id = ${institution.id}`,
+        sql`delete from audit_heads`,
+        sql`insert into audit_heads (chain_id, seq, hash) values (${randomUUID()}, 1, ${GENESIS})`,
+        sql`set role vetted_audit`,
+      ]) {
+        expect((await failure(db.execute(statement))).code).toBe('42501');
+      }
+      // It owns audit_events, so it can remove the newest event: the anchor, out of its reach, tells.
+      await db.execute(sql`delete from audit_events where tenant_id = ${institution.id} and seq = 2`);
+      expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 2, reason: 'truncated' } });
+    } finally {
+      await service.close();
+      await run(`drop database if exists ${name} with (force)`);
+      await run(`drop role if exists ${role}`);
+    }
+  });
+});

@@ -9,11 +9,13 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'vetted_audit') THEN
     CREATE ROLE vetted_audit NOLOGIN NOBYPASSRLS;
   END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+  NULL; -- another database of the same server created it at the same moment
 END
 $$;
 --> statement-breakpoint
 -- The migrating user hands the table and the trigger function over to vetted_audit (membership is
--- needed to do so, and the new owner needs CREATE on the schema).
+-- needed to do so, and the new owner needs CREATE on the schema); both are taken back at the end.
 GRANT vetted_audit TO CURRENT_USER;
 --> statement-breakpoint
 GRANT USAGE, CREATE ON SCHEMA public TO vetted_audit;
@@ -89,3 +91,9 @@ ALTER FUNCTION vetted_audit_anchor() OWNER TO vetted_audit;
 REVOKE ALL ON FUNCTION vetted_audit_anchor() FROM PUBLIC;
 --> statement-breakpoint
 CREATE TRIGGER audit_events_anchor AFTER INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION vetted_audit_anchor();
+--> statement-breakpoint
+-- From here on nobody acts as vetted_audit but the trigger: not even the service's own database user,
+-- unless it is a superuser (a later migration that changes audit_heads grants itself the role again).
+REVOKE CREATE ON SCHEMA public FROM vetted_audit;
+--> statement-breakpoint
+REVOKE vetted_audit FROM CURRENT_USER;
