@@ -159,6 +159,14 @@ describe('the audit chain', () => {
     await writeEvents(db, institution.id, 1);
     expect((await eventsOf(db, institution.id)).map((e) => e.seq)).toEqual([1, 2, 4]);
     expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'gap' } });
+    // A backup of the chain with its hole restores (as into a fresh database: no events, no anchor), and still shows the hole.
+    const rows = await queryRows<Record<string, unknown>>(db, sql`select * from audit_events where tenant_id = ${institution.id} order by id`);
+    await db.execute(sql`delete from audit_events where tenant_id = ${institution.id}`);
+    await db.execute(sql`delete from audit_heads where chain_id = ${institution.id}`);
+    await withSystem(db, (tx) =>
+      tx.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)`),
+    );
+    expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'gap' }, anchor: { seq: 4 } });
     // Every event removed: still reported.
     const { institution: emptied } = await buildInstitution(db);
     await writeEvents(db, emptied.id, 2);
@@ -200,7 +208,7 @@ describe('the audit chain', () => {
     expect(await verify(db, institution.id)).toMatchObject({ ok: true, anchor: before });
   });
 
-  it('refuses, or detects, events replayed, replaced or reordered', async () => {
+  it('refuses, or detects, events replayed, replaced, reordered or added past the anchor', async () => {
     const db = database.db;
     const { institution } = await buildInstitution(db);
     await writeEvents(db, institution.id, 3);
@@ -209,16 +217,13 @@ describe('the audit chain', () => {
       const { id: _id, ...rest } = { ...e, ...overrides };
       return rest;
     };
-    // Replaying an old event at the next position: the database refuses it (it does not follow the anchor).
-    const replay = copy(events[0]!, { seq: 4 });
-    expect((await failure(withSystem(db, (tx) => tx.insert(auditEvents).values(replay)))).message).toMatch(/anchored at event 3/);
-    // Replacing the newest event (removed, then a forged one, correctly hashed, in its place): refused too.
+    // Replacing the newest event (removed, then a forged one, correctly hashed, in its place): the database refuses it.
     const [newestRaw] = await queryRows<Record<string, unknown>>(db, sql`select * from audit_events where id = ${events[2]!.id}`);
     await withSystem(db, (tx) => tx.delete(auditEvents).where(eq(auditEvents.id, events[2]!.id)));
     const forged = { ...copy(events[2]!), action: 'inventory.nothing', requestId: 'forged' };
     const forgedRow = { ...forged, hash: eventHash(forged)! };
     expect((await failure(withSystem(db, (tx) => tx.insert(auditEvents).values(forgedRow)))).message).toMatch(/anchored at event 3/);
-    // Put back as it was (only with the triggers off: even the database owner cannot append behind the anchor), the chain verifies again.
+    // Put back as it was (only with the triggers off: even the database owner cannot write behind the anchor), the chain verifies again.
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
       await tx.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_record(null::audit_events, ${JSON.stringify(newestRaw)}::jsonb)`);
@@ -240,12 +245,22 @@ describe('the audit chain', () => {
       [1, 2],
     ]);
     expect(await verify(db, institution.id)).toMatchObject({ ok: true, events: 3 });
-    // A replay slipped in by the database owner with the triggers off is still found, after the anchor.
+    // An event correctly linked and hashed, added by the database owner with the triggers off: past the anchor.
+    const extra = { ...copy(events[2]!), seq: 4, prevHash: events[2]!.hash, requestId: 'extra' };
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
-      await tx.insert(auditEvents).values(replay);
+      await tx.insert(auditEvents).values({ ...extra, hash: eventHash(extra)! });
     });
-    expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'link' } });
+    expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'anchor' }, anchor: { seq: 3 } });
+
+    // Replaying an old event at the next position: accepted by the database, found by verification.
+    const { institution: other } = await buildInstitution(db);
+    await writeEvents(db, other.id, 3);
+    const first = (await eventsOf(db, other.id))[0]!;
+    await withSystem(db, (tx) => tx.insert(auditEvents).values(copy(first, { seq: 4 })));
+    expect(await verify(db, other.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'link' } });
+    // …and at a position already taken, refused.
+    expect(await failure(withSystem(db, (tx) => tx.insert(auditEvents).values(copy(first))))).toBeTruthy();
   });
 
   it('keeps a purged institution’s anchor as the record of its chain, and reports it purged', async () => {

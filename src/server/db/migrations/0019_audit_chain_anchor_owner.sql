@@ -1,8 +1,7 @@
 -- The anchor of the audit chains (see docs/adr/0006-audit-chain-anchor.md). `audit_heads` belongs to
 -- its own role, vetted_audit, which nobody signs in as. The writers of events (vetted_app, vetted_system)
 -- may read it but never insert, update or delete it: the trigger below, running as vetted_audit, moves a
--- chain's anchor one position forward with each chained event and refuses an event that does not follow
--- the anchored one. Verification compares each chain's end with its anchor, so deleting the newest
+-- chain's anchor forward with each chained event and refuses an event at or behind the anchored one. Verification compares each chain's end with its anchor, so deleting the newest
 -- events (or truncating audit_events, which fires no row trigger) is detected.
 DO $$
 BEGIN
@@ -58,27 +57,27 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER audit_heads_forward BEFORE UPDATE ON audit_heads FOR EACH ROW EXECUTE FUNCTION vetted_audit_head_forward();
 --> statement-breakpoint
--- Each chained event inserted must follow its chain's anchor (next position, linked to the anchored
--- hash; the first event of a chain is position 1 after the genesis hash), and becomes the anchor.
--- Events without a position (written before chaining, sealed later) are not anchored.
+-- Each chained event inserted becomes its chain's anchor, and none may be written at or behind the
+-- anchored position (replacing or replaying an anchored event). A position further ahead is accepted
+-- (a restored backup of a chain with a hole must restore): verification reports the gap or the broken
+-- link. Events without a position (written before chaining, sealed later) are not anchored.
 CREATE OR REPLACE FUNCTION vetted_audit_anchor() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
 DECLARE
   chain uuid := coalesce(NEW.tenant_id, '00000000-0000-0000-0000-000000000000'::uuid);
   head_seq bigint;
-  head_hash text;
 BEGIN
   IF NEW.seq IS NULL THEN
     RETURN NULL;
   END IF;
-  SELECT seq, hash INTO head_seq, head_hash FROM audit_heads WHERE chain_id = chain FOR UPDATE;
+  IF NEW.hash IS NULL THEN
+    RAISE EXCEPTION 'audit event % of chain % has a position but no hash', NEW.seq, chain;
+  END IF;
+  SELECT seq INTO head_seq FROM audit_heads WHERE chain_id = chain FOR UPDATE;
   IF NOT FOUND THEN
-    IF NEW.seq <> 1 OR NEW.prev_hash IS DISTINCT FROM repeat('0', 64) OR NEW.hash IS NULL THEN
-      RAISE EXCEPTION 'audit chain % has no anchor: its first event must be event 1, not %', chain, NEW.seq;
-    END IF;
     INSERT INTO audit_heads (chain_id, seq, hash) VALUES (chain, NEW.seq, NEW.hash);
-  ELSIF NEW.seq <> head_seq + 1 OR NEW.prev_hash IS DISTINCT FROM head_hash OR NEW.hash IS NULL THEN
-    RAISE EXCEPTION 'audit chain % is anchored at event %: event % does not follow it', chain, head_seq, NEW.seq;
+  ELSIF NEW.seq <= head_seq THEN
+    RAISE EXCEPTION 'audit chain % is anchored at event %: event % cannot be written at or before it', chain, head_seq, NEW.seq;
   ELSE
     UPDATE audit_heads SET seq = NEW.seq, hash = NEW.hash, updated_at = now() WHERE chain_id = chain;
   END IF;
