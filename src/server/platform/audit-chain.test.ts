@@ -33,7 +33,12 @@ beforeAll(async () => {
 afterAll(async () => database?.close());
 
 /** A person of the institution, as request code records them. */
-const person = (tenantId: string): Actor => ({ ...systemActor('test', 'web', tenantId), userId: randomUUID(), label: 'Dana Smith', role: 'site_admin' });
+const person = (tenantId: string): Actor => ({
+  ...systemActor('test', 'web', tenantId),
+  userId: randomUUID(),
+  label: 'Dana Smith',
+  role: 'site_admin',
+});
 
 /** Writes `n` events in the institution's chain, as request code does (the tenant role), one transaction each. */
 async function writeEvents(db: Db, tenantId: string, n: number): Promise<void> {
@@ -51,9 +56,17 @@ async function writeEvents(db: Db, tenantId: string, n: number): Promise<void> {
 }
 
 const verify = (db: Db, tenantId: string | null) => withSystem(db, (tx) => verifyAuditChain(tx, tenantId));
-const eventsOf = (db: Db, tenantId: string) => withSystem(db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)));
+const eventsOf = (db: Db, tenantId: string) =>
+  withSystem(db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)).orderBy(asc(auditEvents.seq)));
 const anchorOf = async (db: Db, tenantId: string | null) =>
-  (await withSystem(db, (tx) => tx.select({ seq: auditHeads.seq, hash: auditHeads.hash }).from(auditHeads).where(eq(auditHeads.chainId, chainKey(tenantId)))))[0] ?? null;
+  (
+    await withSystem(db, (tx) =>
+      tx
+        .select({ seq: auditHeads.seq, hash: auditHeads.hash })
+        .from(auditHeads)
+        .where(eq(auditHeads.chainId, chainKey(tenantId))),
+    )
+  )[0] ?? null;
 
 /** The error code of a rejected promise (permission denied is 42501). */
 async function failure(p: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
@@ -119,11 +132,16 @@ describe('the audit chain', () => {
     ]);
     expect(await verify(db, institution.id)).toMatchObject({ ok: true, events: 3, anchor: { seq: 3, hash: events[2]!.hash } });
     // In the institution's own scope too (the site admins' check).
-    expect(await withTenant(db, unsafeTenantScope(institution.id), (tx) => verifyAuditChain(tx, institution.id))).toMatchObject({ ok: true, events: 3 });
+    expect(await withTenant(db, unsafeTenantScope(institution.id), (tx) => verifyAuditChain(tx, institution.id))).toMatchObject({
+      ok: true,
+      events: 3,
+    });
     // Request code reads its own anchor only.
     const other = (await buildInstitution(db)).institution.id;
     await writeEvents(db, other, 1);
-    const seen = await withTenant(db, unsafeTenantScope(institution.id), (tx) => tx.select({ chainId: auditHeads.chainId }).from(auditHeads));
+    const seen = await withTenant(db, unsafeTenantScope(institution.id), (tx) =>
+      tx.select({ chainId: auditHeads.chainId }).from(auditHeads),
+    );
     expect(seen).toEqual([{ chainId: institution.id }]);
   });
 
@@ -139,11 +157,23 @@ describe('the audit chain', () => {
       const original = target[column];
       const tampered = await tamperedValue(db, column, original);
       // The writer role with UPDATE on the table (system code) changes the stored event.
-      await withSystem(db, (tx) => tx.update(auditEvents).set({ [column]: tampered }).where(eq(auditEvents.id, target.id)));
+      await withSystem(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ [column]: tampered })
+          .where(eq(auditEvents.id, target.id)),
+      );
       const report = await verify(db, institution.id);
-      const named = MOVES_THE_EVENT.has(column) ? report.brokenAt?.seq === 3 && report.brokenAt.reason === 'gap' : report.brokenAt?.id === target.id;
+      const named = MOVES_THE_EVENT.has(column)
+        ? report.brokenAt?.seq === 3 && report.brokenAt.reason === 'gap'
+        : report.brokenAt?.id === target.id;
       if (report.ok || !named) missed.push(`${column}: ${JSON.stringify(report.brokenAt ?? 'verified')}`);
-      await withSystem(db, (tx) => tx.update(auditEvents).set({ [column]: original }).where(eq(auditEvents.id, target.id)));
+      await withSystem(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ [column]: original })
+          .where(eq(auditEvents.id, target.id)),
+      );
       expect(await verify(db, institution.id), `after restoring ${column}`).toMatchObject({ ok: true, events: 4 });
     }
     expect(missed).toEqual([]);
@@ -154,17 +184,27 @@ describe('the audit chain', () => {
     const { institution } = await buildInstitution(db);
     await writeEvents(db, institution.id, 3);
     await withSystem(db, (tx) => tx.execute(sql`delete from audit_events where tenant_id = ${institution.id} and seq = 3`));
-    expect(await verify(db, institution.id)).toMatchObject({ ok: false, events: 2, brokenAt: { seq: 3, id: null, reason: 'truncated' }, anchor: { seq: 3 } });
+    expect(await verify(db, institution.id)).toMatchObject({
+      ok: false,
+      events: 2,
+      brokenAt: { seq: 3, id: null, reason: 'truncated' },
+      anchor: { seq: 3 },
+    });
     // The chain goes on from its anchor, past the hole, which verification still finds.
     await writeEvents(db, institution.id, 1);
     expect((await eventsOf(db, institution.id)).map((e) => e.seq)).toEqual([1, 2, 4]);
     expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'gap' } });
     // A backup of the chain with its hole restores (as into a fresh database: no events, no anchor), and still shows the hole.
-    const rows = await queryRows<Record<string, unknown>>(db, sql`select * from audit_events where tenant_id = ${institution.id} order by id`);
+    const rows = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select * from audit_events where tenant_id = ${institution.id} order by id`,
+    );
     await db.execute(sql`delete from audit_events where tenant_id = ${institution.id}`);
     await db.execute(sql`delete from audit_heads where chain_id = ${institution.id}`);
     await withSystem(db, (tx) =>
-      tx.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)`),
+      tx.execute(
+        sql`insert into audit_events overriding system value select * from jsonb_populate_recordset(null::audit_events, ${JSON.stringify(rows)}::jsonb)`,
+      ),
     );
     expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 4, reason: 'gap' }, anchor: { seq: 4 } });
     // Every event removed: still reported.
@@ -204,7 +244,9 @@ describe('the audit chain', () => {
     }
     expect(await anchorOf(db, institution.id)).toEqual(before);
     // Even its owner cannot move an anchor back.
-    expect((await failure(db.execute(sql`update audit_heads set seq = 1 where chain_id = ${institution.id}`))).message).toMatch(/cannot move back/);
+    expect((await failure(db.execute(sql`update audit_heads set seq = 1 where chain_id = ${institution.id}`))).message).toMatch(
+      /cannot move back/,
+    );
     expect(await verify(db, institution.id)).toMatchObject({ ok: true, anchor: before });
   });
 
@@ -226,13 +268,19 @@ describe('the audit chain', () => {
     // Put back as it was (only with the triggers off: even the database owner cannot write behind the anchor), the chain verifies again.
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
-      await tx.execute(sql`insert into audit_events overriding system value select * from jsonb_populate_record(null::audit_events, ${JSON.stringify(newestRaw)}::jsonb)`);
+      await tx.execute(
+        sql`insert into audit_events overriding system value select * from jsonb_populate_record(null::audit_events, ${JSON.stringify(newestRaw)}::jsonb)`,
+      );
     });
     expect(await verify(db, institution.id)).toMatchObject({ ok: true, events: 3 });
     // Reordered: the first two events swap positions.
     const place = (seqs: [number, number][]) =>
       withSystem(db, async (tx) => {
-        for (const [i] of seqs) await tx.update(auditEvents).set({ seq: -1 - i }).where(eq(auditEvents.id, events[i]!.id));
+        for (const [i] of seqs)
+          await tx
+            .update(auditEvents)
+            .set({ seq: -1 - i })
+            .where(eq(auditEvents.id, events[i]!.id));
         for (const [i, seq] of seqs) await tx.update(auditEvents).set({ seq }).where(eq(auditEvents.id, events[i]!.id));
       });
     await place([
@@ -296,7 +344,9 @@ describe('the audit chain', () => {
     const db = database.db;
     const { institution } = await buildInstitution(db);
     await writeEvents(db, institution.id, 2);
-    await withSystem(db, (tx) => recordAudit(tx, systemActor('test'), { action: 'catalog.update', recordType: 'catalog_app', recordId: randomUUID() }));
+    await withSystem(db, (tx) =>
+      recordAudit(tx, systemActor('test'), { action: 'catalog.update', recordType: 'catalog_app', recordId: randomUUID() }),
+    );
     await db.execute(sql`truncate audit_events`);
     expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'truncated' } });
     expect(await verify(db, null)).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'truncated' } });
@@ -378,9 +428,20 @@ describe('upgrading a database holding version-1 chains', () => {
     const target = await openDatabase(url ? { databaseUrl: url } : { inMemory: true });
     try {
       const db = target.db;
-      const migrateTo = (folder: string) => (url ? migratePg(db as never, { migrationsFolder: folder }) : migratePglite(db as never, { migrationsFolder: folder }));
+      const migrateTo = (folder: string) =>
+        url ? migratePg(db as never, { migrationsFolder: folder }) : migratePglite(db as never, { migrationsFolder: folder });
       await migrateTo(old);
-      await db.insert(institutions).values({ id: V1_TENANT, name: 'Upgraded District', kind: 'district', country: 'CA', subdivision: 'BC', region: 'ca', gradeLevels: ['K'] });
+      await db
+        .insert(institutions)
+        .values({
+          id: V1_TENANT,
+          name: 'Upgraded District',
+          kind: 'district',
+          country: 'CA',
+          subdivision: 'BC',
+          region: 'ca',
+          gradeLevels: ['K'],
+        });
       for (const e of V1_EVENTS) {
         expect(piiDigestOf(e)).toBe(e.piiDigest);
         await db.execute(sql`insert into audit_events (tenant_id, at, actor_user_id, actor_label, actor_role, action, record_type, record_id,
@@ -401,11 +462,26 @@ describe('upgrading a database holding version-1 chains', () => {
       ]);
       expect(await verify(db, V1_TENANT)).toMatchObject({ ok: true, events: 3, anchor: { seq: 3 } });
       // A version-1 event still detects a change to what version 1 hashed…
-      await withSystem(db, (tx) => tx.update(auditEvents).set({ recordId: 'tampered' }).where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 1))));
+      await withSystem(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ recordId: 'tampered' })
+          .where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 1))),
+      );
       expect(await verify(db, V1_TENANT)).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'hash' } });
-      await withSystem(db, (tx) => tx.update(auditEvents).set({ recordId: V1_EVENTS[0]!.recordId }).where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 1))));
+      await withSystem(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ recordId: V1_EVENTS[0]!.recordId })
+          .where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 1))),
+      );
       // …and a version-2 event passed off as version 1 is found.
-      await withSystem(db, (tx) => tx.update(auditEvents).set({ hashVersion: null }).where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 3))));
+      await withSystem(db, (tx) =>
+        tx
+          .update(auditEvents)
+          .set({ hashVersion: null })
+          .where(and(eq(auditEvents.tenantId, V1_TENANT), eq(auditEvents.seq, 3))),
+      );
       expect(await verify(db, V1_TENANT)).toMatchObject({ ok: false, brokenAt: { seq: 3, reason: 'hash' } });
       const [{ n } = { n: 0 }] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_heads`);
       expect(n).toBe(1);
