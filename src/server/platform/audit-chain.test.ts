@@ -177,6 +177,10 @@ describe('the audit chain', () => {
       expect(await verify(db, institution.id), `after restoring ${column}`).toMatchObject({ ok: true, events: 4 });
     }
     expect(missed).toEqual([]);
+    // The one stored number left out: PostgreSQL refuses to set it.
+    expect(
+      (await failure(withSystem(db, (tx) => tx.execute(sql`update audit_events set id = id + 1000 where id = ${target.id}`)))).code,
+    ).toBe('428C9');
   });
 
   it('detects the newest events removed by the role that writes them, and keeps reporting the hole', async () => {
@@ -431,17 +435,15 @@ describe('upgrading a database holding version-1 chains', () => {
       const migrateTo = (folder: string) =>
         url ? migratePg(db as never, { migrationsFolder: folder }) : migratePglite(db as never, { migrationsFolder: folder });
       await migrateTo(old);
-      await db
-        .insert(institutions)
-        .values({
-          id: V1_TENANT,
-          name: 'Upgraded District',
-          kind: 'district',
-          country: 'CA',
-          subdivision: 'BC',
-          region: 'ca',
-          gradeLevels: ['K'],
-        });
+      await db.insert(institutions).values({
+        id: V1_TENANT,
+        name: 'Upgraded District',
+        kind: 'district',
+        country: 'CA',
+        subdivision: 'BC',
+        region: 'ca',
+        gradeLevels: ['K'],
+      });
       for (const e of V1_EVENTS) {
         expect(piiDigestOf(e)).toBe(e.piiDigest);
         await db.execute(sql`insert into audit_events (tenant_id, at, actor_user_id, actor_label, actor_role, action, record_type, record_id,
