@@ -148,8 +148,8 @@ export const chainKey = (tenantId: string | null) => tenantId ?? '00000000-0000-
  * transaction-scoped advisory lock per chain serialises concurrent writers, so two transactions never
  * take the same position; the lock is released at commit or rollback. Each chain continues from its
  * anchor (`audit_heads`), not from its newest stored event: after the newest events were removed the
- * chain goes on past the hole, which verification keeps reporting, and the database trigger that moves
- * the anchor refuses any event that does not follow it.
+ * chain goes on past the hole, which verification keeps reporting; the database trigger that moves
+ * the anchor refuses an event at or behind it.
  */
 export async function appendAuditEvents(tx: Tx, events: AuditValues[]): Promise<void> {
   const byChain = new Map<string | null, AuditValues[]>();

@@ -61,9 +61,9 @@ export const auditEvents = pgTable(
 /**
  * The anchor of each audit chain: its newest position and hash, one row per chain (`chain_id` is the
  * institution's id, or the zero uuid for the operator chain, as in `audit_events_chain_key`). Owned by
- * the `vetted_audit` role and written only by the trigger on `audit_events` inserts, which moves it one
- * position forward at a time (migration 0019): request and system code (`vetted_app`, `vetted_system`)
- * may read it, never write it. Verification compares a chain's end with it, so removing the newest
+ * the `vetted_audit` role and written only by the trigger on `audit_events` inserts, which moves it
+ * forward and refuses an event at or behind it (migration `audit_chain_anchor_owner`): request and
+ * system code (`vetted_app`, `vetted_system`) may read it, never write it. Verification compares a chain's end with it, so removing the newest
  * events is detected. Not a tenant table (no `tenant_id`): it outlives a purge, as the record of how
  * long the purged chain was (no personal data: a position and a hash).
  */
