@@ -64,8 +64,19 @@ export const chainReportSchema = z.object({
   events: z.number(),
   /** Events from before the chain existed, checked against the chain's seal. */
   sealed: z.number(),
-  brokenAt: z.object({ seq: z.number().nullable(), id: z.number(), reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained', 'sealed']) }).optional(),
+  /** The first break: its position and event (a truncation names the first missing position, no event). */
+  brokenAt: z
+    .object({
+      seq: z.number().nullable(),
+      id: z.number().nullable(),
+      reason: z.enum(['gap', 'hash', 'link', 'content', 'unchained', 'sealed', 'truncated', 'anchor']),
+    })
+    .optional(),
   lastHash: z.string(),
+  /** The newest position and hash the database anchored for the chain, which the chain's end must match. */
+  anchor: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  /** The institution was purged: its events are gone, its anchor kept. */
+  purged: z.literal(true).optional(),
 });
 
 // ---------- rights of individuals ----------

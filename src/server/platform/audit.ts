@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { auditEvents } from '../db/schema/index.js';
+import { auditEvents, auditHeads, deletionCertificates, institutions } from '../db/schema/index.js';
 import type { Actor } from './authz.js';
 import type { Tx } from './db.js';
 
@@ -50,7 +50,10 @@ export interface AuditInput {
 }
 
 /** An audit event as stored, before its chain fields. */
-export type AuditValues = Omit<typeof auditEvents.$inferInsert, 'id' | 'seq' | 'prevHash' | 'hash' | 'piiDigest' | 'redactedAt' | 'createdAt' | 'updatedAt'>;
+export type AuditValues = Omit<
+  typeof auditEvents.$inferInsert,
+  'id' | 'seq' | 'prevHash' | 'hash' | 'hashVersion' | 'piiDigest' | 'redactedAt' | 'createdAt' | 'updatedAt'
+>;
 type AuditRow = typeof auditEvents.$inferSelect;
 
 /** The personal part of an event: it enters the chain through its digest, so erasure keeps the chain whole. */
@@ -58,16 +61,49 @@ export function piiDigestOf(e: Pick<AuditRow, 'actorUserId' | 'actorLabel' | 'ch
   return digest({ actorUserId: e.actorUserId ?? null, actorLabel: e.actorLabel, changes: e.changes ?? {} });
 }
 
-/** The hash of an event given the previous one's: covers every field but the personal part, which its digest stands for. */
-export function chainHash(
-  prevHash: string,
-  e: Pick<AuditRow, 'seq' | 'at' | 'actorRole' | 'action' | 'recordType' | 'recordId' | 'requestId' | 'source'> & {
-    tenantId?: string | null;
-    beforeDigest?: string | null;
-    afterDigest?: string | null;
-    piiDigest: string | null;
-  },
-): string {
+/** The hash version new events are written with (see `HASHED_FIELDS`). */
+export const HASH_VERSION = 2;
+
+/**
+ * What version 2 of an event's hash digests: every column of `audit_events` but those of
+ * `UNHASHED_FIELDS`. The personal part (actor id and label, changes) enters through `piiDigest`, which
+ * verification checks against it, so erasure can replace it without breaking the chain.
+ */
+export const HASHED_FIELDS = [
+  'hashVersion',
+  'tenantId',
+  'seq',
+  'prevHash',
+  'at',
+  'createdAt',
+  'actorRole',
+  'action',
+  'recordType',
+  'recordId',
+  'beforeDigest',
+  'afterDigest',
+  'requestId',
+  'source',
+  'piiDigest',
+] as const satisfies readonly (keyof AuditRow)[];
+
+/** The columns the hash leaves out, and why (a test checks every column is in one list or the other). */
+export const UNHASHED_FIELDS = {
+  id: 'a storage number that a restore renumbers: the position in the chain is `seq`',
+  hash: 'the digest itself',
+  actorUserId: 'personal: digested into `piiDigest`, which the hash covers',
+  actorLabel: 'personal: digested into `piiDigest`, which the hash covers',
+  changes: 'personal: digested into `piiDigest`, which the hash covers',
+  redactedAt: 'set by erasure, after the event',
+  updatedAt: 'set by erasure and sealing, after the event',
+} as const satisfies Partial<Record<keyof AuditRow, string>>;
+
+type HashedField = (typeof HASHED_FIELDS)[number];
+/** What an event's hash is computed from (a stored row, or one about to be). */
+export type HashInput = { [K in HashedField]?: AuditRow[K] | null | undefined } & { at: Date; prevHash: string | null };
+
+/** Version 1 (events written before version 2): the body omits `created_at`, and the previous hash prefixes it. */
+function hashV1(e: HashInput): string {
   const body = canonicalJson({
     seq: e.seq,
     tenantId: e.tenantId ?? null,
@@ -80,18 +116,40 @@ export function chainHash(
     afterDigest: e.afterDigest ?? null,
     requestId: e.requestId,
     source: e.source,
-    piiDigest: e.piiDigest,
+    piiDigest: e.piiDigest ?? '',
   });
-  return createHash('sha256').update(`${prevHash}\n${body}`).digest('hex');
+  return createHash('sha256').update(`${e.prevHash}\n${body}`).digest('hex');
+}
+
+/**
+ * Version 2: SHA-256 of the canonical JSON object of every field of `HASHED_FIELDS` (keys sorted,
+ * values JSON-escaped, so no value can shift a field boundary; times as ISO 8601), after a version tag.
+ */
+function hashV2(e: HashInput): string {
+  const body = canonicalJson(Object.fromEntries(HASHED_FIELDS.map((f) => [f, e[f] ?? null])));
+  return createHash('sha256').update(`vetted.audit.v2\n${body}`).digest('hex');
+}
+
+const HASHERS: Record<number, (e: HashInput) => string> = { 1: hashV1, 2: hashV2 };
+
+/** The hash of an event, by its `hashVersion` (none: version 1); null for a version this code does not know. */
+export function eventHash(e: HashInput): string | null {
+  return HASHERS[e.hashVersion ?? 1]?.(e) ?? null;
 }
 
 /** The hash before the first event of a chain. */
 export const GENESIS = '0'.repeat(64);
 
+/** The anchor key of a chain: the institution, or the zero uuid for the operator chain (as `audit_events_chain_key`). */
+export const chainKey = (tenantId: string | null) => tenantId ?? '00000000-0000-0000-0000-000000000000';
+
 /**
  * Appends events to their institutions' chains in the caller's transaction. Security: a
  * transaction-scoped advisory lock per chain serialises concurrent writers, so two transactions never
- * take the same position; the lock is released at commit or rollback.
+ * take the same position; the lock is released at commit or rollback. Each chain continues from its
+ * anchor (`audit_heads`), not from its newest stored event: after the newest events were removed the
+ * chain goes on past the hole, which verification keeps reporting; the database trigger that moves
+ * the anchor refuses an event at or behind it.
  */
 export async function appendAuditEvents(tx: Tx, events: AuditValues[]): Promise<void> {
   const byChain = new Map<string | null, AuditValues[]>();
@@ -101,20 +159,17 @@ export async function appendAuditEvents(tx: Tx, events: AuditValues[]): Promise<
   }
   for (const [tenantId, list] of byChain) {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
-    const [head] = await tx
-      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-      .from(auditEvents)
-      .where(and(tenantId ? eq(auditEvents.tenantId, tenantId) : isNull(auditEvents.tenantId), sql`${auditEvents.seq} is not null`))
-      .orderBy(sql`${auditEvents.seq} desc`)
-      .limit(1);
+    const [head] = await tx.select({ seq: auditHeads.seq, hash: auditHeads.hash }).from(auditHeads).where(eq(auditHeads.chainId, chainKey(tenantId)));
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS;
     // One clock reading per batch, at millisecond precision, so the stored time hashes as it reads back.
     const at = new Date(Date.now());
     const rows = list.map((e) => {
       seq += 1;
-      const row = { ...e, tenantId, at: e.at ?? at, seq, prevHash: prev, piiDigest: piiDigestOf({ actorUserId: e.actorUserId ?? null, actorLabel: e.actorLabel, changes: e.changes }) };
-      const hash = chainHash(prev, row);
+      const when = e.at ?? at;
+      const piiDigest = piiDigestOf({ actorUserId: e.actorUserId ?? null, actorLabel: e.actorLabel, changes: e.changes });
+      const row = { ...e, tenantId, at: when, createdAt: when, seq, prevHash: prev, hashVersion: HASH_VERSION, piiDigest };
+      const hash = eventHash(row)!;
       prev = hash;
       return { ...row, hash };
     });
@@ -152,10 +207,25 @@ export interface ChainReport {
   events: number;
   /** Events from before the chain existed, checked against the chain's seal (see `sealLegacyAuditEvents`). */
   sealed: number;
-  /** Events of the first break, if any, and why. */
-  brokenAt?: { seq: number | null; id: number; reason: 'gap' | 'hash' | 'link' | 'content' | 'unchained' | 'sealed' };
+  /**
+   * The first break, if any, and why: the event's position and id (`truncated`: the first missing
+   * position, past the last event there is, and no id), or an unchained event's id without a position.
+   */
+  brokenAt?: { seq: number | null; id: number | null; reason: ChainBreak };
   lastHash: string;
+  /** The chain's anchor: the newest position and hash the database recorded as events were written. */
+  anchor: { seq: number; hash: string } | null;
+  /** The institution was purged (its deletion certificate is complete): no events left, the anchor kept. */
+  purged?: true;
 }
+
+/**
+ * Why a chain is broken: `gap` a position is missing, `link` an event does not follow the previous one,
+ * `hash` an event's fields do not match its hash, `content` its personal part does not match its digest,
+ * `unchained`/`sealed` the events from before chaining, `truncated` the chain ends before its anchor
+ * (its newest events were removed), `anchor` its newest event is not the anchored one (or there is no anchor).
+ */
+export type ChainBreak = 'gap' | 'hash' | 'link' | 'content' | 'unchained' | 'sealed' | 'truncated' | 'anchor';
 
 /** The action of the chained event that seals a chain's legacy events (written before chaining existed). */
 export const SEAL_ACTION = 'audit.seal';
@@ -256,15 +326,19 @@ export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null, by 
 
 /**
  * Recomputes a chain from its first event: a changed field, a removed or inserted event, or a
- * personal part changed without the erasure procedure all break it. Then checks the events from
- * before chaining against the chain's seal: without a seal, any unchained event is a break. Runs in
- * `tx` (system scope for operator events or any tenant; the tenant's own scope works for its chain).
+ * personal part changed without the erasure procedure all break it. Then compares the chain's end with
+ * its anchor, which the roles writing events cannot change: removing the newest events, or rewriting
+ * the chain and recomputing every hash, breaks it too. Then checks the events from before chaining
+ * against the chain's seal: without a seal, any unchained event is a break. Runs in `tx` (system scope
+ * for operator events or any tenant; the tenant's own scope works for its chain).
  */
 export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 1000): Promise<ChainReport> {
   const chain = chainOf(tenantId);
   let events = 0;
   let prev = GENESIS;
   let expected = 1;
+  let version = 1;
+  let last: AuditRow | undefined;
   let brokenAt: ChainReport['brokenAt'];
   const seals: AuditRow[] = [];
   let after = 0;
@@ -274,16 +348,31 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
     for (const r of rows) {
       events++;
       const seq = r.seq!;
+      // A chain never goes back to an older hash version.
+      const v = r.hashVersion ?? 1;
       if (seq !== expected) brokenAt = { seq, id: r.id, reason: 'gap' };
       else if (r.prevHash !== prev) brokenAt = { seq, id: r.id, reason: 'link' };
       else if (!r.redactedAt && r.piiDigest !== piiDigestOf(r)) brokenAt = { seq, id: r.id, reason: 'content' };
-      else if (r.hash !== chainHash(prev, { ...r, piiDigest: r.piiDigest ?? '' })) brokenAt = { seq, id: r.id, reason: 'hash' };
+      else if (v < version || r.hash !== eventHash(r)) brokenAt = { seq, id: r.id, reason: 'hash' };
       if (brokenAt) break outer;
       if (r.action === SEAL_ACTION) seals.push(r);
+      version = v;
       prev = r.hash!;
+      last = r;
       expected++;
       after = seq;
     }
+  }
+  const [anchor] = await tx.select({ seq: auditHeads.seq, hash: auditHeads.hash }).from(auditHeads).where(eq(auditHeads.chainId, chainKey(tenantId)));
+  let purged = false;
+  if (!brokenAt) {
+    const end = last?.seq ?? 0;
+    if (!anchor) {
+      if (last) brokenAt = { seq: end, id: last.id, reason: 'anchor' };
+    } else if (end < anchor.seq) {
+      if (!last && (await wasPurged(tx, tenantId))) purged = true;
+      else brokenAt = { seq: end + 1, id: null, reason: 'truncated' };
+    } else if (end > anchor.seq || prev !== anchor.hash) brokenAt = { seq: end, id: last!.id, reason: 'anchor' };
   }
   let sealed = 0;
   if (!brokenAt) {
@@ -297,5 +386,31 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
     else if (seal && (!recorded || canonicalJson(legacyDigest(legacy)) !== canonicalJson(recorded))) brokenAt = { seq: seal.seq, id: seal.id, reason: 'sealed' };
     else sealed = legacy.length;
   }
-  return { tenantId, ok: !brokenAt, events, sealed, ...(brokenAt ? { brokenAt } : {}), lastHash: prev };
+  return {
+    tenantId,
+    ok: !brokenAt,
+    events,
+    sealed,
+    ...(brokenAt ? { brokenAt } : {}),
+    lastHash: prev,
+    anchor: anchor ?? null,
+    ...(purged ? { purged: true as const } : {}),
+  };
+}
+
+/**
+ * True when an institution's chain is gone because the institution was purged: the institution no
+ * longer exists and its deletion certificate is complete. The purge deletes the events and keeps the
+ * anchor, the record of how long the chain was. In an institution's own scope the institution exists,
+ * so this never reads the certificates (which only system code may).
+ */
+async function wasPurged(tx: Tx, tenantId: string | null): Promise<boolean> {
+  if (!tenantId) return false;
+  const [inst] = await tx.select({ id: institutions.id }).from(institutions).where(eq(institutions.id, tenantId));
+  if (inst) return false;
+  const [cert] = await tx
+    .select({ id: deletionCertificates.id })
+    .from(deletionCertificates)
+    .where(and(eq(deletionCertificates.institutionId, tenantId), sql`${deletionCertificates.purgeCompletedAt} is not null`));
+  return Boolean(cert);
 }

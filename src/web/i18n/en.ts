@@ -115,6 +115,8 @@ export const en = {
       content: 'who acted or what changed was altered',
       unchained: 'an event outside the chain',
       sealed: 'the earlier, sealed events were changed',
+      truncated: 'the newest events were removed',
+      anchor: 'the newest event does not match the recorded end of the log',
     },
     when: 'When',
     who: 'Who',

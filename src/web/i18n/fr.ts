@@ -118,6 +118,8 @@ export const fr: DeepStrings<typeof en> = {
       content: 'l’auteur ou le détail d’un changement a été altéré',
       unchained: 'un événement hors de la chaîne',
       sealed: 'les événements antérieurs scellés ont été modifiés',
+      truncated: 'les événements les plus récents ont été supprimés',
+      anchor: 'le dernier événement ne correspond pas à la fin enregistrée du journal',
     },
     when: 'Date',
     who: 'Qui',

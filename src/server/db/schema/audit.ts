@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { institutions } from './tenants.js';
 
 /**
@@ -11,6 +11,9 @@ import { institutions } from './tenants.js';
  * `seq` counts 1, 2, 3… without gaps and `hash` = SHA-256 of the previous hash and this event, where the
  * personal part (actor id and label, changes) enters through `pii_digest`. Erasing a person replaces
  * that part with a pseudonym and sets `redacted_at`, keeping `pii_digest`, so the chain still verifies.
+ * `hash_version` says how `hash` was computed: null (or 1) for events written before version 2, which
+ * left `created_at` and `prev_hash` out of the digested body; 2 digests every field of the record
+ * (see `HASHED_FIELDS` in platform/audit.ts and docs/adr/0006-audit-chain-anchor.md).
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -33,6 +36,7 @@ export const auditEvents = pgTable(
     prevHash: text('prev_hash'),
     hash: text('hash'),
     piiDigest: text('pii_digest'),
+    hashVersion: smallint('hash_version'),
     redactedAt: timestamp('redacted_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -53,3 +57,20 @@ export const auditEvents = pgTable(
       .where(sql`${t.seq} is null or ${t.hash} is null`),
   ],
 );
+
+/**
+ * The anchor of each audit chain: its newest position and hash, one row per chain (`chain_id` is the
+ * institution's id, or the zero uuid for the operator chain, as in `audit_events_chain_key`). Owned by
+ * the `vetted_audit` role and written only by the trigger on `audit_events` inserts, which moves it
+ * forward and refuses an event at or behind it (migration `audit_chain_anchor_owner`): request and
+ * system code (`vetted_app`, `vetted_system`) may read it, never write it. Verification compares a chain's end with it, so removing the newest
+ * events is detected. Not a tenant table (no `tenant_id`): it outlives a purge, as the record of how
+ * long the purged chain was (no personal data: a position and a hash).
+ */
+export const auditHeads = pgTable('audit_heads', {
+  chainId: uuid('chain_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -6,7 +6,7 @@ import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DeletionCertificateBody, OffboardingBody, OffboardingDateInput, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
 import { deletionCertificates, institutions, offboardings } from '../../db/schema/index.js';
-import { recordAudit, sealLegacyAuditEvents, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
+import { chainKey, recordAudit, sealLegacyAuditEvents, verifyAuditChain, type ChainReport } from '../../platform/audit.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
@@ -131,9 +131,19 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
     });
   }
 
-  /** Every audit chain: the operator's (null) first, then each institution's. */
+  /**
+   * Every audit chain: the operator's (null) first, then each institution's. A chain counts when it holds
+   * events or has an anchor, so a chain whose every event was removed is still verified (and reported).
+   */
   async function chains(): Promise<(string | null)[]> {
-    const rows = await withSystem(db, (tx) => queryRows<{ id: string | null }>(tx, sql`select distinct tenant_id as id from audit_events order by 1 nulls first`));
+    const rows = await withSystem(db, (tx) =>
+      queryRows<{ id: string | null }>(
+        tx,
+        sql`select tenant_id as id from audit_events
+            union select nullif(chain_id, ${chainKey(null)}::uuid) from audit_heads
+            order by 1 nulls first`,
+      ),
+    );
     return rows.map((r) => r.id);
   }
 
