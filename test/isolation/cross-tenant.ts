@@ -20,6 +20,7 @@ import { inventoryItems } from '../../src/server/db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, type Db } from '../../src/server/platform/db.js';
 import { byTenant } from '../../src/server/platform/tenant-filter.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../support/factories.js';
+import { startSamlIdp } from '../support/saml-idp.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { CASES, EXCLUDED, type CrossTenantCase, type Ids, type Role } from './routes.js';
 
@@ -105,13 +106,13 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     await admin.request('POST', '/api/v1/invitations', { email: names[1], firstName: 'In', lastName: 'Vitee', role: 'app_admin' }),
     201,
   );
+  // A SAML connection: its public metadata and start routes answer without any network, so the
+  // cases pairing one institution with another's connection can tell a refusal from a success.
   const sso = ok(
     await admin.request('POST', '/api/v1/sso/connections', {
-      preset: 'oidc',
-      issuer: 'https://idp.example.org',
+      preset: 'saml',
       displayName: names[2],
-      clientId: 'vetted',
-      clientSecret: 'not-a-real-secret',
+      idp: { metadataXml: startSamlIdp().metadataXml },
     }),
     201,
   );
@@ -253,26 +254,26 @@ export function describeCrossTenant(wall: Wall): void {
       // Cases run in the order of CASES (the last ones change B's own state).
       const order = Object.keys(CASES);
       routes.sort((x, y) => order.indexOf(key(x)) - order.indexOf(key(y)));
-      for (const route of routes) {
-        const c = CASES[key(route)]!;
-        const url = urlOf(route.url, c, aIds, bIds);
-        const body = c.body?.(aIds);
-        const sent = url + JSON.stringify(body ?? '');
-        for (const [role, client] of c.anonymous ? ([['anonymous', undefined]] as const) : clients) {
-          const res = client
-            ? await client.request(route.method as 'GET', url, body)
-            : await t.app.inject({ method: route.method as 'GET', url });
-          const expected = client && c.forbidden?.includes(role as Role) ? 403 : c.status;
-          const who = `${role}: ${route.method} ${url}`;
-          if (res.statusCode !== expected) failures.push(`${who} → ${res.statusCode}, expected ${expected}: ${res.body.slice(0, 300)}`);
-          const leaked = aMarkers.filter((m) => res.body.includes(m) && !sent.includes(m));
-          if (leaked.length) failures.push(`${who} → holds A's ${leaked.join(', ')}`);
-          if (c.redirectsTo && !String(res.headers.location ?? '').startsWith(c.redirectsTo))
-            failures.push(`${who} → leads to ${res.headers.location}, expected ${c.redirectsTo}`);
-          if (c.shows && res.statusCode < 300 && expected < 300 && !res.body.includes(c.shows(bIds)))
-            failures.push(`${who} → does not show B's own ${c.shows(bIds)}`);
+      for (const route of routes)
+        for (const c of [CASES[key(route)]!].flat()) {
+          const url = urlOf(route.url, c, aIds, bIds);
+          const body = c.body?.(aIds);
+          const sent = url + JSON.stringify(body ?? '');
+          for (const [role, client] of c.anonymous ? ([['anonymous', undefined]] as const) : clients) {
+            const res = client
+              ? await client.request(route.method as 'GET', url, body)
+              : await t.app.inject({ method: route.method as 'GET', url });
+            const expected = client && c.forbidden?.includes(role as Role) ? 403 : c.status;
+            const who = `${role}: ${route.method} ${url}`;
+            if (res.statusCode !== expected) failures.push(`${who} → ${res.statusCode}, expected ${expected}: ${res.body.slice(0, 300)}`);
+            const leaked = aMarkers.filter((m) => res.body.includes(m) && !sent.includes(m));
+            if (leaked.length) failures.push(`${who} → holds A's ${leaked.join(', ')}`);
+            if (c.redirectsTo && !String(res.headers.location ?? '').startsWith(c.redirectsTo))
+              failures.push(`${who} → leads to ${res.headers.location}, expected ${c.redirectsTo}`);
+            if (c.shows && res.statusCode < 300 && expected < 300 && !res.body.includes(c.shows(bIds)))
+              failures.push(`${who} → does not show B's own ${c.shows(bIds)}`);
+          }
         }
-      }
       expect(failures).toEqual([]);
       expect(await snapshotOf(t.database.db, a.institution.id)).toEqual(before);
     });

@@ -13,6 +13,8 @@
  * Only when a route cannot be called across tenants at all does it go in EXCLUDED, with its reason.
  */
 
+import { REPORT_IDS } from '../../src/contracts/reports.js';
+
 /** Ids of one institution's records, by the kind of record a route names. */
 export interface Ids {
   institution: string;
@@ -82,7 +84,8 @@ export const operatorOnly = (id?: IdKind, body?: (a: Ids) => unknown): CrossTena
 
 const pia = (body: Record<string, unknown>) => () => body;
 
-export const CASES: Record<string, CrossTenantCase> = {
+/** One case per route, or several when one cannot show everything (a report with and without a filter). */
+export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   // Session and account: the caller's own; no answer may hold anything of A.
   'GET /api/v1/session': list((b) => b.institution),
   'PUT /api/v1/session/institution': write(403, (a) => ({ institutionId: a.institution })),
@@ -167,7 +170,7 @@ export const CASES: Record<string, CrossTenantCase> = {
   }),
   // Public protocol endpoints named by institution and connection: A's institution paired with B's
   // connection must not find B's connection (see PARAMS in cross-tenant.ts).
-  'GET /api/v1/sso/start/:institutionId/:connectionId': { status: 303, redirectsTo: '/sign-in?sso=unavailable', anonymous: true },
+  'GET /api/v1/sso/start/:institutionId/:connectionId': { status: 303, redirectsTo: '/sign-in?sso=', anonymous: true },
   'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': record('institution', { anonymous: true }),
 
   // The master bank of PIAs (shared): reads hold nothing of A; writes are the operator's.
@@ -205,11 +208,14 @@ export const CASES: Record<string, CrossTenantCase> = {
 
   // Reports and the dashboard: B's figures only; a filter naming A's school is a field-level 400.
   'GET /api/v1/reports': list(),
-  'GET /api/v1/reports/:id': write(400, undefined, { params: { id: 'inventory-by-status' }, query: (a) => `?schoolId=${a.school}` }),
-  'GET /api/v1/reports/:id/download': write(400, undefined, {
-    params: { id: 'inventory-by-status' },
-    query: (a) => `?format=csv&schoolId=${a.school}`,
-  }),
+  'GET /api/v1/reports/:id': [
+    ...REPORT_IDS.map((id) => list(undefined, { params: { id } })),
+    write(400, undefined, { params: { id: 'inventory-by-status' }, query: (a) => `?schoolId=${a.school}` }),
+  ],
+  'GET /api/v1/reports/:id/download': [
+    list(undefined, { params: { id: 'vendors' }, query: () => '?format=csv' }),
+    write(400, undefined, { params: { id: 'inventory-by-status' }, query: (a) => `?format=csv&schoolId=${a.school}` }),
+  ],
   'GET /api/v1/dashboard': list(),
   'GET /api/v1/platform/report-runs': operatorOnly(),
   'GET /api/v1/platform/admins': operatorOnly(),
