@@ -171,7 +171,7 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   // Public protocol endpoints named by institution and connection: A's institution paired with B's
   // connection must not find B's connection (see PARAMS in cross-tenant.ts).
   'GET /api/v1/sso/start/:institutionId/:connectionId': { status: 303, redirectsTo: '/sign-in?sso=', anonymous: true },
-  'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': record('institution', { anonymous: true }),
+  'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { status: 404, anonymous: true },
 
   // The master bank of PIAs (shared): reads hold nothing of A; writes are the operator's.
   'GET /api/v1/bank/templates': list(),
