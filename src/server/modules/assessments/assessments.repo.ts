@@ -17,6 +17,7 @@ import {
   users,
 } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export type AssessmentRow = typeof assessments.$inferSelect;
 export type RevisionRow = typeof assessmentRevisions.$inferSelect;
@@ -73,7 +74,7 @@ const flatten = (r: ListResult): AssessmentListRow => ({
 });
 
 export async function listAssessments(tx: Tx, scope: TenantScope, q: { inventoryItemId?: string | undefined; status?: string | undefined }): Promise<AssessmentListRow[]> {
-  const where: SQL[] = [eq(assessments.tenantId, scope.tenantId)];
+  const where: SQL[] = [byTenant(assessments.tenantId, scope)];
   if (q.inventoryItemId) where.push(eq(assessments.inventoryItemId, q.inventoryItemId));
   if (q.status) where.push(eq(assessments.status, q.status));
   const rows = await listQuery(tx, and(...where)!).orderBy(asc(sql`lower(${inventoryItems.name})`), asc(assessments.id));
@@ -81,12 +82,12 @@ export async function listAssessments(tx: Tx, scope: TenantScope, q: { inventory
 }
 
 export async function findAssessment(tx: Tx, scope: TenantScope, id: string): Promise<AssessmentListRow | undefined> {
-  const [row] = await listQuery(tx, and(eq(assessments.tenantId, scope.tenantId), eq(assessments.id, id))!);
+  const [row] = await listQuery(tx, and(byTenant(assessments.tenantId, scope), eq(assessments.id, id))!);
   return row ? flatten(row) : undefined;
 }
 
 export async function findAssessmentForItem(tx: Tx, scope: TenantScope, inventoryItemId: string): Promise<AssessmentRow | undefined> {
-  const [row] = await tx.select().from(assessments).where(and(eq(assessments.tenantId, scope.tenantId), eq(assessments.inventoryItemId, inventoryItemId)));
+  const [row] = await tx.select().from(assessments).where(and(byTenant(assessments.tenantId, scope), eq(assessments.inventoryItemId, inventoryItemId)));
   return row;
 }
 
@@ -100,7 +101,7 @@ export async function updateAssessment(tx: Tx, scope: TenantScope, id: string, v
   const [row] = await tx
     .update(assessments)
     .set({ ...patch, version: version + 1, updatedAt: new Date() })
-    .where(and(eq(assessments.tenantId, scope.tenantId), eq(assessments.id, id), eq(assessments.version, version)))
+    .where(and(byTenant(assessments.tenantId, scope), eq(assessments.id, id), eq(assessments.version, version)))
     .returning();
   return row;
 }
@@ -114,7 +115,7 @@ export async function updateRevision(tx: Tx, scope: TenantScope, id: string, pat
   const [row] = await tx
     .update(assessmentRevisions)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(assessmentRevisions.tenantId, scope.tenantId), eq(assessmentRevisions.id, id)))
+    .where(and(byTenant(assessmentRevisions.tenantId, scope), eq(assessmentRevisions.id, id)))
     .returning();
   return row!;
 }
@@ -123,7 +124,7 @@ export async function findRevision(tx: Tx, scope: TenantScope, assessmentId: str
   const [row] = await tx
     .select()
     .from(assessmentRevisions)
-    .where(and(eq(assessmentRevisions.tenantId, scope.tenantId), eq(assessmentRevisions.assessmentId, assessmentId), eq(assessmentRevisions.number, number)));
+    .where(and(byTenant(assessmentRevisions.tenantId, scope), eq(assessmentRevisions.assessmentId, assessmentId), eq(assessmentRevisions.number, number)));
   return row;
 }
 
@@ -132,24 +133,23 @@ export async function listRevisions(tx: Tx, scope: TenantScope, assessmentId: st
     .select({ r: assessmentRevisions, n: piaTemplateVersions.number })
     .from(assessmentRevisions)
     .leftJoin(piaTemplateVersions, eq(piaTemplateVersions.id, assessmentRevisions.templateVersionId))
-    .where(and(eq(assessmentRevisions.tenantId, scope.tenantId), eq(assessmentRevisions.assessmentId, assessmentId)))
+    .where(and(byTenant(assessmentRevisions.tenantId, scope), eq(assessmentRevisions.assessmentId, assessmentId)))
     .orderBy(desc(assessmentRevisions.number));
   return rows.map((r) => ({ ...r.r, templateVersionNumber: r.n }));
 }
 
 /** Everything in a revision: sections with questions and answers in order, risks, sign-offs. */
 export async function loadRevision(tx: Tx, scope: TenantScope, revision: RevisionRow): Promise<RevisionContent> {
-  const t = scope.tenantId;
   const [sections, questions, answers, risks, signoffs, [tv]] = await Promise.all([
-    tx.select().from(assessmentSections).where(and(eq(assessmentSections.tenantId, t), eq(assessmentSections.revisionId, revision.id))).orderBy(asc(assessmentSections.position)),
-    tx.select().from(assessmentQuestions).where(and(eq(assessmentQuestions.tenantId, t), eq(assessmentQuestions.revisionId, revision.id))).orderBy(asc(assessmentQuestions.position)),
+    tx.select().from(assessmentSections).where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, revision.id))).orderBy(asc(assessmentSections.position)),
+    tx.select().from(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revision.id))).orderBy(asc(assessmentQuestions.position)),
     tx
       .select({ a: assessmentAnswers, first: users.firstName, last: users.lastName })
       .from(assessmentAnswers)
       .leftJoin(users, eq(users.id, assessmentAnswers.updatedBy))
-      .where(and(eq(assessmentAnswers.tenantId, t), eq(assessmentAnswers.revisionId, revision.id))),
-    tx.select().from(assessmentRisks).where(and(eq(assessmentRisks.tenantId, t), eq(assessmentRisks.revisionId, revision.id))).orderBy(asc(assessmentRisks.position), asc(assessmentRisks.createdAt)),
-    tx.select().from(assessmentSignoffs).where(and(eq(assessmentSignoffs.tenantId, t), eq(assessmentSignoffs.revisionId, revision.id))).orderBy(asc(assessmentSignoffs.at)),
+      .where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.revisionId, revision.id))),
+    tx.select().from(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, revision.id))).orderBy(asc(assessmentRisks.position), asc(assessmentRisks.createdAt)),
+    tx.select().from(assessmentSignoffs).where(and(byTenant(assessmentSignoffs.tenantId, scope), eq(assessmentSignoffs.revisionId, revision.id))).orderBy(asc(assessmentSignoffs.at)),
     revision.templateVersionId
       ? tx.select({ n: piaTemplateVersions.number }).from(piaTemplateVersions).where(eq(piaTemplateVersions.id, revision.templateVersionId))
       : Promise.resolve([] as { n: number }[]),
@@ -189,7 +189,7 @@ export async function findQuestion(tx: Tx, scope: TenantScope, revisionId: strin
   const [row] = await tx
     .select()
     .from(assessmentQuestions)
-    .where(and(eq(assessmentQuestions.tenantId, scope.tenantId), eq(assessmentQuestions.revisionId, revisionId), eq(assessmentQuestions.id, id)));
+    .where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revisionId), eq(assessmentQuestions.id, id)));
   return row;
 }
 
@@ -197,7 +197,7 @@ export async function findSection(tx: Tx, scope: TenantScope, revisionId: string
   const [row] = await tx
     .select()
     .from(assessmentSections)
-    .where(and(eq(assessmentSections.tenantId, scope.tenantId), eq(assessmentSections.revisionId, revisionId), eq(assessmentSections.id, id)));
+    .where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, revisionId), eq(assessmentSections.id, id)));
   return row;
 }
 
@@ -205,28 +205,28 @@ export async function updateQuestion(tx: Tx, scope: TenantScope, id: string, pat
   const [row] = await tx
     .update(assessmentQuestions)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(assessmentQuestions.tenantId, scope.tenantId), eq(assessmentQuestions.id, id)))
+    .where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.id, id)))
     .returning();
   return row!;
 }
 
 export async function deleteQuestions(tx: Tx, scope: TenantScope, ids: string[]): Promise<void> {
-  if (ids.length) await tx.delete(assessmentQuestions).where(and(eq(assessmentQuestions.tenantId, scope.tenantId), inArray(assessmentQuestions.id, ids)));
+  if (ids.length) await tx.delete(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), inArray(assessmentQuestions.id, ids)));
 }
 
 export async function nextPosition(tx: Tx, scope: TenantScope, table: 'sections' | 'questions' | 'risks', parentId: string): Promise<number> {
   const q =
     table === 'sections'
-      ? tx.select({ n: sql<number>`coalesce(max(${assessmentSections.position}), -1)::int` }).from(assessmentSections).where(and(eq(assessmentSections.tenantId, scope.tenantId), eq(assessmentSections.revisionId, parentId)))
+      ? tx.select({ n: sql<number>`coalesce(max(${assessmentSections.position}), -1)::int` }).from(assessmentSections).where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, parentId)))
       : table === 'questions'
-        ? tx.select({ n: sql<number>`coalesce(max(${assessmentQuestions.position}), -1)::int` }).from(assessmentQuestions).where(and(eq(assessmentQuestions.tenantId, scope.tenantId), eq(assessmentQuestions.sectionId, parentId)))
-        : tx.select({ n: sql<number>`coalesce(max(${assessmentRisks.position}), -1)::int` }).from(assessmentRisks).where(and(eq(assessmentRisks.tenantId, scope.tenantId), eq(assessmentRisks.revisionId, parentId)));
+        ? tx.select({ n: sql<number>`coalesce(max(${assessmentQuestions.position}), -1)::int` }).from(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.sectionId, parentId)))
+        : tx.select({ n: sql<number>`coalesce(max(${assessmentRisks.position}), -1)::int` }).from(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, parentId)));
   const [row] = await q;
   return (row?.n ?? -1) + 1;
 }
 
 export async function findAnswer(tx: Tx, scope: TenantScope, questionId: string): Promise<AnswerRow | undefined> {
-  const [row] = await tx.select().from(assessmentAnswers).where(and(eq(assessmentAnswers.tenantId, scope.tenantId), eq(assessmentAnswers.questionId, questionId)));
+  const [row] = await tx.select().from(assessmentAnswers).where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.questionId, questionId)));
   return row;
 }
 
@@ -247,7 +247,7 @@ export async function saveAnswer(
   const [row] = await tx
     .update(assessmentAnswers)
     .set({ value: input.value, origin: input.origin, updatedBy: input.updatedBy, version: input.version + 1, updatedAt: new Date() })
-    .where(and(eq(assessmentAnswers.tenantId, scope.tenantId), eq(assessmentAnswers.questionId, input.questionId), eq(assessmentAnswers.version, input.version)))
+    .where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.questionId, input.questionId), eq(assessmentAnswers.version, input.version)))
     .returning();
   return row;
 }
@@ -256,7 +256,7 @@ export async function findRisk(tx: Tx, scope: TenantScope, revisionId: string, i
   const [row] = await tx
     .select()
     .from(assessmentRisks)
-    .where(and(eq(assessmentRisks.tenantId, scope.tenantId), eq(assessmentRisks.revisionId, revisionId), eq(assessmentRisks.id, id)));
+    .where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, revisionId), eq(assessmentRisks.id, id)));
   return row;
 }
 
@@ -264,13 +264,13 @@ export async function updateRisk(tx: Tx, scope: TenantScope, id: string, patch: 
   const [row] = await tx
     .update(assessmentRisks)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(assessmentRisks.tenantId, scope.tenantId), eq(assessmentRisks.id, id)))
+    .where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.id, id)))
     .returning();
   return row!;
 }
 
 export async function deleteRisk(tx: Tx, scope: TenantScope, id: string): Promise<void> {
-  await tx.delete(assessmentRisks).where(and(eq(assessmentRisks.tenantId, scope.tenantId), eq(assessmentRisks.id, id)));
+  await tx.delete(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.id, id)));
 }
 
 export async function insertSignoff(tx: Tx, scope: TenantScope, values: Omit<typeof assessmentSignoffs.$inferInsert, 'tenantId' | 'id'>): Promise<SignoffRow> {

@@ -5,6 +5,7 @@ import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant } from '../../platform/db.js';
 import { iso } from '../../platform/dates.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 type AuditRow = typeof auditEvents.$inferSelect;
 
@@ -33,7 +34,7 @@ export function createAuditService(ctx: Pick<AppContext, 'db'>) {
         tx
           .select()
           .from(auditEvents)
-          .where(and(eq(auditEvents.tenantId, scope.tenantId), eq(auditEvents.recordType, recordType), eq(auditEvents.recordId, recordId)))
+          .where(and(byTenant(auditEvents.tenantId, scope), eq(auditEvents.recordType, recordType), eq(auditEvents.recordId, recordId)))
           .orderBy(desc(auditEvents.id))
           .limit(500),
       );
@@ -44,7 +45,7 @@ export function createAuditService(ctx: Pick<AppContext, 'db'>) {
     async list(actor: Actor, q: { recordType?: string | undefined; recordId?: string | undefined; action?: string | undefined; page: number; pageSize: number }) {
       authorize(actor, 'readAudit');
       const scope = scopeOf(actor);
-      const where: SQL[] = [eq(auditEvents.tenantId, scope.tenantId)];
+      const where: SQL[] = [byTenant(auditEvents.tenantId, scope)];
       if (q.recordType) where.push(eq(auditEvents.recordType, q.recordType));
       if (q.recordId) where.push(eq(auditEvents.recordId, q.recordId));
       if (q.action) where.push(eq(auditEvents.action, q.action));

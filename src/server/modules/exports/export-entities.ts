@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import type { SheetCell, SheetColumn } from './spreadsheet.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 /** How a selected value becomes a cell. */
 type Kind = 'text' | 'int' | 'bool' | 'list' | 'ts' | 'json';
@@ -97,7 +98,7 @@ function tableEntity(opts: {
     opts.key.map((k) => k.expr),
     sql`, `,
   );
-  const tenant = (scope: TenantScope) => sql`x.${sql.identifier(opts.tenantColumn ?? 'tenant_id')} = ${scope.tenantId}`;
+  const tenant = (scope: TenantScope) => byTenant(sql`x.${sql.identifier(opts.tenantColumn ?? 'tenant_id')}`, scope);
   const after = (cursor: string[]) => {
     const values = opts.key.map((k, i) => sql`${cursor[i]}::${sql.raw(k.type)}`);
     return opts.key.length === 1 ? sql`${opts.key[0]!.expr} > ${values[0]}` : sql`(${orderBy}) > (${sql.join(values, sql`, `)})`;

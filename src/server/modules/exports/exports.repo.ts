@@ -1,10 +1,11 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { dataExports } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export type DataExportRow = typeof dataExports.$inferSelect;
 
-const byTenant = (scope: TenantScope) => eq(dataExports.tenantId, scope.tenantId);
+const mine = (scope: TenantScope) => byTenant(dataExports.tenantId, scope);
 
 export async function insertDataExport(tx: Tx, scope: TenantScope, values: { id: string; format: 'xlsx' | 'csv' }): Promise<DataExportRow> {
   const [row] = await tx
@@ -18,12 +19,12 @@ export async function findDataExport(tx: Tx, scope: TenantScope, id: string): Pr
   const [row] = await tx
     .select()
     .from(dataExports)
-    .where(and(byTenant(scope), eq(dataExports.id, id)));
+    .where(and(mine(scope), eq(dataExports.id, id)));
   return row;
 }
 
 export async function listDataExports(tx: Tx, scope: TenantScope, limit = 20): Promise<DataExportRow[]> {
-  return tx.select().from(dataExports).where(byTenant(scope)).orderBy(desc(dataExports.createdAt)).limit(limit);
+  return tx.select().from(dataExports).where(mine(scope)).orderBy(desc(dataExports.createdAt)).limit(limit);
 }
 
 export async function updateDataExport(
@@ -35,7 +36,7 @@ export async function updateDataExport(
   await tx
     .update(dataExports)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(byTenant(scope), eq(dataExports.id, id)));
+    .where(and(mine(scope), eq(dataExports.id, id)));
 }
 
 /** Exports whose link has expired (ready, past `expires_at`), or that stopped without finishing. */
@@ -45,7 +46,7 @@ export async function findLapsedExports(tx: Tx, scope: TenantScope, now: Date, s
     .from(dataExports)
     .where(
       and(
-        byTenant(scope),
+        mine(scope),
         sql`((${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz)
           or (${inArray(dataExports.status, ['queued', 'running'])} and ${lt(dataExports.updatedAt, stalledBefore)}))`,
       ),

@@ -14,6 +14,7 @@ import type { PasswordPolicy } from './password-policy.js';
 import { actorOf, type Authenticated, type SessionService } from './session.service.js';
 import { mfaOff } from './mfa.service.js';
 import { findUser, unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 const RESET_TTL_MS = 30 * 60_000;
 const EMAIL_CHANGE_TTL_MS = 24 * 3600_000;
@@ -307,7 +308,7 @@ export function createAccountService(
         if (!user) throw notFound('User');
         const gone = await tx
           .delete(sessionsTable)
-          .where(and(eq(sessionsTable.tenantId, scope.tenantId), eq(sessionsTable.userId, userId)))
+          .where(and(byTenant(sessionsTable.tenantId, scope), eq(sessionsTable.userId, userId)))
           .returning({ id: sessionsTable.id });
         await recordAudit(tx, actor, {
           action: 'user.sessions_revoke',

@@ -15,6 +15,7 @@ import { presentInvitation, presentSession } from './identity.presenter.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { SessionService } from './session.service.js';
 import { unsafeFindUserByEmail } from './users.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 type InvitationInput = z.output<typeof invitationCreateSchema>;
@@ -97,7 +98,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);
       const rows = await withTenant(db, scope, (tx) =>
-        tx.select().from(invitations).where(eq(invitations.tenantId, scope.tenantId)).orderBy(desc(invitations.createdAt)),
+        tx.select().from(invitations).where(byTenant(invitations.tenantId, scope)).orderBy(desc(invitations.createdAt)),
       );
       return rows.map((r) => presentInvitation(r));
     },
@@ -106,7 +107,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);
       const { row, token, institutionName } = await withTenant(db, scope, async (tx) => {
-        const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(eq(institutions.id, scope.tenantId));
+        const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(byTenant(institutions.id, scope));
         return { ...(await insertInvitation(tx, actor, scope.tenantId, input)), institutionName: inst!.name };
       });
       // Sent after the commit: no network calls inside a transaction.
@@ -118,11 +119,11 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
-        const [before] = await tx.select().from(invitations).where(and(eq(invitations.tenantId, scope.tenantId), eq(invitations.id, id)));
+        const [before] = await tx.select().from(invitations).where(and(byTenant(invitations.tenantId, scope), eq(invitations.id, id)));
         if (!before) throw notFound('Invitation');
         if (before.acceptedAt) throw new AppError('conflict', 'This invitation was already accepted');
         if (before.revokedAt) return;
-        await tx.update(invitations).set({ revokedAt: new Date(), updatedAt: new Date() }).where(and(eq(invitations.tenantId, scope.tenantId), eq(invitations.id, id)));
+        await tx.update(invitations).set({ revokedAt: new Date(), updatedAt: new Date() }).where(and(byTenant(invitations.tenantId, scope), eq(invitations.id, id)));
         await recordAudit(tx, actor, { action: 'invitation.revoke', recordType: 'invitation', recordId: id });
       });
     },

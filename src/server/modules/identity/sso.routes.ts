@@ -186,7 +186,9 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     { schema: { tags, summary: 'Our SAML service-provider metadata for this connection (public)', params: ssoConnectionParamsSchema } },
     async (req, reply) => {
       try {
-        return reply.type('application/samlmetadata+xml').send(await login.samlMetadata(req.params.institutionId, req.params.connectionId));
+        // The answer's type is set once the metadata exists: a refusal below answers in JSON.
+        const xml = await login.samlMetadata(req.params.institutionId, req.params.connectionId);
+        return reply.type('application/samlmetadata+xml').send(xml);
       } catch (err) {
         if (err instanceof SsoFailure)
           return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });

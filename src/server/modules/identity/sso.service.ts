@@ -13,6 +13,7 @@ import { sealSecret } from '../../platform/secrets.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
 import { fetchIdpMetadata, parseIdpMetadata, type SamlIdpSettings } from './saml-metadata.js';
 import { generateSpSigningKey } from './saml-sp-key.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 type CreateInput = z.output<typeof ssoConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ssoConnectionUpdateSchema>;
@@ -140,7 +141,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       authorize(actor, 'manageSso');
       const scope = scopeOf(actor);
       const rows = await withTenant(db, scope, (tx) =>
-        tx.select().from(ssoConnections).where(eq(ssoConnections.tenantId, scope.tenantId)).orderBy(asc(ssoConnections.createdAt)),
+        tx.select().from(ssoConnections).where(byTenant(ssoConnections.tenantId, scope)).orderBy(asc(ssoConnections.createdAt)),
       );
       return rows.map((r) => presentConnection(config, r));
     },
@@ -194,7 +195,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
         const [before] = await tx
           .select()
           .from(ssoConnections)
-          .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)));
+          .where(and(byTenant(ssoConnections.tenantId, scope), eq(ssoConnections.id, id)));
         if (!before) throw notFound('Identity provider');
         if (before.protocol === 'saml' && (patch.clientId || patch.clientSecret))
           throw new AppError('validation', 'Some fields are not valid', { clientId: 'is for OIDC providers only' });
@@ -229,7 +230,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             samlMfaAuthnContexts: patch.mfaAuthnContexts ?? before.samlMfaAuthnContexts,
             updatedAt: new Date(),
           })
-          .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))
+          .where(and(byTenant(ssoConnections.tenantId, scope), eq(ssoConnections.id, id)))
           .returning();
         await recordAudit(tx, actor, {
           action: 'sso_connection.update',
@@ -248,7 +249,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       await withTenant(db, scope, async (tx) => {
         const gone = await tx
           .delete(ssoConnections)
-          .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.id, id)))
+          .where(and(byTenant(ssoConnections.tenantId, scope), eq(ssoConnections.id, id)))
           .returning();
         if (!gone[0]) throw notFound('Identity provider');
         await recordAudit(tx, actor, {
@@ -280,7 +281,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
           const [u] = await tx
             .select()
             .from(users)
-            .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, input.breakGlassUserId)));
+            .where(and(byTenant(users.tenantId, scope), eq(users.id, input.breakGlassUserId)));
           if (!u) throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'is not a user of this institution' });
           if (u.role !== 'site_admin')
             throw new AppError('validation', 'Some fields are not valid', { breakGlassUserId: 'must be a site administrator' });
@@ -289,7 +290,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
           const [n] = await tx
             .select({ n: sql<number>`count(*)::int` })
             .from(ssoConnections)
-            .where(and(eq(ssoConnections.tenantId, scope.tenantId), eq(ssoConnections.enabled, true)));
+            .where(and(byTenant(ssoConnections.tenantId, scope), eq(ssoConnections.enabled, true)));
           if (!n?.n)
             throw new AppError('validation', 'Some fields are not valid', { requireSso: 'needs an enabled identity provider first' });
           if (!input.breakGlassUserId)

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { users } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export type UserRow = typeof users.$inferSelect;
 
@@ -22,11 +23,11 @@ export async function unsafeListPlatformAdmins(tx: Tx): Promise<UserRow[]> {
 }
 
 export async function listUsers(tx: Tx, scope: TenantScope): Promise<UserRow[]> {
-  return tx.select().from(users).where(eq(users.tenantId, scope.tenantId)).orderBy(asc(users.lastName), asc(users.firstName));
+  return tx.select().from(users).where(byTenant(users.tenantId, scope)).orderBy(asc(users.lastName), asc(users.firstName));
 }
 
 export async function findUser(tx: Tx, scope: TenantScope, id: string): Promise<UserRow | undefined> {
-  const [row] = await tx.select().from(users).where(and(eq(users.tenantId, scope.tenantId), eq(users.id, id)));
+  const [row] = await tx.select().from(users).where(and(byTenant(users.tenantId, scope), eq(users.id, id)));
   return row;
 }
 
@@ -34,7 +35,7 @@ export async function countActiveSiteAdmins(tx: Tx, scope: TenantScope): Promise
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(users)
-    .where(and(eq(users.tenantId, scope.tenantId), eq(users.role, 'site_admin'), eq(users.status, 'active')));
+    .where(and(byTenant(users.tenantId, scope), eq(users.role, 'site_admin'), eq(users.status, 'active')));
   return row?.n ?? 0;
 }
 
@@ -47,7 +48,7 @@ export async function updateUser(
   const [row] = await tx
     .update(users)
     .set({ ...patch, updatedAt: new Date() })
-    .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, id)))
+    .where(and(byTenant(users.tenantId, scope), eq(users.id, id)))
     .returning();
   return row;
 }

@@ -3,17 +3,18 @@ import type { InventoryQuery } from '../../../contracts/api.js';
 import { catalogApps, inventoryItems } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
 import { containsPattern } from '../catalog/catalog.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export type InventoryRow = typeof inventoryItems.$inferSelect;
 export type InventoryInsert = typeof inventoryItems.$inferInsert;
 /** An item with the website of its catalog app, when it has one. */
 export type InventoryRowWithApp = InventoryRow & { catalogWebsite: string | null };
 
-const byTenant = (scope: TenantScope) => eq(inventoryItems.tenantId, scope.tenantId);
+const mine = (scope: TenantScope) => byTenant(inventoryItems.tenantId, scope);
 const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
 
 function filters(scope: TenantScope, q: InventoryQuery): SQL {
-  const where: SQL[] = [byTenant(scope)];
+  const where: SQL[] = [mine(scope)];
   if (q.q) {
     const p = containsPattern(q.q);
     where.push(sql`(${inventoryItems.name} ilike ${p} or ${inventoryItems.vendor} ilike ${p} or ${inventoryItems.purpose} ilike ${p})`);
@@ -66,7 +67,7 @@ export async function findInventoryItem(tx: Tx, scope: TenantScope, id: string):
     .select(withApp)
     .from(inventoryItems)
     .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
-    .where(and(byTenant(scope), eq(inventoryItems.id, id)));
+    .where(and(mine(scope), eq(inventoryItems.id, id)));
   return flatten(rows)[0];
 }
 
@@ -83,7 +84,7 @@ export async function updateInventoryItem(tx: Tx, scope: TenantScope, id: string
   const [row] = await tx
     .update(inventoryItems)
     .set({ ...patch, version: version + 1, updatedAt: new Date() })
-    .where(and(byTenant(scope), eq(inventoryItems.id, id), eq(inventoryItems.version, version)))
+    .where(and(mine(scope), eq(inventoryItems.id, id), eq(inventoryItems.version, version)))
     .returning();
   return row;
 }
@@ -91,7 +92,7 @@ export async function updateInventoryItem(tx: Tx, scope: TenantScope, id: string
 export async function deleteInventoryItem(tx: Tx, scope: TenantScope, id: string): Promise<boolean> {
   const rows = await tx
     .delete(inventoryItems)
-    .where(and(byTenant(scope), eq(inventoryItems.id, id)))
+    .where(and(mine(scope), eq(inventoryItems.id, id)))
     .returning({ id: inventoryItems.id });
   return rows.length > 0;
 }
@@ -105,6 +106,6 @@ export async function findDuplicate(tx: Tx, scope: TenantScope, key: { catalogAp
   const [row] = await tx
     .select({ id: inventoryItems.id })
     .from(inventoryItems)
-    .where(and(byTenant(scope), cond, except));
+    .where(and(mine(scope), cond, except));
   return !!row;
 }

@@ -20,6 +20,7 @@ import {
   updateInventoryItem,
   type InventoryRow,
 } from './inventory.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 const DECISIONS: ReadonlySet<InventoryStatus> = new Set(['approved', 'approved_with_conditions', 'not_approved']);
 
@@ -40,7 +41,7 @@ async function referenceProblems(tx: Tx, scope: TenantScope, v: Editable): Promi
     const found = await tx
       .select({ id: schools.id })
       .from(schools)
-      .where(and(eq(schools.tenantId, scope.tenantId), inArray(schools.id, v.schoolIds)));
+      .where(and(byTenant(schools.tenantId, scope), inArray(schools.id, v.schoolIds)));
     const known = new Set(found.map((s) => s.id));
     v.schoolIds.forEach((id, i) => {
       if (!known.has(id)) problems[`schoolIds.${i}`] = 'is not a school of this institution';
@@ -50,7 +51,7 @@ async function referenceProblems(tx: Tx, scope: TenantScope, v: Editable): Promi
     const [owner] = await tx
       .select({ id: users.id })
       .from(users)
-      .where(and(eq(users.tenantId, scope.tenantId), eq(users.id, v.ownerUserId)));
+      .where(and(byTenant(users.tenantId, scope), eq(users.id, v.ownerUserId)));
     if (!owner) problems.ownerUserId = 'is not a user of this institution';
   }
   return problems;

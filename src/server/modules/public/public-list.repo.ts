@@ -1,6 +1,7 @@
 /** Reads of the public list: one narrow system read (slug → institution), then tenant-scoped reads. */
 import { sql } from 'drizzle-orm';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export interface PublishedInstitutionRow {
   id: string;
@@ -34,7 +35,7 @@ export interface PublicSchoolRow {
 export async function listPublicSchools(tx: Tx, scope: TenantScope): Promise<PublicSchoolRow[]> {
   return queryRows<PublicSchoolRow>(
     tx,
-    sql`select id, name, grade_from, grade_to from schools where tenant_id = ${scope.tenantId} order by position, name`,
+    sql`select id, name, grade_from, grade_to from schools where ${byTenant(sql`tenant_id`, scope)} order by position, name`,
   );
 }
 
@@ -71,7 +72,7 @@ export async function listPublishedApps(tx: Tx, scope: TenantScope): Promise<Pub
           left join assessments a on a.tenant_id = i.tenant_id and a.inventory_item_id = i.id
           left join assessment_revisions r
             on r.tenant_id = a.tenant_id and r.assessment_id = a.id and r.number = a.approved_revision
-         where i.tenant_id = ${scope.tenantId}
+         where ${byTenant(sql`i.tenant_id`, scope)}
            and i.is_public
            and i.status in ('approved', 'approved_with_conditions')
          order by lower(i.name), i.id`,

@@ -3,6 +3,7 @@ import type { TenantScope } from '../../platform/db.js';
 import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import type { ReportChart, ReportColumn, ReportId, ReportRow } from '../../../contracts/reports.js';
 import { reportQueries, type ItemRow, type MatrixItem } from './reports.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 /** What a report's statement is built from: the filtered items clause and the filters. */
 export interface ReportQueryInput {
@@ -372,7 +373,7 @@ export const REPORTS: Readonly<Record<ReportId, ReportDefinition<never>>> = {
  */
 export function reportStatement(id: ReportId, input: ReportQueryInput, scope: TenantScope): SQL {
   const levels = REPORTS[id].usesGradeLevels
-    ? sql`, (select n.grade_levels from institutions n where n.id = ${scope.tenantId}) as grade_levels`
+    ? sql`, (select n.grade_levels from institutions n where ${byTenant(sql`n.id`, scope)}) as grade_levels`
     : sql``;
   const row = REPORTS[id].compactRows ? sql`r.row` : sql`r`;
   return sql`select coalesce(json_agg(${row}), '[]')::text as rows${levels} from (${REPORTS[id].query(input)}) r`;

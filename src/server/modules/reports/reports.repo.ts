@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { hasApprovedPia, piaOfItem, piaStatus } from './pia-state.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 /** The common filters of every report. An empty list means "any". */
 export interface ReportFilters {
@@ -23,7 +24,7 @@ const APPROVED = ['approved', 'approved_with_conditions'] as const;
  * explicit (first wall) although row-level security would hide other tenants anyway (second wall).
  */
 export function itemFilter(scope: TenantScope, f: ReportFilters): SQL {
-  const where: SQL[] = [sql`i.tenant_id = ${scope.tenantId}`];
+  const where: SQL[] = [byTenant(sql`i.tenant_id`, scope)];
   if (f.schoolId) where.push(sql`${f.schoolId}::uuid = any(i.school_ids)`);
   if (f.grade.length) where.push(sql`i.grades && ${textArray(f.grade)}`);
   if (f.audience.length) where.push(sql`i.audiences && ${textArray(f.audience)}`);
@@ -140,10 +141,10 @@ export const dashboardQueries = {
   byGradeAndStatus(scope: TenantScope): SQL {
     return sql`select g as grade, i.status, count(*)::int as count
       from inventory_items i cross join lateral unnest(i.grades) as g
-      where i.tenant_id = ${scope.tenantId} group by g, i.status`;
+      where ${byTenant(sql`i.tenant_id`, scope)} group by g, i.status`;
   },
   byStatus(scope: TenantScope): SQL {
-    return sql`select i.status, count(*)::int as count from inventory_items i where i.tenant_id = ${scope.tenantId} group by i.status`;
+    return sql`select i.status, count(*)::int as count from inventory_items i where ${byTenant(sql`i.tenant_id`, scope)} group by i.status`;
   },
   reviews(scope: TenantScope, today: string): SQL {
     return sql`select
@@ -151,12 +152,12 @@ export const dashboardQueries = {
         count(*) filter (where i.next_review_on >= ${today}::date and i.next_review_on <= ${today}::date + 30)::int as due_in_30_days,
         count(*) filter (where i.agreement_expires_on < ${today}::date)::int as agreements_expired,
         count(*) filter (where i.agreement_expires_on >= ${today}::date and i.agreement_expires_on <= ${today}::date + 30)::int as agreements_expiring
-      from inventory_items i where i.tenant_id = ${scope.tenantId} and i.status <> 'retired'`;
+      from inventory_items i where ${byTenant(sql`i.tenant_id`, scope)} and i.status <> 'retired'`;
   },
   dueSoon(scope: TenantScope, today: string): SQL {
     return sql`select i.id, i.name, i.next_review_on::text as next_review_on, i.agreement_expires_on::text as agreement_expires_on
       from inventory_items i
-      where i.tenant_id = ${scope.tenantId} and i.status <> 'retired'
+      where ${byTenant(sql`i.tenant_id`, scope)} and i.status <> 'retired'
         and (i.next_review_on <= ${today}::date + 30 or i.agreement_expires_on <= ${today}::date + 30)
       order by least(coalesce(i.next_review_on, 'infinity'::date), coalesce(i.agreement_expires_on, 'infinity'::date)), lower(i.name)
       limit 10`;
@@ -165,7 +166,7 @@ export const dashboardQueries = {
     // The item is found by primary key: record_id is text, so it is turned into a uuid (when it is
     // one) rather than the item's id into text, which would compare against every item.
     return sql`select e.id, e.at, e.actor_label, e.action, e.record_type, e.record_id, i.name as record_name
-      from (select * from audit_events e where e.tenant_id = ${scope.tenantId} order by e.id desc limit 10) e
+      from (select * from audit_events e where ${byTenant(sql`e.tenant_id`, scope)} order by e.id desc limit 10) e
       left join inventory_items i on e.record_type = 'inventory_item' and i.tenant_id = e.tenant_id
         and i.id = (case when e.record_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then e.record_id::uuid end)
       order by e.id desc`;

@@ -17,6 +17,7 @@ import { invalid, notFound } from '../../platform/errors.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { REPORTS, reportStatement, type ReportStatementResult } from './report-definitions.js';
 import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 /** Today in UTC, `YYYY-MM-DD`: the day a run is counted on and the origin of "due in N days". */
 export function utcToday(now = new Date()): string {
@@ -61,7 +62,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             const [school] = await tx
               .select({ id: schools.id })
               .from(schools)
-              .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, filters.schoolId)));
+              .where(and(byTenant(schools.tenantId, scope), eq(schools.id, filters.schoolId)));
             if (!school) throw invalid('schoolId', 'is not a school of this institution');
           }
           const input = { where: itemFilter(scope, filters), grade: filters.grade, audience: filters.audience, today, days: q.days };

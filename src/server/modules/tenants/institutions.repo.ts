@@ -1,12 +1,13 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { institutions, inventoryItems, offboardings, schools } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 export type InstitutionRow = typeof institutions.$inferSelect;
 export type SchoolRow = typeof schools.$inferSelect;
 
 export async function findInstitution(tx: Tx, scope: TenantScope): Promise<InstitutionRow | undefined> {
-  const [row] = await tx.select().from(institutions).where(eq(institutions.id, scope.tenantId));
+  const [row] = await tx.select().from(institutions).where(byTenant(institutions.id, scope));
   return row;
 }
 
@@ -47,7 +48,7 @@ export async function unsafeFindInstitution(tx: Tx, id: string): Promise<Institu
 }
 
 export async function listSchools(tx: Tx, scope: TenantScope): Promise<SchoolRow[]> {
-  return tx.select().from(schools).where(eq(schools.tenantId, scope.tenantId)).orderBy(asc(schools.position), asc(schools.name));
+  return tx.select().from(schools).where(byTenant(schools.tenantId, scope)).orderBy(asc(schools.position), asc(schools.name));
 }
 
 /** Schools of many institutions at once (operator console). */
@@ -66,12 +67,12 @@ export async function replaceSchools(
   const keep = new Set(next.map((s) => s.id));
   const removed = current.filter((s) => !keep.has(s.id)).map((s) => s.id);
   if (removed.length) {
-    await tx.delete(schools).where(and(eq(schools.tenantId, scope.tenantId), inArray(schools.id, removed)));
+    await tx.delete(schools).where(and(byTenant(schools.tenantId, scope), inArray(schools.id, removed)));
     for (const id of removed) {
       await tx
         .update(inventoryItems)
         .set({ schoolIds: sql`array_remove(${inventoryItems.schoolIds}, ${id}::uuid)` })
-        .where(and(eq(inventoryItems.tenantId, scope.tenantId), sql`${id}::uuid = any(${inventoryItems.schoolIds})`));
+        .where(and(byTenant(inventoryItems.tenantId, scope), sql`${id}::uuid = any(${inventoryItems.schoolIds})`));
     }
   }
   const existing = new Set(current.map((s) => s.id));
@@ -80,7 +81,7 @@ export async function replaceSchools(
       await tx
         .update(schools)
         .set({ name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo, position, updatedAt: new Date() })
-        .where(and(eq(schools.tenantId, scope.tenantId), eq(schools.id, s.id)));
+        .where(and(byTenant(schools.tenantId, scope), eq(schools.id, s.id)));
     } else {
       await tx.insert(schools).values({ tenantId: scope.tenantId, id: s.id, name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo, position });
     }

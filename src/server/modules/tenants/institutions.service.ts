@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { InstitutionBody, institutionCreateSchema, institutionUpdateSchema } from '../../../contracts/api.js';
 import { CA_PROVINCES, GRADE_LEVELS, US_STATES } from '../../../contracts/domain.js';
@@ -12,6 +11,7 @@ import { AppError, notFound, pgCode, pgConstraint } from '../../platform/errors.
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
 import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
+import { byTenant } from '../../platform/tenant-filter.js';
 
 type CreateInput = z.output<typeof institutionCreateSchema>;
 type UpdateInput = z.output<typeof institutionUpdateSchema>;
@@ -55,7 +55,7 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       const [after] = await tx
         .update(institutions)
         .set({ name: input.name ?? before.name, gradeLevels, publicSlug: input.publicSlug === undefined ? before.publicSlug : input.publicSlug, updatedAt: new Date() })
-        .where(eq(institutions.id, scope.tenantId))
+        .where(byTenant(institutions.id, scope))
         .returning();
       const afterSchools = await listSchools(tx, scope);
       await recordAudit(tx, actor, {
