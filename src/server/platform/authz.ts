@@ -88,9 +88,18 @@ export const policy = {
 } as const;
 export type Ability = keyof typeof policy;
 
+/** Why the operator is refused inside an institution, in words that say what it may do there. */
+export function operatorRefusal(a: Actor): string {
+  if (a.operatorAccess === 'support')
+    return 'Support access is read-only: the operator cannot change anything, decide, sign off or change anyone’s rights in this institution.';
+  if (a.operatorAccess === 'onboarding')
+    return 'During onboarding the operator loads data and invites the first site administrator; it never decides, signs off or changes anyone’s rights.';
+  return 'The operator has no access to this institution’s data. One of its site administrators can grant time-limited support access.';
+}
+
 /** Throws 403 unless the actor has the ability. The first line of every service method. */
 export function authorize(actor: Actor, ability: Ability): void {
-  if (!policy[ability](actor)) throw forbidden();
+  if (!policy[ability](actor)) throw forbidden(isPlatformAdmin(actor) && actor.tenantId ? operatorRefusal(actor) : undefined);
 }
 
 /** The tenant scope of an actor that acts in an institution. */

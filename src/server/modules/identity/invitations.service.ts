@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { invitationCreateSchema, InvitationBody, SessionBody } from '../../../contracts/api.js';
 import { institutions, invitations, users } from '../../db/schema/index.js';
-import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
+import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, withTenant, type Tx } from '../../platform/db.js';
@@ -142,6 +142,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
     },
 
     async create(actor: Actor, input: InvitationInput): Promise<InvitationBody> {
+      if (isPlatformAdmin(actor) && actor.tenantId && !policy.inviteFirstSiteAdmin(actor)) throw forbidden(OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY);
       authorize(actor, isPlatformAdmin(actor) ? 'inviteFirstSiteAdmin' : 'manageUsers');
       const scope = scopeOf(actor);
       // Security: an operator account never becomes an institution's account (checked in system
