@@ -164,6 +164,20 @@ export const en = {
     signOut: 'Sign out',
     institution: 'Institution',
     noInstitution: 'No institution (platform)',
+    operatorAccess: {
+      onboarding: {
+        title: 'Onboarding',
+        body: 'This institution has no site administrator yet: you may load its data and invite its first site administrator. Answers you enter are labelled as the operator’s. You never decide or sign off.',
+      },
+      support: {
+        title: 'Support access (read-only)',
+        body: 'A site administrator of this institution lets you read its data for a limited time. You cannot change anything. Every page you open is recorded in the institution’s audit log.',
+      },
+      none: {
+        title: 'No access to this institution’s data',
+        body: 'Only the institution’s own people see its data. One of its site administrators can grant you time-limited support access from its settings.',
+      },
+    },
     toggleNav: 'Toggle navigation',
     signedInAs: 'Signed in as {{name}}',
     skipToContent: 'Skip to content',

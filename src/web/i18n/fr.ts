@@ -167,6 +167,20 @@ export const fr: DeepStrings<typeof en> = {
     signOut: 'Se déconnecter',
     institution: 'Établissement',
     noInstitution: 'Aucun établissement (plateforme)',
+    operatorAccess: {
+      onboarding: {
+        title: 'Intégration',
+        body: 'Cet établissement n’a pas encore d’administrateur du site : vous pouvez charger ses données et inviter son premier administrateur du site. Les réponses que vous saisissez sont attribuées à l’exploitant. Vous ne décidez et n’approuvez jamais.',
+      },
+      support: {
+        title: 'Accès de soutien (lecture seule)',
+        body: 'Un administrateur du site de cet établissement vous permet de consulter ses données pour une durée limitée. Vous ne pouvez rien modifier. Chaque page que vous ouvrez est consignée dans le journal d’audit de l’établissement.',
+      },
+      none: {
+        title: 'Aucun accès aux données de cet établissement',
+        body: 'Seules les personnes de l’établissement voient ses données. L’un de ses administrateurs du site peut vous accorder un accès de soutien limité dans le temps à partir de ses paramètres.',
+      },
+    },
     toggleNav: 'Afficher ou masquer la navigation',
     signedInAs: 'Connecté en tant que {{name}}',
     skipToContent: 'Aller au contenu',
