@@ -148,7 +148,12 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'GET /api/v1/exports': { tenantScoped: true },
   'GET /api/v1/exports/:id': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
   'GET /api/v1/exports/:id/download': { kind: 'export', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/support-access': { tenantScoped: true },
+  'POST /api/v1/support-access': { tenantScoped: true },
+  'DELETE /api/v1/support-access/:id': { kind: 'supportGrant', tenantScoped: true, forbidden: ['app', 'approver'] },
 };
+/** Under support access the operator reads only (ADR 0006): its writes inside A are refused before any lookup, but for its own account. */
+const OPERATOR_OWN = new Set(['DELETE /api/v1/account/sessions/:id', 'DELETE /api/v1/users/:id/mfa']);
 
 /** Every row of every table that has a tenant_id column (and B's institution row), as JSON. */
 async function snapshotOf(tenantId: string): Promise<Record<string, unknown[]>> {
@@ -200,6 +205,9 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   const exp = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
   expect(exp.statusCode).toBe(202);
   ids.export = exp.json().id;
+  const grant = await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 1, reason: 'Isolation suite' });
+  expect(grant.statusCode).toBe(201);
+  ids.supportGrant = grant.json().id;
   // Let the export finish so that B's rows stay still while the suite compares them.
   await t.jobs.runPending();
 }
@@ -246,7 +254,8 @@ describe('tenant isolation', () => {
         if (role === 'platform' && c.kind === 'institution' && route.method === 'GET') continue;
         const url = route.url.replace(':id', bIds[c.kind!]!).replace(':questionId', bIds.question!).replace(':riskId', bIds.risk!).replace(':number', '1') + (c.query ?? '');
         const res = await client.request(route.method as 'GET', url, c.body?.(bIds));
-        const expected = c.forbidden?.includes(role) ? 403 : 404;
+        const operatorWrite = role === 'platform' && route.method !== 'GET' && !OPERATOR_OWN.has(key(route));
+        const expected = c.forbidden?.includes(role) || operatorWrite ? 403 : 404;
         expect(res.statusCode, `${role}: ${route.method} ${route.url} → ${res.body}`).toBe(expected);
       }
     }
