@@ -15,7 +15,7 @@ test('a site admin grants the operator read-only support access, then ends it', 
   test.setTimeout(150_000);
   const reason = `Help with the import ${Date.now()}`;
   await signIn(page, SITE_ADMIN);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
   const section = page.getByRole('region', { name: 'Support access for the operator' });
   await section.getByRole('textbox', { name: 'Reason' }).fill(reason);
   await section.getByRole('button', { name: 'Grant support access' }).click();
@@ -33,7 +33,7 @@ test('a site admin grants the operator read-only support access, then ends it', 
   await signOut(page);
 
   await signIn(page, SITE_ADMIN);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
   await row.getByRole('button', { name: `End the support access: ${reason}` }).click();
   await expect(section.getByText('The support access has ended.')).toBeVisible();
   await expect(row).toContainText('Ended early');
