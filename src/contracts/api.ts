@@ -130,6 +130,11 @@ export const sessionSchema = z.object({
   user: sessionUserSchema,
   institution: institutionSummarySchema.nullable(),
   csrfToken: z.string(),
+  /**
+   * A platform admin inside an institution: `onboarding` (may load data, no site admin yet), `support`
+   * (read-only, under the institution's grant), or null (nothing). Null for everyone else.
+   */
+  operatorAccess: z.enum(['onboarding', 'support']).nullable(),
   /** What the caller may do in the current institution; the UI shows or hides controls from it. */
   abilities: z.object({
     manageInventory: z.boolean(),
@@ -227,6 +232,27 @@ export const invitationSchema = z.object({
   createdAt: z.string(),
 });
 export type InvitationBody = z.infer<typeof invitationSchema>;
+// ---------- support access (the operator inside an institution, ADR 0006) ----------
+/** The longest support access an institution can grant at once: seven days. */
+export const SUPPORT_ACCESS_MAX_HOURS = 168;
+export const supportGrantCreateSchema = z.strictObject({
+  /** How long the operator may read the institution's data, in hours (1 hour to 7 days). */
+  hours: z.number().int().min(1).max(SUPPORT_ACCESS_MAX_HOURS),
+  /** Why: what the operator's staff are to look at. */
+  reason: name(500),
+});
+export const supportGrantSchema = z.object({
+  id: uuid,
+  reason: z.string(),
+  hours: z.number().int(),
+  status: z.enum(['active', 'expired', 'revoked']),
+  expiresAt: z.string(),
+  revokedAt: z.string().nullable(),
+  grantedBy: z.object({ id: uuid, name: z.string() }).nullable(),
+  revokedBy: z.object({ id: uuid, name: z.string() }).nullable(),
+  createdAt: z.string(),
+});
+export type SupportGrantBody = z.infer<typeof supportGrantSchema>;
 /** Accepting an invitation sets the password (12+ characters). */
 export const invitationAcceptSchema = z.strictObject({ token: z.string().min(20).max(200), password: z.string().min(12).max(1024) });
 export const invitationPreviewSchema = z.object({ email: z.string(), firstName: z.string(), institutionName: z.string() });

@@ -275,9 +275,15 @@ export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
 export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional(), lang: z.enum(LANGUAGES).optional() });
 export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });
 
+/**
+ * Who wrote an answer: `operator`, the master bank's pre-answer; `institution`, the institution's
+ * people; `onboarding`, the operator's staff loading the institution's data during onboarding.
+ */
+export const ANSWER_ORIGINS = ['operator', 'institution', 'onboarding'] as const;
+export type AnswerOrigin = (typeof ANSWER_ORIGINS)[number];
 export const answerSchema = z.object({
   value: z.unknown().nullable(),
-  origin: z.enum(['operator', 'institution']),
+  origin: z.enum(ANSWER_ORIGINS),
   updatedBy: z.object({ id: uuid, name: z.string() }).nullable(),
   updatedAt: z.string(),
   version: z.number().int(),

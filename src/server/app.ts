@@ -32,6 +32,8 @@ import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
+import { registerSupportAccessRoutes } from './modules/tenants/support-access.routes.js';
+import { createSupportAccessService } from './modules/tenants/support-access.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
 import { registerErrorHandling, registerNotFound } from './platform/http.js';
@@ -136,6 +138,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   const audit = createAuditService(ctx);
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
+  registerSupportAccessRoutes(app, createSupportAccessService(ctx));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);

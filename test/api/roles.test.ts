@@ -57,21 +57,25 @@ describe('roles', () => {
     expect((await tenant.approver.request('POST', `/api/v1/inventory/${id}/transition`, { version: 2, status: 'approved' })).statusCode).toBe(200);
   });
 
-  it('platform admins curate the catalog and create institutions, load data when inside one, and never decide', async () => {
+  it('platform admins curate the catalog and create institutions; inside an onboarded one they read only when granted, and never decide', async () => {
     expect((await platform.request('GET', '/api/v1/inventory')).statusCode).toBe(403);
     const created = await platform.request('POST', '/api/v1/catalog/apps', { name: 'Curated App', vendor: 'Curated Inc.', dataElements: ['name'] });
     expect(created.statusCode).toBe(201);
     expect((await platform.request('PATCH', `/api/v1/catalog/apps/${catalogId}`, { description: 'Updated' })).json().description).toBe('Updated');
-    const item = await platformIn.request('POST', '/api/v1/inventory', newItem());
-    expect(item.statusCode).toBe(201);
+    // The institution has its site admin: the operator has nothing inside it until granted support access.
+    expect((await platformIn.request('POST', '/api/v1/inventory', newItem())).statusCode).toBe(403);
+    expect((await platformIn.request('GET', '/api/v1/inventory')).statusCode).toBe(403);
+    const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', newItem());
     const id = item.json().id;
-    expect((await platformIn.request('POST', `/api/v1/inventory/${id}/transition`, { version: 1, status: 'in_review' })).statusCode).toBe(200);
-    const decide = await platformIn.request('POST', `/api/v1/inventory/${id}/transition`, { version: 2, status: 'approved' });
-    expect(decide.statusCode).toBe(403);
+    expect((await tenant.siteAdmin.request('POST', `/api/v1/inventory/${id}/transition`, { version: 1, status: 'in_review' })).statusCode).toBe(200);
+    expect((await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 1, reason: 'Roles check' })).statusCode).toBe(201);
+    expect((await platformIn.request('GET', `/api/v1/inventory/${id}`)).statusCode).toBe(200);
+    expect((await platformIn.request('POST', `/api/v1/inventory/${id}/transition`, { version: 2, status: 'approved' })).statusCode).toBe(403);
+    expect((await platformIn.request('POST', '/api/v1/inventory', newItem())).statusCode).toBe(403);
     // Their access shows in the institution's own audit log.
     const log = (await tenant.siteAdmin.request('GET', '/api/v1/audit?pageSize=200')).json().items;
     expect(log.some((e: { action: string; actorRole: string }) => e.action === 'institution.enter' && e.actorRole === 'platform_admin')).toBe(true);
-    expect(log.some((e: { recordId: string; actorRole: string }) => e.recordId === id && e.actorRole === 'platform_admin')).toBe(true);
+    expect(log.some((e: { action: string; actorRole: string }) => e.action === 'support_access.use' && e.actorRole === 'platform_admin')).toBe(true);
   });
 
   it('keeps one active site admin', async () => {

@@ -138,6 +138,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     201,
   );
   const exp = ok(await admin.request('POST', '/api/v1/exports', { format: 'csv' }), 202);
+  const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
   // Let the export finish so that the rows stay still while the suite compares them.
   await t.jobs.runPending();
   const ids: Ids = {
@@ -154,6 +155,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     question: withQuestion.revision.sections[0].questions.find((q: { prompt: string }) => q.prompt === names[3]).id,
     risk: withRisk.revision.risks[0].id,
     export: exp.id,
+    supportGrant: grant.id,
     catalog: '',
   };
   return {

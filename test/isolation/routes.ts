@@ -32,6 +32,8 @@ export interface Ids {
   question: string;
   risk: string;
   export: string;
+  /** A support-access grant to the operator. */
+  supportGrant: string;
   /** Shared with every institution (the catalog is not tenant data). */
   catalog: string;
 }
@@ -225,6 +227,11 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'GET /api/v1/exports': list((b) => b.export, { forbidden: ['app'] }),
   'GET /api/v1/exports/:id': record('export', { forbidden: ['app'] }),
   'GET /api/v1/exports/:id/download': record('export', { forbidden: ['app'] }),
+
+  // Support access granted to the operator: the institution's site admins only.
+  'GET /api/v1/support-access': list((b) => b.supportGrant, { forbidden: ['app'] }),
+  'POST /api/v1/support-access': write(201, () => ({ hours: 1, reason: 'Granted by B' }), { forbidden: ['app'] }),
+  'DELETE /api/v1/support-access/:id': record('supportGrant', { forbidden: ['app'] }),
 
   // Offboarding asked by the institution itself: lands on B alone (kept last: it changes B's state).
   'POST /api/v1/institution/offboarding-request': write(201, () => ({ contactEmail: 'dpo@example.org' }), { forbidden: ['app'] }),

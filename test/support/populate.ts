@@ -41,6 +41,11 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
   }
   const inv = await tenant.siteAdmin.request('POST', '/api/v1/invitations', { email: `invitee-${randomUUID().slice(0, 8)}@example.org`, firstName: 'Ina', lastName: 'Vitee', role: 'app_admin' });
   if (inv.statusCode !== 201) throw new Error(`invitation: ${inv.statusCode} ${inv.body}`);
+  const grant = await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 2, reason: 'Populated for tests' });
+  if (grant.statusCode !== 201) throw new Error(`support access: ${grant.statusCode} ${grant.body}`);
+  // Ended at once: both of its people are set, and the operator has no access the suites did not ask for.
+  const ended = await tenant.siteAdmin.request('DELETE', `/api/v1/support-access/${grant.json().id}`);
+  if (ended.statusCode !== 200) throw new Error(`support access revoke: ${ended.statusCode} ${ended.body}`);
   const tenantId = tenant.institution.id;
   await withSystem(db, async (tx) => {
     const templateId = randomUUID();

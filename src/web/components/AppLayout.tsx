@@ -12,6 +12,7 @@ import { api } from '../lib/api.js';
 import { useSession, useSignOut } from '../lib/session.js';
 import { InstitutionSwitcher } from './InstitutionSwitcher.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
+import { OperatorAccessBanner } from './OperatorAccessBanner.js';
 import { AnchorLink, NavLinkItem } from './links.js';
 import { Loading } from './PageState.js';
 
@@ -96,6 +97,7 @@ export function AppLayout() {
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <ReadOnlyBanner />
+        <OperatorAccessBanner />
         <ReauthProvider>
           <Suspense fallback={<Loading />}>
             <Outlet />

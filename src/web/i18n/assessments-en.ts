@@ -30,6 +30,7 @@ export const assessmentsEn = {
   origin: { operator: 'Operator', institution: 'Your institution' },
   answeredBy: 'Last changed by {{name}}',
   preAnswered: 'Pre-answered by the operator',
+  enteredAtOnboarding: 'Entered by the operator during onboarding',
   locked: 'Locked',
   hidden: 'Hidden',
   hide: 'Hide',

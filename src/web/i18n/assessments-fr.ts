@@ -33,6 +33,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   origin: { operator: 'Opérateur', institution: 'Votre établissement' },
   answeredBy: 'Modifiée en dernier par {{name}}',
   preAnswered: 'Réponse fournie par l’opérateur',
+  enteredAtOnboarding: 'Saisie par l’opérateur pendant l’intégration',
   locked: 'Verrouillée',
   hidden: 'Masquée',
   hide: 'Masquer',

@@ -166,6 +166,20 @@ export const en = {
     signOut: 'Sign out',
     institution: 'Institution',
     noInstitution: 'No institution (platform)',
+    operatorAccess: {
+      onboarding: {
+        title: 'Onboarding',
+        body: 'This institution has no site administrator yet: you may load its data and invite its first site administrator. Answers you enter are labelled as the operator’s. You never decide or sign off.',
+      },
+      support: {
+        title: 'Support access (read-only)',
+        body: 'A site administrator of this institution lets you read its data for a limited time. You cannot change anything. Every page you open is recorded in the institution’s audit log.',
+      },
+      none: {
+        title: 'No access to this institution’s data',
+        body: 'Only the institution’s own people see its data. One of its site administrators can grant you time-limited support access from its settings.',
+      },
+    },
     toggleNav: 'Toggle navigation',
     signedInAs: 'Signed in as {{name}}',
     skipToContent: 'Skip to content',
@@ -377,6 +391,26 @@ export const en = {
     title: 'Institution settings',
     intro: 'The grade levels and schools offered here are the ones people pick from in the inventory.',
     saved: 'The settings were saved.',
+  },
+  supportAccess: {
+    title: 'Support access for the operator',
+    intro:
+      'The operator’s staff cannot see your institution’s data unless you let them, for a limited time. With support access they can read, never change anything, decide, sign off or change anyone’s rights. Every page they open is recorded in your audit log.',
+    duration: 'For how long',
+    durations: { h1: '1 hour', h4: '4 hours', h24: '1 day', h72: '3 days', h168: '7 days' },
+    reason: 'Reason',
+    reasonHint: 'What should the operator’s staff look at?',
+    grant: 'Grant support access',
+    granted: 'The operator can read your institution’s data until {{until}}.',
+    revoke: 'End now',
+    revokeFor: 'End the support access: {{reason}}',
+    revoked: 'The support access has ended.',
+    listCaption: 'Support access granted to the operator',
+    none: 'You have not granted support access.',
+    grantedBy: 'Granted by',
+    until: 'Ends',
+    status: 'Status',
+    statuses: { active: 'Active', expired: 'Expired', revoked: 'Ended early' },
   },
   institutions: {
     title: 'Institutions',

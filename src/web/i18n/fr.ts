@@ -169,6 +169,20 @@ export const fr: DeepStrings<typeof en> = {
     signOut: 'Se déconnecter',
     institution: 'Établissement',
     noInstitution: 'Aucun établissement (plateforme)',
+    operatorAccess: {
+      onboarding: {
+        title: 'Intégration',
+        body: 'Cet établissement n’a pas encore d’administrateur du site : vous pouvez charger ses données et inviter son premier administrateur du site. Les réponses que vous saisissez sont attribuées à l’exploitant. Vous ne décidez et n’approuvez jamais.',
+      },
+      support: {
+        title: 'Accès de soutien (lecture seule)',
+        body: 'Un administrateur du site de cet établissement vous permet de consulter ses données pour une durée limitée. Vous ne pouvez rien modifier. Chaque page que vous ouvrez est consignée dans le journal d’audit de l’établissement.',
+      },
+      none: {
+        title: 'Aucun accès aux données de cet établissement',
+        body: 'Seules les personnes de l’établissement voient ses données. L’un de ses administrateurs du site peut vous accorder un accès de soutien limité dans le temps à partir de ses paramètres.',
+      },
+    },
     toggleNav: 'Afficher ou masquer la navigation',
     signedInAs: 'Connecté en tant que {{name}}',
     skipToContent: 'Aller au contenu',
@@ -380,6 +394,26 @@ export const fr: DeepStrings<typeof en> = {
     title: 'Paramètres de l’établissement',
     intro: 'Les années d’études et les écoles indiquées ici sont celles proposées dans l’inventaire.',
     saved: 'Les paramètres ont été enregistrés.',
+  },
+  supportAccess: {
+    title: 'Accès de soutien pour l’exploitant',
+    intro:
+      'Le personnel de l’exploitant ne voit pas les données de votre établissement, sauf si vous le lui permettez pour une durée limitée. Avec l’accès de soutien, il peut les consulter, sans jamais rien modifier, décider, approuver ni changer les droits de quiconque. Chaque page qu’il ouvre est consignée dans votre journal d’audit.',
+    duration: 'Pour combien de temps',
+    durations: { h1: '1 heure', h4: '4 heures', h24: '1 jour', h72: '3 jours', h168: '7 jours' },
+    reason: 'Motif',
+    reasonHint: 'Que doit examiner le personnel de l’exploitant?',
+    grant: 'Accorder l’accès de soutien',
+    granted: 'L’exploitant peut consulter les données de votre établissement jusqu’au {{until}}.',
+    revoke: 'Mettre fin',
+    revokeFor: 'Mettre fin à l’accès de soutien : {{reason}}',
+    revoked: 'L’accès de soutien a pris fin.',
+    listCaption: 'Accès de soutien accordés à l’exploitant',
+    none: 'Vous n’avez accordé aucun accès de soutien.',
+    grantedBy: 'Accordé par',
+    until: 'Fin',
+    status: 'État',
+    statuses: { active: 'Actif', expired: 'Expiré', revoked: 'Terminé plus tôt' },
   },
   institutions: {
     title: 'Établissements',

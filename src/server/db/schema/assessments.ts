@@ -253,7 +253,11 @@ export const assessmentQuestions = pgTable(
   ],
 );
 
-/** The answer to one question; remembers its origin and who last changed it. */
+/**
+ * The answer to one question; remembers its origin and who last changed it. Origin: `operator`, the
+ * master bank's pre-answer; `institution`, the institution's people; `onboarding`, the operator's staff
+ * loading the institution's data during onboarding (labelled as the operator's, never as the institution's).
+ */
 export const assessmentAnswers = pgTable(
   'assessment_answers',
   {
@@ -277,7 +281,7 @@ export const assessmentAnswers = pgTable(
     foreignKey({ columns: [t.tenantId, t.questionId], foreignColumns: [assessmentQuestions.tenantId, assessmentQuestions.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.updatedBy], foreignColumns: [users.id] }).onDelete('set null'),
-    check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution')`),
+    check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution', 'onboarding')`),
   ],
 );
 

@@ -8,3 +8,4 @@ export * from './lifecycle.js';
 export * from './reports.js';
 export * from './exports.js';
 export * from './sso.js';
+export * from './operator.js';

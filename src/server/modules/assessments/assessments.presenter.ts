@@ -8,6 +8,7 @@ import {
   type QuestionOptions,
   type RevisionBody,
   type RiskBody,
+  type AnswerOrigin,
 } from '../../../contracts/assessments.js';
 import { iso, isoDay } from '../../platform/dates.js';
 import { isShown } from './answers.js';
@@ -107,7 +108,7 @@ export function presentRevision(c: RevisionContent): RevisionBody {
         answer: q.answer
           ? {
               value: q.answer.value ?? null,
-              origin: q.answer.origin as 'operator' | 'institution',
+              origin: q.answer.origin as AnswerOrigin,
               updatedBy: q.answer.updatedBy ? { id: q.answer.updatedBy, name: q.answer.updatedByName ?? OPERATOR_NAME } : null,
               updatedAt: iso(q.answer.updatedAt),
               version: q.answer.version,

@@ -1,6 +1,7 @@
 /** Drizzle queries of assessments. Every function takes the transaction and the tenant scope. */
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../../contracts/domain.js';
+import type { AnswerOrigin } from '../../../contracts/assessments.js';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import {
   assessmentAnswers,
@@ -234,7 +235,7 @@ export async function findAnswer(tx: Tx, scope: TenantScope, questionId: string)
 export async function saveAnswer(
   tx: Tx,
   scope: TenantScope,
-  input: { questionId: string; revisionId: string; value: unknown; origin: 'operator' | 'institution'; updatedBy: string | null; version: number },
+  input: { questionId: string; revisionId: string; value: unknown; origin: AnswerOrigin; updatedBy: string | null; version: number },
 ): Promise<AnswerRow | undefined> {
   if (input.version === 0) {
     const [row] = await tx

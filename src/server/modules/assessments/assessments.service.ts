@@ -24,6 +24,7 @@ import {
   type riskCreateSchema,
   type riskUpdateSchema,
   type submitSchema,
+  type AnswerOrigin,
 } from '../../../contracts/assessments.js';
 import type { InventoryStatus, Language } from '../../../contracts/domain.js';
 import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
@@ -213,6 +214,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     const status = a.status as AssessmentStatus;
     const canManage = policy.manageAssessments(actor);
     const canApprove = policy.approve(actor);
+    const canSignOff = policy.signOffAssessments(actor);
     return {
       ...presentSummary(a, update),
       inventoryStatus: a.inventoryStatus,
@@ -220,10 +222,10 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       revisions: revisions.map(presentRevisionSummary),
       abilities: {
         edit: canManage && status === 'draft',
-        submit: canManage && status === 'draft',
+        submit: canSignOff && status === 'draft',
         returnForChanges: canApprove && status === 'in_review',
         decide: canApprove && status === 'in_review',
-        reopen: canManage && DECIDED_STATUSES.includes(status),
+        reopen: canSignOff && DECIDED_STATUSES.includes(status),
         merge: canManage && status === 'draft' && update !== null,
       },
     };
@@ -345,7 +347,9 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         if ((existing?.version ?? 0) !== input.version) {
           throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
         }
-        const saved = await saveAnswer(tx, scope, { questionId, revisionId: revision.id, value: check.value, origin: 'institution', updatedBy: actor.userId, version: input.version });
+        // Security: an answer the operator's staff write (onboarding) is labelled as theirs, never as the institution's.
+        const origin: AnswerOrigin = isPlatformAdmin(actor) ? 'onboarding' : 'institution';
+        const saved = await saveAnswer(tx, scope, { questionId, revisionId: revision.id, value: check.value, origin, updatedBy: actor.userId, version: input.version });
         if (!saved) throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
         const after = await touch(tx, scope, a);
         await recordAudit(tx, actor, {
@@ -358,7 +362,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const name = (await userName(tx, actor.userId)) ?? 'Vetted operator';
         return {
           questionId,
-          answer: { value: saved.value ?? null, origin: 'institution' as const, updatedBy: actor.userId ? { id: actor.userId, name } : null, updatedAt: new Date(saved.updatedAt).toISOString(), version: saved.version },
+          answer: { value: saved.value ?? null, origin, updatedBy: actor.userId ? { id: actor.userId, name } : null, updatedAt: new Date(saved.updatedAt).toISOString(), version: saved.version },
           assessmentVersion: after.version,
         };
       });
@@ -495,7 +499,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
 
     /** Draft → in review. Required questions that are shown must be answered; the app goes in review. */
     async submit(actor: Actor, id: string, input: z.output<typeof submitSchema>): Promise<AssessmentBody> {
-      authorize(actor, 'manageAssessments');
+      authorize(actor, 'signOffAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['draft'], (status) => `An assessment that is ${status} cannot be submitted`);
@@ -565,7 +569,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
 
     /** Starts a new draft revision from a decided one, which stays frozen and kept. */
     async reopen(actor: Actor, id: string, input: z.output<typeof reopenSchema>): Promise<AssessmentBody> {
-      authorize(actor, 'manageAssessments');
+      authorize(actor, 'signOffAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const { a, revision } = await loadForTransition(tx, scope, id, input.version, DECIDED_STATUSES, () => 'Only a decided assessment can be reopened');

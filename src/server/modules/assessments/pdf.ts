@@ -101,7 +101,7 @@ export async function renderAssessmentPdf(a: AssessmentListRow, c: RevisionConte
     if (!shown.length) continue;
     body.push({ text: `${s.code ? `${s.code}. ` : ''}${s.title}`, style: 'h2' });
     for (const q of shown) {
-      const who = q.answer ? (q.answer.origin === 'operator' ? w.preAnswered : w.answeredBy(q.answer.updatedByName ?? text.operatorName)) : w.notAnswered;
+      const who = q.answer ? (q.answer.origin === 'operator' ? w.preAnswered : q.answer.origin === 'onboarding' ? w.enteredAtOnboarding : w.answeredBy(q.answer.updatedByName ?? text.operatorName)) : w.notAnswered;
       body.push({
         stack: [
           { text: q.prompt, bold: true },

@@ -79,5 +79,6 @@ export function registerAuthHook(app: FastifyInstance, config: Config, sessions:
         throw new AppError('forbidden', 'The security token of this page is missing or out of date. Reload the page and try again.');
       }
     }
+    if (req.auth?.actor.operatorAccess === 'support') await sessions.recordSupportUse(req.auth, req.method, req.url.split('?')[0]!);
   });
 }

@@ -63,6 +63,7 @@ export function presentSession(actor: Actor, user: UserRow, institution: Session
         }
       : null,
     csrfToken,
+    operatorAccess: actor.operatorAccess ?? null,
     abilities: {
       manageInventory: policy.manageInventory(actor),
       manageUsers: policy.manageUsers(actor),

@@ -1,20 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { invitationCreateSchema, InvitationBody, SessionBody } from '../../../contracts/api.js';
 import { institutions, invitations, users } from '../../db/schema/index.js';
-import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
+import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, withTenant, type Tx } from '../../platform/db.js';
-import { AppError, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { READ_ONLY_MESSAGE, readOnlyPeriodOf } from '../tenants/institutions.repo.js';
+import { hasSiteAdminAccount } from '../tenants/operator-access.repo.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { SessionService } from './session.service.js';
-import { unsafeFindUserByEmail } from './users.repo.js';
+import { unsafeFindUserByEmail, unsafeFindUserById } from './users.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -43,11 +44,49 @@ function invitationMail(inv: { firstName: string }, institutionName: string, lin
   };
 }
 
+/** What an operator invitation may be used for, said once (service and tests read the same words). */
+export const OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY =
+  'The operator invites an institution’s first site administrator only, during onboarding. Everyone else is invited by the institution’s own site administrators.';
+
+const operatorEmail = () => new AppError('validation', 'Some fields are not valid', { email: 'belongs to an operator account, which cannot join an institution' });
+
+/**
+ * Security (ADR 0006): the operator invites only the first site admin of an institution, only while it
+ * has no site admin account, and only when no invitation of a site admin to someone else is pending
+ * (re-inviting the same person replaces theirs). Checked in the transaction that inserts.
+ */
+async function assertOperatorMayInvite(tx: Tx, tenantId: string, input: InvitationInput): Promise<void> {
+  if (input.role !== 'site_admin') throw forbidden(OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY);
+  if (await hasSiteAdminAccount(tx, tenantId)) throw forbidden(OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY);
+  const [pending] = await tx
+    .select({ id: invitations.id })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.tenantId, tenantId),
+        eq(invitations.role, 'site_admin'),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, new Date()),
+        ne(invitations.email, input.email),
+      ),
+    )
+    .limit(1);
+  if (pending) {
+    throw new AppError('conflict', 'A site administrator is already invited. Revoke that invitation first to invite someone else.', {
+      email: 'another site administrator is already invited',
+    });
+  }
+}
+
 export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService, passwords: PasswordPolicy) {
   const { db, config, mailer } = ctx;
 
   /** Inserts an invitation in `tx` and returns what to email once the transaction commits. */
   async function insertInvitation(tx: Tx, actor: Actor, tenantId: string, input: InvitationInput) {
+    if (isPlatformAdmin(actor)) await assertOperatorMayInvite(tx, tenantId, input);
+    // In system scope (an institution's creation) the operator's accounts are visible here too.
+    if ((await unsafeFindUserByEmail(tx, input.email))?.role === 'platform_admin') throw operatorEmail();
     // Security: only this institution's users are visible here (RLS), so an invitation never reveals
     // whether the email has an account elsewhere; acceptance is refused then by the unique index.
     const [existing] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), sql`lower(${users.email}) = ${input.email}`));
@@ -95,7 +134,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
     sendInvitation,
 
     async list(actor: Actor): Promise<InvitationBody[]> {
-      authorize(actor, 'manageUsers');
+      authorize(actor, 'readUsers');
       const scope = scopeOf(actor);
       const rows = await withTenant(db, scope, (tx) =>
         tx.select().from(invitations).where(byTenant(invitations.tenantId, scope)).orderBy(desc(invitations.createdAt)),
@@ -104,8 +143,13 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
     },
 
     async create(actor: Actor, input: InvitationInput): Promise<InvitationBody> {
-      authorize(actor, 'manageUsers');
+      if (isPlatformAdmin(actor) && actor.tenantId && !policy.inviteFirstSiteAdmin(actor)) throw forbidden(OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY);
+      authorize(actor, isPlatformAdmin(actor) ? 'inviteFirstSiteAdmin' : 'manageUsers');
       const scope = scopeOf(actor);
+      // Security: an operator account never becomes an institution's account (checked in system
+      // scope: the institution's scope does not see the operator's accounts).
+      const operatorAccount = await withSystem(db, async (tx) => (await unsafeFindUserByEmail(tx, input.email))?.role === 'platform_admin');
+      if (operatorAccount) throw operatorEmail();
       const { row, token, institutionName } = await withTenant(db, scope, async (tx) => {
         const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(byTenant(institutions.id, scope));
         return { ...(await insertInvitation(tx, actor, scope.tenantId, input)), institutionName: inst!.name };
@@ -116,7 +160,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
     },
 
     async revoke(actor: Actor, id: string): Promise<void> {
-      authorize(actor, 'manageUsers');
+      authorize(actor, isPlatformAdmin(actor) ? 'inviteFirstSiteAdmin' : 'manageUsers');
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
         const [before] = await tx.select().from(invitations).where(and(byTenant(invitations.tenantId, scope), eq(invitations.id, id)));
@@ -144,6 +188,12 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       const passwordHash = await hashPassword(password);
       return withSystem(db, async (tx) => {
         const inv = await loadPending(tx, token);
+        // Security: an operator's invitation is good for the first site admin only; once the
+        // institution has one, any other the operator sent is void (ADR 0006).
+        const inviter = inv.invitedBy ? await unsafeFindUserById(tx, inv.invitedBy) : undefined;
+        if (inviter?.role === 'platform_admin' && (inv.role !== 'site_admin' || (await hasSiteAdminAccount(tx, inv.tenantId)))) {
+          throw new AppError('not_found', 'This invitation link is not valid any more. Ask your administrator for a new one.');
+        }
         // No session here for the lifecycle guard to check: an institution past its end of service takes no new accounts.
         if (await readOnlyPeriodOf(tx, inv.tenantId)) throw new AppError('institution_read_only', READ_ONLY_MESSAGE);
         if (await unsafeFindUserByEmail(tx, inv.email)) throw new AppError('conflict', 'An account with this email already exists. Sign in instead.');

@@ -12,6 +12,7 @@ import { sealSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { findAuthPolicy } from './auth-policy.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
+import { operatorAccessOf } from '../tenants/operator-access.repo.js';
 import { presentSession, type SessionInstitution } from './identity.presenter.js';
 import { unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
 
@@ -238,8 +239,23 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
             .set({ lastSeenAt: new Date(now) })
             .where(eq(sessions.id, id));
         }
-        return { actor: actorOf(user, session.tenantId, requestId, source), user, session };
+        const actor = actorOf(user, session.tenantId, requestId, source);
+        // Security: what a platform admin may do inside the institution is decided again on every request.
+        if (user.role === 'platform_admin' && session.tenantId) actor.operatorAccess = await operatorAccessOf(tx, session.tenantId);
+        return { actor, user, session };
       });
+    },
+
+    /**
+     * Every request a platform admin makes inside an institution under a support grant is recorded in
+     * that institution's audit log (what was asked for, not what was answered), refused ones included.
+     */
+    async recordSupportUse(auth: { actor: Actor }, method: string, path: string): Promise<void> {
+      if (auth.actor.operatorAccess !== 'support' || !auth.actor.tenantId) return;
+      const tenantId = auth.actor.tenantId;
+      await withSystem(db, (tx) =>
+        recordAudit(tx, auth.actor, { action: 'support_access.use', recordType: 'institution', recordId: tenantId, after: { method, path }, tenantId }),
+      );
     },
 
     async describe(auth: Authenticated): Promise<SessionBody> {
@@ -295,7 +311,10 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       });
     },
 
-    /** A platform admin picks the institution to act in (onboarding); recorded in that institution's log. */
+    /**
+     * A platform admin picks the institution to act in; recorded in that institution's log with the
+     * access it gives (onboarding, support, or none: ADR 0006).
+     */
     async switchInstitution(auth: Authenticated, institutionId: string | null): Promise<SessionBody> {
       if (!isPlatformAdmin(auth.actor)) throw forbidden('Only platform administrators switch institutions');
       return withSystem(db, async (tx) => {
@@ -306,9 +325,9 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
           .set({ tenantId: institutionId, updatedAt: new Date() })
           .where(eq(sessions.id, auth.session.id))
           .returning();
-        const actor = { ...auth.actor, tenantId: institutionId };
+        const actor: Actor = { ...auth.actor, tenantId: institutionId, operatorAccess: institutionId ? await operatorAccessOf(tx, institutionId) : null };
         if (institutionId) {
-          await recordAudit(tx, actor, { action: 'institution.enter', recordType: 'institution', recordId: institutionId });
+          await recordAudit(tx, actor, { action: 'institution.enter', recordType: 'institution', recordId: institutionId, after: { operatorAccess: actor.operatorAccess ?? 'none' } });
         }
         return presentSession(actor, auth.user, institution, session!.csrfToken);
       });

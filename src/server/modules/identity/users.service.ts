@@ -16,7 +16,7 @@ export function createUsersService(ctx: Pick<AppContext, 'db'>) {
   const { db } = ctx;
   return {
     async list(actor: Actor): Promise<UserBody[]> {
-      authorize(actor, 'manageUsers');
+      authorize(actor, 'readUsers');
       const scope = scopeOf(actor);
       return (await withTenant(db, scope, (tx) => listUsers(tx, scope))).map(presentUser);
     },
@@ -35,7 +35,10 @@ export function createUsersService(ctx: Pick<AppContext, 'db'>) {
       return rows.filter((u) => u.status === 'active').map((u) => ({ id: u.id, firstName: u.firstName, lastName: u.lastName }));
     },
 
-    /** Changes a user's role, approver right or status. An institution always keeps one active site admin. */
+    /**
+     * Changes a user's role, approver right or status. An institution always keeps one active site
+     * admin. Its own site admins alone: never the operator (ADR 0006).
+     */
     async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserBody> {
       authorize(actor, 'manageUsers');
       const scope = scopeOf(actor);

@@ -7,7 +7,7 @@ import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { unsafeTenantScope, withSystem, withTenant, type TenantScope } from '../../platform/db.js';
-import { AppError, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
+import { AppError, forbidden, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
 import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
@@ -127,8 +127,10 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
     },
 
     async update(actor: Actor, id: string, input: UpdateInput): Promise<InstitutionBody> {
-      authorize(actor, 'manageInstitution');
+      authorize(actor, 'editInstitutionProfile');
       if (id !== actor.tenantId) throw notFound('Institution');
+      // Publishing the public list is the institution's own decision, even during onboarding.
+      if (isPlatformAdmin(actor) && input.publicSlug !== undefined) throw forbidden('Only the institution’s site administrators publish its list of apps.');
       const scope = scopeOf(actor);
       try {
         return await updateWithin(actor, scope, id, input);

@@ -132,7 +132,11 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                     ))}
                     {q.answer ? (
                       <Text size="xs" c="dimmed">
-                        {q.answer.origin === 'operator' && !q.answer.updatedBy ? t('assessments.preAnswered') : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}
+                        {q.answer.origin === 'onboarding'
+                          ? t('assessments.enteredAtOnboarding')
+                          : q.answer.origin === 'operator' && !q.answer.updatedBy
+                            ? t('assessments.preAnswered')
+                            : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}
                       </Text>
                     ) : null}
                     {canEdit && !q.locked && q.origin === 'operator' ? (

@@ -1,4 +1,4 @@
-/** `/settings` (site admins): the institution's name, grade levels and schools, and its public list. */
+/** `/settings` (site admins): the institution's name, grade levels and schools, its public list, and the operator's support access. */
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -12,6 +12,7 @@ import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
 import { InstitutionForm } from '../institutions/InstitutionForm.js';
+import { SupportAccess } from './SupportAccess.js';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -53,6 +54,7 @@ export function SettingsPage() {
           <WriteArea>
             <PublicListSettings key={`public-${institution.id}`} institution={institution} />
           </WriteArea>
+          <SupportAccess />
         </>
       )}
       {/* The end of service is the institution's own request; platform admins set it from the institutions list. */}
