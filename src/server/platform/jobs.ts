@@ -175,11 +175,16 @@ export function txExecutor(tx: Tx): PgBoss.Db {
   };
 }
 
-/** Lets request code (`vetted_app`) and system code (`vetted_system`) enqueue in their own transactions. */
+/**
+ * Lets request code (`vetted_app`) and system code (`vetted_system`) enqueue in their own
+ * transactions, and the purge (`vetted_system`) delete the jobs that name an institution.
+ */
 const GRANTS = `
   GRANT USAGE ON SCHEMA pgboss TO vetted_app, vetted_system;
   GRANT SELECT ON pgboss.queue TO vetted_app, vetted_system;
   GRANT INSERT, SELECT (id) ON pgboss.job TO vetted_app, vetted_system;
+  GRANT SELECT ON ALL TABLES IN SCHEMA pgboss TO vetted_system;
+  GRANT DELETE ON pgboss.job, pgboss.archive TO vetted_system;
 `;
 
 /** Opens the jobs platform: installs or upgrades pg-boss's schema, then takes registrations. */

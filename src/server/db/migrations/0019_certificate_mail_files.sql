@@ -1,0 +1,1 @@
+ALTER TABLE "deletion_certificates" ADD COLUMN "mail_files_removed" integer DEFAULT 0 NOT NULL;
