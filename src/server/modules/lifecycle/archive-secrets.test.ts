@@ -5,14 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTenantWithUsers } from '../../../../test/support/factories.js';
 import { makeTestCertificate } from '../../../../test/support/saml-idp.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { ssoConnections, users } from '../../db/schema/index.js';
-import { queryRows, withSystem } from '../../platform/db.js';
+import { recordAudit } from '../../platform/audit.js';
+import { systemActor } from '../../platform/authz.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { sealSecret } from '../../platform/secrets.js';
-import { systemExportInstitution, withoutSecretValues } from './archive.js';
+import { withoutSecretValues } from '../../platform/secret-values.js';
+import { systemExportInstitution } from './archive.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -78,6 +82,27 @@ describe('the portability archive', () => {
     expect(backup).toContain(clientSecret);
   });
 
+  it('leaves no secret in the full export either, even one a change record carried', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const id = tenant.institution.id;
+    const sealed = sealSecret(t.config.secretKeys, 'JBSWY3DPEHPK3PXP', `mfa:${tenant.appAdmin.user.id}`);
+    // A change record holding a sealed value: the audit log copies what a module hands it.
+    await withTenant(t.database.db, unsafeTenantScope(id), (tx) =>
+      recordAudit(tx, systemActor('test', 'job', id), { action: 'user.test', recordType: 'user', recordId: tenant.appAdmin.user.id, before: null, after: { mfaSecret: sealed, note: 'kept' } }),
+    );
+    const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+    expect(created.statusCode).toBe(202);
+    await t.jobs.runPending();
+    const exportId = (created.json() as { id: string }).id;
+    const file = await tenant.siteAdmin.request('GET', `/api/v1/exports/${exportId}/download`);
+    expect(file.statusCode).toBe(200);
+    const entries = await unzip(file.rawPayload);
+    const audit = entries.get('audit-events.csv')!.toString('utf8');
+    expect(audit).toContain('user.test');
+    expect(audit).toContain('kept');
+    for (const [name, bytes] of entries) expect(bytes.toString('utf8').includes(sealed), name).toBe(false);
+  });
+
   it('blanks a sealed value or private key wherever it sits, whatever its column is called', () => {
     const sealed = sealSecret(t.config.secretKeys, 'x', 'y');
     expect(withoutSecretValues({ a: 'plain', b: [sealed, 'ok'], c: { d: '-----BEGIN PRIVATE KEY-----\nabc' } })).toEqual({
@@ -87,3 +112,25 @@ describe('the portability archive', () => {
     expect(withoutSecretValues({ note: 'v1 of the plan. See v2.' }).redacted).toBe(false);
   });
 });
+
+async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  const files = new Map<string, Buffer>();
+  await new Promise<void>((resolve, reject) => {
+    zip.on('entry', (entry: yauzl.Entry) => {
+      zip.openReadStream(entry, (err, stream) => {
+        if (err) return reject(err);
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          files.set(entry.fileName, Buffer.concat(chunks));
+          zip.readEntry();
+        });
+      });
+    });
+    zip.on('end', resolve);
+    zip.on('error', reject);
+    zip.readEntry();
+  });
+  return files;
+}

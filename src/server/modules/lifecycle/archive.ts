@@ -12,6 +12,7 @@ import { archiveSchema } from '../../../contracts/archive.js';
 import { canonicalJson, digest } from '../../platform/audit.js';
 import { queryRows, type Db, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { withoutSecretValues } from '../../platform/secret-values.js';
 import { checkSharedReferences, collectSharedRows, restoreSharedRows, type SharedSection } from './shared-rows.js';
 import { listTenantTables, type TenantTable } from './tenant-tables.js';
 
@@ -38,35 +39,6 @@ export const EXCLUDED_TABLES: Record<string, string> = {
  */
 export function isSecretColumn(column: string): boolean {
   return /(^|_)(password_hash|token_hash|csrf_token|secret|mfa_secret|recovery_codes|sp_key|private_key|signing_key|id_token|code_verifier)$/.test(column);
-}
-
-/** A value sealed by platform/secrets.ts (`v2.<key id>.<iv>.<ciphertext>.<tag>`, or the older `v1.` form). */
-const SEALED = /^(v2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+|v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+)$/;
-/** A PEM private key, whatever its kind (RSA, EC, PKCS#8, encrypted). */
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
-
-/**
- * The second line of defence behind `isSecretColumn`: a copy of `value` where every string that is
- * a sealed secret or holds a private key — at any depth of a JSON value or array — is null, and
- * whether anything was. It catches a secret column named in a way the first rule does not know.
- */
-export function withoutSecretValues(value: unknown): { value: unknown; redacted: boolean } {
-  if (typeof value === 'string') return SEALED.test(value) || PRIVATE_KEY.test(value) ? { value: null, redacted: true } : { value, redacted: false };
-  if (Array.isArray(value)) {
-    const items = value.map(withoutSecretValues);
-    return { value: items.map((i) => i.value), redacted: items.some((i) => i.redacted) };
-  }
-  if (value && typeof value === 'object') {
-    let redacted = false;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const r = withoutSecretValues(v);
-      out[k] = r.value;
-      redacted ||= r.redacted;
-    }
-    return { value: out, redacted };
-  }
-  return { value, redacted: false };
 }
 
 /** The institution's own row in a portability archive: no secret value (it has no secret column). */
