@@ -20,8 +20,8 @@ import { openDatabase, projectRoot, queryRows, withSystem, withTenant, unsafeTen
 import { isConnectionLost } from './errors.js';
 
 const url = process.env.TEST_DATABASE_URL;
-const onServer = describe.skipIf(!url);
-if (!url) describe.skip('lost database connections (needs the PostgreSQL server: set TEST_DATABASE_URL; PGlite has no connection to lose)', () => it('skipped', () => {}));
+/** Skipped on PGlite, which runs in the process and has no connection to lose: set TEST_DATABASE_URL. */
+const onServer = (title: string, fn: () => void) => describe.skipIf(!url)(`${title}${url ? '' : ' (PostgreSQL server only: PGlite has no connection to lose)'}`, fn);
 
 let database: (Database & { url: string | undefined }) | undefined;
 let admin: pg.Client;
