@@ -138,26 +138,33 @@ describe('an export whose worker process was killed', () => {
     }
   }, 400_000);
 
-  it('leaves alone an export running in a live process, and fails one of another host not heard from', async () => {
+  it('leaves alone an export running in a live process; fails one whose process is gone, or of another host not heard from', async () => {
     const database = await open();
     try {
+      await database.migrate();
       const { institution } = await buildInstitution(database.db);
       const scope = unsafeTenantScope(institution.id);
       const live = randomUUID();
       const remoteFresh = randomUUID();
       const remoteSilent = randomUUID();
+      // This host: an earlier process with our pid (a restarted container), and a pid that is gone.
+      const [space, pid] = THIS_PROCESS.split('/');
+      const samePidEarlier = randomUUID();
+      const deadPid = randomUUID();
       await withSystem(database.db, async (tx) => {
         await tx.insert(dataExports).values([
           { tenantId: institution.id, id: live, format: 'csv', status: 'running', workerId: THIS_PROCESS },
           { tenantId: institution.id, id: remoteFresh, format: 'csv', status: 'running', workerId: 'another-host/4242/abcdef' },
           { tenantId: institution.id, id: remoteSilent, format: 'csv', status: 'running', workerId: 'another-host/4243/abcdef' },
+          { tenantId: institution.id, id: samePidEarlier, format: 'csv', status: 'running', workerId: `${space}/${pid}/000000000000` },
+          { tenantId: institution.id, id: deadPid, format: 'csv', status: 'running', workerId: `${space}/2147483646/abcdef` },
         ]);
         await tx.execute(sql`update data_exports set updated_at = now() - interval '10 minutes' where tenant_id = ${institution.id} and id = ${remoteSilent}`);
       });
       await systemSweepExpiredExports({ db: database.db, config });
       const rows = await withTenant(database.db, scope, (tx) => tx.select().from(dataExports).where(eq(dataExports.tenantId, institution.id)));
       const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
-      expect(status).toEqual({ [live]: 'running', [remoteFresh]: 'running', [remoteSilent]: 'failed' });
+      expect(status).toEqual({ [live]: 'running', [remoteFresh]: 'running', [remoteSilent]: 'failed', [samePidEarlier]: 'failed', [deadPid]: 'failed' });
     } finally {
       await database.close();
     }
