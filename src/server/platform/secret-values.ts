@@ -3,8 +3,12 @@
  * (the portability archive, the full export) passes through `withoutSecretValues`, a second line of
  * defence behind the lists of secret columns.
  */
-/** A value sealed by platform/secrets.ts (`v2.<key id>.<iv>.<ciphertext>.<tag>`, or the older `v1.` form). */
-const SEALED = /^(v2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+|v1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+)$/;
+/**
+ * A value sealed by platform/secrets.ts: `v2.<key id>.<iv>.<ciphertext>.<tag>` or the older
+ * `v1.<iv>.<ciphertext>.<tag>`, base64url parts of fixed lengths (a 10-character key id, a 12-byte iv,
+ * a 16-byte tag), so that a version number such as `v1.2.3.4` is not taken for one.
+ */
+const SEALED = /^(v2\.[A-Za-z0-9_-]{10}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}|v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22})$/;
 /** A PEM private key, whatever its kind (RSA, EC, PKCS#8, encrypted). */
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 

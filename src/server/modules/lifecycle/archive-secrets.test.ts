@@ -109,7 +109,7 @@ describe('the portability archive', () => {
       value: { a: 'plain', b: [null, 'ok'], c: { d: null } },
       redacted: true,
     });
-    expect(withoutSecretValues({ note: 'v1 of the plan. See v2.' }).redacted).toBe(false);
+    expect(withoutSecretValues({ note: 'v1 of the plan. See v2.', version: 'v1.2.3.4', other: 'v2.1.0.5.7' }).redacted).toBe(false);
   });
 });
 
