@@ -52,6 +52,8 @@ export const deletionCertificateSchema = z.object({
   tableCounts: z.record(z.string(), z.number()),
   tablesVerified: z.number(),
   archivesRemoved: z.number(),
+  /** Embedded-mode mail files of the institution deleted (always 0 when mail goes by SMTP). */
+  mailFilesRemoved: z.number(),
   keyDestroyed: z.boolean(),
   digest: z.string().nullable(),
   mailed: z.boolean(),

@@ -24,7 +24,7 @@ import { seedDemo } from './seed/seed-demo.js';
  * that its own report says what it sealed.
  */
 async function open(config: Config, opts: { sealPending?: boolean } = {}): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: pino({ level: config.logLevel, name: 'db' }) });
   await database.migrate();
   if (opts.sealPending ?? true) {
     const log = pino({ level: config.logLevel, name: 'audit' });

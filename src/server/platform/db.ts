@@ -37,11 +37,12 @@ export async function openDatabase(opts: {
   inMemory?: boolean;
   /** In-memory only: start from this dump of a data directory (tests load a migrated one). */
   loadDataDir?: Blob;
+  /** Where lost connections are reported (PostgreSQL); nothing is logged without it. */
+  log?: DbLogger;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
-    // An idle client's error must not crash the process; the next query surfaces it.
-    pool.on('error', () => {});
+    survivesLostConnections(pool, opts.log);
     const pgDb = drizzlePg(pool, { schema });
     const db = pgDb as unknown as Db;
     settingsTransactions.set(db, postgresSettingsTransaction(pool, pgDb));
@@ -78,6 +79,34 @@ export async function openDatabase(opts: {
       release();
     },
   };
+}
+
+/** What the database logs lost connections with (pino's and fastify's loggers fit). */
+export interface DbLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+/**
+ * The server can end any connection at any time (`pg_terminate_backend`, a failover, a restart). A
+ * node-postgres client that loses its connection emits 'error', and an 'error' event nobody listens
+ * to ends the process. The pool listens only while a client is idle (and then drops it); a client
+ * checked out by a transaction has no listener between its queries, so one is attached to every
+ * client for its whole life: the error is logged (its code and text, never the connection string)
+ * and the client, no longer queryable, is dropped by the pool when it is released. The failed
+ * query itself rejects, and the request answers 503 `unavailable` (see http.ts).
+ */
+function survivesLostConnections(pool: pg.Pool, log: DbLogger | undefined): void {
+  pool.on('connect', (client) => {
+    let reported = false;
+    client.on('error', (err: Error & { code?: string }) => {
+      // A terminated backend sends its reason, then the socket closes: one line per connection.
+      if (reported) return;
+      reported = true;
+      log?.warn({ db: { code: err.code, message: err.message } }, 'database connection lost; the pool drops it');
+    });
+  });
+  // The pool re-emits an idle client's error, already reported above: without a listener it would end the process.
+  pool.on('error', () => {});
 }
 
 /**

@@ -20,6 +20,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** The database connection was lost (a failover, a restart): nothing was saved, and the same request can be sent again. */
+  unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -92,4 +94,24 @@ export function pgConstraint(err: unknown): string | undefined {
   const e = err as { constraint?: unknown; cause?: { constraint?: unknown } } | null;
   const c = e?.constraint ?? e?.cause?.constraint;
   return typeof c === 'string' ? c : undefined;
+}
+
+/**
+ * PostgreSQL error classes that mean the connection, not the request, failed: 08 (connection
+ * exception), 57P01–57P03 (terminated by an administrator, crash shutdown, cannot connect now).
+ */
+const CONNECTION_LOST_CODE = /^(08...|57P0[1-3])$/;
+/** node-postgres' and the socket's own words for a connection that went away. */
+const CONNECTION_LOST_TEXT = /Connection terminated|not queryable|Client was closed|ECONNRESET|ECONNREFUSED|EPIPE|timeout exceeded when trying to connect/i;
+
+/**
+ * True when `err` (or its cause, as drizzle wraps driver errors) is a lost database connection: the
+ * transaction was rolled back by the server, so the request can be retried as it is.
+ */
+export function isConnectionLost(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | null | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && (CONNECTION_LOST_CODE.test(e.code) || CONNECTION_LOST_TEXT.test(e.code))) return true;
+    if (typeof e.message === 'string' && CONNECTION_LOST_TEXT.test(e.message)) return true;
+  }
+  return false;
 }

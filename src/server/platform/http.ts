@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } fro
 import type { ErrorBody, FieldErrorCode, FieldParams } from '../../contracts/api.js';
 import { FIELD_MESSAGES, type FieldMessageCode } from '../../contracts/field-messages.js';
 import type { Actor } from './authz.js';
-import { AppError, invalidFields, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
+import { AppError, invalidFields, isConnectionLost, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
 
 /** What the authentication hook attaches to a request. */
 export interface RequestAuth {
@@ -113,6 +113,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.status(400).send(body('bad_request', 'The request body is empty', requestId));
     if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return reply.status(400).send(body('bad_request', 'The request body is not valid JSON', requestId));
+    }
+    if (isConnectionLost(err)) {
+      // The server rolled back the transaction it was in: the client may send the same request again.
+      req.log.warn({ db: { code: pgCode(err) } }, 'request failed on a lost database connection');
+      return reply.status(503).header('retry-after', '1').send(body('unavailable', 'The service lost its database connection for a moment. Please try again.', requestId));
     }
     const pg = pgCode(err);
     if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));

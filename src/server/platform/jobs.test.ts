@@ -133,6 +133,29 @@ describe('jobs platform', () => {
     // The slow job started before stop() and was allowed to finish.
     expect(seen).toContain('slow');
   }, 40_000);
+
+  it('runs a job marked to run at start once when workers start, without waiting for its cron', async () => {
+    const seen: string[] = [];
+    const recovery = defineJob({
+      name: 'test-at-start',
+      version: 1,
+      payload: z.strictObject({}),
+      pollSeconds: 0.5,
+      // Once a year: only the start can run it within this test.
+      schedule: { cron: '0 0 1 1 *', payload: {} },
+      runAtStart: true,
+      handle: async () => void seen.push('ran'),
+    });
+    const worker = await createJobs({ db: database.db });
+    try {
+      await worker.register(recovery);
+      await worker.startWorkers();
+      await waitUntil(() => seen.length > 0, 20_000);
+    } finally {
+      await worker.stop(10_000);
+    }
+    expect(seen).toEqual(['ran']);
+  }, 40_000);
 });
 
 async function waitUntil(check: () => boolean, ms: number): Promise<void> {

@@ -54,6 +54,11 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   readonly singletonKey?: (payload: z.output<S>) => string;
   /** Run on a cron (UTC, five fields) with this payload. */
   readonly schedule?: { cron: string; payload: z.input<S> };
+  /**
+   * Also run once (with the schedule's payload) when workers start in a process: a clean-up that must
+   * not wait for its cron after a restart, such as the recovery of work a dead process left.
+   */
+  readonly runAtStart?: boolean;
   /** Poll interval of this queue's worker, in seconds (default 2, at least 0.5). */
   readonly pollSeconds?: number;
 }
@@ -170,11 +175,16 @@ export function txExecutor(tx: Tx): PgBoss.Db {
   };
 }
 
-/** Lets request code (`vetted_app`) and system code (`vetted_system`) enqueue in their own transactions. */
+/**
+ * Lets request code (`vetted_app`) and system code (`vetted_system`) enqueue in their own
+ * transactions, and the purge (`vetted_system`) delete the jobs that name an institution.
+ */
 const GRANTS = `
   GRANT USAGE ON SCHEMA pgboss TO vetted_app, vetted_system;
   GRANT SELECT ON pgboss.queue TO vetted_app, vetted_system;
   GRANT INSERT, SELECT (id) ON pgboss.job TO vetted_app, vetted_system;
+  GRANT SELECT ON ALL TABLES IN SCHEMA pgboss TO vetted_system;
+  GRANT DELETE ON pgboss.job, pgboss.archive TO vetted_system;
 `;
 
 /** Opens the jobs platform: installs or upgrades pg-boss's schema, then takes registrations. */
@@ -290,6 +300,9 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
       await worker.start();
       workerBoss = worker;
       for (const def of defs.values()) await work(worker, def);
+      for (const def of defs.values()) {
+        if (def.runAtStart && def.schedule) await boss.send(queueOf(def), def.schedule.payload as object, sendOptions(def, def.schedule.payload));
+      }
       log.info({ queues: [...defs.keys()] }, 'job workers started');
     },
 

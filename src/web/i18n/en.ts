@@ -50,6 +50,7 @@ export const en = {
     stale: 'Someone else saved this record after you opened it. Reload to see their changes, then make yours again.',
     duplicate: 'This app is already in your inventory.',
     rateLimited: 'Too many attempts. Please wait a moment and try again.',
+    unavailable: 'The service lost its connection to its database for a moment. Please try again.',
     forbidden: 'You are not allowed to do this.',
     notFound: 'This record does not exist or was deleted.',
     validation: 'Some fields need your attention.',

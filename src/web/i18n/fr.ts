@@ -53,6 +53,7 @@ export const fr: DeepStrings<typeof en> = {
       'Quelqu’un d’autre a enregistré cette fiche après que vous l’avez ouverte. Rechargez pour voir ses modifications, puis refaites les vôtres.',
     duplicate: 'Cette application est déjà dans votre inventaire.',
     rateLimited: 'Trop de tentatives. Attendez un moment, puis réessayez.',
+    unavailable: 'Le service a perdu un instant la connexion à sa base de données. Réessayez.',
     forbidden: 'Vous n’êtes pas autorisé à faire cela.',
     notFound: 'Cette fiche n’existe pas ou a été supprimée.',
     validation: 'Certains champs sont à corriger.',

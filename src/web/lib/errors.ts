@@ -20,6 +20,7 @@ export function useErrorMessage(): (error: unknown) => ShownError {
     if (error.code === 'institution_read_only') return { message: t('lifecycle.readOnlyError'), requestId };
     if (error.code === 'reauthentication_required') return { message: t('identity.reauth.needed'), requestId };
     if (error.status === 429) return { message: t('errors.rateLimited'), requestId };
+    if (error.code === 'unavailable') return { message: t('errors.unavailable'), requestId };
     if (error.message && !/^HTTP \d+$/.test(error.message)) return { message: error.message, requestId };
     if (error.status === 400) return { message: t('errors.validation'), requestId };
     if (error.status === 403) return { message: t('errors.forbidden'), requestId };

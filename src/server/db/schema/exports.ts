@@ -26,6 +26,12 @@ export const dataExports = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     completedAt: timestamp('completed_at', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
+    /**
+     * The process producing a running export (`host/pid/token`, see platform/worker-identity.ts). With
+     * `updated_at`, which the job beats while it runs, it tells an export whose worker died from one
+     * still in progress.
+     */
+    workerId: text('worker_id'),
     ...timestamps,
   },
   (t) => [

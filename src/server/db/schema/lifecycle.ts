@@ -44,6 +44,8 @@ export const deletionCertificates = pgTable('deletion_certificates', {
   /** Tables checked empty of the institution's id after the purge. */
   tablesVerified: integer('tables_verified').notNull().default(0),
   archivesRemoved: integer('archives_removed').notNull().default(0),
+  /** Embedded-mode mail files (DATA_DIR/mail) of the institution deleted by the purge. */
+  mailFilesRemoved: integer('mail_files_removed').notNull().default(0),
   keyDestroyed: boolean('key_destroyed').notNull().default(false),
   /** SHA-256 of the canonical certificate body. */
   digest: text('digest'),

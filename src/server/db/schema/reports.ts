@@ -1,12 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { check, date, integer, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import { timestamps } from './columns.js';
 import { institutions } from './tenants.js';
 
 /**
  * How many times each report was run, per institution and per day (UTC). Commitment 2: this is the
- * only usage metric, and it holds nothing about who ran a report — no user, session, address or
- * time of day. A test keeps the column list to exactly these.
+ * only usage metric ("the number of times a report is run"), and it holds nothing about who ran a
+ * report — no user, session, address or time of day. So, unlike every other table, it has no
+ * `created_at`/`updated_at`: they would keep the first and last run time of each day. A test keeps
+ * the column list to exactly these.
  */
 export const reportRuns = pgTable(
   'report_runs',
@@ -17,7 +18,6 @@ export const reportRuns = pgTable(
     report: text('report').notNull(),
     day: date('day').notNull(),
     runCount: integer('run_count').notNull().default(0),
-    ...timestamps,
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.report, t.day] }), check('report_runs_count_check', sql`${t.runCount} >= 0`)],
 );

@@ -134,7 +134,7 @@ export function createUpdateNoticeJobs(ctx: Pick<AppContext, 'db' | 'config' | '
       });
       if (!facts) return;
       // Network call outside any transaction; a failure throws and the job is retried.
-      await mailer.send({ to: facts.to, ...MAIL[facts.language](facts.mail) });
+      await mailer.send({ to: facts.to, tenantId, ...MAIL[facts.language](facts.mail) });
       await withSystem(db, async (tx) => {
         const inserted = await tx.insert(piaUpdateNotices).values({ tenantId, versionId, userId, language: facts.language }).onConflictDoNothing().returning({ userId: piaUpdateNotices.userId });
         if (!inserted.length) return;

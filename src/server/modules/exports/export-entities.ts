@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import { withoutSecretValues } from '../../platform/secret-values.js';
 import type { SheetCell, SheetColumn } from './spreadsheet.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -29,7 +30,12 @@ export interface ExportEntity {
   page(tx: Tx, scope: TenantScope, cursor: string | null, limit: number): Promise<{ rows: SheetCell[][]; cursor: string | null }>;
 }
 
-function toCell(kind: Kind, v: unknown): SheetCell {
+/**
+ * A value as its sheet cell. No secret leaves in an export, whichever field would carry it (a change
+ * recorded in the audit log): a sealed value or a private key, at any depth, is blanked.
+ */
+function toCell(kind: Kind, value: unknown): SheetCell {
+  const v = withoutSecretValues(value).value;
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'int':

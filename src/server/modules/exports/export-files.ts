@@ -2,8 +2,15 @@ import path from 'node:path';
 
 /** How long a finished export can be downloaded. */
 export const EXPORT_TTL_HOURS = 24;
-/** A queued or running export not heard from for this long was interrupted (process stopped). */
+/** A queued export no worker took for this long was lost (its job expired or was dropped). */
 export const EXPORT_STALL_MINUTES = 30;
+/** How often a running export tells it is alive (its `updated_at`), whatever its progress. */
+export const EXPORT_HEARTBEAT_SECONDS = 15;
+/**
+ * A running export not heard from for this long has lost its worker (a process of another host that
+ * died; one of this host is detected at once by its pid).
+ */
+export const EXPORT_RUNNING_STALL_MINUTES = 3;
 
 /** Where an institution's export files live. Purging an institution deletes this folder. */
 export function exportFolderOf(dataDir: string, tenantId: string): string {

@@ -9,7 +9,8 @@ import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
 import { countExportRows, writeFullExport } from './full-export.js';
 import { systemSweepExpiredExports } from './exports.sweep.js';
-import { EXPORT_TTL_HOURS, exportFilePath } from './export-files.js';
+import { THIS_PROCESS } from '../../platform/worker-identity.js';
+import { EXPORT_HEARTBEAT_SECONDS, EXPORT_TTL_HOURS, exportFilePath } from './export-files.js';
 
 /** The payload of the export job. Versioned so a queued job survives a deployment. */
 export interface DataExportJob {
@@ -30,12 +31,23 @@ function slug(name: string): string {
   );
 }
 
+export interface ExportJobDeps {
+  db: Db;
+  config: Pick<Config, 'dataDir'>;
+  /** Awaited after each page is written (the recovery suite stops a process there). */
+  afterPage?: (rowsDone: number) => Promise<void>;
+}
+
 /**
  * The export job: writes the institution's full export to a file under the data folder, updating
  * progress as it goes, then marks it ready with an expiry. Idempotent: a job whose export is no
  * longer queued does nothing. Runs as the system for exactly one tenant (explicit scope).
+ *
+ * While it runs, the row names this process (`worker_id`) and its `updated_at` beats every
+ * EXPORT_HEARTBEAT_SECONDS: if the process dies, the sweep (at worker start and every few minutes)
+ * and the institution's next request see it and fail the export, removing its partial file.
  */
-export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dataDir'> }, job: DataExportJob): Promise<void> {
+export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob): Promise<void> {
   const { db } = deps;
   const scope = unsafeTenantScope(job.tenantId);
   const row = await withTenant(db, scope, (tx) => findDataExport(tx, scope, job.exportId));
@@ -43,17 +55,23 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
   const format = row.format as 'xlsx' | 'csv';
   const file = exportFilePath(deps.config.dataDir, job.tenantId, job.exportId, format);
   const part = `${file}.part`;
+  await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), workerId: THIS_PROCESS }));
+  const heartbeat = setInterval(() => {
+    // A missed beat is harmless (the next one, or the progress, writes again); the database may be away.
+    withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, {})).catch(() => {});
+  }, EXPORT_HEARTBEAT_SECONDS * 1000);
+  heartbeat.unref();
   try {
     const rowsTotal = await countExportRows(db, scope);
-    await withTenant(db, scope, (tx) =>
-      updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), rowsTotal, rowsDone: 0 }),
-    );
+    await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal, rowsDone: 0 }));
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let lastSaved = 0;
     await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
-      if (Date.now() - lastSaved < 250) return;
-      lastSaved = Date.now();
-      await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+      if (Date.now() - lastSaved >= 250) {
+        lastSaved = Date.now();
+        await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+      }
+      await deps.afterPage?.(rowsDone);
     });
     await rename(part, file);
     const { size } = await stat(file);
@@ -78,11 +96,16 @@ export async function runDataExportJob(deps: { db: Db; config: Pick<Config, 'dat
       }),
     );
     throw err;
+  } finally {
+    clearInterval(heartbeat);
   }
 }
 
-/** The job definitions of exports: producing one export, and the hourly clean-up of expired files. */
-export function createExportJobs(deps: { db: Db; config: Pick<Config, 'dataDir'> }) {
+/**
+ * The job definitions of exports: producing one export, and the clean-up every five minutes (and
+ * whenever workers start) of expired files and of exports whose worker died.
+ */
+export function createExportJobs(deps: ExportJobDeps) {
   return {
     run: defineJob({
       name: 'data-export',
@@ -98,7 +121,8 @@ export function createExportJobs(deps: { db: Db; config: Pick<Config, 'dataDir'>
       name: 'data-export-sweep',
       version: 1,
       payload: z.object({}),
-      schedule: { cron: '17 * * * *', payload: {} },
+      schedule: { cron: '*/5 * * * *', payload: {} },
+      runAtStart: true,
       handle: async () => {
         await systemSweepExpiredExports(deps);
       },

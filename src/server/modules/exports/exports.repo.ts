@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { dataExports } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
 import { byTenant } from '../../platform/tenant-filter.js';
@@ -39,8 +39,11 @@ export async function updateDataExport(
     .where(and(mine(scope), eq(dataExports.id, id)));
 }
 
-/** Exports whose link has expired (ready, past `expires_at`), or that stopped without finishing. */
-export async function findLapsedExports(tx: Tx, scope: TenantScope, now: Date, stalledBefore: Date): Promise<DataExportRow[]> {
+/**
+ * Exports that may have lapsed: ready ones past `expires_at`, and every queued or running one (the
+ * caller decides which of those were interrupted: see `lapseExports`).
+ */
+export async function findLapseCandidates(tx: Tx, scope: TenantScope, now: Date): Promise<DataExportRow[]> {
   return tx
     .select()
     .from(dataExports)
@@ -48,16 +51,18 @@ export async function findLapsedExports(tx: Tx, scope: TenantScope, now: Date, s
       and(
         mine(scope),
         sql`((${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz)
-          or (${inArray(dataExports.status, ['queued', 'running'])} and ${lt(dataExports.updatedAt, stalledBefore)}))`,
+          or ${inArray(dataExports.status, ['queued', 'running'])})`,
       ),
     );
 }
 
-/** Tenants with lapsed exports (scheduled clean-up; system scope only). */
-export async function unsafeTenantsWithLapsedExports(tx: Tx, now: Date): Promise<string[]> {
+/** Tenants with exports that may have lapsed (scheduled clean-up; system scope only). */
+export async function unsafeTenantsWithLapseCandidates(tx: Tx, now: Date): Promise<string[]> {
   const rows = await tx
     .selectDistinct({ tenantId: dataExports.tenantId })
     .from(dataExports)
-    .where(sql`${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz`);
+    .where(
+      sql`(${dataExports.status} = 'ready' and ${dataExports.expiresAt} <= ${now.toISOString()}::timestamptz) or ${inArray(dataExports.status, ['queued', 'running'])}`,
+    );
   return rows.map((r) => r.tenantId);
 }

@@ -1,31 +1,50 @@
 import { rm } from 'node:fs/promises';
 import type { Config } from '../../platform/config.js';
 import { unsafeTenantScope, withSystem, withTenant, type Db, type TenantScope, type Tx } from '../../platform/db.js';
-import { EXPORT_STALL_MINUTES, exportFilePath } from './export-files.js';
-import { findLapsedExports, unsafeTenantsWithLapsedExports, updateDataExport } from './exports.repo.js';
+import { processIsGone } from '../../platform/worker-identity.js';
+import { EXPORT_RUNNING_STALL_MINUTES, EXPORT_STALL_MINUTES, exportFilePath } from './export-files.js';
+import { findLapseCandidates, unsafeTenantsWithLapseCandidates, updateDataExport, type DataExportRow } from './exports.repo.js';
 
 /**
- * Deletes the files of expired exports and marks exports interrupted by a stopped process as failed.
+ * True when an unfinished export will never finish: it runs in a process that is gone (this host),
+ * or has not been heard from for longer than its heartbeat allows (a running one) or than a worker
+ * takes to pick it up (a queued one).
+ */
+export function isInterrupted(r: DataExportRow, now: Date): boolean {
+  const silentMs = now.getTime() - new Date(r.updatedAt).getTime();
+  if (r.status === 'running') {
+    return (r.workerId !== null && processIsGone(r.workerId)) || silentMs > EXPORT_RUNNING_STALL_MINUTES * 60_000;
+  }
+  return r.status === 'queued' && silentMs > EXPORT_STALL_MINUTES * 60_000;
+}
+
+/**
+ * Deletes the files of expired exports, and fails exports interrupted by a stopped process,
+ * removing their partial file, so that the institution can start another at once.
  * Runs inside the tenant's transaction; file removal is idempotent.
  */
 export async function lapseExports(tx: Tx, scope: TenantScope, dataDir: string): Promise<void> {
   const now = new Date();
-  const lapsed = await findLapsedExports(tx, scope, now, new Date(now.getTime() - EXPORT_STALL_MINUTES * 60_000));
-  for (const r of lapsed) {
-    await rm(exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv'), { force: true });
-    await rm(`${exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv')}.part`, { force: true });
+  for (const r of await findLapseCandidates(tx, scope, now)) {
+    if (r.status !== 'ready' && !isInterrupted(r, now)) continue;
+    const file = exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv');
+    await rm(file, { force: true });
+    await rm(`${file}.part`, { force: true });
     await updateDataExport(
       tx,
       scope,
       r.id,
-      r.status === 'ready' ? { status: 'expired' } : { status: 'failed', error: 'The export was interrupted. Start a new one.' },
+      r.status === 'ready' ? { status: 'expired' } : { status: 'failed', workerId: null, error: 'The export was interrupted. Start a new one.' },
     );
   }
 }
 
-/** Scheduled clean-up across institutions (a periodic job): removes expired export files. */
+/**
+ * Scheduled clean-up across institutions (a periodic job, also run when workers start): removes
+ * expired export files and fails the exports whose worker died.
+ */
 export async function systemSweepExpiredExports(ctx: { db: Db; config: Pick<Config, 'dataDir'> }): Promise<number> {
-  const tenants = await withSystem(ctx.db, (tx) => unsafeTenantsWithLapsedExports(tx, new Date()));
+  const tenants = await withSystem(ctx.db, (tx) => unsafeTenantsWithLapseCandidates(tx, new Date()));
   for (const tenantId of tenants) {
     const scope = unsafeTenantScope(tenantId);
     await withTenant(ctx.db, scope, (tx) => lapseExports(tx, scope, ctx.config.dataDir));

@@ -118,7 +118,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
 
   async function sendInvitation(row: InvitationRow, token: string, institutionName: string): Promise<void> {
     const link = `${config.publicUrl}/invite?token=${encodeURIComponent(token)}`;
-    await mailer.send({ to: row.email, ...invitationMail(row, institutionName, link) });
+    await mailer.send({ to: row.email, tenantId: row.tenantId, ...invitationMail(row, institutionName, link) });
   }
 
   async function loadPending(tx: Tx, token: string): Promise<InvitationRow> {

@@ -12,6 +12,7 @@ import { archiveSchema } from '../../../contracts/archive.js';
 import { canonicalJson, digest } from '../../platform/audit.js';
 import { queryRows, type Db, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
+import { withoutSecretValues } from '../../platform/secret-values.js';
 import { checkSharedReferences, collectSharedRows, restoreSharedRows, type SharedSection } from './shared-rows.js';
 import { listTenantTables, type TenantTable } from './tenant-tables.js';
 
@@ -31,11 +32,36 @@ export const EXCLUDED_TABLES: Record<string, string> = {
 
 /**
  * Columns blanked (set to null) in a portability archive, which a site admin downloads: stored
- * secrets of sign-in are of no use to anyone else and must not leave the service. Backups keep them
- * so people can still sign in after a restore.
+ * secrets of sign-in are of no use to anyone else and must not leave the service — password hashes,
+ * link and session tokens, OIDC client secrets, TOTP secrets and recovery codes, the SAML service
+ * provider's signing key (`saml_sp_key`), kept ID tokens and PKCE verifiers. Backups keep them so
+ * people can still sign in after a restore (docs/archive-format.md).
  */
 export function isSecretColumn(column: string): boolean {
-  return /(^|_)(password_hash|token_hash|csrf_token|secret|mfa_secret|recovery_codes)$/.test(column);
+  return /(^|_)(password_hash|token_hash|csrf_token|secret|mfa_secret|recovery_codes|sp_key|private_key|signing_key|id_token|code_verifier)$/.test(column);
+}
+
+/** The institution's own row in a portability archive: no secret value (it has no secret column). */
+function portableInstitution(row: JsonRow, redactedColumns: Record<string, string[]>): JsonRow {
+  const blanked = new Set<string>();
+  const out = portableRow(row, [], blanked);
+  if (blanked.size) redactedColumns.institutions = [...blanked];
+  return out;
+}
+
+/** A row of a portability archive: secret columns blanked, then any secret value left; the columns it blanked are added to `blanked`. */
+function portableRow(row: JsonRow, secretColumns: readonly string[], blanked: Set<string>): JsonRow {
+  const out: JsonRow = {};
+  for (const [column, v] of Object.entries(row)) {
+    if (secretColumns.includes(column)) {
+      out[column] = null;
+      continue;
+    }
+    const r = withoutSecretValues(v);
+    out[column] = r.value;
+    if (r.redacted) blanked.add(column);
+  }
+  return out;
 }
 
 export type ArchiveKind = 'backup' | 'portability';
@@ -113,12 +139,14 @@ export async function systemExportInstitution(db: Db, institutionId: string, kin
         tx,
         sql`select ${rowExpression(t)} as r from ${sql.identifier(t.name)} t where t.tenant_id = ${institutionId} order by ${order}`,
       );
-      const secret = kind === 'portability' ? t.columns.filter(isSecretColumn) : [];
-      if (secret.length) redactedColumns[t.name] = secret;
-      tables[t.name] = {
-        primaryKey: t.primaryKey,
-        rows: rows.map(({ r }) => (secret.length ? { ...r, ...Object.fromEntries(secret.map((c) => [c, null])) } : r)),
-      };
+      if (kind === 'portability') {
+        const secret = t.columns.filter(isSecretColumn);
+        const blanked = new Set(secret);
+        tables[t.name] = { primaryKey: t.primaryKey, rows: rows.map(({ r }) => portableRow(r, secret, blanked)) };
+        if (blanked.size) redactedColumns[t.name] = t.columns.filter((c) => blanked.has(c));
+      } else {
+        tables[t.name] = { primaryKey: t.primaryKey, rows: rows.map(({ r }) => r) };
+      }
     }
     const archive = {
       format: ARCHIVE_FORMAT,
@@ -127,7 +155,7 @@ export async function systemExportInstitution(db: Db, institutionId: string, kin
       createdAt: new Date().toISOString(),
       region: String(institution.r.region),
       institutionId,
-      institution: institution.r,
+      institution: kind === 'portability' ? portableInstitution(institution.r, redactedColumns) : institution.r,
       tables,
       shared: await collectSharedRows(tx, institutionId, archived),
       redactedColumns,

@@ -10,10 +10,10 @@ import { rm } from 'node:fs/promises';
 import { eq, sql } from 'drizzle-orm';
 import { deletionCertificates } from '../../db/schema/index.js';
 import { digest } from '../../platform/audit.js';
-import type { Db } from '../../platform/db.js';
+import type { Db, Tx } from '../../platform/db.js';
 import { queryRows, withSystem } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
-import type { Mailer } from '../../platform/mail.js';
+import { removeTenantMail, type Mailer } from '../../platform/mail.js';
 import type { BackupStore } from './backup-store.js';
 import { listTenantTables } from './tenant-tables.js';
 
@@ -32,6 +32,7 @@ export function certificateBody(c: CertificateRow) {
     tableCounts: c.tableCounts as Record<string, number>,
     tablesVerified: c.tablesVerified,
     archivesRemoved: c.archivesRemoved,
+    mailFilesRemoved: c.mailFilesRemoved,
     keyDestroyed: c.keyDestroyed,
   };
 }
@@ -83,6 +84,9 @@ export async function systemPurgeInstitution(
   let cert = await startCertificate(db, institutionId);
 
   if (!cert.purgeCompletedAt) {
+    // 0. Mail files of the institution, while its people's addresses are still known (a re-run after a
+    //    crash finds the files of any address it has not deleted yet; files naming it go at any time).
+    await removeMail(ctx, institutionId, await withSystem(db, (tx) => tenantAddresses(tx, institutionId)));
     // 1. Rows, children before parents, in committed batches that add to the certificate's counts.
     const tables = await withSystem(db, (tx) => listTenantTables(tx));
     for (const t of [...tables].reverse()) {
@@ -116,15 +120,19 @@ export async function systemPurgeInstitution(
     }
     await store.destroyKey(institutionId);
     for (const folder of ctx.fileFolders ?? []) await rm(folder, { recursive: true, force: true });
-    // 3. The institution itself, then the proof: a scan of every tenant table finds nothing.
+    await removeMail(ctx, institutionId, []);
+    // 3. The institution itself and its jobs, then the proof: a scan of every tenant table, and of
+    //    every column of the job queue's tables, finds nothing.
     cert = await withSystem(db, async (tx) => {
       await tx.execute(sql`delete from institutions where id = ${institutionId}`);
+      await deleteJobRows(tx, institutionId);
       const scanned = await listTenantTables(tx);
       const left: string[] = [];
       for (const t of scanned) {
         const [r] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(t.name)} where tenant_id = ${institutionId}`);
         if ((r?.n ?? 0) > 0) left.push(t.name);
       }
+      left.push(...(await jobTablesNaming(tx, institutionId)));
       if (left.length) throw new Error(`Purge incomplete: rows remain in ${left.join(', ')}`);
       if ((await store.listArchives(institutionId)).length || (await store.getKey(institutionId))) throw new Error('Purge incomplete: backup files remain');
       for (const folder of ctx.fileFolders ?? []) if (existsSync(folder)) throw new Error(`Purge incomplete: ${folder} remains`);
@@ -150,6 +158,82 @@ export async function systemPurgeInstitution(
   return cert;
 }
 
+/** The email addresses of an institution's people and invitations (for its mail files). */
+async function tenantAddresses(tx: Tx, institutionId: string): Promise<string[]> {
+  const rows = await queryRows<{ email: string }>(
+    tx,
+    sql`select email from users where tenant_id = ${institutionId} union select email from invitations where tenant_id = ${institutionId}`,
+  );
+  return rows.map((r) => r.email);
+}
+
+/** Deletes the institution's embedded-mode mail files (none with SMTP) and counts them on the certificate. */
+async function removeMail(ctx: { db: Db; mailer: Mailer }, institutionId: string, addresses: string[]): Promise<void> {
+  if (!ctx.mailer.folder) return;
+  const n = await removeTenantMail(ctx.mailer.folder, institutionId, addresses);
+  if (n > 0) {
+    await withSystem(ctx.db, (tx) =>
+      tx.execute(sql`update deletion_certificates set mail_files_removed = mail_files_removed + ${n}::int, updated_at = now() where institution_id = ${institutionId}`),
+    );
+  }
+}
+
+/** A `like` pattern matching text that holds the id (a uuid has no `%` or `_` to escape). */
+const holding = (id: string) => `%${id}%`;
+
+/** The job queue's tables, when pg-boss has created them (a database that never ran jobs has none). */
+async function jobTables(tx: Tx): Promise<{ table: string; columns: string[] }[]> {
+  return queryRows<{ table: string; columns: string[] }>(
+    tx,
+    sql`select c.relname as "table", array_agg(a.attname::text order by a.attnum) as columns
+        from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'pgboss'
+        join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        join pg_type ty on ty.oid = a.atttypid and ty.typname in ('text', 'varchar', 'json', 'jsonb', 'uuid')
+        where c.relkind in ('r', 'p') and not c.relispartition
+        group by c.relname order by c.relname`,
+  );
+}
+
+/**
+ * Deletes every job (any state, archived ones too) whose payload, singleton key or output names the
+ * institution — the running purge's own job among them: the purge has succeeded when this commits,
+ * so there is nothing left to retry. Counted on the certificate as `pgboss.<table>`.
+ */
+async function deleteJobRows(tx: Tx, institutionId: string): Promise<void> {
+  const tables = new Set((await jobTables(tx)).map((t) => t.table));
+  for (const table of ['job', 'archive'].filter((t) => tables.has(t))) {
+    const [r] = await queryRows<{ n: number }>(
+      tx,
+      sql`with d as (delete from ${sql.identifier('pgboss')}.${sql.identifier(table)}
+            where data::text like ${holding(institutionId)} or singleton_key like ${holding(institutionId)} or output::text like ${holding(institutionId)}
+            returning 1)
+          select count(*)::int as n from d`,
+    );
+    const n = r?.n ?? 0;
+    const key = `pgboss.${table}`;
+    if (n > 0) {
+      await tx.execute(sql`update deletion_certificates
+        set table_counts = jsonb_set(table_counts, array[${key}::text], to_jsonb(coalesce((table_counts->>${key})::int, 0) + ${n}::int)), updated_at = now()
+        where institution_id = ${institutionId}`);
+    }
+  }
+}
+
+/** The job queue's tables where any text, json or uuid column still names the institution. */
+async function jobTablesNaming(tx: Tx, institutionId: string): Promise<string[]> {
+  const left: string[] = [];
+  for (const t of await jobTables(tx)) {
+    const naming = sql.join(
+      t.columns.map((c) => sql`${sql.identifier(c)}::text like ${holding(institutionId)}`),
+      sql` or `,
+    );
+    const [r] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier('pgboss')}.${sql.identifier(t.table)} where ${naming}`);
+    if ((r?.n ?? 0) > 0) left.push(`pgboss.${t.table}`);
+  }
+  return left;
+}
+
 function certificateMail(c: CertificateRow) {
   const body = certificateBody(c);
   const counts = Object.entries(body.tableCounts)
@@ -164,6 +248,7 @@ function certificateMail(c: CertificateRow) {
     ...counts,
     `Tables verified empty of the institution: ${body.tablesVerified}`,
     `Backup archives removed: ${body.archivesRemoved}`,
+    `Mail files removed: ${body.mailFilesRemoved}`,
     `Backup key destroyed: ${body.keyDestroyed ? 'yes' : 'no'}`,
     `Certificate ${body.certificateId}, SHA-256 ${c.digest}`,
   ];

@@ -109,12 +109,12 @@ export async function runReportQuery<T>(tx: Tx, query: SQL): Promise<T[]> {
 /**
  * `query`, adding in the same statement one run of `report` to today's count (UTC) for the tenant:
  * a data-modifying WITH runs once whether or not the query reads it, and saves a round trip per
- * report. Nothing about the caller is kept.
+ * report. Nothing about the caller is kept, nor the time of the run: a date and a count.
  */
 export function countingRun(scope: TenantScope, report: string, today: string, query: SQL): SQL {
   return sql`with counted_run as (
       insert into report_runs (tenant_id, report, day, run_count) values (${scope.tenantId}, ${report}, ${today}::date, 1)
-      on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1, updated_at = now()
+      on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1
     )
     ${query}`;
 }

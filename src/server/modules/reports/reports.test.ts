@@ -208,7 +208,7 @@ describe('reports', () => {
       ),
     );
     const names = (cols as unknown as { rows: { column_name: string }[] }).rows.map((r) => r.column_name);
-    expect(names).toEqual(['created_at', 'day', 'report', 'run_count', 'tenant_id', 'updated_at']);
+    expect(names).toEqual(['day', 'report', 'run_count', 'tenant_id']);
     const fks = await withSystem(t.database.db, (tx) =>
       tx.execute(
         sql`select confrelid::regclass::text as table_name from pg_constraint where conrelid = 'report_runs'::regclass and contype = 'f'`,

@@ -99,6 +99,7 @@ function Certificate({ certificate: c }: { certificate: DeletionCertificateBody 
     ],
     [t('lifecycle.certificates.tablesVerified'), String(c.tablesVerified)],
     [t('lifecycle.certificates.archivesRemoved'), String(c.archivesRemoved)],
+    [t('lifecycle.certificates.mailFilesRemoved'), String(c.mailFilesRemoved)],
     [t('lifecycle.certificates.keyDestroyed'), c.keyDestroyed ? t('common.yes') : t('common.no')],
     [t('lifecycle.certificates.mailed'), c.mailed ? t('common.yes') : t('common.no')],
     [

@@ -81,6 +81,7 @@ export const lifecycleEn = {
     count: 'Rows',
     tablesVerified: 'Tables checked empty of the institution',
     archivesRemoved: 'Backup archives removed',
+    mailFilesRemoved: 'Mail files removed',
     keyDestroyed: 'Backup key destroyed',
     digest: 'SHA-256 digest',
     mailed: 'Mailed to the contact',

@@ -84,6 +84,7 @@ export const lifecycleFr: typeof lifecycleEn = {
     count: 'Lignes',
     tablesVerified: 'Tables vérifiées vides de l’établissement',
     archivesRemoved: 'Archives de sauvegarde supprimées',
+    mailFilesRemoved: 'Fichiers de courriel supprimés',
     keyDestroyed: 'Clé de sauvegarde détruite',
     digest: 'Empreinte SHA-256',
     mailed: 'Envoyé au contact',
