@@ -81,14 +81,15 @@ export const ssoButtonSchema = z.object({
 });
 export const ssoDiscoverSchema = z.object({ items: z.array(ssoButtonSchema) });
 
+/** Email domains a connection vouches for: verified domains of its institution (checked on the server). */
+const emailDomainList = z
+  .array(domain)
+  .max(20)
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 const connectionFields = {
   displayName: z.string().trim().min(1).max(100),
   enabled: z.boolean().default(true),
-  emailDomains: z
-    .array(domain)
-    .max(20)
-    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
-    .default([]),
+  emailDomains: emailDomainList.default([]),
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
 };
@@ -147,7 +148,8 @@ export const ssoConnectionCreateSchema = z.discriminatedUnion('preset', [
 export const ssoConnectionUpdateSchema = z.strictObject({
   displayName: connectionFields.displayName.optional(),
   enabled: z.boolean().optional(),
-  emailDomains: connectionFields.emailDomains.optional(),
+  // No default here: a change that leaves the domains out keeps them.
+  emailDomains: emailDomainList.optional(),
   jitEnabled: z.boolean().optional(),
   jitRole: z.enum(['site_admin', 'app_admin']).optional(),
   clientId: oidcFields.clientId.optional(),
