@@ -17,7 +17,9 @@ interface Runner {
   close(): Promise<void>;
 }
 
-const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { idx: number; tag: string }[] };
+const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+  entries: { idx: number; tag: string }[];
+};
 const FIRST = journal.entries.find((e) => e.tag.endsWith('_sso_domains'))!.idx;
 
 async function openRunner(): Promise<Runner> {
@@ -91,7 +93,9 @@ describe('upgrading to verified email domains', () => {
   });
 
   it('keeps every connection’s domains and makes each a pending claim of its institution, with its own token', async () => {
-    const connections = await db.query<{ email_domains: string[] }>('select email_domains from sso_connections order by tenant_id, display_name');
+    const connections = await db.query<{ email_domains: string[] }>(
+      'select email_domains from sso_connections order by tenant_id, display_name',
+    );
     expect(connections.flatMap((c) => c.email_domains).sort()).toEqual(
       ['cedar.example', 'lakeshore.example', 'lakeshore.example', 'lakeshore.example', 'staff.lakeshore.example'].sort(),
     );

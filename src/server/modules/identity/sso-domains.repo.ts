@@ -54,7 +54,9 @@ export async function hasAccountLink(tx: Tx, scope: TenantScope, connectionId: s
   const [row] = await tx
     .select({ userId: ssoAccountLinks.userId })
     .from(ssoAccountLinks)
-    .where(and(eq(ssoAccountLinks.tenantId, scope.tenantId), eq(ssoAccountLinks.connectionId, connectionId), eq(ssoAccountLinks.userId, userId)));
+    .where(
+      and(eq(ssoAccountLinks.tenantId, scope.tenantId), eq(ssoAccountLinks.connectionId, connectionId), eq(ssoAccountLinks.userId, userId)),
+    );
   return !!row;
 }
 

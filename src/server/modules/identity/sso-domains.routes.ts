@@ -23,7 +23,13 @@ export function registerSsoDomainRoutes(root: FastifyInstance, domains: SsoDomai
 
   app.get(
     '/api/v1/sso/domains',
-    { schema: { tags, summary: 'Email domains the institution claims, verified or pending', response: { 200: ssoDomainListSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Email domains the institution claims, verified or pending',
+        response: { 200: ssoDomainListSchema, ...errors },
+      },
+    },
     async (req) => ({ items: await domains.list(requireActor(req)) }),
   );
   app.post(
@@ -53,7 +59,14 @@ export function registerSsoDomainRoutes(root: FastifyInstance, domains: SsoDomai
   );
   app.delete(
     '/api/v1/sso/domains/:id',
-    { schema: { tags, summary: 'Give up a domain claim (not while a provider lists it)', params: idParamsSchema, response: { 204: z.null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Give up a domain claim (not while a provider lists it)',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
     async (req, reply) => {
       await domains.release(requireActor(req), req.params.id);
       return reply.status(204).send(null);
@@ -105,7 +118,12 @@ export function registerSsoDomainRoutes(root: FastifyInstance, domains: SsoDomai
   app.get(
     '/api/v1/institutions/:id/sso-domains',
     {
-      schema: { tags, summary: 'An institution’s email domain claims (platform admins)', params: idParamsSchema, response: { 200: ssoDomainListSchema, ...errors } },
+      schema: {
+        tags,
+        summary: 'An institution’s email domain claims (platform admins)',
+        params: idParamsSchema,
+        response: { 200: ssoDomainListSchema, ...errors },
+      },
     },
     async (req) => ({ items: await domains.listForInstitution(requireActor(req), req.params.id) }),
   );

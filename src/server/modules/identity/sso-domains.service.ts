@@ -49,7 +49,12 @@ function takenFromIndex(err: unknown): never {
  * The connection's domains must be verified domains of its institution. Those it already listed may
  * stay while unverified (they count for nothing until verified); a newly listed one must be verified.
  */
-export async function checkConnectionDomains(tx: Tx, scope: TenantScope, domains: readonly string[], before: readonly string[] = []): Promise<void> {
+export async function checkConnectionDomains(
+  tx: Tx,
+  scope: TenantScope,
+  domains: readonly string[],
+  before: readonly string[] = [],
+): Promise<void> {
   const added = domains.filter((d) => !before.includes(d));
   const verified = await verifiedAmong(tx, scope, added);
   const missing = added.filter((d) => !verified.has(d));
@@ -71,7 +76,12 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
   const { db } = ctx;
 
   /** Marks a claim verified in its institution's transaction, with its audit event. */
-  async function markVerified(tx: Tx, actor: Actor, before: SsoDomainRow, how: { method: 'dns' | 'operator'; approvedByUserId: string | null; approvedByLabel: string | null }) {
+  async function markVerified(
+    tx: Tx,
+    actor: Actor,
+    before: SsoDomainRow,
+    how: { method: 'dns' | 'operator'; approvedByUserId: string | null; approvedByLabel: string | null },
+  ) {
     const [after] = await tx
       .update(ssoDomains)
       .set({
@@ -110,7 +120,8 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
       const scope = scopeOf(actor);
       if (await withSystem(db, (tx) => unsafeVerifiedElsewhere(tx, scope.tenantId, domain))) throw invalid('domain', TAKEN, 'domain_taken');
       return withTenant(db, scope, async (tx) => {
-        if (await findDomainByName(tx, scope, domain)) throw invalid('domain', 'your institution has already claimed this domain', 'domain_claimed');
+        if (await findDomainByName(tx, scope, domain))
+          throw invalid('domain', 'your institution has already claimed this domain', 'domain_claimed');
         const [row] = await tx
           .insert(ssoDomains)
           .values({ tenantId: scope.tenantId, id: randomUUID(), domain, verificationToken: randomBytes(20).toString('hex') })
@@ -127,14 +138,16 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
       const claim = await withTenant(db, scope, (tx) => findDomain(tx, scope, id));
       if (!claim) throw notFound('Domain');
       if (claim.status === 'verified') return presentDomain(claim);
-      if (await withSystem(db, (tx) => unsafeVerifiedElsewhere(tx, scope.tenantId, claim.domain))) throw invalid('domain', TAKEN, 'domain_taken');
+      if (await withSystem(db, (tx) => unsafeVerifiedElsewhere(tx, scope.tenantId, claim.domain)))
+        throw invalid('domain', TAKEN, 'domain_taken');
       const problem = await checker(claim.domain, claim.verificationToken);
       try {
         return await withTenant(db, scope, async (tx) => {
           const before = await findDomain(tx, scope, id);
           if (!before) throw notFound('Domain');
           if (before.status === 'verified') return presentDomain(before);
-          if (!problem) return presentDomain(await markVerified(tx, actor, before, { method: 'dns', approvedByUserId: null, approvedByLabel: null }));
+          if (!problem)
+            return presentDomain(await markVerified(tx, actor, before, { method: 'dns', approvedByUserId: null, approvedByLabel: null }));
           const [after] = await tx
             .update(ssoDomains)
             .set({ lastCheckedAt: new Date(), lastCheckError: problem, updatedAt: new Date() })
@@ -195,7 +208,9 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
           if (!before) throw notFound('Domain');
           if (before.status === 'verified') return presentDomain(before);
           if (await unsafeVerifiedElsewhere(tx, institutionId, before.domain)) throw invalid('domain', TAKEN, 'domain_taken');
-          return presentDomain(await markVerified(tx, actor, before, { method: 'operator', approvedByUserId: actor.userId, approvedByLabel: actor.label }));
+          return presentDomain(
+            await markVerified(tx, actor, before, { method: 'operator', approvedByUserId: actor.userId, approvedByLabel: actor.label }),
+          );
         });
       } catch (err) {
         return takenFromIndex(err);
@@ -238,7 +253,13 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
             recordId: userId,
             after: { connectionId, email: user.email },
           });
-        return { userId, email: user.email, firstName: user.firstName, lastName: user.lastName, createdAt: (row?.createdAt ?? new Date()).toISOString() };
+        return {
+          userId,
+          email: user.email,
+          firstName: user.firstName,
+          lastName: user.lastName,
+          createdAt: (row?.createdAt ?? new Date()).toISOString(),
+        };
       });
     },
 
@@ -250,12 +271,20 @@ export function createSsoDomainService(ctx: Pick<AppContext, 'db' | 'config'>, c
         await connectionOf(tx, scope, connectionId);
         const gone = await tx
           .delete(ssoAccountLinks)
-          .where(and(eq(ssoAccountLinks.tenantId, scope.tenantId), eq(ssoAccountLinks.connectionId, connectionId), eq(ssoAccountLinks.userId, userId)))
+          .where(
+            and(
+              eq(ssoAccountLinks.tenantId, scope.tenantId),
+              eq(ssoAccountLinks.connectionId, connectionId),
+              eq(ssoAccountLinks.userId, userId),
+            ),
+          )
           .returning();
         if (!gone.length) throw notFound('Link');
         const subjects = await tx
           .delete(ssoIdentities)
-          .where(and(eq(ssoIdentities.tenantId, scope.tenantId), eq(ssoIdentities.connectionId, connectionId), eq(ssoIdentities.userId, userId)))
+          .where(
+            and(eq(ssoIdentities.tenantId, scope.tenantId), eq(ssoIdentities.connectionId, connectionId), eq(ssoIdentities.userId, userId)),
+          )
           .returning({ subject: ssoIdentities.subject });
         await recordAudit(tx, actor, {
           action: 'user.sso_link_withdraw',

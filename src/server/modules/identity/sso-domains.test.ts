@@ -84,7 +84,11 @@ beforeAll(async () => {
   operator = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
   await proveByDns(lake.siteAdmin, await claim(lake.siteAdmin, 'lakeshore.example'));
   const oidcBody = { preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, jitEnabled: true };
-  const made = await lake.siteAdmin.request('POST', '/api/v1/sso/connections', { ...oidcBody, displayName: 'Lakeshore', emailDomains: ['lakeshore.example'] });
+  const made = await lake.siteAdmin.request('POST', '/api/v1/sso/connections', {
+    ...oidcBody,
+    displayName: 'Lakeshore',
+    emailDomains: ['lakeshore.example'],
+  });
   expect(made.statusCode, made.body).toBe(201);
   lakeOidc = made.json().id;
   const other = await evil.siteAdmin.request('POST', '/api/v1/sso/connections', { ...oidcBody, displayName: 'Totally Lakeshore' });
@@ -114,7 +118,10 @@ describe('another institution’s domain', () => {
     expect(create.json().error.fieldCodes).toEqual({ emailDomains: 'domain_not_verified' });
     const claimed = await evil.siteAdmin.request('POST', '/api/v1/sso/domains', { domain: 'LakeShore.example' });
     expect(claimed.statusCode).toBe(400);
-    expect(claimed.json().error).toMatchObject({ fields: { domain: 'another institution has verified this domain' }, fieldCodes: { domain: 'domain_taken' } });
+    expect(claimed.json().error).toMatchObject({
+      fields: { domain: 'another institution has verified this domain' },
+      fieldCodes: { domain: 'domain_taken' },
+    });
     // Nothing was written by the refusals.
     const [row] = await withSystem(t.database.db, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.id, evilOidc)));
     expect(row!.emailDomains).toEqual([]);
@@ -124,7 +131,10 @@ describe('another institution’s domain', () => {
 
   it('stored on a connection (as before domains were verified) is offered to nobody and creates no one', async () => {
     await withSystem(t.database.db, (tx) =>
-      tx.update(ssoConnections).set({ emailDomains: ['lakeshore.example'] }).where(eq(ssoConnections.id, evilOidc)),
+      tx
+        .update(ssoConnections)
+        .set({ emailDomains: ['lakeshore.example'] })
+        .where(eq(ssoConnections.id, evilOidc)),
     );
     try {
       expect((await discover('someone@lakeshore.example')).map((i) => i.id)).toEqual([lakeOidc]);
@@ -164,7 +174,11 @@ describe('claiming and verifying a domain by DNS', () => {
     };
     // Missing.
     const missing = await verify();
-    expect(missing).toMatchObject({ status: 'pending', lastCheckError: 'no_record', lastCheckMessage: expect.stringMatching(/No TXT record/) });
+    expect(missing).toMatchObject({
+      status: 'pending',
+      lastCheckError: 'no_record',
+      lastCheckMessage: expect.stringMatching(/No TXT record/),
+    });
     expect(dns.asked).toContain('_vetted-challenge.lake-dns.example');
     // Wrong token, or another claim's token.
     dns.txt.set(d.record.name, ['vetted-domain-verification=0000', 'v=spf1 -all']);
@@ -176,7 +190,9 @@ describe('claiming and verifying a domain by DNS', () => {
     expect(await verify()).toMatchObject({ status: 'pending', lastCheckError: 'dns_unavailable' });
     dns.failing.delete(d.record.name);
     // Pending, the domain cannot go on a connection.
-    const early = await lake.siteAdmin.request('PATCH', `/api/v1/sso/connections/${lakeOidc}`, { emailDomains: ['lakeshore.example', 'lake-dns.example'] });
+    const early = await lake.siteAdmin.request('PATCH', `/api/v1/sso/connections/${lakeOidc}`, {
+      emailDomains: ['lakeshore.example', 'lake-dns.example'],
+    });
     expect(early.json().error.fieldCodes).toEqual({ emailDomains: 'domain_not_verified' });
     // Right: among other records, and split in two strings as long TXT values are.
     const value = d.record.value;
@@ -190,7 +206,9 @@ describe('claiming and verifying a domain by DNS', () => {
         .where(and(eq(auditEvents.tenantId, lake.institution.id), eq(auditEvents.recordId, d.id))),
     );
     expect(events.map((e) => e.action)).toEqual(['sso_domain.claim', ...Array(4).fill('sso_domain.check'), 'sso_domain.verify']);
-    const later = await lake.siteAdmin.request('PATCH', `/api/v1/sso/connections/${lakeOidc}`, { emailDomains: ['lakeshore.example', 'lake-dns.example'] });
+    const later = await lake.siteAdmin.request('PATCH', `/api/v1/sso/connections/${lakeOidc}`, {
+      emailDomains: ['lakeshore.example', 'lake-dns.example'],
+    });
     expect(later.statusCode, later.body).toBe(200);
     // A connection change that leaves the domains out keeps them.
     const renamed = await lake.siteAdmin.request('PATCH', `/api/v1/sso/connections/${lakeOidc}`, { displayName: 'Lakeshore accounts' });
@@ -221,20 +239,33 @@ describe('claiming and verifying a domain by DNS', () => {
 describe('a platform admin’s approval', () => {
   it('verifies a claim, recorded with who and when in the institution’s audit log', async () => {
     const d = await claim(lake.siteAdmin, 'lake-approved.example');
-    expect((await lake.siteAdmin.request('POST', `/api/v1/institutions/${lake.institution.id}/sso-domains/${d.id}/approve`)).statusCode).toBe(403);
+    expect(
+      (await lake.siteAdmin.request('POST', `/api/v1/institutions/${lake.institution.id}/sso-domains/${d.id}/approve`)).statusCode,
+    ).toBe(403);
     expect((await lake.siteAdmin.request('GET', `/api/v1/institutions/${lake.institution.id}/sso-domains`)).statusCode).toBe(403);
     const listed = await operator.request('GET', `/api/v1/institutions/${lake.institution.id}/sso-domains`);
     expect(listed.statusCode).toBe(200);
     expect((listed.json().items as DomainBody[]).find((x) => x.id === d.id)).toMatchObject({ status: 'pending' });
     // The claim of one institution under another's address is not found.
-    expect((await operator.request('POST', `/api/v1/institutions/${evil.institution.id}/sso-domains/${d.id}/approve`)).statusCode).toBe(404);
+    expect((await operator.request('POST', `/api/v1/institutions/${evil.institution.id}/sso-domains/${d.id}/approve`)).statusCode).toBe(
+      404,
+    );
     expect((await operator.request('GET', `/api/v1/institutions/${randomUUID()}/sso-domains`)).statusCode).toBe(404);
     const res = await operator.request('POST', `/api/v1/institutions/${lake.institution.id}/sso-domains/${d.id}/approve`);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ status: 'verified', method: 'operator', approvedBy: `${operator.user.firstName} ${operator.user.lastName}` });
+    expect(res.json()).toMatchObject({
+      status: 'verified',
+      method: 'operator',
+      approvedBy: `${operator.user.firstName} ${operator.user.lastName}`,
+    });
     // Its site admins see who approved it, and when.
     const seen = ((await lake.siteAdmin.request('GET', '/api/v1/sso/domains')).json().items as DomainBody[]).find((x) => x.id === d.id)!;
-    expect(seen).toMatchObject({ status: 'verified', method: 'operator', approvedBy: expect.stringContaining(operator.user.lastName), verifiedAt: expect.any(String) });
+    expect(seen).toMatchObject({
+      status: 'verified',
+      method: 'operator',
+      approvedBy: expect.stringContaining(operator.user.lastName),
+      verifiedAt: expect.any(String),
+    });
     const [event] = await withSystem(t.database.db, (tx) =>
       tx
         .select()
@@ -246,7 +277,11 @@ describe('a platform admin’s approval', () => {
     const audit = await lake.siteAdmin.request('GET', `/api/v1/audit?recordId=${d.id}&action=sso_domain.approve`);
     expect(audit.statusCode).toBe(200);
     expect(audit.json().items).toEqual([
-      expect.objectContaining({ action: 'sso_domain.approve', actorLabel: `${operator.user.firstName} ${operator.user.lastName}`, actorRole: 'platform_admin' }),
+      expect.objectContaining({
+        action: 'sso_domain.approve',
+        actorLabel: `${operator.user.firstName} ${operator.user.lastName}`,
+        actorRole: 'platform_admin',
+      }),
     ]);
   });
 });
@@ -323,7 +358,12 @@ describe('sign-in by email', () => {
     const email = `outsider-${randomUUID()}@elsewhere.example`;
     idp.accounts.set('sub-outsider', { email, email_verified: true });
     expect((await oidcSignIn(lake.institution.id, lakeOidc, 'sub-outsider')).headers.location).toBe('/sign-in?sso=no_account');
-    const inv = await lake.siteAdmin.request('POST', '/api/v1/invitations', { email, firstName: 'Out', lastName: 'Sider', role: 'app_admin' });
+    const inv = await lake.siteAdmin.request('POST', '/api/v1/invitations', {
+      email,
+      firstName: 'Out',
+      lastName: 'Sider',
+      role: 'app_admin',
+    });
     expect(inv.statusCode).toBe(201);
     expect((await oidcSignIn(lake.institution.id, lakeOidc, 'sub-outsider')).headers.location).toBe('/sign-in?sso=no_account');
     const [row] = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(eq(invitations.id, inv.json().id)));
@@ -332,8 +372,16 @@ describe('sign-in by email', () => {
   });
 
   it('never signs in the break-glass site admin of another domain, unless a site admin linked that account explicitly', async () => {
-    const breakGlass = await buildUser(t.database.db, { tenantId: lake.institution.id, role: 'site_admin', email: `root-${randomUUID()}@lake-it.example` });
-    const policy = await lake.siteAdmin.request('PUT', '/api/v1/sso/policy', { requireSso: true, breakGlassUserId: breakGlass.id, requireMfa: false });
+    const breakGlass = await buildUser(t.database.db, {
+      tenantId: lake.institution.id,
+      role: 'site_admin',
+      email: `root-${randomUUID()}@lake-it.example`,
+    });
+    const policy = await lake.siteAdmin.request('PUT', '/api/v1/sso/policy', {
+      requireSso: true,
+      breakGlassUserId: breakGlass.id,
+      requireMfa: false,
+    });
     expect(policy.statusCode, policy.body).toBe(200);
     // The provider asserts the break-glass admin's address.
     idp.accounts.set('sub-takeover', { email: breakGlass.email, email_verified: true });
