@@ -83,6 +83,16 @@ const ROUTE_CASES: Record<string, { kind?: string; body?: Body; query?: string; 
   'POST /api/v1/sso/connections': { tenantScoped: true },
   'PATCH /api/v1/sso/connections/:id': { kind: 'sso', body: () => ({ displayName: 'Renamed by A' }), tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
   'DELETE /api/v1/sso/connections/:id': { kind: 'sso', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/sso/domains': { tenantScoped: true },
+  'POST /api/v1/sso/domains': { tenantScoped: true },
+  'POST /api/v1/sso/domains/:id/verify': { kind: 'ssoDomain', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'DELETE /api/v1/sso/domains/:id': { kind: 'ssoDomain', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'GET /api/v1/sso/connections/:id/links': { kind: 'sso', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'PUT /api/v1/sso/connections/:id/links/:userId': { kind: 'sso', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  'DELETE /api/v1/sso/connections/:id/links/:userId': { kind: 'sso', tenantScoped: true, forbidden: ['app', 'approver', 'platform'] },
+  // Operator routes: platform admins see and approve any institution's domain claims; every other role is refused (403).
+  'GET /api/v1/institutions/:id/sso-domains': { kind: 'institution', tenantScoped: false },
+  'POST /api/v1/institutions/:id/sso-domains/:domainId/approve': { kind: 'institution', tenantScoped: false },
   'GET /api/v1/sso/policy': { tenantScoped: true },
   'PUT /api/v1/sso/policy': { tenantScoped: true },
   'GET /api/v1/sso/discover': { tenantScoped: false },
@@ -184,6 +194,9 @@ async function makeRecords(tenant: typeof a, ids: Record<string, string>) {
   });
   expect(sso.statusCode).toBe(201);
   ids.sso = sso.json().id;
+  const domain = await tenant.siteAdmin.request('POST', '/api/v1/sso/domains', { domain: `isolation-${randomUUID()}.example` });
+  expect(domain.statusCode).toBe(201);
+  ids.ssoDomain = domain.json().id;
   const own = await tenant.siteAdmin.request('GET', '/api/v1/account/sessions');
   ids.session = own.json().items[0].id;
   ids.institution = tenant.institution.id;
@@ -244,7 +257,7 @@ describe('tenant isolation', () => {
       for (const [role, client] of clients) {
         // Platform admins legitimately read every institution record from the operator console.
         if (role === 'platform' && c.kind === 'institution' && route.method === 'GET') continue;
-        const url = route.url.replace(':id', bIds[c.kind!]!).replace(':questionId', bIds.question!).replace(':riskId', bIds.risk!).replace(':number', '1') + (c.query ?? '');
+        const url = route.url.replace(':id', bIds[c.kind!]!).replace(':questionId', bIds.question!).replace(':riskId', bIds.risk!).replace(':number', '1').replace(':userId', bIds.user!) + (c.query ?? '');
         const res = await client.request(route.method as 'GET', url, c.body?.(bIds));
         const expected = c.forbidden?.includes(role) ? 403 : 404;
         expect(res.statusCode, `${role}: ${route.method} ${route.url} → ${res.body}`).toBe(expected);
