@@ -78,6 +78,11 @@ export const FIELD_ERROR_CODES = [
   'no_published_version',
   // The end of service.
   'date_not_future',
+  // Email domains of single sign-on.
+  'domain_taken',
+  'domain_claimed',
+  'domain_not_verified',
+  'domain_in_use',
   // A password given to confirm a change.
   'not_correct',
   // Formats and rules whose message a schema writes (FIELD_MESSAGES).

@@ -81,14 +81,15 @@ export const ssoButtonSchema = z.object({
 });
 export const ssoDiscoverSchema = z.object({ items: z.array(ssoButtonSchema) });
 
+/** Email domains a connection vouches for: verified domains of its institution (checked on the server). */
+const emailDomainList = z
+  .array(domain)
+  .max(20)
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
 const connectionFields = {
   displayName: z.string().trim().min(1).max(100),
   enabled: z.boolean().default(true),
-  emailDomains: z
-    .array(domain)
-    .max(20)
-    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
-    .default([]),
+  emailDomains: emailDomainList.default([]),
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
 };
@@ -147,7 +148,8 @@ export const ssoConnectionCreateSchema = z.discriminatedUnion('preset', [
 export const ssoConnectionUpdateSchema = z.strictObject({
   displayName: connectionFields.displayName.optional(),
   enabled: z.boolean().optional(),
-  emailDomains: connectionFields.emailDomains.optional(),
+  // No default here: a change that leaves the domains out keeps them.
+  emailDomains: emailDomainList.optional(),
   jitEnabled: z.boolean().optional(),
   jitRole: z.enum(['site_admin', 'app_admin']).optional(),
   clientId: oidcFields.clientId.optional(),
@@ -198,6 +200,43 @@ export const ssoConnectionSchema = z.object({
   updatedAt: z.string(),
 });
 export type SsoConnectionBody = z.infer<typeof ssoConnectionSchema>;
+
+// ---------- email domains ----------
+/** Where an institution publishes its proof of control of a domain (a DNS TXT record). */
+export const DOMAIN_CHALLENGE_LABEL = '_vetted-challenge';
+export const DOMAIN_CHALLENGE_PREFIX = 'vetted-domain-verification=';
+export const ssoDomainClaimSchema = z.strictObject({ domain });
+export const ssoDomainSchema = z.object({
+  id: z.uuid(),
+  domain: z.string(),
+  /** `verified` once the TXT record was found or a platform admin approved the claim; only then does it count. */
+  status: z.enum(['pending', 'verified']),
+  /** The DNS record to publish. */
+  record: z.object({ name: z.string(), type: z.literal('TXT'), value: z.string() }),
+  verifiedAt: z.string().nullable(),
+  method: z.enum(['dns', 'operator']).nullable(),
+  /** Who approved the claim (platform admin), as recorded. */
+  approvedBy: z.string().nullable(),
+  lastCheckedAt: z.string().nullable(),
+  /** Why the last DNS check did not verify the domain (a code clients translate, and its English text). */
+  lastCheckError: z.enum(['no_record', 'wrong_token', 'dns_unavailable']).nullable(),
+  lastCheckMessage: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type SsoDomainBody = z.infer<typeof ssoDomainSchema>;
+export const ssoDomainListSchema = z.object({ items: z.array(ssoDomainSchema) });
+
+/** Accounts a site admin let one connection sign in although it does not cover their email domain. */
+export const ssoAccountLinkSchema = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  createdAt: z.string(),
+});
+export const ssoAccountLinkListSchema = z.object({ items: z.array(ssoAccountLinkSchema) });
+export const ssoAccountLinkParamsSchema = z.strictObject({ id: z.uuid(), userId: z.uuid() });
+export const institutionDomainParamsSchema = z.strictObject({ id: z.uuid(), domainId: z.uuid() });
 export const ssoConnectionListSchema = z.object({ items: z.array(ssoConnectionSchema) });
 
 export const authPolicySchema = z.object({ requireSso: z.boolean(), breakGlassUserId: z.uuid().nullable(), requireMfa: z.boolean() });

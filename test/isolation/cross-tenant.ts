@@ -31,6 +31,8 @@ type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 const PARAMS: Record<string, (a: Ids, b: Ids) => string> = {
   questionId: (a) => a.question,
   riskId: (a) => a.risk,
+  userId: (a) => a.user,
+  domainId: (a) => a.ssoDomain,
   number: () => '1',
   institutionId: (a) => a.institution,
   connectionId: (_a, b) => b.sso,
@@ -138,6 +140,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     201,
   );
   const exp = ok(await admin.request('POST', '/api/v1/exports', { format: 'csv' }), 202);
+  const domain = ok(await admin.request('POST', '/api/v1/sso/domains', { domain: `isolation-${randomUUID()}.example` }), 201);
   const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
   // Let the export finish so that the rows stay still while the suite compares them.
   await t.jobs.runPending();
@@ -156,6 +159,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     risk: withRisk.revision.risks[0].id,
     export: exp.id,
     supportGrant: grant.id,
+    ssoDomain: domain.id,
     catalog: '',
   };
   return {

@@ -32,6 +32,8 @@ export interface Ids {
   question: string;
   risk: string;
   export: string;
+  /** A claimed SSO email domain. */
+  ssoDomain: string;
   /** A support-access grant to the operator. */
   supportGrant: string;
   /** Shared with every institution (the catalog is not tenant data). */
@@ -166,6 +168,16 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   ),
   'PATCH /api/v1/sso/connections/:id': record('sso', { body: () => ({ displayName: 'Renamed by B' }), forbidden: ['app'] }),
   'DELETE /api/v1/sso/connections/:id': record('sso', { forbidden: ['app'] }),
+  'GET /api/v1/sso/connections/:id/links': record('sso', { forbidden: ['app'] }),
+  'PUT /api/v1/sso/connections/:id/links/:userId': record('sso', { forbidden: ['app'] }),
+  'DELETE /api/v1/sso/connections/:id/links/:userId': record('sso', { forbidden: ['app'] }),
+  // Email domains: claimed per institution, verified by DNS or approved by the operator.
+  'GET /api/v1/sso/domains': list((b) => b.ssoDomain, { forbidden: ['app'] }),
+  'POST /api/v1/sso/domains': write(201, () => ({ domain: `b-${Math.random().toString(36).slice(2)}.example` }), { forbidden: ['app'] }),
+  'POST /api/v1/sso/domains/:id/verify': record('ssoDomain', { forbidden: ['app'] }),
+  'DELETE /api/v1/sso/domains/:id': record('ssoDomain', { forbidden: ['app'] }),
+  'GET /api/v1/institutions/:id/sso-domains': operatorOnly('institution'),
+  'POST /api/v1/institutions/:id/sso-domains/:domainId/approve': operatorOnly('institution'),
   'GET /api/v1/sso/policy': list(undefined, { forbidden: ['app'] }),
   'PUT /api/v1/sso/policy': write(400, (a) => ({ requireSso: false, requireMfa: false, breakGlassUserId: a.siteAdmin }), {
     forbidden: ['app'],

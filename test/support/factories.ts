@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import { catalogApps, institutions, schools, users } from '../../src/server/db/schema/index.js';
+import { catalogApps, institutions, schools, ssoDomains, users } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
 import { hashPassword } from '../../src/server/platform/passwords.js';
 
@@ -40,6 +40,26 @@ export async function buildInstitution(db: Db, overrides: Partial<typeof institu
       ])
       .returning();
     return { institution: institution!, schools: schoolRows };
+  });
+}
+
+/** An email domain of single sign-on, verified for `tenantId` (as a platform admin's approval would). */
+export async function buildVerifiedDomain(db: Db, tenantId: string, domain: string) {
+  return withSystem(db, async (tx) => {
+    const [row] = await tx
+      .insert(ssoDomains)
+      .values({
+        tenantId,
+        id: randomUUID(),
+        domain,
+        status: 'verified',
+        verificationToken: randomUUID().replaceAll('-', ''),
+        verifiedAt: new Date(),
+        verificationMethod: 'operator',
+        approvedByLabel: 'test',
+      })
+      .returning();
+    return row!;
   });
 }
 

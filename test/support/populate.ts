@@ -12,6 +12,8 @@ import {
   ssoLoginStates,
   ssoConnections,
   ssoIdentities,
+  ssoDomains,
+  ssoAccountLinks,
   assessmentAnswers,
   assessmentMerges,
   assessmentQuestions,
@@ -72,6 +74,8 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     const connectionId = randomUUID();
     await tx.insert(ssoConnections).values({ tenantId, id: connectionId, protocol: 'oidc', preset: 'oidc', displayName: 'District accounts', oidcIssuer: 'https://idp.example.org', oidcClientId: 'vetted', oidcClientSecret: 'v1.sealed-in-tests' });
     await tx.insert(ssoIdentities).values({ tenantId, id: randomUUID(), userId: tenant.appAdmin.user.id, connectionId, subject: `sub-${connectionId}` });
+    await tx.insert(ssoDomains).values({ tenantId, id: randomUUID(), domain: `d-${connectionId}.example`, verificationToken: 'token', status: 'verified', verifiedAt: new Date(), verificationMethod: 'dns' });
+    await tx.insert(ssoAccountLinks).values({ tenantId, connectionId, userId: tenant.siteAdmin.user.id, createdByUserId: tenant.siteAdmin.user.id });
     await tx.insert(authPolicies).values({ tenantId, requireMfa: true });
     const soon = new Date(Date.now() + 600_000);
     await tx.insert(ssoLoginStates).values({ tenantId, id: `state-${connectionId}`, connectionId, state: 's', nonce: 'n', codeVerifier: 'v', expiresAt: soon });

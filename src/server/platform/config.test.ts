@@ -49,6 +49,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), SECRETS_KEY: 'too-short' })).toThrow(/SECRETS_KEY/);
   });
 
+  it('asks the system resolver by default, or the DNS servers listed, and refuses anything but addresses', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).dnsResolvers).toEqual([]);
+    expect(loadConfig({ DATA_DIR: dataDir(), DNS_RESOLVERS: '127.0.0.1:5353, 9.9.9.9,[::1]:53,::1' }).dnsResolvers).toEqual([
+      '127.0.0.1:5353',
+      '9.9.9.9',
+      '[::1]:53',
+      '::1',
+    ]);
+    for (const bad of ['dns.example', '127.0.0.1:0', '127.0.0.1:70000', '[1.2.3.4]:53', ',', 'http://1.1.1.1'])
+      expect(() => loadConfig({ DATA_DIR: dataDir(), DNS_RESOLVERS: bad }), bad).toThrow(/DNS_RESOLVERS/);
+  });
+
   it('refuses a grace period and a backup retention that could keep data past day 30', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), OFFBOARDING_GRACE_DAYS: '10', BACKUP_RETENTION_DAYS: '21' })).toThrow(/exceeds 30/);
     const ok = loadConfig({ DATA_DIR: dataDir(), OFFBOARDING_GRACE_DAYS: '9', BACKUP_RETENTION_DAYS: '21' });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { REGIONS } from '../../contracts/domain.js';
@@ -8,6 +9,15 @@ import { keyringOf, type Keyring } from './secrets.js';
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`: the forms node's DNS resolver takes. */
+function isResolverAddress(v: string): boolean {
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/.exec(v);
+  const withPort = /^([0-9.]+):(\d{1,5})$/.exec(v);
+  const [host, port] = bracketed ? [bracketed[1]!, bracketed[2]] : withPort ? [withPort[1]!, withPort[2]] : [v, undefined];
+  if (!isIP(host) || (bracketed && isIP(host) !== 6)) return false;
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+}
 
 /** Every environment variable the service reads. Documented in the README's configuration table. */
 const envSchema = z.object({
@@ -44,6 +54,11 @@ const envSchema = z.object({
     .optional(),
   REAUTH_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   BREACHED_PASSWORDS_URL: z.string().url('must be an absolute URL such as https://api.pwnedpasswords.com/range/').optional(),
+  DNS_RESOLVERS: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.length <= 8 && list.every(isResolverAddress), 'must be IP addresses with an optional port, separated by commas (127.0.0.1:5353,[::1]:53)')
+    .optional(),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
   JOB_WORKERS: boolish.default(true),
@@ -88,6 +103,8 @@ export interface Config {
   /** A "Pwned Passwords" range API (k-anonymity) new passwords are checked against; off when unset. */
   breachedPasswordsUrl: string | undefined;
   lockout: { threshold: number; minutes: number };
+  /** The DNS servers asked for domain-verification TXT records; empty means the system resolver. */
+  dnsResolvers: string[];
   /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
   jobWorkers: boolean;
   backup: {
@@ -171,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     reauthMinutes: env.REAUTH_MINUTES,
     breachedPasswordsUrl: env.BREACHED_PASSWORDS_URL,
     lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
+    dnsResolvers: env.DNS_RESOLVERS ?? [],
     jobWorkers: env.JOB_WORKERS,
     backup: {
       masterKey: env.BACKUP_MASTER_KEY ? Buffer.from(env.BACKUP_MASTER_KEY, 'base64') : Buffer.from(localSecret(dataDir, 'backup-master-key'), 'base64url'),

@@ -73,6 +73,8 @@ export interface DemoInstitution {
   region: 'ca' | 'us';
   gradeLevels: GradeLevel[];
   publicSlug: string;
+  /** Email domains of single sign-on, seeded as verified (approved by the operator) so a site admin can add a provider at once. */
+  ssoDomains: string[];
   schools: DemoSchool[];
   users: DemoUser[];
   inventory: DemoInventoryItem[];
@@ -138,6 +140,7 @@ export function buildDemoInstitutions(now: Date): DemoInstitution[] {
     region: 'ca',
     gradeLevels: gradeSpan('K', '12'),
     publicSlug: 'cedar-valley-demo',
+    ssoDomains: ['cedarvalley.example'],
     schools: [
       { key: 'alder', name: 'Alder Creek Elementary', gradeFrom: 'K', gradeTo: '7' },
       { key: 'riverbend', name: 'Riverbend Elementary', gradeFrom: 'K', gradeTo: '7' },
@@ -529,6 +532,7 @@ export function buildDemoInstitutions(now: Date): DemoInstitution[] {
     region: 'ca',
     gradeLevels: gradeSpan('JK', 'ADULT'),
     publicSlug: 'lakeshore-demo',
+    ssoDomains: ['lakeshore.example'],
     schools: [
       { key: 'harbourview', name: 'Harbourview Public School', gradeFrom: 'JK', gradeTo: '8' },
       { key: 'willowbrook', name: 'Willowbrook Public School', gradeFrom: 'JK', gradeTo: '8' },

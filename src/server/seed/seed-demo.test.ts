@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
 import {
   AGREEMENT_TYPES,
   APP_CATEGORIES,
@@ -9,7 +10,7 @@ import {
   SIGN_IN_SUPPORT,
   STORAGE_COUNTRIES,
 } from '../../contracts/domain.js';
-import { auditEvents, catalogApps, institutions, inventoryItems, piaTemplates, piaTemplateVersions, schools, users } from '../db/schema/index.js';
+import { auditEvents, catalogApps, institutions, inventoryItems, piaTemplates, piaTemplateVersions, schools, ssoDomains, users } from '../db/schema/index.js';
 import { openDatabase, withSystem, type Database } from '../platform/db.js';
 import { verifyAuditChain } from '../platform/audit.js';
 import { verifyPassword } from '../platform/passwords.js';
@@ -29,6 +30,7 @@ async function counts(database: Database) {
     schools: await tx.$count(schools),
     users: await tx.$count(users),
     inventory: await tx.$count(inventoryItems),
+    domains: await tx.$count(ssoDomains),
     bank: (await tx.$count(piaTemplates)) + (await tx.$count(piaTemplateVersions)),
     audit: await tx.$count(auditEvents),
   }));
@@ -152,12 +154,24 @@ describe('seedDemo', () => {
   it('audits every created record as the seed job', async () => {
     const c = await counts(database);
     const events = await withSystem(database.db, (tx) => tx.select().from(auditEvents));
-    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory + c.bank);
+    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory + c.domains + c.bank);
     for (const e of events) {
       expect(['system:demo-seed', 'system:bank-seed']).toContain(e.actorLabel);
       expect(e.source).toBe('seed');
     }
     expect(events.filter((e) => e.action === 'inventory.create')).toHaveLength(c.inventory);
+  });
+
+  it('gives each demo institution its email domain, verified and recorded as approved by the operator', async () => {
+    const rows = await withSystem(database.db, (tx) =>
+      tx.select({ domain: ssoDomains.domain, status: ssoDomains.status, method: ssoDomains.verificationMethod, by: ssoDomains.approvedByLabel, name: institutions.name })
+        .from(ssoDomains)
+        .innerJoin(institutions, eq(institutions.id, ssoDomains.tenantId)),
+    );
+    expect(rows.map((r) => r.domain).sort()).toEqual(['cedarvalley.example', 'lakeshore.example']);
+    for (const r of rows) expect(r).toMatchObject({ status: 'verified', method: 'operator', by: 'system:demo-seed' });
+    const events = await withSystem(database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.action, 'sso_domain.approve')));
+    expect(events).toHaveLength(2);
   });
 
   it('writes nothing when run again', async () => {

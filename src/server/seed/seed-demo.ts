@@ -1,14 +1,15 @@
 /**
- * Seeds the demo: the demo catalog, two demo institutions with schools, staff and inventory, and a
- * platform admin — in one transaction, with one audit event per created record. Safe to re-run: a
+ * Seeds the demo: the demo catalog, two demo institutions with schools, staff, inventory and
+ * verified email domains (recorded as approved by the operator), and a platform admin — in one transaction, with one audit event per created record. Safe to re-run: a
  * database that already holds the first demo catalog app is left untouched.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
-import { catalogApps, institutions, inventoryItems, schools, users } from '../db/schema/index.js';
+import { catalogApps, institutions, inventoryItems, schools, ssoDomains, users } from '../db/schema/index.js';
 import { appendAuditEvents, type AuditValues } from '../platform/audit.js';
 import { withSystem, type Db, type Tx } from '../platform/db.js';
 import { hashPassword } from '../platform/passwords.js';
+import { unsafeVerifiedElsewhere } from '../modules/identity/sso-domains.repo.js';
 import { DEMO_CATALOG, type DemoCatalogApp } from './demo-catalog.js';
 import { buildDemoInstitutions, type DemoInstitution } from './demo-institutions.js';
 import { seedPiaBank } from './seed-pia-bank.js';
@@ -221,6 +222,22 @@ async function seedInstitution(
     };
   });
   if (items.length > 0) await tx.insert(inventoryItems).values(items);
+  for (const domain of demo.ssoDomains) {
+    // A domain another institution of this database verified stays theirs.
+    if (await unsafeVerifiedElsewhere(tx, tenantId, domain)) continue;
+    const id = randomUUID();
+    await tx.insert(ssoDomains).values({
+      tenantId,
+      id,
+      domain,
+      status: 'verified',
+      verificationToken: randomBytes(20).toString('hex'),
+      verifiedAt: new Date(),
+      verificationMethod: 'operator',
+      approvedByLabel: 'system:demo-seed',
+    });
+    audits.push(seedAudit(tenantId, 'sso_domain.approve', 'sso_domain', id));
+  }
   await appendAuditEvents(tx, audits);
   return accounts;
 }

@@ -50,6 +50,51 @@ export const ssoConnections = pgTable(
   ],
 );
 
+/**
+ * An email domain an institution claims for single sign-on. It counts (sign-in discovery, linking by
+ * email, just-in-time creation) only once verified: by a DNS TXT record holding its token, or by a
+ * platform admin's recorded approval. A verified domain belongs to one institution only.
+ */
+export const ssoDomains = pgTable(
+  'sso_domains',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    id: uuid('id').notNull(),
+    /** Lower case, no trailing dot. */
+    domain: text('domain').notNull(),
+    status: text('status').notNull().default('pending'),
+    /** Published as `_vetted-challenge.<domain>` TXT `vetted-domain-verification=<token>`; not a secret. */
+    verificationToken: text('verification_token').notNull(),
+    verifiedAt: timestamp('verified_at', { withTimezone: true }),
+    /** `dns` (the TXT record was found) or `operator` (a platform admin approved the claim). */
+    verificationMethod: text('verification_method'),
+    /** The platform admin who approved the claim (null for DNS, or a system approval such as the demo seed). */
+    approvedByUserId: uuid('approved_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Who approved, as shown to the institution's site admins (kept if the account goes). */
+    approvedByLabel: text('approved_by_label'),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    /** Why the last DNS check did not verify the domain; null after a success or before any check. */
+    lastCheckError: text('last_check_error'),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.id] }),
+    uniqueIndex('sso_domains_tenant_domain_key').on(t.tenantId, t.domain),
+    // Security: a verified domain belongs to one institution only, whatever the code does.
+    uniqueIndex('sso_domains_verified_domain_key').on(t.domain).where(sql`${t.status} = 'verified'`),
+    index('sso_domains_approved_by_idx').on(t.approvedByUserId),
+    check('sso_domains_status_check', sql`${t.status} in ('pending', 'verified')`),
+    check('sso_domains_method_check', sql`${t.verificationMethod} is null or ${t.verificationMethod} in ('dns', 'operator')`),
+    check(
+      'sso_domains_verified_check',
+      sql`(${t.status} = 'verified') = (${t.verifiedAt} is not null and ${t.verificationMethod} is not null)`,
+    ),
+    check('sso_domains_domain_check', sql`${t.domain} = lower(${t.domain}) and ${t.domain} not like '%.'`),
+  ],
+);
+
 /** How an institution lets its people sign in. One row per institution, absent means defaults. */
 export const authPolicies = pgTable(
   'auth_policies',
@@ -88,6 +133,34 @@ export const ssoIdentities = pgTable(
     uniqueIndex('sso_identities_subject_key').on(t.tenantId, t.connectionId, t.subject),
     index('sso_identities_user_idx').on(t.userId),
     foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_identities_connection_fk' }).onDelete(
+      'cascade',
+    ),
+  ],
+);
+
+/**
+ * A site admin's explicit permission for one connection to sign in one account whose email domain
+ * the connection does not cover (such as the break-glass site admin, or a guest). Removing it also
+ * removes the account's subjects at that connection.
+ */
+export const ssoAccountLinks = pgTable(
+  'sso_account_links',
+  {
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => institutions.id),
+    connectionId: uuid('connection_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdByUserId: uuid('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    ...timestamps,
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.connectionId, t.userId] }),
+    index('sso_account_links_user_idx').on(t.userId),
+    index('sso_account_links_created_by_idx').on(t.createdByUserId),
+    foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_account_links_connection_fk' }).onDelete(
       'cascade',
     ),
   ],

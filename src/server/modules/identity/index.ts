@@ -9,6 +9,8 @@ import { createMfaService } from './mfa.service.js';
 import { createPasswordPolicy } from './password-policy.js';
 import { createSessionService } from './session.service.js';
 import { createSsoLoginService } from './sso-login.service.js';
+import { registerSsoDomainRoutes } from './sso-domains.routes.js';
+import { createSsoDomainService } from './sso-domains.service.js';
 import { registerSsoRoutes } from './sso.routes.js';
 import { createSsoService } from './sso.service.js';
 import { createUsersService } from './users.service.js';
@@ -27,5 +29,6 @@ export function registerIdentityModule(app: FastifyInstance, ctx: AppContext) {
   registerIdentityRoutes(app, { config, sessions, invitations, users: createUsersService(ctx), mfa, endSessionUrl: ssoLogin.endSessionUrl });
   registerAccountRoutes(app, { config, sessions, mfa, account });
   registerSsoRoutes(app, { config, sso: createSsoService(ctx), login: ssoLogin });
+  registerSsoDomainRoutes(app, createSsoDomainService(ctx));
   return { sessions, invitations };
 }

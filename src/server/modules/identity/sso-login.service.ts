@@ -8,7 +8,7 @@ import type { SsoFailureReason } from '../../../contracts/auth.js';
 import { invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withSystem, type Tx } from '../../platform/db.js';
+import { unsafeTenantScope, withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
@@ -23,6 +23,7 @@ import {
 } from './session.service.js';
 import { hasSamlSingleLogout, spKeyAad, ssoUrls, type SsoConnectionRow } from './sso.service.js';
 import { toPem } from './saml-metadata.js';
+import { connectionCovers, hasAccountLink } from './sso-domains.repo.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 
@@ -196,6 +197,16 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     });
   }
 
+  /**
+   * Security: a connection signs in only accounts whose email domain it lists and its institution
+   * verified, or accounts a site admin linked to it explicitly; never, say, the break-glass site
+   * admin of another domain because the provider asserted that address.
+   */
+  async function mayVouchFor(tx: Tx, c: SsoConnectionRow, user: Pick<UserRow, 'id' | 'email'>): Promise<boolean> {
+    const scope = unsafeTenantScope(c.tenantId);
+    return (await connectionCovers(tx, scope, c, user.email)) || hasAccountLink(tx, scope, c.id, user.id);
+  }
+
   /** Finds or links the user the provider vouches for, within the connection's institution only. */
   async function linkUser(tx: Tx, c: SsoConnectionRow, a: Assertion, requestId: string): Promise<UserRow> {
     const [linked] = await tx
@@ -205,6 +216,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       .where(and(eq(ssoIdentities.tenantId, c.tenantId), eq(ssoIdentities.connectionId, c.id), eq(ssoIdentities.subject, a.subject)));
     if (linked) {
       if (linked.user.tenantId !== c.tenantId || linked.user.status !== 'active') throw new SsoFailure('disabled', 'linked user inactive');
+      if (!(await mayVouchFor(tx, c, linked.user))) throw new SsoFailure('no_account', 'connection does not cover this account');
       return linked.user;
     }
     if (!a.email || !a.emailVerified) throw new SsoFailure('no_account', 'no verified email');
@@ -216,6 +228,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       .from(users)
       .where(and(eq(users.tenantId, c.tenantId), sql`lower(${users.email}) = ${email}`));
     let how = 'link';
+    if (user && !(await mayVouchFor(tx, c, user))) throw new SsoFailure('no_account', 'connection does not cover this account’s email domain');
     if (!user) {
       const [inv] = await tx
         .select()
@@ -229,9 +242,10 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
             sql`${invitations.expiresAt} > now()`,
           ),
         );
-      const domain = email.split('@')[1] ?? '';
-      const jit = c.jitEnabled && c.emailDomains.includes(domain);
-      if (!inv && !jit) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
+      // A new account (invited or just in time) only in a domain this connection covers and its institution verified.
+      if (!(await connectionCovers(tx, unsafeTenantScope(c.tenantId), c, email)))
+        throw new SsoFailure('no_account', 'connection does not cover this email’s domain');
+      if (!inv && !c.jitEnabled) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
       if (await readOnlyPeriodOf(tx, c.tenantId)) throw new SsoFailure('no_account', 'institution past its end of service: no new accounts');
       const [taken] = await tx
         .select({ id: users.id })

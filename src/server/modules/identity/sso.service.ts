@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AuthPolicyBody, SsoConnectionBody, ssoConnectionCreateSchema, ssoConnectionUpdateSchema } from '../../../contracts/auth.js';
-import { authPolicies, institutions, ssoConnections, users } from '../../db/schema/index.js';
+import { authPolicies, institutions, ssoConnections, ssoDomains, users } from '../../db/schema/index.js';
 import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
@@ -14,6 +14,7 @@ import { findAuthPolicy } from './auth-policy.repo.js';
 import { fetchIdpMetadata, parseIdpMetadata, type SamlIdpSettings } from './saml-metadata.js';
 import { generateSpSigningKey } from './saml-sp-key.js';
 import { byTenant } from '../../platform/tenant-filter.js';
+import { checkConnectionDomains } from './sso-domains.service.js';
 
 type CreateInput = z.output<typeof ssoConnectionCreateSchema>;
 type UpdateInput = z.output<typeof ssoConnectionUpdateSchema>;
@@ -156,6 +157,8 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       // Network first, outside the transaction.
       const idp = input.preset === 'saml' ? await resolveIdp(input.idp) : null;
       return withTenant(db, scope, async (tx) => {
+        // Security: a provider vouches only for domains its institution proved it controls.
+        await checkConnectionDomains(tx, scope, input.emailDomains);
         const [row] = await tx
           .insert(ssoConnections)
           .values({
@@ -207,6 +210,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
           checkSamlMfa(patch.requireIdpMfa ?? before.requireIdpMfa, patch.mfaAuthnContexts ?? before.samlMfaAuthnContexts);
         if (before.protocol === 'oidc' && patch.idp)
           throw new AppError('validation', 'Some fields are not valid', { idp: 'is for SAML providers only' });
+        if (patch.emailDomains) await checkConnectionDomains(tx, scope, patch.emailDomains, before.emailDomains);
         const [after] = await tx
           .update(ssoConnections)
           .set({
@@ -314,7 +318,10 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
       });
     },
 
-    /** Sign-in discovery by email domain: the enabled providers that vouch for it. Public. */
+    /**
+     * Sign-in discovery by email domain: the enabled providers that list it, of the one institution
+     * that verified it. Public.
+     */
     async discover(email: string) {
       const domain = email.split('@')[1]?.toLowerCase() ?? '';
       const rows = await withSystem(db, (tx) =>
@@ -322,6 +329,10 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
           .select({ c: ssoConnections, institutionName: institutions.name, status: institutions.status })
           .from(ssoConnections)
           .innerJoin(institutions, eq(institutions.id, ssoConnections.tenantId))
+          .innerJoin(
+            ssoDomains,
+            and(eq(ssoDomains.tenantId, ssoConnections.tenantId), eq(ssoDomains.domain, domain), eq(ssoDomains.status, 'verified')),
+          )
           .where(and(eq(ssoConnections.enabled, true), sql`${domain} = any(${ssoConnections.emailDomains})`)),
       );
       return rows

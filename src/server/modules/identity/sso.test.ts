@@ -4,7 +4,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, invitations, sessions, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
-import { buildInstitution, buildTenantWithUsers, buildUser } from '../../../../test/support/factories.js';
+import { buildInstitution, buildTenantWithUsers, buildUser, buildVerifiedDomain } from '../../../../test/support/factories.js';
 import { cookieHeader, followToApp, keepCookies, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
 import { authnRequestOf, makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
@@ -89,6 +89,8 @@ beforeAll(async () => {
   saml = startSamlIdp();
   a = await buildTenantWithUsers(t.app, t.database.db);
   b = await buildTenantWithUsers(t.app, t.database.db);
+  await buildVerifiedDomain(t.database.db, a.institution.id, 'a.example.org');
+  await buildVerifiedDomain(t.database.db, b.institution.id, 'b.example.org');
   const create = async (client: typeof a.siteAdmin, body: object) => {
     const res = await client.request('POST', '/api/v1/sso/connections', body);
     expect(res.statusCode, res.body).toBe(201);
@@ -136,7 +138,7 @@ describe('OIDC sign-in (oidc-provider on loopback)', () => {
   });
 
   it('turns a pending invitation into an account, and creates others just in time only in the institution’s domains', async () => {
-    const invitee = `inv-${randomUUID()}@somewhere.example`;
+    const invitee = `inv-${randomUUID()}@a.example.org`;
     const inv = await a.siteAdmin.request('POST', '/api/v1/invitations', {
       email: invitee,
       firstName: 'Ines',
@@ -263,6 +265,7 @@ describe('OIDC: multi-factor at the provider, and signing out there too', () => 
       clientId: idp.clientId,
       clientSecret: idp.clientSecret,
       displayName: 'District accounts, two factors',
+      emailDomains: ['a.example.org'],
       requireIdpMfa: true,
       mfaAcrValues: ['urn:test:loa:mfa'],
     });
@@ -485,6 +488,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
     const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
       preset: 'saml',
       displayName: 'District SAML with single logout',
+      emailDomains: ['a.example.org'],
       idp: { metadataXml: sloIdp.metadataXml },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -629,6 +633,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
     const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
       preset: 'saml',
       displayName: 'Older SAML connection',
+      emailDomains: ['a.example.org'],
       idp: { metadataXml: sloIdp.metadataXml },
     });
     const id = res.json().id as string;

@@ -12,6 +12,7 @@ import { fieldErrorsOf } from '../../lib/errors.js';
 import { usersQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useSsoConnections, useSsoMutation, useSsoPolicy, type ConnectionInput } from './api.js';
+import { AccountLinks, SsoDomainsSection } from './SsoDomains.js';
 import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 type Preset = ConnectionInput['preset'];
@@ -33,6 +34,7 @@ export function SsoSettingsPage() {
       <Text>{t('identity.sso.intro')}</Text>
       <WriteArea>
         <Stack>
+          <SsoDomainsSection />
           <Connections />
           <AddConnection />
           <Policy />
@@ -130,6 +132,7 @@ function Connections() {
                 {c.saml.requireIdpMfa ? <SamlMfaContexts connection={c} /> : null}
               </>
             ) : null}
+            <AccountLinks connection={c} />
           </Stack>
         </Card>
       ))}

@@ -8,6 +8,7 @@ import type { InstitutionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { ListTable } from '../../components/ListTable.js';
+import { InstitutionDomains } from '../../features/identity/SsoDomains.js';
 import { offboardingsQuery } from '../../features/lifecycle/api.js';
 import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../../features/lifecycle/Offboarding.js';
 import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
@@ -25,6 +26,7 @@ export function InstitutionsPage() {
   const offboardings = useQuery({ ...offboardingsQuery, enabled: session.abilities.manageInstitutions });
   const [editing, setEditing] = useState<{ institution: InstitutionBody | null } | null>(null);
   const [offboarding, setOffboarding] = useState<InstitutionBody | null>(null);
+  const [domainsOf, setDomainsOf] = useState<InstitutionBody | null>(null);
   const [message, setMessage] = useState<string | null>(null);
 
   if (!session.abilities.manageInstitutions) return <NotPermitted />;
@@ -103,6 +105,14 @@ export function InstitutionsPage() {
                   <Button
                     size="xs"
                     variant="default"
+                    aria-label={t('identity.sso.domains.manageFor', { name: inst.name })}
+                    onClick={() => setDomainsOf(inst)}
+                  >
+                    {t('identity.sso.domains.manage')}
+                  </Button>
+                  <Button
+                    size="xs"
+                    variant="default"
                     color="red"
                     aria-label={t('lifecycle.offboard.manageFor', { name: inst.name })}
                     onClick={() => setOffboarding(inst)}
@@ -145,6 +155,15 @@ export function InstitutionsPage() {
             }}
           />
         ) : null}
+      </Modal>
+      <Modal
+        opened={domainsOf !== null}
+        onClose={() => setDomainsOf(null)}
+        title={domainsOf ? t('identity.sso.domains.title', { name: domainsOf.name }) : ''}
+        size="lg"
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
+        {domainsOf ? <InstitutionDomains institutionId={domainsOf.id} /> : null}
       </Modal>
       <Modal
         opened={editing !== null}

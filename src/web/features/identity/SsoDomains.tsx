@@ -1,0 +1,308 @@
+/**
+ * Email domains of single sign-on: a site admin claims a domain, publishes its DNS TXT record and
+ * checks it; a platform admin may approve a claim instead. Also the accounts a site admin lets one
+ * provider sign in whatever their email domain.
+ */
+import { Badge, Button, Card, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SsoConnectionBody, SsoDomainBody } from '../../../contracts/auth.js';
+import { Feedback } from '../../components/Feedback.js';
+import { Loading } from '../../components/PageState.js';
+import { api, fieldError } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
+import { usersQuery } from '../../lib/queries.js';
+import { ssoConnectionsKey } from './api.js';
+
+export const ssoDomainsKey = ['sso-domains'] as const;
+type AccountLink = { userId: string; email: string; firstName: string; lastName: string; createdAt: string };
+
+function useDomainMutation<I, O>(fn: (input: I) => Promise<O>, extraKey?: readonly unknown[]) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ssoDomainsKey });
+      void queryClient.invalidateQueries({ queryKey: ssoConnectionsKey });
+      if (extraKey) void queryClient.invalidateQueries({ queryKey: extraKey });
+    },
+  });
+}
+
+/** A value to publish, selectable, with a button that copies it. */
+function Copyable({ label, value }: { label: string; value: string }) {
+  const { t } = useTranslation();
+  return (
+    <Group gap="xs" wrap="nowrap" align="center">
+      <Text size="sm" fw={500} miw={60}>
+        {label}
+      </Text>
+      <Code style={{ wordBreak: 'break-all' }}>{value}</Code>
+      <CopyButton value={value}>
+        {({ copied, copy }) => (
+          <Button size="compact-xs" variant="default" onClick={copy} aria-label={`${t('identity.sso.domains.copy')} — ${label}`}>
+            {copied ? t('identity.sso.domains.copied') : t('identity.sso.domains.copy')}
+          </Button>
+        )}
+      </CopyButton>
+    </Group>
+  );
+}
+
+/** How a claim stands: verified (by DNS, or approved by whom and when) or pending. */
+export function DomainStatus({ domain }: { domain: SsoDomainBody }) {
+  const { t, i18n } = useTranslation();
+  const when = domain.verifiedAt ? new Date(domain.verifiedAt).toLocaleString(i18n.language) : '';
+  return (
+    <Group gap="xs">
+      <Badge color={domain.status === 'verified' ? 'green' : 'yellow'} variant="light">
+        {t(`identity.sso.domains.status.${domain.status}`)}
+      </Badge>
+      {domain.status === 'verified' ? (
+        <Text size="sm">
+          {domain.method === 'operator'
+            ? t('identity.sso.domains.approvedBy', { name: domain.approvedBy ?? '—', when })
+            : t('identity.sso.domains.verifiedByDns', { when })}
+        </Text>
+      ) : null}
+    </Group>
+  );
+}
+
+/** The site admin's section: claims, the TXT record of each pending one, and its check. */
+export function SsoDomainsSection() {
+  const { t } = useTranslation();
+  const domains = useQuery({ queryKey: ssoDomainsKey, queryFn: () => api<{ items: SsoDomainBody[] }>('/sso/domains') });
+  const [name, setName] = useState('');
+  const claim = useDomainMutation((domain: string) => api<SsoDomainBody>('/sso/domains', { method: 'POST', body: { domain } }));
+  const verify = useDomainMutation((id: string) => api<SsoDomainBody>(`/sso/domains/${id}/verify`, { method: 'POST' }));
+  const release = useDomainMutation((id: string) => api<void>(`/sso/domains/${id}`, { method: 'DELETE' }));
+  const fields = fieldErrorsOf(claim.error);
+  const releaseFields = fieldErrorsOf(release.error);
+  const verifyFields = fieldErrorsOf(verify.error);
+  const checked = verify.data;
+  return (
+    <Stack component="section" aria-labelledby="domains-heading" gap="sm">
+      <Title order={2} size="h3" id="domains-heading">
+        {t('identity.sso.domains.heading')}
+      </Title>
+      <Text size="sm">{t('identity.sso.domains.intro')}</Text>
+      {!domains.data ? <Loading /> : null}
+      {domains.data && domains.data.items.length === 0 ? <Text c="dimmed">{t('identity.sso.domains.none')}</Text> : null}
+      {domains.data?.items.map((d) => (
+        <Card key={d.id} withBorder data-testid="sso-domain">
+          <Stack gap="xs">
+            <Group justify="space-between">
+              <Text fw={600}>{d.domain}</Text>
+              <DomainStatus domain={d} />
+            </Group>
+            {d.status === 'pending' ? (
+              <>
+                <Text size="sm">{t('identity.sso.domains.publish')}</Text>
+                <Copyable label={t('identity.sso.domains.recordName')} value={d.record.name} />
+                <Copyable label={t('identity.sso.domains.recordType')} value={d.record.type} />
+                <Copyable label={t('identity.sso.domains.recordValue')} value={d.record.value} />
+                <Text size="sm" c="dimmed">
+                  {t('identity.sso.domains.orOperator')}
+                </Text>
+                {d.lastCheckError ? (
+                  <Text size="sm" c="red.8" role={checked?.id === d.id ? 'alert' : undefined}>
+                    {t(`identity.sso.domains.checkErrors.${d.lastCheckError}`)}
+                  </Text>
+                ) : null}
+              </>
+            ) : null}
+            <Group gap="xs">
+              {d.status === 'pending' ? (
+                <Button
+                  size="xs"
+                  onClick={() => verify.mutate(d.id)}
+                  loading={verify.isPending && verify.variables === d.id}
+                  aria-label={`${t('identity.sso.domains.verify')} — ${d.domain}`}
+                >
+                  {t('identity.sso.domains.verify')}
+                </Button>
+              ) : null}
+              <Button
+                size="xs"
+                variant="default"
+                color="red"
+                onClick={() => release.mutate(d.id)}
+                aria-label={`${t('identity.sso.domains.release')} — ${d.domain}`}
+              >
+                {t('identity.sso.domains.release')}
+              </Button>
+            </Group>
+            {release.variables === d.id && releaseFields ? (
+              <Text size="sm" c="red.8" role="alert">
+                {fieldError(releaseFields, 'domain')}
+              </Text>
+            ) : null}
+            {verify.variables === d.id && verifyFields ? (
+              <Text size="sm" c="red.8" role="alert">
+                {fieldError(verifyFields, 'domain')}
+              </Text>
+            ) : null}
+          </Stack>
+        </Card>
+      ))}
+      <Feedback
+        error={(releaseFields ? null : release.error) ?? (verifyFields ? null : verify.error)}
+        success={checked?.status === 'verified' ? t('identity.sso.domains.verified', { domain: checked.domain }) : null}
+      />
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          claim.mutate(name.trim(), { onSuccess: () => setName('') });
+        }}
+        aria-labelledby="claim-domain-heading"
+      >
+        <Stack gap="xs">
+          <Title order={3} size="h4" id="claim-domain-heading">
+            {t('identity.sso.domains.claim')}
+          </Title>
+          <Group align="flex-end">
+            <TextInput
+              label={t('identity.sso.domains.domain')}
+              description={t('identity.sso.domains.domainHint')}
+              required
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              error={fieldError(fields, 'domain')}
+              maw={400}
+            />
+            <Button type="submit" loading={claim.isPending}>
+              {t('identity.sso.domains.claimButton')}
+            </Button>
+          </Group>
+          <Feedback error={fields ? null : claim.error} success={claim.isSuccess ? t('identity.sso.domains.claimed') : null} />
+        </Stack>
+      </form>
+    </Stack>
+  );
+}
+
+/** Accounts one provider may sign in although it does not cover their email domain (the break-glass admin, guests). */
+export function AccountLinks({ connection }: { connection: SsoConnectionBody }) {
+  const { t } = useTranslation();
+  const key = ['sso-links', connection.id] as const;
+  const links = useQuery({ queryKey: key, queryFn: () => api<{ items: AccountLink[] }>(`/sso/connections/${connection.id}/links`) });
+  const users = useQuery(usersQuery);
+  const [userId, setUserId] = useState<string | null>(null);
+  const link = useDomainMutation((id: string) => api<AccountLink>(`/sso/connections/${connection.id}/links/${id}`, { method: 'PUT' }), key);
+  const unlink = useDomainMutation((id: string) => api<void>(`/sso/connections/${connection.id}/links/${id}`, { method: 'DELETE' }), key);
+  const linked = new Set((links.data?.items ?? []).map((l) => l.userId));
+  const candidates = (users.data ?? []).filter((u) => u.status === 'active' && !linked.has(u.id));
+  const label = `${t('identity.sso.links.heading')} — ${connection.displayName}`;
+  return (
+    <Stack gap="xs" component="section" aria-label={label}>
+      <Text size="sm" fw={600}>
+        {t('identity.sso.links.heading')}
+      </Text>
+      <Text size="sm" c="dimmed">
+        {t('identity.sso.links.intro')}
+      </Text>
+      {links.data && links.data.items.length > 0 ? (
+        <Table>
+          <Table.Caption>{label}</Table.Caption>
+          <Table.Tbody>
+            {links.data.items.map((l) => (
+              <Table.Tr key={l.userId}>
+                <Table.Th scope="row" fw={400}>
+                  {l.firstName} {l.lastName} ({l.email})
+                </Table.Th>
+                <Table.Td>
+                  <Button
+                    size="compact-xs"
+                    variant="default"
+                    color="red"
+                    onClick={() => unlink.mutate(l.userId)}
+                    aria-label={`${t('identity.sso.links.remove')} — ${l.email}`}
+                  >
+                    {t('identity.sso.links.remove')}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+      <form
+        onSubmit={(e: FormEvent) => {
+          e.preventDefault();
+          if (userId) link.mutate(userId, { onSuccess: () => setUserId(null) });
+        }}
+        aria-label={`${t('identity.sso.links.add')} — ${connection.displayName}`}
+      >
+        <Group align="flex-end">
+          <Select
+            label={t('identity.sso.links.person')}
+            data={candidates.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))}
+            value={userId}
+            onChange={setUserId}
+            searchable
+            clearable
+            maw={420}
+          />
+          <Button type="submit" size="xs" variant="default" disabled={!userId} loading={link.isPending}>
+            {t('identity.sso.links.add')}
+          </Button>
+        </Group>
+      </form>
+      <Feedback error={link.error ?? unlink.error} />
+    </Stack>
+  );
+}
+
+/** The operator console: an institution's claims, each pending one approvable after checking outside Vetted. */
+export function InstitutionDomains({ institutionId }: { institutionId: string }) {
+  const { t } = useTranslation();
+  const key = ['institution-sso-domains', institutionId] as const;
+  const queryClient = useQueryClient();
+  const domains = useQuery({ queryKey: key, queryFn: () => api<{ items: SsoDomainBody[] }>(`/institutions/${institutionId}/sso-domains`) });
+  const approve = useMutation({
+    mutationFn: (id: string) => api<SsoDomainBody>(`/institutions/${institutionId}/sso-domains/${id}/approve`, { method: 'POST' }),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
+  });
+  const fields = fieldErrorsOf(approve.error);
+  if (!domains.data) return <Loading />;
+  return (
+    <Stack gap="sm">
+      <Text size="sm">{t('identity.sso.domains.operatorIntro')}</Text>
+      {domains.data.items.length === 0 ? <Text c="dimmed">{t('identity.sso.domains.none')}</Text> : null}
+      {domains.data.items.map((d) => (
+        <Card key={d.id} withBorder>
+          <Stack gap="xs">
+            <Group justify="space-between">
+              <Text fw={600}>{d.domain}</Text>
+              <DomainStatus domain={d} />
+            </Group>
+            {d.status === 'pending' ? (
+              <>
+                <Copyable label={t('identity.sso.domains.recordName')} value={d.record.name} />
+                <Copyable label={t('identity.sso.domains.recordValue')} value={d.record.value} />
+                <Group>
+                  <Button
+                    size="xs"
+                    onClick={() => approve.mutate(d.id)}
+                    loading={approve.isPending && approve.variables === d.id}
+                    aria-label={`${t('identity.sso.domains.approve')} — ${d.domain}`}
+                  >
+                    {t('identity.sso.domains.approve')}
+                  </Button>
+                </Group>
+                {approve.variables === d.id && fields ? (
+                  <Text size="sm" c="red.8" role="alert">
+                    {fieldError(fields, 'domain')}
+                  </Text>
+                ) : null}
+              </>
+            ) : null}
+          </Stack>
+        </Card>
+      ))}
+      <Feedback error={fields ? null : approve.error} success={approve.isSuccess ? t('identity.sso.domains.approved') : null} />
+    </Stack>
+  );
+}
