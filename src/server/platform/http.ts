@@ -95,7 +95,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const requestId = String(req.id);
     if (err instanceof AppError) {
-      if (err.code === 'rate_limited') reply.header('retry-after', '60');
+      if (err.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
       return reply.status(err.status).send(body(err.code, err.message, requestId, err));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

@@ -30,8 +30,8 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, sso, login } = deps;
   const tags = ['sso'];
-  // A sign-in by SSO takes a start, a callback and the page loads around them: three times the password sign-in limit (30/minute by default).
-  const flowLimit = { max: config.loginRateLimit * 3, timeWindow: '1 minute' };
+  // Per address, as generous as the password sign-in's (a school's shared address serves everyone behind it).
+  const flowLimit = { max: config.loginAddressRateLimit, timeWindow: '1 minute' };
 
   /**
    * A failed SSO sign-in goes back to the sign-in page with a reason code; a failed re-authentication
