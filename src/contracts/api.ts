@@ -80,6 +80,8 @@ export const FIELD_ERROR_CODES = [
   'date_not_future',
   // A password given to confirm a change.
   'not_correct',
+  // The sign-in email changes only by a link sent to the new address.
+  'email_by_link',
   // Formats and rules whose message a schema writes (FIELD_MESSAGES).
   'country_code',
   'domain',

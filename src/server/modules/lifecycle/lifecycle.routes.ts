@@ -234,7 +234,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
   );
   app.patch(
     '/api/v1/me',
-    { schema: { tags: ['me'], summary: 'Correct my name or email, or choose my language', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
+    { schema: { tags: ['me'], summary: 'Correct my name, or choose my language. The email is changed only by a link to the new address (POST /api/v1/account/email); another email here is refused', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
     async (req) => presentProfile(await rights.updateMe(requireActor(req), req.body)),
   );
   app.delete(
