@@ -152,7 +152,21 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
+  if (hasWeb) {
+    // Security: in production no source map is served, even if a build left one in the folder.
+    if (config.isProduction)
+      app.addHook('onRequest', async (req, reply) => {
+        const file = req.url.split('?')[0]!;
+        let decoded = file;
+        try {
+          decoded = decodeURIComponent(file);
+        } catch {
+          // Not a file the static server would find either.
+        }
+        if (/\.map$/i.test(file) || /\.map$/i.test(decoded)) return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+      });
+    await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
+  }
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;
