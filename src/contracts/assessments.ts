@@ -3,6 +3,7 @@
  * server (validation + OpenAPI) and the web client. Every string is bounded.
  */
 import { z } from 'zod';
+import { isoDate } from './dates.js';
 import { FIELD_MESSAGES } from './field-messages.js';
 import { DATA_ELEMENT_CODES, LANGUAGES } from './domain.js';
 
@@ -49,7 +50,6 @@ const uuid = z.uuid();
 const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, FIELD_MESSAGES.key_format);
 const label = (max = 300) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
-const isoDate = z.iso.date();
 const scale = z.number().int().min(1).max(5);
 
 // ---------- question definitions ----------
@@ -71,7 +71,8 @@ const uniqueArray = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true });
 export const answerValueSchemas = {
   yes_no_unsure: yesNo,
   single_choice: z.string().max(80),

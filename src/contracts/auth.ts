@@ -88,6 +88,7 @@ const connectionFields = {
     .array(domain)
     .max(20)
     .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true })
     .default([]),
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
@@ -95,7 +96,8 @@ const connectionFields = {
 const acrValues = z
   .array(z.string().trim().min(1).max(200))
   .max(10)
-  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true });
 const oidcFields = {
   clientId: z.string().trim().min(1).max(500),
   /** Write-only: sealed at rest, never returned. */
@@ -120,7 +122,8 @@ const authnContexts = z
       .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, FIELD_MESSAGES.uri),
   )
   .max(10)
-  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true });
 const samlFields = {
   /** Refuse sign-ins whose assertion's `AuthnContextClassRef` is not one of `mfaAuthnContexts` (also asked for, comparison exact). */
   requireIdpMfa: z.boolean().default(false),

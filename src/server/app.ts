@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
@@ -34,14 +34,14 @@ import { registerInstitutionRoutes } from './modules/tenants/institutions.routes
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
-import { registerErrorHandling, registerNotFound } from './platform/http.js';
+import { frameworkErrors, registerErrorHandling, registerInputChecks, registerNotFound } from './platform/http.js';
 import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every registered route (method, URL pattern). */
-    routeList: { method: string; url: string }[];
+    /** Every registered route (method, URL pattern, and its schema for the suites that check it). */
+    routeList: { method: string; url: string; schema?: FastifySchema | undefined }[];
   }
 }
 
@@ -72,6 +72,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
     trustProxy: config.isProduction,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -84,12 +85,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  registerInputChecks(app);
   if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
   // Every route, for the isolation and CSRF suites that must cover routes added later.
-  const routes: { method: string; url: string }[] = [];
+  const routes: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, schema: r.schema });
   });
 
   await app.register(fastifyHelmet, {

@@ -93,6 +93,10 @@ export const en = {
       double_hyphen: 'Must not contain two hyphens in a row',
       catalog_or_custom: 'Give either a catalog app or a custom app, not both',
       no_change: 'Change at least one field',
+      date_range: 'Must be a date from the year 1900 to 9999',
+      end_of_service_range: 'Choose a day from today to five years ahead',
+      end_of_service_window: 'Choose a day from a year ago to five years ahead',
+      nul_character: 'Must not contain a NUL character',
     },
   },
   lang: {

@@ -96,6 +96,10 @@ export const fr: DeepStrings<typeof en> = {
       double_hyphen: 'Ne doit pas contenir deux traits d’union de suite',
       catalog_or_custom: 'Indiquez une application du catalogue ou une application personnalisée, pas les deux',
       no_change: 'Modifiez au moins un champ',
+      date_range: 'Doit être une date de l’an 1900 à 9999',
+      end_of_service_range: 'Choisissez un jour d’aujourd’hui à cinq ans plus tard',
+      end_of_service_window: 'Choisissez un jour d’il y a un an à cinq ans plus tard',
+      nul_character: 'Ne doit pas contenir de caractère NUL',
     },
   },
   lang: {

@@ -169,7 +169,12 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     '/api/v1/sso/oidc/callback',
     {
       config: { rateLimit: flowLimit },
-      schema: { tags, summary: 'Where OIDC providers send people back (public)', querystring: z.record(z.string(), z.string().max(4000)) },
+      schema: {
+        tags,
+        summary: 'Where OIDC providers send people back (public)',
+        // The parameters of an OIDC authorization response (RFC 6749 4.1.2, 4.1.2.1; RFC 9207); the whole URL goes to the client library.
+        querystring: z.object(Object.fromEntries(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state'].map((k) => [k, z.string().max(4000).optional()]))),
+      },
     },
     async (req, reply) => {
       const c = ssoCookie(config);
