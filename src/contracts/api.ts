@@ -24,6 +24,9 @@ import {
 } from './domain.js';
 import { publicSlugSchema } from './public.js';
 
+/** The largest integer a request may carry where a 4-byte integer column holds it (versions, revision numbers). */
+const INT_MAX = 2_147_483_647;
+
 const uuid = z.uuid();
 const name = (max = 200) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
@@ -338,12 +341,12 @@ export const inventoryCreateSchema = inventoryEditableSchema
 export type InventoryCreate = z.infer<typeof inventoryCreateSchema>;
 /** Update: any editable field; `version` is the one the client last saw (stale saves are refused). */
 export const inventoryUpdateSchema = inventoryEditableSchema.partial().extend({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   custom: z.strictObject({ name: name(200), vendor: text(200), website: url.nullable() }).partial().optional(),
 });
 export type InventoryUpdate = z.infer<typeof inventoryUpdateSchema>;
 export const inventoryTransitionSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   status: inventoryStatusSchema,
   comment: text(2000).optional(),
 });

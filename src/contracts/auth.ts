@@ -97,7 +97,7 @@ const acrValues = z
   .array(z.string().trim().min(1).max(200))
   .max(10)
   .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
-    .meta({ uniqueItems: true });
+  .meta({ uniqueItems: true });
 const oidcFields = {
   clientId: z.string().trim().min(1).max(500),
   /** Write-only: sealed at rest, never returned. */
@@ -123,7 +123,7 @@ const authnContexts = z
   )
   .max(10)
   .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
-    .meta({ uniqueItems: true });
+  .meta({ uniqueItems: true });
 const samlFields = {
   /** Refuse sign-ins whose assertion's `AuthnContextClassRef` is not one of `mfaAuthnContexts` (also asked for, comparison exact). */
   requireIdpMfa: z.boolean().default(false),

@@ -4,21 +4,23 @@
  * Each a 400 (or 404) naming the field, never a 500, and nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
+import { buildUser, signIn, type Client } from '../support/factories.js';
+import { buildPopulatedTenant } from '../support/populate.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
-let tenant: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+let tenant: Awaited<ReturnType<typeof buildPopulatedTenant>>;
 let operator: Client;
 
 beforeAll(async () => {
   t = await createTestApp();
-  tenant = await buildTenantWithUsers(t.app, t.database.db);
+  tenant = await buildPopulatedTenant(t.app, t.database.db, 1);
   operator = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
 });
 afterAll(async () => t?.close());
 
-const fieldsOf = (res: { json(): unknown }) => (res.json() as { error: { fields?: Record<string, string>; fieldCodes?: Record<string, string> } }).error;
+const fieldsOf = (res: { json(): unknown }) =>
+  (res.json() as { error: { fields?: Record<string, string>; fieldCodes?: Record<string, string> } }).error;
 
 describe('NUL characters', () => {
   it('are refused in a body field, a nested field, a key, a query and a path parameter, naming the field', async () => {
@@ -60,36 +62,69 @@ describe('NUL characters', () => {
 });
 
 describe('dates', () => {
+  const offboarding = async () =>
+    (await tenant.siteAdmin.request('GET', `/api/v1/institutions/${tenant.institution.id}/offboarding`)).json().offboarding;
   const offboardingRequest = (endOfServiceAt: string) =>
     tenant.siteAdmin.request('POST', '/api/v1/institution/offboarding-request', { contactEmail: 'dpo@example.org', endOfServiceAt });
 
   it('refuse an end of service before today or more than five years ahead, with a field message', async () => {
-    for (const endOfServiceAt of ['0020-01-01T00:00:00Z', '0367-06-01T00:00:00Z', '1999-12-31T00:00:00Z', new Date(Date.now() - 3 * 86_400_000).toISOString(), '9999-12-31T00:00:00Z']) {
+    const before = await offboarding();
+    for (const endOfServiceAt of [
+      '0020-01-01T00:00:00Z',
+      '0367-06-01T00:00:00Z',
+      '1999-12-31T00:00:00Z',
+      new Date(Date.now() - 3 * 86_400_000).toISOString(),
+      '9999-12-31T00:00:00Z',
+    ]) {
       const res = await offboardingRequest(endOfServiceAt);
       expect(res.statusCode, endOfServiceAt).toBe(400);
-      expect(fieldsOf(res).fieldCodes, endOfServiceAt).toEqual({ endOfServiceAt: expect.stringMatching(/^(end_of_service_range|date_range)$/) });
+      expect(fieldsOf(res).fieldCodes, endOfServiceAt).toEqual({
+        endOfServiceAt: expect.stringMatching(/^(end_of_service_range|date_range)$/),
+      });
     }
-    expect((await tenant.siteAdmin.request('GET', `/api/v1/institutions/${tenant.institution.id}/offboarding`)).json().offboarding).toBeNull();
+    expect(await offboarding()).toEqual(before);
     // The platform admin may record one that ended within the year; not earlier.
     const put = (endOfServiceAt: string) =>
-      operator.request('PUT', `/api/v1/institutions/${tenant.institution.id}/offboarding`, { contactEmail: 'dpo@example.org', endOfServiceAt });
+      operator.request('PUT', `/api/v1/institutions/${tenant.institution.id}/offboarding`, {
+        contactEmail: 'dpo@example.org',
+        endOfServiceAt,
+      });
     const old = await put('0020-01-01T00:00:00Z');
     expect(old.statusCode).toBe(400);
     expect(fieldsOf(old).fieldCodes).toEqual({ endOfServiceAt: expect.stringMatching(/^(end_of_service_window|date_range)$/) });
-    expect(fieldsOf(await put(new Date(Date.now() - 400 * 86_400_000).toISOString())).fieldCodes).toEqual({ endOfServiceAt: 'end_of_service_window' });
+    expect(fieldsOf(await put(new Date(Date.now() - 400 * 86_400_000).toISOString())).fieldCodes).toEqual({
+      endOfServiceAt: 'end_of_service_window',
+    });
     // Today is fine.
     expect((await offboardingRequest(new Date().toISOString())).statusCode).toBe(201);
   });
 
   it('refuse calendar days outside 1900 to 9999', async () => {
-    const item = (await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Dated' } })).json() as { id: string; version: number };
+    const item = (await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Dated' } })).json() as {
+      id: string;
+      version: number;
+    };
     for (const day of ['0020-01-01', '1899-12-31']) {
       const res = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${item.id}`, { version: item.version, agreementSignedOn: day });
       expect(res.statusCode, day).toBe(400);
       expect(fieldsOf(res).fieldCodes, day).toEqual({ agreementSignedOn: 'date_range' });
     }
-    const ok = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${item.id}`, { version: item.version, agreementSignedOn: '1900-01-01' });
+    const ok = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${item.id}`, {
+      version: item.version,
+      agreementSignedOn: '1900-01-01',
+    });
     expect(ok.statusCode, ok.body).toBe(200);
+  });
+});
+
+describe('integers', () => {
+  it('refuse revision numbers and versions beyond what the database holds, with a field message', async () => {
+    const [assessment] = (await tenant.appAdmin.request('GET', '/api/v1/assessments')).json().items as { id: string }[];
+    const compare = await tenant.appAdmin.request('GET', `/api/v1/assessments/${assessment!.id}/compare?from=1&to=3000000000`);
+    expect(compare.statusCode, compare.body).toBe(400);
+    expect(fieldsOf(compare).fieldCodes).toEqual({ to: 'too_large' });
+    const revision = await tenant.appAdmin.request('GET', `/api/v1/assessments/${assessment!.id}/revisions/3000000000`);
+    expect(fieldsOf(revision).fieldCodes).toEqual({ number: 'too_large' });
   });
 });
 

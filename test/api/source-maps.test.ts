@@ -18,8 +18,14 @@ let database: Awaited<ReturnType<typeof openTestDatabase>>;
 const apps: FastifyInstance[] = [];
 
 async function serve(isProduction: boolean) {
-  const config = { ...loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', JOB_WORKERS: 'false' }), isProduction };
-  const app = await buildApp({ config, db: database.db, mailer: createMailer(config) }, { logLevel: 'silent', webRoot: path.join(dir, 'web') });
+  const config = {
+    ...loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent', JOB_WORKERS: 'false' }),
+    isProduction,
+  };
+  const app = await buildApp(
+    { config, db: database.db, mailer: createMailer(config) },
+    { logLevel: 'silent', webRoot: path.join(dir, 'web') },
+  );
   apps.push(app);
   return app;
 }
@@ -47,7 +53,14 @@ describe('source maps', () => {
   it('are not served in production, whatever the spelling; the scripts are', async () => {
     const app = await serve(true);
     expect((await app.inject({ method: 'GET', url: '/assets/index-abc.js' })).statusCode).toBe(200);
-    for (const url of ['/assets/index-abc.js.map', '/assets/index-abc.js.MAP', '/assets/index-abc.js.map?v=1', '/assets/%69ndex-abc.js.map', '/assets/index-abc.js.ma%70', '/assets/index-abc.js%2Emap']) {
+    for (const url of [
+      '/assets/index-abc.js.map',
+      '/assets/index-abc.js.MAP',
+      '/assets/index-abc.js.map?v=1',
+      '/assets/%69ndex-abc.js.map',
+      '/assets/index-abc.js.ma%70',
+      '/assets/index-abc.js%2Emap',
+    ]) {
       const res = await app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.body, url).not.toContain('secret-source');

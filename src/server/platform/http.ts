@@ -116,7 +116,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const pg = pgCode(err);
     if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));
-    if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22007' || pg === '22008') {
+    if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22003' || pg === '22007' || pg === '22008') {
       req.log.warn({ pg }, 'constraint rejected a write');
       return reply.status(400).send(body('validation', 'Some values are not valid', requestId));
     }

@@ -67,7 +67,16 @@ describe('other routes that name an account', () => {
   it('limits password reset requests per account across addresses', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++)
-      statuses.push((await t.app.inject({ method: 'POST', url: '/api/v1/password-resets', remoteAddress: address(), payload: { email: 'Reset.Target@example.org' } })).statusCode);
+      statuses.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/password-resets',
+            remoteAddress: address(),
+            payload: { email: 'Reset.Target@example.org' },
+          })
+        ).statusCode,
+      );
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
   });
 

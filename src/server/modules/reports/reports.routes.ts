@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { errorSchema, fileResponse } from '../../../contracts/api.js';
 import {
   dashboardSchema,
