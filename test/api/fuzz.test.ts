@@ -361,8 +361,9 @@ function check(op: Operation, caller: Caller, input: Input, res: { statusCode: n
       return fail('JSON answer that does not parse');
     }
   }
-  // Refused before its body is read (an attempt limit) is refused too.
-  if (input.nulIn !== undefined && res.statusCode !== 429) {
+  // Refused before its fields are read (an attempt limit; a body with a `__proto__` key) is refused too.
+  const refusedWhole = res.statusCode === 429 || (json as { error?: { code?: string } } | undefined)?.error?.code === 'bad_request';
+  if (input.nulIn !== undefined && !refusedWhole) {
     const fields = (json as { error?: { fields?: Record<string, string>; fieldCodes?: Record<string, string> } } | undefined)?.error;
     if (res.statusCode !== 400 || !fields?.fieldCodes || !Object.values(fields.fieldCodes).includes('nul_character'))
       return fail(`NUL in ${input.nulIn || 'the body'} not refused with a field message`);
