@@ -39,6 +39,7 @@ export default defineConfig({
       DEMO_PASSWORD: E2E_DEMO_PASSWORD,
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '200',
+      LOGIN_ADDRESS_RATE_LIMIT: '2000',
       // Sensitive changes ask to confirm one's identity one minute after sign-in (account-security.spec waits for it).
       REAUTH_MINUTES: '1',
       NODE_ENV: 'test',

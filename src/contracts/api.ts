@@ -3,6 +3,7 @@
  * server (validation + OpenAPI) and the web client (forms + types). Every string is bounded.
  */
 import { z } from 'zod';
+import { isoDate } from './dates.js';
 import { FIELD_MESSAGES } from './field-messages.js';
 import {
   AGREEMENT_TYPES,
@@ -23,17 +24,20 @@ import {
 } from './domain.js';
 import { publicSlugSchema } from './public.js';
 
+/** The largest integer a request may carry where a 4-byte integer column holds it (versions, revision numbers). */
+const INT_MAX = 2_147_483_647;
+
 const uuid = z.uuid();
 const name = (max = 200) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
 const url = z.url({ protocol: /^https?$/ }).max(2000);
-const isoDate = z.iso.date();
 const email = z.email().max(254).transform((e) => e.toLowerCase());
 const unique = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true });
 
 export const gradeSchema = z.enum(GRADE_LEVELS);
 export const audienceSchema = z.enum(AUDIENCES);
@@ -85,6 +89,8 @@ export const FIELD_ERROR_CODES = [
   'domain_in_use',
   // A password given to confirm a change.
   'not_correct',
+  // The sign-in email changes only by a link sent to the new address.
+  'email_by_link',
   // Formats and rules whose message a schema writes (FIELD_MESSAGES).
   'country_code',
   'domain',
@@ -94,6 +100,10 @@ export const FIELD_ERROR_CODES = [
   'double_hyphen',
   'catalog_or_custom',
   'no_change',
+  'date_range',
+  'end_of_service_range',
+  'end_of_service_window',
+  'nul_character',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldParams = Record<string, string | number>;
@@ -109,6 +119,15 @@ export const errorSchema = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof errorSchema>;
+
+/**
+ * A file to download, documented per content type (binary, `format: binary`). The body is sent
+ * as it is, never through a JSON schema.
+ */
+export const fileResponse = (description: string, contentTypes: readonly string[]) => ({
+  description,
+  content: Object.fromEntries(contentTypes.map((type) => [type, { schema: z.any().meta({ type: 'string', format: 'binary' }) }])),
+});
 
 // ---------- session ----------
 export const loginSchema = z.strictObject({ email: z.string().trim().max(254).pipe(email), password: z.string().min(1).max(1024) });
@@ -353,12 +372,12 @@ export const inventoryCreateSchema = inventoryEditableSchema
 export type InventoryCreate = z.infer<typeof inventoryCreateSchema>;
 /** Update: any editable field; `version` is the one the client last saw (stale saves are refused). */
 export const inventoryUpdateSchema = inventoryEditableSchema.partial().extend({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   custom: z.strictObject({ name: name(200), vendor: text(200), website: url.nullable() }).partial().optional(),
 });
 export type InventoryUpdate = z.infer<typeof inventoryUpdateSchema>;
 export const inventoryTransitionSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   status: inventoryStatusSchema,
   comment: text(2000).optional(),
 });

@@ -3,8 +3,12 @@
  * server (validation + OpenAPI) and the web client. Every string is bounded.
  */
 import { z } from 'zod';
+import { isoDate } from './dates.js';
 import { FIELD_MESSAGES } from './field-messages.js';
 import { DATA_ELEMENT_CODES, LANGUAGES } from './domain.js';
+
+/** The largest integer a request may carry where a 4-byte integer column holds it (versions, revision numbers). */
+const INT_MAX = 2_147_483_647;
 
 /** Kinds of question a PIA can ask (PRODUCT.md "PIA template"). */
 export const QUESTION_KINDS = [
@@ -49,7 +53,6 @@ const uuid = z.uuid();
 const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, FIELD_MESSAGES.key_format);
 const label = (max = 300) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
-const isoDate = z.iso.date();
 const scale = z.number().int().min(1).max(5);
 
 // ---------- question definitions ----------
@@ -71,7 +74,8 @@ const uniqueArray = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
     .max(max)
-    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+    .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+    .meta({ uniqueItems: true });
 export const answerValueSchemas = {
   yes_no_unsure: yesNo,
   single_choice: z.string().max(80),
@@ -111,7 +115,7 @@ export const bankSectionInputSchema = z.strictObject({
 export type BankSectionInput = z.output<typeof bankSectionInputSchema>;
 /** Replaces the whole content of a draft version. */
 export const bankVersionContentSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   changeLog: text(10000).default(''),
   sections: z.array(bankSectionInputSchema).max(40),
 });
@@ -131,7 +135,7 @@ export const bankTemplateUpdateSchema = z.strictObject({
   catalogAppId: uuid.nullable().optional(),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).optional(),
 });
-export const bankPublishSchema = z.strictObject({ version: z.number().int().min(1), changeLog: text(10000).optional() });
+export const bankPublishSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), changeLog: text(10000).optional() });
 export const bankQuerySchema = z.strictObject({ catalogAppId: uuid.optional(), q: z.string().trim().max(200).optional() });
 
 export const bankQuestionSchema = z.object({
@@ -202,15 +206,15 @@ export const assessmentQuerySchema = z.strictObject({
 export const answerSaveSchema = z.strictObject({
   value: z.unknown(),
   /** The answer version last seen (0 when the question had no answer). */
-  version: z.number().int().min(0),
+  version: z.number().int().min(0).max(INT_MAX),
 });
 export const ownSectionCreateSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   title: label(300),
   description: text(5000).default(''),
 });
 export const ownQuestionCreateSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   sectionId: uuid,
   kind: z.enum(QUESTION_KINDS),
   prompt: label(1000),
@@ -219,14 +223,14 @@ export const ownQuestionCreateSchema = z.strictObject({
   required: z.boolean().default(false),
 });
 export const questionUpdateSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   hidden: z.boolean().optional(),
   prompt: label(1000).optional(),
   guidance: text(5000).optional(),
   options: questionOptionsSchema.optional(),
   required: z.boolean().optional(),
 });
-export const versionOnlySchema = z.strictObject({ version: z.number().int().min(1) });
+export const versionOnlySchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX) });
 const riskFields = {
   title: label(300),
   description: text(5000),
@@ -247,32 +251,32 @@ export const riskCreateSchema = z.strictObject({
   residualLikelihood: riskFields.residualLikelihood.default(null),
   residualImpact: riskFields.residualImpact.default(null),
   /** The assessment version last seen. */
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
 });
-export const riskUpdateSchema = z.strictObject({ ...riskFields, version: z.number().int().min(1) }).partial().required({ version: true });
-export const submitSchema = z.strictObject({ version: z.number().int().min(1), comment: text(5000).default('') });
-export const returnSchema = z.strictObject({ version: z.number().int().min(1), comment: z.string().trim().min(1).max(5000) });
+export const riskUpdateSchema = z.strictObject({ ...riskFields, version: z.number().int().min(1).max(INT_MAX) }).partial().required({ version: true });
+export const submitSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), comment: text(5000).default('') });
+export const returnSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), comment: z.string().trim().min(1).max(5000) });
 export const decideSchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   decision: z.enum(DECISIONS),
   comment: text(5000).default(''),
   conditions: text(5000).default(''),
   nextReviewOn: isoDate.nullable().default(null),
 });
-export const reopenSchema = z.strictObject({ version: z.number().int().min(1), comment: text(5000).default('') });
+export const reopenSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), comment: text(5000).default('') });
 export const mergeDecisionSchema = z.strictObject({ key: z.string().max(80), action: z.enum(['take', 'keep']) });
 export const mergeApplySchema = z.strictObject({
-  version: z.number().int().min(1),
+  version: z.number().int().min(1).max(INT_MAX),
   toVersionId: uuid,
   decisions: z.array(mergeDecisionSchema).max(2000),
 });
 export const mergeQuerySchema = z.strictObject({ toVersionId: uuid.optional() });
-export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) });
-export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1) });
+export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1).max(INT_MAX), to: z.coerce.number().int().min(1).max(INT_MAX) });
+export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1).max(INT_MAX) });
 export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
 export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
 /** `lang`: the language of the output (default: the one the reader chose, else English). */
-export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).optional(), lang: z.enum(LANGUAGES).optional() });
+export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).max(INT_MAX).optional(), lang: z.enum(LANGUAGES).optional() });
 export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });
 
 /**

@@ -85,7 +85,8 @@ export const ssoDiscoverSchema = z.object({ items: z.array(ssoButtonSchema) });
 const emailDomainList = z
   .array(domain)
   .max(20)
-  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+  .meta({ uniqueItems: true });
 const connectionFields = {
   displayName: z.string().trim().min(1).max(100),
   enabled: z.boolean().default(true),
@@ -96,7 +97,8 @@ const connectionFields = {
 const acrValues = z
   .array(z.string().trim().min(1).max(200))
   .max(10)
-  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+  .meta({ uniqueItems: true });
 const oidcFields = {
   clientId: z.string().trim().min(1).max(500),
   /** Write-only: sealed at rest, never returned. */
@@ -121,7 +123,8 @@ const authnContexts = z
       .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/, FIELD_MESSAGES.uri),
   )
   .max(10)
-  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value);
+  .refine((a) => new Set(a).size === a.length, FIELD_MESSAGES.repeated_value)
+  .meta({ uniqueItems: true });
 const samlFields = {
   /** Refuse sign-ins whose assertion's `AuthnContextClassRef` is not one of `mfaAuthnContexts` (also asked for, comparison exact). */
   requireIdpMfa: z.boolean().default(false),

@@ -13,5 +13,9 @@ export const FIELD_MESSAGES = {
   double_hyphen: 'must not contain two hyphens in a row',
   catalog_or_custom: 'give either a catalog app or a custom app, not both',
   no_change: 'change at least one field',
+  date_range: 'must be a date from the year 1900 to 9999',
+  end_of_service_range: 'choose a day from today to five years ahead',
+  end_of_service_window: 'choose a day from a year ago to five years ahead',
+  nul_character: 'must not contain a NUL character',
 } as const;
 export type FieldMessageCode = keyof typeof FIELD_MESSAGES;

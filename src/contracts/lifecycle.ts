@@ -1,5 +1,6 @@
 /** API schemas of the data lifecycle: offboarding, deletion certificates, audit verification, rights of individuals. */
 import { z } from 'zod';
+import { endOfService } from './dates.js';
 import { FIELD_MESSAGES } from './field-messages.js';
 import { LANGUAGES } from './domain.js';
 
@@ -7,15 +8,20 @@ const email = z.email().max(254).transform((e) => e.toLowerCase());
 
 export const offboardingInputSchema = z.strictObject({
   /** When service ends (default now); the institution is read-only from then, purged after the grace period. */
-  endOfServiceAt: z.iso.datetime({ offset: true }).optional(),
+  endOfServiceAt: endOfService(365, FIELD_MESSAGES.end_of_service_window).optional(),
   /** Who receives the deletion certificate. */
   contactEmail: email,
 });
 export type OffboardingInput = z.output<typeof offboardingInputSchema>;
 
+/** A site admin's request for the end of service: from today to a few years ahead. */
+export const offboardingRequestSchema = offboardingInputSchema.extend({
+  endOfServiceAt: endOfService(1, FIELD_MESSAGES.end_of_service_range).optional(),
+});
+
 /** Moving a scheduled end of service: the new date, which must still be ahead. */
 export const offboardingDateInputSchema = z.strictObject({
-  endOfServiceAt: z.iso.datetime({ offset: true }),
+  endOfServiceAt: endOfService(Number.POSITIVE_INFINITY, FIELD_MESSAGES.end_of_service_range),
 });
 export type OffboardingDateInput = z.output<typeof offboardingDateInputSchema>;
 

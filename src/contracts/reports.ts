@@ -3,6 +3,7 @@
  * (validation + OpenAPI) and the web client. Every string is bounded.
  */
 import { z } from 'zod';
+import { isoDate } from './dates.js';
 import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES } from './domain.js';
 
 /** The generic reports every institution has (PRODUCT.md, "Reports"). */
@@ -95,8 +96,8 @@ export const reportListSchema = z.object({ items: z.array(reportDefinitionSchema
 
 /** Run counts as platform admins see them: numbers only, never who ran a report. */
 export const reportRunCountsQuerySchema = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
   institutionId: z.uuid().optional(),
 });
 export const reportRunCountSchema = z.object({

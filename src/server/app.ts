@@ -8,7 +8,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
@@ -36,14 +36,14 @@ import { registerSupportAccessRoutes } from './modules/tenants/support-access.ro
 import { createSupportAccessService } from './modules/tenants/support-access.service.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
-import { registerErrorHandling, registerNotFound } from './platform/http.js';
+import { frameworkErrors, registerErrorHandling, registerInputChecks, registerNotFound } from './platform/http.js';
 import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every registered route (method, URL pattern). */
-    routeList: { method: string; url: string }[];
+    /** Every registered route (method, URL pattern, and its schema for the suites that check it). */
+    routeList: { method: string; url: string; schema?: FastifySchema | undefined }[];
   }
 }
 
@@ -74,6 +74,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
     trustProxy: config.isProduction,
   });
   app.setValidatorCompiler(validatorCompiler);
@@ -86,12 +87,13 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
     if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   registerErrorHandling(app);
+  registerInputChecks(app);
   if (ownJobs) app.addHook('onClose', async () => ownJobs.stop());
   // Every route, for the isolation and CSRF suites that must cover routes added later.
-  const routes: { method: string; url: string }[] = [];
+  const routes: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routes);
   app.addHook('onRoute', (r) => {
-    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, schema: r.schema });
   });
 
   await app.register(fastifyHelmet, {
@@ -155,7 +157,21 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
 
   const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
+  if (hasWeb) {
+    // Security: in production no source map is served, even if a build left one in the folder.
+    if (config.isProduction)
+      app.addHook('onRequest', async (req, reply) => {
+        const file = req.url.split('?')[0]!;
+        let decoded = file;
+        try {
+          decoded = decodeURIComponent(file);
+        } catch {
+          // Not a file the static server would find either.
+        }
+        if (/\.map$/i.test(file) || /\.map$/i.test(decoded)) return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+      });
+    await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
+  }
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;

@@ -34,6 +34,7 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { lo
     SMTP_PORT: String(smtp.port),
     LOG_LEVEL: 'silent',
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ADDRESS_RATE_LIMIT: '10000',
     ...env,
   });
   const database = await openTestDatabase();

@@ -43,6 +43,7 @@ const envSchema = z.object({
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  LOGIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(300),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SECRETS_KEY: z
     .string()
@@ -93,7 +94,10 @@ export interface Config {
   /** A fixed demo password (scripted demos and end-to-end tests); random when unset. */
   demoPassword: string | undefined;
   sessionTtlHours: number;
+  /** Attempts a minute at one account (sign-in, its second step, re-authentication, password and email changes). */
   loginRateLimit: number;
+  /** Attempts a minute from one address at those routes (generous: a school's shared address serves everyone behind it). */
+  loginAddressRateLimit: number;
   /** A session unused this long ends (the absolute limit is sessionTtlHours). */
   sessionIdleMinutes: number;
   /** AES-256-GCM keys sealing secrets at rest (SSO client secrets, MFA secrets): the current one and, during a rotation, the previous ones. */
@@ -180,6 +184,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD,
     sessionTtlHours: env.SESSION_TTL_HOURS,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    loginAddressRateLimit: env.LOGIN_ADDRESS_RATE_LIMIT,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     secretKeys: keyringOf(
       Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),

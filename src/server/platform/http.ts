@@ -95,7 +95,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const requestId = String(req.id);
     if (err instanceof AppError) {
-      if (err.code === 'rate_limited') reply.header('retry-after', '60');
+      if (err.code === 'rate_limited' && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
       return reply.status(err.status).send(body(err.code, err.message, requestId, err));
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
@@ -121,13 +121,57 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const pg = pgCode(err);
     if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));
-    if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22007' || pg === '22008') {
+    if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22003' || pg === '22007' || pg === '22008') {
       req.log.warn({ pg }, 'constraint rejected a write');
       return reply.status(400).send(body('validation', 'Some values are not valid', requestId));
     }
     if (status >= 400 && status < 500) return reply.status(status).send(body('bad_request', err.message, requestId));
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
+  });
+}
+
+/**
+ * Errors the router meets before any route (a malformed percent-encoding, a path parameter longer
+ * than the router takes) answer like every other error: a path parameter that long names nothing
+ * (404), a malformed address is a bad request (400).
+ */
+export function frameworkErrors(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const requestId = String(req.id);
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') void reply.status(404).send(body('not_found', 'Not found', requestId));
+  else void reply.status(400).send(body('bad_request', 'The address is not valid', requestId));
+}
+
+/** The path ("a.b.2") of the first string, or object key, holding a NUL character; null if none. */
+export function nulPath(value: unknown): string | null {
+  // Iterative: a deeply nested body must not exhaust the stack.
+  const stack: [unknown, string][] = [[value, '']];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return at;
+    } else if (v && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const path = at ? `${at}.${k}` : k;
+        if (k.includes('\u0000')) return path;
+        stack.push([child, path]);
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * Security: no text with a NUL character reaches a service (PostgreSQL refuses it in text and JSON,
+ * and it cuts strings short elsewhere). Every route's body, query and path parameters are checked
+ * here, before their schema: a 400 naming the field.
+ */
+export function registerInputChecks(app: FastifyInstance): void {
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+      const at = nulPath(value);
+      if (at !== null) throw invalidFields({ [at || part]: { code: 'nul_character', message: FIELD_MESSAGES.nul_character } });
+    }
   });
 }
 

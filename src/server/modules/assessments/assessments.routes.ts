@@ -38,7 +38,7 @@ import {
   summarySchema,
   versionOnlySchema,
 } from '../../../contracts/assessments.js';
-import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
+import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
 import { requireActor } from '../../platform/http.js';
 import type { AssessmentService } from './assessments.service.js';
 import { presentRevision } from './assessments.presenter.js';
@@ -144,7 +144,7 @@ export function registerAssessmentRoutes(root: FastifyInstance, service: Assessm
     const p = await service.printable(requireActor(req), req.params.id, req.query.revision, req.query.lang);
     return buildSummary(req.query.audience, p.content, p.item, p.institutionName, p.language);
   });
-  app.get(`${base}/:id/pdf`, { schema: { tags, summary: 'The assessment as a PDF (current revision unless one is given)', params: idParamsSchema, querystring: pdfQuerySchema, produces: ['application/pdf'] } }, async (req, reply) => {
+  app.get(`${base}/:id/pdf`, { schema: { tags, summary: 'The assessment as a PDF (current revision unless one is given)', params: idParamsSchema, querystring: pdfQuerySchema, response: { 200: fileResponse('The PDF', ['application/pdf']), ...errors } } }, async (req, reply) => {
     const p = await service.printable(requireActor(req), req.params.id, req.query.revision, req.query.lang);
     const pdf = await renderAssessmentPdf(p.assessment, p.content, p.institutionName, p.language);
     const file = `pia-${p.assessment.appName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app'}-r${p.content.revision.number}.pdf`;

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
+import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
 import { dataExportListSchema, dataExportSchema, exportCreateSchema } from '../../../contracts/reports.js';
 import { requireActor } from '../../platform/http.js';
 import type { ExportsService } from './exports.service.js';
@@ -46,7 +45,13 @@ export function registerExportRoutes(root: FastifyInstance, service: ExportsServ
         tags: ['exports'],
         summary: 'Download a finished export while its link is valid',
         params: idParamsSchema,
-        response: { 200: z.any().describe('The XLSX or zip file'), ...errors },
+        response: {
+          200: fileResponse('The XLSX workbook, or a zip of CSV files', [
+            'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'application/zip',
+          ]),
+          ...errors,
+        },
       },
     },
     async (req, reply) => {

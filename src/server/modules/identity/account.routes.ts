@@ -20,6 +20,7 @@ import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import { requireActor } from '../../platform/http.js';
 import type { AccountService } from './account.service.js';
+import { createAttemptLimits } from './attempt-limits.js';
 import { clearMfaCookie, mfaCookie, setSessionCookie } from './auth.hook.js';
 import type { MfaService } from './mfa.service.js';
 import type { Authenticated, SessionService } from './session.service.js';
@@ -42,14 +43,19 @@ export function registerAccountRoutes(
     if (!token || token.length > 200) throw new AppError('unauthorized', 'Your sign-in took too long. Sign in again.');
     return token;
   };
-  const strict = { max: config.loginRateLimit, timeWindow: '1 minute' };
+  // Security: counted per address (generous) and per account (strict), separately. The account is
+  // the signed-in person, or the one the challenge cookie or link token stands for.
+  const limits = createAttemptLimits(root, config);
+  const bySession = limits.limit((req) => (req.auth as Authenticated | null)?.user.id);
+  const byChallenge = limits.limit((req) => req.cookies[mfaCookie(config).name]);
+  const byToken = limits.limit((req) => (req.body as { token?: unknown } | undefined)?.token);
   const tags = ['account'];
 
   // ----- the second step of a password sign-in (public: the http-only challenge cookie is the credential)
   app.post(
     '/api/v1/session/mfa',
     {
-      config: { rateLimit: strict },
+      ...byChallenge,
       schema: {
         tags: ['session'],
         summary: 'Second step of sign-in: a code from the app or a recovery code',
@@ -67,7 +73,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/session/mfa/enrolment',
     {
-      config: { rateLimit: strict },
+      ...byChallenge,
       schema: {
         tags: ['session'],
         summary: 'First sign-in where two-step verification is required: the secret for the app',
@@ -79,7 +85,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/session/mfa/enrolment/confirm',
     {
-      config: { rateLimit: strict },
+      ...byChallenge,
       schema: {
         tags: ['session'],
         summary: 'Confirm the app’s first code; signs in and shows the recovery codes once',
@@ -146,7 +152,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/session/reauthenticate',
     {
-      config: { rateLimit: strict },
+      ...bySession,
       schema: {
         tags: ['session'],
         summary: 'Confirm it is me (password, and a code when two-step verification is on) before a sensitive change',
@@ -217,7 +223,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/account/password',
     {
-      config: { rateLimit: strict },
+      ...bySession,
       schema: {
         tags,
         summary: 'Change my password (ends every session; a new one is opened)',
@@ -234,16 +240,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/password-resets',
     {
-      config: {
-        rateLimit: {
-          max: 5,
-          timeWindow: '15 minutes',
-          keyGenerator: (req: { ip: string; body?: unknown }) =>
-            `${req.ip}|${String((req.body as { email?: unknown } | undefined)?.email ?? '')
-              .toLowerCase()
-              .slice(0, 254)}`,
-        },
-      },
+      ...limits.limit((req) => (req.body as { email?: unknown } | undefined)?.email, { max: 5, addressMax: 30, timeWindow: '15 minutes' }),
       schema: {
         tags: ['session'],
         summary: 'Email a reset link (public; same answer whether or not the account exists)',
@@ -259,7 +256,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/password-resets/complete',
     {
-      config: { rateLimit: strict },
+      ...byToken,
       schema: {
         tags: ['session'],
         summary: 'Choose a new password from a reset link (public)',
@@ -275,7 +272,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/account/email',
     {
-      config: { rateLimit: strict },
+      ...bySession,
       schema: {
         tags,
         summary: 'Change my email: a link goes to the new address',
@@ -291,7 +288,7 @@ export function registerAccountRoutes(
   app.post(
     '/api/v1/email-changes/confirm',
     {
-      config: { rateLimit: strict },
+      ...byToken,
       schema: {
         tags: ['session'],
         summary: 'Confirm a new email from its link (public)',

@@ -306,6 +306,32 @@ describe('email change', () => {
     expect((await client.request('GET', '/api/v1/session')).json().user.email).toBe(newEmail);
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/email-changes/confirm', payload: { token } })).statusCode).toBe(404);
   });
+  it('never changes the email from PATCH /api/v1/me: only the link sent to the new address does, and the old address is told', async () => {
+    const user = await buildUser(t.database.db, { tenantId, role: 'app_admin' });
+    const client = await signIn(t.app, user);
+    const newEmail = `patched-${randomUUID()}@example.org`;
+    const count = t.smtp.messages.length;
+    const refused = await client.request('PATCH', '/api/v1/me', { firstName: 'Renamed', email: newEmail });
+    expect(refused.statusCode, refused.body).toBe(400);
+    expect(refused.json().error.fields).toEqual({ email: expect.stringMatching(/account page/) });
+    expect(refused.json().error.fieldCodes).toEqual({ email: 'email_by_link' });
+    // Nothing was written: neither the email nor the name sent with it.
+    const row = await withSystem(t.database.db, async (tx) => (await tx.select().from(users).where(eq(users.id, user.id)))[0]!);
+    expect({ email: row.email, firstName: row.firstName }).toEqual({ email: user.email, firstName: user.firstName });
+    // The current email, in any case, is no change.
+    const same = await client.request('PATCH', '/api/v1/me', { firstName: 'Renamed', email: user.email.toUpperCase() });
+    expect(same.statusCode, same.body).toBe(200);
+    expect(same.json()).toMatchObject({ firstName: 'Renamed', email: user.email });
+
+    // The change by link: the new address proves itself, the old one is told.
+    expect((await client.request('POST', '/api/v1/account/email', { newEmail, password: PASSWORD })).statusCode).toBe(202);
+    const token = decodeURIComponent(linkToken(await mailAfter(newEmail, count)));
+    expect(await mailAfter(user.email, count)).toMatch(/change of the email/);
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/email-changes/confirm', payload: { token } })).statusCode).toBe(204);
+    expect((await client.request('GET', '/api/v1/me/data')).json().profile.email).toBe(newEmail);
+    // The only mail the new address got is the link: the refused PATCH sent none, and changed nothing.
+    expect(t.smtp.messages.slice(count).filter((m) => JSON.stringify(m.to).includes(newEmail))).toHaveLength(1);
+  });
 });
 
 describe('password policy', () => {

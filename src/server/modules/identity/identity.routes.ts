@@ -19,6 +19,7 @@ import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
 import { requireActor } from '../../platform/http.js';
 import { loginResultSchema } from '../../../contracts/auth.js';
+import { createAttemptLimits } from './attempt-limits.js';
 import { clearSessionCookie, setMfaCookie, setSessionCookie } from './auth.hook.js';
 import type { MfaService } from './mfa.service.js';
 import type { SsoLoginService } from './sso-login.service.js';
@@ -45,16 +46,9 @@ export function registerIdentityRoutes(
     if (!req.auth) throw new AppError('unauthorized', 'Please sign in');
     return req.auth as Authenticated;
   };
-  const loginLimit = {
-    max: config.loginRateLimit,
-    timeWindow: '1 minute',
-    // Security: limited per address and per account, so one address cannot spray many accounts fast
-    // and many addresses cannot hammer one account unnoticed.
-    keyGenerator: (req: { ip: string; body?: unknown }) => {
-      const email = (req.body as { email?: unknown } | undefined)?.email;
-      return `${req.ip}|${typeof email === 'string' ? email.toLowerCase().slice(0, 254) : ''}`;
-    },
-  };
+  // Security: counted per address (generous) and per account (strict), separately.
+  const limits = createAttemptLimits(root, config);
+  const loginLimit = limits.limit((req) => (req.body as { email?: unknown } | undefined)?.email);
 
   app.get('/api/v1/session', { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: sessionSchema, ...errors } } }, async (req) =>
     sessions.describe(authOf(req)),
@@ -63,7 +57,7 @@ export function registerIdentityRoutes(
   app.post(
     '/api/v1/session',
     {
-      config: { rateLimit: loginLimit },
+      ...loginLimit,
       schema: { tags: ['session'], summary: 'Sign in (a second step follows when two-step verification applies)', body: loginSchema, response: { 200: loginResultSchema, ...errors } },
     },
     async (req, reply) => {

@@ -12,7 +12,7 @@ import { recordAudit } from '../../platform/audit.js';
 import type { Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { withSystem, type Tx } from '../../platform/db.js';
-import { AppError, pgCode } from '../../platform/errors.js';
+import { AppError, invalid } from '../../platform/errors.js';
 
 type MeUpdate = z.output<typeof meUpdateSchema>;
 type UserRow = typeof users.$inferSelect;
@@ -104,26 +104,27 @@ export function createRightsService(ctx: Pick<AppContext, 'db'>) {
       });
     },
 
-    /** Corrects the person's own name or email. */
+    /**
+     * Corrects the person's own name, or chooses their language. Security: the sign-in email is not
+     * changed here — only by the confirm-by-link change (POST /api/v1/account/email: the new address
+     * proves itself, the old one is told); an `email` other than the current one is refused.
+     */
     async updateMe(actor: Actor, patch: MeUpdate) {
       const id = me(actor);
-      try {
-        return await withSystem(db, async (tx) => {
-          const before = await load(tx, id);
-          const [after] = await tx
-            .update(users)
-            .set({ firstName: patch.firstName ?? before.firstName, lastName: patch.lastName ?? before.lastName, email: patch.email ?? before.email, language: patch.language ?? before.language, updatedAt: new Date() })
-            .where(eq(users.id, id))
-            .returning();
-          const { passwordHash: _a, ...b } = before;
-          const { passwordHash: _b, ...a } = after!;
-          await recordAudit(tx, { ...actor, tenantId: before.tenantId }, { action: 'user.update_self', recordType: 'user', recordId: id, before: b, after: a, tenantId: before.tenantId });
-          return after!;
-        });
-      } catch (err) {
-        if (pgCode(err) === '23505') throw new AppError('duplicate', 'Another account uses this email', { email: 'is used by another account' });
-        throw err;
-      }
+      return withSystem(db, async (tx) => {
+        const before = await load(tx, id);
+        if (patch.email !== undefined && patch.email !== before.email.toLowerCase())
+          throw invalid('email', 'is changed from your account page, with a link sent to the new address', 'email_by_link');
+        const [after] = await tx
+          .update(users)
+          .set({ firstName: patch.firstName ?? before.firstName, lastName: patch.lastName ?? before.lastName, language: patch.language ?? before.language, updatedAt: new Date() })
+          .where(eq(users.id, id))
+          .returning();
+        const { passwordHash: _a, ...b } = before;
+        const { passwordHash: _b, ...a } = after!;
+        await recordAudit(tx, { ...actor, tenantId: before.tenantId }, { action: 'user.update_self', recordType: 'user', recordId: id, before: b, after: a, tenantId: before.tenantId });
+        return after!;
+      });
     },
 
     /**

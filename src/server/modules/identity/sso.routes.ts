@@ -30,8 +30,8 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   const app = root.withTypeProvider<ZodTypeProvider>();
   const { config, sso, login } = deps;
   const tags = ['sso'];
-  // A sign-in by SSO takes a start, a callback and the page loads around them: three times the password sign-in limit (30/minute by default).
-  const flowLimit = { max: config.loginRateLimit * 3, timeWindow: '1 minute' };
+  // Per address, as generous as the password sign-in's (a school's shared address serves everyone behind it).
+  const flowLimit = { max: config.loginAddressRateLimit, timeWindow: '1 minute' };
 
   /**
    * A failed SSO sign-in goes back to the sign-in page with a reason code; a failed re-authentication
@@ -169,7 +169,12 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     '/api/v1/sso/oidc/callback',
     {
       config: { rateLimit: flowLimit },
-      schema: { tags, summary: 'Where OIDC providers send people back (public)', querystring: z.record(z.string(), z.string().max(4000)) },
+      schema: {
+        tags,
+        summary: 'Where OIDC providers send people back (public)',
+        // The parameters of an OIDC authorization response (RFC 6749 4.1.2, 4.1.2.1; RFC 9207); the whole URL goes to the client library.
+        querystring: z.object(Object.fromEntries(['code', 'state', 'iss', 'error', 'error_description', 'error_uri', 'session_state'].map((k) => [k, z.string().max(4000).optional()]))),
+      },
     },
     async (req, reply) => {
       const c = ssoCookie(config);

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { archiveSchema } from '../../../contracts/archive.js';
 import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
 import {
   chainReportSchema,
@@ -10,6 +11,7 @@ import {
   offboardingDateInputSchema,
   offboardingInputSchema,
   offboardingListItemSchema,
+  offboardingRequestSchema,
   offboardingSchema,
 } from '../../../contracts/lifecycle.js';
 import { AppError } from '../../platform/errors.js';
@@ -175,7 +177,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
       schema: {
         tags: ['lifecycle'],
         summary: 'Ask for the end of service of your institution (site admins); a platform admin confirms it',
-        body: offboardingInputSchema,
+        body: offboardingRequestSchema,
         response: { 201: offboardingSchema, ...errors },
       },
     },
@@ -198,7 +200,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
         tags: ['lifecycle'],
         summary: 'Download one deletion certificate as JSON (platform admins)',
         params: idParamsSchema,
-        response: { 200: z.string(), ...errors },
+        response: { 200: deletionCertificateSchema, ...errors },
       },
     },
     async (req, reply) => {
@@ -208,7 +210,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
   );
   app.get(
     '/api/v1/institution/archive',
-    { schema: { tags: ['lifecycle'], summary: 'Download the complete portability archive of your institution (site admins; JSON)', response: { 200: z.string(), ...errors } } },
+    { schema: { tags: ['lifecycle'], summary: 'Download the complete portability archive of your institution (site admins; JSON)', response: { 200: archiveSchema, ...errors } } },
     async (req, reply) => {
       const { fileName, json } = await lifecycle.exportArchive(requireActor(req));
       return sendJsonFile(reply, fileName, json);
@@ -226,7 +228,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
   );
   app.get(
     '/api/v1/me/export',
-    { schema: { tags: ['me'], summary: 'Download everything held about me (JSON)', response: { 200: z.string(), ...errors } } },
+    { schema: { tags: ['me'], summary: 'Download everything held about me (JSON)', response: { 200: myDataSchema, ...errors } } },
     async (req, reply) => {
       const data = await rights.myData(requireActor(req), req.auth?.session.id ?? null);
       return sendJsonFile(reply, `vetted-my-data-${data.exportedAt.slice(0, 10)}.json`, JSON.stringify(data, null, 2));
@@ -234,7 +236,7 @@ export function registerLifecycleRoutes(root: FastifyInstance, lifecycle: Lifecy
   );
   app.patch(
     '/api/v1/me',
-    { schema: { tags: ['me'], summary: 'Correct my name or email, or choose my language', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
+    { schema: { tags: ['me'], summary: 'Correct my name, or choose my language. The email is changed only by a link to the new address (POST /api/v1/account/email); another email here is refused', body: meUpdateSchema, response: { 200: myDataSchema.shape.profile, ...errors } } },
     async (req) => presentProfile(await rights.updateMe(requireActor(req), req.body)),
   );
   app.delete(

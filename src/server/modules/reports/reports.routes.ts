@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { errorSchema } from '../../../contracts/api.js';
+import { errorSchema, fileResponse } from '../../../contracts/api.js';
 import {
   dashboardSchema,
   reportDownloadQuerySchema,
@@ -59,7 +58,7 @@ export function registerReportRoutes(root: FastifyInstance, service: ReportsServ
         summary: 'Run a report and download it as XLSX or CSV; counts one run',
         params: reportParamsSchema,
         querystring: reportDownloadQuerySchema,
-        response: { 200: z.any().describe('The XLSX or CSV file'), ...errors },
+        response: { 200: fileResponse('The XLSX or CSV file', Object.values(CONTENT_TYPES)), ...errors },
       },
     },
     async (req, reply) => {

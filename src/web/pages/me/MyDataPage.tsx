@@ -98,11 +98,11 @@ export function MyDataPage() {
 function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState({ firstName: profile.firstName, lastName: profile.lastName, email: profile.email });
+  const [draft, setDraft] = useState({ firstName: profile.firstName, lastName: profile.lastName });
   const [message, setMessage] = useState<string | null>(null);
-  useEffect(() => setDraft({ firstName: profile.firstName, lastName: profile.lastName, email: profile.email }), [profile]);
+  useEffect(() => setDraft({ firstName: profile.firstName, lastName: profile.lastName }), [profile]);
   const save = useMutation({
-    mutationFn: () => api('/me', { method: 'PATCH', body: { firstName: draft.firstName.trim(), lastName: draft.lastName.trim(), email: draft.email.trim() } }),
+    mutationFn: () => api('/me', { method: 'PATCH', body: { firstName: draft.firstName.trim(), lastName: draft.lastName.trim() } }),
     onSuccess: () => {
       setMessage(t('me.saved'));
       void queryClient.invalidateQueries({ queryKey: myDataKey });
@@ -125,7 +125,7 @@ function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput label={t('me.firstName')} value={draft.firstName} maxLength={100} required onChange={(e) => setDraft({ ...draft, firstName: e.currentTarget.value })} error={fieldError(fields, 'firstName')} />
           <TextInput label={t('me.lastName')} value={draft.lastName} maxLength={100} required onChange={(e) => setDraft({ ...draft, lastName: e.currentTarget.value })} error={fieldError(fields, 'lastName')} />
-          <TextInput label={t('me.email')} type="email" value={draft.email} maxLength={254} required onChange={(e) => setDraft({ ...draft, email: e.currentTarget.value })} error={fieldError(fields, 'email')} />
+          <TextInput label={t('me.email')} type="email" value={profile.email} readOnly description={t('me.emailHint')} />
         </SimpleGrid>
         <Group>
           <Button type="submit" loading={save.isPending}>
