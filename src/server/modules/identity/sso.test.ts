@@ -50,6 +50,9 @@ async function spMetadata(connectionId: string) {
   return res.body;
 }
 
+/** What the IdP posts back, and the binding cookie of the browser that started the sign-in. */
+type SamlForm = { SAMLResponse: string; RelayState: string; binding?: string };
+
 /** Starts a SAML sign-in and returns what the IdP would post back, before any tampering. */
 async function samlResponse(opts: {
   nameId: string;
@@ -58,24 +61,58 @@ async function samlResponse(opts: {
   connectionId?: string;
   idp?: TestSamlIdp;
   authnContextClassRef?: string;
-}) {
+  attributes?: Record<string, string>;
+}): Promise<SamlForm & { requestId: string }> {
   const connectionId = opts.connectionId ?? samlA;
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${connectionId}` });
   expect(start.statusCode).toBe(303);
-  return (opts.idp ?? saml).respond({ spMetadata: await spMetadata(connectionId), redirectUrl: start.headers.location as string, ...opts });
+  const binding = start.cookies.find((c) => c.name === 'vetted_saml')?.value;
+  const form = await (opts.idp ?? saml).respond({ spMetadata: await spMetadata(connectionId), redirectUrl: start.headers.location as string, ...opts });
+  const requestId = /ID="([^"]+)"/.exec(authnRequestOf(start.headers.location as string))![1]!;
+  return { ...form, binding, requestId };
 }
 
-function postAcs(form: { SAMLResponse: string; RelayState: string }, connectionId = samlA) {
+/** The browser posts the IdP's form to our ACS, with its binding cookie when it has one. */
+function postAcs(form: SamlForm, connectionId = samlA) {
   return t.app.inject({
     method: 'POST',
     url: `/api/v1/sso/saml/${a.institution.id}/${connectionId}/acs`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(form).toString(),
+    ...(form.binding ? { cookies: { vetted_saml: form.binding } } : {}),
+    payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
+  });
+}
+
+/** The guard that refused a SAML response, as its audit event records it (one event per refused response). */
+async function refusalOf(res: { headers: Record<string, unknown> }) {
+  const requestId = String(res.headers['x-request-id']);
+  const events = await withSystem(t.database.db, (tx) =>
+    tx
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.requestId, requestId), eq(auditEvents.action, 'sso.saml_refused'))),
+  );
+  expect(events.length, `audit events of request ${requestId}`).toBeLessThanOrEqual(1);
+  if (!events[0]) return null;
+  const after = (key: string) => (events[0]!.changes as Record<string, { after: unknown }>)[key]?.after;
+  return { refusal: after('refusal'), reason: after('reason'), connectionId: after('connectionId'), tenantId: events[0].tenantId, event: events[0] };
+}
+
+/** Expects a SAML response refused by one guard: its audit event, and the sign-in page's code. */
+async function expectRefused(res: Awaited<ReturnType<typeof postAcs>>, refusal: string, page = '/sign-in?sso=invalid', connectionId = samlA) {
+  expect(res.statusCode).toBe(303);
+  expect(sessionCookieOf(res)).toBeUndefined();
+  const audited = await refusalOf(res);
+  expect({ location: res.headers.location, refusal: audited?.refusal, connectionId: audited?.connectionId, tenantId: audited?.tenantId }).toEqual({
+    location: page,
+    refusal,
+    connectionId,
+    tenantId: a.institution.id,
   });
 }
 
 const xmlOf = (form: { SAMLResponse: string }) => Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
-const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string) => ({
+const withXml = (form: SamlForm, xml: string) => ({
   ...form,
   SAMLResponse: Buffer.from(xml).toString('base64'),
 });
@@ -467,8 +504,8 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       method: 'POST',
       url: `/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      cookies: { [a.appAdmin.cookie.name]: a.appAdmin.cookie.value },
-      payload: new URLSearchParams(form).toString(),
+      cookies: { [a.appAdmin.cookie.name]: a.appAdmin.cookie.value, vetted_saml: form.binding! },
+      payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
     });
     expect(res.headers.location).toBe('/');
   });
@@ -843,8 +880,9 @@ describe('re-authentication through the provider proves a fresh sign-in', () => 
       const redirect = started.json().redirect as string;
       expect(redirect.startsWith(saml.ssoUrl)).toBe(true);
       expect(authnRequestOf(redirect)).toContain('ForceAuthn="true"');
+      const binding = started.cookies.find((c) => c.name === 'vetted_saml')?.value;
       const form = await saml.respond({ spMetadata: await spMetadata(samlA), redirectUrl: redirect, nameId: `re-saml-${user.id}`, email, authnInstant });
-      return postAcs(form);
+      return postAcs({ ...form, binding });
     }
 
     // The IdP reused a sign-in from before the request: refused.
