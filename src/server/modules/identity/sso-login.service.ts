@@ -58,7 +58,7 @@ export const SAML_REFUSALS = [
   'request_expired', // the request is older than its ten minutes
   'signature', // signature invalid, or by a key the IdP's metadata does not name
   'in_response_to', // node-saml: InResponseTo of the response or of the subject confirmation not the request's
-  'issuer', // Issuer is not the IdP's entity id
+  'issuer', // the assertion's or the response's Issuer is not the IdP's entity id
   'audience', // AudienceRestriction does not name our entity id
   'conditions', // not yet valid, expired, or too old
   'status', // the IdP answered with an error status
@@ -99,7 +99,7 @@ function nodeSamlRefusal(err: unknown): SamlRefusal {
   if (/signature|Cannot obtain assertion/i.test(m)) return 'signature';
   if (/SAML issuer/.test(m)) return 'issuer';
   if (/audience|AudienceRestriction/i.test(m)) return 'audience';
-  if (/not yet valid|expired/.test(m)) return 'conditions';
+  if (/not yet valid|expired|subject confirmation/i.test(m)) return 'conditions';
   return 'assertion';
 }
 
@@ -591,6 +591,13 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     }[];
     if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
       throw samlRefused('recipient', 'wrong Recipient');
+    // Security: node-saml checks the Issuer of logout messages only. The assertion's, and the
+    // response's when it names one, must be the IdP's entity id (SAML profiles 4.1.4.2).
+    const issuerOf = (el: unknown) =>
+      (xpath.selectElements(el as never, "./*[local-name()='Issuer']")[0] as { textContent: string | null } | undefined)?.textContent?.trim();
+    const responseIssuer = responseEl ? issuerOf(responseEl) : undefined;
+    if (!c.samlIdpEntityId || issuerOf(assertion) !== c.samlIdpEntityId || (responseIssuer !== undefined && responseIssuer !== c.samlIdpEntityId))
+      throw samlRefused('issuer', 'Issuer is not the IdP');
     // An assertion without any signature is told apart from one whose signature fails.
     if (!xpath.selectElements(assertion as never, "./*[local-name()='Signature']").length)
       throw samlRefused('unsigned', 'the assertion is not signed');

@@ -420,12 +420,22 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
     expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(userId);
   });
 
-  it('refuses a replayed response', async () => {
+  // Each refusal names the guard that made it (audit event `sso.saml_refused`): disabling any one
+  // guard turns its case into a sign-in, or into a refusal by another guard, and the case fails.
+  it('refuses a replayed response (the request is spent)', async () => {
     const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
     expect((await postAcs(form)).headers.location).toBe('/');
-    const again = await postAcs(form);
-    expect(again.headers.location).toBe('/sign-in?sso=invalid');
-    expect(sessionCookieOf(again)).toBeUndefined();
+    await expectRefused(await postAcs(form), 'unknown_request');
+  });
+
+  it('refuses an assertion id seen before, even answering a new request of the same browser (assertion-id cache)', async () => {
+    const first = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    expect((await postAcs(first)).headers.location).toBe('/');
+    const assertionId = /<saml:Assertion[^>]*\sID="([^"]+)"/.exec(xmlOf(first))![1]!;
+    // The IdP signs a new response to a new request, reusing the assertion id.
+    const second = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { AssertionID: assertionId } });
+    expect(xmlOf(second)).toContain(`ID="${assertionId}"`);
+    await expectRefused(await postAcs(second), 'replay');
   });
 
   it('refuses an expired assertion', async () => {
@@ -440,19 +450,41 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
         SubjectConfirmationDataNotOnOrAfter: past(10),
       },
     });
-    expect((await postAcs(form)).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(form), 'conditions');
   });
 
-  it('refuses the wrong audience, the wrong recipient, and a response to a request we never made', async () => {
-    const cases: Record<string, string>[] = [
-      { Audience: 'https://someone-else.example/sp' },
-      { SubjectRecipient: 'https://someone-else.example/acs' },
-      { InResponseTo: '_never_issued' },
+  it('refuses the wrong audience, recipient, destination or issuer, and a response to a request we never made', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ Audience: 'https://someone-else.example/sp' }, 'audience'],
+      [{ SubjectRecipient: 'https://someone-else.example/acs' }, 'recipient'],
+      [{ Destination: 'https://someone-else.example/acs' }, 'destination'],
+      [{ Issuer: 'https://idp.test/someone-else' }, 'issuer'],
+      [{ InResponseTo: '_never_issued' }, 'unknown_request'],
     ];
-    for (const overrides of cases) {
+    for (const [overrides, refusal] of cases) {
       const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides }));
-      expect(res.headers.location, JSON.stringify(overrides)).toBe('/sign-in?sso=invalid');
+      expect(res.headers.location, refusal).not.toBe('/');
+      await expectRefused(res, refusal);
     }
+  });
+
+  it('refuses a response whose signed assertion answers another request than the envelope says (InResponseTo)', async () => {
+    // The assertion signed for the first request; the unsigned envelope re-addressed to a second
+    // request of the same browser, with that request's RelayState and cookie.
+    const first = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const second = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const xml = xmlOf(first).replace(/(<samlp:Response[^>]*\sInResponseTo=")[^"]+"/, `$1${second.requestId}"`);
+    expect(xml).toContain(`InResponseTo="${first.requestId}"`);
+    const res = await postAcs({ ...withXml(first, xml), RelayState: second.RelayState, binding: second.binding });
+    await expectRefused(res, 'in_response_to');
+  });
+
+  it('refuses a response to a request older than its ten minutes', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    await withSystem(t.database.db, (tx) =>
+      tx.update(ssoLoginStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(ssoLoginStates.samlRequestId, form.requestId)),
+    );
+    await expectRefused(await postAcs(form), 'request_expired', '/sign-in?sso=expired');
   });
 
   it('refuses a tampered signature and an assertion signed by another key', async () => {
@@ -463,11 +495,11 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       email: `victim-${randomUUID()}@a.example.org`,
     });
     const tampered = xmlOf(form).replace(new RegExp(email, 'g'), other.email).replace(`saml-sub-${userId}`, `saml-sub-${other.id}`);
-    expect((await postAcs(withXml(form, tampered))).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(withXml(form, tampered)), 'signature');
 
     const impostor = startSamlIdp({ entityId: saml.entityId, cert: makeTestCertificate('Impostor') });
     const forged = await samlResponse({ nameId: `saml-sub-${other.id}`, email: other.email, idp: impostor });
-    expect((await postAcs(forged)).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(forged), 'signature');
   });
 
   it('refuses signature wrapping: a forged assertion beside or instead of the signed one', async () => {
@@ -484,16 +516,57 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       .replace(/ID="[^"]+"/, 'ID="_forged"')
       .replace(new RegExp(email, 'g'), victim.email)
       .replace(`saml-sub-${userId}`, `saml-sub-${victim.id}`);
-    // The forged assertion first, the signed one hidden after it.
+    // The forged assertion first, the signed one hidden after it; or the signed one in Extensions.
     const beside = xml.replace(signed, forged + signed);
     const inExtensions = xml
       .replace(signed, forged)
       .replace('<samlp:Status>', `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`);
-    const unsigned = xml.replace(signed, forged);
-    for (const [name, variant] of Object.entries({ beside, inExtensions, unsigned })) {
+    for (const [name, variant] of Object.entries({ beside, inExtensions })) {
       const res = await postAcs(withXml(form, variant));
       expect(res.headers.location, name).toBe('/sign-in?sso=invalid');
-      expect(sessionCookieOf(res), name).toBeUndefined();
+      await expectRefused(res, 'assertion_count');
+    }
+    // Instead of it: an assertion that carries no signature at all.
+    await expectRefused(await postAcs(withXml(form, xml.replace(signed, forged))), 'unsigned');
+  });
+
+  it('tells an unsigned assertion from a bad signature, in the audit log and the log', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const unsigned = xmlOf(form).replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '');
+    const res = await postAcs(withXml(form, unsigned));
+    await expectRefused(res, 'unsigned');
+    const line = logs.find((l) => l.includes(String(res.headers['x-request-id'])) && l.includes('single sign-on refused'))!;
+    expect(JSON.parse(line)).toMatchObject({ reason: 'invalid', refusal: 'unsigned' });
+    expect(line).not.toMatch(/invalid signature/i);
+    // A DOCTYPE or a body that is not XML are refused before anything is read.
+    await expectRefused(await postAcs(withXml(form, `<!DOCTYPE x [<!ENTITY e "e">]>${xmlOf(form)}`)), 'doctype');
+    await expectRefused(await postAcs(withXml(form, '<samlp:Response')), 'unparsable');
+  });
+
+  it('records each refusal against the connection’s institution, with codes only (no email, no assertion)', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { Audience: 'https://someone-else.example/sp' } });
+    const res = await postAcs(form);
+    const { event } = (await refusalOf(res))!;
+    expect(event).toMatchObject({ tenantId: a.institution.id, action: 'sso.saml_refused', recordType: 'sso_connection', recordId: samlA, actorRole: 'system' });
+    expect(Object.keys(event.changes as object).sort()).toEqual(['connectionId', 'reason', 'reauth', 'refusal']);
+    const stored = JSON.stringify(event);
+    for (const secret of [email, `saml-sub-${userId}`, form.requestId, form.RelayState, form.binding!]) expect(stored).not.toContain(secret);
+    // Another institution's chain is untouched; an unknown connection has nothing to record against.
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sso/saml/${a.institution.id}/${randomUUID()}/acs`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
+    });
+    expect(unknown.headers.location).toBe('/sign-in?sso=unavailable');
+    expect(await refusalOf(unknown)).toBeNull();
+    // A disabled connection is refused as unavailable, and recorded.
+    const off = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { enabled: false });
+    expect(off.statusCode, off.body).toBe(200);
+    try {
+      await expectRefused(await postAcs(form), 'unavailable', '/sign-in?sso=unavailable');
+    } finally {
+      expect((await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { enabled: true })).statusCode).toBe(200);
     }
   });
 
@@ -508,6 +581,210 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
     });
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('SAML sign-in is bound to the browser that started it (login CSRF)', () => {
+  let email: string;
+  let userId: string;
+  beforeAll(async () => {
+    email = `saml-bind-${randomUUID()}@a.example.org`;
+    userId = (await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email })).id;
+  });
+
+  it('refuses the response in a browser without the cookie, or with another sign-in’s; the starting browser still signs in', async () => {
+    // Someone starts a sign-in and gets the IdP's answer for their own account…
+    const form = await samlResponse({ nameId: `bind-${userId}`, email });
+    // …then has a victim's browser post it (an auto-submitting form on their site): it has no cookie.
+    await expectRefused(await postAcs({ ...form, binding: undefined }), 'browser', '/sign-in?sso=expired');
+    // A browser that started its own sign-in at this connection has a cookie, but not this sign-in's.
+    const other = await samlResponse({ nameId: `bind-${userId}`, email });
+    await expectRefused(await postAcs({ ...form, binding: other.binding }), 'browser', '/sign-in?sso=expired');
+    // The right browser with another request's RelayState.
+    await expectRefused(await postAcs({ ...form, RelayState: other.RelayState }), 'relay_state');
+    // The browser that started it is not locked out by these attempts.
+    const res = await postAcs(form);
+    expect(res.headers.location).toBe('/');
+    expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(userId);
+  });
+
+  it('keeps only a keyed hash of the cookie; the cookie is http-only, scoped to the connection’s ACS, and cleared there', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlA}` });
+    const cookie = start.cookies.find((c) => c.name === 'vetted_saml')!;
+    // Plain http (development and tests): SameSite=Lax, as SameSite=None needs Secure.
+    expect(cookie).toMatchObject({ path: `/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`, httpOnly: true, sameSite: 'Lax', maxAge: 600 });
+    expect(cookie.secure).toBeFalsy();
+    const requestId = /ID="([^"]+)"/.exec(authnRequestOf(start.headers.location as string))![1]!;
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(ssoLoginStates).where(eq(ssoLoginStates.samlRequestId, requestId)));
+    expect(row!.browserHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row!.browserHash).not.toContain(cookie.value);
+    expect(new URL(start.headers.location as string).searchParams.get('RelayState')).not.toBe(cookie.value);
+    const res = await postAcs(await samlResponse({ nameId: `bind-${userId}`, email }));
+    expect(res.headers.location).toBe('/');
+    const cleared = res.cookies.find((c) => c.name === 'vetted_saml')!;
+    expect(cleared.value).toBe('');
+    expect(cleared.path).toBe(`/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`);
+  });
+
+  it('under https, the cookie is __Secure-, Secure and SameSite=None: the IdP posts back from another site', async () => {
+    const https = await createTestApp({ PUBLIC_URL: 'https://vetted.example.org' });
+    try {
+      const { institution } = await buildInstitution(https.database.db);
+      const connectionId = randomUUID();
+      await withSystem(https.database.db, (tx) =>
+        tx.insert(ssoConnections).values({
+          tenantId: institution.id,
+          id: connectionId,
+          protocol: 'saml',
+          preset: 'saml',
+          displayName: 'District SAML',
+          samlIdpEntityId: saml.entityId,
+          samlIdpSsoUrl: saml.ssoUrl,
+          samlIdpCerts: [saml.cert.certBody],
+        }),
+      );
+      const start = await https.app.inject({ method: 'GET', url: `/api/v1/sso/start/${institution.id}/${connectionId}` });
+      expect(start.statusCode).toBe(303);
+      const cookie = start.cookies.find((c) => c.name === '__Secure-vetted_saml')!;
+      expect(cookie).toMatchObject({
+        path: `/api/v1/sso/saml/${institution.id}/${connectionId}/acs`,
+        httpOnly: true,
+        secure: true,
+        sameSite: 'None',
+        maxAge: 600,
+      });
+    } finally {
+      await https.close();
+    }
+  });
+});
+
+describe('SAML attributes: the naming families of common IdPs', () => {
+  let samlJit: string;
+  beforeAll(async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'District SAML, accounts made at first sign-in',
+      idp: { metadataXml: saml.metadataXml },
+      emailDomains: ['a.example.org'],
+      jitEnabled: true,
+      jitRole: 'app_admin',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    samlJit = res.json().id;
+  });
+  const CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
+  const families: [string, (email: string) => { nameId: string; attributes: Record<string, string> }][] = [
+    [
+      'Microsoft Entra ID (claim URIs, opaque NameID)',
+      (email) => ({
+        nameId: `entra-${randomUUID()}`,
+        attributes: { [`${CLAIMS}/emailaddress`]: email, [`${CLAIMS}/givenname`]: 'Émilie', [`${CLAIMS}/surname`]: 'Tremblay', [`${CLAIMS}/name`]: email },
+      }),
+    ],
+    [
+      'eduPerson / LDAP urn:oid names (Shibboleth, SimpleSAMLphp)',
+      (email) => ({
+        nameId: `_persistent${randomUUID()}`,
+        attributes: {
+          'urn:oid:0.9.2342.19200300.100.1.3': email,
+          'urn:oid:2.5.4.42': 'Émilie',
+          'urn:oid:2.5.4.4': 'Tremblay',
+          'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': `eppn-${randomUUID()}@a.example.org`,
+        },
+      }),
+    ],
+    ['Google Workspace (NameID the primary email, names as the admin maps them)', (email) => ({ nameId: email, attributes: { firstName: 'Émilie', lastName: 'Tremblay' } })],
+    ['LDAP short names (mail, givenName, sn)', (email) => ({ nameId: `ldap-${randomUUID()}`, attributes: { mail: email, givenName: 'Émilie', sn: 'Tremblay' } })],
+    ['email, given_name, surname', (email) => ({ nameId: `plain-${randomUUID()}`, attributes: { email, given_name: 'Émilie', surname: 'Tremblay' } })],
+  ];
+  for (const [family, make] of families)
+    it(`reads email, given name and surname: ${family}`, async () => {
+      const email = `attr-${randomUUID()}@a.example.org`;
+      const { nameId, attributes } = make(email);
+      const res = await postAcs(await samlResponse({ nameId, email, attributes, connectionId: samlJit }), samlJit);
+      expect(res.headers.location).toBe('/');
+      const [user] = await withSystem(t.database.db, (tx) => tx.select().from(users).where(eq(users.email, email)));
+      expect({ email: user?.email, firstName: user?.firstName, lastName: user?.lastName }).toEqual({ email, firstName: 'Émilie', lastName: 'Tremblay' });
+      const [link] = await withSystem(t.database.db, (tx) => tx.select().from(ssoIdentities).where(eq(ssoIdentities.userId, user!.id)));
+      expect(link!.subject).toBe(nameId);
+    });
+
+  it('takes the first value of a multi-valued attribute, and never eduPersonPrincipalName as the email', async () => {
+    const email = `attr-multi-${randomUUID()}@a.example.org`;
+    // Two values of `mail`, in the signed assertion.
+    const multi = await samlResponse({
+      nameId: `multi-${randomUUID()}`,
+      email,
+      connectionId: samlJit,
+      overrides: {
+        AttributeStatement:
+          '<saml:AttributeStatement><saml:Attribute Name="mail">' +
+          `<saml:AttributeValue xsi:type="xs:string">${email}</saml:AttributeValue><saml:AttributeValue xsi:type="xs:string">alias-${email}</saml:AttributeValue>` +
+          '</saml:Attribute></saml:AttributeStatement>',
+      },
+    });
+    expect((await postAcs(multi, samlJit)).headers.location).toBe('/');
+    expect(await withSystem(t.database.db, (tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, email)))).toHaveLength(1);
+
+    const eppn = `eppn-only-${randomUUID()}@a.example.org`;
+    const res = await postAcs(
+      await samlResponse({ nameId: `_opaque${randomUUID()}`, email: eppn, connectionId: samlJit, attributes: { 'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': eppn } }),
+      samlJit,
+    );
+    await expectRefused(res, 'no_account', '/sign-in?sso=no_account', samlJit);
+    expect(await withSystem(t.database.db, (tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, eppn)))).toHaveLength(0);
+  });
+});
+
+describe('SAML metadata (public route)', () => {
+  it('answers a clean 404 for any unknown, malformed, OIDC, other-institution or other-region id, never a 5xx', async () => {
+    const otherRegion = (await buildInstitution(t.database.db, { region: t.config.region === 'ca' ? 'us' : 'ca' })).institution;
+    const farConnection = randomUUID();
+    await withSystem(t.database.db, (tx) =>
+      tx.insert(ssoConnections).values({
+        tenantId: otherRegion.id,
+        id: farConnection,
+        protocol: 'saml',
+        preset: 'saml',
+        displayName: 'Far SAML',
+        samlIdpEntityId: saml.entityId,
+        samlIdpSsoUrl: saml.ssoUrl,
+        samlIdpCerts: [saml.cert.certBody],
+      }),
+    );
+    const NIL = '00000000-0000-0000-0000-000000000000';
+    const MAX = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    const cases: [string, string][] = [
+      [NIL, NIL],
+      [MAX, MAX],
+      ['00000000-0000-4000-8000-000000000000', NIL],
+      [randomUUID(), randomUUID()],
+      [a.institution.id, randomUUID()],
+      [a.institution.id, NIL],
+      [a.institution.id, oidcA],
+      [b.institution.id, samlA],
+      ['not-a-uuid', samlA],
+      [a.institution.id, 'x'.repeat(90)],
+      [a.institution.id, `${samlA}0`],
+      [a.institution.id.toUpperCase().replace(/-/g, ''), samlA],
+      ['%2e%2e', samlA],
+      [`${a.institution.id}'`, samlA],
+      [otherRegion.id, farConnection],
+    ];
+    for (const [institutionId, connectionId] of cases) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/sso/saml/${institutionId}/${connectionId}/metadata` });
+      expect({ status: res.statusCode, type: res.headers['content-type'] }, `${institutionId}/${connectionId}`).toEqual({
+        status: 404,
+        type: 'application/json; charset=utf-8',
+      });
+      expect(res.json().error.code).toBe('not_found');
+    }
+    // The other region's connection is a 404 for its region alone: in its own region it is served.
+    await withSystem(t.database.db, (tx) => tx.execute(sql`update institutions set region = ${t.config.region} where id = ${otherRegion.id}`));
+    const served = await t.app.inject({ method: 'GET', url: `/api/v1/sso/saml/${otherRegion.id}/${farConnection}/metadata` });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toContain('application/samlmetadata+xml');
   });
 });
 
@@ -735,15 +1012,14 @@ describe('SAML: multi-factor at the provider (AuthnContextClassRef)', () => {
     }
     for (const ref of [PASSWORD, 'https://refeds.org/profile/sfa']) {
       const res = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, authnContextClassRef: ref }), samlMfa);
-      expect(res.headers.location, ref).toBe('/sign-in?sso=mfa_required');
-      expect(sessionCookieOf(res)).toBeUndefined();
+      await expectRefused(res, 'mfa_required', '/sign-in?sso=mfa_required', samlMfa);
     }
     // No authentication statement at all is no evidence either.
     const bare = await postAcs(
       await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, overrides: { AuthnStatement: '' } }),
       samlMfa,
     );
-    expect(bare.headers.location).toBe('/sign-in?sso=mfa_required');
+    await expectRefused(bare, 'mfa_required', '/sign-in?sso=mfa_required', samlMfa);
     // A connection that does not require it is unchanged: a password-only assertion signs in.
     const plain = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, authnContextClassRef: PASSWORD }));
     expect(plain.headers.location).toBe('/');
@@ -887,8 +1163,8 @@ describe('re-authentication through the provider proves a fresh sign-in', () => 
 
     // The IdP reused a sign-in from before the request: refused.
     const stale = await reauth(new Date(Date.now() - 120_000));
-    expect(stale.headers.location).toBe('/account?sso=reauth_not_fresh');
-    expect(sessionCookieOf(stale)).toBeUndefined();
+    await expectRefused(stale, 'reauth_not_fresh', '/account?sso=reauth_not_fresh');
+    expect((await refusalOf(stale))!.event.changes).toMatchObject({ reauth: { after: true } });
     expect((await endOtherSessions(call)).statusCode).toBe(403);
 
     const fresh = await reauth();
