@@ -468,6 +468,19 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
     }
   });
 
+  it('refuses an assertion issued by someone else, whatever the envelope says, and an envelope naming another issuer', async () => {
+    // Signed by the IdP's key but naming another issuer in the assertion; the unsigned envelope says the IdP.
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { Issuer: 'https://idp.test/someone-else' } });
+    const envelopeFixed = xmlOf(form).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, `$1${saml.entityId}`);
+    expect(envelopeFixed).toMatch(/<saml:Assertion[\s\S]*<saml:Issuer>https:\/\/idp\.test\/someone-else</);
+    await expectRefused(await postAcs(withXml(form, envelopeFixed)), 'issuer');
+    // The other way round: a genuine assertion in an envelope naming another issuer.
+    const genuine = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const envelopeOther = xmlOf(genuine).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, '$1https://idp.test/someone-else');
+    expect(envelopeOther).toContain('https://idp.test/someone-else');
+    await expectRefused(await postAcs(withXml(genuine, envelopeOther)), 'issuer');
+  });
+
   it('refuses a response whose signed assertion answers another request than the envelope says (InResponseTo)', async () => {
     // The assertion signed for the first request; the unsigned envelope re-addressed to a second
     // request of the same browser, with that request's RelayState and cookie.
