@@ -52,7 +52,7 @@ export const SAML_REFUSALS = [
   'destination', // Response Destination is not our ACS
   'recipient', // a SubjectConfirmationData Recipient is not our ACS
   'unsigned', // the assertion carries no signature at all
-  'unknown_request', // InResponseTo names no pending request of this connection (unsolicited, spent, or another connection's)
+  'unknown_request', // InResponseTo (logout: RelayState) names no pending request of this connection (unsolicited, spent, or another connection's)
   'relay_state', // RelayState is not the one issued with that request
   'browser', // not the browser that started the sign-in (binding cookie missing or different)
   'request_expired', // the request is older than its ten minutes
@@ -70,6 +70,9 @@ export const SAML_REFUSALS = [
   'expired', // the session being re-authenticated has ended
   'no_account',
   'disabled',
+  // single logout (LogoutResponse by HTTP-Redirect) only:
+  'signature_algorithm', // SHA-1 or an algorithm not listed
+  'parameters', // a signed parameter given twice, or a request and a response together
 ] as const;
 export type SamlRefusal = (typeof SAML_REFUSALS)[number];
 
@@ -751,7 +754,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     rawQuery: string,
   ): Promise<SamlLogoutOutcome> {
     const relayState = query.RelayState;
-    if (!relayState) throw new SsoFailure('invalid', 'no RelayState');
+    if (!relayState) throw samlRefused('unknown_request', 'no RelayState');
     const [pending] = await withSystem(db, (tx) =>
       tx
         .delete(ssoLoginStates)
@@ -765,23 +768,24 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         )
         .returning(),
     );
-    if (!pending || pending.expiresAt.getTime() < Date.now()) throw new SsoFailure('expired', 'no pending logout request');
+    if (!pending || pending.expiresAt.getTime() < Date.now()) throw samlRefused(pending ? 'request_expired' : 'unknown_request', 'no pending logout request', 'expired');
     const c = await loadConnection(tenantId, connectionId);
-    if (c.protocol !== 'saml') throw new SsoFailure('invalid', 'not a SAML connection');
+    if (c.protocol !== 'saml') throw samlRefused('unavailable', 'not a SAML connection');
     // Security: node-saml accepts an unsigned redirect message; we never do, nor SHA-1.
-    if (!query.Signature || !query.SigAlg || !REDIRECT_SIG_ALGS[query.SigAlg]) throw new SsoFailure('invalid', 'unsigned or weakly signed');
+    if (!query.Signature || !query.SigAlg) throw samlRefused('unsigned', 'unsigned');
+    if (!REDIRECT_SIG_ALGS[query.SigAlg]) throw samlRefused('signature_algorithm', 'SHA-1 or unknown signature algorithm');
     let xml: string;
     try {
       xml = inflateRawSync(Buffer.from(query.SAMLResponse, 'base64'), { maxOutputLength: 200_000 }).toString('utf8');
     } catch {
-      throw new SsoFailure('invalid', 'unreadable response');
+      throw samlRefused('unparsable', 'unreadable response');
     }
-    if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+    if (/<!DOCTYPE/i.test(xml)) throw samlRefused('doctype', 'DOCTYPE in response');
     // Only the raw parameters we read are signed over, each once.
     const params = rawQuery.split('&');
     for (const name of ['SAMLResponse', 'RelayState', 'SigAlg', 'Signature'])
-      if (params.filter((p) => p.startsWith(`${name}=`)).length !== 1) throw new SsoFailure('invalid', `${name} not given once`);
-    if (params.some((p) => /^SAMLRequest=/.test(p))) throw new SsoFailure('invalid', 'request and response together');
+      if (params.filter((p) => p.startsWith(`${name}=`)).length !== 1) throw samlRefused('parameters', `${name} not given once`);
+    if (params.some((p) => /^SAMLRequest=/.test(p))) throw samlRefused('parameters', 'request and response together');
     const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].map((n) => params.find((p) => p.startsWith(`${n}=`))!).join('&');
     let valid = false;
     try {
@@ -791,21 +795,21 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     } catch {
       valid = false;
     }
-    if (!valid) throw new SsoFailure('invalid', 'bad signature');
+    if (!valid) throw samlRefused('signature', 'bad signature');
     let doc: unknown;
     try {
       doc = await parseDomFromString(xml);
     } catch {
-      throw new SsoFailure('invalid', 'unparsable response');
+      throw samlRefused('unparsable', 'unparsable response');
     }
     type El = { getAttribute(n: string): string | null; textContent: string | null };
     const root = xpath.selectElements(doc as never, "/*[local-name()='LogoutResponse']")[0] as El | undefined;
-    if (!root) throw new SsoFailure('invalid', 'not a LogoutResponse');
+    if (!root) throw samlRefused('unparsable', 'not a LogoutResponse');
     const issuer = (xpath.selectElements(root as never, "./*[local-name()='Issuer']")[0] as El | undefined)?.textContent?.trim();
-    if (!issuer || issuer !== c.samlIdpEntityId) throw new SsoFailure('invalid', 'wrong Issuer');
-    if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw new SsoFailure('invalid', 'wrong InResponseTo');
+    if (!issuer || issuer !== c.samlIdpEntityId) throw samlRefused('issuer', 'wrong Issuer');
+    if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw samlRefused('in_response_to', 'wrong InResponseTo');
     const destination = root.getAttribute('Destination');
-    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw new SsoFailure('invalid', 'wrong Destination');
+    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw samlRefused('destination', 'wrong Destination');
     const status = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as El | undefined;
     const nested = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']/*[local-name()='StatusCode']")[0] as
       | El

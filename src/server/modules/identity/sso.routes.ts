@@ -242,7 +242,7 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
         return reply.redirect(outcome === 'done' ? '/sign-in' : '/signed-out?slo=failed', 303);
       } catch (err) {
         if (!(err instanceof SsoFailure)) throw err;
-        reply.log.warn({ reason: err.reason, detail: err.message }, 'single logout response refused');
+        reply.log.warn({ reason: err.reason, refusal: err.refusal, detail: err.message }, 'single logout response refused');
         return reply.redirect('/signed-out?slo=invalid', 303);
       }
     },

@@ -98,6 +98,14 @@ async function refusalOf(res: { headers: Record<string, unknown> }) {
   return { refusal: after('refusal'), reason: after('reason'), connectionId: after('connectionId'), tenantId: events[0].tenantId, event: events[0] };
 }
 
+/** The guard a request's log line names (`single sign-on refused`, `single logout response refused`). */
+function loggedRefusal(res: { headers: Record<string, unknown> }, msg: string): unknown {
+  const requestId = String(res.headers['x-request-id']);
+  const lines = logs.map((l) => JSON.parse(l) as { reqId?: string; msg?: string; refusal?: unknown }).filter((l) => l.reqId === requestId && l.msg === msg);
+  expect(lines.length, `${msg} lines of request ${requestId}`).toBe(1);
+  return lines[0]!.refusal;
+}
+
 /** Expects a SAML response refused by one guard: its audit event, and the sign-in page's code. */
 async function expectRefused(res: Awaited<ReturnType<typeof postAcs>>, refusal: string, page = '/sign-in?sso=invalid', connectionId = samlA) {
   expect(res.statusCode).toBe(303);
@@ -871,7 +879,9 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sign-in');
     // Single use: the same response a second time is refused.
-    expect((await back(responseUrl)).headers.location).toBe('/signed-out?slo=invalid');
+    const again = await back(responseUrl);
+    expect(again.headers.location).toBe('/signed-out?slo=invalid');
+    expect(loggedRefusal(again, 'single logout response refused')).toBe('unknown_request');
   });
 
   it('keeps what names the sign-in sealed, and only while the session lasts', async () => {
@@ -901,13 +911,33 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
 
   it('refuses a tampered, unsigned, misaddressed or unsolicited LogoutResponse', async () => {
     const spMeta = await spMetadata(samlSlo);
-    const cases: [string, (logoutUrl: string) => string][] = [
-      ['signed by another key', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, signWith: makeTestCertificate('Impostor') }).responseUrl],
-      ['another issuer', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { issuer: 'https://idp.test/other' } }).responseUrl],
-      ['an answer to another request', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { inResponseTo: '_never-asked' } }).responseUrl],
-      ['another destination', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { destination: 'https://sp.test/logout' } }).responseUrl],
+    // Each case names the guard that must refuse it (the log line of the request says which).
+    const cases: [string, string, (logoutUrl: string) => string][] = [
+      ['signed by another key', 'signature', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, signWith: makeTestCertificate('Impostor') }).responseUrl],
+      ['another issuer', 'issuer', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { issuer: 'https://idp.test/other' } }).responseUrl],
+      [
+        'an answer to another request',
+        'in_response_to',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { inResponseTo: '_never-asked' } }).responseUrl,
+      ],
+      [
+        'another destination',
+        'destination',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { destination: 'https://sp.test/logout' } }).responseUrl,
+      ],
+      [
+        'signed with SHA-1',
+        'signature_algorithm',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl.replace(/SigAlg=[^&]+/, `SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#rsa-sha1')}`),
+      ],
+      [
+        'a request and a response together',
+        'parameters',
+        (u) => `${sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl}&SAMLRequest=abc`,
+      ],
       [
         'an altered message',
+        'signature',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }).responseUrl);
           const xml = inflateRawSync(Buffer.from(r.searchParams.get('SAMLResponse')!, 'base64')).toString().replace(/status:Responder/, 'status:Success');
@@ -917,6 +947,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'no signature',
+        'unsigned',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
           r.searchParams.delete('Signature');
@@ -926,6 +957,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'a RelayState we never issued',
+        'unknown_request',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
           return r.href.replace(/RelayState=[^&]+/, 'RelayState=unknown');
@@ -933,14 +965,18 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'another connection',
+        'unknown_request',
         (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl.replace(`/${a.institution.id}/${samlSlo}/`, `/${a.institution.id}/${samlA}/`),
       ],
     ];
-    for (const [name, make] of cases) {
+    for (const [name, refusal, make] of cases) {
       const { logoutUrl } = await signInThenOut();
       const res = await back(make(logoutUrl!));
-      expect(res.statusCode, name).toBe(303);
-      expect(res.headers.location, name).toBe('/signed-out?slo=invalid');
+      expect({ status: res.statusCode, location: res.headers.location, refusal: loggedRefusal(res, 'single logout response refused') }, name).toEqual({
+        status: 303,
+        location: '/signed-out?slo=invalid',
+        refusal,
+      });
     }
   });
 
