@@ -86,6 +86,11 @@ export interface TestSamlIdp {
     authnInstant?: Date;
     /** The assertion's AuthnContextClassRef (default PasswordProtectedTransport). */
     authnContextClassRef?: string;
+    /**
+     * The attributes sent, by name (default `email`, `firstName`, `lastName` from the values above):
+     * to send another naming family (Entra ID claim URIs, eduPerson `urn:oid:` names…).
+     */
+    attributes?: Record<string, string>;
     overrides?: Record<string, string>;
   }): Promise<{ SAMLResponse: string; RelayState: string }>;
 }
@@ -176,6 +181,7 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert; slo?: b
       lastName = 'Lee',
       authnInstant,
       authnContextClassRef = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport',
+      attributes,
       overrides = {},
     }) {
       const url = new URL(redirectUrl);
@@ -188,7 +194,8 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert; slo?: b
       const now = new Date();
       const later = new Date(now.getTime() + 5 * 60_000);
       const attribute = (name: string, value: string) =>
-        `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">${value}</saml:AttributeValue></saml:Attribute>`;
+        `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:${/^(urn|https?):/.test(name) ? 'uri' : 'basic'}"><saml:AttributeValue xsi:type="xs:string">${value}</saml:AttributeValue></saml:Attribute>`;
+      const sent = attributes ?? { email, firstName, lastName };
       const sessionIndex = `_s${Math.random().toString(36).slice(2)}`;
       sessions.set(sessionIndex, nameId);
       const values: Record<string, string> = {
@@ -207,7 +214,9 @@ export function startSamlIdp(opts: { entityId?: string; cert?: TestCert; slo?: b
         NameID: nameId,
         InResponseTo: requestId,
         AuthnStatement: `<saml:AuthnStatement AuthnInstant="${(authnInstant ?? now).toISOString()}" SessionIndex="${sessionIndex}"><saml:AuthnContext><saml:AuthnContextClassRef>${authnContextClassRef}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
-        AttributeStatement: `<saml:AttributeStatement>${attribute('email', email)}${attribute('firstName', firstName)}${attribute('lastName', lastName)}</saml:AttributeStatement>`,
+        AttributeStatement: `<saml:AttributeStatement>${Object.entries(sent)
+          .map(([name, value]) => attribute(name, value))
+          .join('')}</saml:AttributeStatement>`,
         ...overrides,
       };
       const res = await idp.createLoginResponse(

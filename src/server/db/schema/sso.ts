@@ -169,7 +169,8 @@ export const ssoAccountLinks = pgTable(
 /**
  * One sign-in in flight at an identity provider. Keyed by a keyed hash of a random value held in
  * the browser (OIDC) or carried as RelayState (SAML); holds the PKCE verifier, state, nonce or the
- * SAML request id. Single use, short-lived.
+ * SAML request id. Single use, short-lived. A SAML sign-in is also bound to the browser that started
+ * it by `browser_hash`.
  */
 export const ssoLoginStates = pgTable(
   'sso_login_states',
@@ -189,6 +190,8 @@ export const ssoLoginStates = pgTable(
     reauthSessionId: text('reauth_session_id'),
     /** Where the browser goes back after a re-authentication (one of the app's pages). */
     returnTo: text('return_to'),
+    /** SAML sign-in: keyed hash of the random value in the `vetted_saml` cookie of the browser that started it (login CSRF). */
+    browserHash: text('browser_hash'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     ...timestamps,
   },

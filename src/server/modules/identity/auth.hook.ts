@@ -48,6 +48,30 @@ export function ssoCookie(config: Pick<Config, 'publicUrl'>) {
   return { name: 'vetted_sso', options: { path: '/api/v1/sso/oidc', httpOnly: true, secure, sameSite: 'lax' as const, maxAge: 600 } };
 }
 
+/**
+ * The cookie binding a SAML sign-in to the browser that started it (login CSRF), scoped to the
+ * connection's assertion consumer service, ten minutes. Security: the IdP sends the browser back
+ * with a cross-site POST (HTTP-POST binding), on which browsers never send a SameSite=Lax cookie; it
+ * is SameSite=None (hence Secure, and `__Secure-`) under https. Under plain http (development and
+ * tests only: production requires https) a SameSite=None cookie without Secure is dropped by
+ * browsers, so it is Lax there, which works with an IdP on the same site (such as another port of the
+ * same host). SameSite=None is safe here: the value means nothing without the pending sign-in row it
+ * was made for, and is compared with that row's hash only.
+ */
+export function samlCookie(config: Pick<Config, 'publicUrl'>, tenantId: string, connectionId: string) {
+  const secure = config.publicUrl.startsWith('https://');
+  return {
+    name: secure ? '__Secure-vetted_saml' : 'vetted_saml',
+    options: {
+      path: `/api/v1/sso/saml/${tenantId}/${connectionId}/acs`,
+      httpOnly: true,
+      secure,
+      sameSite: secure ? ('none' as const) : ('lax' as const),
+      maxAge: 600,
+    },
+  };
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**

@@ -5,13 +5,14 @@ import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { SsoFailureReason } from '../../../contracts/auth.js';
-import { invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import { institutions, invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
+import { systemActor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { unsafeTenantScope, withSystem, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { openSecret } from '../../platform/secrets.js';
-import { hashToken, newToken } from '../../platform/tokens.js';
+import { hashToken, newToken, safeEqual } from '../../platform/tokens.js';
 import {
   actorOf,
   idTokenAad,
@@ -39,6 +40,43 @@ const REDIRECT_SIG_ALGS: Record<string, string> = {
 /** How a SAML single logout ended, as the IdP's LogoutResponse told it. */
 export type SamlLogoutOutcome = 'done' | 'failed';
 
+/**
+ * Which guard refused a SAML response: recorded in the institution's audit log (`sso.saml_refused`)
+ * and the log, never shown to the person (who sees the coarser `SsoFailureReason`).
+ */
+export const SAML_REFUSALS = [
+  'unavailable', // connection disabled, or not SAML
+  'no_response', // no SAMLResponse
+  'doctype', // a DOCTYPE in the response
+  'unparsable', // not XML
+  'assertion_count', // not exactly one assertion (signature wrapping)
+  'destination', // Response Destination is not our ACS
+  'recipient', // a SubjectConfirmationData Recipient is not our ACS
+  'unsigned', // the assertion carries no signature at all
+  'unknown_request', // InResponseTo (logout: RelayState) names no pending request of this connection (unsolicited, spent, or another connection's)
+  'relay_state', // RelayState is not the one issued with that request
+  'browser', // not the browser that started the sign-in (binding cookie missing or different)
+  'request_expired', // the request is older than its ten minutes
+  'signature', // signature invalid, or by a key the IdP's metadata does not name
+  'in_response_to', // node-saml: InResponseTo of the response or of the subject confirmation not the request's
+  'issuer', // the assertion's or the response's Issuer is not the IdP's entity id
+  'audience', // AudienceRestriction does not name our entity id
+  'conditions', // not yet valid, expired, or too old
+  'status', // the IdP answered with an error status
+  'assertion', // any other refusal by node-saml
+  'replay', // assertion id already consumed
+  'mfa_required',
+  'reauth_not_fresh',
+  'reauth_mismatch',
+  'expired', // the session being re-authenticated has ended
+  'no_account',
+  'disabled',
+  // single logout (LogoutResponse by HTTP-Redirect) only:
+  'signature_algorithm', // SHA-1 or an algorithm not listed
+  'parameters', // a signed parameter given twice, or a request and a response together
+] as const;
+export type SamlRefusal = (typeof SAML_REFUSALS)[number];
+
 /** Why an SSO sign-in failed: a short code the sign-in page explains (never provider details). */
 export class SsoFailure extends Error {
   /** Set when the flow was a re-authentication: the app page to go back to, rather than the sign-in page. */
@@ -46,16 +84,66 @@ export class SsoFailure extends Error {
   constructor(
     readonly reason: SsoFailureReason,
     detail: string,
+    /** SAML: the guard that refused the response (audited). */
+    public refusal: SamlRefusal | null = null,
   ) {
     super(detail);
     this.name = 'SsoFailure';
   }
 }
 
+/** A refused SAML response: the reason the person sees, and the guard that refused it. */
+const samlRefused = (refusal: SamlRefusal, detail: string, reason: SsoFailureReason = 'invalid') => new SsoFailure(reason, detail, refusal);
+
+/** The guard behind a node-saml refusal, from its message (the message itself is not kept). */
+function nodeSamlRefusal(err: unknown): SamlRefusal {
+  const m = err instanceof Error ? err.message : '';
+  if ((err as { name?: string } | null)?.name === 'SamlStatusError' || /^Bad status code/.test(m)) return 'status';
+  if (/InResponseTo/i.test(m)) return 'in_response_to';
+  if (/signature|Cannot obtain assertion/i.test(m)) return 'signature';
+  if (/SAML issuer/.test(m)) return 'issuer';
+  if (/audience|AudienceRestriction/i.test(m)) return 'audience';
+  if (/not yet valid|expired|subject confirmation/i.test(m)) return 'conditions';
+  return 'assertion';
+}
+
+/**
+ * SAML attribute names, by what they carry: the short names most IdPs use, the LDAP/eduPerson
+ * `urn:oid:` names (Shibboleth, SimpleSAMLphp, InCommon/CAF federations), and the claim URIs of
+ * Microsoft Entra ID and AD FS. eduPersonPrincipalName is not read as an email: it is a scoped
+ * login name that need not be a mailbox, and may be reassigned.
+ */
+export const SAML_ATTRIBUTES = {
+  email: ['email', 'mail', 'emailAddress', 'urn:oid:0.9.2342.19200300.100.1.3', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'],
+  firstName: ['givenName', 'given_name', 'firstName', 'urn:oid:2.5.4.42', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'],
+  lastName: ['surname', 'sn', 'lastName', 'family_name', 'urn:oid:2.5.4.4', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'],
+} as const;
+
+/** The first usable value of the first attribute present among `names` (a multi-valued attribute gives its first value). */
+export function samlAttribute(profile: Record<string, unknown>, names: readonly string[], max = 254): string | null {
+  for (const name of names) {
+    const raw = profile[name];
+    const first = Array.isArray(raw) ? raw.find((v) => typeof v === 'string' && v.trim()) : raw;
+    const value = str(first, max);
+    if (value) return value;
+  }
+  return null;
+}
+
 /** How an SSO flow ended: a new session, or an existing session confirmed by a fresh sign-in at the provider. */
 export type SsoOutcome = { kind: 'session'; token: string } | { kind: 'reauth'; returnTo: string };
 
 type PendingLogin = typeof ssoLoginStates.$inferSelect;
+
+/**
+ * Where a sign-in goes first, and what binds it to this browser: `browserToken` for the OIDC cookie,
+ * `samlBrowserToken` for the SAML one (scoped to the connection's assertion consumer service).
+ */
+export interface SsoStart {
+  redirect: string;
+  browserToken: string | null;
+  samlBrowserToken?: string;
+}
 
 /** When a pending flow started, by our clock (the row's expiry minus its lifetime). */
 const startedAt = (pending: PendingLogin) => pending.expiresAt.getTime() - LOGIN_TTL_MS;
@@ -330,10 +418,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
   }
 
   /** Sends the browser to the provider: a first sign-in, or (with `reauth`) a forced fresh one confirming a session. */
-  async function begin(
-    c: SsoConnectionRow,
-    reauth?: { sessionId: string; returnTo: string },
-  ): Promise<{ redirect: string; browserToken: string | null }> {
+  async function begin(c: SsoConnectionRow, reauth?: { sessionId: string; returnTo: string }): Promise<SsoStart> {
     const tenantId = c.tenantId;
     const connectionId = c.id;
     const browserToken = newToken();
@@ -365,7 +450,9 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       });
       return { redirect: url.href, browserToken };
     }
-    // SAML: the request id is remembered (InResponseTo); RelayState carries our random handle.
+    // SAML: the request id is remembered (InResponseTo); RelayState carries our random handle; a
+    // second random value, in a cookie, binds the sign-in to this browser (login CSRF).
+    const samlBrowserToken = newToken();
     let requestId = '';
     const saml = samlFor(
       c,
@@ -381,9 +468,17 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     );
     const url = await saml.getAuthorizeUrlAsync(browserToken, undefined, {});
     await withSystem(db, (tx) =>
-      tx.insert(ssoLoginStates).values({ tenantId, id, connectionId, samlRequestId: requestId, expiresAt, ...reauthColumns }),
+      tx.insert(ssoLoginStates).values({
+        tenantId,
+        id,
+        connectionId,
+        samlRequestId: requestId,
+        browserHash: hashToken(config.sessionSecret, samlBrowserToken),
+        expiresAt,
+        ...reauthColumns,
+      }),
     );
-    return { redirect: url, browserToken: null };
+    return { redirect: url, browserToken: null, samlBrowserToken };
   }
 
   /** The OIDC code exchange and checks, once the pending sign-in is known; re-authentications confirm their session. */
@@ -431,42 +526,102 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     );
   }
 
-  /** Completes a SAML sign-in from the IdP's POST to our assertion consumer service. */
+  /**
+   * Completes a SAML sign-in from the IdP's POST to our assertion consumer service. Each guard refuses
+   * with its own code (`SAML_REFUSALS`); every refusal of a response to an existing connection is
+   * recorded in its institution's audit log, without any of the assertion's content.
+   */
   async function samlAcs(
     tenantId: string,
     connectionId: string,
     body: { SAMLResponse?: string; RelayState?: string },
     requestId: string,
+    browserToken?: string,
   ): Promise<SsoOutcome> {
-    const c = await loadConnection(tenantId, connectionId);
-    if (c.protocol !== 'saml' || !body.SAMLResponse || body.SAMLResponse.length > 500_000)
-      throw new SsoFailure('invalid', 'no SAML response');
+    const [row] = await withSystem(db, (tx) =>
+      tx
+        .select()
+        .from(ssoConnections)
+        .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
+    );
+    // An unknown connection has no institution to record anything against.
+    if (!row) throw new SsoFailure('unavailable', 'connection missing');
+    try {
+      return await samlValidate(row, body, requestId, browserToken);
+    } catch (err) {
+      if (!(err instanceof SsoFailure)) throw err;
+      err.refusal ??= (SAML_REFUSALS as readonly string[]).includes(err.reason) ? (err.reason as SamlRefusal) : 'assertion';
+      await auditSamlRefusal(row, err, requestId);
+      throw err;
+    }
+  }
+
+  /** Records a refused SAML response against the connection's institution: the codes only. */
+  async function auditSamlRefusal(c: SsoConnectionRow, err: SsoFailure, requestId: string): Promise<void> {
+    try {
+      await withSystem(db, (tx) =>
+        recordAudit(
+          tx,
+          { ...systemActor('saml-acs', 'web', c.tenantId), requestId },
+          {
+            action: 'sso.saml_refused',
+            recordType: 'sso_connection',
+            recordId: c.id,
+            after: { connectionId: c.id, refusal: err.refusal, reason: err.reason, reauth: !!err.returnTo },
+          },
+        ),
+      );
+    } catch {
+      // The person still gets the refusal; the log line (sso.routes.ts) keeps the codes.
+    }
+  }
+
+  async function samlValidate(
+    c: SsoConnectionRow,
+    body: { SAMLResponse?: string; RelayState?: string },
+    requestId: string,
+    browserToken: string | undefined,
+  ): Promise<SsoOutcome> {
+    const { tenantId, id: connectionId } = c;
+    if (!c.enabled || c.protocol !== 'saml') throw samlRefused('unavailable', 'connection disabled or not SAML', 'unavailable');
+    if (!body.SAMLResponse || body.SAMLResponse.length > 500_000) throw samlRefused('no_response', 'no SAML response');
     const xml = Buffer.from(body.SAMLResponse, 'base64').toString('utf8');
     // Security: signature wrapping hides a second assertion next to the signed one. A response
     // must hold exactly one assertion (encrypted ones are not configured), and no DOCTYPE.
-    if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+    if (/<!DOCTYPE/i.test(xml)) throw samlRefused('doctype', 'DOCTYPE in response');
     let doc: unknown;
     try {
       doc = await parseDomFromString(xml);
     } catch {
-      throw new SsoFailure('invalid', 'unparsable response');
+      throw samlRefused('unparsable', 'unparsable response');
     }
     const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
-    if (assertions.length !== 1) throw new SsoFailure('invalid', `expected one assertion, found ${assertions.length}`);
+    if (assertions.length !== 1) throw samlRefused('assertion_count', `expected one assertion, found ${assertions.length}`);
+    const assertion = assertions[0]!;
     const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
       { getAttribute(n: string): string | null } | undefined;
     const urls = ssoUrls(config, tenantId, connectionId);
     const destination = responseEl?.getAttribute('Destination');
-    if (destination && destination !== urls.acsUrl) throw new SsoFailure('invalid', 'wrong Destination');
-    const confirmations = xpath.selectElements(assertions[0] as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
+    if (destination && destination !== urls.acsUrl) throw samlRefused('destination', 'wrong Destination');
+    const confirmations = xpath.selectElements(assertion as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
       getAttribute(n: string): string | null;
     }[];
     if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
-      throw new SsoFailure('invalid', 'wrong Recipient');
+      throw samlRefused('recipient', 'wrong Recipient');
+    // Security: node-saml checks the Issuer of logout messages only. The assertion's, and the
+    // response's when it names one, must be the IdP's entity id (SAML profiles 4.1.4.2).
+    const issuerOf = (el: unknown) =>
+      (xpath.selectElements(el as never, "./*[local-name()='Issuer']")[0] as { textContent: string | null } | undefined)?.textContent?.trim();
+    const responseIssuer = responseEl ? issuerOf(responseEl) : undefined;
+    if (!c.samlIdpEntityId || issuerOf(assertion) !== c.samlIdpEntityId || (responseIssuer !== undefined && responseIssuer !== c.samlIdpEntityId))
+      throw samlRefused('issuer', 'Issuer is not the IdP');
+    // An assertion without any signature is told apart from one whose signature fails.
+    if (!xpath.selectElements(assertion as never, "./*[local-name()='Signature']").length)
+      throw samlRefused('unsigned', 'the assertion is not signed');
     const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
-    // The pending request: bound to this connection and to the RelayState handle we issued.
-    const pending = await withSystem(db, async (tx) => {
-      const [row] = await tx
+    // The pending request: this connection's, answered by InResponseTo.
+    const [pending] = await withSystem(db, (tx) =>
+      tx
         .select()
         .from(ssoLoginStates)
         .where(
@@ -476,60 +631,60 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
             eq(ssoLoginStates.purpose, 'login'),
             eq(ssoLoginStates.samlRequestId, inResponseTo),
           ),
-        );
-      return row ?? null;
-    });
-    const relayOk = !!pending && !!body.RelayState && pending.id === hashToken(config.sessionSecret, body.RelayState);
+        ),
+    );
+    if (!pending) throw samlRefused('unknown_request', 'InResponseTo names no pending request of this connection');
+    if (!body.RelayState || pending.id !== hashToken(config.sessionSecret, body.RelayState))
+      throw samlRefused('relay_state', 'RelayState is not the one issued with the request');
+    // Security (login CSRF): the browser posting the response must be the one that started the
+    // sign-in; otherwise someone could sign a victim's browser into their own account.
+    if (!browserToken || !pending.browserHash || !safeEqual(pending.browserHash, hashToken(config.sessionSecret, browserToken)))
+      throw samlRefused('browser', 'not the browser that started the sign-in', 'expired');
+    if (pending.expiresAt.getTime() <= Date.now()) throw samlRefused('request_expired', 'the request has expired', 'expired');
     // From here the flow is known: a re-authentication's failures go back to the page it came from.
-    const complete = async (): Promise<SsoOutcome> => {
+    return inReauth(pending, async () => {
       const cache: CacheProvider = {
         saveAsync: async () => null,
-        getAsync: async (key) =>
-          relayOk && pending && key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now()
-            ? new Date(pending.createdAt).toISOString()
-            : null,
+        getAsync: async (key) => (key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now() ? new Date(pending.createdAt).toISOString() : null),
         removeAsync: async () => null,
       };
       let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
       try {
         ({ profile } = await samlFor(c, cache).validatePostResponseAsync({ SAMLResponse: body.SAMLResponse! }));
       } catch (err) {
-        throw new SsoFailure('invalid', `assertion refused: ${(err as Error).message.slice(0, 120)}`);
+        throw samlRefused(nodeSamlRefusal(err), `assertion refused: ${(err as Error).message.slice(0, 120)}`);
       }
-      if (!profile) throw new SsoFailure('invalid', 'no profile');
-      const assertionId = (assertions[0] as unknown as { getAttribute(n: string): string | null }).getAttribute('ID') ?? '';
+      if (!profile) throw samlRefused('assertion', 'no profile');
+      const assertionId = (assertion as unknown as { getAttribute(n: string): string | null }).getAttribute('ID') ?? '';
       // Replay: the request is spent and the assertion id remembered until it would have expired.
       await withSystem(db, async (tx) => {
         await tx.delete(samlSeenAssertions).where(lt(samlSeenAssertions.expiresAt, new Date()));
         const spent = await tx
           .delete(ssoLoginStates)
-          .where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.id, pending!.id)))
+          .where(and(eq(ssoLoginStates.tenantId, tenantId), eq(ssoLoginStates.id, pending.id)))
           .returning();
+        if (!spent.length) throw samlRefused('unknown_request', 'the request was spent meanwhile');
         const fresh = await tx
           .insert(samlSeenAssertions)
           .values({ tenantId, assertionId, expiresAt: new Date(Date.now() + SAML_MAX_AGE_MS + CLOCK_SKEW_MS) })
           .onConflictDoNothing()
           .returning();
-        if (!spent.length || !fresh.length) throw new SsoFailure('invalid', 'replayed assertion');
+        if (!fresh.length) throw samlRefused('replay', 'assertion id already consumed');
       });
-      const statements = samlAuthnStatements(assertions[0]);
+      const statements = samlAuthnStatements(assertion);
       // Security (ASVS 6.8.4): where the institution requires it, every authentication statement must
       // name one of the contexts it declared multi-factor.
       if (c.requireIdpMfa && (!statements.length || statements.some((st) => !st.classRef || !c.samlMfaAuthnContexts.includes(st.classRef))))
         throw new SsoFailure('mfa_required', `no multi-factor authentication context (${statements.map((st) => st.classRef ?? '-').join(', ')})`);
-      if (pending!.reauthSessionId) {
+      if (pending.reauthSessionId) {
         // Security: ForceAuthn was asked; the IdP must have signed the person in after the request was made.
-        const since = Math.floor(startedAt(pending!) / 1000) * 1000;
+        const since = Math.floor(startedAt(pending) / 1000) * 1000;
         if (!statements.length || statements.some((st) => !Number.isFinite(st.instant) || st.instant < since))
           throw new SsoFailure('reauth_not_fresh', 'AuthnInstant is before the re-authentication started');
-        return finishReauth(c, pending!, profile.nameID, requestId);
+        return finishReauth(c, pending, profile.nameID, requestId);
       }
-      const attr = (k: string) => str((profile as Record<string, unknown>)[k]);
-      const email =
-        attr('email') ??
-        attr('mail') ??
-        attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress') ??
-        (profile.nameID.includes('@') ? profile.nameID : null);
+      const attrs = profile as Record<string, unknown>;
+      const email = samlAttribute(attrs, SAML_ATTRIBUTES.email) ?? (profile.nameID.includes('@') ? str(profile.nameID) : null);
       return finish(
         c,
         {
@@ -537,8 +692,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           email,
           // The institution's own IdP signed it; matching stays inside that institution.
           emailVerified: !!email,
-          firstName: attr('firstName') ?? attr('givenName') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'),
-          lastName: attr('lastName') ?? attr('sn') ?? attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'),
+          firstName: samlAttribute(attrs, SAML_ATTRIBUTES.firstName, 200),
+          lastName: samlAttribute(attrs, SAML_ATTRIBUTES.lastName, 200),
         },
         requestId,
         {
@@ -556,8 +711,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
             : null,
         },
       );
-    };
-    return relayOk && pending ? inReauth(pending, complete) : complete();
+    });
   }
 
   /** Builds the signed LogoutRequest URL of a SAML session and records the request id it awaits an answer to. */
@@ -614,7 +768,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     rawQuery: string,
   ): Promise<SamlLogoutOutcome> {
     const relayState = query.RelayState;
-    if (!relayState) throw new SsoFailure('invalid', 'no RelayState');
+    if (!relayState) throw samlRefused('unknown_request', 'no RelayState');
     const [pending] = await withSystem(db, (tx) =>
       tx
         .delete(ssoLoginStates)
@@ -628,23 +782,24 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         )
         .returning(),
     );
-    if (!pending || pending.expiresAt.getTime() < Date.now()) throw new SsoFailure('expired', 'no pending logout request');
+    if (!pending || pending.expiresAt.getTime() < Date.now()) throw samlRefused(pending ? 'request_expired' : 'unknown_request', 'no pending logout request', 'expired');
     const c = await loadConnection(tenantId, connectionId);
-    if (c.protocol !== 'saml') throw new SsoFailure('invalid', 'not a SAML connection');
+    if (c.protocol !== 'saml') throw samlRefused('unavailable', 'not a SAML connection');
     // Security: node-saml accepts an unsigned redirect message; we never do, nor SHA-1.
-    if (!query.Signature || !query.SigAlg || !REDIRECT_SIG_ALGS[query.SigAlg]) throw new SsoFailure('invalid', 'unsigned or weakly signed');
+    if (!query.Signature || !query.SigAlg) throw samlRefused('unsigned', 'unsigned');
+    if (!REDIRECT_SIG_ALGS[query.SigAlg]) throw samlRefused('signature_algorithm', 'SHA-1 or unknown signature algorithm');
     let xml: string;
     try {
       xml = inflateRawSync(Buffer.from(query.SAMLResponse, 'base64'), { maxOutputLength: 200_000 }).toString('utf8');
     } catch {
-      throw new SsoFailure('invalid', 'unreadable response');
+      throw samlRefused('unparsable', 'unreadable response');
     }
-    if (/<!DOCTYPE/i.test(xml)) throw new SsoFailure('invalid', 'DOCTYPE in response');
+    if (/<!DOCTYPE/i.test(xml)) throw samlRefused('doctype', 'DOCTYPE in response');
     // Only the raw parameters we read are signed over, each once.
     const params = rawQuery.split('&');
     for (const name of ['SAMLResponse', 'RelayState', 'SigAlg', 'Signature'])
-      if (params.filter((p) => p.startsWith(`${name}=`)).length !== 1) throw new SsoFailure('invalid', `${name} not given once`);
-    if (params.some((p) => /^SAMLRequest=/.test(p))) throw new SsoFailure('invalid', 'request and response together');
+      if (params.filter((p) => p.startsWith(`${name}=`)).length !== 1) throw samlRefused('parameters', `${name} not given once`);
+    if (params.some((p) => /^SAMLRequest=/.test(p))) throw samlRefused('parameters', 'request and response together');
     const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].map((n) => params.find((p) => p.startsWith(`${n}=`))!).join('&');
     let valid = false;
     try {
@@ -654,21 +809,21 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     } catch {
       valid = false;
     }
-    if (!valid) throw new SsoFailure('invalid', 'bad signature');
+    if (!valid) throw samlRefused('signature', 'bad signature');
     let doc: unknown;
     try {
       doc = await parseDomFromString(xml);
     } catch {
-      throw new SsoFailure('invalid', 'unparsable response');
+      throw samlRefused('unparsable', 'unparsable response');
     }
     type El = { getAttribute(n: string): string | null; textContent: string | null };
     const root = xpath.selectElements(doc as never, "/*[local-name()='LogoutResponse']")[0] as El | undefined;
-    if (!root) throw new SsoFailure('invalid', 'not a LogoutResponse');
+    if (!root) throw samlRefused('unparsable', 'not a LogoutResponse');
     const issuer = (xpath.selectElements(root as never, "./*[local-name()='Issuer']")[0] as El | undefined)?.textContent?.trim();
-    if (!issuer || issuer !== c.samlIdpEntityId) throw new SsoFailure('invalid', 'wrong Issuer');
-    if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw new SsoFailure('invalid', 'wrong InResponseTo');
+    if (!issuer || issuer !== c.samlIdpEntityId) throw samlRefused('issuer', 'wrong Issuer');
+    if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw samlRefused('in_response_to', 'wrong InResponseTo');
     const destination = root.getAttribute('Destination');
-    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw new SsoFailure('invalid', 'wrong Destination');
+    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw samlRefused('destination', 'wrong Destination');
     const status = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as El | undefined;
     const nested = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']/*[local-name()='StatusCode']")[0] as
       | El
@@ -680,8 +835,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
   }
 
   return {
-    /** Starts a sign-in at the provider. Returns where to send the browser and, for OIDC, the binding cookie. */
-    async start(tenantId: string, connectionId: string): Promise<{ redirect: string; browserToken: string | null }> {
+    /** Starts a sign-in at the provider. Returns where to send the browser and the value of the cookie binding it to the browser. */
+    async start(tenantId: string, connectionId: string): Promise<SsoStart> {
       return begin(await loadConnection(tenantId, connectionId));
     },
 
@@ -690,7 +845,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
      * the session came through, else the newest enabled one their account is linked to. The provider
      * is asked for a fresh sign-in (OIDC `prompt=login`, `max_age=0`; SAML `ForceAuthn`).
      */
-    async startReauth(auth: Authenticated, returnTo: string): Promise<{ redirect: string; browserToken: string | null }> {
+    async startReauth(auth: Authenticated, returnTo: string): Promise<SsoStart & { tenantId: string; connectionId: string }> {
       const linked = await withSystem(db, (tx) =>
         tx
           .select({ c: ssoConnections, linkedAt: ssoIdentities.createdAt })
@@ -702,7 +857,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       const chosen = mine.find((l) => l.c.id === auth.session.ssoConnectionId) ?? mine[0];
       if (!chosen) throw new AppError('conflict', 'Your account does not sign in with single sign-on. Confirm with your password instead.');
       try {
-        return await begin(chosen.c, { sessionId: auth.session.id, returnTo });
+        return { ...(await begin(chosen.c, { sessionId: auth.session.id, returnTo })), tenantId: chosen.c.tenantId, connectionId: chosen.c.id };
       } catch (err) {
         if (err instanceof SsoFailure) throw new AppError('conflict', 'Your institution’s sign-in is not available right now. Try again later.');
         throw err;
@@ -762,8 +917,18 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
 
     /** Our service-provider metadata for one connection (public; what the IdP administrator imports). */
     async samlMetadata(tenantId: string, connectionId: string): Promise<string> {
-      const c = await loadConnection(tenantId, connectionId);
-      if (c.protocol !== 'saml') throw new AppError('not_found', 'Not found');
+      // Public and unauthenticated: a malformed id, an unknown one, another region's institution, a
+      // disabled or OIDC connection are all the same 404.
+      if (!UUID_SHAPE.test(tenantId) || !UUID_SHAPE.test(connectionId)) throw new AppError('not_found', 'Not found');
+      const [found] = await withSystem(db, (tx) =>
+        tx
+          .select({ c: ssoConnections, region: institutions.region })
+          .from(ssoConnections)
+          .innerJoin(institutions, eq(institutions.id, ssoConnections.tenantId))
+          .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
+      );
+      if (!found || !found.c.enabled || found.c.protocol !== 'saml' || found.region !== config.region) throw new AppError('not_found', 'Not found');
+      const c = found.c;
       const xml = samlFor(c).generateServiceProviderMetadata(null, c.samlSpKey ? c.samlSpCert : null);
       // Our logout endpoint takes the IdP's LogoutResponse by HTTP-Redirect (node-saml names HTTP-POST).
       return xml.replace(
@@ -773,6 +938,9 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     },
   };
 }
+
+/** What PostgreSQL's uuid type reads: any 8-4-4-4-12 hex (nil and max too). */
+const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const noCache: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async () => null };
 export type SsoLoginService = ReturnType<typeof createSsoLoginService>;

@@ -18,9 +18,9 @@ import {
 import { AppError } from '../../platform/errors.js';
 import type { Config } from '../../platform/config.js';
 import { requireActor } from '../../platform/http.js';
-import { setSessionCookie, ssoCookie } from './auth.hook.js';
+import { samlCookie, setSessionCookie, ssoCookie } from './auth.hook.js';
 import type { Authenticated } from './session.service.js';
-import { SsoFailure, type SsoLoginService, type SsoOutcome } from './sso-login.service.js';
+import { SsoFailure, type SsoLoginService, type SsoOutcome, type SsoStart } from './sso-login.service.js';
 import type { SsoService } from './sso.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
@@ -39,8 +39,23 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
    */
   function failed(reply: FastifyReply, err: unknown) {
     if (!(err instanceof SsoFailure)) throw err;
-    reply.log.warn({ reason: err.reason, detail: err.message, reauth: !!err.returnTo }, 'single sign-on refused');
+    reply.log.warn(
+      { reason: err.reason, ...(err.refusal ? { refusal: err.refusal } : {}), detail: err.message, reauth: !!err.returnTo },
+      'single sign-on refused',
+    );
     return reply.redirect(`${err.returnTo ?? '/sign-in'}?sso=${err.reason}`, 303);
+  }
+
+  /** Sets the cookie binding a starting sign-in to this browser: OIDC's, or the SAML connection's. */
+  function bindBrowser(reply: FastifyReply, start: SsoStart, tenantId: string, connectionId: string) {
+    if (start.browserToken) {
+      const c = ssoCookie(config);
+      reply.setCookie(c.name, start.browserToken, c.options);
+    }
+    if (start.samlBrowserToken) {
+      const c = samlCookie(config, tenantId, connectionId);
+      reply.setCookie(c.name, start.samlBrowserToken, c.options);
+    }
   }
 
   /** A new session gets its cookie; a confirmed re-authentication goes back to its page (the session is unchanged). */
@@ -123,12 +138,9 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     },
     async (req, reply) => {
       if (!req.auth) throw new AppError('unauthorized', 'Please sign in');
-      const { redirect, browserToken } = await login.startReauth(req.auth as Authenticated, req.body.returnTo);
-      if (browserToken) {
-        const c = ssoCookie(config);
-        reply.setCookie(c.name, browserToken, c.options);
-      }
-      return { redirect };
+      const started = await login.startReauth(req.auth as Authenticated, req.body.returnTo);
+      bindBrowser(reply, started, started.tenantId, started.connectionId);
+      return { redirect: started.redirect };
     },
   );
 
@@ -154,12 +166,9 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     },
     async (req, reply) => {
       try {
-        const { redirect, browserToken } = await login.start(req.params.institutionId, req.params.connectionId);
-        if (browserToken) {
-          const c = ssoCookie(config);
-          reply.setCookie(c.name, browserToken, c.options);
-        }
-        return reply.redirect(redirect, 303);
+        const started = await login.start(req.params.institutionId, req.params.connectionId);
+        bindBrowser(reply, started, req.params.institutionId, req.params.connectionId);
+        return reply.redirect(started.redirect, 303);
       } catch (err) {
         return failed(reply, err);
       }
@@ -188,17 +197,18 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
   );
   app.get(
     '/api/v1/sso/saml/:institutionId/:connectionId/metadata',
-    { schema: { tags, summary: 'Our SAML service-provider metadata for this connection (public)', params: ssoConnectionParamsSchema } },
+    {
+      schema: {
+        tags,
+        summary: 'Our SAML service-provider metadata for this connection (public; any unknown or malformed id is a 404)',
+        // Ids are checked by the service: a malformed one is not found, like an unknown one.
+        params: z.strictObject({ institutionId: z.string(), connectionId: z.string() }),
+      },
+    },
     async (req, reply) => {
-      try {
-        // The answer's type is set once the metadata exists: a refusal below answers in JSON.
-        const xml = await login.samlMetadata(req.params.institutionId, req.params.connectionId);
-        return reply.type('application/samlmetadata+xml').send(xml);
-      } catch (err) {
-        if (err instanceof SsoFailure)
-          return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
-        throw err;
-      }
+      // The type is set once the metadata exists: a refusal is answered as JSON by the error handler.
+      const xml = await login.samlMetadata(req.params.institutionId, req.params.connectionId);
+      return reply.type('application/samlmetadata+xml').send(xml);
     },
   );
   app.get(
@@ -237,7 +247,7 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
         return reply.redirect(outcome === 'done' ? '/sign-in' : '/signed-out?slo=failed', 303);
       } catch (err) {
         if (!(err instanceof SsoFailure)) throw err;
-        reply.log.warn({ reason: err.reason, detail: err.message }, 'single logout response refused');
+        reply.log.warn({ reason: err.reason, refusal: err.refusal, detail: err.message }, 'single logout response refused');
         return reply.redirect('/signed-out?slo=invalid', 303);
       }
     },
@@ -259,8 +269,14 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
         },
       },
       async (req, reply) => {
+        const c = samlCookie(config, req.params.institutionId, req.params.connectionId);
+        const browserToken = req.cookies[c.name];
+        reply.clearCookie(c.name, { path: c.options.path, secure: c.options.secure, sameSite: c.options.sameSite, httpOnly: true });
         try {
-          return succeeded(reply, await login.samlAcs(req.params.institutionId, req.params.connectionId, req.body, String(req.id)));
+          return succeeded(
+            reply,
+            await login.samlAcs(req.params.institutionId, req.params.connectionId, req.body, String(req.id), browserToken),
+          );
         } catch (err) {
           return failed(reply, err);
         }

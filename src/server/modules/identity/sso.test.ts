@@ -50,6 +50,9 @@ async function spMetadata(connectionId: string) {
   return res.body;
 }
 
+/** What the IdP posts back, and the binding cookie of the browser that started the sign-in. */
+type SamlForm = { SAMLResponse: string; RelayState: string; binding?: string };
+
 /** Starts a SAML sign-in and returns what the IdP would post back, before any tampering. */
 async function samlResponse(opts: {
   nameId: string;
@@ -58,24 +61,66 @@ async function samlResponse(opts: {
   connectionId?: string;
   idp?: TestSamlIdp;
   authnContextClassRef?: string;
-}) {
+  attributes?: Record<string, string>;
+}): Promise<SamlForm & { requestId: string }> {
   const connectionId = opts.connectionId ?? samlA;
   const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${connectionId}` });
   expect(start.statusCode).toBe(303);
-  return (opts.idp ?? saml).respond({ spMetadata: await spMetadata(connectionId), redirectUrl: start.headers.location as string, ...opts });
+  const binding = start.cookies.find((c) => c.name === 'vetted_saml')?.value;
+  const form = await (opts.idp ?? saml).respond({ spMetadata: await spMetadata(connectionId), redirectUrl: start.headers.location as string, ...opts });
+  const requestId = /ID="([^"]+)"/.exec(authnRequestOf(start.headers.location as string))![1]!;
+  return { ...form, binding, requestId };
 }
 
-function postAcs(form: { SAMLResponse: string; RelayState: string }, connectionId = samlA) {
+/** The browser posts the IdP's form to our ACS, with its binding cookie when it has one. */
+function postAcs(form: SamlForm, connectionId = samlA) {
   return t.app.inject({
     method: 'POST',
     url: `/api/v1/sso/saml/${a.institution.id}/${connectionId}/acs`,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    payload: new URLSearchParams(form).toString(),
+    ...(form.binding ? { cookies: { vetted_saml: form.binding } } : {}),
+    payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
+  });
+}
+
+/** The guard that refused a SAML response, as its audit event records it (one event per refused response). */
+async function refusalOf(res: { headers: Record<string, unknown> }) {
+  const requestId = String(res.headers['x-request-id']);
+  const events = await withSystem(t.database.db, (tx) =>
+    tx
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.requestId, requestId), eq(auditEvents.action, 'sso.saml_refused'))),
+  );
+  expect(events.length, `audit events of request ${requestId}`).toBeLessThanOrEqual(1);
+  if (!events[0]) return null;
+  const after = (key: string) => (events[0]!.changes as Record<string, { after: unknown }>)[key]?.after;
+  return { refusal: after('refusal'), reason: after('reason'), connectionId: after('connectionId'), tenantId: events[0].tenantId, event: events[0] };
+}
+
+/** The guard a request's log line names (`single sign-on refused`, `single logout response refused`). */
+function loggedRefusal(res: { headers: Record<string, unknown> }, msg: string): unknown {
+  const requestId = String(res.headers['x-request-id']);
+  const lines = logs.map((l) => JSON.parse(l) as { reqId?: string; msg?: string; refusal?: unknown }).filter((l) => l.reqId === requestId && l.msg === msg);
+  expect(lines.length, `${msg} lines of request ${requestId}`).toBe(1);
+  return lines[0]!.refusal;
+}
+
+/** Expects a SAML response refused by one guard: its audit event, and the sign-in page's code. */
+async function expectRefused(res: Awaited<ReturnType<typeof postAcs>>, refusal: string, page = '/sign-in?sso=invalid', connectionId = samlA) {
+  expect(res.statusCode).toBe(303);
+  expect(sessionCookieOf(res)).toBeUndefined();
+  const audited = await refusalOf(res);
+  expect({ location: res.headers.location, refusal: audited?.refusal, connectionId: audited?.connectionId, tenantId: audited?.tenantId }).toEqual({
+    location: page,
+    refusal,
+    connectionId,
+    tenantId: a.institution.id,
   });
 }
 
 const xmlOf = (form: { SAMLResponse: string }) => Buffer.from(form.SAMLResponse, 'base64').toString('utf8');
-const withXml = (form: { SAMLResponse: string; RelayState: string }, xml: string) => ({
+const withXml = (form: SamlForm, xml: string) => ({
   ...form,
   SAMLResponse: Buffer.from(xml).toString('base64'),
 });
@@ -386,12 +431,22 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
     expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(userId);
   });
 
-  it('refuses a replayed response', async () => {
+  // Each refusal names the guard that made it (audit event `sso.saml_refused`): disabling any one
+  // guard turns its case into a sign-in, or into a refusal by another guard, and the case fails.
+  it('refuses a replayed response (the request is spent)', async () => {
     const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
     expect((await postAcs(form)).headers.location).toBe('/');
-    const again = await postAcs(form);
-    expect(again.headers.location).toBe('/sign-in?sso=invalid');
-    expect(sessionCookieOf(again)).toBeUndefined();
+    await expectRefused(await postAcs(form), 'unknown_request');
+  });
+
+  it('refuses an assertion id seen before, even answering a new request of the same browser (assertion-id cache)', async () => {
+    const first = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    expect((await postAcs(first)).headers.location).toBe('/');
+    const assertionId = /<saml:Assertion[^>]*\sID="([^"]+)"/.exec(xmlOf(first))![1]!;
+    // The IdP signs a new response to a new request, reusing the assertion id.
+    const second = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { AssertionID: assertionId } });
+    expect(xmlOf(second)).toContain(`ID="${assertionId}"`);
+    await expectRefused(await postAcs(second), 'replay');
   });
 
   it('refuses an expired assertion', async () => {
@@ -406,19 +461,54 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
         SubjectConfirmationDataNotOnOrAfter: past(10),
       },
     });
-    expect((await postAcs(form)).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(form), 'conditions');
   });
 
-  it('refuses the wrong audience, the wrong recipient, and a response to a request we never made', async () => {
-    const cases: Record<string, string>[] = [
-      { Audience: 'https://someone-else.example/sp' },
-      { SubjectRecipient: 'https://someone-else.example/acs' },
-      { InResponseTo: '_never_issued' },
+  it('refuses the wrong audience, recipient, destination or issuer, and a response to a request we never made', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ Audience: 'https://someone-else.example/sp' }, 'audience'],
+      [{ SubjectRecipient: 'https://someone-else.example/acs' }, 'recipient'],
+      [{ Destination: 'https://someone-else.example/acs' }, 'destination'],
+      [{ Issuer: 'https://idp.test/someone-else' }, 'issuer'],
+      [{ InResponseTo: '_never_issued' }, 'unknown_request'],
     ];
-    for (const overrides of cases) {
+    for (const [overrides, refusal] of cases) {
       const res = await postAcs(await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides }));
-      expect(res.headers.location, JSON.stringify(overrides)).toBe('/sign-in?sso=invalid');
+      expect(res.headers.location, refusal).not.toBe('/');
+      await expectRefused(res, refusal);
     }
+  });
+
+  it('refuses an assertion issued by someone else, whatever the envelope says, and an envelope naming another issuer', async () => {
+    // Signed by the IdP's key but naming another issuer in the assertion; the unsigned envelope says the IdP.
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { Issuer: 'https://idp.test/someone-else' } });
+    const envelopeFixed = xmlOf(form).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, `$1${saml.entityId}`);
+    expect(envelopeFixed).toMatch(/<saml:Assertion[\s\S]*<saml:Issuer>https:\/\/idp\.test\/someone-else</);
+    await expectRefused(await postAcs(withXml(form, envelopeFixed)), 'issuer');
+    // The other way round: a genuine assertion in an envelope naming another issuer.
+    const genuine = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const envelopeOther = xmlOf(genuine).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, '$1https://idp.test/someone-else');
+    expect(envelopeOther).toContain('https://idp.test/someone-else');
+    await expectRefused(await postAcs(withXml(genuine, envelopeOther)), 'issuer');
+  });
+
+  it('refuses a response whose signed assertion answers another request than the envelope says (InResponseTo)', async () => {
+    // The assertion signed for the first request; the unsigned envelope re-addressed to a second
+    // request of the same browser, with that request's RelayState and cookie.
+    const first = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const second = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const xml = xmlOf(first).replace(/(<samlp:Response[^>]*\sInResponseTo=")[^"]+"/, `$1${second.requestId}"`);
+    expect(xml).toContain(`InResponseTo="${first.requestId}"`);
+    const res = await postAcs({ ...withXml(first, xml), RelayState: second.RelayState, binding: second.binding });
+    await expectRefused(res, 'in_response_to');
+  });
+
+  it('refuses a response to a request older than its ten minutes', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    await withSystem(t.database.db, (tx) =>
+      tx.update(ssoLoginStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(ssoLoginStates.samlRequestId, form.requestId)),
+    );
+    await expectRefused(await postAcs(form), 'request_expired', '/sign-in?sso=expired');
   });
 
   it('refuses a tampered signature and an assertion signed by another key', async () => {
@@ -429,11 +519,11 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       email: `victim-${randomUUID()}@a.example.org`,
     });
     const tampered = xmlOf(form).replace(new RegExp(email, 'g'), other.email).replace(`saml-sub-${userId}`, `saml-sub-${other.id}`);
-    expect((await postAcs(withXml(form, tampered))).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(withXml(form, tampered)), 'signature');
 
     const impostor = startSamlIdp({ entityId: saml.entityId, cert: makeTestCertificate('Impostor') });
     const forged = await samlResponse({ nameId: `saml-sub-${other.id}`, email: other.email, idp: impostor });
-    expect((await postAcs(forged)).headers.location).toBe('/sign-in?sso=invalid');
+    await expectRefused(await postAcs(forged), 'signature');
   });
 
   it('refuses signature wrapping: a forged assertion beside or instead of the signed one', async () => {
@@ -450,16 +540,57 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       .replace(/ID="[^"]+"/, 'ID="_forged"')
       .replace(new RegExp(email, 'g'), victim.email)
       .replace(`saml-sub-${userId}`, `saml-sub-${victim.id}`);
-    // The forged assertion first, the signed one hidden after it.
+    // The forged assertion first, the signed one hidden after it; or the signed one in Extensions.
     const beside = xml.replace(signed, forged + signed);
     const inExtensions = xml
       .replace(signed, forged)
       .replace('<samlp:Status>', `<samlp:Extensions>${signed}</samlp:Extensions><samlp:Status>`);
-    const unsigned = xml.replace(signed, forged);
-    for (const [name, variant] of Object.entries({ beside, inExtensions, unsigned })) {
+    for (const [name, variant] of Object.entries({ beside, inExtensions })) {
       const res = await postAcs(withXml(form, variant));
       expect(res.headers.location, name).toBe('/sign-in?sso=invalid');
-      expect(sessionCookieOf(res), name).toBeUndefined();
+      await expectRefused(res, 'assertion_count');
+    }
+    // Instead of it: an assertion that carries no signature at all.
+    await expectRefused(await postAcs(withXml(form, xml.replace(signed, forged))), 'unsigned');
+  });
+
+  it('tells an unsigned assertion from a bad signature, in the audit log and the log', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email });
+    const unsigned = xmlOf(form).replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '');
+    const res = await postAcs(withXml(form, unsigned));
+    await expectRefused(res, 'unsigned');
+    const line = logs.find((l) => l.includes(String(res.headers['x-request-id'])) && l.includes('single sign-on refused'))!;
+    expect(JSON.parse(line)).toMatchObject({ reason: 'invalid', refusal: 'unsigned' });
+    expect(line).not.toMatch(/invalid signature/i);
+    // A DOCTYPE or a body that is not XML are refused before anything is read.
+    await expectRefused(await postAcs(withXml(form, `<!DOCTYPE x [<!ENTITY e "e">]>${xmlOf(form)}`)), 'doctype');
+    await expectRefused(await postAcs(withXml(form, '<samlp:Response')), 'unparsable');
+  });
+
+  it('records each refusal against the connection’s institution, with codes only (no email, no assertion)', async () => {
+    const form = await samlResponse({ nameId: `saml-sub-${userId}`, email, overrides: { Audience: 'https://someone-else.example/sp' } });
+    const res = await postAcs(form);
+    const { event } = (await refusalOf(res))!;
+    expect(event).toMatchObject({ tenantId: a.institution.id, action: 'sso.saml_refused', recordType: 'sso_connection', recordId: samlA, actorRole: 'system' });
+    expect(Object.keys(event.changes as object).sort()).toEqual(['connectionId', 'reason', 'reauth', 'refusal']);
+    const stored = JSON.stringify(event);
+    for (const secret of [email, `saml-sub-${userId}`, form.requestId, form.RelayState, form.binding!]) expect(stored).not.toContain(secret);
+    // Another institution's chain is untouched; an unknown connection has nothing to record against.
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/sso/saml/${a.institution.id}/${randomUUID()}/acs`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
+    });
+    expect(unknown.headers.location).toBe('/sign-in?sso=unavailable');
+    expect(await refusalOf(unknown)).toBeNull();
+    // A disabled connection is refused as unavailable, and recorded.
+    const off = await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { enabled: false });
+    expect(off.statusCode, off.body).toBe(200);
+    try {
+      await expectRefused(await postAcs(form), 'unavailable', '/sign-in?sso=unavailable');
+    } finally {
+      expect((await a.siteAdmin.request('PATCH', `/api/v1/sso/connections/${samlA}`, { enabled: true })).statusCode).toBe(200);
     }
   });
 
@@ -470,10 +601,214 @@ describe('SAML sign-in (samlify IdP, openssl certificate)', () => {
       method: 'POST',
       url: `/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      cookies: { [a.appAdmin.cookie.name]: a.appAdmin.cookie.value },
-      payload: new URLSearchParams(form).toString(),
+      cookies: { [a.appAdmin.cookie.name]: a.appAdmin.cookie.value, vetted_saml: form.binding! },
+      payload: new URLSearchParams({ SAMLResponse: form.SAMLResponse, RelayState: form.RelayState }).toString(),
     });
     expect(res.headers.location).toBe('/');
+  });
+});
+
+describe('SAML sign-in is bound to the browser that started it (login CSRF)', () => {
+  let email: string;
+  let userId: string;
+  beforeAll(async () => {
+    email = `saml-bind-${randomUUID()}@a.example.org`;
+    userId = (await buildUser(t.database.db, { tenantId: a.institution.id, role: 'app_admin', email })).id;
+  });
+
+  it('refuses the response in a browser without the cookie, or with another sign-in’s; the starting browser still signs in', async () => {
+    // Someone starts a sign-in and gets the IdP's answer for their own account…
+    const form = await samlResponse({ nameId: `bind-${userId}`, email });
+    // …then has a victim's browser post it (an auto-submitting form on their site): it has no cookie.
+    await expectRefused(await postAcs({ ...form, binding: undefined }), 'browser', '/sign-in?sso=expired');
+    // A browser that started its own sign-in at this connection has a cookie, but not this sign-in's.
+    const other = await samlResponse({ nameId: `bind-${userId}`, email });
+    await expectRefused(await postAcs({ ...form, binding: other.binding }), 'browser', '/sign-in?sso=expired');
+    // The right browser with another request's RelayState.
+    await expectRefused(await postAcs({ ...form, RelayState: other.RelayState }), 'relay_state');
+    // The browser that started it is not locked out by these attempts.
+    const res = await postAcs(form);
+    expect(res.headers.location).toBe('/');
+    expect((await whoAmI(sessionCookieOf(res)!.value))?.id).toBe(userId);
+  });
+
+  it('keeps only a keyed hash of the cookie; the cookie is http-only, scoped to the connection’s ACS, and cleared there', async () => {
+    const start = await t.app.inject({ method: 'GET', url: `/api/v1/sso/start/${a.institution.id}/${samlA}` });
+    const cookie = start.cookies.find((c) => c.name === 'vetted_saml')!;
+    // Plain http (development and tests): SameSite=Lax, as SameSite=None needs Secure.
+    expect(cookie).toMatchObject({ path: `/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`, httpOnly: true, sameSite: 'Lax', maxAge: 600 });
+    expect(cookie.secure).toBeFalsy();
+    const requestId = /ID="([^"]+)"/.exec(authnRequestOf(start.headers.location as string))![1]!;
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(ssoLoginStates).where(eq(ssoLoginStates.samlRequestId, requestId)));
+    expect(row!.browserHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row!.browserHash).not.toContain(cookie.value);
+    expect(new URL(start.headers.location as string).searchParams.get('RelayState')).not.toBe(cookie.value);
+    const res = await postAcs(await samlResponse({ nameId: `bind-${userId}`, email }));
+    expect(res.headers.location).toBe('/');
+    const cleared = res.cookies.find((c) => c.name === 'vetted_saml')!;
+    expect(cleared.value).toBe('');
+    expect(cleared.path).toBe(`/api/v1/sso/saml/${a.institution.id}/${samlA}/acs`);
+  });
+
+  it('under https, the cookie is __Secure-, Secure and SameSite=None: the IdP posts back from another site', async () => {
+    const https = await createTestApp({ PUBLIC_URL: 'https://vetted.example.org' });
+    try {
+      const { institution } = await buildInstitution(https.database.db);
+      const connectionId = randomUUID();
+      await withSystem(https.database.db, (tx) =>
+        tx.insert(ssoConnections).values({
+          tenantId: institution.id,
+          id: connectionId,
+          protocol: 'saml',
+          preset: 'saml',
+          displayName: 'District SAML',
+          samlIdpEntityId: saml.entityId,
+          samlIdpSsoUrl: saml.ssoUrl,
+          samlIdpCerts: [saml.cert.certBody],
+        }),
+      );
+      const start = await https.app.inject({ method: 'GET', url: `/api/v1/sso/start/${institution.id}/${connectionId}` });
+      expect(start.statusCode).toBe(303);
+      const cookie = start.cookies.find((c) => c.name === '__Secure-vetted_saml')!;
+      expect(cookie).toMatchObject({
+        path: `/api/v1/sso/saml/${institution.id}/${connectionId}/acs`,
+        httpOnly: true,
+        secure: true,
+        sameSite: 'None',
+        maxAge: 600,
+      });
+    } finally {
+      await https.close();
+    }
+  });
+});
+
+describe('SAML attributes: the naming families of common IdPs', () => {
+  let samlJit: string;
+  beforeAll(async () => {
+    const res = await a.siteAdmin.request('POST', '/api/v1/sso/connections', {
+      preset: 'saml',
+      displayName: 'District SAML, accounts made at first sign-in',
+      idp: { metadataXml: saml.metadataXml },
+      emailDomains: ['a.example.org'],
+      jitEnabled: true,
+      jitRole: 'app_admin',
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    samlJit = res.json().id;
+  });
+  const CLAIMS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';
+  const families: [string, (email: string) => { nameId: string; attributes: Record<string, string> }][] = [
+    [
+      'Microsoft Entra ID (claim URIs, opaque NameID)',
+      (email) => ({
+        nameId: `entra-${randomUUID()}`,
+        attributes: { [`${CLAIMS}/emailaddress`]: email, [`${CLAIMS}/givenname`]: 'Émilie', [`${CLAIMS}/surname`]: 'Tremblay', [`${CLAIMS}/name`]: email },
+      }),
+    ],
+    [
+      'eduPerson / LDAP urn:oid names (Shibboleth, SimpleSAMLphp)',
+      (email) => ({
+        nameId: `_persistent${randomUUID()}`,
+        attributes: {
+          'urn:oid:0.9.2342.19200300.100.1.3': email,
+          'urn:oid:2.5.4.42': 'Émilie',
+          'urn:oid:2.5.4.4': 'Tremblay',
+          'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': `eppn-${randomUUID()}@a.example.org`,
+        },
+      }),
+    ],
+    ['Google Workspace (NameID the primary email, names as the admin maps them)', (email) => ({ nameId: email, attributes: { firstName: 'Émilie', lastName: 'Tremblay' } })],
+    ['LDAP short names (mail, givenName, sn)', (email) => ({ nameId: `ldap-${randomUUID()}`, attributes: { mail: email, givenName: 'Émilie', sn: 'Tremblay' } })],
+    ['email, given_name, surname', (email) => ({ nameId: `plain-${randomUUID()}`, attributes: { email, given_name: 'Émilie', surname: 'Tremblay' } })],
+  ];
+  for (const [family, make] of families)
+    it(`reads email, given name and surname: ${family}`, async () => {
+      const email = `attr-${randomUUID()}@a.example.org`;
+      const { nameId, attributes } = make(email);
+      const res = await postAcs(await samlResponse({ nameId, email, attributes, connectionId: samlJit }), samlJit);
+      expect(res.headers.location).toBe('/');
+      const [user] = await withSystem(t.database.db, (tx) => tx.select().from(users).where(eq(users.email, email)));
+      expect({ email: user?.email, firstName: user?.firstName, lastName: user?.lastName }).toEqual({ email, firstName: 'Émilie', lastName: 'Tremblay' });
+      const [link] = await withSystem(t.database.db, (tx) => tx.select().from(ssoIdentities).where(eq(ssoIdentities.userId, user!.id)));
+      expect(link!.subject).toBe(nameId);
+    });
+
+  it('takes the first value of a multi-valued attribute, and never eduPersonPrincipalName as the email', async () => {
+    const email = `attr-multi-${randomUUID()}@a.example.org`;
+    // Two values of `mail`, in the signed assertion.
+    const multi = await samlResponse({
+      nameId: `multi-${randomUUID()}`,
+      email,
+      connectionId: samlJit,
+      overrides: {
+        AttributeStatement:
+          '<saml:AttributeStatement><saml:Attribute Name="mail">' +
+          `<saml:AttributeValue xsi:type="xs:string">${email}</saml:AttributeValue><saml:AttributeValue xsi:type="xs:string">alias-${email}</saml:AttributeValue>` +
+          '</saml:Attribute></saml:AttributeStatement>',
+      },
+    });
+    expect((await postAcs(multi, samlJit)).headers.location).toBe('/');
+    expect(await withSystem(t.database.db, (tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, email)))).toHaveLength(1);
+
+    const eppn = `eppn-only-${randomUUID()}@a.example.org`;
+    const res = await postAcs(
+      await samlResponse({ nameId: `_opaque${randomUUID()}`, email: eppn, connectionId: samlJit, attributes: { 'urn:oid:1.3.6.1.4.1.5923.1.1.1.6': eppn } }),
+      samlJit,
+    );
+    await expectRefused(res, 'no_account', '/sign-in?sso=no_account', samlJit);
+    expect(await withSystem(t.database.db, (tx) => tx.select({ id: users.id }).from(users).where(eq(users.email, eppn)))).toHaveLength(0);
+  });
+});
+
+describe('SAML metadata (public route)', () => {
+  it('answers a clean 404 for any unknown, malformed, OIDC, other-institution or other-region id, never a 5xx', async () => {
+    const otherRegion = (await buildInstitution(t.database.db, { region: t.config.region === 'ca' ? 'us' : 'ca' })).institution;
+    const farConnection = randomUUID();
+    await withSystem(t.database.db, (tx) =>
+      tx.insert(ssoConnections).values({
+        tenantId: otherRegion.id,
+        id: farConnection,
+        protocol: 'saml',
+        preset: 'saml',
+        displayName: 'Far SAML',
+        samlIdpEntityId: saml.entityId,
+        samlIdpSsoUrl: saml.ssoUrl,
+        samlIdpCerts: [saml.cert.certBody],
+      }),
+    );
+    const NIL = '00000000-0000-0000-0000-000000000000';
+    const MAX = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+    const cases: [string, string][] = [
+      [NIL, NIL],
+      [MAX, MAX],
+      ['00000000-0000-4000-8000-000000000000', NIL],
+      [randomUUID(), randomUUID()],
+      [a.institution.id, randomUUID()],
+      [a.institution.id, NIL],
+      [a.institution.id, oidcA],
+      [b.institution.id, samlA],
+      ['not-a-uuid', samlA],
+      [a.institution.id, 'x'.repeat(90)],
+      [a.institution.id, `${samlA}0`],
+      [a.institution.id.toUpperCase().replace(/-/g, ''), samlA],
+      ['%2e%2e', samlA],
+      [`${a.institution.id}'`, samlA],
+      [otherRegion.id, farConnection],
+    ];
+    for (const [institutionId, connectionId] of cases) {
+      const res = await t.app.inject({ method: 'GET', url: `/api/v1/sso/saml/${institutionId}/${connectionId}/metadata` });
+      expect({ status: res.statusCode, type: res.headers['content-type'] }, `${institutionId}/${connectionId}`).toEqual({
+        status: 404,
+        type: 'application/json; charset=utf-8',
+      });
+      expect(res.json().error.code).toBe('not_found');
+    }
+    // The other region's connection is a 404 for its region alone: in its own region it is served.
+    await withSystem(t.database.db, (tx) => tx.execute(sql`update institutions set region = ${t.config.region} where id = ${otherRegion.id}`));
+    const served = await t.app.inject({ method: 'GET', url: `/api/v1/sso/saml/${otherRegion.id}/${farConnection}/metadata` });
+    expect(served.statusCode).toBe(200);
+    expect(served.headers['content-type']).toContain('application/samlmetadata+xml');
   });
 });
 
@@ -548,7 +883,9 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/sign-in');
     // Single use: the same response a second time is refused.
-    expect((await back(responseUrl)).headers.location).toBe('/signed-out?slo=invalid');
+    const again = await back(responseUrl);
+    expect(again.headers.location).toBe('/signed-out?slo=invalid');
+    expect(loggedRefusal(again, 'single logout response refused')).toBe('unknown_request');
   });
 
   it('keeps what names the sign-in sealed, and only while the session lasts', async () => {
@@ -578,13 +915,33 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
 
   it('refuses a tampered, unsigned, misaddressed or unsolicited LogoutResponse', async () => {
     const spMeta = await spMetadata(samlSlo);
-    const cases: [string, (logoutUrl: string) => string][] = [
-      ['signed by another key', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, signWith: makeTestCertificate('Impostor') }).responseUrl],
-      ['another issuer', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { issuer: 'https://idp.test/other' } }).responseUrl],
-      ['an answer to another request', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { inResponseTo: '_never-asked' } }).responseUrl],
-      ['another destination', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { destination: 'https://sp.test/logout' } }).responseUrl],
+    // Each case names the guard that must refuse it (the log line of the request says which).
+    const cases: [string, string, (logoutUrl: string) => string][] = [
+      ['signed by another key', 'signature', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, signWith: makeTestCertificate('Impostor') }).responseUrl],
+      ['another issuer', 'issuer', (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { issuer: 'https://idp.test/other' } }).responseUrl],
+      [
+        'an answer to another request',
+        'in_response_to',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { inResponseTo: '_never-asked' } }).responseUrl,
+      ],
+      [
+        'another destination',
+        'destination',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, overrides: { destination: 'https://sp.test/logout' } }).responseUrl,
+      ],
+      [
+        'signed with SHA-1',
+        'signature_algorithm',
+        (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl.replace(/SigAlg=[^&]+/, `SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#rsa-sha1')}`),
+      ],
+      [
+        'a request and a response together',
+        'parameters',
+        (u) => `${sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl}&SAMLRequest=abc`,
+      ],
       [
         'an altered message',
+        'signature',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u, status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }).responseUrl);
           const xml = inflateRawSync(Buffer.from(r.searchParams.get('SAMLResponse')!, 'base64')).toString().replace(/status:Responder/, 'status:Success');
@@ -594,6 +951,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'no signature',
+        'unsigned',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
           r.searchParams.delete('Signature');
@@ -603,6 +961,7 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'a RelayState we never issued',
+        'unknown_request',
         (u) => {
           const r = new URL(sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl);
           return r.href.replace(/RelayState=[^&]+/, 'RelayState=unknown');
@@ -610,14 +969,18 @@ describe('SAML single logout (SP-initiated, HTTP-Redirect)', () => {
       ],
       [
         'another connection',
+        'unknown_request',
         (u) => sloIdp.logout({ spMetadata: spMeta, logoutUrl: u }).responseUrl.replace(`/${a.institution.id}/${samlSlo}/`, `/${a.institution.id}/${samlA}/`),
       ],
     ];
-    for (const [name, make] of cases) {
+    for (const [name, refusal, make] of cases) {
       const { logoutUrl } = await signInThenOut();
       const res = await back(make(logoutUrl!));
-      expect(res.statusCode, name).toBe(303);
-      expect(res.headers.location, name).toBe('/signed-out?slo=invalid');
+      expect({ status: res.statusCode, location: res.headers.location, refusal: loggedRefusal(res, 'single logout response refused') }, name).toEqual({
+        status: 303,
+        location: '/signed-out?slo=invalid',
+        refusal,
+      });
     }
   });
 
@@ -703,15 +1066,14 @@ describe('SAML: multi-factor at the provider (AuthnContextClassRef)', () => {
     }
     for (const ref of [PASSWORD, 'https://refeds.org/profile/sfa']) {
       const res = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, authnContextClassRef: ref }), samlMfa);
-      expect(res.headers.location, ref).toBe('/sign-in?sso=mfa_required');
-      expect(sessionCookieOf(res)).toBeUndefined();
+      await expectRefused(res, 'mfa_required', '/sign-in?sso=mfa_required', samlMfa);
     }
     // No authentication statement at all is no evidence either.
     const bare = await postAcs(
       await samlResponse({ nameId: `saml-mfa-${email}`, email, connectionId: samlMfa, overrides: { AuthnStatement: '' } }),
       samlMfa,
     );
-    expect(bare.headers.location).toBe('/sign-in?sso=mfa_required');
+    await expectRefused(bare, 'mfa_required', '/sign-in?sso=mfa_required', samlMfa);
     // A connection that does not require it is unchanged: a password-only assertion signs in.
     const plain = await postAcs(await samlResponse({ nameId: `saml-mfa-${email}`, email, authnContextClassRef: PASSWORD }));
     expect(plain.headers.location).toBe('/');
@@ -848,14 +1210,15 @@ describe('re-authentication through the provider proves a fresh sign-in', () => 
       const redirect = started.json().redirect as string;
       expect(redirect.startsWith(saml.ssoUrl)).toBe(true);
       expect(authnRequestOf(redirect)).toContain('ForceAuthn="true"');
+      const binding = started.cookies.find((c) => c.name === 'vetted_saml')?.value;
       const form = await saml.respond({ spMetadata: await spMetadata(samlA), redirectUrl: redirect, nameId: `re-saml-${user.id}`, email, authnInstant });
-      return postAcs(form);
+      return postAcs({ ...form, binding });
     }
 
     // The IdP reused a sign-in from before the request: refused.
     const stale = await reauth(new Date(Date.now() - 120_000));
-    expect(stale.headers.location).toBe('/account?sso=reauth_not_fresh');
-    expect(sessionCookieOf(stale)).toBeUndefined();
+    await expectRefused(stale, 'reauth_not_fresh', '/account?sso=reauth_not_fresh');
+    expect((await refusalOf(stale))!.event.changes).toMatchObject({ reauth: { after: true } });
     expect((await endOtherSessions(call)).statusCode).toBe(403);
 
     const fresh = await reauth();
