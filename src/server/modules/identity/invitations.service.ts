@@ -11,11 +11,11 @@ import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { READ_ONLY_MESSAGE, readOnlyPeriodOf } from '../tenants/institutions.repo.js';
-import { hasSiteAdminAccount } from '../tenants/operator-access.repo.js';
+import { hasSiteAdminAccount, isVoidOperatorInvitation } from '../tenants/operator-access.repo.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
 import type { PasswordPolicy } from './password-policy.js';
 import type { SessionService } from './session.service.js';
-import { unsafeFindUserByEmail, unsafeFindUserById } from './users.repo.js';
+import { unsafeFindUserByEmail } from './users.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
@@ -190,8 +190,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
         const inv = await loadPending(tx, token);
         // Security: an operator's invitation is good for the first site admin only; once the
         // institution has one, any other the operator sent is void (ADR 0006).
-        const inviter = inv.invitedBy ? await unsafeFindUserById(tx, inv.invitedBy) : undefined;
-        if (inviter?.role === 'platform_admin' && (inv.role !== 'site_admin' || (await hasSiteAdminAccount(tx, inv.tenantId)))) {
+        if (await isVoidOperatorInvitation(tx, inv)) {
           throw new AppError('not_found', 'This invitation link is not valid any more. Ask your administrator for a new one.');
         }
         // No session here for the lifecycle guard to check: an institution past its end of service takes no new accounts.

@@ -371,6 +371,35 @@ describe('sign-in by email', () => {
     expect(await withSystem(t.database.db, (tx) => tx.select().from(users).where(eq(users.email, email)))).toEqual([]);
   });
 
+  it('takes no invitation the operator sent once the institution has a site admin (sent before the operator’s boundary)', async () => {
+    const email = `seat-${randomUUID()}@lakeshore.example`;
+    const me = (await operator.request('GET', '/api/v1/session')).json() as { user: { id: string } };
+    // An invitation of the kind the operator could send before its boundary: a site admin's seat.
+    await withSystem(t.database.db, (tx) =>
+      tx.insert(invitations).values({
+        id: randomUUID(),
+        tenantId: lake.institution.id,
+        email,
+        firstName: 'Seat',
+        lastName: 'Taker',
+        role: 'site_admin',
+        canApprove: true,
+        tokenHash: `void-${randomUUID()}`,
+        invitedBy: me.user.id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      }),
+    );
+    idp.accounts.set('sub-seat', { email, email_verified: true });
+    const res = await oidcSignIn(lake.institution.id, lakeOidc, 'sub-seat');
+    // The connection creates people just in time with its own role; the operator's seat stays unused.
+    expect((await whoAmI(sessionCookieOf(res)?.value))?.email).toBe(email);
+    const [created] = await withSystem(t.database.db, (tx) => tx.select().from(users).where(eq(users.email, email)));
+    expect(created!.role).toBe('app_admin');
+    expect(created!.canApprove).toBe(false);
+    const [inv] = await withSystem(t.database.db, (tx) => tx.select().from(invitations).where(eq(invitations.email, email)));
+    expect(inv!.acceptedAt).toBeNull();
+  });
+
   it('never signs in the break-glass site admin of another domain, unless a site admin linked that account explicitly', async () => {
     const breakGlass = await buildUser(t.database.db, {
       tenantId: lake.institution.id,

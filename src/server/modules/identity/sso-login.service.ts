@@ -27,6 +27,7 @@ import { toPem } from './saml-metadata.js';
 import { connectionCovers, hasAccountLink } from './sso-domains.repo.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
+import { isVoidOperatorInvitation } from '../tenants/operator-access.repo.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const CLOCK_SKEW_MS = 60_000;
@@ -318,7 +319,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     let how = 'link';
     if (user && !(await mayVouchFor(tx, c, user))) throw new SsoFailure('no_account', 'connection does not cover this account’s email domain');
     if (!user) {
-      const [inv] = await tx
+      const [pending] = await tx
         .select()
         .from(invitations)
         .where(
@@ -330,6 +331,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
             sql`${invitations.expiresAt} > now()`,
           ),
         );
+      // Security: the operator's invitation cannot seat anyone once the institution has a site admin.
+      const inv = pending && !(await isVoidOperatorInvitation(tx, pending)) ? pending : undefined;
       // A new account (invited or just in time) only in a domain this connection covers and its institution verified.
       if (!(await connectionCovers(tx, unsafeTenantScope(c.tenantId), c, email)))
         throw new SsoFailure('no_account', 'connection does not cover this email’s domain');

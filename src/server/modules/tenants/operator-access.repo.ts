@@ -20,6 +20,17 @@ export async function hasSiteAdminAccount(tx: Tx, tenantId: string): Promise<boo
   return !!row;
 }
 
+/**
+ * Security: an invitation the operator sent is good for the institution's first site admin only;
+ * once the institution has a site admin, any other the operator sent is void, whatever the path that
+ * would accept it (the emailed link or a single sign-on) (ADR 0006).
+ */
+export async function isVoidOperatorInvitation(tx: Tx, inv: { tenantId: string; role: string; invitedBy: string | null }): Promise<boolean> {
+  if (!inv.invitedBy) return false;
+  const [inviter] = await tx.select({ role: users.role }).from(users).where(eq(users.id, inv.invitedBy));
+  return inviter?.role === 'platform_admin' && (inv.role !== 'site_admin' || (await hasSiteAdminAccount(tx, inv.tenantId)));
+}
+
 /** The institution's active support grant (not revoked, not expired), the latest if several. */
 export async function findActiveSupportGrant(tx: Tx, tenantId: string, now = new Date()): Promise<SupportGrantRow | undefined> {
   const [row] = await tx
