@@ -1,7 +1,9 @@
-// Mutation testing of the security-critical code: `npm run test:mutation` (see docs/mutation-testing.md).
-// Not part of `npm test` or CI: a full run takes long on two cores, so the code is split into groups,
-// each run on its own with MUTATION_GROUP=<name> (default: every group, one after the other is not
-// possible in one Stryker run, so the default is the quick `rules` group).
+// Mutation testing of the security-critical code (docs/mutation-testing.md). Not part of `npm test`
+// or CI. The code is split into groups (test/mutation/groups.mjs), each run on its own:
+//   MUTATION_GROUP=rules npm run test:mutation      (the default)
+//   MUTATION_GROUP=lifecycle npm run test:mutation
+//   MUTATION_GROUP=signin npm run test:mutation
+import process from 'node:process';
 import { mutationGroups } from './test/mutation/groups.mjs';
 
 const name = process.env.MUTATION_GROUP ?? 'rules';

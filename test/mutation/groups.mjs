@@ -20,6 +20,7 @@ export const mutationGroups = {
       'src/server/platform/tokens.test.ts',
       'src/server/platform/secrets.test.ts',
       'src/server/db/rls.test.ts',
+      'src/server/db/rls-walls.test.ts',
       'src/server/modules/lifecycle/backup-crypto.test.ts',
       'src/server/modules/exports/neutralise.test.ts',
     ],
