@@ -225,12 +225,12 @@ export class RowMaker {
    * Inserts one new row of `table` for `tenantId` (null: a shared table), trying other allowed
    * values when a CHECK or a unique key refuses one. Each try runs in a savepoint of `db`.
    */
-  async insert(db: Runner, table: string, tenantId: string | null): Promise<Row> {
+  async insert(db: Runner, table: string, tenantId: string | null, opts: { filled?: string } = {}): Promise<Row> {
     const t = this.table(table);
     if (this.building.includes(table)) throw new Error(`${table}: its foreign keys lead back to it (${[...this.building, table].join(' → ')}); make one of them nullable or teach test/support/catalog-rows.ts`);
     this.building.push(table);
     try {
-      return await this.solve(db, t, (fresh) => this.references(db, t, tenantId, fresh));
+      return await this.solve(db, t, (fresh) => this.references(db, t, tenantId, fresh, opts.filled), opts.filled);
     } finally {
       this.building.pop();
     }
@@ -241,7 +241,7 @@ export class RowMaker {
    * referenced table is a tenant table — shared ones, or `fresh` ones when a unique key refused the
    * shared ones (one assessment per inventory item).
    */
-  private async references(db: Runner, t: CatalogTable, tenantId: string | null, fresh: boolean): Promise<References> {
+  private async references(db: Runner, t: CatalogTable, tenantId: string | null, fresh: boolean, filled?: string): Promise<References> {
     const fixed: Row = {};
     /** Nullable single-column references left null, and how to fill one when a CHECK asks for it. */
     const lazy: Record<string, () => Promise<unknown>> = {};
@@ -253,7 +253,7 @@ export class RowMaker {
     for (const fk of t.foreignKeys) {
       const unset = fk.columns.filter((c) => !(c in fixed));
       if (!unset.length) continue;
-      const required = unset.some((c) => t.columns.find((x) => x.name === c)!.notNull);
+      const required = unset.some((c) => c === filled || t.columns.find((x) => x.name === c)!.notNull);
       if (!required && (!this.opts.full || this.building.includes(fk.table))) {
         for (const c of unset) fixed[c] = null;
         if (fk.columns.length === 1 && !this.building.includes(fk.table)) lazy[fk.columns[0]!] = async () => (await refOf(fk.table))[fk.refColumns[0]!];
@@ -267,10 +267,11 @@ export class RowMaker {
     return { fixed, lazy };
   }
 
-  private async solve(db: Runner, t: CatalogTable, resolve: (fresh: boolean) => Promise<References>): Promise<Row> {
+  private async solve(db: Runner, t: CatalogTable, resolve: (fresh: boolean) => Promise<References>, filled?: string): Promise<Row> {
     let { fixed, lazy } = await resolve(false);
-    const free = t.columns.filter((c) => !c.automatic && !(c.name in fixed) && (this.opts.full || (c.notNull && !c.hasDefault)));
-    const fresh = () => Object.fromEntries(free.map((c) => [c.name, candidates(t.name, c, this.opts.full)])) as Record<string, unknown[]>;
+    const free = t.columns.filter((c) => !c.automatic && !(c.name in fixed) && (c.name === filled || this.opts.full || (c.notNull && !c.hasDefault)));
+    const valuesOf = (c: Column) => candidates(t.name, c, this.opts.full).filter((v) => v !== null || c.name !== filled);
+    const fresh = () => Object.fromEntries(free.map((c) => [c.name, valuesOf(c)])) as Record<string, unknown[]>;
     let choices = fresh();
     const pick = (over: Row = {}): Row => ({ ...Object.fromEntries(free.map((c) => [c.name, choices[c.name]![0]])), ...fixed, ...over });
     const errors: string[] = [];
@@ -295,6 +296,8 @@ export class RowMaker {
               let values: unknown[] | undefined = choices[c];
               if (!values && lazy[c]) values = [null, await lazy[c]()];
               else if (!values && !(c in fixed) && !column.notNull && !column.automatic) values = [null, ...candidates(t.name, column, true).filter((v) => v !== null)];
+              else if (!values && c in fixed && fixed[c] !== null && !column.notNull && c !== t.tenantColumn) values = [fixed[c], null];
+              if (values && c === filled) values = values.filter((v) => v !== null);
               if (values) combos = combos.flatMap((combo) => values.map((v) => ({ ...combo, [c]: v })));
             }
             tries.push(...combos.map((combo) => pick(combo)));
@@ -308,4 +311,26 @@ export class RowMaker {
     }
     throw new Error(`${t.name}: no row could be built from the catalog (${errors.slice(-3).join('; ')}); teach test/support/catalog-rows.ts`);
   }
+}
+
+/**
+ * Every row of one tenant in each of `tables` (default: every tenant table), as PostgreSQL renders
+ * it (`to_jsonb`: every column), ordered by primary key; the columns the database numbers itself
+ * (identity) are left out after ordering, so copies that renumber them compare equal in order.
+ */
+export async function rowsOfTenant(db: Runner, catalog: Catalog, tenantId: string, tables = tenantTablesOf(catalog)): Promise<Record<string, Row[]>> {
+  const out: Record<string, Row[]> = {};
+  for (const t of tables) {
+    const order = sql.join(t.primaryKey.map((c) => sql`x.${sql.identifier(c)}`), sql`, `);
+    let expr = sql`to_jsonb(x)`;
+    for (const c of t.columns.filter((c) => c.automatic)) expr = sql`${expr} - ${c.name}::text`;
+    const rows = await queryRows<{ r: Row }>(db, sql`select ${expr} as r from ${sql.identifier(t.name)} x where x.${sql.identifier(t.tenantColumn!)} = ${tenantId} order by ${order}`);
+    out[t.name] = rows.map((r) => r.r);
+  }
+  return out;
+}
+
+/** Columns of `table` that are null in every row given. */
+export function columnsNeverFilled(t: CatalogTable, rows: Row[]): string[] {
+  return t.columns.filter((c) => !c.automatic && rows.every((r) => r[c.name] === null || r[c.name] === undefined)).map((c) => c.name);
 }
