@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { queryRows, tenantSettings, unsafeTenantScope, type Database, type Tx } from '../platform/db.js';
+import { queryRows, tenantSettings, unsafeTenantScope, withShared, withTenant, type Database, type Tx } from '../platform/db.js';
 import { RowMaker, insertRow, readCatalog, tenantTablesOf, type Catalog, type CatalogTable, type Row } from '../../../test/support/catalog-rows.js';
 import { openTestDatabase } from '../../../test/support/test-db.js';
 
@@ -221,5 +221,35 @@ describe('the database wall, on every tenant table of the catalog', () => {
     expect(items[0]).toBe('inventory_items: row-level security is not enabled');
     expect(items.some((b) => /tenant A sees \d+ rows of other tenants/.test(b))).toBe(true);
     expect(items.some((b) => b === 'inventory_items: inserting a row of another tenant is not refused (inserted)')).toBe(true);
+  });
+});
+
+describe('the other units of work', () => {
+  it('shows a shared unit of work (request code with no tenant) no row of any tenant table', async () => {
+    const seen = await withShared(database.db, async (tx) => {
+      const out: Record<string, number | string> = { role: (await queryRows<{ r: string }>(tx, sql`select current_user::text as r`))[0]!.r };
+      for (const t of tenantTablesOf(catalog)) {
+        const r = await undone(tx, (sp) => count(sp, sql`select count(*) as n from ${sql.identifier(t.name)}`));
+        out[t.name] = r.code ?? r.value!;
+      }
+      return out;
+    });
+    expect(seen.role).toBe('vetted_app');
+    for (const t of tenantTablesOf(catalog)) expect([0, REFUSED], t.name).toContain(seen[t.name]);
+  });
+
+  it.skipIf(!process.env.TEST_DATABASE_URL)('drops a connection that died in a unit of work, so the next units work (PostgreSQL)', async () => {
+    const scope = unsafeTenantScope(A);
+    await expect(
+      withTenant(database.db, scope, async (tx) => {
+        const [{ pid }] = (await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`)) as [{ pid: number }];
+        await database.db.execute(sql`select pg_terminate_backend(${pid})`);
+        await tx.execute(sql`select 1`);
+      }),
+    ).rejects.toThrow();
+    for (let i = 0; i < 3; i++) {
+      const [row] = await withTenant(database.db, scope, (tx) => queryRows<{ tenant: string }>(tx, sql`select current_setting('app.tenant_id') as tenant`));
+      expect(row?.tenant).toBe(A);
+    }
   });
 });
