@@ -11,8 +11,8 @@ export const mutationGroups = {
       'src/server/platform/authz.ts',
       'src/server/platform/tokens.ts',
       'src/server/platform/secrets.ts',
-      'src/server/platform/db.ts:119-225',
-      'src/server/platform/db.ts:231-238',
+      'src/server/platform/db.ts:117-230',
+      'src/server/platform/db.ts:236-243',
       'src/server/modules/lifecycle/backup-crypto.ts',
       'src/server/modules/exports/spreadsheet.ts:1-46',
     ],
@@ -35,6 +35,14 @@ export const mutationGroups = {
       'src/server/modules/lifecycle/backup-restore.test.ts',
       'src/server/modules/lifecycle/read-only.test.ts',
     ],
+  },
+  /**
+   * The archive alone (backup and restore) against the database-to-database comparison: the quick
+   * part of `lifecycle`.
+   */
+  archive: {
+    mutate: ['src/server/modules/lifecycle/archive.ts:66-207'],
+    tests: ['src/server/modules/lifecycle/backup-restore.test.ts'],
   },
   /** Sessions and single sign-on. */
   signin: {
