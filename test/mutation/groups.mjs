@@ -18,6 +18,7 @@ export const mutationGroups = {
     ],
     tests: [
       'src/server/platform/authz.test.ts',
+      'src/server/platform/tenant-settings.test.ts',
       'src/server/platform/tokens.test.ts',
       'src/server/platform/secrets.test.ts',
       'src/server/db/rls.test.ts',
