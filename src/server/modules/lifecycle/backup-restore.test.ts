@@ -14,7 +14,7 @@ import { loadConfig, type Config } from '../../platform/config.js';
 import { queryRows, type Database } from '../../platform/db.js';
 import { RowMaker, columnsNeverFilled, readCatalog, rowsOfTenant, tenantTablesOf, type Catalog, type CatalogTable } from '../../../../test/support/catalog-rows.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
-import { EXCLUDED_TABLES, contentDigestOf, parseArchive, serializeArchive, systemExportInstitution, systemRestoreInstitution, withSnapshot, type InstitutionArchive } from './archive.js';
+import { EXCLUDED_TABLES, contentDigestOf, isSecretColumn, parseArchive, serializeArchive, systemExportInstitution, systemRestoreInstitution, withSnapshot, type InstitutionArchive } from './archive.js';
 import { createBackupService } from './backups.service.js';
 
 /**
@@ -84,6 +84,7 @@ describe('a backup restored into a fresh database', () => {
     try {
       const restored = await createBackupService({ db: fresh.db, config, jobs: undefined as never }, backups.store).systemRestoreFile(file);
       expect(restored.institutionId).toBe(institution);
+      expect(restored.counts).toEqual(Object.fromEntries(archived.filter((t) => t.name !== catalog.tenantTable).map((t) => [t.name, before[t.name]!.length])));
       const after = await snapshot(fresh);
       for (const t of archived) {
         expect(after[t.name], `${t.name}: rows restored`).toHaveLength(before[t.name]!.length);
@@ -119,6 +120,9 @@ describe('the archive', () => {
     expect(backup.redactedColumns).toEqual({});
     expect(backup.tables.users!.rows.every((r) => typeof r.password_hash === 'string')).toBe(true);
     expect(portable.redactedColumns.users).toContain('password_hash');
+    // Secrets only: what a person typed or was given stays.
+    for (const columns of Object.values(portable.redactedColumns)) for (const c of columns) expect(isSecretColumn(c), c).toBe(true);
+    expect(portable.redactedColumns.users).not.toContain('email');
     for (const [table, columns] of Object.entries(portable.redactedColumns)) {
       expect(columns.length, table).toBeGreaterThan(0);
       for (const row of portable.tables[table]!.rows) for (const c of columns) expect(row[c], `${table}.${c}`).toBeNull();
@@ -201,14 +205,19 @@ describe('the archive', () => {
         code: 'bad_request',
         message: `This archive belongs to the ${config.region.toUpperCase()} region; this deployment serves ${other.toUpperCase()}`,
       });
-      expect(await refusal({ ...backup, tables: { ...backup.tables, gadgets: { primaryKey: ['id'], rows: [] } } })).toEqual({
+      expect(await refusal({ ...backup, tables: { ...backup.tables, gadgets: { primaryKey: ['id'], rows: [] }, widgets: { primaryKey: ['id'], rows: [] } } })).toEqual({
         code: 'bad_request',
-        message: 'This database has no table gadgets: migrate it first',
+        message: 'This database has no table gadgets, widgets: migrate it first',
       });
       const [none] = await queryRows<{ n: number }>(fresh.db, sql`select count(*)::int as n from institutions`);
       expect(none!.n).toBe(0);
-      expect(await refusal(backup)).not.toHaveProperty('code');
+      // An archive made before a table existed restores, that table empty.
+      const older = archived.filter((t) => t.name !== catalog.tenantTable).at(-1)!.name;
+      const tables = Object.fromEntries(Object.entries(backup.tables).filter(([name]) => name !== older));
+      expect(await refusal({ ...backup, tables })).toBe('restored');
       expect(await refusal(backup)).toEqual({ code: 'conflict', message: 'This institution already exists in this database' });
+      const [left] = await queryRows<{ n: number }>(fresh.db, sql`select count(*)::int as n from ${sql.identifier(older)} where tenant_id = ${institution}`);
+      expect(left!.n, older).toBe(0);
     } finally {
       await fresh.close();
     }
