@@ -256,7 +256,7 @@ export const invitationSchema = z.object({
   createdAt: z.string(),
 });
 export type InvitationBody = z.infer<typeof invitationSchema>;
-// ---------- support access (the operator inside an institution, ADR 0006) ----------
+// ---------- support access (the operator inside an institution, ADR 0007) ----------
 /** The longest support access an institution can grant at once: seven days. */
 export const SUPPORT_ACCESS_MAX_HOURS = 168;
 export const supportGrantCreateSchema = z.strictObject({

@@ -7,16 +7,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import pino from 'pino';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { openDatabase, type Database } from './platform/db.js';
-import { createJobs, type Jobs } from './platform/jobs.js';
-import { createBackupService } from './modules/lifecycle/backups.service.js';
-import { createLifecycleService } from './modules/lifecycle/lifecycle.service.js';
+import type { Jobs } from './platform/jobs.js';
 import { sealPendingAuditChains } from './platform/audit-seal.js';
-import { createMailer } from './platform/mail.js';
-import { rotateSealedSecrets } from './modules/identity/secrets-rotation.js';
-import { seedDemo } from './seed/seed-demo.js';
+import type { seedDemo } from './seed/seed-demo.js';
+
+// Each command loads only the modules it uses: `migrate` and `rotate-secrets` start in a fraction of
+// the time `serve` needs to load the whole application.
+const loadApp = async () => (await import('./app.js')).buildApp;
+const loadMailer = async () => (await import('./platform/mail.js')).createMailer;
+const loadSeed = async () => (await import('./seed/seed-demo.js')).seedDemo;
 
 /**
  * Opens the database and applies pending migrations, then seals the audit chains that still hold
@@ -51,7 +52,8 @@ function printDemoCredentials(creds: Awaited<ReturnType<typeof seedDemo>> | null
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function openJobs(config: Config, database: Database): Promise<Jobs> {
+async function openJobs(config: Config, database: Database): Promise<Jobs> {
+  const { createJobs } = await import('./platform/jobs.js');
   return createJobs({ db: database.db, log: pino({ level: config.logLevel, name: 'jobs' }) });
 }
 
@@ -74,6 +76,7 @@ function onSignals(stop: (signal: string) => Promise<void>): void {
 }
 
 async function serve(config: Config): Promise<void> {
+  const [buildApp, createMailer, seedDemo] = await Promise.all([loadApp(), loadMailer(), loadSeed()]);
   const database = await open(config);
   const creds = config.demoSeed ? await seedDemo(database.db, { password: config.demoPassword }) : null;
   const mailer = createMailer(config);
@@ -96,6 +99,7 @@ async function serve(config: Config): Promise<void> {
 
 /** Runs job workers and the cron without serving HTTP (beside `serve` with JOB_WORKERS=false). */
 async function worker(config: Config): Promise<void> {
+  const [buildApp, createMailer] = await Promise.all([loadApp(), loadMailer()]);
   const database = await open(config);
   const jobs = await openJobs(config, database);
   // Building the app registers every module's job definitions; it never listens here.
@@ -111,6 +115,11 @@ async function worker(config: Config): Promise<void> {
 
 /** One-off lifecycle commands; they use the same services as the jobs. */
 async function lifecycleCommand(config: Config, command: string, args: string[]): Promise<void> {
+  const [createMailer, { createBackupService }, { createLifecycleService }] = await Promise.all([
+    loadMailer(),
+    import('./modules/lifecycle/backups.service.js'),
+    import('./modules/lifecycle/lifecycle.service.js'),
+  ]);
   const database = await open(config, { sealPending: command !== 'audit-seal' });
   const jobs = await openJobs(config, database);
   const ctx = { config, db: database.db, mailer: createMailer(config), jobs };
@@ -167,6 +176,7 @@ async function main(): Promise<void> {
     case 'audit-seal':
       return lifecycleCommand(config, command, process.argv.slice(3));
     case 'rotate-secrets': {
+      const { rotateSealedSecrets } = await import('./modules/identity/secrets-rotation.js');
       const database = await open(config);
       try {
         const report = await rotateSealedSecrets(database.db, config.secretKeys);
@@ -188,6 +198,7 @@ async function main(): Promise<void> {
     }
     case 'seed': {
       if (config.isProduction) throw new Error('Demo data is never loaded in production');
+      const seedDemo = await loadSeed();
       const database = await open(config);
       printDemoCredentials(await seedDemo(database.db, { password: config.demoPassword }), config.publicUrl);
       await database.close();

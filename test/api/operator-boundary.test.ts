@@ -1,5 +1,5 @@
 /**
- * The operator's boundary inside an institution (PRODUCT.md; ADR 0006): the approval decision and the
+ * The operator's boundary inside an institution (PRODUCT.md; ADR 0007): the approval decision and the
  * rights of people are the institution's alone. The operator onboards an institution (its first site
  * admin, data loaded in its name labelled as the operator's) and, afterwards, reads only what a site
  * admin lets it read for a limited time — every grant, revocation and use in the institution's log.

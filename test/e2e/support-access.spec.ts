@@ -1,5 +1,5 @@
 /**
- * Support access in Chromium (ADR 0006): a site admin lets the operator read the institution for a
+ * Support access in Chromium (ADR 0007): a site admin lets the operator read the institution for a
  * while from the settings; the operator, inside the institution, is told it reads only; the site
  * admin ends it early.
  */

@@ -1,15 +1,15 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInstitution, buildUser } from '../../../test/support/factories.js';
-import { openTestDatabase } from '../../../test/support/test-db.js';
+import { CLI_TEST_TIMEOUT, itRunsCli, runCli } from '../../../test/support/cli.js';
+import { createMigratedDataDir, openTestDatabase } from '../../../test/support/test-db.js';
 import { recordAudit, verifyAuditChain } from './audit.js';
 import { sealPendingAuditChains } from './audit-seal.js';
 import { systemActor } from './authz.js';
-import { openDatabase, projectRoot, queryRows, withSystem, type Database, type Db } from './db.js';
+import { openDatabase, queryRows, withSystem, type Database, type Db } from './db.js';
 
 let database: Database & { url: string | undefined };
 beforeAll(async () => {
@@ -88,23 +88,18 @@ describe('sealing after migrations', () => {
     expect(await countEvents(db)).toBe(before - 1);
   });
 
-  it('runs as part of `main.js migrate`', async () => {
+  itRunsCli('runs as part of `main.js migrate`', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-seal-'));
     const url = database.url;
     // PostgreSQL: the suite's own database. PGlite: a data folder the command opens after this process closes it.
+    if (!url) await createMigratedDataDir(dataDir);
     const target = url ? database : await openDatabase({ dataDir });
     try {
-      if (!url) await target.migrate();
       const { institution } = await buildInstitution(target.db);
       await insertLegacyEvents(target.db, institution.id, 2);
       expect(await verify(target.db, institution.id)).toMatchObject({ ok: false, brokenAt: { reason: 'unchained' } });
       if (!url) await target.close();
-      const env = { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir, DATABASE_URL: url ?? '' };
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server/main.ts'), 'migrate'], { env, cwd: projectRoot });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const { code, out } = await runCli(['migrate'], { DATA_DIR: dataDir, DATABASE_URL: url ?? '' });
       expect(code, out).toBe(0);
       const after = url ? database : await openDatabase({ dataDir });
       try {
@@ -115,5 +110,5 @@ describe('sealing after migrations', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, CLI_TEST_TIMEOUT);
 });

@@ -24,7 +24,7 @@ export interface Actor {
   operatorAccess?: OperatorAccess | null;
 }
 
-/** The operator's access inside an institution (ADR 0006). */
+/** The operator's access inside an institution (ADR 0007). */
 export type OperatorAccess = 'onboarding' | 'support';
 
 /** A system actor for jobs and commands. */
@@ -43,7 +43,7 @@ const isMember = (a: Actor): boolean => isSiteAdmin(a) || isAppAdmin(a);
 /**
  * Security: the operator inside an institution. During onboarding (no site admin account yet) it may
  * load data; under a support grant it reads; otherwise it has nothing there. It never decides, signs
- * off, or changes anyone's rights (ADR 0006).
+ * off, or changes anyone's rights (ADR 0007).
  */
 export const operatorOnboarding = (a: Actor): boolean => isPlatformAdmin(a) && actsInTenant(a) && a.operatorAccess === 'onboarding';
 export const operatorReads = (a: Actor): boolean =>

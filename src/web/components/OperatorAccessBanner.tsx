@@ -1,4 +1,4 @@
-/** Tells a platform admin inside an institution what they may do there (ADR 0006): onboarding, read-only support, or nothing. */
+/** Tells a platform admin inside an institution what they may do there (ADR 0007): onboarding, read-only support, or nothing. */
 import { Alert } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useSession } from '../lib/session.js';

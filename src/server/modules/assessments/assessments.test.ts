@@ -369,7 +369,7 @@ describe('the review workflow', () => {
     const platform = await signIn(t.app, await buildUser(db(), { tenantId: null, role: 'platform_admin' }));
     const switched = await platform.request('PUT', '/api/v1/session/institution', { institutionId: tenant.institution.id });
     expect(switched.statusCode, switched.body).toBe(200);
-    // Reading needs the institution's support grant (ADR 0006); deciding is never the operator's.
+    // Reading needs the institution's support grant (ADR 0007); deciding is never the operator's.
     expect((await platform.request('GET', `/api/v1/assessments/${a.id}`)).statusCode).toBe(403);
     expect((await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 1, reason: 'Review help' })).statusCode).toBe(201);
     expect((await platform.request('GET', `/api/v1/assessments/${a.id}`)).statusCode).toBe(200);

@@ -51,7 +51,7 @@ export const OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY =
 const operatorEmail = () => new AppError('validation', 'Some fields are not valid', { email: 'belongs to an operator account, which cannot join an institution' });
 
 /**
- * Security (ADR 0006): the operator invites only the first site admin of an institution, only while it
+ * Security (ADR 0007): the operator invites only the first site admin of an institution, only while it
  * has no site admin account, and only when no invitation of a site admin to someone else is pending
  * (re-inviting the same person replaces theirs). Checked in the transaction that inserts.
  */
@@ -189,7 +189,7 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       return withSystem(db, async (tx) => {
         const inv = await loadPending(tx, token);
         // Security: an operator's invitation is good for the first site admin only; once the
-        // institution has one, any other the operator sent is void (ADR 0006).
+        // institution has one, any other the operator sent is void (ADR 0007).
         if (await isVoidOperatorInvitation(tx, inv)) {
           throw new AppError('not_found', 'This invitation link is not valid any more. Ask your administrator for a new one.');
         }

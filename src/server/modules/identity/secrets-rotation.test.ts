@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
@@ -14,10 +12,11 @@ import { createJobs } from '../../platform/jobs.js';
 import { createMailer } from '../../platform/mail.js';
 import { keyId, keyringOf, openSecret, sealSecret } from '../../platform/secrets.js';
 import { buildTenantWithUsers, buildUser, PASSWORD, signIn, totpCode } from '../../../../test/support/factories.js';
+import { CLI_TEST_TIMEOUT, itRunsCli, runCli } from '../../../../test/support/cli.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { createMigratedDataDir } from '../../../../test/support/test-db.js';
 import { rotateSealedSecrets } from './secrets-rotation.js';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const K1 = randomBytes(32);
 const K2 = randomBytes(32);
 const K3 = randomBytes(32);
@@ -128,12 +127,12 @@ describe('SECRETS_KEY rotation', () => {
 });
 
 describe('main.js rotate-secrets', () => {
-  it('re-seals a database with the keys of the environment and prints its report', async () => {
+  itRunsCli('re-seals a database with the keys of the environment and prints its report', async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-rotate-'));
     const url = t.database.url;
     // PostgreSQL: the suite's own database. PGlite: a data folder the command opens after this process closes it.
+    if (!url) await createMigratedDataDir(dataDir);
     const database = url ? t.database : await openDatabase({ dataDir });
-    if (!url) await database.migrate();
     const id = randomUUID();
     await withSystem(database.db, (tx) =>
       tx.insert(users).values({
@@ -148,20 +147,7 @@ describe('main.js rotate-secrets', () => {
     );
     if (!url) await database.close();
     try {
-      const env = {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'silent',
-        DATA_DIR: dataDir,
-        DATABASE_URL: url ?? '',
-        SECRETS_KEY: b64(K2),
-        SECRETS_KEY_PREVIOUS: b64(K1),
-      };
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server/main.ts'), 'rotate-secrets'], { env, cwd: projectRoot });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      const { code, out } = await runCli(['rotate-secrets'], { DATA_DIR: dataDir, DATABASE_URL: url ?? '', SECRETS_KEY: b64(K2), SECRETS_KEY_PREVIOUS: b64(K1) });
       expect(code, out).toBe(0);
       const report = JSON.parse(out.slice(out.indexOf('{')));
       expect(report.keyId).toBe(keyId(K2));
@@ -175,5 +161,5 @@ describe('main.js rotate-secrets', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, CLI_TEST_TIMEOUT);
 });

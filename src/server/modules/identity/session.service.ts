@@ -313,7 +313,7 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
 
     /**
      * A platform admin picks the institution to act in; recorded in that institution's log with the
-     * access it gives (onboarding, support, or none: ADR 0006).
+     * access it gives (onboarding, support, or none: ADR 0007).
      */
     async switchInstitution(auth: Authenticated, institutionId: string | null): Promise<SessionBody> {
       if (!isPlatformAdmin(auth.actor)) throw forbidden('Only platform administrators switch institutions');

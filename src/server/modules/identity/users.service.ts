@@ -37,7 +37,7 @@ export function createUsersService(ctx: Pick<AppContext, 'db'>) {
 
     /**
      * Changes a user's role, approver right or status. An institution always keeps one active site
-     * admin. Its own site admins alone: never the operator (ADR 0006).
+     * admin. Its own site admins alone: never the operator (ADR 0007).
      */
     async update(actor: Actor, id: string, patch: UserUpdate): Promise<UserBody> {
       authorize(actor, 'manageUsers');

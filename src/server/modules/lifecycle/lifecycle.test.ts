@@ -15,6 +15,7 @@ import { EXCLUDED_TABLES, archivedTables, systemExportInstitution, systemRestore
 import { createBackupService } from './backups.service.js';
 import { createLifecycleService } from './lifecycle.service.js';
 import { listTenantTables } from './tenant-tables.js';
+import { readCatalog, rowsOfTenant, tenantTablesOf } from '../../../../test/support/catalog-rows.js';
 
 let t: TestApp;
 let operator: Client;
@@ -51,6 +52,12 @@ async function copySharedTables(from: Db, to: Db) {
     if (!rows.length) continue;
     await to.execute(sql`insert into ${sql.identifier(table)} select * from jsonb_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(rows.map((r) => r.r))}::jsonb) on conflict do nothing`);
   }
+}
+
+/** The institution's rows in each archived table, read from the database itself (not through the exporter). */
+async function archivedRowsOf(db: Db, id: string) {
+  const catalog = await readCatalog(db);
+  return rowsOfTenant(db, catalog, id, tenantTablesOf(catalog).filter((x) => !(x.name in EXCLUDED_TABLES)));
 }
 
 function withoutTime(a: InstitutionArchive) {
@@ -94,6 +101,7 @@ describe('the institution archive', () => {
       expect(restored.institutionId).toBe(tenant.institution.id);
       // The master bank was there: nothing of it is added, and the region's own records are kept.
       expect(Object.values(restored.shared).every((n) => n === 0)).toBe(true);
+      expect(await archivedRowsOf(other.db, tenant.institution.id)).toEqual(await archivedRowsOf(t.database.db, tenant.institution.id));
       const after = await systemExportInstitution(other.db, tenant.institution.id, 'backup');
       expect(after.contentDigest).toBe(before.contentDigest);
       expect(withoutTime(after)).toBe(withoutTime(before));
@@ -150,6 +158,7 @@ describe('the institution archive', () => {
       // …and into a database without any master bank, the archive brings what the institution needs.
       const restored = await createBackupService(restoreCtx, backups.store).systemRestoreFile(file);
       expect(restored.shared).toMatchObject({ catalog_apps: 1, pia_templates: 1, pia_template_versions: 1, pia_template_sections: 1, pia_template_questions: 1 });
+      expect(await archivedRowsOf(empty.db, id)).toEqual(await archivedRowsOf(db, id));
       const after = await systemExportInstitution(empty.db, id, 'backup');
       expect(after.contentDigest).toBe(before.contentDigest);
       expect(withoutTime(after)).toBe(withoutTime(before));

@@ -7,7 +7,7 @@ import { byTenant } from '../../platform/tenant-filter.js';
 export type SupportGrantRow = typeof supportGrants.$inferSelect;
 
 /**
- * Security: the one definition of the onboarding window (ADR 0006). It is open while the institution
+ * Security: the one definition of the onboarding window (ADR 0007). It is open while the institution
  * has no site admin account at all (of any status): it closes when the first site admin accepts their
  * invitation and never reopens, since an institution always keeps an active site admin afterwards.
  */
@@ -23,7 +23,7 @@ export async function hasSiteAdminAccount(tx: Tx, tenantId: string): Promise<boo
 /**
  * Security: an invitation the operator sent is good for the institution's first site admin only;
  * once the institution has a site admin, any other the operator sent is void, whatever the path that
- * would accept it (the emailed link or a single sign-on) (ADR 0006).
+ * would accept it (the emailed link or a single sign-on) (ADR 0007).
  */
 export async function isVoidOperatorInvitation(tx: Tx, inv: { tenantId: string; role: string; invitedBy: string | null }): Promise<boolean> {
   if (!inv.invitedBy) return false;

@@ -1,5 +1,5 @@
 /**
- * Support access (ADR 0006): an institution's site admin lets the operator's staff read the
+ * Support access (ADR 0007): an institution's site admin lets the operator's staff read the
  * institution's data for a limited time, and may end it early. Every grant, revocation and use is in
  * the institution's audit log; the grants are listed to its site admins.
  */
