@@ -6,17 +6,13 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
 
 /**
- * A fresh, migrated database for one test file: in-memory PGlite by default, or — when
- * TEST_DATABASE_URL is set — a new database created on that PostgreSQL server and dropped after.
+ * A fresh database with no migration applied: in-memory PGlite by default (started from `dump`, a
+ * data directory, when given), or — when TEST_DATABASE_URL is set — a new database created on that
+ * PostgreSQL server, dropped by `close`. Migration tests start here.
  */
-export async function openTestDatabase(): Promise<Database & { url: string | undefined }> {
+export async function openEmptyTestDatabase(dump?: Blob): Promise<Database & { url: string | undefined }> {
   const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) {
-    const dump = process.env.VETTED_TEST_PGLITE_DUMP;
-    const database = await openDatabase({ inMemory: true, ...(dump ? { loadDataDir: new Blob([await readFile(dump)]) } : {}) });
-    await database.migrate();
-    return { ...database, url: undefined };
-  }
+  if (!admin) return { ...(await openDatabase({ inMemory: true, ...(dump ? { loadDataDir: dump } : {}) })), url: undefined };
   const name = `vetted_t_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
@@ -25,7 +21,6 @@ export async function openTestDatabase(): Promise<Database & { url: string | und
   const url = new URL(admin);
   url.pathname = `/${name}`;
   const database = await openDatabase({ databaseUrl: url.toString() });
-  await database.migrate();
   return {
     ...database,
     url: url.toString(),
@@ -37,6 +32,17 @@ export async function openTestDatabase(): Promise<Database & { url: string | und
       await c.end();
     },
   };
+}
+
+/**
+ * A fresh, migrated database for one test file: in-memory PGlite by default (from the suite's
+ * migrated dump), or a new database on the TEST_DATABASE_URL server, dropped after.
+ */
+export async function openTestDatabase(): Promise<Database & { url: string | undefined }> {
+  const dump = process.env.TEST_DATABASE_URL ? undefined : process.env.VETTED_TEST_PGLITE_DUMP;
+  const database = await openEmptyTestDatabase(dump ? new Blob([await readFile(dump)]) : undefined);
+  await database.migrate();
+  return database;
 }
 
 /**

@@ -2,7 +2,6 @@
  * The migration that leaves the report-run counter with a date and a count only keeps every count
  * recorded before it.
  */
-import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,36 +10,15 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrationsFolder, openDatabase, queryRows, type Database } from '../../platform/db.js';
+import { migrationsFolder, queryRows, type Database } from '../../platform/db.js';
+import { openEmptyTestDatabase } from '../../../../test/support/test-db.js';
 
 const MIGRATION = '0021_export_worker_mail_files_report_runs';
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const c of cleanups.reverse()) await c();
 });
-
-/** A database with no migration applied: in-memory PGlite, or a new database on the test server. */
-async function emptyDatabase(): Promise<Database> {
-  const admin = process.env.TEST_DATABASE_URL;
-  if (!admin) return openDatabase({ inMemory: true });
-  const name = `vetted_m_${randomBytes(6).toString('hex')}`;
-  const c = new pg.Client({ connectionString: admin });
-  await c.connect();
-  await c.query(`create database ${name}`);
-  await c.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.toString() });
-  cleanups.push(async () => {
-    const d = new pg.Client({ connectionString: admin });
-    await d.connect();
-    await d.query(`drop database if exists ${name} with (force)`);
-    await d.end();
-  });
-  return database;
-}
 
 async function migrateFrom(database: Database, folder: string): Promise<void> {
   const client = (database.db as unknown as { $client: never }).$client;
@@ -61,7 +39,7 @@ describe(`migration ${MIGRATION}`, () => {
     journal.entries = journal.entries.slice(0, at);
     await writeFile(journalFile, JSON.stringify(journal));
 
-    const database = await emptyDatabase();
+    const database = await openEmptyTestDatabase();
     cleanups.push(() => database.close());
     await migrateFrom(database, before);
     const tenantId = '6a0c1a43-8f4b-4f5e-9d0e-3f1f1d0a5b11';
