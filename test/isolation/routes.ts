@@ -249,10 +249,14 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'POST /api/v1/institution/offboarding-request': write(201, () => ({ contactEmail: 'dpo@example.org' }), { forbidden: ['app'] }),
 };
 
+/** Entries of EXCLUDED whose route exists only when the web client is built (dist/web). */
+export const ONLY_WHEN_BUILT = new Set(['GET /*']);
+
 /** Routes with no cross-tenant case, and why. Each reason must say where the route is tested instead. */
 export const EXCLUDED: Record<string, string> = {
   // Served to anyone, with no tenant data.
   'GET /healthz': 'liveness probe; no data',
+  'GET /*': 'the web client’s built files (index.html and hashed assets), served when dist/web exists; no data',
   'GET /readyz': 'readiness probe; no data',
   'GET /metrics': 'process metrics, no tenant data (labels are routes and status codes)',
   'GET /api/openapi.json': 'the API description; no data',
