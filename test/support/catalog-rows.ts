@@ -112,6 +112,9 @@ let counter = 0;
 const token = () => `${(counter++).toString(36)}${randomUUID().slice(0, 8)}`;
 
 /** Candidate values for a column, the first preferred. `[]` when the type is unknown. */
+/** The last of the growing integers `candidates` hands out (see there). */
+let ascending = 10_000; // within a smallint, above any position a test reaches
+
 function candidates(table: string, c: Column, full: boolean): unknown[] {
   const orNull = c.notNull ? [] : [null];
   if (c.allowed) return full ? [...c.allowed, ...orNull] : [...c.allowed.slice().reverse(), ...orNull];
@@ -133,10 +136,11 @@ function candidates(table: string, c: Column, full: boolean): unknown[] {
     case 'numeric':
     case 'float4':
     case 'float8': {
-      // Small values first (ranges checked by CHECKs); a large random one last, for unique keys such
-      // as an audit chain's positions that the service has already used from 1 up.
+      // First a large value that grows with every row made: positions in a sequence (an audit chain,
+      // whose anchor refuses a position at or behind it) stay ahead of what the service used from 1
+      // up. Then small ones, for ranges a CHECK allows (tried when it refuses the first).
       const n = 1 + Math.floor(Math.random() * 4);
-      values = [n, 5, 1, 0, 1000 + Math.floor(Math.random() * 1e6)];
+      values = [(ascending += 1), n, 5, 1, 0];
       break;
     }
     case 'bool':
