@@ -25,6 +25,9 @@ const actors = {
   operatorOnboarding: user({ role: 'platform_admin', tenantId: T, homeTenantId: null, operatorAccess: 'onboarding' }),
   operatorSupport: user({ role: 'platform_admin', tenantId: T, homeTenantId: null, operatorAccess: 'support' }),
   operatorNoTenantAccess: user({ role: 'platform_admin', tenantId: null, homeTenantId: null, operatorAccess: 'onboarding' }),
+  // An operator's access carried by someone who is not the operator gives nothing.
+  appAdminElsewhereWithSupport: user({ role: 'app_admin', tenantId: OTHER, operatorAccess: 'support' }),
+  siteAdminElsewhereOnboarding: user({ role: 'site_admin', tenantId: OTHER, operatorAccess: 'onboarding' }),
   siteAdmin: user({ role: 'site_admin' }),
   siteAdminApprover: user({ role: 'site_admin', canApprove: true }),
   siteAdminElsewhere: user({ role: 'site_admin', tenantId: OTHER }),
@@ -40,7 +43,7 @@ const actors = {
 type Name = keyof typeof actors;
 
 const operators: Name[] = ['operator', 'operatorInTenant', 'operatorOnboarding', 'operatorSupport', 'operatorNoTenantAccess'];
-const users: Name[] = [...operators, 'siteAdmin', 'siteAdminApprover', 'siteAdminElsewhere', 'siteAdminNoTenant', 'siteAdminNoHome', 'appAdmin', 'appApprover', 'appApproverElsewhere', 'appApproverNoHome'];
+const users: Name[] = [...operators, 'appAdminElsewhereWithSupport', 'siteAdminElsewhereOnboarding', 'siteAdmin', 'siteAdminApprover', 'siteAdminElsewhere', 'siteAdminNoTenant', 'siteAdminNoHome', 'appAdmin', 'appApprover', 'appApproverElsewhere', 'appApproverNoHome'];
 const siteAdmins: Name[] = ['siteAdmin', 'siteAdminApprover'];
 const members: Name[] = [...siteAdmins, 'appAdmin', 'appApprover'];
 
@@ -100,6 +103,24 @@ describe('the authorization rules', () => {
       }
     });
   }
+
+  it('tell the operator, in its own words, why it is refused inside an institution', () => {
+    const refusal = (a: Actor, ability: Ability) => {
+      try {
+        authorize(a, ability);
+      } catch (e) {
+        return (e as AppError).message;
+      }
+      return 'allowed';
+    };
+    expect(refusal(actors.operatorSupport, 'manageInventory')).toMatch(/^Support access is read-only/);
+    expect(refusal(actors.operatorOnboarding, 'approve')).toMatch(/^During onboarding the operator loads data/);
+    expect(refusal(actors.operatorInTenant, 'readInventory')).toMatch(/^The operator has no access to this institution’s data/);
+    // Outside an institution, and for the institution's own people, the plain refusal.
+    expect(refusal(actors.operator, 'readInventory')).toBe('You do not have permission to do this');
+    expect(refusal(actors.appAdmin, 'manageUsers')).toBe('You do not have permission to do this');
+    expect(refusal(actors.siteAdminElsewhereOnboarding, 'readInventory')).toBe('You do not have permission to do this');
+  });
 
   it('read a role only in its own institution', () => {
     expect(isSiteAdmin(actors.siteAdmin)).toBe(true);
