@@ -37,6 +37,11 @@ export const mutationGroups = {
       'src/server/modules/lifecycle/read-only.test.ts',
     ],
   },
+  /** The audit chain alone (hashing, anchoring, verification) against its own tests: the quick part of `lifecycle`. */
+  audit: {
+    mutate: ['src/server/platform/audit.ts'],
+    tests: ['src/server/platform/audit-chain.test.ts', 'src/server/platform/audit-seal.test.ts'],
+  },
   /**
    * The archive alone (backup and restore) against the database-to-database comparison: the quick
    * part of `lifecycle`.
