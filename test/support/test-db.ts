@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { loadConfig, type Config } from '../../src/server/platform/config.js';
 import { openDatabase, type Database } from '../../src/server/platform/db.js';
 
 /**
@@ -64,4 +66,39 @@ export async function createMigratedDataDir(dataDir: string): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/**
+ * A database two processes can open one after the other (a test kills the first mid-work): a
+ * folder-backed embedded database in its own data folder, or a fresh database on the
+ * TEST_DATABASE_URL server; with the configuration of a service using it. `close` removes both.
+ */
+export async function openCrashTestDatabase(prefix: string): Promise<{
+  dataDir: string;
+  config: Config;
+  databaseUrl: string | undefined;
+  open: () => Promise<Database>;
+  close: () => Promise<void>;
+}> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), prefix));
+  const keep = process.env.TEST_DATABASE_URL ? await openTestDatabase() : undefined;
+  const databaseUrl = keep?.url;
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    LOGIN_RATE_LIMIT: '1000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  return {
+    dataDir,
+    config,
+    databaseUrl,
+    open: () => openDatabase(databaseUrl ? { databaseUrl } : { dataDir }),
+    async close() {
+      await keep?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,18 +5,16 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInstitution, signIn } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
-import { openTestDatabase } from '../../../../test/support/test-db.js';
+import { openCrashTestDatabase } from '../../../../test/support/test-db.js';
 import { buildApp } from '../../app.js';
 import { dataExports } from '../../db/schema/index.js';
-import { loadConfig, type Config } from '../../platform/config.js';
-import { openDatabase, projectRoot, unsafeTenantScope, withSystem, withTenant, type Database } from '../../platform/db.js';
+import type { Config } from '../../platform/config.js';
+import { projectRoot, unsafeTenantScope, withSystem, withTenant, type Database } from '../../platform/db.js';
 import { createJobs } from '../../platform/jobs.js';
 import { THIS_PROCESS } from '../../platform/worker-identity.js';
 import { exportFilePath } from './export-files.js';
@@ -26,23 +24,14 @@ let dataDir: string;
 let config: Config;
 let databaseUrl: string | undefined;
 let open: () => Promise<Database>;
-let keep: Database | undefined;
+let shared: Awaited<ReturnType<typeof openCrashTestDatabase>> | undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-export-'));
-  if (process.env.TEST_DATABASE_URL) {
-    keep = await openTestDatabase();
-    databaseUrl = (keep as Database & { url: string }).url;
-    open = () => openDatabase({ databaseUrl });
-  } else {
-    // A folder-backed embedded database, so a second process can open it after the first is killed.
-    open = () => openDatabase({ dataDir });
-  }
-  config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  shared = await openCrashTestDatabase('vetted-export-');
+  ({ dataDir, config, databaseUrl, open } = shared);
 });
 afterAll(async () => {
-  await keep?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await shared?.close();
 });
 
 /** Runs the queued exports in a child process and kills it (SIGKILL) once two pages are written. */

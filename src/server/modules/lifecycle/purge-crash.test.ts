@@ -1,15 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildUser, signIn } from '../../../../test/support/factories.js';
 import { buildPopulatedTenant } from '../../../../test/support/populate.js';
-import { openTestDatabase } from '../../../../test/support/test-db.js';
+import { openCrashTestDatabase } from '../../../../test/support/test-db.js';
 import { buildApp } from '../../app.js';
-import { loadConfig, type Config } from '../../platform/config.js';
-import { openDatabase, projectRoot, queryRows, type Database } from '../../platform/db.js';
+import type { Config } from '../../platform/config.js';
+import { projectRoot, queryRows, type Database } from '../../platform/db.js';
 import { createJobs } from '../../platform/jobs.js';
 import { createBackupService } from './backups.service.js';
 import { createLifecycleService } from './lifecycle.service.js';
@@ -18,23 +16,14 @@ let dataDir: string;
 let config: Config;
 let databaseUrl: string | undefined;
 let open: () => Promise<Database>;
-let keep: Database | undefined;
+let shared: Awaited<ReturnType<typeof openCrashTestDatabase>> | undefined;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-purge-'));
-  if (process.env.TEST_DATABASE_URL) {
-    keep = await openTestDatabase();
-    databaseUrl = (keep as Database & { url: string }).url;
-    open = () => openDatabase({ databaseUrl });
-  } else {
-    // A folder-backed embedded database, so a second process can open it after the first is killed.
-    open = () => openDatabase({ dataDir });
-  }
-  config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SESSION_SECRET: 'test-secret-test-secret-test-secret-0123', LOG_LEVEL: 'silent', LOGIN_RATE_LIMIT: '1000', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
+  shared = await openCrashTestDatabase('vetted-purge-');
+  ({ dataDir, config, databaseUrl, open } = shared);
 });
 afterAll(async () => {
-  await keep?.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await shared?.close();
 });
 
 /** Runs the purge in a child process and kills it (SIGKILL) after a few committed batches. */
