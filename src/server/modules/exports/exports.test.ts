@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import {
@@ -26,6 +25,7 @@ import { EXPORT_ENTITIES } from './export-entities.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+import { unzip } from '../../../../test/support/unzip.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -371,30 +371,6 @@ async function waitReady(client: Client, id: string) {
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('export did not finish');
-}
-
-async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
-  );
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          files.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return files;
 }
 
 const SHEETS = [

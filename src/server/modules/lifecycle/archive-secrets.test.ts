@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTenantWithUsers } from '../../../../test/support/factories.js';
 import { makeTestCertificate } from '../../../../test/support/saml-idp.js';
@@ -17,6 +16,7 @@ import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../plat
 import { sealSecret } from '../../platform/secrets.js';
 import { withoutSecretValues } from '../../platform/secret-values.js';
 import { systemExportInstitution } from './archive.js';
+import { unzip } from '../../../../test/support/unzip.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -112,25 +112,3 @@ describe('the portability archive', () => {
     expect(withoutSecretValues({ note: 'v1 of the plan. See v2.', version: 'v1.2.3.4', other: 'v2.1.0.5.7' }).redacted).toBe(false);
   });
 });
-
-async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))));
-  const files = new Map<string, Buffer>();
-  await new Promise<void>((resolve, reject) => {
-    zip.on('entry', (entry: yauzl.Entry) => {
-      zip.openReadStream(entry, (err, stream) => {
-        if (err) return reject(err);
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          files.set(entry.fileName, Buffer.concat(chunks));
-          zip.readEntry();
-        });
-      });
-    });
-    zip.on('end', resolve);
-    zip.on('error', reject);
-    zip.readEntry();
-  });
-  return files;
-}
