@@ -199,10 +199,8 @@ function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof driz
   return async (settings, fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
-    // A connection lost while checked out (server restart, terminated backend) emits 'error' on the
-    // client; unheard, that event would end the process. It marks the client broken instead.
-    const lost = (err: Error) => (broken = err);
-    client.on('error', lost);
+    // A connection lost while checked out is heard by the listener every pooled client carries
+    // (survivesLostConnections); no longer queryable, it is dropped by the pool at release.
     try {
       await client.query(`begin; ${settings}`);
       const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, relations, {}), relations) as unknown as Tx;
@@ -214,7 +212,6 @@ function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof driz
       await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
       throw err;
     } finally {
-      client.off('error', lost);
       client.release(broken);
     }
   };
