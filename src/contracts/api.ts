@@ -31,7 +31,10 @@ const uuid = z.uuid();
 const name = (max = 200) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
 const url = z.url({ protocol: /^https?$/ }).max(2000);
-const email = z.email().max(254).transform((e) => e.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((e) => e.toLowerCase());
 const unique = <T extends z.ZodType>(item: T, max: number) =>
   z
     .array(item)
@@ -190,12 +193,25 @@ export const institutionCreateSchema = z.strictObject({
   schools: z.array(schoolInputSchema).max(500).default([]),
   firstSiteAdmin: z.strictObject({ email, firstName: name(100), lastName: name(100) }),
 });
+/**
+ * The institution's decision rules: whether an app is approved or listed publicly only with an
+ * approved PIA; what an expired agreement does to an approved app (`needs_review`: back to review and
+ * off the public list; `keep`: nothing); months from an approval to the next review.
+ */
+export const decisionRulesSchema = z.strictObject({
+  requireApprovedPia: z.boolean(),
+  expiredAgreement: z.enum(['needs_review', 'keep']),
+  reviewIntervalMonths: z.number().int().min(1).max(60),
+});
+export type DecisionRules = z.infer<typeof decisionRulesSchema>;
 export const institutionUpdateSchema = z.strictObject({
   name: name(200).optional(),
   gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1).optional(),
   schools: z.array(schoolInputSchema).max(500).optional(),
   /** The public list's address (`/public/<slug>`), or null to take the list down. */
   publicSlug: publicSlugSchema.nullable().optional(),
+  /** The decision rules (site admins only). */
+  decisionRules: decisionRulesSchema.optional(),
 });
 export const schoolSchema = z.object({ id: uuid, name: z.string(), gradeFrom: gradeSchema, gradeTo: gradeSchema });
 export const institutionSchema = z.object({
@@ -209,6 +225,7 @@ export const institutionSchema = z.object({
   status: z.enum(INSTITUTION_STATUSES),
   schools: z.array(schoolSchema),
   publicSlug: z.string().nullable(),
+  decisionRules: decisionRulesSchema,
   isDemo: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -373,7 +390,10 @@ export type InventoryCreate = z.infer<typeof inventoryCreateSchema>;
 /** Update: any editable field; `version` is the one the client last saw (stale saves are refused). */
 export const inventoryUpdateSchema = inventoryEditableSchema.partial().extend({
   version: z.number().int().min(1).max(INT_MAX),
-  custom: z.strictObject({ name: name(200), vendor: text(200), website: url.nullable() }).partial().optional(),
+  custom: z
+    .strictObject({ name: name(200), vendor: text(200), website: url.nullable() })
+    .partial()
+    .optional(),
 });
 export type InventoryUpdate = z.infer<typeof inventoryUpdateSchema>;
 export const inventoryTransitionSchema = z.strictObject({

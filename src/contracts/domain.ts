@@ -20,9 +20,57 @@ export type Country = (typeof COUNTRIES)[number];
 
 export const CA_PROVINCES = ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'] as const;
 export const US_STATES = [
-  'AL', 'AK', 'AZ', 'AR', 'CA', 'CO', 'CT', 'DE', 'DC', 'FL', 'GA', 'HI', 'ID', 'IL', 'IN', 'IA', 'KS',
-  'KY', 'LA', 'ME', 'MD', 'MA', 'MI', 'MN', 'MS', 'MO', 'MT', 'NE', 'NV', 'NH', 'NJ', 'NM', 'NY', 'NC',
-  'ND', 'OH', 'OK', 'OR', 'PA', 'RI', 'SC', 'SD', 'TN', 'TX', 'UT', 'VT', 'VA', 'WA', 'WV', 'WI', 'WY',
+  'AL',
+  'AK',
+  'AZ',
+  'AR',
+  'CA',
+  'CO',
+  'CT',
+  'DE',
+  'DC',
+  'FL',
+  'GA',
+  'HI',
+  'ID',
+  'IL',
+  'IN',
+  'IA',
+  'KS',
+  'KY',
+  'LA',
+  'ME',
+  'MD',
+  'MA',
+  'MI',
+  'MN',
+  'MS',
+  'MO',
+  'MT',
+  'NE',
+  'NV',
+  'NH',
+  'NJ',
+  'NM',
+  'NY',
+  'NC',
+  'ND',
+  'OH',
+  'OK',
+  'OR',
+  'PA',
+  'RI',
+  'SC',
+  'SD',
+  'TN',
+  'TX',
+  'UT',
+  'VT',
+  'VA',
+  'WA',
+  'WV',
+  'WI',
+  'WY',
 ] as const;
 
 /** Grade levels in their natural order. `K` is kindergarten (SK in Ontario); `ADULT` is adult education. */
@@ -75,9 +123,7 @@ export const DATA_ELEMENTS = [
 ] as const satisfies readonly { code: string; sensitive: boolean }[];
 export type DataElement = (typeof DATA_ELEMENTS)[number]['code'];
 export const DATA_ELEMENT_CODES = DATA_ELEMENTS.map((e) => e.code) as unknown as readonly [DataElement, ...DataElement[]];
-export const SENSITIVE_DATA_ELEMENTS: ReadonlySet<string> = new Set(
-  DATA_ELEMENTS.filter((e) => e.sensitive).map((e) => e.code),
-);
+export const SENSITIVE_DATA_ELEMENTS: ReadonlySet<string> = new Set(DATA_ELEMENTS.filter((e) => e.sensitive).map((e) => e.code));
 
 /** The languages the service speaks: the interface, printed outputs and email. */
 export const LANGUAGES = ['en', 'fr'] as const;
@@ -125,6 +171,8 @@ export const INVENTORY_STATUSES = [
   'approved',
   'approved_with_conditions',
   'not_approved',
+  /** Was approved; its agreement expired (or it was sent back) and it must be reviewed again. */
+  'needs_review',
   'retired',
 ] as const;
 export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
@@ -133,9 +181,10 @@ export type InventoryStatus = (typeof INVENTORY_STATUSES)[number];
 export const INVENTORY_TRANSITIONS: Readonly<Record<InventoryStatus, readonly InventoryStatus[]>> = {
   requested: ['in_review', 'retired'],
   in_review: ['approved', 'approved_with_conditions', 'not_approved', 'requested'],
-  approved: ['in_review', 'retired'],
-  approved_with_conditions: ['in_review', 'approved', 'retired'],
+  approved: ['in_review', 'needs_review', 'retired'],
+  approved_with_conditions: ['in_review', 'approved', 'needs_review', 'retired'],
   not_approved: ['in_review', 'retired'],
+  needs_review: ['in_review', 'approved', 'approved_with_conditions', 'not_approved', 'retired'],
   retired: ['requested'],
 };
 
@@ -150,7 +199,24 @@ export type AgreementType = (typeof AGREEMENT_TYPES)[number];
 
 /** Two-letter country codes used for storage/processing locations (ISO 3166-1 alpha-2). */
 export const STORAGE_COUNTRIES = [
-  'CA', 'US', 'IE', 'GB', 'DE', 'FR', 'NL', 'SE', 'FI', 'AU', 'NZ', 'JP', 'SG', 'IN', 'IL', 'BR', 'KR', 'CN',
+  'CA',
+  'US',
+  'IE',
+  'GB',
+  'DE',
+  'FR',
+  'NL',
+  'SE',
+  'FI',
+  'AU',
+  'NZ',
+  'JP',
+  'SG',
+  'IN',
+  'IL',
+  'BR',
+  'KR',
+  'CN',
 ] as const;
 
 /** Sort keys for the inventory list. */

@@ -21,6 +21,7 @@ import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerPublicListRoutes } from './modules/public/public-list.routes.js';
 import { createPublicListService } from './modules/public/public-list.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
+import { createDecisionRuleJobs } from './modules/inventory/decision-rules.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
 import { createExportJobs } from './modules/exports/export.job.js';
@@ -57,7 +58,10 @@ export interface BuildOptions {
 }
 
 /** Composes the service from its modules. Nothing else happens here. */
-export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  base: Omit<AppContext, 'jobs'> & Partial<Pick<AppContext, 'jobs'>>,
+  opts: BuildOptions = {},
+): Promise<FastifyInstance> {
   const { config } = base;
   // Without a jobs platform from the caller, this app only enqueues, and stops it when it closes.
   const ownJobs = base.jobs ? null : await createJobs({ db: base.db });
@@ -69,7 +73,9 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
       // Security: never log credentials, cookies or tokens.
       redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'],
       // Security: query strings carry link tokens and OIDC codes; only the path is logged.
-      serializers: { req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }) },
+      serializers: {
+        req: (req: { method: string; url: string; id: string }) => ({ method: req.method, url: req.url.split('?')[0], id: req.id }),
+      },
     },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
@@ -117,7 +123,12 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Vetted API', version: '1', description: 'Privacy due diligence for school software. All routes need a session cookie unless marked public; state-changing calls need the x-csrf-token header.' },
+      info: {
+        title: 'Vetted API',
+        version: '1',
+        description:
+          'Privacy due diligence for school software. All routes need a session cookie unless marked public; state-changing calls need the x-csrf-token header.',
+      },
       servers: [{ url: config.publicUrl }],
     },
     transform: jsonSchemaTransform,
@@ -144,6 +155,7 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
+  await ctx.jobs.register(createDecisionRuleJobs(ctx).expiredAgreements);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   const updateNotices = createUpdateNoticeJobs(ctx);
@@ -168,7 +180,8 @@ export async function buildApp(base: Omit<AppContext, 'jobs'> & Partial<Pick<App
         } catch {
           // Not a file the static server would find either.
         }
-        if (/\.map$/i.test(file) || /\.map$/i.test(decoded)) return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
+        if (/\.map$/i.test(file) || /\.map$/i.test(decoded))
+          return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
       });
     await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
   }

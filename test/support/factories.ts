@@ -94,7 +94,15 @@ export async function buildCatalogApp(db: Db, overrides: Partial<typeof catalogA
   return withSystem(db, async (tx) => {
     const [row] = await tx
       .insert(catalogApps)
-      .values({ id: randomUUID(), slug, name: `App ${slug}`, vendor: 'Vendor Inc.', dataElements: ['name', 'email'], storageCountries: ['CA'], ...overrides })
+      .values({
+        id: randomUUID(),
+        slug,
+        name: `App ${slug}`,
+        vendor: 'Vendor Inc.',
+        dataElements: ['name', 'email'],
+        storageCountries: ['CA'],
+        ...overrides,
+      })
       .returning();
     return row!;
   });
@@ -134,13 +142,23 @@ export async function signIn(app: FastifyInstance, user: UserRow, password = PAS
     if (step === 'enrol') {
       const enrol = await app.inject({ method: 'POST', url: '/api/v1/session/mfa/enrolment', cookies });
       mfaSecret = (enrol.json() as { secret: string }).secret;
-      res = await app.inject({ method: 'POST', url: '/api/v1/session/mfa/enrolment/confirm', cookies, payload: { code: totpCode(mfaSecret) } });
+      res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/session/mfa/enrolment/confirm',
+        cookies,
+        payload: { code: totpCode(mfaSecret) },
+      });
       if (res.statusCode === 200) recoveryCodes.set(user.id, (res.json() as { recoveryCodes: string[] }).recoveryCodes);
     } else {
       // A TOTP code is accepted once; later sign-ins of the same test user spend its recovery codes.
       const spare = recoveryCodes.get(user.id)?.shift();
       if (!mfaSecret && !spare) throw new Error('sign-in needs a two-step code: pass opts.mfaSecret');
-      res = await app.inject({ method: 'POST', url: '/api/v1/session/mfa', cookies, payload: { code: mfaSecret ? totpCode(mfaSecret) : spare } });
+      res = await app.inject({
+        method: 'POST',
+        url: '/api/v1/session/mfa',
+        cookies,
+        payload: { code: mfaSecret ? totpCode(mfaSecret) : spare },
+      });
     }
     if (res.statusCode !== 200) throw new Error(`two-step sign-in failed: ${res.statusCode} ${res.body}`);
   }
@@ -164,8 +182,8 @@ export async function signIn(app: FastifyInstance, user: UserRow, password = PAS
 }
 
 /** An institution with a site admin, an app admin, and an approver app admin, all signed in. */
-export async function buildTenantWithUsers(app: FastifyInstance, db: Db) {
-  const { institution, schools: schoolRows } = await buildInstitution(db);
+export async function buildTenantWithUsers(app: FastifyInstance, db: Db, overrides: Partial<typeof institutions.$inferInsert> = {}) {
+  const { institution, schools: schoolRows } = await buildInstitution(db, overrides);
   const [siteAdmin, appAdmin, approver] = await Promise.all([
     buildUser(db, { tenantId: institution.id, role: 'site_admin' }),
     buildUser(db, { tenantId: institution.id, role: 'app_admin' }),

@@ -84,12 +84,20 @@ export async function seedCatalog(tx: Tx, apps: readonly DemoCatalogApp[] = DEMO
     .onConflictDoNothing()
     .returning({ id: catalogApps.id });
   if (inserted.length > 0) {
-    await appendAuditEvents(tx, inserted.map((row) => seedAudit(null, 'catalog.create', 'catalog_app', row.id)));
+    await appendAuditEvents(
+      tx,
+      inserted.map((row) => seedAudit(null, 'catalog.create', 'catalog_app', row.id)),
+    );
   }
   const rows = await tx
     .select()
     .from(catalogApps)
-    .where(inArray(catalogApps.slug, apps.map((a) => a.slug)));
+    .where(
+      inArray(
+        catalogApps.slug,
+        apps.map((a) => a.slug),
+      ),
+    );
   return new Map(rows.map((row) => [row.slug, row]));
 }
 
@@ -111,7 +119,10 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
     if (await isSeededTx(tx)) return { password: '', accounts: [], publicLists: [] };
     const catalog = await seedCatalog(tx);
     await seedPiaBank(tx, catalog, now);
-    const taken = await existingEmails(tx, [...DEMO_PLATFORM_ADMINS.map((a) => a.email), ...demo.flatMap((i) => i.users.map((u) => u.email))]);
+    const taken = await existingEmails(tx, [
+      ...DEMO_PLATFORM_ADMINS.map((a) => a.email),
+      ...demo.flatMap((i) => i.users.map((u) => u.email)),
+    ]);
     const accounts: DemoAccount[] = [];
 
     for (const admin of DEMO_PLATFORM_ADMINS) {
@@ -149,6 +160,10 @@ async function seedInstitution(
     status: 'active',
     publicSlug: demo.publicSlug,
     isDemo: true,
+    // The demo districts approved many apps before they assessed them in Vetted, as districts moving
+    // from spreadsheets do: the rules start off, for a site admin to turn on in Settings.
+    requireApprovedPia: false,
+    expiredAgreement: 'keep',
   });
   audits.push(seedAudit(tenantId, 'institution.create', 'institution', tenantId));
 

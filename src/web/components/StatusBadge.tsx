@@ -8,6 +8,7 @@ const COLORS: Record<InventoryStatus, string> = {
   approved: 'green',
   approved_with_conditions: 'teal',
   not_approved: 'red',
+  needs_review: 'orange',
   retired: 'dark',
 };
 

@@ -40,6 +40,7 @@ export const domainEn = {
     approved: 'Approved',
     approved_with_conditions: 'Approved with conditions',
     not_approved: 'Not approved',
+    needs_review: 'Needs review',
     retired: 'Retired',
   },
   /** Button text that moves an item to the given status. */
@@ -49,6 +50,7 @@ export const domainEn = {
     approved: 'Approve',
     approved_with_conditions: 'Approve with conditions',
     not_approved: 'Do not approve',
+    needs_review: 'Mark as needing review',
     retired: 'Retire',
   },
   audience: {

@@ -43,6 +43,7 @@ export const domainFr: DeepStrings<typeof domainEn> = {
     approved: 'Approuvée',
     approved_with_conditions: 'Approuvée sous conditions',
     not_approved: 'Non approuvée',
+    needs_review: 'À réviser',
     retired: 'Retirée',
   },
   transition: {
@@ -51,6 +52,7 @@ export const domainFr: DeepStrings<typeof domainEn> = {
     approved: 'Approuver',
     approved_with_conditions: 'Approuver sous conditions',
     not_approved: 'Refuser',
+    needs_review: 'Marquer comme à réviser',
     retired: 'Retirer',
   },
   audience: {

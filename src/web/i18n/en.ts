@@ -111,7 +111,8 @@ export const en = {
   audit: {
     nav: 'Audit log',
     title: 'Audit log',
-    intro: 'Every change in your institution, who made it and when — including any access by the operator’s staff. The log is append-only and hash-chained.',
+    intro:
+      'Every change in your institution, who made it and when — including any access by the operator’s staff. The log is append-only and hash-chained.',
     recordType: 'Record type',
     action: 'Action',
     verify: 'Check the log is intact',
@@ -159,7 +160,8 @@ export const en = {
     record: 'Record',
     download: 'Download my data (JSON)',
     eraseTitle: 'Erase my account',
-    eraseExplain: 'Your account and sessions are deleted, and your name and email are removed everywhere; the audit log keeps what happened under a pseudonym. The last site administrator of an institution cannot erase their account.',
+    eraseExplain:
+      'Your account and sessions are deleted, and your name and email are removed everywhere; the audit log keeps what happened under a pseudonym. The last site administrator of an institution cannot erase their account.',
     erase: 'Erase my account…',
     eraseConfirmTitle: 'Erase your account?',
     eraseConfirm: 'This cannot be undone. You will be signed out and will not be able to sign in again.',
@@ -402,6 +404,22 @@ export const en = {
     title: 'Institution settings',
     intro: 'The grade levels and schools offered here are the ones people pick from in the inventory.',
     saved: 'The settings were saved.',
+  },
+  decisionRules: {
+    title: 'Decision rules',
+    intro: 'The rules every decision on an app follows in your institution.',
+    requireApprovedPia: 'Approve an app or list it publicly only with an approved privacy impact assessment',
+    requireApprovedPiaHint:
+      'Approvals are then made through the app’s assessment. Apps approved earlier without one leave the public list.',
+    expiredAgreement: 'When an approved app’s agreement expires',
+    expiredAgreementChoices: {
+      needs_review: 'Mark it as needing review and take it off the public list',
+      keep: 'Leave it approved',
+    },
+    reviewIntervalMonths: 'Months from an approval to the next review',
+    reviewIntervalHint: 'From 1 to 60. An approver may choose another date when deciding.',
+    save: 'Save the rules',
+    saved: 'The decision rules were saved.',
   },
   supportAccess: {
     title: 'Support access for the operator',

@@ -114,7 +114,8 @@ export const fr: DeepStrings<typeof en> = {
   audit: {
     nav: 'Journal d’audit',
     title: 'Journal d’audit',
-    intro: 'Chaque modification dans votre établissement, qui l’a faite et quand — y compris tout accès du personnel de l’exploitant. Le journal est en ajout seul et chaîné par empreintes.',
+    intro:
+      'Chaque modification dans votre établissement, qui l’a faite et quand — y compris tout accès du personnel de l’exploitant. Le journal est en ajout seul et chaîné par empreintes.',
     recordType: 'Type d’élément',
     action: 'Action',
     verify: 'Vérifier l’intégrité du journal',
@@ -162,7 +163,8 @@ export const fr: DeepStrings<typeof en> = {
     record: 'Élément',
     download: 'Télécharger mes données (JSON)',
     eraseTitle: 'Supprimer mon compte',
-    eraseExplain: 'Votre compte et vos sessions sont supprimés, et votre nom et votre courriel sont retirés partout; le journal d’audit garde ce qui s’est passé sous un pseudonyme. Le dernier administrateur d’un établissement ne peut pas supprimer son compte.',
+    eraseExplain:
+      'Votre compte et vos sessions sont supprimés, et votre nom et votre courriel sont retirés partout; le journal d’audit garde ce qui s’est passé sous un pseudonyme. Le dernier administrateur d’un établissement ne peut pas supprimer son compte.',
     erase: 'Supprimer mon compte…',
     eraseConfirmTitle: 'Supprimer votre compte?',
     eraseConfirm: 'Cette action est définitive. Vous serez déconnecté·e et ne pourrez plus vous connecter.',
@@ -405,6 +407,23 @@ export const fr: DeepStrings<typeof en> = {
     title: 'Paramètres de l’établissement',
     intro: 'Les années d’études et les écoles indiquées ici sont celles proposées dans l’inventaire.',
     saved: 'Les paramètres ont été enregistrés.',
+  },
+  decisionRules: {
+    title: 'Règles de décision',
+    intro: 'Les règles que suit chaque décision sur une application dans votre établissement.',
+    requireApprovedPia:
+      'N’approuver une application ou ne l’inscrire à la liste publique qu’avec une évaluation des facteurs relatifs à la vie privée approuvée',
+    requireApprovedPiaHint:
+      'Les approbations se font alors par l’évaluation de l’application. Les applications approuvées auparavant sans évaluation quittent la liste publique.',
+    expiredAgreement: 'Quand l’entente d’une application approuvée expire',
+    expiredAgreementChoices: {
+      needs_review: 'La marquer comme à réviser et la retirer de la liste publique',
+      keep: 'La laisser approuvée',
+    },
+    reviewIntervalMonths: 'Mois entre une approbation et la révision suivante',
+    reviewIntervalHint: 'De 1 à 60. L’approbateur peut choisir une autre date au moment de décider.',
+    save: 'Enregistrer les règles',
+    saved: 'Les règles de décision ont été enregistrées.',
   },
   supportAccess: {
     title: 'Accès de soutien pour l’exploitant',

@@ -20,10 +20,22 @@ export const inventoryItems = pgTable(
     /** Denormalised display name (catalog name or custom name) for search and sort. */
     name: text('name').notNull(),
     vendor: text('vendor').notNull().default(''),
-    grades: text('grades').array().notNull().default(sql`'{}'::text[]`),
-    schoolIds: uuid('school_ids').array().notNull().default(sql`'{}'::uuid[]`),
-    audiences: text('audiences').array().notNull().default(sql`'{}'::text[]`),
-    dataElements: text('data_elements').array().notNull().default(sql`'{}'::text[]`),
+    grades: text('grades')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    schoolIds: uuid('school_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::uuid[]`),
+    audiences: text('audiences')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    dataElements: text('data_elements')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     purpose: text('purpose').notNull().default(''),
     ownerUserId: uuid('owner_user_id'),
     status: text('status').notNull().default('requested'),
@@ -58,7 +70,7 @@ export const inventoryItems = pgTable(
     ),
     check(
       'inventory_items_status_check',
-      sql`${t.status} in ('requested', 'in_review', 'approved', 'approved_with_conditions', 'not_approved', 'retired')`,
+      sql`${t.status} in ('requested', 'in_review', 'approved', 'approved_with_conditions', 'not_approved', 'needs_review', 'retired')`,
     ),
   ],
 );

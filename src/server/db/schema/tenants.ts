@@ -16,9 +16,17 @@ export const institutions = pgTable(
     status: text('status').notNull().default('active'),
     publicSlug: text('public_slug'),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** Decision rule: an app is approved or listed publicly only with an approved PIA. */
+    requireApprovedPia: boolean('require_approved_pia').notNull().default(true),
+    /** Decision rule: what an expired agreement does to an approved app (`needs_review`: back to review, off the public list). */
+    expiredAgreement: text('expired_agreement').notNull().default('needs_review'),
+    /** Decision rule: months from an approval to the next review. */
+    reviewIntervalMonths: integer('review_interval_months').notNull().default(12),
     ...timestamps,
   },
   (t) => [
+    check('institutions_expired_agreement_check', sql`${t.expiredAgreement} in ('needs_review', 'keep')`),
+    check('institutions_review_interval_check', sql`${t.reviewIntervalMonths} between 1 and 60`),
     uniqueIndex('institutions_public_slug_key').on(t.publicSlug),
     check('institutions_region_check', sql`${t.region} in ('ca', 'us')`),
     check('institutions_status_check', sql`${t.status} in ('active', 'offboarding', 'purged')`),

@@ -69,7 +69,16 @@ import {
   type RevisionContent,
   type RevisionRow,
 } from './assessments.repo.js';
-import { findGenericTemplate, findTemplate, findVersion, latestPublished, loadVersionContent, type TemplateVersionRow, type VersionContent } from './bank.repo.js';
+import {
+  findGenericTemplate,
+  findTemplate,
+  findVersion,
+  latestPublished,
+  loadVersionContent,
+  type TemplateVersionRow,
+  type VersionContent,
+} from './bank.repo.js';
+import { nextReviewAfterApproval, rulesOf, today } from '../inventory/decision-rules.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { printText } from './print-text.js';
@@ -85,7 +94,10 @@ const DECISION_TO_INVENTORY: Record<string, InventoryStatus> = {
 };
 
 function stale(): AppError {
-  return new AppError('stale', 'Someone else saved this assessment after you opened it. Reload to see their changes, then make yours again.');
+  return new AppError(
+    'stale',
+    'Someone else saved this assessment after you opened it. Reload to see their changes, then make yours again.',
+  );
 }
 
 /** The signer's role as recorded with a sign-off (in English; printed outputs translate it). */
@@ -98,14 +110,27 @@ function roleLabel(actor: Actor): string {
 }
 
 /** The rows a revision's content is written as, with fresh ids (adoption, reopening). */
-function contentRows(revisionId: string, source: RevisionContent | VersionContent, opts: { withAnswers: boolean; updatedBy: string | null }) {
+function contentRows(
+  revisionId: string,
+  source: RevisionContent | VersionContent,
+  opts: { withAnswers: boolean; updatedBy: string | null },
+) {
   const sections: Parameters<typeof insertSections>[2] = [];
   const questions: Parameters<typeof insertQuestions>[2] = [];
   const answers: Parameters<typeof insertAnswers>[2] = [];
   source.sections.forEach((s, si) => {
     const sectionId = randomUUID();
     const origin = 'origin' in s ? s.origin : 'operator';
-    sections.push({ id: sectionId, revisionId, key: s.key, origin, code: s.code, title: s.title, description: s.description, position: si });
+    sections.push({
+      id: sectionId,
+      revisionId,
+      key: s.key,
+      origin,
+      code: s.code,
+      title: s.title,
+      description: s.description,
+      position: si,
+    });
     s.questions.forEach((q, qi) => {
       const id = randomUUID();
       questions.push({
@@ -127,7 +152,15 @@ function contentRows(revisionId: string, source: RevisionContent | VersionConten
       });
       if (!opts.withAnswers) return;
       if ('answer' in q) {
-        if (q.answer) answers.push({ questionId: id, revisionId, value: q.answer.value, origin: q.answer.origin, updatedBy: q.answer.updatedBy, version: 1 });
+        if (q.answer)
+          answers.push({
+            questionId: id,
+            revisionId,
+            value: q.answer.value,
+            origin: q.answer.origin,
+            updatedBy: q.answer.updatedBy,
+            version: 1,
+          });
       } else if (q.preAnswer !== null && q.preAnswer !== undefined) {
         answers.push({ questionId: id, revisionId, value: q.preAnswer, origin: 'operator', updatedBy: opts.updatedBy, version: 1 });
       }
@@ -179,9 +212,17 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
    * is in one of the statuses the step starts `from` (else `invalid_transition` with the step's own
    * wording), and `version` is the stored one.
    */
-  async function loadForTransition(tx: Tx, scope: TenantScope, id: string, version: number, from: readonly AssessmentStatus[], refusal: (status: string) => string) {
+  async function loadForTransition(
+    tx: Tx,
+    scope: TenantScope,
+    id: string,
+    version: number,
+    from: readonly AssessmentStatus[],
+    refusal: (status: string) => string,
+  ) {
     const { a, revision } = await loadWritable(tx, scope, id);
-    if (!from.includes(revision.status as AssessmentStatus)) throw new AppError('invalid_transition', refusal(revision.status.replace(/_/g, ' ')));
+    if (!from.includes(revision.status as AssessmentStatus))
+      throw new AppError('invalid_transition', refusal(revision.status.replace(/_/g, ' ')));
     if (a.version !== version) throw stale();
     return { a, revision };
   }
@@ -193,9 +234,13 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   async function loadForEdit(tx: Tx, scope: TenantScope, id: string, version: number | null) {
     const { a, revision } = await loadWritable(tx, scope, id);
     if (DECIDED_STATUSES.includes(revision.status as AssessmentStatus)) {
-      throw new AppError('read_only', `Revision ${revision.number} was decided and is frozen. Reopen the assessment to start a new revision.`);
+      throw new AppError(
+        'read_only',
+        `Revision ${revision.number} was decided and is frozen. Reopen the assessment to start a new revision.`,
+      );
     }
-    if (revision.status === 'in_review') throw new AppError('read_only', 'This assessment is in review. It can be edited again once an approver returns it.');
+    if (revision.status === 'in_review')
+      throw new AppError('read_only', 'This assessment is in review. It can be edited again once an approver returns it.');
     if (version !== null && a.version !== version) throw stale();
     return { a, revision };
   }
@@ -210,7 +255,11 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string): Promise<AssessmentBody> {
     const a = await load(tx, scope, id);
     const revision = await currentRevision(tx, scope, a);
-    const [content, revisions, update] = await Promise.all([loadRevision(tx, scope, revision), listRevisions(tx, scope, a.id), pendingUpdate(tx, a)]);
+    const [content, revisions, update] = await Promise.all([
+      loadRevision(tx, scope, revision),
+      listRevisions(tx, scope, a.id),
+      pendingUpdate(tx, a),
+    ]);
     const status = a.status as AssessmentStatus;
     const canManage = policy.manageAssessments(actor);
     const canApprove = policy.approve(actor);
@@ -233,10 +282,25 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
 
   async function signoff(tx: Tx, scope: TenantScope, actor: Actor, revisionId: string, decision: string, comment: string) {
     const name = (await userName(tx, actor.userId)) ?? actor.label;
-    return insertSignoff(tx, scope, { revisionId, userId: actor.userId, signerName: name, role: roleLabel(actor), decision, comment, at: new Date() });
+    return insertSignoff(tx, scope, {
+      revisionId,
+      userId: actor.userId,
+      signerName: name,
+      role: roleLabel(actor),
+      decision,
+      comment,
+      at: new Date(),
+    });
   }
 
-  function audit(tx: Tx, actor: Actor, action: string, id: string, before: Record<string, unknown> | null, after: Record<string, unknown> | null) {
+  function audit(
+    tx: Tx,
+    actor: Actor,
+    action: string,
+    id: string,
+    before: Record<string, unknown> | null,
+    after: Record<string, unknown> | null,
+  ) {
     return recordAudit(tx, actor, { action: `assessment.${action}`, recordType: 'assessment', recordId: id, before, after });
   }
 
@@ -294,14 +358,21 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       return withTenant(db, scope, async (tx) => {
         const item = await findInventoryItem(tx, scope, input.inventoryItemId);
         if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
-        if (item.status === 'retired') throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, { inventoryItemId: 'is retired' });
-        if (await findAssessmentForItem(tx, scope, item.id)) throw new AppError('duplicate', `${item.name} already has an assessment. Open it instead.`, { inventoryItemId: 'already has an assessment' });
+        if (item.status === 'retired')
+          throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, {
+            inventoryItemId: 'is retired',
+          });
+        if (await findAssessmentForItem(tx, scope, item.id))
+          throw new AppError('duplicate', `${item.name} already has an assessment. Open it instead.`, {
+            inventoryItemId: 'already has an assessment',
+          });
         let version: TemplateVersionRow | undefined;
         let templateId: string | null = null;
         let adopting = false;
         if (input.templateVersionId) {
           version = await findVersion(tx, input.templateVersionId);
-          if (!version || version.status !== 'published') throw new AppError('validation', 'Some fields are not valid', { templateVersionId: 'is not a published template version' });
+          if (!version || version.status !== 'published')
+            throw new AppError('validation', 'Some fields are not valid', { templateVersionId: 'is not a published template version' });
           templateId = version.templateId;
           adopting = true;
         } else {
@@ -321,13 +392,40 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
           currentRevision: 1,
           createdBy: actor.userId,
         });
-        const revision = await insertRevision(tx, scope, { assessmentId: id, number: 1, status: 'draft', templateVersionId: version?.id ?? null, createdBy: actor.userId });
+        const revision = await insertRevision(tx, scope, {
+          assessmentId: id,
+          number: 1,
+          status: 'draft',
+          templateVersionId: version?.id ?? null,
+          createdBy: actor.userId,
+        });
         if (version) {
-          await writeContent(tx, scope, contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }));
+          await writeContent(
+            tx,
+            scope,
+            contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }),
+          );
         } else {
-          await insertSections(tx, scope, [{ id: randomUUID(), revisionId: revision.id, key: 'own-1', origin: 'institution', code: '', title: 'Assessment', description: '', position: 0 }]);
+          await insertSections(tx, scope, [
+            {
+              id: randomUUID(),
+              revisionId: revision.id,
+              key: 'own-1',
+              origin: 'institution',
+              code: '',
+              title: 'Assessment',
+              description: '',
+              position: 0,
+            },
+          ]);
         }
-        await audit(tx, actor, 'create', id, null, { inventoryItemId: item.id, templateId, templateVersion: version?.number ?? null, template: template?.title ?? null, started: adopting ? 'adopted' : 'blank' });
+        await audit(tx, actor, 'create', id, null, {
+          inventoryItemId: item.id,
+          templateId,
+          templateVersion: version?.number ?? null,
+          template: template?.title ?? null,
+          started: adopting ? 'adopted' : 'blank',
+        });
         return body(tx, scope, actor, id);
       });
     },
@@ -341,16 +439,31 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const q = await findQuestion(tx, scope, revision.id, questionId);
         if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
         const existing = await findAnswer(tx, scope, questionId);
-        if (q.locked && existing?.origin === 'operator') throw new AppError('read_only', 'This answer is locked by the operator and cannot be changed.', { value: 'is locked' });
+        if (q.locked && existing?.origin === 'operator')
+          throw new AppError('read_only', 'This answer is locked by the operator and cannot be changed.', { value: 'is locked' });
         const check = checkAnswer(q.kind as QuestionKind, q.options as QuestionOptions, input.value === undefined ? null : input.value);
         if (!check.ok) throw invalidFields({ value: check }, `The answer is not valid: it ${check.message}`);
         if ((existing?.version ?? 0) !== input.version) {
-          throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
+          throw new AppError(
+            'stale',
+            'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.',
+          );
         }
         // Security: an answer the operator's staff write (onboarding) is labelled as theirs, never as the institution's.
         const origin: AnswerOrigin = isPlatformAdmin(actor) ? 'onboarding' : 'institution';
-        const saved = await saveAnswer(tx, scope, { questionId, revisionId: revision.id, value: check.value, origin, updatedBy: actor.userId, version: input.version });
-        if (!saved) throw new AppError('stale', 'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.');
+        const saved = await saveAnswer(tx, scope, {
+          questionId,
+          revisionId: revision.id,
+          value: check.value,
+          origin,
+          updatedBy: actor.userId,
+          version: input.version,
+        });
+        if (!saved)
+          throw new AppError(
+            'stale',
+            'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.',
+          );
         const after = await touch(tx, scope, a);
         await recordAudit(tx, actor, {
           action: 'assessment.answer',
@@ -362,7 +475,13 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const name = (await userName(tx, actor.userId)) ?? 'Vetted operator';
         return {
           questionId,
-          answer: { value: saved.value ?? null, origin, updatedBy: actor.userId ? { id: actor.userId, name } : null, updatedAt: new Date(saved.updatedAt).toISOString(), version: saved.version },
+          answer: {
+            value: saved.value ?? null,
+            origin,
+            updatedBy: actor.userId ? { id: actor.userId, name } : null,
+            updatedAt: new Date(saved.updatedAt).toISOString(),
+            version: saved.version,
+          },
           assessmentVersion: after.version,
         };
       });
@@ -374,7 +493,18 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       return withTenant(db, scope, async (tx) => {
         const { a, revision } = await loadForEdit(tx, scope, id, input.version);
         const sid = randomUUID();
-        await insertSections(tx, scope, [{ id: sid, revisionId: revision.id, key: `own-${sid.slice(0, 8)}`, origin: 'institution', code: '', title: input.title, description: input.description, position: await nextPosition(tx, scope, 'sections', revision.id) }]);
+        await insertSections(tx, scope, [
+          {
+            id: sid,
+            revisionId: revision.id,
+            key: `own-${sid.slice(0, 8)}`,
+            origin: 'institution',
+            code: '',
+            title: input.title,
+            description: input.description,
+            position: await nextPosition(tx, scope, 'sections', revision.id),
+          },
+        ]);
         await touch(tx, scope, a);
         await audit(tx, actor, 'section.add', a.id, null, { section: input.title });
         return body(tx, scope, actor, id);
@@ -417,7 +547,12 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     },
 
     /** Hides or shows an editable operator question; rewords the institution's own questions. Locked ones stay. */
-    async updateQuestion(actor: Actor, id: string, questionId: string, input: z.output<typeof questionUpdateSchema>): Promise<AssessmentBody> {
+    async updateQuestion(
+      actor: Actor,
+      id: string,
+      questionId: string,
+      input: z.output<typeof questionUpdateSchema>,
+    ): Promise<AssessmentBody> {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
@@ -426,14 +561,26 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
         const { version: _v, ...patch } = input;
         if (q.locked) throw new AppError('read_only', 'This question is locked by the operator: it cannot be hidden or changed.');
-        if (q.origin === 'operator' && (patch.prompt !== undefined || patch.guidance !== undefined || patch.options !== undefined || patch.required !== undefined)) {
-          throw new AppError('read_only', 'Questions from the master bank can be hidden but not reworded. Add your own question instead.', { prompt: 'belongs to the master bank' });
+        if (
+          q.origin === 'operator' &&
+          (patch.prompt !== undefined || patch.guidance !== undefined || patch.options !== undefined || patch.required !== undefined)
+        ) {
+          throw new AppError('read_only', 'Questions from the master bank can be hidden but not reworded. Add your own question instead.', {
+            prompt: 'belongs to the master bank',
+          });
         }
         const problem = patch.options ? definitionProblem(q.kind as QuestionKind, patch.options) : null;
         if (problem) throw invalidFields({ options: problem });
         const after = await updateQuestion(tx, scope, q.id, patch);
         await touch(tx, scope, a);
-        await audit(tx, actor, 'question.update', a.id, { question: q.key, hidden: q.hidden, prompt: q.prompt }, { question: q.key, hidden: after.hidden, prompt: after.prompt });
+        await audit(
+          tx,
+          actor,
+          'question.update',
+          a.id,
+          { question: q.key, hidden: q.hidden, prompt: q.prompt },
+          { question: q.key, hidden: after.hidden, prompt: after.prompt },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -445,7 +592,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const { a, revision } = await loadForEdit(tx, scope, id, version);
         const q = await findQuestion(tx, scope, revision.id, questionId);
         if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
-        if (q.origin !== 'institution') throw new AppError('read_only', 'Questions from the master bank cannot be removed; hide them instead (unless they are locked).');
+        if (q.origin !== 'institution')
+          throw new AppError('read_only', 'Questions from the master bank cannot be removed; hide them instead (unless they are locked).');
         await deleteQuestions(tx, scope, [q.id]);
         await touch(tx, scope, a);
         await audit(tx, actor, 'question.delete', a.id, { question: q.key, prompt: q.prompt }, null);
@@ -460,9 +608,16 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const { a, revision } = await loadForEdit(tx, scope, id, input.version);
         const { version: _v, ...fields } = input;
         const riskId = randomUUID();
-        await insertRisks(tx, scope, [{ id: riskId, revisionId: revision.id, ...fields, position: await nextPosition(tx, scope, 'risks', revision.id) }]);
+        await insertRisks(tx, scope, [
+          { id: riskId, revisionId: revision.id, ...fields, position: await nextPosition(tx, scope, 'risks', revision.id) },
+        ]);
         await touch(tx, scope, a);
-        await recordAudit(tx, actor, { action: 'assessment.risk.add', recordType: 'assessment', recordId: a.id, after: { risk: riskId, ...fields } });
+        await recordAudit(tx, actor, {
+          action: 'assessment.risk.add',
+          recordType: 'assessment',
+          recordId: a.id,
+          after: { risk: riskId, ...fields },
+        });
         return body(tx, scope, actor, id);
       });
     },
@@ -478,7 +633,13 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const after = await updateRisk(tx, scope, riskId, { ...patch, version: before.version + 1 });
         await touch(tx, scope, a);
         const strip = ({ tenantId: _t, createdAt: _c, updatedAt: _u, ...rest }: typeof before) => rest;
-        await recordAudit(tx, actor, { action: 'assessment.risk.update', recordType: 'assessment', recordId: a.id, before: strip(before), after: strip(after) });
+        await recordAudit(tx, actor, {
+          action: 'assessment.risk.update',
+          recordType: 'assessment',
+          recordId: a.id,
+          before: strip(before),
+          after: strip(after),
+        });
         return body(tx, scope, actor, id);
       });
     },
@@ -492,7 +653,12 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         if (!before) throw notFound('Risk');
         await deleteRisk(tx, scope, riskId);
         await touch(tx, scope, a);
-        await recordAudit(tx, actor, { action: 'assessment.risk.delete', recordType: 'assessment', recordId: a.id, before: { risk: riskId, title: before.title } });
+        await recordAudit(tx, actor, {
+          action: 'assessment.risk.delete',
+          recordType: 'assessment',
+          recordId: a.id,
+          before: { risk: riskId, title: before.title },
+        });
         return body(tx, scope, actor, id);
       });
     },
@@ -502,20 +668,35 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'signOffAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['draft'], (status) => `An assessment that is ${status} cannot be submitted`);
+        const { a, revision } = await loadForTransition(
+          tx,
+          scope,
+          id,
+          input.version,
+          ['draft'],
+          (status) => `An assessment that is ${status} cannot be submitted`,
+        );
         const content = await loadRevision(tx, scope, revision);
         const answers = answersByKey(content);
         const missing: Record<string, string> = {};
         for (const s of content.sections)
           for (const q of s.questions)
-            if (q.required && !q.hidden && isShown((q.condition ?? null) as Condition | null, answers) && !isAnswered(q.answer?.value)) missing[`questions.${q.id}`] = `"${q.prompt}" needs an answer`;
+            if (q.required && !q.hidden && isShown((q.condition ?? null) as Condition | null, answers) && !isAnswered(q.answer?.value))
+              missing[`questions.${q.id}`] = `"${q.prompt}" needs an answer`;
         if (Object.keys(missing).length) throw new AppError('validation', 'Answer the required questions before submitting', missing);
         await checkInventoryCanFollow(tx, scope, a.inventoryItemId, 'in_review');
         await updateRevision(tx, scope, revision.id, { status: 'in_review', submittedAt: new Date() });
         await touch(tx, scope, a, { status: 'in_review' });
         await signoff(tx, scope, actor, revision.id, 'submitted', input.comment);
         await inventoryFollows(tx, scope, actor, a.inventoryItemId, 'in_review', {}, 'Privacy impact assessment submitted for review');
-        await audit(tx, actor, 'submit', a.id, { status: a.status }, { status: 'in_review', revision: revision.number, comment: input.comment });
+        await audit(
+          tx,
+          actor,
+          'submit',
+          a.id,
+          { status: a.status },
+          { status: 'in_review', revision: revision.number, comment: input.comment },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -526,11 +707,25 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['in_review'], () => 'Only an assessment in review can be returned for changes');
+        const { a, revision } = await loadForTransition(
+          tx,
+          scope,
+          id,
+          input.version,
+          ['in_review'],
+          () => 'Only an assessment in review can be returned for changes',
+        );
         await updateRevision(tx, scope, revision.id, { status: 'draft', submittedAt: null });
         await touch(tx, scope, a, { status: 'draft' });
         await signoff(tx, scope, actor, revision.id, 'returned', input.comment);
-        await audit(tx, actor, 'return', a.id, { status: 'in_review' }, { status: 'draft', revision: revision.number, comment: input.comment });
+        await audit(
+          tx,
+          actor,
+          'return',
+          a.id,
+          { status: 'in_review' },
+          { status: 'draft', revision: revision.number, comment: input.comment },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -540,15 +735,40 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'readAssessments');
       if (!policy.approve(actor)) throw forbidden(approverMessage(actor));
       if (input.decision === 'approved_with_conditions' && !input.conditions.trim()) {
-        throw new AppError('validation', 'Write the conditions of use before approving with conditions', { conditions: 'is required to approve with conditions' });
+        throw new AppError('validation', 'Write the conditions of use before approving with conditions', {
+          conditions: 'is required to approve with conditions',
+        });
+      }
+      if (input.decision !== 'rejected' && input.nextReviewOn && input.nextReviewOn <= today()) {
+        throw new AppError('validation', 'Some fields are not valid', { nextReviewOn: 'must be after today' });
       }
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const { a, revision } = await loadForTransition(tx, scope, id, input.version, ['in_review'], (status) => `An assessment that is ${status} cannot be decided; it must be submitted for review first`);
+        const { a, revision } = await loadForTransition(
+          tx,
+          scope,
+          id,
+          input.version,
+          ['in_review'],
+          (status) => `An assessment that is ${status} cannot be decided; it must be submitted for review first`,
+        );
         const target = DECISION_TO_INVENTORY[input.decision]!;
         await checkInventoryCanFollow(tx, scope, a.inventoryItemId, target);
-        await updateRevision(tx, scope, revision.id, { status: input.decision, decidedAt: new Date(), conditions: input.conditions, nextReviewOn: input.nextReviewOn });
-        await touch(tx, scope, a, { status: input.decision, ...(input.decision === 'rejected' ? {} : { approvedRevision: revision.number }) });
+        // An approval starts a review cycle: the date the approver gives, else the institution's interval.
+        const nextReviewOn =
+          input.decision === 'rejected'
+            ? input.nextReviewOn
+            : (input.nextReviewOn ?? nextReviewAfterApproval(await rulesOf(tx, scope), null));
+        await updateRevision(tx, scope, revision.id, {
+          status: input.decision,
+          decidedAt: new Date(),
+          conditions: input.conditions,
+          nextReviewOn,
+        });
+        await touch(tx, scope, a, {
+          status: input.decision,
+          ...(input.decision === 'rejected' ? {} : { approvedRevision: revision.number }),
+        });
         await signoff(tx, scope, actor, revision.id, input.decision, input.comment);
         await inventoryFollows(
           tx,
@@ -558,11 +778,18 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
           target,
           {
             ...(input.decision === 'approved_with_conditions' ? { conditionsOfUse: input.conditions } : {}),
-            ...(input.nextReviewOn ? { nextReviewOn: input.nextReviewOn } : {}),
+            ...(nextReviewOn ? { nextReviewOn } : {}),
           },
           `Privacy impact assessment revision ${revision.number}: ${input.decision.replace(/_/g, ' ')}`,
         );
-        await audit(tx, actor, 'decide', a.id, { status: 'in_review' }, { status: input.decision, revision: revision.number, comment: input.comment, conditions: input.conditions });
+        await audit(
+          tx,
+          actor,
+          'decide',
+          a.id,
+          { status: 'in_review' },
+          { status: input.decision, revision: revision.number, comment: input.comment, conditions: input.conditions },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -572,18 +799,42 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
       authorize(actor, 'signOffAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
-        const { a, revision } = await loadForTransition(tx, scope, id, input.version, DECIDED_STATUSES, () => 'Only a decided assessment can be reopened');
+        const { a, revision } = await loadForTransition(
+          tx,
+          scope,
+          id,
+          input.version,
+          DECIDED_STATUSES,
+          () => 'Only a decided assessment can be reopened',
+        );
         const content = await loadRevision(tx, scope, revision);
-        const next = await insertRevision(tx, scope, { assessmentId: a.id, number: revision.number + 1, status: 'draft', templateVersionId: revision.templateVersionId, createdBy: actor.userId });
+        const next = await insertRevision(tx, scope, {
+          assessmentId: a.id,
+          number: revision.number + 1,
+          status: 'draft',
+          templateVersionId: revision.templateVersionId,
+          createdBy: actor.userId,
+        });
         await writeContent(tx, scope, contentRows(next.id, content, { withAnswers: true, updatedBy: null }));
         await insertRisks(
           tx,
           scope,
-          content.risks.map(({ tenantId: _t, id: _i, revisionId: _r, createdAt: _c, updatedAt: _u, version: _v, ...r }) => ({ ...r, id: randomUUID(), revisionId: next.id })),
+          content.risks.map(({ tenantId: _t, id: _i, revisionId: _r, createdAt: _c, updatedAt: _u, version: _v, ...r }) => ({
+            ...r,
+            id: randomUUID(),
+            revisionId: next.id,
+          })),
         );
         await touch(tx, scope, a, { status: 'draft', currentRevision: next.number });
         await signoff(tx, scope, actor, next.id, 'reopened', input.comment || `Reopened from revision ${revision.number}`);
-        await audit(tx, actor, 'reopen', a.id, { revision: revision.number, status: revision.status }, { revision: next.number, status: 'draft', comment: input.comment });
+        await audit(
+          tx,
+          actor,
+          'reopen',
+          a.id,
+          { revision: revision.number, status: revision.status },
+          { revision: next.number, status: 'draft', comment: input.comment },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -623,10 +874,15 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
           if (!byKey.has(d.key)) problems[`decisions.${d.key}`] = 'is not a change of this update';
           decided.set(d.key, d.action);
         }
-        for (const c of changes) if (c.conflict && !decided.has(c.key)) problems[`decisions.${c.key}`] = 'is a conflict: choose to take the new version or keep yours';
+        for (const c of changes)
+          if (c.conflict && !decided.has(c.key))
+            problems[`decisions.${c.key}`] = 'is a conflict: choose to take the new version or keep yours';
         if (Object.keys(problems).length) throw new AppError('validation', 'Some changes need a decision', problems);
 
-        const theirsIndex = new Map<string, { q: VersionContent['sections'][number]['questions'][number]; s: VersionContent['sections'][number] }>();
+        const theirsIndex = new Map<
+          string,
+          { q: VersionContent['sections'][number]['questions'][number]; s: VersionContent['sections'][number] }
+        >();
         for (const s of theirs.sections) for (const q of s.questions) theirsIndex.set(q.key, { q, s });
         const ours = new Map(content.sections.flatMap((s) => s.questions.map((q) => [q.key, q] as const)));
         const ourSections = new Map(content.sections.map((s) => [s.key, s]));
@@ -643,30 +899,77 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
             let section = ourSections.get(t.s.key);
             if (!section) {
               const sid = randomUUID();
-              await insertSections(tx, scope, [{ id: sid, revisionId: revision.id, key: t.s.key, origin: 'operator', code: t.s.code, title: t.s.title, description: t.s.description, position: t.s.position }]);
+              await insertSections(tx, scope, [
+                {
+                  id: sid,
+                  revisionId: revision.id,
+                  key: t.s.key,
+                  origin: 'operator',
+                  code: t.s.code,
+                  title: t.s.title,
+                  description: t.s.description,
+                  position: t.s.position,
+                },
+              ]);
               section = { ...t.s, id: sid, origin: 'operator', questions: [] } as unknown as (typeof content.sections)[number];
               ourSections.set(t.s.key, section);
             }
             const qid = randomUUID();
-            await insertQuestions(tx, scope, [{ id: qid, revisionId: revision.id, sectionId: section.id, key: t.q.key, origin: 'operator', position: t.q.position, ...definitionOf(t.q), hidden: false, jurisdictions: t.q.jurisdictions }]);
-            if (t.q.preAnswer !== null && t.q.preAnswer !== undefined) await insertAnswers(tx, scope, [{ questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: 'operator', updatedBy: actor.userId, version: 1 }]);
+            await insertQuestions(tx, scope, [
+              {
+                id: qid,
+                revisionId: revision.id,
+                sectionId: section.id,
+                key: t.q.key,
+                origin: 'operator',
+                position: t.q.position,
+                ...definitionOf(t.q),
+                hidden: false,
+                jurisdictions: t.q.jurisdictions,
+              },
+            ]);
+            if (t.q.preAnswer !== null && t.q.preAnswer !== undefined)
+              await insertAnswers(tx, scope, [
+                { questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: 'operator', updatedBy: actor.userId, version: 1 },
+              ]);
           } else if (c.change === 'modified' && t && o) {
             if (c.definition.theirsChanged) await updateQuestion(tx, scope, o.id, { ...definitionOf(t.q), position: t.q.position });
             if (c.answer.theirsChanged) {
               const existing = await findAnswer(tx, scope, o.id);
-              const ok = await saveAnswer(tx, scope, { questionId: o.id, revisionId: revision.id, value: t.q.preAnswer ?? null, origin: 'operator', updatedBy: actor.userId, version: existing?.version ?? 0 });
+              const ok = await saveAnswer(tx, scope, {
+                questionId: o.id,
+                revisionId: revision.id,
+                value: t.q.preAnswer ?? null,
+                origin: 'operator',
+                updatedBy: actor.userId,
+                version: existing?.version ?? 0,
+              });
               if (!ok) throw stale();
             }
           }
         }
-        await insertMerge(tx, scope, { assessmentId: a.id, revisionId: revision.id, fromVersionId: base?.version.id ?? null, toVersionId: theirs.version.id, decisions: record, mergedBy: actor.userId });
+        await insertMerge(tx, scope, {
+          assessmentId: a.id,
+          revisionId: revision.id,
+          fromVersionId: base?.version.id ?? null,
+          toVersionId: theirs.version.id,
+          decisions: record,
+          mergedBy: actor.userId,
+        });
         await updateRevision(tx, scope, revision.id, { templateVersionId: theirs.version.id });
         await touch(tx, scope, a, { baseVersionId: theirs.version.id });
-        await audit(tx, actor, 'merge', a.id, { baseVersion: base?.version.number ?? null }, {
-          baseVersion: theirs.version.number,
-          taken: record.filter((r) => (r as { action: string }).action === 'take').length,
-          kept: record.filter((r) => (r as { action: string }).action === 'keep').length,
-        });
+        await audit(
+          tx,
+          actor,
+          'merge',
+          a.id,
+          { baseVersion: base?.version.number ?? null },
+          {
+            baseVersion: theirs.version.number,
+            taken: record.filter((r) => (r as { action: string }).action === 'take').length,
+            kept: record.filter((r) => (r as { action: string }).action === 'keep').length,
+          },
+        );
         return body(tx, scope, actor, id);
       });
     },
@@ -682,20 +985,31 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
         const a = await load(tx, scope, id);
         const r = await findRevision(tx, scope, a.id, number ?? a.currentRevision);
         if (!r) throw notFound('Revision');
-        const [content, institution, item, chosen] = await Promise.all([loadRevision(tx, scope, r), findInstitution(tx, scope), findInventoryItem(tx, scope, a.inventoryItemId), language ? null : userLanguage(tx, actor.userId)]);
+        const [content, institution, item, chosen] = await Promise.all([
+          loadRevision(tx, scope, r),
+          findInstitution(tx, scope),
+          findInventoryItem(tx, scope, a.inventoryItemId),
+          language ? null : userLanguage(tx, actor.userId),
+        ]);
         return { assessment: a, content, institutionName: institution?.name ?? '', item: item!, language: language ?? chosen ?? 'en' };
       });
     },
   };
 
   /** Base (the version adopted) and theirs (a newer published version of the same template). */
-  async function mergeSides(tx: Tx, a: AssessmentListRow, toVersionId?: string): Promise<{ base: VersionContent | null; theirs: VersionContent }> {
-    if (!a.templateId) throw new AppError('conflict', 'This assessment was not adopted from the master bank, so it has no updates to merge');
+  async function mergeSides(
+    tx: Tx,
+    a: AssessmentListRow,
+    toVersionId?: string,
+  ): Promise<{ base: VersionContent | null; theirs: VersionContent }> {
+    if (!a.templateId)
+      throw new AppError('conflict', 'This assessment was not adopted from the master bank, so it has no updates to merge');
     const to = toVersionId ? await findVersion(tx, toVersionId) : await latestPublished(tx, a.templateId);
     if (!to || to.templateId !== a.templateId || to.status !== 'published') {
       throw new AppError('validation', 'Some fields are not valid', { toVersionId: 'is not a published version of the adopted template' });
     }
-    if (a.baseVersionNumber !== null && to.number <= a.baseVersionNumber) throw new AppError('conflict', `This assessment is already based on version ${a.baseVersionNumber}; there is nothing newer to merge`);
+    if (a.baseVersionNumber !== null && to.number <= a.baseVersionNumber)
+      throw new AppError('conflict', `This assessment is already based on version ${a.baseVersionNumber}; there is nothing newer to merge`);
     const baseRow = a.baseVersionId ? await findVersion(tx, a.baseVersionId) : undefined;
     return { base: baseRow ? await loadVersionContent(tx, baseRow) : null, theirs: await loadVersionContent(tx, to) };
   }
@@ -704,6 +1018,7 @@ export type AssessmentService = ReturnType<typeof createAssessmentService>;
 
 /** Why the actor may not decide, in words an administrator can act on. */
 function approverMessage(actor: Actor): string {
-  if (isPlatformAdmin(actor)) return 'Approval is the institution’s decision alone: operator staff cannot approve, reject or return an assessment.';
+  if (isPlatformAdmin(actor))
+    return 'Approval is the institution’s decision alone: operator staff cannot approve, reject or return an assessment.';
   return 'Only a site administrator, or an app administrator given the approver right, can decide on this assessment.';
 }

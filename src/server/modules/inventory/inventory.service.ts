@@ -21,6 +21,7 @@ import {
   type InventoryRow,
 } from './inventory.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
+import { APPROVALS, nextReviewAfterApproval, requireApprovedPiaIfRuled, rulesOf } from './decision-rules.js';
 
 const DECISIONS: ReadonlySet<InventoryStatus> = new Set(['approved', 'approved_with_conditions', 'not_approved']);
 
@@ -114,10 +115,17 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
           name = input.custom!.name;
           vendor = input.custom!.vendor;
         }
+        // A new app has no assessment yet: under the rule it cannot be listed publicly.
+        if (input.isPublic && (await rulesOf(tx, scope)).requireApprovedPia)
+          problems.isPublic = 'needs an approved privacy impact assessment';
         throwIfProblems(problems);
         const key = input.catalogAppId ? { catalogAppId: input.catalogAppId } : { customName: name };
         if (await findDuplicate(tx, scope, key)) {
-          throw new AppError('duplicate', `${name} is already in your inventory`, input.catalogAppId ? { catalogAppId: 'is already in the inventory' } : { 'custom.name': 'is already in the inventory' });
+          throw new AppError(
+            'duplicate',
+            `${name} is already in your inventory`,
+            input.catalogAppId ? { catalogAppId: 'is already in the inventory' } : { 'custom.name': 'is already in the inventory' },
+          );
         }
         const { catalogAppId, custom, ...fields } = input;
         const row = await insertInventoryItem(tx, scope, {
@@ -146,8 +154,10 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
         const problems = {
           ...(await referenceProblems(tx, scope, fields)),
           ...dateProblems({
-            agreementSignedOn: fields.agreementSignedOn === undefined ? (before.agreementSignedOn as string | null) : fields.agreementSignedOn,
-            agreementExpiresOn: fields.agreementExpiresOn === undefined ? (before.agreementExpiresOn as string | null) : fields.agreementExpiresOn,
+            agreementSignedOn:
+              fields.agreementSignedOn === undefined ? (before.agreementSignedOn as string | null) : fields.agreementSignedOn,
+            agreementExpiresOn:
+              fields.agreementExpiresOn === undefined ? (before.agreementExpiresOn as string | null) : fields.agreementExpiresOn,
           }),
         };
         if (custom && before.catalogAppId) problems.custom = 'only a custom app has its own name, vendor and website';
@@ -156,7 +166,9 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
         if (custom && !before.catalogAppId) {
           if (custom.name !== undefined) {
             if (await findDuplicate(tx, scope, { customName: custom.name }, id)) {
-              throw new AppError('duplicate', `${custom.name} is already in your inventory`, { 'custom.name': 'is already in the inventory' });
+              throw new AppError('duplicate', `${custom.name} is already in your inventory`, {
+                'custom.name': 'is already in the inventory',
+              });
             }
             patch.customName = custom.name;
             patch.name = custom.name;
@@ -167,32 +179,58 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
           }
           if (custom.website !== undefined) patch.customWebsite = custom.website;
         }
+        if (fields.isPublic === true && !before.isPublic)
+          await requireApprovedPiaIfRuled(tx, scope, await rulesOf(tx, scope), id, 'isPublic');
         if (before.version !== version) throw staleError();
         const after = await updateInventoryItem(tx, scope, id, version, patch);
         if (!after) throw staleError();
-        await recordAudit(tx, actor, { action: 'inventory.update', recordType: 'inventory_item', recordId: id, before: audited(before), after: audited(after) });
+        await recordAudit(tx, actor, {
+          action: 'inventory.update',
+          recordType: 'inventory_item',
+          recordId: id,
+          before: audited(before),
+          after: audited(after),
+        });
         return presentInventoryItem(await load(tx, scope, id));
       });
     },
 
     /** Moves an item along its lifecycle; decisions need the approver right of this institution. */
-    async transition(actor: Actor, id: string, input: { version: number; status: InventoryStatus; comment?: string | undefined }): Promise<InventoryItemBody> {
+    async transition(
+      actor: Actor,
+      id: string,
+      input: { version: number; status: InventoryStatus; comment?: string | undefined },
+    ): Promise<InventoryItemBody> {
       authorize(actor, 'manageInventory');
       if (DECISIONS.has(input.status) && !policy.approve(actor)) {
-        throw forbidden('Only a site administrator or an app administrator with the approver right of this institution can decide on an app');
+        throw forbidden(
+          'Only a site administrator or an app administrator with the approver right of this institution can decide on an app',
+        );
       }
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const before = await load(tx, scope, id);
         const from = before.status as InventoryStatus;
         if (!canTransition(from, input.status)) {
-          throw new AppError('invalid_transition', `An app that is ${from.replace(/_/g, ' ')} cannot move to ${input.status.replace(/_/g, ' ')}`, { status: `not allowed from ${from}` });
+          throw new AppError(
+            'invalid_transition',
+            `An app that is ${from.replace(/_/g, ' ')} cannot move to ${input.status.replace(/_/g, ' ')}`,
+            { status: `not allowed from ${from}` },
+          );
         }
         if (input.status === 'approved_with_conditions' && !before.conditionsOfUse.trim()) {
-          throw new AppError('validation', 'Write the conditions of use before approving with conditions', { conditionsOfUse: 'is required to approve with conditions' });
+          throw new AppError('validation', 'Write the conditions of use before approving with conditions', {
+            conditionsOfUse: 'is required to approve with conditions',
+          });
         }
         if (before.version !== input.version) throw staleError();
-        const after = await updateInventoryItem(tx, scope, id, input.version, { status: input.status });
+        const patch: Parameters<typeof updateInventoryItem>[4] = { status: input.status };
+        if (APPROVALS.has(input.status)) {
+          const rules = await rulesOf(tx, scope);
+          await requireApprovedPiaIfRuled(tx, scope, rules, id, 'status');
+          patch.nextReviewOn = nextReviewAfterApproval(rules, before.nextReviewOn as string | null);
+        }
+        const after = await updateInventoryItem(tx, scope, id, input.version, patch);
         if (!after) throw staleError();
         await recordAudit(tx, actor, {
           action: 'inventory.transition',

@@ -11,7 +11,11 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.close());
 
-const countRows = () => withSystem(t.database.db, async (tx) => ({ items: (await tx.select().from(inventoryItems)).length, audit: (await tx.select().from(auditEvents)).length }));
+const countRows = () =>
+  withSystem(t.database.db, async (tx) => ({
+    items: (await tx.select().from(inventoryItems)).length,
+    audit: (await tx.select().from(auditEvents)).length,
+  }));
 
 describe('inventory', () => {
   it('adds a catalog app, finds it by filters, edits it and keeps its history', async () => {
@@ -71,13 +75,19 @@ describe('inventory', () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(Object.keys(res.json().error.fields ?? {}), JSON.stringify(body)).toContain(field);
     }
-    const malformed = await t.app.inject({ method: 'POST', url: '/api/v1/inventory', headers: { 'content-type': 'application/json', 'x-csrf-token': tenant.appAdmin.csrf }, payload: '{"custom":', cookies: {} });
+    const malformed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/inventory',
+      headers: { 'content-type': 'application/json', 'x-csrf-token': tenant.appAdmin.csrf },
+      payload: '{"custom":',
+      cookies: {},
+    });
     expect([400, 401]).toContain(malformed.statusCode);
     expect(await countRows()).toEqual(before);
   });
 
   it('refuses a duplicate app and an invalid status transition', async () => {
-    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const tenant = await buildTenantWithUsers(t.app, t.database.db, { requireApprovedPia: false });
     const first = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Home-made Quiz' } });
     expect(first.statusCode).toBe(201);
     const dup = await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'home-made quiz' } });

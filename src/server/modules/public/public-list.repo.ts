@@ -2,6 +2,8 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { byTenant } from '../../platform/tenant-filter.js';
+import { meetsListingRules } from '../inventory/decision-rules.js';
+import { piaOfItem } from '../reports/pia-state.js';
 
 export interface PublishedInstitutionRow {
   id: string;
@@ -69,12 +71,14 @@ export async function listPublishedApps(tx: Tx, scope: TenantScope): Promise<Pub
                c.storage_countries, to_char(r.decided_at at time zone 'UTC', 'YYYY-MM-DD') as approved_on, i.updated_at
           from inventory_items i
           left join catalog_apps c on c.id = i.catalog_app_id
-          left join assessments a on a.tenant_id = i.tenant_id and a.inventory_item_id = i.id
+          ${piaOfItem()}
           left join assessment_revisions r
-            on r.tenant_id = a.tenant_id and r.assessment_id = a.id and r.number = a.approved_revision
+            on r.tenant_id = pia.tenant_id and r.assessment_id = pia.id and r.number = pia.approved_revision
+          join institutions inst on inst.id = i.tenant_id
          where ${byTenant(sql`i.tenant_id`, scope)}
            and i.is_public
            and i.status in ('approved', 'approved_with_conditions')
+           and ${meetsListingRules()}
          order by lower(i.name), i.id`,
   );
 }

@@ -26,7 +26,8 @@ const setStatus = (tenantId: string, id: string, status: string) =>
 
 describe('public list', () => {
   it('shows only approved apps marked public, with nothing about people', async () => {
-    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    // Apps approved without an assessment (the rules off): the rules' own tests are in decision-rules.test.ts.
+    const tenant = await buildTenantWithUsers(t.app, t.database.db, { requireApprovedPia: false });
     const slug = slugOf();
     const published = await tenant.siteAdmin.request('PATCH', `/api/v1/institutions/${tenant.institution.id}`, {
       publicSlug: slug.toUpperCase(),

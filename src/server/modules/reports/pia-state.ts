@@ -5,7 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
  *
  * Definition: an item has an approved PIA when its assessment has an approved revision
  * (`approved` or `approved with conditions`; `assessments.approved_revision` is set). A reopened
- * assessment keeps its last approval until a new revision is decided. The item's own inventory
+ * assessment keeps its last approval until a new revision is decided (a rejection ends it). The item's own inventory
  * status says nothing about it: an app can be approved for use while its PIA is still a draft.
  */
 export const PIA_APPROVED_STATUSES = ['approved', 'approved_with_conditions'] as const;
@@ -21,7 +21,7 @@ export function piaOfItem(): SQL {
 
 /** SQL (boolean) true when item `i` has an approved PIA; needs `piaOfItem()` in the FROM clause. */
 export function hasApprovedPia(): SQL {
-  return sql`(pia.approved_revision is not null)`;
+  return sql`(pia.approved_revision is not null and pia.status <> 'rejected')`;
 }
 
 /** SQL (text) status of item `i`'s assessment (its current revision), or null when it has none; needs `piaOfItem()`. */

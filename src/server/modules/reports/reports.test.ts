@@ -122,6 +122,7 @@ describe('reports', () => {
       approved: 1,
       approved_with_conditions: 1,
       not_approved: 0,
+      needs_review: 0,
       retired: 1,
     });
     const students = await get('/api/v1/reports/inventory-by-status?audience=employees');

@@ -1,7 +1,18 @@
-import type { InstitutionBody } from '../../../contracts/api.js';
+import type { DecisionRules, InstitutionBody } from '../../../contracts/api.js';
 import type { GradeLevel } from '../../../contracts/domain.js';
 import { iso } from '../../platform/dates.js';
 import type { InstitutionRow, SchoolRow } from './institutions.repo.js';
+
+/** The decision rules an institution row holds. */
+export function decisionRulesOf(
+  i: Pick<InstitutionRow, 'requireApprovedPia' | 'expiredAgreement' | 'reviewIntervalMonths'>,
+): DecisionRules {
+  return {
+    requireApprovedPia: i.requireApprovedPia,
+    expiredAgreement: i.expiredAgreement as DecisionRules['expiredAgreement'],
+    reviewIntervalMonths: i.reviewIntervalMonths,
+  };
+}
 
 export function presentInstitution(i: InstitutionRow, schools: SchoolRow[]): InstitutionBody {
   return {
@@ -17,6 +28,7 @@ export function presentInstitution(i: InstitutionRow, schools: SchoolRow[]): Ins
       .filter((s) => s.tenantId === i.id)
       .map((s) => ({ id: s.id, name: s.name, gradeFrom: s.gradeFrom as GradeLevel, gradeTo: s.gradeTo as GradeLevel })),
     publicSlug: i.publicSlug,
+    decisionRules: decisionRulesOf(i),
     isDemo: i.isDemo,
     createdAt: iso(i.createdAt),
     updatedAt: iso(i.updatedAt),

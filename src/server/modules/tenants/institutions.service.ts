@@ -10,7 +10,14 @@ import { unsafeTenantScope, withSystem, withTenant, type TenantScope } from '../
 import { AppError, forbidden, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
-import { findInstitution, listSchools, replaceSchools, unsafeFindInstitution, unsafeListInstitutions, unsafeListSchoolsOf } from './institutions.repo.js';
+import {
+  findInstitution,
+  listSchools,
+  replaceSchools,
+  unsafeFindInstitution,
+  unsafeListInstitutions,
+  unsafeListSchoolsOf,
+} from './institutions.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 type CreateInput = z.output<typeof institutionCreateSchema>;
@@ -50,11 +57,21 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
           if (s.id && !known.has(s.id)) fields[`schools.${i}.id`] = 'is not a school of this institution';
         });
         if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
-        await replaceSchools(tx, scope, input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })));
+        await replaceSchools(
+          tx,
+          scope,
+          input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })),
+        );
       }
       const [after] = await tx
         .update(institutions)
-        .set({ name: input.name ?? before.name, gradeLevels, publicSlug: input.publicSlug === undefined ? before.publicSlug : input.publicSlug, updatedAt: new Date() })
+        .set({
+          name: input.name ?? before.name,
+          gradeLevels,
+          publicSlug: input.publicSlug === undefined ? before.publicSlug : input.publicSlug,
+          ...(input.decisionRules ?? {}),
+          updatedAt: new Date(),
+        })
         .where(byTenant(institutions.id, scope))
         .returning();
       const afterSchools = await listSchools(tx, scope);
@@ -62,7 +79,10 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
         action: 'institution.update',
         recordType: 'institution',
         recordId: id,
-        before: { ...before, schools: beforeSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
+        before: {
+          ...before,
+          schools: beforeSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })),
+        },
         after: { ...after!, schools: afterSchools.map(({ id: sid, name, gradeFrom, gradeTo }) => ({ id: sid, name, gradeFrom, gradeTo })) },
       });
       return presentInstitution(after!, afterSchools);
@@ -75,7 +95,10 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       if (isPlatformAdmin(actor)) {
         return withSystem(db, async (tx) => {
           const rows = await unsafeListInstitutions(tx);
-          const schools = await unsafeListSchoolsOf(tx, rows.map((r) => r.id));
+          const schools = await unsafeListSchoolsOf(
+            tx,
+            rows.map((r) => r.id),
+          );
           return rows.map((r) => presentInstitution(r, schools));
         });
       }
@@ -105,7 +128,8 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       authorize(actor, 'manageInstitutions');
       const fields: Record<string, string> = {};
       const subdivisions: readonly string[] = input.country === 'CA' ? CA_PROVINCES : US_STATES;
-      if (!subdivisions.includes(input.subdivision)) fields.subdivision = `is not a ${input.country === 'CA' ? 'province or territory of Canada' : 'state of the US'}`;
+      if (!subdivisions.includes(input.subdivision))
+        fields.subdivision = `is not a ${input.country === 'CA' ? 'province or territory of Canada' : 'state of the US'}`;
       if (input.region !== config.region) fields.region = `this deployment serves the ${config.region.toUpperCase()} region only`;
       Object.assign(fields, schoolProblems(input.schools, input.gradeLevels));
       if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
@@ -114,12 +138,28 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       const created = await withSystem(db, async (tx) => {
         const [row] = await tx
           .insert(institutions)
-          .values({ id, name: input.name, kind: input.kind, country: input.country, subdivision: input.subdivision, region: input.region, gradeLevels: input.gradeLevels })
+          .values({
+            id,
+            name: input.name,
+            kind: input.kind,
+            country: input.country,
+            subdivision: input.subdivision,
+            region: input.region,
+            gradeLevels: input.gradeLevels,
+          })
           .returning();
         const scope = unsafeTenantScope(id);
-        await replaceSchools(tx, scope, input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })));
+        await replaceSchools(
+          tx,
+          scope,
+          input.schools.map((s) => ({ ...s, id: s.id ?? randomUUID() })),
+        );
         await recordAudit(tx, actor, { action: 'institution.create', recordType: 'institution', recordId: id, after: row!, tenantId: id });
-        const invite = await invitations.insertInvitation(tx, { ...actor, tenantId: id }, id, { ...input.firstSiteAdmin, role: 'site_admin', canApprove: false });
+        const invite = await invitations.insertInvitation(tx, { ...actor, tenantId: id }, id, {
+          ...input.firstSiteAdmin,
+          role: 'site_admin',
+          canApprove: false,
+        });
         return { row: row!, invite, schools: await listSchools(tx, scope) };
       });
       await invitations.sendInvitation(created.invite.row, created.invite.token, created.row.name);
@@ -130,7 +170,11 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       authorize(actor, 'editInstitutionProfile');
       if (id !== actor.tenantId) throw notFound('Institution');
       // Publishing the public list is the institution's own decision, even during onboarding.
-      if (isPlatformAdmin(actor) && input.publicSlug !== undefined) throw forbidden('Only the institution’s site administrators publish its list of apps.');
+      if (isPlatformAdmin(actor) && input.publicSlug !== undefined)
+        throw forbidden('Only the institution’s site administrators publish its list of apps.');
+      // So are the rules its decisions follow.
+      if (isPlatformAdmin(actor) && input.decisionRules !== undefined)
+        throw forbidden('Only the institution’s site administrators set its decision rules.');
       const scope = scopeOf(actor);
       try {
         return await updateWithin(actor, scope, id, input);

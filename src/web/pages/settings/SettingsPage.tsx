@@ -1,4 +1,4 @@
-/** `/settings` (site admins): the institution's name, grade levels and schools, its public list, and the operator's support access. */
+/** `/settings` (site admins): the institution's name, grade levels and schools, its decision rules, its public list, and the operator's support access. */
 import { Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
@@ -12,6 +12,7 @@ import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
 import { InstitutionForm } from '../institutions/InstitutionForm.js';
+import { DecisionRules } from './DecisionRules.js';
 import { SupportAccess } from './SupportAccess.js';
 
 export function SettingsPage() {
@@ -51,6 +52,11 @@ export function SettingsPage() {
               />
             </WriteArea>
           </Paper>
+          {session.abilities.manageInstitutions ? null : (
+            <WriteArea>
+              <DecisionRules key={`rules-${institution.id}-${institution.updatedAt}`} institution={institution} />
+            </WriteArea>
+          )}
           <WriteArea>
             <PublicListSettings key={`public-${institution.id}`} institution={institution} />
           </WriteArea>
