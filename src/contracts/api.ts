@@ -188,7 +188,8 @@ export const institutionCreateSchema = z.strictObject({
   kind: z.enum(INSTITUTION_KINDS),
   country: z.enum(COUNTRIES),
   subdivision: z.string().trim().length(2).toUpperCase(),
-  region: z.enum(REGIONS),
+  /** Follows the country (REGION_OF_COUNTRY); when given, it must be the country's. */
+  region: z.enum(REGIONS).optional(),
   gradeLevels: unique(gradeSchema, GRADE_LEVELS.length).min(1),
   schools: z.array(schoolInputSchema).max(500).default([]),
   firstSiteAdmin: z.strictObject({ email, firstName: name(100), lastName: name(100) }),

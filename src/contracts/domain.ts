@@ -17,6 +17,8 @@ export type InstitutionStatus = (typeof INSTITUTION_STATUSES)[number];
 /** Countries an institution can be in, with their provinces/territories or states. */
 export const COUNTRIES = ['CA', 'US'] as const;
 export type Country = (typeof COUNTRIES)[number];
+/** The data region of an institution follows its country: Canadian data in Canada, US data in the US. */
+export const REGION_OF_COUNTRY: Readonly<Record<Country, Region>> = { CA: 'ca', US: 'us' };
 
 export const CA_PROVINCES = ['AB', 'BC', 'MB', 'NB', 'NL', 'NS', 'NT', 'NU', 'ON', 'PE', 'QC', 'SK', 'YT'] as const;
 export const US_STATES = [

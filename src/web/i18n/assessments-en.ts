@@ -110,7 +110,15 @@ export const assessmentsEn = {
     inReview: 'This assessment is in review. Approvers can return it or decide.',
     done: 'Saved.',
   },
-  signoffs: { title: 'Sign-offs', who: 'Who', role: 'Role', when: 'When', decision: 'Decision', comment: 'Comment', none: 'No sign-off yet.' },
+  signoffs: {
+    title: 'Sign-offs',
+    who: 'Who',
+    role: 'Role',
+    when: 'When',
+    decision: 'Decision',
+    comment: 'Comment',
+    none: 'No sign-off yet.',
+  },
   signoffDecision: {
     submitted: 'Submitted',
     returned: 'Returned for changes',
@@ -155,7 +163,8 @@ export const assessmentsEn = {
     applied: 'Update merged.',
   },
   editor: {
-    changeLogHint: 'What adopters read when they are told of this version. The questions you add, change or remove are listed for them too.',
+    changeLogHint:
+      'What adopters read when they are told of this version. The questions you add, change or remove are listed for them too.',
     changeLogOf: 'Change log of version {{number}}',
     change: { added: 'Added', modified: 'Changed', removed: 'Removed' },
     firstVersion: 'First version.',

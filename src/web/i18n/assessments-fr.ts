@@ -113,7 +113,15 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     inReview: 'Cette évaluation est en examen. Les approbateurs peuvent la renvoyer ou décider.',
     done: 'Enregistré.',
   },
-  signoffs: { title: 'Signatures', who: 'Qui', role: 'Rôle', when: 'Quand', decision: 'Décision', comment: 'Commentaire', none: 'Aucune signature pour l’instant.' },
+  signoffs: {
+    title: 'Signatures',
+    who: 'Qui',
+    role: 'Rôle',
+    when: 'Quand',
+    decision: 'Décision',
+    comment: 'Commentaire',
+    none: 'Aucune signature pour l’instant.',
+  },
   signoffDecision: {
     submitted: 'Soumise',
     returned: 'Renvoyée pour modifications',
@@ -158,7 +166,8 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     applied: 'Mise à jour fusionnée.',
   },
   editor: {
-    changeLogHint: 'Ce que lisent les établissements quand ils sont avisés de cette version. Les questions ajoutées, modifiées ou retirées leur sont aussi énumérées.',
+    changeLogHint:
+      'Ce que lisent les établissements quand ils sont avisés de cette version. Les questions ajoutées, modifiées ou retirées leur sont aussi énumérées.',
     changeLogOf: 'Journal des modifications de la version {{number}}',
     change: { added: 'Ajoutée', modified: 'Modifiée', removed: 'Retirée' },
     firstVersion: 'Première version.',

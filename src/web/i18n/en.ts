@@ -450,7 +450,7 @@ export const en = {
     province: 'Province or territory',
     state: 'State',
     region: 'Data region',
-    regionHint: 'Where all of its data is stored and processed. It cannot be changed later.',
+    regionHint: 'Follows the country: where all of its data is stored and processed. It cannot be changed later.',
     status: 'Status',
     location: 'Location',
     gradeLevels: 'Grade levels in use',

@@ -454,7 +454,7 @@ export const fr: DeepStrings<typeof en> = {
     province: 'Province ou territoire',
     state: 'État',
     region: 'Région des données',
-    regionHint: 'Où toutes ses données sont stockées et traitées. Ce choix est définitif.',
+    regionHint: 'Suit le pays : où toutes ses données sont stockées et traitées. Ce choix est définitif.',
     status: 'Statut',
     location: 'Lieu',
     gradeLevels: 'Années d’études offertes',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { InstitutionBody, institutionCreateSchema, institutionUpdateSchema } from '../../../contracts/api.js';
-import { CA_PROVINCES, GRADE_LEVELS, US_STATES } from '../../../contracts/domain.js';
+import { CA_PROVINCES, GRADE_LEVELS, REGION_OF_COUNTRY, US_STATES } from '../../../contracts/domain.js';
 import { institutions } from '../../db/schema/index.js';
 import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -23,6 +23,8 @@ import { byTenant } from '../../platform/tenant-filter.js';
 type CreateInput = z.output<typeof institutionCreateSchema>;
 type UpdateInput = z.output<typeof institutionUpdateSchema>;
 type SchoolInput = CreateInput['schools'][number];
+
+const COUNTRY_NAMES = { CA: 'Canada', US: 'the United States' } as const;
 
 const gradeIndex = (g: string) => GRADE_LEVELS.indexOf(g as (typeof GRADE_LEVELS)[number]);
 
@@ -130,7 +132,12 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
       const subdivisions: readonly string[] = input.country === 'CA' ? CA_PROVINCES : US_STATES;
       if (!subdivisions.includes(input.subdivision))
         fields.subdivision = `is not a ${input.country === 'CA' ? 'province or territory of Canada' : 'state of the US'}`;
-      if (input.region !== config.region) fields.region = `this deployment serves the ${config.region.toUpperCase()} region only`;
+      // Security (residency): the region follows the country, and a deployment serves its own region only.
+      const region = REGION_OF_COUNTRY[input.country];
+      if (input.region !== undefined && input.region !== region)
+        fields.region = `must be ${region}: an institution in ${COUNTRY_NAMES[input.country]} keeps its data in ${COUNTRY_NAMES[input.country]}`;
+      else if (region !== config.region)
+        fields.country = `is served by Vetted's ${region.toUpperCase()} region, where its data stays: create this institution there (this deployment serves the ${config.region.toUpperCase()} region)`;
       Object.assign(fields, schoolProblems(input.schools, input.gradeLevels));
       if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
 
@@ -144,7 +151,7 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
             kind: input.kind,
             country: input.country,
             subdivision: input.subdivision,
-            region: input.region,
+            region: REGION_OF_COUNTRY[input.country],
             gradeLevels: input.gradeLevels,
           })
           .returning();

@@ -8,12 +8,11 @@ import {
   CA_PROVINCES,
   GRADE_LEVELS,
   INSTITUTION_KINDS,
-  REGIONS,
+  REGION_OF_COUNTRY,
   US_STATES,
   type Country,
   type GradeLevel,
   type InstitutionKind,
-  type Region,
 } from '../../../contracts/domain.js';
 import { Feedback } from '../../components/Feedback.js';
 import { api, fieldError } from '../../lib/api.js';
@@ -39,7 +38,8 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
   const [kind, setKind] = useState<InstitutionKind>(institution?.kind ?? 'district');
   const [country, setCountry] = useState<Country>(institution?.country ?? 'CA');
   const [subdivision, setSubdivision] = useState<string | null>(institution?.subdivision ?? null);
-  const [region, setRegion] = useState<Region>(institution?.region ?? 'ca');
+  // The data region follows the country (Canadian data in Canada, US data in the US).
+  const region = REGION_OF_COUNTRY[country];
   const [grades, setGrades] = useState<GradeLevel[]>(institution?.gradeLevels ?? defaultGrades('CA'));
   const [schools, setSchools] = useState<SchoolDraft[]>(
     (institution?.schools ?? []).map((s) => ({ id: s.id, key: s.id, name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo })),
@@ -76,7 +76,6 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
   const onCountry = (value: Country) => {
     setCountry(value);
     setSubdivision(null);
-    setRegion(value === 'US' ? 'us' : 'ca');
     if (!editing) setGrades(defaultGrades(value));
   };
   const onSubmit = (event: FormEvent) => {
@@ -123,13 +122,11 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
               required
               error={fieldError(fields, 'subdivision')}
             />
-            <Select
+            <TextInput
               label={t('institutions.region')}
               description={t('institutions.regionHint')}
-              data={REGIONS.map((r) => ({ value: r, label: t(`region.${r}`) }))}
-              value={region}
-              onChange={(v) => v && setRegion(v as Region)}
-              allowDeselect={false}
+              value={t(`region.${region}`)}
+              readOnly
               error={fieldError(fields, 'region')}
             />
           </SimpleGrid>
