@@ -16,6 +16,7 @@ export const REPORT_IDS = [
   'data-storage',
   'sensitive-under-13',
   'vendors',
+  'risk-register',
 ] as const;
 export type ReportId = (typeof REPORT_IDS)[number];
 
@@ -29,6 +30,7 @@ export const REPORT_PARAMS: Readonly<Record<ReportId, readonly 'days'[]>> = {
   'data-storage': [],
   'sensitive-under-13': [],
   vendors: [],
+  'risk-register': ['days'],
 };
 
 const csvList = <T extends z.ZodType>(item: T, max: number) =>
@@ -66,7 +68,11 @@ export type ReportCell = z.infer<typeof reportCellSchema>;
 export type ReportRow = Record<string, ReportCell>;
 
 export const reportChartSchema = z.object({
-  kind: z.enum(['bar', 'stacked-bar', 'pie']),
+  /**
+   * `heatmap`: one datum per row of the grid (its category, e.g. likelihood 5 to 1), one series per
+   * column (e.g. impact 1 to 5), each value a count; `levelOf` names each cell's level when given.
+   */
+  kind: z.enum(['bar', 'stacked-bar', 'pie', 'heatmap']),
   /** The key of each datum that names its category (x axis / slice). */
   categoryKey: z.string(),
   series: z.array(z.object({ key: z.string(), label: z.string(), labelKey: z.string().optional() })),

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantScope } from '../../platform/db.js';
 import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
+import { riskLevel } from '../../../contracts/assessments.js';
 import type { ReportChart, ReportColumn, ReportId, ReportRow } from '../../../contracts/reports.js';
 import { reportQueries, type ItemRow, type MatrixItem } from './reports.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
@@ -353,6 +354,73 @@ const vendors: ReportDefinition<{ vendor: string; apps: number; approved: number
   },
 };
 
+type RiskRow = {
+  id: string;
+  item_id: string;
+  name: string;
+  vendor: string;
+  status: string;
+  title: string;
+  likelihood: number;
+  impact: number;
+  residual_likelihood: number | null;
+  residual_impact: number | null;
+  mitigation: string;
+  owner: string;
+  due_on: string | null;
+  due_in_days: number | null;
+};
+const SCALE = [1, 2, 3, 4, 5] as const;
+/** The district-wide risk register: every open risk with its level, treatment, owner and due date, and a likelihood × impact heat map. */
+const riskRegister: ReportDefinition<RiskRow> = {
+  id: 'risk-register',
+  title: 'Risk register',
+  query: (input) => reportQueries.riskRegister(input.where, input.today),
+  shape(risks, input) {
+    const grid = new Map<string, number>();
+    const rows = risks.map((r) => {
+      const dueIn = r.due_in_days === null ? null : Number(r.due_in_days);
+      grid.set(`${r.likelihood}:${r.impact}`, (grid.get(`${r.likelihood}:${r.impact}`) ?? 0) + 1);
+      return {
+        id: r.id,
+        app: r.name,
+        vendor: r.vendor,
+        status: r.status,
+        risk: r.title,
+        level: riskLevel(r.likelihood, r.impact),
+        likelihood: r.likelihood,
+        impact: r.impact,
+        residualLevel: r.residual_likelihood !== null && r.residual_impact !== null ? riskLevel(r.residual_likelihood, r.residual_impact) : null,
+        mitigation: r.mitigation,
+        owner: r.owner,
+        dueOn: r.due_on,
+        dueState: dueIn === null ? null : dueIn < 0 ? 'treatment_overdue' : dueIn <= input.days ? 'treatment_due' : null,
+      };
+    });
+    return {
+      columns: [
+        ...APP_COLUMNS,
+        col('risk', 'Risk'),
+        col('level', 'Level', 'code'),
+        col('likelihood', 'Likelihood', 'number'),
+        col('impact', 'Impact', 'number'),
+        col('residualLevel', 'Residual level', 'code'),
+        col('mitigation', 'Mitigation'),
+        col('owner', 'Owner'),
+        col('dueOn', 'Due', 'date'),
+        col('dueState', 'Treatment', 'code'),
+      ],
+      rows,
+      chart: {
+        kind: 'heatmap',
+        categoryKey: 'likelihood',
+        series: SCALE.map((i) => ({ key: `impact${i}`, label: `Impact ${i}` })),
+        data: [...SCALE].reverse().map((l) => Object.fromEntries([['likelihood', l], ...SCALE.map((i) => [`impact${i}`, grid.get(`${l}:${i}`) ?? 0])])),
+      },
+    };
+  },
+};
+
 export const REPORTS: Readonly<Record<ReportId, ReportDefinition<never>>> = {
   'approved-by-grade': approvedByGrade,
   'inventory-by-status': inventoryByStatus,
@@ -362,6 +430,7 @@ export const REPORTS: Readonly<Record<ReportId, ReportDefinition<never>>> = {
   'data-storage': dataStorage,
   'sensitive-under-13': sensitiveUnder13,
   vendors,
+  'risk-register': riskRegister,
 };
 
 /**

@@ -61,6 +61,21 @@ export const reportQueries = {
       where ${f} and i.status <> 'retired' and not ${hasApprovedPia()}
       order by lower(i.name), i.id`;
   },
+  /**
+   * The risks of every assessment's current revision, for apps not retired: the district's open risks.
+   * A decided revision's risks stay until a new revision replaces them.
+   */
+  riskRegister(f: SQL, today: string): SQL {
+    return sql`select r.id, i.id as item_id, i.name, i.vendor, i.status, r.title, r.likelihood, r.impact,
+        r.residual_likelihood, r.residual_impact, r.mitigation, r.owner, r.due_on::text as due_on,
+        (r.due_on - ${today}::date) as due_in_days
+      from inventory_items i
+      join assessments pia on pia.tenant_id = i.tenant_id and pia.inventory_item_id = i.id
+      join assessment_revisions rev on rev.tenant_id = pia.tenant_id and rev.assessment_id = pia.id and rev.number = pia.current_revision
+      join assessment_risks r on r.tenant_id = rev.tenant_id and r.revision_id = rev.id
+      where ${f} and i.status <> 'retired'
+      order by r.likelihood * r.impact desc, r.due_on nulls last, lower(i.name), r.position, r.id`;
+  },
   reviewsDue(f: SQL, today: string, days: number): SQL {
     return sql`select i.id, i.name, i.vendor, i.status, i.next_review_on::text as next_review_on,
         i.agreement_expires_on::text as agreement_expires_on,

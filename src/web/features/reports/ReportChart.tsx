@@ -4,11 +4,17 @@ import { Bar, BarChart, CartesianGrid, Cell, Legend, Pie, PieChart, ResponsiveCo
 import { useTranslation } from 'react-i18next';
 import type { ReportChart as Chart } from '../../../contracts/reports.js';
 import { useReportLabels } from './labels.js';
+import { RiskHeatMap } from './RiskHeatMap.js';
 
 // Colour-blind-safe palette (Okabe–Ito), dark enough against white.
 export const CHART_COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#6B6B00', '#000000'];
 
 export function ReportChart({ chart, title }: { chart: Chart; title: string }) {
+  if (chart.kind === 'heatmap') return <RiskHeatMap chart={chart} title={title} />;
+  return <BarsOrPie chart={chart} title={title} />;
+}
+
+function BarsOrPie({ chart, title }: { chart: Chart; title: string }) {
   const { t } = useTranslation();
   const labels = useReportLabels();
   const data = chart.data.map((d) => ({ ...d, __name: labels.value(chart.categoryKey, String(d[chart.categoryKey])) }));

@@ -17,6 +17,7 @@ export const reportsEn = {
     'data-storage': 'Where data is stored',
     'sensitive-under-13': 'Sensitive data used by students under 13',
     vendors: 'Vendor list',
+    'risk-register': 'Risk register',
   },
   descriptions: {
     'approved-by-grade': 'Which approved apps each grade uses: a grade-by-app matrix.',
@@ -27,6 +28,7 @@ export const reportsEn = {
     'data-storage': 'Where each app stores its data: Canada, the US or elsewhere.',
     'sensitive-under-13': 'Apps used by students in grades usually under 13 that collect sensitive data.',
     vendors: 'Every vendor with its apps.',
+    'risk-register': 'Every open risk of every privacy impact assessment, with its treatment, owner and due date, and a heat map.',
   },
   filters: {
     title: 'Filters',
@@ -50,6 +52,13 @@ export const reportsEn = {
     tick: 'Yes',
   },
   chart: { title: 'Chart', label: 'Chart of {{title}}' },
+  heatmap: {
+    title: 'Heat map',
+    caption: 'Open risks by likelihood (rows) and impact (columns); each cell gives the number of risks and their level.',
+    corner: 'Likelihood ↓ / impact →',
+    likelihood: 'Likelihood {{n}}',
+    impact: 'Impact {{n}}',
+  },
   columns: {
     app: 'App',
     vendor: 'Vendor',
@@ -71,6 +80,15 @@ export const reportsEn = {
     sensitiveElements: 'Sensitive data',
     approved: 'Approved apps',
     appNames: 'App names',
+    risk: 'Risk',
+    level: 'Level',
+    likelihood: 'Likelihood',
+    impact: 'Impact',
+    residualLevel: 'Residual level',
+    mitigation: 'Mitigation',
+    owner: 'Owner',
+    dueOn: 'Due',
+    dueState: 'Treatment',
   },
   codes: {
     none: 'None',
@@ -87,6 +105,12 @@ export const reportsEn = {
     us: 'United States',
     elsewhere: 'Outside Canada and the US',
     unknown: 'Unknown',
+    low: 'Low',
+    medium: 'Medium',
+    high: 'High',
+    critical: 'Critical',
+    treatment_overdue: 'Overdue',
+    treatment_due: 'Due soon',
   },
   dashboard: {
     reviews: 'Reviews and agreements',
@@ -150,6 +174,7 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     'data-storage': 'Où les données sont stockées',
     'sensitive-under-13': 'Données sensibles d’élèves de moins de 13 ans',
     vendors: 'Liste des fournisseurs',
+    'risk-register': 'Registre des risques',
   },
   descriptions: {
     'approved-by-grade': 'Les applications approuvées utilisées dans chaque niveau : une matrice niveaux × applications.',
@@ -162,6 +187,8 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     'sensitive-under-13':
       'Les applications utilisées par des élèves de niveaux habituellement sous 13 ans qui recueillent des données sensibles.',
     vendors: 'Chaque fournisseur et ses applications.',
+    'risk-register':
+      'Chaque risque ouvert de chaque évaluation des facteurs relatifs à la vie privée, avec son traitement, son responsable et son échéance, et une carte de chaleur.',
   },
   filters: {
     title: 'Filtres',
@@ -185,6 +212,14 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     tick: 'Oui',
   },
   chart: { title: 'Graphique', label: 'Graphique : {{title}}' },
+  heatmap: {
+    title: 'Carte de chaleur',
+    caption:
+      'Risques ouverts selon la probabilité (lignes) et l’impact (colonnes); chaque case donne le nombre de risques et leur niveau.',
+    corner: 'Probabilité ↓ / impact →',
+    likelihood: 'Probabilité {{n}}',
+    impact: 'Impact {{n}}',
+  },
   columns: {
     app: 'Application',
     vendor: 'Fournisseur',
@@ -206,6 +241,15 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     sensitiveElements: 'Données sensibles',
     approved: 'Applications approuvées',
     appNames: 'Noms des applications',
+    risk: 'Risque',
+    level: 'Niveau',
+    likelihood: 'Probabilité',
+    impact: 'Impact',
+    residualLevel: 'Niveau résiduel',
+    mitigation: 'Atténuation',
+    owner: 'Responsable',
+    dueOn: 'Échéance',
+    dueState: 'Traitement',
   },
   codes: {
     none: 'Aucune',
@@ -222,6 +266,12 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     us: 'États-Unis',
     elsewhere: 'Hors du Canada et des États-Unis',
     unknown: 'Inconnu',
+    low: 'Faible',
+    medium: 'Moyen',
+    high: 'Élevé',
+    critical: 'Critique',
+    treatment_overdue: 'En retard',
+    treatment_due: 'À échéance prochaine',
   },
   dashboard: {
     reviews: 'Révisions et ententes',
