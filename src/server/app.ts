@@ -45,6 +45,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Every registered route (method, URL pattern, and its schema for the suites that check it). */
     routeList: { method: string; url: string; schema?: FastifySchema | undefined }[];
+    /** Set when the process is shutting down: `/readyz` then answers 503 while requests are still served. */
+    draining: boolean;
   }
 }
 
@@ -98,6 +100,7 @@ export async function buildApp(
   // Every route, for the isolation and CSRF suites that must cover routes added later.
   const routes: FastifyInstance['routeList'] = [];
   app.decorate('routeList', routes);
+  app.decorate('draining', false);
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url, schema: r.schema });
   });
@@ -139,6 +142,8 @@ export async function buildApp(
   registerMetrics(app);
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
+    // Shutting down: still serving, but no new traffic should come here.
+    if (app.draining) return reply.status(503).send({ status: 'draining' });
     try {
       await ctx.db.execute(sql`select 1`);
       return { status: 'ready' };

@@ -25,13 +25,20 @@ const loadSeed = async () => (await import('./seed/seed-demo.js')).seedDemo;
  * that its own report says what it sealed.
  */
 async function open(config: Config, opts: { sealPending?: boolean } = {}): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: pino({ level: config.logLevel, name: 'db' }) });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    log: pino({ level: config.logLevel, name: 'db' }),
+  });
   await database.migrate();
   if (opts.sealPending ?? true) {
     const log = pino({ level: config.logLevel, name: 'audit' });
     for (const r of await sealPendingAuditChains(database.db)) {
       if (r.unsealableEventId !== undefined) {
-        log.warn({ tenantId: r.tenantId, eventId: r.unsealableEventId }, 'audit chain not sealed: it holds an unchained event written after the chain began (audit-verify reports it)');
+        log.warn(
+          { tenantId: r.tenantId, eventId: r.unsealableEventId },
+          'audit chain not sealed: it holds an unchained event written after the chain began (audit-verify reports it)',
+        );
       } else if (r.sealed) log.info({ tenantId: r.tenantId, sealed: r.sealed }, 'sealed the audit events written before hash chaining');
     }
   }
@@ -57,12 +64,20 @@ async function openJobs(config: Config, database: Database): Promise<Jobs> {
   return createJobs({ db: database.db, log: pino({ level: config.logLevel, name: 'jobs' }) });
 }
 
-/** On SIGINT/SIGTERM: stop taking requests, let running jobs finish, close the database, exit. */
-function onSignals(stop: (signal: string) => Promise<void>): void {
+/**
+ * On SIGINT/SIGTERM: stop taking requests, let running jobs finish, close the database, exit — within
+ * `timeoutSeconds`, after which the process ends anyway (exit code 1), so an orchestrator's own
+ * deadline is never the one that stops it.
+ */
+function onSignals(stop: (signal: string) => Promise<void>, timeoutSeconds: number): void {
   let stopping = false;
   const handler = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    setTimeout(() => {
+      process.stderr.write(`shutdown took more than ${timeoutSeconds} s: exiting\n`);
+      process.exit(1);
+    }, timeoutSeconds * 1000).unref();
     stop(signal).then(
       () => process.exit(0),
       (err: unknown) => {
@@ -84,16 +99,24 @@ async function serve(config: Config): Promise<void> {
   const app = await buildApp({ config, db: database.db, mailer, jobs });
   if (config.jobWorkers) await jobs.startWorkers();
   onSignals(async (signal) => {
-    app.log.info({ signal }, 'shutting down');
+    const { drainSeconds, timeoutSeconds } = config.shutdown;
+    app.log.info({ signal, drainSeconds }, 'draining: /readyz reports not ready');
+    app.draining = true;
+    if (drainSeconds > 0) await new Promise((resolve) => setTimeout(resolve, drainSeconds * 1000));
+    app.log.info('shutting down: finishing requests and jobs in flight');
+    // Requests in flight finish; jobs get what is left of the bound.
     await app.close();
-    await jobs.stop();
+    await jobs.stop(Math.max(1, timeoutSeconds - drainSeconds - 1) * 1000);
     await database.close();
-  });
+  }, config.shutdown.timeoutSeconds);
   await app.listen({ port: config.port, host: config.host });
   const url = config.publicUrl;
-  process.stdout.write(`\n  Vetted is running on ${url} (region ${config.region}, ${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})\n`);
+  process.stdout.write(
+    `\n  Vetted is running on ${url} (region ${config.region}, ${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})\n`,
+  );
   if (mailer.folder) process.stdout.write(`  Outgoing mail is written to ${mailer.folder}\n`);
-  if (!config.jobWorkers) process.stdout.write('  Job workers are off here (JOB_WORKERS=false): run `node dist/server/main.js worker` beside it.\n');
+  if (!config.jobWorkers)
+    process.stdout.write('  Job workers are off here (JOB_WORKERS=false): run `node dist/server/main.js worker` beside it.\n');
   printDemoCredentials(creds, url);
 }
 
@@ -106,10 +129,10 @@ async function worker(config: Config): Promise<void> {
   const app = await buildApp({ config, db: database.db, mailer: createMailer(config), jobs });
   await jobs.startWorkers();
   onSignals(async () => {
-    await jobs.stop();
+    await jobs.stop(Math.max(1, config.shutdown.timeoutSeconds - 1) * 1000);
     await app.close();
     await database.close();
-  });
+  }, config.shutdown.timeoutSeconds);
   process.stdout.write(`Vetted worker running (region ${config.region}); stop with Ctrl-C or SIGTERM.\n`);
 }
 
@@ -182,7 +205,9 @@ async function main(): Promise<void> {
         const report = await rotateSealedSecrets(database.db, config.secretKeys);
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         if (report.unreadable.length) {
-          process.stderr.write('Some secrets open with no key given: add the key that sealed them to SECRETS_KEY_PREVIOUS and run again.\n');
+          process.stderr.write(
+            'Some secrets open with no key given: add the key that sealed them to SECRETS_KEY_PREVIOUS and run again.\n',
+          );
           process.exitCode = 3;
         }
       } finally {
@@ -205,7 +230,9 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      process.stderr.write(`Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets\n`);
+      process.stderr.write(
+        `Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets\n`,
+      );
       process.exit(2);
   }
 }

@@ -6,9 +6,7 @@ import { z } from 'zod';
 import { REGIONS } from '../../contracts/domain.js';
 import { keyringOf, type Keyring } from './secrets.js';
 
-const boolish = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const boolish = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** `1.2.3.4`, `1.2.3.4:5353`, `::1` or `[::1]:5353`: the forms node's DNS resolver takes. */
 function isResolverAddress(v: string): boolean {
@@ -41,10 +39,20 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Vetted <no-reply@vetted.local>'),
   DEMO_SEED: boolish.optional(),
   DEMO_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(200).optional(),
-  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   LOGIN_ADDRESS_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(300),
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   SECRETS_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
@@ -53,23 +61,46 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/, 'must be keys like SECRETS_KEY, separated by commas')
     .optional(),
-  REAUTH_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  REAUTH_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(10),
   BREACHED_PASSWORDS_URL: z.string().url('must be an absolute URL such as https://api.pwnedpasswords.com/range/').optional(),
   DNS_RESOLVERS: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((list) => list.length > 0 && list.length <= 8 && list.every(isResolverAddress), 'must be IP addresses with an optional port, separated by commas (127.0.0.1:5353,[::1]:53)')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.length > 0 && list.length <= 8 && list.every(isResolverAddress),
+      'must be IP addresses with an optional port, separated by commas (127.0.0.1:5353,[::1]:53)',
+    )
     .optional(),
   LOGIN_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
-  LOGIN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_LOCKOUT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   JOB_WORKERS: boolish.default(true),
+  SHUTDOWN_DRAIN_SECONDS: z.coerce.number().int().min(0).max(120).default(5),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   BACKUP_MASTER_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
     .optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_RETENTION_DAYS: z.coerce.number().int().min(1).max(29).default(21),
-  BACKUP_CRON: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (UTC)').default('0 3 * * *'),
+  BACKUP_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (UTC)')
+    .default('0 3 * * *'),
   OFFBOARDING_GRACE_DAYS: z.coerce.number().int().min(0).max(29).default(7),
 });
 
@@ -111,6 +142,12 @@ export interface Config {
   dnsResolvers: string[];
   /** Run job workers and the cron inside the serving process (else run `main.js worker` separately). */
   jobWorkers: boolean;
+  /**
+   * On SIGTERM: `/readyz` answers 503 for `drainSeconds` while requests are still served (a load
+   * balancer stops sending new ones), then the server stops taking requests and waits for those in
+   * flight and for running jobs, at most `timeoutSeconds` in all before the process ends anyway.
+   */
+  shutdown: { drainSeconds: number; timeoutSeconds: number };
   backup: {
     /** Wraps every institution's backup key (AES-256-GCM). */
     masterKey: Buffer;
@@ -195,8 +232,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     lockout: { threshold: env.LOGIN_LOCKOUT_THRESHOLD, minutes: env.LOGIN_LOCKOUT_MINUTES },
     dnsResolvers: env.DNS_RESOLVERS ?? [],
     jobWorkers: env.JOB_WORKERS,
+    shutdown: { drainSeconds: env.SHUTDOWN_DRAIN_SECONDS, timeoutSeconds: env.SHUTDOWN_TIMEOUT_SECONDS },
     backup: {
-      masterKey: env.BACKUP_MASTER_KEY ? Buffer.from(env.BACKUP_MASTER_KEY, 'base64') : Buffer.from(localSecret(dataDir, 'backup-master-key'), 'base64url'),
+      masterKey: env.BACKUP_MASTER_KEY
+        ? Buffer.from(env.BACKUP_MASTER_KEY, 'base64')
+        : Buffer.from(localSecret(dataDir, 'backup-master-key'), 'base64url'),
       dir: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),
       retentionDays: env.BACKUP_RETENTION_DAYS,
       cron: env.BACKUP_CRON,
