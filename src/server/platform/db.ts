@@ -26,6 +26,15 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The connection pool behind a PostgreSQL database (none for the embedded one). */
+const pools = new WeakMap<object, pg.Pool>();
+
+/** Clients of the database's pool: open, idle, and requests waiting for one; null for the embedded database. */
+export function poolStatsOf(db: Db): { total: number; idle: number; waiting: number } | null {
+  const pool = pools.get(db);
+  return pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
+}
+
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The committed SQL migrations (same folder for the source and the built server). */
 export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
@@ -46,6 +55,7 @@ export async function openDatabase(opts: {
     const pgDb = drizzlePg(pool, { schema });
     const db = pgDb as unknown as Db;
     settingsTransactions.set(db, postgresSettingsTransaction(pool, pgDb));
+    pools.set(db, pool);
     return {
       db,
       kind: 'postgres',

@@ -111,7 +111,14 @@ export interface Jobs {
   stateOf(def: AnyJobDefinition, id: string): Promise<JobState | null>;
   /** Stops polling, waits up to `timeoutMs` for running handlers, fails the rest (they retry later). */
   stop(timeoutMs?: number): Promise<void>;
+  /** Calls `listener` after each job this process runs (metrics). */
+  onOutcome(listener: JobOutcomeListener): void;
+  /** How many jobs wait, run or failed, by queue and state (metrics; one query). */
+  queueCounts(): Promise<{ queue: string; state: string; count: number }[]>;
 }
+
+/** What became of a job this process ran: `done`, `failed` (retried if it may) or `dropped` (payload no longer valid). */
+export type JobOutcomeListener = (queue: string, outcome: 'done' | 'failed' | 'dropped', seconds: number) => void;
 
 /** What a job platform logs with (pino's and fastify's loggers fit). */
 export interface JobLogger {
@@ -190,6 +197,7 @@ const GRANTS = `
 /** Opens the jobs platform: installs or upgrades pg-boss's schema, then takes registrations. */
 export async function createJobs(opts: JobsOptions): Promise<Jobs> {
   const log = opts.log ?? silent;
+  const outcomeListeners: JobOutcomeListener[] = [];
   const executor = rawExecutor(opts.db);
   const common = {
     db: executor,
@@ -233,16 +241,22 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
     const info: JobInfo = { id: job.id, queue: queueOf(def), retryCount: job.retryCount };
     const started = Date.now();
     const parsed = def.payload.safeParse(job.data);
+    const outcome = (o: 'done' | 'failed' | 'dropped') => {
+      for (const l of outcomeListeners) l(info.queue, o, (Date.now() - started) / 1000);
+    };
     if (!parsed.success) {
       // A payload that no longer parses would fail the same way on every retry.
       log.error({ job: info, issues: parsed.error.issues }, 'job payload is not valid; dropped');
+      outcome('dropped');
       return;
     }
     try {
       await def.handle(parsed.data, info);
       log.info({ job: info, ms: Date.now() - started }, 'job done');
+      outcome('done');
     } catch (err) {
       log.error({ job: info, err, ms: Date.now() - started }, 'job failed');
+      outcome('failed');
       throw err;
     }
   }
@@ -250,7 +264,10 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
   async function schedule(def: AnyJobDefinition): Promise<void> {
     if (!def.schedule) return;
     def.payload.parse(def.schedule.payload);
-    await boss.schedule(queueOf(def), def.schedule.cron, def.schedule.payload as object, { tz: 'UTC', ...sendOptions(def, def.schedule.payload) });
+    await boss.schedule(queueOf(def), def.schedule.cron, def.schedule.payload as object, {
+      tz: 'UTC',
+      ...sendOptions(def, def.schedule.payload),
+    });
   }
 
   async function work(worker: PgBoss, def: AnyJobDefinition): Promise<void> {
@@ -301,7 +318,8 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
       workerBoss = worker;
       for (const def of defs.values()) await work(worker, def);
       for (const def of defs.values()) {
-        if (def.runAtStart && def.schedule) await boss.send(queueOf(def), def.schedule.payload as object, sendOptions(def, def.schedule.payload));
+        if (def.runAtStart && def.schedule)
+          await boss.send(queueOf(def), def.schedule.payload as object, sendOptions(def, def.schedule.payload));
       }
       log.info({ queues: [...defs.keys()] }, 'job workers started');
     },
@@ -321,7 +339,7 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
     async runPending(only) {
       let ran = 0;
       const list = only ? [defOf(only)] : [...defs.values()];
-      for (let progress = true; progress; ) {
+      for (let progress = true; progress;) {
         progress = false;
         for (const def of list) {
           const queue = queueOf(def);
@@ -351,6 +369,20 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
       stopping = true;
       if (workerBoss) await workerBoss.stop({ graceful: true, wait: true, close: false, timeout: timeoutMs });
       await boss.stop({ graceful: true, wait: true, close: false, timeout: 1000 });
+    },
+
+    onOutcome(listener) {
+      outcomeListeners.push(listener);
+    },
+
+    async queueCounts() {
+      const res = (await executor.executeSql(
+        'select name as queue, state, count(*)::int as count from pgboss.job group by 1, 2 order by 1, 2',
+        [],
+      )) as {
+        rows: { queue: string; state: string; count: number }[];
+      };
+      return res.rows;
     },
   };
 }
