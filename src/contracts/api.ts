@@ -417,6 +417,8 @@ export const inventoryItemSchema = z.object({
   ownerUserId: uuid.nullable(),
   status: inventoryStatusSchema,
   allowedTransitions: z.array(inventoryStatusSchema),
+  /** The institution approves apps only with an approved PIA and this one has none yet: approve it through its assessment. */
+  approvalNeedsPia: z.boolean(),
   conditionsOfUse: z.string(),
   agreementType: z.enum(AGREEMENT_TYPES),
   agreementSigned: z.boolean(),

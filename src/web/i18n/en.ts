@@ -305,6 +305,8 @@ export const en = {
     commentHint: 'Optional; kept in the history.',
     statusChanged: 'Status changed to {{status}}.',
     noTransitions: 'No status change is available.',
+    approvalNeedsPia:
+      'Your institution approves an app only with an approved privacy impact assessment: approve this one through its assessment.',
     deleteItem: 'Delete from inventory',
     deleteConfirmTitle: 'Delete this app from the inventory?',
     deleteConfirmText: '{{name}} and its history will be removed from the inventory. This cannot be undone.',

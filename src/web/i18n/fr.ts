@@ -308,6 +308,8 @@ export const fr: DeepStrings<typeof en> = {
     commentHint: 'Facultatif; conservé dans l’historique.',
     statusChanged: 'Le statut est maintenant : {{status}}.',
     noTransitions: 'Aucun changement de statut n’est possible.',
+    approvalNeedsPia:
+      'Votre établissement n’approuve une application qu’avec une évaluation des facteurs relatifs à la vie privée approuvée : approuvez celle-ci par son évaluation.',
     deleteItem: 'Supprimer de l’inventaire',
     deleteConfirmTitle: 'Supprimer cette application de l’inventaire?',
     deleteConfirmText: '{{name}} et son historique seront retirés de l’inventaire. Cette action est irréversible.',

@@ -8,7 +8,7 @@ import type { Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
-import { findInventoryItem, updateInventoryItem, type InventoryRowWithApp } from '../inventory/inventory.repo.js';
+import { findInventoryItem, ownColumns, updateInventoryItem, type InventoryRowWithApp } from '../inventory/inventory.repo.js';
 
 const label = (s: string) => s.replace(/_/g, ' ');
 
@@ -17,11 +17,20 @@ export function pathTo(from: InventoryStatus, target: InventoryStatus): Inventor
   if (from === target) return [];
   if (canTransition(from, target)) return [target];
   if (canTransition(from, 'in_review') && canTransition('in_review', target)) return ['in_review', target];
-  throw new AppError('invalid_transition', `The app is ${label(from)} in the inventory and cannot become ${label(target)}. Change its status in the inventory first.`, { inventoryStatus: `not allowed from ${from}` });
+  throw new AppError(
+    'invalid_transition',
+    `The app is ${label(from)} in the inventory and cannot become ${label(target)}. Change its status in the inventory first.`,
+    { inventoryStatus: `not allowed from ${from}` },
+  );
 }
 
 /** Checks, without writing, that the item can follow to `target`. */
-export async function checkInventoryCanFollow(tx: Tx, scope: TenantScope, itemId: string, target: InventoryStatus): Promise<InventoryRowWithApp> {
+export async function checkInventoryCanFollow(
+  tx: Tx,
+  scope: TenantScope,
+  itemId: string,
+  target: InventoryStatus,
+): Promise<InventoryRowWithApp> {
   const item = await findInventoryItem(tx, scope, itemId);
   if (!item) throw notFound('App');
   pathTo(item.status as InventoryStatus, target);
@@ -46,7 +55,7 @@ export async function inventoryFollows(
   const moves = steps.length ? steps : [target];
   for (const [i, status] of moves.entries()) {
     const last = i === moves.length - 1;
-    const { catalogWebsite: _w, ...before } = item;
+    const before = ownColumns(item);
     const after = await updateInventoryItem(tx, scope, itemId, item.version, { status, ...(last ? patchExtras : {}) });
     if (!after) throw new AppError('stale', 'The app was changed in the inventory at the same time. Try again.');
     const { tenantId: _t, createdAt: _c, updatedAt: _u, ...afterAudit } = after;
@@ -58,6 +67,6 @@ export async function inventoryFollows(
       before: beforeAudit,
       after: { ...afterAudit, comment: comment || 'Follows the privacy impact assessment' },
     });
-    item = { ...after, catalogWebsite: item.catalogWebsite };
+    item = { ...after, catalogWebsite: item.catalogWebsite, approvalNeedsPia: item.approvalNeedsPia };
   }
 }

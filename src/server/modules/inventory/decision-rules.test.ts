@@ -103,6 +103,8 @@ describe('decision rules', () => {
       status: 'in_review',
     });
     expect(review.statusCode, review.body).toBe(200);
+    // The page is told: no approval button, and why.
+    expect(review.json()).toMatchObject({ approvalNeedsPia: true, allowedTransitions: ['not_approved', 'requested'] });
     const direct = await tenant.approver.request('POST', `/api/v1/inventory/${app.id}/transition`, {
       version: review.json().version,
       status: 'approved',
@@ -136,6 +138,8 @@ describe('decision rules', () => {
     const pia = await assessAndDecide(tenant, app.id, 'approved');
     const approved = await item(app.id);
     expect(approved.status).toBe('approved');
+    const page = await tenant.appAdmin.request('GET', `/api/v1/inventory/${app.id}`);
+    expect(page.json()).toMatchObject({ approvalNeedsPia: false, allowedTransitions: ['in_review', 'needs_review', 'retired'] });
     const nowListed = await tenant.appAdmin.request('PATCH', `/api/v1/inventory/${app.id}`, { version: approved.version, isPublic: true });
     expect(nowListed.statusCode, nowListed.body).toBe(200);
     expect(await publicNames(slug)).toEqual([nowListed.json().name]);

@@ -22,7 +22,7 @@ import { byTenant } from '../../platform/tenant-filter.js';
 import { hasApprovedPia, piaOfItem } from '../reports/pia-state.js';
 import { decisionRulesOf } from '../tenants/institutions.presenter.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
-import { findInventoryItem, updateInventoryItem } from './inventory.repo.js';
+import { findInventoryItem, ownColumns, updateInventoryItem } from './inventory.repo.js';
 
 /** The statuses that approve an app for use. */
 export const APPROVALS: ReadonlySet<InventoryStatus> = new Set(['approved', 'approved_with_conditions']);
@@ -118,7 +118,7 @@ export async function systemMoveExpiredAgreements(db: Db, day = today()): Promis
         if (!before) continue;
         const after = await updateInventoryItem(tx, scope, itemId, before.version, { status: 'needs_review' });
         if (!after) continue;
-        const { tenantId: _t, createdAt: _c, updatedAt: _u, catalogWebsite: _w, ...beforeAudit } = before;
+        const { tenantId: _t, createdAt: _c, updatedAt: _u, ...beforeAudit } = ownColumns(before);
         const { tenantId: _t2, createdAt: _c2, updatedAt: _u2, ...afterAudit } = after;
         await recordAudit(tx, actor, {
           action: 'inventory.transition',

@@ -1,5 +1,11 @@
 import type { InventoryItemBody } from '../../../contracts/api.js';
-import { INVENTORY_TRANSITIONS, type AgreementType, type Audience, type GradeLevel, type InventoryStatus } from '../../../contracts/domain.js';
+import {
+  INVENTORY_TRANSITIONS,
+  type AgreementType,
+  type Audience,
+  type GradeLevel,
+  type InventoryStatus,
+} from '../../../contracts/domain.js';
 import { iso, isoDay } from '../../platform/dates.js';
 import type { InventoryRowWithApp } from './inventory.repo.js';
 
@@ -19,7 +25,11 @@ export function presentInventoryItem(r: InventoryRowWithApp): InventoryItemBody 
     purpose: r.purpose,
     ownerUserId: r.ownerUserId,
     status,
-    allowedTransitions: [...INVENTORY_TRANSITIONS[status]],
+    // Under the institution's rule an app without an approved PIA is approved through its assessment only.
+    allowedTransitions: INVENTORY_TRANSITIONS[status].filter(
+      (s) => !(r.approvalNeedsPia && (s === 'approved' || s === 'approved_with_conditions')),
+    ),
+    approvalNeedsPia: r.approvalNeedsPia,
     conditionsOfUse: r.conditionsOfUse,
     agreementType: r.agreementType as AgreementType,
     agreementSigned: r.agreementSigned,

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { hasApprovedPia } from '../reports/pia-state.js';
 import type { InventoryQuery } from '../../../contracts/api.js';
 import { catalogApps, inventoryItems } from '../../db/schema/index.js';
 import type { TenantScope, Tx } from '../../platform/db.js';
@@ -8,10 +9,24 @@ import { byTenant } from '../../platform/tenant-filter.js';
 export type InventoryRow = typeof inventoryItems.$inferSelect;
 export type InventoryInsert = typeof inventoryItems.$inferInsert;
 /** An item with the website of its catalog app, when it has one. */
-export type InventoryRowWithApp = InventoryRow & { catalogWebsite: string | null };
+/**
+ * An item with what its page needs beyond its own columns: the catalog app's website, and whether an
+ * approval must wait for an approved PIA (the institution's rule, and none yet; decision-rules.ts).
+ */
+export type InventoryRowWithApp = InventoryRow & { catalogWebsite: string | null; approvalNeedsPia: boolean };
+
+/** The item's own columns (what its audit events record), without what was read beside them. */
+export function ownColumns(r: InventoryRow | InventoryRowWithApp): InventoryRow {
+  const { catalogWebsite: _w, approvalNeedsPia: _a, ...own } = r as InventoryRowWithApp;
+  return own;
+}
 
 const mine = (scope: TenantScope) => byTenant(inventoryItems.tenantId, scope);
-const textArray = (values: readonly string[]) => sql`array[${sql.join(values.map((v) => sql`${v}`), sql`, `)}]::text[]`;
+const textArray = (values: readonly string[]) =>
+  sql`array[${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )}]::text[]`;
 
 function filters(scope: TenantScope, q: InventoryQuery): SQL {
   const where: SQL[] = [mine(scope)];
@@ -38,13 +53,19 @@ const SORTS = {
 const withApp = {
   item: inventoryItems,
   catalogWebsite: catalogApps.website,
+  approvalNeedsPia: sql<boolean>`((select n.require_approved_pia from institutions n where n.id = ${inventoryItems.tenantId})
+    and not exists (select 1 from assessments pia where pia.tenant_id = ${inventoryItems.tenantId} and pia.inventory_item_id = ${inventoryItems.id} and ${hasApprovedPia()}))`,
 };
 
-function flatten(rows: { item: InventoryRow; catalogWebsite: string | null }[]): InventoryRowWithApp[] {
-  return rows.map((r) => ({ ...r.item, catalogWebsite: r.catalogWebsite }));
+function flatten(rows: { item: InventoryRow; catalogWebsite: string | null; approvalNeedsPia: boolean }[]): InventoryRowWithApp[] {
+  return rows.map((r) => ({ ...r.item, catalogWebsite: r.catalogWebsite, approvalNeedsPia: r.approvalNeedsPia === true }));
 }
 
-export async function listInventory(tx: Tx, scope: TenantScope, q: InventoryQuery): Promise<{ items: InventoryRowWithApp[]; total: number }> {
+export async function listInventory(
+  tx: Tx,
+  scope: TenantScope,
+  q: InventoryQuery,
+): Promise<{ items: InventoryRowWithApp[]; total: number }> {
   const where = filters(scope, q);
   const dir = q.order === 'desc' ? desc : asc;
   const sortKey = SORTS[q.sort];
@@ -57,7 +78,10 @@ export async function listInventory(tx: Tx, scope: TenantScope, q: InventoryQuer
       .orderBy(q.order === 'desc' ? sql`${sortKey} desc nulls last` : sql`${sortKey} asc nulls last`, dir(inventoryItems.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    tx.select({ n: sql<number>`count(*)::int` }).from(inventoryItems).where(where),
+    tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(inventoryItems)
+      .where(where),
   ]);
   return { items: flatten(rows), total: count?.n ?? 0 };
 }
@@ -80,7 +104,13 @@ export async function insertInventoryItem(tx: Tx, scope: TenantScope, values: Om
 }
 
 /** Updates only when the stored version is `version`; undefined means someone saved first. */
-export async function updateInventoryItem(tx: Tx, scope: TenantScope, id: string, version: number, patch: Partial<InventoryInsert>): Promise<InventoryRow | undefined> {
+export async function updateInventoryItem(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  version: number,
+  patch: Partial<InventoryInsert>,
+): Promise<InventoryRow | undefined> {
   const [row] = await tx
     .update(inventoryItems)
     .set({ ...patch, version: version + 1, updatedAt: new Date() })
@@ -98,7 +128,12 @@ export async function deleteInventoryItem(tx: Tx, scope: TenantScope, id: string
 }
 
 /** Whether the institution already lists this catalog app or a custom app of this name. */
-export async function findDuplicate(tx: Tx, scope: TenantScope, key: { catalogAppId?: string; customName?: string }, exceptId?: string): Promise<boolean> {
+export async function findDuplicate(
+  tx: Tx,
+  scope: TenantScope,
+  key: { catalogAppId?: string; customName?: string },
+  exceptId?: string,
+): Promise<boolean> {
   const cond = key.catalogAppId
     ? eq(inventoryItems.catalogAppId, key.catalogAppId)
     : sql`${inventoryItems.catalogAppId} is null and lower(${inventoryItems.customName}) = lower(${key.customName ?? ''})`;

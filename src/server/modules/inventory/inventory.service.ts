@@ -17,6 +17,7 @@ import {
   findInventoryItem,
   insertInventoryItem,
   listInventory,
+  ownColumns,
   updateInventoryItem,
   type InventoryRow,
 } from './inventory.repo.js';
@@ -71,7 +72,7 @@ function throwIfProblems(problems: Record<string, string>): void {
 
 /** The audited shape of an item: every stored field but the bookkeeping ones. */
 function audited(r: InventoryRow): Record<string, unknown> {
-  const { tenantId: _t, createdAt: _c, updatedAt: _u, ...rest } = r;
+  const { tenantId: _t, createdAt: _c, updatedAt: _u, ...rest } = ownColumns(r);
   return rest;
 }
 

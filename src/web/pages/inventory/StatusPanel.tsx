@@ -49,6 +49,9 @@ export function StatusPanel({ item, canEdit, canApprove }: StatusPanelProps) {
           <Text size="sm">{t('item.currentStatus')}:</Text>
           <StatusBadge status={item.status} />
         </Group>
+        {canEdit && canApprove && item.approvalNeedsPia && ['requested', 'in_review', 'needs_review'].includes(item.status) ? (
+          <Text size="sm">{t('item.approvalNeedsPia')}</Text>
+        ) : null}
         {options.length === 0 ? (
           <Text size="sm" c="dimmed">
             {t('item.noTransitions')}
