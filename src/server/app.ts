@@ -192,9 +192,26 @@ export async function buildApp(
         if (/\.map$/i.test(file) || /\.map$/i.test(decoded))
           return reply.status(404).send({ error: { code: 'not_found', message: 'Not found', requestId: String(req.id) } });
       });
-    await app.register(fastifyStatic, { root: webRoot, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      index: ['index.html'],
+      // The build writes a .br and a .gz beside each file: served as the browser accepts, never
+      // compressed again per request.
+      preCompressed: true,
+      cacheControl: false,
+      setHeaders(res, file) {
+        // Files under assets/ are named by their content's hash: they never change, so browsers keep
+        // them for a year without asking. The page itself is asked for again each time.
+        res.setHeader('cache-control', isHashedAsset(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   // The web client routes in the browser: unknown GETs outside the API get its page.
   registerNotFound(app, hasWeb);
   return app;
+}
+
+/** A file of the web build under `assets/`, whose name carries its content's hash. */
+function isHashedAsset(file: string): boolean {
+  return /[\\/]assets[\\/][^\\/]+-[\w-]{8,}\.\w+(\.(br|gz))?$/.test(file);
 }

@@ -13,7 +13,7 @@ import { makeRouter } from './router.js';
 import { setUpI18n } from './i18n/index.js';
 import { cssVariablesResolver, theme } from './theme.js';
 
-const i18n = setUpI18n();
+const i18n = await setUpI18n();
 
 const queryClient = new QueryClient({
   defaultOptions: {

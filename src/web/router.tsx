@@ -1,37 +1,11 @@
 /** The route tree (code-based). Pages behind `/_app` require a session. */
 import type { QueryClient } from '@tanstack/react-query';
-import { createRootRouteWithContext, createRoute, createRouter, Outlet, redirect } from '@tanstack/react-router';
-import { AppLayout } from './components/AppLayout.js';
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, Outlet, redirect } from '@tanstack/react-router';
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { Loading } from './components/PageState.js';
 import { RouteError } from './components/RouteError.js';
 import { sessionQuery } from './lib/session.js';
-import { AssessmentDetailPage } from './pages/assessments/AssessmentDetailPage.js';
-import { AssessmentListPage } from './pages/assessments/AssessmentListPage.js';
-import { BankListPage, BankTemplatePage } from './pages/assessments/BankPage.js';
-import { MergePage } from './pages/assessments/MergePage.js';
-import { CatalogPage } from './pages/catalog/CatalogPage.js';
-import { DashboardPage } from './features/reports/DashboardPage.js';
-import { ExportsPage } from './features/reports/ExportsPage.js';
-import { ReportPage } from './features/reports/ReportPage.js';
-import { ReportsPage } from './features/reports/ReportsPage.js';
-import { InstitutionsPage } from './pages/institutions/InstitutionsPage.js';
-import { AcceptInvitePage } from './pages/AcceptInvitePage.js';
-import { InventoryAddPage } from './pages/inventory/InventoryAddPage.js';
-import { InventoryDetailPage } from './pages/inventory/InventoryDetailPage.js';
-import { InventoryListPage } from './pages/inventory/InventoryListPage.js';
-import { AuditLogPage } from './pages/audit/AuditLogPage.js';
-import { MyDataPage } from './pages/me/MyDataPage.js';
-import { SettingsPage } from './pages/settings/SettingsPage.js';
-import { PublicListPage } from './features/public-list/PublicListPage.js';
-import { UsersPage } from './pages/users/UsersPage.js';
-import { PlatformAdminsPage } from './pages/users/PlatformAdminsPage.js';
-import { AccountPage } from './features/identity/AccountPage.js';
-import { ConfirmEmailPage, ForgotPasswordPage, ResetPasswordPage } from './features/identity/PasswordPages.js';
 import { SignInPage } from './features/identity/SignInPage.js';
-import { SignedOutPage } from './features/identity/SignedOutPage.js';
-import { SsoSettingsPage } from './features/identity/SsoSettingsPage.js';
-import { CertificatesPage } from './features/lifecycle/CertificatesPage.js';
 import {
   validateCatalogSearch,
   validateInventorySearch,
@@ -40,6 +14,38 @@ import {
   validateSignIn,
   validateToken,
 } from './routes/search.js';
+
+// Each page is its own chunk, loaded when its route is first visited (or on hover of a link to it):
+// the sign-in page loads neither the charts, nor the bank editor, nor the admin pages.
+const AppLayout = lazyRouteComponent(() => import('./components/AppLayout.js'), 'AppLayout');
+const AssessmentDetailPage = lazyRouteComponent(() => import('./pages/assessments/AssessmentDetailPage.js'), 'AssessmentDetailPage');
+const AssessmentListPage = lazyRouteComponent(() => import('./pages/assessments/AssessmentListPage.js'), 'AssessmentListPage');
+const BankListPage = lazyRouteComponent(() => import('./pages/assessments/BankPage.js'), 'BankListPage');
+const BankTemplatePage = lazyRouteComponent(() => import('./pages/assessments/BankPage.js'), 'BankTemplatePage');
+const MergePage = lazyRouteComponent(() => import('./pages/assessments/MergePage.js'), 'MergePage');
+const CatalogPage = lazyRouteComponent(() => import('./pages/catalog/CatalogPage.js'), 'CatalogPage');
+const DashboardPage = lazyRouteComponent(() => import('./features/reports/DashboardPage.js'), 'DashboardPage');
+const ExportsPage = lazyRouteComponent(() => import('./features/reports/ExportsPage.js'), 'ExportsPage');
+const ReportPage = lazyRouteComponent(() => import('./features/reports/ReportPage.js'), 'ReportPage');
+const ReportsPage = lazyRouteComponent(() => import('./features/reports/ReportsPage.js'), 'ReportsPage');
+const InstitutionsPage = lazyRouteComponent(() => import('./pages/institutions/InstitutionsPage.js'), 'InstitutionsPage');
+const AcceptInvitePage = lazyRouteComponent(() => import('./pages/AcceptInvitePage.js'), 'AcceptInvitePage');
+const InventoryAddPage = lazyRouteComponent(() => import('./pages/inventory/InventoryAddPage.js'), 'InventoryAddPage');
+const InventoryDetailPage = lazyRouteComponent(() => import('./pages/inventory/InventoryDetailPage.js'), 'InventoryDetailPage');
+const InventoryListPage = lazyRouteComponent(() => import('./pages/inventory/InventoryListPage.js'), 'InventoryListPage');
+const AuditLogPage = lazyRouteComponent(() => import('./pages/audit/AuditLogPage.js'), 'AuditLogPage');
+const MyDataPage = lazyRouteComponent(() => import('./pages/me/MyDataPage.js'), 'MyDataPage');
+const SettingsPage = lazyRouteComponent(() => import('./pages/settings/SettingsPage.js'), 'SettingsPage');
+const PublicListPage = lazyRouteComponent(() => import('./features/public-list/PublicListPage.js'), 'PublicListPage');
+const UsersPage = lazyRouteComponent(() => import('./pages/users/UsersPage.js'), 'UsersPage');
+const PlatformAdminsPage = lazyRouteComponent(() => import('./pages/users/PlatformAdminsPage.js'), 'PlatformAdminsPage');
+const AccountPage = lazyRouteComponent(() => import('./features/identity/AccountPage.js'), 'AccountPage');
+const ConfirmEmailPage = lazyRouteComponent(() => import('./features/identity/PasswordPages.js'), 'ConfirmEmailPage');
+const ForgotPasswordPage = lazyRouteComponent(() => import('./features/identity/PasswordPages.js'), 'ForgotPasswordPage');
+const ResetPasswordPage = lazyRouteComponent(() => import('./features/identity/PasswordPages.js'), 'ResetPasswordPage');
+const SignedOutPage = lazyRouteComponent(() => import('./features/identity/SignedOutPage.js'), 'SignedOutPage');
+const SsoSettingsPage = lazyRouteComponent(() => import('./features/identity/SsoSettingsPage.js'), 'SsoSettingsPage');
+const CertificatesPage = lazyRouteComponent(() => import('./features/lifecycle/CertificatesPage.js'), 'CertificatesPage');
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -72,9 +78,19 @@ const inviteRoute = createRoute({
 });
 
 const forgotPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'forgot-password', component: ForgotPasswordPage });
-const resetPasswordRoute = createRoute({ getParentRoute: () => rootRoute, path: 'reset-password', validateSearch: validateToken, component: ResetPasswordPage });
+const resetPasswordRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'reset-password',
+  validateSearch: validateToken,
+  component: ResetPasswordPage,
+});
 const publicListRoute = createRoute({ getParentRoute: () => rootRoute, path: 'public/$slug', component: PublicListPage });
-const confirmEmailRoute = createRoute({ getParentRoute: () => rootRoute, path: 'confirm-email', validateSearch: validateToken, component: ConfirmEmailPage });
+const confirmEmailRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'confirm-email',
+  validateSearch: validateToken,
+  component: ConfirmEmailPage,
+});
 
 const appRoute = createRoute({
   getParentRoute: () => rootRoute,

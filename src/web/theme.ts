@@ -1,16 +1,24 @@
 /** The Mantine theme: defaults chosen for accessibility (contrast) and for stable automation by role and label. */
 import {
-  Badge,
   createTheme,
   defaultVariantColorsResolver,
-  Input,
-  MultiSelect,
-  NavLink,
   parseThemeColor,
-  Select,
+  type BadgeProps,
   type CSSVariablesResolver,
+  type InputWrapperProps,
+  type MantineThemeComponent,
+  type MultiSelectProps,
+  type NavLinkProps,
+  type SelectProps,
   type VariantColorsResolver,
 } from '@mantine/core';
+
+/**
+ * A component's theme entry, typed like `Component.extend(…)` would type it, without importing the
+ * component: the theme is part of every page, and importing Select or NavLink here would put them
+ * (and their dependencies) into the sign-in page's script.
+ */
+const extend = <Props>(entry: MantineThemeComponent & { defaultProps?: Partial<Props> }) => entry;
 
 /** Text of light, outline and subtle variants darkened so it reaches 4.5:1 on its light background. */
 const variantColorResolver: VariantColorsResolver = (input) => {
@@ -46,15 +54,15 @@ export const theme = createTheme({
   components: {
     // No asterisk inside labels, so a label's text is exactly the field's name ("Email", not "Email *");
     // required fields are still marked, by styles.css, and announced through the `required` attribute.
-    InputWrapper: Input.Wrapper.extend({ defaultProps: { withAsterisk: false } }),
+    InputWrapper: extend<InputWrapperProps>({ defaultProps: { withAsterisk: false } }),
     // Closed dropdowns are unmounted, so a field's label names only its input (not also a hidden listbox).
-    Select: Select.extend({ defaultProps: { comboboxProps: { keepMounted: false } } }),
+    Select: extend<SelectProps>({ defaultProps: { comboboxProps: { keepMounted: false } } }),
     // Searchable multi-selects have a real text field that can be clicked and typed into.
-    MultiSelect: MultiSelect.extend({ defaultProps: { comboboxProps: { keepMounted: false }, searchable: true } }),
+    MultiSelect: extend<MultiSelectProps>({ defaultProps: { comboboxProps: { keepMounted: false }, searchable: true } }),
     // The current page's link keeps the darkened text of the light variant (4.5:1), hovered or not.
-    NavLink: NavLink.extend({ defaultProps: { color: 'blue' } }),
+    NavLink: extend<NavLinkProps>({ defaultProps: { color: 'blue' } }),
     // Badges never truncate their text (status names are long in French).
-    Badge: Badge.extend({
+    Badge: extend<BadgeProps>({
       styles: { root: { textTransform: 'none', overflow: 'visible' }, label: { overflow: 'visible', textOverflow: 'clip' } },
     }),
   },

@@ -31,7 +31,16 @@ interface FieldDetails {
 
 function body(code: ErrorCode | string, message: string, requestId: string, details: FieldDetails = {}): ErrorBody {
   const { fields, fieldCodes, fieldParams } = details;
-  return { error: { code, message, ...(fields ? { fields } : {}), ...(fieldCodes ? { fieldCodes } : {}), ...(fieldParams ? { fieldParams } : {}), requestId } };
+  return {
+    error: {
+      code,
+      message,
+      ...(fields ? { fields } : {}),
+      ...(fieldCodes ? { fieldCodes } : {}),
+      ...(fieldParams ? { fieldParams } : {}),
+      requestId,
+    },
+  };
 }
 
 type Issue = { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> };
@@ -53,7 +62,8 @@ function problemOf(v: Issue): FieldProblem {
   const bound = (key: 'minimum' | 'maximum') => (typeof p[key] === 'number' ? { [key]: p[key] } : undefined);
   switch (v.keyword) {
     case 'too_small':
-      if (origin === 'string') return p.minimum === 1 ? { code: 'required', message } : { code: 'too_short', message, params: bound('minimum')! };
+      if (origin === 'string')
+        return p.minimum === 1 ? { code: 'required', message } : { code: 'too_short', message, params: bound('minimum')! };
       return { code: origin === 'array' ? 'too_few' : 'too_small', message, params: bound('minimum')! };
     case 'too_big':
       return { code: origin === 'string' ? 'too_long' : origin === 'array' ? 'too_many' : 'too_large', message, params: bound('maximum')! };
@@ -107,17 +117,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
     }
     const status = err.statusCode ?? 500;
-    if (status === 429) return reply.status(429).header('retry-after', '60').send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
-    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(body('unsupported_media_type', 'Send JSON (Content-Type: application/json)', requestId));
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('payload_too_large', 'The request is too large', requestId));
-    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.status(400).send(body('bad_request', 'The request body is empty', requestId));
+    if (status === 429)
+      return reply
+        .status(429)
+        .header('retry-after', '60')
+        .send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return reply.status(415).send(body('unsupported_media_type', 'Send JSON (Content-Type: application/json)', requestId));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply.status(413).send(body('payload_too_large', 'The request is too large', requestId));
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      return reply.status(400).send(body('bad_request', 'The request body is empty', requestId));
     if (err instanceof SyntaxError || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return reply.status(400).send(body('bad_request', 'The request body is not valid JSON', requestId));
     }
     if (isConnectionLost(err)) {
       // The server rolled back the transaction it was in: the client may send the same request again.
       req.log.warn({ db: { code: pgCode(err) } }, 'request failed on a lost database connection');
-      return reply.status(503).header('retry-after', '1').send(body('unavailable', 'The service lost its database connection for a moment. Please try again.', requestId));
+      return reply
+        .status(503)
+        .header('retry-after', '1')
+        .send(body('unavailable', 'The service lost its database connection for a moment. Please try again.', requestId));
     }
     const pg = pgCode(err);
     if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));
@@ -168,7 +188,11 @@ export function nulPath(value: unknown): string | null {
  */
 export function registerInputChecks(app: FastifyInstance): void {
   app.addHook('preValidation', async (req) => {
-    for (const [part, value] of [['params', req.params], ['querystring', req.query], ['body', req.body]] as const) {
+    for (const [part, value] of [
+      ['params', req.params],
+      ['querystring', req.query],
+      ['body', req.body],
+    ] as const) {
       const at = nulPath(value);
       if (at !== null) throw invalidFields({ [at || part]: { code: 'nul_character', message: FIELD_MESSAGES.nul_character } });
     }
@@ -178,7 +202,9 @@ export function registerInputChecks(app: FastifyInstance): void {
 /** 404 for unknown routes; with `spa`, unknown GETs outside the API get the web client's page instead. */
 export function registerNotFound(app: FastifyInstance, spa: boolean): void {
   app.setNotFoundHandler((req, reply) => {
-    if (spa && req.method === 'GET' && !req.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    // A missing script or style gets a 404, not the page: a browser would run HTML as a script.
+    if (spa && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.startsWith('/assets/'))
+      return reply.type('text/html').header('cache-control', 'no-cache').sendFile('index.html');
     return reply.status(404).send(body('not_found', 'Not found', String(req.id)));
   });
 }

@@ -13,7 +13,8 @@ import { useSession, useSignOut } from '../lib/session.js';
 import { InstitutionSwitcher } from './InstitutionSwitcher.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { OperatorAccessBanner } from './OperatorAccessBanner.js';
-import { AnchorLink, NavLinkItem } from './links.js';
+import { AnchorLink } from './links.js';
+import { NavLinkItem } from './nav-link.js';
 import { Loading } from './PageState.js';
 
 export function AppLayout() {

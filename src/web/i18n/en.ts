@@ -1,6 +1,6 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
-import { publicListEn } from '../features/public-list/messages.js';
-import { reportsEn } from '../features/reports/messages.js';
+import { publicListEn } from '../features/public-list/messages-en.js';
+import { reportsEn } from '../features/reports/messages-en.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from './domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';

@@ -1,6 +1,6 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
-import { publicListFr } from '../features/public-list/messages.js';
-import { reportsFr } from '../features/reports/messages.js';
+import { publicListFr } from '../features/public-list/messages-fr.js';
+import { reportsFr } from '../features/reports/messages-fr.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from './domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';

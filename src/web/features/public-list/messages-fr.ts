@@ -1,55 +1,6 @@
-/** Messages of the public list page and its settings (English and French, same keys). */
+/** French messages of the public list page and its settings (the keys of `messages-en.ts`). */
 import type { DeepStrings } from '../../i18n/types.js';
-
-export const publicListEn = {
-  page: {
-    title: 'Apps approved by {{name}}',
-    intro:
-      'These are the apps {{name}} has reviewed for privacy and approved, the grades and schools that use them, the information they collect and where it is stored.',
-    updated: 'Last updated {{date}}',
-    filters: 'Filter the list',
-    grade: 'Grade',
-    school: 'School',
-    search: 'Search by app or vendor',
-    anyGrade: 'All grades',
-    anySchool: 'All schools',
-    count_one: '{{count}} app',
-    count_other: '{{count}} apps',
-    none: 'No approved app matches these filters.',
-    empty: 'No app has been published on this list yet.',
-    notFound: 'There is no public list at this address.',
-    notFoundHint: 'Check the address, or ask the school for its public list.',
-    grades: 'Grades',
-    schools: 'Schools',
-    allSchools: 'All schools',
-    audiences: 'Used by',
-    dataElements: 'Information collected',
-    storage: 'Where data is stored',
-    storageUnknown: 'Not stated by the vendor',
-    purpose: 'Why it is used',
-    conditions: 'Conditions of use',
-    approvedOn: 'Privacy review approved on {{date}}',
-    website: 'Website',
-    privacyPolicy: 'Privacy policy',
-    by: 'by {{vendor}}',
-    approved: 'Approved',
-    approved_with_conditions: 'Approved with conditions',
-    footer: 'This list holds no information about students, staff or families.',
-  },
-  settings: {
-    title: 'Public list',
-    intro:
-      'Publish the apps you approved at a public address parents can visit. Only approved apps you marked “Show on the public list” appear, never anything about people.',
-    address: 'Address of the public list',
-    addressHint: '3 to 60 lower-case letters, digits or hyphens.',
-    publish: 'Publish at this address',
-    unpublish: 'Take the list down',
-    published: 'Your public list is at',
-    notPublished: 'Your institution has no public list.',
-    saved: 'Public list saved.',
-    removed: 'Public list taken down.',
-  },
-};
+import type { publicListEn } from './messages-en.js';
 
 export const publicListFr: DeepStrings<typeof publicListEn> = {
   page: {
