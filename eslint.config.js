@@ -19,4 +19,10 @@ export default tseslint.config(
     // Tests read untyped JSON response bodies.
     rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // Command-line scripts run by Node directly.
+    files: ['scripts/**'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
 );
