@@ -39,6 +39,14 @@ export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /** The committed SQL migrations (same folder for the source and the built server). */
 export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations');
 
+/**
+ * The embedded database's settings. PostgreSQL's default 128 MB of shared buffers is allocated in
+ * PGlite's WebAssembly memory at start, for a database that serves one institution's few tens of
+ * megabytes from a process that also reads the same files through the operating system's cache:
+ * 32 MB halves the process's memory at rest (see docs/benchmarks.md).
+ */
+const EMBEDDED_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
+
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
 export async function openDatabase(opts: {
   databaseUrl?: string | undefined;
@@ -66,13 +74,13 @@ export async function openDatabase(opts: {
   let release = (): void => {};
   let client: PGlite;
   if (opts.inMemory) {
-    client = new PGlite(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {});
+    client = new PGlite({ ...EMBEDDED_OPTIONS, ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}) });
   } else {
     const dir = path.join(opts.dataDir ?? './data', 'pglite');
     mkdirSync(dir, { recursive: true });
     release = takeLock(path.join(path.dirname(dir), 'pglite.lock'));
     try {
-      client = new PGlite(dir);
+      client = new PGlite(dir, EMBEDDED_OPTIONS);
       await client.waitReady;
     } catch (err) {
       release();

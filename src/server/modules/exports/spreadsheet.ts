@@ -1,6 +1,14 @@
+import { createRequire } from 'node:module';
 import { PassThrough, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+
+const require = createRequire(import.meta.url);
+let excelJs: typeof ExcelJS | undefined;
+/** exceljs, loaded on the first workbook: it adds half a second and 27 MB to a start that may never write one. */
+function excel(): typeof ExcelJS {
+  return (excelJs ??= require('exceljs') as typeof ExcelJS);
+}
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
 export type SheetCell = string | number | boolean | null | readonly string[];
@@ -68,7 +76,7 @@ const PLAIN_STYLE: Partial<ExcelJS.Style> = {};
  * the number of rows. Sheets are written one after the other.
  */
 export function createXlsxWriter(out: Writable) {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   return {
     addSheet(name: string, columns: readonly SheetColumn[]): SheetSink {
       const sheet = workbook.addWorksheet(sheetName(name));
