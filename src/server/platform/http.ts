@@ -107,7 +107,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
     }
     const status = err.statusCode ?? 500;
-    if (status === 429) return reply.status(429).header('retry-after', '60').send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
+    // The limiter told how long its window still runs; a minute when it did not.
+    if (status === 429) return reply.status(429).header('retry-after', reply.getHeader('retry-after') ?? '60').send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return reply.status(415).send(body('unsupported_media_type', 'Send JSON (Content-Type: application/json)', requestId));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send(body('payload_too_large', 'The request is too large', requestId));
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return reply.status(400).send(body('bad_request', 'The request body is empty', requestId));
