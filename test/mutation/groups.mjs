@@ -40,7 +40,7 @@ export const mutationGroups = {
   /** The audit chain alone (hashing, anchoring, verification) against its own tests: the quick part of `lifecycle`. */
   audit: {
     mutate: ['src/server/platform/audit.ts'],
-    tests: ['src/server/platform/audit-chain.test.ts', 'src/server/platform/audit-seal.test.ts'],
+    tests: ['src/server/platform/audit.test.ts', 'src/server/platform/audit-chain.test.ts', 'src/server/platform/audit-seal.test.ts'],
   },
   /**
    * The archive alone (backup and restore) against the database-to-database comparison: the quick
