@@ -246,6 +246,7 @@ describe('recording', () => {
     expect(await held((tx) => sealLegacyAuditEvents(tx, b))).toEqual([`vetted.audit.${b}`]);
     await insertLegacy(b, [2]);
     expect(await held((tx) => sealLegacyAuditEvents(tx, b))).toEqual([`vetted.audit.${b}`]);
+    expect(await held((tx) => sealLegacyAuditEvents(tx, null))).toEqual(['vetted.audit.operator']);
   });
 });
 
