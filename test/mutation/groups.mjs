@@ -50,6 +50,11 @@ export const mutationGroups = {
     mutate: ['src/server/modules/lifecycle/archive.ts:66-207'],
     tests: ['src/server/modules/lifecycle/backup-restore.test.ts'],
   },
+  /** The purge alone against its own tests: the quick part of `lifecycle` for `purge.ts`. */
+  purge: {
+    mutate: ['src/server/modules/lifecycle/purge.ts'],
+    tests: ['src/server/modules/lifecycle/purge.test.ts'],
+  },
   /** Sessions and single sign-on. */
   signin: {
     mutate: ['src/server/modules/identity/session.service.ts', 'src/server/modules/identity/sso-login.service.ts'],
