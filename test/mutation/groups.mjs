@@ -55,6 +55,11 @@ export const mutationGroups = {
     mutate: ['src/server/modules/lifecycle/purge.ts'],
     tests: ['src/server/modules/lifecycle/purge.test.ts'],
   },
+  /** Sessions alone (sign-in by password, limits, revocation, re-authentication) against their own tests. */
+  session: {
+    mutate: ['src/server/modules/identity/session.service.ts'],
+    tests: ['src/server/modules/identity/session.service.test.ts'],
+  },
   /** Sessions and single sign-on. */
   signin: {
     mutate: ['src/server/modules/identity/session.service.ts', 'src/server/modules/identity/sso-login.service.ts'],
