@@ -109,8 +109,8 @@ describe('signing in by password', () => {
     expect(row!.expiresAt.getTime()).toBeGreaterThanOrEqual(before + TTL_HOURS * 3600_000);
     expect(row!.expiresAt.getTime()).toBeLessThanOrEqual(after + TTL_HOURS * 3600_000);
     expect(outcome.body).toMatchObject({ user: { id: user.id, email: user.email, role: 'app_admin' }, institution: { id: tenantId }, csrfToken: row!.csrfToken });
-    expect((await eventsOf(user.id)).map((e) => [e.action, e.recordType, e.tenantId, e.requestId, e.actorUserId])).toEqual([
-      ['session.create', 'user', tenantId, 'req-open', user.id],
+    expect((await eventsOf(user.id)).map((e) => [e.action, e.recordType, e.tenantId, e.requestId, e.actorUserId, e.source])).toEqual([
+      ['session.create', 'user', tenantId, 'req-open', user.id, 'web'],
     ]);
   });
 
@@ -144,10 +144,16 @@ describe('signing in by password', () => {
     expect(locked.failedLogins).toBe(0);
     expect(locked.lockedUntil!.getTime()).toBeGreaterThanOrEqual(at + LOCK_MINUTES * MINUTE);
     expect(locked.lockedUntil!.getTime()).toBeLessThanOrEqual(Date.now() + LOCK_MINUTES * MINUTE);
-    expect((await eventsOf(user.id)).map((e) => [e.action, e.requestId, e.tenantId])).toEqual([['user.lockout', 'req-lock', tenantId]]);
+    expect((await eventsOf(user.id)).map((e) => [e.action, e.recordType, e.requestId, e.tenantId, e.actorUserId, e.source])).toEqual([
+      ['user.lockout', 'user', 'req-lock', tenantId, user.id, 'web'],
+    ]);
     expect(await refusal(service.login(user.email, PASSWORD, 'r'))).toEqual(BAD);
     // The lock ends by itself; the next success clears what is left.
     await withSystem(db, (tx) => tx.update(users).set({ lockedUntil: new Date(Date.now() - 1000), failedLogins: 2 }).where(eq(users.id, user.id)));
+    expect((await service.login(user.email, PASSWORD, 'r')).kind).toBe('session');
+    expect(await userRow(user.id)).toMatchObject({ failedLogins: 0, lockedUntil: null });
+    // Failures short of a lock are forgotten at the next success too.
+    await withSystem(db, (tx) => tx.update(users).set({ failedLogins: THRESHOLD - 1 }).where(eq(users.id, user.id)));
     expect((await service.login(user.email, PASSWORD, 'r')).kind).toBe('session');
     expect(await userRow(user.id)).toMatchObject({ failedLogins: 0, lockedUntil: null });
   });
@@ -211,6 +217,9 @@ describe('a single sign-on session', () => {
     expect(row).toMatchObject({ method: 'saml', ssoConnectionId: connectionId });
     expect(row.ssoIdToken).not.toContain('the.id.token');
     expect(openSecret(config.secretKeys, row.ssoIdToken!, idTokenAad(row.id))).toBe('the.id.token');
+    // Bound to the row under names that stay the same from release to release (stored sessions keep opening).
+    expect(idTokenAad(row.id)).toBe(`oidc-id-token:${row.id}`);
+    expect(samlLogoutAad(row.id)).toBe(`saml-logout:${row.id}`);
     expect(row.ssoSamlLogout).not.toContain('dana@school.example');
     expect(JSON.parse(openSecret(config.secretKeys, row.ssoSamlLogout!, samlLogoutAad(row.id)))).toEqual(saml);
     // Without a token or a SAML sign-in, nothing is sealed.
@@ -320,6 +329,21 @@ describe('a session’s limits', () => {
     ]);
   });
 
+  it('lists a session until the instant either limit is reached', async () => {
+    const user = await member();
+    const ending = await signedIn(user);
+    const idling = await signedIn(user);
+    const now = Date.now();
+    await setSession(ending.token, { expiresAt: new Date(now + 1), lastSeenAt: new Date(now) });
+    await setSession(idling.token, { lastSeenAt: new Date(now - IDLE_MINUTES * MINUTE) });
+    const handles = async () => (await service.listOwn(ending.auth)).map((i) => i.id).sort();
+    const [endingRow, idlingRow] = [(await rowOf(ending.token))!, (await rowOf(idling.token))!];
+    setClock(now);
+    expect(await handles()).toEqual([endingRow.handle, idlingRow.handle].sort());
+    setClock(now + 1);
+    expect(await handles()).toEqual([]);
+  });
+
   it('sweeps the expired and idle sessions only', async () => {
     const user = await member();
     const live = await signedIn(user);
@@ -340,7 +364,10 @@ describe('ending sessions', () => {
     const { token, auth } = await signedIn(user);
     await service.logout(auth);
     expect(await service.authenticate(token, 'r', 'web')).toBeNull();
-    expect((await eventsOf(user.id)).map((e) => e.action)).toEqual(['session.create', 'session.delete']);
+    expect((await eventsOf(user.id)).map((e) => [e.action, e.recordType, e.tenantId])).toEqual([
+      ['session.create', 'user', tenantId],
+      ['session.delete', 'user', tenantId],
+    ]);
   });
 
   it('ends one of my sessions by its handle, or all the others, never someone else’s', async () => {
@@ -362,7 +389,15 @@ describe('ending sessions', () => {
     expect(await service.authenticate(tablet.token, 'r', 'web')).toBeNull();
     expect(await service.authenticate(mine.token, 'r', 'web')).not.toBeNull();
     expect(await service.authenticate(other.token, 'r', 'web')).not.toBeNull();
-    expect((await eventsOf(user.id)).map((e) => e.action).filter((a) => a.startsWith('session.revoke'))).toEqual(['session.revoke', 'session.revoke_others']);
+    // Signing out everywhere else with nowhere else signed in is no error.
+    await service.revokeOwn(mine.auth, null);
+    expect(
+      (await eventsOf(user.id)).filter((e) => e.action.startsWith('session.revoke')).map((e) => [e.action, e.recordType, e.tenantId]),
+    ).toEqual([
+      ['session.revoke', 'user', tenantId],
+      ['session.revoke_others', 'user', tenantId],
+      ['session.revoke_others', 'user', tenantId],
+    ]);
   });
 
   it('needs a recent sign-in to end sessions', async () => {
@@ -404,20 +439,21 @@ describe('re-authentication', () => {
     const again = (await service.authenticate(token, 'r', 'web'))!;
     expect(again.session.authenticatedAt.getTime()).toBeGreaterThan(signedAt);
     expect(() => service.requireRecentAuth(again)).not.toThrow();
-    expect((await eventsOf(user.id)).map((e) => [e.action, e.tenantId]).at(-1)).toEqual(['session.reauthenticate', tenantId]);
+    expect((await eventsOf(user.id)).map((e) => [e.action, e.recordType, e.tenantId]).at(-1)).toEqual(['session.reauthenticate', 'user', tenantId]);
   });
 });
 
 describe('a platform admin between institutions', () => {
   async function adminSession() {
     const admin = await buildUser(db, { tenantId: null, role: 'platform_admin' });
-    const { token } = await withSystem(db, (tx) => service.startSession(tx, admin, 'password+mfa'));
+    const { token } = await withSystem(db, (tx) => service.startSession(tx, admin));
     return { admin, token, auth: (await service.authenticate(token, 'r', 'web'))! };
   }
 
   it('acts in an institution with the access it gives, recorded there; and leaves it', async () => {
     const { admin, token, auth } = await adminSession();
     expect(auth.actor).toMatchObject({ tenantId: null, role: 'platform_admin' });
+    expect(auth.session).toMatchObject({ method: 'password', tenantId: null });
     expect(auth.actor.operatorAccess).toBeUndefined();
     // An institution without a site admin account yet: onboarding.
     const fresh = (await buildInstitution(db)).institution.id;
@@ -434,6 +470,10 @@ describe('a platform admin between institutions', () => {
     const own = (await buildInstitution(db)).institution.id;
     const siteAdmin = await buildUser(db, { tenantId: own, role: 'site_admin' });
     expect(await service.switchInstitution(auth, own)).toMatchObject({ operatorAccess: null });
+    const [enteredOwn] = await withSystem(db, (tx) =>
+      tx.select().from(auditEvents).where(and(eq(auditEvents.tenantId, own), eq(auditEvents.action, 'institution.enter'))),
+    );
+    expect(enteredOwn!.changes).toEqual({ operatorAccess: { before: null, after: 'none' } });
     await withSystem(db, (tx) =>
       tx.insert(supportGrants).values({ tenantId: own, id: randomUUID(), reason: 'help', hours: 2, expiresAt: new Date(Date.now() + 2 * 3600_000), grantedBy: siteAdmin.id }),
     );
@@ -451,7 +491,7 @@ describe('a platform admin between institutions', () => {
     await withSystem(db, (tx) => tx.update(institutions).set({ status: 'purged' }).where(eq(institutions.id, purged)));
     expect(await refusal(service.switchInstitution(auth, purged))).toMatchObject({ code: 'not_found' });
     const { auth: person } = await signedIn(await member());
-    expect(await refusal(service.switchInstitution(person, null))).toMatchObject({ code: 'forbidden' });
+    expect(await refusal(service.switchInstitution(person, null))).toEqual({ code: 'forbidden', message: 'Only platform administrators switch institutions' });
   });
 
   it('leaves a record of each request made under a support grant, and of no other', async () => {
@@ -463,8 +503,8 @@ describe('a platform admin between institutions', () => {
     await service.recordSupportUse({ actor: { ...inside.actor, operatorAccess: null } }, 'GET', '/api/v1/users');
     await service.recordSupportUse({ actor: { ...inside.actor, tenantId: null } }, 'GET', '/api/v1/catalog');
     const uses = await withSystem(db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.action, 'support_access.use')));
-    expect(uses.map((u) => [u.tenantId, u.actorUserId, u.recordId, u.changes])).toEqual([
-      [own, admin.id, own, { method: { before: null, after: 'GET' }, path: { before: null, after: '/api/v1/inventory' } }],
+    expect(uses.map((u) => [u.tenantId, u.actorUserId, u.recordType, u.recordId, u.changes])).toEqual([
+      [own, admin.id, 'institution', own, { method: { before: null, after: 'GET' }, path: { before: null, after: '/api/v1/inventory' } }],
     ]);
   });
 
