@@ -60,6 +60,11 @@ export const mutationGroups = {
     mutate: ['src/server/modules/identity/session.service.ts'],
     tests: ['src/server/modules/identity/session.service.test.ts'],
   },
+  /** Single sign-on (OIDC and SAML sign-in, linking, re-authentication, single logout) against its two suites. */
+  sso: {
+    mutate: ['src/server/modules/identity/sso-login.service.ts'],
+    tests: ['src/server/modules/identity/sso.test.ts', 'src/server/modules/identity/sso-domains.test.ts'],
+  },
   /** Sessions and single sign-on. */
   signin: {
     mutate: ['src/server/modules/identity/session.service.ts', 'src/server/modules/identity/sso-login.service.ts'],
