@@ -35,6 +35,7 @@ import { registerInstitutionRoutes } from './modules/tenants/institutions.routes
 import { createInstitutionService } from './modules/tenants/institutions.service.js';
 import { registerSupportAccessRoutes } from './modules/tenants/support-access.routes.js';
 import { createSupportAccessService } from './modules/tenants/support-access.service.js';
+import { attemptKeySecret, attemptStore, createAttemptSweepJob } from './platform/attempt-counts.js';
 import type { AppContext } from './platform/context.js';
 import { projectRoot } from './platform/db.js';
 import { frameworkErrors, registerErrorHandling, registerInputChecks, registerNotFound } from './platform/http.js';
@@ -123,7 +124,10 @@ export async function buildApp(
     hsts: config.publicUrl.startsWith('https://') ? { maxAge: 31536000, includeSubDomains: true } : false,
   });
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // Security: every attempt count is kept in PostgreSQL, so limits hold across processes and restarts.
+  const attemptSecret = attemptKeySecret(config.sessionSecret);
+  await app.register(fastifyRateLimit, { global: false, store: attemptStore(ctx.db, attemptSecret) });
+  await ctx.jobs.register(createAttemptSweepJob(ctx.db));
   await app.register(fastifySwagger, {
     openapi: {
       info: {

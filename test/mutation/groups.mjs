@@ -40,7 +40,7 @@ export const mutationGroups = {
   /** The audit chain alone (hashing, anchoring, verification) against its own tests: the quick part of `lifecycle`. */
   audit: {
     mutate: ['src/server/platform/audit.ts'],
-    tests: ['src/server/platform/audit-chain.test.ts', 'src/server/platform/audit-seal.test.ts'],
+    tests: ['src/server/platform/audit.test.ts', 'src/server/platform/audit-chain.test.ts', 'src/server/platform/audit-seal.test.ts'],
   },
   /**
    * The archive alone (backup and restore) against the database-to-database comparison: the quick
@@ -49,6 +49,24 @@ export const mutationGroups = {
   archive: {
     mutate: ['src/server/modules/lifecycle/archive.ts:66-207'],
     tests: ['src/server/modules/lifecycle/backup-restore.test.ts'],
+  },
+  /** The purge alone against its own tests: the quick part of `lifecycle` for `purge.ts`. */
+  purge: {
+    mutate: ['src/server/modules/lifecycle/purge.ts'],
+    tests: ['src/server/modules/lifecycle/purge.test.ts'],
+  },
+  /** Sessions alone (sign-in by password, limits, revocation, re-authentication) against their own tests. */
+  session: {
+    mutate: ['src/server/modules/identity/session.service.ts'],
+    tests: ['src/server/modules/identity/session.service.test.ts'],
+  },
+  /**
+   * Single sign-on (OIDC and SAML sign-in, linking, re-authentication, single logout) against the
+   * service's own tests, without the HTTP application (sso.test.ts, through the routes, takes hours here).
+   */
+  sso: {
+    mutate: ['src/server/modules/identity/sso-login.service.ts'],
+    tests: ['src/server/modules/identity/sso-login.service.test.ts', 'src/server/modules/identity/sso-claims.test.ts'],
   },
   /** Sessions and single sign-on. */
   signin: {

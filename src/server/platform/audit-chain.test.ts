@@ -435,9 +435,9 @@ describe('upgrading a database holding version-1 chains', () => {
       const migrateTo = (folder: string) =>
         url ? migratePg(db as never, { migrationsFolder: folder }) : migratePglite(db as never, { migrationsFolder: folder });
       await migrateTo(old);
-      // Raw SQL: the table as it stood then, without the columns later migrations added.
+      // As SQL naming the columns of that time: the schema in code has columns later migrations add.
       await db.execute(sql`insert into institutions (id, name, kind, country, subdivision, region, grade_levels)
-          values (${V1_TENANT}, 'Upgraded District', 'district', 'CA', 'BC', 'ca', array['K'])`);
+        values (${V1_TENANT}, 'Upgraded District', 'district', 'CA', 'BC', 'ca', array['K'])`);
       for (const e of V1_EVENTS) {
         expect(piiDigestOf(e)).toBe(e.piiDigest);
         await db.execute(sql`insert into audit_events (tenant_id, at, actor_user_id, actor_label, actor_role, action, record_type, record_id,

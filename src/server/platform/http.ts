@@ -117,10 +117,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
       return reply.status(500).send(body('internal', 'Something went wrong on our side. Please try again.', requestId));
     }
     const status = err.statusCode ?? 500;
+    // The limiter told how long its window still runs; a minute when it did not.
     if (status === 429)
       return reply
         .status(429)
-        .header('retry-after', '60')
+        .header('retry-after', reply.getHeader('retry-after') ?? '60')
         .send(body('rate_limited', 'Too many attempts. Wait a minute and try again.', requestId));
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
       return reply.status(415).send(body('unsupported_media_type', 'Send JSON (Content-Type: application/json)', requestId));

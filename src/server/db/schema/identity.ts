@@ -106,3 +106,19 @@ export const invitations = pgTable(
     check('invitations_role_check', sql`${t.role} in ('site_admin', 'app_admin')`),
   ],
 );
+
+/**
+ * Attempt counts of the rate-limited routes (platform/attempt-counts.ts), shared by every process
+ * and kept across restarts. `key` is a keyed hash (HMAC-SHA256) of the route and what is counted (an
+ * address, an account): no address, email or token is stored, and no tenant. A row counts `hits`
+ * until `resets_at`; the next hit after that starts a new window. Expired rows are swept by a job.
+ */
+export const attemptCounts = pgTable(
+  'attempt_counts',
+  {
+    key: text('key').primaryKey(),
+    hits: integer('hits').notNull(),
+    resetsAt: timestamp('resets_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('attempt_counts_resets_idx').on(t.resetsAt)],
+);

@@ -80,6 +80,31 @@ describe('other routes that name an account', () => {
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
   });
 
+  it('limits an invitation link per token across addresses (its preview and its acceptance)', async () => {
+    const token = 'an-invitation-token-nobody-was-sent-0123';
+    const preview: number[] = [];
+    const accept: number[] = [];
+    for (let i = 0; i < PER_ACCOUNT + 1; i++) {
+      preview.push((await t.app.inject({ method: 'GET', url: `/api/v1/invitations/preview?token=${token}`, remoteAddress: address() })).statusCode);
+      accept.push(
+        (
+          await t.app.inject({
+            method: 'POST',
+            url: '/api/v1/invitations/accept',
+            remoteAddress: address(),
+            payload: { token, password: 'a long enough password' },
+          })
+        ).statusCode,
+      );
+    }
+    expect(preview).toEqual([404, 404, 404, 429]);
+    expect(accept.slice(-1)).toEqual([429]);
+    expect(accept.slice(0, PER_ACCOUNT)).not.toContain(429);
+    // Another token is counted apart.
+    const other = await t.app.inject({ method: 'GET', url: '/api/v1/invitations/preview?token=another-token-nobody-was-sent-4567', remoteAddress: address() });
+    expect(other.statusCode).toBe(404);
+  });
+
   it('limits re-authentication per signed-in account across addresses', async () => {
     const { institution } = await buildInstitution(t.database.db);
     const client = await signIn(t.app, await buildUser(t.database.db, { tenantId: institution.id, role: 'app_admin' }));

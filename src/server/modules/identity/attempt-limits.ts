@@ -1,4 +1,3 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Config } from '../../platform/config.js';
 import { AppError } from '../../platform/errors.js';
@@ -18,12 +17,13 @@ export function normaliseAccount(value: unknown): string {
  *    shared address serves everyone behind it;
  *  - per account, strictly (`LOGIN_RATE_LIMIT`), once the body is validated: many addresses cannot
  *    hammer one account unnoticed.
- * The account part of a key is an HMAC under a key made at start-up: no email is kept or logged.
+ * Counts are kept in PostgreSQL by the rate-limit store (platform/attempt-counts.ts), shared by every
+ * process and kept across restarts, under a keyed hash of the route and the address or account: no
+ * address or email is stored or logged.
  */
 export function createAttemptLimits(app: FastifyInstance, config: Pick<Config, 'loginRateLimit' | 'loginAddressRateLimit'>) {
-  const pepper = randomBytes(32);
-  const accountKey = (req: FastifyRequest, account: string) =>
-    `${req.routeOptions.url ?? ''}|${createHmac('sha256', pepper).update(account).digest('base64url')}`;
+  // A limiter made by createRateLimit has no route of its own: the key names it. The store hashes the key.
+  const accountKey = (req: FastifyRequest, account: string) => `account|${req.routeOptions.method} ${req.routeOptions.url ?? ''}|${account}`;
 
   return {
     /**
@@ -35,7 +35,6 @@ export function createAttemptLimits(app: FastifyInstance, config: Pick<Config, '
       const perAccount = app.createRateLimit({
         max: opts.max ?? config.loginRateLimit,
         timeWindow: opts.timeWindow ?? '1 minute',
-        cache: 20_000,
         keyGenerator: (req) => accountKey(req, normaliseAccount(accountOf(req))),
       } as Parameters<FastifyInstance['createRateLimit']>[0]);
       const preHandler: preHandlerAsyncHookHandler = async (req, reply) => {

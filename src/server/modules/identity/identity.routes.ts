@@ -49,6 +49,9 @@ export function registerIdentityRoutes(
   // Security: counted per address (generous) and per account (strict), separately.
   const limits = createAttemptLimits(root, config);
   const loginLimit = limits.limit((req) => (req.body as { email?: unknown } | undefined)?.email);
+  // An invitation link's token names the account it seats: counted per token as well as per address.
+  const previewLimit = limits.limit((req) => (req.query as { token?: unknown } | undefined)?.token, { addressMax: 30 });
+  const acceptLimit = limits.limit((req) => (req.body as { token?: unknown } | undefined)?.token, { addressMax: 10 });
 
   app.get('/api/v1/session', { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: sessionSchema, ...errors } } }, async (req) =>
     sessions.describe(authOf(req)),
@@ -142,7 +145,7 @@ export function registerIdentityRoutes(
   app.get(
     '/api/v1/invitations/preview',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      ...previewLimit,
       schema: { tags: ['users'], summary: 'What an invitation link is for (public)', querystring: z.strictObject({ token: z.string().min(20).max(200) }), response: { 200: invitationPreviewSchema, ...errors } },
     },
     async (req) => invitations.preview(req.query.token),
@@ -151,7 +154,7 @@ export function registerIdentityRoutes(
   app.post(
     '/api/v1/invitations/accept',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      ...acceptLimit,
       schema: { tags: ['users'], summary: 'Accept an invitation and choose a password (public)', body: invitationAcceptSchema, response: { 200: sessionSchema, ...errors } },
     },
     async (req, reply) => {

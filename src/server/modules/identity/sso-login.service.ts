@@ -603,6 +603,13 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const assertion = assertions[0]!;
     const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
       { getAttribute(n: string): string | null } | undefined;
+    // An IdP answering with an error status signs in nobody, whatever else the response carries
+    // (node-saml reads the status only when no assertion came).
+    const status = responseEl
+      ? (xpath.selectElements(responseEl as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as { getAttribute(n: string): string | null } | undefined)
+      : undefined;
+    if (responseEl && status?.getAttribute('Value') !== 'urn:oasis:names:tc:SAML:2.0:status:Success')
+      throw samlRefused('status', `status ${status?.getAttribute('Value') ?? 'missing'}`);
     const urls = ssoUrls(config, tenantId, connectionId);
     const destination = responseEl?.getAttribute('Destination');
     if (destination && destination !== urls.acsUrl) throw samlRefused('destination', 'wrong Destination');
