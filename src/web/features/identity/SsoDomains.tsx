@@ -5,7 +5,7 @@
  */
 import { Badge, Button, Card, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SsoConnectionBody, SsoDomainBody } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
@@ -70,6 +70,62 @@ export function DomainStatus({ domain }: { domain: SsoDomainBody }) {
   );
 }
 
+/** One claim: its domain and status, then what can be done with it. */
+function DomainCard({ domain, children }: { domain: SsoDomainBody; children: ReactNode }) {
+  return (
+    <Card withBorder data-testid="sso-domain">
+      <Stack gap="xs">
+        <Group justify="space-between">
+          <Text fw={600}>{domain.domain}</Text>
+          <DomainStatus domain={domain} />
+        </Group>
+        {children}
+      </Stack>
+    </Card>
+  );
+}
+
+/** The TXT record that proves control of a pending claim. */
+function DomainRecord({ domain }: { domain: SsoDomainBody }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Copyable label={t('identity.sso.domains.recordName')} value={domain.record.name} />
+      <Copyable label={t('identity.sso.domains.recordType')} value={domain.record.type} />
+      <Copyable label={t('identity.sso.domains.recordValue')} value={domain.record.value} />
+    </>
+  );
+}
+
+type DomainAction = { mutate: (id: string) => void; isPending: boolean; variables: string | undefined; error: Error | null };
+
+/** A button acting on one claim, named with its domain, busy while its own request runs. */
+function DomainButton({ action, domain, label, danger }: { action: DomainAction; domain: SsoDomainBody; label: string; danger?: boolean }) {
+  return (
+    <Button
+      size="xs"
+      variant={danger ? 'default' : undefined}
+      color={danger ? 'red' : undefined}
+      onClick={() => action.mutate(domain.id)}
+      loading={action.isPending && action.variables === domain.id}
+      aria-label={`${label} — ${domain.domain}`}
+    >
+      {label}
+    </Button>
+  );
+}
+
+/** The field error the server gave for this claim's last action, if any. */
+function DomainError({ action, domain }: { action: DomainAction; domain: SsoDomainBody }) {
+  const fields = fieldErrorsOf(action.error);
+  if (action.variables !== domain.id || !fields) return null;
+  return (
+    <Text size="sm" c="red.8" role="alert">
+      {fieldError(fields, 'domain')}
+    </Text>
+  );
+}
+
 /** The site admin's section: claims, the TXT record of each pending one, and its check. */
 export function SsoDomainsSection() {
   const { t } = useTranslation();
@@ -91,61 +147,28 @@ export function SsoDomainsSection() {
       {!domains.data ? <Loading /> : null}
       {domains.data && domains.data.items.length === 0 ? <Text c="dimmed">{t('identity.sso.domains.none')}</Text> : null}
       {domains.data?.items.map((d) => (
-        <Card key={d.id} withBorder data-testid="sso-domain">
-          <Stack gap="xs">
-            <Group justify="space-between">
-              <Text fw={600}>{d.domain}</Text>
-              <DomainStatus domain={d} />
-            </Group>
-            {d.status === 'pending' ? (
-              <>
-                <Text size="sm">{t('identity.sso.domains.publish')}</Text>
-                <Copyable label={t('identity.sso.domains.recordName')} value={d.record.name} />
-                <Copyable label={t('identity.sso.domains.recordType')} value={d.record.type} />
-                <Copyable label={t('identity.sso.domains.recordValue')} value={d.record.value} />
-                <Text size="sm" c="dimmed">
-                  {t('identity.sso.domains.orOperator')}
+        <DomainCard key={d.id} domain={d}>
+          {d.status === 'pending' ? (
+            <>
+              <Text size="sm">{t('identity.sso.domains.publish')}</Text>
+              <DomainRecord domain={d} />
+              <Text size="sm" c="dimmed">
+                {t('identity.sso.domains.orOperator')}
+              </Text>
+              {d.lastCheckError ? (
+                <Text size="sm" c="red.8" role={checked?.id === d.id ? 'alert' : undefined}>
+                  {t(`identity.sso.domains.checkErrors.${d.lastCheckError}`)}
                 </Text>
-                {d.lastCheckError ? (
-                  <Text size="sm" c="red.8" role={checked?.id === d.id ? 'alert' : undefined}>
-                    {t(`identity.sso.domains.checkErrors.${d.lastCheckError}`)}
-                  </Text>
-                ) : null}
-              </>
-            ) : null}
-            <Group gap="xs">
-              {d.status === 'pending' ? (
-                <Button
-                  size="xs"
-                  onClick={() => verify.mutate(d.id)}
-                  loading={verify.isPending && verify.variables === d.id}
-                  aria-label={`${t('identity.sso.domains.verify')} — ${d.domain}`}
-                >
-                  {t('identity.sso.domains.verify')}
-                </Button>
               ) : null}
-              <Button
-                size="xs"
-                variant="default"
-                color="red"
-                onClick={() => release.mutate(d.id)}
-                aria-label={`${t('identity.sso.domains.release')} — ${d.domain}`}
-              >
-                {t('identity.sso.domains.release')}
-              </Button>
-            </Group>
-            {release.variables === d.id && releaseFields ? (
-              <Text size="sm" c="red.8" role="alert">
-                {fieldError(releaseFields, 'domain')}
-              </Text>
-            ) : null}
-            {verify.variables === d.id && verifyFields ? (
-              <Text size="sm" c="red.8" role="alert">
-                {fieldError(verifyFields, 'domain')}
-              </Text>
-            ) : null}
-          </Stack>
-        </Card>
+            </>
+          ) : null}
+          <Group gap="xs">
+            {d.status === 'pending' ? <DomainButton action={verify} domain={d} label={t('identity.sso.domains.verify')} /> : null}
+            <DomainButton action={release} domain={d} label={t('identity.sso.domains.release')} danger />
+          </Group>
+          <DomainError action={release} domain={d} />
+          <DomainError action={verify} domain={d} />
+        </DomainCard>
       ))}
       <Feedback
         error={(releaseFields ? null : release.error) ?? (verifyFields ? null : verify.error)}
@@ -272,35 +295,17 @@ export function InstitutionDomains({ institutionId }: { institutionId: string })
       <Text size="sm">{t('identity.sso.domains.operatorIntro')}</Text>
       {domains.data.items.length === 0 ? <Text c="dimmed">{t('identity.sso.domains.none')}</Text> : null}
       {domains.data.items.map((d) => (
-        <Card key={d.id} withBorder>
-          <Stack gap="xs">
-            <Group justify="space-between">
-              <Text fw={600}>{d.domain}</Text>
-              <DomainStatus domain={d} />
-            </Group>
-            {d.status === 'pending' ? (
-              <>
-                <Copyable label={t('identity.sso.domains.recordName')} value={d.record.name} />
-                <Copyable label={t('identity.sso.domains.recordValue')} value={d.record.value} />
-                <Group>
-                  <Button
-                    size="xs"
-                    onClick={() => approve.mutate(d.id)}
-                    loading={approve.isPending && approve.variables === d.id}
-                    aria-label={`${t('identity.sso.domains.approve')} — ${d.domain}`}
-                  >
-                    {t('identity.sso.domains.approve')}
-                  </Button>
-                </Group>
-                {approve.variables === d.id && fields ? (
-                  <Text size="sm" c="red.8" role="alert">
-                    {fieldError(fields, 'domain')}
-                  </Text>
-                ) : null}
-              </>
-            ) : null}
-          </Stack>
-        </Card>
+        <DomainCard key={d.id} domain={d}>
+          {d.status === 'pending' ? (
+            <>
+              <DomainRecord domain={d} />
+              <Group>
+                <DomainButton action={approve} domain={d} label={t('identity.sso.domains.approve')} />
+              </Group>
+              <DomainError action={approve} domain={d} />
+            </>
+          ) : null}
+        </DomainCard>
       ))}
       <Feedback error={fields ? null : approve.error} success={approve.isSuccess ? t('identity.sso.domains.approved') : null} />
     </Stack>
