@@ -1,8 +1,8 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { publicListEn } from '../features/public-list/messages-en.js';
-import { reportsEn } from '../features/reports/messages-en.js';
+import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from './assessments-en.js';
-import { domainEn } from './domain-en.js';
+import { domainEn } from '../../contracts/i18n/domain-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
 import { lifecycleEn } from '../features/lifecycle/i18n-en.js';
 

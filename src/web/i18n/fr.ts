@@ -1,8 +1,8 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { publicListFr } from '../features/public-list/messages-fr.js';
-import { reportsFr } from '../features/reports/messages-fr.js';
+import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from './assessments-fr.js';
-import { domainFr } from './domain-fr.js';
+import { domainFr } from '../../contracts/i18n/domain-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
 import { lifecycleFr } from '../features/lifecycle/i18n-fr.js';
 import type { en } from './en.js';

@@ -1,5 +1,4 @@
-/** The shape of a message tree with every leaf widened to `string` (so French must match English keys). */
-export type DeepStrings<T> = { readonly [K in keyof T]: T[K] extends string ? string : DeepStrings<T[K]> };
+export type { DeepStrings } from '../../contracts/i18n/types.js';
 
 /** The languages the web client speaks. */
 export { LANGUAGES, type Language } from '../../contracts/domain.js';

@@ -1,6 +1,6 @@
-/** French messages of the reports, dashboard and exports pages (the keys of `messages-en.ts`). */
-import type { DeepStrings } from '../../i18n/types.js';
-import type { reportsEn } from './messages-en.js';
+/** French messages of the reports, dashboard and exports pages (the keys of `reports-en.ts`). */
+import type { DeepStrings } from './types.js';
+import type { reportsEn } from './reports-en.js';
 
 export const reportsFr: DeepStrings<typeof reportsEn> = {
   nav: { reports: 'Rapports', exports: 'Exporter les données' },

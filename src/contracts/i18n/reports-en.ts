@@ -1,4 +1,4 @@
-/** English messages of the reports, dashboard and exports pages; `messages-fr.ts` has the same keys. */
+/** English messages of the reports, dashboard and exports pages (the web client's, and the server's downloads); `reports-fr.ts` has the same keys. */
 
 export const reportsEn = {
   nav: { reports: 'Reports', exports: 'Export data' },
