@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { isoDate } from './dates.js';
-import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES } from './domain.js';
+import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES, LANGUAGES } from './domain.js';
 
 /** The generic reports every institution has (PRODUCT.md, "Reports"). */
 export const REPORT_IDS = [
@@ -49,7 +49,11 @@ export const reportQuerySchema = z.strictObject({
 });
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
-export const reportDownloadQuerySchema = reportQuerySchema.extend({ format: z.enum(['xlsx', 'csv']) });
+export const reportDownloadQuerySchema = reportQuerySchema.extend({
+  format: z.enum(['xlsx', 'csv']),
+  /** The language of the file's words (headers, statuses, grades…); the reader's own when absent. */
+  lang: z.enum(LANGUAGES).optional(),
+});
 export type ReportDownloadQuery = z.infer<typeof reportDownloadQuerySchema>;
 
 export const REPORT_COLUMN_KINDS = ['text', 'number', 'date', 'boolean', 'check', 'list', 'code'] as const;

@@ -45,6 +45,23 @@ export const reportsEn = {
     csv: 'Download CSV',
     label: 'Download this report with its filters',
   },
+  /** The words inside a downloaded XLSX or CSV file. */
+  file: {
+    about: 'About',
+    report: 'Report',
+    generatedAt: 'Generated at (UTC)',
+    filters: 'Filters',
+    rows: 'Rows',
+    noFilters: 'none',
+    school: 'school {{name}}',
+    grades: 'grades {{list}}',
+    audiences: 'audiences {{list}}',
+    statuses: 'statuses {{list}}',
+    days: 'next {{days}} days',
+    codeColumn: '{{header}} (code)',
+    yes: 'Yes',
+    no: 'No',
+  },
   table: {
     caption: '{{title}}: {{count}} rows',
     empty: 'No rows match these filters.',

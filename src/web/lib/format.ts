@@ -1,11 +1,6 @@
 /** Date and list formatting in the current language. */
 import { useTranslation } from 'react-i18next';
-
-const locales = { en: 'en-CA', fr: 'fr-CA' } as const;
-
-function localeOf(language: string): string {
-  return language.startsWith('fr') ? locales.fr : locales.en;
-}
+import { countryName, localeOf } from '../../contracts/i18n/report-labels.js';
 
 /** Formats a calendar date (`YYYY-MM-DD`) without shifting it through the local time zone. */
 export function formatDate(isoDate: string | null | undefined, language: string): string {
@@ -22,15 +17,6 @@ export function formatDateTime(iso: string, language: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat(localeOf(language), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
-}
-
-/** A country's name from its ISO code (falls back to the code). */
-export function countryName(code: string, language: string): string {
-  try {
-    return new Intl.DisplayNames([localeOf(language)], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
 }
 
 /** Today as `YYYY-MM-DD` in local time. */

@@ -62,12 +62,13 @@ export function registerReportRoutes(root: FastifyInstance, service: ReportsServ
       },
     },
     async (req, reply) => {
-      const { format, ...query } = req.query;
-      const result = await service.run(requireActor(req), req.params.id, query);
+      const { format, lang, ...query } = req.query;
+      const { result, language, schoolName } = await service.download(requireActor(req), req.params.id, query, lang);
       return reply
         .header('content-type', CONTENT_TYPES[format])
+        .header('content-language', language ?? 'en')
         .header('content-disposition', `attachment; filename="${reportFileName(result, format)}"`)
-        .send(reportFileStream(result, format));
+        .send(reportFileStream(result, format, { language: language ?? 'en', schoolName }));
     },
   );
   app.get(

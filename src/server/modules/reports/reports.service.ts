@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { GRADE_LEVELS, INVENTORY_STATUSES, type GradeLevel, type InventoryStatus } from '../../../contracts/domain.js';
+import { GRADE_LEVELS, INVENTORY_STATUSES, type GradeLevel, type InventoryStatus, type Language } from '../../../contracts/domain.js';
 import {
   REPORT_IDS,
   REPORT_PARAMS,
@@ -14,6 +14,7 @@ import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
 import { queryRows, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
+import { userLanguage } from '../assessments/assessments.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { REPORTS, reportStatement, type ReportStatementResult } from './report-definitions.js';
 import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
@@ -35,6 +36,51 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
     return institution;
   }
 
+  /** Runs a report and counts the run; `wanted` says which language a download speaks (null: none). */
+  async function execute(actor: Actor, id: ReportId, q: ReportQuery, wanted: Language | 'reader' | null) {
+    authorize(actor, 'runReports');
+    const scope = scopeOf(actor);
+    const definition = REPORTS[id];
+    const today = utcToday();
+    const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
+    return withTenant(
+      db,
+      scope,
+      async (tx) => {
+        let schoolName: string | null = null;
+        if (filters.schoolId) {
+          const [school] = await tx
+            .select({ name: schools.name })
+            .from(schools)
+            .where(and(byTenant(schools.tenantId, scope), eq(schools.id, filters.schoolId)));
+          if (!school) throw invalid('schoolId', 'is not a school of this institution');
+          schoolName = school.name;
+        }
+        const language = wanted === 'reader' ? ((await userLanguage(tx, actor.userId)) ?? 'en') : wanted;
+        const input = { where: itemFilter(scope, filters), grade: filters.grade, audience: filters.audience, today, days: q.days };
+        const [row] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, reportStatement(id, input, scope)));
+        if (definition.usesGradeLevels && !row?.grade_levels) throw notFound('Institution');
+        const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+        const out = definition.shape(JSON.parse(row?.rows ?? '[]') as never[], { ...input, gradeLevels });
+        const result: ReportResult = {
+          report: id,
+          title: definition.title,
+          generatedAt: new Date().toISOString(),
+          filters: {
+            schoolId: filters.schoolId ?? null,
+            grade: [...filters.grade],
+            audience: [...filters.audience],
+            status: [...filters.status],
+            days: REPORT_PARAMS[id].includes('days') ? q.days : null,
+          },
+          ...out,
+        };
+        return { result, schoolName, language };
+      },
+      { asyncCommit: true },
+    );
+  }
+
   return {
     /** The reports an institution can run. */
     list(actor: Actor) {
@@ -49,44 +95,17 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
      * never a report, and the report does not pay for a flush of the write-ahead log.
      */
     async run(actor: Actor, id: ReportId, q: ReportQuery): Promise<ReportResult> {
-      authorize(actor, 'runReports');
-      const scope = scopeOf(actor);
-      const definition = REPORTS[id];
-      const today = utcToday();
-      const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
-      return withTenant(
-        db,
-        scope,
-        async (tx) => {
-          if (filters.schoolId) {
-            const [school] = await tx
-              .select({ id: schools.id })
-              .from(schools)
-              .where(and(byTenant(schools.tenantId, scope), eq(schools.id, filters.schoolId)));
-            if (!school) throw invalid('schoolId', 'is not a school of this institution');
-          }
-          const input = { where: itemFilter(scope, filters), grade: filters.grade, audience: filters.audience, today, days: q.days };
-          const [result] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, reportStatement(id, input, scope)));
-          if (definition.usesGradeLevels && !result?.grade_levels) throw notFound('Institution');
-          const gradeLevels = [...(result?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-          const out = definition.shape(JSON.parse(result?.rows ?? '[]') as never[], { ...input, gradeLevels });
-          return {
-            report: id,
-            title: definition.title,
-            generatedAt: new Date().toISOString(),
-            filters: {
-              schoolId: filters.schoolId ?? null,
-              grade: [...filters.grade],
-              audience: [...filters.audience],
-              status: [...filters.status],
-              days: REPORT_PARAMS[id].includes('days') ? q.days : null,
-            },
-            ...out,
-          };
-        },
-        { asyncCommit: true },
-      );
+      return (await execute(actor, id, q, null)).result;
     },
+
+    /**
+     * Runs a report for a download, with what the file needs besides: the language of its words (the
+     * one asked for, else the reader's own, else English) and the chosen school's name.
+     */
+    download(actor: Actor, id: ReportId, q: ReportQuery, language: Language | undefined) {
+      return execute(actor, id, q, language ?? 'reader');
+    },
+
 
     /** Run counts across institutions, for platform admins: numbers only. */
     async runCounts(actor: Actor, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {

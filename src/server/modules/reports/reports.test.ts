@@ -279,6 +279,10 @@ describe('reports', () => {
       }),
     );
     expect(expected.flat().filter((v: unknown) => typeof v === 'string' && v.startsWith("'")).length).toBe(hostile.length + 3);
+    // In the file the status reads as words, followed by its code for machines; the grade is named in full.
+    expect(json.columns.map((c: { key: string }) => c.key).slice(0, 3)).toEqual(['app', 'vendor', 'status']);
+    const headers = ['App', 'Vendor', 'Status', 'Status (code)', 'Grade 3'];
+    const fileRows = expected.map((r: unknown[]) => [r[0], r[1], 'Approved', ...r.slice(2)]);
 
     const xlsx = await tenant.siteAdmin.request('GET', '/api/v1/reports/approved-by-grade/download?format=xlsx&grade=3');
     expect(xlsx.statusCode).toBe(200);
@@ -287,10 +291,10 @@ describe('reports', () => {
     const sheet = book.worksheets[0]!;
     const read: unknown[][] = [];
     sheet.eachRow((row) => read.push((row.values as unknown[]).slice(1).map((v) => v ?? '')));
-    expect(read[0]).toEqual(json.columns.map((c: { label: string }) => c.label));
+    expect(read[0]).toEqual(headers);
     // XML reads a bare CR as LF: the XLSX writer stores line ends as LF on purpose.
     expect(read.slice(1)).toEqual(
-      expected.map((r: unknown[]) => r.map((v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : (v ?? '')))),
+      fileRows.map((r: unknown[]) => r.map((v) => (typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : (v ?? '')))),
     );
     for (const row of read.slice(1)) for (const v of row) expect(typeof v === 'object' && v !== null && 'formula' in v).toBe(false);
 
@@ -298,8 +302,51 @@ describe('reports', () => {
     expect(csv.statusCode).toBe(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const records = parse(csv.rawPayload, { bom: true, relax_column_count: false }) as string[][];
-    expect(records[0]).toEqual(json.columns.map((c: { label: string }) => c.label));
-    expect(records.slice(1)).toEqual(expected.map((r: unknown[]) => r.map((v) => (v === null ? '' : String(v)))));
+    expect(records[0]).toEqual(headers);
+    expect(records.slice(1)).toEqual(fileRows.map((r: unknown[]) => r.map((v) => (v === null ? '' : String(v)))));
+  });
+
+  it('writes downloads in the reader’s language (or the one asked for), with the codes in their own columns', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const abroad = await buildCatalogApp(t.database.db, { name: 'Globe Notes', vendor: 'Globe', storageCountries: ['US', 'DE'] });
+    await addItem(tenant, { catalogAppId: abroad.id, name: 'Globe Notes', vendor: 'Globe', status: 'approved', grades: ['3'] });
+    const csvOf = async (url: string) => {
+      const res = await tenant.siteAdmin.request('GET', url);
+      expect(res.statusCode, res.body).toBe(200);
+      return { language: res.headers['content-language'], records: parse(res.rawPayload, { bom: true }) as string[][] };
+    };
+
+    const english = await csvOf('/api/v1/reports/data-storage/download?format=csv');
+    expect(english.language).toBe('en');
+    const en = Object.fromEntries(english.records[0]!.map((h, i) => [h, english.records[1]![i]]));
+    expect(en).toMatchObject({ Status: 'Approved', 'Status (code)': 'approved', 'In Canada': 'No', 'In the US': 'Yes' });
+    expect(en['Countries of storage']).toBe('United States; Germany');
+    expect(en['Countries of storage (code)']).toBe('US; DE');
+
+    const french = await csvOf('/api/v1/reports/data-storage/download?format=csv&lang=fr');
+    expect(french.language).toBe('fr');
+    const fr = Object.fromEntries(french.records[0]!.map((h, i) => [h, french.records[1]![i]]));
+    expect(fr).toMatchObject({ Statut: 'Approuvée', 'Statut (code)': 'approved', 'Au Canada': 'Non', 'Aux États-Unis': 'Oui' });
+    expect(fr['Pays de stockage']).toBe('États-Unis; Allemagne');
+    expect(fr['Pays de stockage (code)']).toBe('US; DE');
+    expect(french.records.flat().filter((v) => /^(Approved|Yes|No|Status)$/.test(v))).toEqual([]);
+
+    // Without `lang`, the file speaks the language the reader chose.
+    const chose = await tenant.siteAdmin.request('PATCH', '/api/v1/me', { language: 'fr' });
+    expect(chose.statusCode, chose.body).toBe(200);
+    const xlsx = await tenant.siteAdmin.request('GET', '/api/v1/reports/approved-by-grade/download?format=xlsx&grade=3&status=approved');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-language']).toBe('fr');
+    const book = await readXlsx(xlsx.rawPayload);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['Applications approuvées par niveau'.slice(0, 31), 'À propos']);
+    expect((book.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(['Application', 'Fournisseur', 'Statut', 'Statut (code)', '3e année']);
+    const about = book.worksheets[1]!;
+    expect(about.getRow(3).values).toEqual([undefined, 'Filtres', 'niveaux 3e; statuts Approuvée']);
+    expect((await csvOf('/api/v1/reports/data-storage/download?format=csv&lang=en')).language).toBe('en');
+
+    const bad = await tenant.siteAdmin.request('GET', '/api/v1/reports/data-storage/download?format=csv&lang=de');
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('lang');
   });
 
   it('shows the dashboard: counts by status, reviews due, grade heat map and recent changes', async () => {

@@ -36,7 +36,7 @@ export function ReportPage() {
 }
 
 function ReportView({ id }: { id: ReportId }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const labels = useReportLabels();
   const { institution } = useCurrentInstitution();
   const [filters, setFilters] = useState<Filters>(EMPTY);
@@ -57,7 +57,7 @@ function ReportView({ id }: { id: ReportId }) {
     placeholderData: keepPreviousData,
   });
   const title = labels.title(id, query.data?.title ?? id);
-  const downloadUrl = (format: 'xlsx' | 'csv') => `${API_BASE}/reports/${id}/download${toQueryString({ ...params, format })}`;
+  const downloadUrl = (format: 'xlsx' | 'csv') => `${API_BASE}/reports/${id}/download${toQueryString({ ...params, format, lang: i18n.language.startsWith('fr') ? 'fr' : 'en' })}`;
 
   return (
     <Stack>
