@@ -45,7 +45,9 @@ function fileWords(language: Language) {
     const cells: ((row: ReportResult['rows'][number]) => SheetCell)[] = [];
     for (const c of columns) {
       // A grade heads its column in full in a file ("Grade 3"), not in the table's short form.
-      const header = labels.column(c.labelKey?.startsWith('gradeShort.') ? { ...c, labelKey: c.labelKey.replace('gradeShort.', 'grade.') } : c);
+      const header = labels.column(
+        c.labelKey?.startsWith('gradeShort.') ? { ...c, labelKey: c.labelKey.replace('gradeShort.', 'grade.') } : c,
+      );
       sheet.push({ key: c.key, header });
       cells.push((row) => cell(c, row[c.key]));
       if (labels.isCoded(c)) {

@@ -106,7 +106,6 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       return execute(actor, id, q, language ?? 'reader');
     },
 
-
     /** Run counts across institutions, for platform admins: numbers only. */
     async runCounts(actor: Actor, q: { from?: string | undefined; to?: string | undefined; institutionId?: string | undefined }) {
       authorize(actor, 'readReportRunCounts');

@@ -339,7 +339,13 @@ describe('reports', () => {
     expect(xlsx.headers['content-language']).toBe('fr');
     const book = await readXlsx(xlsx.rawPayload);
     expect(book.worksheets.map((w) => w.name)).toEqual(['Applications approuvées par niveau'.slice(0, 31), 'À propos']);
-    expect((book.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual(['Application', 'Fournisseur', 'Statut', 'Statut (code)', '3e année']);
+    expect((book.worksheets[0]!.getRow(1).values as unknown[]).slice(1)).toEqual([
+      'Application',
+      'Fournisseur',
+      'Statut',
+      'Statut (code)',
+      '3e année',
+    ]);
     const about = book.worksheets[1]!;
     expect(about.getRow(3).values).toEqual([undefined, 'Filtres', 'niveaux 3e; statuts Approuvée']);
     expect((await csvOf('/api/v1/reports/data-storage/download?format=csv&lang=en')).language).toBe('en');

@@ -57,7 +57,8 @@ function ReportView({ id }: { id: ReportId }) {
     placeholderData: keepPreviousData,
   });
   const title = labels.title(id, query.data?.title ?? id);
-  const downloadUrl = (format: 'xlsx' | 'csv') => `${API_BASE}/reports/${id}/download${toQueryString({ ...params, format, lang: i18n.language.startsWith('fr') ? 'fr' : 'en' })}`;
+  const downloadUrl = (format: 'xlsx' | 'csv') =>
+    `${API_BASE}/reports/${id}/download${toQueryString({ ...params, format, lang: i18n.language.startsWith('fr') ? 'fr' : 'en' })}`;
 
   return (
     <Stack>
