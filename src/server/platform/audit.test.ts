@@ -38,12 +38,23 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.close());
 
-const person = (tenantId: string): Actor => ({ ...systemActor('test', 'web', tenantId), userId: randomUUID(), label: 'Dana Smith', role: 'site_admin' });
+const person = (tenantId: string): Actor => ({
+  ...systemActor('test', 'web', tenantId),
+  userId: randomUUID(),
+  label: 'Dana Smith',
+  role: 'site_admin',
+});
 
 async function writeEvents(tenantId: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     await withTenant(db, unsafeTenantScope(tenantId), (tx) =>
-      recordAudit(tx, person(tenantId), { action: 'inventory.update', recordType: 'inventory_item', recordId: randomUUID(), before: { name: `App ${i}` }, after: { name: `App ${i + 1}` } }),
+      recordAudit(tx, person(tenantId), {
+        action: 'inventory.update',
+        recordType: 'inventory_item',
+        recordId: randomUUID(),
+        before: { name: `App ${i}` },
+        after: { name: `App ${i + 1}` },
+      }),
     );
   }
 }
@@ -80,7 +91,9 @@ describe('canonical JSON and digests', () => {
   it('sorts keys at every depth, keeps array order and writes times as ISO 8601', () => {
     const value = { b: 1, a: { d: new Date('2025-01-02T03:04:05.678Z'), c: [3, { z: 1, y: 2 }, 1] }, C: null };
     expect(canonicalJson(value)).toBe('{"C":null,"a":{"c":[3,{"y":2,"z":1},1],"d":"2025-01-02T03:04:05.678Z"},"b":1}');
-    expect(canonicalJson({ a: { c: [3, { y: 2, z: 1 }, 1], d: new Date('2025-01-02T03:04:05.678Z') }, C: null, b: 1 })).toBe(canonicalJson(value));
+    expect(canonicalJson({ a: { c: [3, { y: 2, z: 1 }, 1], d: new Date('2025-01-02T03:04:05.678Z') }, C: null, b: 1 })).toBe(
+      canonicalJson(value),
+    );
   });
 
   it('digests the canonical JSON with SHA-256, in hex', () => {
@@ -96,7 +109,11 @@ describe('change records', () => {
     const t2 = new Date('2025-02-01T00:00:00Z');
     const before = { a: 1, b: { x: 1, y: 2 }, c: null, d: 'same', gone: 'x', createdAt: t1, updatedAt: t1, version: 1 };
     const after = { a: 2, b: { y: 2, x: 1 }, d: 'same', e: 'new', createdAt: t2, updatedAt: t2, version: 2 };
-    expect(diff(before, after)).toEqual({ a: { before: 1, after: 2 }, gone: { before: 'x', after: null }, e: { before: null, after: 'new' } });
+    expect(diff(before, after)).toEqual({
+      a: { before: 1, after: 2 },
+      gone: { before: 'x', after: null },
+      e: { before: null, after: 'new' },
+    });
   });
 
   it('record a creation and a deletion whole', () => {
@@ -145,7 +162,12 @@ describe('event hashes', () => {
   });
 
   it('change with every hashed field, and hash a missing field as null', () => {
-    const other: Record<string, unknown> = { hashVersion: 2, at: new Date('2025-04-01T12:00:01.000Z'), createdAt: new Date('2025-04-01T12:00:01.000Z'), seq: 8 };
+    const other: Record<string, unknown> = {
+      hashVersion: 2,
+      at: new Date('2025-04-01T12:00:01.000Z'),
+      createdAt: new Date('2025-04-01T12:00:01.000Z'),
+      seq: 8,
+    };
     // The version is the one field not changed here: the other version hashes differently (below).
     for (const f of HASHED_FIELDS.filter((f) => f !== 'hashVersion')) {
       const changed = { ...v2, [f]: f in other ? other[f] : `${String(v2[f])}-x` } as HashInput;
@@ -192,7 +214,13 @@ describe('recording', () => {
     const tenantId = await newInstitution();
     const actor = person(tenantId);
     await withTenant(db, unsafeTenantScope(tenantId), (tx) =>
-      recordAudit(tx, actor, { action: 'inventory.update', recordType: 'inventory_item', recordId: 'item-1', before: { name: 'A', n: 1 }, after: { name: 'B', n: 1 } }),
+      recordAudit(tx, actor, {
+        action: 'inventory.update',
+        recordType: 'inventory_item',
+        recordId: 'item-1',
+        before: { name: 'A', n: 1 },
+        after: { name: 'B', n: 1 },
+      }),
     );
     const [e] = await chainEvents(tenantId);
     expect(e).toMatchObject({
@@ -224,7 +252,9 @@ describe('recording', () => {
       await recordAudit(tx, person(own), { action: 'institution.create', recordType: 'institution', recordId: other, tenantId: other });
       await recordAudit(tx, person(own), { action: 'catalog.update', recordType: 'catalog_app', recordId: 'app-1', tenantId: null });
     });
-    expect((await chainEvents(other)).map((e) => [e.action, e.beforeDigest, e.afterDigest, e.changes])).toEqual([['institution.create', null, null, {}]]);
+    expect((await chainEvents(other)).map((e) => [e.action, e.beforeDigest, e.afterDigest, e.changes])).toEqual([
+      ['institution.create', null, null, {}],
+    ]);
     expect(await chainEvents(own)).toEqual([]);
     const operator = await chainEvents(null);
     expect(operator.length).toBe(operatorBefore + 1);
@@ -240,8 +270,12 @@ describe('recording', () => {
         await fn(tx);
         return chainLocksHeld(tx, [a, b, null]);
       });
-    expect(await held((tx) => recordAudit(tx, person(a), { action: 'x.y', recordType: 'x', recordId: '1' }))).toEqual([`vetted.audit.${a}`]);
-    expect(await held((tx) => recordAudit(tx, systemActor('test'), { action: 'x.y', recordType: 'x', recordId: '1' }))).toEqual(['vetted.audit.operator']);
+    expect(await held((tx) => recordAudit(tx, person(a), { action: 'user.update', recordType: 'user', recordId: '1' }))).toEqual([
+      `vetted.audit.${a}`,
+    ]);
+    expect(await held((tx) => recordAudit(tx, systemActor('test'), { action: 'user.update', recordType: 'user', recordId: '1' }))).toEqual([
+      'vetted.audit.operator',
+    ]);
     // Sealing takes the lock of the chain it seals, whether or not there is anything to seal.
     expect(await held((tx) => sealLegacyAuditEvents(tx, b))).toEqual([`vetted.audit.${b}`]);
     await insertLegacy(b, [2]);
@@ -259,7 +293,8 @@ describe('sealing the events from before chaining', () => {
     const [seal] = await sealsOf(tenantId);
     const legacy = (await chainEvents(tenantId)).filter((e) => e.seq === null);
     const times = legacy.map((e) => e.at.getTime());
-    const summary = (seal!.changes as { legacyEvents: { after: { events: number; digest: string; from: string; to: string } } }).legacyEvents.after;
+    const summary = (seal!.changes as { legacyEvents: { after: { events: number; digest: string; from: string; to: string } } })
+      .legacyEvents.after;
     expect(summary).toEqual({
       events: 3,
       digest: expect.stringMatching(/^[0-9a-f]{64}$/),
@@ -298,7 +333,9 @@ describe('sealing the events from before chaining', () => {
     const tenantId = await newInstitution();
     const [erased, plain] = await insertLegacy(tenantId, [4, 3]);
     const recorded = 'e'.repeat(64);
-    await db.execute(sql`update audit_events set pii_digest = ${recorded}, actor_label = 'Erased person', redacted_at = now() where id = ${erased!}`);
+    await db.execute(
+      sql`update audit_events set pii_digest = ${recorded}, actor_label = 'Erased person', redacted_at = now() where id = ${erased!}`,
+    );
     await withSystem(db, (tx) => sealLegacyAuditEvents(tx, tenantId));
     const byId = new Map((await chainEvents(tenantId)).map((e) => [e.id, e]));
     expect(byId.get(erased!)!.piiDigest).toBe(recorded);
@@ -374,7 +411,12 @@ describe('verification reports', () => {
     await writeEvents(tenantId, 2);
     const newest = (await chainEvents(tenantId))[1]!;
     await db.execute(sql`delete from audit_heads where chain_id = ${tenantId}`);
-    expect(await verify(tenantId)).toMatchObject({ ok: false, events: 2, anchor: null, brokenAt: { seq: 2, id: newest.id, reason: 'anchor' } });
+    expect(await verify(tenantId)).toMatchObject({
+      ok: false,
+      events: 2,
+      anchor: null,
+      brokenAt: { seq: 2, id: newest.id, reason: 'anchor' },
+    });
   });
 
   it('a break in the chain before any finding about the events from before chaining', async () => {
@@ -393,7 +435,9 @@ describe('verification reports', () => {
     await db.execute(sql`update audit_events set actor_label = 'Someone Else' where id = ${one!}`);
     expect(await verify(tenantId)).toMatchObject({ ok: false, brokenAt: { seq: null, id: one!, reason: 'content' } });
     await db.execute(sql`update audit_events set redacted_at = now() where id = ${one!}`);
-    await db.execute(sql`update audit_events set changes = '{"name":{"before":"[erased]","after":"[erased]"}}'::jsonb, redacted_at = now() where id = ${two!}`);
+    await db.execute(
+      sql`update audit_events set changes = '{"name":{"before":"[erased]","after":"[erased]"}}'::jsonb, redacted_at = now() where id = ${two!}`,
+    );
     expect(await verify(tenantId)).toMatchObject({ ok: true, sealed: 2 });
   });
 
@@ -402,9 +446,36 @@ describe('verification reports', () => {
     await insertLegacy(tenantId, [7]);
     await withSystem(db, (tx) => sealLegacyAuditEvents(tx, tenantId));
     const [seal] = await sealsOf(tenantId);
-    const { tenantId: _t, actorUserId, actorLabel, actorRole, action, recordType, recordId, beforeDigest, afterDigest, changes, source } = seal!;
+    const {
+      tenantId: _t,
+      actorUserId,
+      actorLabel,
+      actorRole,
+      action,
+      recordType,
+      recordId,
+      beforeDigest,
+      afterDigest,
+      changes,
+      source,
+    } = seal!;
     await withSystem(db, (tx) =>
-      appendAuditEvents(tx, [{ tenantId, actorUserId, actorLabel, actorRole, action, recordType, recordId, beforeDigest, afterDigest, changes, source, requestId: 'second-seal' }]),
+      appendAuditEvents(tx, [
+        {
+          tenantId,
+          actorUserId,
+          actorLabel,
+          actorRole,
+          action,
+          recordType,
+          recordId,
+          beforeDigest,
+          afterDigest,
+          changes,
+          source,
+          requestId: 'second-seal',
+        },
+      ]),
     );
     const second = (await sealsOf(tenantId))[1]!;
     expect(await verify(tenantId)).toMatchObject({ ok: false, brokenAt: { seq: second.seq, id: second.id, reason: 'sealed' } });

@@ -1,3 +1,4 @@
+import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { auditEvents, auditHeads, deletionCertificates, institutions } from '../db/schema/index.js';
@@ -34,14 +35,16 @@ export function diff(before: Json | null, after: Json | null): Record<string, { 
     const b = before?.[k] ?? null;
     const a = after?.[k] ?? null;
     if (canonicalJson(b) === canonicalJson(a)) continue;
-    out[k] = SECRET_FIELDS.has(k) ? { before: b === null ? null : '[set]', after: a === null ? null : '[changed]' } : { before: b, after: a };
+    out[k] = SECRET_FIELDS.has(k)
+      ? { before: b === null ? null : '[set]', after: a === null ? null : '[changed]' }
+      : { before: b, after: a };
   }
   return out;
 }
 
 export interface AuditInput {
-  action: string;
-  recordType: string;
+  action: AuditAction;
+  recordType: AuditRecordType;
   recordId: string;
   before?: Json | null;
   after?: Json | null;
@@ -159,7 +162,10 @@ export async function appendAuditEvents(tx: Tx, events: AuditValues[]): Promise<
   }
   for (const [tenantId, list] of byChain) {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
-    const [head] = await tx.select({ seq: auditHeads.seq, hash: auditHeads.hash }).from(auditHeads).where(eq(auditHeads.chainId, chainKey(tenantId)));
+    const [head] = await tx
+      .select({ seq: auditHeads.seq, hash: auditHeads.hash })
+      .from(auditHeads)
+      .where(eq(auditHeads.chainId, chainKey(tenantId)));
     let seq = head?.seq ?? 0;
     let prev = head?.hash ?? GENESIS;
     // One clock reading per batch, at millisecond precision, so the stored time hashes as it reads back.
@@ -228,7 +234,7 @@ export interface ChainReport {
 export type ChainBreak = 'gap' | 'hash' | 'link' | 'content' | 'unchained' | 'sealed' | 'truncated' | 'anchor';
 
 /** The action of the chained event that seals a chain's legacy events (written before chaining existed). */
-export const SEAL_ACTION = 'audit.seal';
+export const SEAL_ACTION: AuditAction = 'audit.seal';
 
 /** What a seal records about the legacy events it covers. */
 interface SealSummary {
@@ -291,9 +297,18 @@ export class UnsealableEventError extends Error {
 export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null, by = 'audit-seal'): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
   const chain = chainOf(tenantId);
-  const [seal] = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(chain, eq(auditEvents.action, SEAL_ACTION), sql`${auditEvents.seq} is not null`)).limit(1);
+  const [seal] = await tx
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(chain, eq(auditEvents.action, SEAL_ACTION), sql`${auditEvents.seq} is not null`))
+    .limit(1);
   if (seal) return 0;
-  const [first] = await tx.select({ id: auditEvents.id }).from(auditEvents).where(and(chain, sql`not ${unchained}`)).orderBy(asc(auditEvents.id)).limit(1);
+  const [first] = await tx
+    .select({ id: auditEvents.id })
+    .from(auditEvents)
+    .where(and(chain, sql`not ${unchained}`))
+    .orderBy(asc(auditEvents.id))
+    .limit(1);
   const rows = await tx.select().from(auditEvents).where(and(chain, unchained)).orderBy(asc(auditEvents.id));
   if (!rows.length) return 0;
   const late = rows.find((r) => first && r.id > first.id);
@@ -343,7 +358,12 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
   const seals: AuditRow[] = [];
   let after = 0;
   outer: for (;;) {
-    const rows = await tx.select().from(auditEvents).where(and(chain, gt(auditEvents.seq, after))).orderBy(asc(auditEvents.seq)).limit(batch);
+    const rows = await tx
+      .select()
+      .from(auditEvents)
+      .where(and(chain, gt(auditEvents.seq, after)))
+      .orderBy(asc(auditEvents.seq))
+      .limit(batch);
     if (rows.length === 0) break;
     for (const r of rows) {
       events++;
@@ -363,7 +383,10 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
       after = seq;
     }
   }
-  const [anchor] = await tx.select({ seq: auditHeads.seq, hash: auditHeads.hash }).from(auditHeads).where(eq(auditHeads.chainId, chainKey(tenantId)));
+  const [anchor] = await tx
+    .select({ seq: auditHeads.seq, hash: auditHeads.hash })
+    .from(auditHeads)
+    .where(eq(auditHeads.chainId, chainKey(tenantId)));
   let purged = false;
   if (!brokenAt) {
     const end = last?.seq ?? 0;
@@ -383,7 +406,8 @@ export async function verifyAuditChain(tx: Tx, tenantId: string | null, batch = 
     if (extra) brokenAt = { seq: extra.seq, id: extra.id, reason: 'sealed' };
     else if (!seal && legacy[0]) brokenAt = { seq: null, id: legacy[0].id, reason: 'unchained' };
     else if (altered) brokenAt = { seq: null, id: altered.id, reason: 'content' };
-    else if (seal && (!recorded || canonicalJson(legacyDigest(legacy)) !== canonicalJson(recorded))) brokenAt = { seq: seal.seq, id: seal.id, reason: 'sealed' };
+    else if (seal && (!recorded || canonicalJson(legacyDigest(legacy)) !== canonicalJson(recorded)))
+      brokenAt = { seq: seal.seq, id: seal.id, reason: 'sealed' };
     else sealed = legacy.length;
   }
   return {

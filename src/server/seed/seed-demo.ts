@@ -3,6 +3,7 @@
  * verified email domains (recorded as approved by the operator), and a platform admin — in one transaction, with one audit event per created record. Safe to re-run: a
  * database that already holds the first demo catalog app is left untouched.
  */
+import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { catalogApps, institutions, inventoryItems, schools, ssoDomains, users } from '../db/schema/index.js';
@@ -40,7 +41,7 @@ type CatalogAppRow = typeof catalogApps.$inferSelect;
 type AuditInsert = AuditValues;
 
 /** An audit event for a record the seed created (no user acted: the actor is the seed job). */
-function seedAudit(tenantId: string | null, action: string, recordType: string, recordId: string): AuditInsert {
+function seedAudit(tenantId: string | null, action: AuditAction, recordType: AuditRecordType, recordId: string): AuditInsert {
   return {
     tenantId,
     actorUserId: null,

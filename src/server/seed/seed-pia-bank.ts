@@ -2,6 +2,7 @@
  * Seeds the master bank: the generic edtech PIA and the pre-answered PIAs of demo catalog apps, each
  * as a published version 1. Idempotent: a template whose slug exists is left as it is.
  */
+import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
 import { randomUUID } from 'node:crypto';
 import type { BankSectionInput } from '../../contracts/assessments.js';
 import { type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
@@ -20,7 +21,11 @@ export const appTemplateSlug = (appSlug: string) => `pia-${appSlug}`;
 /** The generic PIA with an app's pre-answers: catalog facts first, then what the operator verified. */
 export function appSections(app: CatalogAppRow, pia: AppPia): BankSectionInput[] {
   const sections = genericSections();
-  const outside = [...app.storageCountries, ...app.processingCountries, ...((pia.answers['f.support_countries'] as string[] | undefined) ?? [])].some((c) => c !== 'CA');
+  const outside = [
+    ...app.storageCountries,
+    ...app.processingCountries,
+    ...((pia.answers['f.support_countries'] as string[] | undefined) ?? []),
+  ].some((c) => c !== 'CA');
   const answers: Record<string, unknown> = {
     'b.purpose': app.description,
     'c.data_elements': app.dataElements,
@@ -80,7 +85,18 @@ async function seedTemplates(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<
   await tx.insert(piaTemplateVersions).values(versions);
   await tx.insert(piaTemplateSections).values(sections);
   for (let i = 0; i < questions.length; i += 500) await tx.insert(piaTemplateQuestions).values(questions.slice(i, i + 500));
-  const audit = (action: string, recordType: string, recordId: string) => ({ tenantId: null, actorUserId: null, actorLabel: 'system:bank-seed', actorRole: 'system', action, recordType, recordId, changes: {}, requestId: 'seed', source: 'seed' });
+  const audit = (action: AuditAction, recordType: AuditRecordType, recordId: string) => ({
+    tenantId: null,
+    actorUserId: null,
+    actorLabel: 'system:bank-seed',
+    actorRole: 'system',
+    action,
+    recordType,
+    recordId,
+    changes: {},
+    requestId: 'seed',
+    source: 'seed',
+  });
   // Through the chain, like every audit event (a direct insert would sit outside it, and verify would say so).
   await appendAuditEvents(tx, [
     ...templates.map((t) => audit('bank.template.create', 'pia_template', t.id!)),

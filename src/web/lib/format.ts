@@ -33,6 +33,7 @@ export function useFormat() {
     date: (iso: string | null | undefined) => formatDate(iso, lang),
     dateTime: (iso: string) => formatDateTime(iso, lang),
     country: (code: string) => countryName(code, lang),
+    number: (n: number) => new Intl.NumberFormat(localeOf(lang)).format(n),
     list: (items: readonly string[]) =>
       items.length === 0 ? '—' : new Intl.ListFormat(localeOf(lang), { style: 'long', type: 'conjunction' }).format(items),
   };

@@ -2,6 +2,7 @@
  * Assessments (a client's PIA): adoption, editing with autosave, the risk register, the review
  * workflow with sign-offs, frozen revisions and comparisons, and merging new master versions.
  */
+import type { AuditVerb } from '../../../contracts/audit.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
@@ -296,7 +297,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
   function audit(
     tx: Tx,
     actor: Actor,
-    action: string,
+    action: AuditVerb<'assessment'>,
     id: string,
     before: Record<string, unknown> | null,
     after: Record<string, unknown> | null,

@@ -7,6 +7,7 @@ import { Badge, Button, Card, Code, CopyButton, Group, Select, Stack, Table, Tex
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../lib/format.js';
 import type { SsoConnectionBody, SsoDomainBody } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
@@ -52,8 +53,9 @@ function Copyable({ label, value }: { label: string; value: string }) {
 
 /** How a claim stands: verified (by DNS, or approved by whom and when) or pending. */
 export function DomainStatus({ domain }: { domain: SsoDomainBody }) {
-  const { t, i18n } = useTranslation();
-  const when = domain.verifiedAt ? new Date(domain.verifiedAt).toLocaleString(i18n.language) : '';
+  const { t } = useTranslation();
+  const format = useFormat();
+  const when = domain.verifiedAt ? format.dateTime(domain.verifiedAt) : '';
   return (
     <Group gap="xs">
       <Badge color={domain.status === 'verified' ? 'green' : 'yellow'} variant="light">

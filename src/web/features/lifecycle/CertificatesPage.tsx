@@ -56,7 +56,7 @@ export function CertificatesPage() {
                   </Badge>
                 )}
               </Table.Td>
-              <Table.Td>{rowsOf(c).toLocaleString()}</Table.Td>
+              <Table.Td>{format.number(rowsOf(c))}</Table.Td>
               <Table.Td>
                 <Button
                   size="xs"
@@ -147,7 +147,7 @@ function Certificate({ certificate: c }: { certificate: DeletionCertificateBody 
                 <Table.Td>
                   <Code>{table}</Code>
                 </Table.Td>
-                <Table.Td ta="right">{n.toLocaleString()}</Table.Td>
+                <Table.Td ta="right">{format.number(n)}</Table.Td>
               </Table.Tr>
             ))}
         </Table.Tbody>

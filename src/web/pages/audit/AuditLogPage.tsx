@@ -1,17 +1,19 @@
 /** `/audit` (site admins): the institution's audit log, filterable, with a check of its hash chain. */
-import { Alert, Button, Code, Group, Pagination, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Group, Pagination, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import type { AuditEventBody } from '../../../contracts/api.js';
+import { AUDIT_ACTIONS, AUDIT_RECORD_TYPES } from '../../../contracts/audit.js';
 import type { chainReportSchema } from '../../../contracts/lifecycle.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { api, toQueryString } from '../../lib/api.js';
+import { useAuditLabels } from '../../lib/audit-labels.js';
+import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 
-const RECORD_TYPES = ['institution', 'user', 'invitation', 'inventory_item', 'assessment'] as const;
 interface Page {
   items: AuditEventBody[];
   total: number;
@@ -22,15 +24,17 @@ type ChainReport = z.infer<typeof chainReportSchema>;
 
 export function AuditLogPage() {
   const { t } = useTranslation();
+  const labels = useAuditLabels();
+  const format = useFormat();
   const session = useRequiredSession();
   const [recordType, setRecordType] = useState<string | null>(null);
-  const [action, setAction] = useState('');
+  const [action, setAction] = useState<string | null>(null);
   const [page, setPage] = useState(1);
   const allowed = session.abilities.manageUsers && Boolean(session.institution);
   const query = useQuery({
     queryKey: ['audit', recordType, action, page],
     queryFn: () =>
-      api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action.trim() || undefined, page, pageSize: 50 })}`),
+      api<Page>(`/audit${toQueryString({ recordType: recordType ?? undefined, action: action ?? undefined, page, pageSize: 50 })}`),
     placeholderData: keepPreviousData,
     enabled: allowed,
   });
@@ -45,7 +49,7 @@ export function AuditLogPage() {
         <Group align="flex-end">
           <Select
             label={t('audit.recordType')}
-            data={RECORD_TYPES.map((r) => ({ value: r, label: r }))}
+            data={AUDIT_RECORD_TYPES.map((r) => ({ value: r, label: labels.recordType(r) }))}
             value={recordType}
             clearable
             onChange={(v) => {
@@ -53,13 +57,14 @@ export function AuditLogPage() {
               setPage(1);
             }}
           />
-          <TextInput
+          <Select
             label={t('audit.action')}
+            data={AUDIT_ACTIONS.map((a) => ({ value: a, label: labels.action(a) }))}
             value={action}
-            maxLength={100}
-            placeholder="inventory.update"
-            onChange={(e) => {
-              setAction(e.currentTarget.value);
+            searchable
+            clearable
+            onChange={(v) => {
+              setAction(v);
               setPage(1);
             }}
           />
@@ -100,17 +105,15 @@ export function AuditLogPage() {
             <Table.Tbody>
               {query.data.items.map((e) => (
                 <Table.Tr key={e.id}>
-                  <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
+                  <Table.Td>{format.dateTime(e.at)}</Table.Td>
                   <Table.Td>
                     {e.actorLabel}{' '}
                     <Text span size="xs" c="dimmed">
-                      ({e.actorRole})
+                      ({labels.role(e.actorRole)})
                     </Text>
                   </Table.Td>
-                  <Table.Td>
-                    <Code>{e.action}</Code>
-                  </Table.Td>
-                  <Table.Td>{e.recordType}</Table.Td>
+                  <Table.Td>{labels.action(e.action)}</Table.Td>
+                  <Table.Td>{labels.recordType(e.recordType)}</Table.Td>
                   <Table.Td>{Object.keys(e.changes).join(', ')}</Table.Td>
                 </Table.Tr>
               ))}

@@ -2,7 +2,7 @@
  * `/me` (everyone): the rights of individuals — see everything held about me, correct my name and
  * email, download it as JSON, erase my account.
  */
-import { Button, Code, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
@@ -11,6 +11,8 @@ import type { MyDataBody } from '../../../contracts/lifecycle.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { api, API_BASE, fieldError } from '../../lib/api.js';
+import { useAuditLabels } from '../../lib/audit-labels.js';
+import { useFormat } from '../../lib/format.js';
 import { fieldsOf } from '../../lib/errors.js';
 import { sessionKey, useStoreSession } from '../../lib/session.js';
 
@@ -18,6 +20,8 @@ const myDataKey = ['me', 'data'] as const;
 
 export function MyDataPage() {
   const { t } = useTranslation();
+  const labels = useAuditLabels();
+  const format = useFormat();
   const data = useQuery({ queryKey: myDataKey, queryFn: () => api<MyDataBody>('/me/data') });
   if (data.isPending) return <Loading />;
   if (data.isError) return <ErrorAlert error={data.error} />;
@@ -49,10 +53,10 @@ export function MyDataPage() {
               {data.data.sessions.map((s) => (
                 <Table.Tr key={s.createdAt}>
                   <Table.Td>
-                    {new Date(s.createdAt).toLocaleString()} {s.current ? `(${t('me.thisSession')})` : ''}
+                    {format.dateTime(s.createdAt)} {s.current ? `(${t('me.thisSession')})` : ''}
                   </Table.Td>
-                  <Table.Td>{new Date(s.lastSeenAt).toLocaleString()}</Table.Td>
-                  <Table.Td>{new Date(s.expiresAt).toLocaleString()}</Table.Td>
+                  <Table.Td>{format.dateTime(s.lastSeenAt)}</Table.Td>
+                  <Table.Td>{format.dateTime(s.expiresAt)}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -74,11 +78,9 @@ export function MyDataPage() {
                 .reverse()
                 .map((e, i) => (
                   <Table.Tr key={`${e.at}-${i}`}>
-                    <Table.Td>{new Date(e.at).toLocaleString()}</Table.Td>
-                    <Table.Td>
-                      <Code>{e.action}</Code>
-                    </Table.Td>
-                    <Table.Td>{e.recordType}</Table.Td>
+                    <Table.Td>{format.dateTime(e.at)}</Table.Td>
+                    <Table.Td>{labels.action(e.action)}</Table.Td>
+                    <Table.Td>{labels.recordType(e.recordType)}</Table.Td>
                   </Table.Tr>
                 ))}
             </Table.Tbody>
@@ -123,8 +125,22 @@ function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
         </Title>
         <Feedback error={save.error && !Object.keys(fields).length ? save.error : null} success={message} />
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          <TextInput label={t('me.firstName')} value={draft.firstName} maxLength={100} required onChange={(e) => setDraft({ ...draft, firstName: e.currentTarget.value })} error={fieldError(fields, 'firstName')} />
-          <TextInput label={t('me.lastName')} value={draft.lastName} maxLength={100} required onChange={(e) => setDraft({ ...draft, lastName: e.currentTarget.value })} error={fieldError(fields, 'lastName')} />
+          <TextInput
+            label={t('me.firstName')}
+            value={draft.firstName}
+            maxLength={100}
+            required
+            onChange={(e) => setDraft({ ...draft, firstName: e.currentTarget.value })}
+            error={fieldError(fields, 'firstName')}
+          />
+          <TextInput
+            label={t('me.lastName')}
+            value={draft.lastName}
+            maxLength={100}
+            required
+            onChange={(e) => setDraft({ ...draft, lastName: e.currentTarget.value })}
+            error={fieldError(fields, 'lastName')}
+          />
           <TextInput label={t('me.email')} type="email" value={profile.email} readOnly description={t('me.emailHint')} />
         </SimpleGrid>
         <Group>

@@ -1,0 +1,13 @@
+/** The audit log's codes (actions, kinds of record, roles) in the reader's words; an unknown code shows as itself. */
+import { useTranslation } from 'react-i18next';
+
+export function useAuditLabels() {
+  const { t, i18n } = useTranslation();
+  // Keys here are built from server data, so they are checked at run time (i18n.exists).
+  const tr = (key: string, fallback: string): string => (i18n.exists(key) ? String(t(key as never)) : fallback);
+  return {
+    action: (action: string) => tr(`auditAction.${action}`, action),
+    recordType: (type: string) => tr(`auditRecordType.${type}`, type),
+    role: (role: string) => (role === 'system' ? t('auditActor.system') : tr(`role.${role}`, role)),
+  };
+}
