@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import ExcelJS from 'exceljs';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { domainEn } from '../../src/contracts/i18n/domain-en.js';
 
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
 
@@ -30,7 +31,7 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   await expect(table.getByRole('columnheader')).toHaveText(['App', 'Vendor', 'Status', '4']);
 
   const expected = (await (await page.request.get('/api/v1/reports/approved-by-grade?grade=4')).json()) as {
-    rows: { app: string; vendor: string }[];
+    rows: { app: string; vendor: string; status: keyof typeof domainEn.status }[];
   };
   expect(expected.rows.length).toBeGreaterThan(0);
   await expect(table.locator('tbody tr')).toHaveCount(expected.rows.length);
@@ -42,8 +43,11 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   const sheet = book.worksheets[0]!;
   const rows: unknown[][] = [];
   sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-  expect(rows[0]).toEqual(['App', 'Vendor', 'Status', 'Grade 4']);
-  expect(rows.slice(1).map((r) => [r[0], r[1] ?? '', r[3]])).toEqual(expected.rows.map((r) => [r.app, r.vendor, '✓']));
+  // Words for people, with the codes in their own column for machines.
+  expect(rows[0]).toEqual(['App', 'Vendor', 'Status', 'Status (code)', 'Grade 4']);
+  expect(rows.slice(1).map((r) => [r[0], r[1] ?? '', r[2], r[3], r[4]])).toEqual(
+    expected.rows.map((r) => [r.app, r.vendor, domainEn.status[r.status], r.status, '✓']),
+  );
 
   // Each run of a report is counted: typing a number of days runs the report once, not once per keystroke.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reports', exact: true }).click();
@@ -68,4 +72,10 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   ]);
   const json = JSON.parse(await readFile((await archive.path())!, 'utf8')) as { format: string; formatVersion: number };
   expect(json).toMatchObject({ format: 'vetted-institution-archive', formatVersion: 1 });
+
+  // A spreadsheet export: the page says it is being prepared only until it is ready.
+  await page.getByRole('button', { name: 'Export to CSV files (zip)' }).click();
+  await expect(page.getByText('Your export is ready: download it from the list below.')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText('Your export is being prepared.')).toHaveCount(0);
+  await expect(page.getByTestId('exports-table').locator('tbody tr').first().getByRole('link')).toBeVisible();
 });

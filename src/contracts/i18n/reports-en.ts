@@ -153,6 +153,8 @@ export const reportsEn = {
     startXlsx: 'Export to an XLSX workbook',
     startCsv: 'Export to CSV files (zip)',
     started: 'Your export is being prepared.',
+    finished: 'Your export is ready: download it from the list below.',
+    failed: 'Your export could not be prepared. Try again, or contact the operator if it fails again.',
     recent: 'Recent exports',
     none: 'No exports yet.',
     format: 'Format',

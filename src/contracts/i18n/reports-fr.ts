@@ -157,6 +157,8 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     startXlsx: 'Exporter dans un classeur XLSX',
     startCsv: 'Exporter en fichiers CSV (zip)',
     started: 'Votre exportation est en préparation.',
+    finished: 'Votre exportation est prête : téléchargez-la dans la liste ci-dessous.',
+    failed: 'Votre exportation n’a pas pu être préparée. Réessayez, ou communiquez avec l’exploitant si l’échec se répète.',
     recent: 'Exportations récentes',
     none: 'Aucune exportation pour l’instant.',
     format: 'Format',

@@ -1,5 +1,5 @@
 /** Full export of the institution's data: start one, watch its progress, download it before the link expires. */
-import { Anchor, Button, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Group, Progress, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { DataExportBody } from '../../../contracts/reports.js';
@@ -31,6 +31,16 @@ function Exports() {
     onSuccess: () => void client.invalidateQueries({ queryKey: ['exports'] }),
   });
   const busy = list.data?.items.some((e) => e.status === 'queued' || e.status === 'running') ?? false;
+  // What to say of the export just started follows its status in the list (polled while it is prepared).
+  const mine = start.data ? list.data?.items.find((e) => e.id === start.data.id) : undefined;
+  const progress = !start.isSuccess
+    ? undefined
+    : mine?.status === 'ready'
+      ? t('reports.exports.finished')
+      : mine?.status === 'failed' || mine?.status === 'expired'
+        ? undefined
+        : t('reports.exports.started');
+  const failedNow = mine?.status === 'failed';
   return (
     <Stack>
       <Title order={1}>{t('reports.exports.title')}</Title>
@@ -48,7 +58,12 @@ function Exports() {
           {t('reports.exports.startCsv')}
         </Button>
       </Group>
-      <Feedback error={start.error} success={start.isSuccess ? t('reports.exports.started') : undefined} />
+      <Feedback error={start.error} success={progress} />
+      {failedNow ? (
+        <Alert color="red" role="alert">
+          {t('reports.exports.failed')}
+        </Alert>
+      ) : null}
       <Title order={2} size="h3">
         {t('reports.exports.recent')}
       </Title>
