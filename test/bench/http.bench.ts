@@ -54,7 +54,7 @@ async function captured(fn: () => Promise<unknown>): Promise<Statement[]> {
   proto.query = function (this: unknown, ...args: unknown[]) {
     const q = args[0] as string | { text: string; values?: unknown[] };
     const text = typeof q === 'string' ? q : q.text;
-    const values = typeof q === 'string' ? ((args[1] as unknown[] | undefined) ?? []) : (q.values ?? []);
+    const values = (args[1] as unknown[] | undefined) ?? (typeof q === 'string' ? [] : (q.values ?? []));
     if (!/^\s*(begin|commit|rollback|set local)\b/i.test(text)) seen.push({ text, values });
     return original.apply(this, args);
   };
@@ -122,9 +122,12 @@ async function loadStep(port: number, urlPath: string, headers: Record<string, s
     new Promise<void>((resolve, reject) => {
       const s = performance.now();
       const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent }, (res) => {
-        res.on('data', () => {});
+        let body = '';
+        res.on('data', (chunk: Buffer) => {
+          if (res.statusCode !== 200) body += chunk.toString();
+        });
         res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`${urlPath}: ${res.statusCode}`));
+          if (res.statusCode !== 200) return reject(new Error(`${urlPath}: ${res.statusCode} ${body.slice(0, 500)}`));
           latencies.push(performance.now() - s);
           resolve();
         });
