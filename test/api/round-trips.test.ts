@@ -115,3 +115,15 @@ describe('a signed-in read', () => {
     if (pool) expect(pool.total - pool.idle).toBe(0);
   });
 });
+
+describe('a signed-in report', () => {
+  it('runs its statement and counts the run in three round trips on PostgreSQL, the asynchronous commit riding with the commit', async () => {
+    await tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status');
+    const { status, trips } = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status'));
+    expect(status).toBe(200);
+    if (t.database.kind === 'postgres') {
+      expect(trips, trips.join('\n')).toHaveLength(3);
+      expect(trips.at(-1)).toBe('set local synchronous_commit = off; commit');
+    }
+  });
+});

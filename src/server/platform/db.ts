@@ -293,10 +293,10 @@ export async function endRequestTransaction(): Promise<void> {
 }
 
 /** Commits (or rolls back) a held transaction and gives its client back; a client that failed is dropped. */
-async function finish(held: HeldTransaction, commit: boolean): Promise<void> {
+async function finish(held: HeldTransaction, commit: boolean, beforeCommit = ''): Promise<void> {
   let broken: Error | undefined;
   try {
-    await held.client.query(commit ? 'commit' : 'rollback');
+    await held.client.query(commit ? `${beforeCommit}commit` : 'rollback');
   } catch (err) {
     broken = err as Error;
     if (commit) await held.client.query('rollback').catch(() => undefined);
@@ -313,9 +313,11 @@ async function finish(held: HeldTransaction, commit: boolean): Promise<void> {
  */
 async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   held.state = 'taken';
+  // An asynchronous commit is only read when committing: it rides with the commit, not a message of its own.
+  const asyncCommit = settings === `${held.settings}; ${ASYNC_COMMIT}`;
   let result: T;
   try {
-    if (settings !== held.settings) await held.client.query(`set local app.tenant_id = ''; ${settings}`);
+    if (settings !== held.settings && !asyncCommit) await held.client.query(`set local app.tenant_id = ''; ${settings}`);
     result = await fn(held.tx);
   } catch (err) {
     held.state = 'ended';
@@ -323,7 +325,7 @@ async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx
     throw err;
   }
   held.state = 'ended';
-  await finish(held, true);
+  await finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
   return result;
 }
 
@@ -398,8 +400,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function tenantSettings(scope: TenantScope, asyncCommit: boolean): string {
   if (!UUID.test(scope.tenantId)) throw new Error('A tenant scope must name a tenant by its uuid');
-  return `set local app.tenant_id = '${scope.tenantId}'; set local role vetted_app${asyncCommit ? '; set local synchronous_commit = off' : ''}`;
+  return `set local app.tenant_id = '${scope.tenantId}'; set local role vetted_app${asyncCommit ? `; ${ASYNC_COMMIT}` : ''}`;
 }
+
+/** The setting of a commit that does not wait for the write-ahead log to reach the disk. */
+const ASYNC_COMMIT = 'set local synchronous_commit = off';
 
 /** The driver's client under a transaction: PGlite's transaction, or node-postgres' pooled client. */
 interface DriverClient {
