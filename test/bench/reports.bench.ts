@@ -56,7 +56,8 @@ function pick<T>(r: () => number, from: readonly T[], min: number, max: number):
   return [...out];
 }
 
-export async function generate(db: Db) {
+/** One institution with `items` inventory items, `assessments` of them assessed, and their audit events. */
+export async function generate(db: Db, itemCount = ITEMS, assessments = ASSESSMENTS) {
   const r = rng(42);
   const { institution, schools } = await buildInstitution(db, { gradeLevels: [...GRADE_LEVELS] });
   const tenantId = institution.id;
@@ -71,7 +72,7 @@ export async function generate(db: Db) {
     storageCountries: pick(r, STORAGE_COUNTRIES, 0, 3),
     dataElements: pick(r, DATA_ELEMENT_CODES, 1, 6),
   }));
-  const items = Array.from({ length: ITEMS }, (_, i) => {
+  const items = Array.from({ length: itemCount }, (_, i) => {
     const app = i < apps.length ? apps[i]! : null;
     const day = (offset: number) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
     return {
@@ -107,7 +108,7 @@ export async function generate(db: Db) {
     await tx.execute(sql`insert into assessments (tenant_id, id, inventory_item_id, title, status, approved_revision, created_by)
       select i.tenant_id, gen_random_uuid(), i.id, 'PIA of ' || i.name, ${statuses}[1 + (row_number() over (order by i.id)) % 5],
         null, ${users[0]!.id}::uuid
-      from inventory_items i where i.tenant_id = ${tenantId} order by i.id limit ${ASSESSMENTS}`);
+      from inventory_items i where i.tenant_id = ${tenantId} order by i.id limit ${assessments}`);
     await tx.execute(
       sql`update assessments set approved_revision = 1 where tenant_id = ${tenantId} and status in ('approved', 'approved_with_conditions')`,
     );
@@ -153,7 +154,7 @@ export async function generate(db: Db) {
 const run = promisify(execFile);
 
 /** Builds the server (dist/) from the current sources, for export-process.mjs. */
-async function buildServer(): Promise<void> {
+export async function buildServer(): Promise<void> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   await run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.server.json')]);
 }

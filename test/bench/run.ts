@@ -8,7 +8,8 @@
  * tests.
  *
  *   npm run bench                     every bench, every database; writes docs/benchmarks.md
- *   npm run bench -- reports          only the benches whose file name contains "reports" (no file)
+ *   npm run bench -- http             only the benches whose file name contains "http": their
+ *                                     sections of docs/benchmarks.md are replaced, the rest kept
  *   BENCH_DATABASES=pglite npm run bench -- lifecycle
  */
 import { spawn } from 'node:child_process';
@@ -69,6 +70,29 @@ if (process.env.BENCH_CHILD) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const sectionOf = (t: BenchTable) =>
+    [
+      `## ${t.title}`,
+      '',
+      t.setup,
+      '',
+      `| ${t.columns.join(' | ')} |`,
+      `| ${t.columns.map(() => '---').join(' | ')} |`,
+      ...t.rows.map((r) => `| ${r.join(' | ')} |`),
+      '',
+    ].join('\n');
+  const docs = path.join(here, '../../docs/benchmarks.md');
+  if (only) {
+    // A run of some benches replaces their sections of the file (same title) and adds the new ones.
+    const current = await readFile(docs, 'utf8').catch(() => '# Benchmarks\n');
+    const [head, ...rest] = current.split(/^(?=## )/m);
+    const sections = new Map(rest.map((s) => [s.slice(3, s.indexOf('\n')), s.endsWith('\n\n') ? s : `${s}\n`]));
+    for (const t of tables) sections.set(t.title, `${sectionOf(t)}\n`);
+    const merged = `${head}${[...sections.values()].join('')}`.replace(/\n+$/, '\n');
+    await writeFile(docs, merged);
+    process.stdout.write(tables.map(sectionOf).join('\n') + '\n');
+    process.exit(0);
+  }
   const md = [
     '# Benchmarks',
     '',
@@ -79,17 +103,8 @@ if (process.env.BENCH_CHILD) {
     ...(targets.some((t) => t.kind === 'postgres')
       ? []
       : ['PostgreSQL was not measured: set BENCH_DATABASE_URL to a server to add its tables.', '']),
-    ...tables.flatMap((t) => [
-      `## ${t.title}`,
-      '',
-      t.setup,
-      '',
-      `| ${t.columns.join(' | ')} |`,
-      `| ${t.columns.map(() => '---').join(' | ')} |`,
-      ...t.rows.map((r) => `| ${r.join(' | ')} |`),
-      '',
-    ]),
+    ...tables.map(sectionOf),
   ].join('\n');
-  if (!only) await writeFile(path.join(here, '../../docs/benchmarks.md'), md);
+  await writeFile(docs, md);
   process.stdout.write(md + '\n');
 }

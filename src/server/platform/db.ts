@@ -1,3 +1,4 @@
+import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -194,6 +195,8 @@ export async function withTenant<T>(
  * seen before `fn` sends anything. Every unit of work (tenant, system, shared) opens this way.
  */
 async function transactionWith<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const held = requestScopes.getStore()?.held;
+  if (held?.state === 'ready' && held.db === db) return runInHeld(held, settings, fn);
   const begin = settingsTransactions.get(db);
   if (begin) return begin(settings, fn);
   return db.transaction(async (tx) => {
@@ -214,6 +217,10 @@ const settingsTransactions = new WeakMap<Db, SettingsTransaction>();
 function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof drizzlePg<Schema>>): SettingsTransaction {
   const dialect = (pgDb as unknown as { dialect: ConstructorParameters<typeof NodePgSession>[1] }).dialect;
   const relations = { schema: pgDb._.schema!, fullSchema: pgDb._.fullSchema, tableNamesMap: pgDb._.tableNamesMap };
+  transactionHandles.set(
+    pgDb as unknown as Db,
+    (client) => new NodePgTransaction(dialect, new NodePgSession(client, dialect, relations, {}), relations) as unknown as Tx,
+  );
   return async (settings, fn) => {
     const client = await pool.connect();
     let broken: Error | undefined;
@@ -235,6 +242,154 @@ function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof driz
   };
 }
 
+/**
+ * A request's transaction, opened by its authentication and held open for the request's first unit
+ * of work (PostgreSQL only). `ready`: open, nothing running in it; `taken`: a unit of work runs in it
+ * and ends it; `ended`: committed or rolled back, its client back in the pool.
+ */
+interface HeldTransaction {
+  db: Db;
+  client: pg.PoolClient;
+  tx: Tx;
+  /** The transaction-local settings in force, as the text `transactionWith` would be given for them. */
+  settings: string;
+  state: 'ready' | 'taken' | 'ended';
+}
+
+/** What one request may hold. */
+interface RequestScope {
+  held: HeldTransaction | null;
+}
+const requestScopes = new AsyncLocalStorage<RequestScope>();
+
+/**
+ * Runs `fn` (and everything it starts) in a new request scope, where `openTransaction` may hold a
+ * transaction for the request's first unit of work. Returns the scope's `reenter`, which runs a
+ * callback back inside the scope: an HTTP server calls it once the body is read, since the stream's
+ * events come from the connection's scope, not the request's.
+ */
+export function runRequest(fn: () => void): { reenter(cb: () => void): void } {
+  let resource!: AsyncResource;
+  requestScopes.run({ held: null }, () => {
+    // Made inside the scope, so that re-entering through it finds the scope again.
+    resource = new AsyncResource('vetted-request');
+    fn();
+  });
+  return { reenter: (cb) => resource.runInAsyncScope(cb) };
+}
+
+/**
+ * Ends the request's held transaction if no unit of work took it: committed (it holds the session's
+ * `last_seen_at` touch at most), its client released. Called before the response is sent, and again
+ * (a no-op then) when the request ends or is aborted, so no client outlives its request. Never throws:
+ * a failed commit drops the client.
+ */
+export async function endRequestTransaction(): Promise<void> {
+  const scope = requestScopes.getStore();
+  const held = scope?.held;
+  if (!held || held.state !== 'ready') return;
+  held.state = 'ended';
+  await finish(held, true).catch(() => undefined);
+}
+
+/** Commits (or rolls back) a held transaction and gives its client back; a client that failed is dropped. */
+async function finish(held: HeldTransaction, commit: boolean, beforeCommit = ''): Promise<void> {
+  let broken: Error | undefined;
+  try {
+    await held.client.query(commit ? `${beforeCommit}commit` : 'rollback');
+  } catch (err) {
+    broken = err as Error;
+    if (commit) await held.client.query('rollback').catch(() => undefined);
+    throw err;
+  } finally {
+    held.client.release(broken);
+  }
+}
+
+/**
+ * Runs a unit of work in the request's held transaction, then ends it, as its own transaction would
+ * have: committed when `fn` returns, rolled back when it throws. Settings other than those in force
+ * are applied first (the tenant cleared, then set again by `settings` if it names one).
+ */
+async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  held.state = 'taken';
+  // An asynchronous commit is only read when committing: it rides with the commit, not a message of its own.
+  const asyncCommit = settings === `${held.settings}; ${ASYNC_COMMIT}`;
+  let result: T;
+  try {
+    if (settings !== held.settings && !asyncCommit) await held.client.query(`set local app.tenant_id = ''; ${settings}`);
+    result = await fn(held.tx);
+  } catch (err) {
+    held.state = 'ended';
+    await finish(held, false).catch(() => undefined);
+    throw err;
+  }
+  held.state = 'ended';
+  await finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
+  return result;
+}
+
+/** A row of the statement `openTransaction` was given, as the driver parsed it. */
+export type RawRow = Record<string, unknown>;
+
+/**
+ * Opens a transaction with one message: `begin`, the `vetted_system` role, `select` (one statement
+ * this module's callers write as text, no parameters, which must set `app.tenant_id` transaction-
+ * locally with `set_config` from the row it reads), then the `vetted_app` role. Returns its rows.
+ *
+ * On PostgreSQL inside a request scope (`runRequest`) with a row read, the transaction is held: the
+ * request's first unit of work (`withTenant`, `withShared`, `withSystem`) runs in it and ends it, so
+ * a signed-in read costs this message, its queries and the commit. `tenantOf(row)` names the tenant
+ * that `select` set (null for none): the settings in force. Elsewhere (PGlite, no request, no row)
+ * the message ends with `commit`.
+ */
+export async function openTransaction(db: Db, select: string, tenantOf: (row: RawRow) => string | null): Promise<RawRow[]> {
+  const text = `begin; set local role vetted_system; ${select}; set local role vetted_app`;
+  const pool = pools.get(db);
+  const scope = requestScopes.getStore();
+  if (!pool || !scope || scope.held) return rowsOf(await simpleQuery(db, `${text}; commit`));
+  const client = await pool.connect();
+  let rows: RawRow[];
+  try {
+    rows = rowsOf(await client.query(text));
+  } catch (err) {
+    let broken: Error | undefined;
+    await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
+    client.release(broken);
+    throw err;
+  }
+  const held: HeldTransaction = { db, client, tx: transactionOver(db, client), settings: '', state: 'ready' };
+  scope.held = held;
+  if (rows.length !== 1) {
+    await endRequestTransaction();
+    return rows;
+  }
+  const tenantId = tenantOf(rows[0]!);
+  held.settings = tenantId === null ? SHARED_SETTINGS : tenantSettings(unsafeTenantScope(tenantId), false);
+  return rows;
+}
+
+/** The rows of the last statement that returned columns, from a multi-statement answer of either driver. */
+function rowsOf(results: unknown): RawRow[] {
+  const list = (Array.isArray(results) ? results : [results]) as { fields?: unknown[]; rows?: RawRow[] }[];
+  const withColumns = list.filter((r) => (r.fields?.length ?? 0) > 0);
+  return withColumns.at(-1)?.rows ?? [];
+}
+
+/** One simple-protocol message outside any transaction (PGlite's `exec` waits for open transactions). */
+async function simpleQuery(db: Db, text: string): Promise<unknown> {
+  const pool = pools.get(db);
+  if (pool) return pool.query(text);
+  const client = (db as unknown as { $client: DriverClient }).$client;
+  return client.exec ? client.exec(text) : client.query(text);
+}
+
+/** Builds drizzle transaction handles over pooled clients, per PostgreSQL database. */
+const transactionHandles = new WeakMap<Db, (client: pg.PoolClient) => Tx>();
+function transactionOver(db: Db, client: pg.PoolClient): Tx {
+  return transactionHandles.get(db)!(client);
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -245,8 +400,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function tenantSettings(scope: TenantScope, asyncCommit: boolean): string {
   if (!UUID.test(scope.tenantId)) throw new Error('A tenant scope must name a tenant by its uuid');
-  return `set local app.tenant_id = '${scope.tenantId}'; set local role vetted_app${asyncCommit ? '; set local synchronous_commit = off' : ''}`;
+  return `set local app.tenant_id = '${scope.tenantId}'; set local role vetted_app${asyncCommit ? `; ${ASYNC_COMMIT}` : ''}`;
 }
+
+/** The setting of a commit that does not wait for the write-ahead log to reach the disk. */
+const ASYNC_COMMIT = 'set local synchronous_commit = off';
 
 /** The driver's client under a transaction: PGlite's transaction, or node-postgres' pooled client. */
 interface DriverClient {
@@ -282,8 +440,11 @@ export function hasEmbeddedDatabase(dataDir: string): boolean {
  * visible; every tenant table answers with no rows.
  */
 export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return transactionWith(db, 'set local role vetted_app', fn);
+  return transactionWith(db, SHARED_SETTINGS, fn);
 }
+
+/** The settings of a unit of work with no tenant: the application's role alone. */
+const SHARED_SETTINGS = 'set local role vetted_app';
 
 /** Rows of a raw SQL query (both drivers answer `{ rows }`). */
 export async function queryRows<T>(tx: Tx | Db, query: SQL): Promise<T[]> {

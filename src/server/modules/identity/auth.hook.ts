@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.js';
+import { endRequestTransaction, runRequest } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { safeEqual } from '../../platform/tokens.js';
 import type { SessionService } from './session.service.js';
@@ -91,6 +92,26 @@ declare module 'fastify' {
 export function registerAuthHook(app: FastifyInstance, config: Config, sessions: SessionService): void {
   const cookieName = sessionCookie(config).name;
   app.decorateRequest('auth', null);
+  // Each API request runs in its own scope, where the session read may hold the request's transaction
+  // for its first unit of work (platform/db.ts); reading a body leaves the scope, so it is re-entered.
+  const scopes = new WeakMap<FastifyRequest, { reenter(cb: () => void): void }>();
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!req.url.startsWith('/api/')) return done();
+    scopes.set(req, runRequest(done));
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    const scope = scopes.get(req);
+    if (scope) scope.reenter(done);
+    else done();
+  });
+  // The held transaction ends before the answer leaves (committed when no unit of work took it), and
+  // at the latest when the request ends, fails or is aborted: no connection outlives its request.
+  const end = (req: FastifyRequest) => (scopes.has(req) ? inScope(req, endRequestTransaction) : Promise.resolve());
+  const inScope = (req: FastifyRequest, fn: () => Promise<void>) =>
+    new Promise<void>((resolve) => scopes.get(req)!.reenter(() => void fn().then(resolve)));
+  app.addHook('onSend', async (req) => end(req));
+  app.addHook('onResponse', async (req) => end(req));
+  app.addHook('onRequestAbort', async (req) => end(req));
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[cookieName];

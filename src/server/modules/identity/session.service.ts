@@ -5,7 +5,7 @@ import { institutions, sessions, users } from '../../db/schema/index.js';
 import { type Actor, isPlatformAdmin } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withSystem, type Tx } from '../../platform/db.js';
+import { openTransaction, withSystem, type Tx } from '../../platform/db.js';
 import { AppError, forbidden } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { sealSecret } from '../../platform/secrets.js';
@@ -14,7 +14,8 @@ import { findAuthPolicy } from './auth-policy.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { operatorAccessOf } from '../tenants/operator-access.repo.js';
 import { presentSession, type SessionInstitution } from './identity.presenter.js';
-import { unsafeFindUserByEmail, unsafeFindUserById, type UserRow } from './users.repo.js';
+import { fromRow, sessionRead } from './session-read.js';
+import { unsafeFindUserByEmail, type UserRow } from './users.repo.js';
 
 type SessionRow = typeof sessions.$inferSelect;
 
@@ -55,8 +56,6 @@ export const idTokenAad = (sessionId: string) => `oidc-id-token:${sessionId}`;
 /** The additional data binding a sealed SAML sign-in (NameID, SessionIndex) to its session row. */
 export const samlLogoutAad = (sessionId: string) => `saml-logout:${sessionId}`;
 
-/** Only refresh `last_seen_at` this often, so reads do not all become writes. */
-const TOUCH_INTERVAL_MS = 60_000;
 const BAD_CREDENTIALS = 'The email or password is not correct';
 
 /** The actor of a user in a session. */
@@ -220,30 +219,31 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       });
     },
 
-    /** Resolves a session cookie to an actor, or null when absent, unknown, idle too long or expired. */
+    /**
+     * Resolves a session cookie to an actor, or null when absent, unknown, idle too long or expired.
+     * The session and its user are read from the database on every request (a revocation anywhere is
+     * honoured on the next one), with one message that also opens the request's transaction, set to
+     * the session's institution, for its first unit of work (platform/db.ts `openTransaction`).
+     */
     async authenticate(token: string, requestId: string, source: Actor['source']): Promise<Authenticated | null> {
       const id = hashToken(config.sessionSecret, token);
-      return withSystem(db, async (tx) => {
-        const [session] = await tx.select().from(sessions).where(eq(sessions.id, id));
-        if (!session) return null;
-        const now = Date.now();
-        if (session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() > idleMs) {
-          await tx.delete(sessions).where(eq(sessions.id, id));
-          return null;
-        }
-        const user = await unsafeFindUserById(tx, session.userId);
-        if (!user || user.status !== 'active') return null;
-        if (now - session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) {
-          await tx
-            .update(sessions)
-            .set({ lastSeenAt: new Date(now) })
-            .where(eq(sessions.id, id));
-        }
-        const actor = actorOf(user, session.tenantId, requestId, source);
-        // Security: what a platform admin may do inside the institution is decided again on every request.
-        if (user.role === 'platform_admin' && session.tenantId) actor.operatorAccess = await operatorAccessOf(tx, session.tenantId);
-        return { actor, user, session };
-      });
+      const now = Date.now();
+      const [row] = await openTransaction(db, sessionRead(id, now, idleMs), (r) => (r.s_tenant_id as string | null) ?? null);
+      if (!row) return null;
+      const session = fromRow(sessions, 's_', row);
+      const user = fromRow(users, 'u_', row);
+      if (session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() > idleMs) {
+        await withSystem(db, (tx) => tx.delete(sessions).where(eq(sessions.id, id)));
+        return null;
+      }
+      if (user.status !== 'active') return null;
+      const actor = actorOf(user, session.tenantId, requestId, source);
+      // Security: what a platform admin may do inside the institution is decided again on every request.
+      if (user.role === 'platform_admin' && session.tenantId) {
+        const tenantId = session.tenantId;
+        actor.operatorAccess = await withSystem(db, (tx) => operatorAccessOf(tx, tenantId));
+      }
+      return { actor, user, session };
     },
 
     /**

@@ -69,21 +69,25 @@ export async function listInventory(
   const where = filters(scope, q);
   const dir = q.order === 'desc' ? desc : asc;
   const sortKey = SORTS[q.sort];
-  const [rows, [count]] = await Promise.all([
-    tx
-      .select(withApp)
-      .from(inventoryItems)
-      .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
-      .where(where)
-      .orderBy(q.order === 'desc' ? sql`${sortKey} desc nulls last` : sql`${sortKey} asc nulls last`, dir(inventoryItems.id))
-      .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
+  const count = () =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(inventoryItems)
-      .where(where),
-  ]);
-  return { items: flatten(rows), total: count?.n ?? 0 };
+      .where(where);
+  // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL runs
+  // once, beside the page's own plan. A page past the end has no row to carry it: counted on its own.
+  const rows = await tx
+    .select({ ...withApp, total: sql<number>`(${count()})` })
+    .from(inventoryItems)
+    .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
+    .where(where)
+    .orderBy(q.order === 'desc' ? sql`${sortKey} desc nulls last` : sql`${sortKey} asc nulls last`, dir(inventoryItems.id))
+    .limit(q.pageSize)
+    .offset((q.page - 1) * q.pageSize);
+  if (rows.length > 0) return { items: flatten(rows), total: Number(rows[0]!.total) };
+  if (q.page === 1) return { items: [], total: 0 };
+  const [counted] = await count();
+  return { items: [], total: counted?.n ?? 0 };
 }
 
 export async function findInventoryItem(tx: Tx, scope: TenantScope, id: string): Promise<InventoryRowWithApp | undefined> {

@@ -10,7 +10,7 @@
 import { sql } from 'drizzle-orm';
 import { archiveSchema } from '../../../contracts/archive.js';
 import { canonicalJson, digest } from '../../platform/audit.js';
-import { queryRows, type Db, type Tx } from '../../platform/db.js';
+import { endRequestTransaction, queryRows, type Db, type Tx } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { withoutSecretValues } from '../../platform/secret-values.js';
 import { checkSharedReferences, collectSharedRows, restoreSharedRows, type SharedSection } from './shared-rows.js';
@@ -95,6 +95,9 @@ export function contentDigestOf(a: Pick<InstitutionArchive, 'institution' | 'tab
 
 /** Runs `fn` as vetted_system in one read-only snapshot, so an archive is consistent across tables. */
 export async function withSnapshot<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  // Its own isolation level, so not the request's held transaction: that one ends first, and a request
+  // never holds two connections at once.
+  await endRequestTransaction();
   return db.transaction(
     async (tx) => {
       await tx.execute(sql`set local role vetted_system`);

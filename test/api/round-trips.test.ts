@@ -1,0 +1,129 @@
+/**
+ * What a signed-in read costs in database round trips, counted where they happen: every message the
+ * node-postgres clients send and wait an answer for (one per `query`, a multi-statement text
+ * included), or on PGlite every statement or batch handed to the engine. The session is still read
+ * from the database on every request (revocation), in the same transaction as the route's work.
+ */
+import { randomUUID } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { eq } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, inventoryItems, sessions } from '../../src/server/db/schema/index.js';
+import { poolStatsOf } from '../../src/server/platform/db.js';
+import { hashToken } from '../../src/server/platform/tokens.js';
+import { buildTenantWithUsers, type Client } from '../support/factories.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let tenant: Awaited<ReturnType<typeof buildTenantWithUsers>>;
+const counted: string[] = [];
+let counting = false;
+const restore: (() => void)[] = [];
+
+/** Wraps a prototype's method so each call while `counting` is recorded with its SQL text. */
+function count<P extends object>(proto: P, name: keyof P & string): void {
+  const original = proto[name] as unknown as (...args: unknown[]) => unknown;
+  (proto as Record<string, unknown>)[name] = function (this: unknown, ...args: unknown[]) {
+    if (counting) {
+      const q = args[0] as string | { text?: string };
+      counted.push(typeof q === 'string' ? q : (q?.text ?? String(q)));
+    }
+    return original.apply(this, args);
+  };
+  restore.push(() => ((proto as Record<string, unknown>)[name] = original));
+}
+
+async function measured(run: () => Promise<{ statusCode: number }>): Promise<{ status: number; trips: string[] }> {
+  counted.length = 0;
+  counting = true;
+  try {
+    const res = await run();
+    return { status: res.statusCode, trips: [...counted] };
+  } finally {
+    counting = false;
+  }
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  tenant = await buildTenantWithUsers(t.app, t.database.db);
+  await t.database.db.insert(inventoryItems).values(
+    Array.from({ length: 30 }, (_, i) => ({ tenantId: tenant.institution.id, id: randomUUID(), name: `App ${i}`, customName: `App ${i}`, vendor: 'Vendor' })),
+  );
+  if (t.database.kind === 'postgres') {
+    count(pg.Client.prototype, 'query');
+  } else {
+    // PGlite's public entry points; a transaction's own statements go through the same engine calls.
+    count(PGlite.prototype, '_runExclusiveQuery');
+  }
+});
+afterAll(async () => {
+  for (const undo of restore) undo();
+  await t?.close();
+});
+afterEach(() => {
+  counting = false;
+});
+
+const list = (c: Client) => c.request('GET', '/api/v1/inventory?page=1&pageSize=25');
+
+describe('a signed-in read', () => {
+  it('lists the inventory in at most three round trips on PostgreSQL: session and settings, the page, the commit', async () => {
+    await list(tenant.siteAdmin); // the session's last-seen time was refreshed at sign-in; nothing to write now
+    const { status, trips } = await measured(() => list(tenant.siteAdmin));
+    expect(status).toBe(200);
+    if (t.database.kind === 'postgres') {
+      expect(trips, trips.join('\n')).toHaveLength(3);
+      expect(trips[0]).toMatch(/^begin;.*from sessions s join users u/s);
+      expect(trips.at(-1)).toBe('commit');
+    } else {
+      // Every engine call is counted on PGlite; it has no network, and no held transaction (see db.ts).
+      expect(trips.length).toBeGreaterThan(0);
+
+    }
+  });
+
+  it('answers 401 on the next request once the session is revoked elsewhere, and leaves no connection checked out', async () => {
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    expect((await list(other.appAdmin)).statusCode).toBe(200);
+    await t.database.db.delete(sessions).where(eq(sessions.id, hashToken(t.config.sessionSecret, other.appAdmin.cookie.value)));
+    expect((await list(other.appAdmin)).statusCode).toBe(401);
+    const pool = poolStatsOf(t.database.db);
+    if (pool) expect(pool.total - pool.idle).toBe(0);
+  });
+
+  it('sees only its own institution in the shared transaction, and a failed unit of work gives the connection back', async () => {
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    const mine = await list(other.siteAdmin);
+    expect(mine.json().total).toBe(0);
+    const bad = await other.siteAdmin.request('GET', '/api/v1/inventory/00000000-0000-4000-8000-000000000000');
+    expect(bad.statusCode).toBe(404);
+    const again = await list(tenant.siteAdmin);
+    expect(again.json().total).toBe(30);
+    const pool = poolStatsOf(t.database.db);
+    if (pool) expect(pool.total - pool.idle).toBe(0);
+  });
+
+  it('writes a change and its audit event in the one transaction the session opened', async () => {
+    const res = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Written in one' } });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = (res.json() as { id: string }).id;
+    const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.recordId, id));
+    expect(events.map((e) => e.action)).toContain('inventory.create');
+    const pool = poolStatsOf(t.database.db);
+    if (pool) expect(pool.total - pool.idle).toBe(0);
+  });
+});
+
+describe('a signed-in report', () => {
+  it('runs its statement and counts the run in three round trips on PostgreSQL, the asynchronous commit riding with the commit', async () => {
+    await tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status');
+    const { status, trips } = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status'));
+    expect(status).toBe(200);
+    if (t.database.kind === 'postgres') {
+      expect(trips, trips.join('\n')).toHaveLength(3);
+      expect(trips.at(-1)).toBe('set local synchronous_commit = off; commit');
+    }
+  });
+});
