@@ -261,8 +261,11 @@ function describeAnswer(question: AssessmentQuestionBody, value: unknown, t: TFu
       return t(`assessments.answer.${value as 'yes' | 'no' | 'unsure'}`);
     case 'single_choice':
       return choiceLabel(value as string);
-    case 'multiple_choice':
-      return (value as string[]).map(choiceLabel).join(', ');
+    case 'multiple_choice': {
+      // In the order the question lists its choices, whatever order they were ticked in.
+      const order = (v: string) => question.options.choices?.findIndex((c) => c.value === v) ?? -1;
+      return [...(value as string[])].sort((a, b) => order(a) - order(b)).map(choiceLabel).join(', ');
+    }
     case 'data_elements':
       return (value as (typeof DATA_ELEMENT_CODES)[number][]).map((c) => t(`dataElement.${c}`)).join(', ');
     case 'country_list':
