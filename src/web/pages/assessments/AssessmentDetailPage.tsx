@@ -98,7 +98,7 @@ export function AssessmentDetailPage() {
 function Questions({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
   const canEdit = a.abilities.edit;
-  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version: a.version, hidden: v.hidden } }));
+  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }, version) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version, hidden: v.hidden } }));
   return (
     <Stack>
       {a.revision.sections.map((s) => (
