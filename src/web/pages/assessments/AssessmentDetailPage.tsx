@@ -112,7 +112,7 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
             {s.questions
               .filter((q) => q.isShown || q.hidden)
               .map((q) => (
-                <Stack key={q.id} gap={4} style={{ opacity: q.hidden ? 0.6 : 1 }} data-question-key={q.key}>
+                <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? <Text size="sm" td="line-through">{q.prompt}</Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
