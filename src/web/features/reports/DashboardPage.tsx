@@ -75,7 +75,7 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
           </table>
           <figure style={{ margin: 0, width: '100%', height: 240 }} aria-hidden="true" data-testid="dashboard-status-chart">
             <ResponsiveContainer>
-              <BarChart data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+              <BarChart accessibilityLayer={false} data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="name" interval={0} fontSize={11} />
                 <YAxis allowDecimals={false} />

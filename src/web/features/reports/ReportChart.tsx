@@ -51,7 +51,7 @@ function BarsOrPie({ chart, title }: { chart: Chart; title: string }) {
       <div style={{ width: '100%', height: 320 }} data-testid="report-chart" aria-hidden="true">
         <ResponsiveContainer>
           {chart.kind === 'pie' ? (
-            <PieChart>
+            <PieChart accessibilityLayer={false}>
               <Pie data={data} dataKey={chart.series[0]!.key} nameKey="__name" outerRadius={110} label isAnimationActive={false}>
                 {data.map((_, i) => (
                   <Cell key={i} fill={CHART_COLOURS[i % CHART_COLOURS.length]} />
@@ -61,7 +61,7 @@ function BarsOrPie({ chart, title }: { chart: Chart; title: string }) {
               <Legend />
             </PieChart>
           ) : (
-            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 48, left: 0 }}>
+            <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 48, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis
                 dataKey="__name"
