@@ -66,7 +66,7 @@ export const domainEn = {
     username: 'Username',
     student_id: 'Student ID',
     date_of_birth: 'Date of birth',
-    grade: 'Grade',
+    grade: 'Grade level',
     school: 'School',
     class_roster: 'Class roster',
     home_address: 'Home address',

@@ -2,6 +2,7 @@
 import { Anchor, AppShell, Burger, Button, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Navigate, Outlet, useLocation, useNavigate } from '@tanstack/react-router';
+import { useFocusHeadingOnRouteChange } from './use-focus-heading.js';
 import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
@@ -28,6 +29,7 @@ export function AppLayout() {
   const signOut = useSignOut();
   const navigate = useNavigate();
   const location = useLocation();
+  useFocusHeadingOnRouteChange(location.pathname);
   const [opened, { toggle, close }] = useDisclosure(false);
 
   // Signed out (or the session expired): sign in again, then come back here.

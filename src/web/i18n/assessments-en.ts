@@ -40,6 +40,14 @@ export const assessmentsEn = {
   saving: 'Saving…',
   savedAt: 'Saved',
   staleAnswer: 'Someone else changed this answer. Reload to see it.',
+  conflict: {
+    title: 'Someone else changed this answer while you were changing it',
+    theirs: 'Their answer ({{name}})',
+    theirsUnknown: 'Their answer',
+    mine: 'Your answer',
+    keepMine: 'Keep my answer',
+    takeTheirs: 'Take their answer',
+  },
   answer: {
     yes: 'Yes',
     no: 'No',

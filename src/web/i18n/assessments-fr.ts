@@ -43,6 +43,14 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   saving: 'Enregistrement…',
   savedAt: 'Enregistré',
   staleAnswer: 'Quelqu’un d’autre a modifié cette réponse. Rechargez pour la voir.',
+  conflict: {
+    title: 'Quelqu’un d’autre a modifié cette réponse pendant que vous la modifiiez',
+    theirs: 'Sa réponse ({{name}})',
+    theirsUnknown: 'Sa réponse',
+    mine: 'Votre réponse',
+    keepMine: 'Garder ma réponse',
+    takeTheirs: 'Prendre sa réponse',
+  },
   answer: {
     yes: 'Oui',
     no: 'Non',

@@ -222,6 +222,7 @@ export const en = {
     invalid: 'This invitation is not valid any more. Ask your administrator for a new one.',
   },
   dashboard: {
+    statusLink: '{{status}}: {{count}}',
     title: 'Dashboard',
     byStatus: 'Inventory by status',
     total: 'Apps in the inventory',

@@ -225,6 +225,7 @@ export const fr: DeepStrings<typeof en> = {
     invalid: 'Cette invitation n’est plus valide. Demandez-en une nouvelle à votre administrateur.',
   },
   dashboard: {
+    statusLink: '{{status}} : {{count}}',
     title: 'Tableau de bord',
     byStatus: 'Inventaire par statut',
     total: 'Applications dans l’inventaire',

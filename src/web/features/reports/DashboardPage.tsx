@@ -56,13 +56,26 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
           <Text mb="xs">
             {t('dashboard.total')}: <strong>{d.total}</strong>
           </Text>
-          <figure
-            style={{ margin: 0, width: '100%', height: 240 }}
-            aria-label={t('reports.dashboard.statusChart')}
-            data-testid="dashboard-status-chart"
-          >
+          <table className="visually-hidden">
+            <caption>{t('reports.dashboard.statusChart')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('inventory.status')}</th>
+                <th scope="col">{t('reports.columns.apps')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {statusData.map((row) => (
+                <tr key={row.name}>
+                  <th scope="row">{row.name}</th>
+                  <td>{row.count}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <figure style={{ margin: 0, width: '100%', height: 240 }} aria-hidden="true" data-testid="dashboard-status-chart">
             <ResponsiveContainer>
-              <BarChart data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+              <BarChart accessibilityLayer={false} data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
                 <CartesianGrid strokeDasharray="3 3" />
                 <XAxis dataKey="name" interval={0} fontSize={11} />
                 <YAxis allowDecimals={false} />
@@ -79,8 +92,10 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
             {d.countsByStatus.map((c) => (
               <li key={c.status}>
                 <AnchorLink to="/inventory" search={{ status: c.status }}>
-                  <StatusBadge status={c.status} /> {c.count}
-                  <span className="visually-hidden">{` — ${t(`status.${c.status}`)}`}</span>
+                  <span aria-hidden="true">
+                    <StatusBadge status={c.status} /> {c.count}
+                  </span>
+                  <span className="visually-hidden">{t('dashboard.statusLink', { status: t(`status.${c.status}`), count: c.count })}</span>
                 </AnchorLink>
               </li>
             ))}

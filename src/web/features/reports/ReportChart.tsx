@@ -24,10 +24,34 @@ function BarsOrPie({ chart, title }: { chart: Chart; title: string }) {
       <Title order={2} size="h4" mb="sm">
         {t('reports.chart.title')}
       </Title>
-      <div style={{ width: '100%', height: 320 }} data-testid="report-chart">
+      {/* The chart's numbers as a table, for screen readers (the drawing itself is hidden from them). */}
+      <table className="visually-hidden">
+        <caption>{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{labels.column({ key: chart.categoryKey, label: chart.categoryKey })}</th>
+            {chart.series.map((s) => (
+              <th key={s.key} scope="col">
+                {seriesName(s)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {data.map((d, i) => (
+            <tr key={i}>
+              <th scope="row">{d.__name}</th>
+              {chart.series.map((s) => (
+                <td key={s.key}>{String((d as Record<string, unknown>)[s.key] ?? 0)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div style={{ width: '100%', height: 320 }} data-testid="report-chart" aria-hidden="true">
         <ResponsiveContainer>
           {chart.kind === 'pie' ? (
-            <PieChart>
+            <PieChart accessibilityLayer={false}>
               <Pie data={data} dataKey={chart.series[0]!.key} nameKey="__name" outerRadius={110} label isAnimationActive={false}>
                 {data.map((_, i) => (
                   <Cell key={i} fill={CHART_COLOURS[i % CHART_COLOURS.length]} />
@@ -37,7 +61,7 @@ function BarsOrPie({ chart, title }: { chart: Chart; title: string }) {
               <Legend />
             </PieChart>
           ) : (
-            <BarChart data={data} margin={{ top: 8, right: 16, bottom: 48, left: 0 }}>
+            <BarChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 48, left: 0 }}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis
                 dataKey="__name"

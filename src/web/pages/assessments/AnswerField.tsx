@@ -1,12 +1,14 @@
 /** The editor of one answer, by question kind, with autosave and optimistic concurrency. */
-import { Checkbox, Group, MultiSelect, NumberInput, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, MultiSelect, NumberInput, Radio, Select, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { AssessmentBody, AssessmentQuestionBody } from '../../../contracts/assessments.js';
 import { DATA_ELEMENT_CODES } from '../../../contracts/domain.js';
 import { ErrorAlert } from '../../components/Feedback.js';
-import { api } from '../../lib/api.js';
+import { ApiError, api } from '../../lib/api.js';
+import { useSerialSave } from '../../lib/use-serial-save.js';
 import { assessmentQuery } from './queries.js';
 
 interface Saved {
@@ -15,29 +17,35 @@ interface Saved {
   assessmentVersion: number;
 }
 
+type Answer = NonNullable<AssessmentQuestionBody['answer']>;
+
+/** Another person's save met ours: their answer as now stored, and the value this person wanted. */
+interface Conflict {
+  theirs: Answer | null;
+  mine: unknown;
+}
+
 export function AnswerField({ assessmentId, question, disabled }: { assessmentId: string; question: AssessmentQuestionBody; disabled: boolean }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [error, setError] = useState<unknown>(null);
-  // Announced in a live region that is always there, so screen readers hear "Saving…" then "Saved".
-  const [status, setStatus] = useState<'idle' | 'saving' | 'saved'>('idle');
+  const [conflict, setConflict] = useState<Conflict | null>(null);
   const id = `q-${question.id}`;
-  // Shown at once while the save is on its way (and kept if it fails, next to the error).
+  // The person's latest value, shown at once while saves are on their way (and kept if one fails).
   const [pending, setPending] = useState<{ v: unknown } | null>(null);
   const value = pending ? pending.v : (question.answer?.value ?? null);
   const readOnly = disabled || (question.locked && question.answer?.origin === 'operator');
 
-  async function save(next: unknown) {
-    setStatus('saving');
-    setError(null);
-    setPending({ v: next });
-    try {
-      const saved = await api<Saved>(`/assessments/${assessmentId}/answers/${question.id}`, { method: 'PUT', body: { value: next, version: question.answer?.version ?? 0 } });
+  const queue = useSerialSave<unknown, Saved>({
+    version: question.answer?.version ?? 0,
+    save: (next, version) => api<Saved>(`/assessments/${assessmentId}/answers/${question.id}`, { method: 'PUT', body: { value: next, version } }),
+    versionOf: (saved) => saved.answer.version,
+    onSaved: (saved, settled) => {
       queryClient.setQueryData(assessmentQuery(assessmentId).queryKey, (old: AssessmentBody | undefined) =>
         old
           ? {
               ...old,
-              version: saved.assessmentVersion,
+              version: Math.max(old.version, saved.assessmentVersion),
               revision: {
                 ...old.revision,
                 sections: old.revision.sections.map((s) => ({ ...s, questions: s.questions.map((q) => (q.id === question.id ? { ...q, answer: saved.answer } : q)) })),
@@ -45,14 +53,44 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
             }
           : old,
       );
+      if (!settled) return;
+      setPending(null);
       // Conditions may show or hide other questions: refresh the whole record in the background.
       void queryClient.invalidateQueries({ queryKey: assessmentQuery(assessmentId).queryKey });
-      setPending(null);
-      setStatus('saved');
-    } catch (err) {
+    },
+    onFailed: (err, latest) => {
+      if (err instanceof ApiError && err.status === 409 && err.code === 'stale') {
+        // A real conflict (our own saves never conflict: they go one after the other). Fetch theirs to show both.
+        void queryClient
+          .fetchQuery({ ...assessmentQuery(assessmentId), staleTime: 0 })
+          .then((fresh) => {
+            const theirs = fresh.revision.sections.flatMap((s) => s.questions).find((q) => q.id === question.id)?.answer ?? null;
+            setConflict({ theirs, mine: latest });
+          })
+          .catch((fetchError: unknown) => setError(fetchError));
+        return;
+      }
       setError(err);
-      setStatus('idle');
-    }
+    },
+  });
+
+  function save(next: unknown) {
+    setError(null);
+    setConflict(null);
+    setPending({ v: next });
+    queue.submit(next);
+  }
+
+  function keepMine(c: Conflict) {
+    setConflict(null);
+    setPending({ v: c.mine });
+    queue.rebase(c.theirs?.version ?? 0, c.mine);
+  }
+
+  function takeTheirs(c: Conflict) {
+    setConflict(null);
+    setPending(null);
+    queue.rebase(c.theirs?.version ?? 0);
   }
 
   const label = question.prompt;
@@ -154,9 +192,10 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
   return (
     <Stack gap={4}>
       {field}
-      <Text size="xs" c="dimmed" role="status" aria-live="polite" aria-atomic="true" data-autosave={status}>
-        {status === 'saving' ? t('assessments.saving') : status === 'saved' ? t('assessments.savedAt') : ''}
+      <Text size="xs" c="dimmed" role="status" aria-live="polite" aria-atomic="true" data-autosave={queue.status}>
+        {queue.status === 'saving' ? t('assessments.saving') : queue.status === 'saved' ? t('assessments.savedAt') : ''}
       </Text>
+      {conflict ? <ConflictChoice question={question} conflict={conflict} onKeepMine={() => keepMine(conflict)} onTakeTheirs={() => takeTheirs(conflict)} /> : null}
       {error ? <ErrorAlert error={error} /> : null}
     </Stack>
   );
@@ -175,4 +214,71 @@ function TextBlur(props: { label: string; id: string; initial: string; disabled:
   };
   const common = { id: props.id, label: props.label, description: props.description, value: text, disabled: props.disabled, onBlur: commit, onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setText(e.currentTarget.value) };
   return props.multiline ? <Textarea autosize minRows={2} {...common} /> : <TextInput type={props.type ?? 'text'} {...common} />;
+}
+
+/** Both answers side by side after another person's save, and the choice between them. */
+function ConflictChoice({ question, conflict, onKeepMine, onTakeTheirs }: { question: AssessmentQuestionBody; conflict: Conflict; onKeepMine: () => void; onTakeTheirs: () => void }) {
+  const { t } = useTranslation();
+  const name = conflict.theirs?.updatedBy?.name;
+  return (
+    <Alert color="orange" variant="light" role="alert" title={t('assessments.conflict.title')} data-conflict>
+      <Stack gap="xs">
+        <div>
+          <Text size="sm" fw={600}>
+            {name ? t('assessments.conflict.theirs', { name }) : t('assessments.conflict.theirsUnknown')}
+          </Text>
+          <Text size="sm" data-conflict-theirs>
+            {describeAnswer(question, conflict.theirs?.value ?? null, t)}
+          </Text>
+        </div>
+        <div>
+          <Text size="sm" fw={600}>
+            {t('assessments.conflict.mine')}
+          </Text>
+          <Text size="sm" data-conflict-mine>
+            {describeAnswer(question, conflict.mine, t)}
+          </Text>
+        </div>
+        <Group gap="xs">
+          <Button size="xs" onClick={onKeepMine}>
+            {t('assessments.conflict.keepMine')}
+          </Button>
+          <Button size="xs" variant="default" onClick={onTakeTheirs}>
+            {t('assessments.conflict.takeTheirs')}
+          </Button>
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}
+
+/** An answer in words, for reading (choices by their labels, data elements by their names). */
+function describeAnswer(question: AssessmentQuestionBody, value: unknown, t: TFunction): string {
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return t('assessments.answer.none');
+  const choiceLabel = (v: string) => question.options.choices?.find((c) => c.value === v)?.label ?? v;
+  switch (question.kind) {
+    case 'yes_no_unsure':
+      return t(`assessments.answer.${value as 'yes' | 'no' | 'unsure'}`);
+    case 'single_choice':
+      return choiceLabel(value as string);
+    case 'multiple_choice': {
+      // In the order the question lists its choices, whatever order they were ticked in.
+      const order = (v: string) => question.options.choices?.findIndex((c) => c.value === v) ?? -1;
+      return [...(value as string[])].sort((a, b) => order(a) - order(b)).map(choiceLabel).join(', ');
+    }
+    case 'data_elements':
+      return (value as (typeof DATA_ELEMENT_CODES)[number][]).map((c) => t(`dataElement.${c}`)).join(', ');
+    case 'country_list':
+      return (value as string[]).join(', ');
+    case 'evidence_link':
+      return (value as { url: string }).url;
+    case 'risk': {
+      const r = value as { likelihood: number; impact: number };
+      return `${t('assessments.answer.likelihood')} ${r.likelihood} · ${t('assessments.answer.impact')} ${r.impact}`;
+    }
+    case 'table_rows':
+      return (value as Record<string, string>[]).map((row) => Object.values(row).join(' | ')).join(' / ');
+    default:
+      return typeof value === 'string' ? value : JSON.stringify(value);
+  }
 }

@@ -98,7 +98,7 @@ export function AssessmentDetailPage() {
 function Questions({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
   const canEdit = a.abilities.edit;
-  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version: a.version, hidden: v.hidden } }));
+  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }, version) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version, hidden: v.hidden } }));
   return (
     <Stack>
       {a.revision.sections.map((s) => (
@@ -112,7 +112,7 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
             {s.questions
               .filter((q) => q.isShown || q.hidden)
               .map((q) => (
-                <Stack key={q.id} gap={4} style={{ opacity: q.hidden ? 0.6 : 1 }} data-question-key={q.key}>
+                <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? <Text size="sm" td="line-through">{q.prompt}</Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">

@@ -60,7 +60,7 @@ export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBo
       body: { version: assessment.version, title, likelihood, impact, mitigation, owner, residualLikelihood: residualLikelihood || null, residualImpact: residualImpact || null },
     }),
   );
-  const remove = useAssessmentMutation(assessment.id, (riskId: string) => api<AssessmentBody>(`/assessments/${assessment.id}/risks/${riskId}`, { method: 'DELETE', body: { version: assessment.version } }));
+  const remove = useAssessmentMutation(assessment.id, (riskId: string, version) => api<AssessmentBody>(`/assessments/${assessment.id}/risks/${riskId}`, { method: 'DELETE', body: { version } }));
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="risks-heading">
       <Stack>

@@ -59,7 +59,7 @@ export function WorkflowPanel({ assessment }: { assessment: AssessmentBody }) {
             </Button>
           ) : null}
           {a.abilities.decide ? (
-            <Button color="green" onClick={() => decide.mutate(undefined, { onSuccess: ok })} loading={decide.isPending}>
+            <Button color="teal.9" onClick={() => decide.mutate(undefined, { onSuccess: ok })} loading={decide.isPending}>
               {t('assessments.workflow.decide')}
             </Button>
           ) : null}

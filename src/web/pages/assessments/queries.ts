@@ -30,11 +30,17 @@ export const bankQuery = (catalogAppId?: string) =>
 export const bankTemplateQuery = (id: string) => queryOptions({ queryKey: ['bank', 'one', id], queryFn: () => api<BankTemplateBody>(`/bank/templates/${id}`) });
 export const bankVersionQuery = (id: string) => queryOptions({ queryKey: ['bank', 'version', id], queryFn: () => api<BankVersionBody>(`/bank/versions/${id}`) });
 
-/** A mutation on an assessment that answers with the whole assessment, which replaces the cached one. */
-export function useAssessmentMutation<V>(id: string, call: (vars: V) => Promise<AssessmentBody>) {
+/**
+ * A mutation on an assessment that answers with the whole assessment, which replaces the cached one.
+ * Mutations of one assessment run one after the other, and `call` gets the assessment's version as
+ * cached when it starts (after the previous mutation's answer), so quick clicks never conflict with
+ * the person's own changes.
+ */
+export function useAssessmentMutation<V>(id: string, call: (vars: V, version: number) => Promise<AssessmentBody>) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: call,
+    scope: { id: `assessment:${id}` },
+    mutationFn: (vars: V) => call(vars, queryClient.getQueryData<AssessmentBody>(assessmentQuery(id).queryKey)?.version ?? 0),
     onSuccess: (saved) => {
       queryClient.setQueryData(assessmentQuery(id).queryKey, saved);
       void queryClient.invalidateQueries({ queryKey: ['assessments', 'list'] });

@@ -1,8 +1,9 @@
 /** `/audit` (site admins): the institution's audit log, filterable, with a check of its hash chain. */
-import { Alert, Button, Group, Pagination, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Group, Paper, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Pager } from '../../components/Pager.js';
 import type { z } from 'zod';
 import type { AuditEventBody } from '../../../contracts/api.js';
 import { AUDIT_ACTIONS, AUDIT_RECORD_TYPES } from '../../../contracts/audit.js';
@@ -119,12 +120,7 @@ export function AuditLogPage() {
               ))}
             </Table.Tbody>
           </Table>
-          <Pagination
-            total={Math.max(1, Math.ceil(query.data.total / query.data.pageSize))}
-            value={page}
-            onChange={setPage}
-            aria-label={t('audit.pages')}
-          />
+          <Pager page={page} pageSize={query.data.pageSize} total={query.data.total} onChange={setPage} />
         </Stack>
       )}
     </Stack>

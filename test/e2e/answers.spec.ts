@@ -1,0 +1,104 @@
+/**
+ * Answers of a PIA are never lost: ticking several boxes of one question quickly keeps every tick
+ * (a person never conflicts with their own saves), and a real conflict with another person's save
+ * shows both answers and lets the person choose.
+ */
+import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { signIn } from './session.js';
+
+// Saves on a shared machine: give each step room.
+const expect = baseExpect.configure({ timeout: 30_000 });
+
+const APP_ADMIN = 't.kowalczyk@lakeshore.example';
+const SITE_ADMIN = 'h.karimi@lakeshore.example';
+const GRADES = ['Kindergarten', 'Grade 1', 'Grade 2', 'Grade 3', 'Grade 4', 'Grade 5'];
+
+const question = (page: Page, key: string) => page.locator(`[data-question-key="${key}"]`);
+
+/** Every answer save takes a while to reach the server, as on a slow school network, so quick ticks overlap. */
+async function slowAnswerSaves(page: Page): Promise<void> {
+  await page.route('**/api/v1/assessments/*/answers/*', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.continue();
+  });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+let assessmentUrl = '';
+
+test('ticking several boxes quickly keeps every tick, with no conflict', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await signIn(page, APP_ADMIN);
+  await page.goto('/inventory?q=Phonicsfox');
+  await page.getByRole('link', { name: 'Phonicsfox' }).first().click();
+  await page.getByRole('button', { name: 'Start the assessment' }).click();
+  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
+  assessmentUrl = page.url();
+
+  await slowAnswerSaves(page);
+  const grades = question(page, 'b.grades');
+  for (const grade of GRADES) await grades.getByRole('checkbox', { name: grade, exact: true }).check();
+  for (const grade of GRADES) await expect(grades.getByRole('checkbox', { name: grade, exact: true })).toBeChecked();
+  await expect(grades.locator('[data-autosave="saved"]')).toBeVisible();
+  await expect(grades.getByRole('alert')).toHaveCount(0);
+  await expect(page.locator('[data-conflict]')).toHaveCount(0);
+
+  await page.reload();
+  for (const grade of GRADES) await expect(question(page, 'b.grades').getByRole('checkbox', { name: grade, exact: true })).toBeChecked();
+  await expect(question(page, 'b.grades').getByRole('checkbox', { name: 'Grade 6', exact: true })).not.toBeChecked();
+});
+
+test("another person's save shows both answers, and the person keeps theirs or takes the other", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const mine = await browser.newContext();
+  const theirs = await browser.newContext();
+  for (const context of [mine, theirs]) await context.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  const me = await mine.newPage();
+  const other = await theirs.newPage();
+  await signIn(me, APP_ADMIN);
+  await me.goto(assessmentUrl);
+  const audiences = question(me, 'b.audiences');
+  await expect(audiences.getByRole('checkbox', { name: 'Students', exact: true })).not.toBeChecked();
+
+  // Another person, in their own session, answers the same question after I opened the page.
+  await signIn(other, SITE_ADMIN);
+  await other.goto(assessmentUrl);
+  await question(other, 'b.audiences').getByRole('checkbox', { name: 'Students', exact: true }).check();
+  await expect(question(other, 'b.audiences').locator('[data-autosave="saved"]')).toBeVisible();
+
+  // My tick meets their save: both answers are shown.
+  await audiences.getByRole('checkbox', { name: 'Parents and guardians', exact: true }).check();
+  const conflict = audiences.locator('[data-conflict]');
+  await expect(conflict).toBeVisible();
+  await expect(conflict).toContainText('Someone else changed this answer while you were changing it');
+  await expect(conflict).toContainText('Their answer (Hamid Karimi)');
+  await expect(conflict.locator('[data-conflict-theirs]')).toHaveText('Students');
+  await expect(conflict.locator('[data-conflict-mine]')).toHaveText('Parents and guardians');
+
+  // Keep mine: saved on top of theirs, with no second conflict.
+  await conflict.getByRole('button', { name: 'Keep my answer' }).click();
+  await expect(audiences.locator('[data-conflict]')).toHaveCount(0);
+  await expect(audiences.locator('[data-autosave="saved"]')).toBeVisible();
+  await me.reload();
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Parents and guardians', exact: true })).toBeChecked();
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Students', exact: true })).not.toBeChecked();
+
+  // The other way: they save again, I take theirs.
+  await other.reload();
+  await question(other, 'b.audiences').getByRole('checkbox', { name: 'Employees', exact: true }).check();
+  await expect(question(other, 'b.audiences').locator('[data-autosave="saved"]')).toBeVisible();
+  await question(me, 'b.audiences').getByRole('checkbox', { name: 'Alumni', exact: true }).check();
+  const second = question(me, 'b.audiences').locator('[data-conflict]');
+  await expect(second.locator('[data-conflict-theirs]')).toHaveText('Employees, Parents and guardians');
+  await second.getByRole('button', { name: 'Take their answer' }).click();
+  await expect(question(me, 'b.audiences').locator('[data-conflict]')).toHaveCount(0);
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Employees', exact: true })).toBeChecked();
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Alumni', exact: true })).not.toBeChecked();
+  await me.reload();
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Alumni', exact: true })).not.toBeChecked();
+  await expect(question(me, 'b.audiences').getByRole('checkbox', { name: 'Employees', exact: true })).toBeChecked();
+  await mine.close();
+  await theirs.close();
+});
