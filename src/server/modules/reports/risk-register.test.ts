@@ -22,7 +22,12 @@ async function itemWithPia(tenant: Tenant, name: string, status: 'approved' | 'i
   await withSystem(t.database.db, (tx) =>
     tx.insert(inventoryItems).values({ tenantId: tenant.institution.id, id, customName: name, name, vendor: `${name} Inc`, status }),
   );
-  const ids = await insertAssessment(t.database.db, { tenantId: tenant.institution.id, inventoryItemId: id, status: piaStatus, text: name });
+  const ids = await insertAssessment(t.database.db, {
+    tenantId: tenant.institution.id,
+    inventoryItemId: id,
+    status: piaStatus,
+    text: name,
+  });
   return { id, ...ids };
 }
 
@@ -55,7 +60,15 @@ describe('risk register report', () => {
     expect(reportResultSchema.parse(body)).toEqual(body);
     const rows = body.rows as Record<string, unknown>[];
     expect(rows.map((r) => r.risk)).toEqual(['Breach', 'Birch', 'Maple', 'Tracking', 'Far off']);
-    expect(rows[0]).toMatchObject({ app: 'Maple', vendor: 'Maple Inc', level: 'critical', likelihood: 5, impact: 5, owner: 'IT', dueState: 'treatment_overdue' });
+    expect(rows[0]).toMatchObject({
+      app: 'Maple',
+      vendor: 'Maple Inc',
+      level: 'critical',
+      likelihood: 5,
+      impact: 5,
+      owner: 'IT',
+      dueState: 'treatment_overdue',
+    });
     expect(rows[1]).toMatchObject({ app: 'Birch', level: 'high', residualLevel: 'low', mitigation: 'Birch' });
     expect(rows[3]).toMatchObject({ level: 'medium', dueState: 'treatment_due', residualLevel: null });
     expect(rows[4]).toMatchObject({ level: 'low', dueState: null });
@@ -81,7 +94,12 @@ describe('risk register report', () => {
     expect(csv.statusCode).toBe(200);
     const records = parse(csv.body.replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     expect(records.map((r) => r.Risk)).toEqual(['Breach', 'Birch', 'Maple', 'Tracking', 'Far off']);
-    expect(records[0]).toMatchObject({ Level: 'critical', Treatment: 'treatment_overdue' });
+    expect(records[0]).toMatchObject({
+      Level: 'Critical',
+      'Level (code)': 'critical',
+      Treatment: 'Overdue',
+      'Treatment (code)': 'treatment_overdue',
+    });
   });
 
   it('reads only the current revision of each PIA', async () => {
@@ -92,7 +110,9 @@ describe('risk register report', () => {
     const { and, eq } = await import('drizzle-orm');
     const second = randomUUID();
     await withSystem(t.database.db, async (tx) => {
-      await tx.insert(assessmentRevisions).values({ tenantId: tenant.institution.id, id: second, assessmentId: app.assessment, number: 2, status: 'draft' });
+      await tx
+        .insert(assessmentRevisions)
+        .values({ tenantId: tenant.institution.id, id: second, assessmentId: app.assessment, number: 2, status: 'draft' });
       await tx
         .update(assessments)
         .set({ currentRevision: 2 })
