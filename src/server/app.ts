@@ -21,6 +21,7 @@ import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerPublicListRoutes } from './modules/public/public-list.routes.js';
 import { createPublicListService } from './modules/public/public-list.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
+import { registerMailModule } from './modules/mail/index.js';
 import { createDecisionRuleJobs } from './modules/inventory/decision-rules.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -160,7 +161,8 @@ export async function buildApp(
     }
   });
 
-  const { invitations } = registerIdentityModule(app, ctx);
+  const outbox = await registerMailModule(app, ctx);
+  const { invitations } = registerIdentityModule(app, ctx, outbox);
   const audit = createAuditService(ctx);
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));

@@ -11,7 +11,15 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startTestSmtp(): Promise<TestSmtp> {
+export interface TestSmtpOptions {
+  /**
+   * Decides each message before the server accepts it: an error refuses it (its `responseCode`, e.g.
+   * 451, is the SMTP reply) and it is not kept. May wait (a server slow to accept).
+   */
+  accept?: (mail: ParsedMail) => Promise<(Error & { responseCode?: number }) | undefined>;
+}
+
+export async function startTestSmtp(opts: TestSmtpOptions = {}): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const waiters: { to: string; resolve: (m: ParsedMail) => void }[] = [];
   const addressed = (m: ParsedMail, to: string) => {
@@ -25,7 +33,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     disabledCommands: ['STARTTLS'],
     onData(stream, _session, callback) {
       simpleParser(stream)
-        .then((mail) => {
+        .then(async (mail) => {
+          const refusal = await opts.accept?.(mail);
+          if (refusal) return callback(refusal);
           messages.push(mail);
           for (const w of waiters.splice(0)) {
             if (addressed(mail, w.to)) w.resolve(mail);

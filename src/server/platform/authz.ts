@@ -65,6 +65,12 @@ export const policy = {
   /** The operator's own team: listed, and a lost second factor reset, by another platform admin. */
   managePlatformAdmins: (a: Actor) => isPlatformAdmin(a),
   manageCatalog: (a: Actor) => isPlatformAdmin(a),
+  /** The mail the service sent (embedded mode): the operator's mailbox. */
+  readMailbox: (a: Actor) => isPlatformAdmin(a),
+  /** Vetted's own privacy policy: the operator publishes its versions. */
+  publishPrivacyPolicy: (a: Actor) => isPlatformAdmin(a),
+  /** The notice of a significant privacy-policy change: shown to, and acknowledged by, site admins in their own institution. */
+  acknowledgePrivacyNotice: (a: Actor) => isSiteAdmin(a),
   readCatalog: (a: Actor) => a.kind === 'user',
   /** Identity providers and the sign-in policy: the institution's own site admins. */
   manageSso: (a: Actor) => isSiteAdmin(a),

@@ -13,6 +13,11 @@ export interface MailMessage {
    * (header `X-Vetted-Tenant`), so that purging the institution removes its mail; never sent by SMTP.
    */
   tenantId?: string;
+  /**
+   * A stable Message-ID (`<…@…>`): the outbox derives it from the mail's idempotency key, so that a
+   * copy sent again after a crash is recognisable as the same message.
+   */
+  messageId?: string;
 }
 
 /** The header of an embedded-mode mail file naming its institution. */
@@ -40,7 +45,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'dataDir
     return {
       folder: undefined,
       async send(m) {
-        await transport.sendMail({ from: config.mailFrom, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        await transport.sendMail({ from: config.mailFrom, to: m.to, subject: m.subject, text: m.text, html: m.html, ...(m.messageId ? { messageId: m.messageId } : {}) });
       },
     };
   }
@@ -55,6 +60,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'dataDir
         subject: m.subject,
         text: m.text,
         html: m.html,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
         ...(m.tenantId ? { headers: { [TENANT_HEADER]: m.tenantId } } : {}),
       });
       await mkdir(folder, { recursive: true });

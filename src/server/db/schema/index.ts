@@ -9,3 +9,4 @@ export * from './reports.js';
 export * from './exports.js';
 export * from './sso.js';
 export * from './operator.js';
+export * from './mail.js';

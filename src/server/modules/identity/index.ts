@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
+import type { MailOutbox } from '../mail/index.js';
 import { registerAccountRoutes } from './account.routes.js';
 import { createAccountService } from './account.service.js';
 import { registerAuthHook } from './auth.hook.js';
@@ -16,12 +17,12 @@ import { createSsoService } from './sso.service.js';
 import { createUsersService } from './users.service.js';
 
 /** Wires identity: the session hook, sign-in (password, MFA, SSO), users, invitations, account security. */
-export function registerIdentityModule(app: FastifyInstance, ctx: AppContext) {
+export function registerIdentityModule(app: FastifyInstance, ctx: AppContext, outbox: MailOutbox) {
   const { config } = ctx;
   const warn = (msg: string) => app.log.warn(msg);
   const sessions = createSessionService(ctx);
   const passwords = createPasswordPolicy(ctx, warn);
-  const invitations = createInvitationService(ctx, sessions, passwords);
+  const invitations = createInvitationService(ctx, outbox, sessions, passwords);
   const mfa = createMfaService(ctx, sessions);
   const account = createAccountService(ctx, sessions, passwords, warn);
   const ssoLogin = createSsoLoginService(ctx, sessions);

@@ -10,6 +10,8 @@ import { withSystem, withTenant, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, notFound } from '../../platform/errors.js';
 import { hashPassword } from '../../platform/passwords.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
+import type { MailOutbox } from '../mail/index.js';
+import { mailLanguageOf, renderMail } from '../mail/mail.templates.js';
 import { READ_ONLY_MESSAGE, readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { hasSiteAdminAccount, isVoidOperatorInvitation } from '../tenants/operator-access.repo.js';
 import { presentInvitation, presentSession } from './identity.presenter.js';
@@ -21,28 +23,6 @@ import { byTenant } from '../../platform/tenant-filter.js';
 const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 type InvitationInput = z.output<typeof invitationCreateSchema>;
 type InvitationRow = typeof invitations.$inferSelect;
-
-/** Invitation email, in English and French (recipients in Canada may read either). */
-function invitationMail(inv: { firstName: string }, institutionName: string, link: string) {
-  return {
-    subject: `Your Vetted account for ${institutionName} / Votre compte Vetted pour ${institutionName}`,
-    text: [
-      `Hello ${inv.firstName},`,
-      '',
-      `You have been invited to Vetted, where ${institutionName} reviews the privacy of the apps its schools use.`,
-      `Choose your password here (the link works once and expires in 7 days):`,
-      link,
-      '',
-      '---',
-      '',
-      `Bonjour ${inv.firstName},`,
-      '',
-      `Vous êtes invité·e à Vetted, où ${institutionName} évalue la confidentialité des applications utilisées dans ses écoles.`,
-      `Choisissez votre mot de passe ici (lien à usage unique, valable 7 jours) :`,
-      link,
-    ].join('\n'),
-  };
-}
 
 /** What an operator invitation may be used for, said once (service and tests read the same words). */
 export const OPERATOR_INVITES_FIRST_SITE_ADMIN_ONLY =
@@ -79,10 +59,10 @@ async function assertOperatorMayInvite(tx: Tx, tenantId: string, input: Invitati
   }
 }
 
-export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 'mailer'>, sessions: SessionService, passwords: PasswordPolicy) {
-  const { db, config, mailer } = ctx;
+export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config'>, outbox: Pick<MailOutbox, 'queue' | 'kick'>, sessions: SessionService, passwords: PasswordPolicy) {
+  const { db, config } = ctx;
 
-  /** Inserts an invitation in `tx` and returns what to email once the transaction commits. */
+  /** Inserts an invitation in `tx` and queues its email in the same transaction. */
   async function insertInvitation(tx: Tx, actor: Actor, tenantId: string, input: InvitationInput) {
     if (isPlatformAdmin(actor)) await assertOperatorMayInvite(tx, tenantId, input);
     // In system scope (an institution's creation) the operator's accounts are visible here too.
@@ -113,12 +93,26 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       .returning();
     const { tokenHash: _omit, ...audited } = row!;
     await recordAudit(tx, actor, { action: 'invitation.create', recordType: 'invitation', recordId: row!.id, after: audited, tenantId });
+    const [inst] = await tx
+      .select({ name: institutions.name, country: institutions.country, subdivision: institutions.subdivision })
+      .from(institutions)
+      .where(eq(institutions.id, tenantId));
+    const language = mailLanguageOf(null, inst);
+    const link = `${config.publicUrl}/invite?token=${encodeURIComponent(token)}`;
+    await outbox.queue(tx, {
+      idempotencyKey: `invitation:${row!.id}`,
+      institutionId: tenantId,
+      to: row!.email,
+      language,
+      template: 'invitation',
+      content: renderMail('invitation', language, { firstName: row!.firstName, institutionName: inst?.name ?? '', link }),
+    });
     return { row: row!, token };
   }
 
-  async function sendInvitation(row: InvitationRow, token: string, institutionName: string): Promise<void> {
-    const link = `${config.publicUrl}/invite?token=${encodeURIComponent(token)}`;
-    await mailer.send({ to: row.email, tenantId: row.tenantId, ...invitationMail(row, institutionName, link) });
+  /** After the commit: sends the queued invitation now rather than at a worker's next poll. */
+  function sendInvitation(): void {
+    outbox.kick();
   }
 
   async function loadPending(tx: Tx, token: string): Promise<InvitationRow> {
@@ -150,12 +144,9 @@ export function createInvitationService(ctx: Pick<AppContext, 'db' | 'config' | 
       // scope: the institution's scope does not see the operator's accounts).
       const operatorAccount = await withSystem(db, async (tx) => (await unsafeFindUserByEmail(tx, input.email))?.role === 'platform_admin');
       if (operatorAccount) throw operatorEmail();
-      const { row, token, institutionName } = await withTenant(db, scope, async (tx) => {
-        const [inst] = await tx.select({ name: institutions.name }).from(institutions).where(byTenant(institutions.id, scope));
-        return { ...(await insertInvitation(tx, actor, scope.tenantId, input)), institutionName: inst!.name };
-      });
+      const { row } = await withTenant(db, scope, (tx) => insertInvitation(tx, actor, scope.tenantId, input));
       // Sent after the commit: no network calls inside a transaction.
-      await sendInvitation(row, token, institutionName);
+      sendInvitation();
       return presentInvitation(row);
     },
 

@@ -14,6 +14,7 @@ import type { Db, Tx } from '../../platform/db.js';
 import { queryRows, withSystem } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { removeTenantMail, type Mailer } from '../../platform/mail.js';
+import { systemDeleteInstitutionMail, systemDeleteMailTo } from '../mail/outbox.repo.js';
 import type { BackupStore } from './backup-store.js';
 import { listTenantTables } from './tenant-tables.js';
 
@@ -86,7 +87,10 @@ export async function systemPurgeInstitution(
   if (!cert.purgeCompletedAt) {
     // 0. Mail files of the institution, while its people's addresses are still known (a re-run after a
     //    crash finds the files of any address it has not deleted yet; files naming it go at any time).
-    await removeMail(ctx, institutionId, await withSystem(db, (tx) => tenantAddresses(tx, institutionId)));
+    const addresses = await withSystem(db, (tx) => tenantAddresses(tx, institutionId));
+    await removeMail(ctx, institutionId, addresses);
+    // The outbox's mail to its people that names no institution (account mail).
+    await withSystem(db, (tx) => systemDeleteMailTo(tx, addresses));
     // 1. Rows, children before parents, in committed batches that add to the certificate's counts.
     const tables = await withSystem(db, (tx) => listTenantTables(tx));
     for (const t of [...tables].reverse()) {
@@ -126,6 +130,7 @@ export async function systemPurgeInstitution(
     cert = await withSystem(db, async (tx) => {
       await tx.execute(sql`delete from institutions where id = ${institutionId}`);
       await deleteJobRows(tx, institutionId);
+      await systemDeleteInstitutionMail(tx, institutionId);
       const scanned = await listTenantTables(tx);
       const left: string[] = [];
       for (const t of scanned) {
@@ -133,6 +138,8 @@ export async function systemPurgeInstitution(
         if ((r?.n ?? 0) > 0) left.push(t.name);
       }
       left.push(...(await jobTablesNaming(tx, institutionId)));
+      const [outboxLeft] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from mail_outbox where institution_id = ${institutionId}`);
+      if ((outboxLeft?.n ?? 0) > 0) left.push('mail_outbox');
       if (left.length) throw new Error(`Purge incomplete: rows remain in ${left.join(', ')}`);
       if ((await store.listArchives(institutionId)).length || (await store.getKey(institutionId))) throw new Error('Purge incomplete: backup files remain');
       for (const folder of ctx.fileFolders ?? []) if (existsSync(folder)) throw new Error(`Purge incomplete: ${folder} remains`);

@@ -169,7 +169,7 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
         });
         return { row: row!, invite, schools: await listSchools(tx, scope) };
       });
-      await invitations.sendInvitation(created.invite.row, created.invite.token, created.row.name);
+      invitations.sendInvitation();
       return presentInstitution(created.row, created.schools);
     },
 

@@ -1,0 +1,132 @@
+/**
+ * Email templates: each renders a subject, a plain-text body and an HTML body, in English or French
+ * (Canadian French), by the recipient's language. Every value put into HTML is escaped here; operator
+ * text (a policy summary) is quoted as plain text, never as markup.
+ */
+import type { Language } from '../../../contracts/domain.js';
+
+/** A rendered email. */
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Escapes text for HTML element content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** One block of a mail: a paragraph, a link (label + URL), or quoted operator text. */
+type Block = { p: string } | { link: string; url: string } | { quote: string } | { rule: true };
+
+function render(language: Language, subject: string, blocks: Block[]): RenderedMail {
+  const sign = '— Vetted';
+  const text = [
+    ...blocks.map((b) => ('p' in b ? b.p : 'link' in b ? `${b.link}: ${b.url}` : 'quote' in b ? b.quote.trim() : '---')),
+    sign,
+  ].join('\n\n');
+  const html = [
+    '<!doctype html>',
+    `<html lang="${language === 'fr' ? 'fr-CA' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    '<body style="font-family: system-ui, sans-serif; line-height: 1.5; color: #1a1a1a; max-width: 40em">',
+    ...blocks.map((b) =>
+      'p' in b
+        ? `<p>${escapeHtml(b.p)}</p>`
+        : 'link' in b
+          ? `<p><a href="${escapeHtml(b.url)}">${escapeHtml(b.link)}</a></p>`
+          : 'rule' in b
+            ? '<hr>'
+            : `<blockquote style="white-space: pre-wrap; border-left: 3px solid #ccc; margin: 0; padding-left: 1em">${escapeHtml(b.quote.trim())}</blockquote>`,
+    ),
+    `<p>${escapeHtml(sign)}</p>`,
+    '</body></html>',
+  ].join('\n');
+  return { subject, text, html };
+}
+
+export interface PrivacyPolicyNoticeFacts {
+  firstName: string;
+  institutionName: string;
+  versionLabel: string;
+  effectiveOn: string;
+  summary: string;
+  link: string;
+}
+
+export interface InvitationFacts {
+  firstName: string;
+  institutionName: string;
+  link: string;
+}
+
+/** The templates, by name, each in both languages. */
+export const TEMPLATES = {
+  'privacy-policy-notice': (language: Language, f: PrivacyPolicyNoticeFacts): RenderedMail =>
+    language === 'fr'
+      ? render(language, `Vetted modifie sa politique de confidentialité (version ${f.versionLabel})`, [
+          { p: `Bonjour ${f.firstName},` },
+          {
+            p: `Vous recevez ce courriel parce que vous êtes administrateur ou administratrice de ${f.institutionName} dans Vetted. Nous avons apporté un changement important à notre politique de confidentialité; la version ${f.versionLabel} s’applique à compter du ${f.effectiveOn}.`,
+          },
+          { p: 'Résumé des changements :' },
+          { quote: f.summary || '(aucun résumé)' },
+          { link: 'Lire la politique de confidentialité', url: f.link },
+        ])
+      : render(language, `Vetted is changing its privacy policy (version ${f.versionLabel})`, [
+          { p: `Hello ${f.firstName},` },
+          {
+            p: `You are receiving this email because you administer ${f.institutionName} in Vetted. We made a significant change to our privacy policy; version ${f.versionLabel} applies from ${f.effectiveOn}.`,
+          },
+          { p: 'Summary of the changes:' },
+          { quote: f.summary || '(no summary)' },
+          { link: 'Read the privacy policy', url: f.link },
+        ]),
+
+  /**
+   * The invitee has no account yet, so no language of their own: the mail is in both, the
+   * institution's language first (French in Quebec).
+   */
+  invitation: (language: Language, f: InvitationFacts): RenderedMail => {
+    const blocks: Record<Language, { subject: string; blocks: Block[] }> = {
+      en: {
+        subject: `Your Vetted account for ${f.institutionName}`,
+        blocks: [
+          { p: `Hello ${f.firstName},` },
+          { p: `You have been invited to Vetted, where ${f.institutionName} reviews the privacy of the apps its schools use.` },
+          { p: 'Choose your password here (the link works once and expires in 7 days):' },
+          { link: 'Choose my password', url: f.link },
+        ],
+      },
+      fr: {
+        subject: `Votre compte Vetted pour ${f.institutionName}`,
+        blocks: [
+          { p: `Bonjour ${f.firstName},` },
+          { p: `Vous êtes invité·e à Vetted, où ${f.institutionName} évalue la confidentialité des applications utilisées dans ses écoles.` },
+          { p: 'Choisissez votre mot de passe ici (lien à usage unique, valable 7 jours) :' },
+          { link: 'Choisir mon mot de passe', url: f.link },
+        ],
+      },
+    };
+    const first = blocks[language];
+    const second = blocks[language === 'fr' ? 'en' : 'fr'];
+    return render(language, `${first.subject} / ${second.subject}`, [...first.blocks, { rule: true }, ...second.blocks]);
+  },
+} as const;
+
+export type TemplateName = keyof typeof TEMPLATES;
+export type TemplateFacts<T extends TemplateName> = Parameters<(typeof TEMPLATES)[T]>[1];
+
+/** Renders a template in a language. */
+export function renderMail<T extends TemplateName>(template: T, language: Language, facts: TemplateFacts<T>): RenderedMail {
+  return (TEMPLATES[template] as (l: Language, f: TemplateFacts<T>) => RenderedMail)(language, facts);
+}
+
+/**
+ * A person's language for email: their own choice, else French for institutions in Quebec, else
+ * English.
+ */
+export function mailLanguageOf(chosen: string | null | undefined, institution?: { country: string; subdivision: string } | null): Language {
+  if (chosen === 'en' || chosen === 'fr') return chosen;
+  return institution?.country === 'CA' && institution.subdivision === 'QC' ? 'fr' : 'en';
+}
