@@ -107,6 +107,7 @@ export const FIELD_ERROR_CODES = [
   'end_of_service_range',
   'end_of_service_window',
   'nul_character',
+  'summary_required',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldParams = Record<string, string | number>;

@@ -22,6 +22,8 @@ import { registerPublicListRoutes } from './modules/public/public-list.routes.js
 import { createPublicListService } from './modules/public/public-list.service.js';
 import { registerIdentityModule } from './modules/identity/index.js';
 import { registerMailModule } from './modules/mail/index.js';
+import { registerPrivacyPolicyRoutes } from './modules/policy/privacy-policy.routes.js';
+import { createPrivacyPolicyService } from './modules/policy/privacy-policy.service.js';
 import { createDecisionRuleJobs } from './modules/inventory/decision-rules.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -168,6 +170,7 @@ export async function buildApp(
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));
   registerSupportAccessRoutes(app, createSupportAccessService(ctx));
   registerCatalogRoutes(app, createCatalogService(ctx));
+  registerPrivacyPolicyRoutes(app, createPrivacyPolicyService(ctx, outbox));
   registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   await ctx.jobs.register(createDecisionRuleJobs(ctx).expiredAgreements);

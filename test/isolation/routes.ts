@@ -145,6 +145,13 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'GET /api/v1/catalog/apps/:id': list((b) => b.catalog, { id: 'catalog' }),
   'POST /api/v1/catalog/apps': operatorOnly(undefined, () => ({ name: 'By B', vendor: 'B Inc.' })),
   'PATCH /api/v1/catalog/apps/:id': operatorOnly('catalog', () => ({ name: 'Renamed by B' })),
+  // The operator's mailbox (embedded mode) and Vetted's own privacy policy: the operator's.
+  'GET /api/v1/operator/mailbox': operatorOnly(),
+  'GET /api/v1/operator/mailbox/:id': operatorOnly('catalog'),
+  'POST /api/v1/privacy-policy/versions': operatorOnly(undefined, () => ({ kind: 'minor', effectiveOn: '2026-01-01', bodyEn: '# By B', bodyFr: '# Par B' })),
+  'GET /api/v1/privacy-policy/versions/:number/deliveries': { status: 403, params: { number: '1' } },
+  // A site admin's own notices (none waiting here; app admins have none).
+  'GET /api/v1/privacy-policy/notices': list(),
 
   // Inventory.
   'GET /api/v1/inventory': list((b) => b.inventory),
@@ -269,6 +276,10 @@ export const EXCLUDED: Record<string, string> = {
   // Public by design.
   'GET /api/v1/public/lists/:slug':
     'public approved-app list, addressed by the slug an institution publishes (no session); public-list tests show only published, approved apps of that institution',
+  'GET /api/v1/public/privacy-policy': 'Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
+  'GET /api/v1/public/privacy-policy/versions/:number': 'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
+  'POST /api/v1/privacy-policy/notices/:id/acknowledge':
+    'acknowledges the caller’s own notice, found by their institution, their user id and the version id; another institution’s admin gets 404 (privacy-policy tests)',
   // Sign-in flows: no session yet; addressed by credentials, a challenge cookie or an emailed token.
   'POST /api/v1/session': 'password sign-in: no session, addresses a person by credentials (identity tests)',
   'DELETE /api/v1/session': 'signs out the caller’s own session; takes no id',

@@ -104,6 +104,7 @@ export const en = {
       end_of_service_range: 'Choose a day from today to five years ahead',
       end_of_service_window: 'Choose a day from a year ago to five years ahead',
       nul_character: 'Must not contain a NUL character',
+      summary_required: 'Summarise the changes: a significant version is emailed to every site administrator',
     },
   },
   lang: {

@@ -107,6 +107,7 @@ export const fr: DeepStrings<typeof en> = {
       end_of_service_range: 'Choisissez un jour d’aujourd’hui à cinq ans plus tard',
       end_of_service_window: 'Choisissez un jour d’il y a un an à cinq ans plus tard',
       nul_character: 'Ne doit pas contenir de caractère NUL',
+      summary_required: 'Résumez les changements : une version importante est envoyée par courriel à chaque administrateur ou administratrice de site',
     },
   },
   lang: {

@@ -10,3 +10,4 @@ export * from './exports.js';
 export * from './sso.js';
 export * from './operator.js';
 export * from './mail.js';
+export * from './privacy-policy.js';
