@@ -45,6 +45,9 @@ const ForgotPasswordPage = lazyRouteComponent(() => import('./features/identity/
 const ResetPasswordPage = lazyRouteComponent(() => import('./features/identity/PasswordPages.js'), 'ResetPasswordPage');
 const SignedOutPage = lazyRouteComponent(() => import('./features/identity/SignedOutPage.js'), 'SignedOutPage');
 const SsoSettingsPage = lazyRouteComponent(() => import('./features/identity/SsoSettingsPage.js'), 'SsoSettingsPage');
+const PrivacyPolicyPage = lazyRouteComponent(() => import('./features/privacy-policy/PrivacyPolicyPage.js'), 'PrivacyPolicyPage');
+const PrivacyPolicyAdminPage = lazyRouteComponent(() => import('./features/privacy-policy/PrivacyPolicyAdminPage.js'), 'PrivacyPolicyAdminPage');
+const MailboxPage = lazyRouteComponent(() => import('./features/privacy-policy/MailboxPage.js'), 'MailboxPage');
 const CertificatesPage = lazyRouteComponent(() => import('./features/lifecycle/CertificatesPage.js'), 'CertificatesPage');
 
 export interface RouterContext {
@@ -84,6 +87,8 @@ const resetPasswordRoute = createRoute({
   validateSearch: validateToken,
   component: ResetPasswordPage,
 });
+const privacyRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy', component: PrivacyPolicyPage });
+const privacyVersionRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy/versions/$number', component: PrivacyPolicyPage });
 const publicListRoute = createRoute({ getParentRoute: () => rootRoute, path: 'public/$slug', component: PublicListPage });
 const confirmEmailRoute = createRoute({
   getParentRoute: () => rootRoute,
@@ -149,6 +154,8 @@ const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'b
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
+const privacyAdminRoute = createRoute({ getParentRoute: () => appRoute, path: 'privacy-policy', component: PrivacyPolicyAdminPage });
+const mailboxRoute = createRoute({ getParentRoute: () => appRoute, path: 'mailbox', component: MailboxPage });
 const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'deletion-certificates', component: CertificatesPage });
 
 const routeTree = rootRoute.addChildren([
@@ -159,7 +166,11 @@ const routeTree = rootRoute.addChildren([
   resetPasswordRoute,
   confirmEmailRoute,
   publicListRoute,
+  privacyRoute,
+  privacyVersionRoute,
   appRoute.addChildren([
+    privacyAdminRoute,
+    mailboxRoute,
     dashboardRoute,
     inventoryRoute,
     inventoryNewRoute,

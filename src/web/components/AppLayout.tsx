@@ -7,6 +7,7 @@ import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
 import { ReauthProvider } from '../features/identity/Reauth.js';
+import { PrivacyNoticeBanner } from '../features/privacy-policy/PrivacyNoticeBanner.js';
 import { hasStoredLanguage } from '../i18n/index.js';
 import type { Language } from '../i18n/types.js';
 import { api } from '../lib/api.js';
@@ -95,12 +96,16 @@ export function AppLayout() {
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/deletion-certificates" label={t('lifecycle.certificates.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/platform-admins" label={t('users.platformAdmins.nav')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? <NavLinkItem to="/privacy-policy" label={t('privacyPolicy.admin.nav')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? <NavLinkItem to="/mailbox" label={t('privacyPolicy.mailbox.nav')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         <ReadOnlyBanner />
         <OperatorAccessBanner />
+        {/* Site admins are told of a significant change of Vetted's privacy policy until they acknowledge it. */}
+        {abilities.manageUsers && !abilities.manageInstitutions ? <PrivacyNoticeBanner /> : null}
         <ReauthProvider>
           <Suspense fallback={<Loading />}>
             <Outlet />

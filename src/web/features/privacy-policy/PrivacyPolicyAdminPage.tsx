@@ -1,0 +1,134 @@
+/** `/privacy-policy`: the operator publishes versions of Vetted's privacy policy and follows their email delivery. */
+import { Alert, Badge, Button, Group, Radio, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PrivacyPolicyDeliveryBody, PrivacyPolicyPublicBody, PrivacyPolicyVersionBody } from '../../../contracts/privacy-policy.js';
+import { ErrorAlert } from '../../components/Feedback.js';
+import { Loading } from '../../components/PageState.js';
+import { api } from '../../lib/api.js';
+import { fieldErrorsOf } from '../../lib/errors.js';
+import { useFormat } from '../../lib/format.js';
+
+const EMPTY = { kind: 'significant' as 'significant' | 'minor', effectiveOn: '', bodyEn: '', bodyFr: '', summaryEn: '', summaryFr: '' };
+
+export function PrivacyPolicyAdminPage() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const client = useQueryClient();
+  const [form, setForm] = useState(EMPTY);
+  const [shown, setShown] = useState<number | null>(null);
+  const versions = useQuery({ queryKey: ['privacy-policy'], queryFn: () => api<PrivacyPolicyPublicBody>('/public/privacy-policy') });
+  const publish = useMutation({
+    mutationFn: () => api<{ version: PrivacyPolicyVersionBody; notified: number }>('/privacy-policy/versions', { method: 'POST', body: form }),
+    onSuccess: () => {
+      setForm(EMPTY);
+      void client.invalidateQueries({ queryKey: ['privacy-policy'] });
+    },
+  });
+  const errors = fieldErrorsOf(publish.error) ?? {};
+  const set = (field: keyof typeof EMPTY) => (e: { currentTarget: { value: string } }) => setForm((f) => ({ ...f, [field]: e.currentTarget.value }));
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    publish.mutate();
+  };
+
+  return (
+    <Stack gap="lg">
+      <Title order={1}>{t('privacyPolicy.admin.title')}</Title>
+      <Text>{t('privacyPolicy.admin.intro')}</Text>
+      <form onSubmit={onSubmit} noValidate>
+        <Stack gap="sm" maw={820}>
+          <Radio.Group label={t('privacyPolicy.admin.kind')} value={form.kind} onChange={(v) => setForm((f) => ({ ...f, kind: v as 'significant' | 'minor' }))} error={errors.kind}>
+            <Stack gap={4} mt={4}>
+              <Radio value="significant" label={t('privacyPolicy.admin.significant')} />
+              <Radio value="minor" label={t('privacyPolicy.admin.minor')} />
+            </Stack>
+          </Radio.Group>
+          <TextInput label={t('privacyPolicy.admin.effectiveOn')} value={form.effectiveOn} onChange={set('effectiveOn')} error={errors.effectiveOn} required maw={240} />
+          <Text size="sm" c="dimmed" id="markdown-hint">
+            {t('privacyPolicy.admin.markdownHint')}
+          </Text>
+          <Textarea label={t('privacyPolicy.admin.bodyEn')} value={form.bodyEn} onChange={set('bodyEn')} error={errors.bodyEn} required autosize minRows={6} aria-describedby="markdown-hint" />
+          <Textarea label={t('privacyPolicy.admin.bodyFr')} value={form.bodyFr} onChange={set('bodyFr')} error={errors.bodyFr} required autosize minRows={6} aria-describedby="markdown-hint" lang="fr-CA" />
+          <Textarea label={t('privacyPolicy.admin.summaryEn')} value={form.summaryEn} onChange={set('summaryEn')} error={errors.summaryEn} required={form.kind === 'significant'} autosize minRows={2} />
+          <Textarea label={t('privacyPolicy.admin.summaryFr')} value={form.summaryFr} onChange={set('summaryFr')} error={errors.summaryFr} required={form.kind === 'significant'} autosize minRows={2} lang="fr-CA" />
+          {publish.error && !fieldErrorsOf(publish.error) ? <ErrorAlert error={publish.error} /> : null}
+          {publish.data ? (
+            <Alert color="green" role="status">
+              {t('privacyPolicy.admin.published', { number: publish.data.version.number, count: publish.data.notified })}
+            </Alert>
+          ) : null}
+          <Group>
+            <Button type="submit" loading={publish.isPending}>
+              {t('privacyPolicy.admin.publish')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+
+      <section aria-labelledby="versions-title">
+        <Title order={2} size="h3" id="versions-title">
+          {t('privacyPolicy.admin.versions')}
+        </Title>
+        {versions.isPending ? (
+          <Loading />
+        ) : versions.error ? (
+          <ErrorAlert error={versions.error} />
+        ) : (
+          <Stack gap="xs" mt="sm">
+            {versions.data.history.map((v) => (
+              <Group key={v.id} gap="sm">
+                <Text>{t('privacyPolicy.page.historyVersion', { number: v.number, date: fmt.date(v.effectiveOn) })}</Text>
+                <Badge variant="light" color={v.kind === 'significant' ? 'orange' : 'gray'}>
+                  {t(v.kind === 'significant' ? 'privacyPolicy.page.significant' : 'privacyPolicy.page.minor')}
+                </Badge>
+                {v.kind === 'significant' ? (
+                  <Button variant="subtle" size="compact-sm" onClick={() => setShown(v.number)}>
+                    {t('privacyPolicy.admin.showDeliveries', { number: v.number })}
+                  </Button>
+                ) : null}
+              </Group>
+            ))}
+          </Stack>
+        )}
+      </section>
+      {shown !== null ? <Deliveries number={shown} /> : null}
+    </Stack>
+  );
+}
+
+function Deliveries({ number }: { number: number }) {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ['privacy-deliveries', number], queryFn: () => api<PrivacyPolicyDeliveryBody>(`/privacy-policy/versions/${number}/deliveries`), refetchInterval: 5000 });
+  if (q.isPending) return <Loading />;
+  if (q.error) return <ErrorAlert error={q.error} />;
+  return (
+    <section aria-labelledby="deliveries-title">
+      <Title order={2} size="h3" id="deliveries-title">
+        {t('privacyPolicy.admin.deliveries')} — {t('privacyPolicy.page.historyVersion', { number, date: '' }).replace(/ — $/, '')}
+      </Title>
+      <Text mt="xs">{t('privacyPolicy.admin.counts', q.data.counts)}</Text>
+      <Table mt="sm" striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">{t('privacyPolicy.admin.recipient')}</Table.Th>
+            <Table.Th scope="col">{t('privacyPolicy.admin.institution')}</Table.Th>
+            <Table.Th scope="col">{t('privacyPolicy.admin.status')}</Table.Th>
+            <Table.Th scope="col">{t('privacyPolicy.admin.acknowledged')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {q.data.recipients.map((r) => (
+            <Table.Tr key={r.email}>
+              <Table.Td>{r.email}</Table.Td>
+              <Table.Td>{r.institutionName}</Table.Td>
+              <Table.Td>{t(`privacyPolicy.admin.statuses.${r.status}`)}</Table.Td>
+              <Table.Td>{t(r.acknowledged ? 'privacyPolicy.admin.yes' : 'privacyPolicy.admin.no')}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </section>
+  );
+}
