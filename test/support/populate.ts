@@ -4,6 +4,7 @@
  * first: a new tenant table needs a line here.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import {
   authPolicies,
@@ -27,6 +28,8 @@ import {
   piaTemplates,
   piaTemplateVersions,
   piaUpdateNotices,
+  privacyPolicyNotices,
+  privacyPolicyVersions,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
@@ -68,6 +71,18 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(assessmentSignoffs).values({ tenantId, id: randomUUID(), revisionId, userId: tenant.approver.user.id, signerName: 'Test approver', role: 'app_admin', decision: 'submitted' });
     await tx.insert(assessmentMerges).values({ tenantId, id: randomUUID(), assessmentId, revisionId, toVersionId: versionId, decisions: [], mergedBy: by });
     await tx.insert(piaUpdateNotices).values({ tenantId, versionId, userId: tenant.siteAdmin.user.id, language: 'en' });
+    const policyVersionId = randomUUID();
+    await tx.insert(privacyPolicyVersions).values({
+      id: policyVersionId,
+      number: sql`(select coalesce(max(number), 0) + 1 from privacy_policy_versions)`,
+      kind: 'significant',
+      effectiveOn: '2026-01-01',
+      bodyEn: '# Policy',
+      bodyFr: '# Politique',
+      summaryEn: 'Changed',
+      summaryFr: 'Modifiée',
+    });
+    await tx.insert(privacyPolicyNotices).values({ tenantId, versionId: policyVersionId, userId: tenant.siteAdmin.user.id });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });

@@ -22,7 +22,7 @@ export function registerPrivacyPolicyRoutes(root: FastifyInstance, service: Priv
   app.get(
     '/api/v1/public/privacy-policy',
     {
-      schema: { tags: ['public'], summary: 'Vetted’s privacy policy in force, and its history (public: no session)', response: { 200: privacyPolicyPublicSchema, 429: errorSchema } },
+      schema: { tags: ['public'], summary: 'Vetted’s privacy policy in force, and its history (public: no session)', response: { 200: privacyPolicyPublicSchema, 400: errorSchema, 429: errorSchema } },
       config: publicLimit,
     },
     async (_req, reply) => {
