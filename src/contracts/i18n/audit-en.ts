@@ -35,6 +35,7 @@ export const auditEn = {
     },
     inventory: { create: 'App added', update: 'App changed', transition: 'App status changed', delete: 'App removed' },
     invitation: { create: 'Invitation sent', accept: 'Invitation accepted', revoke: 'Invitation withdrawn' },
+    privacy_policy: { publish: 'Privacy policy version published', acknowledge: 'Privacy policy notice acknowledged' },
     school: { create: 'School added' },
     secrets: { rotate: 'Encryption keys rotated' },
     session: {
@@ -91,6 +92,7 @@ export const auditEn = {
     operator: 'Operator',
     pia_template: 'Bank template',
     pia_template_version: 'Bank version',
+    privacy_policy_version: 'Privacy policy version',
     school: 'School',
     sso_connection: 'Single sign-on connection',
     sso_domain: 'Email domain',

@@ -43,6 +43,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       delete: 'Application retirée',
     },
     invitation: { create: 'Invitation envoyée', accept: 'Invitation acceptée', revoke: 'Invitation retirée' },
+    privacy_policy: { publish: 'Version de la politique de confidentialité publiée', acknowledge: 'Avis de politique de confidentialité pris en compte' },
     school: { create: 'École ajoutée' },
     secrets: { rotate: 'Clés de chiffrement renouvelées' },
     session: {
@@ -99,6 +100,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     operator: 'Exploitant',
     pia_template: 'Modèle de la banque',
     pia_template_version: 'Version de la banque',
+    privacy_policy_version: 'Version de la politique de confidentialité',
     school: 'École',
     sso_connection: 'Connexion d’authentification unique',
     sso_domain: 'Domaine de courriel',

@@ -3,7 +3,7 @@ import { check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } fr
 import { timestamps } from './columns.js';
 
 /**
- * The mail outbox (docs/adr/0009-mail-outbox.md): one row per logical email, written in the same
+ * The mail outbox (docs/adr/0010-mail-outbox.md): one row per logical email, written in the same
  * transaction as the change that causes it, sent by job workers. Not a tenant table: it is the
  * service's own delivery queue (like `pgboss.job`), shared by account mail that names no institution.
  * `institution_id` names the institution a message is about, so the purge can remove its rows.

@@ -47,7 +47,7 @@ async function countsOf(db: Db, id: string): Promise<Record<string, number>> {
 
 /** Copies the operator-owned shared tables (the master bank) between databases, as the region import does. */
 async function copySharedTables(from: Db, to: Db) {
-  for (const table of ['catalog_apps', 'pia_templates', 'pia_template_versions']) {
+  for (const table of ['catalog_apps', 'pia_templates', 'pia_template_versions', 'privacy_policy_versions']) {
     const rows = await queryRows<{ r: unknown }>(from, sql`select to_jsonb(x) as r from ${sql.identifier(table)} x`);
     if (!rows.length) continue;
     await to.execute(sql`insert into ${sql.identifier(table)} select * from jsonb_populate_recordset(null::${sql.identifier(table)}, ${JSON.stringify(rows.map((r) => r.r))}::jsonb) on conflict do nothing`);
@@ -135,6 +135,8 @@ describe('the institution archive', () => {
       pia_template_versions: 1,
       pia_template_sections: 1,
       pia_template_questions: 1,
+      // The privacy-policy version its site admin's notice names.
+      privacy_policy_versions: 1,
     });
 
     const empty: Database = await openTestDatabase();

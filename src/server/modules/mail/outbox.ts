@@ -1,5 +1,5 @@
 /**
- * The mail outbox (docs/adr/0009-mail-outbox.md): a mail is queued in the transaction of the change
+ * The mail outbox (docs/adr/0010-mail-outbox.md): a mail is queued in the transaction of the change
  * that causes it, with a job that sends it; workers claim due rows one at a time
  * (`FOR UPDATE SKIP LOCKED`), send outside any transaction, and record the outcome under their claim.
  * A failed attempt is retried with exponential backoff; a claim left by a dead process runs out and
