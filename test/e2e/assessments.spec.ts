@@ -125,4 +125,10 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await expect(page.getByText('Based on master version 2')).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'How long do backups and disaster-recovery copies keep deleted information?' })).toBeVisible();
   await expect(question(page, 'e.tracking').getByLabel('Unsure')).toBeChecked();
+
+  // The list says what it holds and names every column.
+  await page.goto('/assessments');
+  const list = page.getByRole('table').filter({ has: page.getByRole('link', { name: 'Ponderbot Tutor' }) });
+  await expect(list.locator('caption')).toHaveText('Each app’s assessment, its status, revision and any newer version of its master bank template.');
+  await expect(list.getByRole('columnheader')).toHaveText(['App', 'Status', 'Rev.', 'Master bank update']);
 });

@@ -9,6 +9,8 @@ export const assessmentsEn = {
   revision: 'Revision {{number}}',
   revisionShort: 'Rev.',
   basedOn: 'Based on master version {{number}}',
+  updateColumn: 'Master bank update',
+  listCaption: 'Each app’s assessment, its status, revision and any newer version of its master bank template.',
   updateAvailable: 'Version {{number}} of the master template is available',
   reviewUpdate: 'Review the update',
   open: 'Open',

@@ -12,6 +12,8 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   revision: 'Révision {{number}}',
   revisionShort: 'Rév.',
   basedOn: 'Fondée sur la version maîtresse {{number}}',
+  updateColumn: 'Mise à jour de la banque maîtresse',
+  listCaption: 'L’évaluation de chaque application, son statut, sa révision et toute version plus récente de son modèle de la banque maîtresse.',
   updateAvailable: 'La version {{number}} du modèle maître est disponible',
   reviewUpdate: 'Examiner la mise à jour',
   open: 'Ouvrir',

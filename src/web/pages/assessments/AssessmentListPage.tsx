@@ -17,13 +17,14 @@ export function AssessmentListPage() {
     <Stack>
       <Title order={1}>{t('assessments.title')}</Title>
       {list.isPending ? <Loading /> : list.isError ? <ErrorAlert error={list.error} /> : list.data.length === 0 ? <Text>{t('assessments.empty')}</Text> : (
-        <Table striped>
+        <Table striped captionSide="top">
+          <Table.Caption>{t('assessments.listCaption')}</Table.Caption>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>{t('assessments.app')}</Table.Th>
               <Table.Th>{t('assessments.statusLabel')}</Table.Th>
               <Table.Th>{t('assessments.revisionShort')}</Table.Th>
-              <Table.Th />
+              <Table.Th>{t('assessments.updateColumn')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
