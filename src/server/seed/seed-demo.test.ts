@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import {
   AGREEMENT_TYPES,
   APP_CATEGORIES,
@@ -10,7 +10,28 @@ import {
   SIGN_IN_SUPPORT,
   STORAGE_COUNTRIES,
 } from '../../contracts/domain.js';
-import { auditEvents, catalogApps, institutions, inventoryItems, piaTemplates, piaTemplateVersions, schools, ssoDomains, users } from '../db/schema/index.js';
+import {
+  assessmentAnswers,
+  assessmentQuestions,
+  assessmentRevisions,
+  assessmentRisks,
+  assessments,
+  assessmentSignoffs,
+  auditEvents,
+  catalogApps,
+  institutions,
+  inventoryItems,
+  piaTemplates,
+  piaTemplateVersions,
+  schools,
+  ssoDomains,
+  users,
+} from '../db/schema/index.js';
+import type { Condition } from '../../contracts/assessments.js';
+import { isAnswered, isShown } from '../modules/assessments/answers.js';
+import { signIn } from '../../../test/support/factories.js';
+import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { DEMO_APPS_WITHOUT_PIA, DEMO_REOPENED_APP } from './seed-demo-pias.js';
 import { openDatabase, withSystem, type Database } from '../platform/db.js';
 import { verifyAuditChain } from '../platform/audit.js';
 import { verifyPassword } from '../platform/passwords.js';
@@ -33,6 +54,11 @@ async function counts(database: Database) {
     domains: await tx.$count(ssoDomains),
     bank: (await tx.$count(piaTemplates)) + (await tx.$count(piaTemplateVersions)),
     audit: await tx.$count(auditEvents),
+    assessments: await tx.$count(assessments),
+    revisions: await tx.$count(assessmentRevisions),
+    answers: await tx.$count(assessmentAnswers),
+    signoffs: await tx.$count(assessmentSignoffs),
+    risks: await tx.$count(assessmentRisks),
   }));
 }
 
@@ -103,7 +129,10 @@ describe('seedDemo', () => {
       for (const item of items) {
         statuses.add(item.status);
         expect(inSet(inst.gradeLevels)(item.grades), item.name).toEqual([]);
-        expect(item.schoolIds.filter((id) => !schoolIds.has(id)), item.name).toEqual([]);
+        expect(
+          item.schoolIds.filter((id) => !schoolIds.has(id)),
+          item.name,
+        ).toEqual([]);
         expect(inSet(DATA_ELEMENT_CODES)(item.dataElements), item.name).toEqual([]);
         expect(inSet(AUDIENCES)(item.audiences), item.name).toEqual([]);
         expect(item.audiences.length).toBeGreaterThan(0);
@@ -154,17 +183,111 @@ describe('seedDemo', () => {
   it('audits every created record as the seed job', async () => {
     const c = await counts(database);
     const events = await withSystem(database.db, (tx) => tx.select().from(auditEvents));
-    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory + c.domains + c.bank);
+    const signoffs = await withSystem(database.db, (tx) => tx.select().from(assessmentSignoffs));
+    const signed = (...decisions: string[]) => signoffs.filter((s) => decisions.includes(s.decision)).length;
+    const assessmentEvents =
+      c.assessments + signed('submitted') + signed('approved', 'approved_with_conditions', 'rejected') + signed('reopened') + c.risks;
+    expect(events).toHaveLength(c.catalog + c.institutions + c.schools + c.users + c.inventory + c.domains + c.bank + assessmentEvents);
     for (const e of events) {
       expect(['system:demo-seed', 'system:bank-seed']).toContain(e.actorLabel);
       expect(e.source).toBe('seed');
     }
     expect(events.filter((e) => e.action === 'inventory.create')).toHaveLength(c.inventory);
+    expect(events.filter((e) => e.action === 'assessment.create')).toHaveLength(c.assessments);
+    expect(events.filter((e) => e.action === 'assessment.submit')).toHaveLength(signed('submitted'));
+    expect(events.filter((e) => e.action === 'assessment.decide')).toHaveLength(signed('approved', 'approved_with_conditions', 'rejected'));
+    expect(events.filter((e) => e.action === 'assessment.risk.add')).toHaveLength(c.risks);
   });
+
+  it('gives every approved app its approved PIA, consistent with the inventory and with every required question answered', async () => {
+    const rows = await withSystem(database.db, (tx) =>
+      tx
+        .select({ item: inventoryItems, slug: catalogApps.slug, a: assessments })
+        .from(inventoryItems)
+        .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
+        .leftJoin(assessments, and(eq(assessments.tenantId, inventoryItems.tenantId), eq(assessments.inventoryItemId, inventoryItems.id)))
+        .where(inArray(inventoryItems.status, ['approved', 'approved_with_conditions'])),
+    );
+    const skipped = rows.filter((r) => (DEMO_APPS_WITHOUT_PIA as readonly (string | null)[]).includes(r.slug));
+    expect(skipped.every((r) => r.a === null)).toBe(true);
+    const assessed = rows.filter((r) => !skipped.includes(r));
+    expect(assessed.length).toBeGreaterThanOrEqual(25);
+    for (const { item, a } of assessed) {
+      expect(a, item.name).not.toBeNull();
+      expect(a!.approvedRevision, item.name).toBe(1);
+      const [revision] = await withSystem(database.db, (tx) =>
+        tx
+          .select()
+          .from(assessmentRevisions)
+          .where(and(eq(assessmentRevisions.assessmentId, a!.id), eq(assessmentRevisions.number, 1))),
+      );
+      expect(revision, item.name).toMatchObject({
+        status: item.status,
+        nextReviewOn: item.nextReviewOn,
+        conditions: item.status === 'approved_with_conditions' ? item.conditionsOfUse : '',
+      });
+      expect(revision!.decidedAt!.getTime(), item.name).toBeLessThan(NOW.getTime());
+      expect(await unansweredRequired(revision!.id), item.name).toEqual([]);
+      const decisions = await withSystem(database.db, (tx) =>
+        tx.select().from(assessmentSignoffs).where(eq(assessmentSignoffs.revisionId, revision!.id)),
+      );
+      expect(decisions.map((d) => d.decision).sort(), item.name).toEqual(['submitted', item.status].sort());
+    }
+  });
+
+  it('holds assessments in every state, the app’s own bank PIA where the bank has one', async () => {
+    const rows = await withSystem(database.db, (tx) =>
+      tx
+        .select({ status: assessments.status, slug: catalogApps.slug, template: piaTemplates.slug })
+        .from(assessments)
+        .innerJoin(
+          inventoryItems,
+          and(eq(inventoryItems.tenantId, assessments.tenantId), eq(inventoryItems.id, assessments.inventoryItemId)),
+        )
+        .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
+        .innerJoin(piaTemplates, eq(piaTemplates.id, assessments.templateId)),
+    );
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(['draft', 'in_review', 'approved', 'approved_with_conditions', 'rejected']));
+    const bankSlugs = new Set(
+      (await withSystem(database.db, (tx) => tx.select({ slug: piaTemplates.slug }).from(piaTemplates))).map((r) => r.slug),
+    );
+    for (const r of rows)
+      expect(r.template, r.slug ?? '').toBe(r.slug && bankSlugs.has(`pia-${r.slug}`) ? `pia-${r.slug}` : 'generic-edtech-pia');
+    const drafts = await withSystem(database.db, (tx) =>
+      tx
+        .select({ id: assessmentRevisions.id })
+        .from(assessmentRevisions)
+        .innerJoin(assessments, and(eq(assessments.id, assessmentRevisions.assessmentId), eq(assessments.currentRevision, 1)))
+        .where(eq(assessmentRevisions.status, 'draft')),
+    );
+    expect(drafts.length).toBeGreaterThan(0);
+    for (const d of drafts) expect((await unansweredRequired(d.id)).length, 'a draft is partly answered').toBeGreaterThan(0);
+  });
+
+  async function unansweredRequired(revisionId: string): Promise<string[]> {
+    const [questions, answers] = await withSystem(database.db, (tx) =>
+      Promise.all([
+        tx.select().from(assessmentQuestions).where(eq(assessmentQuestions.revisionId, revisionId)),
+        tx.select().from(assessmentAnswers).where(eq(assessmentAnswers.revisionId, revisionId)),
+      ]),
+    );
+    const valueOf = new Map(answers.map((a) => [a.questionId, a.value]));
+    const byKey = new Map(questions.map((q) => [q.key, valueOf.get(q.id)]));
+    return questions
+      .filter((q) => q.required && !q.hidden && isShown((q.condition ?? null) as Condition | null, byKey) && !isAnswered(valueOf.get(q.id)))
+      .map((q) => q.key);
+  }
 
   it('gives each demo institution its email domain, verified and recorded as approved by the operator', async () => {
     const rows = await withSystem(database.db, (tx) =>
-      tx.select({ domain: ssoDomains.domain, status: ssoDomains.status, method: ssoDomains.verificationMethod, by: ssoDomains.approvedByLabel, name: institutions.name })
+      tx
+        .select({
+          domain: ssoDomains.domain,
+          status: ssoDomains.status,
+          method: ssoDomains.verificationMethod,
+          by: ssoDomains.approvedByLabel,
+          name: institutions.name,
+        })
         .from(ssoDomains)
         .innerJoin(institutions, eq(institutions.id, ssoDomains.tenantId)),
     );
@@ -188,5 +311,45 @@ describe('seedDemo', () => {
     });
     expect(reports.length).toBeGreaterThan(1);
     expect(reports.filter((r) => !r.ok)).toEqual([]);
+  });
+});
+
+describe('seedDemo, seen through the API', () => {
+  let t: TestApp;
+  const password = 'demo-password-for-this-test-1';
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await seedDemo(t.database.db, { password });
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('shows a demo site admin a reopened PIA with a master-bank update waiting to merge', async () => {
+    const [admin] = await withSystem(t.database.db, (tx) =>
+      tx
+        .select({ user: users })
+        .from(users)
+        .innerJoin(institutions, eq(institutions.id, users.tenantId))
+        .where(and(eq(institutions.name, DEMO_REOPENED_APP.institution), eq(users.role, 'site_admin'))),
+    );
+    const client = await signIn(t.app, admin!.user, password);
+    const list = await client.request('GET', '/api/v1/assessments');
+    expect(list.statusCode).toBe(200);
+    const items = (list.json() as { items: { id: string; status: string; update: { number: number } | null; currentRevision: number }[] })
+      .items;
+    const waiting = items.filter((a) => a.update !== null && a.status === 'draft');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]).toMatchObject({ currentRevision: 2, update: { number: 2 } });
+    const one = await client.request('GET', `/api/v1/assessments/${waiting[0]!.id}`);
+    expect((one.json() as { abilities: { merge: boolean } }).abilities.merge).toBe(true);
+    const preview = await client.request('GET', `/api/v1/assessments/${waiting[0]!.id}/merge`);
+    expect(preview.statusCode).toBe(200);
+    const body = preview.json() as { fromVersion: { number: number }; toVersion: { number: number }; changes: { key: string }[] };
+    expect(body.fromVersion.number).toBe(1);
+    expect(body.toVersion.number).toBe(2);
+    expect(body.changes.map((c) => c.key)).toContain('h.backup_purge');
   });
 });

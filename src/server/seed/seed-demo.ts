@@ -1,6 +1,6 @@
 /**
- * Seeds the demo: the demo catalog, two demo institutions with schools, staff, inventory and
- * verified email domains (recorded as approved by the operator), and a platform admin — in one transaction, with one audit event per created record. Safe to re-run: a
+ * Seeds the demo: the demo catalog, two demo institutions with schools, staff, inventory, privacy impact
+ * assessments in every state and verified email domains (recorded as approved by the operator), and a platform admin — in one transaction, with one audit event per created record. Safe to re-run: a
  * database that already holds the first demo catalog app is left untouched.
  */
 import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
@@ -13,6 +13,7 @@ import { hashPassword } from '../platform/passwords.js';
 import { unsafeVerifiedElsewhere } from '../modules/identity/sso-domains.repo.js';
 import { DEMO_CATALOG, type DemoCatalogApp } from './demo-catalog.js';
 import { buildDemoInstitutions, type DemoInstitution } from './demo-institutions.js';
+import { seedDemoAssessments } from './seed-demo-pias.js';
 import { seedPiaBank } from './seed-pia-bank.js';
 
 /** An account the seed created, for printing once at startup. */
@@ -134,19 +135,20 @@ export async function seedDemo(db: Db, opts: { now?: Date; password?: string | u
       accounts.push({ email: admin.email, role: 'platform_admin', institution: null });
     }
     for (const institution of demo) {
-      accounts.push(...(await seedInstitution(tx, institution, catalog, passwordHash, taken)));
+      accounts.push(...(await seedInstitution(tx, institution, catalog, passwordHash, taken, now)));
     }
     return { password, accounts, publicLists: demo.map((i) => i.publicSlug) };
   });
 }
 
-/** Inserts one demo institution with its schools, users and inventory; returns the accounts created. */
+/** Inserts one demo institution with its schools, users, inventory and assessments; returns the accounts created. */
 async function seedInstitution(
   tx: Tx,
   demo: DemoInstitution,
   catalog: ReadonlyMap<string, CatalogAppRow>,
   passwordHash: string,
   takenEmails: ReadonlySet<string>,
+  now: Date,
 ): Promise<DemoAccount[]> {
   const tenantId = randomUUID();
   const audits: AuditInsert[] = [];
@@ -238,6 +240,11 @@ async function seedInstitution(
     };
   });
   if (items.length > 0) await tx.insert(inventoryItems).values(items);
+  audits.push(
+    ...(await seedDemoAssessments(tx, tenantId, demo, items, userIds, now, (action, recordId) =>
+      seedAudit(tenantId, action, 'assessment', recordId),
+    )),
+  );
   for (const domain of demo.ssoDomains) {
     // A domain another institution of this database verified stays theirs.
     if (await unsafeVerifiedElsewhere(tx, tenantId, domain)) continue;

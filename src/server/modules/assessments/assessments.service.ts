@@ -110,8 +110,8 @@ function roleLabel(actor: Actor): string {
   return roles.system;
 }
 
-/** The rows a revision's content is written as, with fresh ids (adoption, reopening). */
-function contentRows(
+/** The rows a revision's content is written as, with fresh ids (adoption, reopening, the demo seed). */
+export function contentRows(
   revisionId: string,
   source: RevisionContent | VersionContent,
   opts: { withAnswers: boolean; updatedBy: string | null },
