@@ -61,8 +61,10 @@ export const theme = createTheme({
     MultiSelect: extend<MultiSelectProps>({ defaultProps: { comboboxProps: { keepMounted: false }, searchable: true } }),
     // The current page's link keeps the darkened text of the light variant (4.5:1), hovered or not.
     NavLink: extend<NavLinkProps>({ defaultProps: { color: 'blue' } }),
-    // Badges never truncate their text (status names are long in French).
+    // Badges never truncate their text (status names are long in French); a filled badge's text is
+    // black or white, whichever reads on its colour (white on yellow or red is under 4.5:1).
     Badge: extend<BadgeProps>({
+      defaultProps: { autoContrast: true },
       styles: { root: { textTransform: 'none', overflow: 'visible' }, label: { overflow: 'visible', textOverflow: 'clip' } },
     }),
   },

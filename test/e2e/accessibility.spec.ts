@@ -60,9 +60,10 @@ for (const language of ['en', 'fr'] as const) {
 
     // Signed in (in the first test), then the language chosen for every page after.
     const context = await browser.newContext({ storageState: sessionFile });
+    // Before any of the page's scripts run: set after a first load, the app (still loading its
+    // messages on a busy machine) could store the language it started in over it.
+    await context.addInitScript((lang) => window.localStorage.setItem('vetted.language', lang), language);
     const page = await context.newPage();
-    await page.goto('/');
-    await page.evaluate((lang) => window.localStorage.setItem('vetted.language', lang), language);
     await page.goto('/');
     await expect(page.locator('html')).toHaveAttribute('lang', new RegExp(`^${language}`));
 

@@ -17,6 +17,15 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   const chart = page.getByTestId('dashboard-status-chart');
   await expect(chart.locator('svg.recharts-surface')).toBeVisible();
   await expect(chart.locator('.recharts-bar-rectangle')).toHaveCount(6);
+  // No two axis labels overlap (status names are long, longer still in French).
+  const labels = await chart.locator('.recharts-cartesian-axis-tick-value').evaluateAll((els) =>
+    els.map((e) => ({ text: e.textContent ?? '', ...JSON.parse(JSON.stringify(e.getBoundingClientRect())) as DOMRect })),
+  );
+  expect(labels.length).toBeGreaterThanOrEqual(6);
+  const overlapping = labels.flatMap((a, i) =>
+    labels.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => `${a.text} / ${b.text}`),
+  );
+  expect(overlapping).toEqual([]);
   await expect(page.getByTestId('grade-heatmap').getByRole('row')).not.toHaveCount(0);
 
   // Report: approved apps by grade, filtered to grade 4.

@@ -73,12 +73,14 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
               ))}
             </tbody>
           </table>
-          <figure style={{ margin: 0, width: '100%', height: 240 }} aria-hidden="true" data-testid="dashboard-status-chart">
+          {/* Bars lie across, one status name per row beside its bar: names never overlap, however
+              long (French) or however narrow the card. */}
+          <figure style={{ margin: 0, width: '100%', height: 24 + statusData.length * 30 }} aria-hidden="true" data-testid="dashboard-status-chart">
             <ResponsiveContainer>
-              <BarChart accessibilityLayer={false} data={statusData} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
-                <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="name" interval={0} fontSize={11} />
-                <YAxis allowDecimals={false} />
+              <BarChart accessibilityLayer={false} layout="vertical" data={statusData} margin={{ top: 4, right: 16, bottom: 4, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" horizontal={false} />
+                <XAxis type="number" allowDecimals={false} fontSize={11} />
+                <YAxis type="category" dataKey="name" interval={0} width={170} fontSize={12} />
                 <Tooltip />
                 <Bar dataKey="count" name={t('reports.columns.apps')} isAnimationActive={false}>
                   {statusData.map((_, i) => (

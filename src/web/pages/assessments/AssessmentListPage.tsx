@@ -39,7 +39,7 @@ export function AssessmentListPage() {
                   <Badge variant="light">{t(`assessments.status.${a.status}`)}</Badge>
                 </Table.Td>
                 <Table.Td>{a.currentRevision}</Table.Td>
-                <Table.Td>{a.update ? <Badge color="yellow">{t('assessments.updateAvailable', { number: a.update.number })}</Badge> : null}</Table.Td>
+                <Table.Td>{a.update ? <Badge color="yellow" variant="light">{t('assessments.updateAvailable', { number: a.update.number })}</Badge> : null}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
