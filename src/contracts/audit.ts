@@ -111,3 +111,21 @@ export const AUDIT_RECORD_TYPES = [
   'user',
 ] as const;
 export type AuditRecordType = (typeof AUDIT_RECORD_TYPES)[number];
+
+/**
+ * The system actors the server names in the audit log (`system:<name>`): jobs, commands and the seed,
+ * each named in words in both languages (`auditActor.name.*`, checked by a test).
+ */
+export const SYSTEM_ACTORS = [
+  'agreement-expiry',
+  'audit-seal',
+  'bank-seed',
+  'demo-seed',
+  'migrate',
+  'pia-update-mail',
+  'purge',
+  'restore',
+  'saml-acs',
+  'secrets-rotation',
+] as const;
+export type SystemActorName = (typeof SYSTEM_ACTORS)[number];

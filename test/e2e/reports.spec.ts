@@ -26,6 +26,11 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
     labels.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).map((b) => `${a.text} / ${b.text}`),
   );
   expect(overlapping).toEqual([]);
+  // Recent changes read as words: who (a job or the seed named too) and what, never a code.
+  const recent = page.locator('section[aria-labelledby="dash-changes"]');
+  await expect(recent.getByRole('listitem').first()).toBeVisible();
+  await expect(recent).toContainText('Signed in');
+  await expect(recent).not.toContainText(/system:|\b[a-z_]{2,}\.[a-z_]{2,}\b/);
   await expect(page.getByTestId('grade-heatmap').getByRole('row')).not.toHaveCount(0);
 
   // Report: approved apps by grade, filtered to grade 4.

@@ -99,5 +99,19 @@ export const auditEn = {
     support_grant: 'Support access',
     user: 'Account',
   },
-  auditActor: { system: 'System' },
+  auditActor: {
+    system: 'System',
+    name: {
+      'agreement-expiry': 'Agreement expiry check',
+      'audit-seal': 'Audit log sealing',
+      'bank-seed': 'Master bank set-up',
+      'demo-seed': 'Demo data set-up',
+      'migrate': 'Database upgrade',
+      'pia-update-mail': 'Master bank update notice',
+      'purge': 'Deletion of an institution’s data',
+      'restore': 'Restore from a backup',
+      'saml-acs': 'SAML sign-in',
+      'secrets-rotation': 'Key rotation',
+    },
+  },
 };

@@ -107,5 +107,19 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     support_grant: 'Accès de soutien',
     user: 'Compte',
   },
-  auditActor: { system: 'Système' },
+  auditActor: {
+    system: 'Système',
+    name: {
+      'agreement-expiry': 'Vérification des ententes échues',
+      'audit-seal': 'Scellement du journal d’audit',
+      'bank-seed': 'Mise en place de la banque maîtresse',
+      'demo-seed': 'Mise en place des données de démonstration',
+      'migrate': 'Mise à niveau de la base de données',
+      'pia-update-mail': 'Avis de mise à jour de la banque maîtresse',
+      'purge': 'Suppression des données d’un établissement',
+      'restore': 'Restauration d’une sauvegarde',
+      'saml-acs': 'Connexion SAML',
+      'secrets-rotation': 'Rotation des clés',
+    },
+  },
 };

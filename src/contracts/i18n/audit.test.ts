@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_ACTIONS, AUDIT_RECORD_TYPES } from '../audit.js';
+import { AUDIT_ACTIONS, AUDIT_RECORD_TYPES, SYSTEM_ACTORS } from '../audit.js';
 import { auditEn } from './audit-en.js';
 import { auditFr } from './audit-fr.js';
 import { lookupMessage } from './report-labels.js';
@@ -20,6 +20,7 @@ describe('the audit log in words', () => {
       expect(AUDIT_RECORD_TYPES.filter((r) => !lookupMessage(messages, `auditRecordType.${r}`))).toEqual([]);
       expect(leaves(messages.auditAction).sort()).toEqual([...AUDIT_ACTIONS].sort());
       expect(Object.keys(messages.auditRecordType).sort()).toEqual([...AUDIT_RECORD_TYPES].sort());
+      expect(Object.keys(messages.auditActor.name).sort()).toEqual([...SYSTEM_ACTORS].sort());
     });
   }
 

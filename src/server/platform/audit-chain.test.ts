@@ -34,7 +34,7 @@ afterAll(async () => database?.close());
 
 /** A person of the institution, as request code records them. */
 const person = (tenantId: string): Actor => ({
-  ...systemActor('test', 'web', tenantId),
+  ...systemActor('restore', 'web', tenantId),
   userId: randomUUID(),
   label: 'Dana Smith',
   role: 'site_admin',
@@ -349,7 +349,7 @@ describe('the audit chain', () => {
     const { institution } = await buildInstitution(db);
     await writeEvents(db, institution.id, 2);
     await withSystem(db, (tx) =>
-      recordAudit(tx, systemActor('test'), { action: 'catalog.update', recordType: 'catalog_app', recordId: randomUUID() }),
+      recordAudit(tx, systemActor('restore'), { action: 'catalog.update', recordType: 'catalog_app', recordId: randomUUID() }),
     );
     await db.execute(sql`truncate audit_events`);
     expect(await verify(db, institution.id)).toMatchObject({ ok: false, brokenAt: { seq: 1, reason: 'truncated' } });

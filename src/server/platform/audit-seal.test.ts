@@ -29,7 +29,7 @@ async function insertLegacyEvents(db: Db, tenantId: string | null, n: number): P
 
 /** A chained event written by the service after the upgrade. */
 const writeChained = (db: Db, tenantId: string | null) =>
-  withSystem(db, (tx) => recordAudit(tx, systemActor('test', 'job', tenantId), { action: 'institution.update', recordType: 'institution', recordId: tenantId ?? 'operator' }));
+  withSystem(db, (tx) => recordAudit(tx, systemActor('restore', 'job', tenantId), { action: 'institution.update', recordType: 'institution', recordId: tenantId ?? 'operator' }));
 
 const verify = (db: Db, tenantId: string | null) => withSystem(db, (tx) => verifyAuditChain(tx, tenantId));
 const countEvents = async (db: Db) => (await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_events`))[0]!.n;

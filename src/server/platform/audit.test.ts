@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(async () => database?.close());
 
 const person = (tenantId: string): Actor => ({
-  ...systemActor('test', 'web', tenantId),
+  ...systemActor('restore', 'web', tenantId),
   userId: randomUUID(),
   label: 'Dana Smith',
   role: 'site_admin',
@@ -273,7 +273,7 @@ describe('recording', () => {
     expect(await held((tx) => recordAudit(tx, person(a), { action: 'user.update', recordType: 'user', recordId: '1' }))).toEqual([
       `vetted.audit.${a}`,
     ]);
-    expect(await held((tx) => recordAudit(tx, systemActor('test'), { action: 'user.update', recordType: 'user', recordId: '1' }))).toEqual([
+    expect(await held((tx) => recordAudit(tx, systemActor('restore'), { action: 'user.update', recordType: 'user', recordId: '1' }))).toEqual([
       'vetted.audit.operator',
     ]);
     // Sealing takes the lock of the chain it seals, whether or not there is anything to seal.

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
+import type { AuditAction, AuditRecordType, SystemActorName } from '../../contracts/audit.js';
 import { createHash } from 'node:crypto';
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { auditEvents, auditHeads, deletionCertificates, institutions } from '../db/schema/index.js';
@@ -294,7 +294,7 @@ export class UnsealableEventError extends Error {
  * events it sealed (0 when there is nothing to seal or the chain is sealed already). `by` names the
  * sealer in the `audit.seal` event (`audit-seal` for the command, `migrate` after migrations).
  */
-export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null, by = 'audit-seal'): Promise<number> {
+export async function sealLegacyAuditEvents(tx: Tx, tenantId: string | null, by: SystemActorName = 'audit-seal'): Promise<number> {
   await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.audit.${tenantId ?? 'operator'}`}, 0))`);
   const chain = chainOf(tenantId);
   const [seal] = await tx

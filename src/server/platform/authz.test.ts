@@ -37,8 +37,8 @@ const actors = {
   appApprover: user({ role: 'app_admin', canApprove: true }),
   appApproverElsewhere: user({ role: 'app_admin', canApprove: true, tenantId: OTHER }),
   appApproverNoHome: user({ role: 'app_admin', canApprove: true, tenantId: null, homeTenantId: null }),
-  system: systemActor('job'),
-  systemInTenant: systemActor('job', 'job', T),
+  system: systemActor('purge'),
+  systemInTenant: systemActor('purge', 'job', T),
 } satisfies Record<string, Actor>;
 type Name = keyof typeof actors;
 

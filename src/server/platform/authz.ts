@@ -1,3 +1,4 @@
+import type { SystemActorName } from '../../contracts/audit.js';
 import type { Role } from '../../contracts/domain.js';
 import { unsafeTenantScope, type TenantScope } from './db.js';
 import { forbidden } from './errors.js';
@@ -28,7 +29,7 @@ export interface Actor {
 export type OperatorAccess = 'onboarding' | 'support';
 
 /** A system actor for jobs and commands. */
-export function systemActor(label: string, source: Actor['source'] = 'job', tenantId: string | null = null): Actor {
+export function systemActor(label: SystemActorName, source: Actor['source'] = 'job', tenantId: string | null = null): Actor {
   return { kind: 'system', userId: null, role: 'system', canApprove: false, tenantId, homeTenantId: null, label: `system:${label}`, requestId: `${source}-${Date.now()}`, source };
 }
 

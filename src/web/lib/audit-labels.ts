@@ -1,4 +1,7 @@
-/** The audit log's codes (actions, kinds of record, roles) in the reader's words; an unknown code shows as itself. */
+/**
+ * The audit log's codes (actions, kinds of record, roles, system actors) in the reader's words; an
+ * unknown code shows as itself (an unknown system actor as "System").
+ */
 import { useTranslation } from 'react-i18next';
 
 export function useAuditLabels() {
@@ -9,5 +12,7 @@ export function useAuditLabels() {
     action: (action: string) => tr(`auditAction.${action}`, action),
     recordType: (type: string) => tr(`auditRecordType.${type}`, type),
     role: (role: string) => (role === 'system' ? t('auditActor.system') : tr(`role.${role}`, role)),
+    /** A person's name as recorded, or a job's or command's (`system:<name>`) in words. */
+    actor: (label: string) => (label.startsWith('system:') ? tr(`auditActor.name.${label.slice('system:'.length)}`, t('auditActor.system')) : label),
   };
 }

@@ -289,7 +289,7 @@ describe('decision rules', () => {
       tx.select().from(auditEvents).where(eq(auditEvents.recordId, expired.id)).orderBy(auditEvents.seq),
     );
     const last = events.at(-1)!;
-    expect(last).toMatchObject({ action: 'inventory.transition', tenantId: ruled.institution.id, actorLabel: 'system:Agreement expiry' });
+    expect(last).toMatchObject({ action: 'inventory.transition', tenantId: ruled.institution.id, actorLabel: 'system:agreement-expiry' });
     expect(JSON.stringify(last.changes)).toContain(`The agreement expired on ${yesterday}`);
 
     // Run again: nothing more moves.

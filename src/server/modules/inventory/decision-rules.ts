@@ -112,7 +112,7 @@ export async function systemMoveExpiredAgreements(db: Db, day = today()): Promis
                and agreement_expires_on < ${day}::date
              order by id for update`,
       );
-      const actor = systemActor('Agreement expiry', 'job', id);
+      const actor = systemActor('agreement-expiry', 'job', id);
       for (const { id: itemId } of due) {
         const before = await findInventoryItem(tx, scope, itemId);
         if (!before) continue;

@@ -113,7 +113,7 @@ describe('the portability archive', () => {
     const sealed = sealSecret(t.config.secretKeys, 'JBSWY3DPEHPK3PXP', `mfa:${tenant.appAdmin.user.id}`);
     // A change record holding a sealed value: the audit log copies what a module hands it.
     await withTenant(t.database.db, unsafeTenantScope(id), (tx) =>
-      recordAudit(tx, systemActor('test', 'job', id), {
+      recordAudit(tx, systemActor('restore', 'job', id), {
         action: 'user.update',
         recordType: 'user',
         recordId: tenant.appAdmin.user.id,

@@ -67,7 +67,7 @@ async function institutionWithData(opts: { offboarded?: boolean } = {}) {
   await db.execute(sql`insert into sessions (id, user_id, tenant_id, csrf_token, expires_at) values (${randomUUID()}, ${person.id}, ${id}, 'csrf', now() + interval '1 hour')`);
   for (let i = 0; i < 3; i++)
     await withTenant(db, unsafeTenantScope(id), (tx) =>
-      recordAudit(tx, systemActor('test', 'job', id), { action: 'institution.update', recordType: 'institution', recordId: id, after: { i } }),
+      recordAudit(tx, systemActor('restore', 'job', id), { action: 'institution.update', recordType: 'institution', recordId: id, after: { i } }),
     );
   await mailer.send({ to: 'someone@elsewhere.example', subject: 'About the institution', text: 'Hello', tenantId: id });
   await mailer.send({ to: person.email, subject: 'Your account', text: 'Hello' });

@@ -108,7 +108,7 @@ export function AuditLogPage() {
                 <Table.Tr key={e.id}>
                   <Table.Td>{format.dateTime(e.at)}</Table.Td>
                   <Table.Td>
-                    {e.actorLabel}{' '}
+                    {labels.actor(e.actorLabel)}{' '}
                     <Text span size="xs" c="dimmed">
                       ({labels.role(e.actorRole)})
                     </Text>

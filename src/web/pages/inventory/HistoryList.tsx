@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { AuditEventBody, InstitutionBody } from '../../../contracts/api.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
+import { useAuditLabels } from '../../lib/audit-labels.js';
 import { useFormat } from '../../lib/format.js';
 import { itemHistoryQuery } from './itemQueries.js';
 import { isShownField, useChangeFormatter } from './useChangeFormatter.js';
@@ -29,6 +30,7 @@ function HistoryEvent({ event, institution }: { event: AuditEventBody; instituti
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const change = useChangeFormatter(institution);
+  const labels = useAuditLabels();
   const actionKey = event.action.split('.').pop() ?? event.action;
   const action = i18n.exists(`history.action.${actionKey}`) ? t(`history.action.${actionKey}` as 'history.action.update') : event.action;
   const role = i18n.exists(`role.${event.actorRole}`) ? t(`role.${event.actorRole}` as 'role.site_admin') : event.actorRole;
@@ -38,7 +40,7 @@ function HistoryEvent({ event, institution }: { event: AuditEventBody; instituti
       <Group gap="xs" mb={changes.length ? 'xs' : 0}>
         <Badge variant="light">{action}</Badge>
         <Text size="sm" fw={500}>
-          {t('history.by', { actor: event.actorLabel, role })}
+          {t('history.by', { actor: labels.actor(event.actorLabel), role })}
         </Text>
         <Text size="sm" c="dimmed" component="time" dateTime={event.at}>
           {format.dateTime(event.at)}
