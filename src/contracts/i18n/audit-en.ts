@@ -35,7 +35,9 @@ export const auditEn = {
     },
     inventory: { create: 'App added', update: 'App changed', transition: 'App status changed', delete: 'App removed' },
     invitation: { create: 'Invitation sent', accept: 'Invitation accepted', revoke: 'Invitation withdrawn' },
+    notification: { read: 'Notification marked read', read_all: 'All notifications marked read' },
     privacy_policy: { publish: 'Privacy policy version published', acknowledge: 'Privacy policy notice acknowledged' },
+    reminders: { digest: 'Daily reminders made', preferences_update: 'Reminder choices changed' },
     school: { create: 'School added' },
     secrets: { rotate: 'Encryption keys rotated' },
     session: {
@@ -89,6 +91,7 @@ export const auditEn = {
     institution: 'Institution',
     inventory_item: 'App',
     invitation: 'Invitation',
+    notification: 'Notification',
     operator: 'Operator',
     pia_template: 'Bank template',
     pia_template_version: 'Bank version',

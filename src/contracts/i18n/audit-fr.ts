@@ -43,7 +43,9 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       delete: 'Application retirée',
     },
     invitation: { create: 'Invitation envoyée', accept: 'Invitation acceptée', revoke: 'Invitation retirée' },
+    notification: { read: 'Notification marquée comme lue', read_all: 'Toutes les notifications marquées comme lues' },
     privacy_policy: { publish: 'Version de la politique de confidentialité publiée', acknowledge: 'Avis de politique de confidentialité pris en compte' },
+    reminders: { digest: 'Rappels du jour préparés', preferences_update: 'Choix de rappels modifiés' },
     school: { create: 'École ajoutée' },
     secrets: { rotate: 'Clés de chiffrement renouvelées' },
     session: {
@@ -97,6 +99,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     institution: 'Établissement',
     inventory_item: 'Application',
     invitation: 'Invitation',
+    notification: 'Notification',
     operator: 'Exploitant',
     pia_template: 'Modèle de la banque',
     pia_template_version: 'Version de la banque',
