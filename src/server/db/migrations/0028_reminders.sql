@@ -34,8 +34,7 @@ CREATE TABLE "reminder_preferences" (
 	"decision_wait_days" integer DEFAULT 7 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "reminder_preferences_tenant_id_user_id_pk" PRIMARY KEY("tenant_id","user_id"),
-	CONSTRAINT "reminder_preferences_wait_check" CHECK ("reminder_preferences"."decision_wait_days" between 1 and 365)
+	CONSTRAINT "reminder_preferences_tenant_id_user_id_pk" PRIMARY KEY("tenant_id","user_id")
 );
 --> statement-breakpoint
 ALTER TABLE "notifications" ADD CONSTRAINT "notifications_tenant_id_institutions_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."institutions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, foreignKey, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.js';
 import { users } from './identity.js';
 import { institutions } from './tenants.js';
@@ -24,7 +23,6 @@ export const reminderPreferences = pgTable(
     primaryKey({ columns: [t.tenantId, t.userId] }),
     index('reminder_preferences_user_idx').on(t.userId),
     foreignKey({ columns: [t.userId], foreignColumns: [users.id] }).onDelete('cascade'),
-    check('reminder_preferences_wait_check', sql`${t.decisionWaitDays} between 1 and 365`),
   ],
 );
 
