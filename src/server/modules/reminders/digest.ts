@@ -142,7 +142,9 @@ export function createReminderJobs(ctx: Pick<AppContext, 'db'> & { jobs: Pick<Jo
     version: 1,
     payload: z.object({ day: isoDate.optional() }),
     singletonKey: (p) => `reminders-daily:${p.day ?? 'today'}`,
-    schedule: { cron: '0 6 * * *', payload: {} },
+    // 10:00 UTC: past midnight everywhere in North America, so the UTC day the thresholds count from is
+    // the schools' own day; early morning in the east (5–6 a.m.), before the working day in the west.
+    schedule: { cron: '0 10 * * *', payload: {} },
     runAtStart: true,
     handle: async ({ day }) => {
       const on = day ?? today();
