@@ -24,6 +24,7 @@ import { registerIdentityModule } from './modules/identity/index.js';
 import { registerMailModule } from './modules/mail/index.js';
 import { registerPrivacyPolicyRoutes } from './modules/policy/privacy-policy.routes.js';
 import { createPrivacyPolicyService } from './modules/policy/privacy-policy.service.js';
+import { registerRemindersModule } from './modules/reminders/index.js';
 import { createDecisionRuleJobs } from './modules/inventory/decision-rules.js';
 import { registerInventoryRoutes } from './modules/inventory/inventory.routes.js';
 import { createInventoryService } from './modules/inventory/inventory.service.js';
@@ -171,6 +172,7 @@ export async function buildApp(
   registerSupportAccessRoutes(app, createSupportAccessService(ctx));
   registerCatalogRoutes(app, createCatalogService(ctx));
   registerPrivacyPolicyRoutes(app, createPrivacyPolicyService(ctx, outbox));
+  await registerRemindersModule(app, ctx, outbox);
   registerPublicListRoutes(app, createPublicListService(ctx));
   registerInventoryRoutes(app, createInventoryService(ctx), audit);
   await ctx.jobs.register(createDecisionRuleJobs(ctx).expiredAgreements);

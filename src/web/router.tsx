@@ -35,6 +35,7 @@ const InventoryDetailPage = lazyRouteComponent(() => import('./pages/inventory/I
 const InventoryListPage = lazyRouteComponent(() => import('./pages/inventory/InventoryListPage.js'), 'InventoryListPage');
 const AuditLogPage = lazyRouteComponent(() => import('./pages/audit/AuditLogPage.js'), 'AuditLogPage');
 const MyDataPage = lazyRouteComponent(() => import('./pages/me/MyDataPage.js'), 'MyDataPage');
+const NotificationsPage = lazyRouteComponent(() => import('./features/reminders/NotificationsPage.js'), 'NotificationsPage');
 const SettingsPage = lazyRouteComponent(() => import('./pages/settings/SettingsPage.js'), 'SettingsPage');
 const PublicListPage = lazyRouteComponent(() => import('./features/public-list/PublicListPage.js'), 'PublicListPage');
 const UsersPage = lazyRouteComponent(() => import('./pages/users/UsersPage.js'), 'UsersPage');
@@ -153,6 +154,7 @@ const bankRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank', co
 const bankTemplateRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank/$templateId', component: BankTemplatePage });
 const auditRoute = createRoute({ getParentRoute: () => appRoute, path: 'audit', component: AuditLogPage });
 const meRoute = createRoute({ getParentRoute: () => appRoute, path: 'me', component: MyDataPage });
+const notificationsRoute = createRoute({ getParentRoute: () => appRoute, path: 'notifications', component: NotificationsPage });
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 const privacyAdminRoute = createRoute({ getParentRoute: () => appRoute, path: 'privacy-policy', component: PrivacyPolicyAdminPage });
 const mailboxRoute = createRoute({ getParentRoute: () => appRoute, path: 'mailbox', component: MailboxPage });
@@ -190,6 +192,7 @@ const routeTree = rootRoute.addChildren([
     bankRoute,
     bankTemplateRoute,
     meRoute,
+    notificationsRoute,
     auditRoute,
     settingsRoute,
     certificatesRoute,

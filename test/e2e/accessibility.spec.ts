@@ -80,6 +80,7 @@ for (const language of ['en', 'fr'] as const) {
       ['catalog', '/catalog'],
       ['exports', '/exports'],
       ['my data', '/me'],
+      ['notifications', '/notifications'],
     ];
     for (const [name, path] of pages) {
       await page.goto(path);

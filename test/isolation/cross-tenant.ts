@@ -20,6 +20,7 @@ import { inventoryItems } from '../../src/server/db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, type Db } from '../../src/server/platform/db.js';
 import { byTenant } from '../../src/server/platform/tenant-filter.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../support/factories.js';
+import { remindersOf } from '../support/reminders.js';
 import { startSamlIdp } from '../support/saml-idp.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { CASES, EXCLUDED, ONLY_WHEN_BUILT, type CrossTenantCase, type Ids, type Role } from './routes.js';
@@ -101,7 +102,13 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
   };
   const names = [`App ${mark}`, `invitee-${mark}@example.org`, `Sign-in ${mark}`, `Question ${mark}`, `Risk ${mark}`];
   const item = ok(
-    await admin.request('POST', '/api/v1/inventory', { custom: { name: names[0] }, grades: ['3'], schoolIds: [tenant.schools[0]!.id] }),
+    await admin.request('POST', '/api/v1/inventory', {
+      custom: { name: names[0] },
+      grades: ['3'],
+      schoolIds: [tenant.schools[0]!.id],
+      // Due for review today: today's digest gives each of the institution's people a notification.
+      nextReviewOn: new Date().toISOString().slice(0, 10),
+    }),
     201,
   );
   const inv = ok(
@@ -142,7 +149,9 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
   const exp = ok(await admin.request('POST', '/api/v1/exports', { format: 'csv' }), 202);
   const domain = ok(await admin.request('POST', '/api/v1/sso/domains', { domain: `isolation-${randomUUID()}.example` }), 201);
   const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
-  // Let the export finish so that the rows stay still while the suite compares them.
+  await remindersOf(t).digests.runInstitution(tenant.institution.id, new Date().toISOString().slice(0, 10));
+  const notices = ok(await admin.request('GET', '/api/v1/me/notifications'), 200);
+  // Let the export and the mail finish so that the rows stay still while the suite compares them.
   await t.jobs.runPending();
   const ids: Ids = {
     institution: tenant.institution.id,
@@ -160,6 +169,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     export: exp.id,
     supportGrant: grant.id,
     ssoDomain: domain.id,
+    notification: notices.items[0].id,
     catalog: '',
   };
   return {

@@ -36,6 +36,8 @@ export interface Ids {
   ssoDomain: string;
   /** A support-access grant to the operator. */
   supportGrant: string;
+  /** A notification of the site admin (their daily digest). */
+  notification: string;
   /** Shared with every institution (the catalog is not tenant data). */
   catalog: string;
 }
@@ -99,6 +101,12 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'GET /api/v1/me/data': list((b) => b.institution),
   'GET /api/v1/me/export': list((b) => b.institution),
   'PATCH /api/v1/me': write(200, () => ({ language: 'fr' })),
+  // Reminders: the caller's own choices and notifications (B's people each have a review reminder of B's app).
+  'GET /api/v1/me/reminder-preferences': list(),
+  'PUT /api/v1/me/reminder-preferences': write(200, () => ({ categories: ['reviews'], byEmail: false, decisionWaitDays: 3 })),
+  'GET /api/v1/me/notifications': list((b) => b.inventory),
+  'GET /api/v1/me/notifications/unread-count': list(),
+  'POST /api/v1/me/notifications/:id/read': record('notification'),
 
   // Users and invitations.
   'GET /api/v1/users': list((b) => b.user, { forbidden: ['app'] }),
@@ -251,6 +259,9 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'GET /api/v1/support-access': list((b) => b.supportGrant, { forbidden: ['app'] }),
   'POST /api/v1/support-access': write(201, () => ({ hours: 1, reason: 'Granted by B' }), { forbidden: ['app'] }),
   'DELETE /api/v1/support-access/:id': record('supportGrant', { forbidden: ['app'] }),
+
+  // Marks B's own notifications read (kept late: it changes B's state).
+  'POST /api/v1/me/notifications/read-all': write(200),
 
   // Offboarding asked by the institution itself: lands on B alone (kept last: it changes B's state).
   'POST /api/v1/institution/offboarding-request': write(201, () => ({ contactEmail: 'dpo@example.org' }), { forbidden: ['app'] }),

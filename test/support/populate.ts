@@ -28,8 +28,11 @@ import {
   piaTemplates,
   piaTemplateVersions,
   piaUpdateNotices,
+  notifications,
   privacyPolicyNotices,
   privacyPolicyVersions,
+  reminderDigests,
+  reminderPreferences,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
@@ -83,6 +86,20 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
       summaryFr: 'Modifiée',
     });
     await tx.insert(privacyPolicyNotices).values({ tenantId, versionId: policyVersionId, userId: tenant.siteAdmin.user.id });
+    await tx.insert(reminderPreferences).values({ tenantId, userId: tenant.appAdmin.user.id, categories: ['reviews'], byEmail: false, decisionWaitDays: 10 });
+    await tx.insert(reminderDigests).values({ tenantId, userId: tenant.siteAdmin.user.id, day: '2026-11-01', items: 1, emailed: true });
+    await tx.insert(notifications).values({
+      tenantId,
+      id: randomUUID(),
+      userId: tenant.siteAdmin.user.id,
+      day: '2026-11-01',
+      category: 'reviews',
+      recordType: 'inventory_item',
+      recordId: ids[0]!,
+      subject: 'App',
+      days: 7,
+      date: '2026-11-08',
+    });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });

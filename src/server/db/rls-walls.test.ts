@@ -7,12 +7,14 @@
  *  - inserting a row of tenant B, or moving one of A's rows to B, is refused by the database;
  *  - updating or deleting B's rows touches none;
  * and row-level security is enabled and forced on each table. A table whose rows the generic
- * builder (test/support/catalog-rows.ts) cannot make fails with its name.
+ * builder (test/support/catalog-rows.ts) cannot make fails with its name. A table with a person's
+ * wall (person-walls.ts) is read as the person of A's row, and shows nothing to anyone else.
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, tenantSettings, unsafeTenantScope, withShared, withTenant, type Database, type Tx } from '../platform/db.js';
+import { PERSON_WALLS } from './person-walls.js';
 import { RowMaker, insertRow, readCatalog, tenantTablesOf, type Catalog, type CatalogTable, type Row } from '../../../test/support/catalog-rows.js';
 import { openTestDatabase } from '../../../test/support/test-db.js';
 
@@ -62,9 +64,18 @@ async function undone<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<{ value?: 
 
 const count = async (tx: Tx, query: ReturnType<typeof sql>) => Number((await queryRows<{ n: number | string }>(tx, query))[0]!.n);
 const asApp = (tx: Tx) => tx.execute(sql`set local role vetted_app`);
-/** The settings of a tenant's unit of work, the app's own text (one statement at a time here). */
-async function asTenant(tx: Tx, tenant: string): Promise<void> {
+/** The settings of a tenant's unit of work, the app's own text (one statement at a time here), and the person it names, if any. */
+async function asTenant(tx: Tx, tenant: string, person?: unknown): Promise<void> {
+  if (person) await tx.execute(sql`select set_config('app.user_id', ${String(person)}, true)`);
   for (const statement of tenantSettings(unsafeTenantScope(tenant), false).split('; ')) await tx.execute(sql.raw(statement));
+}
+
+/** For a table with a person's wall: the person of the tenant's first row (the rows request code may see as them). */
+async function personOf(tx: Tx, t: CatalogTable, tenant: string): Promise<string | undefined> {
+  const wall = PERSON_WALLS[t.name];
+  if (!wall) return undefined;
+  const [row] = await queryRows<{ p: string }>(tx, sql`select ${sql.identifier(wall.column)}::text as p from ${sql.identifier(t.name)} where ${sql.identifier(t.tenantColumn!)} = ${tenant} order by 1 limit 1`);
+  return row?.p;
 }
 const REFUSED = '42501'; // insufficient_privilege: a row-level security policy or a missing grant
 
@@ -104,7 +115,10 @@ async function breachesOf(tx: Tx, t: CatalogTable): Promise<string[]> {
   if (!flags?.enabled) out.push('row-level security is not enabled');
   if (!flags?.forced) out.push('row-level security is not forced');
   if (!t.primaryKey.length) out.push('no primary key');
-  const ofA = await count(tx, sql`select count(*) as n from ${table} where ${tc} = ${A}`);
+  const wall = PERSON_WALLS[t.name];
+  const person = await personOf(tx, t, A);
+  const ofPerson = wall && person ? sql` and ${sql.identifier(wall.column)} = ${person}` : sql``;
+  const ofA = await count(tx, sql`select count(*) as n from ${table} where ${tc} = ${A}${ofPerson}`);
   const ofB = await count(tx, sql`select count(*) as n from ${table} where ${tc} = ${B}`);
   if (!ofA || !ofB) out.push(`the test holds no rows of both tenants (${ofA}, ${ofB})`);
 
@@ -114,8 +128,19 @@ async function breachesOf(tx: Tx, t: CatalogTable): Promise<string[]> {
   });
   if (noTenant.code !== REFUSED && noTenant.value !== 0) out.push(`${noTenant.value ?? noTenant.code} rows visible with no tenant set`);
 
+  if (wall) {
+    // The tenant alone, or another person of it, sees none of the person's rows.
+    for (const who of [undefined, randomUUID()]) {
+      const r = await undone(tx, async (sp) => {
+        await asTenant(sp, A, who);
+        return count(sp, sql`select count(*) as n from ${table}`);
+      });
+      if (r.code !== REFUSED && r.value !== 0) out.push(`${r.value ?? r.code} rows visible to ${who ? 'another person' : 'no person'} of tenant A`);
+    }
+  }
+
   const seen = await undone(tx, async (sp) => {
-    await asTenant(sp, A);
+    await asTenant(sp, A, person);
     return (await queryRows<{ n: number; mine: number }>(sp, sql`select count(*)::int as n, (count(*) filter (where ${tc} = ${A}))::int as mine from ${table}`))[0]!;
   });
   if (seen.code) out.push(`tenant A cannot read its rows (${seen.code})`);
@@ -127,14 +152,14 @@ async function breachesOf(tx: Tx, t: CatalogTable): Promise<string[]> {
     ['deletes', sql`with w as (delete from ${table} where ${tc} = ${B} returning 1) select count(*) as n from w`],
   ] as const) {
     const r = await undone(tx, async (sp) => {
-      await asTenant(sp, A);
+      await asTenant(sp, A, await personOf(sp, t, B));
       return count(sp, query);
     });
     if (r.code !== REFUSED && r.value !== 0) out.push(`tenant A ${what} ${r.value ?? `(${r.code})`} of tenant B's rows`);
   }
 
   const moved = await undone(tx, async (sp) => {
-    await asTenant(sp, A);
+    await asTenant(sp, A, person);
     return count(sp, sql`with w as (update ${table} set ${tc} = ${B} where ${tc} = ${A} returning 1) select count(*) as n from w`);
   });
   if (moved.code !== REFUSED) out.push(`moving tenant A's rows to tenant B is not refused (${moved.code ?? `${moved.value} moved`})`);
@@ -143,7 +168,8 @@ async function breachesOf(tx: Tx, t: CatalogTable): Promise<string[]> {
   const other = t.name === catalog.tenantTable ? randomUUID() : B;
   const inserted = await undone(tx, async (sp) => {
     const row = await vacantRow(sp, t, other);
-    await asTenant(sp, A);
+    // As the row's own person: only the tenant wall is left to refuse it.
+    await asTenant(sp, A, wall ? row[wall.column] : undefined);
     await insertRow(sp, t.name, row);
   });
   // …is refused to tenant A: by the policy's WITH CHECK, or by the absence of the grant.
@@ -187,7 +213,8 @@ describe('the database wall, on every tenant table of the catalog', () => {
           if (!grant?.ok) continue;
           const r = await undone(tx as Tx, async (sp) => {
             const row = await vacantRow(sp, t, A);
-            await asTenant(sp, A);
+            const wall = PERSON_WALLS[t.name];
+            await asTenant(sp, A, wall ? row[wall.column] : undefined);
             await insertRow(sp, t.name, row);
           });
           if (r.code) failures.push(`${t.name}: ${r.code}`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSON_WALLS } from './person-walls.js';
 import { inventoryItems } from './schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, type Database } from '../platform/db.js';
 import { buildInstitution } from '../../../test/support/factories.js';
@@ -33,9 +34,11 @@ describe('the database wall', () => {
         table: t.table_name,
         enabled: true,
         forced: true,
-        policies: ['system_access', 'tenant_isolation'],
+        // A table with a person's wall has its restrictive policy too (person-walls.ts).
+        policies: [PERSON_WALLS[t.table_name]?.policy, 'system_access', 'tenant_isolation'].filter(Boolean).sort(),
       });
     }
+    for (const name of Object.keys(PERSON_WALLS)) expect(tables.map((t) => t.table_name)).toContain(name);
   });
 
   it('keeps the audit log append-only for request code', async () => {

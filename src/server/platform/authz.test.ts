@@ -66,6 +66,7 @@ const allowed: Record<Ability, Name[]> = {
   readMailbox: operators,
   publishPrivacyPolicy: operators,
   acknowledgePrivacyNotice: siteAdmins,
+  receiveReminders: members,
   readCatalog: users,
   manageSso: siteAdmins,
   manageSupportAccess: siteAdmins,

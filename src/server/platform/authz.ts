@@ -72,6 +72,8 @@ export const policy = {
   publishPrivacyPolicy: (a: Actor) => isPlatformAdmin(a),
   /** The notice of a significant privacy-policy change: shown to, and acknowledged by, site admins in their own institution. */
   acknowledgePrivacyNotice: (a: Actor) => isSiteAdmin(a),
+  /** Reminders and the notification centre: the institution's own people, each their own (never the operator). */
+  receiveReminders: (a: Actor) => isMember(a) && a.userId !== null,
   readCatalog: (a: Actor) => a.kind === 'user',
   /** Identity providers and the sign-in policy: the institution's own site admins. */
   manageSso: (a: Actor) => isSiteAdmin(a),

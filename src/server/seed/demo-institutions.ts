@@ -247,7 +247,8 @@ export function buildDemoInstitutions(now: Date): DemoInstitution[] {
         ownerEmail: cvAdmin,
         conditionsOfUse:
           'Roster through the district sync only. Keep the "share my reading" feature off. Use first name and last initial only.',
-        agreement: signed('vendor_dpa', 320, 45, `${cvDocs}/quillpath-dpa.pdf`),
+        // Expires 60 days after seeding: the day's reminder digest names it (an agreement 60, 30 and 0 days before).
+        agreement: signed('vendor_dpa', 320, 60, `${cvDocs}/quillpath-dpa.pdf`),
         nextReviewOn: day(40),
         notes: 'Voice recordings are deleted by the vendor at the end of each school year (confirmed in writing).',
       }),

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
 import { ReauthProvider } from '../features/identity/Reauth.js';
 import { PrivacyNoticeBanner } from '../features/privacy-policy/PrivacyNoticeBanner.js';
+import { NotificationBell } from '../features/reminders/NotificationBell.js';
 import { hasStoredLanguage } from '../i18n/index.js';
 import type { Language } from '../i18n/types.js';
 import { api } from '../lib/api.js';
@@ -70,6 +71,8 @@ export function AppLayout() {
           </Group>
           <Group gap="sm" wrap="nowrap">
             {abilities.manageInstitutions ? <InstitutionSwitcher session={session} /> : null}
+            {/* Reminders are the institution's own people's: never the operator's. */}
+            {user.role === 'platform_admin' ? null : <NotificationBell />}
             <LanguageSwitch onChange={saveLanguage} />
             <Text size="sm" visibleFrom="md">
               {t('shell.signedInAs', { name: `${user.firstName} ${user.lastName}` })}
@@ -88,6 +91,7 @@ export function AppLayout() {
         {/* Reports are the institution's own: platform admins see run counts only. */}
         {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}
         {abilities.manageUsers && !abilities.manageInstitutions ? <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} /> : null}
+        {user.role === 'platform_admin' ? null : <NavLinkItem to="/notifications" label={t('reminders.nav')} onClick={close} />}
         <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageCatalog ? <NavLinkItem to="/bank" label={t('assessments.navBank')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}

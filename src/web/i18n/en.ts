@@ -1,6 +1,7 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { publicListEn } from '../features/public-list/messages-en.js';
 import { privacyPolicyEn } from '../features/privacy-policy/messages-en.js';
+import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from '../../contracts/i18n/domain-en.js';
@@ -492,4 +493,5 @@ export const en = {
   reports: reportsEn,
   publicList: publicListEn,
   privacyPolicy: privacyPolicyEn,
+  reminders: remindersEn,
 };

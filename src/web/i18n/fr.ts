@@ -1,6 +1,7 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { publicListFr } from '../features/public-list/messages-fr.js';
 import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
+import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from '../../contracts/i18n/domain-fr.js';
@@ -496,4 +497,5 @@ export const fr: DeepStrings<typeof en> = {
   reports: reportsFr,
   publicList: publicListFr,
   privacyPolicy: privacyPolicyFr,
+  reminders: remindersFr,
 };

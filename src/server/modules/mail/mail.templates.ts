@@ -4,6 +4,7 @@
  * text (a policy summary) is quoted as plain text, never as markup.
  */
 import type { Language } from '../../../contracts/domain.js';
+import type { ReminderCategory } from '../../../contracts/reminders.js';
 
 /** A rendered email. */
 export interface RenderedMail {
@@ -60,6 +61,56 @@ export interface InvitationFacts {
   link: string;
 }
 
+/** One item of a reminder digest: the app's name, the days, the date as the reader reads it, and its link. */
+export interface DigestLine {
+  category: ReminderCategory;
+  subject: string;
+  days: number;
+  date: string;
+  url: string;
+}
+
+export interface ReminderDigestFacts {
+  firstName: string;
+  institutionName: string;
+  lines: DigestLine[];
+  /** The notification centre, where the choices are too. */
+  link: string;
+}
+
+/** A digest line's sentence, by category and language. */
+const DIGEST_SENTENCES: Record<ReminderCategory, Record<Language, (l: DigestLine) => string>> = {
+  reviews: {
+    en: (l) => (l.days === 0 ? `The review of ${l.subject} is due today (${l.date}).` : `The review of ${l.subject} is due in ${l.days} days (${l.date}).`),
+    fr: (l) => (l.days === 0 ? `La révision de ${l.subject} est prévue aujourd’hui (${l.date}).` : `La révision de ${l.subject} est prévue dans ${l.days} jours (${l.date}).`),
+  },
+  agreements: {
+    en: (l) => (l.days === 0 ? `The agreement for ${l.subject} expires today (${l.date}).` : `The agreement for ${l.subject} expires in ${l.days} days (${l.date}).`),
+    fr: (l) => (l.days === 0 ? `L’entente pour ${l.subject} expire aujourd’hui (${l.date}).` : `L’entente pour ${l.subject} expire dans ${l.days} jours (${l.date}).`),
+  },
+  decisions: {
+    en: (l) => `The assessment of ${l.subject} has waited ${l.days} days for a decision (submitted ${l.date}).`,
+    fr: (l) => `L’évaluation de ${l.subject} attend une décision depuis ${l.days} jours (soumise le ${l.date}).`,
+  },
+};
+
+const DIGEST_HEADINGS: Record<ReminderCategory, Record<Language, string>> = {
+  reviews: { en: 'Reviews due', fr: 'Révisions à faire' },
+  agreements: { en: 'Agreements expiring', fr: 'Ententes qui expirent' },
+  decisions: { en: 'Assessments waiting for a decision', fr: 'Évaluations en attente d’une décision' },
+};
+
+function digestBlocks(language: Language, lines: DigestLine[]): Block[] {
+  const blocks: Block[] = [];
+  for (const category of Object.keys(DIGEST_HEADINGS) as ReminderCategory[]) {
+    const mine = lines.filter((l) => l.category === category);
+    if (!mine.length) continue;
+    blocks.push({ p: DIGEST_HEADINGS[category][language] });
+    for (const l of mine) blocks.push({ link: DIGEST_SENTENCES[category][language](l), url: l.url });
+  }
+  return blocks;
+}
+
 /** The templates, by name, each in both languages. */
 export const TEMPLATES = {
   'privacy-policy-notice': (language: Language, f: PrivacyPolicyNoticeFacts): RenderedMail =>
@@ -81,6 +132,21 @@ export const TEMPLATES = {
           { p: 'Summary of the changes:' },
           { quote: f.summary || '(no summary)' },
           { link: 'Read the privacy policy', url: f.link },
+        ]),
+
+  'reminder-digest': (language: Language, f: ReminderDigestFacts): RenderedMail =>
+    language === 'fr'
+      ? render(language, `Vetted : ${f.lines.length} rappel${f.lines.length > 1 ? 's' : ''} pour ${f.institutionName}`, [
+          { p: `Bonjour ${f.firstName},` },
+          { p: `Voici vos rappels du jour pour ${f.institutionName}.` },
+          ...digestBlocks(language, f.lines),
+          { link: 'Vos notifications et vos choix de rappels', url: f.link },
+        ])
+      : render(language, `Vetted: ${f.lines.length} reminder${f.lines.length > 1 ? 's' : ''} for ${f.institutionName}`, [
+          { p: `Hello ${f.firstName},` },
+          { p: `Here are today’s reminders for ${f.institutionName}.` },
+          ...digestBlocks(language, f.lines),
+          { link: 'Your notifications and reminder choices', url: f.link },
         ]),
 
   /**
