@@ -106,6 +106,11 @@ export const en = {
       end_of_service_window: 'Choose a day from a year ago to five years ahead',
       nul_character: 'Must not contain a NUL character',
       summary_required: 'Summarise the changes: a significant version is emailed to every site administrator',
+      file_name: 'Must not hold a path or control characters',
+      file_empty: 'The file is empty',
+      file_type: 'Must be a PDF, Word (DOCX), PNG or JPEG file',
+      file_too_large: 'Must be at most {{megabytes}} MB',
+      agreement_only: 'Only an agreement has an end date',
     },
   },
   lang: {
