@@ -1,5 +1,6 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { publicListEn } from '../features/public-list/messages-en.js';
+import { attachmentsEn } from '../features/attachments/messages-en.js';
 import { privacyPolicyEn } from '../features/privacy-policy/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from './assessments-en.js';
@@ -497,4 +498,5 @@ export const en = {
   reports: reportsEn,
   publicList: publicListEn,
   privacyPolicy: privacyPolicyEn,
+  attachments: attachmentsEn,
 };

@@ -1,5 +1,6 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { publicListFr } from '../features/public-list/messages-fr.js';
+import { attachmentsFr } from '../features/attachments/messages-fr.js';
 import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from './assessments-fr.js';
@@ -501,4 +502,5 @@ export const fr: DeepStrings<typeof en> = {
   reports: reportsFr,
   publicList: publicListFr,
   privacyPolicy: privacyPolicyFr,
+  attachments: attachmentsFr,
 };
