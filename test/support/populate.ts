@@ -98,7 +98,7 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(authTokens).values({ id: `token-${connectionId}`, tenantId, userId: tenant.appAdmin.user.id, purpose: 'password_reset', expiresAt: soon });
   });
   // Documents (and so the institution's attachment key): one on an app, one on its assessment.
-  for (const url of [`/api/v1/inventory/${ids[1]}/attachments?kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2027-06-30`, `/api/v1/assessments/${assessmentId}/attachments?kind=other&fileName=notes.pdf`]) {
+  for (const url of [`/api/v1/inventory/${ids[ids.length - 1]}/attachments?kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2027-06-30`, `/api/v1/assessments/${assessmentId}/attachments?kind=other&fileName=notes.pdf`]) {
     const doc = await tenant.appAdmin.request('POST', url, Buffer.from('%PDF-1.4\n% populated\n%%EOF\n'));
     if (doc.statusCode !== 201) throw new Error(`attachment: ${doc.statusCode} ${doc.body}`);
   }
