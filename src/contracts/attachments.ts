@@ -28,7 +28,10 @@ const fileName = z
   .trim()
   .min(1)
   .max(200)
-  .refine((v) => ![...v].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f), FIELD_MESSAGES.file_name);
+  .refine(
+    (v) => ![...v].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    FIELD_MESSAGES.file_name,
+  );
 
 export const attachmentUploadQuerySchema = z.strictObject({
   kind: z.enum(ATTACHMENT_KINDS),

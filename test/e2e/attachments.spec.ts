@@ -31,7 +31,11 @@ test('a site admin attaches, downloads and removes an agreement, in English and 
   const fileInput = panel.locator('input[type="file"]');
 
   // A web page renamed .pdf is refused by what it holds.
-  await fileInput.setInputFiles({ name: 'agreement.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!DOCTYPE html><html><script>alert(1)</script></html>') });
+  await fileInput.setInputFiles({
+    name: 'agreement.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<!DOCTYPE html><html><script>alert(1)</script></html>'),
+  });
   await panel.getByRole('button', { name: 'Attach' }).click();
   await expect(panel.getByText('Must be a PDF, Word (DOCX), PNG or JPEG file')).toBeVisible();
 

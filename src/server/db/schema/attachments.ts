@@ -53,7 +53,9 @@ export const attachments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
-    foreignKey({ columns: [t.tenantId, t.inventoryItemId], foreignColumns: [inventoryItems.tenantId, inventoryItems.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.inventoryItemId], foreignColumns: [inventoryItems.tenantId, inventoryItems.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.tenantId, t.assessmentId], foreignColumns: [assessments.tenantId, assessments.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.uploadedBy], foreignColumns: [users.id] }).onDelete('set null'),
     index('attachments_inventory_item_idx').on(t.tenantId, t.inventoryItemId),
@@ -61,6 +63,9 @@ export const attachments = pgTable(
     index('attachments_uploaded_by_idx').on(t.uploadedBy),
     check('attachments_owner_check', sql`(${t.inventoryItemId} is null) <> (${t.assessmentId} is null)`),
     check('attachments_kind_check', sql`${t.kind} in ('agreement', 'vendor_document', 'other')`),
-    check('attachments_content_type_check', sql`${t.contentType} in ('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'image/png', 'image/jpeg')`),
+    check(
+      'attachments_content_type_check',
+      sql`${t.contentType} in ('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'image/png', 'image/jpeg')`,
+    ),
   ],
 );

@@ -8,14 +8,21 @@ import { requireActor } from '../../platform/http.js';
 import type { AttachmentOwner } from './attachments.repo.js';
 import { fileTooLarge, type AttachmentService } from './attachments.service.js';
 
-const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema };
+const errors = {
+  400: errorSchema,
+  401: errorSchema,
+  403: errorSchema,
+  404: errorSchema,
+  409: errorSchema,
+  413: errorSchema,
+  415: errorSchema,
+};
 
 /** `filename="…"` for old clients (ASCII, no quotes) and `filename*` (RFC 5987) with the real name. */
 export function contentDisposition(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\;]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 }
-
 
 /**
  * Uploads are the raw file as the body (`Content-Type: application/octet-stream`); its kind, name and
@@ -44,13 +51,21 @@ export function registerAttachmentRoutes(root: FastifyInstance, service: Attachm
     const tags = ['attachments'];
     const uploadConfig = { bodyLimit: max + 1024 * 1024, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
     const body = (req: FastifyRequest): Buffer => {
-      if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
+      if (!Buffer.isBuffer(req.body))
+        throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
       return req.body;
     };
     const routesFor = (base: string, ownerOf: (id: string) => AttachmentOwner, what: string) => {
       app.get(
         `${base}/:id/attachments`,
-        { schema: { tags, summary: `Documents attached to ${what}`, params: idParamsSchema, response: { 200: attachmentListSchema, ...errors } } },
+        {
+          schema: {
+            tags,
+            summary: `Documents attached to ${what}`,
+            params: idParamsSchema,
+            response: { 200: attachmentListSchema, ...errors },
+          },
+        },
         async (req) => service.list(requireActor(req), ownerOf(req.params.id)),
       );
       app.post(
@@ -73,7 +88,14 @@ export function registerAttachmentRoutes(root: FastifyInstance, service: Attachm
 
     app.get(
       '/api/v1/attachments/:id/download',
-      { schema: { tags, summary: 'Download an attached document (always as a file, never shown in the page)', params: idParamsSchema, response: { 200: fileResponse('The document', Object.keys(ATTACHMENT_TYPES)), ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: 'Download an attached document (always as a file, never shown in the page)',
+          params: idParamsSchema,
+          response: { 200: fileResponse('The document', Object.keys(ATTACHMENT_TYPES)), ...errors },
+        },
+      },
       async (req, reply) => {
         const file = await service.download(requireActor(req), req.params.id);
         // Security: a document is never rendered by the browser as part of the service: saved as a

@@ -27,7 +27,9 @@ import {
 import { detectAttachmentType } from './file-type.js';
 
 const abilities = (owner: AttachmentOwner | AttachmentMeta): { read: Ability; write: Ability } =>
-  ('inventoryItemId' in owner && owner.inventoryItemId) ? { read: 'readInventory', write: 'manageInventory' } : { read: 'readAssessments', write: 'manageAssessments' };
+  'inventoryItemId' in owner && owner.inventoryItemId
+    ? { read: 'readInventory', write: 'manageInventory' }
+    : { read: 'readAssessments', write: 'manageAssessments' };
 
 function present(actor: Actor, r: AttachmentMeta): AttachmentBody {
   return {
@@ -49,7 +51,13 @@ function present(actor: Actor, r: AttachmentMeta): AttachmentBody {
 /** A file over the limit: 413, on the `file` field, with the limit in bytes and megabytes. */
 export function fileTooLarge(max: number) {
   return invalidFields(
-    { file: { code: 'file_too_large', message: `must be at most ${max} bytes`, params: { maximum: max, megabytes: Math.round((max / 1024 / 1024) * 10) / 10 } } },
+    {
+      file: {
+        code: 'file_too_large',
+        message: `must be at most ${max} bytes`,
+        params: { maximum: max, megabytes: Math.round((max / 1024 / 1024) * 10) / 10 },
+      },
+    },
     'The file is too large',
     'payload_too_large',
   );
@@ -89,7 +97,11 @@ export function createAttachmentService(ctx: Pick<AppContext, 'db' | 'config'>) 
         if (!(await ownerExists(tx, scope, owner))) throw notFound('inventoryItemId' in owner ? 'App' : 'Assessment');
         return listAttachments(tx, scope, owner);
       });
-      return { items: rows.map((r) => present(actor, r)), canUpload: policy[abilities(owner).write](actor), maxBytes: config.attachmentMaxBytes };
+      return {
+        items: rows.map((r) => present(actor, r)),
+        canUpload: policy[abilities(owner).write](actor),
+        maxBytes: config.attachmentMaxBytes,
+      };
     },
 
     /** Attaches a file: checked (type by its bytes, size), encrypted, stored and audited in one transaction. */
@@ -100,11 +112,16 @@ export function createAttachmentService(ctx: Pick<AppContext, 'db' | 'config'>) 
       if (file.length > config.attachmentMaxBytes) throw fileTooLarge(config.attachmentMaxBytes);
       const contentType = detectAttachmentType(file);
       if (!contentType) throw invalid('file', 'is not a PDF, Word (DOCX), PNG or JPEG file', 'file_type');
-      if (input.agreementExpiresOn && input.kind !== 'agreement') throw invalid('agreementExpiresOn', 'applies to agreements only', 'agreement_only');
+      if (input.agreementExpiresOn && input.kind !== 'agreement')
+        throw invalid('agreementExpiresOn', 'applies to agreements only', 'agreement_only');
       const id = randomUUID();
       return withTenant(db, scope, async (tx) => {
         if (!(await ownerExists(tx, scope, owner))) throw notFound('inventoryItemId' in owner ? 'App' : 'Assessment');
-        const key = openAttachmentKey(keys, scope.tenantId, await sealedAttachmentKey(tx, scope, () => newSealedAttachmentKey(keys, scope.tenantId)));
+        const key = openAttachmentKey(
+          keys,
+          scope.tenantId,
+          await sealedAttachmentKey(tx, scope, () => newSealedAttachmentKey(keys, scope.tenantId)),
+        );
         const row = await insertAttachment(tx, {
           tenantId: scope.tenantId,
           id,
@@ -127,7 +144,10 @@ export function createAttachmentService(ctx: Pick<AppContext, 'db' | 'config'>) 
     /** The file, decrypted, with its checked type and name. */
     async download(actor: Actor, id: string): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
       const scope = scopeOf(actor);
-      const { row, sealed } = await withTenant(db, scope, async (tx) => ({ row: await findAttachment(tx, scope, id), sealed: await findSealedAttachmentKey(tx, scope) }));
+      const { row, sealed } = await withTenant(db, scope, async (tx) => ({
+        row: await findAttachment(tx, scope, id),
+        sealed: await findSealedAttachmentKey(tx, scope),
+      }));
       if (!row || !sealed) throw notFound('Document');
       authorize(actor, abilities(row).read);
       const bytes = decryptAttachment(openAttachmentKey(keys, scope.tenantId, sealed), scope.tenantId, id, row.content);

@@ -50,14 +50,17 @@ const itemUrl = (id: string, q = 'kind=agreement&fileName=dpa.pdf') => `/api/v1/
 
 async function tenantWithItem() {
   const tenant = await buildTenantWithUsers(t.app, t.database.db);
-  const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Doc app ${Math.random().toString(36).slice(2)}` } });
+  const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', {
+    custom: { name: `Doc app ${Math.random().toString(36).slice(2)}` },
+  });
   expect(item.statusCode, item.body).toBe(201);
   const pia = await tenant.siteAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id });
   expect(pia.statusCode, pia.body).toBe(201);
   return { tenant, itemId: item.json().id as string, assessmentId: pia.json().id as string };
 }
 
-const storedRows = (tenantId: string) => withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenantId)));
+const storedRows = (tenantId: string) =>
+  withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenantId)));
 
 describe('file types', () => {
   it('recognises PDF, DOCX, PNG and JPEG by their bytes, and nothing else', async () => {
@@ -82,7 +85,12 @@ describe('file types', () => {
     for (const [file, name, type] of cases) {
       const res = await upload(tenant.appAdmin, itemUrl(itemId, `kind=vendor_document&fileName=${name}`), file);
       expect(res.statusCode, res.body).toBe(201);
-      expect(res.json()).toMatchObject({ contentType: type, fileName: name, byteSize: file.length, sha256: createHash('sha256').update(file).digest('hex') });
+      expect(res.json()).toMatchObject({
+        contentType: type,
+        fileName: name,
+        byteSize: file.length,
+        sha256: createHash('sha256').update(file).digest('hex'),
+      });
     }
   });
 
@@ -134,7 +142,11 @@ describe('size limit', () => {
     const over = Buffer.concat([atLimit, Buffer.from(' ')]);
     const res = await upload(tenant.siteAdmin, itemUrl(itemId), over);
     expect(res.statusCode).toBe(413);
-    expect(res.json().error).toMatchObject({ code: 'payload_too_large', fields: { file: `must be at most ${MAX} bytes` }, fieldCodes: { file: 'file_too_large' } });
+    expect(res.json().error).toMatchObject({
+      code: 'payload_too_large',
+      fields: { file: `must be at most ${MAX} bytes` },
+      fieldCodes: { file: 'file_too_large' },
+    });
     expect(await storedRows(tenant.institution.id)).toHaveLength(1);
   });
 });
@@ -143,22 +155,38 @@ describe('list, download, delete', () => {
   it('downloads the same bytes as a file, never inline, with the checked type, sandboxed', async () => {
     const { tenant, itemId, assessmentId } = await tenantWithItem();
     const file = pdf('download');
-    const up = await upload(tenant.siteAdmin, itemUrl(itemId, 'kind=agreement&fileName=Entente%20%C3%A9l%C3%A8ves.txt&agreementExpiresOn=2027-06-30'), file);
+    const up = await upload(
+      tenant.siteAdmin,
+      itemUrl(itemId, 'kind=agreement&fileName=Entente%20%C3%A9l%C3%A8ves.txt&agreementExpiresOn=2027-06-30'),
+      file,
+    );
     expect(up.statusCode, up.body).toBe(201);
-    expect(up.json()).toMatchObject({ kind: 'agreement', agreementExpiresOn: '2027-06-30', inventoryItemId: itemId, assessmentId: null, canDelete: true });
+    expect(up.json()).toMatchObject({
+      kind: 'agreement',
+      agreementExpiresOn: '2027-06-30',
+      inventoryItemId: itemId,
+      assessmentId: null,
+      canDelete: true,
+    });
     const onPia = await upload(tenant.appAdmin, `/api/v1/assessments/${assessmentId}/attachments?kind=other&fileName=notes.png`, png());
     expect(onPia.statusCode, onPia.body).toBe(201);
 
     const listed = await tenant.appAdmin.request('GET', `/api/v1/inventory/${itemId}/attachments`);
     expect(listed.json()).toMatchObject({ canUpload: true, maxBytes: MAX, items: [{ id: up.json().id }] });
-    expect((await tenant.appAdmin.request('GET', `/api/v1/assessments/${assessmentId}/attachments`)).json().items.map((i: { id: string }) => i.id)).toEqual([onPia.json().id]);
+    expect(
+      (await tenant.appAdmin.request('GET', `/api/v1/assessments/${assessmentId}/attachments`))
+        .json()
+        .items.map((i: { id: string }) => i.id),
+    ).toEqual([onPia.json().id]);
 
     const res = await tenant.appAdmin.request('GET', `/api/v1/attachments/${up.json().id}/download`);
     expect(res.statusCode).toBe(200);
     expect(res.rawPayload.equals(file)).toBe(true);
     expect(res.headers['content-type']).toBe('application/pdf');
     // Saved under its name with the extension of its real type.
-    expect(res.headers['content-disposition']).toBe(`attachment; filename="Entente _l_ves.pdf"; filename*=UTF-8''Entente%20%C3%A9l%C3%A8ves.pdf`);
+    expect(res.headers['content-disposition']).toBe(
+      `attachment; filename="Entente _l_ves.pdf"; filename*=UTF-8''Entente%20%C3%A9l%C3%A8ves.pdf`,
+    );
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
     expect(res.headers['cache-control']).toBe('no-store');
@@ -221,7 +249,9 @@ describe('rights and isolation', () => {
     const operator = await signIn(t.app, operatorUser);
     expect((await operator.request('PUT', '/api/v1/session/institution', { institutionId: tenant.institution.id })).statusCode).toBe(200);
     expect((await operator.request('GET', `/api/v1/inventory/${itemId}/attachments`)).statusCode).toBe(403);
-    expect((await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 1, reason: 'Help with documents' })).statusCode).toBe(201);
+    expect((await tenant.siteAdmin.request('POST', '/api/v1/support-access', { hours: 1, reason: 'Help with documents' })).statusCode).toBe(
+      201,
+    );
     const listed = await operator.request('GET', `/api/v1/inventory/${itemId}/attachments`);
     expect(listed.statusCode).toBe(200);
     expect(listed.json()).toMatchObject({ canUpload: false, items: [{ id: doc.id, canDelete: false }] });
@@ -239,7 +269,15 @@ describe('with the institution’s data', () => {
     const files = [pdf('restored'), await docx(), jpeg()];
     const ids: string[] = [];
     ids.push((await upload(tenant.siteAdmin, itemUrl(itemId), files[0]!)).json().id);
-    ids.push((await upload(tenant.siteAdmin, `/api/v1/assessments/${assessmentId}/attachments?kind=vendor_document&fileName=terms.docx`, files[1]!)).json().id);
+    ids.push(
+      (
+        await upload(
+          tenant.siteAdmin,
+          `/api/v1/assessments/${assessmentId}/attachments?kind=vendor_document&fileName=terms.docx`,
+          files[1]!,
+        )
+      ).json().id,
+    );
     ids.push((await upload(tenant.siteAdmin, itemUrl(itemId, 'kind=other&fileName=photo.jpg'), files[2]!)).json().id);
 
     const backups = createBackupService({ db: t.database.db, config: t.config, jobs: t.jobs });
@@ -278,7 +316,12 @@ describe('with the institution’s data', () => {
     expect(res.statusCode).toBe(200);
     const archive = res.json();
     const [row] = archive.tables.attachments.rows;
-    expect(row).toMatchObject({ id: doc.id, file_name: 'dpa.pdf', content_type: 'application/pdf', sha256: createHash('sha256').update(file).digest('hex') });
+    expect(row).toMatchObject({
+      id: doc.id,
+      file_name: 'dpa.pdf',
+      content_type: 'application/pdf',
+      sha256: createHash('sha256').update(file).digest('hex'),
+    });
     expect(row.content).toBe(`\\x${file.toString('hex')}`);
     expect(archive.tables.attachment_keys.rows).toEqual([expect.objectContaining({ sealed_key: null })]);
     expect(archive.redactedColumns.attachment_keys).toEqual(['sealed_key']);
@@ -286,14 +329,18 @@ describe('with the institution’s data', () => {
 
   it('are listed in the full data export', async () => {
     const { tenant, itemId } = await tenantWithItem();
-    const doc = (await upload(tenant.siteAdmin, itemUrl(itemId, 'kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2028-01-31'), pdf())).json();
+    const doc = (
+      await upload(tenant.siteAdmin, itemUrl(itemId, 'kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2028-01-31'), pdf())
+    ).json();
     const { EXPORT_ENTITIES } = await import('../exports/export-entities.js');
     const entity = EXPORT_ENTITIES.find((e) => e.file === 'attachments')!;
     const { unsafeTenantScope, withTenant } = await import('../../platform/db.js');
     const scope = unsafeTenantScope(tenant.institution.id);
     const page = await withTenant(t.database.db, scope, (tx) => entity.page(tx, scope, null, 10));
     expect(page.rows).toHaveLength(1);
-    expect(page.rows[0]).toEqual(expect.arrayContaining([doc.id, itemId, 'agreement', 'dpa.pdf', 'application/pdf', doc.sha256, '2028-01-31']));
+    expect(page.rows[0]).toEqual(
+      expect.arrayContaining([doc.id, itemId, 'agreement', 'dpa.pdf', 'application/pdf', doc.sha256, '2028-01-31']),
+    );
   });
 
   it('are purged with their institution and its key, counted on the certificate', async () => {
@@ -315,7 +362,10 @@ describe('with the institution’s data', () => {
         requestedAt: new Date(now - 30 * 86_400_000),
       });
     });
-    const cert = await systemPurgeInstitution({ db: t.database.db, store: createFolderBackupStore(t.config.backup.dir), mailer: createMailer(t.config) }, id);
+    const cert = await systemPurgeInstitution(
+      { db: t.database.db, store: createFolderBackupStore(t.config.backup.dir), mailer: createMailer(t.config) },
+      id,
+    );
     expect(cert.purgeCompletedAt).toBeInstanceOf(Date);
     expect(cert.tableCounts).toMatchObject({ attachments: 2, attachment_keys: 1 });
     expect(await storedRows(id)).toEqual([]);

@@ -381,7 +381,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       at: f('At', sql`x.at`, 'ts'),
     },
   }),
-  // What describes each attached document (the files themselves leave in the portability archive).
+  // What describes each attached document (the zip export also carries the files; see writeFullExport).
   tableEntity({
     name: 'Attachments',
     file: 'attachments',

@@ -43,6 +43,9 @@ const ts = (d: Date | string) => new Date(d).toISOString();
 const list = (a: readonly string[]) => neutral(a.join('; '));
 const str = (s: string | null) => (s === null ? null : neutral(s));
 
+/** The document attached in the seeded institution. */
+const DOCUMENT = Buffer.from('%PDF-1.4\n% exported\n%%EOF\n');
+
 const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+SUM(1,2)', '-2+3', '@cmd', '\tindent', '\rcarriage'];
 
 async function seedTenant(): Promise<Tenant> {
@@ -87,7 +90,7 @@ async function seedTenant(): Promise<Tenant> {
     signerUserId: tenant.siteAdmin.user.id,
   });
   // A document whose name would be a formula in a spreadsheet.
-  const doc = await tenant.appAdmin.request('POST', `/api/v1/inventory/${created.json().id}/attachments?kind=agreement&fileName=${encodeURIComponent('+SUM(1,2).pdf')}&agreementExpiresOn=2027-01-15`, Buffer.from('%PDF-1.4\n%%EOF\n'));
+  const doc = await tenant.appAdmin.request('POST', `/api/v1/inventory/${created.json().id}/attachments?kind=agreement&fileName=${encodeURIComponent('+SUM(1,2).pdf')}&agreementExpiresOn=2027-01-15`, DOCUMENT);
   expect(doc.statusCode, doc.body).toBe(201);
   expect((await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(200);
   return tenant;
@@ -488,7 +491,11 @@ describe('full export', () => {
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('application/zip');
     const files = await unzip(file.rawPayload);
-    expect([...files.keys()]).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
+    // The sheets, then each attached document as it was uploaded.
+    const documents = await withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)));
+    expect(documents).toHaveLength(1);
+    expect([...files.keys()]).toEqual([...SHEETS.map((s) => `${FILES[s]}.csv`), `attachments/${documents[0]!.id}/+SUM(1,2).pdf`]);
+    expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);
     for (const sheet of SHEETS) {
       const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
       expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);

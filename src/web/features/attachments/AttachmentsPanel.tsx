@@ -16,7 +16,8 @@ import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 type Owner = { kind: 'inventory'; id: string } | { kind: 'assessments'; id: string };
 
-const ACCEPT = '.pdf,.docx,.png,.jpg,.jpeg,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,image/png,image/jpeg';
+const ACCEPT =
+  '.pdf,.docx,.png,.jpg,.jpeg,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,image/png,image/jpeg';
 
 export function AttachmentsPanel({ owner }: { owner: Owner }) {
   const { t } = useTranslation();
@@ -88,7 +89,11 @@ function AttachmentTable({
               <Table.Td>{format.dateTime(a.createdAt)}</Table.Td>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
-                  <Anchor href={`${API_BASE}/attachments/${a.id}/download`} download aria-label={t('attachments.downloadLabel', { name: a.fileName })}>
+                  <Anchor
+                    href={`${API_BASE}/attachments/${a.id}/download`}
+                    download
+                    aria-label={t('attachments.downloadLabel', { name: a.fileName })}
+                  >
                     {t('attachments.download')}
                   </Anchor>
                   {a.canDelete ? (
@@ -131,10 +136,21 @@ function DeleteButton({
   });
   return (
     <>
-      <Button size="compact-sm" variant="subtle" color="red" onClick={() => setOpened(true)} aria-label={t('attachments.deleteLabel', { name: attachment.fileName })}>
+      <Button
+        size="compact-sm"
+        variant="subtle"
+        color="red"
+        onClick={() => setOpened(true)}
+        aria-label={t('attachments.deleteLabel', { name: attachment.fileName })}
+      >
         {t('attachments.delete')}
       </Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title={t('attachments.deleteTitle')} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Modal
+        opened={opened}
+        onClose={() => setOpened(false)}
+        title={t('attachments.deleteTitle')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack>
           <Text>{t('attachments.deleteText', { name: attachment.fileName })}</Text>
           <Group justify="flex-end">
