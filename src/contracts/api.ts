@@ -108,6 +108,12 @@ export const FIELD_ERROR_CODES = [
   'end_of_service_window',
   'nul_character',
   'summary_required',
+  'file_name',
+  // Attached documents.
+  'file_empty',
+  'file_type',
+  'file_too_large',
+  'agreement_only',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldParams = Record<string, string | number>;

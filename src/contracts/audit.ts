@@ -4,6 +4,8 @@
  * (`auditAction.*`, `auditRecordType.*` in both languages, checked by a test).
  */
 export const AUDIT_ACTIONS = [
+  'attachment.upload',
+  'attachment.delete',
   'assessment.create',
   'assessment.answer',
   'assessment.section.add',
@@ -98,6 +100,7 @@ export type AuditVerb<P extends string> = AuditAction extends infer A ? (A exten
 
 export const AUDIT_RECORD_TYPES = [
   'assessment',
+  'attachment',
   'audit_log',
   'catalog_app',
   'data_export',

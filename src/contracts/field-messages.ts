@@ -18,5 +18,6 @@ export const FIELD_MESSAGES = {
   end_of_service_window: 'choose a day from a year ago to five years ahead',
   nul_character: 'must not contain a NUL character',
   summary_required: 'summarise the changes: a significant version is emailed to every site administrator',
+  file_name: 'must not hold a path or control characters',
 } as const;
 export type FieldMessageCode = keyof typeof FIELD_MESSAGES;

@@ -14,6 +14,8 @@ import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessme
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
 import { createBankService } from './modules/assessments/bank.service.js';
 import { createUpdateNoticeJobs } from './modules/assessments/update-notice.job.js';
+import { registerAttachmentRoutes } from './modules/attachments/attachments.routes.js';
+import { createAttachmentService } from './modules/attachments/attachments.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
@@ -182,6 +184,7 @@ export async function buildApp(
   await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
   registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
   registerAssessmentRoutes(app, createAssessmentService(ctx));
+  registerAttachmentRoutes(app, createAttachmentService(ctx));
   registerReportRoutes(app, createReportsService(ctx));
   const exportJobs = createExportJobs(ctx);
   await ctx.jobs.register(exportJobs.run, exportJobs.sweep);

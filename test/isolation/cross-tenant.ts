@@ -23,7 +23,7 @@ import { buildCatalogApp, buildTenantWithUsers, type Client } from '../support/f
 import { remindersOf } from '../support/reminders.js';
 import { startSamlIdp } from '../support/saml-idp.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { CASES, EXCLUDED, ONLY_WHEN_BUILT, type CrossTenantCase, type Ids, type Role } from './routes.js';
+import { CASES, EXCLUDED, ONLY_WHEN_BUILT, PDF_FILE, type CrossTenantCase, type Ids, type Role } from './routes.js';
 
 export type Wall = 'both' | 'app-filter-alone' | 'rls-alone';
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
@@ -146,6 +146,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     }),
     201,
   );
+  const attachment = ok(await admin.request('POST', `/api/v1/inventory/${item.id}/attachments?kind=agreement&fileName=dpa.pdf`, PDF_FILE), 201);
   const exp = ok(await admin.request('POST', '/api/v1/exports', { format: 'csv' }), 202);
   const domain = ok(await admin.request('POST', '/api/v1/sso/domains', { domain: `isolation-${randomUUID()}.example` }), 201);
   const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
@@ -163,6 +164,7 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     sso: sso.id,
     session: own.items[0].id,
     assessment: pia.id,
+    attachment: attachment.id,
     section,
     question: withQuestion.revision.sections[0].questions.find((q: { prompt: string }) => q.prompt === names[3]).id,
     risk: withRisk.revision.risks[0].id,

@@ -28,6 +28,8 @@ export interface Ids {
   /** The handle of the site admin's session. */
   session: string;
   assessment: string;
+  /** A document attached to the institution's app. */
+  attachment: string;
   section: string;
   question: string;
   risk: string;
@@ -89,6 +91,8 @@ export const operatorOnly = (id?: IdKind, body?: (a: Ids) => unknown): CrossTena
 });
 
 const pia = (body: Record<string, unknown>) => () => body;
+/** A small, well-formed PDF: accepted by its bytes. */
+export const PDF_FILE = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 /** One case per route, or several when one cannot show everything (a report with and without a filter). */
 export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
@@ -234,6 +238,14 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'POST /api/v1/assessments/:id/merge': record('assessment', { body: (a) => ({ version: 1, toVersionId: a.section, decisions: [] }) }),
   'GET /api/v1/assessments/:id/summary': record('assessment', { query: () => '?audience=parent' }),
   'GET /api/v1/assessments/:id/pdf': record('assessment'),
+
+  // Attached documents: A's app, assessment or document by id → 404; the body is a real PDF, so only the tenant check can refuse it.
+  'GET /api/v1/inventory/:id/attachments': record('inventory'),
+  'POST /api/v1/inventory/:id/attachments': record('inventory', { query: () => '?kind=agreement&fileName=by-b.pdf', body: () => PDF_FILE }),
+  'GET /api/v1/assessments/:id/attachments': record('assessment'),
+  'POST /api/v1/assessments/:id/attachments': record('assessment', { query: () => '?kind=other&fileName=by-b.pdf', body: () => PDF_FILE }),
+  'GET /api/v1/attachments/:id/download': record('attachment'),
+  'DELETE /api/v1/attachments/:id': record('attachment'),
 
   // Reports and the dashboard: B's figures only; a filter naming A's school is a field-level 400.
   'GET /api/v1/reports': list(),

@@ -175,8 +175,12 @@ export async function signIn(app: FastifyInstance, user: UserRow, password = PAS
         method,
         url,
         cookies: { [cookie.name]: cookie.value },
-        headers: method === 'GET' ? {} : { 'x-csrf-token': csrf },
-        ...(body === undefined ? {} : { payload: body as object }),
+        headers: {
+          ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+          // A file (an attachment) is sent as it is.
+          ...(Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : {}),
+        },
+        ...(body === undefined ? {} : { payload: body as Buffer }),
       }),
   };
 }

@@ -55,12 +55,12 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
   const ended = await tenant.siteAdmin.request('DELETE', `/api/v1/support-access/${grant.json().id}`);
   if (ended.statusCode !== 200) throw new Error(`support access revoke: ${ended.statusCode} ${ended.body}`);
   const tenantId = tenant.institution.id;
+  const assessmentId = randomUUID();
   await withSystem(db, async (tx) => {
     const templateId = randomUUID();
     const versionId = randomUUID();
     await tx.insert(piaTemplates).values({ id: templateId, slug: `t-${templateId.slice(0, 8)}`, title: 'Template' });
     await tx.insert(piaTemplateVersions).values({ id: versionId, templateId, number: 1 });
-    const assessmentId = randomUUID();
     const revisionId = randomUUID();
     const sectionId = randomUUID();
     const questionId = randomUUID();
@@ -114,5 +114,10 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(samlSeenAssertions).values({ tenantId, assertionId: `_a${connectionId}`, expiresAt: soon });
     await tx.insert(authTokens).values({ id: `token-${connectionId}`, tenantId, userId: tenant.appAdmin.user.id, purpose: 'password_reset', expiresAt: soon });
   });
+  // Documents (and so the institution's attachment key): one on an app, one on its assessment.
+  for (const url of [`/api/v1/inventory/${ids[ids.length - 1]}/attachments?kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2027-06-30`, `/api/v1/assessments/${assessmentId}/attachments?kind=other&fileName=notes.pdf`]) {
+    const doc = await tenant.appAdmin.request('POST', url, Buffer.from('%PDF-1.4\n% populated\n%%EOF\n'));
+    if (doc.statusCode !== 201) throw new Error(`attachment: ${doc.statusCode} ${doc.body}`);
+  }
   return { ...tenant, itemIds: ids };
 }

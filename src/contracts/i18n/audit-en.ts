@@ -1,6 +1,7 @@
 /** English words for the audit log's actions, kinds of record and actors (`audit-fr.ts` has the same keys). */
 export const auditEn = {
   auditAction: {
+    attachment: { upload: 'Document attached', delete: 'Document removed' },
     assessment: {
       create: 'Assessment started',
       answer: 'Answer saved',
@@ -85,6 +86,7 @@ export const auditEn = {
   },
   auditRecordType: {
     assessment: 'Assessment',
+    attachment: 'Attached document',
     audit_log: 'Audit log',
     catalog_app: 'Catalog app',
     data_export: 'Export',

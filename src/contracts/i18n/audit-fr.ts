@@ -4,6 +4,7 @@ import type { auditEn } from './audit-en.js';
 
 export const auditFr: DeepStrings<typeof auditEn> = {
   auditAction: {
+    attachment: { upload: 'Document joint', delete: 'Document retiré' },
     assessment: {
       create: 'Évaluation commencée',
       answer: 'Réponse enregistrée',
@@ -96,6 +97,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
   },
   auditRecordType: {
     assessment: 'Évaluation',
+    attachment: 'Document joint',
     audit_log: 'Journal d’audit',
     catalog_app: 'Application du catalogue',
     data_export: 'Exportation',

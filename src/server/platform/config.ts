@@ -102,6 +102,13 @@ const envSchema = z.object({
     .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (UTC)')
     .default('0 3 * * *'),
   OFFBOARDING_GRACE_DAYS: z.coerce.number().int().min(0).max(29).default(7),
+  /** Largest attached document, in bytes (10 MB by default; at most 50 MB: files live in the database). */
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -133,6 +140,8 @@ export interface Config {
   sessionIdleMinutes: number;
   /** AES-256-GCM keys sealing secrets at rest (SSO client secrets, MFA secrets): the current one and, during a rotation, the previous ones. */
   secretKeys: Keyring;
+  /** Largest attached document, in bytes. */
+  attachmentMaxBytes: number;
   /** Sensitive account changes need a sign-in or re-authentication this recent. */
   reauthMinutes: number;
   /** A "Pwned Passwords" range API (k-anonymity) new passwords are checked against; off when unset. */
@@ -242,6 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       cron: env.BACKUP_CRON,
     },
     offboardingGraceDays: env.OFFBOARDING_GRACE_DAYS,
+    attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
   };
 }
 

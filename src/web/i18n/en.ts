@@ -1,5 +1,6 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
 import { publicListEn } from '../features/public-list/messages-en.js';
+import { attachmentsEn } from '../features/attachments/messages-en.js';
 import { privacyPolicyEn } from '../features/privacy-policy/messages-en.js';
 import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
@@ -107,6 +108,11 @@ export const en = {
       end_of_service_window: 'Choose a day from a year ago to five years ahead',
       nul_character: 'Must not contain a NUL character',
       summary_required: 'Summarise the changes: a significant version is emailed to every site administrator',
+      file_name: 'Must not hold a path or control characters',
+      file_empty: 'The file is empty',
+      file_type: 'Must be a PDF, Word (DOCX), PNG or JPEG file',
+      file_too_large: 'Must be at most {{megabytes}} MB',
+      agreement_only: 'Only an agreement has an end date',
     },
   },
   lang: {
@@ -494,4 +500,5 @@ export const en = {
   publicList: publicListEn,
   privacyPolicy: privacyPolicyEn,
   reminders: remindersEn,
+  attachments: attachmentsEn,
 };

@@ -1,5 +1,6 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
 import { publicListFr } from '../features/public-list/messages-fr.js';
+import { attachmentsFr } from '../features/attachments/messages-fr.js';
 import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
 import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
@@ -110,6 +111,11 @@ export const fr: DeepStrings<typeof en> = {
       end_of_service_window: 'Choisissez un jour d’il y a un an à cinq ans plus tard',
       nul_character: 'Ne doit pas contenir de caractère NUL',
       summary_required: 'Résumez les changements : une version importante est envoyée par courriel à chaque administrateur ou administratrice de site',
+      file_name: 'Ne doit contenir ni chemin ni caractère de contrôle',
+      file_empty: 'Le fichier est vide',
+      file_type: 'Doit être un fichier PDF, Word (DOCX), PNG ou JPEG',
+      file_too_large: 'Doit faire au plus {{megabytes}} Mo',
+      agreement_only: 'Seule une entente a une date d’échéance',
     },
   },
   lang: {
@@ -498,4 +504,5 @@ export const fr: DeepStrings<typeof en> = {
   publicList: publicListFr,
   privacyPolicy: privacyPolicyFr,
   reminders: remindersFr,
+  attachments: attachmentsFr,
 };

@@ -12,3 +12,4 @@ export * from './operator.js';
 export * from './mail.js';
 export * from './privacy-policy.js';
 export * from './reminders.js';
+export * from './attachments.js';

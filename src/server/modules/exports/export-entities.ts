@@ -381,6 +381,26 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       at: f('At', sql`x.at`, 'ts'),
     },
   }),
+  // What describes each attached document (the zip export also carries the files; see writeFullExport).
+  tableEntity({
+    name: 'Attachments',
+    file: 'attachments',
+    table: sql`attachments`,
+    key: uuidKey(sql`x.id`),
+    fields: {
+      id: f('ID', sql`x.id`),
+      inventoryItemId: f('Inventory ID', sql`x.inventory_item_id`),
+      assessmentId: f('Assessment ID', sql`x.assessment_id`),
+      kind: f('Kind', sql`x.kind`),
+      fileName: f('File name', sql`x.file_name`),
+      contentType: f('Type', sql`x.content_type`),
+      byteSize: f('Size (bytes)', sql`x.byte_size`, 'int'),
+      sha256: f('SHA-256', sql`x.sha256`),
+      agreementExpiresOn: f('Agreement expires on', sql`x.agreement_expires_on::text`),
+      uploadedBy: f('Uploaded by (user ID)', sql`x.uploaded_by`),
+      createdAt: f('Uploaded at', sql`x.created_at`, 'ts'),
+    },
+  }),
   tableEntity({
     name: 'Audit events',
     file: 'audit-events',

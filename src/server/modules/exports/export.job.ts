@@ -7,6 +7,8 @@ import { defineJob } from '../../platform/jobs.js';
 import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
+import { forEachAttachmentFile } from '../attachments/attachments.files.js';
+import { EXPORT_ENTITIES } from './export-entities.js';
 import { countExportRows, writeFullExport } from './full-export.js';
 import { systemSweepExpiredExports } from './exports.sweep.js';
 import { THIS_PROCESS } from '../../platform/worker-identity.js';
@@ -33,7 +35,7 @@ function slug(name: string): string {
 
 export interface ExportJobDeps {
   db: Db;
-  config: Pick<Config, 'dataDir'>;
+  config: Pick<Config, 'dataDir' | 'secretKeys'>;
   /** Awaited after each page is written (the recovery suite stops a process there). */
   afterPage?: (rowsDone: number) => Promise<void>;
 }
@@ -72,7 +74,7 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
         await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
       }
       await deps.afterPage?.(rowsDone);
-    });
+    }, EXPORT_ENTITIES, (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add));
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();

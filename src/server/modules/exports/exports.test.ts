@@ -12,6 +12,7 @@ import {
   assessmentSections,
   assessmentSignoffs,
   assessments,
+  attachments,
   auditEvents,
   dataExports,
   institutions,
@@ -41,6 +42,9 @@ const neutral = (s: string) => (['=', '+', '-', '@', '\t', '\r'].includes(s.char
 const ts = (d: Date | string) => new Date(d).toISOString();
 const list = (a: readonly string[]) => neutral(a.join('; '));
 const str = (s: string | null) => (s === null ? null : neutral(s));
+
+/** The document attached in the seeded institution. */
+const DOCUMENT = Buffer.from('%PDF-1.4\n% exported\n%%EOF\n');
 
 const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+SUM(1,2)', '-2+3', '@cmd', '\tindent', '\rcarriage'];
 
@@ -85,6 +89,9 @@ async function seedTenant(): Promise<Tenant> {
     text: HOSTILE[3]!,
     signerUserId: tenant.siteAdmin.user.id,
   });
+  // A document whose name would be a formula in a spreadsheet.
+  const doc = await tenant.appAdmin.request('POST', `/api/v1/inventory/${created.json().id}/attachments?kind=agreement&fileName=${encodeURIComponent('+SUM(1,2).pdf')}&agreementExpiresOn=2027-01-15`, DOCUMENT);
+  expect(doc.statusCode, doc.body).toBe(201);
   expect((await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(200);
   return tenant;
 }
@@ -105,6 +112,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
     const answers = await tx.select().from(assessmentAnswers).where(eq(assessmentAnswers.tenantId, tenantId));
     const risks = await tx.select().from(assessmentRisks).where(eq(assessmentRisks.tenantId, tenantId));
     const signoffs = await tx.select().from(assessmentSignoffs).where(eq(assessmentSignoffs.tenantId, tenantId));
+    const documents = await tx.select().from(attachments).where(eq(attachments.tenantId, tenantId));
     const itemName = new Map(items.map((i) => [i.id, i.name]));
     const revision = new Map(revisions.map((r) => [r.id, r]));
     const question = new Map(questions.map((q) => [q.id, q]));
@@ -319,6 +327,26 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
           ],
         ),
       },
+      Attachments: {
+        headers: 11,
+        rows: map(
+          documents,
+          (r) => r.id,
+          (r) => [
+            r.id,
+            r.inventoryItemId,
+            r.assessmentId,
+            r.kind,
+            str(r.fileName),
+            r.contentType,
+            r.byteSize,
+            r.sha256,
+            day(r.agreementExpiresOn),
+            r.uploadedBy,
+            ts(r.createdAt),
+          ],
+        ),
+      },
       'Audit events': {
         headers: 13,
         rows: map(
@@ -384,6 +412,7 @@ const SHEETS = [
   'Answers',
   'Risks',
   'Sign-offs',
+  'Attachments',
   'Audit events',
   'Report runs',
 ];
@@ -398,6 +427,7 @@ const FILES: Record<string, string> = {
   Answers: 'answers',
   Risks: 'risks',
   'Sign-offs': 'sign-offs',
+  Attachments: 'attachments',
   'Audit events': 'audit-events',
   'Report runs': 'report-runs',
 };
@@ -461,7 +491,11 @@ describe('full export', () => {
     expect(file.statusCode).toBe(200);
     expect(file.headers['content-type']).toBe('application/zip');
     const files = await unzip(file.rawPayload);
-    expect([...files.keys()]).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
+    // The sheets, then each attached document as it was uploaded.
+    const documents = await withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)));
+    expect(documents).toHaveLength(1);
+    expect([...files.keys()]).toEqual([...SHEETS.map((s) => `${FILES[s]}.csv`), `attachments/${documents[0]!.id}/+SUM(1,2).pdf`]);
+    expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);
     for (const sheet of SHEETS) {
       const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
       expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);

@@ -49,10 +49,14 @@ async function drained(out: Writable): Promise<void> {
   if (out.writableNeedDrain) await once(out, 'drain');
 }
 
+/** Hands each file to put beside the sheets of a zip export (path in the zip, bytes) to `add`. */
+export type ExportFiles = (add: (name: string, bytes: Buffer) => Promise<void>) => Promise<void>;
+
 /**
  * Writes an institution's full export to `out`: an XLSX workbook with a sheet per entity, or a zip
- * holding one CSV per entity. Streams page by page; the whole file is never in memory. `out` is
- * ended when the export is complete. `onProgress` is awaited after every page.
+ * holding one CSV per entity and the files `files` gives (the attached documents). Streams page by
+ * page; the whole file is never in memory. `out` is ended when the export is complete. `onProgress`
+ * is awaited after every page.
  */
 export async function writeFullExport(
   db: Db,
@@ -61,6 +65,7 @@ export async function writeFullExport(
   out: Writable,
   onProgress: (rowsDone: number) => Promise<void> = async () => {},
   entities: readonly ExportEntity[] = EXPORT_ENTITIES,
+  files?: ExportFiles,
 ): Promise<void> {
   let done = 0;
   const finished = once(out, 'finish');
@@ -92,6 +97,11 @@ export async function writeFullExport(
       csv.end();
       await consumed;
     }
+    // Files beside the sheets (attached documents), one at a time as the output takes them.
+    await files?.(async (name, bytes) => {
+      zip.addBuffer(bytes, name);
+      await drained(out);
+    });
     zip.end();
   }
   await finished;

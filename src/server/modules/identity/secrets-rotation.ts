@@ -6,12 +6,13 @@
  */
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { sessions, ssoConnections, users } from '../../db/schema/index.js';
+import { attachmentKeys, sessions, ssoConnections, users } from '../../db/schema/index.js';
 import { systemActor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Db, Tx } from '../../platform/db.js';
 import { withSystem } from '../../platform/db.js';
 import { isSealedUnderCurrent, openSecret, sealSecret, type Keyring } from '../../platform/secrets.js';
+import { attachmentKeyAad } from '../attachments/attachment-crypto.js';
 import { idTokenAad, samlLogoutAad } from './session.service.js';
 import { spKeyAad } from './sso.service.js';
 
@@ -62,6 +63,14 @@ const SEALED: SealedColumn[] = [
     key: ssoConnections.id,
     tenant: ssoConnections.tenantId,
     aad: (r) => spKeyAad(r.tenantId!, r.key),
+  },
+  {
+    name: 'attachment_keys.sealed_key',
+    table: attachmentKeys,
+    column: attachmentKeys.sealedKey,
+    key: attachmentKeys.tenantId,
+    tenant: attachmentKeys.tenantId,
+    aad: (r) => attachmentKeyAad(r.key),
   },
 ];
 

@@ -126,29 +126,47 @@ function rowExpression(t: TenantTable): ReturnType<typeof sql> {
 }
 
 /**
+ * Rewrites rows of a portability archive in place before its secrets are blanked: what the service
+ * keeps encrypted for the institution (its attached documents) leaves in the clear, for the
+ * institution itself.
+ */
+export type PortableRows = (tables: Record<string, JsonRow[]>) => void;
+
+/**
  * Reads one institution into an archive (system scope; the caller has authorized). `kind`
  * `portability` blanks sign-in secrets.
  */
-export async function systemExportInstitution(db: Db, institutionId: string, kind: ArchiveKind): Promise<InstitutionArchive> {
+export async function systemExportInstitution(
+  db: Db,
+  institutionId: string,
+  kind: ArchiveKind,
+  opts: { portableRows?: PortableRows } = {},
+): Promise<InstitutionArchive> {
   return withSnapshot(db, async (tx) => {
     const [institution] = await queryRows<{ r: JsonRow }>(tx, sql`select to_jsonb(i) as r from institutions i where i.id = ${institutionId}`);
     if (!institution) throw new AppError('not_found', 'Institution not found');
     const tables: InstitutionArchive['tables'] = {};
     const redactedColumns: Record<string, string[]> = {};
     const archived = await archivedTables(tx);
+    const raw: Record<string, JsonRow[]> = {};
     for (const t of archived) {
       const order = t.primaryKey.length ? sql.join(t.primaryKey.map((c) => sql`t.${sql.identifier(c)}`), sql`, `) : sql`t.ctid`;
       const rows = await queryRows<{ r: JsonRow }>(
         tx,
         sql`select ${rowExpression(t)} as r from ${sql.identifier(t.name)} t where t.tenant_id = ${institutionId} order by ${order}`,
       );
+      raw[t.name] = rows.map(({ r }) => r);
+    }
+    if (kind === 'portability') opts.portableRows?.(raw);
+    for (const t of archived) {
+      const rows = raw[t.name]!;
       if (kind === 'portability') {
         const secret = t.columns.filter(isSecretColumn);
         const blanked = new Set(secret);
-        tables[t.name] = { primaryKey: t.primaryKey, rows: rows.map(({ r }) => portableRow(r, secret, blanked)) };
+        tables[t.name] = { primaryKey: t.primaryKey, rows: rows.map((r) => portableRow(r, secret, blanked)) };
         if (blanked.size) redactedColumns[t.name] = t.columns.filter((c) => blanked.has(c));
       } else {
-        tables[t.name] = { primaryKey: t.primaryKey, rows: rows.map(({ r }) => r) };
+        tables[t.name] = { primaryKey: t.primaryKey, rows };
       }
     }
     const archive = {

@@ -2,6 +2,7 @@
  * Offboarding (end of service → read-only grace → purge), deletion certificates, the portability
  * archive and audit-chain verification.
  */
+import { decryptArchivedAttachments } from '../attachments/attachments.portable.js';
 import { and, desc, eq, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DeletionCertificateBody, OffboardingBody, OffboardingDateInput, OffboardingInput, OffboardingListItem, OffboardingPhase } from '../../../contracts/lifecycle.js';
@@ -311,7 +312,9 @@ export function createLifecycleService(ctx: Pick<AppContext, 'db' | 'config' | '
       await withTenant(db, scope, async (tx) => {
         await recordAudit(tx, actor, { action: 'institution.export', recordType: 'institution', recordId: scope.tenantId });
       });
-      const archive = await systemExportInstitution(db, scope.tenantId, 'portability');
+      const archive = await systemExportInstitution(db, scope.tenantId, 'portability', {
+        portableRows: decryptArchivedAttachments(ctx.config.secretKeys, scope.tenantId),
+      });
       return { fileName: `vetted-archive-${scope.tenantId}-${archive.createdAt.slice(0, 10)}.json`, json: serializeArchive(archive) };
     },
 

@@ -14,6 +14,7 @@ import { api, API_BASE } from '../../lib/api.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { AnswerField } from './AnswerField.js';
 import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
+import { AttachmentsPanel } from '../../features/attachments/AttachmentsPanel.js';
 import { RiskRegister } from './RiskRegister.js';
 import { WorkflowPanel } from './WorkflowPanel.js';
 import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
@@ -74,6 +75,7 @@ export function AssessmentDetailPage() {
           <Tabs.Tab value="review">{t('assessments.workflow.title')}</Tabs.Tab>
           <Tabs.Tab value="revisions">{t('assessments.revisions.title')}</Tabs.Tab>
           <Tabs.Tab value="outputs">{t('assessments.outputs.title')}</Tabs.Tab>
+          <Tabs.Tab value="documents">{t('attachments.title')}</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="questions" pt="md">
           <Questions assessment={a} />
@@ -89,6 +91,9 @@ export function AssessmentDetailPage() {
         </Tabs.Panel>
         <Tabs.Panel value="outputs" pt="md">
           <Outputs assessment={a} />
+        </Tabs.Panel>
+        <Tabs.Panel value="documents" pt="md">
+          <AttachmentsPanel owner={{ kind: 'assessments', id: a.id }} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

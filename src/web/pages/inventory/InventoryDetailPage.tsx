@@ -12,6 +12,7 @@ import { useFlash } from '../../lib/flash.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { AttachmentsPanel } from '../../features/attachments/AttachmentsPanel.js';
 import { AssessmentPanel } from '../assessments/AssessmentPanel.js';
 import { DeleteItemButton } from './DeleteItemButton.js';
 import { HistoryList } from './HistoryList.js';
@@ -99,6 +100,7 @@ export function InventoryDetailPage() {
             <Stack gap="lg">
               <StatusPanel item={data} canEdit={canEdit} canApprove={session.abilities.approve} />
               <AssessmentPanel itemId={data.id} catalogAppId={data.catalogAppId} canEdit={canEdit} />
+              <AttachmentsPanel owner={{ kind: 'inventory', id: data.id }} />
               <ItemEditForm item={data} institution={institution} canEdit={canEdit} />
             </Stack>
           </WriteArea>
