@@ -11,3 +11,4 @@ export * from './sso.js';
 export * from './operator.js';
 export * from './mail.js';
 export * from './privacy-policy.js';
+export * from './requests.js';
