@@ -1,4 +1,5 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
+import { staffRequestsFr } from '../features/staff-requests/messages-fr.js';
 import { publicListFr } from '../features/public-list/messages-fr.js';
 import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
@@ -495,5 +496,6 @@ export const fr: DeepStrings<typeof en> = {
   },
   reports: reportsFr,
   publicList: publicListFr,
+  staffRequests: staffRequestsFr,
   privacyPolicy: privacyPolicyFr,
 };
