@@ -7,7 +7,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, mailOutbox, staffRequests } from '../../src/server/db/schema/index.js';
-import { withSystem } from '../../src/server/platform/db.js';
+import { unsafeTenantScope, withSystem, withTenant } from '../../src/server/platform/db.js';
+import { listRequestsWaitingForTriage } from '../../src/server/modules/requests/requests.repo.js';
 import { seedPiaBank } from '../../src/server/seed/seed-pia-bank.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../support/factories.js';
 import { columnsHolding } from '../support/scan.js';
@@ -218,5 +219,45 @@ describe('triage', () => {
     expect(await columnsHolding(t.database.db, email)).toEqual([]);
     const events = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, r.id)));
     expect(events.map((e) => e.action).sort()).toEqual(['staff_request.create', 'staff_request.decline', 'staff_request.notify']);
+  });
+});
+
+describe('what leaves the service', () => {
+  it('the portability archive carries the requests but not the sealed email; a backup keeps it sealed', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    const email = `archived.${Date.now()}@staff.example.org`;
+    const r = await requestApp(token, { email });
+    const res = await tenant.siteAdmin.request('GET', '/api/v1/institution/archive');
+    expect(res.statusCode).toBe(200);
+    const archive = res.json();
+    const rows = archive.tables.staff_requests.rows as Json[];
+    expect(rows.find((x) => x.id === r.id)).toMatchObject({ purpose: 'Grade 3 writing projects', requester_email_secret: null, status_token_hash: null });
+    expect(archive.tables.staff_request_links.rows[0].link_token_hash).toBeNull();
+    expect(res.body).not.toContain(email);
+    // Still waiting: the request itself keeps it, sealed.
+    expect((await rowOf(r.id)).requesterEmailSecret).toMatch(/^v2\./);
+  });
+});
+
+describe('requests waiting for triage (for reminders)', () => {
+  it('counts and lists one institution’s waiting requests, oldest first, with their age', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    await requestApp(await openLink(other.siteAdmin));
+    const a = await requestApp(token);
+    const b = await requestApp(token);
+    const c = await requestApp(token);
+    await tenant.siteAdmin.request('POST', `/api/v1/staff-requests/${c.id}/decline`, { reason: 'Not needed' });
+    await withSystem(t.database.db, (tx) => tx.update(staffRequests).set({ createdAt: new Date(Date.now() - 3 * 86_400_000) }).where(eq(staffRequests.id, b.id)));
+    const scope = unsafeTenantScope(tenant.institution.id);
+    const waiting = await withTenant(t.database.db, scope, (tx) => listRequestsWaitingForTriage(tx, scope));
+    expect(waiting.count).toBe(2);
+    expect(waiting.oldestAgeDays).toBe(3);
+    expect(waiting.items.map((i) => [i.id, i.ageDays])).toEqual([
+      [b.id, 3],
+      [a.id, 0],
+    ]);
   });
 });

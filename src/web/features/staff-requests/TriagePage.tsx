@@ -1,6 +1,7 @@
 /** `/requests`: the privacy office's triage queue of staff requests: accept into review, merge duplicates, decline. */
 import { Badge, Button, Group, Paper, Select, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { STAFF_REQUEST_STATUSES, type StaffRequest, type StaffRequestStatus } from '../../../contracts/requests.js';
@@ -53,6 +54,7 @@ function RequestCard({ request: r, others }: { request: StaffRequest; others: St
   const fmt = useFormat();
   const session = useRequiredSession();
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
   const [reason, setReason] = useState('');
   const [into, setInto] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
@@ -60,7 +62,14 @@ function RequestCard({ request: r, others }: { request: StaffRequest; others: St
     setMessage(text);
     void queryClient.invalidateQueries({ queryKey: key });
   };
-  const accept = useMutation({ mutationFn: () => api<StaffRequest>(`/staff-requests/${r.id}/accept`, { method: 'POST', body: {} }), onSuccess: done(t('staffRequests.triage.accepted')) });
+  // Accepted: straight to the new, pre-filled assessment.
+  const accept = useMutation({
+    mutationFn: () => api<StaffRequest>(`/staff-requests/${r.id}/accept`, { method: 'POST', body: {} }),
+    onSuccess: (saved) => {
+      void queryClient.invalidateQueries({ queryKey: key });
+      if (saved.assessmentId) void navigate({ to: '/assessments/$assessmentId', params: { assessmentId: saved.assessmentId } });
+    },
+  });
   const merge = useMutation({ mutationFn: () => api<StaffRequest>(`/staff-requests/${r.id}/merge`, { method: 'POST', body: { intoId: into } }), onSuccess: done(t('staffRequests.triage.mergedDone')) });
   const decline = useMutation({ mutationFn: () => api<StaffRequest>(`/staff-requests/${r.id}/decline`, { method: 'POST', body: { reason } }), onSuccess: done(t('staffRequests.triage.declinedDone')) });
   const error = accept.error ?? merge.error ?? decline.error;

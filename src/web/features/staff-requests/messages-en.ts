@@ -89,7 +89,6 @@ export const staffRequestsEn = {
     merge: 'Merge',
     decline: 'Decline',
     reason: 'Reason for declining',
-    accepted: 'Accepted: the app and its assessment were created.',
     mergedDone: 'Merged.',
     declinedDone: 'Declined.',
     custom: 'Not in the catalog',

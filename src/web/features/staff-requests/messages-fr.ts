@@ -89,7 +89,6 @@ export const staffRequestsFr = {
     merge: 'Fusionner',
     decline: 'Refuser',
     reason: 'Motif du refus',
-    accepted: 'Acceptée : l’application et son évaluation ont été créées.',
     mergedDone: 'Fusionnée.',
     declinedDone: 'Refusée.',
     custom: 'Hors catalogue',
