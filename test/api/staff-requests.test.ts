@@ -261,3 +261,13 @@ describe('requests waiting for triage (for reminders)', () => {
     ]);
   });
 });
+
+describe('public routes', () => {
+  it('limits requests per address: the 21st within the hour is refused with 429', async () => {
+    const from = (i: number) => t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', remoteAddress: '203.0.113.77', payload: { token: `not-a-link-${i}`, appName: 'x', purpose: 'x' } });
+    for (let i = 0; i < 20; i++) expect((await from(i)).statusCode).toBe(404);
+    expect((await from(20)).statusCode).toBe(429);
+    // Another address is not affected.
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', remoteAddress: '203.0.113.78', payload: { token: 'not-a-link', appName: 'x', purpose: 'x' } })).statusCode).toBe(404);
+  });
+});
