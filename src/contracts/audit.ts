@@ -70,6 +70,14 @@ export const AUDIT_ACTIONS = [
   'sso_domain.verify',
   'sso_domain.approve',
   'sso_domain.release',
+  'staff_request.create',
+  'staff_request.accept',
+  'staff_request.merge',
+  'staff_request.decline',
+  'staff_request.notify',
+  'staff_request_link.open',
+  'staff_request_link.rotate',
+  'staff_request_link.close',
   'support_access.grant',
   'support_access.use',
   'support_access.revoke',
@@ -115,6 +123,8 @@ export const AUDIT_RECORD_TYPES = [
   'school',
   'sso_connection',
   'sso_domain',
+  'staff_request',
+  'staff_request_link',
   'support_grant',
   'user',
 ] as const;
@@ -136,5 +146,6 @@ export const SYSTEM_ACTORS = [
   'restore',
   'saml-acs',
   'secrets-rotation',
+  'staff-request-page',
 ] as const;
 export type SystemActorName = (typeof SYSTEM_ACTORS)[number];

@@ -49,6 +49,9 @@ const SsoSettingsPage = lazyRouteComponent(() => import('./features/identity/Sso
 const PrivacyPolicyPage = lazyRouteComponent(() => import('./features/privacy-policy/PrivacyPolicyPage.js'), 'PrivacyPolicyPage');
 const PrivacyPolicyAdminPage = lazyRouteComponent(() => import('./features/privacy-policy/PrivacyPolicyAdminPage.js'), 'PrivacyPolicyAdminPage');
 const MailboxPage = lazyRouteComponent(() => import('./features/privacy-policy/MailboxPage.js'), 'MailboxPage');
+const RequestFormPage = lazyRouteComponent(() => import('./features/staff-requests/RequestFormPage.js'), 'RequestFormPage');
+const RequestStatusPage = lazyRouteComponent(() => import('./features/staff-requests/RequestStatusPage.js'), 'RequestStatusPage');
+const TriagePage = lazyRouteComponent(() => import('./features/staff-requests/TriagePage.js'), 'TriagePage');
 const CertificatesPage = lazyRouteComponent(() => import('./features/lifecycle/CertificatesPage.js'), 'CertificatesPage');
 
 export interface RouterContext {
@@ -91,6 +94,8 @@ const resetPasswordRoute = createRoute({
 const privacyRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy', component: PrivacyPolicyPage });
 const privacyVersionRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy/versions/$number', component: PrivacyPolicyPage });
 const publicListRoute = createRoute({ getParentRoute: () => rootRoute, path: 'public/$slug', component: PublicListPage });
+const staffRequestRoute = createRoute({ getParentRoute: () => rootRoute, path: 'staff-request', validateSearch: validateToken, component: RequestFormPage });
+const staffRequestStatusRoute = createRoute({ getParentRoute: () => rootRoute, path: 'staff-request/status', validateSearch: validateToken, component: RequestStatusPage });
 const confirmEmailRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'confirm-email',
@@ -158,6 +163,7 @@ const notificationsRoute = createRoute({ getParentRoute: () => appRoute, path: '
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 const privacyAdminRoute = createRoute({ getParentRoute: () => appRoute, path: 'privacy-policy', component: PrivacyPolicyAdminPage });
 const mailboxRoute = createRoute({ getParentRoute: () => appRoute, path: 'mailbox', component: MailboxPage });
+const triageRoute = createRoute({ getParentRoute: () => appRoute, path: 'requests', component: TriagePage });
 const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'deletion-certificates', component: CertificatesPage });
 
 const routeTree = rootRoute.addChildren([
@@ -168,6 +174,8 @@ const routeTree = rootRoute.addChildren([
   resetPasswordRoute,
   confirmEmailRoute,
   publicListRoute,
+  staffRequestRoute,
+  staffRequestStatusRoute,
   privacyRoute,
   privacyVersionRoute,
   appRoute.addChildren([
@@ -196,6 +204,7 @@ const routeTree = rootRoute.addChildren([
     auditRoute,
     settingsRoute,
     certificatesRoute,
+    triageRoute,
   ]),
 ]);
 

@@ -87,6 +87,18 @@ for (const language of ['en', 'fr'] as const) {
       await scan(page, name, findings);
     }
 
+    // Staff requests: the triage queue with a waiting request, and the public request form and status page.
+    const csrf = { 'x-csrf-token': (await (await page.request.get('/api/v1/session')).json()).csrfToken as string };
+    const link = await (await page.request.post('/api/v1/staff-requests/link', { headers: csrf })).json();
+    const asked = await page.request.post('/api/v1/public/staff-requests', { headers: csrf, data: { token: link.token, appName: `Axe check ${language}`, purpose: 'Accessibility scan' } });
+    expect(asked.status()).toBe(201);
+    await page.goto('/requests');
+    await scan(page, 'staff requests', findings);
+    await page.goto(`/staff-request?token=${link.token}`);
+    await scan(page, 'staff request form', findings);
+    await page.goto(`/staff-request/status?token=${(await asked.json()).statusToken}`);
+    await scan(page, 'staff request status', findings);
+
     // One inventory item and one report, reached from their lists.
     await page.goto('/inventory?q=Lingolark');
     await page.locator('a[href^="/inventory/"]').filter({ hasText: 'Lingolark' }).first().click();

@@ -152,6 +152,9 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
   const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
   await remindersOf(t).digests.runInstitution(tenant.institution.id, new Date().toISOString().slice(0, 10));
   const notices = ok(await admin.request('GET', '/api/v1/me/notifications'), 200);
+  const link = ok(await admin.request('POST', '/api/v1/staff-requests/link'), 201);
+  ok(await t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload: { token: link.token, appName: `Requested ${mark}`, purpose: names[0] } }), 201);
+  const staffRequest = ok(await admin.request('GET', '/api/v1/staff-requests'), 200).items[0];
   // Let the export and the mail finish so that the rows stay still while the suite compares them.
   await t.jobs.runPending();
   const ids: Ids = {
@@ -172,11 +175,12 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     supportGrant: grant.id,
     ssoDomain: domain.id,
     notification: notices.items[0].id,
+    staffRequest: staffRequest.id,
     catalog: '',
   };
   return {
     ids,
-    names: [...names, tenant.institution.name, tenant.siteAdmin.user.email, tenant.appAdmin.user.email, tenant.approver.user.email],
+    names: [...names, `Requested ${mark}`, tenant.institution.name, tenant.siteAdmin.user.email, tenant.appAdmin.user.email, tenant.approver.user.email],
   };
 }
 

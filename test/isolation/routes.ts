@@ -40,6 +40,8 @@ export interface Ids {
   supportGrant: string;
   /** A notification of the site admin (their daily digest). */
   notification: string;
+  /** A staff request (asked through the institution's request page). */
+  staffRequest: string;
   /** Shared with every institution (the catalog is not tenant data). */
   catalog: string;
 }
@@ -174,6 +176,14 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'DELETE /api/v1/inventory/:id': record('inventory'),
   'GET /api/v1/inventory/:id/history': record('inventory'),
 
+  // Staff requests: the request page's link is the site admins'; the triage queue is the inventory's people's.
+  'GET /api/v1/staff-requests/link': list(undefined, { forbidden: ['app'] }),
+  'GET /api/v1/staff-requests': list((b) => b.staffRequest),
+  'GET /api/v1/staff-requests/:id': record('staffRequest'),
+  'POST /api/v1/staff-requests/:id/accept': record('staffRequest', { body: () => ({}) }),
+  'POST /api/v1/staff-requests/:id/merge': record('staffRequest', { body: (a) => ({ intoId: a.staffRequest }) }),
+  'POST /api/v1/staff-requests/:id/decline': record('staffRequest', { body: () => ({ reason: 'Declined by B' }) }),
+
   // Audit.
   'GET /api/v1/audit': list((b) => b.inventory, { query: () => '?pageSize=200', forbidden: ['app'] }),
   'GET /api/v1/audit/verify': list(undefined, { forbidden: ['app'] }),
@@ -274,6 +284,9 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
 
   // Marks B's own notifications read (kept late: it changes B's state).
   'POST /api/v1/me/notifications/read-all': write(200),
+  // The request page's link of B itself (kept late: rotating and closing change B's state).
+  'POST /api/v1/staff-requests/link': write(201, undefined, { forbidden: ['app'] }),
+  'DELETE /api/v1/staff-requests/link': write(204, undefined, { forbidden: ['app'] }),
 
   // Offboarding asked by the institution itself: lands on B alone (kept last: it changes B's state).
   'POST /api/v1/institution/offboarding-request': write(201, () => ({ contactEmail: 'dpo@example.org' }), { forbidden: ['app'] }),
@@ -299,6 +312,12 @@ export const EXCLUDED: Record<string, string> = {
   // Public by design.
   'GET /api/v1/public/lists/:slug':
     'public approved-app list, addressed by the slug an institution publishes (no session); public-list tests show only published, approved apps of that institution',
+  'GET /api/v1/public/staff-requests/page':
+    'public request page, addressed by the link token an institution shares (no session, no id); staff-requests tests show a rotated or closed link is 404',
+  'GET /api/v1/public/staff-requests/apps': 'catalog search of the public request page (shared catalog, no tenant data), behind the link token; staff-requests tests',
+  'POST /api/v1/public/staff-requests':
+    'public request, addressed by the link token alone; lands in that token’s institution only, and ids of another institution are a field-level 400 (staff-requests tests)',
+  'GET /api/v1/public/staff-requests/status': 'public status page, addressed by the status token given once to the requester (staff-requests tests)',
   'GET /api/v1/public/privacy-policy': 'Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'GET /api/v1/public/privacy-policy/versions/:number': 'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'POST /api/v1/privacy-policy/notices/:id/acknowledge':

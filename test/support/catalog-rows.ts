@@ -263,7 +263,12 @@ export class RowMaker {
       const required = unset.some((c) => c === filled || t.columns.find((x) => x.name === c)!.notNull);
       if (!required && (!this.opts.full || this.building.includes(fk.table))) {
         for (const c of unset) fixed[c] = null;
-        if (fk.columns.length === 1 && !this.building.includes(fk.table)) lazy[fk.columns[0]!] = async () => (await refOf(fk.table))[fk.refColumns[0]!];
+        // One column left to fill (a single-column key, or a composite one whose tenant column is set):
+        // a CHECK may ask for it (`attachments`: exactly one of its app or its assessment).
+        if (unset.length === 1 && !this.building.includes(fk.table)) {
+          const [c] = unset as [string];
+          lazy[c] = async () => (await refOf(fk.table))[fk.refColumns[fk.columns.indexOf(c)]!];
+        }
         continue;
       }
       const ref = await refOf(fk.table);

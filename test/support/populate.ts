@@ -33,6 +33,8 @@ import {
   privacyPolicyVersions,
   reminderDigests,
   reminderPreferences,
+  staffRequestLinks,
+  staffRequests,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
@@ -99,6 +101,16 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
       subject: 'App',
       days: 7,
       date: '2026-11-08',
+    });
+    await tx.insert(staffRequestLinks).values({ tenantId, linkTokenHash: `link-${tenantId}` });
+    await tx.insert(staffRequests).values({
+      tenantId,
+      id: randomUUID(),
+      statusTokenHash: `status-${tenantId}`,
+      appName: 'Requested app',
+      purpose: 'Reading practice',
+      grades: ['4'],
+      requesterEmailSecret: 'v1.sealed-in-tests',
     });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });

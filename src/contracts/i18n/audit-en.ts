@@ -61,6 +61,14 @@ export const auditEn = {
       approve: 'Email domain approved by the operator',
       release: 'Email domain released',
     },
+    staff_request: {
+      create: 'App requested by staff',
+      accept: 'Staff request accepted into review',
+      merge: 'Staff request merged into another',
+      decline: 'Staff request declined',
+      notify: 'Decision mailed to the requester',
+    },
+    staff_request_link: { open: 'Staff request page opened', rotate: 'Staff request link replaced', close: 'Staff request page closed' },
     support_access: { grant: 'Support access granted', use: 'Support access used', revoke: 'Support access withdrawn' },
     user: {
       create: 'Account created',
@@ -101,6 +109,8 @@ export const auditEn = {
     school: 'School',
     sso_connection: 'Single sign-on connection',
     sso_domain: 'Email domain',
+    staff_request: 'Staff request',
+    staff_request_link: 'Staff request page',
     support_grant: 'Support access',
     user: 'Account',
   },
@@ -118,6 +128,7 @@ export const auditEn = {
       restore: 'Restore from a backup',
       'saml-acs': 'SAML sign-in',
       'secrets-rotation': 'Key rotation',
+      'staff-request-page': 'Staff request page',
     },
   },
 };

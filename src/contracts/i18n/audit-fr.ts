@@ -72,6 +72,18 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       approve: 'Domaine de courriel approuvé par l’exploitant',
       release: 'Domaine de courriel libéré',
     },
+    staff_request: {
+      create: 'Application demandée par le personnel',
+      accept: 'Demande du personnel acceptée pour évaluation',
+      merge: 'Demande du personnel fusionnée avec une autre',
+      decline: 'Demande du personnel refusée',
+      notify: 'Décision envoyée par courriel à la personne demandeuse',
+    },
+    staff_request_link: {
+      open: 'Page de demande du personnel ouverte',
+      rotate: 'Lien de demande du personnel remplacé',
+      close: 'Page de demande du personnel fermée',
+    },
     support_access: { grant: 'Accès de soutien accordé', use: 'Accès de soutien utilisé', revoke: 'Accès de soutien retiré' },
     user: {
       create: 'Compte créé',
@@ -112,6 +124,8 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     school: 'École',
     sso_connection: 'Connexion d’authentification unique',
     sso_domain: 'Domaine de courriel',
+    staff_request: 'Demande du personnel',
+    staff_request_link: 'Page de demande du personnel',
     support_grant: 'Accès de soutien',
     user: 'Compte',
   },
@@ -129,6 +143,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       restore: 'Restauration d’une sauvegarde',
       'saml-acs': 'Connexion SAML',
       'secrets-rotation': 'Rotation des clés',
+      'staff-request-page': 'Page de demande du personnel',
     },
   },
 };

@@ -18,6 +18,11 @@ export interface MailMessage {
    * copy sent again after a crash is recognisable as the same message.
    */
   messageId?: string;
+  /**
+   * The recipient is not a user and their address must not be kept: embedded mode writes the file
+   * without it (the envelope still names it for the transport, the file's headers do not).
+   */
+  recipientNotKept?: boolean;
 }
 
 /** The header of an embedded-mode mail file naming its institution. */
@@ -56,7 +61,7 @@ export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'dataDir
     async send(m) {
       const info = await transport.sendMail({
         from: config.mailFrom,
-        to: m.to,
+        ...(m.recipientNotKept ? { to: 'undisclosed-recipients:;', envelope: { from: config.mailFrom, to: 'requester@recipient-not-kept.invalid' } } : { to: m.to }),
         subject: m.subject,
         text: m.text,
         html: m.html,

@@ -87,6 +87,7 @@ export function AppLayout() {
         <NavLinkItem to="/" label={t('shell.dashboard')} onClick={close} activeOptions={{ exact: true }} />
         <NavLinkItem to="/inventory" label={t('shell.inventory')} onClick={close} />
         <NavLinkItem to="/assessments" label={t('assessments.nav')} onClick={close} />
+        {abilities.manageInstitutions ? null : <NavLinkItem to="/requests" label={t('staffRequests.triage.nav')} onClick={close} />}
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         {/* Reports are the institution's own: platform admins see run counts only. */}
         {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}

@@ -1,4 +1,5 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
+import { staffRequestsEn } from '../features/staff-requests/messages-en.js';
 import { publicListEn } from '../features/public-list/messages-en.js';
 import { attachmentsEn } from '../features/attachments/messages-en.js';
 import { privacyPolicyEn } from '../features/privacy-policy/messages-en.js';
@@ -498,6 +499,7 @@ export const en = {
   },
   reports: reportsEn,
   publicList: publicListEn,
+  staffRequests: staffRequestsEn,
   privacyPolicy: privacyPolicyEn,
   reminders: remindersEn,
   attachments: attachmentsEn,

@@ -1,4 +1,5 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
+import { staffRequestsFr } from '../features/staff-requests/messages-fr.js';
 import { publicListFr } from '../features/public-list/messages-fr.js';
 import { attachmentsFr } from '../features/attachments/messages-fr.js';
 import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
@@ -502,6 +503,7 @@ export const fr: DeepStrings<typeof en> = {
   },
   reports: reportsFr,
   publicList: publicListFr,
+  staffRequests: staffRequestsFr,
   privacyPolicy: privacyPolicyFr,
   reminders: remindersFr,
   attachments: attachmentsFr,

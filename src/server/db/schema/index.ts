@@ -13,3 +13,4 @@ export * from './mail.js';
 export * from './privacy-policy.js';
 export * from './reminders.js';
 export * from './attachments.js';
+export * from './requests.js';

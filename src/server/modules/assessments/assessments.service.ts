@@ -3,6 +3,7 @@
  * workflow with sign-offs, frozen revisions and comparisons, and merging new master versions.
  */
 import type { AuditVerb } from '../../../contracts/audit.js';
+import type { ItemDecidedHook } from '../requests/decision-hook.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
@@ -176,7 +177,7 @@ async function writeContent(tx: Tx, scope: TenantScope, rows: ReturnType<typeof 
   await insertAnswers(tx, scope, rows.answers);
 }
 
-export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
+export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { onItemDecided?: ItemDecidedHook } = {}) {
   const { db } = ctx;
 
   async function load(tx: Tx, scope: TenantScope, id: string): Promise<AssessmentListRow> {
@@ -251,6 +252,84 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     const after = await updateAssessment(tx, scope, a.id, a.version, patch);
     if (!after) throw stale();
     return after;
+  }
+
+  /**
+   * Adopts a published bank version for an inventory item, or starts blank from the generic
+   * structure, inside `tx` (a staff request accepted into review creates its PIA in its own transaction).
+   */
+  async function createIn(tx: Tx, scope: TenantScope, actor: Actor, input: CreateInput): Promise<AssessmentBody> {
+    const item = await findInventoryItem(tx, scope, input.inventoryItemId);
+    if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
+    if (item.status === 'retired')
+      throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, {
+        inventoryItemId: 'is retired',
+      });
+    if (await findAssessmentForItem(tx, scope, item.id))
+      throw new AppError('duplicate', `${item.name} already has an assessment. Open it instead.`, {
+        inventoryItemId: 'already has an assessment',
+      });
+    let version: TemplateVersionRow | undefined;
+    let templateId: string | null = null;
+    let adopting = false;
+    if (input.templateVersionId) {
+      version = await findVersion(tx, input.templateVersionId);
+      if (!version || version.status !== 'published')
+        throw new AppError('validation', 'Some fields are not valid', { templateVersionId: 'is not a published template version' });
+      templateId = version.templateId;
+      adopting = true;
+    } else {
+      const generic = await findGenericTemplate(tx);
+      version = generic ? await latestPublished(tx, generic.id) : undefined;
+      templateId = version ? generic!.id : null;
+    }
+    const template = templateId ? await findTemplate(tx, templateId) : undefined;
+    const id = randomUUID();
+    await insertAssessment(tx, scope, {
+      id,
+      inventoryItemId: item.id,
+      templateId,
+      baseVersionId: version?.id ?? null,
+      title: input.title ?? printText('en').defaultTitle(item.name),
+      status: 'draft',
+      currentRevision: 1,
+      createdBy: actor.userId,
+    });
+    const revision = await insertRevision(tx, scope, {
+      assessmentId: id,
+      number: 1,
+      status: 'draft',
+      templateVersionId: version?.id ?? null,
+      createdBy: actor.userId,
+    });
+    if (version) {
+      await writeContent(
+        tx,
+        scope,
+        contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }),
+      );
+    } else {
+      await insertSections(tx, scope, [
+        {
+          id: randomUUID(),
+          revisionId: revision.id,
+          key: 'own-1',
+          origin: 'institution',
+          code: '',
+          title: 'Assessment',
+          description: '',
+          position: 0,
+        },
+      ]);
+    }
+    await audit(tx, actor, 'create', id, null, {
+      inventoryItemId: item.id,
+      templateId,
+      templateVersion: version?.number ?? null,
+      template: template?.title ?? null,
+      started: adopting ? 'adopted' : 'blank',
+    });
+    return body(tx, scope, actor, id);
   }
 
   async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string): Promise<AssessmentBody> {
@@ -356,80 +435,10 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
     async create(actor: Actor, input: CreateInput): Promise<AssessmentBody> {
       authorize(actor, 'manageAssessments');
       const scope = scopeOf(actor);
-      return withTenant(db, scope, async (tx) => {
-        const item = await findInventoryItem(tx, scope, input.inventoryItemId);
-        if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
-        if (item.status === 'retired')
-          throw new AppError('invalid_transition', `${item.name} is retired. Request it again in the inventory before assessing it.`, {
-            inventoryItemId: 'is retired',
-          });
-        if (await findAssessmentForItem(tx, scope, item.id))
-          throw new AppError('duplicate', `${item.name} already has an assessment. Open it instead.`, {
-            inventoryItemId: 'already has an assessment',
-          });
-        let version: TemplateVersionRow | undefined;
-        let templateId: string | null = null;
-        let adopting = false;
-        if (input.templateVersionId) {
-          version = await findVersion(tx, input.templateVersionId);
-          if (!version || version.status !== 'published')
-            throw new AppError('validation', 'Some fields are not valid', { templateVersionId: 'is not a published template version' });
-          templateId = version.templateId;
-          adopting = true;
-        } else {
-          const generic = await findGenericTemplate(tx);
-          version = generic ? await latestPublished(tx, generic.id) : undefined;
-          templateId = version ? generic!.id : null;
-        }
-        const template = templateId ? await findTemplate(tx, templateId) : undefined;
-        const id = randomUUID();
-        await insertAssessment(tx, scope, {
-          id,
-          inventoryItemId: item.id,
-          templateId,
-          baseVersionId: version?.id ?? null,
-          title: input.title ?? printText('en').defaultTitle(item.name),
-          status: 'draft',
-          currentRevision: 1,
-          createdBy: actor.userId,
-        });
-        const revision = await insertRevision(tx, scope, {
-          assessmentId: id,
-          number: 1,
-          status: 'draft',
-          templateVersionId: version?.id ?? null,
-          createdBy: actor.userId,
-        });
-        if (version) {
-          await writeContent(
-            tx,
-            scope,
-            contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }),
-          );
-        } else {
-          await insertSections(tx, scope, [
-            {
-              id: randomUUID(),
-              revisionId: revision.id,
-              key: 'own-1',
-              origin: 'institution',
-              code: '',
-              title: 'Assessment',
-              description: '',
-              position: 0,
-            },
-          ]);
-        }
-        await audit(tx, actor, 'create', id, null, {
-          inventoryItemId: item.id,
-          templateId,
-          templateVersion: version?.number ?? null,
-          template: template?.title ?? null,
-          started: adopting ? 'adopted' : 'blank',
-        });
-        return body(tx, scope, actor, id);
-      });
+      return withTenant(db, scope, (tx) => createIn(tx, scope, actor, input));
     },
+
+    createIn,
 
     /** Autosave of one answer; refused when the answer changed since the caller loaded it. */
     async saveAnswer(actor: Actor, id: string, questionId: string, input: AnswerInput) {
@@ -783,6 +792,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>) {
           },
           `Privacy impact assessment revision ${revision.number}: ${input.decision.replace(/_/g, ' ')}`,
         );
+        await hooks.onItemDecided?.(tx, scope, actor, a.inventoryItemId);
         await audit(
           tx,
           actor,

@@ -241,6 +241,33 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     },
   }),
   tableEntity({
+    name: 'Staff requests',
+    file: 'staff-requests',
+    table: sql`staff_requests`,
+    key: uuidKey(sql`x.id`),
+    // Nothing of the requester: their sealed email and the status link's hash never leave.
+    fields: {
+      id: f('ID', sql`x.id`),
+      app: f('App', sql`x.app_name`),
+      vendor: f('Vendor', sql`x.app_vendor`),
+      catalogAppId: f('Catalog app ID', sql`x.catalog_app_id`),
+      website: f('Website', sql`x.app_website`),
+      purpose: f('Purpose', sql`x.purpose`),
+      grades: f('Grades', sql`x.grades`, 'list'),
+      schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
+      audiences: f('Audiences', sql`x.audiences`, 'list'),
+      studentCount: f('Students', sql`x.student_count`, 'int'),
+      dataElements: f('Data elements', sql`x.data_elements`, 'list'),
+      status: f('Status', sql`x.status`),
+      declineReason: f('Reason declined', sql`x.decline_reason`),
+      mergedIntoId: f('Merged into request ID', sql`x.merged_into_id`),
+      inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
+      triagedAt: f('Triaged at', sql`x.triaged_at`, 'ts'),
+      createdAt: f('Created at', sql`x.created_at`, 'ts'),
+      updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
+    },
+  }),
+  tableEntity({
     name: 'Data elements',
     file: 'data-elements',
     // One row per element of an item. A page unnests only the next items by id: those with at least

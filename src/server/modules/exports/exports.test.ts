@@ -17,6 +17,7 @@ import {
   dataExports,
   institutions,
   inventoryItems,
+  staffRequests,
   reportRuns,
   schools,
   users,
@@ -47,6 +48,9 @@ const str = (s: string | null) => (s === null ? null : neutral(s));
 const DOCUMENT = Buffer.from('%PDF-1.4\n% exported\n%%EOF\n');
 
 const HOSTILE = ['=HYPERLINK("http://evil.example","click")', '+SUM(1,2)', '-2+3', '@cmd', '\tindent', '\rcarriage'];
+
+/** The email a staff requester left: sealed in the database, never in an export. */
+const REQUESTER_EMAIL = 'staff.requester@example.org';
 
 async function seedTenant(): Promise<Tenant> {
   const tenant = await buildTenantWithUsers(t.app, t.database.db);
@@ -79,6 +83,14 @@ async function seedTenant(): Promise<Tenant> {
     dataElements: [],
   });
   expect(quiet.statusCode, quiet.body).toBe(201);
+  // A staff request whose requester left an email: the request is exported, the email never.
+  const link = await tenant.siteAdmin.request('POST', '/api/v1/staff-requests/link');
+  const asked = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/public/staff-requests',
+    payload: { token: link.json().token, appName: HOSTILE[1], purpose: HOSTILE[2], grades: ['3'], studentCount: 20, email: REQUESTER_EMAIL },
+  });
+  expect(asked.statusCode, asked.body).toBe(201);
   await withSystem(t.database.db, (tx) =>
     tx.update(users).set({ firstName: '=1+1', lastName: '@Risky' }).where(eq(users.id, tenant.appAdmin.user.id)),
   );
@@ -103,6 +115,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
     const schoolRows = await tx.select().from(schools).where(eq(schools.tenantId, tenantId));
     const userRows = await tx.select().from(users).where(eq(users.tenantId, tenantId));
     const items = await tx.select().from(inventoryItems).where(eq(inventoryItems.tenantId, tenantId));
+    const requests = await tx.select().from(staffRequests).where(eq(staffRequests.tenantId, tenantId));
     const events = await tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId));
     const runs = await tx.select().from(reportRuns).where(eq(reportRuns.tenantId, tenantId));
     const pias = await tx.select().from(assessments).where(eq(assessments.tenantId, tenantId));
@@ -194,6 +207,33 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             str(r.notes),
             r.isPublic,
             r.version,
+            ts(r.createdAt),
+            ts(r.updatedAt),
+          ],
+        ),
+      },
+      'Staff requests': {
+        headers: 18,
+        rows: map(
+          requests,
+          (r) => r.id,
+          (r) => [
+            r.id,
+            str(r.appName),
+            str(r.appVendor),
+            r.catalogAppId,
+            str(r.appWebsite),
+            str(r.purpose),
+            list(r.grades),
+            list(r.schoolIds),
+            list(r.audiences),
+            r.studentCount,
+            list(r.dataElements),
+            r.status,
+            str(r.declineReason),
+            r.mergedIntoId,
+            r.inventoryItemId,
+            tsOrNull(r.triagedAt),
             ts(r.createdAt),
             ts(r.updatedAt),
           ],
@@ -406,6 +446,7 @@ const SHEETS = [
   'Schools',
   'Users',
   'Inventory',
+  'Staff requests',
   'Data elements',
   'Assessments',
   'Assessment revisions',
@@ -421,6 +462,7 @@ const FILES: Record<string, string> = {
   Schools: 'schools',
   Users: 'users',
   Inventory: 'inventory',
+  'Staff requests': 'staff-requests',
   'Data elements': 'data-elements',
   Assessments: 'assessments',
   'Assessment revisions': 'assessment-revisions',
@@ -496,6 +538,8 @@ describe('full export', () => {
     expect(documents).toHaveLength(1);
     expect([...files.keys()]).toEqual([...SHEETS.map((s) => `${FILES[s]}.csv`), `attachments/${documents[0]!.id}/+SUM(1,2).pdf`]);
     expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);
+    expect(files.get('staff-requests.csv')!.toString('utf8').split('\n').length).toBeGreaterThan(1);
+    expect([...files.values()].filter((b) => b.toString('utf8').toLowerCase().includes(REQUESTER_EMAIL))).toEqual([]);
     for (const sheet of SHEETS) {
       const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
       expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);

@@ -1,3 +1,4 @@
+import type { ItemDecidedHook } from '../requests/decision-hook.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { InventoryCreate, InventoryItemBody, InventoryQuery, InventoryUpdate } from '../../../contracts/api.js';
@@ -76,7 +77,7 @@ function audited(r: InventoryRow): Record<string, unknown> {
   return rest;
 }
 
-export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
+export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onItemDecided?: ItemDecidedHook } = {}) {
   const { db } = ctx;
 
   async function load(tx: Tx, scope: TenantScope, id: string) {
@@ -240,6 +241,7 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>) {
           before: audited(before),
           after: { ...audited(after), ...(input.comment ? { comment: input.comment } : {}) },
         });
+        if (DECISIONS.has(input.status)) await hooks.onItemDecided?.(tx, scope, actor, id);
         return presentInventoryItem(await load(tx, scope, id));
       });
     },

@@ -111,6 +111,29 @@ function digestBlocks(language: Language, lines: DigestLine[]): Block[] {
   return blocks;
 }
 
+export interface StaffRequestDecisionFacts {
+  institutionName: string;
+  appName: string;
+  decision: 'approved' | 'approved_with_conditions' | 'not_approved' | 'declined';
+  /** The conditions of use for teachers (approved), or the reason (declined). */
+  detail: string;
+}
+
+const DECISION_WORDS: Record<Language, Record<StaffRequestDecisionFacts['decision'], string>> = {
+  en: {
+    approved: 'approved',
+    approved_with_conditions: 'approved with conditions',
+    not_approved: 'not approved',
+    declined: 'declined',
+  },
+  fr: {
+    approved: 'approuvée',
+    approved_with_conditions: 'approuvée avec conditions',
+    not_approved: 'non approuvée',
+    declined: 'refusée',
+  },
+};
+
 /** The templates, by name, each in both languages. */
 export const TEMPLATES = {
   'privacy-policy-notice': (language: Language, f: PrivacyPolicyNoticeFacts): RenderedMail =>
@@ -177,6 +200,28 @@ export const TEMPLATES = {
     const first = blocks[language];
     const second = blocks[language === 'fr' ? 'en' : 'fr'];
     return render(language, `${first.subject} / ${second.subject}`, [...first.blocks, { rule: true }, ...second.blocks]);
+  },
+
+  /**
+   * The decision on a staff member's request for an app. The requester is not a user: no name, no
+   * link to sign in; their address is erased once this is sent.
+   */
+  'staff-request-decision': (language: Language, f: StaffRequestDecisionFacts): RenderedMail => {
+    const word = DECISION_WORDS[language][f.decision];
+    const approved = f.decision === 'approved' || f.decision === 'approved_with_conditions';
+    return language === 'fr'
+      ? render(language, `Votre demande pour ${f.appName} : ${word}`, [
+          { p: 'Bonjour,' },
+          { p: `${f.institutionName} a étudié votre demande pour l’application ${f.appName}. Décision : ${word}.` },
+          ...(f.detail.trim() ? [{ p: approved ? 'Consignes pour le personnel enseignant :' : 'Motif :' }, { quote: f.detail }] : []),
+          { p: 'Votre adresse courriel a servi uniquement à vous envoyer ce message; elle est maintenant effacée.' },
+        ])
+      : render(language, `Your request for ${f.appName}: ${word}`, [
+          { p: 'Hello,' },
+          { p: `${f.institutionName} has looked at your request for the app ${f.appName}. Decision: ${word}.` },
+          ...(f.detail.trim() ? [{ p: approved ? 'Guidance for teachers:' : 'Reason:' }, { quote: f.detail }] : []),
+          { p: 'Your email address served only to send you this message; it is now erased.' },
+        ]);
   },
 } as const;
 

@@ -19,6 +19,11 @@ export interface QueuedMail {
   /** The institution the mail is about (its purge removes the row); null for account mail. */
   institutionId: string | null;
   to: string;
+  /**
+   * The recipient is not a user (a staff member who asked for an app): the address is sealed with the
+   * content instead of kept in `recipient`, and erased with it once sent, so nothing keeps it after.
+   */
+  sealRecipient?: boolean;
   language: Language;
   template: string;
   content: RenderedMail;
@@ -27,14 +32,20 @@ export interface QueuedMail {
 /** The sealed content's additional data binds it to its row. */
 const aadOf = (id: string) => `mail_outbox:${id}`;
 
+/** What a row's sealed content holds: the mail, and the recipient when it is sealed too. */
+export type SealedContent = RenderedMail & { to?: string };
+
+/** `recipient` of a row whose recipient is sealed in its content (see `QueuedMail.sealRecipient`). */
+export const SEALED_RECIPIENT = '';
+
 /** Seals a mail's content for its row. */
-export function sealContent(keys: Keyring, id: string, content: RenderedMail): string {
+export function sealContent(keys: Keyring, id: string, content: SealedContent): string {
   return sealSecret(keys, JSON.stringify(content), aadOf(id));
 }
 
 /** Opens a row's sealed content. */
-export function openContent(keys: Keyring, id: string, sealed: string): RenderedMail {
-  return JSON.parse(openSecret(keys, sealed, aadOf(id))) as RenderedMail;
+export function openContent(keys: Keyring, id: string, sealed: string): SealedContent {
+  return JSON.parse(openSecret(keys, sealed, aadOf(id))) as SealedContent;
 }
 
 /** The stable Message-ID of a logical mail (no personal data: a digest of its key). */
@@ -55,11 +66,11 @@ export async function queueMail(tx: Tx, keys: Keyring, mail: QueuedMail): Promis
       id,
       idempotencyKey: mail.idempotencyKey,
       institutionId: mail.institutionId,
-      recipient: mail.to,
+      recipient: mail.sealRecipient ? SEALED_RECIPIENT : mail.to,
       language: mail.language,
       template: mail.template,
       subject: mail.content.subject,
-      content: sealContent(keys, id, mail.content),
+      content: sealContent(keys, id, mail.sealRecipient ? { ...mail.content, to: mail.to } : mail.content),
     })
     .onConflictDoNothing({ target: mailOutbox.idempotencyKey });
   const { rowCount, affectedRows } = result as unknown as { rowCount?: number | null; affectedRows?: number };

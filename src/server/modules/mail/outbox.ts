@@ -12,6 +12,7 @@ import { defineJob, type JobLogger, type Jobs } from '../../platform/jobs.js';
 import {
   messageIdOf,
   openContent,
+  SEALED_RECIPIENT,
   queueMail,
   systemClaimDue,
   systemMarkFailed,
@@ -59,7 +60,16 @@ export function createMailOutbox(ctx: Pick<AppContext, 'db' | 'config' | 'mailer
     try {
       await opts.beforeSend?.(claim);
       // Network call outside any transaction.
-      await mailer.send({ to: claim.recipient, ...content, messageId: messageIdOf(claim.idempotencyKey), ...(claim.institutionId ? { tenantId: claim.institutionId } : {}) });
+      const { to: sealedTo, ...mail } = content;
+      const sealedRecipient = claim.recipient === SEALED_RECIPIENT;
+      if (sealedRecipient && !sealedTo) throw new Error('no recipient');
+      await mailer.send({
+        to: sealedRecipient ? sealedTo! : claim.recipient,
+        ...mail,
+        messageId: messageIdOf(claim.idempotencyKey),
+        ...(claim.institutionId ? { tenantId: claim.institutionId } : {}),
+        ...(sealedRecipient ? { recipientNotKept: true } : {}),
+      });
     } catch (err) {
       const final = claim.attempts >= maxAttempts;
       const reason = err instanceof Error ? err.message : String(err);
@@ -68,7 +78,8 @@ export function createMailOutbox(ctx: Pick<AppContext, 'db' | 'config' | 'mailer
       opts.log?.warn({ mail: claim.id, attempt: claim.attempts, final }, 'mail attempt failed');
       return final ? 'failed' : 'retry';
     }
-    await withSystem(db, (tx) => systemMarkSent(tx, claim, keepContent));
+    // A sealed recipient goes with the content: nothing of the address stays once sent.
+    await withSystem(db, (tx) => systemMarkSent(tx, claim, keepContent && claim.recipient !== SEALED_RECIPIENT));
     return 'sent';
   }
 

@@ -62,7 +62,7 @@ export async function activeInstitution(tx: Tx, scope: TenantScope) {
   const [row] = await tx
     .select({ name: institutions.name, country: institutions.country, subdivision: institutions.subdivision })
     .from(institutions)
-    .where(and(eq(institutions.id, scope.tenantId), eq(institutions.status, 'active')));
+    .where(and(byTenant(institutions.id, scope), eq(institutions.status, 'active')));
   return row;
 }
 

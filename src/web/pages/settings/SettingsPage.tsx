@@ -10,6 +10,7 @@ import { OffboardingRequest } from '../../features/lifecycle/Offboarding.js';
 import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
+import { RequestLinkSettings } from '../../features/staff-requests/RequestLinkSettings.js';
 import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
 import { InstitutionForm } from '../institutions/InstitutionForm.js';
 import { DecisionRules } from './DecisionRules.js';
@@ -60,6 +61,11 @@ export function SettingsPage() {
           <WriteArea>
             <PublicListSettings key={`public-${institution.id}`} institution={institution} />
           </WriteArea>
+          {session.abilities.manageInstitutions ? null : (
+            <WriteArea>
+              <RequestLinkSettings key={`requests-${institution.id}`} />
+            </WriteArea>
+          )}
           <SupportAccess />
         </>
       )}
