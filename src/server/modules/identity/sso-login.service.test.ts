@@ -227,6 +227,10 @@ describe('who a provider signs in', () => {
     expect(await ended(oidcFlow('sub-unverified'))).toEqual(refused('no_account'));
     atProvider('sub-no-email', { email: '' });
     expect(await ended(oidcFlow('sub-no-email'))).toEqual(refused('no_account'));
+    // Nor an "email" that is no address, from Entra ID either.
+    await setConnection(oidcA, { preset: 'entra' });
+    idp.accounts.set('sub-no-at', { email: 'no-at-sign' });
+    expect(await ended(oidcFlow('sub-no-at'))).toEqual(refused('no_account'));
   });
 
   it('an unverified email of the connection’s domains where the provider is Entra ID (which sends no email_verified)', async () => {
@@ -671,6 +675,10 @@ describe('the SAML flow', () => {
     expect(await ended(acs({ ...form, SAMLResponse: padded }))).toEqual({ user: userId });
     const noConfirmation = await samlForm({ nameId: nameId(), email });
     await expectSamlRefused(withXml(noConfirmation, xmlOf(noConfirmation).replace(/<saml:SubjectConfirmationData[^>]*\/>/, '')), 'recipient');
+    // Every subject confirmation must name us, not just one of them.
+    const twoConfirmations = await samlForm({ nameId: nameId(), email });
+    const elsewhere = '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="https://someone-else.example/acs"/></saml:SubjectConfirmation></saml:Subject>';
+    await expectSamlRefused(withXml(twoConfirmations, xmlOf(twoConfirmations).replace('</saml:Subject>', elsewhere)), 'recipient');
     // The signed assertion alone: no response, so no InResponseTo naming a request.
     const bare = await samlForm({ nameId: nameId(), email });
     await expectSamlRefused(withXml(bare, /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xmlOf(bare))![0]), 'unknown_request');
@@ -693,6 +701,9 @@ describe('the SAML flow', () => {
     await expectSamlRefused(withXml(form, envelopeFixed), 'issuer');
     const genuine = await samlForm({ nameId: nameId(), email });
     await expectSamlRefused(withXml(genuine, xmlOf(genuine).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, '$1https://idp.test/someone-else')), 'issuer');
+    // The envelope's Issuer with white space around the IdP's entity id: the IdP's.
+    const spaced = await samlForm({ nameId: nameId(), email });
+    expect(await ended(acs(withXml(spaced, xmlOf(spaced).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)([^<]+)/, '$1\n  $2\n'))))).toEqual({ user: userId });
     // No Issuer on the envelope: the assertion's is enough.
     const bare = await samlForm({ nameId: nameId(), email });
     expect(await ended(acs(withXml(bare, xmlOf(bare).replace(/(<samlp:Response[^>]*>)\s*<saml:Issuer>[^<]+<\/saml:Issuer>/, '$1'))))).toEqual({ user: userId });
@@ -970,6 +981,11 @@ describe('re-authentication at the provider', () => {
     const noInstant = `<saml:AuthnStatement AuthnInstant="not a time" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>${PASSWORD_CONTEXT}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
     expect((await reauth(undefined, undefined, { AuthnStatement: noInstant })).result).toMatchObject({ failed: expect.any(String) });
     expect((await reauth(undefined, undefined, { AuthnStatement: '' })).result).toEqual(refused('reauth_not_fresh', 'reauth_not_fresh', '/account'));
+    // Two statements: each must be fresh.
+    const statement = (at: Date, index: string) =>
+      `<saml:AuthnStatement AuthnInstant="${at.toISOString()}" SessionIndex="${index}"><saml:AuthnContext><saml:AuthnContextClassRef>${PASSWORD_CONTEXT}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
+    const mixed = statement(new Date(), '_s1') + statement(new Date(Date.now() - 120_000), '_s2');
+    expect((await reauth(undefined, undefined, { AuthnStatement: mixed })).result).toEqual(refused('reauth_not_fresh', 'reauth_not_fresh', '/account'));
     expect((await reauth(undefined, `someone-else-${randomUUID()}`)).result).toEqual(refused('reauth_mismatch', 'reauth_mismatch', '/account'));
     expect(await freshness(auth)).toBe(before);
     expect((await reauth()).result).toEqual({ reauth: '/account' });
