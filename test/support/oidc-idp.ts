@@ -11,6 +11,8 @@ export interface IdpAccount {
   email_verified?: boolean;
   given_name?: string;
   family_name?: string;
+  /** Microsoft Entra ID's "email domain owner verified" claim, sent in the `email` scope like Entra does. */
+  xms_edov?: boolean;
   /** How this account signs in at the provider: put in its ID tokens as `amr` and `acr`. */
   amr?: string[];
   acr?: string;
@@ -62,7 +64,7 @@ export async function startOidcIdp(opts: {
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
-    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'], profile: ['given_name', 'family_name'] },
+    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified', 'xms_edov'], profile: ['given_name', 'family_name'] },
     conformIdTokenClaims: false,
     acrValues: ['urn:test:loa:1', 'urn:test:loa:mfa'],
     pkce: { required: () => true },

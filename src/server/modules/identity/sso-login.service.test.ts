@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ssoConnectionCreateSchema } from '../../../contracts/auth.js';
 import { buildInstitution, buildUser, buildVerifiedDomain } from '../../../../test/support/factories.js';
 import { followToApp, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
@@ -119,7 +119,11 @@ async function ended(p: Promise<SsoOutcome>): Promise<Ended> {
     const auth = await sessionService.authenticate(outcome.token, 'check', 'web');
     return { user: auth!.user.id };
   } catch (err) {
-    if (err instanceof SsoFailure) return { failed: err.reason, refusal: err.refusal, returnTo: err.returnTo };
+    if (err instanceof SsoFailure) {
+      // The log line of a refusal (sso.routes.ts) carries this detail: never empty.
+      expect(err.message, `detail of ${err.reason}`).not.toBe('');
+      return { failed: err.reason, refusal: err.refusal, returnTo: err.returnTo };
+    }
     throw err;
   }
 }
@@ -223,6 +227,10 @@ describe('who a provider signs in', () => {
     expect(await ended(oidcFlow('sub-unverified'))).toEqual(refused('no_account'));
     atProvider('sub-no-email', { email: '' });
     expect(await ended(oidcFlow('sub-no-email'))).toEqual(refused('no_account'));
+    // Nor an "email" that is no address, from Entra ID either.
+    await setConnection(oidcA, { preset: 'entra' });
+    idp.accounts.set('sub-no-at', { email: 'no-at-sign' });
+    expect(await ended(oidcFlow('sub-no-at'))).toEqual(refused('no_account'));
   });
 
   it('an unverified email of the connection’s domains where the provider is Entra ID (which sends no email_verified)', async () => {
@@ -239,6 +247,38 @@ describe('who a provider signs in', () => {
     atProvider('sub-cross', { email: user.email });
     expect(await ended(oidcFlow('sub-cross', { tenantId: B, connectionId: oidcB }))).toEqual(refused('no_account'));
     expect(await withSystem(db, (tx) => tx.select().from(ssoIdentities).where(eq(ssoIdentities.userId, user.id)))).toEqual([]);
+  });
+
+  it('never an account of another institution through a link naming it, nor a re-authentication at that institution’s provider', async () => {
+    // A link row of institution A pointing at an account of B, whose address is in A's domain.
+    const foreign = await buildUser(db, { tenantId: B, role: 'app_admin', email: `foreign-${randomUUID()}@${DOMAIN_A}` });
+    await withSystem(db, (tx) => tx.insert(ssoIdentities).values({ tenantId: A, id: randomUUID(), userId: foreign.id, connectionId: oidcA, subject: 'sub-foreign' }));
+    atProvider('sub-foreign', { email: foreign.email });
+    expect(await ended(oidcFlow('sub-foreign'))).toEqual(refused('disabled'));
+    expect(await withSystem(db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, foreign.id)))).toEqual([]);
+    const { token } = await withSystem(db, (tx) => sessionService.startSession(tx, foreign));
+    const auth = (await sessionService.authenticate(token, 'r', 'web'))!;
+    await expect(login.startReauth(auth, '/account')).rejects.toMatchObject({ code: 'conflict' });
+  });
+
+  it('Entra ID: an address of the connection’s domains in any case, one Entra marks verified (xms_edov), no other unverified one', async () => {
+    await setConnection(oidcA, { preset: 'entra' });
+    const user = await member();
+    idp.accounts.set('sub-entra-case', { email: user.email.toUpperCase() });
+    expect(await ended(oidcFlow('sub-entra-case'))).toEqual({ user: user.id });
+    // A guest outside the domains, linked by a site admin: only when Entra says the address is verified.
+    const guest = await member(`guest-${randomUUID()}@guest.example`);
+    await withSystem(db, (tx) => tx.insert(ssoAccountLinks).values({ tenantId: A, connectionId: oidcA, userId: guest.id, createdByUserId: siteAdminA.id }));
+    idp.accounts.set('sub-entra-guest', { email: guest.email });
+    expect(await ended(oidcFlow('sub-entra-guest'))).toEqual(refused('no_account'));
+    idp.accounts.set('sub-entra-guest', { email: guest.email, xms_edov: false });
+    expect(await ended(oidcFlow('sub-entra-guest'))).toEqual(refused('no_account'));
+    idp.accounts.set('sub-entra-guest', { email: guest.email, xms_edov: true });
+    expect(await ended(oidcFlow('sub-entra-guest'))).toEqual({ user: guest.id });
+    // Another provider's xms_edov means nothing.
+    await setConnection(oidcA, { preset: 'oidc' });
+    idp.accounts.set('sub-oidc-edov', { email: guest.email, xms_edov: true });
+    expect(await ended(oidcFlow('sub-oidc-edov'))).toEqual(refused('no_account'));
   });
 
   it('an account outside the connection’s domains only once a site admin linked it', async () => {
@@ -486,11 +526,41 @@ describe('the OIDC flow', () => {
     expect(await ended(oidcFlow('sub-pwd'))).toEqual({ user: user.id });
   });
 
+  it('reads a provider’s discovery document once an hour per connection, and again as soon as the connection changes', async () => {
+    const fresh = createSsoLoginService({ db, config }, sessionService);
+    // The issuer changed without the row's version (updated_at): only a new reading of discovery sees it.
+    const setIssuerKeepingVersion = (id: string, issuer: string) =>
+      withSystem(db, (tx) => tx.update(ssoConnections).set({ oidcIssuer: issuer }).where(eq(ssoConnections.id, id)));
+    const broken = 'http://127.0.0.1:9/';
+    const t0 = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'], now: t0 });
+    try {
+      expect((await fresh.start(A, oidcA)).redirect.startsWith(idp.issuer)).toBe(true);
+      await setIssuerKeepingVersion(oidcA, broken);
+      await setIssuerKeepingVersion(oidcB, broken);
+      vi.setSystemTime(t0 + 3600_000 - 1);
+      expect((await fresh.start(A, oidcA)).redirect.startsWith(idp.issuer)).toBe(true);
+      // Another connection's document is its own.
+      await expect(fresh.start(B, oidcB)).rejects.toMatchObject({ reason: 'unavailable', message: 'issuer discovery failed' });
+      vi.setSystemTime(t0 + 3600_000);
+      await expect(fresh.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'issuer discovery failed' });
+      // A change to the connection (a new version) is read at once.
+      await setIssuerKeepingVersion(oidcA, idp.issuer);
+      expect((await fresh.start(A, oidcA)).redirect.startsWith(idp.issuer)).toBe(true);
+      await setConnection(oidcA, { oidcIssuer: broken });
+      await expect(fresh.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'issuer discovery failed' });
+    } finally {
+      vi.useRealTimers();
+      await setConnection(oidcA, { oidcIssuer: idp.issuer });
+      await setIssuerKeepingVersion(oidcB, idp.issuer);
+    }
+  });
+
   it('is unavailable for a disabled or unknown connection, an unreachable provider, or an http provider in production', async () => {
     await setConnection(oidcA, { enabled: false });
-    await expect(login.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable' });
-    await expect(login.start(A, randomUUID())).rejects.toMatchObject({ reason: 'unavailable' });
-    await expect(login.start(B, oidcA)).rejects.toMatchObject({ reason: 'unavailable' });
+    await expect(login.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'connection missing or disabled' });
+    await expect(login.start(A, randomUUID())).rejects.toMatchObject({ reason: 'unavailable', message: 'connection missing or disabled' });
+    await expect(login.start(B, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'connection missing or disabled' });
     await setConnection(oidcA, { enabled: true, oidcIssuer: 'http://127.0.0.1:9/' });
     await expect(login.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'issuer discovery failed' });
     await setConnection(oidcA, { oidcIssuer: idp.issuer });
@@ -596,12 +666,44 @@ describe('the SAML flow', () => {
     expect(await ended(acs(withXml(noDestination, xmlOf(noDestination).replace(/ Destination="[^"]+"/, ''))))).toEqual({ user: userId });
   });
 
+  it('reads a response of up to 500,000 characters; refuses one without a subject confirmation, or an assertion posted without its response', async () => {
+    const form = await samlForm({ nameId: nameId(), email });
+    const xml = Buffer.from(xmlOf(form));
+    // 375,000 bytes are 500,000 characters of base64; whitespace after the root element changes nothing signed.
+    const padded = Buffer.concat([xml, Buffer.alloc(375_000 - xml.length, ' ')]).toString('base64');
+    expect(padded).toHaveLength(500_000);
+    expect(await ended(acs({ ...form, SAMLResponse: padded }))).toEqual({ user: userId });
+    const noConfirmation = await samlForm({ nameId: nameId(), email });
+    await expectSamlRefused(withXml(noConfirmation, xmlOf(noConfirmation).replace(/<saml:SubjectConfirmationData[^>]*\/>/, '')), 'recipient');
+    // Every subject confirmation must name us, not just one of them.
+    const twoConfirmations = await samlForm({ nameId: nameId(), email });
+    const elsewhere = '<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData Recipient="https://someone-else.example/acs"/></saml:SubjectConfirmation></saml:Subject>';
+    await expectSamlRefused(withXml(twoConfirmations, xmlOf(twoConfirmations).replace('</saml:Subject>', elsewhere)), 'recipient');
+    // The signed assertion alone: no response, so no InResponseTo naming a request.
+    const bare = await samlForm({ nameId: nameId(), email });
+    await expectSamlRefused(withXml(bare, /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xmlOf(bare))![0]), 'unknown_request');
+  });
+
+  it('signs in once when two responses answer one request at the same time', async () => {
+    const started = await login.start(A, samlA);
+    const spMetadata = await login.samlMetadata(A, samlA);
+    const [one, two] = await Promise.all([1, 2].map(() => samlIdp.respond({ spMetadata, redirectUrl: started.redirect, nameId: nameId(), email })));
+    const before = await withSystem(db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, userId)));
+    const results = await Promise.all([one!, two!].map((f) => ended(acs({ ...f, browser: started.samlBrowserToken }))));
+    expect(results.filter((r) => 'user' in r)).toEqual([{ user: userId }]);
+    expect(results.filter((r) => 'failed' in r)).toEqual([refused('invalid', 'unknown_request')]);
+    expect(await withSystem(db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, userId)))).toHaveLength(before.length + 1);
+  });
+
   it('refuses an assertion or an envelope naming another issuer, and a connection that knows no IdP entity id', async () => {
     const form = await samlForm({ nameId: nameId(), email, overrides: { Issuer: 'https://idp.test/someone-else' } });
     const envelopeFixed = xmlOf(form).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, `$1${samlIdp.entityId}`);
     await expectSamlRefused(withXml(form, envelopeFixed), 'issuer');
     const genuine = await samlForm({ nameId: nameId(), email });
     await expectSamlRefused(withXml(genuine, xmlOf(genuine).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)[^<]+/, '$1https://idp.test/someone-else')), 'issuer');
+    // The envelope's Issuer with white space around the IdP's entity id: the IdP's.
+    const spaced = await samlForm({ nameId: nameId(), email });
+    expect(await ended(acs(withXml(spaced, xmlOf(spaced).replace(/(<samlp:Response[^>]*>\s*<saml:Issuer>)([^<]+)/, '$1\n  $2\n'))))).toEqual({ user: userId });
     // No Issuer on the envelope: the assertion's is enough.
     const bare = await samlForm({ nameId: nameId(), email });
     expect(await ended(acs(withXml(bare, xmlOf(bare).replace(/(<samlp:Response[^>]*>)\s*<saml:Issuer>[^<]+<\/saml:Issuer>/, '$1'))))).toEqual({ user: userId });
@@ -778,6 +880,12 @@ describe('re-authentication at the provider', () => {
     await withSystem(db, (tx) => tx.update(sessions).set({ expiresAt: new Date(Date.now() + 3600_000) }).where(eq(sessions.id, auth.session.id)));
     await withSystem(db, (tx) => tx.update(users).set({ status: 'disabled' }).where(eq(users.id, user.id)));
     expect(await run()).toEqual(refused('disabled', null, '/account'));
+    // Signed out (the session row gone) while the provider was asked.
+    await withSystem(db, (tx) => tx.update(users).set({ status: 'active' }).where(eq(users.id, user.id)));
+    const started = await login.startReauth(auth, '/account');
+    await withSystem(db, (tx) => tx.delete(sessions).where(eq(sessions.id, auth.session.id)));
+    idp.nextAccount = 'sub-re-end';
+    expect(await ended(login.oidcCallback(started.browserToken!, await followToApp(started.redirect, config.publicUrl), reqId()))).toEqual(refused('expired', null, '/account'));
   });
 
   it('goes to the session’s own connection, else the newest linked one of the person’s institution', async () => {
@@ -808,6 +916,46 @@ describe('re-authentication at the provider', () => {
     }
   });
 
+  it('takes a sign-in at the provider in the very second the re-authentication started (OIDC auth_time, SAML AuthnInstant)', async () => {
+    const user = await member();
+    atProvider('sub-re-edge', { email: user.email });
+    expect(await ended(oidcFlow('sub-re-edge'))).toEqual({ user: user.id });
+    expect(await ended(acs(await samlForm({ nameId: `re-edge-${user.id}`, email: user.email })))).toEqual({ user: user.id });
+    /** The second the pending flow started, by its row (its expiry less ten minutes). */
+    const startSecond = async (where: ReturnType<typeof eq>) => {
+      const [pending] = await withSystem(db, (tx) => tx.select().from(ssoLoginStates).where(where));
+      return Math.floor((pending!.expiresAt.getTime() - 10 * 60_000) / 1000);
+    };
+    const viaOidc = await ssoSession(oidcA, user.id);
+    for (const [offset, expected] of [
+      [-1, refused('reauth_not_fresh', null, '/account')],
+      [0, { reauth: '/account' }],
+    ] as const) {
+      const started = await login.startReauth(viaOidc, '/account');
+      const second = await startSecond(eq(ssoLoginStates.id, hashToken(config.sessionSecret, started.browserToken!)));
+      idp.accounts.set('sub-re-edge', { email: user.email, email_verified: true, authTime: second + offset });
+      idp.nextAccount = 'sub-re-edge';
+      expect(await ended(login.oidcCallback(started.browserToken!, await followToApp(started.redirect, config.publicUrl), reqId())), `auth_time ${offset}`).toEqual(expected);
+    }
+    const viaSaml = await ssoSession(samlA, user.id);
+    for (const [offset, expected] of [
+      [-1, refused('reauth_not_fresh', 'reauth_not_fresh', '/account')],
+      [0, { reauth: '/account' }],
+    ] as const) {
+      const started = await login.startReauth(viaSaml, '/account');
+      const requestId = /ID="([^"]+)"/.exec(authnRequestOf(started.redirect))![1]!;
+      const second = await startSecond(eq(ssoLoginStates.samlRequestId, requestId));
+      const form = await samlIdp.respond({
+        spMetadata: await login.samlMetadata(A, samlA),
+        redirectUrl: started.redirect,
+        nameId: `re-edge-${user.id}`,
+        email: user.email,
+        authnInstant: new Date(second * 1000 + offset),
+      });
+      expect(await ended(acs({ ...form, browser: started.samlBrowserToken })), `AuthnInstant ${offset} ms`).toEqual(expected);
+    }
+  });
+
   it('SAML: forces a fresh sign-in at the IdP, refuses an AuthnInstant from before the request, confirms on a fresh one', async () => {
     const user = await member();
     expect(await ended(acs(await samlForm({ nameId: `re-saml-${user.id}`, email: user.email })))).toEqual({ user: user.id });
@@ -833,6 +981,11 @@ describe('re-authentication at the provider', () => {
     const noInstant = `<saml:AuthnStatement AuthnInstant="not a time" SessionIndex="_s1"><saml:AuthnContext><saml:AuthnContextClassRef>${PASSWORD_CONTEXT}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
     expect((await reauth(undefined, undefined, { AuthnStatement: noInstant })).result).toMatchObject({ failed: expect.any(String) });
     expect((await reauth(undefined, undefined, { AuthnStatement: '' })).result).toEqual(refused('reauth_not_fresh', 'reauth_not_fresh', '/account'));
+    // Two statements: each must be fresh.
+    const statement = (at: Date, index: string) =>
+      `<saml:AuthnStatement AuthnInstant="${at.toISOString()}" SessionIndex="${index}"><saml:AuthnContext><saml:AuthnContextClassRef>${PASSWORD_CONTEXT}</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`;
+    const mixed = statement(new Date(), '_s1') + statement(new Date(Date.now() - 120_000), '_s2');
+    expect((await reauth(undefined, undefined, { AuthnStatement: mixed })).result).toEqual(refused('reauth_not_fresh', 'reauth_not_fresh', '/account'));
     expect((await reauth(undefined, `someone-else-${randomUUID()}`)).result).toEqual(refused('reauth_mismatch', 'reauth_mismatch', '/account'));
     expect(await freshness(auth)).toBe(before);
     expect((await reauth()).result).toEqual({ reauth: '/account' });
@@ -880,7 +1033,10 @@ describe('signing out at the provider', () => {
       p.then(
         (v) => ({ answered: v }),
         (e: unknown) => {
-          if (e instanceof SsoFailure) return { failed: e.reason, refusal: e.refusal };
+          if (e instanceof SsoFailure) {
+            expect(e.message, `detail of ${e.refusal}`).not.toBe('');
+            return { failed: e.reason, refusal: e.refusal };
+          }
           throw e;
         },
       );
@@ -1011,6 +1167,18 @@ describe('signing out at the provider', () => {
       expect(await refusal(login.samlLogoutResponse(A, samlA, { SAMLResponse: u.searchParams.get('SAMLResponse')! }, ''))).toEqual({ failed: 'invalid', refusal: 'unknown_request' });
     });
 
+    it('takes an answer without Destination; refuses one that inflates past 200 kB', async () => {
+      const spMetadata = await login.samlMetadata(A, samlA);
+      const inflated = (u: URL) => inflateRawSync(Buffer.from(u.searchParams.get('SAMLResponse')!, 'base64')).toString();
+      const first = await signedInThenOut();
+      const u = new URL(samlIdp.logout({ spMetadata, logoutUrl: first.logoutUrl }).responseUrl);
+      expect(await refusal(answer(resign(u, inflated(u).replace(/ Destination="[^"]+"/, ''))))).toEqual({ answered: 'done' });
+      const second = await signedInThenOut();
+      const v = new URL(samlIdp.logout({ spMetadata, logoutUrl: second.logoutUrl }).responseUrl);
+      const big = inflated(v).replace('</samlp:LogoutResponse>', `${' '.repeat(200_000)}</samlp:LogoutResponse>`);
+      expect(await refusal(answer(resign(v, big)))).toEqual({ failed: 'invalid', refusal: 'unparsable' });
+    });
+
     it('refuses an answer to a request older than its ten minutes, or at a connection no longer SAML', async () => {
       const { logoutUrl } = await signedInThenOut();
       const relay = new URL(logoutUrl).searchParams.get('RelayState')!;
@@ -1048,6 +1216,21 @@ describe('our SAML metadata', () => {
     expect(xml).not.toContain('bindings:HTTP-POST" Location="' + `${base}/logout`);
     await setConnection(samlA, { samlIdpSloUrl: null });
     expect(await login.samlMetadata(A, samlA)).not.toContain('SingleLogoutService');
+  });
+
+  it('signs nothing and names no key for a connection without a key of its own', async () => {
+    const [{ samlSpKey }] = (await withSystem(db, (tx) => tx.select({ samlSpKey: ssoConnections.samlSpKey }).from(ssoConnections).where(eq(ssoConnections.id, samlA)))) as [
+      { samlSpKey: string | null },
+    ];
+    await setConnection(samlA, { samlSpKey: null });
+    try {
+      const url = new URL((await login.start(A, samlA)).redirect);
+      expect(url.searchParams.has('Signature')).toBe(false);
+      expect(url.searchParams.has('SigAlg')).toBe(false);
+      expect(await login.samlMetadata(A, samlA)).not.toContain('KeyDescriptor');
+    } finally {
+      await setConnection(samlA, { samlSpKey });
+    }
   });
 
   it('is not found for a malformed, unknown, disabled, OIDC or other-region connection', async () => {
