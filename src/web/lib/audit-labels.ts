@@ -1,4 +1,4 @@
-/** The audit log's codes (actions, kinds of record, roles) in the reader's words; an unknown code shows as itself. */
+/** The audit log's codes (actions, kinds of record, roles, changed fields) in the reader's words; an unknown code shows as itself. */
 import { useTranslation } from 'react-i18next';
 
 export function useAuditLabels() {
@@ -8,6 +8,7 @@ export function useAuditLabels() {
   return {
     action: (action: string) => tr(`auditAction.${action}`, action),
     recordType: (type: string) => tr(`auditRecordType.${type}`, type),
+    field: (field: string) => tr(`auditField.${field}`, field),
     role: (role: string) => (role === 'system' ? t('auditActor.system') : tr(`role.${role}`, role)),
   };
 }

@@ -10,6 +10,7 @@ import { AnchorLink } from '../../components/links.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
 import { StatusBadge } from '../../components/StatusBadge.js';
 import { api } from '../../lib/api.js';
+import { useAuditLabels } from '../../lib/audit-labels.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { CHART_COLOURS } from './ReportChart.js';
@@ -43,6 +44,7 @@ export function DashboardPage() {
 function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: boolean }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const auditLabels = useAuditLabels();
   const statusData = d.countsByStatus.map((c) => ({ name: t(`status.${c.status}`), count: c.count }));
   const max = Math.max(1, ...d.gradeHeatmap.cells.map((c) => c.count));
   const cell = (grade: string, status: string) => d.gradeHeatmap.cells.find((c) => c.grade === grade && c.status === status)?.count ?? 0;
@@ -201,7 +203,7 @@ function Dashboard({ d, canRunReports }: { d: DashboardBody; canRunReports: bool
             <List size="sm" spacing={4}>
               {d.recentChanges.map((c) => (
                 <List.Item key={c.id}>
-                  <time dateTime={c.at}>{format.dateTime(c.at)}</time> — {c.actorLabel} — {c.action}
+                  <time dateTime={c.at}>{format.dateTime(c.at)}</time> — {c.actorLabel} — {auditLabels.action(c.action)}
                   {c.recordName ? ` — ${c.recordName}` : ''}
                 </List.Item>
               ))}

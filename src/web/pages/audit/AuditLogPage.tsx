@@ -115,7 +115,7 @@ export function AuditLogPage() {
                   </Table.Td>
                   <Table.Td>{labels.action(e.action)}</Table.Td>
                   <Table.Td>{labels.recordType(e.recordType)}</Table.Td>
-                  <Table.Td>{Object.keys(e.changes).join(', ')}</Table.Td>
+                  <Table.Td>{Object.keys(e.changes).map(labels.field).join(', ')}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
