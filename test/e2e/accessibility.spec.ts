@@ -5,7 +5,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { signIn } from './session.js';
+import { signIn, startAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 
@@ -34,11 +34,7 @@ test('an assessment to scan', async ({ page }) => {
   test.setTimeout(180_000);
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   await signIn(page, SITE_ADMIN);
-  await page.goto('/inventory?q=Lingolark');
-  await page.getByRole('link', { name: 'Lingolark Languages' }).first().click();
-  await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
-  assessmentPath = new URL(page.url()).pathname;
+  assessmentPath = new URL(await startAssessment(page, 'Lingolark', 'Lingolark Languages')).pathname;
   await page.context().storageState({ path: sessionFile });
 });
 

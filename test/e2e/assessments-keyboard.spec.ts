@@ -6,7 +6,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Locator, type Page } from '@playwright/test';
-import { signIn, signOut } from './session.js';
+import { signIn, signOut, startAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
@@ -46,11 +46,7 @@ test('an assessment answered, risk-rated, merged and submitted by keyboard; its 
 
   // Set-up (not under test here): adopt the bank PIA of Bytewren Coding.
   await signIn(page, APP_ADMIN);
-  await page.goto('/inventory?q=Bytewren');
-  await page.getByRole('link', { name: 'Bytewren Coding' }).click();
-  await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
-  const assessmentUrl = page.url();
+  const assessmentUrl = await startAssessment(page, 'Bytewren', 'Bytewren Coding');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Bytewren Coding');
   await expectNoSeriousViolations(page, 'assessment');
 
