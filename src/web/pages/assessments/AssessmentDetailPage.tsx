@@ -28,7 +28,7 @@ export function AssessmentDetailPage() {
   const query = useQuery({ ...assessmentQuery(assessmentId), enabled: Boolean(session.institution) });
   const [tab, setTab] = useState<string | null>('questions');
   const readOnly = useReadOnly();
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('assessments.title')} />;
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorAlert error={query.error} />;
   // While the institution is read-only nothing of the assessment can be changed: it reads as it does for a reader.
@@ -108,8 +108,10 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
         <Paper key={s.id} withBorder p="md" component="section" aria-labelledby={`s-${s.id}`}>
           <Stack>
             <Title order={2} size="h4" id={`s-${s.id}`}>
-              {s.code ? `${s.code}. ` : ''}
-              <BankText origin={s.origin}>{s.title}</BankText>
+              <BankText origin={s.origin}>
+                {s.code ? `${s.code}. ` : ''}
+                {s.title}
+              </BankText>
             </Title>
             {s.description ? (
               <Text size="sm" c="dimmed">

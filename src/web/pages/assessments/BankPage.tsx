@@ -120,7 +120,9 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
       {version.sections.map((s) => (
         <Paper key={s.id} withBorder p="md">
           <Title order={2} size="h4">
-            {s.code}. <BankText>{s.title}</BankText>
+            <BankText>
+              {s.code}. {s.title}
+            </BankText>
           </Title>
           {s.questions.map((q) => (
             <Text key={q.id} size="sm">

@@ -40,7 +40,7 @@ export function AuditLogPage() {
     enabled: allowed,
   });
   const verify = useMutation({ mutationFn: () => api<ChainReport>('/audit/verify') });
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('audit.title')} />;
   if (!allowed) return <NotPermitted />;
   return (
     <Stack gap="lg">
