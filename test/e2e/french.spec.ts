@@ -12,7 +12,7 @@
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { en } from '../../src/web/i18n/en.js';
 import { fr } from '../../src/web/i18n/fr.js';
-import { signIn, signOut } from './session.js';
+import { signIn, signOut, submitCatalogAppAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 
@@ -36,14 +36,16 @@ const ALLOWED_ENGLISH_PARTS: Record<string, string> = {
 };
 
 /**
- * Data, not interface: what the operator's catalog and the institution's inventory hold, as written by
- * the people who own it (app names, vendors, descriptions, purposes, conditions of use, notes). Read
+ * Data, not interface: what the operator's catalog, the institution's inventory and the institutions'
+ * names hold, as written by the people who own it (app names, vendors, descriptions, purposes,
+ * conditions of use, notes, institution names). Read
  * from the API at run time, so the test follows whatever the demo holds. The second net's words may
  * appear in these strings; a string equal to an interface message still counts as English.
  */
 const DATA_FIELDS = ['name', 'vendor', 'description', 'purpose', 'conditionsOfUse', 'notes'];
 const CATALOG = '/api/v1/catalog/apps';
 const INVENTORY = '/api/v1/inventory';
+const INSTITUTIONS = '/api/v1/institutions';
 
 async function dataStrings(page: Page, lists: string[]): Promise<string[]> {
   const found = new Set<string>();
@@ -51,9 +53,9 @@ async function dataStrings(page: Page, lists: string[]): Promise<string[]> {
     for (let n = 1; n <= 20; n++) {
       const response = await page.request.get(`${list}?pageSize=100&page=${n}`);
       expect(response.ok(), `${list} answers`).toBe(true);
-      const body = (await response.json()) as { items: Record<string, unknown>[]; total: number };
+      const body = (await response.json()) as { items: Record<string, unknown>[]; total?: number };
       for (const item of body.items) for (const field of DATA_FIELDS) if (typeof item[field] === 'string' && item[field]) found.add(item[field] as string);
-      if (n * 100 >= body.total) break;
+      if (body.items.length < 100 || n * 100 >= (body.total ?? 0)) break;
     }
   }
   // Longest first: a name inside a longer description is taken out with the description.
@@ -255,23 +257,10 @@ test('an app and its assessment in review, to read in French', async ({ page }) 
   test.setTimeout(240_000);
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   await signIn(page, APP_ADMIN);
-  // A catalog app with a pre-answered bank PIA (so it can be submitted as adopted), added by this test.
-  await page.goto('/inventory/new');
-  await page.getByRole('radio', { name: 'From the catalog' }).check();
-  await page.getByRole('textbox', { name: 'Catalog app' }).or(page.getByRole('combobox', { name: 'Catalog app' })).first().fill('Storyloom');
-  await page.getByRole('option', { name: /^Storyloom Book Creator/ }).click();
-  await page.getByRole('checkbox', { name: 'Grade 4', exact: true }).check();
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText('The app was added to the inventory.')).toBeVisible();
-  await page.waitForURL(/\/inventory\/[0-9a-f-]{36}/);
-  itemPath = new URL(page.url()).pathname;
-  await expect(page.getByRole('combobox', { name: 'Master bank template' })).toHaveValue(/Storyloom/);
-  await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
-  assessmentPath = new URL(page.url()).pathname;
-  await page.getByRole('tab', { name: 'Review' }).click();
-  await page.getByRole('button', { name: 'Submit for review' }).click();
-  await expect(page.getByText('This assessment is in review.')).toBeVisible();
+  // A catalog app with a pre-answered bank PIA, added by this test.
+  const made = await submitCatalogAppAssessment(page, 'Storyloom', /^Storyloom Book Creator/);
+  itemPath = new URL(made.itemUrl).pathname;
+  assessmentPath = new URL(made.assessmentUrl).pathname;
   await signOut(page);
 });
 
@@ -330,8 +319,8 @@ test('no English on a French page: approver and the decision', async ({ page }) 
 
 test('no English on a French page: platform admin', async ({ page }) => {
   test.setTimeout(400_000);
-  // A platform admin has no inventory of their own.
-  const r = await readerFor(page, OPERATOR, 'platform admin', [CATALOG]);
+  // A platform admin has no inventory of their own; the institutions are theirs to see.
+  const r = await readerFor(page, OPERATOR, 'platform admin', [CATALOG, INSTITUTIONS]);
   const template = await firstLink(page, '/bank', '/bank/');
   await readAll(r, [['a bank template', template]]);
   expect(r.findings).toEqual({});
