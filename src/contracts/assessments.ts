@@ -340,7 +340,10 @@ export const signoffSchema = z.object({
   id: uuid,
   userId: uuid.nullable(),
   signerName: z.string(),
+  /** The signer's role as recorded (the English label of the time). */
   role: z.string(),
+  /** That role as a code, for the reader's language; null for a label no longer known. */
+  roleKey: z.enum(['site_admin', 'app_admin_approver', 'app_admin', 'operator', 'system']).nullable(),
   decision: z.enum(SIGNOFF_DECISIONS),
   comment: z.string(),
   at: z.string(),

@@ -1,15 +1,21 @@
 /**
- * WCAG 2.1 AA by axe over the pages a school's staff and the public use, in English and in French:
- * any violation of any impact fails, and the failure lists every page's violations at once.
+ * WCAG 2.1 AA by axe over the pages a school's staff, the operator and the public use, in English and
+ * in French, and over their states (the approver's decision, a dialog open, a form showing its field
+ * errors, the bank editor's draft): any violation of any impact fails, and the failure lists every
+ * page's violations at once.
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import path from 'node:path';
-import { signIn } from './session.js';
+import { en } from '../../src/web/i18n/en.js';
+import { fr } from '../../src/web/i18n/fr.js';
+import { signIn, signOut, submitCatalogAppAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 const SITE_ADMIN = 'h.karimi@lakeshore.example';
+const APP_ADMIN = 't.kowalczyk@lakeshore.example';
+const OPERATOR = 'admin@vetted.example';
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 type Findings = Record<string, string[]>;
@@ -26,13 +32,19 @@ async function scan(page: Page, name: string, findings: Findings): Promise<void>
 test.describe.configure({ mode: 'serial' });
 
 let assessmentPath = '';
-// The site admin's session, signed in once and used by every scan (signing in again on a busy machine only adds time).
+let decisionPath = '';
+// The site admin's and the operator's sessions, signed in once and used by every scan (signing in again on a busy machine only adds time).
 const sessionFile = path.join('.e2e-data', String(process.env.E2E_PORT ?? 3100), 'accessibility-session.json');
+const operatorSessionFile = path.join('.e2e-data', String(process.env.E2E_PORT ?? 3100), 'accessibility-operator-session.json');
 
 /** An assessment of one of the institution's apps to scan (started once, in English). */
 test('an assessment to scan', async ({ page }) => {
   test.setTimeout(180_000);
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  // An assessment in review for the site admin to decide on, submitted by an app admin.
+  await signIn(page, APP_ADMIN);
+  decisionPath = new URL((await submitCatalogAppAssessment(page, 'Clipjot', /^Clipjot Video Journals/)).assessmentUrl).pathname;
+  await signOut(page);
   await signIn(page, SITE_ADMIN);
   // The demo's draft assessment, partly answered (Askaroo, requested by a teacher).
   await page.goto('/inventory?q=Askaroo');
@@ -41,6 +53,13 @@ test('an assessment to scan', async ({ page }) => {
   await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
   assessmentPath = new URL(page.url()).pathname;
   await page.context().storageState({ path: sessionFile });
+});
+
+test('the operator signed in, to scan its pages', async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await signIn(page, OPERATOR);
+  await page.context().storageState({ path: operatorSessionFile });
 });
 
 for (const language of ['en', 'fr'] as const) {
@@ -109,7 +128,52 @@ for (const language of ['en', 'fr'] as const) {
     await page.waitForURL(/\/reports\/.+/);
     await scan(page, 'report', findings);
 
+    // States: the approver's decision, a confirmation dialog open, a form showing its field errors.
+    const m = language === 'fr' ? fr : en;
+    await page.goto(decisionPath);
+    await page.getByRole('tab', { name: m.assessments.workflow.title }).click();
+    await expect(page.getByRole('tabpanel').getByRole('button').first()).toBeVisible();
+    await scan(page, 'decision', findings);
+    await page.goto('/me');
+    await page.getByRole('button', { name: m.me.erase }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await scan(page, 'confirmation dialog', findings);
+    await page.keyboard.press('Escape');
+    await page.goto('/inventory/new');
+    await page.getByRole('button', { name: m.common.save, exact: true }).click();
+    await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible();
+    await scan(page, 'form with field errors', findings);
     await context.close();
+
+    // The operator's pages, and the bank editor with a draft open.
+    const operator = await browser.newContext({ storageState: operatorSessionFile });
+    const op = await operator.newPage();
+    await op.goto('/');
+    await op.evaluate((lang) => window.localStorage.setItem('vetted.language', lang), language);
+    for (const [name, path] of [
+      ['institutions', '/institutions'],
+      ['catalog (operator)', '/catalog'],
+      ['privacy policy (operator)', '/privacy-policy'],
+      ['mailbox', '/mailbox'],
+      ['deletion certificates', '/deletion-certificates'],
+      ['platform admins', '/platform-admins'],
+      ['bank', '/bank'],
+    ] as const) {
+      await op.goto(path);
+      await scan(op, name, findings);
+    }
+    await op.goto('/bank');
+    await op.locator('main a[href^="/bank/"]').filter({ hasText: 'Quillpath' }).first().click();
+    await op.waitForURL(/\/bank\/.+/);
+    const newVersion = op.getByRole('button', { name: m.assessments.bank.newVersion });
+    const publish = op.getByRole('button', { name: m.assessments.bank.publish });
+    // The first language's run opens the draft; the second finds it open.
+    await expect(newVersion.or(publish)).toBeVisible();
+    if (await newVersion.isVisible()) await newVersion.click();
+    await expect(publish).toBeVisible();
+    await scan(op, 'bank editor (draft)', findings);
+    await operator.close();
+
     expect(findings).toEqual({});
   });
 }

@@ -4,7 +4,7 @@
  * shows both answers and lets the person choose.
  */
 import { expect as baseExpect, test, type Page } from '@playwright/test';
-import { signIn } from './session.js';
+import { signIn, startAssessment } from './session.js';
 
 // Saves on a shared machine: give each step room.
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -32,11 +32,7 @@ test('ticking several boxes quickly keeps every tick, with no conflict', async (
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   await signIn(page, APP_ADMIN);
   // A requested app the demo holds no assessment for.
-  await page.goto('/inventory?q=Trailhead');
-  await page.getByRole('link', { name: 'Trailhead Outdoor Ed Bookings' }).first().click();
-  await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
-  assessmentUrl = page.url();
+  assessmentUrl = await startAssessment(page, 'Trailhead', 'Trailhead Outdoor Ed Bookings');
 
   await slowAnswerSaves(page);
   const grades = question(page, 'b.grades');

@@ -5,32 +5,13 @@
  * axe scans of the assessment, merge, compare and bank editor pages.
  */
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect as baseExpect, test, type Locator, type Page } from '@playwright/test';
-import { signIn, signOut } from './session.js';
+import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { expectVisibleFocus, tabTo } from './keyboard.js';
+import { signIn, signOut, startAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const OPERATOR = 'admin@vetted.example';
-
-/** Presses Tab (or Shift+Tab) until the focus is on, or inside, `target`. */
-async function tabTo(page: Page, target: Locator, back = false, max = 600) {
-  await target.first().waitFor();
-  for (let i = 0; i < max; i++) {
-    if (await target.first().evaluate((el) => el === document.activeElement || el.contains(document.activeElement))) return;
-    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
-  }
-  throw new Error(`Tab never reached ${target.toString()}`);
-}
-
-/** The focused element shows where it is (an outline or a ring), as keyboard users need. */
-async function expectVisibleFocus(page: Page) {
-  const ring = await page.evaluate(() => {
-    const el = document.activeElement as HTMLElement;
-    const s = getComputedStyle(el);
-    return { outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none' };
-  });
-  expect(ring.outline || ring.shadow, 'the focused element has a visible focus indicator').toBe(true);
-}
 
 async function expectNoSeriousViolations(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -46,11 +27,7 @@ test('an assessment answered, risk-rated, merged and submitted by keyboard; its 
 
   // Set-up (not under test here): adopt the bank PIA of Bytewren Coding.
   await signIn(page, APP_ADMIN);
-  await page.goto('/inventory?q=Bytewren');
-  await page.getByRole('link', { name: 'Bytewren Coding' }).click();
-  await page.getByRole('button', { name: 'Start the assessment' }).click();
-  await page.waitForURL(/\/assessments\/[0-9a-f-]{36}$/);
-  const assessmentUrl = page.url();
+  const assessmentUrl = await startAssessment(page, 'Bytewren', 'Bytewren Coding');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Bytewren Coding');
   await expectNoSeriousViolations(page, 'assessment');
 

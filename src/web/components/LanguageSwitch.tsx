@@ -11,7 +11,7 @@ export function LanguageSwitch({ onChange }: { /** Called with the new language 
     onChange?.(next);
   };
   return (
-    <Button variant="subtle" size="compact-sm" lang={next} onClick={choose} title={t('lang.switchToLabel')}>
+    <Button variant="subtle" size="compact-sm" lang={next} data-language-name="" onClick={choose} title={t('lang.switchToLabel')}>
       {t('lang.switchTo')}
     </Button>
   );

@@ -1,5 +1,5 @@
 /** Small page-level states: loading, not permitted, no institution chosen. */
-import { Alert, Center, Loader, Stack, Text } from '@mantine/core';
+import { Alert, Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 export function Loading() {
@@ -25,11 +25,19 @@ export function NotPermitted() {
   );
 }
 
-export function PickInstitution() {
+export function PickInstitution({ title }: { /** The page's heading, given when the page shows nothing else (every page has one h1). */ title?: string }) {
   const { t } = useTranslation();
-  return (
+  const alert = (
     <Alert color="blue" variant="light">
       {t('common.pickInstitution')}
     </Alert>
+  );
+  return title ? (
+    <Stack>
+      <Title order={1}>{title}</Title>
+      {alert}
+    </Stack>
+  ) : (
+    alert
   );
 }

@@ -3,6 +3,7 @@ export const assessmentsEn = {
   nav: 'Assessments',
   navBank: 'PIA bank',
   title: 'Privacy impact assessments',
+  defaultTitle: 'Privacy impact assessment: {{app}}',
   empty: 'No assessment yet. Start one from an app of the inventory.',
   app: 'App',
   statusLabel: 'Status',
@@ -129,6 +130,13 @@ export const assessmentsEn = {
     comment: 'Comment',
     none: 'No sign-off yet.',
   },
+  signoffRole: {
+    site_admin: 'Site administrator',
+    app_admin_approver: 'App administrator (approver)',
+    app_admin: 'App administrator',
+    operator: 'Operator staff',
+    system: 'System',
+  },
   signoffDecision: {
     submitted: 'Submitted',
     returned: 'Returned for changes',
@@ -245,6 +253,7 @@ export const assessmentsEn = {
     save: 'Save the draft',
     invalidJson: 'Not valid JSON',
     versions: 'Versions',
+    versionStatus: { draft: 'draft', published: 'published' },
     readOnly: 'Published versions cannot change.',
   },
 };

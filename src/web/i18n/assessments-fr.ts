@@ -6,6 +6,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   nav: 'Évaluations',
   navBank: 'Banque d’ÉFVP',
   title: 'Évaluations des facteurs relatifs à la vie privée',
+  defaultTitle: 'Évaluation des facteurs relatifs à la vie privée : {{app}}',
   empty: 'Aucune évaluation pour l’instant. Commencez-en une depuis une application de l’inventaire.',
   app: 'Application',
   statusLabel: 'Statut',
@@ -132,6 +133,13 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     comment: 'Commentaire',
     none: 'Aucune signature pour l’instant.',
   },
+  signoffRole: {
+    site_admin: 'Administrateur du site',
+    app_admin_approver: 'Administrateur des applications (approbateur)',
+    app_admin: 'Administrateur des applications',
+    operator: 'Personnel de l’exploitant',
+    system: 'Système',
+  },
   signoffDecision: {
     submitted: 'Soumise',
     returned: 'Renvoyée pour modifications',
@@ -248,6 +256,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     save: 'Enregistrer le brouillon',
     invalidJson: 'JSON non valide',
     versions: 'Versions',
+    versionStatus: { draft: 'brouillon', published: 'publiée' },
     readOnly: 'Les versions publiées ne peuvent pas changer.',
   },
 };

@@ -1,6 +1,6 @@
 /**
- * The audit log's codes (actions, kinds of record, roles, system actors) in the reader's words; an
- * unknown code shows as itself (an unknown system actor as "System").
+ * The audit log's codes (actions, kinds of record, roles, changed fields, system actors) in the
+ * reader's words; an unknown code shows as itself (an unknown system actor as "System").
  */
 import { useTranslation } from 'react-i18next';
 
@@ -11,8 +11,10 @@ export function useAuditLabels() {
   return {
     action: (action: string) => tr(`auditAction.${action}`, action),
     recordType: (type: string) => tr(`auditRecordType.${type}`, type),
+    field: (field: string) => tr(`auditField.${field}`, field),
     role: (role: string) => (role === 'system' ? t('auditActor.system') : tr(`role.${role}`, role)),
     /** A person's name as recorded, or a job's or command's (`system:<name>`) in words. */
-    actor: (label: string) => (label.startsWith('system:') ? tr(`auditActor.name.${label.slice('system:'.length)}`, t('auditActor.system')) : label),
+    actor: (label: string) =>
+      label.startsWith('system:') ? tr(`auditActor.name.${label.slice('system:'.length)}`, t('auditActor.system')) : label,
   };
 }

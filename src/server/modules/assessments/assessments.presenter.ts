@@ -12,7 +12,7 @@ import {
 } from '../../../contracts/assessments.js';
 import { iso, isoDay } from '../../platform/dates.js';
 import { isShown } from './answers.js';
-import { printText } from './print-text.js';
+import { printText, roleKeyOf } from './print-text.js';
 import type { AssessmentListRow, RevisionContent, RevisionRow, RiskRow } from './assessments.repo.js';
 import type { TemplateVersionRow } from './bank.repo.js';
 
@@ -122,6 +122,7 @@ export function presentRevision(c: RevisionContent): RevisionBody {
       userId: s.userId,
       signerName: s.signerName,
       role: s.role,
+      roleKey: roleKeyOf(s.role),
       decision: s.decision as RevisionBody['signoffs'][number]['decision'],
       comment: s.comment,
       at: iso(s.at),

@@ -10,8 +10,9 @@ import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 
 export function ExportsPage() {
+  const { t } = useTranslation();
   const session = useRequiredSession();
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('reports.exports.title')} />;
   if (!session.abilities.manageUsers || session.abilities.manageInstitutions) return <NotPermitted />;
   return <Exports />;
 }

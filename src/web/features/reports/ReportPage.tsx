@@ -27,10 +27,11 @@ interface Filters {
 const EMPTY: Filters = { schoolId: null, grade: [], audience: [], status: [], days: 60 };
 
 export function ReportPage() {
+  const { t } = useTranslation();
   const { reportId } = useParams({ strict: false }) as { reportId: string };
   const session = useRequiredSession();
   if (!(REPORT_IDS as readonly string[]).includes(reportId)) return <NotPermitted />;
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('reports.list.title')} />;
   if (session.abilities.manageInstitutions) return <NotPermitted />;
   return <ReportView id={reportId as ReportId} />;
 }

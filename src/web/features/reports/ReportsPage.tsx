@@ -9,7 +9,7 @@ import { useRequiredSession } from '../../lib/session.js';
 export function ReportsPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('reports.list.title')} />;
   if (session.abilities.manageInstitutions) return <NotPermitted />;
   return (
     <Stack>

@@ -10,6 +10,7 @@ import { ErrorAlert } from '../../components/Feedback.js';
 import { ApiError, api } from '../../lib/api.js';
 import { useSerialSave } from '../../lib/use-serial-save.js';
 import { assessmentQuery } from './queries.js';
+import { BankText } from './BankText.js';
 
 interface Saved {
   questionId: string;
@@ -93,7 +94,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
     queue.rebase(c.theirs?.version ?? 0);
   }
 
-  const label = question.prompt;
+  const label = <BankText origin={question.origin}>{question.prompt}</BankText>;
   const choices = question.options.choices ?? [];
   let field: React.ReactNode;
   switch (question.kind) {
@@ -116,7 +117,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
         <Checkbox.Group label={label} value={(value as string[]) ?? []} onChange={(v) => void save(v)}>
           <Group mt={4}>
             {choices.map((c) => (
-              <Checkbox key={c.value} value={c.value} label={c.label} disabled={readOnly} />
+              <Checkbox key={c.value} value={c.value} label={<BankText origin={question.origin}>{c.label}</BankText>} disabled={readOnly} />
             ))}
           </Group>
         </Checkbox.Group>
@@ -150,7 +151,11 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
         <TextBlur
           multiline
           label={label}
-          description={`${t('assessments.answer.rowsHint')} (${columns.map((c) => c.label).join(' | ')})`}
+          description={
+            <>
+              {t('assessments.answer.rowsHint')} (<BankText origin={question.origin}>{columns.map((c) => c.label).join(' | ')}</BankText>)
+            </>
+          }
           id={id}
           initial={rows.map((r) => columns.map((c) => r[c.key] ?? '').join(' | ')).join('\n')}
           disabled={readOnly}
@@ -202,7 +207,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
 }
 
 /** A text input that saves when it loses focus (autosave), only if the text changed. */
-function TextBlur(props: { label: string; id: string; initial: string; disabled: boolean; onCommit: (v: string) => void; multiline?: boolean; type?: string; description?: string }) {
+function TextBlur(props: { label: React.ReactNode; id: string; initial: string; disabled: boolean; onCommit: (v: string) => void; multiline?: boolean; type?: string; description?: React.ReactNode }) {
   const [text, setText] = useState(props.initial);
   const [last, setLast] = useState(props.initial);
   if (props.initial !== last) {

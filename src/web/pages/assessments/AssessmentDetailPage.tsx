@@ -16,6 +16,7 @@ import { AnswerField } from './AnswerField.js';
 import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
 import { AttachmentsPanel } from '../../features/attachments/AttachmentsPanel.js';
 import { RiskRegister } from './RiskRegister.js';
+import { assessmentTitle, BankText } from './BankText.js';
 import { WorkflowPanel } from './WorkflowPanel.js';
 import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
 
@@ -28,7 +29,7 @@ export function AssessmentDetailPage() {
   const query = useQuery({ ...assessmentQuery(assessmentId), enabled: Boolean(session.institution) });
   const [tab, setTab] = useState<string | null>('questions');
   const readOnly = useReadOnly();
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('assessments.title')} />;
   if (query.isPending) return <Loading />;
   if (query.isError) return <ErrorAlert error={query.error} />;
   // While the institution is read-only nothing of the assessment can be changed: it reads as it does for a reader.
@@ -42,7 +43,7 @@ export function AssessmentDetailPage() {
       </AnchorLink>
       <Group justify="space-between" align="flex-start">
         <Stack gap={4}>
-          <Title order={1}>{a.title}</Title>
+          <Title order={1}>{assessmentTitle(a, t)}</Title>
           <Group gap="sm">
             <Badge>{t(`assessments.status.${a.status}`)}</Badge>
             <Text size="sm">{t('assessments.revision', { number: a.currentRevision })}</Text>
@@ -59,7 +60,9 @@ export function AssessmentDetailPage() {
       {a.update ? (
         <Alert color="yellow" title={t('assessments.updateAvailable', { number: a.update.number })}>
           <Stack gap="xs">
-            <Text size="sm">{a.update.changeLog}</Text>
+            <Text size="sm">
+              <BankText>{a.update.changeLog}</BankText>
+            </Text>
             {a.abilities.merge ? (
               <ButtonLink to="/assessments/$assessmentId/merge" params={{ assessmentId: a.id }} size="xs" w="fit-content">
                 {t('assessments.reviewUpdate')}
@@ -110,18 +113,24 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
         <Paper key={s.id} withBorder p="md" component="section" aria-labelledby={`s-${s.id}`}>
           <Stack>
             <Title order={2} size="h4" id={`s-${s.id}`}>
-              {s.code ? `${s.code}. ` : ''}
-              {s.title}
+              <BankText origin={s.origin}>
+                {s.code ? `${s.code}. ` : ''}
+                {s.title}
+              </BankText>
             </Title>
-            {s.description ? <Text size="sm" c="dimmed">{s.description}</Text> : null}
+            {s.description ? (
+              <Text size="sm" c="dimmed">
+                <BankText origin={s.origin}>{s.description}</BankText>
+              </Text>
+            ) : null}
             {s.questions
               .filter((q) => q.isShown || q.hidden)
               .map((q) => (
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
-                  {q.hidden ? <Text size="sm" td="line-through">{q.prompt}</Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
+                  {q.hidden ? <Text size="sm" td="line-through"><BankText origin={q.origin}>{q.prompt}</BankText></Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
-                      {t('assessments.guidance')}: {q.guidance}
+                      {t('assessments.guidance')}: <BankText origin={q.origin}>{q.guidance}</BankText>
                     </Text>
                   ) : null}
                   <Group gap="xs">
@@ -301,8 +310,8 @@ function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
           value={lang}
           onChange={(v) => setLang(v as Language)}
           data={[
-            { value: 'en', label: <span lang="en">English</span> },
-            { value: 'fr', label: <span lang="fr">Français</span> },
+            { value: 'en', label: <span lang="en" data-language-name="">English</span> },
+            { value: 'fr', label: <span lang="fr" data-language-name="">Français</span> },
           ]}
         />
       </Stack>

@@ -12,7 +12,7 @@ export function AssessmentListPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
   const list = useQuery({ ...assessmentsQuery(), enabled: Boolean(session.institution) });
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('assessments.title')} />;
   return (
     <Stack>
       <Title order={1}>{t('assessments.title')}</Title>

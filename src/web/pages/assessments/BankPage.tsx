@@ -11,6 +11,7 @@ import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { DraftEditor } from './BankEditor.js';
 import { bankQuery, bankTemplateQuery, bankVersionQuery } from './queries.js';
+import { BankText } from './BankText.js';
 
 export function BankListPage() {
   const { t } = useTranslation();
@@ -25,7 +26,7 @@ export function BankListPage() {
               <Table.Tr key={b.id}>
                 <Table.Td>
                   <AnchorLink to="/bank/$templateId" params={{ templateId: b.id }}>
-                    {b.title}
+                    <BankText>{b.title}</BankText>
                   </AnchorLink>
                 </Table.Td>
                 <Table.Td>{b.isGeneric ? <Badge>{t('assessments.bank.generic')}</Badge> : b.catalogAppName ? t('assessments.bank.forApp', { name: b.catalogAppName }) : null}</Table.Td>
@@ -62,9 +63,11 @@ export function BankTemplatePage() {
       <AnchorLink to="/bank" size="sm">
         ← {t('assessments.bank.title')}
       </AnchorLink>
-      <Title order={1}>{tpl.title}</Title>
+      <Title order={1}>
+        <BankText>{tpl.title}</BankText>
+      </Title>
       <Text size="sm">
-        {t('assessments.bank.versions')}: {tpl.versions.map((v) => `${v.number} (${v.status})`).join(', ')}
+        {t('assessments.bank.versions')}: {tpl.versions.map((v) => `${v.number} (${t(`assessments.bank.versionStatus.${v.status}`)})`).join(', ')}
       </Text>
       {!draftMeta ? (
         <Button w="fit-content" onClick={() => newDraft.mutate()} loading={newDraft.isPending}>
@@ -85,12 +88,17 @@ export function ChangeLog({ version }: { version: BankVersionBody }) {
       <Title order={2} size="h4" id={`changes-${version.id}`}>
         {t('assessments.editor.changeLogOf', { number: version.number })}
       </Title>
-      {version.changeLog.trim() ? <Text style={{ whiteSpace: 'pre-wrap' }}>{version.changeLog}</Text> : null}
+      {version.changeLog.trim() ? <Text style={{ whiteSpace: 'pre-wrap' }}>
+          <BankText>{version.changeLog}</BankText>
+        </Text> : null}
       {version.changes.length ? (
         <List size="sm" mt="xs">
           {version.changes.map((c) => (
             <List.Item key={c.key}>
-              {t(`assessments.editor.change.${c.change}`)}: {c.prompt} <Text span c="dimmed">({c.sectionTitle} · {c.key})</Text>
+              {t(`assessments.editor.change.${c.change}`)}: <BankText>{c.prompt}</BankText>{' '}
+              <Text span c="dimmed">
+                (<BankText>{c.sectionTitle}</BankText> · {c.key})
+              </Text>
             </List.Item>
           ))}
         </List>
@@ -112,11 +120,13 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
       {version.sections.map((s) => (
         <Paper key={s.id} withBorder p="md">
           <Title order={2} size="h4">
-            {s.code}. {s.title}
+            <BankText>
+              {s.code}. {s.title}
+            </BankText>
           </Title>
           {s.questions.map((q) => (
             <Text key={q.id} size="sm">
-              {q.prompt} {q.preAnswer !== null ? <Text span c="dimmed">— {JSON.stringify(q.preAnswer)}</Text> : null}
+              <BankText>{q.prompt}</BankText> {q.preAnswer !== null ? <Text span c="dimmed">— {JSON.stringify(q.preAnswer)}</Text> : null}
             </Text>
           ))}
         </Paper>

@@ -10,6 +10,7 @@ import { AnchorLink } from '../../components/links.js';
 import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { assessmentQuery, mergeQuery, useAssessmentMutation } from './queries.js';
+import { assessmentTitle } from './BankText.js';
 import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId/merge');
@@ -39,7 +40,7 @@ export function MergePage() {
   return (
     <Stack>
       <AnchorLink to="/assessments/$assessmentId" params={{ assessmentId }} size="sm">
-        ← {assessment.data.title}
+        ← {assessmentTitle(assessment.data, t)}
       </AnchorLink>
       <Title order={1}>{t('assessments.merge.title', { from: p.fromVersion?.number ?? '—', to: p.toVersion.number })}</Title>
       <Text>

@@ -95,7 +95,7 @@ export function WorkflowPanel({ assessment }: { assessment: AssessmentBody }) {
                 <Table.Tr key={s.id}>
                   <Table.Td>{format.dateTime(s.at)}</Table.Td>
                   <Table.Td>{s.signerName}</Table.Td>
-                  <Table.Td>{s.role}</Table.Td>
+                  <Table.Td>{s.roleKey ? t(`assessments.signoffRole.${s.roleKey}`) : s.role}</Table.Td>
                   <Table.Td>{t(`assessments.signoffDecision.${s.decision}`)}</Table.Td>
                   <Table.Td>{s.comment || '—'}</Table.Td>
                 </Table.Tr>

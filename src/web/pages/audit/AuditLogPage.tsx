@@ -40,7 +40,7 @@ export function AuditLogPage() {
     enabled: allowed,
   });
   const verify = useMutation({ mutationFn: () => api<ChainReport>('/audit/verify') });
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('audit.title')} />;
   if (!allowed) return <NotPermitted />;
   return (
     <Stack gap="lg">
@@ -115,7 +115,7 @@ export function AuditLogPage() {
                   </Table.Td>
                   <Table.Td>{labels.action(e.action)}</Table.Td>
                   <Table.Td>{labels.recordType(e.recordType)}</Table.Td>
-                  <Table.Td>{Object.keys(e.changes).join(', ')}</Table.Td>
+                  <Table.Td>{Object.keys(e.changes).map(labels.field).join(', ')}</Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

@@ -27,7 +27,7 @@ export function InventoryAddPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
   const { institution, isPending } = useCurrentInstitution();
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('item.addTitle')} />;
   if (!session.abilities.manageInventory) return <NotPermitted />;
   return (
     <Stack>

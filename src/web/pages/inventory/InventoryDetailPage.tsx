@@ -33,7 +33,7 @@ export function InventoryDetailPage() {
   const item = useQuery({ ...itemQuery(itemId), enabled: Boolean(session.institution) });
   const [tab, setTab] = useState<string | null>('details');
 
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('shell.inventory')} />;
   const back = (
     <AnchorLink to="/inventory" size="sm">
       ← {t('inventory.title')}

@@ -25,7 +25,7 @@ export function SettingsPage() {
   const [message, setMessage] = useState<string | null>(null);
   const [formKey, setFormKey] = useState(0);
 
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('settings.title')} />;
   if (!session.abilities.manageUsers) return <NotPermitted />;
   return (
     <Stack>

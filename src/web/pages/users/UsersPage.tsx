@@ -18,7 +18,7 @@ export function UsersPage() {
   const users = useQuery({ ...usersQuery, enabled: allowed });
   const outcome = useOutcome();
 
-  if (!session.institution) return <PickInstitution />;
+  if (!session.institution) return <PickInstitution title={t('users.title')} />;
   if (!session.abilities.manageUsers) return <NotPermitted />;
   return (
     <Stack gap="xl">
