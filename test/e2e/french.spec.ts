@@ -33,6 +33,9 @@ const ALLOWED_ENGLISH_PARTS: Record<string, string> = {
   '[data-bank-content]': 'master-bank content, English-only for now',
   // A language's own name ("English" on the switch to English) is written in that language.
   '[data-language-name]': 'the name of a language in that language',
+  // The operator's mailbox (embedded mode) lists each mail as it was sent: its subject is in its
+  // recipient's language.
+  '[data-mail-content]': 'a mail as it was sent, in its recipient’s language',
 };
 
 /**
@@ -43,6 +46,9 @@ const ALLOWED_ENGLISH_PARTS: Record<string, string> = {
  * appear in these strings; a string equal to an interface message still counts as English.
  */
 const DATA_FIELDS = ['name', 'vendor', 'description', 'purpose', 'conditionsOfUse', 'notes'];
+/** The institution's own words in its assessments' risks (title, mitigation, owner), as the risk register lists them. */
+const RISK_FIELDS = ['risk', 'mitigation', 'owner'];
+const RISKS = '/api/v1/reports/risk-register';
 const CATALOG = '/api/v1/catalog/apps';
 const INVENTORY = '/api/v1/inventory';
 const INSTITUTIONS = '/api/v1/institutions';
@@ -50,6 +56,13 @@ const INSTITUTIONS = '/api/v1/institutions';
 async function dataStrings(page: Page, lists: string[]): Promise<string[]> {
   const found = new Set<string>();
   for (const list of lists) {
+    if (list === RISKS) {
+      const response = await page.request.get(RISKS);
+      expect(response.ok(), `${RISKS} answers`).toBe(true);
+      const body = (await response.json()) as { rows: Record<string, unknown>[] };
+      for (const row of body.rows) for (const field of RISK_FIELDS) if (typeof row[field] === 'string' && row[field]) found.add(row[field] as string);
+      continue;
+    }
     for (let n = 1; n <= 20; n++) {
       const response = await page.request.get(`${list}?pageSize=100&page=${n}`);
       expect(response.ok(), `${list} answers`).toBe(true);
@@ -223,6 +236,8 @@ async function signInInFrench(page: Page, email: string): Promise<void> {
 
 /** Every page the main navigation offers this person. */
 async function navigationPaths(page: Page): Promise<string[]> {
+  // Read once the navigation is drawn (the page's script may still be loading on a busy machine).
+  await expect(page.locator('nav a[href^="/"]').first()).toBeVisible();
   const hrefs = await page.locator('nav a[href^="/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   return [...new Set(hrefs.map((h) => h.split('?')[0]!))];
 }
@@ -234,7 +249,7 @@ async function readAll(r: Reader, extra: [string, string][] = []): Promise<void>
 }
 
 /** Signs in in French and gets ready to read that person's pages. */
-async function readerFor(page: Page, email: string, who: string, lists = [CATALOG, INVENTORY]): Promise<Reader> {
+async function readerFor(page: Page, email: string, who: string, lists = [CATALOG, INVENTORY, RISKS]): Promise<Reader> {
   await signInInFrench(page, email);
   return { page, who, data: await dataStrings(page, lists), findings: {} };
 }
@@ -287,6 +302,7 @@ test('no English on a French page: signed out, site admin', async ({ page, brows
   ]);
   // Each report.
   await page.goto('/reports');
+  await expect(page.locator('main a[href^="/reports/"]').first()).toBeVisible();
   const reports = await page.locator('main a[href^="/reports/"]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
   expect(reports.length).toBeGreaterThan(3);
   for (const path of reports) await read(r, `report ${path}`, path);

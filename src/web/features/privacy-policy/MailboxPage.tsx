@@ -47,11 +47,12 @@ export function MailboxPage() {
                 {list.data.items.map((m) => (
                   <Table.Tr key={m.id}>
                     <Table.Td>{m.recipient}</Table.Td>
-                    <Table.Td>{m.subject}</Table.Td>
+                    {/* The mail as it was sent, in its recipient's language. */}
+                    <Table.Td data-mail-content>{m.subject}</Table.Td>
                     <Table.Td>{t(`privacyPolicy.mailbox.statuses.${m.status}`)}</Table.Td>
                     <Table.Td>{m.sentAt ? fmt.dateTime(m.sentAt) : ''}</Table.Td>
                     <Table.Td>
-                      <Button variant="subtle" size="compact-sm" onClick={() => setOpen(m.id)} aria-label={`${t('privacyPolicy.mailbox.open')}: ${m.subject}`}>
+                      <Button data-mail-content variant="subtle" size="compact-sm" onClick={() => setOpen(m.id)} aria-label={`${t('privacyPolicy.mailbox.open')}: ${m.subject}`}>
                         {t('privacyPolicy.mailbox.open')}
                       </Button>
                     </Table.Td>
