@@ -75,6 +75,7 @@ export const AUDIT_ACTIONS = [
   'staff_request.merge',
   'staff_request.decline',
   'staff_request.notify',
+  'staff_request.erase_email',
   'staff_request_link.open',
   'staff_request_link.rotate',
   'staff_request_link.close',

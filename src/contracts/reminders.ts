@@ -17,13 +17,15 @@ export const REMINDER_CATEGORIES = [
   'agreements',
   /** Assessments submitted and waiting for a decision more than the person's number of days. */
   'decisions',
+  /** Staff requests waiting for triage: one line per request, every day while it waits. */
+  'triage',
 ] as const;
 export type ReminderCategory = (typeof REMINDER_CATEGORIES)[number];
 
 /** The categories a person gets until they choose, by role. */
 export const DEFAULT_REMINDER_CATEGORIES: Record<InstitutionRole, readonly ReminderCategory[]> = {
-  site_admin: ['reviews', 'agreements', 'decisions'],
-  app_admin: ['reviews', 'agreements', 'decisions'],
+  site_admin: ['reviews', 'agreements', 'decisions', 'triage'],
+  app_admin: ['reviews', 'agreements', 'decisions', 'triage'],
 };
 /** Days an assessment waits for a decision before it is in the digest, until the person chooses. */
 export const DEFAULT_DECISION_WAIT_DAYS = 7;
@@ -60,11 +62,11 @@ export const notificationSchema = z.object({
   category: reminderCategorySchema,
   /** The day of the digest that made it (YYYY-MM-DD). */
   day: z.string(),
-  /** What it is about: the app's name. */
+  /** What it is about: the app's name (the app asked for, for a staff request). */
   subject: z.string(),
-  /** Days until the date (reviews, agreements; 0 = today), or days waiting (decisions). */
+  /** Days until the date (reviews, agreements; 0 = today), or days waiting (decisions, triage). */
   days: z.number().int(),
-  /** The date due or expiring (reviews, agreements), the day submitted (decisions). */
+  /** The date due or expiring (reviews, agreements), the day submitted (decisions) or requested (triage). */
   date: z.string().nullable(),
   /** Where the item is in the web app (a path). */
   link: z.string(),

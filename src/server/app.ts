@@ -37,7 +37,7 @@ import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { registerStaffRequestRoutes } from './modules/requests/requests.routes.js';
 import { createStaffRequestService, type StaffRequestService } from './modules/requests/requests.service.js';
-import type { ItemDecidedHook } from './modules/requests/decision-hook.js';
+import type { ItemDecidedHook, ItemDeletedHook } from './modules/requests/decision-hook.js';
 import { registerReportRoutes } from './modules/reports/reports.routes.js';
 import { createReportsService } from './modules/reports/reports.service.js';
 import { registerInstitutionRoutes } from './modules/tenants/institutions.routes.js';
@@ -179,10 +179,12 @@ export async function buildApp(
   registerPrivacyPolicyRoutes(app, createPrivacyPolicyService(ctx, outbox));
   await registerRemindersModule(app, ctx, outbox);
   registerPublicListRoutes(app, createPublicListService(ctx));
-  // Staff requests hear the decisions on the items they led to, whichever module decides.
+  // Staff requests hear the decisions on the items they led to, whichever module decides, and their
+  // removal.
   let staffRequests: StaffRequestService | null = null;
   const onItemDecided: ItemDecidedHook = async (...args) => staffRequests?.onItemDecided(...args);
-  registerInventoryRoutes(app, createInventoryService(ctx, { onItemDecided }), audit);
+  const onItemDeleted: ItemDeletedHook = async (...args) => staffRequests?.onItemDeleted(...args);
+  registerInventoryRoutes(app, createInventoryService(ctx, { onItemDecided, onItemDeleted }), audit);
   await ctx.jobs.register(createDecisionRuleJobs(ctx).expiredAgreements);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);

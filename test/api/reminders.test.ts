@@ -4,11 +4,13 @@
  * an assessment waiting for a decision longer than the person's number of days), nothing on a day in
  * between, never twice for a person and a day (a second run, two runs at once), in the person's
  * language; choices respected (email off: in-app only; a category off: not in it); the notification
- * centre (unread count, mark read, mark all read) where a person sees only their own.
+ * centre (unread count, mark read, mark all read) where a person sees only their own; staff requests
+ * made through the public page waiting for triage, from the next day on and while they wait, without
+ * a word of their requesters.
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assessmentRevisions, inventoryItems, users } from '../../src/server/db/schema/index.js';
+import { assessmentRevisions, inventoryItems, staffRequests, users } from '../../src/server/db/schema/index.js';
 import { queryRows, withSystem } from '../../src/server/platform/db.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
 import { remindersOf } from '../support/reminders.js';
@@ -204,16 +206,104 @@ describe('the daily digest', () => {
   }, 120_000);
 });
 
+/** The UTC day `n` days after `day`. */
+const dayAfter = (day: string, n = 1) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+describe('staff requests waiting for triage', () => {
+  /** A staff member asks for an app through the public request page, leaving their email. */
+  async function requestApp(token: string, appName: string, email: string) {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload: { token, appName, purpose: 'Grade 3 writing projects', grades: ['3'], email } });
+    expect(res.statusCode, res.body).toBe(201);
+    const [row] = await withSystem(t.database.db, (tx) => tx.select().from(staffRequests).where(eq(staffRequests.appName, appName)));
+    // The day it was made, as the database's clock put it (UTC).
+    return { id: row!.id, day: row!.createdAt.toISOString().slice(0, 10) };
+  }
+
+  it('reminds of each waiting request from the day after it was made, every day while it waits, never once triaged; never names the requester', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    await withSystem(t.database.db, (tx) => tx.update(users).set({ language: 'fr' }).where(eq(users.id, tenant.appAdmin.user.id)));
+    const link = await tenant.siteAdmin.request('POST', '/api/v1/staff-requests/link');
+    expect(link.statusCode, link.body).toBe(201);
+    const token = link.json().token as string;
+    const tag = Math.random().toString(36).slice(2);
+    const emails = [`teacher-a-${tag}@staff.example`, `teacher-b-${tag}@staff.example`, `teacher-c-${tag}@staff.example`];
+    const names = [`Story Maker ${tag}`, `Math Quest ${tag}`, `Word Garden ${tag}`];
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push(await requestApp(token, names[i]!, emails[i]!));
+    const [accepted, declined, waiting] = made as [(typeof made)[0], (typeof made)[0], (typeof made)[0]];
+    const day0 = waiting.day;
+    const triageOf = async (c: Client, day: string) => (await notificationsOf(c)).items.filter((n) => n.category === 'triage' && n.day === day);
+    const mine = (c: Client) => to(c.user.email).filter((m) => m.subject?.includes(tenant.institution.name));
+
+    // Its own day: not yet.
+    await runDay(day0);
+    expect(await triageOf(tenant.siteAdmin, day0)).toEqual([]);
+    expect(mine(tenant.siteAdmin)).toHaveLength(0);
+
+    // The next day: one line per waiting request, one day waiting, linked to the triage queue.
+    const day1 = dayAfter(day0);
+    await runDay(day1);
+    const lines = await triageOf(tenant.siteAdmin, day1);
+    expect(lines.map((n) => [n.subject, n.days, n.date, n.link]).sort()).toEqual(names.map((n) => [n, 1, day0, '/requests']).sort());
+    expect((await triageOf(tenant.appAdmin, day1)).length).toBe(3);
+    const en = mine(tenant.siteAdmin);
+    expect(en).toHaveLength(1);
+    expect(en[0]!.subject).toBe(`Vetted: 3 reminders for ${tenant.institution.name}`);
+    expect(en[0]!.text).toContain('Staff requests waiting for triage');
+    const longEn = new Intl.DateTimeFormat('en-CA', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day0}T00:00:00Z`));
+    expect(en[0]!.text).toContain(`A staff request for ${names[0]} has waited 1 day for triage (requested ${longEn}).`);
+    expect(en[0]!.text).toContain('http://localhost:3000/requests');
+    expect(en[0]!.html).toContain('<a href="http://localhost:3000/requests">');
+    const fr = mine(tenant.appAdmin);
+    expect(fr).toHaveLength(1);
+    expect(fr[0]!.subject).toBe(`Vetted : 3 rappels pour ${tenant.institution.name}`);
+    expect(fr[0]!.text).toContain('Demandes du personnel en attente de triage');
+    const longFr = new Intl.DateTimeFormat('fr-CA', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day0}T00:00:00Z`));
+    expect(fr[0]!.text).toContain(`Une demande du personnel pour ${names[0]} attend le triage depuis 1 jour (faite le ${longFr}).`);
+
+    // One accepted, one declined: only the one still waiting, two days now (counted from the digest's day).
+    const ok = await tenant.siteAdmin.request('POST', `/api/v1/staff-requests/${accepted.id}/accept`, {});
+    expect(ok.statusCode, ok.body).toBe(200);
+    const no = await tenant.siteAdmin.request('POST', `/api/v1/staff-requests/${declined.id}/decline`, { reason: 'We already have a writing app.' });
+    expect(no.statusCode, no.body).toBe(200);
+    const day2 = dayAfter(day0, 2);
+    await runDay(day2);
+    expect((await triageOf(tenant.siteAdmin, day2)).map((n) => [n.subject, n.days])).toEqual([[names[2], 2]]);
+    const second = mine(tenant.siteAdmin).at(-1)!;
+    expect(second.text).toContain(`A staff request for ${names[2]} has waited 2 days for triage`);
+    expect(second.text).not.toContain(names[0]);
+    expect(second.text).not.toContain(names[1]);
+    expect(mine(tenant.appAdmin).at(-1)!.text).toContain(`attend le triage depuis 2 jours`);
+
+    // A person who turns the category off hears nothing of it.
+    const off = await tenant.appAdmin.request('PUT', '/api/v1/me/reminder-preferences', { categories: ['reviews'], byEmail: true, decisionWaitDays: 7 });
+    expect(off.statusCode, off.body).toBe(200);
+    const day3 = dayAfter(day0, 3);
+    await runDay(day3);
+    expect((await triageOf(tenant.siteAdmin, day3)).map((n) => n.days)).toEqual([3]);
+    expect(await triageOf(tenant.appAdmin, day3)).toEqual([]);
+
+    // The requesters' emails are in no notification and no digest.
+    const rows = await queryRows<{ row: string }>(t.database.db, sql`select n::text as row from notifications n where tenant_id = ${tenant.institution.id}`);
+    expect(rows.length).toBeGreaterThan(0);
+    const digestsSent = [...mine(tenant.siteAdmin), ...mine(tenant.appAdmin), ...mine(tenant.approver)];
+    for (const email of emails) {
+      expect(rows.some((r) => r.row.toLowerCase().includes(email))).toBe(false);
+      expect(digestsSent.some((m) => `${m.text}${m.html}`.toLowerCase().includes(email))).toBe(false);
+    }
+  }, 180_000);
+});
+
 describe('reminder choices', () => {
   it('starts from the role’s defaults, refuses bad input field by field without writing, and audits a change', async () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);
     const defaults = await tenant.appAdmin.request('GET', '/api/v1/me/reminder-preferences');
     expect(defaults.json()).toEqual({
-      categories: ['reviews', 'agreements', 'decisions'],
+      categories: ['reviews', 'agreements', 'decisions', 'triage'],
       byEmail: true,
       decisionWaitDays: 7,
       isDefault: true,
-      available: ['reviews', 'agreements', 'decisions'],
+      available: ['reviews', 'agreements', 'decisions', 'triage'],
     });
     const bad = await tenant.appAdmin.request('PUT', '/api/v1/me/reminder-preferences', { categories: ['reviews', 'gossip'], byEmail: 'yes', decisionWaitDays: 0 });
     expect(bad.statusCode).toBe(400);

@@ -222,6 +222,61 @@ describe('triage', () => {
   });
 });
 
+describe('an accepted request whose app is removed before a decision', () => {
+  it('is declined with a reason its status page shows, in the same transaction as the removal; no sealed email is left', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    const email = `removed.${Date.now()}@staff.example.org`;
+    const dupEmail = `removed-dup.${Date.now()}@staff.example.org`;
+    const first = await requestApp(token, { email, language: 'fr' });
+    const dup = await requestApp(token, { email: dupEmail });
+    const merged = await tenant.siteAdmin.request('POST', `/api/v1/staff-requests/${dup.id}/merge`, { intoId: first.id });
+    expect(merged.statusCode, merged.body).toBe(200);
+    const accepted = await tenant.appAdmin.request('POST', `/api/v1/staff-requests/${first.id}/accept`, {});
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const itemId = accepted.json().inventoryItemId as string;
+
+    // Another institution cannot remove it: 404, and nothing changes.
+    expect((await other.siteAdmin.request('DELETE', `/api/v1/inventory/${itemId}`)).statusCode).toBe(404);
+    expect((await rowOf(first.id)).requesterEmailSecret).toMatch(/^v2\./);
+    expect((await rowOf(first.id)).status).toBe('accepted');
+
+    const removed = await tenant.appAdmin.request('DELETE', `/api/v1/inventory/${itemId}`);
+    expect(removed.statusCode, removed.body).toBe(204);
+    // Erased at once, by the removal itself (before any mail is sent).
+    for (const id of [first.id, dup.id]) expect((await rowOf(id)).requesterEmailSecret).toBeNull();
+    expect(await rowOf(first.id)).toMatchObject({ status: 'declined', declineReason: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.' });
+    expect((await rowOf(dup.id)).status).toBe('merged');
+    // Each requester's status page says so, in the request's words; the queue too.
+    expect((await publicGet(`/api/v1/public/staff-requests/status?token=${first.statusToken}`)).json()).toMatchObject({
+      stage: 'declined',
+      declineReason: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+    });
+    expect((await publicGet(`/api/v1/public/staff-requests/status?token=${dup.statusToken}`)).json().stage).toBe('declined');
+    expect((await tenant.siteAdmin.request('GET', `/api/v1/staff-requests/${first.id}`)).json()).toMatchObject({ status: 'declined', awaitsMail: false, inventoryItemId: null });
+    // Each hears it in their language, then the address is gone from every table.
+    expect((await mailTo(email)).text).toContain('L’application a été retirée de l’inventaire');
+    expect((await mailTo(dupEmail)).text).toContain('The app was removed from the inventory before a decision was made.');
+    expect(await columnsHolding(t.database.db, email)).toEqual([]);
+    expect(await columnsHolding(t.database.db, dupEmail)).toEqual([]);
+    const events = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, first.id)));
+    expect(events.map((e) => e.action).sort()).toEqual(['staff_request.accept', 'staff_request.create', 'staff_request.decline', 'staff_request.notify']);
+    expect(JSON.stringify(events)).not.toContain(email);
+  });
+
+  it('keeps an app’s decided requests as they are, and still leaves no sealed email behind', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    const r = await requestApp(token);
+    const accepted = await tenant.appAdmin.request('POST', `/api/v1/staff-requests/${r.id}/accept`, {});
+    const itemId = accepted.json().inventoryItemId as string;
+    await decide(tenant.siteAdmin, accepted.json().assessmentId, 'approved');
+    expect((await tenant.appAdmin.request('DELETE', `/api/v1/inventory/${itemId}`)).statusCode).toBe(204);
+    expect(await rowOf(r.id)).toMatchObject({ status: 'accepted', declineReason: '', requesterEmailSecret: null });
+  });
+});
+
 describe('what leaves the service', () => {
   it('the portability archive carries the requests but not the sealed email; a backup keeps it sealed', async () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);

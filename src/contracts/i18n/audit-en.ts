@@ -67,6 +67,7 @@ export const auditEn = {
       merge: 'Staff request merged into another',
       decline: 'Staff request declined',
       notify: 'Decision mailed to the requester',
+      erase_email: 'Requester’s email erased (app removed)',
     },
     staff_request_link: { open: 'Staff request page opened', rotate: 'Staff request link replaced', close: 'Staff request page closed' },
     support_access: { grant: 'Support access granted', use: 'Support access used', revoke: 'Support access withdrawn' },

@@ -78,6 +78,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       merge: 'Demande du personnel fusionnée avec une autre',
       decline: 'Demande du personnel refusée',
       notify: 'Décision envoyée par courriel à la personne demandeuse',
+      erase_email: 'Courriel de la personne demandeuse effacé (application retirée)',
     },
     staff_request_link: {
       open: 'Page de demande du personnel ouverte',

@@ -1,4 +1,4 @@
-import type { ItemDecidedHook } from '../requests/decision-hook.js';
+import type { ItemDecidedHook, ItemDeletedHook } from '../requests/decision-hook.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { InventoryCreate, InventoryItemBody, InventoryQuery, InventoryUpdate } from '../../../contracts/api.js';
@@ -77,7 +77,7 @@ function audited(r: InventoryRow): Record<string, unknown> {
   return rest;
 }
 
-export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onItemDecided?: ItemDecidedHook } = {}) {
+export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onItemDecided?: ItemDecidedHook; onItemDeleted?: ItemDeletedHook } = {}) {
   const { db } = ctx;
 
   async function load(tx: Tx, scope: TenantScope, id: string) {
@@ -251,6 +251,8 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onI
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
         const before = await load(tx, scope, id);
+        // The staff requests that led to it are closed and their requesters' emails erased, with the item.
+        await hooks.onItemDeleted?.(tx, scope, actor, { id, status: before.status });
         await deleteInventoryItem(tx, scope, id);
         await recordAudit(tx, actor, { action: 'inventory.delete', recordType: 'inventory_item', recordId: id, before: audited(before) });
       });

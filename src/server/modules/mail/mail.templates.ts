@@ -92,12 +92,17 @@ const DIGEST_SENTENCES: Record<ReminderCategory, Record<Language, (l: DigestLine
     en: (l) => `The assessment of ${l.subject} has waited ${l.days} days for a decision (submitted ${l.date}).`,
     fr: (l) => `L’évaluation de ${l.subject} attend une décision depuis ${l.days} jours (soumise le ${l.date}).`,
   },
+  triage: {
+    en: (l) => `A staff request for ${l.subject} has waited ${l.days === 1 ? '1 day' : `${l.days} days`} for triage (requested ${l.date}).`,
+    fr: (l) => `Une demande du personnel pour ${l.subject} attend le triage depuis ${l.days} jour${l.days === 1 ? '' : 's'} (faite le ${l.date}).`,
+  },
 };
 
 const DIGEST_HEADINGS: Record<ReminderCategory, Record<Language, string>> = {
   reviews: { en: 'Reviews due', fr: 'Révisions à faire' },
   agreements: { en: 'Agreements expiring', fr: 'Ententes qui expirent' },
   decisions: { en: 'Assessments waiting for a decision', fr: 'Évaluations en attente d’une décision' },
+  triage: { en: 'Staff requests waiting for triage', fr: 'Demandes du personnel en attente de triage' },
 };
 
 function digestBlocks(language: Language, lines: DigestLine[]): Block[] {

@@ -18,11 +18,11 @@ export const AGREEMENT_THRESHOLDS = [60, 30, 0] as const;
 
 /** One item a category found on a day. */
 export interface FoundItem {
-  recordType: 'inventory_item' | 'assessment';
+  recordType: 'inventory_item' | 'assessment' | 'staff_request';
   recordId: string;
-  /** The app's name. */
+  /** The app's name (the app asked for, for a staff request). */
   subject: string;
-  /** Days until the date, or days waiting (decisions). */
+  /** Days until the date, or days waiting (decisions, triage). */
   days: number;
   date: string | null;
 }
@@ -86,5 +86,27 @@ export const CATEGORIES: Record<ReminderCategory, CategoryDefinition> = {
     // Every day while it waits longer than the person's number of days: a decision is still owed.
     wanted: (item, person) => item.days > person.decisionWaitDays,
     link: (item) => `/assessments/${item.recordId}`,
+  },
+  triage: {
+    /**
+     * Staff requests waiting for triage, made before `day`: days waiting counted from `day` (UTC days),
+     * never from the clock, so a digest made late or again says what it said on its day. The app asked
+     * for is all a line holds: nothing about the requester.
+     */
+    async find(tx, scope, day) {
+      const rows = await queryRows<{ id: string; app_name: string; date: string; days: number }>(
+        tx,
+        sql`select id, app_name, (created_at at time zone 'UTC')::date::text as date,
+                   (${day}::date - (created_at at time zone 'UTC')::date)::int as days
+              from staff_requests
+             where ${byTenant(sql`tenant_id`, scope)}
+               and status = 'waiting'
+               and (created_at at time zone 'UTC')::date < ${day}::date
+             order by created_at, app_name, id`,
+      );
+      return rows.map((r) => ({ recordType: 'staff_request', recordId: r.id, subject: r.app_name, days: r.days, date: r.date }));
+    },
+    // Every day while it waits, like a decision owed: the queue is where it is triaged.
+    link: () => '/requests',
   },
 };

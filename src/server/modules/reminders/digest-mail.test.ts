@@ -30,4 +30,20 @@ describe('the reminder digest mail', () => {
     expect(mail.text).toContain('L’évaluation de Quillpath attend une décision depuis 9 jours (soumise le 1 May 2031).');
     expect(mail.html).toContain('<html lang="fr-CA">');
   });
+
+  it('names staff requests waiting for triage last, one day or several, in English and French', () => {
+    const lines = [
+      { category: 'triage' as const, subject: 'Story Maker', days: 1, date: '5 May 2031', url: 'https://vetted.example/requests' },
+      { category: 'triage' as const, subject: 'Math Quest', days: 4, date: '2 May 2031', url: 'https://vetted.example/requests' },
+      { category: 'decisions' as const, subject: 'Quillpath', days: 9, date: '1 May 2031', url: 'https://vetted.example/assessments/1' },
+    ];
+    const en = renderMail('reminder-digest', 'en', { ...facts('x'), lines });
+    expect(en.text.indexOf('Assessments waiting for a decision')).toBeLessThan(en.text.indexOf('Staff requests waiting for triage'));
+    expect(en.text).toContain('A staff request for Story Maker has waited 1 day for triage (requested 5 May 2031).');
+    expect(en.text).toContain('A staff request for Math Quest has waited 4 days for triage (requested 2 May 2031).');
+    const fr = renderMail('reminder-digest', 'fr', { ...facts('x'), lines });
+    expect(fr.text).toContain('Demandes du personnel en attente de triage');
+    expect(fr.text).toContain('Une demande du personnel pour Story Maker attend le triage depuis 1 jour (faite le 5 May 2031).');
+    expect(fr.text).toContain('Une demande du personnel pour Math Quest attend le triage depuis 4 jours (faite le 2 May 2031).');
+  });
 });

@@ -7,3 +7,10 @@ import type { TenantScope, Tx } from '../../platform/db.js';
  * led to the item then mail their requesters, in the same transaction.
  */
 export type ItemDecidedHook = (tx: Tx, scope: TenantScope, actor: Actor, itemId: string) => Promise<void>;
+
+/**
+ * Called in the transaction that deletes an inventory item, before the row goes: staff requests
+ * accepted into it that never got a decision are declined with a reason their status page shows,
+ * their requesters hear it, and every sealed email behind the item is erased, in the same transaction.
+ */
+export type ItemDeletedHook = (tx: Tx, scope: TenantScope, actor: Actor, item: { id: string; status: string }) => Promise<void>;

@@ -106,6 +106,15 @@ export async function listAwaitingDecisionMail(
   );
 }
 
+/** Requests accepted into an inventory item. */
+export async function listRequestsOfItem(tx: Tx, scope: TenantScope, itemId: string): Promise<StaffRequestRow[]> {
+  return tx
+    .select()
+    .from(staffRequests)
+    .where(and(byTenant(staffRequests.tenantId, scope), eq(staffRequests.inventoryItemId, itemId)))
+    .orderBy(asc(staffRequests.createdAt), asc(staffRequests.id));
+}
+
 /** Requests merged into `id` (the duplicates it stands for). */
 export async function listMergedInto(tx: Tx, scope: TenantScope, id: string): Promise<StaffRequestRow[]> {
   return tx

@@ -34,7 +34,7 @@ import { findDuplicate, insertInventoryItem, ownColumns } from '../inventory/inv
 import { mailLanguageOf, renderMail } from '../mail/mail.templates.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
-import type { ItemDecidedHook } from './decision-hook.js';
+import type { ItemDecidedHook, ItemDeletedHook } from './decision-hook.js';
 import {
   deleteLink,
   findLink,
@@ -44,6 +44,7 @@ import {
   itemStateOf,
   listAwaitingDecisionMail,
   listMergedInto,
+  listRequestsOfItem,
   listRequests,
   unsafeFindInstitutionByLink,
   unsafeFindRequestByStatus,
@@ -53,6 +54,12 @@ import {
 } from './requests.repo.js';
 
 const DECIDED: ReadonlySet<string> = new Set(['approved', 'approved_with_conditions', 'not_approved']);
+
+/** The reason a request is declined when the app it was accepted into is deleted before a decision. */
+const ITEM_REMOVED_REASON = {
+  en: 'The app was removed from the inventory before a decision was made.',
+  fr: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+} as const;
 
 /** The sealed email's additional data binds it to its request. */
 const emailAad = (tenantId: string, id: string) => `staff_requests:${tenantId}:${id}`;
@@ -147,6 +154,34 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
     await mailDecision(tx, scope, actor, rows, state.status as 'approved', state.status === 'not_approved' ? '' : guidance);
   };
 
+  /**
+   * An item is being deleted (in its transaction): a request accepted into it with no decision yet is
+   * declined with a reason in its requester's language, which its status page shows; its requester and
+   * those of its duplicates hear it, and their sealed emails are erased. Whatever sealed email is
+   * still behind the item after that (none, once a decision was mailed) is erased without a mail.
+   */
+  const onItemDeleted: ItemDeletedHook = async (tx, scope, actor, item) => {
+    const decided = DECIDED.has(item.status);
+    for (const r of await listRequestsOfItem(tx, scope, item.id)) {
+      if (decided || r.status !== 'accepted') continue;
+      const reason = ITEM_REMOVED_REASON[r.language === 'fr' ? 'fr' : 'en'];
+      const after = await updateRequest(tx, scope, r.id, { status: 'declined', declineReason: reason });
+      await recordAudit(tx, actor, {
+        action: 'staff_request.decline',
+        recordType: 'staff_request',
+        recordId: r.id,
+        before: audited(r),
+        after: { ...audited(after), itemDeleted: item.id },
+      });
+      for (const d of [after, ...(await listMergedInto(tx, scope, r.id))])
+        await mailDecision(tx, scope, actor, [d], 'declined', ITEM_REMOVED_REASON[d.language === 'fr' ? 'fr' : 'en']);
+    }
+    for (const left of await listAwaitingDecisionMail(tx, scope, item.id)) {
+      await updateRequest(tx, scope, left.id, { requesterEmailSecret: null });
+      await recordAudit(tx, actor, { action: 'staff_request.erase_email', recordType: 'staff_request', recordId: left.id, after: { itemDeleted: item.id } });
+    }
+  };
+
   async function present(tx: Tx, scope: TenantScope, r: StaffRequestRow): Promise<StaffRequest> {
     const state = r.inventoryItemId ? await itemStateOf(tx, scope, r.inventoryItemId) : undefined;
     return {
@@ -181,6 +216,7 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
 
   return {
     onItemDecided,
+    onItemDeleted,
 
     // ---------- the request page's link (site admins) ----------
     async getLink(actor: Actor): Promise<RequestLink> {

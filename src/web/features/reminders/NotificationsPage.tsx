@@ -69,13 +69,15 @@ function NotificationItem({ n, onRead, pending }: { n: NotificationBody; onRead:
   const sentence =
     n.category === 'decisions'
       ? t('reminders.sentence.decisions.waiting', { days: n.days, date })
-      : t(`reminders.sentence.${n.category}.${n.days === 0 ? 'today' : 'inDays'}`, { days: n.days, date });
+      : n.category === 'triage'
+        ? t('reminders.sentence.triage.waiting', { count: n.days, date })
+        : t(`reminders.sentence.${n.category}.${n.days === 0 ? 'today' : 'inDays'}`, { days: n.days, date });
   return (
     <Paper component="li" withBorder p="sm" data-testid="notification" data-read={n.read ? 'true' : 'false'} bg={n.read ? undefined : 'blue.0'}>
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Stack gap={2}>
           <Group gap="xs">
-            {/* Paths the server gives for this notification's record (an app, an assessment). */}
+            {/* Paths the server gives for this notification's record (an app, an assessment, the triage queue). */}
             <AnchorLink to={n.link as '/'} fw={600}>
               {n.subject}
             </AnchorLink>

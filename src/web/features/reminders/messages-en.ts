@@ -5,6 +5,7 @@ const categories: Record<ReminderCategory, string> = {
   reviews: 'Reviews due (30, 7 and 0 days before)',
   agreements: 'Agreements expiring (60, 30 and 0 days before)',
   decisions: 'Assessments waiting for a decision',
+  triage: 'Staff requests waiting for triage',
 };
 
 export const remindersEn = {
@@ -13,7 +14,7 @@ export const remindersEn = {
   bell_one: 'Notifications: {{count}} unread',
   bell_other: 'Notifications: {{count}} unread',
   title: 'Notifications',
-  intro: 'Your daily reminders: what is due, what is expiring, and what waits for a decision.',
+  intro: 'Your daily reminders: what is due, what is expiring, and what waits for a decision or for triage.',
   empty: 'No notifications yet.',
   list: 'My notifications',
   unreadBadge: 'Unread',
@@ -26,6 +27,10 @@ export const remindersEn = {
     reviews: { today: 'Review due today ({{date}})', inDays: 'Review due in {{days}} days ({{date}})' },
     agreements: { today: 'Agreement expires today ({{date}})', inDays: 'Agreement expires in {{days}} days ({{date}})' },
     decisions: { waiting: 'Waiting {{days}} days for a decision (submitted {{date}})' },
+    triage: {
+      waiting_one: 'Staff request waiting {{count}} day for triage (requested {{date}})',
+      waiting_other: 'Staff request waiting {{count}} days for triage (requested {{date}})',
+    },
   },
   categories,
   prefs: {

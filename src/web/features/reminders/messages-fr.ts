@@ -7,6 +7,7 @@ const categories: Record<ReminderCategory, string> = {
   reviews: 'Révisions à faire (30, 7 et 0 jours avant)',
   agreements: 'Ententes qui expirent (60, 30 et 0 jours avant)',
   decisions: 'Évaluations en attente d’une décision',
+  triage: 'Demandes du personnel en attente de triage',
 };
 
 export const remindersFr: DeepStrings<typeof remindersEn> = {
@@ -15,7 +16,7 @@ export const remindersFr: DeepStrings<typeof remindersEn> = {
   bell_one: 'Notifications : {{count}} non lue',
   bell_other: 'Notifications : {{count}} non lues',
   title: 'Notifications',
-  intro: 'Vos rappels quotidiens : ce qui arrive à échéance, ce qui expire et ce qui attend une décision.',
+  intro: 'Vos rappels quotidiens : ce qui arrive à échéance, ce qui expire et ce qui attend une décision ou un triage.',
   empty: 'Aucune notification pour l’instant.',
   list: 'Mes notifications',
   unreadBadge: 'Non lue',
@@ -28,6 +29,10 @@ export const remindersFr: DeepStrings<typeof remindersEn> = {
     reviews: { today: 'Révision prévue aujourd’hui ({{date}})', inDays: 'Révision prévue dans {{days}} jours ({{date}})' },
     agreements: { today: 'L’entente expire aujourd’hui ({{date}})', inDays: 'L’entente expire dans {{days}} jours ({{date}})' },
     decisions: { waiting: 'En attente d’une décision depuis {{days}} jours (soumise le {{date}})' },
+    triage: {
+      waiting_one: 'Demande du personnel en attente de triage depuis {{count}} jour (faite le {{date}})',
+      waiting_other: 'Demande du personnel en attente de triage depuis {{count}} jours (faite le {{date}})',
+    },
   },
   categories,
   prefs: {
