@@ -82,3 +82,13 @@ export async function findSealedAttachmentKey(tx: Tx, scope: TenantScope): Promi
   const [row] = await tx.select({ sealed: attachmentKeys.sealedKey }).from(attachmentKeys).where(byTenant(attachmentKeys.tenantId, scope));
   return row?.sealed;
 }
+
+/** The inventory item an owner is, or belongs to (an assessment's app). */
+export async function itemOfOwner(tx: Tx, scope: TenantScope, owner: AttachmentOwner): Promise<string | undefined> {
+  if ('inventoryItemId' in owner) return owner.inventoryItemId;
+  const [row] = await tx
+    .select({ itemId: assessments.inventoryItemId })
+    .from(assessments)
+    .where(and(byTenant(assessments.tenantId, scope), eq(assessments.id, owner.assessmentId)));
+  return row?.itemId;
+}

@@ -9,8 +9,9 @@ import { ATTACHMENT_TYPES, type AttachmentBody, type AttachmentList, type Attach
 import { authorize, policy, scopeOf, type Ability, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withTenant } from '../../platform/db.js';
-import { invalid, invalidFields, notFound } from '../../platform/errors.js';
+import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
+import { AppError, invalid, invalidFields, notFound } from '../../platform/errors.js';
+import { findInventoryItem, ownColumns, updateInventoryItem } from '../inventory/inventory.repo.js';
 import { decryptAttachment, encryptAttachment, newSealedAttachmentKey, openAttachmentKey } from './attachment-crypto.js';
 import {
   deleteAttachment,
@@ -18,6 +19,7 @@ import {
   findAttachmentMeta,
   findSealedAttachmentKey,
   insertAttachment,
+  itemOfOwner,
   listAttachments,
   ownerExists,
   sealedAttachmentKey,
@@ -74,6 +76,32 @@ const audited = (r: AttachmentMeta) => ({
   inventoryItemId: r.inventoryItemId,
   assessmentId: r.assessmentId,
 });
+
+/**
+ * An agreement uploaded with its end date carries the app's own agreement end along (the date the
+ * expiry rule, the public list and the reminders read) when the app has none or an earlier one;
+ * never earlier, nor before the app's signing date. Audited as the app's update, in the upload's
+ * transaction.
+ */
+async function followAgreementEnd(tx: Tx, scope: TenantScope, actor: Actor, itemId: string, endsOn: string): Promise<void> {
+  const found = await findInventoryItem(tx, scope, itemId);
+  if (!found) return;
+  const before = ownColumns(found);
+  const current = before.agreementExpiresOn as string | null;
+  const signed = before.agreementSignedOn as string | null;
+  if ((current && current >= endsOn) || (signed && signed > endsOn)) return;
+  const after = await updateInventoryItem(tx, scope, itemId, before.version, { agreementExpiresOn: endsOn });
+  if (!after) throw new AppError('stale', 'The app was changed meanwhile: upload the agreement again');
+  const { tenantId: _t, createdAt: _c, updatedAt: _u, ...beforeAudit } = before;
+  const { tenantId: _t2, createdAt: _c2, updatedAt: _u2, ...afterAudit } = after;
+  await recordAudit(tx, actor, {
+    action: 'inventory.update',
+    recordType: 'inventory_item',
+    recordId: itemId,
+    before: beforeAudit,
+    after: { ...afterAudit, comment: `Agreement end taken from the attached agreement (${endsOn})` },
+  });
+}
 
 /** The name a download is saved under: the stored name, with the extension of its checked type. */
 export function downloadName(fileName: string, contentType: string): string {
@@ -137,6 +165,10 @@ export function createAttachmentService(ctx: Pick<AppContext, 'db' | 'config'>) 
           uploadedBy: actor.userId,
         });
         await recordAudit(tx, actor, { action: 'attachment.upload', recordType: 'attachment', recordId: id, after: audited(row) });
+        if (input.kind === 'agreement' && input.agreementExpiresOn) {
+          const itemId = await itemOfOwner(tx, scope, owner);
+          if (itemId) await followAgreementEnd(tx, scope, actor, itemId, input.agreementExpiresOn);
+        }
         return present(actor, row);
       });
     },

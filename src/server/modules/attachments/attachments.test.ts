@@ -10,7 +10,7 @@ import { eq, sql } from 'drizzle-orm';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { attachmentKeys, attachments, institutions, offboardings } from '../../db/schema/index.js';
+import { attachmentKeys, attachments, auditEvents, institutions, offboardings } from '../../db/schema/index.js';
 import { queryRows, withSystem } from '../../platform/db.js';
 import { createJobs } from '../../platform/jobs.js';
 import { createMailer } from '../../platform/mail.js';
@@ -218,6 +218,62 @@ describe('list, download, delete', () => {
     const { tenant, itemId } = await tenantWithItem();
     await upload(tenant.siteAdmin, itemUrl(itemId), pdf());
     expect((await tenant.siteAdmin.request('DELETE', `/api/v1/inventory/${itemId}`)).statusCode).toBe(204);
+    expect(await storedRows(tenant.institution.id)).toEqual([]);
+  });
+});
+
+describe('an agreement’s end date', () => {
+  const item = async (c: Client, id: string) =>
+    (await c.request('GET', `/api/v1/inventory/${id}`)).json() as { agreementExpiresOn: string | null; version: number };
+  const itemUpdates = async (tenantId: string, itemId: string) =>
+    (await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.tenantId, tenantId)))).filter(
+      (e) => e.action === 'inventory.update' && e.recordId === itemId,
+    );
+
+  it('fills or extends the app’s own agreement end, never shortens it, audited as the app’s update', async () => {
+    const { tenant, itemId, assessmentId } = await tenantWithItem();
+    const id = tenant.institution.id;
+    expect((await item(tenant.siteAdmin, itemId)).agreementExpiresOn).toBeNull();
+
+    // None yet: the agreement's end becomes the app's.
+    expect(
+      (await upload(tenant.appAdmin, itemUrl(itemId, 'kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2027-06-30'), pdf())).statusCode,
+    ).toBe(201);
+    expect((await item(tenant.siteAdmin, itemId)).agreementExpiresOn).toBe('2027-06-30');
+    const first = await itemUpdates(id, itemId);
+    expect(first).toHaveLength(1);
+    expect((first[0]!.changes as Record<string, unknown>).agreementExpiresOn).toEqual({ before: null, after: '2027-06-30' });
+
+    // An earlier one (an old agreement filed for the record), another kind, or none: the app keeps its date.
+    expect(
+      (await upload(tenant.appAdmin, itemUrl(itemId, 'kind=agreement&fileName=old.pdf&agreementExpiresOn=2026-01-31'), pdf())).statusCode,
+    ).toBe(201);
+    expect((await upload(tenant.appAdmin, itemUrl(itemId, 'kind=agreement&fileName=undated.pdf'), pdf())).statusCode).toBe(201);
+    expect((await upload(tenant.appAdmin, itemUrl(itemId, 'kind=vendor_document&fileName=notes.pdf'), pdf())).statusCode).toBe(201);
+    expect((await item(tenant.siteAdmin, itemId)).agreementExpiresOn).toBe('2027-06-30');
+    expect(await itemUpdates(id, itemId)).toHaveLength(1);
+
+    // A renewal attached to the app's assessment: later, so it carries the app's date along.
+    const renewal = await upload(
+      tenant.appAdmin,
+      `/api/v1/assessments/${assessmentId}/attachments?kind=agreement&fileName=renewal.pdf&agreementExpiresOn=2029-06-30`,
+      pdf(),
+    );
+    expect(renewal.statusCode, renewal.body).toBe(201);
+    expect((await item(tenant.siteAdmin, itemId)).agreementExpiresOn).toBe('2029-06-30');
+    expect(await itemUpdates(id, itemId)).toHaveLength(2);
+  });
+
+  it('writes neither the document nor the app’s date when the upload is refused', async () => {
+    const { tenant, itemId } = await tenantWithItem();
+    const refused = await upload(
+      tenant.appAdmin,
+      itemUrl(itemId, 'kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2027-06-30'),
+      Buffer.from('<html></html>'),
+    );
+    expect(refused.statusCode).toBe(400);
+    expect((await item(tenant.siteAdmin, itemId)).agreementExpiresOn).toBeNull();
+    expect(await itemUpdates(tenant.institution.id, itemId)).toEqual([]);
     expect(await storedRows(tenant.institution.id)).toEqual([]);
   });
 });

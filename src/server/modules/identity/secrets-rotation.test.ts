@@ -2,19 +2,21 @@ import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { auditEvents, ssoConnections, users } from '../../db/schema/index.js';
+import { attachmentKeys, auditEvents, ssoConnections, users } from '../../db/schema/index.js';
 import { verifyAuditChain } from '../../platform/audit.js';
 import { openDatabase, withSystem, type Db } from '../../platform/db.js';
 import { createJobs } from '../../platform/jobs.js';
 import { createMailer } from '../../platform/mail.js';
-import { keyId, keyringOf, openSecret, sealSecret } from '../../platform/secrets.js';
-import { buildTenantWithUsers, buildUser, PASSWORD, signIn, totpCode } from '../../../../test/support/factories.js';
+import { keyId, keyringOf, openSecret, sealSecret, sealedKeyId, type Keyring } from '../../platform/secrets.js';
+import { buildTenantWithUsers, buildUser, PASSWORD, signIn, totpCode, type Client } from '../../../../test/support/factories.js';
 import { CLI_TEST_TIMEOUT, itRunsCli, runCli } from '../../../../test/support/cli.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { createMigratedDataDir } from '../../../../test/support/test-db.js';
+import { openAttachmentKey } from '../attachments/attachment-crypto.js';
 import { rotateSealedSecrets } from './secrets-rotation.js';
 
 const K1 = randomBytes(32);
@@ -36,6 +38,45 @@ function sealV1(key: Buffer, plaintext: string, aad: string): string {
 
 const mfaSecretOf = async (db: Db, id: string) =>
   (await withSystem(db, (tx) => tx.select({ s: users.mfaSecret }).from(users).where(eq(users.id, id))))[0]!.s!;
+
+const sealedAttachmentKeyOf = async (db: Db, tenantId: string) =>
+  (
+    await withSystem(db, (tx) =>
+      tx.select({ s: attachmentKeys.sealedKey }).from(attachmentKeys).where(eq(attachmentKeys.tenantId, tenantId)),
+    )
+  )[0]!.s;
+
+/** An institution with an app of its inventory and a document attached to it through the upload route. */
+async function institutionWithDocument() {
+  const tenant = await buildTenantWithUsers(t.app, t.database.db);
+  const item = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Sealed app ${randomUUID()}` } });
+  expect(item.statusCode, item.body).toBe(201);
+  const bytes = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(512), Buffer.from('\n%%EOF\n')]);
+  const uploaded = await tenant.siteAdmin.request(
+    'POST',
+    `/api/v1/inventory/${item.json().id}/attachments?kind=agreement&fileName=dpa.pdf`,
+    bytes,
+  );
+  expect(uploaded.statusCode, uploaded.body).toBe(201);
+  return { tenant, documentId: uploaded.json().id as string, bytes };
+}
+
+/** The service started with `keys` as its keyring (the same database and sessions). */
+async function withServiceOn<T>(keys: Keyring, fn: (app: FastifyInstance) => Promise<T>): Promise<T> {
+  const config = { ...t.config, secretKeys: keys };
+  const jobs = await createJobs({ db: t.database.db });
+  const app = await buildApp({ config, db: t.database.db, mailer: createMailer(config), jobs }, { logLevel: 'silent' });
+  await app.ready();
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+    await jobs.stop();
+  }
+}
+
+const download = (app: FastifyInstance, client: Client, id: string) =>
+  app.inject({ method: 'GET', url: `/api/v1/attachments/${id}/download`, cookies: { [client.cookie.name]: client.cookie.value } });
 
 beforeAll(async () => {
   t = await createTestApp({ SECRETS_KEY: b64(K1) });
@@ -67,6 +108,10 @@ describe('SECRETS_KEY rotation', () => {
         .where(eq(users.id, legacy.id)),
     );
     expect(await mfaSecretOf(t.database.db, admin.id)).toMatch(new RegExp(`^v2\\.${keyId(K1)}\\.`));
+    // An institution with a document: its attachment key sealed under K1 on the first upload.
+    const withDoc = await institutionWithDocument();
+    const sealedBefore = await sealedAttachmentKeyOf(t.database.db, withDoc.tenant.institution.id);
+    expect(sealedKeyId(sealedBefore)).toBe(keyId(K1));
 
     const during = keyringOf(K2, [K1]);
     const report = await rotateSealedSecrets(t.database.db, during);
@@ -74,6 +119,7 @@ describe('SECRETS_KEY rotation', () => {
     expect(report.unreadable).toEqual([]);
     expect(report.resealed['users.mfa_secret']).toBeGreaterThanOrEqual(2);
     expect(report.resealed['sso_connections.oidc_client_secret']).toBeGreaterThanOrEqual(1);
+    expect(report.resealed['attachment_keys.sealed_key']).toBeGreaterThanOrEqual(1);
 
     const newOnly = keyringOf(K2);
     const [conn] = await withSystem(t.database.db, (tx) => tx.select().from(ssoConnections).where(eq(ssoConnections.id, connectionId)));
@@ -82,6 +128,12 @@ describe('SECRETS_KEY rotation', () => {
     expect(openSecret(newOnly, conn!.oidcClientSecret!, aad)).toBe(CLIENT_SECRET);
     expect(() => openSecret(keyringOf(K1), conn!.oidcClientSecret!, aad)).toThrow(/unknown key/);
     expect(openSecret(newOnly, await mfaSecretOf(t.database.db, legacy.id), `mfa:${legacy.id}`)).toBe(legacySecret);
+    // The attachment key is the same key, now sealed under K2: the old key no longer opens what is stored.
+    const docTenant = withDoc.tenant.institution.id;
+    const sealedAfter = await sealedAttachmentKeyOf(t.database.db, docTenant);
+    expect(sealedKeyId(sealedAfter)).toBe(keyId(K2));
+    expect(openAttachmentKey(newOnly, docTenant, sealedAfter)).toEqual(openAttachmentKey(keyringOf(K1), docTenant, sealedBefore));
+    expect(() => openAttachmentKey(keyringOf(K1), docTenant, sealedAfter)).toThrow(/unknown key/);
 
     // A second run finds nothing left under an old key.
     const again = await rotateSealedSecrets(t.database.db, during);
@@ -104,6 +156,11 @@ describe('SECRETS_KEY rotation', () => {
         payload: { code: totpCode(adminSecret, Date.now() + 30_000) },
       });
       expect(second.statusCode, second.body).toBe(200);
+
+      // The document comes back byte for byte.
+      const file = await download(app, withDoc.tenant.siteAdmin, withDoc.documentId);
+      expect(file.statusCode, file.body).toBe(200);
+      expect(file.rawPayload.equals(withDoc.bytes)).toBe(true);
     } finally {
       await app.close();
       await jobs.stop();
@@ -113,6 +170,80 @@ describe('SECRETS_KEY rotation', () => {
     const events = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.action, 'secrets.rotate')));
     expect(events.map((e) => e.tenantId)).toEqual(expect.arrayContaining([tenant.institution.id, null]));
     expect((await withSystem(t.database.db, (tx) => verifyAuditChain(tx, tenant.institution.id))).ok).toBe(true);
+  });
+
+  it('a rotation interrupted between institutions leaves every document readable, and a second run finishes it', async () => {
+    const a = await institutionWithDocument();
+    const b = await institutionWithDocument();
+    const ids = [a.tenant.institution.id, b.tenant.institution.id];
+    // The rotation dies at the second of these institutions' keys: the database refuses that update
+    // once the other one's key is under K2, so one institution's transaction commits and the other's fails.
+    const inList = ids.map((id) => `'${id}'`).join(', ');
+    await t.database.db.execute(
+      sql.raw(`create function test_interrupt_rotation() returns trigger language plpgsql as $$
+        begin
+          if new.tenant_id in (${inList}) and exists (
+            select 1 from attachment_keys
+             where tenant_id in (${inList}) and tenant_id <> new.tenant_id and split_part(sealed_key, '.', 2) = '${keyId(K2)}'
+          ) then
+            raise exception 'rotation interrupted';
+          end if;
+          return new;
+        end $$`),
+    );
+    await t.database.db.execute(
+      sql.raw(
+        'create trigger test_interrupt_rotation before update on attachment_keys for each row execute function test_interrupt_rotation()',
+      ),
+    );
+    const during = keyringOf(K2, [K1]);
+    try {
+      const failure = await rotateSealedSecrets(t.database.db, during).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      // (The driver's error names the query; the database's reason is its cause.)
+      const messages: string[] = [];
+      for (let e = failure as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e)
+        messages.push(String(e.message));
+      expect(messages.join(' / ')).toMatch(/rotation interrupted/);
+    } finally {
+      await t.database.db.execute(sql.raw('drop trigger test_interrupt_rotation on attachment_keys'));
+      await t.database.db.execute(sql.raw('drop function test_interrupt_rotation()'));
+    }
+
+    // Midway: one key under the new key, the other still under the old one (its transaction rolled
+    // back whole: no rotation event in its chain).
+    const midway = await Promise.all(ids.map(async (id) => sealedKeyId(await sealedAttachmentKeyOf(t.database.db, id))));
+    expect([...midway].sort()).toEqual([keyId(K1), keyId(K2)].sort());
+    const rotated = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.action, 'secrets.rotate')));
+    const stillOld = ids[midway.indexOf(keyId(K1))]!;
+    const done = ids[midway.indexOf(keyId(K2))]!;
+    expect(rotated.some((e) => e.tenantId === stillOld)).toBe(false);
+    expect(rotated.some((e) => e.tenantId === done)).toBe(true);
+
+    // The service on the rotation's keyring (new key, old one as previous) opens both documents.
+    await withServiceOn(during, async (app) => {
+      for (const doc of [a, b]) {
+        const file = await download(app, doc.tenant.siteAdmin, doc.documentId);
+        expect(file.statusCode, file.body).toBe(200);
+        expect(file.rawPayload.equals(doc.bytes)).toBe(true);
+      }
+    });
+
+    // Run again: it finishes, and the new key alone opens both.
+    const again = await rotateSealedSecrets(t.database.db, during);
+    expect(again.unreadable).toEqual([]);
+    expect(again.resealed['attachment_keys.sealed_key']).toBeGreaterThanOrEqual(1);
+    for (const id of ids) expect(sealedKeyId(await sealedAttachmentKeyOf(t.database.db, id))).toBe(keyId(K2));
+    await withServiceOn(keyringOf(K2), async (app) => {
+      for (const doc of [a, b]) {
+        const file = await download(app, doc.tenant.siteAdmin, doc.documentId);
+        expect(file.statusCode, file.body).toBe(200);
+        expect(file.rawPayload.equals(doc.bytes)).toBe(true);
+      }
+    });
+    for (const id of ids) expect((await withSystem(t.database.db, (tx) => verifyAuditChain(tx, id))).ok).toBe(true);
   });
 
   it('reports values no key opens and leaves them as they are', async () => {
@@ -127,39 +258,48 @@ describe('SECRETS_KEY rotation', () => {
 });
 
 describe('main.js rotate-secrets', () => {
-  itRunsCli('re-seals a database with the keys of the environment and prints its report', async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-rotate-'));
-    const url = t.database.url;
-    // PostgreSQL: the suite's own database. PGlite: a data folder the command opens after this process closes it.
-    if (!url) await createMigratedDataDir(dataDir);
-    const database = url ? t.database : await openDatabase({ dataDir });
-    const id = randomUUID();
-    await withSystem(database.db, (tx) =>
-      tx.insert(users).values({
-        id,
-        tenantId: null,
-        email: `rotate-${id}@example.org`,
-        firstName: 'Ro',
-        lastName: 'Tate',
-        role: 'platform_admin',
-        mfaSecret: sealSecret(keyringOf(K1), 'JBSWY3DPEHPK3PXP', `mfa:${id}`),
-      }),
-    );
-    if (!url) await database.close();
-    try {
-      const { code, out } = await runCli(['rotate-secrets'], { DATA_DIR: dataDir, DATABASE_URL: url ?? '', SECRETS_KEY: b64(K2), SECRETS_KEY_PREVIOUS: b64(K1) });
-      expect(code, out).toBe(0);
-      const report = JSON.parse(out.slice(out.indexOf('{')));
-      expect(report.keyId).toBe(keyId(K2));
-      expect(report.resealed['users.mfa_secret']).toBeGreaterThanOrEqual(1);
-      const after = url ? t.database : await openDatabase({ dataDir });
+  itRunsCli(
+    're-seals a database with the keys of the environment and prints its report',
+    async () => {
+      const dataDir = await mkdtemp(path.join(tmpdir(), 'vetted-rotate-'));
+      const url = t.database.url;
+      // PostgreSQL: the suite's own database. PGlite: a data folder the command opens after this process closes it.
+      if (!url) await createMigratedDataDir(dataDir);
+      const database = url ? t.database : await openDatabase({ dataDir });
+      const id = randomUUID();
+      await withSystem(database.db, (tx) =>
+        tx.insert(users).values({
+          id,
+          tenantId: null,
+          email: `rotate-${id}@example.org`,
+          firstName: 'Ro',
+          lastName: 'Tate',
+          role: 'platform_admin',
+          mfaSecret: sealSecret(keyringOf(K1), 'JBSWY3DPEHPK3PXP', `mfa:${id}`),
+        }),
+      );
+      if (!url) await database.close();
       try {
-        expect(openSecret(keyringOf(K2), await mfaSecretOf(after.db, id), `mfa:${id}`)).toBe('JBSWY3DPEHPK3PXP');
+        const { code, out } = await runCli(['rotate-secrets'], {
+          DATA_DIR: dataDir,
+          DATABASE_URL: url ?? '',
+          SECRETS_KEY: b64(K2),
+          SECRETS_KEY_PREVIOUS: b64(K1),
+        });
+        expect(code, out).toBe(0);
+        const report = JSON.parse(out.slice(out.indexOf('{')));
+        expect(report.keyId).toBe(keyId(K2));
+        expect(report.resealed['users.mfa_secret']).toBeGreaterThanOrEqual(1);
+        const after = url ? t.database : await openDatabase({ dataDir });
+        try {
+          expect(openSecret(keyringOf(K2), await mfaSecretOf(after.db, id), `mfa:${id}`)).toBe('JBSWY3DPEHPK3PXP');
+        } finally {
+          if (!url) await after.close();
+        }
       } finally {
-        if (!url) await after.close();
+        await rm(dataDir, { recursive: true, force: true });
       }
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }, CLI_TEST_TIMEOUT);
+    },
+    CLI_TEST_TIMEOUT,
+  );
 });

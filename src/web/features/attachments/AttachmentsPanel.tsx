@@ -183,6 +183,8 @@ function UploadForm({ owner, queryKey, onSaved }: { owner: Owner; queryKey: stri
       setFile(null);
       setExpiresOn('');
       await queryClient.invalidateQueries({ queryKey });
+      // A dated agreement may have moved the app's own agreement end (and its version).
+      if (created.kind === 'agreement' && created.agreementExpiresOn) await queryClient.invalidateQueries({ queryKey: ['inventory'] });
       onSaved(t('attachments.uploaded', { name: created.fileName }));
     },
   });
