@@ -10,6 +10,8 @@
  * What may stay English is listed once, in ALLOWED below, each with its reason.
  */
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
+import { auditEn } from '../../src/contracts/i18n/audit-en.js';
+import { auditFr } from '../../src/contracts/i18n/audit-fr.js';
 import { en } from '../../src/web/i18n/en.js';
 import { fr } from '../../src/web/i18n/fr.js';
 import { signIn, signOut, submitCatalogAppAssessment } from './session.js';
@@ -107,8 +109,9 @@ function leafEntries(tree: object, prefix = ''): [string, string][] {
 
 /** The English messages that differ from their French ones (keyed by their path, to name them in a failure). */
 function englishCatalogue(): [string, string][] {
-  const french = new Map(leafEntries(fr));
-  return leafEntries(en).filter(([key, value]) => value.trim() !== '' && french.get(key)?.trim() !== value.trim());
+  // The pages' messages and the audit log's words (a namespace of their own, loaded where shown).
+  const french = new Map([...leafEntries(fr), ...leafEntries(auditFr)]);
+  return [...leafEntries(en), ...leafEntries(auditEn)].filter(([key, value]) => value.trim() !== '' && french.get(key)?.trim() !== value.trim());
 }
 
 const CATALOGUE = englishCatalogue();

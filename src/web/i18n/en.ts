@@ -7,13 +7,11 @@ import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from './assessments-en.js';
 import { domainEn } from '../../contracts/i18n/domain-en.js';
-import { auditEn } from '../../contracts/i18n/audit-en.js';
 import { identityEn } from '../features/identity/i18n-en.js';
 import { lifecycleEn } from '../features/lifecycle/i18n-en.js';
 
 export const en = {
   ...domainEn,
-  ...auditEn,
   ...identityEn,
   assessments: assessmentsEn,
   lifecycle: lifecycleEn,

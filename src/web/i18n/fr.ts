@@ -7,7 +7,6 @@ import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from './assessments-fr.js';
 import { domainFr } from '../../contracts/i18n/domain-fr.js';
-import { auditFr } from '../../contracts/i18n/audit-fr.js';
 import { identityFr } from '../features/identity/i18n-fr.js';
 import { lifecycleFr } from '../features/lifecycle/i18n-fr.js';
 import type { en } from './en.js';
@@ -15,7 +14,6 @@ import type { DeepStrings } from './types.js';
 
 export const fr: DeepStrings<typeof en> = {
   ...domainFr,
-  ...auditFr,
   ...identityFr,
   assessments: assessmentsFr,
   lifecycle: lifecycleFr,

@@ -7,17 +7,28 @@ import i18n, { type BackendModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, type Language } from './types.js';
 
-const MESSAGES: Record<Language, () => Promise<ResourceKey>> = {
-  en: () => import('./en.js').then((m) => m.en),
-  fr: () => import('./fr.js').then((m) => m.fr),
+/**
+ * Each language's messages, by namespace: `translation` (every page) and `audit` (the audit log's
+ * words for actions, records, fields and system actors, loaded by the pages that show audit events,
+ * so the sign-in page does not carry them).
+ */
+const MESSAGES: Record<string, Record<Language, () => Promise<ResourceKey>>> = {
+  translation: {
+    en: () => import('./en.js').then((m) => m.en),
+    fr: () => import('./fr.js').then((m) => m.fr),
+  },
+  audit: {
+    en: () => import('../../contracts/i18n/audit-en.js').then((m) => m.auditEn),
+    fr: () => import('../../contracts/i18n/audit-fr.js').then((m) => m.auditFr),
+  },
 };
 
 /** Reads a language's messages from its chunk (i18next calls it before switching to the language). */
 const chunkBackend: BackendModule = {
   type: 'backend',
   init() {},
-  read(language, _namespace, done) {
-    const load = isLanguage(language) ? MESSAGES[language] : undefined;
+  read(language, namespace, done) {
+    const load = isLanguage(language) ? MESSAGES[namespace]?.[language] : undefined;
     if (!load) return done(null, {});
     load().then(
       (messages) => done(null, messages),
@@ -58,6 +69,8 @@ export async function setUpI18n(): Promise<typeof i18n> {
     .use(initReactI18next)
     .init({
       lng: initialLanguage(),
+      ns: ['translation'],
+      defaultNS: 'translation',
       // Every key exists in both languages (checked by the compiler and i18n.test.ts): no fallback to
       // load beside the reader's own.
       fallbackLng: false,
