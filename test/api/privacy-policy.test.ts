@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { institutions, users } from '../../src/server/db/schema/index.js';
 import { queryRows, withSystem } from '../../src/server/platform/db.js';
 import { buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, mailTo, settleOutbox, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let operator: Client;
@@ -28,18 +28,9 @@ const body = (kind: 'significant' | 'minor', n: string) => ({
   summaryFr: kind === 'significant' ? `Ce qui change dans ${n}` : '',
 });
 
-const to = (address: string) => t.smtp.messages.filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
+const to = (address: string) => mailTo(t, address);
 
-/** Waits until the outbox has nothing queued or being sent. */
-async function outboxSettled(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    await t.jobs.runPending();
-    const [r] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from mail_outbox where status in ('queued', 'sending')`);
-    if (r!.n === 0) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('the outbox did not settle');
-}
+const outboxSettled = () => settleOutbox(t);
 
 describe('the privacy policy', () => {
   it('refuses bad input with a message per field, and anyone but the operator', async () => {

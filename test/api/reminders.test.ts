@@ -14,7 +14,7 @@ import { assessmentRevisions, inventoryItems, staffRequests, users } from '../..
 import { queryRows, withSystem } from '../../src/server/platform/db.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
 import { remindersOf } from '../support/reminders.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createTestApp, mailTo, settleOutbox, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let digests: ReturnType<typeof remindersOf>['digests'];
@@ -31,18 +31,9 @@ const EXPIRY = '2031-06-19';
 const SUBMITTED = '2031-05-01T10:00:00Z';
 const DAY = { reviewIn30: '2031-04-20', between: '2031-05-01', reviewIn7: '2031-05-13', reviewToday: '2031-05-20', expiresToday: '2031-06-19' };
 
-const to = (address: string) => t.smtp.messages.filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
+const to = (address: string) => mailTo(t, address);
 
-/** Runs every due job (the daily fan-out, the institutions' digests, the outbox) until the outbox is empty. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    await t.jobs.runPending();
-    const [r] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from mail_outbox where status in ('queued', 'sending')`);
-    if (r!.n === 0) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('the outbox did not settle');
-}
+const settle = () => settleOutbox(t);
 
 /** The day's run, as the cron starts it. */
 async function runDay(day: string): Promise<void> {

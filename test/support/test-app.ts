@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/platform/config.js';
-import type { Database } from '../../src/server/platform/db.js';
+import { queryRows, type Database } from '../../src/server/platform/db.js';
 import { createJobs, type Jobs } from '../../src/server/platform/jobs.js';
 import { createMailer } from '../../src/server/platform/mail.js';
 import { startTestSmtp, type TestSmtp } from './smtp.js';
@@ -55,4 +56,18 @@ export async function createTestApp(env: Record<string, string> = {}, opts: { lo
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The mail the test SMTP server received for `address` (any recipient field naming it). */
+export const mailTo = (t: TestApp, address: string) => t.smtp.messages.filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
+
+/** Runs every due job until the mail outbox has nothing queued or being sent. */
+export async function settleOutbox(t: TestApp): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    await t.jobs.runPending();
+    const [r] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from mail_outbox where status in ('queued', 'sending')`);
+    if (r!.n === 0) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('the outbox did not settle');
 }

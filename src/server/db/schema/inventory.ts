@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, pgTable, primaryKey, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { catalogApps } from './catalog.js';
-import { timestamps } from './columns.js';
+import { textList, timestamps, uuidList } from './columns.js';
 import { users } from './identity.js';
 import { institutions } from './tenants.js';
 
@@ -20,22 +20,10 @@ export const inventoryItems = pgTable(
     /** Denormalised display name (catalog name or custom name) for search and sort. */
     name: text('name').notNull(),
     vendor: text('vendor').notNull().default(''),
-    grades: text('grades')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    schoolIds: uuid('school_ids')
-      .array()
-      .notNull()
-      .default(sql`'{}'::uuid[]`),
-    audiences: text('audiences')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    dataElements: text('data_elements')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    grades: textList('grades'),
+    schoolIds: uuidList('school_ids'),
+    audiences: textList('audiences'),
+    dataElements: textList('data_elements'),
     purpose: text('purpose').notNull().default(''),
     ownerUserId: uuid('owner_user_id'),
     status: text('status').notNull().default('requested'),

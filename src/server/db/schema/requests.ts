@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { catalogApps } from './catalog.js';
-import { timestamps } from './columns.js';
+import { textList, timestamps, uuidList } from './columns.js';
 import { institutions } from './tenants.js';
 
 /**
@@ -42,23 +42,11 @@ export const staffRequests = pgTable(
     appVendor: text('app_vendor').notNull().default(''),
     appWebsite: text('app_website'),
     purpose: text('purpose').notNull(),
-    grades: text('grades')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
-    schoolIds: uuid('school_ids')
-      .array()
-      .notNull()
-      .default(sql`'{}'::uuid[]`),
-    audiences: text('audiences')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    grades: textList('grades'),
+    schoolIds: uuidList('school_ids'),
+    audiences: textList('audiences'),
     studentCount: integer('student_count'),
-    dataElements: text('data_elements')
-      .array()
-      .notNull()
-      .default(sql`'{}'::text[]`),
+    dataElements: textList('data_elements'),
     /** Sealed requester email (never exported, never audited); null once served or when none was left. */
     requesterEmailSecret: text('requester_email_secret'),
     /** The language of the request page, for the decision mail. */
