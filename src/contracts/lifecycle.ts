@@ -122,6 +122,21 @@ export const myDataSchema = z.object({
       changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
     }),
   ),
+  /** The person's reminder choices (null until they choose: their role's defaults apply). */
+  reminderPreferences: z.object({ categories: z.array(z.string()), byEmail: z.boolean(), decisionWaitDays: z.number().int() }).nullable(),
+  /** The person's notifications (their daily reminders), oldest first. */
+  notifications: z.array(
+    z.object({
+      day: z.string(),
+      category: z.string(),
+      recordType: z.string(),
+      recordId: z.string(),
+      subject: z.string(),
+      days: z.number().int(),
+      date: z.string().nullable(),
+      readAt: z.string().nullable(),
+    }),
+  ),
   exportedAt: z.string(),
 });
 export type MyDataBody = z.infer<typeof myDataSchema>;

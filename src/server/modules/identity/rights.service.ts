@@ -7,7 +7,7 @@ import { and, asc, eq, or, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Language } from '../../../contracts/domain.js';
 import type { meUpdateSchema, MyDataBody } from '../../../contracts/lifecycle.js';
-import { assessmentSignoffs, auditEvents, institutions, invitations, sessions, users } from '../../db/schema/index.js';
+import { assessmentSignoffs, auditEvents, institutions, invitations, notifications, reminderPreferences, sessions, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
@@ -82,6 +82,8 @@ export function createRightsService(ctx: Pick<AppContext, 'db'>) {
           .where(or(eq(auditEvents.actorUserId, id), and(eq(auditEvents.recordType, 'user'), eq(auditEvents.recordId, id))))
           .orderBy(asc(auditEvents.at), asc(auditEvents.id))
           .limit(5000);
+        const [prefs] = await tx.select().from(reminderPreferences).where(eq(reminderPreferences.userId, id));
+        const mine = await tx.select().from(notifications).where(eq(notifications.userId, id)).orderBy(asc(notifications.createdAt), asc(notifications.id));
         return {
           profile: presentProfile(u),
           institution: inst ?? null,
@@ -98,6 +100,17 @@ export function createRightsService(ctx: Pick<AppContext, 'db'>) {
             recordId: e.recordId,
             actorLabel: e.actorLabel,
             changes: e.changes as Record<string, { before: unknown; after: unknown }>,
+          })),
+          reminderPreferences: prefs ? { categories: prefs.categories, byEmail: prefs.byEmail, decisionWaitDays: prefs.decisionWaitDays } : null,
+          notifications: mine.map((n) => ({
+            day: n.day,
+            category: n.category,
+            recordType: n.recordType,
+            recordId: n.recordId,
+            subject: n.subject,
+            days: n.days,
+            date: n.date,
+            readAt: n.readAt?.toISOString() ?? null,
           })),
           exportedAt: new Date().toISOString(),
         };

@@ -377,6 +377,12 @@ describe('rights of individuals', () => {
     expect(mine.json().sessions.some((s: { current: boolean }) => s.current)).toBe(true);
     expect(mine.json().auditEvents.length).toBeGreaterThan(0);
     expect(JSON.stringify(mine.json())).not.toContain('password');
+    // The person's reminder choices and notifications are theirs too.
+    expect(mine.json().reminderPreferences).toEqual({ categories: ['reviews'], byEmail: false, decisionWaitDays: 10 });
+    expect(mine.json().notifications).toEqual([]);
+    const admins = (await tenant.siteAdmin.request('GET', '/api/v1/me/data')).json();
+    expect(admins.reminderPreferences).toBeNull();
+    expect(admins.notifications).toMatchObject([{ day: '2026-11-01', category: 'reviews', subject: 'App', days: 7, date: '2026-11-08', readAt: null }]);
 
     const fix = await tenant.appAdmin.request('PATCH', '/api/v1/me', { firstName: 'Corrected' });
     expect(fix.statusCode, fix.body).toBe(200);

@@ -62,6 +62,15 @@ export function MyDataPage() {
             </Table.Tbody>
           </Table>
           <Title order={3} size="h4">
+            {t('me.reminders')}
+          </Title>
+          <Text size="sm" data-testid="my-reminders">
+            {data.data.reminderPreferences
+              ? t('me.remindersChosen', { count: data.data.reminderPreferences.categories.length })
+              : t('me.remindersDefault')}{' '}
+            {t('me.notificationsHeld', { count: data.data.notifications.length })}
+          </Text>
+          <Title order={3} size="h4">
             {t('me.events', { count: data.data.auditEvents.length })}
           </Title>
           <Table striped aria-label={t('me.eventsLabel')}>
