@@ -147,9 +147,9 @@ for (const language of ['en', 'fr'] as const) {
 
     // The operator's pages, and the bank editor with a draft open.
     const operator = await browser.newContext({ storageState: operatorSessionFile });
+    // Before the app's first script, as for the site admin above.
+    await operator.addInitScript((lang) => window.localStorage.setItem('vetted.language', lang), language);
     const op = await operator.newPage();
-    await op.goto('/');
-    await op.evaluate((lang) => window.localStorage.setItem('vetted.language', lang), language);
     for (const [name, path] of [
       ['institutions', '/institutions'],
       ['catalog (operator)', '/catalog'],
