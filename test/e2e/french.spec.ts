@@ -257,14 +257,6 @@ async function readerFor(page: Page, email: string, who: string, lists = [CATALO
   return { page, who, data: await dataStrings(page, lists), findings: {} };
 }
 
-/** The first link to one of a list's records (`/inventory/<id>`, `/reports/<id>`…). */
-async function firstLink(page: Page, listPath: string, prefix: string): Promise<string> {
-  await page.goto(listPath);
-  const link = page.locator(`main a[href^="${prefix}"]`).first();
-  await expect(link).toBeVisible();
-  return (await link.getAttribute('href'))!;
-}
-
 test.describe.configure({ mode: 'serial' });
 
 let itemPath = '';
@@ -340,7 +332,13 @@ test('no English on a French page: platform admin', async ({ page }) => {
   test.setTimeout(400_000);
   // A platform admin has no inventory of their own; the institutions are theirs to see.
   const r = await readerFor(page, OPERATOR, 'platform admin', [CATALOG, INSTITUTIONS]);
-  const template = await firstLink(page, '/bank', '/bank/');
+  // A template no other journey opens a draft of (bank-errors drafts the generic one, the axe suite
+  // Quillpath's): its published version, read-only. The draft editor is not read here yet: it shows
+  // the bank's English content in fields not marked as such.
+  await page.goto('/bank');
+  const tallyloop = page.locator('main a[href^="/bank/"]').filter({ hasText: 'Tallyloop' }).first();
+  await expect(tallyloop).toBeVisible();
+  const template = (await tallyloop.getAttribute('href'))!;
   await readAll(r, [['a bank template', template]]);
   expect(r.findings).toEqual({});
 });

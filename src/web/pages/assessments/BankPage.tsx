@@ -126,7 +126,11 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
           </Title>
           {s.questions.map((q) => (
             <Text key={q.id} size="sm">
-              <BankText>{q.prompt}</BankText> {q.preAnswer !== null ? <Text span c="dimmed">— {JSON.stringify(q.preAnswer)}</Text> : null}
+              <BankText>{q.prompt}</BankText> {q.preAnswer !== null ? (
+                <Text span c="dimmed">
+                  — <BankText>{JSON.stringify(q.preAnswer)}</BankText>
+                </Text>
+              ) : null}
             </Text>
           ))}
         </Paper>
