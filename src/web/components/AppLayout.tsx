@@ -7,7 +7,7 @@ import { Suspense, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ReadOnlyBanner } from '../features/lifecycle/ReadOnly.js';
 import { ReauthProvider } from '../features/identity/Reauth.js';
-import { PrivacyNoticeBanner } from '../features/privacy-policy/PrivacyNoticeBanner.js';
+import { PrivacyNoticeBanner } from '../features/policy/PrivacyNoticeBanner.js';
 import { NotificationBell } from '../features/reminders/NotificationBell.js';
 import { hasStoredLanguage } from '../i18n/index.js';
 import type { Language } from '../i18n/types.js';

@@ -1,14 +1,14 @@
 /** English messages. `fr.ts` must have exactly the same keys (checked by the compiler and i18n.test.ts). */
-import { staffRequestsEn } from '../features/staff-requests/messages-en.js';
-import { publicListEn } from '../features/public-list/messages-en.js';
+import { staffRequestsEn } from '../features/requests/messages-en.js';
+import { publicListEn } from '../features/public/messages-en.js';
 import { attachmentsEn } from '../features/attachments/messages-en.js';
-import { privacyPolicyEn } from '../features/privacy-policy/messages-en.js';
+import { privacyPolicyEn } from '../features/policy/messages-en.js';
 import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
-import { assessmentsEn } from './assessments-en.js';
+import { assessmentsEn } from '../features/assessments/messages-en.js';
 import { domainEn } from '../../contracts/i18n/domain-en.js';
-import { identityEn } from '../features/identity/i18n-en.js';
-import { lifecycleEn } from '../features/lifecycle/i18n-en.js';
+import { identityEn } from '../features/identity/messages-en.js';
+import { lifecycleEn } from '../features/lifecycle/messages-en.js';
 
 export const en = {
   ...domainEn,

@@ -1,14 +1,14 @@
 /** Messages français. Mêmes clés que `en.ts` (vérifié par le compilateur et i18n.test.ts). */
-import { staffRequestsFr } from '../features/staff-requests/messages-fr.js';
-import { publicListFr } from '../features/public-list/messages-fr.js';
+import { staffRequestsFr } from '../features/requests/messages-fr.js';
+import { publicListFr } from '../features/public/messages-fr.js';
 import { attachmentsFr } from '../features/attachments/messages-fr.js';
-import { privacyPolicyFr } from '../features/privacy-policy/messages-fr.js';
+import { privacyPolicyFr } from '../features/policy/messages-fr.js';
 import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
-import { assessmentsFr } from './assessments-fr.js';
+import { assessmentsFr } from '../features/assessments/messages-fr.js';
 import { domainFr } from '../../contracts/i18n/domain-fr.js';
-import { identityFr } from '../features/identity/i18n-fr.js';
-import { lifecycleFr } from '../features/lifecycle/i18n-fr.js';
+import { identityFr } from '../features/identity/messages-fr.js';
+import { lifecycleFr } from '../features/lifecycle/messages-fr.js';
 import type { en } from './en.js';
 import type { DeepStrings } from './types.js';
 

@@ -12,14 +12,14 @@ import { useFlash } from '../../lib/flash.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
-import { AttachmentsPanel } from '../../features/attachments/AttachmentsPanel.js';
+import { AttachmentsPanel } from '../attachments/AttachmentsPanel.js';
 import { AssessmentPanel } from '../assessments/AssessmentPanel.js';
 import { DeleteItemButton } from './DeleteItemButton.js';
 import { HistoryList } from './HistoryList.js';
 import { ItemEditForm } from './ItemEditForm.js';
 import { itemQuery } from './itemQueries.js';
 import { StatusPanel } from './StatusPanel.js';
-import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/inventory/$itemId');
 

@@ -14,11 +14,11 @@ import { api, API_BASE } from '../../lib/api.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { AnswerField } from './AnswerField.js';
 import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
-import { AttachmentsPanel } from '../../features/attachments/AttachmentsPanel.js';
+import { AttachmentsPanel } from '../attachments/AttachmentsPanel.js';
 import { RiskRegister } from './RiskRegister.js';
 import { assessmentTitle, BankText } from './BankText.js';
 import { WorkflowPanel } from './WorkflowPanel.js';
-import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
+import { useReadOnly } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId');
 

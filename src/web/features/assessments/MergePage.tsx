@@ -11,7 +11,7 @@ import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { assessmentQuery, mergeQuery, useAssessmentMutation } from './queries.js';
 import { assessmentTitle } from './BankText.js';
-import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId/merge');
 const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v));

@@ -11,7 +11,7 @@ import { Loading } from '../../components/PageState.js';
 import { catalogAppQuery } from '../../lib/catalog.js';
 import { useFormat } from '../../lib/format.js';
 import { categoryLabel, dataElementLabel, signInLabel } from './labels.js';
-import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
+import { useReadOnly } from '../lifecycle/ReadOnly.js';
 
 interface CatalogDrawerProps {
   appId: string | undefined;

@@ -1,5 +1,5 @@
 /** Messages français du cycle de vie des données : fin de service, période de lecture seule, certificats de suppression. */
-import type { lifecycleEn } from './i18n-en.js';
+import type { lifecycleEn } from './messages-en.js';
 
 export const lifecycleFr: typeof lifecycleEn = {
   banner: {

@@ -19,7 +19,7 @@ import { CatalogPicker } from './CatalogPicker.js';
 import { CustomAppFields } from './CustomAppFields.js';
 import { emptyDraft, nullIfBlank, type CustomDraft, type InventoryDraft } from './draft.js';
 import { InventoryFieldsForm } from './InventoryFieldsForm.js';
-import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/inventory/new');
 

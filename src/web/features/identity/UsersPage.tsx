@@ -9,7 +9,7 @@ import { useRequiredSession } from '../../lib/session.js';
 import { InvitationsTable } from './InvitationsTable.js';
 import { InviteForm } from './InviteForm.js';
 import { UsersTable } from './UsersTable.js';
-import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 export function UsersPage() {
   const { t } = useTranslation();

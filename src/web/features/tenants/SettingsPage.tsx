@@ -6,13 +6,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
-import { OffboardingRequest } from '../../features/lifecycle/Offboarding.js';
-import { WriteArea } from '../../features/lifecycle/ReadOnly.js';
+import { OffboardingRequest } from '../lifecycle/Offboarding.js';
+import { WriteArea } from '../lifecycle/ReadOnly.js';
 import { sessionKey, useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
-import { RequestLinkSettings } from '../../features/staff-requests/RequestLinkSettings.js';
-import { PublicListSettings } from '../../features/public-list/PublicListSettings.js';
-import { InstitutionForm } from '../institutions/InstitutionForm.js';
+import { RequestLinkSettings } from '../requests/RequestLinkSettings.js';
+import { PublicListSettings } from '../public/PublicListSettings.js';
+import { InstitutionForm } from './InstitutionForm.js';
 import { DecisionRules } from './DecisionRules.js';
 import { SupportAccess } from './SupportAccess.js';
 

@@ -10,7 +10,7 @@ import { Pager } from '../../components/Pager.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
 import { api, toQueryString } from '../../lib/api.js';
 import { useFlash } from '../../lib/flash.js';
-import { useReadOnly } from '../../features/lifecycle/ReadOnly.js';
+import { useReadOnly } from '../lifecycle/ReadOnly.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import type { InventorySearch } from '../../routes/search.js';

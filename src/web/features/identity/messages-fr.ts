@@ -1,6 +1,6 @@
 /** Messages français de la connexion, de la vérification en deux étapes, des sessions et de l’authentification unique. */
 import type { DeepStrings } from '../../i18n/types.js';
-import type { identityEn } from './i18n-en.js';
+import type { identityEn } from './messages-en.js';
 
 export const identityFr: DeepStrings<typeof identityEn> = {
   identity: {

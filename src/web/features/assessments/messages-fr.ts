@@ -1,6 +1,6 @@
 /** Messages français des évaluations des facteurs relatifs à la vie privée et de la banque maîtresse. */
-import type { assessmentsEn } from './assessments-en.js';
-import type { DeepStrings } from './types.js';
+import type { assessmentsEn } from './messages-en.js';
+import type { DeepStrings } from '../../i18n/types.js';
 
 export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   nav: 'Évaluations',

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Feedback, useOutcome } from '../../components/Feedback.js';
 import { ListTable } from '../../components/ListTable.js';
 import { NotPermitted } from '../../components/PageState.js';
-import { ResetMfaButton } from '../../features/identity/ResetMfaButton.js';
+import { ResetMfaButton } from './ResetMfaButton.js';
 import { platformAdminsQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { PersonCell } from './PersonCell.js';
