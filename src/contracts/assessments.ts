@@ -92,6 +92,22 @@ export const answerValueSchemas = {
 export type AnswerValue = z.infer<(typeof answerValueSchemas)[QuestionKind]>;
 
 // ---------- the master bank ----------
+/**
+ * The Canadian French of a bank element. The bank is written in English and French: each template,
+ * section and question carries its French beside its English, and a published version holds both.
+ * Choice and column labels are keyed by the choice's value and the column's key.
+ */
+export const bankQuestionFrSchema = z.strictObject({
+  prompt: label(1000),
+  guidance: text(5000).default(''),
+  choices: z.record(key, label(300)).default({}),
+  columns: z.record(key, label(200)).default({}),
+});
+export type BankQuestionFr = z.output<typeof bankQuestionFrSchema>;
+export const bankSectionFrSchema = z.strictObject({ title: label(300), description: text(5000).default('') });
+export type BankSectionFr = z.output<typeof bankSectionFrSchema>;
+export const bankTemplateFrSchema = z.strictObject({ title: label(300), description: text(5000).default('') });
+export type BankTemplateFr = z.output<typeof bankTemplateFrSchema>;
 export const bankQuestionInputSchema = z.strictObject({
   key,
   kind: z.enum(QUESTION_KINDS),
@@ -103,6 +119,7 @@ export const bankQuestionInputSchema = z.strictObject({
   preAnswer: z.unknown().optional(),
   condition: conditionSchema.nullable().default(null),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
+  fr: bankQuestionFrSchema.optional(),
 });
 export type BankQuestionInput = z.output<typeof bankQuestionInputSchema>;
 export const bankSectionInputSchema = z.strictObject({
@@ -111,6 +128,7 @@ export const bankSectionInputSchema = z.strictObject({
   title: label(300),
   description: text(5000).default(''),
   questions: z.array(bankQuestionInputSchema).max(200),
+  fr: bankSectionFrSchema.optional(),
 });
 export type BankSectionInput = z.output<typeof bankSectionInputSchema>;
 /** Replaces the whole content of a draft version. */
@@ -126,6 +144,7 @@ export const bankTemplateCreateSchema = z.strictObject({
   description: text(5000).default(''),
   catalogAppId: uuid.nullable().default(null),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
+  fr: bankTemplateFrSchema.optional(),
   /** Start version 1 from the latest published content of this template (e.g. the generic PIA). */
   copyFromTemplateId: uuid.optional(),
 });
