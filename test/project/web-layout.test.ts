@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * `components`, `lib`, `i18n` and `routes`. A second tree (a `pages/` folder beside `features/`)
  * or a feature folder with no server module fails here.
  */
-const web = join(import.meta.dirname);
+const web = join(import.meta.dirname, '..', '..', 'src', 'web');
 const dirs = (path: string): string[] => readdirSync(path).filter((name) => statSync(join(path, name)).isDirectory()).sort();
 
 describe('the web tree', () => {
