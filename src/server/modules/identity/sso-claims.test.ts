@@ -4,7 +4,7 @@
  * taken as the email or a name. The flows around them are in `sso.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
-import { SAML_ATTRIBUTES, SAML_REFUSALS, SsoFailure, idpUsedMfa, samlAttribute } from './sso-login.service.js';
+import { SAML_ATTRIBUTES, SAML_REFUSALS, SsoFailure, idpUsedMfa, nodeSamlRefusal, samlAttribute } from './sso-login.service.js';
 
 describe('multi-factor evidence in an ID token', () => {
   const KNOW = ['pwd', 'pin', 'kba'];
@@ -44,6 +44,12 @@ describe('multi-factor evidence in an ID token', () => {
     expect(idpUsedMfa({ amr: 'pwd otp' }, [])).toBe(false);
     expect(idpUsedMfa({ amr: 'mfa' }, [])).toBe(false);
     expect(idpUsedMfa({ acr: 5, amr: null }, ['5'])).toBe(false);
+  });
+
+  it('counts only the methods it knows, never a name every object has', () => {
+    expect(idpUsedMfa({ amr: ['constructor', 'toString'] }, [])).toBe(false);
+    expect(idpUsedMfa({ amr: ['pwd', '__proto__'] }, [])).toBe(false);
+    expect(idpUsedMfa({ amr: ['hasOwnProperty', 'otp'] }, [])).toBe(false);
   });
 });
 
@@ -93,5 +99,38 @@ describe('a refused sign-in', () => {
     });
     expect(new SsoFailure('invalid', 'x', 'replay').refusal).toBe('replay');
     expect(new Set(SAML_REFUSALS).size).toBe(SAML_REFUSALS.length);
+  });
+});
+
+describe('the guard behind a refusal by node-saml', () => {
+  /** node-saml's own errors, as its validation throws them (their messages are not kept, only the guard). */
+  const statusError = Object.assign(new Error('SAML provider returned Responder error: AuthnFailed'), { name: 'SamlStatusError' });
+  it.each([
+    [statusError, 'status'],
+    [new Error('Bad status code: urn:oasis:names:tc:SAML:2.0:status:Requester'), 'status'],
+    [new Error('InResponseTo is not valid'), 'in_response_to'],
+    [new Error('InResponseTo is missing from response'), 'in_response_to'],
+    [new Error('SubjectInResponseTo is not valid'), 'in_response_to'],
+    [new Error('Invalid signature'), 'signature'],
+    [new Error('Invalid document signature'), 'signature'],
+    [new Error('Cannot obtain assertion from signed data'), 'signature'],
+    [new Error('Unknown SAML issuer. Expected: https://idp.example Received: https://other.example'), 'issuer'],
+    [new Error('SAML assertion audience mismatch. Expected: a Received: b'), 'audience'],
+    [new Error('SAML assertion has no AudienceRestriction'), 'audience'],
+    [new Error('SAML assertion not yet valid'), 'conditions'],
+    [new Error('SAML assertion expired: clocks skewed too much'), 'conditions'],
+    [new Error('No valid subject confirmation found among those available in the SAML assertion'), 'conditions'],
+    [new Error('Missing SAML assertion'), 'assertion'],
+    [new Error('Unknown SAML response message'), 'assertion'],
+  ] as const)('%s → %s', (err, refusal) => {
+    expect(nodeSamlRefusal(err)).toBe(refusal);
+  });
+
+  it('names no guard from a status text found in another message, nor from what is not an error', () => {
+    expect(nodeSamlRefusal(new Error('Response: Bad status code'))).toBe('assertion');
+    expect(nodeSamlRefusal(Object.assign(new Error('x'), { name: 'SamlError' }))).toBe('assertion');
+    expect(nodeSamlRefusal('Invalid signature')).toBe('assertion');
+    expect(nodeSamlRefusal(null)).toBe('assertion');
+    expect(nodeSamlRefusal({ name: 'SamlStatusError' })).toBe('status');
   });
 });

@@ -400,6 +400,12 @@ describe('who a provider signs in', () => {
     await ended(oidcFlow('sub-bare'));
     const [made] = await withSystem(db, (tx) => tx.select().from(users).where(eq(users.email, bare)));
     expect(made).toMatchObject({ firstName: bare.split('@')[0], lastName: '' });
+    // Names of white space only are no names.
+    const blank = `blank-${randomUUID()}@${DOMAIN_A}`;
+    atProvider('sub-blank', { email: blank, given_name: '   ', family_name: ' ' });
+    await ended(oidcFlow('sub-blank'));
+    const [unnamed] = await withSystem(db, (tx) => tx.select().from(users).where(eq(users.email, blank)));
+    expect(unnamed).toMatchObject({ firstName: blank.split('@')[0], lastName: '' });
     // Outside its domains: nobody.
     atProvider('sub-outside', { email: `x-${randomUUID()}@outside.example` });
     expect(await ended(oidcFlow('sub-outside'))).toEqual(refused('no_account'));
@@ -782,6 +788,10 @@ describe('the SAML flow', () => {
       },
     });
     await expectSamlRefused(two, 'mfa_required', 'mfa_required');
+    // A context with white space around it is that context; a statement naming no context is refused, not a fault.
+    expect(await ended(acs(await samlForm({ nameId: nameId(), email, authnContextClassRef: `\n    ${REFEDS_MFA}\n  ` })))).toEqual({ user: userId });
+    const bare = `<saml:AuthnStatement AuthnInstant="${new Date().toISOString()}" SessionIndex="_s3"></saml:AuthnStatement>`;
+    await expectSamlRefused(await samlForm({ nameId: nameId(), email, overrides: { AuthnStatement: bare } }), 'mfa_required', 'mfa_required');
     // Required with no context listed: nothing is asked.
     await setConnection(samlA, { requireIdpMfa: true, samlMfaAuthnContexts: [] });
     expect(authnRequestOf((await login.start(A, samlA)).redirect)).not.toContain('RequestedAuthnContext');

@@ -97,7 +97,7 @@ export class SsoFailure extends Error {
 const samlRefused = (refusal: SamlRefusal, detail: string, reason: SsoFailureReason = 'invalid') => new SsoFailure(reason, detail, refusal);
 
 /** The guard behind a node-saml refusal, from its message (the message itself is not kept). */
-function nodeSamlRefusal(err: unknown): SamlRefusal {
+export function nodeSamlRefusal(err: unknown): SamlRefusal {
   const m = err instanceof Error ? err.message : '';
   if ((err as { name?: string } | null)?.name === 'SamlStatusError' || /^Bad status code/.test(m)) return 'status';
   if (/InResponseTo/i.test(m)) return 'in_response_to';
@@ -207,7 +207,8 @@ export function idpUsedMfa(idToken: object, mfaAcrValues: readonly string[]): bo
   if (typeof claims.acr === 'string' && mfaAcrValues.includes(claims.acr)) return true;
   const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
   if (amr.includes('mfa')) return true;
-  return new Set(amr.map((m) => AMR_FACTORS[m]).filter(Boolean)).size >= 2;
+  // Own keys only: `constructor` or `toString` are no authentication method.
+  return new Set(amr.filter((m) => Object.hasOwn(AMR_FACTORS, m)).map((m) => AMR_FACTORS[m])).size >= 2;
 }
 
 const str = (v: unknown, max = 254): string | null => (typeof v === 'string' && v.trim() && v.length <= max ? v.trim() : null);
