@@ -572,6 +572,10 @@ describe('the OIDC flow', () => {
     await setConnection(oidcA, { oidcIssuer: idp.issuer });
     const production = createSsoLoginService({ db, config: { ...config, isProduction: true } }, sessionService);
     await expect(production.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'http issuer refused in production' });
+    // An https provider is looked up in production (here it is unreachable), never refused as http.
+    await setConnection(oidcA, { oidcIssuer: 'https://127.0.0.1:9/' });
+    await expect(production.start(A, oidcA)).rejects.toMatchObject({ reason: 'unavailable', message: 'issuer discovery failed' });
+    await setConnection(oidcA, { oidcIssuer: idp.issuer });
     expect((await login.start(A, oidcA)).redirect.startsWith(idp.issuer)).toBe(true);
   });
 });
@@ -598,6 +602,8 @@ describe('the SAML flow', () => {
     expect(request).toContain(`AssertionConsumerServiceURL="${base}/acs"`);
     expect(request).toMatch(new RegExp(`<saml:Issuer[^>]*>${base}/metadata</saml:Issuer>`));
     expect(request).toContain('urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
+    // A first sign-in may reuse the IdP's session: only a re-authentication forces a new one.
+    expect(request).not.toMatch(/ForceAuthn="true"/);
     expect(request).not.toContain('ForceAuthn');
     expect(request).not.toContain('RequestedAuthnContext');
     const requestId = /ID="([^"]+)"/.exec(request)![1]!;
