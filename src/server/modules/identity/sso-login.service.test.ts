@@ -873,7 +873,7 @@ describe('re-authentication at the provider', () => {
     const [event] = await withSystem(db, (tx) =>
       tx.select().from(auditEvents).where(and(eq(auditEvents.requestId, requestId), eq(auditEvents.action, 'session.reauthenticate'))),
     );
-    expect(event).toMatchObject({ tenantId: A, recordType: 'user', recordId: user.id, actorUserId: user.id });
+    expect(event).toMatchObject({ tenantId: A, recordType: 'user', recordId: user.id, actorUserId: user.id, source: 'web' });
     expect(event!.changes).toEqual({ via: { before: null, after: 'oidc' }, connectionId: { before: null, after: oidcA } });
     // Nothing new was linked or opened.
     expect(await withSystem(db, (tx) => tx.select().from(sessions).where(eq(sessions.userId, user.id)))).toHaveLength(2);
@@ -896,6 +896,12 @@ describe('re-authentication at the provider', () => {
     await withSystem(db, (tx) => tx.update(sessions).set({ expiresAt: new Date(Date.now() + 3600_000) }).where(eq(sessions.id, auth.session.id)));
     await withSystem(db, (tx) => tx.update(users).set({ status: 'disabled' }).where(eq(users.id, user.id)));
     expect(await run()).toEqual(refused('disabled', null, '/account'));
+    // Disabled while the provider was asked.
+    await withSystem(db, (tx) => tx.update(users).set({ status: 'active' }).where(eq(users.id, user.id)));
+    const asked = await login.startReauth(auth, '/account');
+    await withSystem(db, (tx) => tx.update(users).set({ status: 'disabled' }).where(eq(users.id, user.id)));
+    idp.nextAccount = 'sub-re-end';
+    expect(await ended(login.oidcCallback(asked.browserToken!, await followToApp(asked.redirect, config.publicUrl), reqId()))).toEqual(refused('disabled', null, '/account'));
     // Signed out (the session row gone) while the provider was asked.
     await withSystem(db, (tx) => tx.update(users).set({ status: 'active' }).where(eq(users.id, user.id)));
     const started = await login.startReauth(auth, '/account');
