@@ -31,6 +31,15 @@ async function open(config: Config, opts: { sealPending?: boolean } = {}): Promi
     log: pino({ level: config.logLevel, name: 'db' }),
   });
   await database.migrate();
+  if (config.readReplica) {
+    const { openReadReplica } = await import('./platform/replica.js');
+    const replica = await openReadReplica(database, { ...config.readReplica, log: pino({ level: config.logLevel, name: 'replica' }) });
+    const closePrimary = database.close;
+    database.close = async () => {
+      await replica.close();
+      await closePrimary();
+    };
+  }
   if (opts.sealPending ?? true) {
     const log = pino({ level: config.logLevel, name: 'audit' });
     for (const r of await sealPendingAuditChains(database.db)) {
