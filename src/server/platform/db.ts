@@ -372,6 +372,8 @@ export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx)
   const replica = replicas.get(db);
   if (!replica) return withTenant(db, scope, fn);
   if (!requestScopes.getStore()?.primaryReads && (await replica.usable())) {
+    // The request's transaction on the primary (its session read) ends first: a request holds one connection at a time.
+    await endRequestTransaction();
     try {
       const result = await transactionWith(replica.db, tenantSettings(scope, false), fn);
       replica.counted('replica');

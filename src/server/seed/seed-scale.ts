@@ -44,9 +44,12 @@ const BATCH = 50;
 
 const textArray = (xs: readonly string[]) => sql.raw(`array[${xs.map((x) => `'${x.replace(/'/g, "''")}'`).join(', ')}]::text[]`);
 
-/** The id of institution `n` (also `scaleInstitutionId` in SQL: md5 of a fixed text, as a uuid). */
+/** A version 4 uuid from the md5 of a text (SQL, written here): its version and variant digits set. */
+const uuidOf = (text: string) => sql.raw(`overlay(overlay(md5(${text}) placing '4' from 13) placing '8' from 17)::uuid`);
+
+/** The id of institution `n` (the same derivation as the seed's SQL). */
 export async function scaleInstitutionId(db: Db, n: number): Promise<string> {
-  const [row] = await queryRows<{ id: string }>(db, sql`select md5(${`vetted-scale-institution-${n}`})::uuid::text as id`);
+  const [row] = await queryRows<{ id: string }>(db, sql`select ${uuidOf(`'vetted-scale-institution-' || ${Number(n)}`)}::text as id`);
   return row!.id;
 }
 
@@ -78,12 +81,12 @@ export async function seedScale(
     await withSystem(db, async (tx) => {
       await tx.execute(sql`
         insert into institutions (id, name, kind, country, subdivision, region, grade_levels, public_slug)
-        select md5('vetted-scale-institution-' || n)::uuid, 'Scale District ' || n, 'district', 'CA', 'BC', 'ca', ${grades},
+        select ${uuidOf(`'vetted-scale-institution-' || n`)}, 'Scale District ' || n, 'district', 'CA', 'BC', 'ca', ${grades},
                'scale-district-' || n
         from generate_series(${lo}::int, ${hi}::int) n`);
       await tx.execute(sql`
         insert into schools (tenant_id, id, name, grade_from, grade_to, position)
-        select md5('vetted-scale-institution-' || n)::uuid, md5('vetted-scale-school-' || n || '-' || s)::uuid,
+        select ${uuidOf(`'vetted-scale-institution-' || n`)}, ${uuidOf(`'vetted-scale-school-' || n || '-' || s`)},
                case s when 0 then 'North Elementary ' || n else 'Central Secondary ' || n end,
                case s when 0 then 'K' else '8' end, case s when 0 then '7' else '12' end, s
         from generate_series(${lo}::int, ${hi}::int) n cross join generate_series(0, 1) s`);
@@ -92,11 +95,11 @@ export async function seedScale(
         sql`with made as (
           insert into inventory_items (tenant_id, id, custom_name, name, vendor, grades, school_ids, audiences, data_elements,
                                        purpose, status, next_review_on, agreement_expires_on, is_public)
-          select md5('vetted-scale-institution-' || n)::uuid,
-                 md5('vetted-scale-item-' || n || '-' || k)::uuid,
+          select ${uuidOf(`'vetted-scale-institution-' || n`)},
+                 ${uuidOf(`'vetted-scale-item-' || n || '-' || k`)},
                  'Scale Tool ' || k, 'Scale Tool ' || k, 'Vendor ' || (k % 700),
                  (${grades})[1 + k % 15 : 1 + k % 15 + k % 4],
-                 array[md5('vetted-scale-school-' || n || '-' || (k % 2))::uuid],
+                 array[${uuidOf(`'vetted-scale-school-' || n || '-' || (k % 2)`)}],
                  (${audiences})[1 + k % 5 : 1 + k % 5 + k % 2],
                  (${elements})[1 + k % 20 : 1 + k % 20 + k % 6],
                  'Purpose of tool ' || k || ': classroom use, homework and communication with families.',
