@@ -174,7 +174,10 @@ export async function buildApp(
   const { invitations } = registerIdentityModule(app, ctx, outbox);
   // After the session hook: the marker applies to the request's scope it opens.
   if (ctx.config.readReplica)
-    registerReadYourWrites(app, { seconds: ctx.config.readReplica.readYourWritesSeconds, secure: ctx.config.publicUrl.startsWith('https://') });
+    registerReadYourWrites(app, {
+      seconds: ctx.config.readReplica.readYourWritesSeconds,
+      secure: ctx.config.publicUrl.startsWith('https://'),
+    });
   const audit = createAuditService(ctx);
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));

@@ -88,7 +88,10 @@ async function signInAs(s: Side, tenantId: string): Promise<void> {
     body: JSON.stringify({ email: user.email, password: PASSWORD }),
   });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
-  s.cookie = res.headers.getSetCookie().find((c) => /vetted_session=/.test(c))!.split(';')[0]!;
+  s.cookie = res.headers
+    .getSetCookie()
+    .find((c) => /vetted_session=/.test(c))!
+    .split(';')[0]!;
 }
 
 async function timed(s: Side, url: string): Promise<number> {

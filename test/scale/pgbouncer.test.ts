@@ -136,7 +136,9 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
       }
       // Forty reads of two tenants at once, interleaved over two server connections.
       const reads = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => (i % 2 ? b : a).appAdmin.request('GET', '/api/v1/inventory?pageSize=100').then((res) => ({ i, res }))),
+        Array.from({ length: 40 }, (_, i) =>
+          (i % 2 ? b : a).appAdmin.request('GET', '/api/v1/inventory?pageSize=100').then((res) => ({ i, res })),
+        ),
       );
       for (const { i, res } of reads) {
         expect(res.statusCode).toBe(200);
@@ -147,13 +149,19 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
       // No setting outlives its transaction: a unit of work with no tenant sees no tenant's rows, and
       // a bare statement on any pooled connection runs with no tenant and as the connecting user.
       for (let i = 0; i < 10; i++) {
-        const [shared] = await withShared(database.db, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from inventory_items`));
+        const [shared] = await withShared(database.db, (tx) =>
+          queryRows<{ n: number }>(tx, sql`select count(*)::int as n from inventory_items`),
+        );
         expect(shared!.n).toBe(0);
       }
       const probe = new pg.Pool({ connectionString: bouncer!.url('vetted'), max: 4 });
       try {
         const bare = await Promise.all(
-          Array.from({ length: 8 }, () => probe.query<{ tenant: string | null; who: string }>("select current_setting('app.tenant_id', true) as tenant, current_user as who")),
+          Array.from({ length: 8 }, () =>
+            probe.query<{ tenant: string | null; who: string }>(
+              "select current_setting('app.tenant_id', true) as tenant, current_user as who",
+            ),
+          ),
         );
         for (const r of bare) expect(r.rows[0]).toEqual({ tenant: expect.toBeOneOf(['', null]), who: 'postgres' });
       } finally {
@@ -196,7 +204,9 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
         if (ready !== 503) await new Promise((r) => setTimeout(r, 25));
       }
       expect(ready).toBe(503);
-      expect((await fetch(`${first.base}/api/v1/inventory`, { headers: { cookie: `${second.cookie.name}=${second.cookie.value}` } })).status).toBe(200);
+      expect(
+        (await fetch(`${first.base}/api/v1/inventory`, { headers: { cookie: `${second.cookie.name}=${second.cookie.value}` } })).status,
+      ).toBe(200);
       expect(await first.exited).toBe(0);
       // The other process goes on serving the same session.
       expect((await second.request('GET', '/api/v1/inventory')).statusCode).toBe(200);

@@ -22,7 +22,8 @@ export function missingScaleTools(opts: { pgbouncer?: boolean } = {}): string | 
     if (!existsSync(path.join(PG_BIN, tool))) return `the PostgreSQL binaries are missing (no ${tool} in ${PG_BIN}; set PG_BIN)`;
   }
   if (opts.pgbouncer && !PGBOUNCER) return 'pgbouncer is not installed (apt-get install pgbouncer)';
-  if (process.getuid?.() === 0 && !existsSync('/usr/sbin/runuser')) return 'running as root without runuser to start PostgreSQL as postgres';
+  if (process.getuid?.() === 0 && !existsSync('/usr/sbin/runuser'))
+    return 'running as root without runuser to start PostgreSQL as postgres';
   return null;
 }
 
@@ -126,12 +127,21 @@ export async function startCluster(): Promise<Cluster & { remove(): Promise<void
 export async function startStandby(primary: Cluster): Promise<Cluster & { remove(): Promise<void> }> {
   const root = await ownedFolder('vetted-standby-');
   const dataDir = path.join(root, 'data');
-  await run(path.join(PG_BIN, 'pg_basebackup'), ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', dataDir, '-R', '-X', 'stream']);
-  const port = await freePort();
-  await run('/bin/sh', [
-    '-c',
-    `printf '%s\\n' "port = ${port}" "unix_socket_directories = '${root}'" >> ${dataDir}/postgresql.conf`,
+  await run(path.join(PG_BIN, 'pg_basebackup'), [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    dataDir,
+    '-R',
+    '-X',
+    'stream',
   ]);
+  const port = await freePort();
+  await run('/bin/sh', ['-c', `printf '%s\\n' "port = ${port}" "unix_socket_directories = '${root}'" >> ${dataDir}/postgresql.conf`]);
   const cluster = clusterAt(dataDir, port);
   await cluster.start();
   return { ...cluster, remove: () => removeFolder(cluster, root) };
@@ -187,10 +197,13 @@ export async function startPgBouncer(cluster: Cluster, opts: { poolSize?: number
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`pgbouncer ended: ${out}`);
     const probe = new pg.Client({ connectionString: url('postgres') });
-    const ok = await probe.connect().then(() => probe.query('select 1')).then(
-      () => true,
-      () => false,
-    );
+    const ok = await probe
+      .connect()
+      .then(() => probe.query('select 1'))
+      .then(
+        () => true,
+        () => false,
+      );
     await probe.end().catch(() => undefined);
     if (ok) break;
     if (attempt > 200) throw new Error(`pgbouncer did not start: ${out}`);

@@ -219,7 +219,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `OFFBOARDING_GRACE_DAYS + BACKUP_RETENTION_DAYS: ${env.OFFBOARDING_GRACE_DAYS} + ${env.BACKUP_RETENTION_DAYS} days exceeds ${MAX_DAYS_AFTER_END_OF_SERVICE}; a backup could outlive the 30-day deletion commitment`,
     );
   }
-  if (env.READ_DATABASE_URL && !env.DATABASE_URL) problems.push('READ_DATABASE_URL: needs DATABASE_URL (a replica of the PostgreSQL server)');
+  if (env.READ_DATABASE_URL && !env.DATABASE_URL)
+    problems.push('READ_DATABASE_URL: needs DATABASE_URL (a replica of the PostgreSQL server)');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);

@@ -6,7 +6,16 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
-import { attachReadReplica, openDatabase, queryRows, readFromPrimaryInThisRequest, type Database, type Db, type DbLogger, type ReadReplica } from './db.js';
+import {
+  attachReadReplica,
+  openDatabase,
+  queryRows,
+  readFromPrimaryInThisRequest,
+  type Database,
+  type Db,
+  type DbLogger,
+  type ReadReplica,
+} from './db.js';
 
 /** How long one look at the replica's state is trusted: at most one check a second per process. */
 const CHECK_MS = 1000;
@@ -59,7 +68,10 @@ export async function openReadReplica(
 
   const set = (next: boolean, nextLag: number | null, why: string) => {
     if (next !== usable || checkedAt === 0) {
-      opts.log?.warn({ replica: { usable: next, lagSeconds: nextLag } }, next ? 'reads go to the replica' : `reads go to the primary: ${why}`);
+      opts.log?.warn(
+        { replica: { usable: next, lagSeconds: nextLag } },
+        next ? 'reads go to the replica' : `reads go to the primary: ${why}`,
+      );
     }
     usable = next;
     lag = nextLag;

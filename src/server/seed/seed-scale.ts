@@ -68,7 +68,9 @@ export async function seedScale(
   const base = Math.floor((plan.items - plan.largest) / others);
   const extra = plan.items - plan.largest - base * others;
   const largestId = await scaleInstitutionId(db, 1);
-  const [exists] = await withSystem(db, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions where id = ${largestId}::uuid`));
+  const [exists] = await withSystem(db, (tx) =>
+    queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions where id = ${largestId}::uuid`),
+  );
   if (exists!.n > 0) throw new Error('This database holds the scale data already');
 
   const grades = textArray(GRADE_LEVELS);
