@@ -50,6 +50,7 @@ import { projectRoot } from './platform/db.js';
 import { frameworkErrors, registerErrorHandling, registerInputChecks, registerNotFound } from './platform/http.js';
 import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
+import { registerReadYourWrites } from './platform/replica.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -171,6 +172,12 @@ export async function buildApp(
 
   const outbox = await registerMailModule(app, ctx);
   const { invitations } = registerIdentityModule(app, ctx, outbox);
+  // After the session hook: the marker applies to the request's scope it opens.
+  if (ctx.config.readReplica)
+    registerReadYourWrites(app, {
+      seconds: ctx.config.readReplica.readYourWritesSeconds,
+      secure: ctx.config.publicUrl.startsWith('https://'),
+    });
   const audit = createAuditService(ctx);
   const lifecycle = await registerLifecycle(app, ctx);
   registerInstitutionRoutes(app, createInstitutionService(ctx, invitations));

@@ -31,6 +31,15 @@ async function open(config: Config, opts: { sealPending?: boolean } = {}): Promi
     log: pino({ level: config.logLevel, name: 'db' }),
   });
   await database.migrate();
+  if (config.readReplica) {
+    const { openReadReplica } = await import('./platform/replica.js');
+    const replica = await openReadReplica(database, { ...config.readReplica, log: pino({ level: config.logLevel, name: 'replica' }) });
+    const closePrimary = database.close;
+    database.close = async () => {
+      await replica.close();
+      await closePrimary();
+    };
+  }
   if (opts.sealPending ?? true) {
     const log = pino({ level: config.logLevel, name: 'audit' });
     for (const r of await sealPendingAuditChains(database.db)) {
@@ -223,6 +232,31 @@ async function main(): Promise<void> {
     }
     case 'seed': {
       if (config.isProduction) throw new Error('Demo data is never loaded in production');
+      const scaleAt = process.argv.indexOf('--scale');
+      if (scaleAt > 0) {
+        // Scale data: thousands of institutions on the PostgreSQL server (docs/operations.md).
+        const { scalePlanOf, seedScale } = await import('./seed/seed-scale.js');
+        const plan = scalePlanOf(process.argv[scaleAt + 1] ?? '');
+        if (!config.databaseUrl) throw new Error('Scale data goes to a PostgreSQL server: set DATABASE_URL');
+        const database = await open(config);
+        try {
+          let shown = 0;
+          const result = await seedScale(database.db, plan, {
+            onProgress: (done, total) => {
+              if (done - shown >= total / 20 || done === total) {
+                shown = done;
+                process.stdout.write(`  ${done} / ${total} institutions\n`);
+              }
+            },
+          });
+          process.stdout.write(
+            `Loaded ${result.institutions} institutions and ${result.items} inventory items in ${result.seconds.toFixed(1)} s; the largest (${plan.largest} items) is ${result.largestId}.\n`,
+          );
+        } finally {
+          await database.close();
+        }
+        return;
+      }
       const seedDemo = await loadSeed();
       const database = await open(config);
       printDemoCredentials(await seedDemo(database.db, { password: config.demoPassword }), config.publicUrl);

@@ -69,6 +69,33 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), BACKUP_MASTER_KEY: 'short' })).toThrow(/BACKUP_MASTER_KEY/);
   });
 
+  it('reads from a replica only beside a database server, with its lag bound and read-your-writes window', () => {
+    const dir = dataDir();
+    expect(loadConfig({ DATA_DIR: dir }).readReplica).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dir, READ_DATABASE_URL: 'postgres://replica/vetted' })).toThrow(
+      /READ_DATABASE_URL: needs DATABASE_URL/,
+    );
+    expect(() => loadConfig({ DATA_DIR: dir, DATABASE_URL: 'postgres://db/vetted', READ_DATABASE_URL: 'mysql://replica' })).toThrow(
+      ConfigError,
+    );
+    expect(
+      loadConfig({ DATA_DIR: dir, DATABASE_URL: 'postgres://db/vetted', READ_DATABASE_URL: 'postgres://replica/vetted' }).readReplica,
+    ).toEqual({
+      url: 'postgres://replica/vetted',
+      maxLagSeconds: 10,
+      readYourWritesSeconds: 30,
+    });
+    expect(
+      loadConfig({
+        DATA_DIR: dir,
+        DATABASE_URL: 'postgres://db/vetted',
+        READ_DATABASE_URL: 'postgres://replica/vetted',
+        REPLICA_MAX_LAG_SECONDS: '2.5',
+        READ_YOUR_WRITES_SECONDS: '0',
+      }).readReplica,
+    ).toMatchObject({ maxLagSeconds: 2.5, readYourWritesSeconds: 0 });
+  });
+
   it('does not seed demo data by default when a database server is configured', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/vetted' }).demoSeed).toBe(false);
   });

@@ -27,6 +27,13 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** A streaming replica that reports, exports and public lists may read from (see docs/adr/0015-read-replica.md). */
+  READ_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   PUBLIC_URL: z.string().url('must be an absolute URL such as https://vetted.example.org').optional(),
   REGION: z.enum(REGIONS).default('ca'),
@@ -121,6 +128,11 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /**
+   * The streaming replica reads may go to: used while its replay lags the primary by at most
+   * `maxLagSeconds`; a person's reads go to the primary for `readYourWritesSeconds` after their write.
+   */
+  readReplica: { url: string; maxLagSeconds: number; readYourWritesSeconds: number } | undefined;
   sessionSecret: string;
   publicUrl: string;
   region: Env['REGION'];
@@ -207,6 +219,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       `OFFBOARDING_GRACE_DAYS + BACKUP_RETENTION_DAYS: ${env.OFFBOARDING_GRACE_DAYS} + ${env.BACKUP_RETENTION_DAYS} days exceeds ${MAX_DAYS_AFTER_END_OF_SERVICE}; a backup could outlive the 30-day deletion commitment`,
     );
   }
+  if (env.READ_DATABASE_URL && !env.DATABASE_URL)
+    problems.push('READ_DATABASE_URL: needs DATABASE_URL (a replica of the PostgreSQL server)');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -218,6 +232,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    readReplica: env.READ_DATABASE_URL
+      ? { url: env.READ_DATABASE_URL, maxLagSeconds: env.REPLICA_MAX_LAG_SECONDS, readYourWritesSeconds: env.READ_YOUR_WRITES_SECONDS }
+      : undefined,
     sessionSecret: env.SESSION_SECRET ?? localSecret(dataDir),
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     region: env.REGION,

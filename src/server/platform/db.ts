@@ -259,6 +259,8 @@ interface HeldTransaction {
 /** What one request may hold. */
 interface RequestScope {
   held: HeldTransaction | null;
+  /** Its person wrote recently: their reads go to the primary, never a replica (see replica.ts). */
+  primaryReads?: boolean;
 }
 const requestScopes = new AsyncLocalStorage<RequestScope>();
 
@@ -327,6 +329,61 @@ async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx
   held.state = 'ended';
   await finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
   return result;
+}
+
+/**
+ * A streaming replica of a PostgreSQL database (opened by replica.ts), where `withTenantRead` may
+ * send a unit of work that only reads.
+ */
+export interface ReadReplica {
+  db: Db;
+  /** True when reads may go to the replica now: reachable, and its replay within the lag bound (cached briefly). */
+  usable(): Promise<boolean>;
+  /** A read on the replica failed: true (and the replica set aside) when for want of a connection, so the read goes to the primary. */
+  failed(err: unknown): boolean;
+  /** Where one read went. */
+  counted(target: 'replica' | 'primary'): void;
+}
+const replicas = new WeakMap<Db, ReadReplica>();
+
+/** Lets reads of `primary` go to `replica` (`withTenantRead`). */
+export function attachReadReplica(primary: Db, replica: ReadReplica): void {
+  replicas.set(primary, replica);
+}
+
+/** The replica attached to a database, if any. */
+export function readReplicaOf(primary: Db): ReadReplica | undefined {
+  return replicas.get(primary);
+}
+
+/** The current request's reads go to the primary: its person reads their own writes. */
+export function readFromPrimaryInThisRequest(): void {
+  const scope = requestScopes.getStore();
+  if (scope) scope.primaryReads = true;
+}
+
+/**
+ * `withTenant` for a unit of work that only reads (reports, exports, public lists): on the attached
+ * replica when it is usable and the request's person has not written lately, with the same
+ * transaction-local tenant settings and row-level security; on the primary otherwise, and when the
+ * replica's connection fails mid-read. `fn` must not write: the replica refuses it.
+ */
+export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const replica = replicas.get(db);
+  if (!replica) return withTenant(db, scope, fn);
+  if (!requestScopes.getStore()?.primaryReads && (await replica.usable())) {
+    // The request's transaction on the primary (its session read) ends first: a request holds one connection at a time.
+    await endRequestTransaction();
+    try {
+      const result = await transactionWith(replica.db, tenantSettings(scope, false), fn);
+      replica.counted('replica');
+      return result;
+    } catch (err) {
+      if (!replica.failed(err)) throw err;
+    }
+  }
+  replica.counted('primary');
+  return withTenant(db, scope, fn);
 }
 
 /** A row of the statement `openTransaction` was given, as the driver parsed it. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { poolStatsOf, type Db } from './db.js';
 import type { Jobs } from './jobs.js';
+import { replicaOf } from './replica.js';
 
 /**
  * Prometheus metrics: process defaults; request durations by route (never by URL: ids are not
@@ -34,6 +35,49 @@ export function registerMetrics(app: FastifyInstance, deps: { db: Db; jobs: Jobs
       const stats = poolStatsOf(deps.db);
       if (!stats) return;
       for (const [state, n] of Object.entries(stats)) this.set({ state }, n);
+    },
+  });
+  // The read replica (READ_DATABASE_URL), when there is one.
+  new Gauge({
+    name: 'vetted_db_replica_pool_clients',
+    help: 'Clients of the read replica connection pool: total open, idle, and requests waiting for one (absent without a replica)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const replica = replicaOf(deps.db);
+      const stats = replica && poolStatsOf(replica.db);
+      if (!stats) return;
+      for (const [state, n] of Object.entries(stats)) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'vetted_db_replica_lag_seconds',
+    help: 'Replay lag of the read replica at its last check, in seconds (0: caught up; absent when unreachable or without a replica)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      const lag = replicaOf(deps.db)?.lagSeconds();
+      if (lag !== null && lag !== undefined) this.set(lag);
+    },
+  });
+  new Gauge({
+    name: 'vetted_db_replica_usable',
+    help: '1 while reads go to the read replica (reachable, lag within REPLICA_MAX_LAG_SECONDS), else 0 (absent without a replica)',
+    registers: [registry],
+    collect() {
+      const replica = replicaOf(deps.db);
+      if (replica) this.set(replica.usableNow() ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'vetted_db_replica_reads',
+    help: 'Reads that could go to the replica since start, by where they went (replica, primary)',
+    labelNames: ['target'],
+    registers: [registry],
+    collect() {
+      const replica = replicaOf(deps.db);
+      if (!replica) return;
+      for (const [target, n] of Object.entries(replica.reads)) this.set({ target }, n);
     },
   });
   new Gauge({

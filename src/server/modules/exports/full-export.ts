@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import yazl from 'yazl';
-import { withTenant, type Db, type TenantScope } from '../../platform/db.js';
+import { withTenantRead, type Db, type TenantScope } from '../../platform/db.js';
 import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
 import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
 
@@ -15,7 +15,7 @@ export interface ExportProgress {
 
 /** How many rows the export will write (for the progress bar). */
 export async function countExportRows(db: Db, scope: TenantScope, entities: readonly ExportEntity[] = EXPORT_ENTITIES): Promise<number> {
-  return withTenant(db, scope, async (tx) => {
+  return withTenantRead(db, scope, async (tx) => {
     let total = 0;
     for (const e of entities) total += await e.count(tx, scope);
     return total;
@@ -30,7 +30,7 @@ type Page = Awaited<ReturnType<ExportEntity['page']>>;
  */
 async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn: (rows: Page['rows']) => Promise<void>): Promise<void> {
   const read = (cursor: string | null) => {
-    const page = withTenant(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
+    const page = withTenantRead(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
     // A failed read surfaces where the page is awaited; until then (or if `fn` fails first) it must
     // not count as an unhandled rejection.
     page.catch(() => {});

@@ -2,7 +2,7 @@
 import type { PublicList } from '../../../contracts/public.js';
 import { GRADE_LEVELS, type GradeLevel } from '../../../contracts/domain.js';
 import type { AppContext } from '../../platform/context.js';
-import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
+import { unsafeTenantScope, withSystem, withTenantRead } from '../../platform/db.js';
 import { iso } from '../../platform/dates.js';
 import { notFound } from '../../platform/errors.js';
 import { listPublicSchools, listPublishedApps, unsafeFindPublishingInstitution } from './public-list.repo.js';
@@ -17,7 +17,7 @@ export function createPublicListService(ctx: Pick<AppContext, 'db'>) {
       const institution = await withSystem(db, (tx) => unsafeFindPublishingInstitution(tx, slug.trim().toLowerCase()));
       if (!institution) throw notFound('Public list');
       const scope = unsafeTenantScope(institution.id);
-      const { schools, apps } = await withTenant(db, scope, async (tx) => ({
+      const { schools, apps } = await withTenantRead(db, scope, async (tx) => ({
         schools: await listPublicSchools(tx, scope),
         apps: await listPublishedApps(tx, scope),
       }));

@@ -12,7 +12,7 @@ import { schools } from '../../db/schema/index.js';
 import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
-import { queryRows, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
+import { queryRows, withSystem, withTenant, withTenantRead, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { userLanguage } from '../assessments/assessments.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
@@ -127,7 +127,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       const scope = scopeOf(actor);
       const today = utcToday();
       const canSeeChanges = policy.readAudit(actor);
-      return withTenant(db, scope, async (tx) => {
+      return withTenantRead(db, scope, async (tx) => {
         const institution = await institutionOf(tx, scope);
         const byStatus = await runReportQuery<{ status: string; count: number }>(tx, dashboardQueries.byStatus(scope));
         const [reviews] = await runReportQuery<{
