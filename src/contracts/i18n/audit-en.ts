@@ -175,6 +175,7 @@ export const auditEn = {
     mergedIntoId: 'Merged into request',
     inventoryItemId: 'Inventory app',
     itemDeleted: 'App deleted',
+    itemRetired: 'App retired',
     assessmentId: 'Assessment',
     fromRequest: 'From staff request',
     prefilledFromRequest: 'Pre-filled from staff request',

@@ -190,6 +190,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     mergedIntoId: 'Fusionnée avec la demande',
     inventoryItemId: 'Application de l’inventaire',
     itemDeleted: 'Application supprimée',
+    itemRetired: 'Application mise hors service',
     assessmentId: 'Évaluation',
     fromRequest: 'Issue d’une demande du personnel',
     prefilledFromRequest: 'Pré-remplie à partir d’une demande du personnel',

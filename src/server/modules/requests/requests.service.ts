@@ -54,11 +54,19 @@ import {
 } from './requests.repo.js';
 
 const DECIDED: ReadonlySet<string> = new Set(['approved', 'approved_with_conditions', 'not_approved']);
+/** An app that needs review was approved before: its requesters heard that decision. */
+const HAD_DECISION: ReadonlySet<string> = new Set([...DECIDED, 'needs_review']);
 
-/** The reason a request is declined when the app it was accepted into is deleted before a decision. */
-const ITEM_REMOVED_REASON = {
-  en: 'The app was removed from the inventory before a decision was made.',
-  fr: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+/** The reason a request is declined when the app it was accepted into is deleted, or retired, before a decision. */
+const ITEM_CLOSED_REASON = {
+  deleted: {
+    en: 'The app was removed from the inventory before a decision was made.',
+    fr: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+  },
+  retired: {
+    en: 'The app was retired before a decision was made.',
+    fr: 'L’application a été mise hors service avant qu’une décision soit prise.',
+  },
 } as const;
 
 /** The sealed email's additional data binds it to its request. */
@@ -155,30 +163,38 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   };
 
   /**
-   * An item is being deleted (in its transaction): a request accepted into it with no decision yet is
-   * declined with a reason in its requester's language, which its status page shows; its requester and
-   * those of its duplicates hear it, and their sealed emails are erased. Whatever sealed email is
-   * still behind the item after that (none, once a decision was mailed) is erased without a mail.
+   * An item is being deleted or retired (in that transaction): a request accepted into it with no
+   * decision yet is declined with a reason in its requester's language, which its status page shows;
+   * its requester and those of its duplicates hear it, and their sealed emails are erased. Whatever
+   * sealed email is still behind the item after that (none, once a decision was mailed) is erased
+   * without a mail.
    */
   const onItemDeleted: ItemDeletedHook = async (tx, scope, actor, item) => {
-    const decided = DECIDED.has(item.status);
+    const cause = item.cause ?? 'deleted';
+    const reasons = ITEM_CLOSED_REASON[cause];
+    const decided = HAD_DECISION.has(item.status);
     for (const r of await listRequestsOfItem(tx, scope, item.id)) {
       if (decided || r.status !== 'accepted') continue;
-      const reason = ITEM_REMOVED_REASON[r.language === 'fr' ? 'fr' : 'en'];
+      const reason = reasons[r.language === 'fr' ? 'fr' : 'en'];
       const after = await updateRequest(tx, scope, r.id, { status: 'declined', declineReason: reason });
       await recordAudit(tx, actor, {
         action: 'staff_request.decline',
         recordType: 'staff_request',
         recordId: r.id,
         before: audited(r),
-        after: { ...audited(after), itemDeleted: item.id },
+        after: { ...audited(after), ...(cause === 'retired' ? { itemRetired: item.id } : { itemDeleted: item.id }) },
       });
       for (const d of [after, ...(await listMergedInto(tx, scope, r.id))])
-        await mailDecision(tx, scope, actor, [d], 'declined', ITEM_REMOVED_REASON[d.language === 'fr' ? 'fr' : 'en']);
+        await mailDecision(tx, scope, actor, [d], 'declined', reasons[d.language === 'fr' ? 'fr' : 'en']);
     }
     for (const left of await listAwaitingDecisionMail(tx, scope, item.id)) {
       await updateRequest(tx, scope, left.id, { requesterEmailSecret: null });
-      await recordAudit(tx, actor, { action: 'staff_request.erase_email', recordType: 'staff_request', recordId: left.id, after: { itemDeleted: item.id } });
+      await recordAudit(tx, actor, {
+        action: 'staff_request.erase_email',
+        recordType: 'staff_request',
+        recordId: left.id,
+        after: cause === 'retired' ? { itemRetired: item.id } : { itemDeleted: item.id },
+      });
     }
   };
 
