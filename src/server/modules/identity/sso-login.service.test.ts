@@ -111,11 +111,12 @@ const setConnection = (id: string, values: Partial<typeof ssoConnections.$inferI
 const member = (email = `m-${randomUUID()}@${DOMAIN_A}`, tenantId = A) => buildUser(db, { tenantId, role: 'app_admin', email });
 
 /** What a flow ended in: the person signed in, a confirmed re-authentication, or the refusal. */
-type Ended = { user: string } | { reauth: string } | { failed: string; refusal: string | null; returnTo: string | null };
+type Ended = { user: string } | { reauth: string } | { staffRequest: string } | { failed: string; refusal: string | null; returnTo: string | null };
 async function ended(p: Promise<SsoOutcome>): Promise<Ended> {
   try {
     const outcome = await p;
     if (outcome.kind === 'reauth') return { reauth: outcome.returnTo };
+    if (outcome.kind === 'staff_request') return { staffRequest: outcome.connectionId };
     const auth = await sessionService.authenticate(outcome.token, 'check', 'web');
     return { user: auth!.user.id };
   } catch (err) {

@@ -35,6 +35,7 @@ import { mailLanguageOf, renderMail } from '../mail/mail.templates.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import type { ItemDecidedHook, ItemDeletedHook } from './decision-hook.js';
+import { readTicket } from './sso-ticket.js';
 import {
   deleteLink,
   findLink,
@@ -48,6 +49,7 @@ import {
   listRequests,
   unsafeFindInstitutionByLink,
   unsafeFindRequestByStatus,
+  unsafeStaffRequestConnectionOpen,
   updateRequest,
   upsertLink,
   type StaffRequestRow,
@@ -97,6 +99,13 @@ function notWaiting(r: StaffRequestRow): AppError {
   return new AppError('invalid_transition', `This request was already triaged (${r.status}). Reload the queue.`, { status: `not allowed from ${r.status}` });
 }
 
+/** How a caller reaches the request page: its link's token, or the single sign-on ticket of its cookie. */
+export interface PageAccess {
+  token?: string | undefined;
+  ticket?: string | undefined;
+}
+type PageVia = { kind: 'link' } | { kind: 'sso'; connectionId: string };
+
 export interface StaffRequestDeps {
   outbox: Pick<MailOutbox, 'queue' | 'kick'>;
   assessments: Pick<AssessmentService, 'createIn'>;
@@ -106,11 +115,23 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   const { db, config } = ctx;
   const hash = (token: string) => hashToken(config.sessionSecret, `staff-request:${token}`);
 
-  /** The institution whose open request page `token` names; 404 for any other token. */
-  async function institutionOfLink(token: string): Promise<TenantScope> {
-    const tenantId = await withSystem(db, (tx) => unsafeFindInstitutionByLink(tx, hash(token)));
-    if (!tenantId) throw notFound('Request page');
-    return unsafeTenantScope(tenantId);
+  /**
+   * The institution whose request page the caller reaches: the open page its link token names, else
+   * the institution its single sign-on ticket names, while the connection that issued it is enabled
+   * and still open to staff requests. 404 for anything else (no token, a wrong, tampered or expired
+   * ticket).
+   */
+  async function institutionOf(access: PageAccess): Promise<TenantScope & { via: PageVia }> {
+    if (access.token) {
+      const tenantId = await withSystem(db, (tx) => unsafeFindInstitutionByLink(tx, hash(access.token!)));
+      if (!tenantId) throw notFound('Request page');
+      return { ...unsafeTenantScope(tenantId), via: { kind: 'link' } };
+    }
+    const ticket = readTicket(config.sessionSecret, access.ticket);
+    if (!ticket) throw notFound('Request page');
+    const open = await withSystem(db, (tx) => unsafeStaffRequestConnectionOpen(tx, ticket.tenantId, ticket.connectionId));
+    if (!open) throw notFound('Request page');
+    return { ...unsafeTenantScope(ticket.tenantId), via: { kind: 'sso', connectionId: ticket.connectionId } };
   }
 
   /**
@@ -231,6 +252,7 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   }
 
   return {
+    config,
     onItemDecided,
     onItemDeleted,
 
@@ -271,25 +293,29 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
     },
 
     // ---------- public: the request page and the status page ----------
-    async page(token: string): Promise<RequestPage> {
-      const scope = await institutionOfLink(token);
+    async page(access: PageAccess): Promise<RequestPage> {
+      const scope = await institutionOf(access);
       return withTenant(db, scope, async (tx) => {
         const institution = await findInstitution(tx, scope);
         if (!institution) throw notFound('Request page');
         const list = await tx.select({ id: schools.id, name: schools.name }).from(schools).where(byTenant(schools.tenantId, scope)).orderBy(schools.position, schools.name);
-        return { institution: { name: institution.name, gradeLevels: institution.gradeLevels as RequestPage['institution']['gradeLevels'] }, schools: list };
+        return {
+          institution: { name: institution.name, gradeLevels: institution.gradeLevels as RequestPage['institution']['gradeLevels'] },
+          schools: list,
+          access: scope.via.kind,
+        };
       });
     },
 
     /** Catalog search for the request page: names and vendors only. */
-    async searchApps(token: string, q: string) {
-      await institutionOfLink(token);
+    async searchApps(access: PageAccess, q: string) {
+      await institutionOf(access);
       const { items } = await withShared(db, (tx) => searchCatalog(tx, { text: q, limit: 10, offset: 0 }));
       return { items: items.map((a) => ({ id: a.id, name: a.name, vendor: a.vendor })) };
     },
 
-    async submit(input: StaffRequestCreate): Promise<{ statusToken: string }> {
-      const scope = await institutionOfLink(input.token);
+    async submit(access: PageAccess, input: StaffRequestCreate): Promise<{ statusToken: string }> {
+      const scope = await institutionOf(access);
       const statusToken = newToken();
       const id = randomUUID();
       await withTenant(db, scope, async (tx) => {
@@ -333,7 +359,8 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
           action: 'staff_request.create',
           recordType: 'staff_request',
           recordId: id,
-          after: audited(row),
+          // Which way in (the link, or which connection's single sign-on); never who.
+          after: { ...audited(row), ...(scope.via.kind === 'sso' ? { viaSso: scope.via.connectionId } : {}) },
         });
       });
       return { statusToken };
