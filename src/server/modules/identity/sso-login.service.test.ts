@@ -17,12 +17,12 @@ import { ssoConnectionCreateSchema } from '../../../contracts/auth.js';
 import { buildInstitution, buildUser, buildVerifiedDomain } from '../../../../test/support/factories.js';
 import { followToApp, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
 import { authnRequestOf, makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
+import { scheduleDuePurge } from '../../../../test/support/lifecycle.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
 import {
   auditEvents,
   institutions,
   invitations,
-  offboardings,
   sessions,
   ssoAccountLinks,
   ssoConnections,
@@ -421,17 +421,8 @@ describe('who a provider signs in', () => {
         ssoConnectionCreateSchema.parse({ preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, displayName: 'X', emailDomains: ['ending.example'], jitEnabled: true }),
       )
     ).id;
-    await withSystem(db, async (tx) => {
-      await tx.update(institutions).set({ status: 'offboarding' }).where(eq(institutions.id, institution.id));
-      await tx.insert(offboardings).values({
-        tenantId: institution.id,
-        status: 'scheduled',
-        contactEmail: 'dpo@example.org',
-        endOfServiceAt: new Date(Date.now() - 86_400_000),
-        purgeAfter: new Date(Date.now() + 86_400_000),
-        requestedAt: new Date(Date.now() - 30 * 86_400_000),
-      });
-    });
+    // Read-only: service ended yesterday, the purge due tomorrow.
+    await scheduleDuePurge(db, institution.id, { endOfServiceAt: new Date(Date.now() - 86_400_000), purgeAfter: new Date(Date.now() + 86_400_000) });
     atProvider('sub-ending', { email: `late-${randomUUID()}@ending.example` });
     expect(await ended(oidcFlow('sub-ending', { tenantId: institution.id, connectionId: ending }))).toEqual(refused('no_account'));
     // Its people already there still sign in (read-only).
