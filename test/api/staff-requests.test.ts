@@ -25,7 +25,10 @@ type Json = Record<string, any>;
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 
 const publicGet = (url: string) => t.app.inject({ method: 'GET', url });
-const submit = (payload: Json) => t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload });
+// Each request from its own address: the per-address limit (20 an hour) has its own test below.
+let addresses = 0;
+const submit = (payload: Json) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload, remoteAddress: `198.51.100.${(addresses++ % 250) + 1}` });
 
 async function openLink(admin: Client): Promise<string> {
   const res = await admin.request('POST', '/api/v1/staff-requests/link');
