@@ -36,12 +36,19 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
 
   /**
    * A failed SSO sign-in goes back to the sign-in page with a reason code; a failed re-authentication
-   * to the page it started from, with the same code. The detail is logged.
+   * to the page it started from, and a failed staff request sign-in to the request page, with the
+   * same code. The detail is logged.
    */
   function failed(reply: FastifyReply, err: unknown) {
     if (!(err instanceof SsoFailure)) throw err;
     reply.log.warn(
-      { reason: err.reason, ...(err.refusal ? { refusal: err.refusal } : {}), detail: err.message, reauth: !!err.returnTo },
+      {
+        reason: err.reason,
+        ...(err.refusal ? { refusal: err.refusal } : {}),
+        detail: err.message,
+        reauth: !!err.returnTo && err.returnTo !== STAFF_REQUEST_PAGE,
+        ...(err.returnTo === STAFF_REQUEST_PAGE ? { staffRequest: true } : {}),
+      },
       'single sign-on refused',
     );
     return reply.redirect(`${err.returnTo ?? '/sign-in'}?sso=${err.reason}`, 303);
