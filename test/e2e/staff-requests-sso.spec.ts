@@ -78,6 +78,17 @@ test('staff reach the request page through the institution’s sign-in, with no 
   await expect(toggle).toBeChecked();
   const address = (await settings.getByTestId(`request-sso-link-${connectionId}`).textContent())!.trim();
   expect(address).toMatch(new RegExp(`^${base}/api/v1/public/staff-requests/sso/[0-9a-f-]{36}/${connectionId}$`));
+  expect(await axeViolations(page)).toEqual([]);
+  // The settings panel in French: its own words, axe-clean.
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'fr'));
+  await page.reload();
+  const réglages = page.getByRole('region', { name: 'Page de demande du personnel' });
+  await expect(réglages.getByRole('switch', { name: `Le personnel se connecte par ${PROVIDER} pour demander une application` })).toBeChecked();
+  await expect(réglages.getByText(`Adresse à diffuser pour ${PROVIDER} :`)).toBeVisible();
+  expect(await axeViolations(page)).toEqual([]);
+  // Back to English for what follows (init scripts run in the order they were added).
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await page.reload();
   await signOut(page);
 
   // A staff member starts there, signs in at the provider, and asks for an app.
