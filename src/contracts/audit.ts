@@ -76,6 +76,7 @@ export const AUDIT_ACTIONS = [
   'staff_request.decline',
   'staff_request.notify',
   'staff_request.erase_email',
+  'staff_request.sso_entry',
   'staff_request_link.open',
   'staff_request_link.rotate',
   'staff_request_link.close',
@@ -148,5 +149,6 @@ export const SYSTEM_ACTORS = [
   'saml-acs',
   'secrets-rotation',
   'staff-request-page',
+  'staff-request-sso',
 ] as const;
 export type SystemActorName = (typeof SYSTEM_ACTORS)[number];

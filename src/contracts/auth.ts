@@ -93,6 +93,8 @@ const connectionFields = {
   emailDomains: emailDomainList.default([]),
   jitEnabled: z.boolean().default(false),
   jitRole: z.enum(['site_admin', 'app_admin']).default('app_admin'),
+  /** Staff sign in here to reach the staff request page (membership proven; no account is made). */
+  staffRequests: z.boolean().default(false),
 };
 const acrValues = z
   .array(z.string().trim().min(1).max(200))
@@ -155,6 +157,7 @@ export const ssoConnectionUpdateSchema = z.strictObject({
   emailDomains: emailDomainList.optional(),
   jitEnabled: z.boolean().optional(),
   jitRole: z.enum(['site_admin', 'app_admin']).optional(),
+  staffRequests: z.boolean().optional(),
   clientId: oidcFields.clientId.optional(),
   clientSecret: oidcFields.clientSecret.optional(),
   requireIdpMfa: z.boolean().optional(),
@@ -171,6 +174,9 @@ export const ssoConnectionSchema = z.object({
   emailDomains: z.array(z.string()),
   jitEnabled: z.boolean(),
   jitRole: z.enum(['site_admin', 'app_admin']),
+  staffRequests: z.boolean(),
+  /** Where staff start to reach the request page through this provider (shared inside the institution). */
+  staffRequestUrl: z.string(),
   oidc: z
     .object({
       issuer: z.string(),

@@ -18,6 +18,11 @@ const unique = <T extends z.ZodType>(item: T, max: number) =>
 /** A link token as the page carries it (43 base64url characters); anything else is simply not found. */
 export const linkTokenSchema = z.string().min(1).max(100);
 export const linkTokenQuerySchema = z.strictObject({ token: linkTokenSchema });
+/**
+ * The request page is reached by its link (`token`) or, without one, by the ticket cookie a staff
+ * member gets from their institution's single sign-on.
+ */
+export const requestPageQuerySchema = z.strictObject({ token: linkTokenSchema.optional() });
 
 export const STAFF_REQUEST_STATUSES = ['waiting', 'accepted', 'merged', 'declined'] as const;
 export type StaffRequestStatus = (typeof STAFF_REQUEST_STATUSES)[number];
@@ -32,16 +37,19 @@ export const requestLinkCreatedSchema = z.object({ token: z.string(), openedAt: 
 export const requestPageSchema = z.object({
   institution: z.object({ name: z.string(), gradeLevels: z.array(z.enum(GRADE_LEVELS)) }),
   schools: z.array(z.object({ id: uuid, name: z.string() })),
+  /** How the page was reached: its link, or the institution's single sign-on (nothing about the person kept). */
+  access: z.enum(['link', 'sso']),
 });
 export type RequestPage = z.infer<typeof requestPageSchema>;
 
-export const requestCatalogQuerySchema = z.strictObject({ token: linkTokenSchema, q: z.string().trim().min(1).max(100) });
+export const requestCatalogQuerySchema = z.strictObject({ token: linkTokenSchema.optional(), q: z.string().trim().min(1).max(100) });
 export const requestCatalogSchema = z.object({ items: z.array(z.object({ id: uuid, name: z.string(), vendor: z.string() })) });
 
 /** A staff member's request. Either a catalog app or a name typed in. */
 export const staffRequestCreateSchema = z
   .strictObject({
-    token: linkTokenSchema,
+    /** The page's link; without it, the single sign-on ticket (cookie) opens the page. */
+    token: linkTokenSchema.optional(),
     catalogAppId: uuid.optional(),
     appName: z.string().trim().min(1).max(200).optional(),
     appWebsite: z.url({ protocol: /^https?$/ }).max(2000).optional(),

@@ -25,7 +25,10 @@ type Json = Record<string, any>;
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 
 const publicGet = (url: string) => t.app.inject({ method: 'GET', url });
-const submit = (payload: Json) => t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload });
+// Each request from its own address: the per-address limit (20 an hour) has its own test below.
+let addresses = 0;
+const submit = (payload: Json) =>
+  t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload, remoteAddress: `198.51.100.${(addresses++ % 250) + 1}` });
 
 async function openLink(admin: Client): Promise<string> {
   const res = await admin.request('POST', '/api/v1/staff-requests/link');
@@ -274,6 +277,59 @@ describe('an accepted request whose app is removed before a decision', () => {
     await decide(tenant.siteAdmin, accepted.json().assessmentId, 'approved');
     expect((await tenant.appAdmin.request('DELETE', `/api/v1/inventory/${itemId}`)).statusCode).toBe(204);
     expect(await rowOf(r.id)).toMatchObject({ status: 'accepted', declineReason: '', requesterEmailSecret: null });
+  });
+});
+
+describe('an accepted request whose app is retired before a decision', () => {
+  it('is declined with its reason and its email erased in the retirement’s transaction; the requester hears it in English or French', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    const frEmail = `retired-fr.${Date.now()}@staff.example.org`;
+    const enEmail = `retired-en.${Date.now()}@staff.example.org`;
+    const first = await requestApp(token, { email: frEmail, language: 'fr' });
+    const dup = await requestApp(token, { email: enEmail });
+    expect((await tenant.siteAdmin.request('POST', `/api/v1/staff-requests/${dup.id}/merge`, { intoId: first.id })).statusCode).toBe(200);
+    const accepted = await tenant.appAdmin.request('POST', `/api/v1/staff-requests/${first.id}/accept`, {});
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const itemId = accepted.json().inventoryItemId as string;
+    // Back to requested (review put off), then retired: no decision was ever made.
+    const item = (await tenant.appAdmin.request('GET', `/api/v1/inventory/${itemId}`)).json();
+    const back = await tenant.appAdmin.request('POST', `/api/v1/inventory/${itemId}/transition`, { version: item.version, status: 'requested' });
+    expect(back.statusCode, back.body).toBe(200);
+    // A refused move (stale version) changes nothing: the email stays sealed.
+    expect((await tenant.appAdmin.request('POST', `/api/v1/inventory/${itemId}/transition`, { version: item.version, status: 'retired' })).statusCode).toBe(409);
+    expect((await rowOf(first.id)).requesterEmailSecret).toMatch(/^v2\./);
+    const retired = await tenant.appAdmin.request('POST', `/api/v1/inventory/${itemId}/transition`, { version: back.json().version, status: 'retired' });
+    expect(retired.statusCode, retired.body).toBe(200);
+    // Erased by the retirement itself, before any mail is sent; the decline mails are queued with it.
+    for (const id of [first.id, dup.id]) expect((await rowOf(id)).requesterEmailSecret).toBeNull();
+    const queued = await withSystem(t.database.db, (tx) => tx.select().from(mailOutbox).where(eq(mailOutbox.institutionId, tenant.institution.id)));
+    expect(queued.filter((m) => m.idempotencyKey.startsWith('staff-request-decision:')).map((m) => m.idempotencyKey).sort()).toEqual(
+      [`staff-request-decision:${dup.id}`, `staff-request-decision:${first.id}`].sort(),
+    );
+    const reasonFr = 'L’application a été mise hors service avant qu’une décision soit prise.';
+    expect(await rowOf(first.id)).toMatchObject({ status: 'declined', declineReason: reasonFr });
+    expect((await publicGet(`/api/v1/public/staff-requests/status?token=${first.statusToken}`)).json()).toMatchObject({ stage: 'declined', declineReason: reasonFr });
+    expect((await publicGet(`/api/v1/public/staff-requests/status?token=${dup.statusToken}`)).json().stage).toBe('declined');
+    expect((await mailTo(frEmail)).text).toContain(reasonFr);
+    expect((await mailTo(enEmail)).text).toContain('The app was retired before a decision was made.');
+    expect(await columnsHolding(t.database.db, frEmail)).toEqual([]);
+    expect(await columnsHolding(t.database.db, enEmail)).toEqual([]);
+    const events = await withSystem(t.database.db, (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, first.id)));
+    expect(JSON.stringify(events.find((e) => e.action === 'staff_request.decline')?.changes)).toContain(itemId);
+    expect(JSON.stringify(events)).not.toContain(frEmail);
+  });
+
+  it('leaves a request whose app was decided before it was retired as it was', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const token = await openLink(tenant.siteAdmin);
+    const r = await requestApp(token);
+    const accepted = await tenant.appAdmin.request('POST', `/api/v1/staff-requests/${r.id}/accept`, {});
+    const itemId = accepted.json().inventoryItemId as string;
+    await decide(tenant.siteAdmin, accepted.json().assessmentId, 'approved');
+    const item = (await tenant.appAdmin.request('GET', `/api/v1/inventory/${itemId}`)).json();
+    expect((await tenant.appAdmin.request('POST', `/api/v1/inventory/${itemId}/transition`, { version: item.version, status: 'retired' })).statusCode).toBe(200);
+    expect(await rowOf(r.id)).toMatchObject({ status: 'accepted', declineReason: '' });
   });
 });
 

@@ -16,13 +16,13 @@ import {
   assessments,
   assessmentSections,
   inventoryItems,
-  offboardings,
 } from '../../src/server/db/schema/index.js';
 import { createBackupService } from '../../src/server/modules/lifecycle/backups.service.js';
 import { systemPurgeInstitution } from '../../src/server/modules/lifecycle/purge.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { queryRows, withSystem, type Db } from '../../src/server/platform/db.js';
 import { buildInstitution, buildUser } from '../support/factories.js';
+import { scheduleDuePurge } from '../support/lifecycle.js';
 import { openTestDatabase } from '../support/test-db.js';
 import { load, machine, type BenchTable, type BenchTarget } from './support.js';
 
@@ -95,17 +95,8 @@ async function populate(db: Db): Promise<string> {
       .insert(assessmentRisks)
       .values(c.map((x) => ({ tenantId, id: randomUUID(), revisionId: x.rev, title: 'Breach', likelihood: 2, impact: 3 }))),
   );
-  await withSystem(db, async (tx) => {
-    await tx.insert(offboardings).values({
-      tenantId,
-      status: 'scheduled',
-      contactEmail: 'dpo@example.org',
-      endOfServiceAt: new Date(),
-      purgeAfter: new Date(),
-      requestedAt: new Date(),
-    });
-    await tx.execute(sql`update institutions set status = 'offboarding' where id = ${tenantId}`);
-  });
+  const now = new Date();
+  await scheduleDuePurge(db, tenantId, { endOfServiceAt: now, purgeAfter: now, requestedAt: now });
   return tenantId;
 }
 

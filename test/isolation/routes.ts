@@ -215,6 +215,7 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   // connection must not find B's connection (see PARAMS in cross-tenant.ts).
   'GET /api/v1/sso/start/:institutionId/:connectionId': { status: 303, redirectsTo: '/sign-in?sso=', anonymous: true },
   'GET /api/v1/sso/saml/:institutionId/:connectionId/metadata': { status: 404, anonymous: true },
+  'GET /api/v1/public/staff-requests/sso/:institutionId/:connectionId': { status: 303, redirectsTo: '/staff-request?sso=unavailable', anonymous: true },
 
   // The master bank of PIAs (shared): reads hold nothing of A; writes are the operator's.
   'GET /api/v1/bank/templates': list(),
@@ -313,7 +314,7 @@ export const EXCLUDED: Record<string, string> = {
   'GET /api/v1/public/lists/:slug':
     'public approved-app list, addressed by the slug an institution publishes (no session); public-list tests show only published, approved apps of that institution',
   'GET /api/v1/public/staff-requests/page':
-    'public request page, addressed by the link token an institution shares (no session, no id); staff-requests tests show a rotated or closed link is 404',
+    'public request page, addressed by the link token an institution shares or the signed single sign-on ticket (no session, no id); staff-requests tests show a rotated or closed link is 404, staff-requests-sso tests that a tampered, expired or another institution’s ticket is 404',
   'GET /api/v1/public/staff-requests/apps': 'catalog search of the public request page (shared catalog, no tenant data), behind the link token; staff-requests tests',
   'POST /api/v1/public/staff-requests':
     'public request, addressed by the link token alone; lands in that token’s institution only, and ids of another institution are a field-level 400 (staff-requests tests)',

@@ -78,7 +78,8 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       merge: 'Demande du personnel fusionnée avec une autre',
       decline: 'Demande du personnel refusée',
       notify: 'Décision envoyée par courriel à la personne demandeuse',
-      erase_email: 'Courriel de la personne demandeuse effacé (application retirée)',
+      erase_email: 'Courriel de la personne demandeuse effacé (application retirée ou mise hors service)',
+      sso_entry: 'Membre du personnel entré sur la page de demande par connexion unique',
     },
     staff_request_link: {
       open: 'Page de demande du personnel ouverte',
@@ -145,6 +146,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
       'saml-acs': 'Connexion SAML',
       'secrets-rotation': 'Rotation des clés',
       'staff-request-page': 'Page de demande du personnel',
+      'staff-request-sso': 'Page de demande du personnel (connexion unique)',
     },
   },
   /** Champs nommés dans les changements d’un événement du journal (un champ inconnu s’affiche tel quel). */
@@ -190,6 +192,9 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     mergedIntoId: 'Fusionnée avec la demande',
     inventoryItemId: 'Application de l’inventaire',
     itemDeleted: 'Application supprimée',
+    itemRetired: 'Application mise hors service',
+    staffRequests: 'Page de demande du personnel par ce fournisseur',
+    staffRequest: 'Page de demande du personnel',
     assessmentId: 'Évaluation',
     fromRequest: 'Issue d’une demande du personnel',
     prefilledFromRequest: 'Pré-remplie à partir d’une demande du personnel',

@@ -150,6 +150,8 @@ export const reportsEn = {
     title: 'Export your data',
     intro:
       'Download everything your institution keeps in Vetted: institution, schools, users, inventory, data elements, assessments with answers, risks and sign-offs, and the audit log. Links expire after 24 hours.',
+    documents:
+      'Attached documents (agreements, vendor documents): the XLSX workbook lists them (name, type, size and SHA-256 fingerprint); the CSV download (zip) also carries the files themselves, in its attachments folder.',
     startXlsx: 'Export to an XLSX workbook',
     startCsv: 'Export to CSV files (zip)',
     started: 'Your export is being prepared.',

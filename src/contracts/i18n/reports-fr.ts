@@ -154,6 +154,8 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     title: 'Exporter vos données',
     intro:
       'Téléchargez tout ce que votre organisation conserve dans Vetted : organisation, écoles, utilisateurs, inventaire, données, évaluations avec réponses, risques et approbations, et le journal d’audit. Les liens expirent après 24 heures.',
+    documents:
+      'Documents joints (ententes, documents des fournisseurs) : le classeur XLSX en donne la liste (nom, type, taille et empreinte SHA-256); l’exportation CSV (zip) contient aussi les fichiers eux-mêmes, dans son dossier attachments.',
     startXlsx: 'Exporter dans un classeur XLSX',
     startCsv: 'Exporter en fichiers CSV (zip)',
     started: 'Votre exportation est en préparation.',

@@ -14,8 +14,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInstitution } from '../../../test/support/factories.js';
+import { scheduleDuePurge } from '../../../test/support/lifecycle.js';
 import { openTestDatabase } from '../../../test/support/test-db.js';
-import { auditEvents, auditHeads, institutions, offboardings } from '../db/schema/index.js';
+import { auditEvents, auditHeads } from '../db/schema/index.js';
 import { createFolderBackupStore } from '../modules/lifecycle/backup-store.js';
 import { systemPurgeInstitution } from '../modules/lifecycle/purge.js';
 import { GENESIS, HASHED_FIELDS, UNHASHED_FIELDS, chainKey, eventHash, piiDigestOf, recordAudit, verifyAuditChain } from './audit.js';
@@ -320,18 +321,7 @@ describe('the audit chain', () => {
     const { institution } = await buildInstitution(db);
     await writeEvents(db, institution.id, 2);
     const anchor = await anchorOf(db, institution.id);
-    const now = new Date();
-    await withSystem(db, async (tx) => {
-      await tx.update(institutions).set({ status: 'offboarding' }).where(eq(institutions.id, institution.id));
-      await tx.insert(offboardings).values({
-        tenantId: institution.id,
-        status: 'scheduled',
-        contactEmail: 'it@example.org',
-        endOfServiceAt: new Date(now.getTime() - 8 * 86_400_000),
-        purgeAfter: new Date(now.getTime() - 86_400_000),
-        requestedAt: new Date(now.getTime() - 30 * 86_400_000),
-      });
-    });
+    await scheduleDuePurge(db, institution.id, { contactEmail: 'it@example.org' });
     const folder = await mkdtemp(path.join(tmpdir(), 'vetted-audit-purge-'));
     try {
       const mails: unknown[] = [];

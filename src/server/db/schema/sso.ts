@@ -40,6 +40,12 @@ export const ssoConnections = pgTable(
     mfaAcrValues: text('mfa_acr_values').array().notNull().default(sql`'{}'::text[]`),
     /** SAML: `AuthnContextClassRef` values that mean multi-factor at this IdP; asked for (exact) and required when `requireIdpMfa`. */
     samlMfaAuthnContexts: text('saml_mfa_authn_contexts').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * Staff reach the institution's staff request page by signing in here: the provider proves
+     * membership (an email in a domain the connection lists and the institution verified); no account
+     * is made and nothing about the person is kept.
+     */
+    staffRequests: boolean('staff_requests').notNull().default(false),
     ...timestamps,
   },
   (t) => [
@@ -184,7 +190,7 @@ export const ssoLoginStates = pgTable(
     nonce: text('nonce'),
     codeVerifier: text('code_verifier'),
     samlRequestId: text('saml_request_id'),
-    /** `login` (a sign-in or re-authentication), or `logout` (a SAML LogoutRequest awaiting the IdP's LogoutResponse). */
+    /** `login` (a sign-in or re-authentication), `logout` (a SAML LogoutRequest awaiting the IdP's LogoutResponse), or `staff_request` (membership proven for the staff request page: no account, no session). */
     purpose: text('purpose').notNull().default('login'),
     /** Set for a re-authentication: the session (keyed hash of its cookie) a fresh sign-in at the provider will confirm. */
     reauthSessionId: text('reauth_session_id'),
@@ -200,7 +206,7 @@ export const ssoLoginStates = pgTable(
     uniqueIndex('sso_login_states_id_key').on(t.id),
     uniqueIndex('sso_login_states_saml_request_key').on(t.samlRequestId),
     index('sso_login_states_connection_idx').on(t.tenantId, t.connectionId),
-    check('sso_login_states_purpose_check', sql`${t.purpose} in ('login', 'logout')`),
+    check('sso_login_states_purpose_check', sql`${t.purpose} in ('login', 'logout', 'staff_request')`),
     foreignKey({ columns: [t.tenantId, t.connectionId], foreignColumns: [ssoConnections.tenantId, ssoConnections.id], name: 'sso_login_states_connection_fk' }).onDelete(
       'cascade',
     ),

@@ -10,12 +10,13 @@ import { eq, sql } from 'drizzle-orm';
 import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
-import { attachmentKeys, attachments, auditEvents, institutions, offboardings } from '../../db/schema/index.js';
+import { attachmentKeys, attachments, auditEvents } from '../../db/schema/index.js';
 import { queryRows, withSystem } from '../../platform/db.js';
 import { createJobs } from '../../platform/jobs.js';
 import { createMailer } from '../../platform/mail.js';
 import { buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { scheduleDuePurge } from '../../../../test/support/lifecycle.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
 import { createBackupService } from '../lifecycle/backups.service.js';
 import { createFolderBackupStore } from '../lifecycle/backup-store.js';
@@ -406,18 +407,7 @@ describe('with the institution’s data', () => {
     await upload(tenant.siteAdmin, `/api/v1/assessments/${assessmentId}/attachments?kind=other&fileName=a.png`, png());
     await upload(neighbour.tenant.siteAdmin, itemUrl(neighbour.itemId), pdf());
     const id = tenant.institution.id;
-    const now = Date.now();
-    await withSystem(t.database.db, async (tx) => {
-      await tx.update(institutions).set({ status: 'offboarding' }).where(eq(institutions.id, id));
-      await tx.insert(offboardings).values({
-        tenantId: id,
-        status: 'scheduled',
-        contactEmail: 'dpo@example.org',
-        endOfServiceAt: new Date(now - 8 * 86_400_000),
-        purgeAfter: new Date(now - 86_400_000),
-        requestedAt: new Date(now - 30 * 86_400_000),
-      });
-    });
+    await scheduleDuePurge(t.database.db, id);
     const cert = await systemPurgeInstitution(
       { db: t.database.db, store: createFolderBackupStore(t.config.backup.dir), mailer: createMailer(t.config) },
       id,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
@@ -520,6 +520,32 @@ describe('full export', () => {
     }
     expect(total).toBe(done.rowsTotal);
     expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2 + 8);
+  });
+
+  it('lists each document in the XLSX workbook, whose fingerprint names the file the CSV download carries', async () => {
+    const tenant = await seedTenant();
+    const download = async (format: 'xlsx' | 'csv') => {
+      const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format });
+      expect(started.statusCode, started.body).toBe(202);
+      const done = await waitReady(tenant.siteAdmin, started.json().id);
+      return (await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload;
+    };
+    const [document] = await withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)));
+    const xlsx = await download('xlsx');
+    // A workbook is a spreadsheet: the listing, not the files (no part of it holds the document's bytes).
+    const parts = await unzip(xlsx);
+    expect([...parts.values()].filter((b) => b.includes(DOCUMENT))).toEqual([]);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('Attachments')!;
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const row = (sheet.getRow(2).values as unknown[]).slice(1);
+    const listed = Object.fromEntries(header.map((h, i) => [String(h), row[i]]));
+    expect(listed).toMatchObject({ ID: document!.id, 'File name': "'+SUM(1,2).pdf", 'SHA-256': createHash('sha256').update(DOCUMENT).digest('hex') });
+    // The CSV download carries the file itself, under the id the listing gives; its bytes have the listed fingerprint.
+    const files = await unzip(await download('csv'));
+    const file = files.get(`attachments/${String(listed.ID)}/+SUM(1,2).pdf`)!;
+    expect(createHash('sha256').update(file).digest('hex')).toBe(listed['SHA-256']);
   });
 
   it('writes a zip of CSVs whose every value matches the database', async () => {

@@ -17,12 +17,12 @@ import { ssoConnectionCreateSchema } from '../../../contracts/auth.js';
 import { buildInstitution, buildUser, buildVerifiedDomain } from '../../../../test/support/factories.js';
 import { followToApp, startOidcIdp, type TestOidcIdp } from '../../../../test/support/oidc-idp.js';
 import { authnRequestOf, makeTestCertificate, startSamlIdp, type TestSamlIdp } from '../../../../test/support/saml-idp.js';
+import { scheduleDuePurge } from '../../../../test/support/lifecycle.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
 import {
   auditEvents,
   institutions,
   invitations,
-  offboardings,
   sessions,
   ssoAccountLinks,
   ssoConnections,
@@ -111,11 +111,12 @@ const setConnection = (id: string, values: Partial<typeof ssoConnections.$inferI
 const member = (email = `m-${randomUUID()}@${DOMAIN_A}`, tenantId = A) => buildUser(db, { tenantId, role: 'app_admin', email });
 
 /** What a flow ended in: the person signed in, a confirmed re-authentication, or the refusal. */
-type Ended = { user: string } | { reauth: string } | { failed: string; refusal: string | null; returnTo: string | null };
+type Ended = { user: string } | { reauth: string } | { staffRequest: string } | { failed: string; refusal: string | null; returnTo: string | null };
 async function ended(p: Promise<SsoOutcome>): Promise<Ended> {
   try {
     const outcome = await p;
     if (outcome.kind === 'reauth') return { reauth: outcome.returnTo };
+    if (outcome.kind === 'staff_request') return { staffRequest: outcome.connectionId };
     const auth = await sessionService.authenticate(outcome.token, 'check', 'web');
     return { user: auth!.user.id };
   } catch (err) {
@@ -426,17 +427,8 @@ describe('who a provider signs in', () => {
         ssoConnectionCreateSchema.parse({ preset: 'oidc', issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, displayName: 'X', emailDomains: ['ending.example'], jitEnabled: true }),
       )
     ).id;
-    await withSystem(db, async (tx) => {
-      await tx.update(institutions).set({ status: 'offboarding' }).where(eq(institutions.id, institution.id));
-      await tx.insert(offboardings).values({
-        tenantId: institution.id,
-        status: 'scheduled',
-        contactEmail: 'dpo@example.org',
-        endOfServiceAt: new Date(Date.now() - 86_400_000),
-        purgeAfter: new Date(Date.now() + 86_400_000),
-        requestedAt: new Date(Date.now() - 30 * 86_400_000),
-      });
-    });
+    // Read-only: service ended yesterday, the purge due tomorrow.
+    await scheduleDuePurge(db, institution.id, { endOfServiceAt: new Date(Date.now() - 86_400_000), purgeAfter: new Date(Date.now() + 86_400_000) });
     atProvider('sub-ending', { email: `late-${randomUUID()}@ending.example` });
     expect(await ended(oidcFlow('sub-ending', { tenantId: institution.id, connectionId: ending }))).toEqual(refused('no_account'));
     // Its people already there still sign in (read-only).

@@ -2,7 +2,7 @@ import { createVerify, randomUUID } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml';
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
-import { and, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import * as oidc from 'openid-client';
 import type { SsoFailureReason } from '../../../contracts/auth.js';
 import { institutions, invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
@@ -131,8 +131,18 @@ export function samlAttribute(profile: Record<string, unknown>, names: readonly 
   return null;
 }
 
-/** How an SSO flow ended: a new session, or an existing session confirmed by a fresh sign-in at the provider. */
-export type SsoOutcome = { kind: 'session'; token: string } | { kind: 'reauth'; returnTo: string };
+/**
+ * How an SSO flow ended: a new session, an existing session confirmed by a fresh sign-in at the
+ * provider, or a staff member's membership of the institution proven for its staff request page (no
+ * account, no session: the routes give the browser a ticket naming the institution and connection).
+ */
+export type SsoOutcome =
+  | { kind: 'session'; token: string }
+  | { kind: 'reauth'; returnTo: string }
+  | { kind: 'staff_request'; tenantId: string; connectionId: string };
+
+/** Where a failed staff request sign-in sends the browser back (the request page explains the code). */
+export const STAFF_REQUEST_PAGE = '/staff-request';
 
 type PendingLogin = typeof ssoLoginStates.$inferSelect;
 
@@ -149,11 +159,15 @@ export interface SsoStart {
 /** When a pending flow started, by our clock (the row's expiry minus its lifetime). */
 const startedAt = (pending: PendingLogin) => pending.expiresAt.getTime() - LOGIN_TTL_MS;
 
-/** Marks a failure of a re-authentication flow so the person goes back to the page they were on. */
+/**
+ * Marks a failure of a re-authentication flow so the person goes back to the page they were on, and
+ * of a staff request sign-in so they go back to the request page.
+ */
 function inReauth<T>(pending: PendingLogin, run: () => Promise<T>): Promise<T> {
-  if (!pending.reauthSessionId) return run();
+  const returnTo = pending.reauthSessionId ? (pending.returnTo ?? '/account') : pending.purpose === 'staff_request' ? STAFF_REQUEST_PAGE : null;
+  if (!returnTo) return run();
   return run().catch((err: unknown) => {
-    if (err instanceof SsoFailure) err.returnTo = pending.returnTo ?? '/account';
+    if (err instanceof SsoFailure) err.returnTo = returnTo;
     throw err;
   });
 }
@@ -421,14 +435,40 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     });
   }
 
-  /** Sends the browser to the provider: a first sign-in, or (with `reauth`) a forced fresh one confirming a session. */
-  async function begin(c: SsoConnectionRow, reauth?: { sessionId: string; returnTo: string }): Promise<SsoStart> {
+  /**
+   * Proves a staff member belongs to the connection's institution for its staff request page: the
+   * provider's answer was checked exactly as for a sign-in; the email must be verified and in a domain
+   * the connection lists and the institution verified. Nothing is linked, created or kept about the
+   * person: the use is audited against the connection, with no one named.
+   */
+  async function finishStaffRequest(c: SsoConnectionRow, a: { email: string | null; emailVerified: boolean }, requestId: string): Promise<SsoOutcome> {
+    return withSystem(db, async (tx) => {
+      if (!c.staffRequests) throw new SsoFailure('unavailable', 'staff requests are not open through this connection');
+      if (!a.email || !a.emailVerified) throw new SsoFailure('no_account', 'no verified email');
+      // Security: membership of the institution is a verified domain of its own, never merely what the provider asserts.
+      if (!(await connectionCovers(tx, unsafeTenantScope(c.tenantId), c, a.email.toLowerCase())))
+        throw new SsoFailure('no_account', 'connection does not cover this email’s domain');
+      if (await readOnlyPeriodOf(tx, c.tenantId)) throw new SsoFailure('unavailable', 'institution past its end of service');
+      await recordAudit(
+        tx,
+        { ...systemActor('staff-request-sso', 'web', c.tenantId), requestId },
+        { action: 'staff_request.sso_entry', recordType: 'sso_connection', recordId: c.id, after: { connectionId: c.id, protocol: c.protocol } },
+      );
+      return { kind: 'staff_request', tenantId: c.tenantId, connectionId: c.id } as const;
+    });
+  }
+
+  /**
+   * Sends the browser to the provider: a first sign-in, (with `reauth`) a forced fresh one confirming
+   * a session, or (purpose `staff_request`) a proof of membership for the staff request page.
+   */
+  async function begin(c: SsoConnectionRow, reauth?: { sessionId: string; returnTo: string }, purpose: 'login' | 'staff_request' = 'login'): Promise<SsoStart> {
     const tenantId = c.tenantId;
     const connectionId = c.id;
     const browserToken = newToken();
     const id = hashToken(config.sessionSecret, browserToken);
     const expiresAt = new Date(Date.now() + LOGIN_TTL_MS);
-    const reauthColumns = { reauthSessionId: reauth?.sessionId ?? null, returnTo: reauth?.returnTo ?? null };
+    const reauthColumns = { reauthSessionId: reauth?.sessionId ?? null, returnTo: reauth?.returnTo ?? null, purpose };
     if (c.protocol === 'oidc') {
       const client = await oidcClient(c);
       const state = oidc.randomState();
@@ -522,6 +562,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     // the institution declared (or marked verified by Entra, xms_edov) is trusted. Others must say verified.
     const emailVerified =
       claims.email_verified === true || (c.preset === 'entra' && (claims.xms_edov === true || c.emailDomains.includes(domain)));
+    if (pending.purpose === 'staff_request') return finishStaffRequest(c, { email, emailVerified }, requestId);
     return finish(
       c,
       { subject: claims.sub, email, emailVerified, firstName: str(claims.given_name, 200), lastName: str(claims.family_name, 200) },
@@ -571,7 +612,13 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
             action: 'sso.saml_refused',
             recordType: 'sso_connection',
             recordId: c.id,
-            after: { connectionId: c.id, refusal: err.refusal, reason: err.reason, reauth: !!err.returnTo },
+            after: {
+              connectionId: c.id,
+              refusal: err.refusal,
+              reason: err.reason,
+              reauth: !!err.returnTo && err.returnTo !== STAFF_REQUEST_PAGE,
+              ...(err.returnTo === STAFF_REQUEST_PAGE ? { staffRequest: true } : {}),
+            },
           },
         ),
       );
@@ -639,7 +686,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           and(
             eq(ssoLoginStates.tenantId, tenantId),
             eq(ssoLoginStates.connectionId, connectionId),
-            eq(ssoLoginStates.purpose, 'login'),
+            inArray(ssoLoginStates.purpose, ['login', 'staff_request']),
             eq(ssoLoginStates.samlRequestId, inResponseTo),
           ),
         ),
@@ -696,6 +743,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       }
       const attrs = profile as Record<string, unknown>;
       const email = samlAttribute(attrs, SAML_ATTRIBUTES.email) ?? (profile.nameID.includes('@') ? str(profile.nameID) : null);
+      if (pending.purpose === 'staff_request') return finishStaffRequest(c, { email, emailVerified: !!email }, requestId);
       return finish(
         c,
         {
@@ -849,6 +897,21 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     /** Starts a sign-in at the provider. Returns where to send the browser and the value of the cookie binding it to the browser. */
     async start(tenantId: string, connectionId: string): Promise<SsoStart> {
       return begin(await loadConnection(tenantId, connectionId));
+    },
+
+    /**
+     * Starts a staff member's proof of membership for the institution's staff request page, at a
+     * connection its site admin opened to staff requests. Refusals send the browser back to the page.
+     */
+    async startStaffRequest(tenantId: string, connectionId: string): Promise<SsoStart> {
+      try {
+        const c = await loadConnection(tenantId, connectionId);
+        if (!c.staffRequests) throw new SsoFailure('unavailable', 'staff requests are not open through this connection');
+        return await begin(c, undefined, 'staff_request');
+      } catch (err) {
+        if (err instanceof SsoFailure) err.returnTo = STAFF_REQUEST_PAGE;
+        throw err;
+      }
     },
 
     /**

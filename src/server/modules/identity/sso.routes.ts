@@ -20,7 +20,8 @@ import type { Config } from '../../platform/config.js';
 import { requireActor } from '../../platform/http.js';
 import { samlCookie, setSessionCookie, ssoCookie } from './auth.hook.js';
 import type { Authenticated } from './session.service.js';
-import { SsoFailure, type SsoLoginService, type SsoOutcome, type SsoStart } from './sso-login.service.js';
+import { STAFF_REQUEST_TICKET_TTL_MS, signTicket, ticketCookie } from '../requests/sso-ticket.js';
+import { STAFF_REQUEST_PAGE, SsoFailure, type SsoLoginService, type SsoOutcome, type SsoStart } from './sso-login.service.js';
 import type { SsoService } from './sso.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
@@ -35,12 +36,19 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
 
   /**
    * A failed SSO sign-in goes back to the sign-in page with a reason code; a failed re-authentication
-   * to the page it started from, with the same code. The detail is logged.
+   * to the page it started from, and a failed staff request sign-in to the request page, with the
+   * same code. The detail is logged.
    */
   function failed(reply: FastifyReply, err: unknown) {
     if (!(err instanceof SsoFailure)) throw err;
     reply.log.warn(
-      { reason: err.reason, ...(err.refusal ? { refusal: err.refusal } : {}), detail: err.message, reauth: !!err.returnTo },
+      {
+        reason: err.reason,
+        ...(err.refusal ? { refusal: err.refusal } : {}),
+        detail: err.message,
+        reauth: !!err.returnTo && err.returnTo !== STAFF_REQUEST_PAGE,
+        ...(err.returnTo === STAFF_REQUEST_PAGE ? { staffRequest: true } : {}),
+      },
       'single sign-on refused',
     );
     return reply.redirect(`${err.returnTo ?? '/sign-in'}?sso=${err.reason}`, 303);
@@ -58,9 +66,22 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     }
   }
 
-  /** A new session gets its cookie; a confirmed re-authentication goes back to its page (the session is unchanged). */
+  /**
+   * A new session gets its cookie; a confirmed re-authentication goes back to its page (the session is
+   * unchanged); a staff member proven to belong to the institution gets the request page's ticket.
+   */
   function succeeded(reply: FastifyReply, outcome: SsoOutcome) {
     if (outcome.kind === 'reauth') return reply.redirect(`${outcome.returnTo}?reauth=done`, 303);
+    if (outcome.kind === 'staff_request') {
+      const c = ticketCookie(config);
+      const ticket = signTicket(config.sessionSecret, {
+        tenantId: outcome.tenantId,
+        connectionId: outcome.connectionId,
+        expiresAt: Date.now() + STAFF_REQUEST_TICKET_TTL_MS,
+      });
+      reply.setCookie(c.name, ticket, c.options);
+      return reply.redirect(STAFF_REQUEST_PAGE, 303);
+    }
     setSessionCookie(reply, config, outcome.token);
     return reply.redirect('/', 303);
   }
@@ -167,6 +188,26 @@ export function registerSsoRoutes(root: FastifyInstance, deps: { config: Config;
     async (req, reply) => {
       try {
         const started = await login.start(req.params.institutionId, req.params.connectionId);
+        bindBrowser(reply, started, req.params.institutionId, req.params.connectionId);
+        return reply.redirect(started.redirect, 303);
+      } catch (err) {
+        return failed(reply, err);
+      }
+    },
+  );
+  app.get(
+    '/api/v1/public/staff-requests/sso/:institutionId/:connectionId',
+    {
+      config: { rateLimit: flowLimit },
+      schema: {
+        tags: ['public'],
+        summary: 'Staff go to their institution’s identity provider to reach its staff request page (public; answers with a redirect)',
+        params: ssoConnectionParamsSchema,
+      },
+    },
+    async (req, reply) => {
+      try {
+        const started = await login.startStaffRequest(req.params.institutionId, req.params.connectionId);
         bindBrowser(reply, started, req.params.institutionId, req.params.connectionId);
         return reply.redirect(started.redirect, 303);
       } catch (err) {

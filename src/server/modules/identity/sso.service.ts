@@ -32,6 +32,7 @@ export function ssoUrls(config: Pick<Config, 'publicUrl'>, tenantId: string, con
     sloUrl: `${base}/logout`,
     metadataUrl: `${base}/metadata`,
     startUrl: `/api/v1/sso/start/${tenantId}/${connectionId}`,
+    staffRequestUrl: `${config.publicUrl}/api/v1/public/staff-requests/sso/${tenantId}/${connectionId}`,
   };
 }
 
@@ -62,6 +63,8 @@ export function presentConnection(config: Pick<Config, 'publicUrl'>, c: SsoConne
     emailDomains: c.emailDomains,
     jitEnabled: c.jitEnabled,
     jitRole: c.jitRole as 'app_admin',
+    staffRequests: c.staffRequests,
+    staffRequestUrl: urls.staffRequestUrl,
     oidc:
       c.protocol === 'oidc'
         ? {
@@ -171,6 +174,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             emailDomains: input.emailDomains,
             jitEnabled: input.jitEnabled,
             jitRole: input.jitRole,
+            staffRequests: input.staffRequests,
             oidcIssuer: issuer,
             oidcClientId: input.preset === 'saml' ? null : input.clientId,
             oidcClientSecret:
@@ -219,6 +223,7 @@ export function createSsoService(ctx: Pick<AppContext, 'db' | 'config'>) {
             emailDomains: patch.emailDomains ?? before.emailDomains,
             jitEnabled: patch.jitEnabled ?? before.jitEnabled,
             jitRole: patch.jitRole ?? before.jitRole,
+            staffRequests: patch.staffRequests ?? before.staffRequests,
             oidcClientId: patch.clientId ?? before.oidcClientId,
             oidcClientSecret: patch.clientSecret
               ? sealSecret(config.secretKeys, patch.clientSecret, sealAad(scope.tenantId, id))

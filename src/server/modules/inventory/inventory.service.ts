@@ -242,6 +242,8 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onI
           after: { ...audited(after), ...(input.comment ? { comment: input.comment } : {}) },
         });
         if (DECISIONS.has(input.status)) await hooks.onItemDecided?.(tx, scope, actor, id);
+        // Retired before a decision: the staff requests behind it are closed and their emails erased, with the move.
+        if (input.status === 'retired') await hooks.onItemDeleted?.(tx, scope, actor, { id, status: from, cause: 'retired' });
         return presentInventoryItem(await load(tx, scope, id));
       });
     },

@@ -12,6 +12,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInstitution, buildUser } from '../../../../test/support/factories.js';
+import { scheduleDuePurge } from '../../../../test/support/lifecycle.js';
 import { openTestDatabase } from '../../../../test/support/test-db.js';
 import { deletionCertificates, institutions, offboardings, schools } from '../../db/schema/index.js';
 import { digest, recordAudit } from '../../platform/audit.js';
@@ -83,20 +84,7 @@ async function institutionWithData(opts: { offboarded?: boolean } = {}) {
     sql.raw(`with a as (delete from pgboss.job where id = (select id from pgboss.job where data->>'institutionId' = '${id}' limit 1) returning *)
              insert into pgboss.archive (${columns}) select ${columns} from a`),
   );
-  if (opts.offboarded !== false) {
-    const now = Date.now();
-    await withSystem(db, async (tx) => {
-      await tx.update(institutions).set({ status: 'offboarding' }).where(eq(institutions.id, id));
-      await tx.insert(offboardings).values({
-        tenantId: id,
-        status: 'scheduled',
-        contactEmail: 'dpo@example.org',
-        endOfServiceAt: new Date(now - 8 * 86_400_000),
-        purgeAfter: new Date(now - 86_400_000),
-        requestedAt: new Date(now - 30 * 86_400_000),
-      });
-    });
-  }
+  if (opts.offboarded !== false) await scheduleDuePurge(db, id);
   return { institution, person };
 }
 
@@ -289,16 +277,7 @@ describe('the purge of an institution', () => {
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: 'invalid_transition', message: 'Only an institution being offboarded can be purged' });
     // An end of service requested but not confirmed: the institution is still active, refused.
-    await withSystem(db, (tx) =>
-      tx.insert(offboardings).values({
-        tenantId: active.id,
-        status: 'requested',
-        contactEmail: 'dpo@example.org',
-        endOfServiceAt: new Date(Date.now() - 8 * 86_400_000),
-        purgeAfter: new Date(Date.now() - 86_400_000),
-        requestedAt: new Date(Date.now() - 30 * 86_400_000),
-      }),
-    );
+    await scheduleDuePurge(db, active.id, { status: 'requested' });
     expect(await purge(active.id).catch((e: unknown) => e)).toMatchObject({ code: 'invalid_transition' });
     await withSystem(db, (tx) => tx.delete(offboardings).where(eq(offboardings.tenantId, active.id)));
     // Offboarding, but with no end of service recorded: refused too.

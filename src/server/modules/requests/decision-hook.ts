@@ -9,8 +9,9 @@ import type { TenantScope, Tx } from '../../platform/db.js';
 export type ItemDecidedHook = (tx: Tx, scope: TenantScope, actor: Actor, itemId: string) => Promise<void>;
 
 /**
- * Called in the transaction that deletes an inventory item, before the row goes: staff requests
- * accepted into it that never got a decision are declined with a reason their status page shows,
- * their requesters hear it, and every sealed email behind the item is erased, in the same transaction.
+ * Called in the transaction that deletes an inventory item (before the row goes) or retires it: staff
+ * requests accepted into it that never got a decision are declined with a reason their status page
+ * shows, their requesters hear it, and every sealed email behind the item is erased, in the same
+ * transaction. `status` is the item's status before the deletion or the retirement.
  */
-export type ItemDeletedHook = (tx: Tx, scope: TenantScope, actor: Actor, item: { id: string; status: string }) => Promise<void>;
+export type ItemDeletedHook = (tx: Tx, scope: TenantScope, actor: Actor, item: { id: string; status: string; cause?: 'deleted' | 'retired' }) => Promise<void>;

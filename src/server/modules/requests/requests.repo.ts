@@ -21,6 +21,19 @@ export async function unsafeFindInstitutionByLink(tx: Tx, linkTokenHash: string)
   return rows[0]?.tenant_id;
 }
 
+/**
+ * Whether a single sign-on ticket's connection still opens its institution's request page: the
+ * connection exists, is enabled and open to staff requests, and the institution is active.
+ */
+export async function unsafeStaffRequestConnectionOpen(tx: Tx, tenantId: string, connectionId: string): Promise<boolean> {
+  const rows = await queryRows<{ n: number }>(
+    tx,
+    sql`select count(*)::int as n from sso_connections c join institutions i on i.id = c.tenant_id
+         where c.tenant_id = ${tenantId} and c.id = ${connectionId} and c.enabled and c.staff_requests and i.status = 'active'`,
+  );
+  return (rows[0]?.n ?? 0) > 0;
+}
+
 /** The institution and id of the request this status hash names. */
 export async function unsafeFindRequestByStatus(tx: Tx, statusTokenHash: string): Promise<{ tenantId: string; id: string } | undefined> {
   const rows = await queryRows<{ tenant_id: string; id: string }>(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, idParamsSchema } from '../../../contracts/api.js';
@@ -8,6 +8,7 @@ import {
   requestCatalogSchema,
   requestLinkCreatedSchema,
   requestLinkSchema,
+  requestPageQuerySchema,
   requestPageSchema,
   staffRequestAcceptSchema,
   staffRequestCreatedSchema,
@@ -20,6 +21,7 @@ import {
 } from '../../../contracts/requests.js';
 import { requireActor } from '../../platform/http.js';
 import type { StaffRequestService } from './requests.service.js';
+import { ticketCookie } from './sso-ticket.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema };
@@ -30,15 +32,18 @@ const publicErrors = { 400: errorSchema, 404: errorSchema, 429: errorSchema };
  */
 export function registerStaffRequestRoutes(root: FastifyInstance, service: StaffRequestService): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
+  const cookie = ticketCookie(service.config);
+  /** How the caller reaches the request page: the link token it names, else its single sign-on ticket. */
+  const accessOf = (req: FastifyRequest, token: string | undefined) => ({ token, ticket: req.cookies[cookie.name] });
 
   // ---------- public ----------
   app.get(
     '/api/v1/public/staff-requests/page',
     {
-      schema: { tags: ['public'], summary: 'The staff request page of the institution the link names (public: no session)', querystring: linkTokenQuerySchema, response: { 200: requestPageSchema, ...publicErrors } },
+      schema: { tags: ['public'], summary: 'The staff request page of the institution the link (or the single sign-on ticket) names (public: no session)', querystring: requestPageQuerySchema, response: { 200: requestPageSchema, ...publicErrors } },
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
-    async (req) => service.page(req.query.token),
+    async (req) => service.page(accessOf(req, req.query.token)),
   );
   app.get(
     '/api/v1/public/staff-requests/apps',
@@ -46,7 +51,7 @@ export function registerStaffRequestRoutes(root: FastifyInstance, service: Staff
       schema: { tags: ['public'], summary: 'Search the catalog from the staff request page (public: no session)', querystring: requestCatalogQuerySchema, response: { 200: requestCatalogSchema, ...publicErrors } },
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
-    async (req) => service.searchApps(req.query.token, req.query.q),
+    async (req) => service.searchApps(accessOf(req, req.query.token), req.query.q),
   );
   app.post(
     '/api/v1/public/staff-requests',
@@ -54,7 +59,7 @@ export function registerStaffRequestRoutes(root: FastifyInstance, service: Staff
       schema: { tags: ['public'], summary: 'Ask for an app (public: no session); answers the status page’s link once', body: staffRequestCreateSchema, response: { 201: staffRequestCreatedSchema, ...publicErrors } },
       config: { rateLimit: { max: 20, timeWindow: '1 hour' } },
     },
-    async (req, reply) => reply.status(201).send(await service.submit(req.body)),
+    async (req, reply) => reply.status(201).send(await service.submit(accessOf(req, req.body.token), req.body)),
   );
   app.get(
     '/api/v1/public/staff-requests/status',

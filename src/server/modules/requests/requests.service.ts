@@ -35,6 +35,7 @@ import { mailLanguageOf, renderMail } from '../mail/mail.templates.js';
 import type { MailOutbox } from '../mail/outbox.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import type { ItemDecidedHook, ItemDeletedHook } from './decision-hook.js';
+import { readTicket } from './sso-ticket.js';
 import {
   deleteLink,
   findLink,
@@ -48,17 +49,26 @@ import {
   listRequests,
   unsafeFindInstitutionByLink,
   unsafeFindRequestByStatus,
+  unsafeStaffRequestConnectionOpen,
   updateRequest,
   upsertLink,
   type StaffRequestRow,
 } from './requests.repo.js';
 
 const DECIDED: ReadonlySet<string> = new Set(['approved', 'approved_with_conditions', 'not_approved']);
+/** An app that needs review was approved before: its requesters heard that decision. */
+const HAD_DECISION: ReadonlySet<string> = new Set([...DECIDED, 'needs_review']);
 
-/** The reason a request is declined when the app it was accepted into is deleted before a decision. */
-const ITEM_REMOVED_REASON = {
-  en: 'The app was removed from the inventory before a decision was made.',
-  fr: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+/** The reason a request is declined when the app it was accepted into is deleted, or retired, before a decision. */
+const ITEM_CLOSED_REASON = {
+  deleted: {
+    en: 'The app was removed from the inventory before a decision was made.',
+    fr: 'L’application a été retirée de l’inventaire avant qu’une décision soit prise.',
+  },
+  retired: {
+    en: 'The app was retired before a decision was made.',
+    fr: 'L’application a été mise hors service avant qu’une décision soit prise.',
+  },
 } as const;
 
 /** The sealed email's additional data binds it to its request. */
@@ -89,6 +99,13 @@ function notWaiting(r: StaffRequestRow): AppError {
   return new AppError('invalid_transition', `This request was already triaged (${r.status}). Reload the queue.`, { status: `not allowed from ${r.status}` });
 }
 
+/** How a caller reaches the request page: its link's token, or the single sign-on ticket of its cookie. */
+export interface PageAccess {
+  token?: string | undefined;
+  ticket?: string | undefined;
+}
+type PageVia = { kind: 'link' } | { kind: 'sso'; connectionId: string };
+
 export interface StaffRequestDeps {
   outbox: Pick<MailOutbox, 'queue' | 'kick'>;
   assessments: Pick<AssessmentService, 'createIn'>;
@@ -98,11 +115,23 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   const { db, config } = ctx;
   const hash = (token: string) => hashToken(config.sessionSecret, `staff-request:${token}`);
 
-  /** The institution whose open request page `token` names; 404 for any other token. */
-  async function institutionOfLink(token: string): Promise<TenantScope> {
-    const tenantId = await withSystem(db, (tx) => unsafeFindInstitutionByLink(tx, hash(token)));
-    if (!tenantId) throw notFound('Request page');
-    return unsafeTenantScope(tenantId);
+  /**
+   * The institution whose request page the caller reaches: the open page its link token names, else
+   * the institution its single sign-on ticket names, while the connection that issued it is enabled
+   * and still open to staff requests. 404 for anything else (no token, a wrong, tampered or expired
+   * ticket).
+   */
+  async function institutionOf(access: PageAccess): Promise<TenantScope & { via: PageVia }> {
+    if (access.token) {
+      const tenantId = await withSystem(db, (tx) => unsafeFindInstitutionByLink(tx, hash(access.token!)));
+      if (!tenantId) throw notFound('Request page');
+      return { ...unsafeTenantScope(tenantId), via: { kind: 'link' } };
+    }
+    const ticket = readTicket(config.sessionSecret, access.ticket);
+    if (!ticket) throw notFound('Request page');
+    const open = await withSystem(db, (tx) => unsafeStaffRequestConnectionOpen(tx, ticket.tenantId, ticket.connectionId));
+    if (!open) throw notFound('Request page');
+    return { ...unsafeTenantScope(ticket.tenantId), via: { kind: 'sso', connectionId: ticket.connectionId } };
   }
 
   /**
@@ -155,30 +184,38 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   };
 
   /**
-   * An item is being deleted (in its transaction): a request accepted into it with no decision yet is
-   * declined with a reason in its requester's language, which its status page shows; its requester and
-   * those of its duplicates hear it, and their sealed emails are erased. Whatever sealed email is
-   * still behind the item after that (none, once a decision was mailed) is erased without a mail.
+   * An item is being deleted or retired (in that transaction): a request accepted into it with no
+   * decision yet is declined with a reason in its requester's language, which its status page shows;
+   * its requester and those of its duplicates hear it, and their sealed emails are erased. Whatever
+   * sealed email is still behind the item after that (none, once a decision was mailed) is erased
+   * without a mail.
    */
   const onItemDeleted: ItemDeletedHook = async (tx, scope, actor, item) => {
-    const decided = DECIDED.has(item.status);
+    const cause = item.cause ?? 'deleted';
+    const reasons = ITEM_CLOSED_REASON[cause];
+    const decided = HAD_DECISION.has(item.status);
     for (const r of await listRequestsOfItem(tx, scope, item.id)) {
       if (decided || r.status !== 'accepted') continue;
-      const reason = ITEM_REMOVED_REASON[r.language === 'fr' ? 'fr' : 'en'];
+      const reason = reasons[r.language === 'fr' ? 'fr' : 'en'];
       const after = await updateRequest(tx, scope, r.id, { status: 'declined', declineReason: reason });
       await recordAudit(tx, actor, {
         action: 'staff_request.decline',
         recordType: 'staff_request',
         recordId: r.id,
         before: audited(r),
-        after: { ...audited(after), itemDeleted: item.id },
+        after: { ...audited(after), ...(cause === 'retired' ? { itemRetired: item.id } : { itemDeleted: item.id }) },
       });
       for (const d of [after, ...(await listMergedInto(tx, scope, r.id))])
-        await mailDecision(tx, scope, actor, [d], 'declined', ITEM_REMOVED_REASON[d.language === 'fr' ? 'fr' : 'en']);
+        await mailDecision(tx, scope, actor, [d], 'declined', reasons[d.language === 'fr' ? 'fr' : 'en']);
     }
     for (const left of await listAwaitingDecisionMail(tx, scope, item.id)) {
       await updateRequest(tx, scope, left.id, { requesterEmailSecret: null });
-      await recordAudit(tx, actor, { action: 'staff_request.erase_email', recordType: 'staff_request', recordId: left.id, after: { itemDeleted: item.id } });
+      await recordAudit(tx, actor, {
+        action: 'staff_request.erase_email',
+        recordType: 'staff_request',
+        recordId: left.id,
+        after: cause === 'retired' ? { itemRetired: item.id } : { itemDeleted: item.id },
+      });
     }
   };
 
@@ -215,6 +252,7 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
   }
 
   return {
+    config,
     onItemDecided,
     onItemDeleted,
 
@@ -255,25 +293,29 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
     },
 
     // ---------- public: the request page and the status page ----------
-    async page(token: string): Promise<RequestPage> {
-      const scope = await institutionOfLink(token);
+    async page(access: PageAccess): Promise<RequestPage> {
+      const scope = await institutionOf(access);
       return withTenant(db, scope, async (tx) => {
         const institution = await findInstitution(tx, scope);
         if (!institution) throw notFound('Request page');
         const list = await tx.select({ id: schools.id, name: schools.name }).from(schools).where(byTenant(schools.tenantId, scope)).orderBy(schools.position, schools.name);
-        return { institution: { name: institution.name, gradeLevels: institution.gradeLevels as RequestPage['institution']['gradeLevels'] }, schools: list };
+        return {
+          institution: { name: institution.name, gradeLevels: institution.gradeLevels as RequestPage['institution']['gradeLevels'] },
+          schools: list,
+          access: scope.via.kind,
+        };
       });
     },
 
     /** Catalog search for the request page: names and vendors only. */
-    async searchApps(token: string, q: string) {
-      await institutionOfLink(token);
+    async searchApps(access: PageAccess, q: string) {
+      await institutionOf(access);
       const { items } = await withShared(db, (tx) => searchCatalog(tx, { text: q, limit: 10, offset: 0 }));
       return { items: items.map((a) => ({ id: a.id, name: a.name, vendor: a.vendor })) };
     },
 
-    async submit(input: StaffRequestCreate): Promise<{ statusToken: string }> {
-      const scope = await institutionOfLink(input.token);
+    async submit(access: PageAccess, input: StaffRequestCreate): Promise<{ statusToken: string }> {
+      const scope = await institutionOf(access);
       const statusToken = newToken();
       const id = randomUUID();
       await withTenant(db, scope, async (tx) => {
@@ -317,7 +359,8 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
           action: 'staff_request.create',
           recordType: 'staff_request',
           recordId: id,
-          after: audited(row),
+          // Which way in (the link, or which connection's single sign-on); never who.
+          after: { ...audited(row), ...(scope.via.kind === 'sso' ? { viaSso: scope.via.connectionId } : {}) },
         });
       });
       return { statusToken };

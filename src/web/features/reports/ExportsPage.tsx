@@ -46,6 +46,7 @@ function Exports() {
     <Stack>
       <Title order={1}>{t('reports.exports.title')}</Title>
       <Text>{t('reports.exports.intro')}</Text>
+      <Text size="sm">{t('reports.exports.documents')}</Text>
       <Group>
         <Button onClick={() => start.mutate('xlsx')} loading={start.isPending && start.variables === 'xlsx'} disabled={busy}>
           {t('reports.exports.startXlsx')}

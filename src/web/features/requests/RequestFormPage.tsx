@@ -1,6 +1,8 @@
 /**
  * `/staff-request?token=…`: the page staff ask for an app on, reached by the link their institution
- * shares internally. No session. The status page's link is shown once, after sending.
+ * shares internally, or (`/staff-request`, no token) after their institution's single sign-on, whose
+ * ticket is an http-only cookie the page never sees (`?sso=<reason>` when the sign-in was refused).
+ * No session. The status page's link is shown once, after sending.
  */
 import { Anchor, Box, Button, Combobox, Container, Group, MultiSelect, NumberInput, Paper, Stack, Text, Textarea, TextInput, Title, useCombobox } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
@@ -16,19 +18,21 @@ import { api, ApiError, fieldError, toQueryString } from '../../lib/api.js';
 import { fieldsOf } from '../../lib/errors.js';
 
 export function RequestFormPage() {
-  const { token } = useSearch({ strict: false }) as { token?: string };
+  const { token, sso } = useSearch({ strict: false }) as { token?: string; sso?: string };
   const { t } = useTranslation();
   const page = useQuery({
     queryKey: ['staff-request-page', token],
     queryFn: () => api<RequestPage>(`/public/staff-requests/page${toQueryString({ token })}`, { redirectOn401: false }),
-    enabled: !!token,
+    // Without a token the single sign-on ticket (cookie) may open the page; a refused sign-in did not.
+    enabled: !sso,
     retry: (count, err) => !(err instanceof ApiError && err.status === 404) && count < 2,
   });
   const name = page.data?.institution.name;
   useEffect(() => {
     document.title = name ? `${t('staffRequests.form.title', { name })} — ${t('common.appName')}` : t('common.appName');
   }, [name, t]);
-  const missing = !token || (page.error instanceof ApiError && page.error.status === 404);
+  const missing = !!sso || (page.error instanceof ApiError && page.error.status === 404);
+  const ssoFailure = sso === 'no_account' || sso === 'unavailable' ? sso : 'other';
 
   return (
     <Box mih="100vh" bg="gray.0">
@@ -37,7 +41,11 @@ export function RequestFormPage() {
         {missing ? (
           <Stack>
             <Title order={1}>{t('staffRequests.form.notFound')}</Title>
-            <Text>{t('staffRequests.form.notFoundHint')}</Text>
+            {sso ? (
+              <Text role="alert">{t(`staffRequests.form.ssoFailed.${ssoFailure}`)}</Text>
+            ) : (
+              <Text>{t(token ? 'staffRequests.form.notFoundHint' : 'staffRequests.form.notFoundSsoHint')}</Text>
+            )}
           </Stack>
         ) : page.isPending ? (
           <Loading />
@@ -57,7 +65,7 @@ interface CatalogHit {
   vendor: string;
 }
 
-function RequestForm({ token, page }: { token: string; page: RequestPage }) {
+function RequestForm({ token, page }: { token: string | undefined; page: RequestPage }) {
   const { t, i18n } = useTranslation();
   const [search, setSearch] = useState('');
   const [chosen, setChosen] = useState<CatalogHit | null>(null);
@@ -127,6 +135,7 @@ function RequestForm({ token, page }: { token: string; page: RequestPage }) {
         <Stack>
           <Title order={1}>{t('staffRequests.form.title', { name: page.institution.name })}</Title>
           <Text>{t('staffRequests.form.intro')}</Text>
+          {page.access === 'sso' ? <Text size="sm">{t('staffRequests.form.viaSso')}</Text> : null}
           <Title order={2} size="h4">
             {t('staffRequests.form.app')}
           </Title>

@@ -1,8 +1,12 @@
-/** Settings panel (site admins): open the staff request page, replace its link, or close it. */
-import { Button, Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
+/**
+ * Settings panel (site admins): open the staff request page, replace its link, or close it; and open
+ * it to staff through each of the institution's identity providers.
+ */
+import { Button, Code, Group, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SsoConnectionBody } from '../../../contracts/auth.js';
 import type { RequestLink } from '../../../contracts/requests.js';
 import { Feedback } from '../../components/Feedback.js';
 import { api } from '../../lib/api.js';
@@ -64,7 +68,56 @@ export function RequestLinkSettings() {
             </Button>
           ) : null}
         </Group>
+        <SsoEntrySettings />
       </Stack>
     </Paper>
+  );
+}
+
+const ssoKey = ['sso-connections'] as const;
+
+/** Each identity provider of the institution, opened to staff requests or not, with the address staff start from. */
+function SsoEntrySettings() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const connections = useQuery({ queryKey: ssoKey, queryFn: () => api<{ items: SsoConnectionBody[] }>('/sso/connections') });
+  const [message, setMessage] = useState<string | null>(null);
+  const toggle = useMutation({
+    mutationFn: ({ id, on }: { id: string; on: boolean }) =>
+      api<SsoConnectionBody>(`/sso/connections/${id}`, { method: 'PATCH', body: { staffRequests: on } }),
+    onMutate: () => setMessage(null),
+    onSuccess: (c) => {
+      setMessage(t(c.staffRequests ? 'staffRequests.settings.ssoOn' : 'staffRequests.settings.ssoOff', { name: c.displayName }));
+      void queryClient.invalidateQueries({ queryKey: ssoKey });
+    },
+  });
+  const items = (connections.data?.items ?? []).filter((c) => c.enabled);
+  if (!items.length) return null;
+  return (
+    <Stack component="section" aria-labelledby="staff-request-sso" gap="sm">
+      <Title order={3} size="h4" id="staff-request-sso">
+        {t('staffRequests.settings.ssoTitle')}
+      </Title>
+      <Text size="sm">{t('staffRequests.settings.ssoIntro')}</Text>
+      {items.map((c) => (
+        <Stack key={c.id} gap={4}>
+          <Switch
+            label={t('staffRequests.settings.ssoSwitch', { name: c.displayName })}
+            checked={c.staffRequests}
+            disabled={toggle.isPending}
+            onChange={(e) => toggle.mutate({ id: c.id, on: e.currentTarget.checked })}
+          />
+          {c.staffRequests ? (
+            <>
+              <Text size="sm">{t('staffRequests.settings.ssoAddress', { name: c.displayName })}</Text>
+              <Code block data-testid={`request-sso-link-${c.id}`} style={{ wordBreak: 'break-all', whiteSpace: 'pre-wrap' }}>
+                {c.staffRequestUrl}
+              </Code>
+            </>
+          ) : null}
+        </Stack>
+      ))}
+      <Feedback success={message} error={toggle.error} />
+    </Stack>
   );
 }

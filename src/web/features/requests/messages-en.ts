@@ -7,6 +7,14 @@ export const staffRequestsEn = {
       'Tell the privacy office which app you would like to use and how. You do not need an account, and nothing about you is kept: an email address, if you leave one, serves only to tell you the decision and is then erased.',
     notFound: 'This request page is not open.',
     notFoundHint: 'The link may have been replaced or the page closed. Ask your school for the current link.',
+    notFoundSsoHint:
+      'If you came through your institution’s sign-in, your visit may have expired (after 30 minutes): start again from your institution’s link to this page.',
+    viaSso: 'Your institution’s sign-in confirmed you are one of its staff. Vetted made no account for you and kept nothing about you.',
+    ssoFailed: {
+      no_account: 'Your institution’s sign-in did not confirm you are one of its staff: this page is for the email addresses of the institution’s own domains.',
+      unavailable: 'Signing in to reach this page is not open at your institution right now. Ask your school for the page’s link.',
+      other: 'Signing in did not work. Start again from your institution’s link to this page.',
+    },
     app: 'Which app?',
     appSearch: 'Search the catalog',
     appSearchHint: 'Type at least two letters, then choose the app. Not listed? Type its name below instead.',
@@ -60,6 +68,13 @@ export const staffRequestsEn = {
     opened: 'The request page is open.',
     rotated: 'The link was replaced: the old one no longer works.',
     closedDone: 'The request page is closed.',
+    ssoTitle: 'Through your single sign-on',
+    ssoIntro:
+      'Staff can also reach the page by signing in through your institution’s identity provider: it confirms they belong to your institution (their email is in one of your verified domains). Vetted makes no account for them and keeps nothing about them. Share the provider’s address below with your staff.',
+    ssoSwitch: 'Staff sign in through {{name}} to ask for an app',
+    ssoAddress: 'Address to share for {{name}}:',
+    ssoOn: 'Staff can now reach the page through {{name}}.',
+    ssoOff: 'Staff can no longer reach the page through {{name}}.',
   },
   triage: {
     nav: 'Staff requests',

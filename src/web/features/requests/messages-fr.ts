@@ -7,6 +7,14 @@ export const staffRequestsFr = {
       'Indiquez au bureau de la protection de la vie privée l’application que vous souhaitez utiliser et comment. Aucun compte n’est nécessaire et rien n’est conservé à votre sujet : l’adresse courriel que vous laissez, le cas échéant, sert uniquement à vous transmettre la décision, puis elle est effacée.',
     notFound: 'Cette page de demande n’est pas ouverte.',
     notFoundHint: 'Le lien a peut-être été remplacé ou la page fermée. Demandez le lien actuel à votre école.',
+    notFoundSsoHint:
+      'Si vous avez utilisé la connexion de votre établissement, votre visite a peut-être expiré (après 30 minutes) : recommencez à partir du lien de votre établissement vers cette page.',
+    viaSso: 'La connexion de votre établissement a confirmé que vous faites partie de son personnel. Vetted ne vous a créé aucun compte et n’a rien conservé à votre sujet.',
+    ssoFailed: {
+      no_account: 'La connexion de votre établissement n’a pas confirmé que vous faites partie de son personnel : cette page est réservée aux adresses courriel des domaines de l’établissement.',
+      unavailable: 'La connexion pour accéder à cette page n’est pas ouverte dans votre établissement pour le moment. Demandez le lien de la page à votre école.',
+      other: 'La connexion n’a pas fonctionné. Recommencez à partir du lien de votre établissement vers cette page.',
+    },
     app: 'Quelle application?',
     appSearch: 'Chercher dans le catalogue',
     appSearchHint: 'Tapez au moins deux lettres, puis choisissez l’application. Elle n’y est pas? Tapez plutôt son nom ci-dessous.',
@@ -60,6 +68,13 @@ export const staffRequestsFr = {
     opened: 'La page de demande est ouverte.',
     rotated: 'Le lien a été remplacé : l’ancien ne fonctionne plus.',
     closedDone: 'La page de demande est fermée.',
+    ssoTitle: 'Par votre connexion unique',
+    ssoIntro:
+      'Le personnel peut aussi accéder à la page en se connectant par le fournisseur d’identité de votre établissement : celui-ci confirme que la personne fait partie de votre établissement (son adresse courriel appartient à l’un de vos domaines vérifiés). Vetted ne lui crée aucun compte et ne conserve rien à son sujet. Diffusez à votre personnel l’adresse du fournisseur ci-dessous.',
+    ssoSwitch: 'Le personnel se connecte par {{name}} pour demander une application',
+    ssoAddress: 'Adresse à diffuser pour {{name}} :',
+    ssoOn: 'Le personnel peut maintenant accéder à la page par {{name}}.',
+    ssoOff: 'Le personnel ne peut plus accéder à la page par {{name}}.',
   },
   triage: {
     nav: 'Demandes du personnel',
