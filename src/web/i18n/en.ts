@@ -112,6 +112,8 @@ export const en = {
       file_type: 'Must be a PDF, Word (DOCX), PNG or JPEG file',
       file_too_large: 'Must be at most {{megabytes}} MB',
       agreement_only: 'Only an agreement has an end date',
+      belongs_in_ca: 'This institution is in Canada: create it in the Canadian region (ca).',
+      belongs_in_us: 'This institution is in the United States: create it in the US region (us).',
     },
   },
   lang: {

@@ -115,6 +115,8 @@ export const fr: DeepStrings<typeof en> = {
       file_type: 'Doit être un fichier PDF, Word (DOCX), PNG ou JPEG',
       file_too_large: 'Doit faire au plus {{megabytes}} Mo',
       agreement_only: 'Seule une entente a une date d’échéance',
+      belongs_in_ca: 'Cet établissement est au Canada : créez-le dans la région canadienne (ca).',
+      belongs_in_us: 'Cet établissement est aux États-Unis : créez-le dans la région américaine (us).',
     },
   },
   lang: {
