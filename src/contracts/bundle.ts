@@ -23,7 +23,12 @@ export const bundleStatusSchema = z.object({
 export type BundleStatusBody = z.infer<typeof bundleStatusSchema>;
 
 /** An uploaded bundle: the file's text as it was published (the signature covers every byte). */
-export const bundleImportSchema = z.strictObject({ document: z.string().min(1).max(50 * 1024 * 1024) });
+export const bundleImportSchema = z.strictObject({
+  document: z
+    .string()
+    .min(1)
+    .max(50 * 1024 * 1024),
+});
 
 export const bundleImportResultSchema = z.object({
   sequence: z.number().int(),

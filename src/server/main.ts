@@ -187,7 +187,9 @@ async function bundleCommand(config: Config, args: string[]): Promise<void> {
     const { randomBytes } = await import('node:crypto');
     const seed = randomBytes(32);
     const pub = publicKeyOf(seed);
-    process.stdout.write(`BUNDLE_SIGNING_KEY=${seed.toString('base64')}\npublic key (BUNDLE_TRUSTED_KEYS): ${pub.toString('base64')}\nkey id: ${keyIdOf(pub)}\n`);
+    process.stdout.write(
+      `BUNDLE_SIGNING_KEY=${seed.toString('base64')}\npublic key (BUNDLE_TRUSTED_KEYS): ${pub.toString('base64')}\nkey id: ${keyIdOf(pub)}\n`,
+    );
     return;
   }
   if (sub === 'public-key') {
@@ -231,7 +233,10 @@ async function bundleCommand(config: Config, args: string[]): Promise<void> {
 /** Moves an institution into this region from its portability archive (docs/operations.md). */
 async function moveInCommand(config: Config, args: string[]): Promise<void> {
   if (!args[0]) throw new Error('Usage: move-in <portability-archive.json>');
-  const [{ systemMoveInInstitution }, { systemActor }] = await Promise.all([import('./modules/lifecycle/move-in.js'), import('./platform/authz.js')]);
+  const [{ systemMoveInInstitution }, { systemActor }] = await Promise.all([
+    import('./modules/lifecycle/move-in.js'),
+    import('./platform/authz.js'),
+  ]);
   const database = await open(config);
   try {
     const result = await systemMoveInInstitution(database.db, await readFile(args[0], 'utf8'), {
@@ -314,7 +319,11 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // A refusal names its fields (`document`, `archive`, `country`): each is said too.
   const fields = (err as { fields?: Record<string, string> }).fields;
-  const detail = fields ? Object.entries(fields).map(([k, v]) => `\n  ${k}: ${v}`).join('') : '';
+  const detail = fields
+    ? Object.entries(fields)
+        .map(([k, v]) => `\n  ${k}: ${v}`)
+        .join('')
+    : '';
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}${detail}\n`);
   process.exit(1);
 });

@@ -15,7 +15,14 @@ import { getTableColumns, type Table } from 'drizzle-orm';
 import { getTableConfig } from 'drizzle-orm/pg-core';
 import { decryptAttachment, openAttachmentKey } from '../../src/server/modules/attachments/attachment-crypto.js';
 import { institutions, offboardings, piaUpdateNotices } from '../../src/server/db/schema/index.js';
-import { BANK_TABLES, bankTables, publicKeyOf, serializeBundle, signBundle, type BankBundle } from '../../src/server/modules/bundle/bank-bundle.js';
+import {
+  BANK_TABLES,
+  bankTables,
+  publicKeyOf,
+  serializeBundle,
+  signBundle,
+  type BankBundle,
+} from '../../src/server/modules/bundle/bank-bundle.js';
 import { createBundleService } from '../../src/server/modules/bundle/bundle.service.js';
 import { createUpdateNoticeJobs } from '../../src/server/modules/assessments/update-notice.job.js';
 import { queryRows, withSystem, type Db } from '../../src/server/platform/db.js';
@@ -72,7 +79,9 @@ async function bankRows(db: Db): Promise<Record<string, Json[]>> {
         : t.name === 'pia_template_sections' || t.name === 'pia_template_questions'
           ? sql`where t.version_id in (select id from pia_template_versions where status = 'published')`
           : sql``;
-    const rows = await withSystem(db, (tx) => queryRows<{ r: Json }>(tx, sql`select to_jsonb(t) as r from ${sql.identifier(t.name)} t ${where} order by t.id`));
+    const rows = await withSystem(db, (tx) =>
+      queryRows<{ r: Json }>(tx, sql`select to_jsonb(t) as r from ${sql.identifier(t.name)} t ${where} order by t.id`),
+    );
     out[t.name] = rows.map(({ r }) => r);
   }
   return out;
@@ -96,17 +105,30 @@ async function fingerprint(db: Db) {
 }
 
 /** Publishes a new template version (the first one when `templateId` is not given), as the CA operator. */
-async function publishTemplate(catalogAppId: string | null, templateId?: string, changeLog = 'First version'): Promise<{ templateId: string; versionId: string }> {
+async function publishTemplate(
+  catalogAppId: string | null,
+  templateId?: string,
+  changeLog = 'First version',
+): Promise<{ templateId: string; versionId: string }> {
   let draft: Json;
   if (!templateId) {
-    const created = await caOperator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: `Cell PIA ${uniqueSlug('t')}`, catalogAppId, jurisdictions: ['BC'] });
+    const created = await caOperator.request('POST', '/api/v1/bank/templates', {
+      slug: uniqueSlug(),
+      title: `Cell PIA ${uniqueSlug('t')}`,
+      catalogAppId,
+      jurisdictions: ['BC'],
+    });
     expect(created.statusCode, created.body).toBe(201);
     templateId = created.json().id as string;
     draft = created.json().versions[0];
   } else {
     draft = (await caOperator.request('POST', `/api/v1/bank/templates/${templateId}/versions`)).json();
   }
-  const saved = await caOperator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog, sections: sampleSections() });
+  const saved = await caOperator.request('PUT', `/api/v1/bank/versions/${draft.id}`, {
+    version: draft.version,
+    changeLog,
+    sections: sampleSections(),
+  });
   expect(saved.statusCode, saved.body).toBe(200);
   const published = await caOperator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
   expect(published.statusCode, published.body).toBe(200);
@@ -123,7 +145,8 @@ async function publishBundle(): Promise<string> {
   return latest.body;
 }
 
-const importInto = (t: TestApp, operator: Client, document: string) => operator.request('POST', '/api/v1/bank-bundles/import', { document });
+const importInto = (t: TestApp, operator: Client, document: string) =>
+  operator.request('POST', '/api/v1/bank-bundles/import', { document });
 
 const institutionBody = (country: 'CA' | 'US', subdivision: string) => ({
   name: `Cell District ${uniqueSlug()}`,
@@ -136,7 +159,8 @@ const institutionBody = (country: 'CA' | 'US', subdivision: string) => ({
 
 describe('region cells', () => {
   it('refuses an institution of the other region both ways, naming where it belongs, and creates nothing', async () => {
-    const count = async (t: TestApp) => (await withSystem(t.database.db, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions`)))[0]!.n;
+    const count = async (t: TestApp) =>
+      (await withSystem(t.database.db, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions`)))[0]!.n;
     const [caBefore, usBefore] = [await count(ca), await count(us)];
 
     const american = await caOperator.request('POST', '/api/v1/institutions', institutionBody('US', 'WA'));
@@ -168,9 +192,14 @@ describe('the signed bank bundle', () => {
     // Every column the drizzle definitions declare, and every column the database has, is in every row.
     for (const table of BANK_TABLES) {
       const t = bankTables().find((b) => b.name === getTableConfig(table).name)!;
-      const declared = Object.values(getTableColumns(table as Table)).map((c) => c.name).sort();
+      const declared = Object.values(getTableColumns(table as Table))
+        .map((c) => c.name)
+        .sort();
       const inDb = (
-        await queryRows<{ c: string }>(ca.database.db, sql`select column_name::text as c from information_schema.columns where table_schema = 'public' and table_name = ${t.name}`)
+        await queryRows<{ c: string }>(
+          ca.database.db,
+          sql`select column_name::text as c from information_schema.columns where table_schema = 'public' and table_name = ${t.name}`,
+        )
       )
         .map((r) => r.c)
         .sort();
@@ -193,7 +222,10 @@ describe('the signed bank bundle', () => {
       expect(copy[t.name], t.name).toEqual(neutral);
     }
     // Recorded with its audit event.
-    const [event] = await queryRows<Json>(us.database.db, sql`select action, actor_label from audit_events where action = 'bank.bundle.import' order by created_at desc limit 1`);
+    const [event] = await queryRows<Json>(
+      us.database.db,
+      sql`select action, actor_label from audit_events where action = 'bank.bundle.import' order by created_at desc limit 1`,
+    );
     expect(event).toMatchObject({ action: 'bank.bundle.import' });
   });
 
@@ -232,7 +264,9 @@ describe('the signed bank bundle', () => {
     const stranger = serializeBundle(signBundle({ ...content, sequence: content.sequence + 1 }, strangerSeed));
     const unknownKey = await importInto(us, usOperator, stranger);
     expect(unknownKey.statusCode).toBe(400);
-    expect(unknownKey.json().error.fields.document).toMatch(/^is signed by key [0-9a-f]{16}, which this cell does not trust \(BUNDLE_TRUSTED_KEYS\)$/);
+    expect(unknownKey.json().error.fields.document).toMatch(
+      /^is signed by key [0-9a-f]{16}, which this cell does not trust \(BUNDLE_TRUSTED_KEYS\)$/,
+    );
 
     expect(await fingerprint(us.database.db)).toEqual(before);
 
@@ -261,15 +295,26 @@ describe('the signed bank bundle', () => {
     const service = createBundleService(ctx, { notify: createUpdateNoticeJobs(ctx).fanOut });
     await us.jobs.send(service.pullJob, {});
     await us.jobs.runPending(service.pullJob);
-    const [state] = await queryRows<{ state: string }>(us.database.db, sql`select state from pgboss.job where name = 'bank-bundle-pull-v1' order by created_on desc limit 1`);
+    const [state] = await queryRows<{ state: string }>(
+      us.database.db,
+      sql`select state from pgboss.job where name = 'bank-bundle-pull-v1' order by created_on desc limit 1`,
+    );
     expect(state!.state).toBe('completed');
     expect((await bankRows(us.database.db)).pia_template_versions!.map((v) => v.id)).toContain(v1);
 
     // A US district adopts the template in its own cell.
     const tenant = await buildTenantWithUsers(us.app, us.database.db, { country: 'US', subdivision: 'WA', region: 'us' });
-    const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3'], audiences: ['students'], purpose: 'Reading' });
+    const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+      catalogAppId: app.id,
+      grades: ['3'],
+      audiences: ['students'],
+      purpose: 'Reading',
+    });
     expect(item.statusCode, item.body).toBe(201);
-    const assessment = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: v1 });
+    const assessment = await tenant.appAdmin.request('POST', '/api/v1/assessments', {
+      inventoryItemId: item.json().id,
+      templateVersionId: v1,
+    });
     expect(assessment.statusCode, assessment.body).toBe(201);
 
     // The primary publishes version 2; the pull brings it; its adopters here are told.
@@ -279,7 +324,10 @@ describe('the signed bank bundle', () => {
     await us.jobs.runPending();
     await us.jobs.runPending();
     const notices = await withSystem(us.database.db, (tx) =>
-      tx.select().from(piaUpdateNotices).where(and(eq(piaUpdateNotices.versionId, v2), eq(piaUpdateNotices.tenantId, tenant.institution.id))),
+      tx
+        .select()
+        .from(piaUpdateNotices)
+        .where(and(eq(piaUpdateNotices.versionId, v2), eq(piaUpdateNotices.tenantId, tenant.institution.id))),
     );
     expect(notices.map((n) => n.userId)).toContain(tenant.siteAdmin.user.id);
     const mail = await us.smtp.waitFor(tenant.siteAdmin.user.email);
@@ -298,11 +346,23 @@ describe('moving an institution between regions', () => {
     // A district of Washington created in the Canadian cell before regions followed countries.
     const legacy = await buildTenantWithUsers(ca.app, ca.database.db, { country: 'US', subdivision: 'WA', region: 'ca' });
     const id = legacy.institution.id;
-    const item = await legacy.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3'], audiences: ['students'], purpose: 'Math' });
+    const item = await legacy.appAdmin.request('POST', '/api/v1/inventory', {
+      catalogAppId: app.id,
+      grades: ['3'],
+      audiences: ['students'],
+      purpose: 'Math',
+    });
     expect(item.statusCode, item.body).toBe(201);
-    expect((await legacy.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: versionId })).statusCode).toBe(201);
+    expect(
+      (await legacy.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: versionId }))
+        .statusCode,
+    ).toBe(201);
     const file = Buffer.from('%PDF-1.7\n% agreement of the district\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-    const attached = await legacy.appAdmin.request('POST', `/api/v1/inventory/${item.json().id}/attachments?kind=agreement&fileName=dpa.pdf`, file);
+    const attached = await legacy.appAdmin.request(
+      'POST',
+      `/api/v1/inventory/${item.json().id}/attachments?kind=agreement&fileName=dpa.pdf`,
+      file,
+    );
     expect(attached.statusCode, attached.body).toBe(201);
 
     const archive = await legacy.siteAdmin.request('GET', '/api/v1/institution/archive');
@@ -330,7 +390,10 @@ describe('moving an institution between regions', () => {
     const key = openAttachmentKey(us.config.secretKeys, id, stored!.sealed_key);
     expect(decryptAttachment(key, id, stored!.id, Buffer.from(stored!.content))).toEqual(file);
     // Recorded in the institution's own log.
-    const [event] = await queryRows<Json>(us.database.db, sql`select action, actor_label from audit_events where tenant_id = ${id} and action = 'institution.import'`);
+    const [event] = await queryRows<Json>(
+      us.database.db,
+      sql`select action, actor_label from audit_events where tenant_id = ${id} and action = 'institution.import'`,
+    );
     expect(event).toBeDefined();
 
     // The Canadian cell purges it: end of service passed, grace period over.
@@ -356,10 +419,16 @@ describe('moving an institution between regions', () => {
     expect(certificate.statusCode, certificate.body).toBe(200);
     expect(certificate.json()).toMatchObject({ institutionId: id, institutionName: legacy.institution.name, region: 'ca' });
     expect(certificate.json().purgeCompletedAt).toBeTruthy();
-    const [left] = await queryRows<{ n: number }>(ca.database.db, sql`select count(*)::int as n from inventory_items where tenant_id = ${id}`);
+    const [left] = await queryRows<{ n: number }>(
+      ca.database.db,
+      sql`select count(*)::int as n from inventory_items where tenant_id = ${id}`,
+    );
     expect(left!.n).toBe(0);
     // And the US cell still has it.
-    const [kept] = await queryRows<{ n: number }>(us.database.db, sql`select count(*)::int as n from inventory_items where tenant_id = ${id}`);
+    const [kept] = await queryRows<{ n: number }>(
+      us.database.db,
+      sql`select count(*)::int as n from inventory_items where tenant_id = ${id}`,
+    );
     expect(kept!.n).toBe(1);
   });
 });

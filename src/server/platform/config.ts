@@ -235,7 +235,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (isProduction && env.BUNDLE_PULL_URL && !env.BUNDLE_PULL_URL.startsWith('https://'))
     problems.push('BUNDLE_PULL_URL: must use https in production');
-  if (env.BUNDLE_PULL_URL && !env.BUNDLE_TRUSTED_KEYS) problems.push('BUNDLE_TRUSTED_KEYS: required when BUNDLE_PULL_URL is set (the keys its bundles are signed with)');
+  if (env.BUNDLE_PULL_URL && !env.BUNDLE_TRUSTED_KEYS)
+    problems.push('BUNDLE_TRUSTED_KEYS: required when BUNDLE_PULL_URL is set (the keys its bundles are signed with)');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);

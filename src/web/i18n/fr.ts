@@ -3,6 +3,7 @@ import { staffRequestsFr } from '../features/requests/messages-fr.js';
 import { publicListFr } from '../features/public/messages-fr.js';
 import { attachmentsFr } from '../features/attachments/messages-fr.js';
 import { privacyPolicyFr } from '../features/policy/messages-fr.js';
+import { regionCellsFr } from '../features/bundle/messages-fr.js';
 import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from '../features/assessments/messages-fr.js';
@@ -511,6 +512,7 @@ export const fr: DeepStrings<typeof en> = {
   publicList: publicListFr,
   staffRequests: staffRequestsFr,
   privacyPolicy: privacyPolicyFr,
+  regionCells: regionCellsFr,
   reminders: remindersFr,
   attachments: attachmentsFr,
 };

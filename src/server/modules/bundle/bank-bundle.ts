@@ -120,8 +120,14 @@ export async function readBankTables(tx: Tx): Promise<BankBundle['tables']> {
   const out: BankBundle['tables'] = {};
   for (const t of bankTables()) {
     const where = ROW_FILTER[t.name] ?? sql`true`;
-    const order = sql.join(t.primaryKey.map((c) => sql`t.${sql.identifier(c)}`), sql`, `);
-    const rows = await queryRows<{ r: JsonRow }>(tx, sql`select to_jsonb(t) as r from ${sql.identifier(t.name)} t where ${where} order by ${order}`);
+    const order = sql.join(
+      t.primaryKey.map((c) => sql`t.${sql.identifier(c)}`),
+      sql`, `,
+    );
+    const rows = await queryRows<{ r: JsonRow }>(
+      tx,
+      sql`select to_jsonb(t) as r from ${sql.identifier(t.name)} t where ${where} order by ${order}`,
+    );
     out[t.name] = {
       primaryKey: t.primaryKey,
       rows: rows.map(({ r }) => {
@@ -139,7 +145,14 @@ export async function readBankTables(tx: Tx): Promise<BankBundle['tables']> {
 
 /** The digest a bundle's content must have. */
 export function bundleDigestOf(b: Omit<BankBundle, 'contentDigest' | 'signature'>): string {
-  return digest({ format: b.format, formatVersion: b.formatVersion, sequence: b.sequence, createdAt: b.createdAt, region: b.region, tables: b.tables });
+  return digest({
+    format: b.format,
+    formatVersion: b.formatVersion,
+    sequence: b.sequence,
+    createdAt: b.createdAt,
+    region: b.region,
+    tables: b.tables,
+  });
 }
 
 /** What the signature covers: the canonical document without its signature. */
@@ -177,9 +190,12 @@ export function openBundle(text: string, trustedKeys: readonly Buffer[]): BankBu
   if (!checked.success) throw refused('is not a Vetted bank bundle (format vetted-bank-bundle)');
   const bundle = checked.data as BankBundle;
   if (bundle.formatVersion !== BUNDLE_FORMAT_VERSION)
-    throw refused(`has format version ${bundle.formatVersion}; this cell reads version ${BUNDLE_FORMAT_VERSION}: run both cells on the same version`);
+    throw refused(
+      `has format version ${bundle.formatVersion}; this cell reads version ${BUNDLE_FORMAT_VERSION}: run both cells on the same version`,
+    );
   // Security: the signed form is canonical, so a byte changed anywhere (even where JSON ignores it) is refused.
-  if (serializeBundle(bundle) !== text.replace(/\n$/, '')) throw refused('was changed after it was signed: it is not the document as published');
+  if (serializeBundle(bundle) !== text.replace(/\n$/, ''))
+    throw refused('was changed after it was signed: it is not the document as published');
   const publicKey = trustedKeys.find((k) => keyIdOf(k) === bundle.signature.keyId);
   if (!publicKey) throw refused(`is signed by key ${bundle.signature.keyId}, which this cell does not trust (BUNDLE_TRUSTED_KEYS)`);
   const { signature, ...unsigned } = bundle;
@@ -202,9 +218,11 @@ export function checkBundleTables(bundle: BankBundle): void {
     for (const row of table.rows) {
       const missing = t.columns.filter((c) => !(c in row));
       const unknown = Object.keys(row).filter((c) => !t.columns.includes(c));
-      if (unknown.length) throw refused(`has columns of ${t.name} this cell does not have (${unknown.join(', ')}): upgrade this cell first`);
+      if (unknown.length)
+        throw refused(`has columns of ${t.name} this cell does not have (${unknown.join(', ')}): upgrade this cell first`);
       if (missing.length) throw refused(`lacks columns of ${t.name} (${missing.join(', ')}): upgrade the primary region first`);
-      for (const c of t.personColumns) if (row[c] !== null) throw refused(`names a person in ${t.name}.${c}: a bundle carries no personal data`);
+      for (const c of t.personColumns)
+        if (row[c] !== null) throw refused(`names a person in ${t.name}.${c}: a bundle carries no personal data`);
     }
   }
 }
@@ -220,8 +238,14 @@ export async function applyBankTables(tx: Tx, bundle: BankBundle): Promise<Recor
   for (const t of bankTables()) {
     const rows = bundle.tables[t.name]?.rows ?? [];
     counts[t.name] = rows.length;
-    const cols = sql.join(t.columns.map((c) => sql.identifier(c)), sql`, `);
-    const key = sql.join(t.primaryKey.map((c) => sql.identifier(c)), sql`, `);
+    const cols = sql.join(
+      t.columns.map((c) => sql.identifier(c)),
+      sql`, `,
+    );
+    const key = sql.join(
+      t.primaryKey.map((c) => sql.identifier(c)),
+      sql`, `,
+    );
     const updates = sql.join(
       t.columns.filter((c) => !t.primaryKey.includes(c)).map((c) => sql`${sql.identifier(c)} = excluded.${sql.identifier(c)}`),
       sql`, `,

@@ -35,14 +35,22 @@ afterAll(async () => {
   await us?.close();
 });
 
-const envOf = (cell: Cell, more: Record<string, string>) => ({ DATA_DIR: cell.dataDir, DATABASE_URL: cell.databaseUrl ?? '', DEMO_SEED: 'false', ...more });
+const envOf = (cell: Cell, more: Record<string, string>) => ({
+  DATA_DIR: cell.dataDir,
+  DATABASE_URL: cell.databaseUrl ?? '',
+  DEMO_SEED: 'false',
+  ...more,
+});
 
 describe('bundle commands', () => {
   itRunsCli(
     'export in the primary, import once in the other cell',
     async () => {
       const file = path.join(ca.dataDir, 'bank-bundle.json');
-      const exported = await runCli(['bundle', 'export', '--out', file], envOf(ca, { REGION: 'ca', BUNDLE_SIGNING_KEY: seed.toString('base64') }));
+      const exported = await runCli(
+        ['bundle', 'export', '--out', file],
+        envOf(ca, { REGION: 'ca', BUNDLE_SIGNING_KEY: seed.toString('base64') }),
+      );
       expect(exported.code, exported.out).toBe(0);
       expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ format: 'vetted-bank-bundle', sequence: 1, region: 'ca' });
 

@@ -14,12 +14,24 @@ export function registerBundleRoutes(root: FastifyInstance, service: BundleServi
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/v1/bank-bundles',
-    { schema: { tags: ['bank'], summary: 'Bank bundles this region published or applied (platform admins)', response: { 200: bundleStatusSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['bank'],
+        summary: 'Bank bundles this region published or applied (platform admins)',
+        response: { 200: bundleStatusSchema, ...errors },
+      },
+    },
     async (req) => service.status(requireActor(req)),
   );
   app.post(
     '/api/v1/bank-bundles',
-    { schema: { tags: ['bank'], summary: 'Publish a signed bundle of the catalog and bank (primary region, platform admins)', response: { 201: bundleRecordSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['bank'],
+        summary: 'Publish a signed bundle of the catalog and bank (primary region, platform admins)',
+        response: { 201: bundleRecordSchema, ...errors },
+      },
+    },
     async (req, reply) => {
       const { document: _served, ...record } = await service.publish(requireActor(req));
       return reply.status(201).send(record);
@@ -27,16 +39,28 @@ export function registerBundleRoutes(root: FastifyInstance, service: BundleServi
   );
   // Public: what the other cells pull. It holds the operator's catalog and bank, no personal data,
   // and it is signed: a cell applies it only when a key it trusts signed it.
-  app.get('/api/v1/bank-bundles/latest', { schema: { tags: ['bank'], summary: 'The latest signed bank bundle of this region (public)' } }, async (_req, reply) => {
-    const document = await service.latestDocument();
-    if (!document) return reply.status(404).send({ error: { code: 'not_found', message: 'This region has published no bank bundle', requestId: String(_req.id) } });
-    return reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-cache').send(document);
-  });
+  app.get(
+    '/api/v1/bank-bundles/latest',
+    { schema: { tags: ['bank'], summary: 'The latest signed bank bundle of this region (public)' } },
+    async (_req, reply) => {
+      const document = await service.latestDocument();
+      if (!document)
+        return reply
+          .status(404)
+          .send({ error: { code: 'not_found', message: 'This region has published no bank bundle', requestId: String(_req.id) } });
+      return reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-cache').send(document);
+    },
+  );
   app.post(
     '/api/v1/bank-bundles/import',
     {
       bodyLimit: BUNDLE_BODY_LIMIT,
-      schema: { tags: ['bank'], summary: 'Apply an uploaded bank bundle (platform admins)', body: bundleImportSchema, response: { 200: bundleImportResultSchema, ...errors } },
+      schema: {
+        tags: ['bank'],
+        summary: 'Apply an uploaded bank bundle (platform admins)',
+        body: bundleImportSchema,
+        response: { 200: bundleImportResultSchema, ...errors },
+      },
     },
     async (req) => service.importDocument(requireActor(req), req.body.document),
   );

@@ -67,7 +67,8 @@ const present = (r: typeof bankBundles.$inferSelect): BundleRecord => ({
 });
 
 // One publisher and one importer at a time per cell: the sequence check and the write are atomic.
-const lockBundles = (tx: Tx, direction: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.bank-bundle.${direction}`}, 0))`);
+const lockBundles = (tx: Tx, direction: string) =>
+  tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`vetted.bank-bundle.${direction}`}, 0))`);
 
 export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'jobs'>, deps: { notify: AnyJobDefinition }) {
   const { db, config } = ctx;
@@ -97,13 +98,19 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
     async systemPublish(actor: Actor): Promise<BundleRecord & { document: string }> {
       const seed = config.bundle.signingKey;
       if (!seed)
-        throw new AppError('conflict', 'This region does not publish the bank: BUNDLE_SIGNING_KEY is not set here (it is set in the primary region only).');
+        throw new AppError(
+          'conflict',
+          'This region does not publish the bank: BUNDLE_SIGNING_KEY is not set here (it is set in the primary region only).',
+        );
       // Its own snapshot of the bank, so the bundle is consistent across tables.
       return db.transaction(
         async (tx) => {
           await tx.execute(sql`set local role vetted_system`);
           await lockBundles(tx, 'exported');
-          const [last] = await queryRows<{ n: number | null }>(tx, sql`select max(sequence)::int as n from bank_bundles where direction = 'exported'`);
+          const [last] = await queryRows<{ n: number | null }>(
+            tx,
+            sql`select max(sequence)::int as n from bank_bundles where direction = 'exported'`,
+          );
           const bundle = signBundle(
             {
               format: BUNDLE_FORMAT,
@@ -132,7 +139,12 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
             action: 'bank.bundle.export',
             recordType: 'bank_bundle',
             recordId: row!.id,
-            after: { sequence: bundle.sequence, contentDigest: bundle.contentDigest, keyId: bundle.signature.keyId, rows: countsOf(bundle.tables) },
+            after: {
+              sequence: bundle.sequence,
+              contentDigest: bundle.contentDigest,
+              keyId: bundle.signature.keyId,
+              rows: countsOf(bundle.tables),
+            },
             tenantId: null,
           });
           return { ...present(row!), document };
@@ -144,7 +156,12 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
     /** The latest bundle this cell published, as signed (what the other cells pull), or null. */
     async latestDocument(): Promise<string | null> {
       const [row] = await withSystem(db, (tx) =>
-        tx.select({ document: bankBundles.document }).from(bankBundles).where(eq(bankBundles.direction, 'exported')).orderBy(desc(bankBundles.sequence)).limit(1),
+        tx
+          .select({ document: bankBundles.document })
+          .from(bankBundles)
+          .where(eq(bankBundles.direction, 'exported'))
+          .orderBy(desc(bankBundles.sequence))
+          .limit(1),
       );
       return row?.document ?? null;
     },
@@ -179,7 +196,10 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
               : `Another bank bundle numbered ${bundle.sequence} was already applied here: this one is refused, nothing changed.`,
           );
         if (last && bundle.sequence < last.sequence)
-          throw new AppError('conflict', `Bank bundle ${bundle.sequence} is older than bundle ${last.sequence}, applied here already: nothing changed.`);
+          throw new AppError(
+            'conflict',
+            `Bank bundle ${bundle.sequence} is older than bundle ${last.sequence}, applied here already: nothing changed.`,
+          );
         const before = new Set(
           (await queryRows<{ id: string }>(tx, sql`select id from pia_template_versions where status = 'published'`)).map((r) => r.id),
         );
@@ -195,7 +215,9 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
             );
           throw err;
         }
-        const newVersions = (bundle.tables.pia_template_versions?.rows ?? []).filter((r) => r.status === 'published' && !before.has(String(r.id)));
+        const newVersions = (bundle.tables.pia_template_versions?.rows ?? []).filter(
+          (r) => r.status === 'published' && !before.has(String(r.id)),
+        );
         // In the same transaction: every notice job exists, or none does.
         for (const v of newVersions) await ctx.jobs.enqueue(tx, deps.notify, { versionId: String(v.id) });
         const [row] = await tx
@@ -213,7 +235,14 @@ export function createBundleService(ctx: Pick<AppContext, 'db' | 'config' | 'job
           action: 'bank.bundle.import',
           recordType: 'bank_bundle',
           recordId: row!.id,
-          after: { sequence: bundle.sequence, contentDigest: bundle.contentDigest, keyId: bundle.signature.keyId, from: bundle.region, rows: counts, newVersions: newVersions.length },
+          after: {
+            sequence: bundle.sequence,
+            contentDigest: bundle.contentDigest,
+            keyId: bundle.signature.keyId,
+            from: bundle.region,
+            rows: counts,
+            newVersions: newVersions.length,
+          },
           tenantId: null,
         });
         return { sequence: bundle.sequence, counts, newVersions: newVersions.length };
@@ -258,4 +287,3 @@ export type BundleService = ReturnType<typeof createBundleService>;
 function countsOf(tables: Record<string, { rows: unknown[] }>): Record<string, number> {
   return Object.fromEntries(Object.entries(tables).map(([n, t]) => [n, t.rows.length]));
 }
-

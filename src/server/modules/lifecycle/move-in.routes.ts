@@ -32,7 +32,11 @@ export function registerMoveInRoutes(root: FastifyInstance, ctx: Pick<AppContext
     async (req, reply) => {
       const actor = requireActor(req);
       authorize(actor, 'manageInstitutions');
-      const result = await systemMoveInInstitution(ctx.db, req.body.archive, { region: ctx.config.region, keys: ctx.config.secretKeys, actor });
+      const result = await systemMoveInInstitution(ctx.db, req.body.archive, {
+        region: ctx.config.region,
+        keys: ctx.config.secretKeys,
+        actor,
+      });
       return reply.status(201).send(result);
     },
   );

@@ -104,7 +104,9 @@ export async function systemMoveInInstitution(
     throw err;
   }
   if (archive.kind !== 'portability')
-    throw refused('is a backup: move an institution with its portability archive (a backup’s secrets are sealed under the other region’s key)');
+    throw refused(
+      'is a backup: move an institution with its portability archive (a backup’s secrets are sealed under the other region’s key)',
+    );
   const country = String((archive.institution as JsonRow).country ?? '');
   const elsewhere = otherRegionProblem(country, opts.region);
   if (elsewhere) throw invalidFields({ country: elsewhere }, 'This institution does not belong in this region: nothing changed');
@@ -115,13 +117,17 @@ export async function systemMoveInInstitution(
     if (existing && existing.n > 0) throw new AppError('conflict', 'This institution already exists in this region: nothing changed');
     const moved = await rekey(tx, { ...archive, institution: { ...archive.institution, region: opts.region } }, opts.keys);
     const { counts } = await writeArchive(tx, moved);
-    await recordAudit(tx, { ...opts.actor, tenantId: id }, {
-      action: 'institution.import',
-      recordType: 'institution',
-      recordId: id,
-      after: { from: archive.region, to: opts.region, archiveDigest: archive.contentDigest, rows: counts },
-      tenantId: id,
-    });
+    await recordAudit(
+      tx,
+      { ...opts.actor, tenantId: id },
+      {
+        action: 'institution.import',
+        recordType: 'institution',
+        recordId: id,
+        after: { from: archive.region, to: opts.region, archiveDigest: archive.contentDigest, rows: counts },
+        tenantId: id,
+      },
+    );
     return { institutionId: id, from: archive.region, counts };
   });
 }
