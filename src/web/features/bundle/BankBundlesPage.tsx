@@ -81,7 +81,6 @@ export function BankBundlesPage() {
               accept="application/json,.json"
               value={file}
               onChange={setFile}
-              clearable
               error={fileError}
               w={420}
             />
