@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorSchema } from '../../../contracts/api.js';
 import { bundleImportResultSchema, bundleImportSchema, bundleRecordSchema, bundleStatusSchema } from '../../../contracts/bundle.js';
+import { AppError } from '../../platform/errors.js';
 import { requireActor } from '../../platform/http.js';
 import type { BundleService } from './bundle.service.js';
 
@@ -41,14 +42,20 @@ export function registerBundleRoutes(root: FastifyInstance, service: BundleServi
   // and it is signed: a cell applies it only when a key it trusts signed it.
   app.get(
     '/api/v1/bank-bundles/latest',
-    { schema: { tags: ['bank'], summary: 'The latest signed bank bundle of this region (public)' } },
+    {
+      schema: {
+        tags: ['bank'],
+        summary: 'The latest signed bank bundle of this region, as published (public)',
+        response: { 400: errorSchema, 404: errorSchema },
+      },
+    },
     async (_req, reply) => {
       const document = await service.latestDocument();
-      if (!document)
-        return reply
-          .status(404)
-          .send({ error: { code: 'not_found', message: 'This region has published no bank bundle', requestId: String(_req.id) } });
-      return reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-cache').send(document);
+      if (!document) throw new AppError('not_found', 'This region has published no bank bundle');
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('cache-control', 'no-cache')
+        .send(document as never);
     },
   );
   app.post(
