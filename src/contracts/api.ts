@@ -114,6 +114,9 @@ export const FIELD_ERROR_CODES = [
   'file_type',
   'file_too_large',
   'agreement_only',
+  // Region cells: an institution of the other region's country.
+  'belongs_in_ca',
+  'belongs_in_us',
 ] as const;
 export type FieldErrorCode = (typeof FIELD_ERROR_CODES)[number];
 export type FieldParams = Record<string, string | number>;

@@ -18,6 +18,8 @@ import { registerAttachmentRoutes } from './modules/attachments/attachments.rout
 import { createAttachmentService } from './modules/attachments/attachments.service.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
 import { createAuditService } from './modules/audit/audit.service.js';
+import { registerBundleRoutes } from './modules/bundle/bundle.routes.js';
+import { createBundleService } from './modules/bundle/bundle.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { createCatalogService } from './modules/catalog/catalog.service.js';
 import { registerPublicListRoutes } from './modules/public/public-list.routes.js';
@@ -33,6 +35,7 @@ import { createInventoryService } from './modules/inventory/inventory.service.js
 import { createExportJobs } from './modules/exports/export.job.js';
 import { registerLifecycle } from './modules/lifecycle/index.js';
 import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
+import { registerMoveInRoutes } from './modules/lifecycle/move-in.routes.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
 import { registerStaffRequestRoutes } from './modules/requests/requests.routes.js';
@@ -195,9 +198,13 @@ export async function buildApp(
   await ctx.jobs.register(createDecisionRuleJobs(ctx).expiredAgreements);
   registerAuditRoutes(app, audit);
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
+  registerMoveInRoutes(app, ctx);
   const updateNotices = createUpdateNoticeJobs(ctx);
   await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
   registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
+  const bundles = createBundleService(ctx, { notify: updateNotices.fanOut });
+  await ctx.jobs.register(...bundles.jobs);
+  registerBundleRoutes(app, bundles);
   const assessments = createAssessmentService(ctx, { onItemDecided });
   registerAssessmentRoutes(app, assessments);
   registerAttachmentRoutes(app, createAttachmentService(ctx));

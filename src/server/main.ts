@@ -2,7 +2,9 @@
 /**
  * Command-line entry: `serve` (default), `worker`, `migrate`, `seed`, and the lifecycle commands
  * `backup [institution-id]`, `restore <backup-file>`, `purge <institution-id>`, `audit-verify [institution-id]`,
- * `audit-seal [institution-id]` and `rotate-secrets` (re-seal every secret at rest under the current SECRETS_KEY).
+ * `audit-seal [institution-id]` and `rotate-secrets` (re-seal every secret at rest under the current SECRETS_KEY);
+ * between region cells, `bundle export --out <file>`, `bundle import <file>`, `bundle keygen`, `bundle public-key`
+ * and `move-in <portability-archive.json>`.
  * Configuration comes from the environment; see the README's table.
  */
 import { readFile } from 'node:fs/promises';
@@ -184,6 +186,79 @@ async function lifecycleCommand(config: Config, command: string, args: string[])
   if (code) process.exit(code);
 }
 
+/** The signed bank bundle (docs/operations.md, "Signed bank bundle"). */
+async function bundleCommand(config: Config, args: string[]): Promise<void> {
+  const { keyIdOf, publicKeyOf } = await import('./modules/bundle/bank-bundle.js');
+  const [sub, ...rest] = args;
+  if (sub === 'keygen') {
+    // A new signing key: its seed goes in BUNDLE_SIGNING_KEY of the primary, its public key in
+    // BUNDLE_TRUSTED_KEYS of the other cells. Printed once, to this terminal only.
+    const { randomBytes } = await import('node:crypto');
+    const seed = randomBytes(32);
+    const pub = publicKeyOf(seed);
+    process.stdout.write(
+      `BUNDLE_SIGNING_KEY=${seed.toString('base64')}\npublic key (BUNDLE_TRUSTED_KEYS): ${pub.toString('base64')}\nkey id: ${keyIdOf(pub)}\n`,
+    );
+    return;
+  }
+  if (sub === 'public-key') {
+    if (!config.bundle.signingKey) throw new Error('BUNDLE_SIGNING_KEY is not set');
+    const pub = publicKeyOf(config.bundle.signingKey);
+    process.stdout.write(`${pub.toString('base64')}\nkey id: ${keyIdOf(pub)}\n`);
+    return;
+  }
+  const outAt = rest.indexOf('--out');
+  const file = sub === 'export' ? (outAt >= 0 ? rest[outAt + 1] : undefined) : rest[0];
+  if ((sub !== 'export' && sub !== 'import') || !file)
+    throw new Error('Usage: bundle export --out <file> | bundle import <file> | bundle keygen | bundle public-key');
+  const [{ createBundleService }, { createUpdateNoticeJobs }, createMailer, { systemActor }, { writeFile }] = await Promise.all([
+    import('./modules/bundle/bundle.service.js'),
+    import('./modules/assessments/update-notice.job.js'),
+    loadMailer(),
+    import('./platform/authz.js'),
+    import('node:fs/promises'),
+  ]);
+  const database = await open(config);
+  const jobs = await openJobs(config, database);
+  try {
+    const ctx = { config, db: database.db, jobs, mailer: createMailer(config) };
+    const notices = createUpdateNoticeJobs(ctx);
+    await jobs.register(notices.fanOut, notices.mail);
+    const bundles = createBundleService(ctx, { notify: notices.fanOut });
+    const actor = systemActor('bank-bundle', 'cli');
+    if (sub === 'export') {
+      const { document, ...record } = await bundles.systemPublish(actor);
+      await writeFile(file, document, { mode: 0o644 });
+      process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${JSON.stringify(await bundles.systemImport(actor, await readFile(file, 'utf8')), null, 2)}\n`);
+    }
+  } finally {
+    await jobs.stop();
+    await database.close();
+  }
+}
+
+/** Moves an institution into this region from its portability archive (docs/operations.md). */
+async function moveInCommand(config: Config, args: string[]): Promise<void> {
+  if (!args[0]) throw new Error('Usage: move-in <portability-archive.json>');
+  const [{ systemMoveInInstitution }, { systemActor }] = await Promise.all([
+    import('./modules/lifecycle/move-in.js'),
+    import('./platform/authz.js'),
+  ]);
+  const database = await open(config);
+  try {
+    const result = await systemMoveInInstitution(database.db, await readFile(args[0], 'utf8'), {
+      region: config.region,
+      keys: config.secretKeys,
+      actor: systemActor('region-move', 'cli'),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(): Promise<void> {
   const command = process.argv[2] ?? 'serve';
   let config: Config;
@@ -207,6 +282,10 @@ async function main(): Promise<void> {
     case 'audit-verify':
     case 'audit-seal':
       return lifecycleCommand(config, command, process.argv.slice(3));
+    case 'bundle':
+      return bundleCommand(config, process.argv.slice(3));
+    case 'move-in':
+      return moveInCommand(config, process.argv.slice(3));
     case 'rotate-secrets': {
       const { rotateSealedSecrets } = await import('./modules/identity/secrets-rotation.js');
       const database = await open(config);
@@ -265,13 +344,20 @@ async function main(): Promise<void> {
     }
     default:
       process.stderr.write(
-        `Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets\n`,
+        `Unknown command "${command}". Use: serve | worker | migrate | seed | backup | restore | purge | audit-verify | audit-seal | rotate-secrets | bundle | move-in\n`,
       );
       process.exit(2);
   }
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  // A refusal names its fields (`document`, `archive`, `country`): each is said too.
+  const fields = (err as { fields?: Record<string, string> }).fields;
+  const detail = fields
+    ? Object.entries(fields)
+        .map(([k, v]) => `\n  ${k}: ${v}`)
+        .join('')
+    : '';
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}${detail}\n`);
   process.exit(1);
 });

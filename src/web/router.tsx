@@ -49,6 +49,7 @@ const SsoSettingsPage = lazyRouteComponent(() => import('./features/identity/Sso
 const PrivacyPolicyPage = lazyRouteComponent(() => import('./features/policy/PrivacyPolicyPage.js'), 'PrivacyPolicyPage');
 const PrivacyPolicyAdminPage = lazyRouteComponent(() => import('./features/policy/PrivacyPolicyAdminPage.js'), 'PrivacyPolicyAdminPage');
 const MailboxPage = lazyRouteComponent(() => import('./features/policy/MailboxPage.js'), 'MailboxPage');
+const BankBundlesPage = lazyRouteComponent(() => import('./features/bundle/BankBundlesPage.js'), 'BankBundlesPage');
 const RequestFormPage = lazyRouteComponent(() => import('./features/requests/RequestFormPage.js'), 'RequestFormPage');
 const RequestStatusPage = lazyRouteComponent(() => import('./features/requests/RequestStatusPage.js'), 'RequestStatusPage');
 const TriagePage = lazyRouteComponent(() => import('./features/requests/TriagePage.js'), 'TriagePage');
@@ -163,6 +164,7 @@ const notificationsRoute = createRoute({ getParentRoute: () => appRoute, path: '
 const settingsRoute = createRoute({ getParentRoute: () => appRoute, path: 'settings', component: SettingsPage });
 const privacyAdminRoute = createRoute({ getParentRoute: () => appRoute, path: 'privacy-policy', component: PrivacyPolicyAdminPage });
 const mailboxRoute = createRoute({ getParentRoute: () => appRoute, path: 'mailbox', component: MailboxPage });
+const bankBundlesRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank-bundles', component: BankBundlesPage });
 const triageRoute = createRoute({ getParentRoute: () => appRoute, path: 'requests', component: TriagePage });
 const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'deletion-certificates', component: CertificatesPage });
 
@@ -181,6 +183,7 @@ const routeTree = rootRoute.addChildren([
   appRoute.addChildren([
     privacyAdminRoute,
     mailboxRoute,
+    bankBundlesRoute,
     dashboardRoute,
     inventoryRoute,
     inventoryNewRoute,

@@ -167,10 +167,8 @@ describe('invitations', () => {
     const before = (await admin.request('GET', '/api/v1/institutions')).json().items.length;
     const american = await admin.request('POST', '/api/v1/institutions', body('US', 'WA', 'Puget Sound School District'));
     expect(american.statusCode).toBe(400);
-    expect(american.json().error.fields).toEqual({
-      country:
-        "is served by Vetted's US region, where its data stays: create this institution there (this deployment serves the CA region)",
-    });
+    expect(american.json().error.fields).toEqual({ country: 'This institution is in the United States: create it in the US region (us).' });
+    expect(american.json().error.fieldCodes).toEqual({ country: 'belongs_in_us' });
     const declaredCa = await admin.request('POST', '/api/v1/institutions', {
       ...body('US', 'WA', 'Puget Sound School District'),
       region: 'ca',

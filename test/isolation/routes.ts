@@ -158,6 +158,11 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'GET /api/v1/catalog/apps': list((b) => b.catalog),
   'GET /api/v1/catalog/apps/:id': list((b) => b.catalog, { id: 'catalog' }),
   'POST /api/v1/catalog/apps': operatorOnly(undefined, () => ({ name: 'By B', vendor: 'B Inc.' })),
+  // Region cells: the signed bank bundle and moving an institution in are the operator's.
+  'GET /api/v1/bank-bundles': operatorOnly(),
+  'POST /api/v1/bank-bundles': operatorOnly(),
+  'POST /api/v1/bank-bundles/import': operatorOnly(undefined, () => ({ document: '{}' })),
+  'POST /api/v1/institutions/import': operatorOnly(undefined, () => ({ archive: '{}' })),
   'PATCH /api/v1/catalog/apps/:id': operatorOnly('catalog', () => ({ name: 'Renamed by B' })),
   // The operator's mailbox (embedded mode) and Vetted's own privacy policy: the operator's.
   'GET /api/v1/operator/mailbox': operatorOnly(),
@@ -319,6 +324,8 @@ export const EXCLUDED: Record<string, string> = {
   'POST /api/v1/public/staff-requests':
     'public request, addressed by the link token alone; lands in that token’s institution only, and ids of another institution are a field-level 400 (staff-requests tests)',
   'GET /api/v1/public/staff-requests/status': 'public status page, addressed by the status token given once to the requester (staff-requests tests)',
+  'GET /api/v1/bank-bundles/latest':
+    'the region’s signed catalog and master bank for the other region cells: operator content, no tenant data (region-cells tests)',
   'GET /api/v1/public/privacy-policy': 'Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'GET /api/v1/public/privacy-policy/versions/:number': 'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'POST /api/v1/privacy-policy/notices/:id/acknowledge':

@@ -18,6 +18,7 @@ export const auditEn = {
     audit: { seal: 'Earlier events sealed' },
     auth_policy: { update: 'Sign-in rules changed' },
     bank: {
+      bundle: { export: 'Bank bundle published', import: 'Bank bundle imported' },
       template: { create: 'Bank template created', update: 'Bank template changed' },
       version: { create: 'Bank version drafted', update: 'Bank version changed', publish: 'Bank version published' },
     },
@@ -25,6 +26,7 @@ export const auditEn = {
     export: { create: 'Export requested', download: 'Export downloaded' },
     institution: {
       create: 'Institution created',
+      import: 'Institution moved in from another region',
       update: 'Institution changed',
       enter: 'Operator entered the institution',
       export: 'Institution exported',
@@ -98,6 +100,7 @@ export const auditEn = {
     assessment: 'Assessment',
     attachment: 'Attached document',
     audit_log: 'Audit log',
+    bank_bundle: 'Bank bundle',
     catalog_app: 'Catalog app',
     data_export: 'Export',
     institution: 'Institution',
@@ -121,11 +124,13 @@ export const auditEn = {
     name: {
       'agreement-expiry': 'Agreement expiry check',
       'audit-seal': 'Audit log sealing',
+      'bank-bundle': 'Bank bundle from the primary region',
       'bank-seed': 'Master bank set-up',
       'demo-seed': 'Demo data set-up',
       migrate: 'Database upgrade',
       'pia-update-mail': 'Master bank update notice',
       purge: 'Deletion of an institution’s data',
+      'region-move': 'Move of an institution between regions',
       reminders: 'Daily reminders',
       restore: 'Restore from a backup',
       'saml-acs': 'SAML sign-in',

@@ -21,6 +21,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     audit: { seal: 'Événements antérieurs scellés' },
     auth_policy: { update: 'Règles de connexion modifiées' },
     bank: {
+      bundle: { export: 'Paquet de la banque publié', import: 'Paquet de la banque importé' },
       template: { create: 'Modèle de la banque créé', update: 'Modèle de la banque modifié' },
       version: { create: 'Version de la banque rédigée', update: 'Version de la banque modifiée', publish: 'Version de la banque publiée' },
     },
@@ -28,6 +29,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     export: { create: 'Exportation demandée', download: 'Exportation téléchargée' },
     institution: {
       create: 'Établissement créé',
+      import: 'Établissement transféré depuis une autre région',
       update: 'Établissement modifié',
       enter: 'L’exploitant est entré dans l’établissement',
       export: 'Établissement exporté',
@@ -113,6 +115,7 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     assessment: 'Évaluation',
     attachment: 'Document joint',
     audit_log: 'Journal d’audit',
+    bank_bundle: 'Paquet de la banque',
     catalog_app: 'Application du catalogue',
     data_export: 'Exportation',
     institution: 'Établissement',
@@ -136,11 +139,13 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     name: {
       'agreement-expiry': 'Vérification des ententes échues',
       'audit-seal': 'Scellement du journal d’audit',
+      'bank-bundle': 'Paquet de la banque de la région principale',
       'bank-seed': 'Mise en place de la banque maîtresse',
       'demo-seed': 'Mise en place des données de démonstration',
       migrate: 'Mise à niveau de la base de données',
       'pia-update-mail': 'Avis de mise à jour de la banque maîtresse',
       purge: 'Suppression des données d’un établissement',
+      'region-move': 'Transfert d’un établissement entre régions',
       reminders: 'Rappels quotidiens',
       restore: 'Restauration d’une sauvegarde',
       'saml-acs': 'Connexion SAML',

@@ -96,6 +96,17 @@ describe('configuration', () => {
     ).toMatchObject({ maxLagSeconds: 2.5, readYourWritesSeconds: 0 });
   });
 
+  it('reads the bank bundle keys, and refuses a pull without trusted keys or a key of another form', () => {
+    const seed = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({ DATA_DIR: dataDir(), BUNDLE_SIGNING_KEY: seed, BUNDLE_TRUSTED_KEYS: `${seed},${seed}` });
+    expect(config.bundle.signingKey).toEqual(Buffer.alloc(32, 7));
+    expect(config.bundle.trustedKeys).toHaveLength(2);
+    expect(config.bundle.pullUrl).toBeUndefined();
+    expect(() => loadConfig({ DATA_DIR: dataDir(), BUNDLE_PULL_URL: 'https://ca.vetted.example/api/v1/bank-bundles/latest' })).toThrow(/BUNDLE_TRUSTED_KEYS: required/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), BUNDLE_SIGNING_KEY: 'short' })).toThrow(/BUNDLE_SIGNING_KEY/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), BUNDLE_TRUSTED_KEYS: 'a,b' })).toThrow(/BUNDLE_TRUSTED_KEYS/);
+  });
+
   it('does not seed demo data by default when a database server is configured', () => {
     expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/vetted' }).demoSeed).toBe(false);
   });

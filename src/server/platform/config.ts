@@ -116,6 +116,22 @@ const envSchema = z.object({
     .min(1024)
     .max(50 * 1024 * 1024)
     .default(10 * 1024 * 1024),
+  /** Region cells: the Ed25519 key (32-byte seed, base64) the primary region signs bank bundles with. */
+  BUNDLE_SIGNING_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (node dist/server/main.js bundle keygen)')
+    .optional(),
+  /** Public keys (32 bytes, base64) whose bank bundles this cell imports; several during a rotation. */
+  BUNDLE_TRUSTED_KEYS: z
+    .string()
+    .regex(/^[A-Za-z0-9+/_-]{43}=?(,[A-Za-z0-9+/_-]{43}=?)*$/, 'must be Ed25519 public keys in base64, separated by commas')
+    .optional(),
+  /** Where this cell pulls the primary's latest bank bundle from (its /api/v1/bank-bundles/latest). */
+  BUNDLE_PULL_URL: z.string().url('must be an absolute URL such as https://ca.vetted.example.org/api/v1/bank-bundles/latest').optional(),
+  BUNDLE_PULL_CRON: z
+    .string()
+    .regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression (UTC)')
+    .default('*/15 * * * *'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -179,6 +195,16 @@ export interface Config {
   };
   /** Read-only days between the end of service and the purge. */
   offboardingGraceDays: number;
+  /** The signed bank bundle between region cells (docs/operations.md, "Region cells"). */
+  bundle: {
+    /** The primary's Ed25519 seed; unset in a cell that does not publish the bank. */
+    signingKey: Buffer | undefined;
+    /** Ed25519 public keys (raw, 32 bytes) trusted for import. */
+    trustedKeys: Buffer[];
+    /** The scheduled pull: unset means no pull (uploads by a platform admin still work). */
+    pullUrl: string | undefined;
+    pullCron: string;
+  };
 }
 
 /** Commitment 4: no copy of an institution's data outlives day 30 after its end of service. */
@@ -221,6 +247,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   if (env.READ_DATABASE_URL && !env.DATABASE_URL)
     problems.push('READ_DATABASE_URL: needs DATABASE_URL (a replica of the PostgreSQL server)');
+  if (isProduction && env.BUNDLE_PULL_URL && !env.BUNDLE_PULL_URL.startsWith('https://'))
+    problems.push('BUNDLE_PULL_URL: must use https in production');
+  if (env.BUNDLE_PULL_URL && !env.BUNDLE_TRUSTED_KEYS)
+    problems.push('BUNDLE_TRUSTED_KEYS: required when BUNDLE_PULL_URL is set (the keys its bundles are signed with)');
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(env.DATA_DIR);
@@ -269,6 +299,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     offboardingGraceDays: env.OFFBOARDING_GRACE_DAYS,
     attachmentMaxBytes: env.ATTACHMENT_MAX_BYTES,
+    bundle: {
+      signingKey: env.BUNDLE_SIGNING_KEY ? Buffer.from(env.BUNDLE_SIGNING_KEY, 'base64') : undefined,
+      trustedKeys: (env.BUNDLE_TRUSTED_KEYS?.split(',') ?? []).map((k) => Buffer.from(k, 'base64')),
+      pullUrl: env.BUNDLE_PULL_URL,
+      pullCron: env.BUNDLE_PULL_CRON,
+    },
   };
 }
 

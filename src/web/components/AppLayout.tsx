@@ -103,6 +103,7 @@ export function AppLayout() {
         {abilities.manageInstitutions ? <NavLinkItem to="/platform-admins" label={t('users.platformAdmins.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/privacy-policy" label={t('privacyPolicy.admin.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/mailbox" label={t('privacyPolicy.mailbox.nav')} onClick={close} /> : null}
+        {abilities.manageCatalog ? <NavLinkItem to="/bank-bundles" label={t('regionCells.nav')} onClick={close} /> : null}
         {abilities.manageSso ? <NavLinkItem to="/sign-in-settings" label={t('identity.nav.sso')} onClick={close} /> : null}
         <NavLinkItem to="/account" label={t('identity.nav.account')} onClick={close} />
       </AppShell.Navbar>

@@ -3,6 +3,7 @@ import { staffRequestsEn } from '../features/requests/messages-en.js';
 import { publicListEn } from '../features/public/messages-en.js';
 import { attachmentsEn } from '../features/attachments/messages-en.js';
 import { privacyPolicyEn } from '../features/policy/messages-en.js';
+import { regionCellsEn } from '../features/bundle/messages-en.js';
 import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from '../features/assessments/messages-en.js';
@@ -112,6 +113,8 @@ export const en = {
       file_type: 'Must be a PDF, Word (DOCX), PNG or JPEG file',
       file_too_large: 'Must be at most {{megabytes}} MB',
       agreement_only: 'Only an agreement has an end date',
+      belongs_in_ca: 'This institution is in Canada: create it in the Canadian region (ca).',
+      belongs_in_us: 'This institution is in the United States: create it in the US region (us).',
     },
   },
   lang: {
@@ -505,6 +508,7 @@ export const en = {
   publicList: publicListEn,
   staffRequests: staffRequestsEn,
   privacyPolicy: privacyPolicyEn,
+  regionCells: regionCellsEn,
   reminders: remindersEn,
   attachments: attachmentsEn,
 };

@@ -3,6 +3,7 @@ import { staffRequestsFr } from '../features/requests/messages-fr.js';
 import { publicListFr } from '../features/public/messages-fr.js';
 import { attachmentsFr } from '../features/attachments/messages-fr.js';
 import { privacyPolicyFr } from '../features/policy/messages-fr.js';
+import { regionCellsFr } from '../features/bundle/messages-fr.js';
 import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from '../features/assessments/messages-fr.js';
@@ -115,6 +116,8 @@ export const fr: DeepStrings<typeof en> = {
       file_type: 'Doit être un fichier PDF, Word (DOCX), PNG ou JPEG',
       file_too_large: 'Doit faire au plus {{megabytes}} Mo',
       agreement_only: 'Seule une entente a une date d’échéance',
+      belongs_in_ca: 'Cet établissement est au Canada : créez-le dans la région canadienne (ca).',
+      belongs_in_us: 'Cet établissement est aux États-Unis : créez-le dans la région américaine (us).',
     },
   },
   lang: {
@@ -509,6 +512,7 @@ export const fr: DeepStrings<typeof en> = {
   publicList: publicListFr,
   staffRequests: staffRequestsFr,
   privacyPolicy: privacyPolicyFr,
+  regionCells: regionCellsFr,
   reminders: remindersFr,
   attachments: attachmentsFr,
 };

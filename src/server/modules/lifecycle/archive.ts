@@ -222,35 +222,45 @@ export async function systemRestoreInstitution(
 ): Promise<{ counts: Record<string, number>; shared: Record<string, number> }> {
   if (archive.kind !== 'backup') throw new AppError('bad_request', 'Only a backup archive can be restored (a portability archive has no sign-in secrets)');
   if (archive.region !== region) throw new AppError('bad_request', `This archive belongs to the ${archive.region.toUpperCase()} region; this deployment serves ${region.toUpperCase()}`);
-  const id = archive.institutionId;
   return db.transaction(async (tx) => {
     await tx.execute(sql`set local role vetted_system`);
-    const tables = await archivedTables(tx);
-    const known = new Set(tables.map((t) => t.name));
-    const unknown = Object.keys(archive.tables).filter((n) => !known.has(n));
-    if (unknown.length) throw new AppError('bad_request', `This database has no table ${unknown.join(', ')}: migrate it first`);
-    const [existing] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions where id = ${id}`);
-    if (existing && existing.n > 0) throw new AppError('conflict', 'This institution already exists in this database');
-    for (const t of tables) {
-      const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(t.name)} where tenant_id = ${id}`);
-      if (row && row.n > 0) throw new AppError('conflict', `Table ${t.name} already holds rows of this institution`);
-    }
-    // The master bank first: refused, before anything is written, when a record it needs is nowhere.
-    await checkSharedReferences(tx, archive.tables, archive.shared ?? {});
-    const shared = await restoreSharedRows(tx, archive.shared ?? {});
-    await tx.execute(sql`insert into institutions select * from jsonb_populate_record(null::institutions, ${JSON.stringify(archive.institution)}::jsonb)`);
-    const counts: Record<string, number> = {};
-    for (const t of tables) {
-      const rows = archive.tables[t.name]?.rows ?? [];
-      counts[t.name] = rows.length;
-      const cols = sql.join(t.columns.map((c) => sql.identifier(c)), sql`, `);
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        const chunk = JSON.stringify(rows.slice(i, i + CHUNK));
-        await tx.execute(
-          sql`insert into ${sql.identifier(t.name)} (${cols}) select ${cols} from jsonb_populate_recordset(null::${sql.identifier(t.name)}, ${chunk}::jsonb)`,
-        );
-      }
-    }
-    return { counts, shared };
+    return writeArchive(tx, archive);
   });
+}
+
+/**
+ * Writes an archive's institution and rows in the caller's transaction (system scope), after the
+ * checks a restore makes: every table known here, no row of the institution here yet, every
+ * master-bank record it refers to here or in the archive. A move into another region re-keys the
+ * archive's secrets before it comes here.
+ */
+export async function writeArchive(tx: Tx, archive: InstitutionArchive): Promise<{ counts: Record<string, number>; shared: Record<string, number> }> {
+  const id = archive.institutionId;
+  const tables = await archivedTables(tx);
+  const known = new Set(tables.map((t) => t.name));
+  const unknown = Object.keys(archive.tables).filter((n) => !known.has(n));
+  if (unknown.length) throw new AppError('bad_request', `This database has no table ${unknown.join(', ')}: migrate it first`);
+  const [existing] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from institutions where id = ${id}`);
+  if (existing && existing.n > 0) throw new AppError('conflict', 'This institution already exists in this database');
+  for (const t of tables) {
+    const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.identifier(t.name)} where tenant_id = ${id}`);
+    if (row && row.n > 0) throw new AppError('conflict', `Table ${t.name} already holds rows of this institution`);
+  }
+  // The master bank first: refused, before anything is written, when a record it needs is nowhere.
+  await checkSharedReferences(tx, archive.tables, archive.shared ?? {});
+  const shared = await restoreSharedRows(tx, archive.shared ?? {});
+  await tx.execute(sql`insert into institutions select * from jsonb_populate_record(null::institutions, ${JSON.stringify(archive.institution)}::jsonb)`);
+  const counts: Record<string, number> = {};
+  for (const t of tables) {
+    const rows = archive.tables[t.name]?.rows ?? [];
+    counts[t.name] = rows.length;
+    const cols = sql.join(t.columns.map((c) => sql.identifier(c)), sql`, `);
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = JSON.stringify(rows.slice(i, i + CHUNK));
+      await tx.execute(
+        sql`insert into ${sql.identifier(t.name)} (${cols}) select ${cols} from jsonb_populate_recordset(null::${sql.identifier(t.name)}, ${chunk}::jsonb)`,
+      );
+    }
+  }
+  return { counts, shared };
 }

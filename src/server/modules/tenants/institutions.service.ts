@@ -7,7 +7,7 @@ import { authorize, isPlatformAdmin, scopeOf, type Actor } from '../../platform/
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { unsafeTenantScope, withSystem, withTenant, type TenantScope } from '../../platform/db.js';
-import { AppError, forbidden, notFound, pgCode, pgConstraint } from '../../platform/errors.js';
+import { AppError, forbidden, invalidFields, notFound, pgCode, pgConstraint, type FieldProblem } from '../../platform/errors.js';
 import type { InvitationService } from '../identity/invitations.service.js';
 import { presentInstitution } from './institutions.presenter.js';
 import {
@@ -19,6 +19,7 @@ import {
   unsafeListSchoolsOf,
 } from './institutions.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
+import { otherRegionProblem } from './region.js';
 
 type CreateInput = z.output<typeof institutionCreateSchema>;
 type UpdateInput = z.output<typeof institutionUpdateSchema>;
@@ -134,12 +135,16 @@ export function createInstitutionService(ctx: Pick<AppContext, 'db' | 'config'>,
         fields.subdivision = `is not a ${input.country === 'CA' ? 'province or territory of Canada' : 'state of the US'}`;
       // Security (residency): the region follows the country, and a deployment serves its own region only.
       const region = REGION_OF_COUNTRY[input.country];
+      const problems: Record<string, FieldProblem> = {};
       if (input.region !== undefined && input.region !== region)
         fields.region = `must be ${region}: an institution in ${COUNTRY_NAMES[input.country]} keeps its data in ${COUNTRY_NAMES[input.country]}`;
-      else if (region !== config.region)
-        fields.country = `is served by Vetted's ${region.toUpperCase()} region, where its data stays: create this institution there (this deployment serves the ${config.region.toUpperCase()} region)`;
+      else {
+        const elsewhere = otherRegionProblem(input.country, config.region);
+        if (elsewhere) problems.country = elsewhere;
+      }
       Object.assign(fields, schoolProblems(input.schools, input.gradeLevels));
-      if (Object.keys(fields).length) throw new AppError('validation', 'Some fields are not valid', fields);
+      for (const [path, message] of Object.entries(fields)) problems[path] = { code: undefined, message };
+      if (Object.keys(problems).length) throw invalidFields(problems);
 
       const id = randomUUID();
       const created = await withSystem(db, async (tx) => {

@@ -1,5 +1,5 @@
 /** `/institutions` (platform admins): every client institution; create, edit, work in one. */
-import { Badge, Button, Group, Modal, Stack, Table, Title } from '@mantine/core';
+import { Badge, Button, Group, Modal, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { AnchorLink } from '../../components/links.js';
 import { ListTable } from '../../components/ListTable.js';
 import { InstitutionDomains } from '../identity/SsoDomains.js';
 import { offboardingsQuery } from '../lifecycle/api.js';
+import { bundleStatusQuery, regionOfCountry } from '../bundle/api.js';
 import { OffboardingDialog, PhaseBadge, PhaseDetail } from '../lifecycle/Offboarding.js';
 import { WriteArea } from '../lifecycle/ReadOnly.js';
 import { NotPermitted } from '../../components/PageState.js';
@@ -24,6 +25,8 @@ export function InstitutionsPage() {
   const institutions = useQuery({ ...institutionsQuery, enabled: session.abilities.manageInstitutions });
   const switchInstitution = useSwitchInstitution();
   const offboardings = useQuery({ ...offboardingsQuery, enabled: session.abilities.manageInstitutions });
+  // The region this deployment serves (region cells): named, and any institution of another region flagged.
+  const cell = useQuery({ ...bundleStatusQuery, enabled: session.abilities.manageInstitutions, select: (d) => d.region as 'ca' | 'us' });
   const [editing, setEditing] = useState<{ institution: InstitutionBody | null } | null>(null);
   const [offboarding, setOffboarding] = useState<InstitutionBody | null>(null);
   const [domainsOf, setDomainsOf] = useState<InstitutionBody | null>(null);
@@ -51,6 +54,15 @@ export function InstitutionsPage() {
         <Button onClick={() => setEditing({ institution: null })}>{t('institutions.create')}</Button>
       </Group>
       <Feedback error={switchInstitution.error} success={message} />
+      {cell.data ? (
+        <Text>
+          {t('regionCells.deployment', { region: t(`region.${cell.data}`), code: cell.data })}{' '}
+          {t('regionCells.byRegion', {
+            ca: (institutions.data ?? []).filter((i) => i.region === 'ca').length,
+            us: (institutions.data ?? []).filter((i) => i.region === 'us').length,
+          })}
+        </Text>
+      ) : null}
       <ListTable
         query={institutions}
         caption={t('institutions.title')}
@@ -81,7 +93,14 @@ export function InstitutionsPage() {
               <Table.Td>
                 {inst.subdivision}, {t(`country.${inst.country}`)}
               </Table.Td>
-              <Table.Td>{t(`region.${inst.region}`)}</Table.Td>
+              <Table.Td>
+                {t(`region.${inst.region}`)}
+                {regionOfCountry(inst.country) && regionOfCountry(inst.country) !== (cell.data ?? inst.region) ? (
+                  <Badge ml="xs" size="sm" color="orange" variant="light" title={t('regionCells.misplacedHint')}>
+                    {t('regionCells.misplaced', { region: regionOfCountry(inst.country) })}
+                  </Badge>
+                ) : null}
+              </Table.Td>
               <Table.Td>{t('institutions.schoolCount', { count: inst.schools.length })}</Table.Td>
               <Table.Td>
                 <Stack gap={2} align="flex-start">

@@ -1,0 +1,33 @@
+/** English messages of the region cells: the bank bundle page and the region summary of the institutions page. */
+export const regionCellsEn = {
+  nav: 'Bank bundles',
+  title: 'Bank bundles',
+  intro:
+    'The catalog and the master bank are curated in the primary region and carried to the other regions as a signed bundle. It holds no personal data.',
+  deployment: 'This deployment serves the {{region}} region ({{code}}).',
+  primary: 'This region publishes the bank: its signing key is {{keyId}}.',
+  notPrimary: 'This region does not publish the bank: it applies the bundles of the primary region.',
+  trusted: 'Keys trusted for import: {{keys}}',
+  noTrusted: 'No key is trusted for import here (BUNDLE_TRUSTED_KEYS).',
+  pull: 'Pulled from {{url}} on the schedule {{cron}} (UTC).',
+  noPull: 'No scheduled pull: upload the bundles here.',
+  publish: 'Publish a bundle',
+  published: 'Bundle {{sequence}} published.',
+  upload: 'Bundle file to apply',
+  uploadHint: 'A .json file published by the primary region, as it was published.',
+  apply: 'Apply the bundle',
+  applied: 'Bundle {{sequence}} applied: {{count}} new bank versions.',
+  history: 'Bundles of this region',
+  none: 'No bundle yet.',
+  direction: 'Direction',
+  exported: 'Published',
+  imported: 'Applied',
+  sequence: 'Number',
+  keyId: 'Key',
+  digest: 'Content digest',
+  at: 'When',
+  // The institutions page.
+  byRegion: 'Institutions by region: {{ca}} in Canada (ca), {{us}} in the United States (us).',
+  misplaced: 'Belongs in the {{region}} region',
+  misplacedHint: 'Its country is served by another region: move it there (Operations guide, “Moving an institution between regions”).',
+};
