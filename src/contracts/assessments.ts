@@ -497,7 +497,6 @@ export const lawDocumentParamsSchema = z.object({ id: uuid, kind: z.enum(LAW_DOC
 export const lawDocumentQuerySchema = z.strictObject({
   revision: z.coerce.number().int().min(1).max(INT_MAX).optional(),
   lang: z.enum(LANGUAGES).optional(),
-  format: z.enum(['json', 'pdf']).default('json'),
 });
 export const lawDocumentSchema = z.object({
   kind: z.enum(LAW_DOCUMENT_KINDS),
