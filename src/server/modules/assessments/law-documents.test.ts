@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { institutions } from '../../db/schema/index.js';
+import { withSystem } from '../../platform/db.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
 import { uniqueSlug } from '../../../../test/support/pia.js';
@@ -82,6 +85,38 @@ describe('questions by jurisdiction', () => {
     const quebec = await adoptedIn('CA', 'QC');
     expect(quebec.keys).toEqual(expect.arrayContaining(['l.qc.pia_63_5', 'l.qc.outside_quebec']));
     expect(quebec.keys.filter((k) => k.startsWith('m.'))).toEqual([]);
+  });
+});
+
+describe('bank updates by jurisdiction', () => {
+  it('puts only the institution’s own jurisdiction to it in a merge, yet keeps every question in step with the bank', async () => {
+    const question = (key: string, prompt: string, jurisdictions: string[]) => ({ key, kind: 'short_text', prompt, guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions });
+    const content = (suffix: string) => [{ key: 'law', code: 'L', title: 'Law', description: '', questions: [question('all', 'Everywhere', []), question('on', `Ontario ${suffix}`, ['ON']), question('qc', `Québec ${suffix}`, ['QC'])] }];
+    const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Two provinces' });
+    const v1 = created.json().versions[0];
+    const s1 = await operator.request('PUT', `/api/v1/bank/versions/${v1.id}`, { version: v1.version, sections: content('v1') });
+    expect((await operator.request('POST', `/api/v1/bank/versions/${v1.id}/publish`, { version: s1.json().version })).statusCode).toBe(200);
+
+    const tenant = await buildTenantWithUsers(t.app, t.database.db, { country: 'CA', subdivision: 'ON' });
+    const app = await buildCatalogApp(t.database.db, { name: `Provincia ${uniqueSlug('x')}` });
+    const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id });
+    const adopted = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: v1.id });
+    const prompts = (a: Json) => a.revision.sections.flatMap((s: Json) => s.questions.map((q: Json) => q.prompt));
+    expect(prompts(adopted.json())).toEqual(['Everywhere', 'Ontario v1']);
+
+    const v2 = (await operator.request('POST', `/api/v1/bank/templates/${created.json().id}/versions`)).json();
+    const s2 = await operator.request('PUT', `/api/v1/bank/versions/${v2.id}`, { version: v2.version, sections: content('v2') });
+    expect((await operator.request('POST', `/api/v1/bank/versions/${v2.id}/publish`, { version: s2.json().version })).statusCode).toBe(200);
+    const preview = await tenant.appAdmin.request('GET', `/api/v1/assessments/${adopted.json().id}/merge`);
+    expect(preview.json().changes.map((c: Json) => c.key)).toEqual(['on']);
+    const merged = await tenant.appAdmin.request('POST', `/api/v1/assessments/${adopted.json().id}/merge`, { version: adopted.json().version, toVersionId: v2.id, decisions: [] });
+    expect(merged.statusCode, merged.body).toBe(200);
+    expect(prompts(merged.json())).toEqual(['Everywhere', 'Ontario v2']);
+
+    // The institution's province corrected: Québec's question appears, already at the bank's version.
+    await withSystem(t.database.db, (tx) => tx.update(institutions).set({ subdivision: 'QC' }).where(eq(institutions.id, tenant.institution.id)));
+    const moved = await tenant.appAdmin.request('GET', `/api/v1/assessments/${adopted.json().id}`);
+    expect(prompts(moved.json())).toEqual(['Everywhere', 'Québec v2']);
   });
 });
 
