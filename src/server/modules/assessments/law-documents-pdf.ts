@@ -1,6 +1,7 @@
 /** A document the law asks for, as a PDF (pdfmake, the same engine and fonts as the assessment's PDF). */
 import type { Content, createPdf } from 'pdfmake';
 import type { LawDocumentBody } from '../../../contracts/assessments.js';
+import { LAW_TEXT } from './law-documents-text.js';
 import { engine } from './pdf.js';
 import { printText } from './print-text.js';
 
@@ -19,7 +20,7 @@ export async function renderLawDocumentPdf(d: LawDocumentBody): Promise<Buffer> 
         headerRows: 1,
         widths: ['auto', 'auto', '*', '*'],
         body: [
-          (d.language === 'fr' ? ['Exploitant', 'Application', 'Éléments de données', 'Entente'] : ['Operator', 'App', 'Data elements', 'Agreement']).map((h) => ({ text: h, bold: true })),
+          LAW_TEXT[d.language].il.headers.map((h) => ({ text: h, bold: true })),
           ...d.rows.map((r) => [r.operator, r.app, r.dataElements, r.agreement]),
         ],
       },

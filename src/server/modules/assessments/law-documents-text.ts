@@ -48,6 +48,7 @@ const en = {
     intro: (institution: string) =>
       `The operators with which ${institution} has a written agreement, as its inventory records them, with the data elements each collects. SOPPA asks the school to publish this list on its website with a copy of each agreement and the operator’s subcontractors.`,
     operators: 'Operators',
+    headers: ['Operator', 'App', 'Data elements', 'Agreement'],
     none: 'No operator has a signed written agreement recorded in the inventory yet.',
     signedOn: (date: string) => `signed ${date}`,
   },
@@ -138,6 +139,7 @@ const fr: LawText = {
     intro: (institution) =>
       `Les exploitants avec lesquels ${institution} a conclu une entente écrite, tels que son inventaire les inscrit, avec les éléments de données que chacun recueille. La SOPPA demande à l’école de publier cette liste sur son site Web avec une copie de chaque entente et les sous-traitants de l’exploitant.`,
     operators: 'Exploitants',
+    headers: ['Exploitant', 'Application', 'Éléments de données', 'Entente'],
     none: 'Aucun exploitant lié par une entente écrite signée n’est encore inscrit à l’inventaire.',
     signedOn: (date) => `signée le ${date}`,
   },
