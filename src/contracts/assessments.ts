@@ -35,8 +35,20 @@ export const DECISIONS = ['approved', 'approved_with_conditions', 'rejected'] as
 export type Decision = (typeof DECISIONS)[number];
 export const SIGNOFF_DECISIONS = ['submitted', 'returned', 'approved', 'approved_with_conditions', 'rejected', 'reopened'] as const;
 
-/** Jurisdiction tags of templates and questions. */
-export const JURISDICTIONS = ['CA-generic', 'BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NS', 'NB', 'US-generic', 'NY', 'CA', 'IL', 'TX', 'WA', 'CO', 'CT', 'UT'] as const;
+/**
+ * Jurisdiction tags of templates and questions: `CA-generic` (all of Canada), every province and
+ * territory, `US-generic` (all of the US: federal law) and US states. A state code is read with the
+ * institution's country (`CA` is California, for a US institution).
+ */
+export const JURISDICTIONS = [
+  'CA-generic', 'BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NS', 'NB', 'US-generic', 'NY', 'CA', 'IL', 'TX', 'WA', 'CO', 'CT', 'UT',
+  'PE', 'NL', 'YT', 'NT', 'NU', 'VA', 'FL',
+] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+/** The tags that name all of a country; every other tag is a province, territory or state of it. */
+export const COUNTRY_JURISDICTIONS = { CA: 'CA-generic', US: 'US-generic' } as const;
+export const CANADIAN_JURISDICTIONS: readonly Jurisdiction[] = ['BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NB', 'NS', 'PE', 'NL', 'YT', 'NT', 'NU'];
+export const US_JURISDICTIONS: readonly Jurisdiction[] = ['NY', 'CA', 'IL', 'TX', 'CO', 'CT', 'VA', 'WA', 'FL', 'UT'];
 
 /** Risk levels from likelihood × impact (each 1–5). */
 export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
@@ -465,3 +477,41 @@ export const summarySchema = z.object({
   points: z.array(z.object({ heading: z.string(), text: z.string() })),
 });
 export type SummaryBody = z.infer<typeof summarySchema>;
+
+// ---------- the documents the laws ask for ----------
+/**
+ * Documents a law asks an institution to produce from its assessment: New York's supplemental
+ * information about a contract (Education Law 2-d), Illinois SOPPA's list of operators, BC's
+ * assessment of disclosure outside Canada, Québec's privacy impact assessment summary.
+ */
+export const LAW_DOCUMENT_KINDS = ['ny-supplemental', 'il-operators', 'bc-outside-canada', 'qc-pia-summary'] as const;
+export type LawDocumentKind = (typeof LAW_DOCUMENT_KINDS)[number];
+/** The jurisdiction whose institutions are offered each document. */
+export const LAW_DOCUMENT_JURISDICTION: Record<LawDocumentKind, Jurisdiction> = {
+  'ny-supplemental': 'NY',
+  'il-operators': 'IL',
+  'bc-outside-canada': 'BC',
+  'qc-pia-summary': 'QC',
+};
+export const lawDocumentParamsSchema = z.object({ id: uuid, kind: z.enum(LAW_DOCUMENT_KINDS) });
+export const lawDocumentQuerySchema = z.strictObject({
+  revision: z.coerce.number().int().min(1).max(INT_MAX).optional(),
+  lang: z.enum(LANGUAGES).optional(),
+});
+export const lawDocumentSchema = z.object({
+  kind: z.enum(LAW_DOCUMENT_KINDS),
+  language: z.enum(LANGUAGES),
+  title: z.string(),
+  institutionName: z.string(),
+  appName: z.string(),
+  revision: z.number().int(),
+  /** The law the document answers, with its reference (e.g. the Parents' Bill of Rights). */
+  basis: z.string(),
+  intro: z.string(),
+  /** Each part the law asks for; `missing` when the assessment does not answer it yet. */
+  parts: z.array(z.object({ heading: z.string(), text: z.string(), missing: z.boolean() })),
+  /** Illinois: one row per operator with a written agreement. */
+  rows: z.array(z.object({ operator: z.string(), app: z.string(), dataElements: z.string(), agreement: z.string() })),
+});
+export type LawDocumentBody = z.infer<typeof lawDocumentSchema>;
+export const lawDocumentListSchema = z.object({ items: z.array(z.object({ kind: z.enum(LAW_DOCUMENT_KINDS), title: z.string() })) });

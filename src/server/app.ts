@@ -12,6 +12,8 @@ import Fastify, { type FastifyInstance, type FastifySchema } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerAssessmentRoutes, registerBankRoutes } from './modules/assessments/assessments.routes.js';
 import { createAssessmentService } from './modules/assessments/assessments.service.js';
+import { registerLawDocumentRoutes } from './modules/assessments/law-documents.routes.js';
+import { createLawDocumentService } from './modules/assessments/law-documents.service.js';
 import { createBankService } from './modules/assessments/bank.service.js';
 import { createUpdateNoticeJobs } from './modules/assessments/update-notice.job.js';
 import { registerAttachmentRoutes } from './modules/attachments/attachments.routes.js';
@@ -207,6 +209,7 @@ export async function buildApp(
   registerBundleRoutes(app, bundles);
   const assessments = createAssessmentService(ctx, { onItemDecided });
   registerAssessmentRoutes(app, assessments);
+  registerLawDocumentRoutes(app, createLawDocumentService(ctx, assessments));
   registerAttachmentRoutes(app, createAttachmentService(ctx));
   staffRequests = createStaffRequestService(ctx, { outbox, assessments });
   registerStaffRequestRoutes(app, staffRequests);

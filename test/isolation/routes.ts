@@ -254,6 +254,10 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'POST /api/v1/assessments/:id/merge': record('assessment', { body: (a) => ({ version: 1, toVersionId: a.section, decisions: [] }) }),
   'GET /api/v1/assessments/:id/summary': record('assessment', { query: () => '?audience=parent' }),
   'GET /api/v1/assessments/:id/pdf': record('assessment'),
+  'GET /api/v1/assessments/:id/documents': record('assessment'),
+  // Both institutions are in BC, where the supplementary assessment is asked for: only the tenant check refuses.
+  'GET /api/v1/assessments/:id/documents/:kind': record('assessment', { params: { kind: 'bc-outside-canada' } }),
+  'GET /api/v1/assessments/:id/documents/:kind/pdf': record('assessment', { params: { kind: 'bc-outside-canada' } }),
 
   // Attached documents: A's app, assessment or document by id → 404; the body is a real PDF, so only the tenant check can refuse it.
   'GET /api/v1/inventory/:id/attachments': record('inventory'),

@@ -15,7 +15,7 @@ export function sampleSections(overrides: { storageAnswer?: string[]; purposePro
       description: '',
       questions: [
         { key: 'screen.personal', kind: 'yes_no_unsure', prompt: 'Does the app collect personal information?', guidance: 'Names count.', options: {}, required: true, locked: true, preAnswer: 'yes', condition: null, jurisdictions: [] },
-        { key: 'screen.under13', kind: 'yes_no_unsure', prompt: 'Will students under 13 use it?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: ['US-generic'] },
+        { key: 'screen.under13', kind: 'yes_no_unsure', prompt: 'Will students under 13 use it?', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: ['CA-generic', 'US-generic'] },
         {
           key: 'screen.under13_detail',
           kind: 'long_text',
@@ -25,7 +25,7 @@ export function sampleSections(overrides: { storageAnswer?: string[]; purposePro
           required: false,
           locked: false,
           condition: { questionKey: 'screen.under13', anyOf: ['yes'] },
-          jurisdictions: ['US-generic'],
+          jurisdictions: ['CA-generic', 'US-generic'],
         },
       ],
     },

@@ -35,7 +35,7 @@ describe('the seeded master bank', () => {
     const list = (await tenant.appAdmin.request('GET', '/api/v1/bank/templates')).json().items as Json[];
     const generic = list.find((x) => x.slug === GENERIC_TEMPLATE.slug)!;
     const version = (await tenant.appAdmin.request('GET', `/api/v1/bank/versions/${generic.latestPublished.id}`)).json();
-    expect(version.sections.map((s: Json) => s.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K']);
+    expect(version.sections.map((s: Json) => s.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L', 'M']);
     const all = version.sections.flatMap((s: Json) => s.questions);
     expect(all.length).toBeGreaterThan(50);
     expect(all.every((q: Json) => q.guidance !== undefined)).toBe(true);
@@ -59,7 +59,8 @@ describe('the seeded master bank', () => {
     const blank = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: custom.json().id });
     expect(blank.statusCode, blank.body).toBe(201);
     expect(blank.json().templateId).toBe(generic.id);
-    expect(blank.json().revision.sections).toHaveLength(11);
+    // A BC district: sections A–K and the provincial law (its own province's questions); no US law.
+    expect(blank.json().revision.sections.map((s: Json) => s.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L']);
     expect(blank.json().revision.sections.flatMap((s: Json) => s.questions).filter((q: Json) => q.answer)).toEqual([]);
   });
 });

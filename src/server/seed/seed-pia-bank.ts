@@ -4,7 +4,7 @@
  */
 import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
 import { randomUUID } from 'node:crypto';
-import type { BankSectionInput } from '../../contracts/assessments.js';
+import { JURISDICTIONS, type BankSectionInput } from '../../contracts/assessments.js';
 import { type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
 import { appendAuditEvents } from '../platform/audit.js';
 import type { Tx } from '../platform/db.js';
@@ -12,15 +12,24 @@ import { contentProblems } from '../modules/assessments/bank.service.js';
 import { versionContentRows } from '../modules/assessments/bank.repo.js';
 import { APP_PIAS, type AppPia } from './pia-apps.js';
 import { GENERIC_TEMPLATE, genericSections } from './pia-generic.js';
+import { jurisdictionSections } from './pia-jurisdictions.js';
 
 type CatalogAppRow = typeof catalogApps.$inferSelect;
 
 /** The template slug of an app's pre-answered PIA. */
 export const appTemplateSlug = (appSlug: string) => `pia-${appSlug}`;
 
+/**
+ * The generic PIA as the bank publishes it: sections A–K, then the questions of each jurisdiction's
+ * law (each shown only to institutions of that jurisdiction).
+ */
+export function bankGenericSections(): BankSectionInput[] {
+  return [...genericSections(), ...jurisdictionSections()];
+}
+
 /** The generic PIA with an app's pre-answers: catalog facts first, then what the operator verified. */
 export function appSections(app: CatalogAppRow, pia: AppPia): BankSectionInput[] {
-  const sections = genericSections();
+  const sections = bankGenericSections();
   const outside = [
     ...app.storageCountries,
     ...app.processingCountries,
@@ -107,7 +116,10 @@ async function seedTemplates(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<
 
 /** Seeds the generic PIA and the app PIAs whose catalog apps are present. Returns how many templates were created. */
 export async function seedPiaBank(tx: Tx, catalog: ReadonlyMap<string, CatalogAppRow>, now = new Date()): Promise<number> {
-  const seeds: TemplateSeed[] = [{ ...GENERIC_TEMPLATE, catalogAppId: null, isGeneric: true, isDemo: false, sections: genericSections() }];
+  const seeds: TemplateSeed[] = [
+    // Its jurisdiction questions reach every province, territory and state the bank knows.
+    { ...GENERIC_TEMPLATE, jurisdictions: JURISDICTIONS, catalogAppId: null, isGeneric: true, isDemo: false, sections: bankGenericSections() },
+  ];
   for (const pia of APP_PIAS) {
     const app = catalog.get(pia.slug);
     if (!app) continue;

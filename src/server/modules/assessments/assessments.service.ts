@@ -83,6 +83,7 @@ import {
 import { nextReviewAfterApproval, rulesOf, today } from '../inventory/decision-rules.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
+import { applicableContent, appliesIn, institutionJurisdictions } from './jurisdictions.js';
 import { printText } from './print-text.js';
 
 type Query = z.output<typeof assessmentQuerySchema>;
@@ -184,6 +185,18 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     const row = await findAssessment(tx, scope, id);
     if (!row) throw notFound('Assessment');
     return row;
+  }
+
+  /** The jurisdiction tags of the institution in scope (its country and its province or state). */
+  async function jurisdictionsOf(tx: Tx, scope: TenantScope): Promise<ReadonlySet<string>> {
+    const institution = await findInstitution(tx, scope);
+    return institution ? institutionJurisdictions(institution.country, institution.subdivision) : new Set();
+  }
+
+  /** A revision as its institution reads it: only the questions that apply in its jurisdiction. */
+  async function loadApplicable(tx: Tx, scope: TenantScope, revision: RevisionRow) {
+    const [content, applicable] = await Promise.all([loadRevision(tx, scope, revision), jurisdictionsOf(tx, scope)]);
+    return applicableContent(content, applicable);
   }
 
   async function currentRevision(tx: Tx, scope: TenantScope, a: AssessmentListRow): Promise<RevisionRow> {
@@ -336,7 +349,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     const a = await load(tx, scope, id);
     const revision = await currentRevision(tx, scope, a);
     const [content, revisions, update] = await Promise.all([
-      loadRevision(tx, scope, revision),
+      loadApplicable(tx, scope, revision),
       listRevisions(tx, scope, a.id),
       pendingUpdate(tx, a),
     ]);
@@ -410,7 +423,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         const a = await load(tx, scope, id);
         const r = await findRevision(tx, scope, a.id, number);
         if (!r) throw notFound('Revision');
-        return { assessment: a, content: await loadRevision(tx, scope, r) };
+        return { assessment: a, content: await loadApplicable(tx, scope, r) };
       });
     },
 
@@ -422,7 +435,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         const a = await load(tx, scope, id);
         const [rf, rt] = await Promise.all([findRevision(tx, scope, a.id, from), findRevision(tx, scope, a.id, to)]);
         if (!rf || !rt) throw notFound('Revision');
-        const [cf, ct] = await Promise.all([loadRevision(tx, scope, rf), loadRevision(tx, scope, rt)]);
+        const [cf, ct] = await Promise.all([loadApplicable(tx, scope, rf), loadApplicable(tx, scope, rt)]);
         const f = presentRevision(cf);
         const t = presentRevision(ct);
         const { sections: _s1, risks: rf2, signoffs: _g1, ...fromSummary } = f;
@@ -686,7 +699,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
           ['draft'],
           (status) => `An assessment that is ${status} cannot be submitted`,
         );
-        const content = await loadRevision(tx, scope, revision);
+        // A required question of another jurisdiction is not asked of this institution.
+        const content = await loadApplicable(tx, scope, revision);
         const answers = answersByKey(content);
         const missing: Record<string, string> = {};
         for (const s of content.sections)
@@ -857,11 +871,16 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const { base, theirs } = await mergeSides(tx, a, toVersionId);
-        const content = await loadRevision(tx, scope, await currentRevision(tx, scope, a));
+        const [content, applicable] = await Promise.all([loadRevision(tx, scope, await currentRevision(tx, scope, a)), jurisdictionsOf(tx, scope)]);
+        // A change to a question of another jurisdiction is still taken (the copy keeps every bank
+        // question, so later merges line up) but is not put to the institution unless it conflicts.
+        const tags = new Map<string, readonly string[]>();
+        for (const side of [base, theirs]) for (const s of side?.sections ?? []) for (const q of s.questions) tags.set(q.key, q.jurisdictions);
+        for (const s of content.sections) for (const q of s.questions) tags.set(q.key, q.jurisdictions);
         return {
           fromVersion: base ? { id: base.version.id, number: base.version.number } : null,
           toVersion: { id: theirs.version.id, number: theirs.version.number, changeLog: theirs.version.changeLog },
-          changes: threeWayDiff(base, theirs, content),
+          changes: threeWayDiff(base, theirs, content).filter((c) => c.conflict || appliesIn(tags.get(c.key) ?? [], applicable)),
         };
       });
     },
@@ -997,12 +1016,19 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         const r = await findRevision(tx, scope, a.id, number ?? a.currentRevision);
         if (!r) throw notFound('Revision');
         const [content, institution, item, chosen] = await Promise.all([
-          loadRevision(tx, scope, r),
+          loadApplicable(tx, scope, r),
           findInstitution(tx, scope),
           findInventoryItem(tx, scope, a.inventoryItemId),
           language ? null : userLanguage(tx, actor.userId),
         ]);
-        return { assessment: a, content, institutionName: institution?.name ?? '', item: item!, language: language ?? chosen ?? 'en' };
+        return {
+          assessment: a,
+          content,
+          institutionName: institution?.name ?? '',
+          jurisdictions: institution ? institutionJurisdictions(institution.country, institution.subdivision) : new Set<string>(),
+          item: item!,
+          language: language ?? chosen ?? 'en',
+        };
       });
     },
   };

@@ -24,7 +24,7 @@ type PdfMake = {
 let pdfmake: PdfMake | undefined;
 
 /** pdfmake with the bundled Roboto fonts; no URL and no file outside the font folder may be read. */
-function engine(): PdfMake {
+export function engine(): PdfMake {
   if (pdfmake) return pdfmake;
   const lib = require('pdfmake') as PdfMake;
   const fonts = path.join(path.dirname(require.resolve('pdfmake/package.json')), 'fonts/Roboto');

@@ -13,7 +13,7 @@ import type { Language } from '../../i18n/types.js';
 import { api, API_BASE } from '../../lib/api.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { AnswerField } from './AnswerField.js';
-import { assessmentQuery, summaryQuery, useAssessmentMutation } from './queries.js';
+import { assessmentQuery, lawDocumentsQuery, summaryQuery, useAssessmentMutation } from './queries.js';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel.js';
 import { RiskRegister } from './RiskRegister.js';
 import { assessmentTitle, BankText } from './BankText.js';
@@ -291,6 +291,8 @@ function Revisions({ assessment: a }: { assessment: AssessmentBody }) {
 
 /** The PDF of the current revision, written in `lang`. */
 const pdfHref = (id: string, lang: Language) => `${API_BASE}/assessments/${id}/pdf?lang=${lang}`;
+/** A document the law asks for, as a PDF written in `lang`. */
+const lawPdfHref = (id: string, kind: string, lang: Language) => `${API_BASE}/assessments/${id}/documents/${kind}/pdf?lang=${lang}`;
 
 function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
@@ -298,6 +300,8 @@ function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
   const [lang, setLang] = useState<Language>(currentLanguage);
   const teacher = useQuery(summaryQuery(a.id, 'teacher', a.version, lang));
   const parent = useQuery(summaryQuery(a.id, 'parent', a.version, lang));
+  // Only the documents the institution's province or state asks for (none elsewhere).
+  const law = useQuery(lawDocumentsQuery(a.id, lang));
   return (
     <Stack>
       <Stack gap={4}>
@@ -318,6 +322,23 @@ function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
       <Anchor href={pdfHref(a.id, lang)} download>
         {t('assessments.outputs.pdf')}
       </Anchor>
+      {law.data?.length ? (
+        <Stack gap={4} component="section" aria-labelledby="law-documents">
+          <Title order={2} size="h4" id="law-documents">
+            {t('assessments.outputs.law')}
+          </Title>
+          <Text size="sm" c="dimmed">
+            {t('assessments.outputs.lawNote')}
+          </Text>
+          {law.data.map((d) => (
+            <Anchor key={d.kind} href={lawPdfHref(a.id, d.kind, lang)} download lang={lang}>
+              {t('assessments.outputs.lawPdf', { title: d.title })}
+            </Anchor>
+          ))}
+        </Stack>
+      ) : law.isError ? (
+        <ErrorAlert error={law.error} />
+      ) : null}
       {[teacher, parent].map((s, i) => (
         <Paper key={i} withBorder p="md" component="section" lang={lang} aria-label={i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}>
           <Title order={2} size="h4">

@@ -161,6 +161,9 @@ export const assessmentsEn = {
     teacher: 'Teacher summary',
     parent: 'Parent summary',
     language: 'Language of the documents',
+    law: 'Documents the law asks for',
+    lawNote: 'Each is drawn from this assessment’s answers; a part it does not answer yet says so.',
+    lawPdf: '{{title}} (PDF)',
   },
   merge: {
     title: 'Master update: version {{from}} → {{to}}',

@@ -164,6 +164,9 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     teacher: 'Résumé pour le personnel enseignant',
     parent: 'Résumé pour les parents',
     language: 'Langue des documents',
+    law: 'Documents exigés par la loi',
+    lawNote: 'Chacun est tiré des réponses de cette évaluation; une partie sans réponse l’indique.',
+    lawPdf: '{{title}} (PDF)',
   },
   merge: {
     title: 'Mise à jour maîtresse : version {{from}} → {{to}}',

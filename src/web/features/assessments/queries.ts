@@ -1,6 +1,6 @@
 /** Queries and mutations of assessments and the master bank. */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { AssessmentBody, AssessmentSummaryBody, BankTemplateBody, BankVersionBody, MergeChangeBody, SummaryBody } from '../../../contracts/assessments.js';
+import type { AssessmentBody, AssessmentSummaryBody, BankTemplateBody, BankVersionBody, LawDocumentKind, MergeChangeBody, SummaryBody } from '../../../contracts/assessments.js';
 import { api } from '../../lib/api.js';
 
 export const assessmentsQuery = (inventoryItemId?: string) =>
@@ -14,6 +14,10 @@ export const assessmentQuery = (id: string) =>
 
 export const summaryQuery = (id: string, audience: 'teacher' | 'parent', version: number, lang: 'en' | 'fr') =>
   queryOptions({ queryKey: ['assessments', 'summary', id, audience, version, lang], queryFn: () => api<SummaryBody>(`/assessments/${id}/summary?audience=${audience}&lang=${lang}`) });
+
+/** The documents the institution's jurisdiction asks for, titled in `lang`. */
+export const lawDocumentsQuery = (id: string, lang: 'en' | 'fr') =>
+  queryOptions({ queryKey: ['assessments', 'law-documents', id, lang], queryFn: () => api<{ items: { kind: LawDocumentKind; title: string }[] }>(`/assessments/${id}/documents?lang=${lang}`).then((r) => r.items) });
 
 export interface MergePreview {
   fromVersion: { id: string; number: number } | null;
