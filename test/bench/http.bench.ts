@@ -34,6 +34,10 @@ const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000').split(',').map(Number
 /** Seconds of load per step (BENCH_HTTP_STEP_S); each side gets ROUNDS steps per URL. */
 const STEP_S = Number(process.env.BENCH_HTTP_STEP_S ?? 3);
 const ROUNDS = 2;
+/** BENCH_HTTP_ONLY=list,approved: only the URLs whose key contains one of these words. */
+const ONLY = process.env.BENCH_HTTP_ONLY?.split(',');
+/** BENCH_HTTP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': Node options of the served process. */
+const NODE_ARGS = process.env.BENCH_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const CONNECTIONS = 10;
 const LIST_GOAL = 0.7;
 const MEDIAN_GOAL = 1.3;
@@ -172,7 +176,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         },
         ...REPORT_IDS.map((id) => ({ key: `${size}-${id}`, label: `report ${id}`, url: `/api/v1/reports/${id}`, kind: 'report' as const })),
         { key: `${size}-dashboard`, label: 'dashboard', url: '/api/v1/dashboard', kind: 'report' as const },
-      ];
+      ].filter((u) => !ONLY || ONLY.some((w) => u.key.includes(w)));
       for (const u of urls) {
         const statements = await captured(async () => {
           const res = await client.request('GET', u.url);
@@ -192,7 +196,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     children.push(bare.child);
     const servicePort = await freePort();
     const service = await start(
-      [path.join(root, 'dist/server/main.js'), 'serve'],
+      [...NODE_ARGS, path.join(root, 'dist/server/main.js'), 'serve'],
       {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
