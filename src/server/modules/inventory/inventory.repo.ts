@@ -70,6 +70,9 @@ export interface InventoryCursor {
 /** The type each sort key is compared as, with a cursor's text. */
 const SORT_TYPES = { name: sql`text`, status: sql`text`, updated: sql`timestamptz`, next_review: sql`date` } as const;
 
+/** Pages within this many items of the start are read by offset in one statement, with their total. */
+const NEAR_START = 500;
+
 /** A page of items, in order, and the cursors of the pages beside it. */
 export interface InventoryPage {
   items: InventoryRowWithApp[];
@@ -149,12 +152,12 @@ export async function listInventory(
   }
 
   const offset = (q.page - 1) * q.pageSize;
-  if (q.page === 1) {
+  if (offset + q.pageSize <= NEAR_START) {
     // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL
-    // runs once, beside the page's own plan.
-    const rows = await page(undefined, forward, q.pageSize, 0, true);
-    const total = rows.length > 0 ? Number(rows[0]!.total) : 0;
-    return { items: flatten(rows), total, next: total > rows.length ? cursorOf(rows.at(-1)) : null, prev: null };
+    // runs once, beside the page's own plan. A page past the end has no row to carry it.
+    const rows = await page(undefined, forward, q.pageSize, offset, true);
+    const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : ((await count())[0]?.n ?? 0);
+    return { items: flatten(rows), total, next: offset + rows.length < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(offset > 0 ? rows[0] : undefined) };
   }
   const [counted] = await count();
   const total = counted?.n ?? 0;
