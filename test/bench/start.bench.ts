@@ -15,7 +15,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { openDatabase } from '../../src/server/platform/db.js';
+import { hasEmbeddedDatabase, openDatabase } from '../../src/server/platform/db.js';
 import { buildServer, generate } from './reports.bench.js';
 import { load, machine, median, type BenchTable, type BenchTarget } from './support.js';
 
@@ -47,9 +47,9 @@ async function startOnce(dataDir: string): Promise<{ ready: number; rest: number
   const child = spawn(process.execPath, [path.join(root, 'dist/server/main.js'), 'serve'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
+    // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).
     env: {
       PATH: process.env.PATH,
-      NODE_ENV: 'production',
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -88,12 +88,16 @@ async function startOnce(dataDir: string): Promise<{ ready: number; rest: number
 export async function bench(target: BenchTarget): Promise<BenchTable[]> {
   if (target.kind !== 'pglite') return [];
   await buildServer();
-  const dir = await mkdtemp(path.join(tmpdir(), 'vetted-start-bench-'));
+  // BENCH_START_DIR: a folder kept between runs (filled on the first).
+  const kept = process.env.BENCH_START_DIR;
+  const dir = kept ?? (await mkdtemp(path.join(tmpdir(), 'vetted-start-bench-')));
   try {
-    const database = await openDatabase({ dataDir: dir });
-    await database.migrate();
-    await generate(database.db, 5000, 2000);
-    await database.close();
+    if (!kept || !hasEmbeddedDatabase(dir)) {
+      const database = await openDatabase({ dataDir: dir });
+      await database.migrate();
+      await generate(database.db, 5000, 2000);
+      await database.close();
+    }
     const startLoad = load();
     const loads: string[] = [];
     const runs: { ready: number; rest: number }[] = [];
@@ -118,6 +122,6 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       },
     ];
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!kept) await rm(dir, { recursive: true, force: true });
   }
 }
