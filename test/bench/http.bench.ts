@@ -87,7 +87,7 @@ async function start(args: string[], env: NodeJS.ProcessEnv, ready: (out: string
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 120 s:\n${out}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 600 s:\n${out}`)), 600_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const p = ready(out);
