@@ -443,6 +443,11 @@ export const inventoryItemSchema = z.object({
   updatedAt: z.string(),
 });
 export type InventoryItemBody = z.infer<typeof inventoryItemSchema>;
+/** An opaque position in a list, as the list gave it (base64url). */
+const pageCursor = z
+  .string()
+  .max(2000)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a valid cursor');
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? (v === '' ? [] : v.split(',')) : v), z.array(item).max(50));
 export const inventoryQuerySchema = z.strictObject({
@@ -456,8 +461,25 @@ export const inventoryQuerySchema = z.strictObject({
   order: z.enum(['asc', 'desc']).default('asc'),
   page: z.coerce.number().int().min(1).max(10000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(25),
+  /**
+   * Keyset paging: the page just after (or before) the item a previous page's `nextCursor` (or
+   * `prevCursor`) names, in the same sort and order; `page` then only labels it. Without a cursor,
+   * `page` is counted from the nearer end of the list.
+   */
+  after: pageCursor.optional(),
+  before: pageCursor.optional(),
 });
 export type InventoryQuery = z.infer<typeof inventoryQuerySchema>;
+/** A page of the inventory, with the cursors of the pages beside it (null: there is none). */
+export const inventoryPageSchema = z.object({
+  items: z.array(inventoryItemSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  nextCursor: z.string().nullable(),
+  prevCursor: z.string().nullable(),
+});
+export type InventoryPageBody = z.infer<typeof inventoryPageSchema>;
 
 /** A page of results. */
 export const pageOf = <T extends z.ZodType>(item: T) =>

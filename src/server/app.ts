@@ -105,6 +105,7 @@ export async function buildApp(
   app.setSerializerCompiler(serializerCompiler);
   // Only JSON bodies: a cross-site form can send text/plain without a preflight, never JSON.
   app.removeContentTypeParser('text/plain');
+  // Each response names its request: the same id is in every log line of the request and in error bodies.
   app.addHook('onSend', async (req, reply) => {
     reply.header('x-request-id', req.id);
     // API answers are private and fresh, except a public route that set its own caching.
@@ -159,10 +160,6 @@ export async function buildApp(
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerMetrics(app, ctx);
-  // Each response names its request: the same id is in every log line of the request and in error bodies.
-  app.addHook('onSend', async (req, reply) => {
-    reply.header('x-request-id', String(req.id));
-  });
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
     // Shutting down: still serving, but no new traffic should come here.

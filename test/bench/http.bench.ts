@@ -30,14 +30,19 @@ import { buildServer, generate } from './reports.bench.js';
 import { load, machine, median, type BenchTable, type BenchTarget } from './support.js';
 
 /** Institution sizes (inventory items); BENCH_HTTP_SIZES=500,5000,20000 to choose. */
-const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000').split(',').map(Number);
+const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000,20000').split(',').map(Number);
 /** Seconds of load per step (BENCH_HTTP_STEP_S); each side gets ROUNDS steps per URL. */
 const STEP_S = Number(process.env.BENCH_HTTP_STEP_S ?? 3);
 const ROUNDS = 2;
+/** BENCH_HTTP_ONLY=list,approved: only the URLs whose key contains one of these words. */
+const ONLY = process.env.BENCH_HTTP_ONLY?.split(',');
+/** BENCH_HTTP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': Node options of the served process. */
+const NODE_ARGS = process.env.BENCH_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const CONNECTIONS = 10;
 const LIST_GOAL = 0.7;
 const MEDIAN_GOAL = 1.3;
 const P99_GOAL = 2;
+const LAST_PAGE_GOAL = 1.5;
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -82,7 +87,7 @@ async function start(args: string[], env: NodeJS.ProcessEnv, ready: (out: string
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 120 s:\n${out}`)), 120_000);
+    const timer = setTimeout(() => reject(new Error(`${args.join(' ')} did not start in 600 s:\n${out}`)), 600_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const p = ready(out);
@@ -165,6 +170,12 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       const urls = [
         { key: `${size}-list`, label: 'inventory list, first page', url: '/api/v1/inventory?page=1&pageSize=25', kind: 'list' as const },
         {
+          key: `${size}-last`,
+          label: `inventory list, last page (page ${Math.ceil(size / 25)}, by its number)`,
+          url: `/api/v1/inventory?page=${Math.ceil(size / 25)}&pageSize=25`,
+          kind: 'list' as const,
+        },
+        {
           key: `${size}-filtered`,
           label: 'inventory list, filtered page',
           url: '/api/v1/inventory?q=tool&status=approved,in_review&grade=4&sort=updated&order=desc&page=2&pageSize=25',
@@ -172,7 +183,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         },
         ...REPORT_IDS.map((id) => ({ key: `${size}-${id}`, label: `report ${id}`, url: `/api/v1/reports/${id}`, kind: 'report' as const })),
         { key: `${size}-dashboard`, label: 'dashboard', url: '/api/v1/dashboard', kind: 'report' as const },
-      ];
+      ].filter((u) => !ONLY || ONLY.some((w) => u.key.includes(w)));
       for (const u of urls) {
         const statements = await captured(async () => {
           const res = await client.request('GET', u.url);
@@ -192,7 +203,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     children.push(bare.child);
     const servicePort = await freePort();
     const service = await start(
-      [path.join(root, 'dist/server/main.js'), 'serve'],
+      [...NODE_ARGS, path.join(root, 'dist/server/main.js'), 'serve'],
       {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
@@ -223,6 +234,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
       const startLoad = load();
       const listRows: (string | number)[][] = [];
+      const serviceMedians = new Map<string, number>();
       const reportRows: (string | number)[][] = [];
       for (const u of tenant.urls) {
         const sides = {
@@ -249,6 +261,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         const br = sum(steps.bare);
         const loadText = loads.join(', ');
         if (u.kind === 'list') {
+          serviceMedians.set(u.key, median(sv.lat));
           const ratio = sv.rps / br.rps;
           listRows.push([
             u.label,
@@ -282,6 +295,21 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         columns: ['page', 'load before', 'service req/s', 'bare req/s', 'service / bare', 'p99 ms service / bare', 'goal', 'met'],
         rows: listRows,
       });
+      const first = serviceMedians.get(`${tenant.size}-list`);
+      const last = serviceMedians.get(`${tenant.size}-last`);
+      if (first !== undefined && last !== undefined)
+        tables.push({
+          title: `Inventory list over HTTP, ${tenant.size.toLocaleString('en')} items, on ${target.label}: last page / first page`,
+          setup: [
+            how,
+            `The service's median latency of the last page (asked for by its number, as the pager does) over that of the first page, both from the steps above. Goal: the last page no slower than ${LAST_PAGE_GOAL}× the first.`,
+            machine(startLoad),
+          ].join(' '),
+          columns: ['page', 'median ms last / first', 'ratio', 'goal', 'met'],
+          rows: [
+            [`page ${Math.ceil(tenant.size / 25)} of 25 items`, `${f1(last)} / ${f1(first)}`, f2(last / first), `≤ ${LAST_PAGE_GOAL}`, last / first <= LAST_PAGE_GOAL ? 'yes' : 'no'],
+          ],
+        });
       tables.push({
         title: `Reports and dashboard over HTTP, ${tenant.size.toLocaleString('en')} items, on ${target.label}: service / bare route`,
         setup: [how, `Latency is per request, from sending it to the last byte of the answer, under that load. Goal: service ≤ ${MEDIAN_GOAL}× the bare route's median and ≤ ${P99_GOAL}× its p99.`, machine(startLoad)].join(' '),

@@ -54,3 +54,34 @@ test('the interface speaks French', async ({ page }) => {
   await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
   await expect(page.getByRole('link', { name: 'Inventaire' }).first()).toBeVisible();
 });
+
+test('the pager walks a long list forward and back by the list’s cursors, and jumps to a page by its number', async ({ page }) => {
+  await signIn(page, SITE_ADMIN);
+  const csrf = { 'x-csrf-token': (await (await page.request.get('/api/v1/session')).json()).csrfToken as string };
+  const names = Array.from({ length: 60 }, (_, i) => `Pager app ${String(i).padStart(2, '0')}`);
+  for (const name of names) {
+    const res = await page.request.post('/api/v1/inventory', { headers: csrf, data: { custom: { name } } });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  const firstCell = () => page.getByRole('row').nth(1);
+  await page.goto('/inventory?q=Pager%20app&sort=name');
+  await expect(firstCell()).toContainText(names[0]!);
+
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(page).toHaveURL(/after=/);
+  await expect(firstCell()).toContainText(names[25]!);
+  await page.getByRole('button', { name: 'Next page' }).click();
+  await expect(firstCell()).toContainText(names[50]!);
+  await expect(page.getByRole('row')).toHaveCount(11);
+
+  await page.getByRole('button', { name: 'Previous page' }).click();
+  await expect(page).toHaveURL(/before=/);
+  await expect(firstCell()).toContainText(names[25]!);
+  await expect(page.getByRole('row')).toHaveCount(26);
+
+  await page.getByRole('button', { name: 'Page 3' }).click();
+  await expect(firstCell()).toContainText(names[50]!);
+  await page.getByRole('button', { name: 'Page 1' }).click();
+  await expect(firstCell()).toContainText(names[0]!);
+  await expect(page).not.toHaveURL(/after=|before=/);
+});

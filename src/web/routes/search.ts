@@ -14,6 +14,9 @@ export interface InventorySearch {
   sort?: InventorySort;
   order?: 'asc' | 'desc';
   page?: number;
+  /** Keyset cursors the list gave for the page beside the one shown (see the inventory API). */
+  after?: string;
+  before?: string;
 }
 
 function str(value: unknown): string | undefined {
@@ -24,6 +27,10 @@ function str(value: unknown): string | undefined {
 function positiveInt(value: unknown): number | undefined {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   return Number.isInteger(n) && n > 1 && n <= 10000 ? n : undefined;
+}
+
+function cursor(value: unknown): string | undefined {
+  return typeof value === 'string' && /^[A-Za-z0-9_-]{1,2000}$/.test(value) ? value : undefined;
 }
 
 function dropUndefined<T extends object>(obj: T): T {
@@ -43,6 +50,8 @@ export function validateInventorySearch(search: Record<string, unknown>): Invent
     sort: (INVENTORY_SORTS as readonly string[]).includes(sort ?? '') ? (sort as InventorySort) : undefined,
     order: order === 'asc' || order === 'desc' ? order : undefined,
     page: positiveInt(search['page']),
+    after: cursor(search['after']),
+    before: cursor(search['before']),
   });
 }
 

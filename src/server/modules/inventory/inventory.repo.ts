@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { hasApprovedPia } from '../reports/pia-state.js';
 import type { InventoryQuery } from '../../../contracts/api.js';
 import { catalogApps, inventoryItems } from '../../db/schema/index.js';
@@ -61,33 +61,112 @@ function flatten(rows: { item: InventoryRow; catalogWebsite: string | null; appr
   return rows.map((r) => ({ ...r.item, catalogWebsite: r.catalogWebsite, approvalNeedsPia: r.approvalNeedsPia === true }));
 }
 
+/** Where a keyset page starts: the sort key (as PostgreSQL writes it as text; null for none) and id of an item. */
+export interface InventoryCursor {
+  key: string | null;
+  id: string;
+}
+
+/** The type each sort key is compared as, with a cursor's text. */
+const SORT_TYPES = { name: sql`text`, status: sql`text`, updated: sql`timestamptz`, next_review: sql`date` } as const;
+
+/** Pages within this many items of the start are read by offset in one statement, with their total. */
+const NEAR_START = 500;
+
+/** A page of items, in order, and the cursors of the pages beside it. */
+export interface InventoryPage {
+  items: InventoryRowWithApp[];
+  total: number;
+  next: InventoryCursor | null;
+  prev: InventoryCursor | null;
+}
+
+type PageRow = { item: InventoryRow; catalogWebsite: string | null; approvalNeedsPia: boolean; total: number; sortKey: string | null };
+
+/**
+ * A page of the inventory. With a cursor (`after`, `before`), a keyset page: the items just after (or
+ * before) the cursor's, found by their sort key and id, so a page deep in the list costs what the first
+ * does. Without one, `q.page` by offset from the nearer end of the list: the last pages are read in the
+ * reverse order from the end, as cheap as the first ones. Either way the total comes with the page's
+ * statement (or, for a page counted from the end, in the statement before it).
+ */
 export async function listInventory(
   tx: Tx,
   scope: TenantScope,
   q: InventoryQuery,
-): Promise<{ items: InventoryRowWithApp[]; total: number }> {
+  cursor?: { after?: InventoryCursor; before?: InventoryCursor },
+): Promise<InventoryPage> {
   const where = filters(scope, q);
-  const dir = q.order === 'desc' ? desc : asc;
   const sortKey = SORTS[q.sort];
+  const desc = q.order === 'desc';
+  const type = SORT_TYPES[q.sort];
   const count = () =>
     tx
       .select({ n: sql<number>`count(*)::int` })
       .from(inventoryItems)
       .where(where);
-  // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL runs
-  // once, beside the page's own plan. A page past the end has no row to carry it: counted on its own.
-  const rows = await tx
-    .select({ ...withApp, total: sql<number>`(${count()})` })
-    .from(inventoryItems)
-    .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
-    .where(where)
-    .orderBy(q.order === 'desc' ? sql`${sortKey} desc nulls last` : sql`${sortKey} asc nulls last`, dir(inventoryItems.id))
-    .limit(q.pageSize)
-    .offset((q.page - 1) * q.pageSize);
-  if (rows.length > 0) return { items: flatten(rows), total: Number(rows[0]!.total) };
-  if (q.page === 1) return { items: [], total: 0 };
+  const id = inventoryItems.id;
+  // The list's order (nulls last either way, then the id in the same direction), and its reverse.
+  const forward = desc ? [sql`${sortKey} desc nulls last`, sql`${id} desc`] : [sql`${sortKey} asc nulls last`, sql`${id} asc`];
+  const backward = desc ? [sql`${sortKey} asc nulls first`, sql`${id} asc`] : [sql`${sortKey} desc nulls first`, sql`${id} desc`];
+  const page = (extra: SQL | undefined, order: SQL[], limit: number, offset: number, withTotal: boolean) =>
+    tx
+      .select({ ...withApp, total: withTotal ? sql<number>`(${count()})` : sql<number>`0`, sortKey: sql<string | null>`(${sortKey})::text` })
+      .from(inventoryItems)
+      .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
+      .where(extra ? and(where, extra) : where)
+      .orderBy(...order)
+      .limit(limit)
+      .offset(offset) as unknown as Promise<PageRow[]>;
+  const cursorOf = (r: PageRow | undefined): InventoryCursor | null => (r ? { key: r.sortKey, id: r.item.id } : null);
+
+  const after = cursor?.after;
+  const before = cursor?.before;
+  if (after || before) {
+    const c = (after ?? before)!;
+    const v = sql`${c.key}::${type}`;
+    const i = sql`${c.id}::uuid`;
+    // `gt`: later in the list's order; `lt`: earlier. Items with no sort key come last, in id order.
+    const gt = desc ? sql`<` : sql`>`;
+    const lt = desc ? sql`>` : sql`<`;
+    let extra: SQL;
+    if (after)
+      extra =
+        c.key === null
+          ? sql`(${sortKey} is null and ${id} ${gt} ${i})`
+          : sql`(${sortKey} ${gt} ${v} or (${sortKey} = ${v} and ${id} ${gt} ${i}) or ${sortKey} is null)`;
+    else
+      extra =
+        c.key === null ? sql`(${sortKey} is not null or ${id} ${lt} ${i})` : sql`(${sortKey} ${lt} ${v} or (${sortKey} = ${v} and ${id} ${lt} ${i}))`;
+    const rows = await page(extra, after ? forward : backward, q.pageSize + 1, 0, true);
+    const more = rows.length > q.pageSize;
+    const got = rows.slice(0, q.pageSize);
+    if (before) got.reverse();
+    const total = rows.length > 0 ? Number(rows[0]!.total) : ((await count())[0]?.n ?? 0);
+    return {
+      items: flatten(got),
+      total,
+      next: after ? (more ? cursorOf(got.at(-1)) : null) : cursorOf(got.at(-1)),
+      prev: before ? (more ? cursorOf(got[0]) : null) : cursorOf(got[0]),
+    };
+  }
+
+  const offset = (q.page - 1) * q.pageSize;
+  if (offset + q.pageSize <= NEAR_START) {
+    // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL
+    // runs once, beside the page's own plan. A page past the end has no row to carry it.
+    const rows = await page(undefined, forward, q.pageSize, offset, true);
+    const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : ((await count())[0]?.n ?? 0);
+    return { items: flatten(rows), total, next: offset + rows.length < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(offset > 0 ? rows[0] : undefined) };
+  }
   const [counted] = await count();
-  return { items: [], total: counted?.n ?? 0 };
+  const total = counted?.n ?? 0;
+  if (offset >= total) return { items: [], total, next: null, prev: null };
+  const end = Math.min(offset + q.pageSize, total);
+  // Past the middle, the page is read from the end (the reverse order, a small offset), then turned.
+  const fromEnd = total - end < offset;
+  const rows = fromEnd ? (await page(undefined, backward, end - offset, total - end, false)).reverse() : await page(undefined, forward, end - offset, offset, false);
+  return { items: flatten(rows), total, next: end < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(rows[0]) };
 }
 
 export async function findInventoryItem(tx: Tx, scope: TenantScope, id: string): Promise<InventoryRowWithApp | undefined> {

@@ -7,10 +7,10 @@ import {
   idParamsSchema,
   inventoryCreateSchema,
   inventoryItemSchema,
+  inventoryPageSchema,
   inventoryQuerySchema,
   inventoryTransitionSchema,
   inventoryUpdateSchema,
-  pageOf,
 } from '../../../contracts/api.js';
 import { requireActor } from '../../platform/http.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -22,7 +22,7 @@ export function registerInventoryRoutes(root: FastifyInstance, service: Inventor
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/v1/inventory',
-    { schema: { tags: ['inventory'], summary: 'The institution’s apps, filtered, sorted and paged', querystring: inventoryQuerySchema, response: { 200: pageOf(inventoryItemSchema), ...errors } } },
+    { schema: { tags: ['inventory'], summary: 'The institution’s apps, filtered, sorted and paged', querystring: inventoryQuerySchema, response: { 200: inventoryPageSchema, ...errors } } },
     async (req) => service.list(requireActor(req), req.query),
   );
   app.post(

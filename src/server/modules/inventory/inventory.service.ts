@@ -1,3 +1,4 @@
+import { decodeInventoryCursor, encodeInventoryCursor } from './inventory-cursor.js';
 import type { ItemDecidedHook, ItemDeletedHook } from '../requests/decision-hook.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
@@ -8,7 +9,7 @@ import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js'
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { presentInventoryItem } from './inventory.presenter.js';
@@ -90,8 +91,20 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onI
     async list(actor: Actor, q: InventoryQuery) {
       authorize(actor, 'readInventory');
       const scope = scopeOf(actor);
-      const { items, total } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q));
-      return { items: items.map(presentInventoryItem), total, page: q.page, pageSize: q.pageSize };
+      if (q.after && q.before) throw invalid('before', 'cannot be given with after');
+      const cursor = {
+        ...(q.after ? { after: decodeInventoryCursor('after', q.after, q) } : {}),
+        ...(q.before ? { before: decodeInventoryCursor('before', q.before, q) } : {}),
+      };
+      const { items, total, next, prev } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q, cursor));
+      return {
+        items: items.map(presentInventoryItem),
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+        nextCursor: encodeInventoryCursor(q, next),
+        prevCursor: encodeInventoryCursor(q, prev),
+      };
     },
 
     async get(actor: Actor, id: string): Promise<InventoryItemBody> {

@@ -3,7 +3,7 @@ import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import type { InventoryItemBody } from '../../../contracts/api.js';
+import type { InventoryPageBody } from '../../../contracts/api.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { ButtonLink } from '../../components/links.js';
 import { Pager } from '../../components/Pager.js';
@@ -20,12 +20,6 @@ import { InventoryTable } from './InventoryTable.js';
 const route = getRouteApi('/_app/inventory');
 const PAGE_SIZE = 25;
 
-interface InventoryPage {
-  items: InventoryItemBody[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
 
 export function InventoryListPage() {
   const { t } = useTranslation();
@@ -39,13 +33,25 @@ export function InventoryListPage() {
 
   const list = useQuery({
     queryKey: ['inventory', 'list', institutionId, search],
-    queryFn: ({ signal }) => api<InventoryPage>(`/inventory${toQueryString({ ...search, pageSize: PAGE_SIZE })}`, { signal }),
+    queryFn: ({ signal }) => api<InventoryPageBody>(`/inventory${toQueryString({ ...search, pageSize: PAGE_SIZE })}`, { signal }),
     enabled: Boolean(institutionId),
     placeholderData: keepPreviousData,
   });
 
+  // A change of filters or sort starts again at the first page; the cursors hold only for the page they lead to.
   const update = (patch: Partial<InventorySearch>) =>
-    void navigate({ search: (prev) => ({ ...prev, ...patch, page: 'page' in patch ? patch.page : undefined }), replace: true });
+    void navigate({
+      search: (prev) => ({ ...prev, ...patch, page: 'page' in patch ? patch.page : undefined, after: patch.after, before: patch.before }),
+      replace: true,
+    });
+  // The next or previous page by the list's cursors (as cheap deep in the list as at its start); any
+  // other page by its number.
+  const goTo = (page: number) => {
+    const shown = list.data;
+    if (shown && page === shown.page + 1 && shown.nextCursor) update({ page, after: shown.nextCursor });
+    else if (shown && page === shown.page - 1 && page > 1 && shown.prevCursor) update({ page, before: shown.prevCursor });
+    else update({ page: page > 1 ? page : undefined });
+  };
 
   return (
     <Stack>
@@ -75,7 +81,7 @@ export function InventoryListPage() {
             <InventoryTable items={list.data.items} />
           )}
           {list.data ? (
-            <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} onChange={(page) => update({ page })} />
+            <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} onChange={goTo} />
           ) : null}
         </>
       )}
