@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import type { ErrorBody, FieldParams } from '../../contracts/api.js';
+import { FIELD_MESSAGES } from '../../contracts/field-messages.js';
 import { problemOfIssue } from '../../contracts/field-problems.js';
 import type { Actor } from './authz.js';
 import { AppError, invalidFields, isConnectionLost, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
