@@ -42,25 +42,9 @@ export function InviteForm() {
             {t('users.inviteHeading')}
           </Title>
           <SimpleGrid cols={{ base: 1, sm: 3 }}>
-            <TextInput
-              label={t('users.email')}
-              type="email"
-              required
-              {...form.register('email')}
-              error={errorOf(errors, 'email')}
-            />
-            <TextInput
-              label={t('users.firstName')}
-              required
-              {...form.register('firstName')}
-              error={errorOf(errors, 'firstName')}
-            />
-            <TextInput
-              label={t('users.lastName')}
-              required
-              {...form.register('lastName')}
-              error={errorOf(errors, 'lastName')}
-            />
+            <TextInput label={t('users.email')} type="email" required {...form.register('email')} error={errorOf(errors, 'email')} />
+            <TextInput label={t('users.firstName')} required {...form.register('firstName')} error={errorOf(errors, 'firstName')} />
+            <TextInput label={t('users.lastName')} required {...form.register('lastName')} error={errorOf(errors, 'lastName')} />
           </SimpleGrid>
           <Group align="flex-end">
             <Controller
