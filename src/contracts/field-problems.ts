@@ -25,11 +25,6 @@ const CODE_OF_MESSAGE = new Map<string, FieldErrorCode>(
   (Object.entries(FIELD_MESSAGES) as [FieldMessageCode, string][]).map(([code, message]) => [message, code]),
 );
 
-/** The code of a message a schema wrote itself (FIELD_MESSAGES), if it has one. */
-export function codeOfMessage(message: string): FieldErrorCode | undefined {
-  return CODE_OF_MESSAGE.get(message);
-}
-
 /**
  * The stable code (and its values) of one zod issue, by its kind and what it applies to. A message
  * the schema wrote itself gets its own code (FIELD_MESSAGES), or none if it has none, so that no

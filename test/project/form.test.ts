@@ -6,6 +6,7 @@ import i18n from 'i18next';
 import { createFormControl, type FieldErrors, type FieldValues, type ResolverOptions } from 'react-hook-form';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invitationCreateSchema } from '../../src/contracts/api.js';
+import { passwordResetCompleteSchema } from '../../src/contracts/auth.js';
 import { ApiError } from '../../src/web/lib/api.js';
 import { contractResolver, errorOf, setServerErrors } from '../../src/web/lib/form.js';
 import { en } from '../../src/web/i18n/en.js';
@@ -66,6 +67,16 @@ describe('contract forms', () => {
     const client = (await contractResolver(invitationCreateSchema)(long as never, undefined, resolverOptions as never)).errors;
     expect(errorOf(server, 'firstName')).toBe('Utilisez au plus 100 caractères');
     expect(errorOf(client, 'firstName')).toBe(errorOf(server, 'firstName'));
+  });
+
+  it('a message the schema wrote itself reads as the server’s code for it', async () => {
+    const body = { token: 'x'.repeat(20), password: 'short' };
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/password-resets/complete', payload: body });
+    expect(res.statusCode).toBe(400);
+    const server = formWith(new ApiError(400, res.json<{ error: ConstructorParameters<typeof ApiError>[1] }>().error)).errors;
+    const client = (await contractResolver(passwordResetCompleteSchema)(body as never, undefined, resolverOptions as never)).errors;
+    expect(errorOf(server, 'password')).toBe('Utilisez au moins 12 caractères');
+    expect(errorOf(client, 'password')).toBe(errorOf(server, 'password'));
   });
 
   it('a refusal without fields leaves the form alone (the alert tells it)', () => {

@@ -3,11 +3,12 @@
  * field's rule lives once. A rule broken before sending and the same rule refused by the server (a
  * 400's `fields`) read the same words under the same field, in the reader's language (`errors.field`).
  */
-import { zodResolver } from '@hookform/resolvers/zod';
+import { toNestErrors, validateFieldsNatively } from '@hookform/resolvers';
 import i18n from 'i18next';
 import {
   get,
   useForm,
+  type FieldError,
   type FieldErrors,
   type FieldPath,
   type FieldValues,
@@ -17,7 +18,7 @@ import {
 } from 'react-hook-form';
 import type { z } from 'zod';
 import type { FieldErrorCode, FieldParams } from '../../contracts/api.js';
-import { codeOfMessage, problemOfIssue, type IssueLike } from '../../contracts/field-problems.js';
+import { problemOfIssue, type IssueLike } from '../../contracts/field-problems.js';
 import { ApiError } from './api.js';
 import { fieldsOf } from './errors.js';
 import { translateFields } from './field-messages.js';
@@ -42,29 +43,25 @@ export function issueMessage(issue: IssueLike): string {
   return translated(message, code, params);
 }
 
-/** Messages a schema wrote itself (FIELD_MESSAGES) are translated by their code; others stay as written. */
-function translateWritten(errors: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(errors)) {
-    if (key === 'ref' || !value || typeof value !== 'object') continue;
-    const error = value as { message?: unknown };
-    if (typeof error.message === 'string') {
-      const code = codeOfMessage(error.message);
-      if (code) error.message = translated(error.message, code);
-    }
-    translateWritten(value as Record<string, unknown>);
-  }
-}
-
-/** The zod resolver on a contract, its messages in the reader's language. */
+/**
+ * The zod resolver on a contract, its messages in the reader's language: each issue's code (and
+ * values) found as the server finds them for a 400, including a message the schema wrote itself,
+ * then nested under its field as react-hook-form's resolvers do. An issue of the whole form (a rule
+ * across fields) goes to `root`.
+ */
 export function contractResolver<S extends Schema>(schema: S): Resolver<z.input<S>, unknown, z.output<S>> {
-  const resolve = zodResolver(schema, {
-    // The message of an issue the schema did not write: by its code, as the server's `fieldCodes`.
-    error: (issue) => issueMessage({ ...(issue as unknown as IssueLike), message: undefined }),
-  }) as unknown as Resolver<z.input<S>, unknown, z.output<S>>;
-  return async (values, context, options) => {
-    const result = await resolve(values, context, options);
-    translateWritten(result.errors as Record<string, unknown>);
-    return result;
+  return async (values, _context, options) => {
+    const result = await schema.safeParseAsync(values);
+    if (result.success) {
+      if (options.shouldUseNativeValidation) validateFieldsNatively({}, options);
+      return { values: result.data, errors: {} };
+    }
+    const flat: Record<string, FieldError> = {};
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String).join('.') || 'root';
+      flat[path] ??= { type: issue.code, message: issueMessage(issue as unknown as IssueLike) };
+    }
+    return { values: {}, errors: toNestErrors(flat, options) };
   };
 }
 
