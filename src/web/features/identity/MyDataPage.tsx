@@ -188,7 +188,12 @@ function EraseAccount() {
           </Button>
         </Group>
       </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('me.eraseConfirmTitle')} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('me.eraseConfirmTitle')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack>
           <Text size="sm">{t('me.eraseConfirm')}</Text>
           {erase.error ? <ErrorAlert error={erase.error} /> : null}
