@@ -46,7 +46,10 @@ export function problemOfIssue(issue: IssueLike): IssueProblem {
       return { code: origin === 'string' ? 'too_long' : origin === 'array' ? 'too_many' : 'too_large', message, params: bound('maximum')! };
     case 'invalid_type':
       // A missing field: zod names what it received in its message (the server does not pass the input on).
-      return { code: /received undefined$/.test(message) || ('input' in issue && issue.input === undefined) ? 'required' : 'invalid_type', message };
+      return {
+        code: /received undefined$/.test(message) || ('input' in issue && issue.input === undefined) ? 'required' : 'invalid_type',
+        message,
+      };
     case 'invalid_format':
       return { code: CODE_OF_MESSAGE.get(message) ?? (issue.format === 'regex' ? undefined : 'invalid_format'), message };
     case 'invalid_value':

@@ -57,7 +57,11 @@ describe('the web forms', () => {
   });
 
   it('list as not yet converted only forms still hand-written', () => {
-    expect([...NOT_YET_CONVERTED].sort()).toEqual(handWritten().filter((name) => NOT_YET_CONVERTED.includes(name)).sort());
+    expect([...NOT_YET_CONVERTED].sort()).toEqual(
+      handWritten()
+        .filter((name) => NOT_YET_CONVERTED.includes(name))
+        .sort(),
+    );
   });
 
   it('names only files that still exist among its exceptions', () => {

@@ -90,7 +90,11 @@ type ErrorTarget<T extends FieldValues> = Pick<UseFormReturn<T, unknown, never>,
  * moves the focus to the first. Returns whether there were any (a refusal without fields, a rate
  * limit, is for the form's alert).
  */
-export function setServerErrors<T extends FieldValues>(form: ErrorTarget<T>, error: unknown, map: (path: string) => string = (p) => p): boolean {
+export function setServerErrors<T extends FieldValues>(
+  form: ErrorTarget<T>,
+  error: unknown,
+  map: (path: string) => string = (p) => p,
+): boolean {
   const fields = Object.entries(fieldsOf(error));
   fields.forEach(([path, message], index) => {
     form.setError(map(path) as FieldPath<T>, { type: 'server', message }, { shouldFocus: index === 0 });
