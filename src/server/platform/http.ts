@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import type { ErrorBody, FieldErrorCode, FieldParams } from '../../contracts/api.js';
-import { FIELD_MESSAGES, type FieldMessageCode } from '../../contracts/field-messages.js';
+import type { ErrorBody, FieldParams } from '../../contracts/api.js';
+import { FIELD_MESSAGES } from '../../contracts/field-messages.js';
+import { problemOfIssue } from '../../contracts/field-problems.js';
 import type { Actor } from './authz.js';
 import { AppError, invalidFields, isConnectionLost, pgCode, type ErrorCode, type FieldProblem } from './errors.js';
 
@@ -45,42 +46,6 @@ function body(code: ErrorCode | string, message: string, requestId: string, deta
 
 type Issue = { instancePath: string; message?: string; keyword: string; params?: Record<string, unknown> };
 
-/** The code of each message a schema writes (the type checks every one is a field error code). */
-const CODE_OF_MESSAGE = new Map<string, FieldErrorCode>(
-  (Object.entries(FIELD_MESSAGES) as [FieldMessageCode, string][]).map(([code, message]) => [message, code]),
-);
-
-/**
- * The stable code (and its values) of one zod issue, by its kind and what it applies to. A message
- * the schema wrote itself gets its own code (FIELD_MESSAGES), or none if it has none, so that no
- * client swaps a precise message for a generic one.
- */
-function problemOf(v: Issue): FieldProblem {
-  const p = v.params ?? {};
-  const message = v.message ?? 'is not valid';
-  const origin = p.origin === 'string' ? 'string' : p.origin === 'array' || p.origin === 'set' ? 'array' : 'number';
-  const bound = (key: 'minimum' | 'maximum') => (typeof p[key] === 'number' ? { [key]: p[key] } : undefined);
-  switch (v.keyword) {
-    case 'too_small':
-      if (origin === 'string')
-        return p.minimum === 1 ? { code: 'required', message } : { code: 'too_short', message, params: bound('minimum')! };
-      return { code: origin === 'array' ? 'too_few' : 'too_small', message, params: bound('minimum')! };
-    case 'too_big':
-      return { code: origin === 'string' ? 'too_long' : origin === 'array' ? 'too_many' : 'too_large', message, params: bound('maximum')! };
-    case 'invalid_type':
-      // A missing field (zod does not pass the input on, but names what it received).
-      return { code: /received undefined$/.test(message) ? 'required' : 'invalid_type', message };
-    case 'invalid_format':
-      return { code: CODE_OF_MESSAGE.get(message) ?? (p.format === 'regex' ? undefined : 'invalid_format'), message };
-    case 'invalid_value':
-      return { code: 'invalid_choice', message };
-    case 'custom':
-      return { code: CODE_OF_MESSAGE.get(message) ?? (message === 'Invalid input' ? 'invalid' : undefined), message };
-    default:
-      return { code: 'invalid', message };
-  }
-}
-
 /** Turns zod issues (as fastify-type-provider-zod reports them) into `{ "a.b": "message" }`, with a code for each. */
 function fieldsOf(validation: Issue[], prefix: string): FieldDetails {
   const problems: Record<string, FieldProblem> = {};
@@ -90,7 +55,7 @@ function fieldsOf(validation: Issue[], prefix: string): FieldDetails {
     if (keys) {
       for (const k of keys) problems[[base, k].filter(Boolean).join('.')] = { code: 'unknown_field', message: 'is not a known field' };
     } else {
-      problems[base || prefix] ??= problemOf(v);
+      problems[base || prefix] ??= problemOfIssue({ ...v.params, code: v.keyword, message: v.message });
     }
   }
   const { fields, fieldCodes, fieldParams } = invalidFields(problems);

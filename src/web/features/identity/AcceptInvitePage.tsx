@@ -2,21 +2,24 @@
 import { Alert, Button, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionBody } from '../../../contracts/api.js';
-import type { z } from 'zod';
-import type { invitationPreviewSchema } from '../../../contracts/api.js';
+import { invitationAcceptSchema, type invitationPreviewSchema, type SessionBody } from '../../../contracts/api.js';
+import { z } from 'zod';
 import { Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
-import { api, fieldError, toQueryString } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { api, toQueryString } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useStoreSession } from '../../lib/session.js';
 
 const route = getRouteApi('/invite');
 const MIN_PASSWORD = 12;
+/** The password, typed twice: the second must be the first (the API checks the first). */
+const acceptForm = invitationAcceptSchema
+  .pick({ password: true })
+  .extend({ confirm: z.string() })
+  .refine((v) => v.password === v.confirm, { path: ['confirm'], message: 'mismatch' });
 type Preview = z.infer<typeof invitationPreviewSchema>;
 
 export function AcceptInvitePage() {
@@ -57,25 +60,18 @@ function AcceptForm({ token, preview }: { token: string; preview: Preview }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const store = useStoreSession();
-  const [password, setPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [checked, setChecked] = useState(false);
+  const form = useContractForm(acceptForm, { defaultValues: { password: '', confirm: '' } });
+  const { errors } = form.formState;
   const accept = useMutation({
-    mutationFn: () => api<SessionBody>('/invitations/accept', { method: 'POST', body: { token, password }, redirectOn401: false }),
+    mutationFn: (password: string) =>
+      api<SessionBody>('/invitations/accept', { method: 'POST', body: { token, password }, redirectOn401: false }),
     onSuccess: (session) => {
       store(session);
       void navigate({ to: '/' });
     },
+    onError: (error) => setServerErrors(form, error),
   });
-
-  const tooShort = password.length < MIN_PASSWORD;
-  const mismatch = password !== confirm;
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    setChecked(true);
-    if (tooShort || mismatch) return;
-    accept.mutate();
-  };
+  const onSubmit = form.handleSubmit(({ password }) => accept.mutate(password));
 
   return (
     <form onSubmit={onSubmit} noValidate>
@@ -92,17 +88,15 @@ function AcceptForm({ token, preview }: { token: string; preview: Preview }) {
           autoComplete="new-password"
           required
           minLength={MIN_PASSWORD}
-          value={password}
-          onChange={(e) => setPassword(e.currentTarget.value)}
-          error={(checked && tooShort ? t('invite.tooShort') : undefined) ?? fieldError(fieldsOf(accept.error), 'password')}
+          {...form.register('password')}
+          error={errorOf(errors, 'password')}
         />
         <PasswordField
           label={t('invite.confirm')}
           autoComplete="new-password"
           required
-          value={confirm}
-          onChange={(e) => setConfirm(e.currentTarget.value)}
-          error={checked && !tooShort && mismatch ? t('invite.mismatch') : undefined}
+          {...form.register('confirm')}
+          error={errors.confirm && !errors.password ? t('invite.mismatch') : undefined}
         />
         <Feedback error={accept.error} />
         <Button type="submit" loading={accept.isPending}>

@@ -5,12 +5,14 @@ import { useTranslation } from 'react-i18next';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
-import { api, fieldError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { OneTimeCodeField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useStoreSession } from '../../lib/session.js';
 import type { SessionBody } from '../../../contracts/api.js';
+import { emailChangeSchema, mfaCodeSchema, passwordChangeSchema } from '../../../contracts/auth.js';
 import { EnrolmentKey, RecoveryCodes } from './SignInPage.js';
 import { useAccountMutation, useAccountSecurity, useAccountSessions, type Enrolment } from './api.js';
 
@@ -32,7 +34,7 @@ function MfaSection() {
   const security = useAccountSecurity();
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [code, setCode] = useState('');
+  const form = useContractForm(mfaCodeSchema, { defaultValues: { code: '' } });
   const start = useAccountMutation(() => api<Enrolment>('/account/mfa/enrolment', { method: 'POST' }));
   const confirm = useAccountMutation((c: string) =>
     api<{ recoveryCodes: string[] }>('/account/mfa/enrolment/confirm', { method: 'POST', body: { code: c } }),
@@ -46,7 +48,7 @@ function MfaSection() {
   const done = (r: { recoveryCodes: string[] }) => {
     setCodes(r.recoveryCodes);
     setEnrolment(null);
-    setCode('');
+    form.reset({ code: '' });
   };
   return (
     <Stack component="section" aria-labelledby="mfa-heading" gap="sm">
@@ -73,15 +75,12 @@ function MfaSection() {
       {!s.mfaEnabled && !s.hasPassword ? <Text size="sm">{t('identity.account.mfaAtProvider')}</Text> : null}
       {enrolment ? (
         <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            confirm.mutate(code.trim(), { onSuccess: done });
-          }}
+          onSubmit={form.handleSubmit(({ code }) => confirm.mutate(code, { onSuccess: done, onError: (e) => setServerErrors(form, e) }))}
           noValidate
         >
           <Stack gap="xs">
             <EnrolmentKey enrolment={enrolment} />
-            <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} maw={240} />
+            <OneTimeCodeField {...form.register('code')} error={errorOf(form.formState.errors, 'code')} maw={240} />
             <Group>
               <Button type="submit" loading={confirm.isPending}>
                 {t('identity.mfa.confirm')}
@@ -161,8 +160,8 @@ function SessionsSection() {
 function PasswordSection() {
   const { t } = useTranslation();
   const store = useStoreSession();
-  const [current, setCurrent] = useState('');
-  const [next, setNext] = useState('');
+  const form = useContractForm(passwordChangeSchema, { defaultValues: { currentPassword: '', newPassword: '' } });
+  const { errors } = form.formState;
   const change = useAccountMutation((input: { currentPassword: string; newPassword: string }) =>
     api<SessionBody>('/account/password', { method: 'POST', body: input }),
   );
@@ -171,9 +170,12 @@ function PasswordSection() {
     <SectionForm
       id="password-heading"
       heading={t('identity.account.passwordHeading')}
-      onSubmit={() =>
-        change.mutate({ currentPassword: current, newPassword: next }, { onSuccess: (s) => (store(s), setCurrent(''), setNext('')) })
-      }
+      onSubmit={form.handleSubmit((input) =>
+        change.mutate(input, {
+          onSuccess: (s) => (store(s), form.reset()),
+          onError: (e) => setServerErrors(form, e),
+        }),
+      )}
       error={fields ? null : change.error}
       success={change.isSuccess ? t('identity.account.passwordChanged') : null}
       pending={change.isPending}
@@ -181,18 +183,16 @@ function PasswordSection() {
       <PasswordField
         label={t('identity.account.currentPassword')}
         autoComplete="current-password"
-        value={current}
-        onChange={(e) => setCurrent(e.currentTarget.value)}
-        error={fieldError(fields, 'currentPassword')}
+        {...form.register('currentPassword')}
+        error={errorOf(errors, 'currentPassword')}
         maw={400}
       />
       <PasswordField
         label={t('identity.account.newPassword')}
         description={t('identity.reset.hint')}
         autoComplete="new-password"
-        value={next}
-        onChange={(e) => setNext(e.currentTarget.value)}
-        error={fieldError(fields, 'newPassword')}
+        {...form.register('newPassword')}
+        error={errorOf(errors, 'newPassword')}
         maw={400}
       />
     </SectionForm>
@@ -203,7 +203,8 @@ function PasswordSection() {
 function SectionForm(props: {
   id: string;
   heading: string;
-  onSubmit: () => void;
+  /** The form's `handleSubmit` (which prevents the browser's own submission). */
+  onSubmit: (event: FormEvent) => unknown;
   error: unknown;
   success: string | null;
   pending: boolean;
@@ -214,8 +215,9 @@ function SectionForm(props: {
     <form
       onSubmit={(e: FormEvent) => {
         e.preventDefault();
-        props.onSubmit();
+        void props.onSubmit(e);
       }}
+      noValidate
       aria-labelledby={props.id}
     >
       <Stack gap="sm">
@@ -236,8 +238,8 @@ function SectionForm(props: {
 
 function EmailSection() {
   const { t } = useTranslation();
-  const [newEmail, setNewEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const form = useContractForm(emailChangeSchema, { defaultValues: { newEmail: '', password: '' } });
+  const { errors } = form.formState;
   const change = useAccountMutation((input: { newEmail: string; password: string }) =>
     api<null>('/account/email', { method: 'POST', body: input }),
   );
@@ -246,7 +248,9 @@ function EmailSection() {
     <SectionForm
       id="email-heading"
       heading={t('identity.account.emailHeading')}
-      onSubmit={() => change.mutate({ newEmail: newEmail.trim(), password }, { onSuccess: () => setPassword('') })}
+      onSubmit={form.handleSubmit((input) =>
+        change.mutate(input, { onSuccess: () => form.resetField('password'), onError: (e) => setServerErrors(form, e) }),
+      )}
       error={fields ? null : change.error}
       success={change.isSuccess ? t('identity.account.emailSent') : null}
       pending={change.isPending}
@@ -255,17 +259,15 @@ function EmailSection() {
         label={t('identity.account.newEmail')}
         type="email"
         autoComplete="email"
-        value={newEmail}
-        onChange={(e) => setNewEmail(e.currentTarget.value)}
-        error={fieldError(fields, 'newEmail')}
+        {...form.register('newEmail')}
+        error={errorOf(errors, 'newEmail')}
         maw={400}
       />
       <PasswordField
         label={t('identity.account.currentPassword')}
         autoComplete="current-password"
-        value={password}
-        onChange={(e) => setPassword(e.currentTarget.value)}
-        error={fieldError(fields, 'password')}
+        {...form.register('password')}
+        error={errorOf(errors, 'password')}
         maw={400}
       />
     </SectionForm>

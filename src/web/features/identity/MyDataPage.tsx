@@ -5,12 +5,14 @@
 import { Button, Group, Modal, Paper, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MyDataBody } from '../../../contracts/lifecycle.js';
+import type { z } from 'zod';
+import { meUpdateSchema, type MyDataBody } from '../../../contracts/lifecycle.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
-import { api, API_BASE, fieldError } from '../../lib/api.js';
+import { api, API_BASE } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useAuditLabels } from '../../lib/audit-labels.js';
 import { useFormat } from '../../lib/format.js';
 import { fieldsOf } from '../../lib/errors.js';
@@ -109,11 +111,13 @@ export function MyDataPage() {
 function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState({ firstName: profile.firstName, lastName: profile.lastName });
+  const form = useContractForm(meUpdateSchema, { defaultValues: { firstName: profile.firstName, lastName: profile.lastName } });
   const [message, setMessage] = useState<string | null>(null);
-  useEffect(() => setDraft({ firstName: profile.firstName, lastName: profile.lastName }), [profile]);
+  const { reset } = form;
+  useEffect(() => reset({ firstName: profile.firstName, lastName: profile.lastName }), [profile, reset]);
   const save = useMutation({
-    mutationFn: () => api('/me', { method: 'PATCH', body: { firstName: draft.firstName.trim(), lastName: draft.lastName.trim() } }),
+    mutationFn: (body: z.output<typeof meUpdateSchema>) => api('/me', { method: 'PATCH', body }),
+    onError: (error) => setServerErrors(form, error),
     onSuccess: () => {
       setMessage(t('me.saved'));
       void queryClient.invalidateQueries({ queryKey: myDataKey });
@@ -121,13 +125,12 @@ function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
     },
   });
   const fields = fieldsOf(save.error);
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const onSubmit = form.handleSubmit((body) => {
     setMessage(null);
-    save.mutate();
-  };
+    save.mutate(body);
+  });
   return (
-    <Paper withBorder p="md" component="form" onSubmit={onSubmit} aria-labelledby="me-profile">
+    <Paper withBorder p="md" component="form" onSubmit={onSubmit} noValidate aria-labelledby="me-profile">
       <Stack>
         <Title order={2} size="h3" id="me-profile">
           {t('me.profile')}
@@ -136,19 +139,17 @@ function ProfileForm({ profile }: { profile: MyDataBody['profile'] }) {
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <TextInput
             label={t('me.firstName')}
-            value={draft.firstName}
+            {...form.register('firstName')}
             maxLength={100}
             required
-            onChange={(e) => setDraft({ ...draft, firstName: e.currentTarget.value })}
-            error={fieldError(fields, 'firstName')}
+            error={errorOf(form.formState.errors, 'firstName')}
           />
           <TextInput
             label={t('me.lastName')}
-            value={draft.lastName}
+            {...form.register('lastName')}
             maxLength={100}
             required
-            onChange={(e) => setDraft({ ...draft, lastName: e.currentTarget.value })}
-            error={fieldError(fields, 'lastName')}
+            error={errorOf(form.formState.errors, 'lastName')}
           />
           <TextInput label={t('me.email')} type="email" value={profile.email} readOnly description={t('me.emailHint')} />
         </SimpleGrid>
@@ -188,7 +189,12 @@ function EraseAccount() {
           </Button>
         </Group>
       </Stack>
-      <Modal opened={open} onClose={() => setOpen(false)} title={t('me.eraseConfirmTitle')} closeButtonProps={{ 'aria-label': t('common.close') }}>
+      <Modal
+        opened={open}
+        onClose={() => setOpen(false)}
+        title={t('me.eraseConfirmTitle')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack>
           <Text size="sm">{t('me.eraseConfirm')}</Text>
           {erase.error ? <ErrorAlert error={erase.error} /> : null}

@@ -2,27 +2,40 @@
 import { Alert, Button, Stack, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { z } from 'zod';
+import { passwordResetCompleteSchema, passwordResetRequestSchema } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { PublicForm } from './PublicForm.js';
-import { api, fieldError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { SignInEmailField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
+
+/** A new password, typed twice: the second must be the first (the API checks the first). */
+const resetForm = passwordResetCompleteSchema
+  .pick({ password: true })
+  .extend({ again: z.string() })
+  .refine((v) => v.password === v.again, { path: ['again'], message: 'mismatch' });
 
 export function ForgotPasswordPage() {
   const { t } = useTranslation();
-  const [email, setEmail] = useState('');
+  const form = useContractForm(passwordResetRequestSchema, { defaultValues: { email: '' } });
   const request = useMutation({
-    mutationFn: (e: string) => api<null>('/password-resets', { method: 'POST', body: { email: e }, redirectOn401: false }),
+    mutationFn: (body: { email: string }) => api<null>('/password-resets', { method: 'POST', body, redirectOn401: false }),
+    onError: (error) => setServerErrors(form, error),
   });
   const fields = fieldErrorsOf(request.error);
   return (
-    <PublicForm title={t('identity.forgot.title')} intro={t('identity.forgot.intro')} onSubmit={() => request.mutate(email.trim())}>
-      <SignInEmailField value={email} onChange={setEmail} error={fieldError(fields, 'email')} />
+    <PublicForm
+      title={t('identity.forgot.title')}
+      intro={t('identity.forgot.intro')}
+      onSubmit={form.handleSubmit((body) => request.mutate(body))}
+    >
+      <SignInEmailField {...form.register('email')} error={errorOf(form.formState.errors, 'email')} />
       <Feedback error={fields ? null : request.error} success={request.isSuccess ? t('identity.forgot.sent') : null} />
       <Button type="submit" loading={request.isPending}>
         {t('identity.forgot.submit')}
@@ -39,22 +52,16 @@ const resetRoute = getRouteApi('/reset-password');
 export function ResetPasswordPage() {
   const { t } = useTranslation();
   const { token } = resetRoute.useSearch();
-  const [password, setPassword] = useState('');
-  const [again, setAgain] = useState('');
-  const [mismatch, setMismatch] = useState(false);
+  const form = useContractForm(resetForm, { defaultValues: { password: '', again: '' } });
+  const { errors } = form.formState;
   const reset = useMutation({
     mutationFn: (p: string) =>
       api<void>('/password-resets/complete', { method: 'POST', body: { token, password: p }, redirectOn401: false }),
+    onError: (error) => setServerErrors(form, error),
   });
   const fields = fieldErrorsOf(reset.error);
   return (
-    <PublicForm
-      title={t('identity.reset.title')}
-      onSubmit={() => {
-        setMismatch(password !== again);
-        if (password === again) reset.mutate(password);
-      }}
-    >
+    <PublicForm title={t('identity.reset.title')} onSubmit={form.handleSubmit(({ password }) => reset.mutate(password))}>
       {!token ? (
         <Alert color="red" role="alert">
           {t('identity.reset.missingToken')}
@@ -73,17 +80,15 @@ export function ResetPasswordPage() {
             description={t('identity.reset.hint')}
             autoComplete="new-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={fieldError(fields, 'password')}
+            {...form.register('password')}
+            error={errorOf(errors, 'password')}
           />
           <PasswordField
             label={t('identity.reset.confirm')}
             autoComplete="new-password"
             required
-            value={again}
-            onChange={(e) => setAgain(e.currentTarget.value)}
-            error={mismatch ? t('identity.reset.mismatch') : undefined}
+            {...form.register('again')}
+            error={errors.again ? t('identity.reset.mismatch') : undefined}
           />
           {reset.error && !fields ? <Feedback error={reset.error} /> : null}
           <Button type="submit" loading={reset.isPending}>

@@ -11,8 +11,8 @@ export function PublicForm({
 }: {
   title: string;
   intro?: string;
-  /** Called on submit (the browser's own submission is prevented; fields are checked by the API). */
-  onSubmit: () => void;
+  /** The form's submit handler (react-hook-form's `handleSubmit`, which prevents the browser's own). */
+  onSubmit: (event: FormEvent) => unknown;
   children: ReactNode;
 }) {
   return (
@@ -20,7 +20,7 @@ export function PublicForm({
       <form
         onSubmit={(e: FormEvent) => {
           e.preventDefault();
-          onSubmit();
+          void onSubmit(e);
         }}
         noValidate
       >

@@ -6,15 +6,16 @@
  */
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SSO_FAILURES, SSO_REAUTH_RETURN_PAGES } from '../../../contracts/auth.js';
+import { reauthenticateSchema, SSO_FAILURES, SSO_REAUTH_RETURN_PAGES } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading } from '../../components/PageState.js';
-import { api, fieldError } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { OneTimeCodeField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useAccountSecurity } from './api.js';
 
 type ReturnPage = (typeof SSO_REAUTH_RETURN_PAGES)[number];
@@ -87,11 +88,12 @@ export function ReauthProvider({ children }: { children: ReactNode }) {
 function ReauthDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const security = useAccountSecurity();
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
+  const form = useContractForm(reauthenticateSchema, { defaultValues: { password: '' } });
+  const { errors } = form.formState;
   const confirm = useMutation({
-    mutationFn: (body: { password: string; code?: string }) => api<void>('/session/reauthenticate', { method: 'POST', body }),
+    mutationFn: (body: { password: string; code?: string | undefined }) => api<void>('/session/reauthenticate', { method: 'POST', body }),
     onSuccess: onDone,
+    onError: (error) => setServerErrors(form, error),
   });
   // Security: the provider is asked for a fresh sign-in; the browser comes back to this page after it.
   const viaProvider = useMutation({
@@ -109,25 +111,25 @@ function ReauthDialog({ onDone, onCancel }: { onDone: () => void; onCancel: () =
       {!s ? (
         <Loading />
       ) : s.hasPassword ? (
-        <form
-          onSubmit={(e: FormEvent) => {
-            e.preventDefault();
-            confirm.mutate({ password, ...(s.mfaEnabled && code.trim() ? { code: code.trim() } : {}) });
-          }}
-          noValidate
-        >
+        <form onSubmit={form.handleSubmit((body) => confirm.mutate(body))} noValidate>
           <Stack gap="sm">
             <Text size="sm">{s.mfaEnabled ? t('identity.reauth.introMfa') : t('identity.reauth.intro')}</Text>
             <PasswordField
               label={t('identity.account.currentPassword')}
               autoComplete="current-password"
               required
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              error={fieldError(fields, 'password')}
+              {...form.register('password')}
+              error={errorOf(errors, 'password')}
               data-autofocus
             />
-            {s.mfaEnabled ? <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} maw={240} /> : null}
+            {s.mfaEnabled ? (
+              // No code typed is none sent: the password alone may be enough.
+              <OneTimeCodeField
+                {...form.register('code', { setValueAs: (v: string | undefined) => v?.trim() || undefined })}
+                error={errorOf(errors, 'code')}
+                maw={240}
+              />
+            ) : null}
             {confirm.error && !fields?.password && !fields?.code ? <Feedback error={confirm.error} /> : null}
             <Group>
               <Button type="submit" loading={confirm.isPending}>

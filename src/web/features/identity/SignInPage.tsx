@@ -6,17 +6,19 @@
 import { Alert, Anchor, Button, Code, Divider, List, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SessionBody } from '../../../contracts/api.js';
+import { loginSchema, type SessionBody } from '../../../contracts/api.js';
+import { mfaCodeSchema } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { PublicForm } from './PublicForm.js';
-import { ApiError, fieldError } from '../../lib/api.js';
+import { ApiError } from '../../lib/api.js';
 import { OneTimeCodeField, SignInEmailField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
 import {
   isSession,
@@ -38,10 +40,9 @@ export function SignInPage() {
   const navigate = useNavigate();
   const session = useQuery(sessionQuery);
   const signIn = usePasswordSignIn();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
+  const form = useContractForm(loginSchema, { defaultValues: { email: '', password: '' } });
   const [step, setStep] = useState<MfaStep | null>(null);
-  const discovery = useSsoDiscovery(email.trim());
+  const discovery = useSsoDiscovery(form.watch('email').trim());
 
   const signedIn = Boolean(session.data) && !signIn.isPending;
   useEffect(() => {
@@ -52,13 +53,15 @@ export function SignInPage() {
   if (step === 'verify') return <MfaVerify onRestart={() => setStep(null)} />;
   if (step === 'enrol') return <MfaEnrol onRestart={() => setStep(null)} />;
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    signIn.mutate({ email: email.trim(), password }, { onSuccess: (r) => (isSession(r) ? undefined : setStep(r.mfa)) });
-  };
+  const onSubmit = form.handleSubmit((body) =>
+    signIn.mutate(body, {
+      onSuccess: (r) => (isSession(r) ? undefined : setStep(r.mfa)),
+      onError: (e) => setServerErrors(form, e),
+    }),
+  );
   const error = signIn.error;
   const wrong = error instanceof ApiError && error.status === 401;
-  const fields = fieldErrorsOf(error);
+  const { errors } = form.formState;
   const buttons = discovery.data?.items ?? [];
   const ssoError = SSO_ERRORS.find((e) => e === sso);
 
@@ -77,7 +80,7 @@ export function SignInPage() {
               {t(`identity.signIn.ssoError.${ssoError}`)}
             </Alert>
           ) : null}
-          <SignInEmailField value={email} onChange={setEmail} error={fieldError(fields, 'email')} />
+          <SignInEmailField {...form.register('email')} error={errorOf(errors, 'email')} />
           {buttons.length > 0 ? (
             <Stack gap="xs" aria-live="polite">
               <Text size="sm" fw={500}>
@@ -96,9 +99,8 @@ export function SignInPage() {
             label={t('identity.signIn.password')}
             autoComplete="current-password"
             required
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={fieldError(fields, 'password')}
+            {...form.register('password')}
+            error={errorOf(errors, 'password')}
           />
           <div role="alert" aria-live="assertive">
             {wrong ? (
@@ -123,12 +125,12 @@ export function SignInPage() {
 function MfaVerify({ onRestart }: { onRestart: () => void }) {
   const { t } = useTranslation();
   const verify = useMfaVerify();
-  const [code, setCode] = useState('');
-  const fields = fieldErrorsOf(verify.error);
+  const form = useContractForm(mfaCodeSchema, { defaultValues: { code: '' } });
   const expired = verify.error instanceof ApiError && verify.error.status === 401;
+  const onSubmit = form.handleSubmit(({ code }) => verify.mutate(code, { onError: (e) => setServerErrors(form, e) }));
   return (
-    <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={() => verify.mutate(code.trim())}>
-      <OneTimeCodeField value={code} onChange={setCode} inputMode="text" error={fieldError(fields, 'code')} data-autofocus />
+    <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={onSubmit}>
+      <OneTimeCodeField {...form.register('code')} inputMode="text" error={errorOf(form.formState.errors, 'code')} data-autofocus />
       {expired ? <Feedback error={verify.error} /> : null}
       <Button type="submit" loading={verify.isPending}>
         {t('identity.mfa.verify')}
@@ -145,7 +147,7 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
   const store = useStoreSession();
   const enrol = useChallengeEnrolment();
   const confirm = useChallengeEnrolmentConfirm();
-  const [code, setCode] = useState('');
+  const form = useContractForm(mfaCodeSchema, { defaultValues: { code: '' } });
   const [done, setDone] = useState<{ session: SessionBody; recoveryCodes: string[] } | null>(null);
   const { mutate } = enrol;
   useEffect(() => mutate(), [mutate]);
@@ -162,11 +164,11 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
     <PublicForm
       title={t('identity.mfa.enrolTitle')}
       intro={t('identity.mfa.enrolIntro')}
-      onSubmit={() => confirm.mutate(code.trim(), { onSuccess: setDone })}
+      onSubmit={form.handleSubmit(({ code }) => confirm.mutate(code, { onSuccess: setDone, onError: (e) => setServerErrors(form, e) }))}
     >
       {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
       {enrol.error ? <Feedback error={enrol.error} /> : null}
-      <OneTimeCodeField value={code} onChange={setCode} error={fieldError(fields, 'code')} />
+      <OneTimeCodeField {...form.register('code')} error={errorOf(form.formState.errors, 'code')} />
       {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
       <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
         {t('identity.mfa.confirm')}

@@ -5,14 +5,15 @@
  */
 import { Badge, Button, Card, Code, CopyButton, Group, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../lib/format.js';
-import type { SsoConnectionBody, SsoDomainBody } from '../../../contracts/auth.js';
+import { ssoAccountLinkParamsSchema, ssoDomainClaimSchema, type SsoConnectionBody, type SsoDomainBody } from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { api, fieldError } from '../../lib/api.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { usersQuery } from '../../lib/queries.js';
 import { ssoConnectionsKey } from './api.js';
 
@@ -132,7 +133,7 @@ function DomainError({ action, domain }: { action: DomainAction; domain: SsoDoma
 export function SsoDomainsSection() {
   const { t } = useTranslation();
   const domains = useQuery({ queryKey: ssoDomainsKey, queryFn: () => api<{ items: SsoDomainBody[] }>('/sso/domains') });
-  const [name, setName] = useState('');
+  const form = useContractForm(ssoDomainClaimSchema, { defaultValues: { domain: '' } });
   const claim = useDomainMutation((domain: string) => api<SsoDomainBody>('/sso/domains', { method: 'POST', body: { domain } }));
   const verify = useDomainMutation((id: string) => api<SsoDomainBody>(`/sso/domains/${id}/verify`, { method: 'POST' }));
   const release = useDomainMutation((id: string) => api<void>(`/sso/domains/${id}`, { method: 'DELETE' }));
@@ -177,10 +178,10 @@ export function SsoDomainsSection() {
         success={checked?.status === 'verified' ? t('identity.sso.domains.verified', { domain: checked.domain }) : null}
       />
       <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          claim.mutate(name.trim(), { onSuccess: () => setName('') });
-        }}
+        onSubmit={form.handleSubmit(({ domain }) =>
+          claim.mutate(domain, { onSuccess: () => form.reset(), onError: (e) => setServerErrors(form, e) }),
+        )}
+        noValidate
         aria-labelledby="claim-domain-heading"
       >
         <Stack gap="xs">
@@ -192,9 +193,8 @@ export function SsoDomainsSection() {
               label={t('identity.sso.domains.domain')}
               description={t('identity.sso.domains.domainHint')}
               required
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-              error={fieldError(fields, 'domain')}
+              {...form.register('domain')}
+              error={errorOf(form.formState.errors, 'domain')}
               maw={400}
             />
             <Button type="submit" loading={claim.isPending}>
@@ -214,7 +214,8 @@ export function AccountLinks({ connection }: { connection: SsoConnectionBody }) 
   const key = ['sso-links', connection.id] as const;
   const links = useQuery({ queryKey: key, queryFn: () => api<{ items: AccountLink[] }>(`/sso/connections/${connection.id}/links`) });
   const users = useQuery(usersQuery);
-  const [userId, setUserId] = useState<string | null>(null);
+  const form = useContractForm(ssoAccountLinkParamsSchema.pick({ userId: true }), { defaultValues: { userId: '' } });
+  const userId = form.watch('userId');
   const link = useDomainMutation((id: string) => api<AccountLink>(`/sso/connections/${connection.id}/links/${id}`, { method: 'PUT' }), key);
   const unlink = useDomainMutation((id: string) => api<void>(`/sso/connections/${connection.id}/links/${id}`, { method: 'DELETE' }), key);
   const linked = new Set((links.data?.items ?? []).map((l) => l.userId));
@@ -254,18 +255,16 @@ export function AccountLinks({ connection }: { connection: SsoConnectionBody }) 
         </Table>
       ) : null}
       <form
-        onSubmit={(e: FormEvent) => {
-          e.preventDefault();
-          if (userId) link.mutate(userId, { onSuccess: () => setUserId(null) });
-        }}
+        onSubmit={form.handleSubmit((body) => link.mutate(body.userId, { onSuccess: () => form.reset() }))}
+        noValidate
         aria-label={`${t('identity.sso.links.add')} — ${connection.displayName}`}
       >
         <Group align="flex-end">
           <Select
             label={t('identity.sso.links.person')}
             data={candidates.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))}
-            value={userId}
-            onChange={setUserId}
+            value={userId || null}
+            onChange={(v) => form.setValue('userId', v ?? '')}
             searchable
             clearable
             maw={420}

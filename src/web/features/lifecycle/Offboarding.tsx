@@ -4,13 +4,18 @@
  */
 import { Badge, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OffboardingBody, OffboardingPhase } from '../../../contracts/lifecycle.js';
+import {
+  offboardingDateInputSchema,
+  offboardingInputSchema,
+  offboardingRequestSchema,
+  type OffboardingBody,
+  type OffboardingPhase,
+} from '../../../contracts/lifecycle.js';
 import { Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
-import { fieldError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 import { endOfServiceFrom, offboardingQuery, useOffboard, useRequestOffboarding, type OffboardingInput } from './api.js';
 
@@ -57,14 +62,22 @@ function PhaseSummary({ offboarding }: { offboarding: OffboardingBody | null }) 
   );
 }
 
-/** The date and contact fields, shared by the operator's dialog and the institution's request. */
+/** A day typed in a date field, as the end of service the API takes (none for an empty field). */
+const asEndOfService = (day: string | undefined) => endOfServiceFrom(day ?? '');
+
+/**
+ * The date and contact fields, shared by the operator's dialog (`offboardingInputSchema`) and the
+ * institution's request (`offboardingRequestSchema`, nearer dates).
+ */
 function OffboardingFields({
+  schema,
   initial,
   submitLabel,
   pending,
   error,
   onSubmit,
 }: {
+  schema: typeof offboardingInputSchema | typeof offboardingRequestSchema;
   initial: { contactEmail: string };
   submitLabel: string;
   pending: boolean;
@@ -72,32 +85,28 @@ function OffboardingFields({
   onSubmit: (input: OffboardingInput) => void;
 }) {
   const { t } = useTranslation();
-  const [day, setDay] = useState('');
-  const [contactEmail, setContactEmail] = useState(initial.contactEmail);
-  const fields = fieldsOf(error);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const endOfServiceAt = endOfServiceFrom(day);
-    onSubmit({ contactEmail: contactEmail.trim(), ...(endOfServiceAt ? { endOfServiceAt } : {}) });
-  };
+  const form = useContractForm(schema as typeof offboardingInputSchema, { defaultValues: { contactEmail: initial.contactEmail } });
+  const { errors } = form.formState;
+  useEffect(() => {
+    if (error) setServerErrors(form, error);
+  }, [error, form]);
+  const submit = form.handleSubmit((input) => onSubmit(input));
   return (
     <Stack component="form" onSubmit={submit} gap="sm">
       <TextInput
         label={t('lifecycle.offboard.endOfService')}
         description={t('lifecycle.offboard.endOfServiceHint')}
         type="date"
-        value={day}
-        onChange={(e) => setDay(e.currentTarget.value)}
-        error={fieldError(fields, 'endOfServiceAt')}
+        {...form.register('endOfServiceAt', { setValueAs: asEndOfService })}
+        error={errorOf(errors, 'endOfServiceAt')}
       />
       <TextInput
         label={t('lifecycle.offboard.contactEmail')}
         type="email"
         required
         maxLength={254}
-        value={contactEmail}
-        onChange={(e) => setContactEmail(e.currentTarget.value)}
-        error={fieldError(fields, 'contactEmail')}
+        {...form.register('contactEmail')}
+        error={errorOf(errors, 'contactEmail')}
       />
       <Group>
         <Button type="submit" color="red" loading={pending}>
@@ -130,13 +139,16 @@ function ChangeDate({
   const { t } = useTranslation();
   const format = useFormat();
   const [open, setOpen] = useState(false);
-  const [day, setDay] = useState('');
-  const input = useRef<HTMLInputElement>(null);
+  const form = useContractForm(offboardingDateInputSchema);
+  const { errors } = form.formState;
+  const { setFocus } = form;
   // Keyboard users land in the date field when the form opens.
   useEffect(() => {
-    if (open) input.current?.focus();
-  }, [open]);
-  const fields = fieldsOf(error);
+    if (open) setFocus('endOfServiceAt');
+  }, [open, setFocus]);
+  useEffect(() => {
+    if (error) setServerErrors(form, error);
+  }, [error, form]);
   if (!open) {
     return (
       <Group>
@@ -146,23 +158,17 @@ function ChangeDate({
       </Group>
     );
   }
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const endOfServiceAt = endOfServiceFrom(day);
-    if (endOfServiceAt) onSubmit(endOfServiceAt);
-  };
+  const submit = form.handleSubmit(({ endOfServiceAt }) => onSubmit(endOfServiceAt));
   return (
     <Stack component="form" onSubmit={submit} gap="sm" aria-label={t('lifecycle.offboard.changeDate')}>
       <TextInput
         label={t('lifecycle.offboard.newEndOfService')}
         description={t('lifecycle.offboard.newEndOfServiceHint', { current: format.date(offboarding.endOfServiceAt) })}
-        ref={input}
         type="date"
         required
         min={tomorrow()}
-        value={day}
-        onChange={(e) => setDay(e.currentTarget.value)}
-        error={fieldError(fields, 'endOfServiceAt')}
+        {...form.register('endOfServiceAt', { setValueAs: asEndOfService })}
+        error={errorOf(errors, 'endOfServiceAt')}
       />
       <Group>
         <Button type="submit" loading={pending}>
@@ -189,7 +195,8 @@ export function OffboardingDialog({
   const { set, move, cancel, purge } = useOffboard(institution.id);
   if (current.isPending) return <Loading />;
   const o = current.data ?? null;
-  const done = (key: 'saved' | 'moved' | 'cancelled' | 'purgeStarted') => () => onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
+  const done = (key: 'saved' | 'moved' | 'cancelled' | 'purgeStarted') => () =>
+    onDone(t(`lifecycle.offboard.${key}`, { name: institution.name }));
   return (
     <Stack>
       <PhaseSummary offboarding={o} />
@@ -197,6 +204,7 @@ export function OffboardingDialog({
       <Feedback error={set.error ?? move.error ?? cancel.error ?? purge.error ?? current.error} />
       {!o || o.phase === 'requested' ? (
         <OffboardingFields
+          schema={offboardingInputSchema}
           initial={{ contactEmail: o?.contactEmail ?? '' }}
           submitLabel={o ? t('lifecycle.offboard.confirmRequest') : t('lifecycle.offboard.set')}
           pending={set.isPending}
@@ -205,7 +213,12 @@ export function OffboardingDialog({
         />
       ) : null}
       {o?.phase === 'scheduled' ? (
-        <ChangeDate offboarding={o} pending={move.isPending} error={move.error} onSubmit={(end) => move.mutate(end, { onSuccess: done('moved') })} />
+        <ChangeDate
+          offboarding={o}
+          pending={move.isPending}
+          error={move.error}
+          onSubmit={(end) => move.mutate(end, { onSuccess: done('moved') })}
+        />
       ) : null}
       {o && o.phase !== 'purging' ? (
         <Group>
@@ -249,6 +262,7 @@ export function OffboardingRequest({ institutionId }: { institutionId: string })
             <Text size="sm">{t('lifecycle.request.intro')}</Text>
             <Feedback error={request.error ?? current.error} />
             <OffboardingFields
+              schema={offboardingRequestSchema}
               initial={{ contactEmail: '' }}
               submitLabel={t('lifecycle.request.submit')}
               pending={request.isPending}

@@ -1,13 +1,21 @@
 /** `/privacy-policy`: the operator publishes versions of Vetted's privacy policy and follows their email delivery. */
 import { Alert, Badge, Button, Group, Radio, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { PrivacyPolicyDeliveryBody, PrivacyPolicyPublicBody, PrivacyPolicyVersionBody } from '../../../contracts/privacy-policy.js';
+import {
+  privacyPolicyPublishSchema,
+  type PrivacyPolicyDeliveryBody,
+  type PrivacyPolicyPublicBody,
+  type PrivacyPolicyPublishInput,
+  type PrivacyPolicyVersionBody,
+} from '../../../contracts/privacy-policy.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 
 const EMPTY = { kind: 'significant' as 'significant' | 'minor', effectiveOn: '', bodyEn: '', bodyFr: '', summaryEn: '', summaryFr: '' };
@@ -16,22 +24,21 @@ export function PrivacyPolicyAdminPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const client = useQueryClient();
-  const [form, setForm] = useState(EMPTY);
+  const form = useContractForm(privacyPolicyPublishSchema, { defaultValues: EMPTY });
   const [shown, setShown] = useState<number | null>(null);
   const versions = useQuery({ queryKey: ['privacy-policy'], queryFn: () => api<PrivacyPolicyPublicBody>('/public/privacy-policy') });
   const publish = useMutation({
-    mutationFn: () => api<{ version: PrivacyPolicyVersionBody; notified: number }>('/privacy-policy/versions', { method: 'POST', body: form }),
+    mutationFn: (body: PrivacyPolicyPublishInput) =>
+      api<{ version: PrivacyPolicyVersionBody; notified: number }>('/privacy-policy/versions', { method: 'POST', body }),
     onSuccess: () => {
-      setForm(EMPTY);
+      form.reset(EMPTY);
       void client.invalidateQueries({ queryKey: ['privacy-policy'] });
     },
+    onError: (error) => setServerErrors(form, error),
   });
-  const errors = fieldErrorsOf(publish.error) ?? {};
-  const set = (field: keyof typeof EMPTY) => (e: { currentTarget: { value: string } }) => setForm((f) => ({ ...f, [field]: e.currentTarget.value }));
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    publish.mutate();
-  };
+  const { errors } = form.formState;
+  const significant = form.watch('kind') === 'significant';
+  const onSubmit = form.handleSubmit((body) => publish.mutate(body));
 
   return (
     <Stack gap="lg">
@@ -39,20 +46,69 @@ export function PrivacyPolicyAdminPage() {
       <Text>{t('privacyPolicy.admin.intro')}</Text>
       <form onSubmit={onSubmit} noValidate>
         <Stack gap="sm" maw={820}>
-          <Radio.Group label={t('privacyPolicy.admin.kind')} value={form.kind} onChange={(v) => setForm((f) => ({ ...f, kind: v as 'significant' | 'minor' }))} error={errors.kind}>
-            <Stack gap={4} mt={4}>
-              <Radio value="significant" label={t('privacyPolicy.admin.significant')} />
-              <Radio value="minor" label={t('privacyPolicy.admin.minor')} />
-            </Stack>
-          </Radio.Group>
-          <TextInput label={t('privacyPolicy.admin.effectiveOn')} value={form.effectiveOn} onChange={set('effectiveOn')} error={errors.effectiveOn} required maw={240} />
+          <Controller
+            control={form.control}
+            name="kind"
+            render={({ field }) => (
+              <Radio.Group
+                label={t('privacyPolicy.admin.kind')}
+                value={field.value}
+                onChange={(v) => field.onChange(v as 'significant' | 'minor')}
+                error={errorOf(errors, 'kind')}
+              >
+                <Stack gap={4} mt={4}>
+                  <Radio value="significant" label={t('privacyPolicy.admin.significant')} />
+                  <Radio value="minor" label={t('privacyPolicy.admin.minor')} />
+                </Stack>
+              </Radio.Group>
+            )}
+          />
+          <TextInput
+            label={t('privacyPolicy.admin.effectiveOn')}
+            {...form.register('effectiveOn')}
+            error={errorOf(errors, 'effectiveOn')}
+            required
+            maw={240}
+          />
           <Text size="sm" c="dimmed" id="markdown-hint">
             {t('privacyPolicy.admin.markdownHint')}
           </Text>
-          <Textarea label={t('privacyPolicy.admin.bodyEn')} value={form.bodyEn} onChange={set('bodyEn')} error={errors.bodyEn} required autosize minRows={6} aria-describedby="markdown-hint" />
-          <Textarea label={t('privacyPolicy.admin.bodyFr')} value={form.bodyFr} onChange={set('bodyFr')} error={errors.bodyFr} required autosize minRows={6} aria-describedby="markdown-hint" lang="fr-CA" />
-          <Textarea label={t('privacyPolicy.admin.summaryEn')} value={form.summaryEn} onChange={set('summaryEn')} error={errors.summaryEn} required={form.kind === 'significant'} autosize minRows={2} />
-          <Textarea label={t('privacyPolicy.admin.summaryFr')} value={form.summaryFr} onChange={set('summaryFr')} error={errors.summaryFr} required={form.kind === 'significant'} autosize minRows={2} lang="fr-CA" />
+          <Textarea
+            label={t('privacyPolicy.admin.bodyEn')}
+            {...form.register('bodyEn')}
+            error={errorOf(errors, 'bodyEn')}
+            required
+            autosize
+            minRows={6}
+            aria-describedby="markdown-hint"
+          />
+          <Textarea
+            label={t('privacyPolicy.admin.bodyFr')}
+            {...form.register('bodyFr')}
+            error={errorOf(errors, 'bodyFr')}
+            required
+            autosize
+            minRows={6}
+            aria-describedby="markdown-hint"
+            lang="fr-CA"
+          />
+          <Textarea
+            label={t('privacyPolicy.admin.summaryEn')}
+            {...form.register('summaryEn')}
+            error={errorOf(errors, 'summaryEn')}
+            required={significant}
+            autosize
+            minRows={2}
+          />
+          <Textarea
+            label={t('privacyPolicy.admin.summaryFr')}
+            {...form.register('summaryFr')}
+            error={errorOf(errors, 'summaryFr')}
+            required={significant}
+            autosize
+            minRows={2}
+            lang="fr-CA"
+          />
           {publish.error && !fieldErrorsOf(publish.error) ? <ErrorAlert error={publish.error} /> : null}
           {publish.data ? (
             <Alert color="green" role="status">
@@ -100,7 +156,11 @@ export function PrivacyPolicyAdminPage() {
 
 function Deliveries({ number }: { number: number }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['privacy-deliveries', number], queryFn: () => api<PrivacyPolicyDeliveryBody>(`/privacy-policy/versions/${number}/deliveries`), refetchInterval: 5000 });
+  const q = useQuery({
+    queryKey: ['privacy-deliveries', number],
+    queryFn: () => api<PrivacyPolicyDeliveryBody>(`/privacy-policy/versions/${number}/deliveries`),
+    refetchInterval: 5000,
+  });
   if (q.isPending) return <Loading />;
   if (q.error) return <ErrorAlert error={q.error} />;
   return (

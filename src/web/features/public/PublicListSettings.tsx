@@ -1,32 +1,33 @@
 /** Settings panel (site admins): publish the public list at an address, or take it down. */
 import { Anchor, Button, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { InstitutionBody } from '../../../contracts/api.js';
+import { institutionUpdateSchema, type InstitutionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
-import { api, fieldError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { api } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
+
+/** The part of an institution's update this panel edits: the public list's address. */
+const publicListForm = institutionUpdateSchema.pick({ publicSlug: true });
 
 export function PublicListSettings({ institution }: { institution: InstitutionBody }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [slug, setSlug] = useState(institution.publicSlug ?? '');
+  const form = useContractForm(publicListForm, { defaultValues: { publicSlug: institution.publicSlug ?? '' } });
   const [message, setMessage] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (publicSlug: string | null) =>
       api<InstitutionBody>(`/institutions/${institution.id}`, { method: 'PATCH', body: { publicSlug } }),
     onSuccess: (saved) => {
       queryClient.setQueryData(['institutions', saved.id], saved);
-      setSlug(saved.publicSlug ?? '');
+      form.reset({ publicSlug: saved.publicSlug ?? '' });
       setMessage(t(saved.publicSlug ? 'publicList.settings.saved' : 'publicList.settings.removed'));
     },
     onMutate: () => setMessage(null),
+    onError: (error) => setServerErrors(form, error),
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate(slug.trim().toLowerCase());
-  };
+  const onSubmit = form.handleSubmit(({ publicSlug }) => save.mutate(publicSlug ?? null));
   const address = institution.publicSlug ? `${window.location.origin}/public/${institution.publicSlug}` : null;
 
   return (
@@ -52,9 +53,8 @@ export function PublicListSettings({ institution }: { institution: InstitutionBo
             description={t('publicList.settings.addressHint')}
             leftSection={<Text size="sm">/public/</Text>}
             leftSectionWidth={64}
-            value={slug}
-            onChange={(e) => setSlug(e.currentTarget.value)}
-            error={fieldError(fieldsOf(save.error), 'publicSlug')}
+            {...form.register('publicSlug')}
+            error={errorOf(form.formState.errors, 'publicSlug')}
             autoComplete="off"
             spellCheck={false}
           />

@@ -1,14 +1,23 @@
 /** `/notifications`: the person's notification centre (mark read, mark all read) and their reminder choices. */
 import { Badge, Button, Checkbox, Group, NumberInput, Paper, Stack, Switch, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { NotificationBody, NotificationListBody, ReminderCategory, ReminderPreferencesBody } from '../../../contracts/reminders.js';
+import {
+  reminderPreferencesInputSchema,
+  type NotificationBody,
+  type NotificationListBody,
+  type ReminderCategory,
+  type ReminderPreferencesBody,
+  type ReminderPreferencesInput,
+} from '../../../contracts/reminders.js';
 import { ErrorAlert, Feedback, useOutcome } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { AnchorLink } from '../../components/links.js';
 import { api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 
 const LIST_KEY = ['notifications', 'list'] as const;
 
@@ -52,7 +61,12 @@ export function NotificationsPage() {
           </Group>
           <Stack component="ul" gap="xs" aria-label={t('reminders.list')} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {list.data.items.map((n) => (
-              <NotificationItem key={n.id} n={n} onRead={() => markRead.mutate(n.id)} pending={markRead.isPending && markRead.variables === n.id} />
+              <NotificationItem
+                key={n.id}
+                n={n}
+                onRead={() => markRead.mutate(n.id)}
+                pending={markRead.isPending && markRead.variables === n.id}
+              />
             ))}
           </Stack>
         </>
@@ -73,7 +87,14 @@ function NotificationItem({ n, onRead, pending }: { n: NotificationBody; onRead:
         ? t('reminders.sentence.triage.waiting', { count: n.days, date })
         : t(`reminders.sentence.${n.category}.${n.days === 0 ? 'today' : 'inDays'}`, { days: n.days, date });
   return (
-    <Paper component="li" withBorder p="sm" data-testid="notification" data-read={n.read ? 'true' : 'false'} bg={n.read ? undefined : 'blue.0'}>
+    <Paper
+      component="li"
+      withBorder
+      p="sm"
+      data-testid="notification"
+      data-read={n.read ? 'true' : 'false'}
+      bg={n.read ? undefined : 'blue.0'}
+    >
       <Group justify="space-between" wrap="wrap" gap="xs">
         <Stack gap={2}>
           <Group gap="xs">
@@ -93,7 +114,13 @@ function NotificationItem({ n, onRead, pending }: { n: NotificationBody; onRead:
           </Text>
         </Stack>
         {n.read ? null : (
-          <Button size="compact-sm" variant="default" onClick={onRead} loading={pending} aria-label={t('reminders.markReadFor', { subject: n.subject })}>
+          <Button
+            size="compact-sm"
+            variant="default"
+            onClick={onRead}
+            loading={pending}
+            aria-label={t('reminders.markReadFor', { subject: n.subject })}
+          >
             {t('reminders.markRead')}
           </Button>
         )}
@@ -107,28 +134,24 @@ function ReminderChoices() {
   const client = useQueryClient();
   const outcome = useOutcome();
   const prefs = useQuery({ queryKey: ['reminder-preferences'], queryFn: () => api<ReminderPreferencesBody>('/me/reminder-preferences') });
-  const [categories, setCategories] = useState<string[]>([]);
-  const [byEmail, setByEmail] = useState(true);
-  const [waitDays, setWaitDays] = useState<number | string>(7);
+  const form = useContractForm(reminderPreferencesInputSchema, { defaultValues: { categories: [], byEmail: true, decisionWaitDays: 7 } });
+  const { reset } = form;
   useEffect(() => {
     if (!prefs.data) return;
-    setCategories(prefs.data.categories);
-    setByEmail(prefs.data.byEmail);
-    setWaitDays(prefs.data.decisionWaitDays);
-  }, [prefs.data]);
+    reset({ categories: prefs.data.categories, byEmail: prefs.data.byEmail, decisionWaitDays: prefs.data.decisionWaitDays });
+  }, [prefs.data, reset]);
   const save = useMutation({
-    mutationFn: () =>
-      api<ReminderPreferencesBody>('/me/reminder-preferences', {
-        method: 'PUT',
-        body: { categories, byEmail, decisionWaitDays: typeof waitDays === 'number' ? waitDays : Number(waitDays) },
-      }),
+    mutationFn: (body: ReminderPreferencesInput) => api<ReminderPreferencesBody>('/me/reminder-preferences', { method: 'PUT', body }),
     onSuccess: (data) => {
       client.setQueryData(['reminder-preferences'], data);
       outcome.onSaved(t('reminders.prefs.saved'));
     },
-    onError: outcome.onError,
+    onError: (error) => {
+      setServerErrors(form, error);
+      outcome.onError(error);
+    },
   });
-  const fieldError = (field: string) => (outcome.error as { fields?: Record<string, string> } | null)?.fields?.[field];
+  const { errors } = form.formState;
 
   return (
     <Paper component="section" withBorder p="md" aria-labelledby="reminder-choices-title">
@@ -142,32 +165,46 @@ function ReminderChoices() {
         ) : prefs.error ? (
           <ErrorAlert error={prefs.error} />
         ) : (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              save.mutate();
-            }}
-          >
+          <form onSubmit={form.handleSubmit((body) => save.mutate(body))} noValidate>
             <Stack gap="sm">
               {prefs.data.isDefault ? <Text size="sm">{t('reminders.prefs.defaults')}</Text> : null}
-              <Checkbox.Group label={t('reminders.prefs.categories')} value={categories} onChange={setCategories} error={fieldError('categories')}>
-                <Stack gap={6} mt={6}>
-                  {prefs.data.available.map((c: ReminderCategory) => (
-                    <Checkbox key={c} value={c} label={t(`reminders.categories.${c}`)} />
-                  ))}
-                </Stack>
-              </Checkbox.Group>
-              <NumberInput
-                label={t('reminders.prefs.waitDays')}
-                value={waitDays}
-                onChange={setWaitDays}
-                min={1}
-                max={365}
-                allowDecimal={false}
-                maw={120}
-                error={fieldError('decisionWaitDays')}
+              <Controller
+                control={form.control}
+                name="categories"
+                render={({ field }) => (
+                  <Checkbox.Group
+                    label={t('reminders.prefs.categories')}
+                    value={field.value}
+                    onChange={(v) => field.onChange(v as ReminderCategory[])}
+                    error={errorOf(errors, 'categories')}
+                  >
+                    <Stack gap={6} mt={6}>
+                      {prefs.data.available.map((c: ReminderCategory) => (
+                        <Checkbox key={c} value={c} label={t(`reminders.categories.${c}`)} />
+                      ))}
+                    </Stack>
+                  </Checkbox.Group>
+                )}
               />
-              <Switch label={t('reminders.prefs.byEmail')} checked={byEmail} onChange={(e) => setByEmail(e.currentTarget.checked)} />
+              <Controller
+                control={form.control}
+                name="decisionWaitDays"
+                render={({ field }) => (
+                  <NumberInput
+                    label={t('reminders.prefs.waitDays')}
+                    ref={field.ref}
+                    value={field.value}
+                    onChange={(v) => field.onChange(typeof v === 'number' ? v : Number(v))}
+                    onBlur={field.onBlur}
+                    min={1}
+                    max={365}
+                    allowDecimal={false}
+                    maw={120}
+                    error={errorOf(errors, 'decisionWaitDays')}
+                  />
+                )}
+              />
+              <Switch label={t('reminders.prefs.byEmail')} {...form.register('byEmail')} />
               <Group>
                 <Button type="submit" loading={save.isPending}>
                   {t('reminders.prefs.save')}

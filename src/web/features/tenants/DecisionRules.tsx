@@ -1,17 +1,21 @@
 /** Settings panel (site admins): the rules decisions on apps follow (approved PIA required, expired agreements, review interval). */
 import { Button, Checkbox, Group, NumberInput, Paper, Radio, Stack, Text, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { DecisionRules as Rules, InstitutionBody } from '../../../contracts/api.js';
+import { institutionUpdateSchema, type DecisionRules as Rules, type InstitutionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
-import { api, fieldError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { api } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
+
+/** The part of an institution's update this panel edits. */
+const decisionRulesForm = institutionUpdateSchema.pick({ decisionRules: true }).required();
 
 export function DecisionRules({ institution }: { institution: InstitutionBody }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [rules, setRules] = useState<Rules>(institution.decisionRules);
+  const form = useContractForm(decisionRulesForm, { defaultValues: { decisionRules: institution.decisionRules } });
   const [message, setMessage] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (decisionRules: Rules) =>
@@ -19,15 +23,13 @@ export function DecisionRules({ institution }: { institution: InstitutionBody })
     onMutate: () => setMessage(null),
     onSuccess: (saved) => {
       queryClient.setQueryData(['institutions', saved.id], saved);
-      setRules(saved.decisionRules);
+      form.reset({ decisionRules: saved.decisionRules });
       setMessage(t('decisionRules.saved'));
     },
+    onError: (error) => setServerErrors(form, error),
   });
-  const fields = fieldsOf(save.error);
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate(rules);
-  };
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit(({ decisionRules }) => save.mutate(decisionRules));
 
   return (
     <Paper component="section" withBorder p="md" aria-labelledby="decision-rules-title">
@@ -40,33 +42,51 @@ export function DecisionRules({ institution }: { institution: InstitutionBody })
           <Checkbox
             label={t('decisionRules.requireApprovedPia')}
             description={t('decisionRules.requireApprovedPiaHint')}
-            checked={rules.requireApprovedPia}
-            onChange={(e) => setRules({ ...rules, requireApprovedPia: e.currentTarget.checked })}
-            error={fieldError(fields, 'decisionRules.requireApprovedPia')}
+            {...form.register('decisionRules.requireApprovedPia')}
+            error={errorOf(errors, 'decisionRules.requireApprovedPia')}
           />
-          <Radio.Group
-            label={t('decisionRules.expiredAgreement')}
-            value={rules.expiredAgreement}
-            onChange={(v) => setRules({ ...rules, expiredAgreement: v as Rules['expiredAgreement'] })}
-            error={fieldError(fields, 'decisionRules.expiredAgreement')}
-          >
-            <Stack gap="xs" mt="xs">
-              {(['needs_review', 'keep'] as const).map((choice) => (
-                <Radio key={choice} value={choice} label={t(`decisionRules.expiredAgreementChoices.${choice}`)} />
-              ))}
-            </Stack>
-          </Radio.Group>
-          <NumberInput
-            label={t('decisionRules.reviewIntervalMonths')}
-            description={t('decisionRules.reviewIntervalHint')}
-            min={1}
-            max={60}
-            step={1}
-            allowDecimal={false}
-            maw={320}
-            value={rules.reviewIntervalMonths}
-            onChange={(v) => setRules({ ...rules, reviewIntervalMonths: typeof v === 'number' ? v : Number(v) })}
-            error={fieldError(fields, 'decisionRules.reviewIntervalMonths')}
+          <Controller
+            control={form.control}
+            name="decisionRules.expiredAgreement"
+            render={({ field }) => (
+              <Radio.Group
+                label={t('decisionRules.expiredAgreement')}
+                value={field.value}
+                onChange={(v) => field.onChange(v as Rules['expiredAgreement'])}
+                error={errorOf(errors, 'decisionRules.expiredAgreement')}
+              >
+                <Stack gap="xs" mt="xs">
+                  {(['needs_review', 'keep'] as const).map((choice, i) => (
+                    <Radio
+                      key={choice}
+                      ref={i === 0 ? field.ref : undefined}
+                      value={choice}
+                      label={t(`decisionRules.expiredAgreementChoices.${choice}`)}
+                    />
+                  ))}
+                </Stack>
+              </Radio.Group>
+            )}
+          />
+          <Controller
+            control={form.control}
+            name="decisionRules.reviewIntervalMonths"
+            render={({ field }) => (
+              <NumberInput
+                label={t('decisionRules.reviewIntervalMonths')}
+                description={t('decisionRules.reviewIntervalHint')}
+                min={1}
+                max={60}
+                step={1}
+                allowDecimal={false}
+                maw={320}
+                ref={field.ref}
+                value={field.value}
+                onChange={(v) => field.onChange(typeof v === 'number' ? v : Number(v))}
+                onBlur={field.onBlur}
+                error={errorOf(errors, 'decisionRules.reviewIntervalMonths')}
+              />
+            )}
           />
           <Feedback success={message} error={save.error} />
           <Group>

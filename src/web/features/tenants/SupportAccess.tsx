@@ -4,13 +4,15 @@
  */
 import { Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
+import { Controller } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
-import type { SupportGrantBody } from '../../../contracts/api.js';
+import type { z } from 'zod';
+import { supportGrantCreateSchema, type SupportGrantBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
 import { ListTable } from '../../components/ListTable.js';
-import { api, fieldError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { api } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 
 const supportAccessKey = ['support-access'];
@@ -26,17 +28,17 @@ export function SupportAccess() {
   const format = useFormat();
   const queryClient = useQueryClient();
   const grants = useQuery(supportAccessQuery);
-  const [hours, setHours] = useState<string>('4');
-  const [reason, setReason] = useState('');
+  const form = useContractForm(supportGrantCreateSchema, { defaultValues: { hours: 4, reason: '' } });
   const [message, setMessage] = useState<string | null>(null);
   const grant = useMutation({
-    mutationFn: () => api<SupportGrantBody>('/support-access', { method: 'POST', body: { hours: Number(hours), reason: reason.trim() } }),
+    mutationFn: (body: z.output<typeof supportGrantCreateSchema>) => api<SupportGrantBody>('/support-access', { method: 'POST', body }),
     onMutate: () => setMessage(null),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: supportAccessKey });
-      setReason('');
+      form.reset({ hours: form.getValues('hours'), reason: '' });
       setMessage(t('supportAccess.granted', { until: format.dateTime(saved.expiresAt) }));
     },
+    onError: (error) => setServerErrors(form, error),
   });
   const revoke = useMutation({
     mutationFn: (g: SupportGrantBody) => api<SupportGrantBody>(`/support-access/${g.id}`, { method: 'DELETE' }),
@@ -46,11 +48,8 @@ export function SupportAccess() {
       setMessage(t('supportAccess.revoked'));
     },
   });
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    grant.mutate();
-  };
-  const fields = fieldsOf(grant.error);
+  const onSubmit = form.handleSubmit((body) => grant.mutate(body));
+  const { errors } = form.formState;
 
   return (
     <Paper component="section" withBorder p="md" aria-labelledby="support-access-heading">
@@ -62,20 +61,27 @@ export function SupportAccess() {
         <form onSubmit={onSubmit} noValidate>
           <Stack>
             <Group align="flex-start" grow>
-              <Select
-                label={t('supportAccess.duration')}
-                data={DURATIONS.map((h) => ({ value: String(h), label: t(`supportAccess.durations.h${h}`) }))}
-                value={hours}
-                onChange={(v) => setHours(v ?? '4')}
-                allowDeselect={false}
-                error={fieldError(fields, 'hours')}
+              <Controller
+                control={form.control}
+                name="hours"
+                render={({ field }) => (
+                  <Select
+                    label={t('supportAccess.duration')}
+                    data={DURATIONS.map((h) => ({ value: String(h), label: t(`supportAccess.durations.h${h}`) }))}
+                    ref={field.ref}
+                    value={String(field.value)}
+                    onChange={(v) => field.onChange(Number(v ?? 4))}
+                    onBlur={field.onBlur}
+                    allowDeselect={false}
+                    error={errorOf(errors, 'hours')}
+                  />
+                )}
               />
               <TextInput
                 label={t('supportAccess.reason')}
                 description={t('supportAccess.reasonHint')}
-                value={reason}
-                onChange={(e) => setReason(e.currentTarget.value)}
-                error={fieldError(fields, 'reason')}
+                {...form.register('reason')}
+                error={errorOf(errors, 'reason')}
                 required
                 maxLength={500}
               />
@@ -93,7 +99,13 @@ export function SupportAccess() {
           caption={t('supportAccess.listCaption')}
           empty={t('supportAccess.none')}
           minWidth={640}
-          columns={[t('supportAccess.reason'), t('supportAccess.grantedBy'), t('supportAccess.until'), t('supportAccess.status'), { label: t('users.actions'), visuallyHidden: true }]}
+          columns={[
+            t('supportAccess.reason'),
+            t('supportAccess.grantedBy'),
+            t('supportAccess.until'),
+            t('supportAccess.status'),
+            { label: t('users.actions'), visuallyHidden: true },
+          ]}
         >
           {(items) =>
             items.map((g) => (
