@@ -14,3 +14,4 @@ export * from './privacy-policy.js';
 export * from './reminders.js';
 export * from './attachments.js';
 export * from './requests.js';
+export * from './vendors.js';
