@@ -79,6 +79,13 @@ export const AUDIT_ACTIONS = [
   'staff_request_link.open',
   'staff_request_link.rotate',
   'staff_request_link.close',
+  'vendor_questionnaire.invite',
+  'vendor_questionnaire.answer',
+  'vendor_questionnaire.submit',
+  'vendor_questionnaire.review',
+  'vendor_questionnaire.publish',
+  'vendor_questionnaire.revoke',
+  'vendor_questionnaire.erase_email',
   'support_access.grant',
   'support_access.use',
   'support_access.revoke',
@@ -128,6 +135,7 @@ export const AUDIT_RECORD_TYPES = [
   'staff_request_link',
   'support_grant',
   'user',
+  'vendor_questionnaire',
 ] as const;
 export type AuditRecordType = (typeof AUDIT_RECORD_TYPES)[number];
 
@@ -148,5 +156,7 @@ export const SYSTEM_ACTORS = [
   'saml-acs',
   'secrets-rotation',
   'staff-request-page',
+  'vendor-link-expiry',
+  'vendor-questionnaire',
 ] as const;
 export type SystemActorName = (typeof SYSTEM_ACTORS)[number];

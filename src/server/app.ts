@@ -35,6 +35,7 @@ import { registerLifecycle } from './modules/lifecycle/index.js';
 import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
+import { registerVendorModule } from './modules/vendors/index.js';
 import { registerStaffRequestRoutes } from './modules/requests/requests.routes.js';
 import { createStaffRequestService, type StaffRequestService } from './modules/requests/requests.service.js';
 import type { ItemDecidedHook, ItemDeletedHook } from './modules/requests/decision-hook.js';
@@ -190,7 +191,9 @@ export async function buildApp(
   registerLifecycleRoutes(app, lifecycle.service, lifecycle.rights);
   const updateNotices = createUpdateNoticeJobs(ctx);
   await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
-  registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
+  const bank = createBankService(ctx, updateNotices.fanOut);
+  registerBankRoutes(app, bank);
+  await registerVendorModule(app, ctx, { outbox, bank });
   const assessments = createAssessmentService(ctx, { onItemDecided });
   registerAssessmentRoutes(app, assessments);
   registerAttachmentRoutes(app, createAttachmentService(ctx));
