@@ -232,7 +232,10 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
           templateId = input.templateId ?? (await findGenericTemplate(tx))?.id;
         }
         const version = templateId ? await latestPublished(tx, templateId) : undefined;
-        if (templateId && !version && !problems.templateId) problems.templateId = problem('has no published version yet');
+        if (!version && !problems.templateId)
+          problems.templateId = problem(
+            templateId ? 'has no published version yet' : 'is required: the bank has no generic template to ask from',
+          );
         throwIfProblems(problems);
         const expiresAt = new Date(Date.now() + input.expiresInDays * DAY_MS);
         const row = await insertQuestionnaire(tx, {
