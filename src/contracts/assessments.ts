@@ -104,6 +104,9 @@ export const answerValueSchemas = {
 export type AnswerValue = z.infer<(typeof answerValueSchemas)[QuestionKind]>;
 
 // ---------- the master bank ----------
+/** Who gave a bank pre-answer: the operator, or a vendor through a questionnaire the operator reviewed. */
+export const PRE_ANSWER_ORIGINS = ['operator', 'vendor'] as const;
+export type PreAnswerOrigin = (typeof PRE_ANSWER_ORIGINS)[number];
 /**
  * The Canadian French of a bank element. The bank is written in English and French: each template,
  * section and question carries its French beside its English, and a published version holds both.
@@ -129,6 +132,8 @@ export const bankQuestionInputSchema = z.strictObject({
   required: z.boolean().default(false),
   locked: z.boolean().default(false),
   preAnswer: z.unknown().optional(),
+  /** Who gave the pre-answer; the operator unless a vendor questionnaire published it. */
+  preAnswerOrigin: z.enum(PRE_ANSWER_ORIGINS).optional(),
   condition: conditionSchema.nullable().default(null),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
   fr: bankQuestionFrSchema.optional(),
@@ -312,9 +317,10 @@ export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['tea
 
 /**
  * Who wrote an answer: `operator`, the master bank's pre-answer; `institution`, the institution's
- * people; `onboarding`, the operator's staff loading the institution's data during onboarding.
+ * people; `onboarding`, the operator's staff loading the institution's data during onboarding;
+ * `vendor`, the vendor's own answer through a vendor questionnaire, reviewed before it was published.
  */
-export const ANSWER_ORIGINS = ['operator', 'institution', 'onboarding'] as const;
+export const ANSWER_ORIGINS = ['operator', 'institution', 'onboarding', 'vendor'] as const;
 export type AnswerOrigin = (typeof ANSWER_ORIGINS)[number];
 export const answerSchema = z.object({
   value: z.unknown().nullable(),

@@ -83,6 +83,13 @@ export const AUDIT_ACTIONS = [
   'staff_request_link.open',
   'staff_request_link.rotate',
   'staff_request_link.close',
+  'vendor_questionnaire.invite',
+  'vendor_questionnaire.answer',
+  'vendor_questionnaire.submit',
+  'vendor_questionnaire.review',
+  'vendor_questionnaire.publish',
+  'vendor_questionnaire.revoke',
+  'vendor_questionnaire.erase_email',
   'support_access.grant',
   'support_access.use',
   'support_access.revoke',
@@ -133,6 +140,7 @@ export const AUDIT_RECORD_TYPES = [
   'staff_request_link',
   'support_grant',
   'user',
+  'vendor_questionnaire',
 ] as const;
 export type AuditRecordType = (typeof AUDIT_RECORD_TYPES)[number];
 
@@ -156,5 +164,7 @@ export const SYSTEM_ACTORS = [
   'secrets-rotation',
   'staff-request-page',
   'staff-request-sso',
+  'vendor-link-expiry',
+  'vendor-questionnaire',
 ] as const;
 export type SystemActorName = (typeof SYSTEM_ACTORS)[number];

@@ -40,6 +40,7 @@ import { registerLifecycleRoutes } from './modules/lifecycle/lifecycle.routes.js
 import { registerMoveInRoutes } from './modules/lifecycle/move-in.routes.js';
 import { registerExportRoutes } from './modules/exports/exports.routes.js';
 import { createExportsService } from './modules/exports/exports.service.js';
+import { registerVendorModule } from './modules/vendors/index.js';
 import { registerStaffRequestRoutes } from './modules/requests/requests.routes.js';
 import { createStaffRequestService, type StaffRequestService } from './modules/requests/requests.service.js';
 import type { ItemDecidedHook, ItemDeletedHook } from './modules/requests/decision-hook.js';
@@ -200,10 +201,12 @@ export async function buildApp(
   registerMoveInRoutes(app, ctx);
   const updateNotices = createUpdateNoticeJobs(ctx);
   await ctx.jobs.register(updateNotices.fanOut, updateNotices.mail);
-  registerBankRoutes(app, createBankService(ctx, updateNotices.fanOut));
+  const bank = createBankService(ctx, updateNotices.fanOut);
+  registerBankRoutes(app, bank);
   const bundles = createBundleService(ctx, { notify: updateNotices.fanOut });
   await ctx.jobs.register(...bundles.jobs);
   registerBundleRoutes(app, bundles);
+  await registerVendorModule(app, ctx, { outbox, bank });
   const assessments = createAssessmentService(ctx, { onItemDecided });
   registerAssessmentRoutes(app, assessments);
   registerLawDocumentRoutes(app, createLawDocumentService(ctx, assessments));

@@ -19,6 +19,8 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { inventoryItems } from '../../src/server/db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, type Db } from '../../src/server/platform/db.js';
 import { byTenant } from '../../src/server/platform/tenant-filter.js';
+import { insertTemplate, insertVersion, touchDraft, writeVersionContent } from '../../src/server/modules/assessments/bank.repo.js';
+import { sampleSections } from '../support/pia.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../support/factories.js';
 import { remindersOf } from '../support/reminders.js';
 import { startSamlIdp } from '../support/saml-idp.js';
@@ -93,6 +95,17 @@ async function snapshotOf(db: Db, tenantId: string): Promise<Record<string, unkn
   });
 }
 
+/** A published bank template a vendor questionnaire asks from (the bank is not seeded here). */
+async function vendorTemplate(t: TestApp): Promise<string> {
+  return withSystem(t.database.db, async (tx) => {
+    const template = await insertTemplate(tx, { slug: `isolation-${randomUUID()}`, title: 'Isolation template' });
+    const version = await insertVersion(tx, template.id, 1);
+    await writeVersionContent(tx, version.id, sampleSections());
+    await touchDraft(tx, version.id, version.version, { status: 'published', publishedAt: new Date() });
+    return template.id;
+  });
+}
+
 /** One of each kind of record, through the API, named so that any answer holding it is found. */
 async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ ids: Ids; names: string[] }> {
   const admin = tenant.siteAdmin;
@@ -146,15 +159,34 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     }),
     201,
   );
-  const attachment = ok(await admin.request('POST', `/api/v1/inventory/${item.id}/attachments?kind=agreement&fileName=dpa.pdf`, PDF_FILE), 201);
+  const attachment = ok(
+    await admin.request('POST', `/api/v1/inventory/${item.id}/attachments?kind=agreement&fileName=dpa.pdf`, PDF_FILE),
+    201,
+  );
   const exp = ok(await admin.request('POST', '/api/v1/exports', { format: 'csv' }), 202);
   const domain = ok(await admin.request('POST', '/api/v1/sso/domains', { domain: `isolation-${randomUUID()}.example` }), 201);
   const grant = ok(await admin.request('POST', '/api/v1/support-access', { hours: 1, reason: names[0] }), 201);
   await remindersOf(t).digests.runInstitution(tenant.institution.id, new Date().toISOString().slice(0, 10));
   const notices = ok(await admin.request('GET', '/api/v1/me/notifications'), 200);
   const link = ok(await admin.request('POST', '/api/v1/staff-requests/link'), 201);
-  ok(await t.app.inject({ method: 'POST', url: '/api/v1/public/staff-requests', payload: { token: link.token, appName: `Requested ${mark}`, purpose: names[0] } }), 201);
+  ok(
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/staff-requests',
+      payload: { token: link.token, appName: `Requested ${mark}`, purpose: names[0] },
+    }),
+    201,
+  );
   const staffRequest = ok(await admin.request('GET', '/api/v1/staff-requests'), 200).items[0];
+  const vendorQuestionnaire = ok(
+    await admin.request('POST', '/api/v1/vendor-questionnaires', {
+      inventoryItemId: item.id,
+      templateId: await vendorTemplate(t),
+      email: `vendor-${mark}@example.org`,
+      productName: `Vendor ${mark}`,
+    }),
+    201,
+  );
   // Let the export and the mail finish so that the rows stay still while the suite compares them.
   await t.jobs.runPending();
   const ids: Ids = {
@@ -176,11 +208,21 @@ async function makeRecords(t: TestApp, tenant: Tenant, mark: string): Promise<{ 
     ssoDomain: domain.id,
     notification: notices.items[0].id,
     staffRequest: staffRequest.id,
+    vendorQuestionnaire: vendorQuestionnaire.id,
     catalog: '',
   };
   return {
     ids,
-    names: [...names, `Requested ${mark}`, tenant.institution.name, tenant.siteAdmin.user.email, tenant.appAdmin.user.email, tenant.approver.user.email],
+    names: [
+      ...names,
+      `Requested ${mark}`,
+      `Vendor ${mark}`,
+      `vendor-${mark}@example.org`,
+      tenant.institution.name,
+      tenant.siteAdmin.user.email,
+      tenant.appAdmin.user.email,
+      tenant.approver.user.email,
+    ],
   };
 }
 

@@ -42,6 +42,8 @@ export interface Ids {
   notification: string;
   /** A staff request (asked through the institution's request page). */
   staffRequest: string;
+  /** A vendor questionnaire of the institution (for one of its apps). */
+  vendorQuestionnaire: string;
   /** Shared with every institution (the catalog is not tenant data). */
   catalog: string;
 }
@@ -167,7 +169,12 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   // The operator's mailbox (embedded mode) and Vetted's own privacy policy: the operator's.
   'GET /api/v1/operator/mailbox': operatorOnly(),
   'GET /api/v1/operator/mailbox/:id': operatorOnly('catalog'),
-  'POST /api/v1/privacy-policy/versions': operatorOnly(undefined, () => ({ kind: 'minor', effectiveOn: '2026-01-01', bodyEn: '# By B', bodyFr: '# Par B' })),
+  'POST /api/v1/privacy-policy/versions': operatorOnly(undefined, () => ({
+    kind: 'minor',
+    effectiveOn: '2026-01-01',
+    bodyEn: '# By B',
+    bodyFr: '# Par B',
+  })),
   'GET /api/v1/privacy-policy/versions/:number/deliveries': { status: 403, params: { number: '1' } },
   // A site admin's own notices (none waiting here; app admins have none).
   'GET /api/v1/privacy-policy/notices': list(),
@@ -188,6 +195,20 @@ export const CASES: Record<string, CrossTenantCase | CrossTenantCase[]> = {
   'POST /api/v1/staff-requests/:id/accept': record('staffRequest', { body: () => ({}) }),
   'POST /api/v1/staff-requests/:id/merge': record('staffRequest', { body: (a) => ({ intoId: a.staffRequest }) }),
   'POST /api/v1/staff-requests/:id/decline': record('staffRequest', { body: () => ({ reason: 'Declined by B' }) }),
+  // Vendor questionnaires of the institution: its site admins alone.
+  'GET /api/v1/vendor-questionnaires': list((b) => b.vendorQuestionnaire, { forbidden: ['app'] }),
+  'GET /api/v1/vendor-questionnaires/:id': record('vendorQuestionnaire', { forbidden: ['app'] }),
+  'POST /api/v1/vendor-questionnaires': write(
+    400,
+    (a) => ({ inventoryItemId: a.inventory, email: 'vendor@example.org', productName: 'Intruder' }),
+    { forbidden: ['app'] },
+  ),
+  'POST /api/v1/vendor-questionnaires/:id/review': record('vendorQuestionnaire', {
+    body: () => ({ reviews: [{ questionKey: 'a.personal_info', review: 'accepted' }] }),
+    forbidden: ['app'],
+  }),
+  'POST /api/v1/vendor-questionnaires/:id/publish': record('vendorQuestionnaire', { forbidden: ['app'] }),
+  'POST /api/v1/vendor-questionnaires/:id/revoke': record('vendorQuestionnaire', { forbidden: ['app'] }),
 
   // Audit.
   'GET /api/v1/audit': list((b) => b.inventory, { query: () => '?pageSize=200', forbidden: ['app'] }),
@@ -330,8 +351,15 @@ export const EXCLUDED: Record<string, string> = {
   'GET /api/v1/public/staff-requests/status': 'public status page, addressed by the status token given once to the requester (staff-requests tests)',
   'GET /api/v1/bank-bundles/latest':
     'the region’s signed catalog and master bank for the other region cells: operator content, no tenant data (region-cells tests)',
+  'GET /api/v1/public/vendor-questionnaire':
+    'the vendor’s page, addressed by the link token mailed to the vendor contact (no session, no id); vendor-questionnaires tests show a wrong, revoked or expired link is 404 naming nothing',
+  'PUT /api/v1/public/vendor-questionnaire/answers':
+    'one answer of the vendor, addressed by the link token alone; lands in that token’s questionnaire only (vendor-questionnaires tests)',
+  'POST /api/v1/public/vendor-questionnaire/submit':
+    'the vendor’s submission, addressed by the link token alone (vendor-questionnaires tests)',
   'GET /api/v1/public/privacy-policy': 'Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
-  'GET /api/v1/public/privacy-policy/versions/:number': 'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
+  'GET /api/v1/public/privacy-policy/versions/:number':
+    'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'POST /api/v1/privacy-policy/notices/:id/acknowledge':
     'acknowledges the caller’s own notice, found by their institution, their user id and the version id; another institution’s admin gets 404 (privacy-policy tests)',
   // Sign-in flows: no session yet; addressed by credentials, a challenge cookie or an emailed token.

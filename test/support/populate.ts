@@ -35,6 +35,8 @@ import {
   reminderPreferences,
   staffRequestLinks,
   staffRequests,
+  vendorAnswers,
+  vendorQuestionnaires,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
@@ -112,6 +114,19 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
       grades: ['4'],
       requesterEmailSecret: 'v1.sealed-in-tests',
     });
+    const questionnaireId = randomUUID();
+    await tx.insert(vendorQuestionnaires).values({
+      id: questionnaireId,
+      tenantId,
+      templateId,
+      templateVersionId: versionId,
+      inventoryItemId: ids[0]!,
+      productName: 'Vendor product',
+      tokenHash: `vendor-${questionnaireId}`,
+      contactEmailSecret: 'v2.sealed-in-tests',
+      expiresAt: new Date(Date.now() + 86_400_000),
+    });
+    await tx.insert(vendorAnswers).values({ tenantId, questionnaireId, questionKey: 'A1', value: 'yes', evidenceUrl: 'https://vendor.example.com/privacy', evidenceSeenOn: '2026-11-01' });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });

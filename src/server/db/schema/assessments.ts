@@ -110,6 +110,8 @@ export const piaTemplateQuestions = pgTable(
     required: boolean('required').notNull().default(false),
     locked: boolean('locked').notNull().default(false),
     preAnswer: jsonb('pre_answer'),
+    /** Who gave the pre-answer: `operator`, or `vendor` (a vendor questionnaire the operator reviewed). */
+    preAnswerOrigin: text('pre_answer_origin').notNull().default('operator'),
     /** `{ questionKey, anyOf: [...] }`: shown only when that earlier answer matches. */
     condition: jsonb('condition'),
     jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
@@ -119,6 +121,7 @@ export const piaTemplateQuestions = pgTable(
     uniqueIndex('pia_template_questions_key').on(t.versionId, t.key),
     index('pia_template_questions_section_idx').on(t.sectionId),
     check('pia_template_questions_kind_check', sql`${t.kind} in (${QUESTION_KIND_SQL})`),
+    check('pia_template_questions_pre_answer_origin_check', sql`${t.preAnswerOrigin} in ('operator', 'vendor')`),
   ],
 );
 
@@ -256,7 +259,8 @@ export const assessmentQuestions = pgTable(
 /**
  * The answer to one question; remembers its origin and who last changed it. Origin: `operator`, the
  * master bank's pre-answer; `institution`, the institution's people; `onboarding`, the operator's staff
- * loading the institution's data during onboarding (labelled as the operator's, never as the institution's).
+ * loading the institution's data during onboarding (labelled as the operator's, never as the institution's);
+ * `vendor`, the vendor's own answer through a vendor questionnaire, reviewed by the operator or the institution.
  */
 export const assessmentAnswers = pgTable(
   'assessment_answers',
@@ -281,7 +285,7 @@ export const assessmentAnswers = pgTable(
     foreignKey({ columns: [t.tenantId, t.questionId], foreignColumns: [assessmentQuestions.tenantId, assessmentQuestions.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
     foreignKey({ columns: [t.updatedBy], foreignColumns: [users.id] }).onDelete('set null'),
-    check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution', 'onboarding')`),
+    check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution', 'onboarding', 'vendor')`),
   ],
 );
 

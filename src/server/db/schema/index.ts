@@ -15,3 +15,4 @@ export * from './reminders.js';
 export * from './attachments.js';
 export * from './requests.js';
 export * from './bundles.js';
+export * from './vendors.js';

@@ -112,6 +112,11 @@ function roleLabel(actor: Actor): string {
   return roles.system;
 }
 
+/** The origin an adopted copy gives a bank pre-answer: the vendor's when a reviewed questionnaire gave it, else the operator's. */
+function preAnswerOriginOf(q: { preAnswerOrigin?: string | null }): AnswerOrigin {
+  return q.preAnswerOrigin === 'vendor' ? 'vendor' : 'operator';
+}
+
 /** The rows a revision's content is written as, with fresh ids (adoption, reopening, the demo seed). */
 export function contentRows(
   revisionId: string,
@@ -165,7 +170,7 @@ export function contentRows(
             version: 1,
           });
       } else if (q.preAnswer !== null && q.preAnswer !== undefined) {
-        answers.push({ questionId: id, revisionId, value: q.preAnswer, origin: 'operator', updatedBy: opts.updatedBy, version: 1 });
+        answers.push({ questionId: id, revisionId, value: q.preAnswer, origin: preAnswerOriginOf(q), updatedBy: opts.updatedBy, version: 1 });
       }
     });
   });
@@ -462,7 +467,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         const q = await findQuestion(tx, scope, revision.id, questionId);
         if (!q) throw new AppError('not_found', 'This question is not part of the assessment. Reload it to see its current questions.');
         const existing = await findAnswer(tx, scope, questionId);
-        if (q.locked && existing?.origin === 'operator')
+        if (q.locked && (existing?.origin === 'operator' || existing?.origin === 'vendor'))
           throw new AppError('read_only', 'This answer is locked by the operator and cannot be changed.', { value: 'is locked' });
         const check = checkAnswer(q.kind as QuestionKind, q.options as QuestionOptions, input.value === undefined ? null : input.value);
         if (!check.ok) throw invalidFields({ value: check }, `The answer is not valid: it ${check.message}`);
@@ -960,7 +965,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
             ]);
             if (t.q.preAnswer !== null && t.q.preAnswer !== undefined)
               await insertAnswers(tx, scope, [
-                { questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: 'operator', updatedBy: actor.userId, version: 1 },
+                { questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: preAnswerOriginOf(t.q), updatedBy: actor.userId, version: 1 },
               ]);
           } else if (c.change === 'modified' && t && o) {
             if (c.definition.theirsChanged) await updateQuestion(tx, scope, o.id, { ...definitionOf(t.q), position: t.q.position });
@@ -970,7 +975,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
                 questionId: o.id,
                 revisionId: revision.id,
                 value: t.q.preAnswer ?? null,
-                origin: 'operator',
+                origin: preAnswerOriginOf(t.q),
                 updatedBy: actor.userId,
                 version: existing?.version ?? 0,
               });

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { BankSectionInput, BankTemplateBody, BankVersionBody, bankPublishSchema, bankQuerySchema, bankTemplateCreateSchema, bankTemplateUpdateSchema, BankVersionContent, QuestionKind } from '../../../contracts/assessments.js';
 import { authorize, isPlatformAdmin, type Actor } from '../../platform/authz.js';
-import { recordAudit } from '../../platform/audit.js';
+import { canonicalJson, recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withShared, withSystem, type Tx } from '../../platform/db.js';
 import { AppError, invalidFields, notFound, type FieldProblem } from '../../platform/errors.js';
@@ -28,6 +28,7 @@ import {
   writeVersionContent,
   type TemplateVersionRow,
   type TemplateWithApp,
+  type VersionContent,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
 import { versionChanges } from './merge.js';
@@ -62,6 +63,21 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
     });
   });
   return problems;
+}
+
+/**
+ * The draft's content as saved, keeping the vendor's mark on each pre-answer the editor sent back
+ * unchanged (the editor does not carry the mark; a changed pre-answer becomes the operator's).
+ */
+function keepVendorOrigins(before: VersionContent, sections: readonly BankSectionInput[]): BankSectionInput[] {
+  const vendor = new Map<string, unknown>();
+  for (const s of before.sections) for (const q of s.questions) if (q.preAnswerOrigin === 'vendor') vendor.set(q.key, q.preAnswer);
+  return sections.map((s) => ({
+    ...s,
+    questions: s.questions.map((q) =>
+      q.preAnswerOrigin === undefined && vendor.has(q.key) && canonicalJson(vendor.get(q.key) ?? null) === canonicalJson(q.preAnswer ?? null) ? { ...q, preAnswerOrigin: 'vendor' as const } : q,
+    ),
+  }));
 }
 
 function throwIfProblems(problems: Record<string, FieldProblem>): void {
@@ -195,7 +211,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         if (before.version !== input.version) throw staleDraft();
         const after = await touchDraft(tx, versionId, input.version, { changeLog: input.changeLog });
         if (!after) throw staleDraft();
-        await writeVersionContent(tx, versionId, input.sections);
+        await writeVersionContent(tx, versionId, keepVendorOrigins(await loadVersionContent(tx, before), input.sections));
         await recordAudit(tx, actor, {
           action: 'bank.version.update',
           recordType: 'pia_template_version',
@@ -206,6 +222,32 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         });
         return presentVersion(tx, after);
       });
+    },
+
+    /**
+     * Publishes, in `tx`, the next version of a template: the latest published content with the given
+     * pre-answers (each marked as the vendor's) and `changeLog`. For vendor questionnaires: the one
+     * way they write into the bank. Refused while the template has a draft (the operator's work in
+     * progress is never overwritten).
+     */
+    async publishVendorPreAnswers(tx: Tx, actor: Actor, templateId: string, preAnswers: ReadonlyMap<string, unknown>, changeLog: string): Promise<TemplateVersionRow> {
+      authorize(actor, 'manageBank');
+      const versions = await listVersions(tx, [templateId]);
+      if (versions.some((v) => v.status === 'draft'))
+        throw new AppError('conflict', 'This template has a draft version. Publish or finish the draft first, then publish the vendor’s answers.');
+      const latest = await latestPublished(tx, templateId);
+      if (!latest) throw notFound('Template');
+      const sections = contentAsInput(await loadVersionContent(tx, latest)).map((s) => ({
+        ...s,
+        questions: s.questions.map((q) => (preAnswers.has(q.key) ? { ...q, preAnswer: preAnswers.get(q.key), preAnswerOrigin: 'vendor' as const } : q)),
+      }));
+      throwIfProblems(contentProblems(sections));
+      const draft = await insertVersion(tx, templateId, (versions.at(-1)?.number ?? 0) + 1, changeLog);
+      await writeVersionContent(tx, draft.id, sections);
+      const after = await touchDraft(tx, draft.id, draft.version, { status: 'published', publishedAt: new Date(), publishedBy: actor.userId });
+      await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: draft.id, after: { ...after!, vendorAnswers: [...preAnswers.keys()] }, tenantId: null });
+      await ctx.jobs.enqueue(tx, notify, { versionId: draft.id });
+      return after!;
     },
 
     /** Publishes a draft: from now on it is immutable and adopters of earlier versions are offered it. */

@@ -44,7 +44,12 @@ export function engine(): PdfMake {
 }
 
 /** An answer as text for print: operator choice labels as written, generated words in `language`. */
-export function answerText(value: unknown, kind: QuestionKind, options: { choices?: { value: string; label: string }[]; columns?: { key: string; label: string }[] }, language: Language): string {
+export function answerText(
+  value: unknown,
+  kind: QuestionKind,
+  options: { choices?: { value: string; label: string }[]; columns?: { key: string; label: string }[] },
+  language: Language,
+): string {
   const text = printText(language);
   if (value === null || value === undefined || value === '') return '—';
   const label = (v: string) => options.choices?.find((c) => c.value === v)?.label ?? v;
@@ -57,7 +62,9 @@ export function answerText(value: unknown, kind: QuestionKind, options: { choice
     if (kind === 'country_list') return value.map((v) => countryName(String(v), language)).join(', ') || '—';
     if (kind === 'data_elements') return value.map((v) => text.elements[String(v)] ?? String(v)).join(', ') || '—';
     if (value.every((v) => typeof v === 'string')) return value.map((v) => label(v as string)).join(', ') || '—';
-    return value.map((row) => (options.columns ?? []).map((c) => `${c.label}: ${(row as Record<string, string>)[c.key] ?? ''}`).join('; ')).join('\n');
+    return value
+      .map((row) => (options.columns ?? []).map((c) => `${c.label}: ${(row as Record<string, string>)[c.key] ?? ''}`).join('; '))
+      .join('\n');
   }
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
@@ -81,7 +88,12 @@ function roleText(stored: string, language: Language): string {
   return key ? printText(language).role[key] : stored;
 }
 
-export async function renderAssessmentPdf(a: AssessmentListRow, c: RevisionContent, institutionName: string, language: Language): Promise<Buffer> {
+export async function renderAssessmentPdf(
+  a: AssessmentListRow,
+  c: RevisionContent,
+  institutionName: string,
+  language: Language,
+): Promise<Buffer> {
   const text = printText(language);
   const w = text.pdf;
   const answers = answersByKey(c);
@@ -101,7 +113,15 @@ export async function renderAssessmentPdf(a: AssessmentListRow, c: RevisionConte
     if (!shown.length) continue;
     body.push({ text: `${s.code ? `${s.code}. ` : ''}${s.title}`, style: 'h2' });
     for (const q of shown) {
-      const who = q.answer ? (q.answer.origin === 'operator' ? w.preAnswered : q.answer.origin === 'onboarding' ? w.enteredAtOnboarding : w.answeredBy(q.answer.updatedByName ?? text.operatorName)) : w.notAnswered;
+      const who = q.answer
+        ? q.answer.origin === 'operator'
+          ? w.preAnswered
+          : q.answer.origin === 'onboarding'
+            ? w.enteredAtOnboarding
+            : q.answer.origin === 'vendor'
+              ? w.answeredByVendor
+              : w.answeredBy(q.answer.updatedByName ?? text.operatorName)
+        : w.notAnswered;
       body.push({
         stack: [
           { text: q.prompt, bold: true },
@@ -143,7 +163,13 @@ export async function renderAssessmentPdf(a: AssessmentListRow, c: RevisionConte
         widths: ['auto', '*', 'auto', 'auto', '*'],
         body: [
           w.signoffHeaders.map((h) => ({ text: h, bold: true })),
-          ...c.signoffs.map((s) => [dateTime(s.at, language), s.signerName, roleText(s.role, language), text.signoff[s.decision as keyof typeof text.signoff] ?? s.decision, s.comment || '—']),
+          ...c.signoffs.map((s) => [
+            dateTime(s.at, language),
+            s.signerName,
+            roleText(s.role, language),
+            text.signoff[s.decision as keyof typeof text.signoff] ?? s.decision,
+            s.comment || '—',
+          ]),
         ],
       },
       layout: 'lightHorizontalLines',
@@ -156,7 +182,11 @@ export async function renderAssessmentPdf(a: AssessmentListRow, c: RevisionConte
     pageMargins: [48, 48, 48, 56],
     content: body,
     footer: (page: number, pages: number) => ({ text: w.footer(r.number, r.id, page, pages), style: 'muted', margin: [48, 16, 48, 0] }),
-    styles: { title: { fontSize: 18, bold: true, margin: [0, 0, 0, 6] }, h2: { fontSize: 13, bold: true, margin: [0, 10, 0, 4] }, muted: { fontSize: 8, color: '#555555' } },
+    styles: {
+      title: { fontSize: 18, bold: true, margin: [0, 0, 0, 6] },
+      h2: { fontSize: 13, bold: true, margin: [0, 10, 0, 4] },
+      muted: { fontSize: 8, color: '#555555' },
+    },
     defaultStyle: { fontSize: 10 },
   };
   return engine().createPdf(doc).getBuffer();

@@ -139,6 +139,18 @@ const DECISION_WORDS: Record<Language, Record<StaffRequestDecisionFacts['decisio
   },
 };
 
+export interface VendorInvitationFacts {
+  productName: string;
+  /** The questionnaire's link (its token in the query string). */
+  link: string;
+  /** The last day the link serves, as the reader reads it. */
+  expiresOn: string;
+}
+
+export interface VendorReceivedFacts {
+  productName: string;
+}
+
 /** The templates, by name, each in both languages. */
 export const TEMPLATES = {
   'privacy-policy-notice': (language: Language, f: PrivacyPolicyNoticeFacts): RenderedMail =>
@@ -211,6 +223,40 @@ export const TEMPLATES = {
    * The decision on a staff member's request for an app. The requester is not a user: no name, no
    * link to sign in; their address is erased once this is sent.
    */
+  'vendor-questionnaire-invitation': (language: Language, f: VendorInvitationFacts): RenderedMail =>
+    language === 'fr'
+      ? render(language, `Questionnaire sur la protection des renseignements personnels : ${f.productName}`, [
+          { p: 'Bonjour,' },
+          {
+            p: `Vetted aide des établissements scolaires à évaluer la protection des renseignements personnels dans les applications qu’ils utilisent. Nous vous invitons à répondre, au nom de votre entreprise, à un questionnaire sur ${f.productName}, en indiquant pour chaque réponse où elle est attestée (un lien ou un extrait) et à quelle date vous l’avez vérifiée.`,
+          },
+          { p: 'Vos réponses sont enregistrées au fur et à mesure; vous les soumettez une seule fois. Elles seront examinées avant d’être publiées.' },
+          { link: 'Répondre au questionnaire', url: f.link },
+          { p: `Ce lien est personnel et fonctionne jusqu’au ${f.expiresOn}. Aucun compte n’est créé. Votre adresse courriel sert uniquement à vous joindre pour ce questionnaire; elle est effacée lorsque vous le soumettez ou qu’il prend fin.` },
+        ])
+      : render(language, `Privacy questionnaire: ${f.productName}`, [
+          { p: 'Hello,' },
+          {
+            p: `Vetted helps schools and districts assess the privacy of the apps they use. We invite you to answer, for your company, a questionnaire about ${f.productName}, saying for each answer where it is stated (a link or a quotation) and the day you checked it.`,
+          },
+          { p: 'Your answers are saved as you go; you submit them once. They are reviewed before they are published.' },
+          { link: 'Answer the questionnaire', url: f.link },
+          { p: `This link is personal and works until ${f.expiresOn}. No account is created. Your email address serves only to reach you about this questionnaire; it is erased when you submit it or it ends.` },
+        ]),
+
+  'vendor-questionnaire-received': (language: Language, f: VendorReceivedFacts): RenderedMail =>
+    language === 'fr'
+      ? render(language, `Réponses reçues : ${f.productName}`, [
+          { p: 'Bonjour,' },
+          { p: `Nous avons bien reçu vos réponses au questionnaire sur ${f.productName}. Elles seront examinées avant d’être publiées; le lien ne permet plus que de les consulter.` },
+          { p: 'Votre adresse courriel a servi uniquement à vous écrire au sujet de ce questionnaire; elle est maintenant effacée.' },
+        ])
+      : render(language, `Answers received: ${f.productName}`, [
+          { p: 'Hello,' },
+          { p: `We received your answers to the questionnaire about ${f.productName}. They will be reviewed before they are published; the link now only shows them.` },
+          { p: 'Your email address served only to write to you about this questionnaire; it is now erased.' },
+        ]),
+
   'staff-request-decision': (language: Language, f: StaffRequestDecisionFacts): RenderedMail => {
     const word = DECISION_WORDS[language][f.decision];
     const approved = f.decision === 'approved' || f.decision === 'approved_with_conditions';

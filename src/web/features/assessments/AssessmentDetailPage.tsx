@@ -1,5 +1,20 @@
 /** `/assessments/$assessmentId`: the current revision — answers, own questions, risks, review, outputs. */
-import { Alert, Anchor, Badge, Button, Group, Paper, SegmentedControl, Select, Stack, Table, Tabs, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Group,
+  Paper,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -47,7 +62,11 @@ export function AssessmentDetailPage() {
           <Group gap="sm">
             <Badge>{t(`assessments.status.${a.status}`)}</Badge>
             <Text size="sm">{t('assessments.revision', { number: a.currentRevision })}</Text>
-            {a.baseVersionNumber ? <Text size="sm" c="dimmed">{t('assessments.basedOn', { number: a.baseVersionNumber })}</Text> : null}
+            {a.baseVersionNumber ? (
+              <Text size="sm" c="dimmed">
+                {t('assessments.basedOn', { number: a.baseVersionNumber })}
+              </Text>
+            ) : null}
             <AnchorLink to="/inventory/$itemId" params={{ itemId: a.inventoryItemId }} size="sm">
               {a.appName} · {t(`status.${a.inventoryStatus as 'approved'}`)}
             </AnchorLink>
@@ -106,7 +125,9 @@ export function AssessmentDetailPage() {
 function Questions({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
   const canEdit = a.abilities.edit;
-  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }, version) => api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version, hidden: v.hidden } }));
+  const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }, version) =>
+    api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version, hidden: v.hidden } }),
+  );
   return (
     <Stack>
       {a.revision.sections.map((s) => (
@@ -127,7 +148,13 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
               .filter((q) => q.isShown || q.hidden)
               .map((q) => (
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
-                  {q.hidden ? <Text size="sm" td="line-through"><BankText origin={q.origin}>{q.prompt}</BankText></Text> : <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />}
+                  {q.hidden ? (
+                    <Text size="sm" td="line-through">
+                      <BankText origin={q.origin}>{q.prompt}</BankText>
+                    </Text>
+                  ) : (
+                    <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />
+                  )}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
                       {t('assessments.guidance')}: <BankText origin={q.origin}>{q.guidance}</BankText>
@@ -137,8 +164,16 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                     <Badge size="xs" variant="outline">
                       {t(`assessments.origin.${q.origin}`)}
                     </Badge>
-                    {q.locked ? <Badge size="xs" color="gray">{t('assessments.locked')}</Badge> : null}
-                    {q.condition ? <Badge size="xs" variant="light">{t('assessments.conditional')}</Badge> : null}
+                    {q.locked ? (
+                      <Badge size="xs" color="gray">
+                        {t('assessments.locked')}
+                      </Badge>
+                    ) : null}
+                    {q.condition ? (
+                      <Badge size="xs" variant="light">
+                        {t('assessments.conditional')}
+                      </Badge>
+                    ) : null}
                     {q.jurisdictions.map((j) => (
                       <Badge key={j} size="xs" variant="light" color="grape">
                         {j}
@@ -148,13 +183,20 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                       <Text size="xs" c="dimmed">
                         {q.answer.origin === 'onboarding'
                           ? t('assessments.enteredAtOnboarding')
-                          : q.answer.origin === 'operator' && !q.answer.updatedBy
-                            ? t('assessments.preAnswered')
-                            : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}
+                          : q.answer.origin === 'vendor'
+                            ? t('assessments.answeredByVendor')
+                            : q.answer.origin === 'operator' && !q.answer.updatedBy
+                              ? t('assessments.preAnswered')
+                              : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}
                       </Text>
                     ) : null}
                     {canEdit && !q.locked && q.origin === 'operator' ? (
-                      <Button size="compact-xs" variant="subtle" onClick={() => toggle.mutate({ id: q.id, hidden: !q.hidden })} aria-label={`${q.hidden ? t('assessments.show') : t('assessments.hide')}: ${q.prompt}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        onClick={() => toggle.mutate({ id: q.id, hidden: !q.hidden })}
+                        aria-label={`${q.hidden ? t('assessments.show') : t('assessments.hide')}: ${q.prompt}`}
+                      >
                         {q.hidden ? t('assessments.show') : t('assessments.hide')}
                       </Button>
                     ) : null}
@@ -176,8 +218,12 @@ function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
   const [kind, setKind] = useState<QuestionKind>('yes_no_unsure');
   const [prompt, setPrompt] = useState('');
   const [sectionTitle, setSectionTitle] = useState('');
-  const add = useAssessmentMutation(a.id, () => api<AssessmentBody>(`/assessments/${a.id}/questions`, { method: 'POST', body: { version: a.version, sectionId, kind, prompt } }));
-  const addSection = useAssessmentMutation(a.id, () => api<AssessmentBody>(`/assessments/${a.id}/sections`, { method: 'POST', body: { version: a.version, title: sectionTitle } }));
+  const add = useAssessmentMutation(a.id, () =>
+    api<AssessmentBody>(`/assessments/${a.id}/questions`, { method: 'POST', body: { version: a.version, sectionId, kind, prompt } }),
+  );
+  const addSection = useAssessmentMutation(a.id, () =>
+    api<AssessmentBody>(`/assessments/${a.id}/sections`, { method: 'POST', body: { version: a.version, title: sectionTitle } }),
+  );
   const simpleKinds = QUESTION_KINDS.filter((k) => k !== 'single_choice' && k !== 'multiple_choice' && k !== 'table_rows');
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="add-question-heading">
@@ -192,9 +238,27 @@ function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
             <Title order={2} size="h4" id="add-question-heading">
               {t('assessments.addQuestion.title')}
             </Title>
-            <Select label={t('assessments.addQuestion.section')} data={a.revision.sections.map((s) => ({ value: s.id, label: `${s.code ? `${s.code}. ` : ''}${s.title}` }))} value={sectionId} onChange={setSectionId} allowDeselect={false} />
-            <Select label={t('assessments.addQuestion.kind')} data={simpleKinds.map((k) => ({ value: k, label: t(`assessments.kind.${k}`) }))} value={kind} onChange={(v) => v && setKind(v as QuestionKind)} allowDeselect={false} />
-            <TextInput label={t('assessments.addQuestion.prompt')} value={prompt} onChange={(e) => setPrompt(e.currentTarget.value)} required maxLength={1000} />
+            <Select
+              label={t('assessments.addQuestion.section')}
+              data={a.revision.sections.map((s) => ({ value: s.id, label: `${s.code ? `${s.code}. ` : ''}${s.title}` }))}
+              value={sectionId}
+              onChange={setSectionId}
+              allowDeselect={false}
+            />
+            <Select
+              label={t('assessments.addQuestion.kind')}
+              data={simpleKinds.map((k) => ({ value: k, label: t(`assessments.kind.${k}`) }))}
+              value={kind}
+              onChange={(v) => v && setKind(v as QuestionKind)}
+              allowDeselect={false}
+            />
+            <TextInput
+              label={t('assessments.addQuestion.prompt')}
+              value={prompt}
+              onChange={(e) => setPrompt(e.currentTarget.value)}
+              required
+              maxLength={1000}
+            />
             <Feedback error={add.error} />
             <Button type="submit" w="fit-content" loading={add.isPending}>
               {t('assessments.addQuestion.submit')}
@@ -208,7 +272,13 @@ function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
           }}
         >
           <Stack gap="xs">
-            <TextInput label={t('assessments.addSection.name')} value={sectionTitle} onChange={(e) => setSectionTitle(e.currentTarget.value)} required maxLength={300} />
+            <TextInput
+              label={t('assessments.addSection.name')}
+              value={sectionTitle}
+              onChange={(e) => setSectionTitle(e.currentTarget.value)}
+              required
+              maxLength={300}
+            />
             <Feedback error={addSection.error} />
             <Button type="submit" variant="default" w="fit-content" loading={addSection.isPending}>
               {t('assessments.addSection.submit')}
@@ -314,8 +384,22 @@ function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
           value={lang}
           onChange={(v) => setLang(v as Language)}
           data={[
-            { value: 'en', label: <span lang="en" data-language-name="">English</span> },
-            { value: 'fr', label: <span lang="fr" data-language-name="">Français</span> },
+            {
+              value: 'en',
+              label: (
+                <span lang="en" data-language-name="">
+                  English
+                </span>
+              ),
+            },
+            {
+              value: 'fr',
+              label: (
+                <span lang="fr" data-language-name="">
+                  Français
+                </span>
+              ),
+            },
           ]}
         />
       </Stack>
@@ -340,7 +424,14 @@ function Outputs({ assessment: a }: { assessment: AssessmentBody }) {
         <ErrorAlert error={law.error} />
       ) : null}
       {[teacher, parent].map((s, i) => (
-        <Paper key={i} withBorder p="md" component="section" lang={lang} aria-label={i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}>
+        <Paper
+          key={i}
+          withBorder
+          p="md"
+          component="section"
+          lang={lang}
+          aria-label={i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}
+        >
           <Title order={2} size="h4">
             {i === 0 ? t('assessments.outputs.teacher') : t('assessments.outputs.parent')}
           </Title>

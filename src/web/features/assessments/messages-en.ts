@@ -34,6 +34,7 @@ export const assessmentsEn = {
   answeredBy: 'Last changed by {{name}}',
   preAnswered: 'Pre-answered by the operator',
   enteredAtOnboarding: 'Entered by the operator during onboarding',
+  answeredByVendor: 'Answered by the vendor, reviewed before it was published',
   locked: 'Locked',
   hidden: 'Hidden',
   hide: 'Hide',

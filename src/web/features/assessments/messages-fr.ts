@@ -37,6 +37,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   answeredBy: 'Modifiée en dernier par {{name}}',
   preAnswered: 'Réponse fournie par l’opérateur',
   enteredAtOnboarding: 'Saisie par l’opérateur pendant l’intégration',
+  answeredByVendor: 'Réponse du fournisseur, examinée avant sa publication',
   locked: 'Verrouillée',
   hidden: 'Masquée',
   hide: 'Masquer',
