@@ -102,6 +102,8 @@ export const bankQuestionFrSchema = z.strictObject({
   guidance: text(5000).default(''),
   choices: z.record(key, label(300)).default({}),
   columns: z.record(key, label(200)).default({}),
+  /** The French of a short or long text pre-answer (other kinds' pre-answers are values, not text). */
+  preAnswer: text(20000).optional(),
 });
 export type BankQuestionFr = z.output<typeof bankQuestionFrSchema>;
 export const bankSectionFrSchema = z.strictObject({ title: label(300), description: text(5000).default('') });
@@ -153,6 +155,7 @@ export const bankTemplateUpdateSchema = z.strictObject({
   description: text(5000).optional(),
   catalogAppId: uuid.nullable().optional(),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).optional(),
+  fr: bankTemplateFrSchema.nullable().optional(),
 });
 export const bankPublishSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), changeLog: text(10000).optional() });
 export const bankQuerySchema = z.strictObject({ catalogAppId: uuid.optional(), q: z.string().trim().max(200).optional() });
@@ -169,6 +172,8 @@ export const bankQuestionSchema = z.object({
   preAnswer: z.unknown().nullable(),
   condition: conditionSchema.nullable(),
   jurisdictions: z.array(z.string()),
+  /** The French beside the English (null until translated). */
+  fr: bankQuestionFrSchema.nullable(),
 });
 export const bankSectionSchema = z.object({
   id: uuid,
@@ -177,6 +182,7 @@ export const bankSectionSchema = z.object({
   title: z.string(),
   description: z.string(),
   questions: z.array(bankQuestionSchema),
+  fr: bankSectionFrSchema.nullable(),
 });
 export const bankVersionSummarySchema = z.object({
   id: uuid,
@@ -204,6 +210,7 @@ export const bankTemplateSchema = z.object({
   catalogAppId: uuid.nullable(),
   catalogAppName: z.string().nullable(),
   jurisdictions: z.array(z.string()),
+  fr: bankTemplateFrSchema.nullable(),
   isGeneric: z.boolean(),
   latestPublished: bankVersionSummarySchema.nullable(),
   versions: z.array(bankVersionSummarySchema),
@@ -326,6 +333,8 @@ export const assessmentQuestionSchema = z.object({
   /** False when its condition on an earlier answer is not met. */
   isShown: z.boolean(),
   jurisdictions: z.array(z.string()),
+  /** The language of the text: the reader's for bank text, `en` where the bank has no French; null for the institution's own. */
+  lang: z.enum(LANGUAGES).nullable(),
   answer: answerSchema.nullable(),
 });
 export type AssessmentQuestionBody = z.infer<typeof assessmentQuestionSchema>;
@@ -336,6 +345,8 @@ export const assessmentSectionSchema = z.object({
   code: z.string(),
   title: z.string(),
   description: z.string(),
+  /** As a question's `lang`. */
+  lang: z.enum(LANGUAGES).nullable(),
   questions: z.array(assessmentQuestionSchema),
 });
 export const riskSchema = z.object({
