@@ -301,6 +301,8 @@ export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int()
 export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1).max(INT_MAX) });
 export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
 export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
+/** `lang`: the reader's language for the bank's text (default: the one the reader chose, else English). */
+export const readerQuerySchema = z.strictObject({ lang: z.enum(LANGUAGES).optional() });
 /** `lang`: the language of the output (default: the one the reader chose, else English). */
 export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).max(INT_MAX).optional(), lang: z.enum(LANGUAGES).optional() });
 export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });

@@ -82,6 +82,7 @@ import {
 } from './bank.repo.js';
 import { nextReviewAfterApproval, rulesOf, today } from '../inventory/decision-rules.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
+import { localizeRevision } from './localize.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { printText } from './print-text.js';
 
@@ -132,6 +133,7 @@ export function contentRows(
       title: s.title,
       description: s.description,
       position: si,
+      fr: s.fr ?? null,
     });
     s.questions.forEach((q, qi) => {
       const id = randomUUID();
@@ -151,6 +153,7 @@ export function contentRows(
         hidden: 'hidden' in q ? q.hidden : false,
         condition: q.condition,
         jurisdictions: q.jurisdictions,
+        fr: q.fr ?? null,
       });
       if (!opts.withAnswers) return;
       if ('answer' in q) {
@@ -332,7 +335,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     return body(tx, scope, actor, id);
   }
 
-  async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string): Promise<AssessmentBody> {
+  async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string, lang?: Language): Promise<AssessmentBody> {
     const a = await load(tx, scope, id);
     const revision = await currentRevision(tx, scope, a);
     const [content, revisions, update] = await Promise.all([
@@ -341,13 +344,14 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       pendingUpdate(tx, a),
     ]);
     const status = a.status as AssessmentStatus;
+    const reader = lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
     const canManage = policy.manageAssessments(actor);
     const canApprove = policy.approve(actor);
     const canSignOff = policy.signOffAssessments(actor);
     return {
       ...presentSummary(a, update),
       inventoryStatus: a.inventoryStatus,
-      revision: presentRevision(content),
+      revision: presentRevision(content, reader),
       revisions: revisions.map(presentRevisionSummary),
       abilities: {
         edit: canManage && status === 'draft',
@@ -396,21 +400,23 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       });
     },
 
-    async get(actor: Actor, id: string): Promise<AssessmentBody> {
+    /** `lang`: the reader's language (default: the one the reader chose, else English). */
+    async get(actor: Actor, id: string, lang?: Language): Promise<AssessmentBody> {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
-      return withTenant(db, scope, (tx) => body(tx, scope, actor, id));
+      return withTenant(db, scope, (tx) => body(tx, scope, actor, id, lang));
     },
 
     /** A revision with its content, for reading and printing. */
-    async revision(actor: Actor, id: string, number: number) {
+    async revision(actor: Actor, id: string, number: number, lang?: Language) {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const r = await findRevision(tx, scope, a.id, number);
         if (!r) throw notFound('Revision');
-        return { assessment: a, content: await loadRevision(tx, scope, r) };
+        const reader = lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
+        return { assessment: a, content: await loadRevision(tx, scope, r), language: reader };
       });
     },
 
@@ -1002,7 +1008,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
           findInventoryItem(tx, scope, a.inventoryItemId),
           language ? null : userLanguage(tx, actor.userId),
         ]);
-        return { assessment: a, content, institutionName: institution?.name ?? '', item: item!, language: language ?? chosen ?? 'en' };
+        const reader = language ?? chosen ?? 'en';
+        return { assessment: a, content: localizeRevision(content, reader), institutionName: institution?.name ?? '', item: item!, language: reader };
       });
     },
   };

@@ -30,6 +30,7 @@ import {
   type TemplateWithApp,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+import { TEXT_PRE_ANSWER_KINDS } from './localize.js';
 import { versionChanges } from './merge.js';
 import type { UpdateNoticeJobs } from './update-notice.job.js';
 
@@ -59,6 +60,37 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
         problems[`${at}.condition.questionKey`] = { code: 'condition_not_earlier', message: 'must be the key of an earlier question' };
       }
       questionKinds.set(q.key, q.kind);
+    });
+  });
+  return problems;
+}
+
+const FRENCH_MISSING: FieldProblem = { code: 'french_missing', message: 'needs its French before the version is published' };
+const has = (s: string | undefined | null) => typeof s === 'string' && s.trim() !== '';
+
+/**
+ * Every bank text of a version without its French, by field path (`sections.0.fr.title`,
+ * `sections.0.questions.2.fr.choices.yes`…): a version is published only when this is empty, so that
+ * every version an institution adopts reads in both languages.
+ */
+export function frenchProblems(sections: readonly BankSectionInput[], template?: { title: string; description: string; fr?: { title: string; description: string } | null }): Record<string, FieldProblem> {
+  const problems: Record<string, FieldProblem> = {};
+  if (template) {
+    if (!has(template.fr?.title)) problems['template.fr.title'] = FRENCH_MISSING;
+    if (has(template.description) && !has(template.fr?.description)) problems['template.fr.description'] = FRENCH_MISSING;
+  }
+  sections.forEach((s, si) => {
+    if (!has(s.fr?.title)) problems[`sections.${si}.fr.title`] = FRENCH_MISSING;
+    if (has(s.description) && !has(s.fr?.description)) problems[`sections.${si}.fr.description`] = FRENCH_MISSING;
+    s.questions.forEach((q, qi) => {
+      const at = `sections.${si}.questions.${qi}.fr`;
+      if (!has(q.fr?.prompt)) problems[`${at}.prompt`] = FRENCH_MISSING;
+      if (has(q.guidance) && !has(q.fr?.guidance)) problems[`${at}.guidance`] = FRENCH_MISSING;
+      for (const c of q.options.choices ?? []) if (!has(q.fr?.choices?.[c.value])) problems[`${at}.choices.${c.value}`] = FRENCH_MISSING;
+      for (const c of q.options.columns ?? []) if (!has(q.fr?.columns?.[c.key])) problems[`${at}.columns.${c.key}`] = FRENCH_MISSING;
+      if (TEXT_PRE_ANSWER_KINDS.includes(q.kind) && typeof q.preAnswer === 'string' && has(q.preAnswer) && !has(q.fr?.preAnswer)) {
+        problems[`${at}.preAnswer`] = FRENCH_MISSING;
+      }
     });
   });
   return problems;
@@ -146,6 +178,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           description: input.description,
           catalogAppId: input.catalogAppId,
           jurisdictions: [...input.jurisdictions],
+          fr: input.fr ?? null,
         });
         const version = await insertVersion(tx, template.id, 1, 'First version.');
         await writeVersionContent(tx, version.id, sections);
@@ -220,6 +253,11 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           throw invalidFields({ sections: { code: 'no_question', message: 'has no question' } }, 'Add at least one question before publishing');
         }
         if (before.version !== input.version) throw staleDraft();
+        const template = await findTemplate(tx, before.templateId);
+        const untranslated = frenchProblems(contentAsInput(content), template);
+        if (Object.keys(untranslated).length) {
+          throw invalidFields(untranslated, 'Give every text of this version its French before publishing: the fields listed have none');
+        }
         const after: TemplateVersionRow | undefined = await touchDraft(tx, versionId, input.version, {
           status: 'published',
           publishedAt: new Date(),
