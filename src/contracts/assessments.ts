@@ -102,8 +102,12 @@ export const bankQuestionFrSchema = z.strictObject({
   guidance: text(5000).default(''),
   choices: z.record(key, label(300)).default({}),
   columns: z.record(key, label(200)).default({}),
-  /** The French of a short or long text pre-answer (other kinds' pre-answers are values, not text). */
-  preAnswer: text(20000).optional(),
+  /**
+   * The operator's pre-answer as a French reader reads it, in the shape of the English one, for the
+   * kinds whose answer holds words (short and long text, table rows, a link's label, a risk's note);
+   * choices, dates and countries are values, and read through their labels.
+   */
+  preAnswer: z.unknown().optional(),
 });
 export type BankQuestionFr = z.output<typeof bankQuestionFrSchema>;
 export const bankSectionFrSchema = z.strictObject({ title: label(300), description: text(5000).default('') });

@@ -30,7 +30,7 @@ import {
   type TemplateWithApp,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
-import { TEXT_PRE_ANSWER_KINDS } from './localize.js';
+import { hasWords, TEXT_PRE_ANSWER_KINDS } from './localize.js';
 import { versionChanges } from './merge.js';
 import type { UpdateNoticeJobs } from './update-notice.job.js';
 
@@ -55,6 +55,12 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
       if (q.preAnswer !== undefined && q.preAnswer !== null) {
         const check = checkAnswer(q.kind, q.options, q.preAnswer);
         if (!check.ok) problems[`${at}.preAnswer`] = { code: check.code, message: check.message, ...(check.params ? { params: check.params } : {}) };
+      }
+      if (q.fr?.preAnswer !== undefined && q.fr.preAnswer !== null) {
+        const check = TEXT_PRE_ANSWER_KINDS.includes(q.kind)
+          ? checkAnswer(q.kind, q.options, q.fr.preAnswer)
+          : ({ ok: false, code: 'invalid', message: 'only a question whose answer holds words has a French pre-answer' } as const);
+        if (!check.ok) problems[`${at}.fr.preAnswer`] = { code: check.code, message: check.message, ...('params' in check && check.params ? { params: check.params } : {}) };
       }
       if (q.condition && !questionKinds.has(q.condition.questionKey)) {
         problems[`${at}.condition.questionKey`] = { code: 'condition_not_earlier', message: 'must be the key of an earlier question' };
@@ -88,7 +94,7 @@ export function frenchProblems(sections: readonly BankSectionInput[], template?:
       if (has(q.guidance) && !has(q.fr?.guidance)) problems[`${at}.guidance`] = FRENCH_MISSING;
       for (const c of q.options.choices ?? []) if (!has(q.fr?.choices?.[c.value])) problems[`${at}.choices.${c.value}`] = FRENCH_MISSING;
       for (const c of q.options.columns ?? []) if (!has(q.fr?.columns?.[c.key])) problems[`${at}.columns.${c.key}`] = FRENCH_MISSING;
-      if (TEXT_PRE_ANSWER_KINDS.includes(q.kind) && typeof q.preAnswer === 'string' && has(q.preAnswer) && !has(q.fr?.preAnswer)) {
+      if (hasWords(q.kind, q.preAnswer) && !hasWords(q.kind, q.fr?.preAnswer)) {
         problems[`${at}.preAnswer`] = FRENCH_MISSING;
       }
     });

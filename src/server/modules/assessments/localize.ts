@@ -7,8 +7,26 @@ import type { BankQuestionFr, BankSectionFr, QuestionKind, QuestionOptions } fro
 import type { Language } from '../../../contracts/domain.js';
 import type { RevisionContent } from './assessments.repo.js';
 
-/** Kinds whose pre-answer is text a reader reads (and so has a French); other kinds' pre-answers are values. */
-export const TEXT_PRE_ANSWER_KINDS: readonly QuestionKind[] = ['short_text', 'long_text'];
+/** Kinds whose answer holds words (and so whose pre-answer has a French); other kinds' answers are values. */
+export const TEXT_PRE_ANSWER_KINDS: readonly QuestionKind[] = ['short_text', 'long_text', 'table_rows', 'evidence_link', 'risk'];
+
+/** Whether a pre-answer of `kind` holds words a reader reads (a French is then required to publish). */
+export function hasWords(kind: QuestionKind, value: unknown): boolean {
+  if (value === null || value === undefined) return false;
+  switch (kind) {
+    case 'short_text':
+    case 'long_text':
+      return typeof value === 'string' && value.trim() !== '';
+    case 'table_rows':
+      return Array.isArray(value) && value.length > 0;
+    case 'evidence_link':
+      return typeof (value as { label?: unknown }).label === 'string' && (value as { label: string }).label.trim() !== '';
+    case 'risk':
+      return typeof (value as { note?: unknown }).note === 'string' && (value as { note: string }).note.trim() !== '';
+    default:
+      return false;
+  }
+}
 
 /** The language a bank-origin text is shown in: French when the reader reads French and the bank gave it; else English. Null for the institution's own. */
 export function textLanguage(origin: string, fr: unknown, reader: Language): Language | null {
@@ -51,7 +69,7 @@ export function localizeRevision(c: RevisionContent, reader: Language): Revision
           const fr = q.fr;
           const translated = frenchQuestion(q, fr);
           const answer =
-            q.answer && q.answer.origin === 'operator' && TEXT_PRE_ANSWER_KINDS.includes(q.kind as QuestionKind) && typeof q.answer.value === 'string' && fr.preAnswer
+            q.answer && q.answer.origin === 'operator' && TEXT_PRE_ANSWER_KINDS.includes(q.kind as QuestionKind) && fr.preAnswer !== undefined && fr.preAnswer !== null
               ? { ...q.answer, value: fr.preAnswer }
               : q.answer;
           return { ...translated, answer };
