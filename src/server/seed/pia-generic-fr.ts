@@ -230,7 +230,7 @@ export const GENERIC_QUESTIONS_FR: Record<string, QuestionFr> = {
   'g.certifications': {
     prompt: 'Quelles attestations de sécurité indépendantes le fournisseur détient-il?',
     guidance: 'Demandez le rapport, pas le badge.',
-    choices: { soc2: 'SOC 2 Type II', iso27001: 'ISO/IEC 27001', iso27701: 'ISO/IEC 27701', stateramp: 'StateRAMP', none: 'Aucune' },
+    choices: { soc2: 'SOC 2 de type II', iso27001: 'ISO/IEC 27001', iso27701: 'ISO/IEC 27701', stateramp: 'StateRAMP', none: 'Aucune' },
   },
   'g.breach_window': {
     prompt: 'Dans quel délai le fournisseur avise-t-il l’établissement d’une atteinte à la vie privée?',
