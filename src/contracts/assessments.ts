@@ -179,6 +179,7 @@ export const bankQuestionSchema = z.object({
   /** The French beside the English (null until translated). */
   fr: bankQuestionFrSchema.nullable(),
 });
+export type BankQuestionBody = z.infer<typeof bankQuestionSchema>;
 export const bankSectionSchema = z.object({
   id: uuid,
   key: z.string(),
