@@ -85,7 +85,7 @@ export function BankTemplatePage() {
         </Button>
       ) : null}
       <Feedback error={newDraft.error} success={published} />
-      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
+      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} template={tpl} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
     </Stack>
   );
 }
