@@ -61,7 +61,7 @@ export function AssessmentDetailPage() {
         <Alert color="yellow" title={t('assessments.updateAvailable', { number: a.update.number })}>
           <Stack gap="xs">
             <Text size="sm">
-              <BankText>{a.update.changeLog}</BankText>
+              <BankText englishOnly>{a.update.changeLog}</BankText>
             </Text>
             {a.abilities.merge ? (
               <ButtonLink to="/assessments/$assessmentId/merge" params={{ assessmentId: a.id }} size="xs" w="fit-content">
