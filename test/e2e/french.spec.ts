@@ -253,9 +253,15 @@ async function readAll(r: Reader, extra: [string, string][] = []): Promise<void>
 }
 
 /** Signs in in French and gets ready to read that person's pages. */
+/**
+ * Names French writes as they are, which the bank's French guidance cites (a state's name holds the
+ * English word "new"). Taken out before the second net only: a whole English message still counts.
+ */
+const PROPER_NAMES = ['New York'];
+
 async function readerFor(page: Page, email: string, who: string, lists = [CATALOG, INVENTORY, RISKS]): Promise<Reader> {
   await signInInFrench(page, email);
-  return { page, who, data: await dataStrings(page, lists), findings: {} };
+  return { page, who, data: [...(await dataStrings(page, lists)), ...PROPER_NAMES], findings: {} };
 }
 
 test.describe.configure({ mode: 'serial' });
