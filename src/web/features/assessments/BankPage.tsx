@@ -139,9 +139,7 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
         return (
           <Paper key={s.id} withBorder p="md">
             <Title order={2} size="h4">
-              <BankText lang={title.lang}>
-                {s.code}. {title.text}
-              </BankText>
+              <BankText lang={title.lang}>{`${s.code ? `${s.code}. ` : ''}${title.text}`}</BankText>
             </Title>
             {s.questions.map((raw) => {
               const q = bankQuestionIn(raw, reader);
