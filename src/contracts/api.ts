@@ -80,6 +80,8 @@ export const FIELD_ERROR_CODES = [
   'answer_unknown_column',
   'condition_not_earlier',
   'no_question',
+  // A bank text without its French, refused at publication.
+  'french_missing',
   'unknown_catalog_app',
   'key_taken',
   'no_published_version',

@@ -117,6 +117,12 @@ export const bankQuestionFrSchema = z.strictObject({
   guidance: text(5000).default(''),
   choices: z.record(key, label(300)).default({}),
   columns: z.record(key, label(200)).default({}),
+  /**
+   * The operator's pre-answer as a French reader reads it, in the shape of the English one, for the
+   * kinds whose answer holds words (short and long text, table rows, a link's label, a risk's note);
+   * choices, dates and countries are values, and read through their labels.
+   */
+  preAnswer: z.unknown().optional(),
 });
 export type BankQuestionFr = z.output<typeof bankQuestionFrSchema>;
 export const bankSectionFrSchema = z.strictObject({ title: label(300), description: text(5000).default('') });
@@ -170,6 +176,7 @@ export const bankTemplateUpdateSchema = z.strictObject({
   description: text(5000).optional(),
   catalogAppId: uuid.nullable().optional(),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).optional(),
+  fr: bankTemplateFrSchema.nullable().optional(),
 });
 export const bankPublishSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), changeLog: text(10000).optional() });
 export const bankQuerySchema = z.strictObject({ catalogAppId: uuid.optional(), q: z.string().trim().max(200).optional() });
@@ -186,7 +193,10 @@ export const bankQuestionSchema = z.object({
   preAnswer: z.unknown().nullable(),
   condition: conditionSchema.nullable(),
   jurisdictions: z.array(z.string()),
+  /** The French beside the English (null until translated). */
+  fr: bankQuestionFrSchema.nullable(),
 });
+export type BankQuestionBody = z.infer<typeof bankQuestionSchema>;
 export const bankSectionSchema = z.object({
   id: uuid,
   key: z.string(),
@@ -194,6 +204,7 @@ export const bankSectionSchema = z.object({
   title: z.string(),
   description: z.string(),
   questions: z.array(bankQuestionSchema),
+  fr: bankSectionFrSchema.nullable(),
 });
 export const bankVersionSummarySchema = z.object({
   id: uuid,
@@ -221,6 +232,7 @@ export const bankTemplateSchema = z.object({
   catalogAppId: uuid.nullable(),
   catalogAppName: z.string().nullable(),
   jurisdictions: z.array(z.string()),
+  fr: bankTemplateFrSchema.nullable(),
   isGeneric: z.boolean(),
   latestPublished: bankVersionSummarySchema.nullable(),
   versions: z.array(bankVersionSummarySchema),
@@ -311,6 +323,8 @@ export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int()
 export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1).max(INT_MAX) });
 export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
 export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
+/** `lang`: the reader's language for the bank's text (default: the one the reader chose, else English). */
+export const readerQuerySchema = z.strictObject({ lang: z.enum(LANGUAGES).optional() });
 /** `lang`: the language of the output (default: the one the reader chose, else English). */
 export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).max(INT_MAX).optional(), lang: z.enum(LANGUAGES).optional() });
 export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });
@@ -344,6 +358,8 @@ export const assessmentQuestionSchema = z.object({
   /** False when its condition on an earlier answer is not met. */
   isShown: z.boolean(),
   jurisdictions: z.array(z.string()),
+  /** The language of the text: the reader's for bank text, `en` where the bank has no French; null for the institution's own. */
+  lang: z.enum(LANGUAGES).nullable(),
   answer: answerSchema.nullable(),
 });
 export type AssessmentQuestionBody = z.infer<typeof assessmentQuestionSchema>;
@@ -354,6 +370,8 @@ export const assessmentSectionSchema = z.object({
   code: z.string(),
   title: z.string(),
   description: z.string(),
+  /** As a question's `lang`. */
+  lang: z.enum(LANGUAGES).nullable(),
   questions: z.array(assessmentQuestionSchema),
 });
 export const riskSchema = z.object({

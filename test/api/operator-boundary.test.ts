@@ -11,7 +11,7 @@ import { invitations, supportGrants, users } from '../../src/server/db/schema/in
 import { withSystem } from '../../src/server/platform/db.js';
 import { hashToken, newToken } from '../../src/server/platform/tokens.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
-import { sampleSections, uniqueSlug } from '../support/pia.js';
+import { SAMPLE_TEMPLATE_FR, sampleSections, uniqueSlug } from '../support/pia.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 type Json = Record<string, any>;
@@ -41,7 +41,7 @@ async function operatorIn(institutionId: string): Promise<Client> {
 
 /** A published bank template (one for each call). */
 async function publishTemplate(catalogAppId: string | null = null) {
-  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Boundary PIA', catalogAppId, jurisdictions: ['BC'] });
+  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Boundary PIA', catalogAppId, jurisdictions: ['BC'], fr: SAMPLE_TEMPLATE_FR });
   expect(created.statusCode, created.body).toBe(201);
   const draft = created.json().versions[0];
   const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'First', sections: sampleSections() });

@@ -95,6 +95,8 @@ test('adopt, edit, submit, approve, download; then merge a master update keeping
   await added.getByLabel(/^Question/).fill('Does the vendor purge backups on request?');
   await added.getByLabel('Kind of answer').selectOption({ label: 'Yes / no / unsure' });
   await added.getByLabel('Key').fill('h.backup_purge');
+  // Published only in both languages: the French wording is asked for, beside the English.
+  await added.getByLabel(/^French wording of the question/).fill('Le fournisseur purge-t-il les sauvegardes sur demande?');
   // Publishing with a field left wrong is refused on that field.
   await added.getByLabel('Operator pre-answer (JSON)').fill('maybe');
   await page.getByRole('button', { name: 'Publish this version' }).click();

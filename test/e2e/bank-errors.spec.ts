@@ -10,7 +10,7 @@ test('the bank editor shows a field refused by the server in French', async ({ p
   await signIn(page, 'admin@vetted.example');
   await page.getByRole('button', { name: /français/i }).click();
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Banque d’ÉFVP' }).click();
-  await page.getByRole('link', { name: 'Privacy impact assessment — educational technology (generic)' }).click();
+  await page.getByRole('link', { name: 'Évaluation des facteurs relatifs à la vie privée (EFVP) — technologie éducative (générique)' }).click();
   await page.getByRole('button', { name: 'Commencer une nouvelle version' }).click();
   await expect(page.getByRole('heading', { name: 'Version brouillon 2' })).toBeVisible();
 
@@ -25,6 +25,15 @@ test('the bank editor shows a field refused by the server in French', async ({ p
   await preAnswer.fill('"unsure"');
   await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await expect(preAnswer).not.toHaveAccessibleDescription(/Ne convient pas/);
+
+  // A version is published only in both languages: a question left without its French wording is named.
+  const french = page.locator('[data-bank-question="a.ai"]').getByLabel(/^Formulation française de la question/);
+  await expect(french).toHaveValue(/intelligence artificielle/);
+  await expect(french).toHaveAttribute('lang', 'fr');
+  await french.fill('');
+  await page.getByRole('button', { name: 'Publier cette version' }).click();
+  await expect(french).toHaveAccessibleDescription('Doit être traduit en français avant la publication de la version');
+  await expect(french).toBeFocused();
   // The language chosen is kept on the account: back to English for the other journeys.
   await page.getByRole('button', { name: /english/i }).click();
 });

@@ -5,9 +5,43 @@ let n = 0;
 /** A unique template key. */
 export const uniqueSlug = (prefix = 'tpl') => `${prefix}-${Date.now().toString(36)}-${(n++).toString(36)}`;
 
-/** Two sections; `screen.personal` is required; `screen.under13_detail` shows only when under-13 is "yes". */
+/** The French of a test template (every published template holds both languages). */
+export const SAMPLE_TEMPLATE_FR = { title: 'EFVP d’essai', description: '' };
+
+/** The French of the sample's sections and questions, by key (the bank publishes nothing untranslated). */
+const SAMPLE_FR: Record<string, { prompt?: string; title?: string; guidance?: string; choices?: Record<string, string>; columns?: Record<string, string> }> = {
+  screening: { title: 'Examen préliminaire' },
+  storage: { title: 'Stockage et lieu d’hébergement' },
+  'screen.personal': { prompt: 'L’application recueille-t-elle des renseignements personnels?', guidance: 'Les noms comptent.' },
+  'screen.under13': { prompt: 'Des élèves de moins de 13 ans l’utiliseront-ils?' },
+  'screen.under13_detail': { prompt: 'Comment le consentement parental est-il obtenu?', guidance: 'COPPA : l’école peut consentir pour un usage éducatif seulement.' },
+  'storage.countries': { prompt: 'Où les données sont-elles stockées?' },
+  'storage.purpose': { prompt: 'À quoi sert l’application?' },
+  'storage.encryption': { prompt: 'Les données sont-elles chiffrées au repos?', choices: { aes256: 'AES-256', none: 'Non' } },
+  'storage.elements': { prompt: 'Quels éléments de données?' },
+  'storage.flows': { prompt: 'Flux de données', columns: { element: 'Élément', purpose: 'Finalité' } },
+  'storage.evidence': { prompt: 'Lien vers la page de sécurité du fournisseur' },
+  'storage.risk': { prompt: 'Risque de communication à l’extérieur du Canada' },
+  'storage.date': { prompt: 'Quand l’examen de sécurité a-t-il été fait?' },
+  'storage.multi': { prompt: 'Certifications', choices: { soc2: 'SOC 2', iso27001: 'ISO 27001' } },
+  'storage.retired': { prompt: 'Une question que la version 2 retire' },
+};
+
+/** Gives each section and question of `sections` its French from SAMPLE_FR (a question it lacks keeps none). */
+export function withSampleFrench(sections: BankSectionInput[]): BankSectionInput[] {
+  return sections.map((s) => ({
+    ...s,
+    ...(SAMPLE_FR[s.key]?.title ? { fr: { title: SAMPLE_FR[s.key]!.title!, description: '' } } : {}),
+    questions: s.questions.map((q) => {
+      const f = SAMPLE_FR[q.key];
+      return f?.prompt ? { ...q, fr: { prompt: f.prompt, guidance: f.guidance ?? '', choices: f.choices ?? {}, columns: f.columns ?? {} } } : q;
+    }),
+  }));
+}
+
+/** Two sections; `screen.personal` is required; `screen.under13_detail` shows only when under-13 is "yes". Both languages. */
 export function sampleSections(overrides: { storageAnswer?: string[]; purposePrompt?: string } = {}): BankSectionInput[] {
-  return [
+  return withSampleFrench([
     {
       key: 'screening',
       code: 'A',
@@ -58,5 +92,5 @@ export function sampleSections(overrides: { storageAnswer?: string[]; purposePro
         { key: 'storage.retired', kind: 'short_text', prompt: 'A question version 2 removes', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] },
       ],
     },
-  ];
+  ]);
 }

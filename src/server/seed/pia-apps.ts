@@ -12,7 +12,30 @@ export interface AppPia {
   answers: Record<string, unknown>;
   /** Question keys the operator verified and locks (the institution can read, not change them). */
   locked: string[];
+  /**
+   * The French of the answers that hold words, by question key: a text answer's French, a risk's
+   * note, a link's label, and the purpose (the catalog's description in French). Subprocessor rows
+   * are translated through SERVICES_FR.
+   */
+  fr: Record<string, string>;
 }
+
+/** The French of the subprocessors' services named in the answers below. */
+export const SERVICES_FR: Record<string, string> = {
+  Hosting: 'Hébergement',
+  'Speech recognition': 'Reconnaissance vocale',
+  'Email to teachers': 'Courriels aux enseignants',
+  'Product analytics (de-identified)': 'Analytique de produit (données dépersonnalisées)',
+  'Hosting (Canadian region)': 'Hébergement (région canadienne)',
+  Backups: 'Sauvegardes',
+  'Hosting and video storage': 'Hébergement et stockage vidéo',
+  'Family notifications': 'Avis aux familles',
+  'Optional learning analytics': 'Analytique de l’apprentissage facultative',
+  'Hosting (EU)': 'Hébergement (UE)',
+  'Language model inference': 'Inférence de modèle de langage',
+  Support: 'Soutien',
+  'Service operations': 'Exploitation du service',
+};
 
 const sub = (name: string, service: string, country: string) => ({ name, service, country });
 const link = (url: string, label: string) => ({ url, label });
@@ -24,6 +47,18 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'quillpath-reading',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Livres numériques nivelés et pratique de lecture guidée de la maternelle à la 8e année. Les élèves s’enregistrent en lisant à voix haute pour que l’enseignant vérifie leur fluidité.',
+      'c.minimization': 'Inscrire seulement le prénom et l’initiale du nom. Laisser la fonction « partager ma lecture » désactivée. Les enregistrements vocaux peuvent être désactivés pour une classe si la fluidité est vérifiée en personne.',
+      'c.ai_detail': 'La reconnaissance vocale note la fluidité en lecture (mots corrects par minute). L’enseignant révise chaque résultat avant qu’il soit consigné; les enregistrements ne servent pas à entraîner des modèles (entente de traitement des données du fournisseur, art. 4.3).',
+      'e.subprocessor_link': 'Sous-traitants de Quillpath',
+      'g.security_link': 'Aperçu de la sécurité de Quillpath',
+      'h.retention': 'Dossiers de lecture conservés tant que l’élève est inscrit. Les enregistrements vocaux sont supprimés à la fin de chaque année scolaire.',
+      'h.backups': '35 jours',
+      'j.overall': 'Enregistrements vocaux de jeunes enfants stockés aux États-Unis.',
+      'j.summary': 'Risque principal : enregistrements vocaux d’enfants stockés à l’extérieur du Canada. Réduit par la suppression en fin d’année, l’inscription avec un minimum de renseignements nominatifs et l’engagement du fournisseur de ne pas entraîner de modèles.',
+      'k.teacher_guidance': 'Inscrire les élèves uniquement par la synchronisation de l’établissement. Laisser « partager ma lecture » désactivé. Ne pas ajouter d’élèves à la main avec leur nom complet.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'yes', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'rostered',
@@ -49,6 +84,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'phonicsfox',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Pratique ludique de la phonétique et de la lecture débutante, de la prématernelle à la 2e année, avec un test de classement adaptatif.',
+      'c.minimization': 'Utiliser les codes de classe et les prénoms. Les consignes vocales du test de classement peuvent être suivies en touchant l’écran plutôt qu’en parlant.',
+      'h.retention': 'Jusqu’à ce que l’enseignant supprime la classe ou après 12 mois d’inactivité.',
+      'j.overall': 'Aucun engagement d’avis d’atteinte; trousse d’analytique présente.',
+      'j.summary': 'Aucun délai contractuel d’avis d’atteinte et une trousse d’analytique dans l’application des élèves. Demander au fournisseur de signer la NDPA du SDPC avant l’approbation.',
+      'k.teacher_guidance': 'Utiliser la connexion par code de classe. Ne pas saisir de noms complets ni téléverser de photos.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'rostered',
@@ -70,6 +113,15 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'storyloom',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Les élèves écrivent et illustrent leurs propres livres numériques avec du texte, des dessins, des photos et de la narration, et les partagent avec la classe.',
+      'c.minimization': 'La publication publique est désactivée pour les comptes éducatifs. Les élèves peuvent faire de la narration plutôt qu’ajouter des photos d’eux-mêmes.',
+      'f.residency_notes': 'Les clients canadiens sont hébergés à Montréal; les sauvegardes chiffrées sont répliquées aux États-Unis.',
+      'h.retention': 'Les livres sont conservés jusqu’à ce que l’élève ou l’enseignant les supprime, ou jusqu’à la fermeture du compte.',
+      'h.backups': '30 jours',
+      'j.overall': 'Photos et voix d’élèves; hébergement au Canada.',
+      'k.teacher_guidance': 'Se connecter avec les comptes de l’établissement. Partager les livres avec la classe seulement.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'sso',
@@ -89,6 +141,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'tallyloop-math',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Pratique adaptative des mathématiques de la 1re à la 8e année, avec des tableaux de bord pour l’enseignant montrant la maîtrise par résultat d’apprentissage du programme.',
+      'c.ai_detail': 'Un moteur adaptatif choisit la question suivante à partir des réponses de l’élève. Il n’utilise pas d’IA générative et ne prend aucune décision au-delà du prochain exercice.',
+      'h.retention': 'Tant que l’abonnement de l’établissement est actif.',
+      'h.backups': '30 jours',
+      'j.overall': 'Résultats d’évaluation seulement; contrat solide.',
+      'k.teacher_guidance': 'Utiliser les comptes inscrits automatiquement; aucune configuration supplémentaire nécessaire.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'yes', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'rostered',
@@ -110,6 +170,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'numbrella-math-games',
     jurisdictions: ['CA-generic', 'BC', 'ON'],
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Jeux de sens du nombre et d’aisance en calcul de la maternelle à la 5e année, joués avec un avatar et un code de classe.',
+      'c.minimization': 'Les élèves n’ont besoin que d’un prénom ou d’un pseudonyme et du code de classe. L’enseignant peut désactiver le téléversement de photos d’avatar.',
+      'f.residency_notes': 'Toutes les données sont stockées en Australie et le soutien en provient; aucun renseignement personnel sensible n’est recueilli lorsque les enseignants respectent les conditions d’utilisation.',
+      'h.retention': 'Jusqu’à ce que l’enseignant supprime la classe.',
+      'j.overall': 'Données minimales si des pseudonymes sont utilisés; contrat faible.',
+      'k.teacher_guidance': 'Utiliser seulement le prénom et l’initiale du nom; les élèves se connectent avec le code de classe. Ne pas téléverser de photos comme avatars.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'no', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'teacher_created',
@@ -130,6 +198,15 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'clipjot',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Les élèves publient de courtes entrées de journal en vidéo et en photo; les enseignants les commentent et peuvent partager certaines publications avec les familles.',
+      'c.minimization': 'Partage avec les familles uniquement vers des comptes familiaux vérifiés; liens publics désactivés. Les enseignants peuvent flouter les visages avant de partager.',
+      'h.retention': 'Les journaux sont conservés pendant l’année scolaire et archivés pour les familles une année de plus.',
+      'h.backups': '30 jours',
+      'j.overall': 'Photos et vidéos de jeunes enfants partagées avec les familles.',
+      'j.summary': 'Des images d’enfants dont les familles ont refusé le consentement aux médias pourraient être partagées. Réduit par la formation du personnel enseignant, la liste des consentements aux médias et les comptes familiaux vérifiés.',
+      'k.teacher_guidance': 'Utiliser seulement le prénom et l’initiale du nom. Ne pas publier de photos ni de vidéos d’élèves dont les familles ont refusé le consentement aux médias. Partager uniquement avec des comptes familiaux vérifiés.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'rostered',
@@ -151,6 +228,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'learnharbor',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Un système complet de gestion de l’apprentissage de la 6e à la 12e année : cours, travaux, carnet de notes, discussions et comptes d’observateur pour les parents.',
+      'c.ai_detail': 'Le fournisseur a annoncé une fonction facultative « aperçus » qui fait appel à un sous-traitant d’analytique américain; elle est désactivée par défaut et doit le rester jusqu’à son évaluation.',
+      'h.retention': 'Contenu des cours et notes pour la durée du contrat; l’établissement exporte les notes finales vers le système d’information sur les élèves.',
+      'h.backups': '90 jours',
+      'j.overall': 'Notes et rétroaction; hébergement au Canada.',
+      'k.teacher_guidance': 'Ne pas publier de notes ni de rétroaction dans les forums de discussion. Les comptes d’observateur des parents sont créés uniquement par l’invitation de l’établissement.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'no', 'a.sensitive': 'yes', 'a.ai': 'unsure', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'sso',
@@ -171,6 +256,13 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'quizbloom-live',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Jeux-questionnaires en direct projetés en classe; les élèves se joignent avec un NIP et un pseudonyme, sans compte.',
+      'c.minimization': 'Les élèves se joignent avec un NIP et un pseudonyme; aucun compte d’élève n’est nécessaire. Les enseignants devraient désactiver le mode « vrais noms ».',
+      'h.retention': 'Les rapports de partie sont conservés dans le compte de l’enseignant jusqu’à leur suppression.',
+      'j.overall': 'Pseudonymes seulement.',
+      'k.teacher_guidance': 'Les élèves se joignent avec un pseudonyme, jamais avec leur nom complet. Ne pas créer de comptes d’élèves.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'no', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'short',
       'b.account_model': 'no_accounts',
@@ -190,6 +282,13 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'bytewren-coding',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Cours de programmation par blocs et par texte de la maternelle à la 12e année, avec une galerie de projets que les élèves peuvent partager au sein de la classe.',
+      'c.minimization': 'Galerie de projets limitée à la classe. Les élèves n’ont pas besoin d’adresse courriel.',
+      'h.retention': 'Tant que l’élève est inscrit; 60 jours après son retrait.',
+      'j.overall': 'Projets et progrès des élèves seulement.',
+      'k.teacher_guidance': 'Limiter le partage des projets à la galerie de la classe.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'no', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'rostered',
@@ -210,6 +309,16 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'kindred-iep',
     jurisdictions: ['CA-generic', 'BC', 'ON'],
     locked: [...LOCK_RESIDENCY, 'a.sensitive'],
+    fr: {
+      'b.purpose': 'Rédaction et suivi des plans d’enseignement individualisés : objectifs, mesures d’adaptation, évaluations, notes des rencontres de l’équipe-cas et bulletins de progrès.',
+      'c.minimization': 'Accès selon le rôle : responsables de cas, équipes-écoles et personnel de l’établissement chargé de l’éducation inclusive seulement. Les parents voient le plan au moyen d’un PDF partagé, pas d’un compte.',
+      'e.foreign_demands': 'Fournisseur de propriété canadienne avec hébergement au Canada; s’engage à aviser l’établissement de toute demande et à refuser les demandes étrangères qui ne passent pas par les tribunaux canadiens.',
+      'h.retention': 'Selon le calendrier de conservation des dossiers d’élèves de l’établissement; les plans fermés sont archivés en lecture seule.',
+      'h.backups': '30 jours',
+      'j.overall': 'Dossiers de santé et d’adaptation scolaire.',
+      'j.summary': 'Les dossiers les plus sensibles que détient l’établissement. Réduit par l’hébergement au Canada, l’accès selon le rôle, l’authentification multifacteur et des journaux d’audit examinés chaque étape.',
+      'k.teacher_guidance': 'Seuls les membres de l’équipe-cas y ont accès. Ne jamais exporter les plans vers des appareils personnels ni par courriel.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'no', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'sso',
@@ -232,6 +341,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'hedgerow-web-filter',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Filtrage Web infonuagique des appareils fournis par l’école, sur le réseau et hors réseau, avec des règles par année d’études et des rapports de navigation.',
+      'c.minimization': 'Conservation des journaux fixée à 30 jours. Les alertes sont envoyées uniquement aux directions d’école, pas aux enseignants.',
+      'h.retention': 'Journaux de navigation conservés 30 jours (réglable jusqu’à 7).',
+      'h.backups': '14 jours',
+      'j.overall': 'Historique de navigation de chaque élève.',
+      'k.teacher_guidance': 'Signaler au centre d’assistance les sites bloqués nécessaires à l’apprentissage; ne pas demander de rapports de filtrage sur des élèves en particulier.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'no', 'a.monitoring': 'yes', 'a.outcome': 'full',
       'b.account_model': 'sso',
@@ -251,6 +368,14 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'ponderbot',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Un tuteur conversationnel à base d’IA qui guide les élèves dans des problèmes de mathématiques et de sciences en donnant des indices plutôt que les réponses; les enseignants peuvent lire les transcriptions.',
+      'c.minimization': 'On indique aux élèves de ne pas saisir de renseignements personnels dans la conversation. L’historique des conversations est visible par l’enseignant.',
+      'c.ai_detail': 'Un grand modèle de langage d’un fournisseur américain répond aux questions de mathématiques des élèves. Les requêtes sont conservées 30 jours pour la détection des abus et ne servent pas à l’entraînement (option sans conservation offerte avec le forfait de l’établissement).',
+      'h.retention': 'Historique des conversations : 1 an; requêtes chez le fournisseur du modèle : 30 jours.',
+      'j.overall': 'Les élèves pourraient saisir des renseignements personnels ou sensibles dans une conversation avec l’IA.',
+      'k.teacher_guidance': 'Classes pilotes seulement. Rappeler aux élèves de ne pas communiquer de renseignements personnels dans la conversation; examiner les conversations signalées dans la semaine.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'no', 'a.sensitive': 'unsure', 'a.ai': 'yes', 'a.monitoring': 'yes', 'a.outcome': 'full',
       'b.account_model': 'sso',
@@ -272,6 +397,16 @@ export const APP_PIAS: readonly AppPia[] = [
     slug: 'penwright-office',
     jurisdictions: CA_US,
     locked: LOCK_RESIDENCY,
+    fr: {
+      'b.purpose': 'Courriel, documents, feuilles de calcul, présentations, visioconférences et stockage infonuagique pour le personnel et les élèves, avec une console d’administration pour l’éducation.',
+      'c.ai_detail': 'Les fonctions d’aide à la rédaction sont désactivées par défaut pour les comptes d’élèves dans l’environnement éducatif.',
+      'e.foreign_demands': 'Le fournisseur publie un rapport de transparence et s’engage à rediriger les demandes gouvernementales vers le client.',
+      'f.residency_notes': 'Le contenu principal (courriels, documents) est stocké dans des centres de données canadiens; les ingénieurs de soutien aux États-Unis et en Irlande n’accèdent aux données qu’avec l’approbation du client (coffre client).',
+      'h.retention': 'Selon les règles de conservation de l’établissement définies dans la console d’administration.',
+      'h.backups': '30 jours',
+      'j.overall': 'Large éventail de données du personnel et des élèves; contrôles solides.',
+      'k.teacher_guidance': 'Utiliser uniquement les comptes de l’établissement. Ne pas partager de documents avec des comptes personnels ni les rendre publics.',
+    },
     answers: {
       'a.personal_info': 'yes', 'a.under_13': 'yes', 'a.sensitive': 'yes', 'a.ai': 'unsure', 'a.monitoring': 'no', 'a.outcome': 'full',
       'b.account_model': 'sso',

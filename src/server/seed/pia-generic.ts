@@ -7,6 +7,7 @@
  */
 import type { BankQuestionInput, BankSectionInput, QuestionKind } from '../../contracts/assessments.js';
 import { GRADE_LEVELS } from '../../contracts/domain.js';
+import { GENERIC_QUESTIONS_FR, GENERIC_SECTIONS_FR, GENERIC_TEMPLATE_FR } from './pia-generic-fr.js';
 
 type Extra = Partial<Omit<BankQuestionInput, 'key' | 'kind' | 'prompt' | 'guidance'>>;
 
@@ -23,10 +24,26 @@ export const GENERIC_TEMPLATE = {
   description:
     'The full assessment for any app used with students or staff: screening, purpose, data flows, legal authority and consent, use and disclosure, storage and residency, security, retention, agreements, risks and the decision. Canadian and US questions are tagged; hide the ones that do not apply to you.',
   jurisdictions: ['CA-generic', 'BC', 'ON', 'NS', 'US-generic', 'NY', 'CA'],
+  fr: GENERIC_TEMPLATE_FR,
 } as const;
 
+/** The sections with their French (pia-generic-fr.ts) beside the English, by section and question key. */
+function withFrench(sections: BankSectionInput[]): BankSectionInput[] {
+  return sections.map((s) => {
+    const sectionFr = GENERIC_SECTIONS_FR[s.key];
+    return {
+      ...s,
+      ...(sectionFr ? { fr: sectionFr } : {}),
+      questions: s.questions.map((question) => {
+        const fr = GENERIC_QUESTIONS_FR[question.key];
+        return fr ? { ...question, fr: { ...fr, choices: fr.choices ?? {}, columns: fr.columns ?? {} } } : question;
+      }),
+    };
+  });
+}
+
 export function genericSections(): BankSectionInput[] {
-  return [
+  return withFrench([
     {
       key: 'a-screening',
       code: 'A',
@@ -235,5 +252,5 @@ export function genericSections(): BankSectionInput[] {
         q('k.next_review', 'date', 'Next review date', 'Review at least every two years, and whenever the vendor changes its terms or subprocessors.'),
       ],
     },
-  ];
+  ]);
 }

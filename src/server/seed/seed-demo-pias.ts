@@ -179,6 +179,13 @@ async function publishBankUpdate(tx: Tx, now: Date): Promise<AuditValues[]> {
     preAnswer: 'yes',
     condition: null,
     jurisdictions: [],
+    fr: {
+      prompt: 'Le fournisseur purge-t-il les enregistrements supprimés de ses sauvegardes pendant leur durée de conservation?',
+      guidance:
+        'Les enregistrements supprimés survivent souvent dans les sauvegardes. Demandez combien de temps les sauvegardes sont conservées et si une demande de suppression les atteint.',
+      choices: {},
+      columns: {},
+    },
   });
   const id = randomUUID();
   await tx.insert(piaTemplateVersions).values({

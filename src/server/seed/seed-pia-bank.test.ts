@@ -1,6 +1,9 @@
 import { eq } from 'drizzle-orm';
+import { piaTemplateQuestions, piaTemplateSections } from '../db/schema/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { piaTemplates, piaTemplateVersions } from '../db/schema/index.js';
+import { hasWords } from '../modules/assessments/localize.js';
+import type { QuestionKind, QuestionOptions } from '../../contracts/assessments.js';
 import { withSystem } from '../platform/db.js';
 import { buildTenantWithUsers } from '../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../test/support/test-app.js';
@@ -62,5 +65,42 @@ describe('the seeded master bank', () => {
     // A BC district: sections A–K and the provincial law (its own province's questions); no US law.
     expect(blank.json().revision.sections.map((s: Json) => s.code)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J', 'K', 'L']);
     expect(blank.json().revision.sections.flatMap((s: Json) => s.questions).filter((q: Json) => q.answer)).toEqual([]);
+  });
+
+  it('holds every text in English and Canadian French, and no French is a copy of its English', async () => {
+    const [templates, sections, questions] = await withSystem(t.database.db, (tx) =>
+      Promise.all([tx.select().from(piaTemplates), tx.select().from(piaTemplateSections), tx.select().from(piaTemplateQuestions)]),
+    );
+    expect(questions.length).toBeGreaterThan(500);
+    const missing: string[] = [];
+    const copies: string[] = [];
+    /** English of more than three words whose "French" is the same text is a copy, not a translation. */
+    const pair = (where: string, english: string, french: string | undefined) => {
+      if (!english.trim()) return;
+      if (!french?.trim()) missing.push(where);
+      else if (french.trim() === english.trim() && english.trim().split(/\s+/).length > 3) copies.push(`${where}: ${english}`);
+    };
+    for (const x of templates) {
+      pair(`${x.slug} title`, x.title, x.fr?.title);
+      pair(`${x.slug} description`, x.description, x.fr?.description);
+    }
+    for (const x of sections) {
+      pair(`section ${x.key} title`, x.title, x.fr?.title);
+      pair(`section ${x.key} description`, x.description, x.fr?.description);
+    }
+    for (const q of questions) {
+      pair(`${q.key} prompt`, q.prompt, q.fr?.prompt);
+      pair(`${q.key} guidance`, q.guidance, q.fr?.guidance);
+      const options = q.options as QuestionOptions;
+      for (const c of options.choices ?? []) pair(`${q.key} choice ${c.value}`, c.label, q.fr?.choices[c.value]);
+      for (const c of options.columns ?? []) pair(`${q.key} column ${c.key}`, c.label, q.fr?.columns[c.key]);
+      if (hasWords(q.kind as QuestionKind, q.preAnswer)) {
+        if (!hasWords(q.kind as QuestionKind, q.fr?.preAnswer)) missing.push(`${q.key} pre-answer`);
+        else if (typeof q.preAnswer === 'string') pair(`${q.key} pre-answer`, q.preAnswer, q.fr!.preAnswer as string);
+        else if (JSON.stringify(q.preAnswer) === JSON.stringify(q.fr!.preAnswer)) copies.push(`${q.key} pre-answer: ${JSON.stringify(q.preAnswer)}`);
+      }
+    }
+    expect(missing, 'bank text without French').toEqual([]);
+    expect(copies, 'French equal to its English').toEqual([]);
   });
 });

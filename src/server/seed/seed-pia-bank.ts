@@ -4,13 +4,13 @@
  */
 import type { AuditAction, AuditRecordType } from '../../contracts/audit.js';
 import { randomUUID } from 'node:crypto';
-import { JURISDICTIONS, type BankSectionInput } from '../../contracts/assessments.js';
+import { JURISDICTIONS, type BankSectionInput, type BankTemplateFr } from '../../contracts/assessments.js';
 import { type catalogApps, piaTemplateQuestions, piaTemplates, piaTemplateSections, piaTemplateVersions } from '../db/schema/index.js';
 import { appendAuditEvents } from '../platform/audit.js';
 import type { Tx } from '../platform/db.js';
-import { contentProblems } from '../modules/assessments/bank.service.js';
+import { contentProblems, frenchProblems } from '../modules/assessments/bank.service.js';
 import { versionContentRows } from '../modules/assessments/bank.repo.js';
-import { APP_PIAS, type AppPia } from './pia-apps.js';
+import { APP_PIAS, SERVICES_FR, type AppPia } from './pia-apps.js';
 import { GENERIC_TEMPLATE, genericSections } from './pia-generic.js';
 import { jurisdictionSections } from './pia-jurisdictions.js';
 
@@ -25,6 +25,34 @@ export const appTemplateSlug = (appSlug: string) => `pia-${appSlug}`;
  */
 export function bankGenericSections(): BankSectionInput[] {
   return [...genericSections(), ...jurisdictionSections()];
+}
+
+/**
+ * The French of a pre-answer that holds words, in the shape of the English: a text as given, a risk
+ * with its French note, a link with its French label, subprocessor rows with their services in French.
+ */
+function frenchPreAnswer(kind: string, english: unknown, fr: string | undefined, slug: string, key: string): unknown {
+  const missing = () => new Error(`Bank seed: the French of "${key}" for "${slug}" is missing`);
+  switch (kind) {
+    case 'short_text':
+    case 'long_text':
+      if (fr === undefined) throw missing();
+      return fr;
+    case 'risk':
+      if (fr === undefined) throw missing();
+      return { ...(english as object), note: fr };
+    case 'evidence_link':
+      if (fr === undefined) throw missing();
+      return { ...(english as object), label: fr };
+    case 'table_rows':
+      return (english as Record<string, string>[]).map((row) => {
+        const service = row.service !== undefined ? SERVICES_FR[row.service] : undefined;
+        if (row.service !== undefined && service === undefined) throw new Error(`Bank seed: the French of the service "${row.service}" is missing`);
+        return { ...row, ...(service !== undefined ? { service } : {}) };
+      });
+    default:
+      return undefined;
+  }
 }
 
 /** The generic PIA with an app's pre-answers: catalog facts first, then what the operator verified. */
@@ -53,6 +81,8 @@ export function appSections(app: CatalogAppRow, pia: AppPia): BankSectionInput[]
       if (value === undefined) continue;
       question.preAnswer = value;
       question.locked = pia.locked.includes(question.key);
+      const preAnswerFr = frenchPreAnswer(question.kind, value, pia.fr[question.key], pia.slug, question.key);
+      if (preAnswerFr !== undefined && question.fr) question.fr = { ...question.fr, preAnswer: preAnswerFr };
     }
   }
   return sections;
@@ -64,6 +94,7 @@ interface TemplateSeed {
   description: string;
   catalogAppId: string | null;
   jurisdictions: readonly string[];
+  fr: BankTemplateFr;
   isGeneric: boolean;
   isDemo: boolean;
   sections: BankSectionInput[];
@@ -81,6 +112,9 @@ async function seedTemplates(tx: Tx, seeds: TemplateSeed[], now: Date): Promise<
   for (const seed of fresh) {
     const problems = contentProblems(seed.sections);
     if (Object.keys(problems).length) throw new Error(`Bank seed: template "${seed.slug}" is not valid: ${JSON.stringify(problems)}`);
+    // Published like any version: only with every text in both languages.
+    const untranslated = Object.keys(frenchProblems(seed.sections, seed));
+    if (untranslated.length) throw new Error(`Bank seed: template "${seed.slug}" lacks French: ${untranslated.join(', ')}`);
     const templateId = randomUUID();
     const versionId = randomUUID();
     const { sections: content, jurisdictions, ...fields } = seed;
@@ -129,6 +163,10 @@ export async function seedPiaBank(tx: Tx, catalog: ReadonlyMap<string, CatalogAp
       description: `Pre-answered by the operator from ${app.vendor}’s documentation and agreement. Complete the questions about your own use (purpose, notice, decision) and check the locked facts against your contract.`,
       catalogAppId: app.id,
       jurisdictions: pia.jurisdictions,
+      fr: {
+        title: `Évaluation des facteurs relatifs à la vie privée (EFVP) — ${app.name}`,
+        description: `Préremplie par l’opérateur à partir de la documentation et de l’entente de ${app.vendor}. Répondez aux questions sur votre propre utilisation (finalité, avis, décision) et comparez les faits verrouillés avec votre contrat.`,
+      },
       isGeneric: false,
       isDemo: app.isDemo,
       sections: appSections(app, pia),

@@ -85,6 +85,7 @@ export const en = {
       answer_unknown_column: 'Has a column “{{column}}” this table does not have',
       condition_not_earlier: 'Must be the key of an earlier question',
       no_question: 'Add at least one question',
+      french_missing: 'Needs its French before the version is published',
       unknown_catalog_app: 'Not an app of the catalog',
       key_taken: 'Already used',
       no_published_version: 'Not a template with a published version',

@@ -88,6 +88,7 @@ export const fr: DeepStrings<typeof en> = {
       answer_unknown_column: 'Contient une colonne « {{column}} » que ce tableau n’a pas',
       condition_not_earlier: 'Doit être la clé d’une question précédente',
       no_question: 'Ajoutez au moins une question',
+      french_missing: 'Doit être traduit en français avant la publication de la version',
       unknown_catalog_app: 'N’est pas une application du catalogue',
       key_taken: 'Déjà utilisée',
       no_published_version: 'N’est pas un modèle ayant une version publiée',

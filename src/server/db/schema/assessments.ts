@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { BankQuestionFr, BankSectionFr, BankTemplateFr } from '../../../contracts/assessments.js';
 import { catalogApps } from './catalog.js';
 import { timestamps } from './columns.js';
 import { users } from './identity.js';
@@ -30,6 +31,8 @@ export const piaTemplates = pgTable(
     /** The generic structure an institution starts from when it starts a PIA blank. */
     isGeneric: boolean('is_generic').notNull().default(false),
     isDemo: boolean('is_demo').notNull().default(false),
+    /** The Canadian French of the title and description (docs/adr/0013-bilingual-bank.md). */
+    fr: jsonb('fr').$type<BankTemplateFr>(),
     ...timestamps,
   },
   (t) => [
@@ -81,6 +84,8 @@ export const piaTemplateSections = pgTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     position: integer('position').notNull().default(0),
+    /** The Canadian French of the title and description; null until translated. */
+    fr: jsonb('fr').$type<BankSectionFr>(),
     ...timestamps,
   },
   (t) => [uniqueIndex('pia_template_sections_key').on(t.versionId, t.key)],
@@ -115,6 +120,8 @@ export const piaTemplateQuestions = pgTable(
     /** `{ questionKey, anyOf: [...] }`: shown only when that earlier answer matches. */
     condition: jsonb('condition'),
     jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
+    /** The Canadian French of the prompt, guidance, choice and column labels and a text pre-answer; null until translated. */
+    fr: jsonb('fr').$type<BankQuestionFr>(),
     ...timestamps,
   },
   (t) => [
@@ -211,6 +218,8 @@ export const assessmentSections = pgTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     position: integer('position').notNull().default(0),
+    /** The bank's French of a section copied from the bank; null for the institution's own sections. */
+    fr: jsonb('fr').$type<BankSectionFr>(),
     ...timestamps,
   },
   (t) => [
@@ -243,6 +252,8 @@ export const assessmentQuestions = pgTable(
     hidden: boolean('hidden').notNull().default(false),
     condition: jsonb('condition'),
     jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
+    /** The bank's French of a question copied from the bank (kept in step by the merge); null for the institution's own. */
+    fr: jsonb('fr').$type<BankQuestionFr>(),
     ...timestamps,
   },
   (t) => [

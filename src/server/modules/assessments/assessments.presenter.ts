@@ -11,7 +11,9 @@ import {
   type AnswerOrigin,
 } from '../../../contracts/assessments.js';
 import { iso, isoDay } from '../../platform/dates.js';
+import type { Language } from '../../../contracts/domain.js';
 import { isShown } from './answers.js';
+import { localizeRevision, textLanguage } from './localize.js';
 import { printText, roleKeyOf } from './print-text.js';
 import type { AssessmentListRow, RevisionContent, RevisionRow, RiskRow } from './assessments.repo.js';
 import type { TemplateVersionRow } from './bank.repo.js';
@@ -80,7 +82,9 @@ export function answersByKey(c: RevisionContent): Map<string, unknown> {
   return m;
 }
 
-export function presentRevision(c: RevisionContent): RevisionBody {
+/** A revision in the reader's language (bank text in French for a French reader; the institution's own as written). */
+export function presentRevision(raw: RevisionContent, reader: Language = 'en'): RevisionBody {
+  const c = localizeRevision(raw, reader);
   const answers = answersByKey(c);
   return {
     ...presentRevisionSummary({ ...c.revision, templateVersionNumber: c.templateVersionNumber }),
@@ -91,6 +95,7 @@ export function presentRevision(c: RevisionContent): RevisionBody {
       code: s.code,
       title: s.title,
       description: s.description,
+      lang: textLanguage(s.origin, s.fr, reader),
       questions: s.questions.map((q) => ({
         id: q.id,
         key: q.key,
@@ -105,6 +110,7 @@ export function presentRevision(c: RevisionContent): RevisionBody {
         condition: (q.condition ?? null) as Condition | null,
         isShown: isShown((q.condition ?? null) as Condition | null, answers),
         jurisdictions: q.jurisdictions,
+        lang: textLanguage(q.origin, q.fr, reader),
         answer: q.answer
           ? {
               value: q.answer.value ?? null,

@@ -24,6 +24,7 @@ import {
   ownQuestionCreateSchema,
   ownSectionCreateSchema,
   pdfQuerySchema,
+  readerQuerySchema,
   questionParamsSchema,
   questionUpdateSchema,
   reopenSchema,
@@ -89,12 +90,13 @@ export function registerAssessmentRoutes(root: FastifyInstance, service: Assessm
   app.post(base, { schema: { tags, summary: 'Adopt a bank version for an inventory app, or start blank', body: assessmentCreateSchema, response: { 201: assessmentSchema, ...errors } } }, async (req, reply) =>
     reply.status(201).send(await service.create(requireActor(req), req.body)),
   );
-  app.get(`${base}/:id`, { schema: { tags, summary: 'An assessment with its current revision', params: idParamsSchema, response: { 200: assessmentSchema, ...errors } } }, async (req) =>
-    service.get(requireActor(req), req.params.id),
+  app.get(`${base}/:id`, { schema: { tags, summary: 'An assessment with its current revision, in the reader’s language', params: idParamsSchema, querystring: readerQuerySchema, response: { 200: assessmentSchema, ...errors } } }, async (req) =>
+    service.get(requireActor(req), req.params.id, req.query.lang),
   );
-  app.get(`${base}/:id/revisions/:number`, { schema: { tags, summary: 'One revision, frozen or current', params: revisionParamsSchema, response: { 200: revisionSchema, ...errors } } }, async (req) =>
-    presentRevision((await service.revision(requireActor(req), req.params.id, req.params.number)).content),
-  );
+  app.get(`${base}/:id/revisions/:number`, { schema: { tags, summary: 'One revision, frozen or current, in the reader’s language', params: revisionParamsSchema, querystring: readerQuerySchema, response: { 200: revisionSchema, ...errors } } }, async (req) => {
+    const r = await service.revision(requireActor(req), req.params.id, req.params.number, req.query.lang);
+    return presentRevision(r.content, r.language);
+  });
   app.get(`${base}/:id/compare`, { schema: { tags, summary: 'Two revisions side by side', params: idParamsSchema, querystring: compareQuerySchema, response: { 200: compareSchema, ...errors } } }, async (req) =>
     service.compare(requireActor(req), req.params.id, req.query.from, req.query.to),
   );

@@ -82,6 +82,7 @@ import {
 } from './bank.repo.js';
 import { nextReviewAfterApproval, rulesOf, today } from '../inventory/decision-rules.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
+import { localizeRevision } from './localize.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { applicableContent, appliesIn, institutionJurisdictions } from './jurisdictions.js';
 import { printText } from './print-text.js';
@@ -138,6 +139,7 @@ export function contentRows(
       title: s.title,
       description: s.description,
       position: si,
+      fr: s.fr ?? null,
     });
     s.questions.forEach((q, qi) => {
       const id = randomUUID();
@@ -157,6 +159,7 @@ export function contentRows(
         hidden: 'hidden' in q ? q.hidden : false,
         condition: q.condition,
         jurisdictions: q.jurisdictions,
+        fr: q.fr ?? null,
       });
       if (!opts.withAnswers) return;
       if ('answer' in q) {
@@ -350,7 +353,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     return body(tx, scope, actor, id);
   }
 
-  async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string): Promise<AssessmentBody> {
+  async function body(tx: Tx, scope: TenantScope, actor: Actor, id: string, lang?: Language): Promise<AssessmentBody> {
     const a = await load(tx, scope, id);
     const revision = await currentRevision(tx, scope, a);
     const [content, revisions, update] = await Promise.all([
@@ -359,13 +362,14 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       pendingUpdate(tx, a),
     ]);
     const status = a.status as AssessmentStatus;
+    const reader = lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
     const canManage = policy.manageAssessments(actor);
     const canApprove = policy.approve(actor);
     const canSignOff = policy.signOffAssessments(actor);
     return {
       ...presentSummary(a, update),
       inventoryStatus: a.inventoryStatus,
-      revision: presentRevision(content),
+      revision: presentRevision(content, reader),
       revisions: revisions.map(presentRevisionSummary),
       abilities: {
         edit: canManage && status === 'draft',
@@ -414,21 +418,23 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       });
     },
 
-    async get(actor: Actor, id: string): Promise<AssessmentBody> {
+    /** `lang`: the reader's language (default: the one the reader chose, else English). */
+    async get(actor: Actor, id: string, lang?: Language): Promise<AssessmentBody> {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
-      return withTenant(db, scope, (tx) => body(tx, scope, actor, id));
+      return withTenant(db, scope, (tx) => body(tx, scope, actor, id, lang));
     },
 
     /** A revision with its content, for reading and printing. */
-    async revision(actor: Actor, id: string, number: number) {
+    async revision(actor: Actor, id: string, number: number, lang?: Language) {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const r = await findRevision(tx, scope, a.id, number);
         if (!r) throw notFound('Revision');
-        return { assessment: a, content: await loadApplicable(tx, scope, r) };
+        const reader = lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
+        return { assessment: a, content: await loadApplicable(tx, scope, r), language: reader };
       });
     },
 
@@ -1026,13 +1032,14 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
           findInventoryItem(tx, scope, a.inventoryItemId),
           language ? null : userLanguage(tx, actor.userId),
         ]);
+        const reader = language ?? chosen ?? 'en';
         return {
           assessment: a,
-          content,
+          content: localizeRevision(content, reader),
           institutionName: institution?.name ?? '',
           jurisdictions: institution ? institutionJurisdictions(institution.country, institution.subdivision) : new Set<string>(),
           item: item!,
-          language: language ?? chosen ?? 'en',
+          language: reader,
         };
       });
     },

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assessmentAnswers, assessmentMerges, assessments, auditEvents, inventoryItems, piaUpdateNotices, users } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../../../../test/support/factories.js';
-import { sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
+import { SAMPLE_TEMPLATE_FR, sampleSections, uniqueSlug } from '../../../../test/support/pia.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { extractText, getDocumentProxy } from 'unpdf';
 import i18next from 'i18next';
@@ -24,7 +24,7 @@ const db = () => t.database.db;
 
 /** Creates and publishes a template (version 1) as the operator; returns the template and version. */
 async function publishTemplate(sections = sampleSections(), catalogAppId: string | null = null) {
-  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Test PIA', catalogAppId, jurisdictions: ['BC'] });
+  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Test PIA', catalogAppId, jurisdictions: ['BC'], fr: SAMPLE_TEMPLATE_FR });
   expect(created.statusCode, created.body).toBe(201);
   const template = created.json() as Json;
   const draft = template.versions[0];
@@ -58,7 +58,7 @@ const snapshot = () =>
 
 describe('the master bank', () => {
   it('creates, edits and publishes a version; a published version never changes', async () => {
-    const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Bank test', jurisdictions: ['ON', 'US-generic'] });
+    const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Bank test', jurisdictions: ['ON', 'US-generic'], fr: SAMPLE_TEMPLATE_FR });
     expect(created.statusCode, created.body).toBe(201);
     const draft = created.json().versions[0];
     expect(draft).toMatchObject({ number: 1, status: 'draft' });
@@ -440,7 +440,7 @@ describe('master updates', () => {
     const draft = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
     const sections = sampleSections({ storageAnswer: ['US', 'IE'], purposePrompt: 'What is the app used for in class?' });
     sections[1]!.questions = sections[1]!.questions.filter((q) => q.key !== 'storage.retired');
-    sections[1]!.questions.push({ key: 'storage.subprocessors', kind: 'long_text', prompt: 'List the subprocessors', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [] });
+    sections[1]!.questions.push({ key: 'storage.subprocessors', kind: 'long_text', prompt: 'List the subprocessors', guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions: [], fr: { prompt: 'Énumérez les sous-traitants', guidance: '', choices: {}, columns: {} } });
     const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'Clearer purpose question; subprocessors; storage now includes Ireland', sections });
     expect(saved.statusCode, saved.body).toBe(200);
     await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version });
@@ -578,7 +578,7 @@ describe('update emails when mail is down', () => {
     const op = await signIn(down.app, await buildUser(down.database.db, { tenantId: null, role: 'platform_admin' }));
     const tenant = await buildTenantWithUsers(down.app, down.database.db);
     const item = (await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Retry ${uniqueSlug()}`, vendor: 'R' } })).json();
-    const created = (await op.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Retry PIA' })).json();
+    const created = (await op.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Retry PIA', fr: SAMPLE_TEMPLATE_FR })).json();
     const v1 = created.versions[0];
     const saved = (await op.request('PUT', `/api/v1/bank/versions/${v1.id}`, { version: v1.version, sections: sampleSections() })).json();
     const p1 = (await op.request('POST', `/api/v1/bank/versions/${v1.id}/publish`, { version: saved.version })).json();
@@ -657,8 +657,9 @@ describe('outputs', () => {
       expect(fr, words).toContain(words);
     }
     expect(fr).toMatch(FRENCH_DATE);
-    // Operator bank content exists in English only and stays as written.
-    expect(fr).toContain('Does the app collect personal information?');
+    // The bank's text is in French for a French reader.
+    expect(fr).toContain('L’application recueille-t-elle des renseignements personnels?');
+    expect(fr).not.toContain('Does the app collect personal information?');
     for (const words of ['Risk register', 'Sign-offs', 'Revision 1', 'pre-answered', 'Site administrator', 'Approved with conditions']) expect(fr, words).not.toContain(words);
     const en = await pdfText((await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf`)).rawPayload);
     expect(en).toContain('Risk register');

@@ -24,6 +24,7 @@ export function presentTemplate(t: TemplateWithApp, versions: TemplateVersionRow
     catalogAppId: t.catalogAppId,
     catalogAppName: t.catalogAppName,
     jurisdictions: t.jurisdictions,
+    fr: t.fr ?? null,
     isGeneric: t.isGeneric,
     latestPublished: latest ? presentVersionSummary(latest) : null,
     versions: versions.map(presentVersionSummary),
@@ -42,6 +43,7 @@ export function presentBankVersion(c: VersionContent, changes: BankVersionChange
       code: s.code,
       title: s.title,
       description: s.description,
+      fr: s.fr ?? null,
       questions: s.questions.map((q) => ({
         id: q.id,
         key: q.key,
@@ -54,6 +56,7 @@ export function presentBankVersion(c: VersionContent, changes: BankVersionChange
         preAnswer: q.preAnswer ?? null,
         condition: (q.condition ?? null) as Condition | null,
         jurisdictions: q.jurisdictions,
+        fr: q.fr ?? null,
       })),
     })),
   };

@@ -106,7 +106,7 @@ export async function insertVersion(tx: Tx, templateId: string, number: number, 
 
 /** The section and question rows of a version's content, with fresh ids (shared by the editor and the seed). */
 export function versionContentRows(versionId: string, sections: readonly BankSectionInput[]) {
-  const sectionRows = sections.map((s, position) => ({ id: randomUUID(), versionId, key: s.key, code: s.code, title: s.title, description: s.description, position }));
+  const sectionRows = sections.map((s, position) => ({ id: randomUUID(), versionId, key: s.key, code: s.code, title: s.title, description: s.description, position, fr: s.fr ?? null }));
   const questionRows = sections.flatMap((s, si) =>
     s.questions.map((q, position) => ({
       id: randomUUID(),
@@ -124,6 +124,7 @@ export function versionContentRows(versionId: string, sections: readonly BankSec
       preAnswerOrigin: q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator',
       condition: q.condition,
       jurisdictions: [...q.jurisdictions],
+      fr: q.fr ?? null,
     })),
   );
   return { sectionRows, questionRows };
@@ -156,6 +157,7 @@ export function contentAsInput(content: VersionContent): BankSectionInput[] {
     code: s.code,
     title: s.title,
     description: s.description,
+    ...(s.fr ? { fr: s.fr } : {}),
     questions: s.questions.map((q) => ({
       key: q.key,
       kind: q.kind as BankSectionInput['questions'][number]['kind'],
@@ -168,6 +170,7 @@ export function contentAsInput(content: VersionContent): BankSectionInput[] {
       preAnswerOrigin: q.preAnswerOrigin as BankSectionInput['questions'][number]['preAnswerOrigin'],
       condition: (q.condition ?? null) as BankSectionInput['questions'][number]['condition'],
       jurisdictions: q.jurisdictions as BankSectionInput['questions'][number]['jurisdictions'],
+      ...(q.fr ? { fr: q.fr } : {}),
     })),
   }));
 }

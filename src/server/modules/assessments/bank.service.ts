@@ -31,6 +31,7 @@ import {
   type VersionContent,
 } from './bank.repo.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
+import { hasWords, TEXT_PRE_ANSWER_KINDS } from './localize.js';
 import { versionChanges } from './merge.js';
 import type { UpdateNoticeJobs } from './update-notice.job.js';
 
@@ -56,6 +57,12 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
         const check = checkAnswer(q.kind, q.options, q.preAnswer);
         if (!check.ok) problems[`${at}.preAnswer`] = { code: check.code, message: check.message, ...(check.params ? { params: check.params } : {}) };
       }
+      if (q.fr?.preAnswer !== undefined && q.fr.preAnswer !== null) {
+        const check = TEXT_PRE_ANSWER_KINDS.includes(q.kind)
+          ? checkAnswer(q.kind, q.options, q.fr.preAnswer)
+          : ({ ok: false, code: 'invalid', message: 'only a question whose answer holds words has a French pre-answer' } as const);
+        if (!check.ok) problems[`${at}.fr.preAnswer`] = { code: check.code, message: check.message, ...('params' in check && check.params ? { params: check.params } : {}) };
+      }
       if (q.condition && !questionKinds.has(q.condition.questionKey)) {
         problems[`${at}.condition.questionKey`] = { code: 'condition_not_earlier', message: 'must be the key of an earlier question' };
       }
@@ -78,6 +85,37 @@ function keepVendorOrigins(before: VersionContent, sections: readonly BankSectio
       q.preAnswerOrigin === undefined && vendor.has(q.key) && canonicalJson(vendor.get(q.key) ?? null) === canonicalJson(q.preAnswer ?? null) ? { ...q, preAnswerOrigin: 'vendor' as const } : q,
     ),
   }));
+}
+
+const FRENCH_MISSING: FieldProblem = { code: 'french_missing', message: 'needs its French before the version is published' };
+const has = (s: string | undefined | null) => typeof s === 'string' && s.trim() !== '';
+
+/**
+ * Every bank text of a version without its French, by field path (`sections.0.fr.title`,
+ * `sections.0.questions.2.fr.choices.yes`…): a version is published only when this is empty, so that
+ * every version an institution adopts reads in both languages.
+ */
+export function frenchProblems(sections: readonly BankSectionInput[], template?: { title: string; description: string; fr?: { title: string; description: string } | null }): Record<string, FieldProblem> {
+  const problems: Record<string, FieldProblem> = {};
+  if (template) {
+    if (!has(template.fr?.title)) problems['template.fr.title'] = FRENCH_MISSING;
+    if (has(template.description) && !has(template.fr?.description)) problems['template.fr.description'] = FRENCH_MISSING;
+  }
+  sections.forEach((s, si) => {
+    if (!has(s.fr?.title)) problems[`sections.${si}.fr.title`] = FRENCH_MISSING;
+    if (has(s.description) && !has(s.fr?.description)) problems[`sections.${si}.fr.description`] = FRENCH_MISSING;
+    s.questions.forEach((q, qi) => {
+      const at = `sections.${si}.questions.${qi}.fr`;
+      if (!has(q.fr?.prompt)) problems[`${at}.prompt`] = FRENCH_MISSING;
+      if (has(q.guidance) && !has(q.fr?.guidance)) problems[`${at}.guidance`] = FRENCH_MISSING;
+      for (const c of q.options.choices ?? []) if (!has(q.fr?.choices?.[c.value])) problems[`${at}.choices.${c.value}`] = FRENCH_MISSING;
+      for (const c of q.options.columns ?? []) if (!has(q.fr?.columns?.[c.key])) problems[`${at}.columns.${c.key}`] = FRENCH_MISSING;
+      if (hasWords(q.kind, q.preAnswer) && !hasWords(q.kind, q.fr?.preAnswer)) {
+        problems[`${at}.preAnswer`] = FRENCH_MISSING;
+      }
+    });
+  });
+  return problems;
 }
 
 function throwIfProblems(problems: Record<string, FieldProblem>): void {
@@ -162,6 +200,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           description: input.description,
           catalogAppId: input.catalogAppId,
           jurisdictions: [...input.jurisdictions],
+          fr: input.fr ?? null,
         });
         const version = await insertVersion(tx, template.id, 1, 'First version.');
         await writeVersionContent(tx, version.id, sections);
@@ -262,6 +301,11 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           throw invalidFields({ sections: { code: 'no_question', message: 'has no question' } }, 'Add at least one question before publishing');
         }
         if (before.version !== input.version) throw staleDraft();
+        const template = await findTemplate(tx, before.templateId);
+        const untranslated = frenchProblems(contentAsInput(content), template);
+        if (Object.keys(untranslated).length) {
+          throw invalidFields(untranslated, 'Give every text of this version its French before publishing: the fields listed have none');
+        }
         const after: TemplateVersionRow | undefined = await touchDraft(tx, versionId, input.version, {
           status: 'published',
           publishedAt: new Date(),

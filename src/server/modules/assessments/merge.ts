@@ -4,7 +4,7 @@
  * and its answer are compared separately, so a new wording from the operator and an answer of the
  * institution merge without conflict. Pure functions: no database here.
  */
-import type { BankVersionChange, MergeChangeBody } from '../../../contracts/assessments.js';
+import type { BankQuestionFr, BankVersionChange, MergeChangeBody } from '../../../contracts/assessments.js';
 import { canonicalJson } from '../../platform/audit.js';
 import type { RevisionContent } from './assessments.repo.js';
 import type { TemplateQuestionRow, VersionContent } from './bank.repo.js';
@@ -18,12 +18,14 @@ export interface Definition {
   required: boolean;
   locked: boolean;
   condition: unknown;
+  /** The bank's French of the question (so that a French change reaches an untouched copy). */
+  fr: BankQuestionFr | null;
 }
 
 type OurQuestion = RevisionContent['sections'][number]['questions'][number];
 
 export function definitionOf(q: TemplateQuestionRow | OurQuestion): Definition {
-  return { kind: q.kind, prompt: q.prompt, guidance: q.guidance, options: q.options ?? {}, required: q.required, locked: q.locked, condition: q.condition ?? null };
+  return { kind: q.kind, prompt: q.prompt, guidance: q.guidance, options: q.options ?? {}, required: q.required, locked: q.locked, condition: q.condition ?? null, fr: q.fr ?? null };
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);

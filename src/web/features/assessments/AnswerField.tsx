@@ -94,7 +94,9 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
     queue.rebase(c.theirs?.version ?? 0);
   }
 
-  const label = <BankText origin={question.origin}>{question.prompt}</BankText>;
+  const label = <BankText origin={question.origin} lang={question.lang}>{question.prompt}</BankText>;
+  // The operator's pre-answer is bank text in the question's language; an answer someone wrote is theirs.
+  const valueLang = question.origin === 'operator' && question.answer?.origin === 'operator' ? (question.lang ?? undefined) : undefined;
   const choices = question.options.choices ?? [];
   let field: React.ReactNode;
   switch (question.kind) {
@@ -117,7 +119,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
         <Checkbox.Group label={label} value={(value as string[]) ?? []} onChange={(v) => void save(v)}>
           <Group mt={4}>
             {choices.map((c) => (
-              <Checkbox key={c.value} value={c.value} label={<BankText origin={question.origin}>{c.label}</BankText>} disabled={readOnly} />
+              <Checkbox key={c.value} value={c.value} label={<BankText origin={question.origin} lang={question.lang}>{c.label}</BankText>} disabled={readOnly} />
             ))}
           </Group>
         </Checkbox.Group>
@@ -127,7 +129,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
       field = <MultiSelect label={label} data={DATA_ELEMENT_CODES.map((c) => ({ value: c, label: t(`dataElement.${c}`) }))} value={(value as string[]) ?? []} onChange={(v) => void save(v)} disabled={readOnly} searchable id={id} />;
       break;
     case 'long_text':
-      field = <TextBlur multiline label={label} id={id} initial={(value as string) ?? ''} disabled={readOnly} onCommit={(v) => void save(v)} />;
+      field = <TextBlur multiline label={label} id={id} lang={valueLang} initial={(value as string) ?? ''} disabled={readOnly} onCommit={(v) => void save(v)} />;
       break;
     case 'date':
       field = <TextBlur type="date" label={label} id={id} initial={(value as string) ?? ''} disabled={readOnly} onCommit={(v) => void save(v || null)} />;
@@ -151,9 +153,10 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
         <TextBlur
           multiline
           label={label}
+          lang={valueLang}
           description={
             <>
-              {t('assessments.answer.rowsHint')} (<BankText origin={question.origin}>{columns.map((c) => c.label).join(' | ')}</BankText>)
+              {t('assessments.answer.rowsHint')} (<BankText origin={question.origin} lang={question.lang}>{columns.map((c) => c.label).join(' | ')}</BankText>)
             </>
           }
           id={id}
@@ -192,7 +195,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
       break;
     }
     default:
-      field = <TextBlur label={label} id={id} initial={(value as string) ?? ''} disabled={readOnly} onCommit={(v) => void save(v)} />;
+      field = <TextBlur label={label} id={id} lang={valueLang} initial={(value as string) ?? ''} disabled={readOnly} onCommit={(v) => void save(v)} />;
   }
   return (
     <Stack gap={4}>
@@ -207,7 +210,7 @@ export function AnswerField({ assessmentId, question, disabled }: { assessmentId
 }
 
 /** A text input that saves when it loses focus (autosave), only if the text changed. */
-function TextBlur(props: { label: React.ReactNode; id: string; initial: string; disabled: boolean; onCommit: (v: string) => void; multiline?: boolean; type?: string; description?: React.ReactNode }) {
+function TextBlur(props: { label: React.ReactNode; id: string; initial: string; disabled: boolean; onCommit: (v: string) => void; multiline?: boolean; type?: string; description?: React.ReactNode; lang?: string | undefined }) {
   const [text, setText] = useState(props.initial);
   const [last, setLast] = useState(props.initial);
   if (props.initial !== last) {
@@ -217,7 +220,7 @@ function TextBlur(props: { label: React.ReactNode; id: string; initial: string; 
   const commit = () => {
     if (text !== props.initial) props.onCommit(text);
   };
-  const common = { id: props.id, label: props.label, description: props.description, value: text, disabled: props.disabled, onBlur: commit, onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setText(e.currentTarget.value) };
+  const common = { id: props.id, ...(props.lang ? { lang: props.lang } : {}), label: props.label, description: props.description, value: text, disabled: props.disabled, onBlur: commit, onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setText(e.currentTarget.value) };
   return props.multiline ? <Textarea autosize minRows={2} {...common} /> : <TextInput type={props.type ?? 'text'} {...common} />;
 }
 
@@ -258,7 +261,8 @@ function ConflictChoice({ question, conflict, onKeepMine, onTakeTheirs }: { ques
 }
 
 /** An answer in words, for reading (choices by their labels, data elements by their names). */
-function describeAnswer(question: AssessmentQuestionBody, value: unknown, t: TFunction): string {
+/** An answer in words, as a reader reads it (choice labels, yes/no in the interface's language). */
+export function describeAnswer(question: Pick<AssessmentQuestionBody, 'kind' | 'options'>, value: unknown, t: TFunction): string {
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return t('assessments.answer.none');
   const choiceLabel = (v: string) => question.options.choices?.find((c) => c.value === v)?.label ?? v;
   switch (question.kind) {

@@ -80,7 +80,7 @@ export function AssessmentDetailPage() {
         <Alert color="yellow" title={t('assessments.updateAvailable', { number: a.update.number })}>
           <Stack gap="xs">
             <Text size="sm">
-              <BankText>{a.update.changeLog}</BankText>
+              <BankText englishOnly>{a.update.changeLog}</BankText>
             </Text>
             {a.abilities.merge ? (
               <ButtonLink to="/assessments/$assessmentId/merge" params={{ assessmentId: a.id }} size="xs" w="fit-content">
@@ -134,14 +134,14 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
         <Paper key={s.id} withBorder p="md" component="section" aria-labelledby={`s-${s.id}`}>
           <Stack>
             <Title order={2} size="h4" id={`s-${s.id}`}>
-              <BankText origin={s.origin}>
+              <BankText origin={s.origin} lang={s.lang}>
                 {s.code ? `${s.code}. ` : ''}
                 {s.title}
               </BankText>
             </Title>
             {s.description ? (
               <Text size="sm" c="dimmed">
-                <BankText origin={s.origin}>{s.description}</BankText>
+                <BankText origin={s.origin} lang={s.lang}>{s.description}</BankText>
               </Text>
             ) : null}
             {s.questions
@@ -150,14 +150,14 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? (
                     <Text size="sm" td="line-through">
-                      <BankText origin={q.origin}>{q.prompt}</BankText>
+                      <BankText origin={q.origin} lang={q.lang}>{q.prompt}</BankText>
                     </Text>
                   ) : (
                     <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />
                   )}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
-                      {t('assessments.guidance')}: <BankText origin={q.origin}>{q.guidance}</BankText>
+                      {t('assessments.guidance')}: <BankText origin={q.origin} lang={q.lang}>{q.guidance}</BankText>
                     </Text>
                   ) : null}
                   <Group gap="xs">

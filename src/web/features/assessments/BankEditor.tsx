@@ -28,6 +28,7 @@ import {
   QUESTION_KINDS,
   type BankQuestionInput,
   type BankSectionInput,
+  type BankTemplateBody,
   type BankVersionBody,
   type QuestionKind,
 } from '../../../contracts/assessments.js';
@@ -35,8 +36,16 @@ import { ErrorAlert } from '../../components/Feedback.js';
 import { api, ApiError } from '../../lib/api.js';
 import { fieldsOf } from '../../lib/errors.js';
 
-type QuestionDraft = Omit<BankQuestionInput, 'preAnswer'> & { uid: string; preAnswerText: string };
-type SectionDraft = Omit<BankSectionInput, 'questions'> & { uid: string; questions: QuestionDraft[] };
+/** A question's French beside its English (the pre-answer's French edited as JSON, like the English). */
+interface QuestionFrDraft {
+  prompt: string;
+  guidance: string;
+  choices: Record<string, string>;
+  columns: Record<string, string>;
+}
+type QuestionDraft = Omit<BankQuestionInput, 'preAnswer' | 'fr'> & { uid: string; preAnswerText: string; fr: QuestionFrDraft; preAnswerFrText: string };
+type SectionDraft = Omit<BankSectionInput, 'questions' | 'fr'> & { uid: string; fr: { title: string; description: string }; questions: QuestionDraft[] };
+const WORD_KINDS: readonly QuestionKind[] = ['short_text', 'long_text', 'table_rows', 'evidence_link', 'risk'];
 type Errors = Record<string, string>;
 
 const KEY = /^[a-z0-9][a-z0-9_.-]*$/;
@@ -51,6 +60,7 @@ function toDrafts(v: BankVersionBody): SectionDraft[] {
     code: s.code,
     title: s.title,
     description: s.description,
+    fr: { title: s.fr?.title ?? '', description: s.fr?.description ?? '' },
     questions: s.questions.map((q) => ({
       uid: uid(),
       key: q.key,
@@ -63,17 +73,37 @@ function toDrafts(v: BankVersionBody): SectionDraft[] {
       condition: q.condition,
       jurisdictions: q.jurisdictions as QuestionDraft['jurisdictions'],
       preAnswerText: q.preAnswer === null ? '' : JSON.stringify(q.preAnswer),
+      fr: { prompt: q.fr?.prompt ?? '', guidance: q.fr?.guidance ?? '', choices: q.fr?.choices ?? {}, columns: q.fr?.columns ?? {} },
+      preAnswerFrText: q.fr?.preAnswer === undefined || q.fr.preAnswer === null ? '' : JSON.stringify(q.fr.preAnswer),
     })),
   }));
 }
 
+/** Only the labels of choices and columns the question still has, and none left empty. */
+function keptLabels(labels: Record<string, string>, keys: string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => labels[k]?.trim()).map((k) => [k, labels[k]!]));
+}
+
 /** The drafts as the API takes them; throws on a pre-answer that is not JSON (checked before). */
 function toInput(sections: SectionDraft[]): BankSectionInput[] {
-  return sections.map(({ uid: _u, questions, ...s }) => ({
+  return sections.map(({ uid: _u, questions, fr: sectionFr, ...s }) => ({
     ...s,
-    questions: questions.map(({ uid: _q, preAnswerText, ...q }) => ({
+    // The French goes with its title (publishing names what is still missing).
+    ...(sectionFr.title.trim() ? { fr: sectionFr } : {}),
+    questions: questions.map(({ uid: _q, preAnswerText, fr, preAnswerFrText, ...q }) => ({
       ...q,
       preAnswer: preAnswerText.trim() ? (JSON.parse(preAnswerText) as unknown) : undefined,
+      ...(fr.prompt.trim()
+        ? {
+            fr: {
+              prompt: fr.prompt,
+              guidance: fr.guidance,
+              choices: keptLabels(fr.choices, (q.options.choices ?? []).map((c) => c.value)),
+              columns: keptLabels(fr.columns, (q.options.columns ?? []).map((c) => c.key)),
+              ...(preAnswerFrText.trim() ? { preAnswer: JSON.parse(preAnswerFrText) as unknown } : {}),
+            },
+          }
+        : {}),
     })),
   }));
 }
@@ -86,9 +116,21 @@ function answerValues(q: QuestionDraft | undefined): { value: string; label: str
   return null;
 }
 
-export function DraftEditor({ version, onSaved, onPublished }: { version: BankVersionBody; onSaved: () => void; onPublished: () => void }) {
+export function DraftEditor({
+  version,
+  template,
+  onSaved,
+  onPublished,
+}: {
+  version: BankVersionBody;
+  /** The template, whose title and description are written in French here too. */
+  template?: BankTemplateBody;
+  onSaved: () => void;
+  onPublished: () => void;
+}) {
   const { t } = useTranslation();
   const [sections, setSections] = useState(() => toDrafts(version));
+  const [templateFr, setTemplateFr] = useState(() => ({ title: template?.fr?.title ?? '', description: template?.fr?.description ?? '' }));
   const [changeLog, setChangeLog] = useState(version.changeLog);
   const [errors, setErrors] = useState<Errors>({});
   // After a move, an addition or a removal, where the keyboard focus goes next.
@@ -134,6 +176,13 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
             found[`${qa}.preAnswer`] = t('assessments.bank.invalidJson');
           }
         }
+        if (q.preAnswerFrText.trim()) {
+          try {
+            JSON.parse(q.preAnswerFrText);
+          } catch {
+            found[`${qa}.fr.preAnswer`] = t('assessments.bank.invalidJson');
+          }
+        }
         if (q.condition) {
           if (!earlier.has(q.condition.questionKey))
             found[`${qa}.condition.questionKey`] = t('assessments.editor.errors.conditionQuestion');
@@ -146,6 +195,9 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
   };
 
   const send = async (publish: boolean) => {
+    if (template && templateFr.title.trim() && (templateFr.title !== (template.fr?.title ?? '') || templateFr.description !== (template.fr?.description ?? ''))) {
+      await api<BankTemplateBody>(`/bank/templates/${template.id}`, { method: 'PATCH', body: { fr: templateFr } });
+    }
     const saved = await api<BankVersionBody>(`/bank/versions/${version.id}`, {
       method: 'PUT',
       body: { version: version.version, changeLog, sections: toInput(sections) },
@@ -210,7 +262,7 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
     setErrors({});
   };
   const addSection = () => {
-    const s: SectionDraft = { uid: uid(), key: `section-${sections.length + 1}`, code: '', title: '', description: '', questions: [] };
+    const s: SectionDraft = { uid: uid(), key: `section-${sections.length + 1}`, code: '', title: '', description: '', fr: { title: '', description: '' }, questions: [] };
     setSections((all) => [...all, s]);
     setFocusTarget(`${s.uid}:title`);
   };
@@ -236,6 +288,8 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
       condition: null,
       jurisdictions: [],
       preAnswerText: '',
+      fr: { prompt: '', guidance: '', choices: {}, columns: {} },
+      preAnswerFrText: '',
     };
     setSections((all) => all.map((x, i) => (i === si ? { ...x, questions: [...x.questions, q] } : x)));
     setFocusTarget(`${q.uid}:prompt`);
@@ -262,6 +316,30 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
         autosize
         minRows={2}
       />
+      {template ? (
+        <Group grow align="flex-start">
+          <TextInput
+            label={t('assessments.editor.templateTitleFr')}
+            lang="fr"
+            value={templateFr.title}
+            onChange={(e) => setTemplateFr({ ...templateFr, title: e.currentTarget.value })}
+            error={errorOf('template.fr.title')}
+            maxLength={300}
+            data-focus="field:template.fr.title"
+          />
+          <Textarea
+            label={t('assessments.editor.templateDescriptionFr')}
+            lang="fr"
+            value={templateFr.description}
+            onChange={(e) => setTemplateFr({ ...templateFr, description: e.currentTarget.value })}
+            error={errorOf('template.fr.description')}
+            autosize
+            minRows={1}
+            maxLength={5000}
+            data-focus="field:template.fr.description"
+          />
+        </Group>
+      ) : null}
       {sections.map((s, si) => {
         const at = `sections.${si}`;
         const heading = `${s.code ? `${s.code}. ` : ''}${s.title || t('assessments.editor.untitledSection')}`;
@@ -331,14 +409,36 @@ export function DraftEditor({ version, onSaved, onPublished }: { version: BankVe
                   data-focus={`field:${at}.key`}
                 />
               </Group>
-              <Textarea
-                label={t('assessments.editor.description')}
-                value={s.description}
-                onChange={(e) => setSection(si, { description: e.currentTarget.value })}
-                autosize
-                minRows={1}
-                maxLength={5000}
+              <TextInput
+                label={t('assessments.editor.sectionTitleFr')}
+                lang="fr"
+                value={s.fr.title}
+                onChange={(e) => setSection(si, { fr: { ...s.fr, title: e.currentTarget.value } })}
+                error={errorOf(`${at}.fr.title`)}
+                maxLength={300}
+                data-focus={`field:${at}.fr.title`}
               />
+              <Group grow align="flex-start">
+                <Textarea
+                  label={t('assessments.editor.description')}
+                  value={s.description}
+                  onChange={(e) => setSection(si, { description: e.currentTarget.value })}
+                  autosize
+                  minRows={1}
+                  maxLength={5000}
+                />
+                <Textarea
+                  label={t('assessments.editor.descriptionFr')}
+                  lang="fr"
+                  value={s.fr.description}
+                  onChange={(e) => setSection(si, { fr: { ...s.fr, description: e.currentTarget.value } })}
+                  error={errorOf(`${at}.fr.description`)}
+                  autosize
+                  minRows={1}
+                  maxLength={5000}
+                  data-focus={`field:${at}.fr.description`}
+                />
+              </Group>
               {s.questions.map((q, qi) => (
                 <QuestionEditor
                   key={q.uid}
@@ -409,7 +509,7 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
   const choices = q.options.choices ?? [];
   const columns = q.options.columns ?? [];
   // The less used settings open on demand: a large template stays quick to render and to tab through.
-  const detailsFailing = [`${at}.guidance`, `${at}.jurisdictions`, `${at}.condition`].some((p) => errorOf(p));
+  const detailsFailing = [`${at}.guidance`, `${at}.fr.guidance`, `${at}.jurisdictions`, `${at}.condition`].some((p) => errorOf(p));
   const [open, setOpen] = useState(false);
   const showDetails = open || detailsFailing;
   const setKind = (kind: QuestionKind) => {
@@ -452,15 +552,26 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
             {t('assessments.editor.removeQuestion')}
           </Button>
         </Group>
-        <TextInput
-          label={`${t('assessments.bank.prompt')} (${q.key})`}
-          value={q.prompt}
-          onChange={(e) => onChange({ prompt: e.currentTarget.value })}
-          error={errorOf(`${at}.prompt`)}
-          required
-          maxLength={1000}
-          data-focus={`${q.uid}:prompt field:${at}.prompt`}
-        />
+        <Group grow align="flex-start">
+          <TextInput
+            label={`${t('assessments.bank.prompt')} (${q.key})`}
+            value={q.prompt}
+            onChange={(e) => onChange({ prompt: e.currentTarget.value })}
+            error={errorOf(`${at}.prompt`)}
+            required
+            maxLength={1000}
+            data-focus={`${q.uid}:prompt field:${at}.prompt`}
+          />
+          <TextInput
+            label={t('assessments.editor.promptFr', { key: q.key })}
+            lang="fr"
+            value={q.fr.prompt}
+            onChange={(e) => onChange({ fr: { ...q.fr, prompt: e.currentTarget.value } })}
+            error={errorOf(`${at}.fr.prompt`)}
+            maxLength={1000}
+            data-focus={`field:${at}.fr.prompt`}
+          />
+        </Group>
         <Group grow align="flex-start">
           <NativeSelect
             label={t('assessments.addQuestion.kind')}
@@ -518,6 +629,48 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
           error={errorOf(`${at}.preAnswer`)}
           data-focus={`field:${at}.preAnswer`}
         />
+        {WORD_KINDS.includes(q.kind) ? (
+          <TextInput
+            label={t('assessments.editor.preAnswerFr')}
+            description={t('assessments.editor.preAnswerFrHint')}
+            lang="fr"
+            value={q.preAnswerFrText}
+            onChange={(e) => onChange({ preAnswerFrText: e.currentTarget.value })}
+            error={errorOf(`${at}.fr.preAnswer`)}
+            data-focus={`field:${at}.fr.preAnswer`}
+          />
+        ) : null}
+        {(CHOICE_KINDS.includes(q.kind) && choices.length) || (q.kind === 'table_rows' && columns.length) ? (
+          <Fieldset legend={t('assessments.editor.frenchLegend')} variant="filled">
+            <Group grow align="flex-start" wrap="wrap">
+              {CHOICE_KINDS.includes(q.kind)
+                ? choices.map((c) => (
+                    <TextInput
+                      key={`choice-${c.value}`}
+                      label={t('assessments.editor.choiceLabelFr', { label: c.label || c.value })}
+                      lang="fr"
+                      value={q.fr.choices[c.value] ?? ''}
+                      onChange={(e) => onChange({ fr: { ...q.fr, choices: { ...q.fr.choices, [c.value]: e.currentTarget.value } } })}
+                      error={errorOf(`${at}.fr.choices.${c.value}`)}
+                      maxLength={300}
+                      data-focus={`field:${at}.fr.choices.${c.value}`}
+                    />
+                  ))
+                : columns.map((c) => (
+                    <TextInput
+                      key={`column-${c.key}`}
+                      label={t('assessments.editor.columnLabelFr', { label: c.label || c.key })}
+                      lang="fr"
+                      value={q.fr.columns[c.key] ?? ''}
+                      onChange={(e) => onChange({ fr: { ...q.fr, columns: { ...q.fr.columns, [c.key]: e.currentTarget.value } } })}
+                      error={errorOf(`${at}.fr.columns.${c.key}`)}
+                      maxLength={200}
+                      data-focus={`field:${at}.fr.columns.${c.key}`}
+                    />
+                  ))}
+            </Group>
+          </Fieldset>
+        ) : null}
         <Button
           variant="subtle"
           size="xs"
@@ -530,14 +683,27 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
         </Button>
         {showDetails ? (
           <Stack gap="xs" id={`${q.uid}-details`}>
-            <Textarea
-              label={t('assessments.guidance')}
-              value={q.guidance}
-              onChange={(e) => onChange({ guidance: e.currentTarget.value })}
-              autosize
-              minRows={1}
-              maxLength={5000}
-            />
+            <Group grow align="flex-start">
+              <Textarea
+                label={t('assessments.guidance')}
+                value={q.guidance}
+                onChange={(e) => onChange({ guidance: e.currentTarget.value })}
+                autosize
+                minRows={1}
+                maxLength={5000}
+              />
+              <Textarea
+                label={t('assessments.editor.guidanceFr')}
+                lang="fr"
+                value={q.fr.guidance}
+                onChange={(e) => onChange({ fr: { ...q.fr, guidance: e.currentTarget.value } })}
+                error={errorOf(`${at}.fr.guidance`)}
+                autosize
+                minRows={1}
+                maxLength={5000}
+                data-focus={`field:${at}.fr.guidance`}
+              />
+            </Group>
             <Group>
               <Checkbox
                 label={t('assessments.editor.required')}

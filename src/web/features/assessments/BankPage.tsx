@@ -11,10 +11,13 @@ import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { DraftEditor } from './BankEditor.js';
 import { bankQuery, bankTemplateQuery, bankVersionQuery } from './queries.js';
-import { BankText } from './BankText.js';
+import { currentLanguage } from '../../i18n/index.js';
+import { describeAnswer } from './AnswerField.js';
+import { bankQuestionIn, BankText, inLanguage } from './BankText.js';
 
 export function BankListPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const reader = i18n.language === 'fr' ? 'fr' : 'en';
   const list = useQuery(bankQuery());
   return (
     <Stack>
@@ -26,7 +29,7 @@ export function BankListPage() {
               <Table.Tr key={b.id}>
                 <Table.Td>
                   <AnchorLink to="/bank/$templateId" params={{ templateId: b.id }}>
-                    <BankText>{b.title}</BankText>
+                    <BankTitle english={b.title} french={b.fr?.title} reader={reader} />
                   </AnchorLink>
                 </Table.Td>
                 <Table.Td>{b.isGeneric ? <Badge>{t('assessments.bank.generic')}</Badge> : b.catalogAppName ? t('assessments.bank.forApp', { name: b.catalogAppName }) : null}</Table.Td>
@@ -43,8 +46,15 @@ export function BankListPage() {
 
 const route = getRouteApi('/_app/bank/$templateId');
 
+/** A template's title in the reader's language. */
+function BankTitle({ english, french, reader }: { english: string; french: string | undefined; reader: 'en' | 'fr' }) {
+  const shown = inLanguage(english, french, reader);
+  return <BankText lang={shown.lang}>{shown.text}</BankText>;
+}
+
 export function BankTemplatePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const reader = i18n.language === 'fr' ? 'fr' : 'en';
   const { templateId } = route.useParams();
   const queryClient = useQueryClient();
   const template = useQuery(bankTemplateQuery(templateId));
@@ -64,7 +74,7 @@ export function BankTemplatePage() {
         ← {t('assessments.bank.title')}
       </AnchorLink>
       <Title order={1}>
-        <BankText>{tpl.title}</BankText>
+        <BankTitle english={tpl.title} french={tpl.fr?.title} reader={reader} />
       </Title>
       <Text size="sm">
         {t('assessments.bank.versions')}: {tpl.versions.map((v) => `${v.number} (${t(`assessments.bank.versionStatus.${v.status}`)})`).join(', ')}
@@ -75,7 +85,7 @@ export function BankTemplatePage() {
         </Button>
       ) : null}
       <Feedback error={newDraft.error} success={published} />
-      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
+      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} template={tpl} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
     </Stack>
   );
 }
@@ -83,24 +93,30 @@ export function BankTemplatePage() {
 /** What a version changed: the operator's notes and, question by question, the difference from the previous version. */
 export function ChangeLog({ version }: { version: BankVersionBody }) {
   const { t } = useTranslation();
+  const reader = currentLanguage();
+  // A changed question's words in the reader's language when this version still has it (a removed one keeps its English).
+  const questions = new Map(version.sections.flatMap((s) => s.questions.map((q) => [q.key, { q: bankQuestionIn(q, reader), section: inLanguage(s.title, s.fr?.title, reader) }] as const)));
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={`changes-${version.id}`}>
       <Title order={2} size="h4" id={`changes-${version.id}`}>
         {t('assessments.editor.changeLogOf', { number: version.number })}
       </Title>
       {version.changeLog.trim() ? <Text style={{ whiteSpace: 'pre-wrap' }}>
-          <BankText>{version.changeLog}</BankText>
+          <BankText englishOnly>{version.changeLog}</BankText>
         </Text> : null}
       {version.changes.length ? (
         <List size="sm" mt="xs">
-          {version.changes.map((c) => (
-            <List.Item key={c.key}>
-              {t(`assessments.editor.change.${c.change}`)}: <BankText>{c.prompt}</BankText>{' '}
-              <Text span c="dimmed">
-                (<BankText>{c.sectionTitle}</BankText> · {c.key})
-              </Text>
-            </List.Item>
-          ))}
+          {version.changes.map((c) => {
+            const now = questions.get(c.key);
+            return (
+              <List.Item key={c.key}>
+                {t(`assessments.editor.change.${c.change}`)}: <BankText lang={now?.q.lang ?? 'en'}>{now?.q.prompt ?? c.prompt}</BankText>{' '}
+                <Text span c="dimmed">
+                  (<BankText lang={now?.section.lang ?? 'en'}>{now?.section.text ?? c.sectionTitle}</BankText> · {c.key})
+                </Text>
+              </List.Item>
+            );
+          })}
         </List>
       ) : (
         <Text size="sm" c="dimmed">
@@ -113,28 +129,34 @@ export function ChangeLog({ version }: { version: BankVersionBody }) {
 
 function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
   const { t } = useTranslation();
+  const reader = currentLanguage();
   return (
     <Stack>
       <Text c="dimmed">{t('assessments.bank.readOnly')}</Text>
       <ChangeLog version={version} />
-      {version.sections.map((s) => (
-        <Paper key={s.id} withBorder p="md">
-          <Title order={2} size="h4">
-            <BankText>
-              {s.code}. {s.title}
-            </BankText>
-          </Title>
-          {s.questions.map((q) => (
-            <Text key={q.id} size="sm">
-              <BankText>{q.prompt}</BankText> {q.preAnswer !== null ? (
-                <Text span c="dimmed">
-                  — <BankText>{JSON.stringify(q.preAnswer)}</BankText>
+      {version.sections.map((s) => {
+        const title = inLanguage(s.title, s.fr?.title, reader);
+        return (
+          <Paper key={s.id} withBorder p="md">
+            <Title order={2} size="h4">
+              <BankText lang={title.lang}>{`${s.code ? `${s.code}. ` : ''}${title.text}`}</BankText>
+            </Title>
+            {s.questions.map((raw) => {
+              const q = bankQuestionIn(raw, reader);
+              return (
+                <Text key={q.id} size="sm">
+                  <BankText lang={q.lang}>{q.prompt}</BankText>{' '}
+                  {q.preAnswer !== null ? (
+                    <Text span c="dimmed">
+                      — <BankText lang={q.lang}>{describeAnswer(q, q.preAnswer, t)}</BankText>
+                    </Text>
+                  ) : null}
                 </Text>
-              ) : null}
-            </Text>
-          ))}
-        </Paper>
-      ))}
+              );
+            })}
+          </Paper>
+        );
+      })}
     </Stack>
   );
 }

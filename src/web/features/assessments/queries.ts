@@ -1,6 +1,7 @@
 /** Queries and mutations of assessments and the master bank. */
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { AssessmentBody, AssessmentSummaryBody, BankTemplateBody, BankVersionBody, LawDocumentKind, MergeChangeBody, SummaryBody } from '../../../contracts/assessments.js';
+import { currentLanguage } from '../../i18n/index.js';
 import { api } from '../../lib/api.js';
 
 export const assessmentsQuery = (inventoryItemId?: string) =>
@@ -9,8 +10,9 @@ export const assessmentsQuery = (inventoryItemId?: string) =>
     queryFn: () => api<{ items: AssessmentSummaryBody[] }>(`/assessments${inventoryItemId ? `?inventoryItemId=${inventoryItemId}` : ''}`).then((r) => r.items),
   });
 
-export const assessmentQuery = (id: string) =>
-  queryOptions({ queryKey: ['assessments', 'one', id], queryFn: () => api<AssessmentBody>(`/assessments/${id}`) });
+/** An assessment with the bank's text in the reader's language (the interface's, which the account follows). */
+export const assessmentQuery = (id: string, lang = currentLanguage()) =>
+  queryOptions({ queryKey: ['assessments', 'one', id, lang], queryFn: () => api<AssessmentBody>(`/assessments/${id}?lang=${lang}`) });
 
 export const summaryQuery = (id: string, audience: 'teacher' | 'parent', version: number, lang: 'en' | 'fr') =>
   queryOptions({ queryKey: ['assessments', 'summary', id, audience, version, lang], queryFn: () => api<SummaryBody>(`/assessments/${id}/summary?audience=${audience}&lang=${lang}`) });
