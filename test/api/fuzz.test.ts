@@ -28,6 +28,7 @@ const ENDS_OWN_SESSION = new Set(['DELETE /api/v1/session', 'DELETE /api/v1/me']
 /** Routes that answer with redirects or XML and document no response (their answers are checked for 5xx only). */
 const UNDOCUMENTED_RESPONSES = new Set([
   'GET /api/v1/sso/start/{institutionId}/{connectionId}',
+  'GET /api/v1/public/staff-requests/sso/{institutionId}/{connectionId}',
   'GET /api/v1/sso/oidc/callback',
   'GET /api/v1/sso/saml/{institutionId}/{connectionId}/metadata',
   'GET /api/v1/sso/saml/{institutionId}/{connectionId}/logout',

@@ -115,6 +115,7 @@ async function publishTemplate(
     const created = await caOperator.request('POST', '/api/v1/bank/templates', {
       slug: uniqueSlug(),
       title: `Cell PIA ${uniqueSlug('t')}`,
+      fr: { title: `EFVP de la cellule ${uniqueSlug('t')}`, description: '' },
       catalogAppId,
       jurisdictions: ['BC'],
     });
