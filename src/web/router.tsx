@@ -4,6 +4,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { NotFoundPage } from './components/NotFoundPage.js';
 import { Loading } from './components/PageState.js';
 import { RouteError } from './components/RouteError.js';
+import { loadPageMessages } from './i18n/index.js';
 import { sessionQuery } from './lib/session.js';
 import { SignInPage } from './features/identity/SignInPage.js';
 import {
@@ -60,6 +61,10 @@ export interface RouterContext {
 }
 
 const rootRoute = createRootRouteWithContext<RouterContext>()({
+  // Every page but the sign-in page reads the page messages: loaded before it renders.
+  beforeLoad: async ({ location }) => {
+    if (location.pathname !== '/sign-in') await loadPageMessages();
+  },
   component: Outlet,
   notFoundComponent: NotFoundPage,
 });

@@ -70,7 +70,7 @@ async function firstLoad(): Promise<string[]> {
 
 /** The language chunk a reader of `lang` loads before the first render (see src/web/i18n/index.ts). */
 function languageChunk(lang: 'en' | 'fr'): string[] {
-  const chunk = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`src/web/i18n/${lang}.ts`));
+  const chunk = [...chunks.values()].find((c) => c.facadeModuleId?.endsWith(`src/web/i18n/${lang}-core.ts`));
   if (!chunk) throw new Error(`no chunk for ${lang}`);
   return [chunk.fileName, ...chunk.imports];
 }
@@ -88,8 +88,10 @@ describe('the sign-in page', () => {
       'AppLayout.tsx',
       'DashboardPage.tsx',
       'BankPage.tsx',
-      '/src/web/i18n/fr.ts',
-      '/src/web/i18n/en.ts',
+      '/src/web/i18n/fr-core.ts',
+      '/src/web/i18n/fr-pages.ts',
+      '/src/web/i18n/en-pages.ts',
+      '/src/web/i18n/en-core.ts',
     ])
       expect(
         modules.filter((m) => m.includes(absent)),

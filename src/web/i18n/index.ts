@@ -14,14 +14,36 @@ import { LANGUAGES, type Language } from './types.js';
  */
 const MESSAGES: Record<string, Record<Language, () => Promise<ResourceKey>>> = {
   translation: {
-    en: () => import('./en.js').then((m) => m.en),
-    fr: () => import('./fr.js').then((m) => m.fr),
+    en: () => import('./en-core.js').then((m) => m.enCore),
+    fr: () => import('./fr-core.js').then((m) => m.frCore),
   },
   audit: {
     en: () => import('../../contracts/i18n/audit-en.js').then((m) => m.auditEn),
     fr: () => import('../../contracts/i18n/audit-fr.js').then((m) => m.auditFr),
   },
 };
+
+/**
+ * The messages of every page but the sign-in page (the pages behind sign-in, the public pages), part
+ * of `translation`: a chunk of their own per language, so the first page a visitor loads stays within
+ * its script budget. Loaded before any other route renders (`loadPageMessages`, from the router).
+ */
+const PAGE_MESSAGES: Record<Language, () => Promise<ResourceKey>> = {
+  en: () => import('./en-pages.js').then((m) => m.enPages),
+  fr: () => import('./fr-pages.js').then((m) => m.frPages),
+};
+/** Once the page messages are wanted, a language switch loads them with the rest of `translation`. */
+let pageMessagesWanted = false;
+const pageMessagesLoaded = new Set<string>();
+
+/** Loads the page messages of the current language into `translation` (once per language). */
+export async function loadPageMessages(): Promise<void> {
+  pageMessagesWanted = true;
+  const language = i18n.language;
+  if (!isLanguage(language) || pageMessagesLoaded.has(language)) return;
+  i18n.addResourceBundle(language, 'translation', await PAGE_MESSAGES[language](), true, true);
+  pageMessagesLoaded.add(language);
+}
 
 /** Reads a language's messages from its chunk (i18next calls it before switching to the language). */
 const chunkBackend: BackendModule = {
@@ -30,7 +52,13 @@ const chunkBackend: BackendModule = {
   read(language, namespace, done) {
     const load = isLanguage(language) ? MESSAGES[namespace]?.[language] : undefined;
     if (!load) return done(null, {});
-    load().then(
+    const pages = namespace === 'translation' && pageMessagesWanted && isLanguage(language) ? PAGE_MESSAGES[language] : undefined;
+    Promise.all([load(), pages ? pages() : {}])
+      .then(([messages, more]) => {
+        if (pages) pageMessagesLoaded.add(language);
+        return { ...(messages as object), ...(more as object) } as ResourceKey;
+      })
+      .then(
       (messages) => done(null, messages),
       (err: unknown) => done(err instanceof Error ? err.message : String(err), false),
     );

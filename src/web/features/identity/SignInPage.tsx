@@ -6,19 +6,17 @@
 import { Alert, Anchor, Button, Code, Divider, List, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loginSchema, type SessionBody } from '../../../contracts/api.js';
-import { mfaCodeSchema } from '../../../contracts/auth.js';
+import type { SessionBody } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { AnchorLink } from '../../components/links.js';
 import { PublicLayout } from '../../components/PublicLayout.js';
 import { PublicForm } from './PublicForm.js';
-import { ApiError } from '../../lib/api.js';
+import { ApiError, fieldError } from '../../lib/api.js';
 import { OneTimeCodeField, SignInEmailField } from './fields.js';
 import { fieldErrorsOf } from '../../lib/errors.js';
-import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { sessionQuery, useStoreSession } from '../../lib/session.js';
 import {
   isSession,
@@ -40,9 +38,10 @@ export function SignInPage() {
   const navigate = useNavigate();
   const session = useQuery(sessionQuery);
   const signIn = usePasswordSignIn();
-  const form = useContractForm(loginSchema, { defaultValues: { email: '', password: '' } });
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
   const [step, setStep] = useState<MfaStep | null>(null);
-  const discovery = useSsoDiscovery(form.watch('email').trim());
+  const discovery = useSsoDiscovery(email.trim());
 
   const signedIn = Boolean(session.data) && !signIn.isPending;
   useEffect(() => {
@@ -53,15 +52,13 @@ export function SignInPage() {
   if (step === 'verify') return <MfaVerify onRestart={() => setStep(null)} />;
   if (step === 'enrol') return <MfaEnrol onRestart={() => setStep(null)} />;
 
-  const onSubmit = form.handleSubmit((body) =>
-    signIn.mutate(body, {
-      onSuccess: (r) => (isSession(r) ? undefined : setStep(r.mfa)),
-      onError: (e) => setServerErrors(form, e),
-    }),
-  );
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    signIn.mutate({ email: email.trim(), password }, { onSuccess: (r) => (isSession(r) ? undefined : setStep(r.mfa)) });
+  };
   const error = signIn.error;
   const wrong = error instanceof ApiError && error.status === 401;
-  const { errors } = form.formState;
+  const fields = fieldErrorsOf(error);
   const buttons = discovery.data?.items ?? [];
   const ssoError = SSO_ERRORS.find((e) => e === sso);
 
@@ -80,7 +77,7 @@ export function SignInPage() {
               {t(`identity.signIn.ssoError.${ssoError}`)}
             </Alert>
           ) : null}
-          <SignInEmailField {...form.register('email')} error={errorOf(errors, 'email')} />
+          <SignInEmailField value={email} onChange={(e) => setEmail(e.currentTarget.value)} error={fieldError(fields, 'email')} />
           {buttons.length > 0 ? (
             <Stack gap="xs" aria-live="polite">
               <Text size="sm" fw={500}>
@@ -99,8 +96,9 @@ export function SignInPage() {
             label={t('identity.signIn.password')}
             autoComplete="current-password"
             required
-            {...form.register('password')}
-            error={errorOf(errors, 'password')}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldError(fields, 'password')}
           />
           <div role="alert" aria-live="assertive">
             {wrong ? (
@@ -125,12 +123,12 @@ export function SignInPage() {
 function MfaVerify({ onRestart }: { onRestart: () => void }) {
   const { t } = useTranslation();
   const verify = useMfaVerify();
-  const form = useContractForm(mfaCodeSchema, { defaultValues: { code: '' } });
+  const [code, setCode] = useState('');
+  const fields = fieldErrorsOf(verify.error);
   const expired = verify.error instanceof ApiError && verify.error.status === 401;
-  const onSubmit = form.handleSubmit(({ code }) => verify.mutate(code, { onError: (e) => setServerErrors(form, e) }));
   return (
-    <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={onSubmit}>
-      <OneTimeCodeField {...form.register('code')} inputMode="text" error={errorOf(form.formState.errors, 'code')} data-autofocus />
+    <PublicForm title={t('identity.mfa.verifyTitle')} intro={t('identity.mfa.verifyIntro')} onSubmit={() => verify.mutate(code.trim())}>
+      <OneTimeCodeField value={code} onChange={(e) => setCode(e.currentTarget.value)} inputMode="text" error={fieldError(fields, 'code')} data-autofocus />
       {expired ? <Feedback error={verify.error} /> : null}
       <Button type="submit" loading={verify.isPending}>
         {t('identity.mfa.verify')}
@@ -147,7 +145,7 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
   const store = useStoreSession();
   const enrol = useChallengeEnrolment();
   const confirm = useChallengeEnrolmentConfirm();
-  const form = useContractForm(mfaCodeSchema, { defaultValues: { code: '' } });
+  const [code, setCode] = useState('');
   const [done, setDone] = useState<{ session: SessionBody; recoveryCodes: string[] } | null>(null);
   const { mutate } = enrol;
   useEffect(() => mutate(), [mutate]);
@@ -164,11 +162,11 @@ function MfaEnrol({ onRestart }: { onRestart: () => void }) {
     <PublicForm
       title={t('identity.mfa.enrolTitle')}
       intro={t('identity.mfa.enrolIntro')}
-      onSubmit={form.handleSubmit(({ code }) => confirm.mutate(code, { onSuccess: setDone, onError: (e) => setServerErrors(form, e) }))}
+      onSubmit={() => confirm.mutate(code.trim(), { onSuccess: setDone })}
     >
       {enrol.data ? <EnrolmentKey enrolment={enrol.data} /> : null}
       {enrol.error ? <Feedback error={enrol.error} /> : null}
-      <OneTimeCodeField {...form.register('code')} error={errorOf(form.formState.errors, 'code')} />
+      <OneTimeCodeField value={code} onChange={(e) => setCode(e.currentTarget.value)} error={fieldError(fields, 'code')} />
       {confirm.error && !fields?.code ? <Feedback error={confirm.error} /> : null}
       <Button type="submit" loading={confirm.isPending} disabled={!enrol.data}>
         {t('identity.mfa.confirm')}
