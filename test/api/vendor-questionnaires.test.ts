@@ -35,6 +35,7 @@ async function publishTemplate(catalogAppId: string | null = null) {
   const created = await operator.request('POST', '/api/v1/bank/templates', {
     slug: uniqueSlug('vq'),
     title: 'Vendor PIA',
+    fr: { title: 'EFVP du fournisseur', description: '' },
     catalogAppId,
     jurisdictions: ['BC'],
   });

@@ -15,7 +15,7 @@ let versionId: string;
 beforeAll(async () => {
   t = await createTestApp();
   operator = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
-  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Generic PIA with the law of each jurisdiction' });
+  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Generic PIA with the law of each jurisdiction', fr: { title: 'EFVP générique avec le droit de chaque territoire', description: '' } });
   expect(created.statusCode, created.body).toBe(201);
   const draft = created.json().versions[0];
   const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, sections: bankGenericSections() });
@@ -90,9 +90,29 @@ describe('questions by jurisdiction', () => {
 
 describe('bank updates by jurisdiction', () => {
   it('puts only the institution’s own jurisdiction to it in a merge, yet keeps every question in step with the bank', async () => {
-    const question = (key: string, prompt: string, jurisdictions: string[]) => ({ key, kind: 'short_text', prompt, guidance: '', options: {}, required: false, locked: false, condition: null, jurisdictions });
-    const content = (suffix: string) => [{ key: 'law', code: 'L', title: 'Law', description: '', questions: [question('all', 'Everywhere', []), question('on', `Ontario ${suffix}`, ['ON']), question('qc', `Québec ${suffix}`, ['QC'])] }];
-    const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Two provinces' });
+    const question = (key: string, prompt: string, jurisdictions: string[]) => ({
+      key,
+      kind: 'short_text',
+      prompt,
+      guidance: '',
+      options: {},
+      required: false,
+      locked: false,
+      condition: null,
+      jurisdictions,
+      fr: { prompt: `${prompt} (fr)`, guidance: '', choices: {}, columns: {} },
+    });
+    const content = (suffix: string) => [
+      {
+        key: 'law',
+        code: 'L',
+        title: 'Law',
+        description: '',
+        fr: { title: 'Droit', description: '' },
+        questions: [question('all', 'Everywhere', []), question('on', `Ontario ${suffix}`, ['ON']), question('qc', `Québec ${suffix}`, ['QC'])],
+      },
+    ];
+    const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Two provinces', fr: { title: 'Deux provinces', description: '' } });
     const v1 = created.json().versions[0];
     const s1 = await operator.request('PUT', `/api/v1/bank/versions/${v1.id}`, { version: v1.version, sections: content('v1') });
     expect((await operator.request('POST', `/api/v1/bank/versions/${v1.id}/publish`, { version: s1.json().version })).statusCode).toBe(200);
