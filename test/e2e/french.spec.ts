@@ -254,10 +254,20 @@ async function readAll(r: Reader, extra: [string, string][] = []): Promise<void>
 
 /** Signs in in French and gets ready to read that person's pages. */
 /**
- * Names French writes as they are, which the bank's French guidance cites (a state's name holds the
- * English word "new"). Taken out before the second net only: a whole English message still counts.
+ * Names French writes as they are, which the bank's French guidance cites: a state's name holding the
+ * English word "new", and the official titles of statutes enacted in English only (French cites them
+ * under their own title). Taken out before the second net only: a whole English message still counts.
  */
-const PROPER_NAMES = ['New York'];
+const PROPER_NAMES = [
+  'New York',
+  'Local Authority Freedom of Information and Protection of Privacy Act',
+  'Freedom of Information and Protection of Privacy Act',
+  'Access to Information and Protection of Privacy Act, 2015',
+  'Protection of Privacy Act',
+  'Parents’ Bill of Rights for Data Privacy and Security',
+  'Student Data Transparency and Security Act',
+  'Code of Virginia',
+];
 
 async function readerFor(page: Page, email: string, who: string, lists = [CATALOG, INVENTORY, RISKS]): Promise<Reader> {
   await signInInFrench(page, email);
