@@ -55,6 +55,8 @@ test('a site admin claims a domain, no provider may list it until the operator a
   await page.getByRole('button', { name: `Email domains of ${INSTITUTION}` }).click();
   const dialog = page.getByRole('dialog', { name: `Email domains of ${INSTITUTION}` });
   await expect(dialog).toContainText(DOMAIN);
+  // Read once the dialog has finished fading in (mid-transition its text is still translucent).
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   const dialogAxe = await new AxeBuilder({ page }).include('[role="dialog"]').withTags(['wcag2a', 'wcag2aa']).analyze();
   expect(dialogAxe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
   await dialog.getByRole('button', { name: `Approve the claim — ${DOMAIN}` }).click();
