@@ -1,7 +1,7 @@
 /**
  * The jobs platform: typed, versioned job definitions run by pg-boss 10 on the same database as the
  * data — the PostgreSQL server, or the embedded PGlite database through a small adapter (see
- * docs/adr/0004-jobs-on-pg-boss-and-pglite.md).
+ * docs/adr/0016-jobs-on-pg-boss-and-pglite.md).
  *
  * - A definition has a name, an integer version, a zod payload and an idempotent handler. A change of
  *   payload shape is a new version (a new queue), so jobs already queued keep their old handler.
