@@ -64,7 +64,7 @@ test('the operator signed in, to scan its pages', async ({ page }) => {
 
 for (const language of ['en', 'fr'] as const) {
   test(`every page is free of WCAG 2.1 AA violations (${language})`, async ({ browser }) => {
-    test.setTimeout(420_000);
+    test.setTimeout(1_200_000);
     const findings: Findings = {};
 
     // Signed out: sign-in page and the public list.
