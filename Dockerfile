@@ -29,6 +29,7 @@ COPY --from=build /app/src/server/db/migrations ./src/server/db/migrations
 COPY package.json ./
 USER vetted
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# Ready, not merely alive: /readyz answers 503 while the process drains on SIGTERM.
+HEALTHCHECK --interval=30s --timeout=5s CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["node", "dist/server/main.js"]
 CMD ["serve"]

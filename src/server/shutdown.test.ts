@@ -1,65 +1,24 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect } from 'vitest';
 import { CLI_TEST_TIMEOUT, itRunsCli } from '../../test/support/cli.js';
-import { projectRoot } from './platform/db.js';
+import { spawnServe, type ServeProcess } from '../../test/support/serve-process.js';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  out: () => string;
-  exited: Promise<number | null>;
-}
 const started: { child: ChildProcess; dir: string }[] = [];
 
 /** `main.ts serve` in its own process on a free port, with an empty embedded database, once ready. */
-async function serve(env: Record<string, string>): Promise<Server> {
+async function serve(env: Record<string, string>): Promise<ServeProcess> {
   const dir = await mkdtemp(path.join(tmpdir(), 'vetted-shutdown-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server/main.ts'), 'serve'], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATA_DIR: dir,
-      DEMO_SEED: 'false',
-      ...env,
-    },
-    cwd: projectRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.push({ child, dir });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server ended before it was ready:\n${out}`);
-    const ready = await fetch(`${base}/readyz`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 250));
+  try {
+    const server = await spawnServe({ DATA_DIR: dir, ...env });
+    started.push({ child: server.child, dir });
+    return server;
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
   }
-  return { child, base, out: () => out, exited };
 }
 
 afterEach(async () => {

@@ -3,7 +3,6 @@
  * own (initdb), a real pgbouncer on loopback with two server connections, a `serve` process spawned
  * from the sources and a second service in this process on its own pool, both through the pooler.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,24 +13,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/platform/config.js';
-import { openDatabase, projectRoot, queryRows, withShared, type Database } from '../../src/server/platform/db.js';
+import { openDatabase, queryRows, withShared, type Database } from '../../src/server/platform/db.js';
 import { createJobs, defineJob, queueOf, type Jobs } from '../../src/server/platform/jobs.js';
 import { createMailer } from '../../src/server/platform/mail.js';
 import { CLI_TEST_TIMEOUT } from '../support/cli.js';
 import { buildTenantWithUsers, buildUser, PASSWORD, signIn } from '../support/factories.js';
-import { freePort, missingScaleTools, startCluster, startPgBouncer, type Bouncer, type Cluster } from '../support/pg-cluster.js';
+import { missingScaleTools, startCluster, startPgBouncer, type Bouncer, type Cluster } from '../support/pg-cluster.js';
+import { spawnServe, type ServeProcess } from '../support/serve-process.js';
 
 const missing = process.env.VETTED_MUTATION_RUN ? 'not under mutation testing' : missingScaleTools({ pgbouncer: true });
 if (missing) process.stdout.write(`test/scale/pgbouncer.test.ts skipped: ${missing}\n`);
 
 const SESSION_SECRET = 'scale-secret-scale-secret-scale-secret-01';
-
-interface Process {
-  child: ChildProcess;
-  base: string;
-  out: () => string;
-  exited: Promise<number | null>;
-}
 
 describe.skipIf(missing)('many processes through PgBouncer in transaction pooling mode', () => {
   let cluster: (Cluster & { remove(): Promise<void> }) | undefined;
@@ -41,48 +34,20 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
   let database: Database;
   let jobs: Jobs;
   let app: FastifyInstance;
-  let first: Process | undefined;
+  let first: ServeProcess | undefined;
   const extraJobs: Jobs[] = [];
   const extraDatabases: Database[] = [];
 
   /** `main.ts serve` in a child process through the pooler, once ready. */
-  async function serve(): Promise<Process> {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(projectRoot, 'src/server/main.ts'), 'serve'], {
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'info',
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        DATA_DIR: dataDir,
-        DATABASE_URL: bouncer!.url('vetted'),
-        SESSION_SECRET,
-        DEMO_SEED: 'false',
-        JOB_WORKERS: 'true',
-        SHUTDOWN_DRAIN_SECONDS: '3',
-        SHUTDOWN_TIMEOUT_SECONDS: '60',
-      },
-      cwd: projectRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const serve = (): Promise<ServeProcess> =>
+    spawnServe({
+      DATA_DIR: dataDir,
+      DATABASE_URL: bouncer!.url('vetted'),
+      SESSION_SECRET,
+      JOB_WORKERS: 'true',
+      SHUTDOWN_DRAIN_SECONDS: '3',
+      SHUTDOWN_TIMEOUT_SECONDS: '60',
     });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const base = `http://127.0.0.1:${port}`;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the server ended before it was ready:\n${out}`);
-      const ready = await fetch(`${base}/readyz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ready) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return { child, base, out: () => out, exited };
-  }
 
   beforeAll(async () => {
     try {

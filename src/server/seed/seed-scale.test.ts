@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openTestDatabase } from '../../../test/support/test-db.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, type Database } from '../platform/db.js';
-import { scaleInstitutionId, scalePlanOf, seedScale } from './seed-scale.js';
+import { scaleInstitutionId, scalePlanOf, seedScale, seedScaleAssessments } from './seed-scale.js';
 
 const plan = scalePlanOf('6x230');
 let shared: Database;
@@ -51,6 +51,23 @@ describe('scale data', () => {
     expect(one).toMatchObject({ institutions: 1, items: 225, largestId });
     expect(await digest(alone, largestId)).toEqual(await digest(shared, largestId));
     expect((await digest(shared, largestId)).n).toBe(225);
+    // The largest institution's assessments and risks, the same on both sides, and no one else's.
+    const risks = async (db: Database) =>
+      withSystem(db.db, (tx) =>
+        queryRows<{ tenant: string; assessments: number; risks: number; d: string }>(
+          tx,
+          sql`select a.tenant_id::text as tenant, count(distinct a.id)::int as assessments, count(r.id)::int as risks,
+                md5(string_agg(concat_ws('|', a.id, a.inventory_item_id, a.status, r.id, r.likelihood, r.impact, r.due_on), ',' order by r.id)) as d
+              from assessments a join assessment_revisions v on v.tenant_id = a.tenant_id and v.assessment_id = a.id and v.number = a.current_revision
+              join assessment_risks r on r.tenant_id = v.tenant_id and r.revision_id = v.id group by a.tenant_id`,
+        ),
+      );
+    const sharedRisks = await risks(shared);
+    expect(sharedRisks).toEqual([{ tenant: largestId, assessments: 22, risks: 44, d: expect.any(String) }]);
+    expect(await risks(alone)).toEqual(sharedRisks);
+    // Seeded again, nothing doubles.
+    expect(await seedScaleAssessments(alone.db)).toBe(0);
+    expect(await risks(alone)).toEqual(sharedRisks);
 
     await expect(seedScale(shared.db, plan)).rejects.toThrow(/holds the scale data already/);
   });

@@ -119,7 +119,54 @@ export async function seedScale(
     });
     opts.onProgress?.(hi, last);
   }
+  await seedScaleAssessments(db);
   // As the connecting role, which owns the tables: the planner sees the new sizes at once.
-  await db.execute(sql`analyze institutions, schools, inventory_items`);
+  await db.execute(sql`analyze institutions, schools, inventory_items, assessments, assessment_revisions, assessment_risks`);
   return { institutions: last, items, seconds: (Date.now() - started) / 1000, largestId };
+}
+
+/** Assessments of the largest institution: one for every tenth item, each with two risks. */
+export const SCALE_ASSESSMENT_EVERY = 10;
+
+/**
+ * The largest institution's privacy impact assessments (one revision each, two risks per revision),
+ * so that the risk register reads as many rows in the shared database as alone. Ids and values derive
+ * from the item's number, like the items'. Does nothing where they are already.
+ */
+export async function seedScaleAssessments(db: Db): Promise<number> {
+  const tenant = uuidOf(`'vetted-scale-institution-' || 1`);
+  const item = uuidOf(`'vetted-scale-item-' || 1 || '-' || k`);
+  const assessment = uuidOf(`'vetted-scale-assessment-' || k`);
+  const revision = uuidOf(`'vetted-scale-revision-' || k`);
+  return withSystem(db, async (tx) => {
+    const [row] = await queryRows<{ n: number }>(
+      tx,
+      sql`with made as (
+        insert into assessments (tenant_id, id, inventory_item_id, title, status, current_revision, approved_revision)
+        select ${tenant}, ${assessment}, ${item}, 'PIA of Scale Tool ' || k,
+               case when k % 20 = 0 then 'approved' else 'in_review' end, 1, case when k % 20 = 0 then 1 end
+        from inventory_items i cross join lateral (select substring(i.custom_name from 12)::int as k) n
+        where i.tenant_id = ${tenant} and k % ${SCALE_ASSESSMENT_EVERY}::int = 0
+        on conflict do nothing
+        returning 1)
+      select count(*)::int as n from made`,
+    );
+    await tx.execute(sql`
+      insert into assessment_revisions (tenant_id, id, assessment_id, number, status, next_review_on)
+      select a.tenant_id, ${revision}, a.id, 1, a.status, current_date + (k * 11) % 400
+      from assessments a cross join lateral (select substring(a.title from 19)::int as k) n
+      where a.tenant_id = ${tenant}
+      on conflict do nothing`);
+    await tx.execute(sql`
+      insert into assessment_risks (tenant_id, id, revision_id, title, likelihood, impact, mitigation, owner, due_on,
+                                    residual_likelihood, residual_impact, position)
+      select r.tenant_id, ${uuidOf(`'vetted-scale-risk-' || k || '-' || p`)}, r.id, 'Risk ' || p || ' of Scale Tool ' || k,
+             1 + (k + p) % 5, 1 + (k * 3 + p) % 5, 'Mitigation ' || p, 'Privacy officer',
+             case when p = 0 then current_date + (k * 7) % 300 - 60 end, 1 + k % 3, 1 + p, p
+      from assessment_revisions r join assessments a on a.tenant_id = r.tenant_id and a.id = r.assessment_id
+      cross join lateral (select substring(a.title from 19)::int as k) n cross join generate_series(0, 1) p
+      where r.tenant_id = ${tenant}
+      on conflict do nothing`);
+    return row!.n;
+  });
 }

@@ -154,9 +154,13 @@ export async function unsafeListReportRuns(
 /** The dashboard's figures in one round trip per part. */
 export const dashboardQueries = {
   byGradeAndStatus(scope: TenantScope): SQL {
-    return sql`select g as grade, i.status, count(*)::int as count
-      from inventory_items i cross join lateral unnest(i.grades) as g
-      where ${byTenant(sql`i.tenant_id`, scope)} group by g, i.status`;
+    // Items are counted by their list of grades first, then each list of the few distinct ones is
+    // unnested: the same counts as unnesting every item's grades, at half the cost.
+    return sql`select g as grade, s.status, sum(s.n)::int as count
+      from (select i.grades, i.status, count(*) as n from inventory_items i
+            where ${byTenant(sql`i.tenant_id`, scope)} group by i.grades, i.status) s
+      cross join lateral unnest(s.grades) as g
+      group by g, s.status`;
   },
   byStatus(scope: TenantScope): SQL {
     return sql`select i.status, count(*)::int as count from inventory_items i where ${byTenant(sql`i.tenant_id`, scope)} group by i.status`;
@@ -179,11 +183,16 @@ export const dashboardQueries = {
   },
   recentChanges(scope: TenantScope): SQL {
     // The item is found by primary key: record_id is text, so it is turned into a uuid (when it is
-    // one) rather than the item's id into text, which would compare against every item.
+    // one) rather than the item's id into text, which would compare against every item. The uuid is
+    // worked out beside the event, and the join compares it alone: under row-level security a join
+    // condition holding the regular expression (not leakproof) is checked only after the policy, as a
+    // filter over every item of the institution for each event, never as a key of the index.
     return sql`select e.id, e.at, e.actor_label, e.action, e.record_type, e.record_id, i.name as record_name
-      from (select * from audit_events e where ${byTenant(sql`e.tenant_id`, scope)} order by e.id desc limit 10) e
-      left join inventory_items i on e.record_type = 'inventory_item' and i.tenant_id = e.tenant_id
-        and i.id = (case when e.record_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then e.record_id::uuid end)
+      from (select e.*, case when e.record_type = 'inventory_item'
+                               and e.record_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                             then e.record_id::uuid end as item_id
+            from audit_events e where ${byTenant(sql`e.tenant_id`, scope)} order by e.id desc limit 10) e
+      left join inventory_items i on i.tenant_id = e.tenant_id and i.id = e.item_id
       order by e.id desc`;
   },
 };

@@ -5,10 +5,11 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResultSchema } from '../../../contracts/reports.js';
 import { inventoryItems } from '../../db/schema/index.js';
-import { withSystem } from '../../platform/db.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+import { dashboardQueries } from './reports.repo.js';
 import { utcToday } from './reports.service.js';
 
 let t: TestApp;
@@ -19,6 +20,13 @@ afterAll(async () => t?.close());
 
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 type ItemInsert = typeof inventoryItems.$inferInsert;
+interface PlanNode {
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Index Cond'?: string;
+  Filter?: string;
+  Plans?: PlanNode[];
+}
 
 async function addItem(tenant: Tenant, values: Partial<ItemInsert> & { name: string }) {
   const row: ItemInsert = {
@@ -388,5 +396,43 @@ describe('reports', () => {
     const appAdminView = (await tenant.appAdmin.request('GET', '/api/v1/dashboard')).json();
     expect(appAdminView.canSeeChanges).toBe(false);
     expect(appAdminView.recentChanges).toEqual([]);
+  });
+
+  it('finds the item of each recent change by its primary key under row-level security, not among all the institution’s items', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    for (const name of ['Alpha', 'Beta']) {
+      expect((await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name } })).statusCode).toBe(201);
+    }
+    // Enough items for a probe per event to be the planner's choice, as in a large institution.
+    await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`insert into inventory_items (tenant_id, id, custom_name, name)
+        select ${tenant.institution.id}::uuid, gen_random_uuid(), 'Filler ' || n, 'Filler ' || n from generate_series(1, 3000) n`),
+    );
+    await t.database.db.execute(sql`analyze inventory_items, audit_events`);
+    // Scans and joins other than an index probe per event are set aside, so the plan shows whether
+    // the item's id can be a key of the index at all (it cannot when the policy must be checked first).
+    const plan = await withTenant(t.database.db, unsafeTenantScope(tenant.institution.id), async (tx) => {
+      for (const setting of ['enable_seqscan', 'enable_bitmapscan', 'enable_hashjoin', 'enable_mergejoin', 'enable_material']) {
+        await tx.execute(sql.raw(`set local ${setting} = off`));
+      }
+      const [row] = await queryRows<{ 'QUERY PLAN': unknown }>(
+        tx,
+        sql`explain (format json) ${dashboardQueries.recentChanges(unsafeTenantScope(tenant.institution.id))}`,
+      );
+      const doc = row!['QUERY PLAN'];
+      return (typeof doc === 'string' ? JSON.parse(doc) : doc) as [{ Plan: PlanNode }];
+    });
+    const scans: PlanNode[] = [];
+    const walk = (n: PlanNode) => {
+      if (n['Relation Name'] === 'inventory_items') scans.push(n);
+      n.Plans?.forEach(walk);
+    };
+    walk(plan[0].Plan);
+    expect(scans).toHaveLength(1);
+    expect(scans[0]).toMatchObject({ 'Index Name': 'inventory_items_tenant_id_id_pk', 'Index Cond': expect.stringMatching(/\bid = /) });
+    expect(scans[0]!.Filter).toBeUndefined();
+
+    const d = (await tenant.siteAdmin.request('GET', '/api/v1/dashboard')).json();
+    expect(d.recentChanges.slice(0, 2).map((c: { recordName: string }) => c.recordName)).toEqual(['Beta', 'Alpha']);
   });
 });
