@@ -12,7 +12,7 @@ import {
   inventoryTransitionSchema,
   inventoryUpdateSchema,
 } from '../../../contracts/api.js';
-import { requireActor } from '../../platform/http.js';
+import { plainJson, requireActor } from '../../platform/http.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { InventoryService } from './inventory.service.js';
 
@@ -22,34 +22,92 @@ export function registerInventoryRoutes(root: FastifyInstance, service: Inventor
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get(
     '/api/v1/inventory',
-    { schema: { tags: ['inventory'], summary: 'The institution’s apps, filtered, sorted and paged', querystring: inventoryQuerySchema, response: { 200: inventoryPageSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'The institution’s apps, filtered, sorted and paged',
+        querystring: inventoryQuerySchema,
+        response: { 200: inventoryPageSchema, ...errors },
+      },
+      serializerCompiler: plainJson,
+    },
     async (req) => service.list(requireActor(req), req.query),
   );
   app.post(
     '/api/v1/inventory',
-    { schema: { tags: ['inventory'], summary: 'Add a catalog app or a custom app', body: inventoryCreateSchema, response: { 201: inventoryItemSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'Add a catalog app or a custom app',
+        body: inventoryCreateSchema,
+        response: { 201: inventoryItemSchema, ...errors },
+      },
+    },
     async (req, reply) => reply.status(201).send(await service.create(requireActor(req), req.body)),
   );
-  app.get('/api/v1/inventory/:id', { schema: { tags: ['inventory'], summary: 'One app of the inventory', params: idParamsSchema, response: { 200: inventoryItemSchema, ...errors } } }, async (req) =>
-    service.get(requireActor(req), req.params.id),
+  app.get(
+    '/api/v1/inventory/:id',
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'One app of the inventory',
+        params: idParamsSchema,
+        response: { 200: inventoryItemSchema, ...errors },
+      },
+    },
+    async (req) => service.get(requireActor(req), req.params.id),
   );
   app.patch(
     '/api/v1/inventory/:id',
-    { schema: { tags: ['inventory'], summary: 'Change an app (send the version you last saw)', params: idParamsSchema, body: inventoryUpdateSchema, response: { 200: inventoryItemSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'Change an app (send the version you last saw)',
+        params: idParamsSchema,
+        body: inventoryUpdateSchema,
+        response: { 200: inventoryItemSchema, ...errors },
+      },
+    },
     async (req) => service.update(requireActor(req), req.params.id, req.body),
   );
   app.post(
     '/api/v1/inventory/:id/transition',
-    { schema: { tags: ['inventory'], summary: 'Move an app to another status', params: idParamsSchema, body: inventoryTransitionSchema, response: { 200: inventoryItemSchema, ...errors } } },
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'Move an app to another status',
+        params: idParamsSchema,
+        body: inventoryTransitionSchema,
+        response: { 200: inventoryItemSchema, ...errors },
+      },
+    },
     async (req) => service.transition(requireActor(req), req.params.id, req.body),
   );
-  app.delete('/api/v1/inventory/:id', { schema: { tags: ['inventory'], summary: 'Remove an app from the inventory', params: idParamsSchema, response: { 204: z.null(), ...errors } } }, async (req, reply) => {
-    await service.remove(requireActor(req), req.params.id);
-    return reply.status(204).send(null);
-  });
+  app.delete(
+    '/api/v1/inventory/:id',
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'Remove an app from the inventory',
+        params: idParamsSchema,
+        response: { 204: z.null(), ...errors },
+      },
+    },
+    async (req, reply) => {
+      await service.remove(requireActor(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.get(
     '/api/v1/inventory/:id/history',
-    { schema: { tags: ['inventory'], summary: 'Changes to an app, newest first', params: idParamsSchema, response: { 200: z.object({ items: z.array(auditEventSchema) }), ...errors } } },
+    {
+      schema: {
+        tags: ['inventory'],
+        summary: 'Changes to an app, newest first',
+        params: idParamsSchema,
+        response: { 200: z.object({ items: z.array(auditEventSchema) }), ...errors },
+      },
+    },
     async (req) => {
       const actor = requireActor(req);
       await service.get(actor, req.params.id);
