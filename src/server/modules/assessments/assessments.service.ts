@@ -87,6 +87,8 @@ import { localizeRevision } from './localize.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { applicableContent, appliesIn, institutionJurisdictions } from './jurisdictions.js';
 import { printText } from './print-text.js';
+import { prefillFromItem } from './prefill.js';
+import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { evidenceColumns, evidenceValue, preAnswerEvidenceOf, presentEvidence } from './evidence.js';
 
 type Query = z.output<typeof assessmentQuerySchema>;
@@ -336,12 +338,12 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       templateVersionId: version?.id ?? null,
       createdBy: actor.userId,
     });
+    let prefilled: string[] = [];
     if (version) {
-      await writeContent(
-        tx,
-        scope,
-        contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }),
-      );
+      const rows = contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null });
+      const app = item.catalogAppId ? await findCatalogApp(tx, item.catalogAppId) : undefined;
+      prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
+      await writeContent(tx, scope, rows);
     } else {
       await insertSections(tx, scope, [
         {
@@ -363,6 +365,14 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       template: template?.title ?? null,
       started: adopting ? 'adopted' : 'blank',
     });
+    // One event names every question answered from the inventory item.
+    if (prefilled.length)
+      await recordAudit(tx, actor, {
+        action: 'assessment.answer',
+        recordType: 'assessment',
+        recordId: id,
+        after: { prefilledFromInventory: item.id, questions: prefilled },
+      });
     return body(tx, scope, actor, id);
   }
 
