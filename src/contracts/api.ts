@@ -111,6 +111,9 @@ export const FIELD_ERROR_CODES = [
   'nul_character',
   'summary_required',
   'file_name',
+  'not_after_today',
+  'evidence_seen_on',
+  'evidence_source',
   // Attached documents.
   'file_empty',
   'file_type',
@@ -209,12 +212,15 @@ export const institutionCreateSchema = z.strictObject({
 /**
  * The institution's decision rules: whether an app is approved or listed publicly only with an
  * approved PIA; what an expired agreement does to an approved app (`needs_review`: back to review and
- * off the public list; `keep`: nothing); months from an approval to the next review.
+ * off the public list; `keep`: nothing); months from an approval to the next review; months before
+ * an answer's evidence is stale.
  */
 export const decisionRulesSchema = z.strictObject({
   requireApprovedPia: z.boolean(),
   expiredAgreement: z.enum(['needs_review', 'keep']),
   reviewIntervalMonths: z.number().int().min(1).max(60),
+  /** Months after the day an answer's evidence was seen before it is flagged stale (omitted: unchanged; default 12). */
+  evidenceReviewMonths: z.number().int().min(1).max(60).optional(),
 });
 export type DecisionRules = z.infer<typeof decisionRulesSchema>;
 export const institutionUpdateSchema = z.strictObject({

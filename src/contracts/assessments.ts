@@ -41,13 +41,50 @@ export const SIGNOFF_DECISIONS = ['submitted', 'returned', 'approved', 'approved
  * institution's country (`CA` is California, for a US institution).
  */
 export const JURISDICTIONS = [
-  'CA-generic', 'BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NS', 'NB', 'US-generic', 'NY', 'CA', 'IL', 'TX', 'WA', 'CO', 'CT', 'UT',
-  'PE', 'NL', 'YT', 'NT', 'NU', 'VA', 'FL',
+  'CA-generic',
+  'BC',
+  'AB',
+  'SK',
+  'MB',
+  'ON',
+  'QC',
+  'NS',
+  'NB',
+  'US-generic',
+  'NY',
+  'CA',
+  'IL',
+  'TX',
+  'WA',
+  'CO',
+  'CT',
+  'UT',
+  'PE',
+  'NL',
+  'YT',
+  'NT',
+  'NU',
+  'VA',
+  'FL',
 ] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 /** The tags that name all of a country; every other tag is a province, territory or state of it. */
 export const COUNTRY_JURISDICTIONS = { CA: 'CA-generic', US: 'US-generic' } as const;
-export const CANADIAN_JURISDICTIONS: readonly Jurisdiction[] = ['BC', 'AB', 'SK', 'MB', 'ON', 'QC', 'NB', 'NS', 'PE', 'NL', 'YT', 'NT', 'NU'];
+export const CANADIAN_JURISDICTIONS: readonly Jurisdiction[] = [
+  'BC',
+  'AB',
+  'SK',
+  'MB',
+  'ON',
+  'QC',
+  'NB',
+  'NS',
+  'PE',
+  'NL',
+  'YT',
+  'NT',
+  'NU',
+];
 export const US_JURISDICTIONS: readonly Jurisdiction[] = ['NY', 'CA', 'IL', 'TX', 'CO', 'CT', 'VA', 'WA', 'FL', 'UT'];
 
 /** Risk levels from likelihood × impact (each 1–5). */
@@ -62,7 +99,12 @@ export function riskLevel(likelihood: number, impact: number): RiskLevel {
 }
 
 const uuid = z.uuid();
-const key = z.string().trim().min(1).max(80).regex(/^[a-z0-9][a-z0-9_.-]*$/, FIELD_MESSAGES.key_format);
+const key = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, FIELD_MESSAGES.key_format);
 const label = (max = 300) => z.string().trim().min(1).max(max);
 const text = (max = 5000) => z.string().max(max);
 const scale = z.number().int().min(1).max(5);
@@ -78,6 +120,44 @@ export type QuestionOptions = z.infer<typeof questionOptionsSchema>;
 /** Shown only when the answer to the earlier question `questionKey` is (or contains) one of `anyOf`. */
 export const conditionSchema = z.strictObject({ questionKey: key, anyOf: z.array(z.string().max(80)).min(1).max(20) });
 export type Condition = z.infer<typeof conditionSchema>;
+
+// ---------- evidence of an answer ----------
+/** Evidence is stale this many months after the day it was seen, unless the institution sets its own period. */
+export const EVIDENCE_REVIEW_MONTHS = 12;
+/** Today's calendar day (UTC), `YYYY-MM-DD`. */
+const todayUtc = () => new Date().toISOString().slice(0, 10);
+/**
+ * The source of an answer: a link and/or a quotation or a document's name, and the day it was seen
+ * (never after today). All empty: no evidence.
+ */
+export const evidenceSaveSchema = z
+  .strictObject({
+    url: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .nullable()
+      .default(null),
+    quote: z.string().trim().max(5000).default(''),
+    seenOn: isoDate
+      .refine((v) => v <= todayUtc(), FIELD_MESSAGES.not_after_today)
+      .nullable()
+      .default(null),
+  })
+  .superRefine((e, ctx) => {
+    // A source is dated, and a date belongs to a source.
+    const named = e.url !== null || e.quote.trim() !== '';
+    if (named && e.seenOn === null) ctx.addIssue({ code: 'custom', path: ['seenOn'], message: FIELD_MESSAGES.evidence_seen_on });
+    if (!named && e.seenOn !== null) ctx.addIssue({ code: 'custom', path: ['url'], message: FIELD_MESSAGES.evidence_source });
+  });
+export type EvidenceInput = z.input<typeof evidenceSaveSchema>;
+/** The evidence of an answer as read, with `stale` when it was seen longer ago than the review period. */
+export const evidenceSchema = z.object({
+  url: z.string().nullable(),
+  quote: z.string(),
+  seenOn: z.string().nullable(),
+  stale: z.boolean(),
+});
+export type EvidenceBody = z.infer<typeof evidenceSchema>;
 
 // ---------- answer values, one shape per kind ----------
 const yesNo = z.enum(['yes', 'no', 'unsure']);
@@ -140,6 +220,8 @@ export const bankQuestionInputSchema = z.strictObject({
   preAnswer: z.unknown().optional(),
   /** Who gave the pre-answer; the operator unless a vendor questionnaire published it. */
   preAnswerOrigin: z.enum(PRE_ANSWER_ORIGINS).optional(),
+  /** The source of the pre-answer (stale after the same review period as an institution's answers). */
+  preAnswerEvidence: evidenceSaveSchema.nullable().optional(),
   condition: conditionSchema.nullable().default(null),
   jurisdictions: uniqueArray(z.enum(JURISDICTIONS), JURISDICTIONS.length).default([]),
   fr: bankQuestionFrSchema.optional(),
@@ -191,6 +273,7 @@ export const bankQuestionSchema = z.object({
   required: z.boolean(),
   locked: z.boolean(),
   preAnswer: z.unknown().nullable(),
+  preAnswerEvidence: evidenceSchema.nullable(),
   condition: conditionSchema.nullable(),
   jurisdictions: z.array(z.string()),
   /** The French beside the English (null until translated). */
@@ -215,7 +298,12 @@ export const bankVersionSummarySchema = z.object({
   version: z.number().int(),
 });
 /** A question a version added, changed or removed since the version before it. */
-export const bankVersionChangeSchema = z.object({ key: z.string(), sectionTitle: z.string(), prompt: z.string(), change: z.enum(['added', 'modified', 'removed']) });
+export const bankVersionChangeSchema = z.object({
+  key: z.string(),
+  sectionTitle: z.string(),
+  prompt: z.string(),
+  change: z.enum(['added', 'modified', 'removed']),
+});
 export type BankVersionChange = z.infer<typeof bankVersionChangeSchema>;
 export const bankVersionSchema = bankVersionSummarySchema.extend({
   templateId: uuid,
@@ -253,6 +341,8 @@ export const assessmentQuerySchema = z.strictObject({
 });
 export const answerSaveSchema = z.strictObject({
   value: z.unknown(),
+  /** The answer's source; omitted: the evidence stays as it is. */
+  evidence: evidenceSaveSchema.optional(),
   /** The answer version last seen (0 when the question had no answer). */
   version: z.number().int().min(0).max(INT_MAX),
 });
@@ -301,7 +391,10 @@ export const riskCreateSchema = z.strictObject({
   /** The assessment version last seen. */
   version: z.number().int().min(1).max(INT_MAX),
 });
-export const riskUpdateSchema = z.strictObject({ ...riskFields, version: z.number().int().min(1).max(INT_MAX) }).partial().required({ version: true });
+export const riskUpdateSchema = z
+  .strictObject({ ...riskFields, version: z.number().int().min(1).max(INT_MAX) })
+  .partial()
+  .required({ version: true });
 export const submitSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), comment: text(5000).default('') });
 export const returnSchema = z.strictObject({ version: z.number().int().min(1).max(INT_MAX), comment: z.string().trim().min(1).max(5000) });
 export const decideSchema = z.strictObject({
@@ -319,14 +412,20 @@ export const mergeApplySchema = z.strictObject({
   decisions: z.array(mergeDecisionSchema).max(2000),
 });
 export const mergeQuerySchema = z.strictObject({ toVersionId: uuid.optional() });
-export const compareQuerySchema = z.strictObject({ from: z.coerce.number().int().min(1).max(INT_MAX), to: z.coerce.number().int().min(1).max(INT_MAX) });
+export const compareQuerySchema = z.strictObject({
+  from: z.coerce.number().int().min(1).max(INT_MAX),
+  to: z.coerce.number().int().min(1).max(INT_MAX),
+});
 export const revisionParamsSchema = z.object({ id: uuid, number: z.coerce.number().int().min(1).max(INT_MAX) });
 export const questionParamsSchema = z.object({ id: uuid, questionId: uuid });
 export const riskParamsSchema = z.object({ id: uuid, riskId: uuid });
 /** `lang`: the reader's language for the bank's text (default: the one the reader chose, else English). */
 export const readerQuerySchema = z.strictObject({ lang: z.enum(LANGUAGES).optional() });
 /** `lang`: the language of the output (default: the one the reader chose, else English). */
-export const pdfQuerySchema = z.strictObject({ revision: z.coerce.number().int().min(1).max(INT_MAX).optional(), lang: z.enum(LANGUAGES).optional() });
+export const pdfQuerySchema = z.strictObject({
+  revision: z.coerce.number().int().min(1).max(INT_MAX).optional(),
+  lang: z.enum(LANGUAGES).optional(),
+});
 export const summaryQuerySchema = pdfQuerySchema.extend({ audience: z.enum(['teacher', 'parent']) });
 
 /**
@@ -339,6 +438,8 @@ export type AnswerOrigin = (typeof ANSWER_ORIGINS)[number];
 export const answerSchema = z.object({
   value: z.unknown().nullable(),
   origin: z.enum(ANSWER_ORIGINS),
+  /** Null when the answer names no source. */
+  evidence: evidenceSchema.nullable(),
   updatedBy: z.object({ id: uuid, name: z.string() }).nullable(),
   updatedAt: z.string(),
   version: z.number().int(),
@@ -441,6 +542,8 @@ export type AssessmentSummaryBody = z.infer<typeof assessmentSummarySchema>;
 export const assessmentSchema = assessmentSummarySchema.extend({
   inventoryStatus: z.string(),
   revision: revisionSchema,
+  /** How many shown answers of the current revision rest on evidence older than the review period. */
+  staleEvidence: z.number().int(),
   revisions: z.array(revisionSummarySchema),
   /** What the caller may do now; the UI shows controls from it. */
   abilities: z.object({
@@ -456,7 +559,14 @@ export type AssessmentBody = z.infer<typeof assessmentSchema>;
 export const answerSavedSchema = z.object({ questionId: uuid, answer: answerSchema, assessmentVersion: z.number().int() });
 
 /** One question's three-way comparison: base (template then), theirs (template now), ours (the copy). */
-const facetSchema = z.object({ base: z.unknown().nullable(), theirs: z.unknown().nullable(), ours: z.unknown().nullable(), theirsChanged: z.boolean(), oursChanged: z.boolean(), conflict: z.boolean() });
+const facetSchema = z.object({
+  base: z.unknown().nullable(),
+  theirs: z.unknown().nullable(),
+  ours: z.unknown().nullable(),
+  theirsChanged: z.boolean(),
+  oursChanged: z.boolean(),
+  conflict: z.boolean(),
+});
 export const mergeChangeSchema = z.object({
   key: z.string(),
   sectionTitle: z.string(),
@@ -464,6 +574,8 @@ export const mergeChangeSchema = z.object({
   change: z.enum(['added', 'removed', 'modified']),
   definition: facetSchema,
   answer: facetSchema,
+  /** The evidence of the answer (`{ url, quote, seenOn }` or null on each side); taken with the answer. */
+  evidence: facetSchema,
   conflict: z.boolean(),
   /** What is taken when nobody decides: take clean changes, keep on conflict. */
   suggested: z.enum(['take', 'keep']),

@@ -19,5 +19,8 @@ export const FIELD_MESSAGES = {
   nul_character: 'must not contain a NUL character',
   summary_required: 'summarise the changes: a significant version is emailed to every site administrator',
   file_name: 'must not hold a path or control characters',
+  not_after_today: 'must not be after today',
+  evidence_seen_on: 'give the day the source was seen',
+  evidence_source: 'give a link, a quotation or a document’s name for the day seen',
 } as const;
 export type FieldMessageCode = keyof typeof FIELD_MESSAGES;

@@ -72,7 +72,16 @@ export async function insertAssessment(
     });
     await tx
       .insert(assessmentAnswers)
-      .values({ tenantId, questionId: ids.question, revisionId: ids.revision, value: { text }, origin: 'institution' });
+      .values({
+        tenantId,
+        questionId: ids.question,
+        revisionId: ids.revision,
+        value: { text },
+        origin: 'institution',
+        evidenceUrl: 'https://vendor.example/privacy',
+        evidenceQuote: text,
+        evidenceSeenOn: '2025-09-01',
+      });
     await tx.insert(assessmentRisks).values({
       tenantId,
       id: ids.risk,

@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { BankQuestionFr, BankSectionFr, BankTemplateFr } from '../../../contracts/assessments.js';
 import { catalogApps } from './catalog.js';
 import { timestamps } from './columns.js';
@@ -27,7 +41,10 @@ export const piaTemplates = pgTable(
     description: text('description').notNull().default(''),
     /** The catalog app this template is for; null for a generic template. */
     catalogAppId: uuid('catalog_app_id').references(() => catalogApps.id),
-    jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
+    jurisdictions: text('jurisdictions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The generic structure an institution starts from when it starts a PIA blank. */
     isGeneric: boolean('is_generic').notNull().default(false),
     isDemo: boolean('is_demo').notNull().default(false),
@@ -35,10 +52,7 @@ export const piaTemplates = pgTable(
     fr: jsonb('fr').$type<BankTemplateFr>(),
     ...timestamps,
   },
-  (t) => [
-    uniqueIndex('pia_templates_slug_key').on(t.slug),
-    index('pia_templates_catalog_app_idx').on(t.catalogAppId),
-  ],
+  (t) => [uniqueIndex('pia_templates_slug_key').on(t.slug), index('pia_templates_catalog_app_idx').on(t.catalogAppId)],
 );
 
 /** One numbered version of a template: a draft (editable) or published (immutable). */
@@ -117,9 +131,16 @@ export const piaTemplateQuestions = pgTable(
     preAnswer: jsonb('pre_answer'),
     /** Who gave the pre-answer: `operator`, or `vendor` (a vendor questionnaire the operator reviewed). */
     preAnswerOrigin: text('pre_answer_origin').notNull().default('operator'),
+    /** The source of the pre-answer: a link, a quotation or a document's name, and the day it was seen. */
+    preAnswerEvidenceUrl: text('pre_answer_evidence_url'),
+    preAnswerEvidenceQuote: text('pre_answer_evidence_quote').notNull().default(''),
+    preAnswerEvidenceSeenOn: date('pre_answer_evidence_seen_on'),
     /** `{ questionKey, anyOf: [...] }`: shown only when that earlier answer matches. */
     condition: jsonb('condition'),
-    jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
+    jurisdictions: text('jurisdictions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The Canadian French of the prompt, guidance, choice and column labels and a text pre-answer; null until translated. */
     fr: jsonb('fr').$type<BankQuestionFr>(),
     ...timestamps,
@@ -162,7 +183,9 @@ export const assessments = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('assessments_inventory_item_key').on(t.tenantId, t.inventoryItemId),
-    foreignKey({ columns: [t.tenantId, t.inventoryItemId], foreignColumns: [inventoryItems.tenantId, inventoryItems.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.inventoryItemId], foreignColumns: [inventoryItems.tenantId, inventoryItems.id] }).onDelete(
+      'cascade',
+    ),
     index('assessments_template_idx').on(t.templateId),
     index('assessments_base_version_idx').on(t.baseVersionId),
     index('assessments_created_by_idx').on(t.createdBy),
@@ -199,7 +222,10 @@ export const assessmentRevisions = pgTable(
     index('assessment_revisions_template_version_idx').on(t.templateVersionId),
     index('assessment_revisions_created_by_idx').on(t.createdBy),
     foreignKey({ columns: [t.createdBy], foreignColumns: [users.id] }).onDelete('set null'),
-    check('assessment_revisions_status_check', sql`${t.status} in ('draft', 'in_review', 'approved', 'approved_with_conditions', 'rejected')`),
+    check(
+      'assessment_revisions_status_check',
+      sql`${t.status} in ('draft', 'in_review', 'approved', 'approved_with_conditions', 'rejected')`,
+    ),
   ],
 );
 
@@ -225,7 +251,9 @@ export const assessmentSections = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('assessment_sections_key').on(t.tenantId, t.revisionId, t.key),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
     check('assessment_sections_origin_check', sql`${t.origin} in ('operator', 'institution')`),
   ],
 );
@@ -251,7 +279,10 @@ export const assessmentQuestions = pgTable(
     locked: boolean('locked').notNull().default(false),
     hidden: boolean('hidden').notNull().default(false),
     condition: jsonb('condition'),
-    jurisdictions: text('jurisdictions').array().notNull().default(sql`'{}'::text[]`),
+    jurisdictions: text('jurisdictions')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The bank's French of a question copied from the bank (kept in step by the merge); null for the institution's own. */
     fr: jsonb('fr').$type<BankQuestionFr>(),
     ...timestamps,
@@ -260,8 +291,12 @@ export const assessmentQuestions = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     uniqueIndex('assessment_questions_key').on(t.tenantId, t.revisionId, t.key),
     index('assessment_questions_section_idx').on(t.tenantId, t.sectionId),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.sectionId], foreignColumns: [assessmentSections.tenantId, assessmentSections.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.tenantId, t.sectionId], foreignColumns: [assessmentSections.tenantId, assessmentSections.id] }).onDelete(
+      'cascade',
+    ),
     check('assessment_questions_origin_check', sql`${t.origin} in ('operator', 'institution')`),
     check('assessment_questions_kind_check', sql`${t.kind} in (${QUESTION_KIND_SQL})`),
   ],
@@ -283,6 +318,10 @@ export const assessmentAnswers = pgTable(
     revisionId: uuid('revision_id').notNull(),
     value: jsonb('value'),
     origin: text('origin').notNull(),
+    /** The answer's source: a link, a quotation or a document's name, and the day it was seen (stale after the review period). */
+    evidenceUrl: text('evidence_url'),
+    evidenceQuote: text('evidence_quote').notNull().default(''),
+    evidenceSeenOn: date('evidence_seen_on'),
     updatedBy: uuid('updated_by'),
     /** Optimistic-concurrency counter for autosave. */
     version: integer('version').notNull().default(1),
@@ -293,8 +332,12 @@ export const assessmentAnswers = pgTable(
     // A revision's answers, and the full export's pages of answers in that order.
     index('assessment_answers_revision_idx').on(t.tenantId, t.revisionId, t.questionId),
     index('assessment_answers_updated_by_idx').on(t.updatedBy),
-    foreignKey({ columns: [t.tenantId, t.questionId], foreignColumns: [assessmentQuestions.tenantId, assessmentQuestions.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.questionId], foreignColumns: [assessmentQuestions.tenantId, assessmentQuestions.id] }).onDelete(
+      'cascade',
+    ),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.updatedBy], foreignColumns: [users.id] }).onDelete('set null'),
     check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution', 'onboarding', 'vendor')`),
   ],
@@ -326,7 +369,9 @@ export const assessmentRisks = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('assessment_risks_revision_idx').on(t.tenantId, t.revisionId),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
     check('assessment_risks_scale_check', sql`${t.likelihood} between 1 and 5 and ${t.impact} between 1 and 5`),
     check(
       'assessment_risks_residual_check',
@@ -357,9 +402,14 @@ export const assessmentSignoffs = pgTable(
     primaryKey({ columns: [t.tenantId, t.id] }),
     index('assessment_signoffs_revision_idx').on(t.tenantId, t.revisionId),
     index('assessment_signoffs_user_idx').on(t.userId),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.userId], foreignColumns: [users.id] }).onDelete('set null'),
-    check('assessment_signoffs_decision_check', sql`${t.decision} in ('submitted', 'returned', 'approved', 'approved_with_conditions', 'rejected', 'reopened')`),
+    check(
+      'assessment_signoffs_decision_check',
+      sql`${t.decision} in ('submitted', 'returned', 'approved', 'approved_with_conditions', 'rejected', 'reopened')`,
+    ),
   ],
 );
 
@@ -389,7 +439,9 @@ export const assessmentMerges = pgTable(
     index('assessment_merges_to_idx').on(t.toVersionId),
     index('assessment_merges_by_idx').on(t.mergedBy),
     foreignKey({ columns: [t.tenantId, t.assessmentId], foreignColumns: [assessments.tenantId, assessments.id] }).onDelete('cascade'),
-    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.revisionId], foreignColumns: [assessmentRevisions.tenantId, assessmentRevisions.id] }).onDelete(
+      'cascade',
+    ),
     foreignKey({ columns: [t.mergedBy], foreignColumns: [users.id] }).onDelete('set null'),
   ],
 );

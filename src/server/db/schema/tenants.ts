@@ -22,11 +22,14 @@ export const institutions = pgTable(
     expiredAgreement: text('expired_agreement').notNull().default('needs_review'),
     /** Decision rule: months from an approval to the next review. */
     reviewIntervalMonths: integer('review_interval_months').notNull().default(12),
+    /** Months after the day an answer's evidence was seen before it is flagged stale. */
+    evidenceReviewMonths: integer('evidence_review_months').notNull().default(12),
     ...timestamps,
   },
   (t) => [
     check('institutions_expired_agreement_check', sql`${t.expiredAgreement} in ('needs_review', 'keep')`),
     check('institutions_review_interval_check', sql`${t.reviewIntervalMonths} between 1 and 60`),
+    check('institutions_evidence_review_check', sql`${t.evidenceReviewMonths} between 1 and 60`),
     uniqueIndex('institutions_public_slug_key').on(t.publicSlug),
     check('institutions_region_check', sql`${t.region} in ('ca', 'us')`),
     check('institutions_status_check', sql`${t.status} in ('active', 'offboarding', 'purged')`),

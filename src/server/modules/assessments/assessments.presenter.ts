@@ -1,5 +1,6 @@
 import {
   DECIDED_STATUSES,
+  EVIDENCE_REVIEW_MONTHS,
   riskLevel,
   type AssessmentStatus,
   type AssessmentSummaryBody,
@@ -13,6 +14,7 @@ import {
 import { iso, isoDay } from '../../platform/dates.js';
 import type { Language } from '../../../contracts/domain.js';
 import { isShown } from './answers.js';
+import { presentEvidence } from './evidence.js';
 import { localizeRevision, textLanguage } from './localize.js';
 import { printText, roleKeyOf } from './print-text.js';
 import type { AssessmentListRow, RevisionContent, RevisionRow, RiskRow } from './assessments.repo.js';
@@ -83,7 +85,11 @@ export function answersByKey(c: RevisionContent): Map<string, unknown> {
 }
 
 /** A revision in the reader's language (bank text in French for a French reader; the institution's own as written). */
-export function presentRevision(raw: RevisionContent, reader: Language = 'en'): RevisionBody {
+export function presentRevision(
+  raw: RevisionContent,
+  reader: Language = 'en',
+  evidenceMonths: number = EVIDENCE_REVIEW_MONTHS,
+): RevisionBody {
   const c = localizeRevision(raw, reader);
   const answers = answersByKey(c);
   return {
@@ -115,6 +121,7 @@ export function presentRevision(raw: RevisionContent, reader: Language = 'en'): 
           ? {
               value: q.answer.value ?? null,
               origin: q.answer.origin as AnswerOrigin,
+              evidence: presentEvidence(q.answer, evidenceMonths),
               updatedBy: q.answer.updatedBy ? { id: q.answer.updatedBy, name: q.answer.updatedByName ?? OPERATOR_NAME } : null,
               updatedAt: iso(q.answer.updatedAt),
               version: q.answer.version,
@@ -134,4 +141,11 @@ export function presentRevision(raw: RevisionContent, reader: Language = 'en'): 
       at: iso(s.at),
     })),
   };
+}
+
+/** How many answers of a revision shown to its readers rest on stale evidence. */
+export function countStale(r: RevisionBody): number {
+  let n = 0;
+  for (const s of r.sections) for (const q of s.questions) if (!q.hidden && q.isShown && q.answer?.evidence?.stale) n++;
+  return n;
 }

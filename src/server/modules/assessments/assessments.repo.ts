@@ -74,7 +74,11 @@ const flatten = (r: ListResult): AssessmentListRow => ({
   baseVersionNumber: r.baseVersionNumber,
 });
 
-export async function listAssessments(tx: Tx, scope: TenantScope, q: { inventoryItemId?: string | undefined; status?: string | undefined }): Promise<AssessmentListRow[]> {
+export async function listAssessments(
+  tx: Tx,
+  scope: TenantScope,
+  q: { inventoryItemId?: string | undefined; status?: string | undefined },
+): Promise<AssessmentListRow[]> {
   const where: SQL[] = [byTenant(assessments.tenantId, scope)];
   if (q.inventoryItemId) where.push(eq(assessments.inventoryItemId, q.inventoryItemId));
   if (q.status) where.push(eq(assessments.status, q.status));
@@ -88,17 +92,33 @@ export async function findAssessment(tx: Tx, scope: TenantScope, id: string): Pr
 }
 
 export async function findAssessmentForItem(tx: Tx, scope: TenantScope, inventoryItemId: string): Promise<AssessmentRow | undefined> {
-  const [row] = await tx.select().from(assessments).where(and(byTenant(assessments.tenantId, scope), eq(assessments.inventoryItemId, inventoryItemId)));
+  const [row] = await tx
+    .select()
+    .from(assessments)
+    .where(and(byTenant(assessments.tenantId, scope), eq(assessments.inventoryItemId, inventoryItemId)));
   return row;
 }
 
-export async function insertAssessment(tx: Tx, scope: TenantScope, values: Omit<typeof assessments.$inferInsert, 'tenantId'>): Promise<AssessmentRow> {
-  const [row] = await tx.insert(assessments).values({ ...values, tenantId: scope.tenantId }).returning();
+export async function insertAssessment(
+  tx: Tx,
+  scope: TenantScope,
+  values: Omit<typeof assessments.$inferInsert, 'tenantId'>,
+): Promise<AssessmentRow> {
+  const [row] = await tx
+    .insert(assessments)
+    .values({ ...values, tenantId: scope.tenantId })
+    .returning();
   return row!;
 }
 
 /** Updates only when the stored version is `version` (and bumps it); undefined means someone saved first. */
-export async function updateAssessment(tx: Tx, scope: TenantScope, id: string, version: number, patch: Partial<typeof assessments.$inferInsert> = {}): Promise<AssessmentRow | undefined> {
+export async function updateAssessment(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  version: number,
+  patch: Partial<typeof assessments.$inferInsert> = {},
+): Promise<AssessmentRow | undefined> {
   const [row] = await tx
     .update(assessments)
     .set({ ...patch, version: version + 1, updatedAt: new Date() })
@@ -107,12 +127,24 @@ export async function updateAssessment(tx: Tx, scope: TenantScope, id: string, v
   return row;
 }
 
-export async function insertRevision(tx: Tx, scope: TenantScope, values: Omit<typeof assessmentRevisions.$inferInsert, 'tenantId' | 'id'>): Promise<RevisionRow> {
-  const [row] = await tx.insert(assessmentRevisions).values({ ...values, id: randomUUID(), tenantId: scope.tenantId }).returning();
+export async function insertRevision(
+  tx: Tx,
+  scope: TenantScope,
+  values: Omit<typeof assessmentRevisions.$inferInsert, 'tenantId' | 'id'>,
+): Promise<RevisionRow> {
+  const [row] = await tx
+    .insert(assessmentRevisions)
+    .values({ ...values, id: randomUUID(), tenantId: scope.tenantId })
+    .returning();
   return row!;
 }
 
-export async function updateRevision(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof assessmentRevisions.$inferInsert>): Promise<RevisionRow> {
+export async function updateRevision(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  patch: Partial<typeof assessmentRevisions.$inferInsert>,
+): Promise<RevisionRow> {
   const [row] = await tx
     .update(assessmentRevisions)
     .set({ ...patch, updatedAt: new Date() })
@@ -125,11 +157,21 @@ export async function findRevision(tx: Tx, scope: TenantScope, assessmentId: str
   const [row] = await tx
     .select()
     .from(assessmentRevisions)
-    .where(and(byTenant(assessmentRevisions.tenantId, scope), eq(assessmentRevisions.assessmentId, assessmentId), eq(assessmentRevisions.number, number)));
+    .where(
+      and(
+        byTenant(assessmentRevisions.tenantId, scope),
+        eq(assessmentRevisions.assessmentId, assessmentId),
+        eq(assessmentRevisions.number, number),
+      ),
+    );
   return row;
 }
 
-export async function listRevisions(tx: Tx, scope: TenantScope, assessmentId: string): Promise<(RevisionRow & { templateVersionNumber: number | null })[]> {
+export async function listRevisions(
+  tx: Tx,
+  scope: TenantScope,
+  assessmentId: string,
+): Promise<(RevisionRow & { templateVersionNumber: number | null })[]> {
   const rows = await tx
     .select({ r: assessmentRevisions, n: piaTemplateVersions.number })
     .from(assessmentRevisions)
@@ -142,15 +184,31 @@ export async function listRevisions(tx: Tx, scope: TenantScope, assessmentId: st
 /** Everything in a revision: sections with questions and answers in order, risks, sign-offs. */
 export async function loadRevision(tx: Tx, scope: TenantScope, revision: RevisionRow): Promise<RevisionContent> {
   const [sections, questions, answers, risks, signoffs, [tv]] = await Promise.all([
-    tx.select().from(assessmentSections).where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, revision.id))).orderBy(asc(assessmentSections.position)),
-    tx.select().from(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revision.id))).orderBy(asc(assessmentQuestions.position)),
+    tx
+      .select()
+      .from(assessmentSections)
+      .where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, revision.id)))
+      .orderBy(asc(assessmentSections.position)),
+    tx
+      .select()
+      .from(assessmentQuestions)
+      .where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revision.id)))
+      .orderBy(asc(assessmentQuestions.position)),
     tx
       .select({ a: assessmentAnswers, first: users.firstName, last: users.lastName })
       .from(assessmentAnswers)
       .leftJoin(users, eq(users.id, assessmentAnswers.updatedBy))
       .where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.revisionId, revision.id))),
-    tx.select().from(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, revision.id))).orderBy(asc(assessmentRisks.position), asc(assessmentRisks.createdAt)),
-    tx.select().from(assessmentSignoffs).where(and(byTenant(assessmentSignoffs.tenantId, scope), eq(assessmentSignoffs.revisionId, revision.id))).orderBy(asc(assessmentSignoffs.at)),
+    tx
+      .select()
+      .from(assessmentRisks)
+      .where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, revision.id)))
+      .orderBy(asc(assessmentRisks.position), asc(assessmentRisks.createdAt)),
+    tx
+      .select()
+      .from(assessmentSignoffs)
+      .where(and(byTenant(assessmentSignoffs.tenantId, scope), eq(assessmentSignoffs.revisionId, revision.id)))
+      .orderBy(asc(assessmentSignoffs.at)),
     revision.templateVersionId
       ? tx.select({ n: piaTemplateVersions.number }).from(piaTemplateVersions).where(eq(piaTemplateVersions.id, revision.templateVersionId))
       : Promise.resolve([] as { n: number }[]),
@@ -170,19 +228,37 @@ export async function loadRevision(tx: Tx, scope: TenantScope, revision: Revisio
   };
 }
 
-export async function insertSections(tx: Tx, scope: TenantScope, rows: Omit<typeof assessmentSections.$inferInsert, 'tenantId'>[]): Promise<void> {
+export async function insertSections(
+  tx: Tx,
+  scope: TenantScope,
+  rows: Omit<typeof assessmentSections.$inferInsert, 'tenantId'>[],
+): Promise<void> {
   if (rows.length) await tx.insert(assessmentSections).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
-export async function insertQuestions(tx: Tx, scope: TenantScope, rows: Omit<typeof assessmentQuestions.$inferInsert, 'tenantId'>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await tx.insert(assessmentQuestions).values(rows.slice(i, i + 200).map((r) => ({ ...r, tenantId: scope.tenantId })));
+export async function insertQuestions(
+  tx: Tx,
+  scope: TenantScope,
+  rows: Omit<typeof assessmentQuestions.$inferInsert, 'tenantId'>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await tx.insert(assessmentQuestions).values(rows.slice(i, i + 200).map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
-export async function insertAnswers(tx: Tx, scope: TenantScope, rows: Omit<typeof assessmentAnswers.$inferInsert, 'tenantId'>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 200) await tx.insert(assessmentAnswers).values(rows.slice(i, i + 200).map((r) => ({ ...r, tenantId: scope.tenantId })));
+export async function insertAnswers(
+  tx: Tx,
+  scope: TenantScope,
+  rows: Omit<typeof assessmentAnswers.$inferInsert, 'tenantId'>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await tx.insert(assessmentAnswers).values(rows.slice(i, i + 200).map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
-export async function insertRisks(tx: Tx, scope: TenantScope, rows: Omit<typeof assessmentRisks.$inferInsert, 'tenantId'>[]): Promise<void> {
+export async function insertRisks(
+  tx: Tx,
+  scope: TenantScope,
+  rows: Omit<typeof assessmentRisks.$inferInsert, 'tenantId'>[],
+): Promise<void> {
   if (rows.length) await tx.insert(assessmentRisks).values(rows.map((r) => ({ ...r, tenantId: scope.tenantId })));
 }
 
@@ -190,7 +266,9 @@ export async function findQuestion(tx: Tx, scope: TenantScope, revisionId: strin
   const [row] = await tx
     .select()
     .from(assessmentQuestions)
-    .where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revisionId), eq(assessmentQuestions.id, id)));
+    .where(
+      and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.revisionId, revisionId), eq(assessmentQuestions.id, id)),
+    );
   return row;
 }
 
@@ -202,7 +280,12 @@ export async function findSection(tx: Tx, scope: TenantScope, revisionId: string
   return row;
 }
 
-export async function updateQuestion(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof assessmentQuestions.$inferInsert>): Promise<QuestionRow> {
+export async function updateQuestion(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  patch: Partial<typeof assessmentQuestions.$inferInsert>,
+): Promise<QuestionRow> {
   const [row] = await tx
     .update(assessmentQuestions)
     .set({ ...patch, updatedAt: new Date() })
@@ -212,22 +295,40 @@ export async function updateQuestion(tx: Tx, scope: TenantScope, id: string, pat
 }
 
 export async function deleteQuestions(tx: Tx, scope: TenantScope, ids: string[]): Promise<void> {
-  if (ids.length) await tx.delete(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), inArray(assessmentQuestions.id, ids)));
+  if (ids.length)
+    await tx.delete(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), inArray(assessmentQuestions.id, ids)));
 }
 
-export async function nextPosition(tx: Tx, scope: TenantScope, table: 'sections' | 'questions' | 'risks', parentId: string): Promise<number> {
+export async function nextPosition(
+  tx: Tx,
+  scope: TenantScope,
+  table: 'sections' | 'questions' | 'risks',
+  parentId: string,
+): Promise<number> {
   const q =
     table === 'sections'
-      ? tx.select({ n: sql<number>`coalesce(max(${assessmentSections.position}), -1)::int` }).from(assessmentSections).where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, parentId)))
+      ? tx
+          .select({ n: sql<number>`coalesce(max(${assessmentSections.position}), -1)::int` })
+          .from(assessmentSections)
+          .where(and(byTenant(assessmentSections.tenantId, scope), eq(assessmentSections.revisionId, parentId)))
       : table === 'questions'
-        ? tx.select({ n: sql<number>`coalesce(max(${assessmentQuestions.position}), -1)::int` }).from(assessmentQuestions).where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.sectionId, parentId)))
-        : tx.select({ n: sql<number>`coalesce(max(${assessmentRisks.position}), -1)::int` }).from(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, parentId)));
+        ? tx
+            .select({ n: sql<number>`coalesce(max(${assessmentQuestions.position}), -1)::int` })
+            .from(assessmentQuestions)
+            .where(and(byTenant(assessmentQuestions.tenantId, scope), eq(assessmentQuestions.sectionId, parentId)))
+        : tx
+            .select({ n: sql<number>`coalesce(max(${assessmentRisks.position}), -1)::int` })
+            .from(assessmentRisks)
+            .where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.revisionId, parentId)));
   const [row] = await q;
   return (row?.n ?? -1) + 1;
 }
 
 export async function findAnswer(tx: Tx, scope: TenantScope, questionId: string): Promise<AnswerRow | undefined> {
-  const [row] = await tx.select().from(assessmentAnswers).where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.questionId, questionId)));
+  const [row] = await tx
+    .select()
+    .from(assessmentAnswers)
+    .where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.questionId, questionId)));
   return row;
 }
 
@@ -235,20 +336,51 @@ export async function findAnswer(tx: Tx, scope: TenantScope, questionId: string)
 export async function saveAnswer(
   tx: Tx,
   scope: TenantScope,
-  input: { questionId: string; revisionId: string; value: unknown; origin: AnswerOrigin; updatedBy: string | null; version: number },
+  input: {
+    questionId: string;
+    revisionId: string;
+    value: unknown;
+    origin: AnswerOrigin;
+    updatedBy: string | null;
+    version: number;
+    /** The answer's evidence; undefined keeps what is stored. */
+    evidence?: { evidenceUrl: string | null; evidenceQuote: string; evidenceSeenOn: string | null } | undefined;
+  },
 ): Promise<AnswerRow | undefined> {
   if (input.version === 0) {
     const [row] = await tx
       .insert(assessmentAnswers)
-      .values({ tenantId: scope.tenantId, questionId: input.questionId, revisionId: input.revisionId, value: input.value, origin: input.origin, updatedBy: input.updatedBy, version: 1 })
+      .values({
+        tenantId: scope.tenantId,
+        questionId: input.questionId,
+        revisionId: input.revisionId,
+        value: input.value,
+        origin: input.origin,
+        updatedBy: input.updatedBy,
+        version: 1,
+        ...input.evidence,
+      })
       .onConflictDoNothing()
       .returning();
     return row;
   }
   const [row] = await tx
     .update(assessmentAnswers)
-    .set({ value: input.value, origin: input.origin, updatedBy: input.updatedBy, version: input.version + 1, updatedAt: new Date() })
-    .where(and(byTenant(assessmentAnswers.tenantId, scope), eq(assessmentAnswers.questionId, input.questionId), eq(assessmentAnswers.version, input.version)))
+    .set({
+      value: input.value,
+      origin: input.origin,
+      updatedBy: input.updatedBy,
+      version: input.version + 1,
+      updatedAt: new Date(),
+      ...input.evidence,
+    })
+    .where(
+      and(
+        byTenant(assessmentAnswers.tenantId, scope),
+        eq(assessmentAnswers.questionId, input.questionId),
+        eq(assessmentAnswers.version, input.version),
+      ),
+    )
     .returning();
   return row;
 }
@@ -261,7 +393,12 @@ export async function findRisk(tx: Tx, scope: TenantScope, revisionId: string, i
   return row;
 }
 
-export async function updateRisk(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof assessmentRisks.$inferInsert>): Promise<RiskRow> {
+export async function updateRisk(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  patch: Partial<typeof assessmentRisks.$inferInsert>,
+): Promise<RiskRow> {
   const [row] = await tx
     .update(assessmentRisks)
     .set({ ...patch, updatedAt: new Date() })
@@ -274,12 +411,23 @@ export async function deleteRisk(tx: Tx, scope: TenantScope, id: string): Promis
   await tx.delete(assessmentRisks).where(and(byTenant(assessmentRisks.tenantId, scope), eq(assessmentRisks.id, id)));
 }
 
-export async function insertSignoff(tx: Tx, scope: TenantScope, values: Omit<typeof assessmentSignoffs.$inferInsert, 'tenantId' | 'id'>): Promise<SignoffRow> {
-  const [row] = await tx.insert(assessmentSignoffs).values({ ...values, id: randomUUID(), tenantId: scope.tenantId }).returning();
+export async function insertSignoff(
+  tx: Tx,
+  scope: TenantScope,
+  values: Omit<typeof assessmentSignoffs.$inferInsert, 'tenantId' | 'id'>,
+): Promise<SignoffRow> {
+  const [row] = await tx
+    .insert(assessmentSignoffs)
+    .values({ ...values, id: randomUUID(), tenantId: scope.tenantId })
+    .returning();
   return row!;
 }
 
-export async function insertMerge(tx: Tx, scope: TenantScope, values: Omit<typeof assessmentMerges.$inferInsert, 'tenantId' | 'id'>): Promise<void> {
+export async function insertMerge(
+  tx: Tx,
+  scope: TenantScope,
+  values: Omit<typeof assessmentMerges.$inferInsert, 'tenantId' | 'id'>,
+): Promise<void> {
   await tx.insert(assessmentMerges).values({ ...values, id: randomUUID(), tenantId: scope.tenantId });
 }
 

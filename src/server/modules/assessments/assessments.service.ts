@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import {
   DECIDED_STATUSES,
+  EVIDENCE_REVIEW_MONTHS,
   type AssessmentBody,
   type AssessmentStatus,
   type assessmentCreateSchema,
@@ -30,14 +31,14 @@ import {
 } from '../../../contracts/assessments.js';
 import type { InventoryStatus, Language } from '../../../contracts/domain.js';
 import { authorize, isPlatformAdmin, policy, scopeOf, type Actor } from '../../platform/authz.js';
-import { recordAudit } from '../../platform/audit.js';
+import { canonicalJson, recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, invalidFields, notFound } from '../../platform/errors.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { checkAnswer, definitionProblem, isAnswered, isShown } from './answers.js';
-import { answersByKey, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
+import { answersByKey, countStale, presentRevision, presentRevisionSummary, presentSummary } from './assessments.presenter.js';
 import {
   deleteQuestions,
   deleteRisk,
@@ -86,6 +87,9 @@ import { localizeRevision } from './localize.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { applicableContent, appliesIn, institutionJurisdictions } from './jurisdictions.js';
 import { printText } from './print-text.js';
+import { prefillFromItem } from './prefill.js';
+import { findCatalogApp } from '../catalog/catalog.repo.js';
+import { evidenceColumns, evidenceValue, preAnswerEvidenceOf, presentEvidence } from './evidence.js';
 
 type Query = z.output<typeof assessmentQuerySchema>;
 type CreateInput = z.output<typeof assessmentCreateSchema>;
@@ -171,9 +175,20 @@ export function contentRows(
             origin: q.answer.origin,
             updatedBy: q.answer.updatedBy,
             version: 1,
+            evidenceUrl: q.answer.evidenceUrl,
+            evidenceQuote: q.answer.evidenceQuote,
+            evidenceSeenOn: q.answer.evidenceSeenOn,
           });
       } else if (q.preAnswer !== null && q.preAnswer !== undefined) {
-        answers.push({ questionId: id, revisionId, value: q.preAnswer, origin: preAnswerOriginOf(q), updatedBy: opts.updatedBy, version: 1 });
+        answers.push({
+          questionId: id,
+          revisionId,
+          value: q.preAnswer,
+          origin: preAnswerOriginOf(q),
+          updatedBy: opts.updatedBy,
+          version: 1,
+          ...preAnswerEvidenceOf(q),
+        });
       }
     });
   });
@@ -323,12 +338,12 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       templateVersionId: version?.id ?? null,
       createdBy: actor.userId,
     });
+    let prefilled: string[] = [];
     if (version) {
-      await writeContent(
-        tx,
-        scope,
-        contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null }),
-      );
+      const rows = contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null });
+      const app = item.catalogAppId ? await findCatalogApp(tx, item.catalogAppId) : undefined;
+      prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
+      await writeContent(tx, scope, rows);
     } else {
       await insertSections(tx, scope, [
         {
@@ -350,6 +365,14 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       template: template?.title ?? null,
       started: adopting ? 'adopted' : 'blank',
     });
+    // One event names every question answered from the inventory item.
+    if (prefilled.length)
+      await recordAudit(tx, actor, {
+        action: 'assessment.answer',
+        recordType: 'assessment',
+        recordId: id,
+        after: { prefilledFromInventory: item.id, questions: prefilled },
+      });
     return body(tx, scope, actor, id);
   }
 
@@ -363,13 +386,16 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     ]);
     const status = a.status as AssessmentStatus;
     const reader = lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
+    const months = (await findInstitution(tx, scope))?.evidenceReviewMonths ?? EVIDENCE_REVIEW_MONTHS;
+    const revisionBody = presentRevision(content, reader, months);
     const canManage = policy.manageAssessments(actor);
     const canApprove = policy.approve(actor);
     const canSignOff = policy.signOffAssessments(actor);
     return {
       ...presentSummary(a, update),
       inventoryStatus: a.inventoryStatus,
-      revision: presentRevision(content, reader),
+      revision: revisionBody,
+      staleEvidence: countStale(revisionBody),
       revisions: revisions.map(presentRevisionSummary),
       abilities: {
         edit: canManage && status === 'draft',
@@ -485,6 +511,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         }
         // Security: an answer the operator's staff write (onboarding) is labelled as theirs, never as the institution's.
         const origin: AnswerOrigin = isPlatformAdmin(actor) ? 'onboarding' : 'institution';
+        const evidence = input.evidence === undefined ? undefined : evidenceColumns(input.evidence);
         const saved = await saveAnswer(tx, scope, {
           questionId,
           revisionId: revision.id,
@@ -492,6 +519,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
           origin,
           updatedBy: actor.userId,
           version: input.version,
+          evidence,
         });
         if (!saved)
           throw new AppError(
@@ -499,19 +527,30 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
             'Someone else changed this answer after you opened it. Reload to see their answer, then make yours again.',
           );
         const after = await touch(tx, scope, a);
+        // A change of evidence is recorded with the answer, in the same event.
+        const evidenceBefore = existing ? evidenceValue(existing) : null;
+        const evidenceAfter = evidenceValue(saved);
+        const evidenceChanged = canonicalJson(evidenceBefore) !== canonicalJson(evidenceAfter);
         await recordAudit(tx, actor, {
           action: 'assessment.answer',
           recordType: 'assessment',
           recordId: a.id,
-          before: { question: q.key, value: existing?.value ?? null, origin: existing?.origin ?? null },
-          after: { question: q.key, value: saved.value, origin: saved.origin },
+          before: {
+            question: q.key,
+            value: existing?.value ?? null,
+            origin: existing?.origin ?? null,
+            ...(evidenceChanged ? { evidence: evidenceBefore } : {}),
+          },
+          after: { question: q.key, value: saved.value, origin: saved.origin, ...(evidenceChanged ? { evidence: evidenceAfter } : {}) },
         });
         const name = (await userName(tx, actor.userId)) ?? 'Vetted operator';
+        const months = (await findInstitution(tx, scope))?.evidenceReviewMonths ?? EVIDENCE_REVIEW_MONTHS;
         return {
           questionId,
           answer: {
             value: saved.value ?? null,
             origin,
+            evidence: presentEvidence(saved, months),
             updatedBy: actor.userId ? { id: actor.userId, name } : null,
             updatedAt: new Date(saved.updatedAt).toISOString(),
             version: saved.version,
@@ -882,11 +921,15 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const { base, theirs } = await mergeSides(tx, a, toVersionId);
-        const [content, applicable] = await Promise.all([loadRevision(tx, scope, await currentRevision(tx, scope, a)), jurisdictionsOf(tx, scope)]);
+        const [content, applicable] = await Promise.all([
+          loadRevision(tx, scope, await currentRevision(tx, scope, a)),
+          jurisdictionsOf(tx, scope),
+        ]);
         // A change to a question of another jurisdiction is still taken (the copy keeps every bank
         // question, so later merges line up) but is not put to the institution unless it conflicts.
         const tags = new Map<string, readonly string[]>();
-        for (const side of [base, theirs]) for (const s of side?.sections ?? []) for (const q of s.questions) tags.set(q.key, q.jurisdictions);
+        for (const side of [base, theirs])
+          for (const s of side?.sections ?? []) for (const q of s.questions) tags.set(q.key, q.jurisdictions);
         for (const s of content.sections) for (const q of s.questions) tags.set(q.key, q.jurisdictions);
         return {
           fromVersion: base ? { id: base.version.id, number: base.version.number } : null,
@@ -930,7 +973,15 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         const record: unknown[] = [];
         for (const c of changes) {
           const action = decided.get(c.key) ?? c.suggested;
-          record.push({ key: c.key, change: c.change, action, conflict: c.conflict, definition: c.definition, answer: c.answer });
+          record.push({
+            key: c.key,
+            change: c.change,
+            action,
+            conflict: c.conflict,
+            definition: c.definition,
+            answer: c.answer,
+            evidence: c.evidence,
+          });
           if (action === 'keep') continue;
           const t = theirsIndex.get(c.key);
           const o = ours.get(c.key);
@@ -971,19 +1022,29 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
             ]);
             if (t.q.preAnswer !== null && t.q.preAnswer !== undefined)
               await insertAnswers(tx, scope, [
-                { questionId: qid, revisionId: revision.id, value: t.q.preAnswer, origin: preAnswerOriginOf(t.q), updatedBy: actor.userId, version: 1 },
+                {
+                  questionId: qid,
+                  revisionId: revision.id,
+                  value: t.q.preAnswer,
+                  origin: preAnswerOriginOf(t.q),
+                  updatedBy: actor.userId,
+                  version: 1,
+                  ...preAnswerEvidenceOf(t.q),
+                },
               ]);
           } else if (c.change === 'modified' && t && o) {
             if (c.definition.theirsChanged) await updateQuestion(tx, scope, o.id, { ...definitionOf(t.q), position: t.q.position });
-            if (c.answer.theirsChanged) {
+            if (c.answer.theirsChanged || c.evidence.theirsChanged) {
               const existing = await findAnswer(tx, scope, o.id);
+              // The bank's evidence comes with the bank's answer, or alone to a copy still holding that answer.
               const ok = await saveAnswer(tx, scope, {
                 questionId: o.id,
                 revisionId: revision.id,
-                value: t.q.preAnswer ?? null,
-                origin: preAnswerOriginOf(t.q),
+                value: c.answer.theirsChanged ? (t.q.preAnswer ?? null) : (existing?.value ?? null),
+                origin: c.answer.theirsChanged || !existing ? preAnswerOriginOf(t.q) : (existing.origin as AnswerOrigin),
                 updatedBy: actor.userId,
                 version: existing?.version ?? 0,
+                evidence: preAnswerEvidenceOf(t.q),
               });
               if (!ok) throw stale();
             }

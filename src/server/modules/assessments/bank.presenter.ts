@@ -1,4 +1,12 @@
-import type { BankTemplateBody, BankVersionBody, BankVersionChange, Condition, QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
+import { preAnswerEvidenceOf, presentEvidence } from './evidence.js';
+import type {
+  BankTemplateBody,
+  BankVersionBody,
+  BankVersionChange,
+  Condition,
+  QuestionKind,
+  QuestionOptions,
+} from '../../../contracts/assessments.js';
 import { iso } from '../../platform/dates.js';
 import type { TemplateVersionRow, TemplateWithApp, VersionContent } from './bank.repo.js';
 
@@ -54,6 +62,7 @@ export function presentBankVersion(c: VersionContent, changes: BankVersionChange
         required: q.required,
         locked: q.locked,
         preAnswer: q.preAnswer ?? null,
+        preAnswerEvidence: presentEvidence(preAnswerEvidenceOf(q)),
         condition: (q.condition ?? null) as Condition | null,
         jurisdictions: q.jurisdictions,
         fr: q.fr ?? null,

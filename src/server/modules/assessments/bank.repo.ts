@@ -2,6 +2,7 @@
  * The master bank: shared, operator-owned tables (no tenant). Reads run under any role; writes run
  * only inside `withSystem` (the database grants request code SELECT alone).
  */
+import { evidenceValue, preAnswerEvidenceOf } from './evidence.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { BankSectionInput } from '../../../contracts/assessments.js';
@@ -17,7 +18,10 @@ export type TemplateWithApp = TemplateRow & { catalogAppName: string | null };
 /** A version's content: its sections in order, each with its questions in order. */
 export type VersionContent = { version: TemplateVersionRow; sections: (TemplateSectionRow & { questions: TemplateQuestionRow[] })[] };
 
-export async function listTemplates(tx: Tx, q: { catalogAppId?: string | undefined; text?: string | undefined; publishedOnly: boolean }): Promise<TemplateWithApp[]> {
+export async function listTemplates(
+  tx: Tx,
+  q: { catalogAppId?: string | undefined; text?: string | undefined; publishedOnly: boolean },
+): Promise<TemplateWithApp[]> {
   const where: SQL[] = [];
   if (q.catalogAppId) where.push(eq(piaTemplates.catalogAppId, q.catalogAppId));
   if (q.text) where.push(or(ilike(piaTemplates.title, containsPattern(q.text)), ilike(catalogApps.name, containsPattern(q.text)))!);
@@ -54,7 +58,11 @@ export async function findGenericTemplate(tx: Tx): Promise<TemplateRow | undefin
 
 export async function listVersions(tx: Tx, templateIds: string[]): Promise<TemplateVersionRow[]> {
   if (!templateIds.length) return [];
-  return tx.select().from(piaTemplateVersions).where(inArray(piaTemplateVersions.templateId, templateIds)).orderBy(asc(piaTemplateVersions.number));
+  return tx
+    .select()
+    .from(piaTemplateVersions)
+    .where(inArray(piaTemplateVersions.templateId, templateIds))
+    .orderBy(asc(piaTemplateVersions.number));
 }
 
 export async function findVersion(tx: Tx, id: string): Promise<TemplateVersionRow | undefined> {
@@ -63,7 +71,10 @@ export async function findVersion(tx: Tx, id: string): Promise<TemplateVersionRo
 }
 
 export async function findVersionByNumber(tx: Tx, templateId: string, number: number): Promise<TemplateVersionRow | undefined> {
-  const [row] = await tx.select().from(piaTemplateVersions).where(and(eq(piaTemplateVersions.templateId, templateId), eq(piaTemplateVersions.number, number)));
+  const [row] = await tx
+    .select()
+    .from(piaTemplateVersions)
+    .where(and(eq(piaTemplateVersions.templateId, templateId), eq(piaTemplateVersions.number, number)));
   return row;
 }
 
@@ -81,7 +92,11 @@ export async function latestPublished(tx: Tx, templateId: string): Promise<Templ
 export async function loadVersionContent(tx: Tx, version: TemplateVersionRow): Promise<VersionContent> {
   const [sections, questions] = await Promise.all([
     tx.select().from(piaTemplateSections).where(eq(piaTemplateSections.versionId, version.id)).orderBy(asc(piaTemplateSections.position)),
-    tx.select().from(piaTemplateQuestions).where(eq(piaTemplateQuestions.versionId, version.id)).orderBy(asc(piaTemplateQuestions.position)),
+    tx
+      .select()
+      .from(piaTemplateQuestions)
+      .where(eq(piaTemplateQuestions.versionId, version.id))
+      .orderBy(asc(piaTemplateQuestions.position)),
   ]);
   return {
     version,
@@ -90,12 +105,23 @@ export async function loadVersionContent(tx: Tx, version: TemplateVersionRow): P
 }
 
 export async function insertTemplate(tx: Tx, values: Omit<typeof piaTemplates.$inferInsert, 'id'>): Promise<TemplateRow> {
-  const [row] = await tx.insert(piaTemplates).values({ id: randomUUID(), ...values }).returning();
+  const [row] = await tx
+    .insert(piaTemplates)
+    .values({ id: randomUUID(), ...values })
+    .returning();
   return row!;
 }
 
-export async function updateTemplate(tx: Tx, id: string, patch: Partial<typeof piaTemplates.$inferInsert>): Promise<TemplateRow | undefined> {
-  const [row] = await tx.update(piaTemplates).set({ ...patch, updatedAt: new Date() }).where(eq(piaTemplates.id, id)).returning();
+export async function updateTemplate(
+  tx: Tx,
+  id: string,
+  patch: Partial<typeof piaTemplates.$inferInsert>,
+): Promise<TemplateRow | undefined> {
+  const [row] = await tx
+    .update(piaTemplates)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(piaTemplates.id, id))
+    .returning();
   return row;
 }
 
@@ -106,7 +132,16 @@ export async function insertVersion(tx: Tx, templateId: string, number: number, 
 
 /** The section and question rows of a version's content, with fresh ids (shared by the editor and the seed). */
 export function versionContentRows(versionId: string, sections: readonly BankSectionInput[]) {
-  const sectionRows = sections.map((s, position) => ({ id: randomUUID(), versionId, key: s.key, code: s.code, title: s.title, description: s.description, position, fr: s.fr ?? null }));
+  const sectionRows = sections.map((s, position) => ({
+    id: randomUUID(),
+    versionId,
+    key: s.key,
+    code: s.code,
+    title: s.title,
+    description: s.description,
+    position,
+    fr: s.fr ?? null,
+  }));
   const questionRows = sections.flatMap((s, si) =>
     s.questions.map((q, position) => ({
       id: randomUUID(),
@@ -122,6 +157,9 @@ export function versionContentRows(versionId: string, sections: readonly BankSec
       locked: q.locked,
       preAnswer: q.preAnswer ?? null,
       preAnswerOrigin: q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator',
+      preAnswerEvidenceUrl: q.preAnswerEvidence?.url ?? null,
+      preAnswerEvidenceQuote: q.preAnswerEvidence?.quote.trim() ?? '',
+      preAnswerEvidenceSeenOn: q.preAnswerEvidence?.seenOn ?? null,
       condition: q.condition,
       jurisdictions: [...q.jurisdictions],
       fr: q.fr ?? null,
@@ -141,7 +179,12 @@ export async function writeVersionContent(tx: Tx, versionId: string, sections: r
 }
 
 /** Bumps the edit counter of a draft only when it is still at `version`; undefined when stale or published. */
-export async function touchDraft(tx: Tx, id: string, version: number, patch: Partial<typeof piaTemplateVersions.$inferInsert> = {}): Promise<TemplateVersionRow | undefined> {
+export async function touchDraft(
+  tx: Tx,
+  id: string,
+  version: number,
+  patch: Partial<typeof piaTemplateVersions.$inferInsert> = {},
+): Promise<TemplateVersionRow | undefined> {
   const [row] = await tx
     .update(piaTemplateVersions)
     .set({ ...patch, version: version + 1, updatedAt: new Date() })
@@ -168,9 +211,15 @@ export function contentAsInput(content: VersionContent): BankSectionInput[] {
       locked: q.locked,
       preAnswer: q.preAnswer ?? undefined,
       preAnswerOrigin: q.preAnswerOrigin as BankSectionInput['questions'][number]['preAnswerOrigin'],
+      preAnswerEvidence: preAnswerEvidenceInput(q),
       condition: (q.condition ?? null) as BankSectionInput['questions'][number]['condition'],
       jurisdictions: q.jurisdictions as BankSectionInput['questions'][number]['jurisdictions'],
       ...(q.fr ? { fr: q.fr } : {}),
     })),
   }));
+}
+
+/** A question's pre-answer evidence in the shape a draft is written from (null: none). */
+export function preAnswerEvidenceInput(q: TemplateQuestionRow) {
+  return evidenceValue(preAnswerEvidenceOf(q));
 }

@@ -3,7 +3,17 @@
  * edited as a whole and published once; a published version never changes again.
  */
 import type { z } from 'zod';
-import type { BankSectionInput, BankTemplateBody, BankVersionBody, bankPublishSchema, bankQuerySchema, bankTemplateCreateSchema, bankTemplateUpdateSchema, BankVersionContent, QuestionKind } from '../../../contracts/assessments.js';
+import type {
+  BankSectionInput,
+  BankTemplateBody,
+  BankVersionBody,
+  bankPublishSchema,
+  bankQuerySchema,
+  bankTemplateCreateSchema,
+  bankTemplateUpdateSchema,
+  BankVersionContent,
+  QuestionKind,
+} from '../../../contracts/assessments.js';
 import { authorize, isPlatformAdmin, type Actor } from '../../platform/authz.js';
 import { canonicalJson, recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
@@ -13,6 +23,7 @@ import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { checkAnswer, definitionProblem } from './answers.js';
 import {
   contentAsInput,
+  preAnswerEvidenceInput,
   findTemplate,
   findTemplateBySlug,
   findVersion,
@@ -30,6 +41,7 @@ import {
   type TemplateWithApp,
   type VersionContent,
 } from './bank.repo.js';
+import type { EvidenceSave } from './evidence.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
 import { hasWords, TEXT_PRE_ANSWER_KINDS } from './localize.js';
 import { versionChanges } from './merge.js';
@@ -55,13 +67,19 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
       if (def) problems[`${at}.options`] = def;
       if (q.preAnswer !== undefined && q.preAnswer !== null) {
         const check = checkAnswer(q.kind, q.options, q.preAnswer);
-        if (!check.ok) problems[`${at}.preAnswer`] = { code: check.code, message: check.message, ...(check.params ? { params: check.params } : {}) };
+        if (!check.ok)
+          problems[`${at}.preAnswer`] = { code: check.code, message: check.message, ...(check.params ? { params: check.params } : {}) };
       }
       if (q.fr?.preAnswer !== undefined && q.fr.preAnswer !== null) {
         const check = TEXT_PRE_ANSWER_KINDS.includes(q.kind)
           ? checkAnswer(q.kind, q.options, q.fr.preAnswer)
           : ({ ok: false, code: 'invalid', message: 'only a question whose answer holds words has a French pre-answer' } as const);
-        if (!check.ok) problems[`${at}.fr.preAnswer`] = { code: check.code, message: check.message, ...('params' in check && check.params ? { params: check.params } : {}) };
+        if (!check.ok)
+          problems[`${at}.fr.preAnswer`] = {
+            code: check.code,
+            message: check.message,
+            ...('params' in check && check.params ? { params: check.params } : {}),
+          };
       }
       if (q.condition && !questionKinds.has(q.condition.questionKey)) {
         problems[`${at}.condition.questionKey`] = { code: 'condition_not_earlier', message: 'must be the key of an earlier question' };
@@ -74,16 +92,27 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
 
 /**
  * The draft's content as saved, keeping the vendor's mark on each pre-answer the editor sent back
- * unchanged (the editor does not carry the mark; a changed pre-answer becomes the operator's).
+ * unchanged (the editor does not carry the mark; a changed pre-answer becomes the operator's), and
+ * the evidence of each pre-answer whose question the editor sent without any (omitted: unchanged).
  */
 function keepVendorOrigins(before: VersionContent, sections: readonly BankSectionInput[]): BankSectionInput[] {
   const vendor = new Map<string, unknown>();
-  for (const s of before.sections) for (const q of s.questions) if (q.preAnswerOrigin === 'vendor') vendor.set(q.key, q.preAnswer);
+  const evidence = new Map<string, ReturnType<typeof preAnswerEvidenceInput>>();
+  for (const s of before.sections)
+    for (const q of s.questions) {
+      if (q.preAnswerOrigin === 'vendor') vendor.set(q.key, q.preAnswer);
+      evidence.set(q.key, preAnswerEvidenceInput(q));
+    }
   return sections.map((s) => ({
     ...s,
-    questions: s.questions.map((q) =>
-      q.preAnswerOrigin === undefined && vendor.has(q.key) && canonicalJson(vendor.get(q.key) ?? null) === canonicalJson(q.preAnswer ?? null) ? { ...q, preAnswerOrigin: 'vendor' as const } : q,
-    ),
+    questions: s.questions.map((q) => {
+      const kept = q.preAnswerEvidence === undefined ? { ...q, preAnswerEvidence: evidence.get(q.key) ?? null } : q;
+      return q.preAnswerOrigin === undefined &&
+        vendor.has(q.key) &&
+        canonicalJson(vendor.get(q.key) ?? null) === canonicalJson(q.preAnswer ?? null)
+        ? { ...kept, preAnswerOrigin: 'vendor' as const }
+        : kept;
+    }),
   }));
 }
 
@@ -95,7 +124,10 @@ const has = (s: string | undefined | null) => typeof s === 'string' && s.trim() 
  * `sections.0.questions.2.fr.choices.yes`…): a version is published only when this is empty, so that
  * every version an institution adopts reads in both languages.
  */
-export function frenchProblems(sections: readonly BankSectionInput[], template?: { title: string; description: string; fr?: { title: string; description: string } | null }): Record<string, FieldProblem> {
+export function frenchProblems(
+  sections: readonly BankSectionInput[],
+  template?: { title: string; description: string; fr?: { title: string; description: string } | null },
+): Record<string, FieldProblem> {
   const problems: Record<string, FieldProblem> = {};
   if (template) {
     if (!has(template.fr?.title)) problems['template.fr.title'] = FRENCH_MISSING;
@@ -137,8 +169,16 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
   const { db } = ctx;
 
   async function present(tx: Tx, rows: TemplateWithApp[], publishedOnly: boolean): Promise<BankTemplateBody[]> {
-    const versions = await listVersions(tx, rows.map((r) => r.id));
-    return rows.map((r) => presentTemplate(r, versions.filter((v) => v.templateId === r.id && (!publishedOnly || v.status === 'published'))));
+    const versions = await listVersions(
+      tx,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) =>
+      presentTemplate(
+        r,
+        versions.filter((v) => v.templateId === r.id && (!publishedOnly || v.status === 'published')),
+      ),
+    );
   }
 
   /** A version with its content and what it changed since the version before it. */
@@ -184,14 +224,22 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
     async create(actor: Actor, input: CreateInput): Promise<BankTemplateBody> {
       authorize(actor, 'manageBank');
       return withSystem(db, async (tx) => {
-        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId)))
+          throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
         if (await findTemplateBySlug(tx, input.slug)) {
-          throw invalidFields({ slug: { code: 'key_taken', message: 'is already used' } }, `A template with the key "${input.slug}" already exists`, 'duplicate');
+          throw invalidFields(
+            { slug: { code: 'key_taken', message: 'is already used' } },
+            `A template with the key "${input.slug}" already exists`,
+            'duplicate',
+          );
         }
         let sections: BankSectionInput[] = [];
         if (input.copyFromTemplateId) {
           const source = await latestPublished(tx, input.copyFromTemplateId);
-          if (!source) throwIfProblems({ copyFromTemplateId: { code: 'no_published_version', message: 'is not a template with a published version' } });
+          if (!source)
+            throwIfProblems({
+              copyFromTemplateId: { code: 'no_published_version', message: 'is not a template with a published version' },
+            });
           sections = contentAsInput(await loadVersionContent(tx, source!));
         }
         const template = await insertTemplate(tx, {
@@ -204,7 +252,13 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         });
         const version = await insertVersion(tx, template.id, 1, 'First version.');
         await writeVersionContent(tx, version.id, sections);
-        await recordAudit(tx, actor, { action: 'bank.template.create', recordType: 'pia_template', recordId: template.id, after: template, tenantId: null });
+        await recordAudit(tx, actor, {
+          action: 'bank.template.create',
+          recordType: 'pia_template',
+          recordId: template.id,
+          after: template,
+          tenantId: null,
+        });
         return loadTemplate(tx, template.id, false);
       });
     },
@@ -214,11 +268,19 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
       return withSystem(db, async (tx) => {
         const before = await findTemplate(tx, id);
         if (!before) throw notFound('Template');
-        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId))) throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
+        if (input.catalogAppId && !(await findCatalogApp(tx, input.catalogAppId)))
+          throwIfProblems({ catalogAppId: { code: 'unknown_catalog_app', message: 'is not an app of the catalog' } });
         const { jurisdictions, ...rest } = input;
         const after = await updateTemplate(tx, id, { ...rest, ...(jurisdictions ? { jurisdictions: [...jurisdictions] } : {}) });
         const { catalogAppName: _n, ...beforeRow } = before;
-        await recordAudit(tx, actor, { action: 'bank.template.update', recordType: 'pia_template', recordId: id, before: beforeRow, after: after!, tenantId: null });
+        await recordAudit(tx, actor, {
+          action: 'bank.template.update',
+          recordType: 'pia_template',
+          recordId: id,
+          before: beforeRow,
+          after: after!,
+          tenantId: null,
+        });
         return loadTemplate(tx, id, false);
       });
     },
@@ -230,11 +292,18 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         const template = await findTemplate(tx, templateId);
         if (!template) throw notFound('Template');
         const versions = await listVersions(tx, [templateId]);
-        if (versions.some((v) => v.status === 'draft')) throw new AppError('conflict', 'This template already has a draft version. Publish or edit it first.');
+        if (versions.some((v) => v.status === 'draft'))
+          throw new AppError('conflict', 'This template already has a draft version. Publish or edit it first.');
         const last = versions.at(-1);
         const draft = await insertVersion(tx, templateId, (last?.number ?? 0) + 1);
         if (last) await writeVersionContent(tx, draft.id, contentAsInput(await loadVersionContent(tx, last)));
-        await recordAudit(tx, actor, { action: 'bank.version.create', recordType: 'pia_template_version', recordId: draft.id, after: draft, tenantId: null });
+        await recordAudit(tx, actor, {
+          action: 'bank.version.create',
+          recordType: 'pia_template_version',
+          recordId: draft.id,
+          after: draft,
+          tenantId: null,
+        });
         return presentVersion(tx, draft);
       });
     },
@@ -256,7 +325,11 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           recordType: 'pia_template_version',
           recordId: versionId,
           before: { changeLog: before.changeLog },
-          after: { changeLog: after.changeLog, sections: input.sections.length, questions: input.sections.reduce((n, s) => n + s.questions.length, 0) },
+          after: {
+            changeLog: after.changeLog,
+            sections: input.sections.length,
+            questions: input.sections.reduce((n, s) => n + s.questions.length, 0),
+          },
           tenantId: null,
         });
         return presentVersion(tx, after);
@@ -269,22 +342,44 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
      * way they write into the bank. Refused while the template has a draft (the operator's work in
      * progress is never overwritten).
      */
-    async publishVendorPreAnswers(tx: Tx, actor: Actor, templateId: string, preAnswers: ReadonlyMap<string, unknown>, changeLog: string): Promise<TemplateVersionRow> {
+    async publishVendorPreAnswers(
+      tx: Tx,
+      actor: Actor,
+      templateId: string,
+      preAnswers: ReadonlyMap<string, { value: unknown; evidence: EvidenceSave | null }>,
+      changeLog: string,
+    ): Promise<TemplateVersionRow> {
       authorize(actor, 'manageBank');
       const versions = await listVersions(tx, [templateId]);
       if (versions.some((v) => v.status === 'draft'))
-        throw new AppError('conflict', 'This template has a draft version. Publish or finish the draft first, then publish the vendor’s answers.');
+        throw new AppError(
+          'conflict',
+          'This template has a draft version. Publish or finish the draft first, then publish the vendor’s answers.',
+        );
       const latest = await latestPublished(tx, templateId);
       if (!latest) throw notFound('Template');
       const sections = contentAsInput(await loadVersionContent(tx, latest)).map((s) => ({
         ...s,
-        questions: s.questions.map((q) => (preAnswers.has(q.key) ? { ...q, preAnswer: preAnswers.get(q.key), preAnswerOrigin: 'vendor' as const } : q)),
+        questions: s.questions.map((q) => {
+          const vendor = preAnswers.get(q.key);
+          return vendor ? { ...q, preAnswer: vendor.value, preAnswerEvidence: vendor.evidence, preAnswerOrigin: 'vendor' as const } : q;
+        }),
       }));
       throwIfProblems(contentProblems(sections));
       const draft = await insertVersion(tx, templateId, (versions.at(-1)?.number ?? 0) + 1, changeLog);
       await writeVersionContent(tx, draft.id, sections);
-      const after = await touchDraft(tx, draft.id, draft.version, { status: 'published', publishedAt: new Date(), publishedBy: actor.userId });
-      await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: draft.id, after: { ...after!, vendorAnswers: [...preAnswers.keys()] }, tenantId: null });
+      const after = await touchDraft(tx, draft.id, draft.version, {
+        status: 'published',
+        publishedAt: new Date(),
+        publishedBy: actor.userId,
+      });
+      await recordAudit(tx, actor, {
+        action: 'bank.version.publish',
+        recordType: 'pia_template_version',
+        recordId: draft.id,
+        after: { ...after!, vendorAnswers: [...preAnswers.keys()] },
+        tenantId: null,
+      });
       await ctx.jobs.enqueue(tx, notify, { versionId: draft.id });
       return after!;
     },
@@ -298,7 +393,10 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         if (before.status !== 'draft') throw new AppError('invalid_transition', 'This version is already published');
         const content = await loadVersionContent(tx, before);
         if (!content.sections.some((s) => s.questions.length)) {
-          throw invalidFields({ sections: { code: 'no_question', message: 'has no question' } }, 'Add at least one question before publishing');
+          throw invalidFields(
+            { sections: { code: 'no_question', message: 'has no question' } },
+            'Add at least one question before publishing',
+          );
         }
         if (before.version !== input.version) throw staleDraft();
         const template = await findTemplate(tx, before.templateId);
@@ -313,7 +411,14 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
           ...(input.changeLog !== undefined ? { changeLog: input.changeLog } : {}),
         });
         if (!after) throw staleDraft();
-        await recordAudit(tx, actor, { action: 'bank.version.publish', recordType: 'pia_template_version', recordId: versionId, before, after, tenantId: null });
+        await recordAudit(tx, actor, {
+          action: 'bank.version.publish',
+          recordType: 'pia_template_version',
+          recordId: versionId,
+          before,
+          after,
+          tenantId: null,
+        });
         // Adopters of earlier versions are emailed in the background; the job exists iff this commits.
         await ctx.jobs.enqueue(tx, notify, { versionId });
         return presentVersion(tx, after);

@@ -8,6 +8,11 @@ import type { BankQuestionFr, BankVersionChange, MergeChangeBody } from '../../.
 import { canonicalJson } from '../../platform/audit.js';
 import type { RevisionContent } from './assessments.repo.js';
 import type { TemplateQuestionRow, VersionContent } from './bank.repo.js';
+import { evidenceValue, preAnswerEvidenceOf } from './evidence.js';
+
+/** The evidence of a bank pre-answer, and of an answer of the copy (null: none). */
+const theirEvidence = (q: TemplateQuestionRow | undefined) => (q ? evidenceValue(preAnswerEvidenceOf(q)) : null);
+const ourEvidence = (q: OurQuestion | undefined) => (q?.answer ? evidenceValue(q.answer) : null);
 
 /** The parts of a question the operator defines. */
 export interface Definition {
@@ -25,7 +30,16 @@ export interface Definition {
 type OurQuestion = RevisionContent['sections'][number]['questions'][number];
 
 export function definitionOf(q: TemplateQuestionRow | OurQuestion): Definition {
-  return { kind: q.kind, prompt: q.prompt, guidance: q.guidance, options: q.options ?? {}, required: q.required, locked: q.locked, condition: q.condition ?? null, fr: q.fr ?? null };
+  return {
+    kind: q.kind,
+    prompt: q.prompt,
+    guidance: q.guidance,
+    options: q.options ?? {},
+    required: q.required,
+    locked: q.locked,
+    condition: q.condition ?? null,
+    fr: q.fr ?? null,
+  };
 }
 
 const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
@@ -33,7 +47,14 @@ const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJ
 function facet(base: unknown, theirs: unknown, ours: unknown) {
   const theirsChanged = !same(base, theirs);
   const oursChanged = !same(base, ours);
-  return { base: base ?? null, theirs: theirs ?? null, ours: ours ?? null, theirsChanged, oursChanged, conflict: theirsChanged && oursChanged && !same(theirs, ours) };
+  return {
+    base: base ?? null,
+    theirs: theirs ?? null,
+    ours: ours ?? null,
+    theirsChanged,
+    oursChanged,
+    conflict: theirsChanged && oursChanged && !same(theirs, ours),
+  };
 }
 
 interface Indexed<Q> {
@@ -53,7 +74,8 @@ export function threeWayDiff(base: VersionContent | null, theirs: VersionContent
   const b = indexTemplate(base);
   const t = indexTemplate(theirs);
   const o = new Map<string, Indexed<OurQuestion>>();
-  for (const s of ours.sections) for (const q of s.questions) if (q.origin === 'operator') o.set(q.key, { question: q, sectionKey: s.key, sectionTitle: s.title });
+  for (const s of ours.sections)
+    for (const q of s.questions) if (q.origin === 'operator') o.set(q.key, { question: q, sectionKey: s.key, sectionTitle: s.title });
 
   const changes: MergeChangeBody[] = [];
   const keys = [...t.keys(), ...[...b.keys()].filter((k) => !t.has(k))];
@@ -69,28 +91,66 @@ export function threeWayDiff(base: VersionContent | null, theirs: VersionContent
       // New in theirs (or never copied): an addition.
       const definition = facet(null, definitionOf(tq.question), null);
       const answer = facet(null, tq.question.preAnswer ?? null, null);
-      changes.push({ key, sectionTitle: tq.sectionTitle, prompt: tq.question.prompt, change: 'added', definition, answer, conflict: false, suggested: 'take' });
+      const evidence = facet(null, theirEvidence(tq.question), null);
+      changes.push({
+        key,
+        sectionTitle: tq.sectionTitle,
+        prompt: tq.question.prompt,
+        change: 'added',
+        definition,
+        answer,
+        evidence,
+        conflict: false,
+        suggested: 'take',
+      });
       continue;
     }
     if (!tq && oq) {
       // Removed from theirs; a conflict when the institution changed or answered it since.
       const definition = { ...facet(baseDef, null, ourDef), theirsChanged: true };
       const answer = { ...facet(baseAns, null, ourAns), theirsChanged: !same(baseAns, null) };
+      const evidence = facet(theirEvidence(bq?.question), null, ourEvidence(oq.question));
       const conflict = definition.oursChanged || answer.oursChanged;
       definition.conflict = definition.oursChanged;
       answer.conflict = answer.oursChanged;
-      changes.push({ key, sectionTitle: oq.sectionTitle, prompt: oq.question.prompt, change: 'removed', definition, answer, conflict, suggested: conflict ? 'keep' : 'take' });
+      evidence.conflict = false;
+      changes.push({
+        key,
+        sectionTitle: oq.sectionTitle,
+        prompt: oq.question.prompt,
+        change: 'removed',
+        definition,
+        answer,
+        evidence,
+        conflict,
+        suggested: conflict ? 'keep' : 'take',
+      });
       continue;
     }
     if (!tq || !oq) continue;
     const definition = facet(baseDef, definitionOf(tq.question), ourDef);
     const answer = facet(baseAns, tq.question.preAnswer ?? null, ourAns);
+    // The evidence travels with the pre-answer: a new source for the bank's answer reaches a copy that
+    // still holds that answer; a copy whose people wrote their own answer keeps its own evidence.
+    const evidence = facet(theirEvidence(bq?.question), theirEvidence(tq.question), ourEvidence(oq.question));
     // Nothing new from the operator, or the copy already says what theirs says.
     const defPending = definition.theirsChanged && !same(definition.theirs, definition.ours);
     const ansPending = answer.theirsChanged && !same(answer.theirs, answer.ours);
-    if (!defPending && !ansPending) continue;
-    const conflict = definition.conflict || answer.conflict;
-    changes.push({ key, sectionTitle: tq.sectionTitle, prompt: tq.question.prompt, change: 'modified', definition, answer, conflict, suggested: conflict ? 'keep' : 'take' });
+    const evPending = evidence.theirsChanged && !same(evidence.theirs, evidence.ours) && (ansPending || !answer.oursChanged);
+    if (!defPending && !ansPending && !evPending) continue;
+    if (!evPending) evidence.theirsChanged = false;
+    const conflict = definition.conflict || answer.conflict || (evPending && evidence.conflict);
+    changes.push({
+      key,
+      sectionTitle: tq.sectionTitle,
+      prompt: tq.question.prompt,
+      change: 'modified',
+      definition,
+      answer,
+      evidence,
+      conflict,
+      suggested: conflict ? 'keep' : 'take',
+    });
   }
   return changes;
 }
@@ -100,14 +160,22 @@ export function versionChanges(previous: VersionContent | null, next: VersionCon
   if (!previous) return [];
   const p = indexTemplate(previous);
   const n = indexTemplate(next);
-  const shape = (x: Indexed<TemplateQuestionRow>) => [definitionOf(x.question), x.question.preAnswer ?? null, x.question.jurisdictions, x.sectionKey];
+  const shape = (x: Indexed<TemplateQuestionRow>) => [
+    definitionOf(x.question),
+    x.question.preAnswer ?? null,
+    theirEvidence(x.question),
+    x.question.jurisdictions,
+    x.sectionKey,
+  ];
   const changes: BankVersionChange[] = [];
   for (const [key, x] of n) {
     const before = p.get(key);
     if (!before) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'added' });
-    else if (!same(shape(before), shape(x))) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'modified' });
+    else if (!same(shape(before), shape(x)))
+      changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'modified' });
   }
-  for (const [key, x] of p) if (!n.has(key)) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'removed' });
+  for (const [key, x] of p)
+    if (!n.has(key)) changes.push({ key, sectionTitle: x.sectionTitle, prompt: x.question.prompt, change: 'removed' });
   return changes;
 }
 
@@ -115,7 +183,9 @@ export function versionChanges(previous: VersionContent | null, next: VersionCon
 export function compareRevisions(from: RevisionContent, to: RevisionContent) {
   const index = (c: RevisionContent) => {
     const m = new Map<string, { sectionTitle: string; prompt: string; value: unknown; hidden: boolean }>();
-    for (const s of c.sections) for (const q of s.questions) m.set(q.key, { sectionTitle: s.title, prompt: q.prompt, value: q.answer?.value ?? null, hidden: q.hidden });
+    for (const s of c.sections)
+      for (const q of s.questions)
+        m.set(q.key, { sectionTitle: s.title, prompt: q.prompt, value: q.answer?.value ?? null, hidden: q.hidden });
     return m;
   };
   const f = index(from);
@@ -124,7 +194,13 @@ export function compareRevisions(from: RevisionContent, to: RevisionContent) {
   return keys.map((key) => {
     const a = f.get(key);
     const b = t.get(key);
-    const change: 'added' | 'removed' | 'changed' | 'same' = !a ? 'added' : !b ? 'removed' : same([a.prompt, a.value, a.hidden], [b.prompt, b.value, b.hidden]) ? 'same' : 'changed';
+    const change: 'added' | 'removed' | 'changed' | 'same' = !a
+      ? 'added'
+      : !b
+        ? 'removed'
+        : same([a.prompt, a.value, a.hidden], [b.prompt, b.value, b.hidden])
+          ? 'same'
+          : 'changed';
     return { key, sectionTitle: (b ?? a)!.sectionTitle, prompt: (b ?? a)!.prompt, from: a?.value ?? null, to: b?.value ?? null, change };
   });
 }

@@ -88,7 +88,14 @@ async function seedTenant(): Promise<Tenant> {
   const asked = await t.app.inject({
     method: 'POST',
     url: '/api/v1/public/staff-requests',
-    payload: { token: link.json().token, appName: HOSTILE[1], purpose: HOSTILE[2], grades: ['3'], studentCount: 20, email: REQUESTER_EMAIL },
+    payload: {
+      token: link.json().token,
+      appName: HOSTILE[1],
+      purpose: HOSTILE[2],
+      grades: ['3'],
+      studentCount: 20,
+      email: REQUESTER_EMAIL,
+    },
   });
   expect(asked.statusCode, asked.body).toBe(201);
   await withSystem(t.database.db, (tx) =>
@@ -102,7 +109,11 @@ async function seedTenant(): Promise<Tenant> {
     signerUserId: tenant.siteAdmin.user.id,
   });
   // A document whose name would be a formula in a spreadsheet.
-  const doc = await tenant.appAdmin.request('POST', `/api/v1/inventory/${created.json().id}/attachments?kind=agreement&fileName=${encodeURIComponent('+SUM(1,2).pdf')}&agreementExpiresOn=2027-01-15`, DOCUMENT);
+  const doc = await tenant.appAdmin.request(
+    'POST',
+    `/api/v1/inventory/${created.json().id}/attachments?kind=agreement&fileName=${encodeURIComponent('+SUM(1,2).pdf')}&agreementExpiresOn=2027-01-15`,
+    DOCUMENT,
+  );
   expect(doc.statusCode, doc.body).toBe(201);
   expect((await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors')).statusCode).toBe(200);
   return tenant;
@@ -294,7 +305,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Answers: {
-        headers: 15,
+        headers: 18,
         rows: map(
           answers,
           (r) => r.questionId,
@@ -315,6 +326,9 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
               q.origin,
               str(JSON.stringify(r.value)),
               r.origin,
+              r.evidenceUrl,
+              str(r.evidenceQuote),
+              day(r.evidenceSeenOn),
               r.updatedBy,
               r.version,
               ts(r.updatedAt),
@@ -530,7 +544,9 @@ describe('full export', () => {
       const done = await waitReady(tenant.siteAdmin, started.json().id);
       return (await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload;
     };
-    const [document] = await withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)));
+    const [document] = await withSystem(t.database.db, (tx) =>
+      tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)),
+    );
     const xlsx = await download('xlsx');
     // A workbook is a spreadsheet: the listing, not the files (no part of it holds the document's bytes).
     const parts = await unzip(xlsx);
@@ -541,7 +557,11 @@ describe('full export', () => {
     const header = (sheet.getRow(1).values as unknown[]).slice(1);
     const row = (sheet.getRow(2).values as unknown[]).slice(1);
     const listed = Object.fromEntries(header.map((h, i) => [String(h), row[i]]));
-    expect(listed).toMatchObject({ ID: document!.id, 'File name': "'+SUM(1,2).pdf", 'SHA-256': createHash('sha256').update(DOCUMENT).digest('hex') });
+    expect(listed).toMatchObject({
+      ID: document!.id,
+      'File name': "'+SUM(1,2).pdf",
+      'SHA-256': createHash('sha256').update(DOCUMENT).digest('hex'),
+    });
     // The CSV download carries the file itself, under the id the listing gives; its bytes have the listed fingerprint.
     const files = await unzip(await download('csv'));
     const file = files.get(`attachments/${String(listed.ID)}/+SUM(1,2).pdf`)!;
@@ -560,7 +580,9 @@ describe('full export', () => {
     expect(file.headers['content-type']).toBe('application/zip');
     const files = await unzip(file.rawPayload);
     // The sheets, then each attached document as it was uploaded.
-    const documents = await withSystem(t.database.db, (tx) => tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)));
+    const documents = await withSystem(t.database.db, (tx) =>
+      tx.select().from(attachments).where(eq(attachments.tenantId, tenant.institution.id)),
+    );
     expect(documents).toHaveLength(1);
     expect([...files.keys()]).toEqual([...SHEETS.map((s) => `${FILES[s]}.csv`), `attachments/${documents[0]!.id}/+SUM(1,2).pdf`]);
     expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);

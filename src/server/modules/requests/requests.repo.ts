@@ -62,11 +62,18 @@ export async function upsertLink(tx: Tx, scope: TenantScope, linkTokenHash: stri
 }
 
 export async function deleteLink(tx: Tx, scope: TenantScope): Promise<boolean> {
-  const rows = await tx.delete(staffRequestLinks).where(byTenant(staffRequestLinks.tenantId, scope)).returning({ t: staffRequestLinks.tenantId });
+  const rows = await tx
+    .delete(staffRequestLinks)
+    .where(byTenant(staffRequestLinks.tenantId, scope))
+    .returning({ t: staffRequestLinks.tenantId });
   return rows.length > 0;
 }
 
-export async function insertRequest(tx: Tx, scope: TenantScope, values: Omit<typeof staffRequests.$inferInsert, 'tenantId'>): Promise<StaffRequestRow> {
+export async function insertRequest(
+  tx: Tx,
+  scope: TenantScope,
+  values: Omit<typeof staffRequests.$inferInsert, 'tenantId'>,
+): Promise<StaffRequestRow> {
   const [row] = await tx
     .insert(staffRequests)
     .values({ ...values, tenantId: scope.tenantId })
@@ -91,7 +98,12 @@ export async function listRequests(tx: Tx, scope: TenantScope, status?: string):
     .limit(500);
 }
 
-export async function updateRequest(tx: Tx, scope: TenantScope, id: string, patch: Partial<typeof staffRequests.$inferInsert>): Promise<StaffRequestRow> {
+export async function updateRequest(
+  tx: Tx,
+  scope: TenantScope,
+  id: string,
+  patch: Partial<typeof staffRequests.$inferInsert>,
+): Promise<StaffRequestRow> {
   const [row] = await tx
     .update(staffRequests)
     .set({ ...patch, updatedAt: new Date() })
@@ -154,21 +166,6 @@ export async function itemStateOf(
          where ${byTenant(sql`i.tenant_id`, scope)} and i.id = ${itemId}`,
   );
   return rows[0];
-}
-
-/** The questions of an assessment's first revision by key (to pre-fill an accepted request's PIA). */
-export async function firstRevisionQuestions(
-  tx: Tx,
-  scope: TenantScope,
-  assessmentId: string,
-): Promise<Map<string, { id: string; revisionId: string; kind: string; options: unknown }>> {
-  const rows = await queryRows<{ id: string; revision_id: string; key: string; kind: string; options: unknown }>(
-    tx,
-    sql`select q.id, q.revision_id, q.key, q.kind, q.options from assessment_questions q
-          join assessment_revisions r on r.tenant_id = q.tenant_id and r.id = q.revision_id
-         where ${byTenant(sql`q.tenant_id`, scope)} and r.assessment_id = ${assessmentId} and r.number = 1`,
-  );
-  return new Map(rows.map((r) => [r.key, { id: r.id, revisionId: r.revision_id, kind: r.kind, options: r.options }]));
 }
 
 /** Requests waiting for triage in one institution: how many, and since when (the oldest first). */

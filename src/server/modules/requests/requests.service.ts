@@ -7,15 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
 import { DATA_ELEMENT_CODES, type InventoryStatus } from '../../../contracts/domain.js';
-import type {
-  RequestLink,
-  RequestPage,
-  StaffRequest,
-  StaffRequestCreate,
-  StaffRequestStatusView,
-} from '../../../contracts/requests.js';
+import type { RequestLink, RequestPage, StaffRequest, StaffRequestCreate, StaffRequestStatusView } from '../../../contracts/requests.js';
 import { catalogApps, schools } from '../../db/schema/index.js';
 import { authorize, scopeOf, systemActor, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
@@ -26,8 +19,6 @@ import { iso } from '../../platform/dates.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { openSecret, sealSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
-import { checkAnswer } from '../assessments/answers.js';
-import { saveAnswer } from '../assessments/assessments.repo.js';
 import type { AssessmentService } from '../assessments/assessments.service.js';
 import { searchCatalog } from '../catalog/catalog.repo.js';
 import { findDuplicate, insertInventoryItem, ownColumns } from '../inventory/inventory.repo.js';
@@ -40,7 +31,6 @@ import {
   deleteLink,
   findLink,
   findRequest,
-  firstRevisionQuestions,
   insertRequest,
   itemStateOf,
   listAwaitingDecisionMail,
@@ -96,7 +86,9 @@ function throwIfProblems(problems: Record<string, string>): void {
 }
 
 function notWaiting(r: StaffRequestRow): AppError {
-  return new AppError('invalid_transition', `This request was already triaged (${r.status}). Reload the queue.`, { status: `not allowed from ${r.status}` });
+  return new AppError('invalid_transition', `This request was already triaged (${r.status}). Reload the queue.`, {
+    status: `not allowed from ${r.status}`,
+  });
 }
 
 /** How a caller reaches the request page: its link's token, or the single sign-on ticket of its cookie. */
@@ -159,7 +151,12 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
         sealRecipient: true,
         language,
         template: 'staff-request-decision',
-        content: renderMail('staff-request-decision', language, { institutionName: institution?.name ?? '', appName: r.appName, decision, detail }),
+        content: renderMail('staff-request-decision', language, {
+          institutionName: institution?.name ?? '',
+          appName: r.appName,
+          decision,
+          detail,
+        }),
       });
       await updateRequest(tx, scope, r.id, { requesterEmailSecret: null, notifiedAt: new Date() });
       await recordAudit(tx, actor, {
@@ -288,7 +285,13 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
       const scope = scopeOf(actor);
       await withTenant(db, scope, async (tx) => {
         if (!(await deleteLink(tx, scope))) return;
-        await recordAudit(tx, actor, { action: 'staff_request_link.close', recordType: 'staff_request_link', recordId: scope.tenantId, before: { open: true }, after: { open: false } });
+        await recordAudit(tx, actor, {
+          action: 'staff_request_link.close',
+          recordType: 'staff_request_link',
+          recordId: scope.tenantId,
+          before: { open: true },
+          after: { open: false },
+        });
       });
     },
 
@@ -298,7 +301,11 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
       return withTenant(db, scope, async (tx) => {
         const institution = await findInstitution(tx, scope);
         if (!institution) throw notFound('Request page');
-        const list = await tx.select({ id: schools.id, name: schools.name }).from(schools).where(byTenant(schools.tenantId, scope)).orderBy(schools.position, schools.name);
+        const list = await tx
+          .select({ id: schools.id, name: schools.name })
+          .from(schools)
+          .where(byTenant(schools.tenantId, scope))
+          .orderBy(schools.position, schools.name);
         return {
           institution: { name: institution.name, gradeLevels: institution.gradeLevels as RequestPage['institution']['gradeLevels'] },
           schools: list,
@@ -326,7 +333,10 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
           if (!institution.gradeLevels.includes(g)) problems[`grades.${i}`] = 'is not a grade level of this institution';
         });
         if (input.schoolIds.length) {
-          const found = await tx.select({ id: schools.id }).from(schools).where(and(byTenant(schools.tenantId, scope), inArray(schools.id, input.schoolIds)));
+          const found = await tx
+            .select({ id: schools.id })
+            .from(schools)
+            .where(and(byTenant(schools.tenantId, scope), inArray(schools.id, input.schoolIds)));
           const known = new Set(found.map((s) => s.id));
           input.schoolIds.forEach((s, i) => {
             if (!known.has(s)) problems[`schoolIds.${i}`] = 'is not a school of this institution';
@@ -374,7 +384,8 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
         let r = await loadRequest(tx, scope, found.id);
         const institution = await findInstitution(tx, scope);
         // A duplicate follows the request it was merged into.
-        if (r.status === 'merged' && r.mergedIntoId) r = { ...(await loadRequest(tx, scope, r.mergedIntoId)), appName: r.appName, createdAt: r.createdAt };
+        if (r.status === 'merged' && r.mergedIntoId)
+          r = { ...(await loadRequest(tx, scope, r.mergedIntoId)), appName: r.appName, createdAt: r.createdAt };
         let stage: StaffRequestStatusView['stage'] = r.status === 'declined' ? 'declined' : 'waiting';
         let guidance = '';
         if (r.status === 'accepted' && r.inventoryItemId) {
@@ -427,11 +438,17 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
         const [app] = r.catalogAppId ? await tx.select().from(catalogApps).where(eq(catalogApps.id, r.catalogAppId)) : [];
         const key = r.catalogAppId ? { catalogAppId: r.catalogAppId } : { customName: r.appName };
         if (await findDuplicate(tx, scope, key))
-          throw new AppError('duplicate', `${r.appName} is already in your inventory. Decline this request or merge it into another request.`, {
-            appName: 'is already in the inventory',
-          });
+          throw new AppError(
+            'duplicate',
+            `${r.appName} is already in your inventory. Decline this request or merge it into another request.`,
+            {
+              appName: 'is already in the inventory',
+            },
+          );
         const audiences = r.audiences.length ? r.audiences : r.studentCount ? ['students'] : [];
-        const dataElements = [...new Set([...r.dataElements, ...(app?.dataElements ?? [])])].filter((e) => (DATA_ELEMENT_CODES as readonly string[]).includes(e));
+        const dataElements = [...new Set([...r.dataElements, ...(app?.dataElements ?? [])])].filter((e) =>
+          (DATA_ELEMENT_CODES as readonly string[]).includes(e),
+        );
         const grades = r.grades.filter((g) => institution?.gradeLevels.includes(g));
         const item = await insertInventoryItem(tx, scope, {
           id: randomUUID(),
@@ -449,30 +466,26 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
           status: 'in_review',
         });
         const { tenantId: _t, createdAt: _c, updatedAt: _u, ...itemAudit } = ownColumns(item);
-        await recordAudit(tx, actor, { action: 'inventory.create', recordType: 'inventory_item', recordId: item.id, after: { ...itemAudit, fromRequest: r.id } });
-        const pia = await deps.assessments.createIn(tx, scope, actor, { inventoryItemId: item.id, ...(input.templateVersionId ? { templateVersionId: input.templateVersionId } : {}) });
-        // Pre-fill: each answer only where the question exists, takes that shape, and has no answer yet.
-        const questions = await firstRevisionQuestions(tx, scope, pia.id);
-        const prefill: [string, unknown][] = [
-          ['b.purpose', r.purpose],
-          ['b.grades', grades.map((g) => g.toLowerCase())],
-          ['b.audiences', audiences],
-          ['c.data_elements', dataElements],
-          ['f.storage_countries', app?.storageCountries ?? []],
-        ];
-        const filled: string[] = [];
-        for (const [k, value] of prefill) {
-          const q = questions.get(k);
-          if (!q || (Array.isArray(value) ? !value.length : !value)) continue;
-          const check = checkAnswer(q.kind as QuestionKind, q.options as QuestionOptions, value);
-          if (!check.ok) continue;
-          const saved = await saveAnswer(tx, scope, { questionId: q.id, revisionId: q.revisionId, value: check.value, origin: 'institution', updatedBy: actor.userId, version: 0 });
-          if (saved) filled.push(k);
-        }
-        if (filled.length)
-          await recordAudit(tx, actor, { action: 'assessment.answer', recordType: 'assessment', recordId: pia.id, after: { prefilledFromRequest: r.id, questions: filled } });
+        await recordAudit(tx, actor, {
+          action: 'inventory.create',
+          recordType: 'inventory_item',
+          recordId: item.id,
+          after: { ...itemAudit, fromRequest: r.id },
+        });
+        const pia = await deps.assessments.createIn(tx, scope, actor, {
+          inventoryItemId: item.id,
+          ...(input.templateVersionId ? { templateVersionId: input.templateVersionId } : {}),
+        });
+        // The PIA is pre-filled from the item just made from the request (prefill.ts): purpose, grades,
+        // audiences, data elements, and the catalog app's storage countries.
         const after = await updateRequest(tx, scope, id, { status: 'accepted', inventoryItemId: item.id, triagedAt: new Date() });
-        await recordAudit(tx, actor, { action: 'staff_request.accept', recordType: 'staff_request', recordId: id, before: audited(r), after: { ...audited(after), assessmentId: pia.id } });
+        await recordAudit(tx, actor, {
+          action: 'staff_request.accept',
+          recordType: 'staff_request',
+          recordId: id,
+          before: audited(r),
+          after: { ...audited(after), assessmentId: pia.id },
+        });
         return present(tx, scope, after);
       });
     },
@@ -485,11 +498,22 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
         const r = await loadRequest(tx, scope, id);
         if (r.status !== 'waiting') throw notWaiting(r);
         const into = await findRequest(tx, scope, input.intoId);
-        if (!into || into.id === id) throw new AppError('validation', 'Some fields are not valid', { intoId: into ? 'must be another request' : 'is not a request of this institution' });
+        if (!into || into.id === id)
+          throw new AppError('validation', 'Some fields are not valid', {
+            intoId: into ? 'must be another request' : 'is not a request of this institution',
+          });
         if (into.status === 'merged' || into.status === 'declined')
-          throw new AppError('validation', 'Some fields are not valid', { intoId: `is ${into.status}: merge into a waiting or accepted request` });
+          throw new AppError('validation', 'Some fields are not valid', {
+            intoId: `is ${into.status}: merge into a waiting or accepted request`,
+          });
         const after = await updateRequest(tx, scope, id, { status: 'merged', mergedIntoId: into.id, triagedAt: new Date() });
-        await recordAudit(tx, actor, { action: 'staff_request.merge', recordType: 'staff_request', recordId: id, before: audited(r), after: audited(after) });
+        await recordAudit(tx, actor, {
+          action: 'staff_request.merge',
+          recordType: 'staff_request',
+          recordId: id,
+          before: audited(r),
+          after: audited(after),
+        });
         // Merged into a request already decided: its requester hears the decision now.
         if (into.inventoryItemId) await onItemDecided(tx, scope, actor, into.inventoryItemId);
         return present(tx, scope, await loadRequest(tx, scope, id));
@@ -506,7 +530,13 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
         const r = await loadRequest(tx, scope, id);
         if (r.status !== 'waiting') throw notWaiting(r);
         const after = await updateRequest(tx, scope, id, { status: 'declined', declineReason: input.reason, triagedAt: new Date() });
-        await recordAudit(tx, actor, { action: 'staff_request.decline', recordType: 'staff_request', recordId: id, before: audited(r), after: audited(after) });
+        await recordAudit(tx, actor, {
+          action: 'staff_request.decline',
+          recordType: 'staff_request',
+          recordId: id,
+          before: audited(r),
+          after: audited(after),
+        });
         const duplicates = await listMergedInto(tx, scope, id);
         await mailDecision(tx, scope, actor, [after, ...duplicates], 'declined', input.reason);
         return present(tx, scope, await loadRequest(tx, scope, id));

@@ -5,12 +5,13 @@ import type { InstitutionRow, SchoolRow } from './institutions.repo.js';
 
 /** The decision rules an institution row holds. */
 export function decisionRulesOf(
-  i: Pick<InstitutionRow, 'requireApprovedPia' | 'expiredAgreement' | 'reviewIntervalMonths'>,
+  i: Pick<InstitutionRow, 'requireApprovedPia' | 'expiredAgreement' | 'reviewIntervalMonths' | 'evidenceReviewMonths'>,
 ): DecisionRules {
   return {
     requireApprovedPia: i.requireApprovedPia,
     expiredAgreement: i.expiredAgreement as DecisionRules['expiredAgreement'],
     reviewIntervalMonths: i.reviewIntervalMonths,
+    evidenceReviewMonths: i.evidenceReviewMonths,
   };
 }
 

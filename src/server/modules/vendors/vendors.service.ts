@@ -8,6 +8,7 @@
  * the institution's own PIA of the app. The contact's email is sealed, never audited, exported or
  * shown, and erased when the questionnaire is submitted (with the receipt mail), revoked or expired.
  */
+import { evidenceValue, type EvidenceSave } from '../assessments/evidence.js';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
@@ -329,12 +330,18 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
         if (owner.kind === 'bank') {
           const latest = await latestPublished(tx, q.templateId);
           const questions = latest ? questionsOf(await loadVersionContent(tx, latest)) : new Map<string, TemplateQuestionRow>();
-          const preAnswers = new Map<string, unknown>();
+          const preAnswers = new Map<string, { value: unknown; evidence: EvidenceSave | null }>();
           for (const a of accepted) {
             const question = questions.get(a.questionKey);
             // A question removed or reshaped since the vendor answered it is left out.
             if (!question || !checkAnswer(question.kind as QuestionKind, question.options as QuestionOptions, a.value ?? null).ok) continue;
-            preAnswers.set(a.questionKey, a.value ?? null);
+            // The vendor's evidence comes with its answer (a vendor's answer has a source and a day seen).
+            const evidence = evidenceValue({
+              evidenceUrl: a.evidenceUrl,
+              evidenceQuote: a.evidenceQuote,
+              evidenceSeenOn: a.evidenceSeenOn,
+            });
+            preAnswers.set(a.questionKey, { value: a.value ?? null, evidence });
           }
           if (!preAnswers.size)
             throw invalidFields(

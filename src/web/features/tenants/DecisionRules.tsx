@@ -68,26 +68,29 @@ export function DecisionRules({ institution }: { institution: InstitutionBody })
               </Radio.Group>
             )}
           />
-          <Controller
-            control={form.control}
-            name="decisionRules.reviewIntervalMonths"
-            render={({ field }) => (
-              <NumberInput
-                label={t('decisionRules.reviewIntervalMonths')}
-                description={t('decisionRules.reviewIntervalHint')}
-                min={1}
-                max={60}
-                step={1}
-                allowDecimal={false}
-                maw={320}
-                ref={field.ref}
-                value={field.value}
-                onChange={(v) => field.onChange(typeof v === 'number' ? v : Number(v))}
-                onBlur={field.onBlur}
-                error={errorOf(errors, 'decisionRules.reviewIntervalMonths')}
-              />
-            )}
-          />
+          {(['reviewIntervalMonths', 'evidenceReviewMonths'] as const).map((rule) => (
+            <Controller
+              key={rule}
+              control={form.control}
+              name={`decisionRules.${rule}`}
+              render={({ field }) => (
+                <NumberInput
+                  label={t(`decisionRules.${rule}`)}
+                  description={t(rule === 'reviewIntervalMonths' ? 'decisionRules.reviewIntervalHint' : 'decisionRules.evidenceReviewHint')}
+                  min={1}
+                  max={60}
+                  step={1}
+                  allowDecimal={false}
+                  maw={320}
+                  ref={field.ref}
+                  value={field.value}
+                  onChange={(v) => field.onChange(typeof v === 'number' ? v : Number(v))}
+                  onBlur={field.onBlur}
+                  error={errorOf(errors, `decisionRules.${rule}`)}
+                />
+              )}
+            />
+          ))}
           <Feedback success={message} error={save.error} />
           <Group>
             <Button type="submit" loading={save.isPending}>
