@@ -223,7 +223,8 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
       .json()
       .changes.map((c: Json) => c.key)
       .sort();
-    expect(keys).toEqual(['storage.countries', 'storage.purpose']);
+    // The encryption answer is the operator's value again, now with the vendor's evidence: a change of evidence alone.
+    expect(keys).toEqual(['storage.countries', 'storage.encryption', 'storage.purpose']);
     const seen = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}`)).json();
     const merged = await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/merge`, {
       version: seen.version,
