@@ -57,7 +57,12 @@ describe('decision rules', () => {
   it('are on for a new institution and set by its site admins only, field by field', async () => {
     const tenant = await buildTenantWithUsers(t.app, db());
     const got = await tenant.siteAdmin.request('GET', `/api/v1/institutions/${tenant.institution.id}`);
-    expect(got.json().decisionRules).toEqual({ requireApprovedPia: true, expiredAgreement: 'needs_review', reviewIntervalMonths: 12 });
+    expect(got.json().decisionRules).toEqual({
+      requireApprovedPia: true,
+      expiredAgreement: 'needs_review',
+      reviewIntervalMonths: 12,
+      evidenceReviewMonths: 12,
+    });
 
     const rules = { requireApprovedPia: false, expiredAgreement: 'keep', reviewIntervalMonths: 24 };
     const byAppAdmin = await tenant.approver.request('PATCH', `/api/v1/institutions/${tenant.institution.id}`, { decisionRules: rules });
@@ -78,7 +83,8 @@ describe('decision rules', () => {
 
     const saved = await tenant.siteAdmin.request('PATCH', `/api/v1/institutions/${tenant.institution.id}`, { decisionRules: rules });
     expect(saved.statusCode, saved.body).toBe(200);
-    expect(saved.json().decisionRules).toEqual(rules);
+    // Left out, the evidence review period keeps its value.
+    expect(saved.json().decisionRules).toEqual({ ...rules, evidenceReviewMonths: 12 });
     const events = await withSystem(db(), (tx) =>
       tx.select().from(auditEvents).where(eq(auditEvents.recordId, tenant.institution.id)).orderBy(auditEvents.id),
     );
