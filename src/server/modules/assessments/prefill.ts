@@ -35,7 +35,8 @@ type AnswerRows = Parameters<typeof insertAnswers>[2];
  * fact the item records, where the bank's question exists and takes that shape. The institution's
  * own facts about its item win over a bank pre-answer to these factual questions (the bank's is
  * generic, the item's is what the institution recorded); a fact the item does not record leaves the
- * question as the bank left it. Returns the keys filled, for the audit event.
+ * question as the bank left it. A question the operator locked keeps the bank's answer: the
+ * institution cannot change it by hand either. Returns the keys filled, for the audit event.
  */
 export function prefillFromItem(
   rows: { questions: QuestionRows; answers: AnswerRows },
@@ -47,7 +48,7 @@ export function prefillFromItem(
   const filled: string[] = [];
   for (const [key, value] of prefillAnswers(facts)) {
     const q = byKey.get(key);
-    if (!q || (Array.isArray(value) ? !value.length : !value)) continue;
+    if (!q || q.locked || (Array.isArray(value) ? !value.length : !value)) continue;
     const check = checkAnswer(q.kind as QuestionKind, (q.options ?? {}) as QuestionOptions, value);
     if (!check.ok) continue;
     const answer: AnswerRows[number] = { questionId: q.id, revisionId, value: check.value, origin: 'institution', updatedBy, version: 1 };
