@@ -18,18 +18,10 @@ import { createMailer } from '../../src/server/platform/mail.js';
 import { openReadReplica, READ_YOUR_WRITES_COOKIE, type ReplicaHandle } from '../../src/server/platform/replica.js';
 import { CLI_TEST_TIMEOUT } from '../support/cli.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
-import { missingScaleTools, startCluster, startStandby, type Cluster } from '../support/pg-cluster.js';
+import { missingScaleTools, startCluster, startStandby, waitUntil as until, type Cluster } from '../support/pg-cluster.js';
 
 const missing = process.env.VETTED_MUTATION_RUN ? 'not under mutation testing' : missingScaleTools();
 if (missing) process.stdout.write(`test/scale/replica.test.ts skipped: ${missing}\n`);
-
-const until = async (what: string, ok: () => Promise<boolean>) => {
-  for (let i = 0; i < 1200; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`gave up waiting: ${what}`);
-};
 
 describe.skipIf(missing)('the read replica', () => {
   let primary: (Cluster & { remove(): Promise<void> }) | undefined;

@@ -224,3 +224,12 @@ export async function startPgBouncer(cluster: Cluster, opts: { poolSize?: number
     },
   };
 }
+
+/** Waits until `ok()` holds, checking every 100 ms, at most `seconds` (generous: a busy machine). */
+export async function waitUntil(what: string, ok: () => Promise<boolean>, seconds = 120): Promise<void> {
+  for (let i = 0; i < seconds * 10; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`gave up waiting: ${what}`);
+}

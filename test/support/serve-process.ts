@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { projectRoot } from '../../src/server/platform/db.js';
+import { totpCode } from './factories.js';
 import { freePort } from './pg-cluster.js';
 
 /** A `main.ts serve` process of a test, once ready. */
@@ -50,4 +51,59 @@ export async function spawnServe(env: Record<string, string>): Promise<ServeProc
     await new Promise((r) => setTimeout(r, 250));
   }
   return { child, base, out: () => out, exited };
+}
+
+/** A person signed in to a spawned process over HTTP: the session cookie and CSRF token on every call. */
+export interface HttpClient {
+  /** `name=value` of the session cookie. */
+  cookie: string;
+  csrf: string;
+  /** A call to `base` (any process of the same cell: the session lives in the database). */
+  request(base: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<Response>;
+}
+
+/**
+ * Signs `email` in through `base`'s login route, over HTTP, completing two-step enrolment when it
+ * applies (platform admins on their first sign-in), with the code of the secret the server gives.
+ */
+export async function httpSignIn(base: string, email: string, password: string): Promise<HttpClient> {
+  const post = (url: string, body: unknown, cookie?: string) =>
+    fetch(`${base}${url}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+  const cookieOf = (res: Response, name: string) =>
+    res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith(`${name}=`))
+      ?.split(';')[0];
+  let res = await post('/api/v1/session', { email, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+  let json = (await res.json()) as { mfa?: 'verify' | 'enrol'; csrfToken?: string; session?: { csrfToken: string } };
+  if (json.mfa) {
+    if (json.mfa !== 'enrol') throw new Error('sign-in needs a two-step code this helper does not have');
+    const challenge = cookieOf(res, 'vetted_mfa')!;
+    const enrol = await post('/api/v1/session/mfa/enrolment', {}, challenge);
+    const { secret } = (await enrol.json()) as { secret: string };
+    res = await post('/api/v1/session/mfa/enrolment/confirm', { code: totpCode(secret) }, challenge);
+    if (res.status !== 200) throw new Error(`two-step enrolment failed: ${res.status} ${await res.text()}`);
+    json = (await res.json()) as typeof json;
+  }
+  const cookie = cookieOf(res, 'vetted_session')!;
+  const csrf = json.csrfToken ?? json.session!.csrfToken;
+  return {
+    cookie,
+    csrf,
+    request: (target, method, url, body) =>
+      fetch(`${target}${url}`, {
+        method,
+        headers: {
+          cookie,
+          ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+  };
 }
