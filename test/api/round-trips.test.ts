@@ -10,7 +10,7 @@ import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, inventoryItems, sessions } from '../../src/server/db/schema/index.js';
-import { poolStatsOf } from '../../src/server/platform/db.js';
+import { openTransaction, poolStatsOf, runRequest, unsafeTenantScope, withTenant } from '../../src/server/platform/db.js';
 import { hashToken } from '../../src/server/platform/tokens.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -48,9 +48,17 @@ async function measured(run: () => Promise<{ statusCode: number }>): Promise<{ s
 beforeAll(async () => {
   t = await createTestApp();
   tenant = await buildTenantWithUsers(t.app, t.database.db);
-  await t.database.db.insert(inventoryItems).values(
-    Array.from({ length: 30 }, (_, i) => ({ tenantId: tenant.institution.id, id: randomUUID(), name: `App ${i}`, customName: `App ${i}`, vendor: 'Vendor' })),
-  );
+  await t.database.db
+    .insert(inventoryItems)
+    .values(
+      Array.from({ length: 30 }, (_, i) => ({
+        tenantId: tenant.institution.id,
+        id: randomUUID(),
+        name: `App ${i}`,
+        customName: `App ${i}`,
+        vendor: 'Vendor',
+      })),
+    );
   if (t.database.kind === 'postgres') {
     count(pg.Client.prototype, 'query');
   } else {
@@ -80,7 +88,6 @@ describe('a signed-in read', () => {
     } else {
       // Every engine call is counted on PGlite; it has no network, and no held transaction (see db.ts).
       expect(trips.length).toBeGreaterThan(0);
-
     }
   });
 
@@ -101,18 +108,76 @@ describe('a signed-in read', () => {
     expect(bad.statusCode).toBe(404);
     const again = await list(tenant.siteAdmin);
     expect(again.json().total).toBe(30);
-    const pool = poolStatsOf(t.database.db);
-    if (pool) expect(pool.total - pool.idle).toBe(0);
+    // A read's commit may still be on its way when the answer is sent; its client comes back once it is answered.
+    const pool = () => poolStatsOf(t.database.db);
+    if (pool()) await expect.poll(() => pool()!.total - pool()!.idle, { timeout: 30_000 }).toBe(0);
   });
 
   it('writes a change and its audit event in the one transaction the session opened', async () => {
     const res = await tenant.siteAdmin.request('POST', '/api/v1/inventory', { custom: { name: 'Written in one' } });
     expect(res.statusCode, res.body).toBe(201);
+    // Committed before the answer: the client is back in the pool as the answer arrives.
+    const pool = poolStatsOf(t.database.db);
+    if (pool) expect(pool.total - pool.idle).toBe(0);
     const id = (res.json() as { id: string }).id;
     const events = await t.database.db.select().from(auditEvents).where(eq(auditEvents.recordId, id));
     expect(events.map((e) => e.action)).toContain('inventory.create');
-    const pool = poolStatsOf(t.database.db);
-    if (pool) expect(pool.total - pool.idle).toBe(0);
+  });
+
+  it('answers a read while its commit is on the way, and ends a write only once its commit is answered (PostgreSQL)', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const db = t.database.db;
+    // Commits reach the database at once; what their callers see of the answer waits for `open`.
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const result = original.apply(this, args);
+      return typeof args[0] === 'string' && /(^|; )commit$/.test(args[0]) ? gate.then(() => result) : result;
+    };
+    // Should the read wait for its commit, the gate opens by itself after a while and the check below fails.
+    let opened = false;
+    const safety = setTimeout(() => {
+      opened = true;
+      open();
+    }, 20_000);
+    try {
+      const read = await list(tenant.siteAdmin);
+      expect(opened, 'the read was answered only once its commit was').toBe(false);
+      expect(read.statusCode).toBe(200);
+      expect(read.json().total).toBeGreaterThanOrEqual(30);
+
+      // A unit of work that writes, in a request's held transaction: it ends only once its commit is answered.
+      const tenantId = tenant.institution.id;
+      const scope = unsafeTenantScope(tenantId);
+      let ended = false;
+      const write = new Promise<void>((resolve, reject) =>
+        runRequest(() => {
+          void (async () => {
+            await openTransaction(db, `select set_config('app.tenant_id', '${tenantId}', true) as tenant_id`, (row) =>
+              String(row.tenant_id),
+            );
+            await withTenant(db, scope, (tx) =>
+              tx
+                .insert(inventoryItems)
+                .values({ tenantId, id: randomUUID(), name: 'Held write', customName: 'Held write', vendor: 'Vendor' }),
+            );
+            ended = true;
+          })().then(resolve, reject);
+        }),
+      );
+      // However long this wait, the write cannot end before its commit is seen to succeed.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(ended).toBe(false);
+      open();
+      await write;
+      expect(ended).toBe(true);
+    } finally {
+      clearTimeout(safety);
+      open();
+      proto.query = original;
+    }
   });
 });
 

@@ -179,14 +179,16 @@ export function unsafeTenantScope(tenantId: string): TenantScope {
  * set transaction-locally, so row-level security hides every other tenant's rows.
  * `asyncCommit`: the commit does not wait for the write-ahead log to reach the disk — only for
  * writes whose loss in a crash is acceptable (a report's run count), never for records or audit.
+ * `readOnly`: `fn` only reads. Either way, in a request's held transaction the answer does not wait
+ * for the commit (see runInHeld).
  */
 export async function withTenant<T>(
   db: Db,
   scope: TenantScope,
   fn: (tx: Tx) => Promise<T>,
-  opts: { asyncCommit?: boolean } = {},
+  opts: { asyncCommit?: boolean; readOnly?: boolean } = {},
 ): Promise<T> {
-  return transactionWith(db, tenantSettings(scope, opts.asyncCommit === true), fn);
+  return transactionWith(db, tenantSettings(scope, opts.asyncCommit === true), fn, opts.readOnly === true);
 }
 
 /**
@@ -194,9 +196,9 @@ export async function withTenant<T>(
  * role, and the tenant) are applied first, as one simple-protocol message, and any error in them
  * seen before `fn` sends anything. Every unit of work (tenant, system, shared) opens this way.
  */
-async function transactionWith<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function transactionWith<T>(db: Db, settings: string, fn: (tx: Tx) => Promise<T>, readOnly = false): Promise<T> {
   const held = requestScopes.getStore()?.held;
-  if (held?.state === 'ready' && held.db === db) return runInHeld(held, settings, fn);
+  if (held?.state === 'ready' && held.db === db) return runInHeld(held, settings, fn, readOnly);
   const begin = settingsTransactions.get(db);
   if (begin) return begin(settings, fn);
   return db.transaction(async (tx) => {
@@ -313,7 +315,7 @@ async function finish(held: HeldTransaction, commit: boolean, beforeCommit = '')
  * have: committed when `fn` returns, rolled back when it throws. Settings other than those in force
  * are applied first (the tenant cleared, then set again by `settings` if it names one).
  */
-async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx) => Promise<T>, readOnly: boolean): Promise<T> {
   held.state = 'taken';
   // An asynchronous commit is only read when committing: it rides with the commit, not a message of its own.
   const asyncCommit = settings === `${held.settings}; ${ASYNC_COMMIT}`;
@@ -327,7 +329,16 @@ async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx
     throw err;
   }
   held.state = 'ended';
-  await finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
+  const committed = finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
+  // A unit that only read (its transaction holding the session's touch at most), or whose writes may
+  // be lost in a crash (an asynchronous commit), has nothing the answer must wait for: it is sent while
+  // the commit travels, saving the request a round trip. The client goes back to the pool once the
+  // commit is answered; a failed commit drops it (finish) and loses nothing a person was told was kept.
+  if (readOnly || asyncCommit) {
+    committed.catch(() => undefined);
+    return result;
+  }
+  await committed;
   return result;
 }
 
@@ -370,7 +381,7 @@ export function readFromPrimaryInThisRequest(): void {
  */
 export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const replica = replicas.get(db);
-  if (!replica) return withTenant(db, scope, fn);
+  if (!replica) return withTenant(db, scope, fn, { readOnly: true });
   if (!requestScopes.getStore()?.primaryReads && (await replica.usable())) {
     // The request's transaction on the primary (its session read) ends first: a request holds one connection at a time.
     await endRequestTransaction();
@@ -383,7 +394,7 @@ export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx)
     }
   }
   replica.counted('primary');
-  return withTenant(db, scope, fn);
+  return withTenant(db, scope, fn, { readOnly: true });
 }
 
 /** A row of the statement `openTransaction` was given, as the driver parsed it. */

@@ -78,7 +78,10 @@ function audited(r: InventoryRow): Record<string, unknown> {
   return rest;
 }
 
-export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onItemDecided?: ItemDecidedHook; onItemDeleted?: ItemDeletedHook } = {}) {
+export function createInventoryService(
+  ctx: Pick<AppContext, 'db'>,
+  hooks: { onItemDecided?: ItemDecidedHook; onItemDeleted?: ItemDeletedHook } = {},
+) {
   const { db } = ctx;
 
   async function load(tx: Tx, scope: TenantScope, id: string) {
@@ -96,7 +99,7 @@ export function createInventoryService(ctx: Pick<AppContext, 'db'>, hooks: { onI
         ...(q.after ? { after: decodeInventoryCursor('after', q.after, q) } : {}),
         ...(q.before ? { before: decodeInventoryCursor('before', q.before, q) } : {}),
       };
-      const { items, total, next, prev } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q, cursor));
+      const { items, total, next, prev } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q, cursor), { readOnly: true });
       return {
         items: items.map(presentInventoryItem),
         total,

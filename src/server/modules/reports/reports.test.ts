@@ -206,7 +206,8 @@ describe('reports', () => {
     }
     const download = await tenant.siteAdmin.request('GET', '/api/v1/reports/vendors/download?format=csv');
     expect(download.statusCode).toBe(200);
-    expect(await runCount(tenant.institution.id, 'vendors')).toBe(n + 1);
+    // The count is committed asynchronously, after the answer is sent: it is seen a moment later.
+    await expect.poll(() => runCount(tenant.institution.id, 'vendors'), { timeout: 30_000 }).toBe(n + 1);
     expect(await runCount(other.institution.id, 'vendors')).toBe(0);
     expect(await runCount(tenant.institution.id, 'data-storage')).toBe(0);
 
