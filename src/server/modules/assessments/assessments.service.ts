@@ -294,13 +294,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
    * Adopts a published bank version for an inventory item, or starts blank from the generic
    * structure, inside `tx` (a staff request accepted into review creates its PIA in its own transaction).
    */
-  async function createIn(
-    tx: Tx,
-    scope: TenantScope,
-    actor: Actor,
-    input: CreateInput,
-    options: { prefill?: boolean } = {},
-  ): Promise<AssessmentBody> {
+  async function createIn(tx: Tx, scope: TenantScope, actor: Actor, input: CreateInput): Promise<AssessmentBody> {
     const item = await findInventoryItem(tx, scope, input.inventoryItemId);
     if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
     if (item.status === 'retired')
@@ -348,8 +342,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     if (version) {
       const rows = contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null });
       const app = item.catalogAppId ? await findCatalogApp(tx, item.catalogAppId) : undefined;
-      if (options.prefill)
-        prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
+      prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
       await writeContent(tx, scope, rows);
     } else {
       await insertSections(tx, scope, [
