@@ -110,3 +110,60 @@ test("another person's save shows both answers, and the person keeps theirs or t
   await mine.close();
   await theirs.close();
 });
+
+test('an answer keeps its source and the day it was seen, flagged stale after the review period, in English and French', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await signIn(page, APP_ADMIN);
+  await page.goto(assessmentUrl);
+  const owner = question(page, 'b.owner');
+  await expect(page.locator('[data-stale-evidence-count]')).toHaveCount(0);
+
+  // A source seen years ago: the answer and its evidence are saved together, and flagged stale.
+  await owner.getByRole('button', { name: 'Add evidence' }).click();
+  await owner.getByRole('textbox', { name: 'Source link' }).fill('https://trailhead-outdoor.example/privacy');
+  await owner.getByRole('textbox', { name: 'Quotation or document name' }).fill('Trailhead privacy policy, section 4');
+  await owner.getByLabel('Day seen').fill('2020-01-15');
+  await owner.getByLabel('Day seen').blur();
+  await expect(owner.locator('[data-autosave="saved"]')).toBeVisible();
+  await expect(owner.locator('[data-evidence-stale]')).toHaveText('Stale evidence');
+  await expect(page.locator('[data-stale-evidence-count]')).toHaveText('Answers resting on stale evidence: 1');
+
+  // Typing the answer right after keeps the evidence (the saves go one after the other).
+  await owner.getByRole('textbox').first().fill('Outdoor education coordinator');
+  await owner.getByRole('textbox').first().blur();
+  await expect(owner.locator('[data-autosave="saved"]')).toBeVisible();
+  await page.reload();
+  const reloaded = question(page, 'b.owner');
+  await expect(reloaded.getByRole('textbox')).toHaveValue('Outdoor education coordinator');
+  await expect(reloaded.locator('[data-evidence-summary]')).toContainText('https://trailhead-outdoor.example/privacy');
+  await expect(reloaded.locator('[data-evidence-summary]')).toContainText('Trailhead privacy policy, section 4');
+  await expect(reloaded.locator('[data-evidence-summary]')).toContainText('2020-01-15');
+  await expect(reloaded.locator('[data-evidence-stale]')).toHaveText('Stale evidence');
+  await expect(reloaded.locator('[data-conflict]')).toHaveCount(0);
+
+  // In French, the badge and the count speak French.
+  await page.evaluate(() => window.localStorage.setItem('vetted.language', 'fr'));
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'fr'));
+  await page.reload();
+  await expect(question(page, 'b.owner').locator('[data-evidence-stale]')).toHaveText('Preuve périmée');
+  await expect(page.locator('[data-stale-evidence-count]')).toHaveText('Réponses fondées sur une preuve périmée : 1');
+  await page.evaluate(() => window.localStorage.setItem('vetted.language', 'en'));
+  await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
+  await page.reload();
+
+  // Seen again today: no longer stale.
+  const again = question(page, 'b.owner');
+  await again.getByRole('button', { name: 'Edit evidence' }).click();
+  const today = await page.evaluate(() => {
+    const d = new Date();
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  });
+  await again.getByLabel('Day seen').fill(today);
+  await again.getByLabel('Day seen').blur();
+  await expect(again.locator('[data-autosave="saved"]')).toBeVisible();
+  await expect(again.locator('[data-evidence-stale]')).toHaveCount(0);
+  await expect(page.locator('[data-stale-evidence-count]')).toHaveCount(0);
+});

@@ -70,6 +70,11 @@ export function AssessmentDetailPage() {
             <AnchorLink to="/inventory/$itemId" params={{ itemId: a.inventoryItemId }} size="sm">
               {a.appName} · {t(`status.${a.inventoryStatus as 'approved'}`)}
             </AnchorLink>
+            {a.staleEvidence > 0 ? (
+              <Text size="sm" fw={600} c="red.9" data-stale-evidence-count>
+                {t('assessments.evidence.staleCount', { count: a.staleEvidence })}
+              </Text>
+            ) : null}
           </Group>
         </Stack>
         <Anchor href={pdfHref(a.id, currentLanguage())} download>
@@ -141,7 +146,9 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
             </Title>
             {s.description ? (
               <Text size="sm" c="dimmed">
-                <BankText origin={s.origin} lang={s.lang}>{s.description}</BankText>
+                <BankText origin={s.origin} lang={s.lang}>
+                  {s.description}
+                </BankText>
               </Text>
             ) : null}
             {s.questions
@@ -150,14 +157,19 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? (
                     <Text size="sm" td="line-through">
-                      <BankText origin={q.origin} lang={q.lang}>{q.prompt}</BankText>
+                      <BankText origin={q.origin} lang={q.lang}>
+                        {q.prompt}
+                      </BankText>
                     </Text>
                   ) : (
                     <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />
                   )}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
-                      {t('assessments.guidance')}: <BankText origin={q.origin} lang={q.lang}>{q.guidance}</BankText>
+                      {t('assessments.guidance')}:{' '}
+                      <BankText origin={q.origin} lang={q.lang}>
+                        {q.guidance}
+                      </BankText>
                     </Text>
                   ) : null}
                   <Group gap="xs">
