@@ -378,8 +378,8 @@ function localToday(): string {
 
 /**
  * The source of an answer and the day it was seen: shown in words, with a "stale" badge when the
- * server flags it; "Add evidence" / "Edit evidence" opens the fields, each saved with the answer
- * when it loses focus (a source without a day is dated today; a day without a source waits for one).
+ * server flags it; "Add evidence" / "Edit evidence" opens the fields, saved with the answer when
+ * focus leaves them (a source without a day is dated today; a day without a source waits for one).
  */
 function EvidenceFields(props: {
   id: string;
@@ -393,9 +393,11 @@ function EvidenceFields(props: {
   const initial = { url: props.evidence?.url ?? '', quote: props.evidence?.quote ?? '', seenOn: props.evidence?.seenOn ?? '' };
   const [draft, setDraft] = useState(initial);
   const [needsSource, setNeedsSource] = useState(false);
+  // Typed but not yet saved: a save or reload arriving meanwhile does not overwrite it.
+  const [dirty, setDirty] = useState(false);
   const key = JSON.stringify(initial);
   const [last, setLast] = useState(key);
-  if (key !== last) {
+  if (key !== last && !dirty) {
     setLast(key);
     setDraft(initial);
   }
@@ -404,6 +406,7 @@ function EvidenceFields(props: {
     const next = { url: draft.url.trim(), quote: draft.quote.trim(), seenOn: draft.seenOn || (named ? localToday() : '') };
     setNeedsSource(!named && next.seenOn !== '');
     if (!named && next.seenOn !== '') return;
+    setDirty(false);
     if (next.url === initial.url && next.quote === initial.quote && next.seenOn === initial.seenOn) return;
     setDraft(next);
     props.onCommit({ url: next.url || null, quote: next.quote, seenOn: next.seenOn || null });
@@ -412,9 +415,9 @@ function EvidenceFields(props: {
     id: `${props.id}-evidence-${name}`,
     value: draft[name],
     disabled: props.disabled,
-    onBlur: commit,
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
       const v = e.currentTarget.value;
+      setDirty(true);
       setDraft((d) => ({ ...d, [name]: v }));
     },
   });
@@ -460,6 +463,10 @@ function EvidenceFields(props: {
       ) : null}
       {open && !props.disabled ? (
         <Group
+          // Saved once focus leaves the three fields (not between them).
+          onBlur={(e: React.FocusEvent<HTMLDivElement>) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) commit();
+          }}
           id={`${props.id}-evidence`}
           role="group"
           aria-label={t('assessments.evidence.legend')}

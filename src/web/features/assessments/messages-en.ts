@@ -256,6 +256,7 @@ export const assessmentsEn = {
     conditionQuestion: 'Earlier question',
     conditionValues: 'Answers that show this question',
     conditionValuesHint: 'Values separated by commas',
+    evidenceLegend: 'Source of the operator’s pre-answer',
     preAnswerHint: 'JSON, e.g. "yes", ["CA"] or {"url": "https://…"}; empty for none.',
     fixFields: '{{count}} field(s) need attention before this draft can be saved.',
     errors: {
@@ -266,6 +267,8 @@ export const assessmentsEn = {
       columns: 'Add at least one column',
       conditionQuestion: 'Choose an earlier question',
       conditionValues: 'Choose at least one answer',
+      evidenceSeenOn: 'Give the day the source was seen',
+      evidenceSource: 'Name the source seen on this day',
     },
   },
   bank: {

@@ -260,6 +260,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     conditionQuestion: 'Question précédente',
     conditionValues: 'Réponses qui affichent cette question',
     conditionValuesHint: 'Valeurs séparées par des virgules',
+    evidenceLegend: 'Source de la réponse de l’opérateur',
     preAnswerHint: 'JSON, p. ex. "yes", ["CA"] ou {"url": "https://…"}; vide s’il n’y en a pas.',
     fixFields: '{{count}} champ(s) à corriger avant de pouvoir enregistrer ce brouillon.',
     errors: {
@@ -270,6 +271,8 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
       columns: 'Ajoutez au moins une colonne',
       conditionQuestion: 'Choisissez une question précédente',
       conditionValues: 'Choisissez au moins une réponse',
+      evidenceSeenOn: 'Indiquez la date de consultation de la source',
+      evidenceSource: 'Nommez la source consultée à cette date',
     },
   },
   bank: {
