@@ -146,9 +146,7 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
             </Title>
             {s.description ? (
               <Text size="sm" c="dimmed">
-                <BankText origin={s.origin} lang={s.lang}>
-                  {s.description}
-                </BankText>
+                <BankText origin={s.origin} lang={s.lang}>{s.description}</BankText>
               </Text>
             ) : null}
             {s.questions
@@ -157,19 +155,14 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? (
                     <Text size="sm" td="line-through">
-                      <BankText origin={q.origin} lang={q.lang}>
-                        {q.prompt}
-                      </BankText>
+                      <BankText origin={q.origin} lang={q.lang}>{q.prompt}</BankText>
                     </Text>
                   ) : (
                     <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />
                   )}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
-                      {t('assessments.guidance')}:{' '}
-                      <BankText origin={q.origin} lang={q.lang}>
-                        {q.guidance}
-                      </BankText>
+                      {t('assessments.guidance')}: <BankText origin={q.origin} lang={q.lang}>{q.guidance}</BankText>
                     </Text>
                   ) : null}
                   <Group gap="xs">
