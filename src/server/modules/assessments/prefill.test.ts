@@ -95,6 +95,19 @@ async function publishTemplate(sections: BankSectionInput[] = SECTIONS) {
   return published.json() as Json;
 }
 
+/** A new institution's item (`itemBody`) adopting `version`: the created assessment. */
+async function adoptFor(version: Json, itemBody: Json) {
+  const tenant = await buildTenantWithUsers(t.app, db());
+  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', itemBody);
+  expect(item.statusCode, item.body).toBe(201);
+  const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', {
+    inventoryItemId: item.json().id,
+    templateVersionId: version.id,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as Json;
+}
+
 const answers = (a: Json) =>
   new Map<string, Json | null>(a.revision.sections.flatMap((s: Json) => s.questions.map((q: Json) => [q.key, q.answer])));
 
@@ -137,27 +150,20 @@ describe('a PIA pre-filled from the inventory', () => {
 
   it('leaves the questions as the bank left them for an item that records none of it', async () => {
     const version = await publishTemplate();
-    const tenant = await buildTenantWithUsers(t.app, db());
-    const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+    const created = await adoptFor(version, {
       custom: { name: `Quiet ${uniqueSlug('x')}`, vendor: 'Quiet' },
       grades: [],
       audiences: [],
       dataElements: [],
     });
-    expect(item.statusCode, item.body).toBe(201);
-    const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', {
-      inventoryItemId: item.json().id,
-      templateVersionId: version.id,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const a = answers(res.json());
+    const a = answers(created);
     for (const key of ['b.grades', 'b.audiences', 'c.data_elements', 'f.storage_countries']) expect(a.get(key), key).toBeNull();
     expect(a.get('b.purpose')).toMatchObject({ value: 'Generic practice', origin: 'operator' });
     const events = await withSystem(db(), (tx) =>
       tx
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.recordId, res.json().id), eq(auditEvents.action, 'assessment.answer'))),
+        .where(and(eq(auditEvents.recordId, created.id), eq(auditEvents.action, 'assessment.answer'))),
     );
     expect(events).toHaveLength(0);
   });
@@ -169,20 +175,14 @@ describe('a PIA pre-filled from the inventory', () => {
       questions: s.questions.map((q) => (q.key === 'b.grades' ? { ...q, locked: true, preAnswer: ['2'] } : q)),
     })) as BankSectionInput[];
     const version = await publishTemplate(lockedGrades);
-    const tenant = await buildTenantWithUsers(t.app, db());
-    const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
-      custom: { name: `Locked ${uniqueSlug('x')}`, vendor: 'Locked' },
-      grades: ['3', '4'],
-      audiences: ['students'],
-      dataElements: [],
-    });
-    expect(item.statusCode, item.body).toBe(201);
-    const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', {
-      inventoryItemId: item.json().id,
-      templateVersionId: version.id,
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    const a = answers(res.json());
+    const a = answers(
+      await adoptFor(version, {
+        custom: { name: `Locked ${uniqueSlug('x')}`, vendor: 'Locked' },
+        grades: ['3', '4'],
+        audiences: ['students'],
+        dataElements: [],
+      }),
+    );
     expect(a.get('b.grades')).toMatchObject({ value: ['2'], origin: 'operator' });
     // The unlocked question beside it is still filled from the item.
     expect(a.get('b.audiences')).toMatchObject({ value: ['students'], origin: 'institution' });
