@@ -240,7 +240,7 @@ describe('the bilingual bank', () => {
       for (const english of ['Does the app', 'Screening', 'Storage and residency', 'personal information']) expect(words).not.toContain(english);
     }
     // The web page words each answer as the question reads it, in the reader's language.
-    const { describeAnswer } = await import('../../../web/features/assessments/AnswerField.js');
+    const { describeAnswer } = await import('../../../web/features/assessments/describe-answer.js');
     const fr = i18next.createInstance();
     await fr.init({ resources: { fr: { translation: frMessages } }, lng: 'fr', interpolation: { escapeValue: false }, initAsync: false, showSupportNotice: false });
     expect(describeAnswer(change.definition.theirs, change.answer.theirs, fr.t)).toBe('Incertain');

@@ -558,7 +558,9 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
   const choices = q.options.choices ?? [];
   const columns = q.options.columns ?? [];
   // The less used settings open on demand: a large template stays quick to render and to tab through.
-  const detailsFailing = [`${at}.guidance`, `${at}.fr.guidance`, `${at}.jurisdictions`, `${at}.condition`].some((p) => errorOf(p));
+  const detailsFailing = [`${at}.guidance`, `${at}.fr.guidance`, `${at}.jurisdictions`, `${at}.condition`, `${at}.preAnswerEvidence`].some(
+    (p) => errorOf(p),
+  );
   const [open, setOpen] = useState(false);
   const showDetails = open || detailsFailing;
   const setKind = (kind: QuestionKind) => {
@@ -678,33 +680,6 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
           error={errorOf(`${at}.preAnswer`)}
           data-focus={`field:${at}.preAnswer`}
         />
-        <Fieldset legend={t('assessments.editor.evidenceLegend')} variant="unstyled">
-          <Group grow align="flex-start" wrap="wrap">
-            <TextInput
-              type="url"
-              label={t('assessments.evidence.url')}
-              value={q.evidence.url}
-              onChange={(e) => onChange({ evidence: { ...q.evidence, url: e.currentTarget.value } })}
-              error={errorOf(`${at}.preAnswerEvidence.url`)}
-              data-focus={`field:${at}.preAnswerEvidence.url`}
-            />
-            <TextInput
-              label={t('assessments.evidence.quote')}
-              value={q.evidence.quote}
-              onChange={(e) => onChange({ evidence: { ...q.evidence, quote: e.currentTarget.value } })}
-              error={errorOf(`${at}.preAnswerEvidence.quote`)}
-              data-focus={`field:${at}.preAnswerEvidence.quote`}
-            />
-            <TextInput
-              type="date"
-              label={t('assessments.evidence.seenOn')}
-              value={q.evidence.seenOn}
-              onChange={(e) => onChange({ evidence: { ...q.evidence, seenOn: e.currentTarget.value } })}
-              error={errorOf(`${at}.preAnswerEvidence.seenOn`)}
-              data-focus={`field:${at}.preAnswerEvidence.seenOn`}
-            />
-          </Group>
-        </Fieldset>
         {WORD_KINDS.includes(q.kind) ? (
           <TextInput
             label={t('assessments.editor.preAnswerFr')}
@@ -759,6 +734,33 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
         </Button>
         {showDetails ? (
           <Stack gap="xs" id={`${q.uid}-details`}>
+            <Fieldset legend={t('assessments.editor.evidenceLegend')} variant="unstyled">
+              <Group grow align="flex-start" wrap="wrap">
+                <TextInput
+                  type="url"
+                  label={t('assessments.evidence.url')}
+                  value={q.evidence.url}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, url: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.url`)}
+                  data-focus={`field:${at}.preAnswerEvidence.url`}
+                />
+                <TextInput
+                  label={t('assessments.evidence.quote')}
+                  value={q.evidence.quote}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, quote: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.quote`)}
+                  data-focus={`field:${at}.preAnswerEvidence.quote`}
+                />
+                <TextInput
+                  type="date"
+                  label={t('assessments.evidence.seenOn')}
+                  value={q.evidence.seenOn}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, seenOn: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.seenOn`)}
+                  data-focus={`field:${at}.preAnswerEvidence.seenOn`}
+                />
+              </Group>
+            </Fieldset>
             <Group grow align="flex-start">
               <Textarea
                 label={t('assessments.guidance')}

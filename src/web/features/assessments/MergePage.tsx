@@ -11,7 +11,7 @@ import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { assessmentQuery, mergeQuery, useAssessmentMutation } from './queries.js';
 import { assessmentTitle, BankText } from './BankText.js';
-import { describeAnswer } from './AnswerField.js';
+import { describeAnswer } from './describe-answer.js';
 import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId/merge');

@@ -206,7 +206,7 @@ export const assessmentsEn = {
     firstVersion: 'First version.',
     noQuestionChanges: 'No question changed since the previous version.',
     untitledSection: 'New section',
-    moreSettings: 'More settings: guidance, flags, jurisdictions, condition',
+    moreSettings: 'More settings: guidance, flags, jurisdictions, condition, source',
     lessSettings: 'Fewer settings',
     sectionTitle: 'Section title',
     sectionTitleFr: 'Section title in French',

@@ -210,7 +210,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
     firstVersion: 'Première version.',
     noQuestionChanges: 'Aucune question n’a changé depuis la version précédente.',
     untitledSection: 'Nouvelle section',
-    moreSettings: 'Plus de réglages : conseils, indicateurs, juridictions, condition',
+    moreSettings: 'Plus de réglages : conseils, indicateurs, juridictions, condition, source',
     lessSettings: 'Moins de réglages',
     sectionTitle: 'Titre de la section',
     sectionTitleFr: 'Titre de la section en français',
