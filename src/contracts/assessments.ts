@@ -411,7 +411,8 @@ export const mergeApplySchema = z.strictObject({
   toVersionId: uuid,
   decisions: z.array(mergeDecisionSchema).max(2000),
 });
-export const mergeQuerySchema = z.strictObject({ toVersionId: uuid.optional() });
+/** `lang`: the language of the bank's wording in the diff (default: the one the reader chose, else English). */
+export const mergeQuerySchema = z.strictObject({ toVersionId: uuid.optional(), lang: z.enum(LANGUAGES).optional() });
 export const compareQuerySchema = z.strictObject({
   from: z.coerce.number().int().min(1).max(INT_MAX),
   to: z.coerce.number().int().min(1).max(INT_MAX),

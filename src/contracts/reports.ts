@@ -17,6 +17,7 @@ export const REPORT_IDS = [
   'sensitive-under-13',
   'vendors',
   'risk-register',
+  'stale-evidence',
 ] as const;
 export type ReportId = (typeof REPORT_IDS)[number];
 
@@ -31,6 +32,7 @@ export const REPORT_PARAMS: Readonly<Record<ReportId, readonly 'days'[]>> = {
   'sensitive-under-13': [],
   vendors: [],
   'risk-register': ['days'],
+  'stale-evidence': [],
 };
 
 const csvList = <T extends z.ZodType>(item: T, max: number) =>

@@ -14,8 +14,8 @@ const VALUE_TREES: Readonly<Record<string, string>> = {
   audience: 'audience',
 };
 
-/** Columns whose cells are names people typed, never codes. */
-const FREE_TEXT_LISTS = new Set(['appNames']);
+/** Columns whose cells are names people typed or question keys, never codes in words. */
+const FREE_TEXT_LISTS = new Set(['appNames', 'staleQuestions']);
 
 export interface LabelSource {
   /** The message at a dotted key, or undefined when there is none. */

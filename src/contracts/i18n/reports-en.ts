@@ -17,6 +17,7 @@ export const reportsEn = {
     'sensitive-under-13': 'Sensitive data used by students under 13',
     vendors: 'Vendor list',
     'risk-register': 'Risk register',
+    'stale-evidence': 'Stale or missing evidence',
   },
   descriptions: {
     'approved-by-grade': 'Which approved apps each grade uses: a grade-by-app matrix.',
@@ -28,6 +29,8 @@ export const reportsEn = {
     'sensitive-under-13': 'Apps used by students in grades usually under 13 that collect sensitive data.',
     vendors: 'Every vendor with its apps.',
     'risk-register': 'Every open risk of every privacy impact assessment, with its treatment, owner and due date, and a heat map.',
+    'stale-evidence':
+      'For each app, the answers of its privacy impact assessment whose evidence was seen longer ago than the review period, and those with no evidence.',
   },
   filters: {
     title: 'Filters',
@@ -105,6 +108,12 @@ export const reportsEn = {
     owner: 'Owner',
     dueOn: 'Due',
     dueState: 'Treatment',
+    answers: 'Answers',
+    staleAnswers: 'Stale evidence',
+    withoutEvidence: 'No evidence',
+    oldestSeenOn: 'Oldest evidence seen',
+    reviewMonths: 'Review period (months)',
+    staleQuestions: 'Questions to check again',
   },
   codes: {
     none: 'None',

@@ -19,6 +19,7 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     'sensitive-under-13': 'Données sensibles d’élèves de moins de 13 ans',
     vendors: 'Liste des fournisseurs',
     'risk-register': 'Registre des risques',
+    'stale-evidence': 'Preuves périmées ou absentes',
   },
   descriptions: {
     'approved-by-grade': 'Les applications approuvées utilisées dans chaque niveau : une matrice niveaux × applications.',
@@ -33,6 +34,8 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     vendors: 'Chaque fournisseur et ses applications.',
     'risk-register':
       'Chaque risque ouvert de chaque évaluation des facteurs relatifs à la vie privée, avec son traitement, son responsable et son échéance, et une carte de chaleur.',
+    'stale-evidence':
+      'Pour chaque application, les réponses de son évaluation des facteurs relatifs à la vie privée dont la preuve a été consultée avant la période de révision, et celles sans preuve.',
   },
   filters: {
     title: 'Filtres',
@@ -109,6 +112,12 @@ export const reportsFr: DeepStrings<typeof reportsEn> = {
     owner: 'Responsable',
     dueOn: 'Échéance',
     dueState: 'Traitement',
+    answers: 'Réponses',
+    staleAnswers: 'Preuves périmées',
+    withoutEvidence: 'Sans preuve',
+    oldestSeenOn: 'Plus ancienne consultation',
+    reviewMonths: 'Période de révision (mois)',
+    staleQuestions: 'Questions à revérifier',
   },
   codes: {
     none: 'Aucune',

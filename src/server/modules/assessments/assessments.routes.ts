@@ -136,8 +136,8 @@ export function registerAssessmentRoutes(root: FastifyInstance, service: Assessm
   app.post(`${base}/:id/reopen`, { schema: { tags, summary: 'Start a new revision from a decided one', params: idParamsSchema, body: reopenSchema, response: { 200: assessmentSchema, ...errors } } }, async (req) =>
     service.reopen(requireActor(req), req.params.id, req.body),
   );
-  app.get(`${base}/:id/merge`, { schema: { tags, summary: 'Three-way diff against a newer master version', params: idParamsSchema, querystring: mergeQuerySchema, response: { 200: mergePreviewSchema, ...errors } } }, async (req) =>
-    service.mergePreview(requireActor(req), req.params.id, req.query.toVersionId),
+  app.get(`${base}/:id/merge`, { schema: { tags, summary: 'Three-way diff against a newer master version, in the reader’s language', params: idParamsSchema, querystring: mergeQuerySchema, response: { 200: mergePreviewSchema, ...errors } } }, async (req) =>
+    service.mergePreview(requireActor(req), req.params.id, req.query.toVersionId, req.query.lang),
   );
   app.post(`${base}/:id/merge`, { schema: { tags, summary: 'Take or keep each change of a newer master version', params: idParamsSchema, body: mergeApplySchema, response: { 200: assessmentSchema, ...errors } } }, async (req) =>
     service.merge(requireActor(req), req.params.id, req.body),

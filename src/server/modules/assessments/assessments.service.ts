@@ -83,7 +83,7 @@ import {
 } from './bank.repo.js';
 import { nextReviewAfterApproval, rulesOf, today } from '../inventory/decision-rules.js';
 import { inventoryFollows, checkInventoryCanFollow } from './inventory-link.js';
-import { localizeRevision } from './localize.js';
+import { localizeMergeChanges, localizeRevision } from './localize.js';
 import { compareRevisions, definitionOf, threeWayDiff } from './merge.js';
 import { applicableContent, appliesIn, institutionJurisdictions } from './jurisdictions.js';
 import { printText } from './print-text.js';
@@ -294,13 +294,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
    * Adopts a published bank version for an inventory item, or starts blank from the generic
    * structure, inside `tx` (a staff request accepted into review creates its PIA in its own transaction).
    */
-  async function createIn(
-    tx: Tx,
-    scope: TenantScope,
-    actor: Actor,
-    input: CreateInput,
-    options: { prefill?: boolean } = {},
-  ): Promise<AssessmentBody> {
+  async function createIn(tx: Tx, scope: TenantScope, actor: Actor, input: CreateInput): Promise<AssessmentBody> {
     const item = await findInventoryItem(tx, scope, input.inventoryItemId);
     if (!item) throw new AppError('validation', 'Some fields are not valid', { inventoryItemId: 'is not an app of your inventory' });
     if (item.status === 'retired')
@@ -348,8 +342,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     if (version) {
       const rows = contentRows(revision.id, await loadVersionContent(tx, version), { withAnswers: adopting, updatedBy: null });
       const app = item.catalogAppId ? await findCatalogApp(tx, item.catalogAppId) : undefined;
-      if (options.prefill)
-        prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
+      prefilled = prefillFromItem(rows, revision.id, { ...item, storageCountries: app?.storageCountries ?? [] }, actor.userId);
       await writeContent(tx, scope, rows);
     } else {
       await insertSections(tx, scope, [
@@ -922,16 +915,18 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
     },
 
     /** The question-by-question three-way diff against a newer published version (default: the latest). */
-    async mergePreview(actor: Actor, id: string, toVersionId?: string) {
+    async mergePreview(actor: Actor, id: string, toVersionId?: string, lang?: Language) {
       authorize(actor, 'readAssessments');
       const scope = scopeOf(actor);
       return withTenant(db, scope, async (tx) => {
         const a = await load(tx, scope, id);
         const { base, theirs } = await mergeSides(tx, a, toVersionId);
-        const [content, applicable] = await Promise.all([
+        const [content, applicable, chosen] = await Promise.all([
           loadRevision(tx, scope, await currentRevision(tx, scope, a)),
           jurisdictionsOf(tx, scope),
+          lang ? undefined : userLanguage(tx, actor.userId),
         ]);
+        const reader = lang ?? chosen ?? 'en';
         // A change to a question of another jurisdiction is still taken (the copy keeps every bank
         // question, so later merges line up) but is not put to the institution unless it conflicts.
         const tags = new Map<string, readonly string[]>();
@@ -941,7 +936,11 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
         return {
           fromVersion: base ? { id: base.version.id, number: base.version.number } : null,
           toVersion: { id: theirs.version.id, number: theirs.version.number, changeLog: theirs.version.changeLog },
-          changes: threeWayDiff(base, theirs, content).filter((c) => c.conflict || appliesIn(tags.get(c.key) ?? [], applicable)),
+          changes: localizeMergeChanges(
+            threeWayDiff(base, theirs, content).filter((c) => c.conflict || appliesIn(tags.get(c.key) ?? [], applicable)),
+            reader,
+            [theirs, content, base],
+          ),
         };
       });
     },

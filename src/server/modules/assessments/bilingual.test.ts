@@ -210,6 +210,50 @@ describe('the bilingual bank', () => {
     expect(questionOf(inEnglish, 'storage.purpose').answer.value).toBe('Reading practice at home');
   });
 
+  it('puts a merge to a French reader in French: prompts, section titles, wording and answers, no English left', async () => {
+    const { template, draft } = await draftWith(sections());
+    const v1 = (await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: draft.version })).json();
+    const { tenant, assessment: a } = await adoptedBy(v1);
+    // Version 2 rewords the personal-information question and answers it "unsure", in both languages.
+    const next = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
+    const content = sections();
+    const personal = content[0]!.questions[0]!;
+    personal.prompt = 'Does the app collect or derive personal information?';
+    personal.preAnswer = 'unsure';
+    personal.fr = { ...personal.fr!, prompt: 'L’application recueille-t-elle ou déduit-elle des renseignements personnels?' };
+    const saved = await operator.request('PUT', `/api/v1/bank/versions/${next.id}`, { version: next.version, changeLog: 'Reworded', sections: content });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect((await operator.request('POST', `/api/v1/bank/versions/${next.id}/publish`, { version: saved.json().version })).statusCode).toBe(200);
+
+    const french = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/merge?lang=fr`);
+    expect(french.statusCode, french.body).toBe(200);
+    const change = french.json().changes.find((c: Json) => c.key === 'screen.personal');
+    expect(change).toMatchObject({
+      prompt: 'L’application recueille-t-elle ou déduit-elle des renseignements personnels?',
+      sectionTitle: 'Examen préliminaire',
+    });
+    expect(change.definition.theirs.prompt).toBe('L’application recueille-t-elle ou déduit-elle des renseignements personnels?');
+    expect(change.definition.base.prompt).toBe('L’application recueille-t-elle des renseignements personnels?');
+    expect(change.definition.ours.prompt).toBe('L’application recueille-t-elle des renseignements personnels?');
+    for (const c of french.json().changes as Json[]) {
+      const words = [c.prompt, c.sectionTitle, c.definition.base?.prompt, c.definition.theirs?.prompt, c.definition.ours?.prompt].join(' | ');
+      for (const english of ['Does the app', 'Screening', 'Storage and residency', 'personal information']) expect(words).not.toContain(english);
+    }
+    // The web page words each answer as the question reads it, in the reader's language.
+    const { describeAnswer } = await import('../../../web/features/assessments/describe-answer.js');
+    const fr = i18next.createInstance();
+    await fr.init({ resources: { fr: { translation: frMessages } }, lng: 'fr', interpolation: { escapeValue: false }, initAsync: false, showSupportNotice: false });
+    expect(describeAnswer(change.definition.theirs, change.answer.theirs, fr.t)).toBe('Incertain');
+    expect(describeAnswer(change.definition.base, change.answer.base, fr.t)).toBe('Oui');
+
+    // An English reader reads the English.
+    const english = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/merge?lang=en`)).json();
+    expect(english.changes.find((c: Json) => c.key === 'screen.personal')).toMatchObject({
+      prompt: 'Does the app collect or derive personal information?',
+      sectionTitle: 'Screening',
+    });
+  });
+
   it('writes the bank’s French text into a French summary and the English into an English one', async () => {
     const content = sections();
     content[1]!.questions.push({

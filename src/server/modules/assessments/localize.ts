@@ -44,7 +44,12 @@ export function frenchOptions(options: QuestionOptions, fr: BankQuestionFr): Que
 
 /** A bank question's text in French (each part falling back to its English). */
 export function frenchQuestion<Q extends { prompt: string; guidance: string; options: unknown }>(q: Q, fr: BankQuestionFr): Q {
-  return { ...q, prompt: fr.prompt || q.prompt, guidance: fr.guidance || q.guidance, options: frenchOptions((q.options ?? {}) as QuestionOptions, fr) };
+  return {
+    ...q,
+    prompt: fr.prompt || q.prompt,
+    guidance: fr.guidance || q.guidance,
+    options: frenchOptions((q.options ?? {}) as QuestionOptions, fr),
+  };
 }
 
 export function frenchSection<S extends { title: string; description: string }>(s: S, fr: BankSectionFr): S {
@@ -69,7 +74,11 @@ export function localizeRevision(c: RevisionContent, reader: Language): Revision
           const fr = q.fr;
           const translated = frenchQuestion(q, fr);
           const answer =
-            q.answer && q.answer.origin === 'operator' && TEXT_PRE_ANSWER_KINDS.includes(q.kind as QuestionKind) && fr.preAnswer !== undefined && fr.preAnswer !== null
+            q.answer &&
+            q.answer.origin === 'operator' &&
+            TEXT_PRE_ANSWER_KINDS.includes(q.kind as QuestionKind) &&
+            fr.preAnswer !== undefined &&
+            fr.preAnswer !== null
               ? { ...q.answer, value: fr.preAnswer }
               : q.answer;
           return { ...translated, answer };
@@ -77,4 +86,46 @@ export function localizeRevision(c: RevisionContent, reader: Language): Revision
       };
     }),
   };
+}
+
+/** Where the French of a merge's bank text is found: a version's or a revision's sections and questions. */
+interface FrenchSource {
+  sections: readonly { title: string; fr?: BankSectionFr | null; questions: readonly { key: string; fr?: BankQuestionFr | null }[] }[];
+}
+
+/** A question definition of a merge facet in French (each part falling back to its English). */
+function frenchDefinition(d: unknown): unknown {
+  if (!d || typeof d !== 'object' || !('prompt' in d)) return d;
+  const def = d as { prompt: string; guidance: string; options: unknown; fr?: BankQuestionFr | null };
+  return def.fr ? frenchQuestion(def, def.fr) : d;
+}
+
+/**
+ * A merge's changes in the reader's language: for a French reader, each change's prompt and section
+ * title, and the wording on each side, in the bank's French (from the first side that has it);
+ * answers stay as they are. English readers get the changes unchanged.
+ */
+export function localizeMergeChanges<
+  C extends { key: string; prompt: string; sectionTitle: string; definition: { base: unknown; theirs: unknown; ours: unknown } },
+>(changes: C[], reader: Language, sources: readonly (FrenchSource | null)[]): C[] {
+  if (reader !== 'fr') return changes;
+  const found = new Map<string, { prompt: string; section: string }>();
+  for (const source of sources)
+    for (const s of source?.sections ?? [])
+      for (const q of s.questions)
+        if (!found.has(q.key) && q.fr?.prompt) found.set(q.key, { prompt: q.fr.prompt, section: s.fr?.title || s.title });
+  return changes.map((c) => {
+    const fr = found.get(c.key);
+    return {
+      ...c,
+      prompt: fr?.prompt ?? c.prompt,
+      sectionTitle: fr?.section ?? c.sectionTitle,
+      definition: {
+        ...c.definition,
+        base: frenchDefinition(c.definition.base),
+        theirs: frenchDefinition(c.definition.theirs),
+        ours: frenchDefinition(c.definition.ours),
+      },
+    };
+  });
 }

@@ -390,7 +390,8 @@ const riskRegister: ReportDefinition<RiskRow> = {
         level: riskLevel(r.likelihood, r.impact),
         likelihood: r.likelihood,
         impact: r.impact,
-        residualLevel: r.residual_likelihood !== null && r.residual_impact !== null ? riskLevel(r.residual_likelihood, r.residual_impact) : null,
+        residualLevel:
+          r.residual_likelihood !== null && r.residual_impact !== null ? riskLevel(r.residual_likelihood, r.residual_impact) : null,
         mitigation: r.mitigation,
         owner: r.owner,
         dueOn: r.due_on,
@@ -415,7 +416,68 @@ const riskRegister: ReportDefinition<RiskRow> = {
         kind: 'heatmap',
         categoryKey: 'likelihood',
         series: SCALE.map((i) => ({ key: `impact${i}`, label: `Impact ${i}` })),
-        data: [...SCALE].reverse().map((l) => Object.fromEntries([['likelihood', l], ...SCALE.map((i) => [`impact${i}`, grid.get(`${l}:${i}`) ?? 0])])),
+        data: [...SCALE]
+          .reverse()
+          .map((l) => Object.fromEntries([['likelihood', l], ...SCALE.map((i) => [`impact${i}`, grid.get(`${l}:${i}`) ?? 0])])),
+      },
+    };
+  },
+};
+
+type StaleEvidenceRow = ItemRow & {
+  assessment_id: string;
+  pia_status: string;
+  review_months: number;
+  answers: number;
+  stale: number;
+  without_evidence: number;
+  oldest_seen_on: string | null;
+  stale_questions: string[];
+};
+/**
+ * Stale evidence: per app, how many answers of its PIA rest on evidence seen longer ago than the
+ * institution's review period, and how many name no source at all, with the oldest day seen and
+ * the questions (by key) to check again.
+ */
+const staleEvidence: ReportDefinition<StaleEvidenceRow> = {
+  id: 'stale-evidence',
+  title: 'Stale or missing evidence',
+  query: (input) => reportQueries.staleEvidence(input.where, input.today),
+  shape(found) {
+    const rows = found.map((r) => ({
+      id: r.id,
+      app: r.name,
+      vendor: r.vendor,
+      status: r.status,
+      assessmentId: r.assessment_id,
+      piaStatus: r.pia_status,
+      answers: r.answers,
+      staleAnswers: r.stale,
+      withoutEvidence: r.without_evidence,
+      oldestSeenOn: r.oldest_seen_on,
+      reviewMonths: r.review_months,
+      staleQuestions: r.stale_questions,
+    }));
+    return {
+      columns: [
+        ...APP_COLUMNS,
+        col('piaStatus', 'PIA status', 'code'),
+        col('answers', 'Answers', 'number'),
+        col('staleAnswers', 'Stale evidence', 'number'),
+        col('withoutEvidence', 'No evidence', 'number'),
+        col('oldestSeenOn', 'Oldest evidence seen', 'date'),
+        col('reviewMonths', 'Review period (months)', 'number'),
+        col('staleQuestions', 'Questions to check again', 'list'),
+      ],
+      rows,
+      chart: {
+        kind: 'stacked-bar',
+        categoryKey: 'app',
+        series: [
+          { key: 'staleAnswers', label: 'Stale evidence' },
+          { key: 'withoutEvidence', label: 'No evidence' },
+        ],
+        data: rows.map((r) => ({ app: r.app, staleAnswers: r.staleAnswers, withoutEvidence: r.withoutEvidence })),
       },
     };
   },
@@ -431,6 +493,7 @@ export const REPORTS: Readonly<Record<ReportId, ReportDefinition<never>>> = {
   'sensitive-under-13': sensitiveUnder13,
   vendors,
   'risk-register': riskRegister,
+  'stale-evidence': staleEvidence,
 };
 
 /**

@@ -76,6 +76,34 @@ export const reportQueries = {
       where ${f} and i.status <> 'retired'
       order by r.likelihood * r.impact desc, r.due_on nulls last, lower(i.name), r.position, r.id`;
   },
+  /**
+   * Per app not retired, the answers of its PIA's current revision (questions not hidden) whose
+   * evidence was seen longer ago than the institution's review period, and those naming no source;
+   * only apps with at least one of either. Stale as `isStale` (evidence.ts) has it: the day seen
+   * plus the period is before today.
+   */
+  staleEvidence(f: SQL, today: string): SQL {
+    const stale = sql`(a.evidence_seen_on is not null and (a.evidence_seen_on + make_interval(months => n.evidence_review_months))::date < ${today}::date)`;
+    const none = sql`(a.evidence_url is null and a.evidence_quote = '' and a.evidence_seen_on is null)`;
+    return sql`select * from (
+      select i.id, i.name, i.vendor, i.status, pia.id as assessment_id, pia.status as pia_status,
+          n.evidence_review_months as review_months,
+          count(*)::int as answers,
+          count(*) filter (where ${stale})::int as stale,
+          count(*) filter (where ${none})::int as without_evidence,
+          min(a.evidence_seen_on)::text as oldest_seen_on,
+          coalesce(array_agg(q.key order by q.position, q.key) filter (where ${stale}), '{}'::text[]) as stale_questions
+        from inventory_items i
+        join institutions n on n.id = i.tenant_id
+        join assessments pia on pia.tenant_id = i.tenant_id and pia.inventory_item_id = i.id
+        join assessment_revisions rev on rev.tenant_id = pia.tenant_id and rev.assessment_id = pia.id and rev.number = pia.current_revision
+        join assessment_answers a on a.tenant_id = rev.tenant_id and a.revision_id = rev.id
+        join assessment_questions q on q.tenant_id = a.tenant_id and q.id = a.question_id and not q.hidden
+        where ${f} and i.status <> 'retired' and a.value is not null and a.value <> 'null'::jsonb
+        group by i.id, i.name, i.vendor, i.status, pia.id, pia.status, n.evidence_review_months
+      ) r where r.stale > 0 or r.without_evidence > 0
+      order by r.stale desc, r.without_evidence desc, lower(r.name), r.id`;
+  },
   reviewsDue(f: SQL, today: string, days: number): SQL {
     return sql`select i.id, i.name, i.vendor, i.status, i.next_review_on::text as next_review_on,
         i.agreement_expires_on::text as agreement_expires_on,

@@ -472,16 +472,10 @@ export function createStaffRequestService(ctx: Pick<AppContext, 'db' | 'config'>
           recordId: item.id,
           after: { ...itemAudit, fromRequest: r.id },
         });
-        const pia = await deps.assessments.createIn(
-          tx,
-          scope,
-          actor,
-          {
-            inventoryItemId: item.id,
-            ...(input.templateVersionId ? { templateVersionId: input.templateVersionId } : {}),
-          },
-          { prefill: true },
-        );
+        const pia = await deps.assessments.createIn(tx, scope, actor, {
+          inventoryItemId: item.id,
+          ...(input.templateVersionId ? { templateVersionId: input.templateVersionId } : {}),
+        });
         // The PIA is pre-filled from the item just made from the request (prefill.ts): purpose, grades,
         // audiences, data elements, and the catalog app's storage countries.
         const after = await updateRequest(tx, scope, id, { status: 'accepted', inventoryItemId: item.id, triagedAt: new Date() });

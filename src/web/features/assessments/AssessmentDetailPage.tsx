@@ -70,6 +70,11 @@ export function AssessmentDetailPage() {
             <AnchorLink to="/inventory/$itemId" params={{ itemId: a.inventoryItemId }} size="sm">
               {a.appName} · {t(`status.${a.inventoryStatus as 'approved'}`)}
             </AnchorLink>
+            {a.staleEvidence > 0 ? (
+              <Text size="sm" fw={600} c="red.9" data-stale-evidence-count>
+                {t('assessments.evidence.staleCount', { count: a.staleEvidence })}
+              </Text>
+            ) : null}
           </Group>
         </Stack>
         <Anchor href={pdfHref(a.id, currentLanguage())} download>

@@ -43,8 +43,26 @@ interface QuestionFrDraft {
   choices: Record<string, string>;
   columns: Record<string, string>;
 }
-type QuestionDraft = Omit<BankQuestionInput, 'preAnswer' | 'fr'> & { uid: string; preAnswerText: string; fr: QuestionFrDraft; preAnswerFrText: string };
-type SectionDraft = Omit<BankSectionInput, 'questions' | 'fr'> & { uid: string; fr: { title: string; description: string }; questions: QuestionDraft[] };
+/** The source of a pre-answer as typed: a link, a quotation or document name, and the day seen (all empty: none). */
+interface EvidenceDraft {
+  url: string;
+  quote: string;
+  seenOn: string;
+}
+type QuestionDraft = Omit<BankQuestionInput, 'preAnswer' | 'preAnswerEvidence' | 'fr'> & {
+  uid: string;
+  preAnswerText: string;
+  fr: QuestionFrDraft;
+  preAnswerFrText: string;
+  evidence: EvidenceDraft;
+};
+const NO_EVIDENCE_DRAFT: EvidenceDraft = { url: '', quote: '', seenOn: '' };
+const evidenceNamed = (e: EvidenceDraft) => e.url.trim() !== '' || e.quote.trim() !== '';
+type SectionDraft = Omit<BankSectionInput, 'questions' | 'fr'> & {
+  uid: string;
+  fr: { title: string; description: string };
+  questions: QuestionDraft[];
+};
 const WORD_KINDS: readonly QuestionKind[] = ['short_text', 'long_text', 'table_rows', 'evidence_link', 'risk'];
 type Errors = Record<string, string>;
 
@@ -75,6 +93,9 @@ function toDrafts(v: BankVersionBody): SectionDraft[] {
       preAnswerText: q.preAnswer === null ? '' : JSON.stringify(q.preAnswer),
       fr: { prompt: q.fr?.prompt ?? '', guidance: q.fr?.guidance ?? '', choices: q.fr?.choices ?? {}, columns: q.fr?.columns ?? {} },
       preAnswerFrText: q.fr?.preAnswer === undefined || q.fr.preAnswer === null ? '' : JSON.stringify(q.fr.preAnswer),
+      evidence: q.preAnswerEvidence
+        ? { url: q.preAnswerEvidence.url ?? '', quote: q.preAnswerEvidence.quote, seenOn: q.preAnswerEvidence.seenOn ?? '' }
+        : NO_EVIDENCE_DRAFT,
     })),
   }));
 }
@@ -90,16 +111,26 @@ function toInput(sections: SectionDraft[]): BankSectionInput[] {
     ...s,
     // The French goes with its title (publishing names what is still missing).
     ...(sectionFr.title.trim() ? { fr: sectionFr } : {}),
-    questions: questions.map(({ uid: _q, preAnswerText, fr, preAnswerFrText, ...q }) => ({
+    questions: questions.map(({ uid: _q, preAnswerText, fr, preAnswerFrText, evidence, ...q }) => ({
       ...q,
       preAnswer: preAnswerText.trim() ? (JSON.parse(preAnswerText) as unknown) : undefined,
+      preAnswerEvidence:
+        evidenceNamed(evidence) || evidence.seenOn
+          ? { url: evidence.url.trim() || null, quote: evidence.quote.trim(), seenOn: evidence.seenOn || null }
+          : null,
       ...(fr.prompt.trim()
         ? {
             fr: {
               prompt: fr.prompt,
               guidance: fr.guidance,
-              choices: keptLabels(fr.choices, (q.options.choices ?? []).map((c) => c.value)),
-              columns: keptLabels(fr.columns, (q.options.columns ?? []).map((c) => c.key)),
+              choices: keptLabels(
+                fr.choices,
+                (q.options.choices ?? []).map((c) => c.value),
+              ),
+              columns: keptLabels(
+                fr.columns,
+                (q.options.columns ?? []).map((c) => c.key),
+              ),
               ...(preAnswerFrText.trim() ? { preAnswer: JSON.parse(preAnswerFrText) as unknown } : {}),
             },
           }
@@ -176,6 +207,11 @@ export function DraftEditor({
             found[`${qa}.preAnswer`] = t('assessments.bank.invalidJson');
           }
         }
+        // A source is dated, and a date belongs to a source (as the server checks).
+        if (evidenceNamed(q.evidence) && !q.evidence.seenOn)
+          found[`${qa}.preAnswerEvidence.seenOn`] = t('assessments.editor.errors.evidenceSeenOn');
+        if (!evidenceNamed(q.evidence) && q.evidence.seenOn)
+          found[`${qa}.preAnswerEvidence.url`] = t('assessments.editor.errors.evidenceSource');
         if (q.preAnswerFrText.trim()) {
           try {
             JSON.parse(q.preAnswerFrText);
@@ -195,7 +231,11 @@ export function DraftEditor({
   };
 
   const send = async (publish: boolean) => {
-    if (template && templateFr.title.trim() && (templateFr.title !== (template.fr?.title ?? '') || templateFr.description !== (template.fr?.description ?? ''))) {
+    if (
+      template &&
+      templateFr.title.trim() &&
+      (templateFr.title !== (template.fr?.title ?? '') || templateFr.description !== (template.fr?.description ?? ''))
+    ) {
       await api<BankTemplateBody>(`/bank/templates/${template.id}`, { method: 'PATCH', body: { fr: templateFr } });
     }
     const saved = await api<BankVersionBody>(`/bank/versions/${version.id}`, {
@@ -262,7 +302,15 @@ export function DraftEditor({
     setErrors({});
   };
   const addSection = () => {
-    const s: SectionDraft = { uid: uid(), key: `section-${sections.length + 1}`, code: '', title: '', description: '', fr: { title: '', description: '' }, questions: [] };
+    const s: SectionDraft = {
+      uid: uid(),
+      key: `section-${sections.length + 1}`,
+      code: '',
+      title: '',
+      description: '',
+      fr: { title: '', description: '' },
+      questions: [],
+    };
     setSections((all) => [...all, s]);
     setFocusTarget(`${s.uid}:title`);
   };
@@ -290,6 +338,7 @@ export function DraftEditor({
       preAnswerText: '',
       fr: { prompt: '', guidance: '', choices: {}, columns: {} },
       preAnswerFrText: '',
+      evidence: NO_EVIDENCE_DRAFT,
     };
     setSections((all) => all.map((x, i) => (i === si ? { ...x, questions: [...x.questions, q] } : x)));
     setFocusTarget(`${q.uid}:prompt`);
@@ -509,7 +558,9 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
   const choices = q.options.choices ?? [];
   const columns = q.options.columns ?? [];
   // The less used settings open on demand: a large template stays quick to render and to tab through.
-  const detailsFailing = [`${at}.guidance`, `${at}.fr.guidance`, `${at}.jurisdictions`, `${at}.condition`].some((p) => errorOf(p));
+  const detailsFailing = [`${at}.guidance`, `${at}.fr.guidance`, `${at}.jurisdictions`, `${at}.condition`, `${at}.preAnswerEvidence`].some(
+    (p) => errorOf(p),
+  );
   const [open, setOpen] = useState(false);
   const showDetails = open || detailsFailing;
   const setKind = (kind: QuestionKind) => {
@@ -683,6 +734,33 @@ function QuestionEditor({ q, at, earlier, isFirst, isLast, errorOf, onChange, on
         </Button>
         {showDetails ? (
           <Stack gap="xs" id={`${q.uid}-details`}>
+            <Fieldset legend={t('assessments.editor.evidenceLegend')} variant="unstyled">
+              <Group grow align="flex-start" wrap="wrap">
+                <TextInput
+                  type="url"
+                  label={t('assessments.evidence.url')}
+                  value={q.evidence.url}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, url: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.url`)}
+                  data-focus={`field:${at}.preAnswerEvidence.url`}
+                />
+                <TextInput
+                  label={t('assessments.evidence.quote')}
+                  value={q.evidence.quote}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, quote: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.quote`)}
+                  data-focus={`field:${at}.preAnswerEvidence.quote`}
+                />
+                <TextInput
+                  type="date"
+                  label={t('assessments.evidence.seenOn')}
+                  value={q.evidence.seenOn}
+                  onChange={(e) => onChange({ evidence: { ...q.evidence, seenOn: e.currentTarget.value } })}
+                  error={errorOf(`${at}.preAnswerEvidence.seenOn`)}
+                  data-focus={`field:${at}.preAnswerEvidence.seenOn`}
+                />
+              </Group>
+            </Fieldset>
             <Group grow align="flex-start">
               <Textarea
                 label={t('assessments.guidance')}

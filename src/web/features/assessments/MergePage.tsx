@@ -4,13 +4,14 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AssessmentBody, MergeChangeBody } from '../../../contracts/assessments.js';
+import type { AssessmentBody, MergeChangeBody, QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { Loading } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { assessmentQuery, mergeQuery, useAssessmentMutation } from './queries.js';
-import { assessmentTitle } from './BankText.js';
+import { assessmentTitle, BankText } from './BankText.js';
+import { describeAnswer } from './describe-answer.js';
 import { WriteArea } from '../lifecycle/ReadOnly.js';
 
 const route = getRouteApi('/_app/assessments/$assessmentId/merge');
@@ -44,7 +45,7 @@ export function MergePage() {
       </AnchorLink>
       <Title order={1}>{t('assessments.merge.title', { from: p.fromVersion?.number ?? '—', to: p.toVersion.number })}</Title>
       <Text>
-        <strong>{t('assessments.merge.changeLog')}:</strong> {p.toVersion.changeLog}
+        <strong>{t('assessments.merge.changeLog')}:</strong> <BankText englishOnly>{p.toVersion.changeLog}</BankText>
       </Text>
       {p.changes.length === 0 ? <Text>{t('assessments.merge.noChanges')}</Text> : null}
       <WriteArea>
@@ -67,9 +68,12 @@ export function MergePage() {
 function Change({ change: c, value, onChange }: { change: MergeChangeBody; value: 'take' | 'keep'; onChange: (v: 'take' | 'keep') => void }) {
   const { t } = useTranslation();
   const def = (x: unknown) => (x && typeof x === 'object' && 'prompt' in x ? String((x as { prompt: string }).prompt) : x);
+  // Answers in words, as the question reads them (choices by their labels, yes / no in the reader's language).
+  const shape = [c.definition.theirs, c.definition.ours, c.definition.base].find((d): d is { kind: QuestionKind; options: QuestionOptions } => !!d && typeof d === 'object' && 'kind' in d);
+  const words = (v: unknown) => (v === null || v === undefined || !shape ? v : describeAnswer(shape, v, t));
   const rows: [string, { base: unknown; theirs: unknown; ours: unknown; theirsChanged: boolean }][] = [];
   if (c.definition.theirsChanged) rows.push([t('assessments.merge.wording'), { ...c.definition, base: def(c.definition.base), theirs: def(c.definition.theirs), ours: def(c.definition.ours) }]);
-  if (c.answer.theirsChanged || c.change === 'added') rows.push([t('assessments.merge.answerFacet'), c.answer]);
+  if (c.answer.theirsChanged || c.change === 'added') rows.push([t('assessments.merge.answerFacet'), { ...c.answer, base: words(c.answer.base), theirs: words(c.answer.theirs), ours: words(c.answer.ours) }]);
   return (
     <Paper withBorder p="md" component="section" aria-label={c.prompt} data-merge-key={c.key}>
       <Stack gap="xs">

@@ -26,7 +26,9 @@ export interface MergePreview {
   toVersion: { id: string; number: number; changeLog: string };
   changes: MergeChangeBody[];
 }
-export const mergeQuery = (id: string) => queryOptions({ queryKey: ['assessments', 'merge', id], queryFn: () => api<MergePreview>(`/assessments/${id}/merge`) });
+/** The diff of a master update, its bank wording in `lang` (the reader's). */
+export const mergeQuery = (id: string, lang = currentLanguage()) =>
+  queryOptions({ queryKey: ['assessments', 'merge', id, lang], queryFn: () => api<MergePreview>(`/assessments/${id}/merge?lang=${lang}`) });
 
 export const bankQuery = (catalogAppId?: string) =>
   queryOptions({

@@ -1,0 +1,39 @@
+/** An answer in words, as a reader reads it: shared by the answer editor, its conflicts and the merge page. */
+import type { TFunction } from 'i18next';
+import type { AssessmentQuestionBody } from '../../../contracts/assessments.js';
+import type { DATA_ELEMENT_CODES } from '../../../contracts/domain.js';
+
+/** An answer in words, as a reader reads it (choice labels, yes/no in the interface's language). */
+export function describeAnswer(question: Pick<AssessmentQuestionBody, 'kind' | 'options'>, value: unknown, t: TFunction): string {
+  if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0))
+    return t('assessments.answer.none');
+  const choiceLabel = (v: string) => question.options.choices?.find((c) => c.value === v)?.label ?? v;
+  switch (question.kind) {
+    case 'yes_no_unsure':
+      return t(`assessments.answer.${value as 'yes' | 'no' | 'unsure'}`);
+    case 'single_choice':
+      return choiceLabel(value as string);
+    case 'multiple_choice': {
+      // In the order the question lists its choices, whatever order they were ticked in.
+      const order = (v: string) => question.options.choices?.findIndex((c) => c.value === v) ?? -1;
+      return [...(value as string[])]
+        .sort((a, b) => order(a) - order(b))
+        .map(choiceLabel)
+        .join(', ');
+    }
+    case 'data_elements':
+      return (value as (typeof DATA_ELEMENT_CODES)[number][]).map((c) => t(`dataElement.${c}`)).join(', ');
+    case 'country_list':
+      return (value as string[]).join(', ');
+    case 'evidence_link':
+      return (value as { url: string }).url;
+    case 'risk': {
+      const r = value as { likelihood: number; impact: number };
+      return `${t('assessments.answer.likelihood')} ${r.likelihood} · ${t('assessments.answer.impact')} ${r.impact}`;
+    }
+    case 'table_rows':
+      return (value as Record<string, string>[]).map((row) => Object.values(row).join(' | ')).join(' / ');
+    default:
+      return typeof value === 'string' ? value : JSON.stringify(value);
+  }
+}
