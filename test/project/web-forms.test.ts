@@ -34,8 +34,6 @@ const NOT_YET_CONVERTED: readonly string[] = [
   'bundle/BankBundlesPage.tsx',
   'catalog/CatalogAppForm.tsx',
   'identity/SsoSettingsPage.tsx',
-  'inventory/InventoryAddPage.tsx',
-  'inventory/ItemEditForm.tsx',
   'requests/RequestFormPage.tsx',
   'tenants/InstitutionForm.tsx',
 ];
