@@ -32,9 +32,7 @@ const NOT_YET_CONVERTED: readonly string[] = [
   'assessments/RiskRegister.tsx',
   'attachments/AttachmentsPanel.tsx',
   'bundle/BankBundlesPage.tsx',
-  'catalog/CatalogAppForm.tsx',
   'identity/SsoSettingsPage.tsx',
-  'requests/RequestFormPage.tsx',
   'tenants/InstitutionForm.tsx',
 ];
 
