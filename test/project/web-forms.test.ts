@@ -31,9 +31,7 @@ const NOT_YET_CONVERTED: readonly string[] = [
   'assessments/AssessmentDetailPage.tsx',
   'assessments/RiskRegister.tsx',
   'attachments/AttachmentsPanel.tsx',
-  'bundle/BankBundlesPage.tsx',
   'identity/SsoSettingsPage.tsx',
-  'tenants/InstitutionForm.tsx',
 ];
 
 function files(dir: string): string[] {
