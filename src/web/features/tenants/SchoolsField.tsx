@@ -1,8 +1,9 @@
 /** The schools of an institution, each with its grade span; rows can be added and removed. */
-import { Button, Fieldset, Group, Select, Stack, TextInput } from '@mantine/core';
+import { Button, Fieldset, Group, Stack, TextInput } from '@mantine/core';
 import { Controller, useFieldArray, type Control } from 'react-hook-form';
 import { useTranslation } from 'react-i18next';
 import type { GradeLevel } from '../../../contracts/domain.js';
+import { SelectField } from '../../components/SelectField.js';
 import { fieldError } from '../../lib/api.js';
 
 export interface SchoolDraft {
@@ -59,39 +60,23 @@ export function SchoolsField({ control, grades, fields }: SchoolsFieldProps) {
                   />
                 )}
               />
-              <Controller
+              <SelectField
                 control={control}
                 name={`schools.${index}.gradeFrom`}
-                render={({ field }) => (
-                  <Select
-                    label={t('institutions.gradeFromN', { n })}
-                    data={gradeOptions}
-                    ref={field.ref}
-                    value={field.value}
-                    onChange={(v) => v && field.onChange(v as GradeLevel)}
-                    onBlur={field.onBlur}
-                    allowDeselect={false}
-                    error={fieldError(fields, `schools.${index}.gradeFrom`)}
-                    w={200}
-                  />
-                )}
+                label={t('institutions.gradeFromN', { n })}
+                data={gradeOptions}
+                allowDeselect={false}
+                error={fieldError(fields, `schools.${index}.gradeFrom`)}
+                w={200}
               />
-              <Controller
+              <SelectField
                 control={control}
                 name={`schools.${index}.gradeTo`}
-                render={({ field }) => (
-                  <Select
-                    label={t('institutions.gradeToN', { n })}
-                    data={gradeOptions}
-                    ref={field.ref}
-                    value={field.value}
-                    onChange={(v) => v && field.onChange(v as GradeLevel)}
-                    onBlur={field.onBlur}
-                    allowDeselect={false}
-                    error={fieldError(fields, `schools.${index}.gradeTo`)}
-                    w={200}
-                  />
-                )}
+                label={t('institutions.gradeToN', { n })}
+                data={gradeOptions}
+                allowDeselect={false}
+                error={fieldError(fields, `schools.${index}.gradeTo`)}
+                w={200}
               />
               <Button variant="subtle" color="red" mt={25} onClick={() => remove(index)}>
                 {t('institutions.removeSchoolN', { n })}
