@@ -20,6 +20,7 @@ import { InventoryTable } from './InventoryTable.js';
 const route = getRouteApi('/_app/inventory');
 const PAGE_SIZE = 25;
 
+
 export function InventoryListPage() {
   const { t } = useTranslation();
   const session = useRequiredSession();
@@ -79,7 +80,9 @@ export function InventoryListPage() {
           ) : (
             <InventoryTable items={list.data.items} />
           )}
-          {list.data ? <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} onChange={goTo} /> : null}
+          {list.data ? (
+            <Pager page={list.data.page} pageSize={list.data.pageSize} total={list.data.total} onChange={goTo} />
+          ) : null}
         </>
       )}
     </Stack>
