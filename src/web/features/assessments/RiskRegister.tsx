@@ -62,6 +62,13 @@ interface RiskDraft {
 
 const emptyRisk = { title: '', likelihood: 3, impact: 3, mitigation: '', owner: '', residualLikelihood: '', residualImpact: '' } as const;
 type RiskCreate = z.output<typeof riskCreateSchema>;
+/** The scores of a risk, 1 to 5: the residual ones may be left blank (none). */
+const SCALES = [
+  { key: 'likelihood', blank: false },
+  { key: 'impact', blank: false },
+  { key: 'residualLikelihood', blank: true },
+  { key: 'residualImpact', blank: true },
+] as const;
 
 /** The new risk: a residual score left blank is none. */
 const riskDraft = draftOn(riskCreateSchema, ({ residualLikelihood, residualImpact, ...risk }: RiskDraft) => ({
@@ -74,7 +81,7 @@ export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBo
   const { t } = useTranslation();
   const risks = assessment.revision.risks;
   const form = useContractForm(riskDraft, { defaultValues: { ...emptyRisk, version: assessment.version } });
-  const { likelihood, impact, residualLikelihood, residualImpact } = form.watch();
+  const scales = form.watch();
   const set = (patch: Partial<RiskDraft>) => patchValues(form, patch);
   const { errors } = form.formState;
   // Sent with the version of the assessment last loaded (a save since then is already in it).
@@ -153,38 +160,17 @@ export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBo
                 error={errorOf(errors, 'title')}
               />
               <Group>
-                <NumberInput
-                  label={t('assessments.risks.likelihood')}
-                  min={1}
-                  max={5}
-                  value={likelihood}
-                  onChange={(v) => set({ likelihood: Number(v) || 1 })}
-                  error={errorOf(errors, 'likelihood')}
-                />
-                <NumberInput
-                  label={t('assessments.risks.impact')}
-                  min={1}
-                  max={5}
-                  value={impact}
-                  onChange={(v) => set({ impact: Number(v) || 1 })}
-                  error={errorOf(errors, 'impact')}
-                />
-                <NumberInput
-                  label={t('assessments.risks.residualLikelihood')}
-                  min={1}
-                  max={5}
-                  value={residualLikelihood}
-                  onChange={(v) => set({ residualLikelihood: typeof v === 'number' ? v : '' })}
-                  error={errorOf(errors, 'residualLikelihood')}
-                />
-                <NumberInput
-                  label={t('assessments.risks.residualImpact')}
-                  min={1}
-                  max={5}
-                  value={residualImpact}
-                  onChange={(v) => set({ residualImpact: typeof v === 'number' ? v : '' })}
-                  error={errorOf(errors, 'residualImpact')}
-                />
+                {SCALES.map(({ key, blank }) => (
+                  <NumberInput
+                    key={key}
+                    label={t(`assessments.risks.${key}`)}
+                    min={1}
+                    max={5}
+                    value={scales[key]}
+                    onChange={(v) => set({ [key]: blank ? (typeof v === 'number' ? v : '') : Number(v) || 1 })}
+                    error={errorOf(errors, key)}
+                  />
+                ))}
               </Group>
               <Textarea
                 label={t('assessments.risks.mitigation')}
