@@ -109,12 +109,18 @@ for (const language of ['en', 'fr'] as const) {
     // Staff requests: the triage queue with a waiting request, and the public request form and status page.
     const csrf = { 'x-csrf-token': (await (await page.request.get('/api/v1/session')).json()).csrfToken as string };
     const link = await (await page.request.post('/api/v1/staff-requests/link', { headers: csrf })).json();
-    const asked = await page.request.post('/api/v1/public/staff-requests', { headers: csrf, data: { token: link.token, appName: `Axe check ${language}`, purpose: 'Accessibility scan' } });
+    const asked = await page.request.post('/api/v1/public/staff-requests', {
+      headers: csrf,
+      data: { token: link.token, appName: `Axe check ${language}`, purpose: 'Accessibility scan' },
+    });
     expect(asked.status()).toBe(201);
     await page.goto('/requests');
     await scan(page, 'staff requests', findings);
     await page.goto(`/staff-request?token=${link.token}`);
     await scan(page, 'staff request form', findings);
+    await page.getByRole('button', { name: (language === 'fr' ? fr : en).staffRequests.form.submit }).click();
+    await expect(page.locator('[aria-invalid="true"]').first()).toBeVisible();
+    await scan(page, 'staff request form with field errors', findings);
     await page.goto(`/staff-request/status?token=${(await asked.json()).statusToken}`);
     await scan(page, 'staff request status', findings);
 
@@ -162,6 +168,13 @@ for (const language of ['en', 'fr'] as const) {
       await op.goto(path);
       await scan(op, name, findings);
     }
+    // A new institution sent empty, with a school row: its field errors, the schools' among them.
+    await op.goto('/institutions');
+    await op.getByRole('button', { name: m.institutions.create }).click();
+    await op.getByRole('button', { name: m.institutions.addSchool }).click();
+    await op.getByRole('button', { name: m.common.save, exact: true }).click();
+    await expect(op.getByLabel(m.institutions.schoolNameN.replace('{{n}}', '1'))).toHaveAttribute('aria-invalid', 'true');
+    await scan(op, 'institution form with field errors', findings);
     await op.goto('/bank');
     await op.locator('main a[href^="/bank/"]').filter({ hasText: 'Quillpath' }).first().click();
     await op.waitForURL(/\/bank\/.+/);

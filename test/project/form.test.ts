@@ -5,10 +5,10 @@
 import i18n from 'i18next';
 import { createFormControl, type FieldErrors, type FieldValues, type ResolverOptions } from 'react-hook-form';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { invitationCreateSchema } from '../../src/contracts/api.js';
+import { invitationCreateSchema, inventoryCreateSchema } from '../../src/contracts/api.js';
 import { passwordResetCompleteSchema } from '../../src/contracts/auth.js';
 import { ApiError } from '../../src/web/lib/api.js';
-import { contractResolver, errorOf, setServerErrors } from '../../src/web/lib/form.js';
+import { contractResolver, draftOn, errorOf, flatErrors, setServerErrors } from '../../src/web/lib/form.js';
 import { en } from '../../src/web/i18n/en.js';
 import { fr } from '../../src/web/i18n/fr.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
@@ -83,5 +83,38 @@ describe('contract forms', () => {
     const { errors, any } = formWith(new ApiError(429, { code: 'rate_limited', message: 'Too many attempts' }));
     expect(any).toBe(false);
     expect(errors).toEqual({});
+  });
+});
+
+describe('a form held in its own shape', () => {
+  /** A custom app as typed: a blank website is none, the vendor trimmed. */
+  interface Draft extends FieldValues {
+    name: string;
+    vendor: string;
+    website: string;
+    purpose: string;
+  }
+  const bodyOf = ({ name, vendor, website, purpose }: Draft) => ({
+    purpose,
+    custom: { name, vendor: vendor.trim(), website: website.trim() === '' ? null : website.trim() },
+  });
+  const resolver = contractResolver(draftOn(inventoryCreateSchema, bodyOf));
+  const resolve = (draft: Draft) => resolver(draft, undefined, resolverOptions as never);
+
+  it('is checked as the body it sends, its issues on the body’s paths as the server answers them', async () => {
+    const draft = { name: '  ', vendor: 'Acme', website: 'not a link', purpose: 'Reading' };
+    const client = (await resolve(draft)).errors;
+    const res = await siteAdmin.request('POST', '/api/v1/inventory', bodyOf(draft));
+    expect(res.statusCode).toBe(400);
+    const server = formWith(new ApiError(400, res.json<{ error: ConstructorParameters<typeof ApiError>[1] }>().error)).errors;
+    expect(Object.keys(flatErrors(client)).sort()).toEqual(['custom.name', 'custom.website']);
+    expect(flatErrors(client)).toEqual(flatErrors(server));
+    expect(errorOf(client, 'custom.name')).toBe(fr.errors.field.required);
+  });
+
+  it('hands the submit the body the contract made of it', async () => {
+    const { values, errors } = await resolve({ name: ' Reader ', vendor: ' Acme ', website: ' ', purpose: 'Reading' });
+    expect(errors).toEqual({});
+    expect(values).toEqual({ purpose: 'Reading', custom: { name: 'Reader', vendor: 'Acme', website: null } });
   });
 });

@@ -23,23 +23,6 @@ const NOT_CONTRACT_FORMS: Readonly<Record<string, string>> = {
   'identity/SignInPage.tsx': 'the first page stays within its script budget',
 };
 
-/**
- * Forms still hand-written, to move onto their contracts: the list only shrinks (a file that holds
- * its fields in the hook, or no longer renders a form, fails here until it leaves the list).
- */
-const NOT_YET_CONVERTED: readonly string[] = [
-  'assessments/AssessmentDetailPage.tsx',
-  'assessments/RiskRegister.tsx',
-  'attachments/AttachmentsPanel.tsx',
-  'bundle/BankBundlesPage.tsx',
-  'catalog/CatalogAppForm.tsx',
-  'identity/SsoSettingsPage.tsx',
-  'inventory/InventoryAddPage.tsx',
-  'inventory/ItemEditForm.tsx',
-  'requests/RequestFormPage.tsx',
-  'tenants/InstitutionForm.tsx',
-];
-
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -57,15 +40,7 @@ describe('the web forms', () => {
       .map(({ name }) => name);
 
   it('hold their fields in react-hook-form on a contract', () => {
-    expect(handWritten().filter((name) => !NOT_YET_CONVERTED.includes(name))).toEqual([]);
-  });
-
-  it('list as not yet converted only forms still hand-written', () => {
-    expect([...NOT_YET_CONVERTED].sort()).toEqual(
-      handWritten()
-        .filter((name) => NOT_YET_CONVERTED.includes(name))
-        .sort(),
-    );
+    expect(handWritten()).toEqual([]);
   });
 
   it('names only files that still exist among its exceptions', () => {

@@ -12,11 +12,12 @@ import {
   type FieldErrors,
   type FieldPath,
   type FieldValues,
+  type PathValue,
   type Resolver,
   type UseFormProps,
   type UseFormReturn,
 } from 'react-hook-form';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { FieldErrorCode, FieldParams } from '../../contracts/api.js';
 import { problemOfIssue, type IssueLike } from '../../contracts/field-problems.js';
 import { ApiError } from './api.js';
@@ -113,4 +114,44 @@ export function errorOf<T extends FieldValues>(errors: FieldErrors<T>, path: str
   };
   collect(get(errors, path));
   return messages.length > 0 ? [...new Set(messages)].join('; ') : undefined;
+}
+
+/**
+ * A contract read through the form's own shape: a form whose fields are held as people type them
+ * (a blank link as '', an app picked as a whole) turns them into the request body, which the
+ * contract then checks, so the rule still lives once and its issues land on the body's paths.
+ */
+export function draftOn<D extends FieldValues, S extends Schema>(contract: S, toBody: (draft: D) => unknown): z.ZodType<z.output<S>, D> {
+  const body: z.ZodType<FieldValues, unknown> = contract;
+  return z
+    .custom<D>()
+    .transform((draft) => toBody(draft))
+    .pipe(body) as unknown as z.ZodType<z.output<S>, D>;
+}
+
+/**
+ * The form's errors as flat field messages by dotted path (`custom.name`), the shape the shared
+ * field groups read (`fieldError(fields, path)`), whether the browser or the server found them.
+ */
+export function flatErrors<T extends FieldValues>(errors: FieldErrors<T>): Readonly<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const walk = (node: unknown, path: string): void => {
+    if (!node || typeof node !== 'object') return;
+    const { message } = node as { message?: unknown };
+    if (typeof message === 'string' && message && path) out[path] ??= message;
+    for (const [key, value] of Object.entries(node))
+      if (key !== 'ref' && key !== 'message' && key !== 'type' && key !== 'types') walk(value, path ? `${path}.${key}` : key);
+  };
+  walk(errors, '');
+  return out;
+}
+
+/**
+ * Sets the fields a shared field group changed (`onChange(patch)`), marked as edited; once the form
+ * was submitted, each is checked again as it changes, as a registered field is.
+ */
+export function patchValues<T extends FieldValues, O>(form: UseFormReturn<T, unknown, O>, patch: NoInfer<Partial<T>>): void {
+  const shouldValidate = form.formState.isSubmitted;
+  for (const [key, value] of Object.entries(patch))
+    form.setValue(key as FieldPath<T>, value as PathValue<T, FieldPath<T>>, { shouldDirty: true, shouldValidate });
 }

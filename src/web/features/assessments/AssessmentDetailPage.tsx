@@ -19,13 +19,16 @@ import { useQuery } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { QUESTION_KINDS, type AssessmentBody, type QuestionKind } from '../../../contracts/assessments.js';
+import type { z } from 'zod';
+import { ownQuestionCreateSchema, ownSectionCreateSchema, QUESTION_KINDS, type AssessmentBody } from '../../../contracts/assessments.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
+import { SelectField } from '../../components/SelectField.js';
 import { AnchorLink, ButtonLink } from '../../components/links.js';
 import { Loading, PickInstitution } from '../../components/PageState.js';
 import { currentLanguage } from '../../i18n/index.js';
 import type { Language } from '../../i18n/types.js';
 import { api, API_BASE } from '../../lib/api.js';
+import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { AnswerField } from './AnswerField.js';
 import { assessmentQuery, lawDocumentsQuery, summaryQuery, useAssessmentMutation } from './queries.js';
@@ -146,7 +149,9 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
             </Title>
             {s.description ? (
               <Text size="sm" c="dimmed">
-                <BankText origin={s.origin} lang={s.lang}>{s.description}</BankText>
+                <BankText origin={s.origin} lang={s.lang}>
+                  {s.description}
+                </BankText>
               </Text>
             ) : null}
             {s.questions
@@ -155,14 +160,19 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                 <Stack key={q.id} gap={4} data-question-key={q.key}>
                   {q.hidden ? (
                     <Text size="sm" td="line-through">
-                      <BankText origin={q.origin} lang={q.lang}>{q.prompt}</BankText>
+                      <BankText origin={q.origin} lang={q.lang}>
+                        {q.prompt}
+                      </BankText>
                     </Text>
                   ) : (
                     <AnswerField assessmentId={a.id} question={q} disabled={!canEdit} />
                   )}
                   {q.guidance && !q.hidden ? (
                     <Text size="xs" c="dimmed">
-                      {t('assessments.guidance')}: <BankText origin={q.origin} lang={q.lang}>{q.guidance}</BankText>
+                      {t('assessments.guidance')}:{' '}
+                      <BankText origin={q.origin} lang={q.lang}>
+                        {q.guidance}
+                      </BankText>
                     </Text>
                   ) : null}
                   <Group gap="xs">
@@ -217,52 +227,66 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
   );
 }
 
+// The fields of a question or section the institution adds itself (its version is the assessment's, added on sending).
+const newQuestionSchema = ownQuestionCreateSchema.pick({ sectionId: true, kind: true, prompt: true });
+const newSectionSchema = ownSectionCreateSchema.pick({ title: true });
+type NewQuestion = z.output<typeof newQuestionSchema>;
+type NewSection = z.output<typeof newSectionSchema>;
+
 function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
-  const [sectionId, setSectionId] = useState<string | null>(a.revision.sections.at(-1)?.id ?? null);
-  const [kind, setKind] = useState<QuestionKind>('yes_no_unsure');
-  const [prompt, setPrompt] = useState('');
-  const [sectionTitle, setSectionTitle] = useState('');
-  const add = useAssessmentMutation(a.id, () =>
-    api<AssessmentBody>(`/assessments/${a.id}/questions`, { method: 'POST', body: { version: a.version, sectionId, kind, prompt } }),
+  const questionForm = useContractForm(newQuestionSchema, {
+    defaultValues: { sectionId: a.revision.sections.at(-1)?.id ?? '', kind: 'yes_no_unsure', prompt: '' },
+  });
+  const sectionForm = useContractForm(newSectionSchema, { defaultValues: { title: '' } });
+  // Each is sent with the version of the assessment last loaded (a save since then is already in it).
+  const add = useAssessmentMutation(a.id, (body: NewQuestion, version) =>
+    api<AssessmentBody>(`/assessments/${a.id}/questions`, { method: 'POST', body: { ...body, version } }),
   );
-  const addSection = useAssessmentMutation(a.id, () =>
-    api<AssessmentBody>(`/assessments/${a.id}/sections`, { method: 'POST', body: { version: a.version, title: sectionTitle } }),
+  const addSection = useAssessmentMutation(a.id, (body: NewSection, version) =>
+    api<AssessmentBody>(`/assessments/${a.id}/sections`, { method: 'POST', body: { ...body, version } }),
   );
+  const questionErrors = questionForm.formState.errors;
+  const sectionErrors = sectionForm.formState.errors;
   const simpleKinds = QUESTION_KINDS.filter((k) => k !== 'single_choice' && k !== 'multiple_choice' && k !== 'table_rows');
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="add-question-heading">
       <Stack>
         <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            add.mutate(undefined, { onSuccess: () => setPrompt('') });
-          }}
+          noValidate
+          onSubmit={questionForm.handleSubmit((body) =>
+            add.mutate(body, {
+              onSuccess: () => questionForm.reset({ ...questionForm.getValues(), prompt: '' }),
+              onError: (error) => setServerErrors(questionForm, error),
+            }),
+          )}
         >
           <Stack gap="xs">
             <Title order={2} size="h4" id="add-question-heading">
               {t('assessments.addQuestion.title')}
             </Title>
-            <Select
+            <SelectField
+              control={questionForm.control}
+              name="sectionId"
               label={t('assessments.addQuestion.section')}
               data={a.revision.sections.map((s) => ({ value: s.id, label: `${s.code ? `${s.code}. ` : ''}${s.title}` }))}
-              value={sectionId}
-              onChange={setSectionId}
               allowDeselect={false}
+              error={errorOf(questionErrors, 'sectionId')}
             />
-            <Select
+            <SelectField
+              control={questionForm.control}
+              name="kind"
               label={t('assessments.addQuestion.kind')}
               data={simpleKinds.map((k) => ({ value: k, label: t(`assessments.kind.${k}`) }))}
-              value={kind}
-              onChange={(v) => v && setKind(v as QuestionKind)}
               allowDeselect={false}
+              error={errorOf(questionErrors, 'kind')}
             />
             <TextInput
               label={t('assessments.addQuestion.prompt')}
-              value={prompt}
-              onChange={(e) => setPrompt(e.currentTarget.value)}
+              {...questionForm.register('prompt')}
               required
               maxLength={1000}
+              error={errorOf(questionErrors, 'prompt')}
             />
             <Feedback error={add.error} />
             <Button type="submit" w="fit-content" loading={add.isPending}>
@@ -271,18 +295,21 @@ function AddQuestion({ assessment: a }: { assessment: AssessmentBody }) {
           </Stack>
         </form>
         <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            addSection.mutate(undefined, { onSuccess: () => setSectionTitle('') });
-          }}
+          noValidate
+          onSubmit={sectionForm.handleSubmit((body) =>
+            addSection.mutate(body, {
+              onSuccess: () => sectionForm.reset({ title: '' }),
+              onError: (error) => setServerErrors(sectionForm, error),
+            }),
+          )}
         >
           <Stack gap="xs">
             <TextInput
               label={t('assessments.addSection.name')}
-              value={sectionTitle}
-              onChange={(e) => setSectionTitle(e.currentTarget.value)}
+              {...sectionForm.register('title')}
               required
               maxLength={300}
+              error={errorOf(sectionErrors, 'title')}
             />
             <Feedback error={addSection.error} />
             <Button type="submit" variant="default" w="fit-content" loading={addSection.isPending}>

@@ -1,10 +1,11 @@
 /** The risk register with its heat map (likelihood × impact) and a form to add a risk. */
 import { Button, Group, NumberInput, Paper, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { riskLevel, type AssessmentBody, type RiskBody, type RiskLevel } from '../../../contracts/assessments.js';
+import { riskCreateSchema, riskLevel, type AssessmentBody, type RiskBody, type RiskLevel } from '../../../contracts/assessments.js';
+import type { z } from 'zod';
 import { Feedback } from '../../components/Feedback.js';
 import { api } from '../../lib/api.js';
+import { draftOn, errorOf, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useAssessmentMutation } from './queries.js';
 
 const LEVEL_COLOURS: Record<RiskLevel, string> = { low: '#d3f9d8', medium: '#fff3bf', high: '#ffd8a8', critical: '#ffc9c9' };
@@ -32,7 +33,11 @@ export function HeatMap({ risks }: { risks: RiskBody[] }) {
             {[1, 2, 3, 4, 5].map((i) => {
               const count = risks.filter((r) => r.likelihood === l && r.impact === i).length;
               return (
-                <Table.Td key={i} style={{ background: LEVEL_COLOURS[riskLevel(l, i)], textAlign: 'center', minWidth: 36, color: '#000' }} aria-label={t('assessments.risks.cell', { count, likelihood: l, impact: i })}>
+                <Table.Td
+                  key={i}
+                  style={{ background: LEVEL_COLOURS[riskLevel(l, i)], textAlign: 'center', minWidth: 36, color: '#000' }}
+                  aria-label={t('assessments.risks.cell', { count, likelihood: l, impact: i })}
+                >
                   {count || ''}
                 </Table.Td>
               );
@@ -44,23 +49,48 @@ export function HeatMap({ risks }: { risks: RiskBody[] }) {
   );
 }
 
+interface RiskDraft {
+  version: number;
+  title: string;
+  likelihood: number;
+  impact: number;
+  mitigation: string;
+  owner: string;
+  residualLikelihood: number | '';
+  residualImpact: number | '';
+}
+
+const emptyRisk = { title: '', likelihood: 3, impact: 3, mitigation: '', owner: '', residualLikelihood: '', residualImpact: '' } as const;
+type RiskCreate = z.output<typeof riskCreateSchema>;
+/** The scores of a risk, 1 to 5: the residual ones may be left blank (none). */
+const SCALES = [
+  { key: 'likelihood', blank: false },
+  { key: 'impact', blank: false },
+  { key: 'residualLikelihood', blank: true },
+  { key: 'residualImpact', blank: true },
+] as const;
+
+/** The new risk: a residual score left blank is none. */
+const riskDraft = draftOn(riskCreateSchema, ({ residualLikelihood, residualImpact, ...risk }: RiskDraft) => ({
+  ...risk,
+  residualLikelihood: residualLikelihood === '' ? null : residualLikelihood,
+  residualImpact: residualImpact === '' ? null : residualImpact,
+}));
+
 export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBody; canEdit: boolean }) {
   const { t } = useTranslation();
   const risks = assessment.revision.risks;
-  const [title, setTitle] = useState('');
-  const [likelihood, setLikelihood] = useState<number>(3);
-  const [impact, setImpact] = useState<number>(3);
-  const [mitigation, setMitigation] = useState('');
-  const [owner, setOwner] = useState('');
-  const [residualLikelihood, setRL] = useState<number | ''>('');
-  const [residualImpact, setRI] = useState<number | ''>('');
-  const add = useAssessmentMutation(assessment.id, () =>
-    api<AssessmentBody>(`/assessments/${assessment.id}/risks`, {
-      method: 'POST',
-      body: { version: assessment.version, title, likelihood, impact, mitigation, owner, residualLikelihood: residualLikelihood || null, residualImpact: residualImpact || null },
-    }),
+  const form = useContractForm(riskDraft, { defaultValues: { ...emptyRisk, version: assessment.version } });
+  const scales = form.watch();
+  const set = (patch: Partial<RiskDraft>) => patchValues(form, patch);
+  const { errors } = form.formState;
+  // Sent with the version of the assessment last loaded (a save since then is already in it).
+  const add = useAssessmentMutation(assessment.id, (body: RiskCreate, version) =>
+    api<AssessmentBody>(`/assessments/${assessment.id}/risks`, { method: 'POST', body: { ...body, version } }),
   );
-  const remove = useAssessmentMutation(assessment.id, (riskId: string, version) => api<AssessmentBody>(`/assessments/${assessment.id}/risks/${riskId}`, { method: 'DELETE', body: { version } }));
+  const remove = useAssessmentMutation(assessment.id, (riskId: string, version) =>
+    api<AssessmentBody>(`/assessments/${assessment.id}/risks/${riskId}`, { method: 'DELETE', body: { version } }),
+  );
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="risks-heading">
       <Stack>
@@ -92,7 +122,13 @@ export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBo
                   <Table.Td>{r.residualLevel ? t(`assessments.level.${r.residualLevel}`) : '—'}</Table.Td>
                   {canEdit ? (
                     <Table.Td>
-                      <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(r.id)} aria-label={`${t('assessments.risks.remove')}: ${r.title}`}>
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        onClick={() => remove.mutate(r.id)}
+                        aria-label={`${t('assessments.risks.remove')}: ${r.title}`}
+                      >
                         {t('common.remove')}
                       </Button>
                     </Table.Td>
@@ -104,24 +140,50 @@ export function RiskRegister({ assessment, canEdit }: { assessment: AssessmentBo
         )}
         {canEdit ? (
           <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              add.mutate(undefined, { onSuccess: () => setTitle('') });
-            }}
+            noValidate
+            onSubmit={form.handleSubmit((body) =>
+              add.mutate(body, {
+                onSuccess: (saved) => form.reset({ ...form.getValues(), title: '', version: saved.version }),
+                onError: (error) => setServerErrors(form, error),
+              }),
+            )}
           >
             <Stack gap="xs">
               <Title order={3} size="h5">
                 {t('assessments.risks.addTitle')}
               </Title>
-              <TextInput label={t('assessments.risks.risk')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} required maxLength={300} />
+              <TextInput
+                label={t('assessments.risks.risk')}
+                {...form.register('title')}
+                required
+                maxLength={300}
+                error={errorOf(errors, 'title')}
+              />
               <Group>
-                <NumberInput label={t('assessments.risks.likelihood')} min={1} max={5} value={likelihood} onChange={(v) => setLikelihood(Number(v) || 1)} />
-                <NumberInput label={t('assessments.risks.impact')} min={1} max={5} value={impact} onChange={(v) => setImpact(Number(v) || 1)} />
-                <NumberInput label={t('assessments.risks.residualLikelihood')} min={1} max={5} value={residualLikelihood} onChange={(v) => setRL(typeof v === 'number' ? v : '')} />
-                <NumberInput label={t('assessments.risks.residualImpact')} min={1} max={5} value={residualImpact} onChange={(v) => setRI(typeof v === 'number' ? v : '')} />
+                {SCALES.map(({ key, blank }) => (
+                  <NumberInput
+                    key={key}
+                    label={t(`assessments.risks.${key}`)}
+                    min={1}
+                    max={5}
+                    value={scales[key]}
+                    onChange={(v) => set({ [key]: blank ? (typeof v === 'number' ? v : '') : Number(v) || 1 })}
+                    error={errorOf(errors, key)}
+                  />
+                ))}
               </Group>
-              <Textarea label={t('assessments.risks.mitigation')} value={mitigation} onChange={(e) => setMitigation(e.currentTarget.value)} maxLength={5000} />
-              <TextInput label={t('assessments.risks.owner')} value={owner} onChange={(e) => setOwner(e.currentTarget.value)} maxLength={200} />
+              <Textarea
+                label={t('assessments.risks.mitigation')}
+                {...form.register('mitigation')}
+                maxLength={5000}
+                error={errorOf(errors, 'mitigation')}
+              />
+              <TextInput
+                label={t('assessments.risks.owner')}
+                {...form.register('owner')}
+                maxLength={200}
+                error={errorOf(errors, 'owner')}
+              />
               <Feedback error={add.error ?? remove.error} />
               <Group>
                 <Button type="submit" loading={add.isPending}>

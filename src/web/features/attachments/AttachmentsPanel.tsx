@@ -7,10 +7,17 @@ import { Anchor, Button, FileInput, Group, Modal, Paper, Select, SimpleGrid, Sta
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ATTACHMENT_KINDS, type AttachmentBody, type AttachmentKind, type AttachmentList } from '../../../contracts/attachments.js';
+import {
+  ATTACHMENT_KINDS,
+  attachmentUploadQuerySchema,
+  type AttachmentBody,
+  type AttachmentKind,
+  type AttachmentList,
+  type AttachmentUploadQuery,
+} from '../../../contracts/attachments.js';
 import { ErrorAlert, Feedback, useOutcome } from '../../components/Feedback.js';
-import { API_BASE, api, fieldError, toQueryString } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { API_BASE, api, toQueryString } from '../../lib/api.js';
+import { draftOn, errorOf, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 import { WriteArea } from '../lifecycle/ReadOnly.js';
 
@@ -167,35 +174,47 @@ function DeleteButton({
   );
 }
 
+interface UploadDraft {
+  file: File | null;
+  kind: AttachmentKind;
+  expiresOn: string;
+}
+
+/** The upload's query: the kind, the file's name, and an agreement's end when one is given. */
+const uploadDraft = draftOn(attachmentUploadQuerySchema, ({ file, kind, expiresOn }: UploadDraft) => ({
+  kind,
+  fileName: file?.name ?? '',
+  ...(kind === 'agreement' && expiresOn ? { agreementExpiresOn: expiresOn } : {}),
+}));
+
+const emptyUpload: UploadDraft = { file: null, kind: 'agreement', expiresOn: '' };
+
 function UploadForm({ owner, queryKey, onSaved }: { owner: Owner; queryKey: string[]; onSaved: (m: string) => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const [file, setFile] = useState<File | null>(null);
-  const [kind, setKind] = useState<AttachmentKind>('agreement');
-  const [expiresOn, setExpiresOn] = useState('');
+  const form = useContractForm(uploadDraft, { defaultValues: emptyUpload });
+  const { file, kind } = form.watch();
   const upload = useMutation({
-    mutationFn: (f: File) =>
-      api<AttachmentBody>(
-        `/${owner.kind}/${owner.id}/attachments${toQueryString({ kind, fileName: f.name, agreementExpiresOn: kind === 'agreement' ? expiresOn : '' })}`,
-        { method: 'POST', file: f },
-      ),
+    mutationFn: ({ query, file: f }: { query: AttachmentUploadQuery; file: File }) =>
+      api<AttachmentBody>(`/${owner.kind}/${owner.id}/attachments${toQueryString(query)}`, { method: 'POST', file: f }),
     onSuccess: async (created) => {
-      setFile(null);
-      setExpiresOn('');
+      form.reset({ ...emptyUpload, kind: form.getValues('kind') });
       await queryClient.invalidateQueries({ queryKey });
       // A dated agreement may have moved the app's own agreement end (and its version).
       if (created.kind === 'agreement' && created.agreementExpiresOn) await queryClient.invalidateQueries({ queryKey: ['inventory'] });
       onSaved(t('attachments.uploaded', { name: created.fileName }));
     },
+    onError: (error) =>
+      setServerErrors(form, error, (path) => (path === 'fileName' ? 'file' : path === 'agreementExpiresOn' ? 'expiresOn' : path)),
   });
-  const fields = fieldsOf(upload.error);
+  const { errors } = form.formState;
+  const hasFieldErrors = Object.keys(flatErrors(errors)).length > 0;
+  const onSubmit = form.handleSubmit((query) => {
+    const picked = form.getValues('file');
+    if (picked) upload.mutate({ query, file: picked });
+  });
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (file) upload.mutate(file);
-      }}
-    >
+    <form onSubmit={onSubmit} noValidate>
       <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 3 }}>
           <FileInput
@@ -203,29 +222,28 @@ function UploadForm({ owner, queryKey, onSaved }: { owner: Owner; queryKey: stri
             description={t('attachments.fileHint')}
             accept={ACCEPT}
             value={file}
-            onChange={setFile}
+            onChange={(f) => patchValues(form, { file: f })}
             clearable
-            error={fieldError(fields, 'file') ?? fieldError(fields, 'fileName')}
+            error={errorOf(errors, 'file') ?? errorOf(errors, 'fileName')}
           />
           <Select
             label={t('attachments.kind')}
             data={ATTACHMENT_KINDS.map((k) => ({ value: k, label: t(`attachments.kinds.${k}`) }))}
             value={kind}
-            onChange={(v) => setKind((v ?? 'agreement') as AttachmentKind)}
+            onChange={(v) => patchValues(form, { kind: (v ?? 'agreement') as AttachmentKind })}
             allowDeselect={false}
-            error={fieldError(fields, 'kind')}
+            error={errorOf(errors, 'kind')}
           />
           {kind === 'agreement' ? (
             <TextInput
               type="date"
               label={t('attachments.expiresOn')}
-              value={expiresOn}
-              onChange={(e) => setExpiresOn(e.currentTarget.value)}
-              error={fieldError(fields, 'agreementExpiresOn')}
+              {...form.register('expiresOn')}
+              error={errorOf(errors, 'expiresOn') ?? errorOf(errors, 'agreementExpiresOn')}
             />
           ) : null}
         </SimpleGrid>
-        {upload.error && !Object.keys(fields).length ? <ErrorAlert error={upload.error} /> : null}
+        {upload.error && !hasFieldErrors ? <ErrorAlert error={upload.error} /> : null}
         <Group>
           <Button type="submit" disabled={!file} loading={upload.isPending}>
             {t('attachments.upload')}

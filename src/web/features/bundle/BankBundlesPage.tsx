@@ -1,15 +1,18 @@
 /** `/bank-bundles` (platform admins): the region's bank bundles — publish one (primary region) or apply an uploaded one. */
 import { Button, Code, FileInput, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Feedback, useOutcome } from '../../components/Feedback.js';
 import { ListTable } from '../../components/ListTable.js';
 import { NotPermitted } from '../../components/PageState.js';
-import { fieldErrorsOf } from '../../lib/errors.js';
+import { bundleImportSchema } from '../../../contracts/bundle.js';
+import { draftOn, errorOf, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { applyBundle, bundleStatusQuery, publishBundle } from './api.js';
+
+/** The file picked, read as the bundle's text (its signature covers every byte). */
+const uploadDraft = draftOn(bundleImportSchema, async ({ file }: { file: File | null }) => ({ document: file ? await file.text() : '' }));
 
 export function BankBundlesPage() {
   const { t } = useTranslation();
@@ -20,7 +23,8 @@ export function BankBundlesPage() {
   // The same answer, its list of bundles for the table.
   const rows = useQuery({ ...bundleStatusQuery, enabled: session.abilities.manageCatalog, select: (d) => d.bundles });
   const outcome = useOutcome();
-  const [file, setFile] = useState<File | null>(null);
+  const form = useContractForm(uploadDraft, { defaultValues: { file: null } });
+  const file = form.watch('file');
   const refresh = () => void client.invalidateQueries({ queryKey: bundleStatusQuery.queryKey });
   const publish = useMutation({
     mutationFn: publishBundle,
@@ -31,18 +35,21 @@ export function BankBundlesPage() {
     onError: outcome.onError,
   });
   const apply = useMutation({
-    mutationFn: async (f: File) => applyBundle(await f.text()),
+    mutationFn: ({ document }: { document: string }) => applyBundle(document),
     onSuccess: (r) => {
       outcome.onSaved(t('regionCells.applied', { sequence: r.sequence, count: r.newVersions }));
-      setFile(null);
+      form.reset({ file: null });
       refresh();
     },
-    onError: outcome.onError,
+    onError: (error) => {
+      setServerErrors(form, error);
+      outcome.onError(error);
+    },
   });
 
   if (!session.abilities.manageCatalog) return <NotPermitted />;
   const s = status.data;
-  const fileError = fieldErrorsOf(apply.error)?.document;
+  const fileError = errorOf(form.formState.errors, 'document');
 
   return (
     <Stack gap="lg">
@@ -67,20 +74,14 @@ export function BankBundlesPage() {
         </Group>
       ) : null}
       {s && !s.signingKeyId ? (
-        <form
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (file) apply.mutate(file);
-          }}
-        >
+        <form noValidate onSubmit={form.handleSubmit((body) => apply.mutate(body))}>
           <Group align="flex-end">
             <FileInput
               label={t('regionCells.upload')}
               description={t('regionCells.uploadHint')}
               accept="application/json,.json"
               value={file}
-              onChange={setFile}
+              onChange={(f) => patchValues(form, { file: f })}
               error={fileError}
               w={420}
             />

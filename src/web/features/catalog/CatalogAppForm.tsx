@@ -1,14 +1,15 @@
 /** Create or edit a catalog app (platform admins), in a modal. */
 import { Button, Group, Modal, MultiSelect, SimpleGrid, Stack, Textarea, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CatalogAppBody } from '../../../contracts/api.js';
+import type { z } from 'zod';
+import { catalogAppInputSchema, catalogAppUpdateSchema, type CatalogAppBody } from '../../../contracts/api.js';
 import { APP_CATEGORIES, SENSITIVE_DATA_ELEMENTS, SIGN_IN_SUPPORT, STORAGE_COUNTRIES } from '../../../contracts/domain.js';
 import { Feedback } from '../../components/Feedback.js';
 import { api, fieldError } from '../../lib/api.js';
 import { DATA_ELEMENT_GROUPS } from '../../lib/dataElementGroups.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { draftOn, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useFormat } from '../../lib/format.js';
 
 interface CatalogAppFormProps {
@@ -51,6 +52,17 @@ function draftOf(app: CatalogAppBody | null): Draft {
 
 const blankToNull = (s: string) => (s.trim() === '' ? null : s.trim());
 
+/** The app as the API takes it: names trimmed, a blank link as none. */
+function bodyOf(draft: Draft) {
+  return {
+    ...draft,
+    vendor: draft.vendor.trim(),
+    website: blankToNull(draft.website),
+    privacyPolicyUrl: blankToNull(draft.privacyPolicyUrl),
+    termsUrl: blankToNull(draft.termsUrl),
+  };
+}
+
 export function CatalogAppForm({ app, opened, onClose, onSaved }: CatalogAppFormProps) {
   const { t } = useTranslation();
   return (
@@ -70,19 +82,13 @@ function CatalogAppFields({ app, onClose, onSaved }: Omit<CatalogAppFormProps, '
   const { t } = useTranslation();
   const format = useFormat();
   const queryClient = useQueryClient();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(app));
-  const set = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const schema = useMemo(() => draftOn(app ? catalogAppUpdateSchema : catalogAppInputSchema, bodyOf), [app]);
+  const form = useContractForm(schema, { defaultValues: draftOf(app) });
+  const draft = form.watch();
+  const set = (patch: Partial<Draft>) => patchValues(form, patch);
 
   const save = useMutation({
-    mutationFn: () => {
-      const body = {
-        ...draft,
-        name: draft.name.trim(),
-        vendor: draft.vendor.trim(),
-        website: blankToNull(draft.website),
-        privacyPolicyUrl: blankToNull(draft.privacyPolicyUrl),
-        termsUrl: blankToNull(draft.termsUrl),
-      };
+    mutationFn: (body: z.output<typeof catalogAppUpdateSchema>) => {
       return app
         ? api<CatalogAppBody>(`/catalog/apps/${app.id}`, { method: 'PATCH', body })
         : api<CatalogAppBody>('/catalog/apps', { method: 'POST', body });
@@ -91,15 +97,13 @@ function CatalogAppFields({ app, onClose, onSaved }: Omit<CatalogAppFormProps, '
       void queryClient.invalidateQueries({ queryKey: ['catalog'] });
       onSaved(saved, !app);
     },
+    onError: (error) => setServerErrors(form, error),
   });
 
-  const fields = fieldsOf(save.error);
+  const fields = flatErrors(form.formState.errors);
   const countries = (selected: string[]) =>
     [...new Set([...STORAGE_COUNTRIES, ...selected])].map((c) => ({ value: c, label: `${format.country(c)} (${c})` }));
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
+  const onSubmit = form.handleSubmit((body) => save.mutate(body));
 
   return (
     <form onSubmit={onSubmit} noValidate>

@@ -1,14 +1,21 @@
 /** `/sign-in-settings` (site admins): the institution's identity providers and its sign-in policy. */
 import { Button, Card, Checkbox, Code, Group, Select, Stack, Switch, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SAML_MFA_AUTHN_CONTEXTS_SUGGESTED, type AuthPolicyBody, type SsoConnectionBody } from '../../../contracts/auth.js';
+import type { z } from 'zod';
+import {
+  authPolicyUpdateSchema,
+  SAML_MFA_AUTHN_CONTEXTS_SUGGESTED,
+  ssoConnectionCreateSchema,
+  ssoConnectionUpdateSchema,
+  type AuthPolicyBody,
+  type SsoConnectionBody,
+} from '../../../contracts/auth.js';
 import { Feedback } from '../../components/Feedback.js';
 import { PasswordField } from '../../components/PasswordField.js';
 import { Loading, NotPermitted } from '../../components/PageState.js';
 import { api, fieldError } from '../../lib/api.js';
-import { fieldErrorsOf } from '../../lib/errors.js';
+import { draftOn, errorOf, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { usersQuery } from '../../lib/queries.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useSsoConnections, useSsoMutation, useSsoPolicy, type ConnectionInput } from './api.js';
@@ -23,6 +30,13 @@ const listOf = (text: string) =>
     .split(/[,\s]+/)
     .map((v) => v.trim())
     .filter(Boolean);
+
+type ConnectionOutput = z.output<typeof ssoConnectionCreateSchema>;
+type ConnectionUpdate = z.output<typeof ssoConnectionUpdateSchema>;
+/** The SAML contexts, one a line, as the connection's change takes them. */
+const contextsDraft = draftOn(ssoConnectionUpdateSchema.pick({ mfaAuthnContexts: true }), ({ text }: { text: string }) => ({
+  mfaAuthnContexts: listOf(text),
+}));
 
 export function SsoSettingsPage() {
   const { t } = useTranslation();
@@ -144,17 +158,15 @@ function Connections() {
 /** Edits the authentication contexts a SAML connection accepts as multi-factor. */
 function SamlMfaContexts({ connection }: { connection: SsoConnectionBody }) {
   const { t } = useTranslation();
-  const [text, setText] = useState((connection.saml?.mfaAuthnContexts ?? []).join('\n'));
-  const save = useSsoMutation((mfaAuthnContexts: string[]) =>
-    api<SsoConnectionBody>(`/sso/connections/${connection.id}`, { method: 'PATCH', body: { mfaAuthnContexts } }),
+  const form = useContractForm(contextsDraft, { defaultValues: { text: (connection.saml?.mfaAuthnContexts ?? []).join('\n') } });
+  const save = useSsoMutation((body: ConnectionUpdate) =>
+    api<SsoConnectionBody>(`/sso/connections/${connection.id}`, { method: 'PATCH', body }),
   );
-  const fields = fieldErrorsOf(save.error);
+  const error = errorOf(form.formState.errors, 'mfaAuthnContexts');
   return (
     <form
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        save.mutate(listOf(text));
-      }}
+      noValidate
+      onSubmit={form.handleSubmit((body) => save.mutate(body, { onError: (e) => setServerErrors(form, e) }))}
       aria-label={`${t('identity.sso.mfaAuthnContexts')} — ${connection.displayName}`}
     >
       <Stack gap="xs">
@@ -163,11 +175,10 @@ function SamlMfaContexts({ connection }: { connection: SsoConnectionBody }) {
           description={t('identity.sso.mfaAuthnContextsHint')}
           autosize
           minRows={2}
-          value={text}
-          onChange={(e) => setText(e.currentTarget.value)}
-          error={fieldError(fields, 'mfaAuthnContexts')}
+          {...form.register('text')}
+          error={error}
         />
-        <Feedback error={fields ? null : save.error} success={save.isSuccess ? t('identity.sso.contextsSaved') : null} />
+        <Feedback error={error ? null : save.error} success={save.isSuccess ? t('identity.sso.contextsSaved') : null} />
         <Group>
           <Button type="submit" size="xs" variant="default" loading={save.isPending}>
             {t('identity.sso.saveContexts')}
@@ -178,69 +189,91 @@ function SamlMfaContexts({ connection }: { connection: SsoConnectionBody }) {
   );
 }
 
+interface ConnectionDraft {
+  preset: Preset;
+  displayName: string;
+  issuer: string;
+  entraTenantId: string;
+  clientId: string;
+  clientSecret: string;
+  metadataUrl: string;
+  metadataXml: string;
+  domains: string;
+  jitEnabled: boolean;
+  jitRole: 'app_admin' | 'site_admin';
+  requireIdpMfa: boolean;
+  acrValues: string;
+  authnContexts: string;
+}
+
+const emptyConnection: ConnectionDraft = {
+  preset: 'google',
+  displayName: '',
+  issuer: '',
+  entraTenantId: '',
+  clientId: '',
+  clientSecret: '',
+  metadataUrl: '',
+  metadataXml: '',
+  domains: '',
+  jitEnabled: false,
+  jitRole: 'app_admin',
+  requireIdpMfa: false,
+  acrValues: '',
+  authnContexts: SAML_MFA_AUTHN_CONTEXTS_SUGGESTED.join('\n'),
+};
+
+/** The new connection as the API takes it: the preset's own fields, lists split from their text. */
+function connectionOf(form: ConnectionDraft): ConnectionInput {
+  const { preset } = form;
+  const common = {
+    displayName: form.displayName,
+    emailDomains: listOf(form.domains),
+    jitEnabled: form.jitEnabled,
+    jitRole: form.jitRole,
+  };
+  const oidc = {
+    clientId: form.clientId,
+    clientSecret: form.clientSecret,
+    requireIdpMfa: form.requireIdpMfa,
+    mfaAcrValues: listOf(form.acrValues),
+  };
+  return preset === 'google'
+    ? { preset, ...common, ...oidc }
+    : preset === 'entra'
+      ? { preset, entraTenantId: form.entraTenantId.trim(), ...common, ...oidc }
+      : preset === 'oidc'
+        ? { preset, issuer: form.issuer.trim(), ...common, ...oidc }
+        : {
+            preset,
+            ...common,
+            idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml },
+            requireIdpMfa: form.requireIdpMfa,
+            ...(form.requireIdpMfa ? { mfaAuthnContexts: listOf(form.authnContexts) } : {}),
+          };
+}
+
+const connectionDraft = draftOn(ssoConnectionCreateSchema, connectionOf);
+
 function AddConnection() {
   const { t } = useTranslation();
-  const [preset, setPreset] = useState<Preset>('google');
-  const [form, setForm] = useState({
-    displayName: '',
-    issuer: '',
-    entraTenantId: '',
-    clientId: '',
-    clientSecret: '',
-    metadataUrl: '',
-    metadataXml: '',
-    domains: '',
-    jitEnabled: false,
-    jitRole: 'app_admin' as 'app_admin' | 'site_admin',
-    requireIdpMfa: false,
-    acrValues: '',
-    authnContexts: SAML_MFA_AUTHN_CONTEXTS_SUGGESTED.join('\n'),
-  });
-  const set = (k: keyof typeof form) => (v: string | boolean) => setForm((f) => ({ ...f, [k]: v }));
-  const create = useSsoMutation((body: ConnectionInput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
-  const fields = fieldErrorsOf(create.error);
+  const draft = useContractForm(connectionDraft, { defaultValues: emptyConnection });
+  const form = draft.watch();
+  const { preset } = form;
+  const set = (k: keyof ConnectionDraft) => (v: string | boolean) => patchValues(draft, { [k]: v });
+  const create = useSsoMutation((body: ConnectionOutput) => api<SsoConnectionBody>('/sso/connections', { method: 'POST', body }));
+  const fields = flatErrors(draft.formState.errors);
+  const hasFields = Object.keys(fields).length > 0;
 
-  const onSubmit = (e: FormEvent) => {
-    e.preventDefault();
-    const common = {
-      displayName: form.displayName.trim(),
-      emailDomains: form.domains
-        .split(/[,\s]+/)
-        .map((d) => d.trim())
-        .filter(Boolean),
-      jitEnabled: form.jitEnabled,
-      jitRole: form.jitRole,
-    };
-    const oidc = {
-      clientId: form.clientId.trim(),
-      clientSecret: form.clientSecret,
-      requireIdpMfa: form.requireIdpMfa,
-      mfaAcrValues: form.acrValues
-        .split(/[,\s]+/)
-        .map((v) => v.trim())
-        .filter(Boolean),
-    };
-    const body: ConnectionInput =
-      preset === 'google'
-        ? { preset, ...common, ...oidc }
-        : preset === 'entra'
-          ? { preset, entraTenantId: form.entraTenantId.trim(), ...common, ...oidc }
-          : preset === 'oidc'
-            ? { preset, issuer: form.issuer.trim(), ...common, ...oidc }
-            : {
-                preset,
-                ...common,
-                idp: form.metadataUrl.trim() ? { metadataUrl: form.metadataUrl.trim() } : { metadataXml: form.metadataXml },
-                requireIdpMfa: form.requireIdpMfa,
-                ...(form.requireIdpMfa ? { mfaAuthnContexts: listOf(form.authnContexts) } : {}),
-              };
+  const onSubmit = draft.handleSubmit((body) =>
     create.mutate(body, {
-      onSuccess: () => setForm((f) => ({ ...f, displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' })),
-    });
-  };
+      onSuccess: () => draft.reset({ ...draft.getValues(), displayName: '', clientSecret: '', metadataXml: '', metadataUrl: '' }),
+      onError: (error) => setServerErrors(draft, error),
+    }),
+  );
 
   return (
-    <form onSubmit={onSubmit} aria-labelledby="add-provider-heading">
+    <form onSubmit={onSubmit} noValidate aria-labelledby="add-provider-heading">
       <Stack gap="sm">
         <Title order={2} size="h3" id="add-provider-heading">
           {t('identity.sso.add')}
@@ -249,7 +282,7 @@ function AddConnection() {
           label={t('identity.sso.preset')}
           data={PRESETS.map((p) => ({ value: p, label: t(`identity.sso.presets.${p}`) }))}
           value={preset}
-          onChange={(v) => v && setPreset(v as Preset)}
+          onChange={(v) => v && set('preset')(v)}
           allowDeselect={false}
           maw={400}
         />
@@ -370,7 +403,7 @@ function AddConnection() {
             maw={400}
           />
         ) : null}
-        <Feedback error={fields ? null : create.error} success={create.isSuccess ? t('identity.sso.created') : null} />
+        <Feedback error={hasFields ? null : create.error} success={create.isSuccess ? t('identity.sso.created') : null} />
         <Group>
           <Button type="submit" loading={create.isPending}>
             {t('common.create')}
@@ -382,23 +415,23 @@ function AddConnection() {
 }
 
 function Policy() {
-  const { t } = useTranslation();
   const policy = useSsoPolicy();
+  return policy.data ? <PolicyForm policy={policy.data} /> : <Loading />;
+}
+
+function PolicyForm({ policy }: { policy: AuthPolicyBody }) {
+  const { t } = useTranslation();
   const users = useQuery(usersQuery);
-  const [draft, setDraft] = useState<AuthPolicyBody | null>(null);
-  useEffect(() => {
-    if (policy.data && !draft) setDraft(policy.data);
-  }, [policy.data, draft]);
+  const form = useContractForm(authPolicyUpdateSchema, { defaultValues: policy });
+  const draft = form.watch();
   const save = useSsoMutation((body: AuthPolicyBody) => api<AuthPolicyBody>('/sso/policy', { method: 'PUT', body }));
-  if (!draft) return <Loading />;
-  const fields = fieldErrorsOf(save.error);
+  const fields = flatErrors(form.formState.errors);
+  const hasFields = Object.keys(fields).length > 0;
   const admins = (users.data ?? []).filter((u) => u.role === 'site_admin' && u.status === 'active');
   return (
     <form
-      onSubmit={(e: FormEvent) => {
-        e.preventDefault();
-        save.mutate(draft);
-      }}
+      noValidate
+      onSubmit={form.handleSubmit((body) => save.mutate(body, { onError: (error) => setServerErrors(form, error) }))}
       aria-labelledby="policy-heading"
     >
       <Stack gap="sm">
@@ -408,14 +441,14 @@ function Policy() {
         <Switch
           label={t('identity.sso.requireSso')}
           checked={draft.requireSso}
-          onChange={(e) => setDraft({ ...draft, requireSso: e.currentTarget.checked })}
+          onChange={(e) => patchValues(form, { requireSso: e.currentTarget.checked })}
           error={fieldError(fields, 'requireSso')}
         />
         <Select
           label={t('identity.sso.breakGlass')}
           data={admins.map((u) => ({ value: u.id, label: `${u.firstName} ${u.lastName} (${u.email})` }))}
           value={draft.breakGlassUserId}
-          onChange={(v) => setDraft({ ...draft, breakGlassUserId: v })}
+          onChange={(v) => patchValues(form, { breakGlassUserId: v })}
           clearable
           error={fieldError(fields, 'breakGlassUserId')}
           maw={480}
@@ -423,9 +456,9 @@ function Policy() {
         <Switch
           label={t('identity.sso.requireMfa')}
           checked={draft.requireMfa}
-          onChange={(e) => setDraft({ ...draft, requireMfa: e.currentTarget.checked })}
+          onChange={(e) => patchValues(form, { requireMfa: e.currentTarget.checked })}
         />
-        <Feedback error={fields ? null : save.error} success={save.isSuccess ? t('identity.sso.policySaved') : null} />
+        <Feedback error={hasFields ? null : save.error} success={save.isSuccess ? t('identity.sso.policySaved') : null} />
         <Group>
           <Button type="submit" loading={save.isPending}>
             {t('common.save')}

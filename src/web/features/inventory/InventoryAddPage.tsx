@@ -2,17 +2,17 @@
 import { Alert, Button, Group, Paper, Radio, Stack, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CatalogAppBody, InventoryCreate, InventoryItemBody } from '../../../contracts/api.js';
+import { inventoryCreateSchema, type CatalogAppBody, type InventoryCreate, type InventoryItemBody } from '../../../contracts/api.js';
 import type { DataElement } from '../../../contracts/domain.js';
 import { Feedback } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
 import { api, fieldError } from '../../lib/api.js';
 import { catalogAppQuery } from '../../lib/catalog.js';
-import { fieldsOf } from '../../lib/errors.js';
 import { setFlash } from '../../lib/flash.js';
+import { draftOn, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useRequiredSession } from '../../lib/session.js';
 import { useCurrentInstitution } from '../../lib/useInstitution.js';
 import { CatalogPicker } from './CatalogPicker.js';
@@ -46,6 +46,23 @@ export function InventoryAddPage() {
   );
 }
 
+interface AddDraft extends InventoryDraft {
+  source: 'catalog' | 'custom';
+  app: CatalogAppBody | null;
+  custom: CustomDraft;
+}
+
+const emptyAdd = (): AddDraft => ({ ...emptyDraft(), source: 'catalog', app: null, custom: { name: '', vendor: '', website: '' } });
+
+/** The new item: the catalog app picked, or the custom app's name, vendor and website. */
+function createOf({ source, app, custom, ...draft }: AddDraft): InventoryCreate {
+  return source === 'catalog'
+    ? { ...draft, ...(app ? { catalogAppId: app.id } : {}) }
+    : { ...draft, custom: { name: custom.name, vendor: custom.vendor.trim(), website: nullIfBlank(custom.website) } };
+}
+
+const addSchema = draftOn(inventoryCreateSchema, createOf);
+
 function AddForm({ institution }: { institution: ReturnType<typeof useCurrentInstitution>['institution'] }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -53,23 +70,23 @@ function AddForm({ institution }: { institution: ReturnType<typeof useCurrentIns
   const { catalogAppId } = route.useSearch();
   const preset = useQuery({ ...catalogAppQuery(catalogAppId ?? ''), enabled: Boolean(catalogAppId) });
 
-  const [source, setSource] = useState<'catalog' | 'custom'>('catalog');
-  const [app, setApp] = useState<CatalogAppBody | null>(null);
-  const [custom, setCustom] = useState<CustomDraft>({ name: '', vendor: '', website: '' });
-  const [draft, setDraft] = useState<InventoryDraft>(emptyDraft);
+  const form = useContractForm(addSchema, { defaultValues: emptyAdd() });
+  const { source, app, custom, ...draft } = form.watch();
+  // Data elements follow the app picked until the person changes them.
   const [elementsTouched, setElementsTouched] = useState(false);
   const [prefilled, setPrefilled] = useState(false);
 
   const pickApp = (picked: CatalogAppBody | null) => {
-    setApp(picked);
+    const patch: Partial<AddDraft> = { app: picked };
     if (picked && !elementsTouched) {
-      setDraft((d) => ({ ...d, dataElements: picked.dataElements as DataElement[] }));
+      patch.dataElements = picked.dataElements as DataElement[];
       setPrefilled(picked.dataElements.length > 0);
     }
+    patchValues(form, patch);
   };
 
   useEffect(() => {
-    if (preset.data && !app) pickApp(preset.data);
+    if (preset.data && !form.getValues('app')) pickApp(preset.data);
     // Only when the preset arrives.
   }, [preset.data]);
 
@@ -81,6 +98,7 @@ function AddForm({ institution }: { institution: ReturnType<typeof useCurrentIns
       setFlash(t('item.added'));
       void navigate({ to: '/inventory/$itemId', params: { itemId: item.id } });
     },
+    onError: (error) => setServerErrors(form, error),
   });
 
   const onChange = (patch: Partial<InventoryDraft>) => {
@@ -88,25 +106,22 @@ function AddForm({ institution }: { institution: ReturnType<typeof useCurrentIns
       setElementsTouched(true);
       setPrefilled(false);
     }
-    setDraft((d) => ({ ...d, ...patch }));
+    patchValues(form, patch);
   };
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    const body: InventoryCreate =
-      source === 'catalog'
-        ? { ...draft, ...(app ? { catalogAppId: app.id } : {}) }
-        : { ...draft, custom: { name: custom.name.trim(), vendor: custom.vendor.trim(), website: nullIfBlank(custom.website) } };
-    create.mutate(body);
-  };
+  const onSubmit = form.handleSubmit((body) => create.mutate(body));
 
-  const fields = fieldsOf(create.error);
+  const fields = flatErrors(form.formState.errors);
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="lg">
         <Paper withBorder p="md">
           <Stack>
-            <Radio.Group label={t('item.source')} value={source} onChange={(v) => setSource(v === 'custom' ? 'custom' : 'catalog')}>
+            <Radio.Group
+              label={t('item.source')}
+              value={source}
+              onChange={(v) => patchValues(form, { source: v === 'custom' ? 'custom' : 'catalog' })}
+            >
               <Group mt="xs">
                 <Radio value="catalog" label={t('item.fromCatalog')} />
                 <Radio value="custom" label={t('item.custom')} />
@@ -115,7 +130,11 @@ function AddForm({ institution }: { institution: ReturnType<typeof useCurrentIns
             {source === 'catalog' ? (
               <CatalogPicker value={app} onChange={pickApp} error={fieldError(fields, 'catalogAppId')} />
             ) : (
-              <CustomAppFields value={custom} onChange={(p) => setCustom((c) => ({ ...c, ...p }))} fields={fields} />
+              <CustomAppFields
+                value={custom}
+                onChange={(p) => patchValues(form, { custom: { ...form.getValues('custom'), ...p } })}
+                fields={fields}
+              />
             )}
             {source === 'catalog' && prefilled ? (
               <Alert color="blue" variant="light">

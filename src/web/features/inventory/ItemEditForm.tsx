@@ -1,12 +1,12 @@
 /** Edits an inventory item; saves only the changed fields with the version last seen (409 stale → reload). */
 import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { InstitutionBody, InventoryItemBody, InventoryUpdate } from '../../../contracts/api.js';
+import { inventoryUpdateSchema, type InstitutionBody, type InventoryItemBody, type InventoryUpdate } from '../../../contracts/api.js';
 import { Feedback } from '../../components/Feedback.js';
 import { api, ApiError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { draftOn, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { CustomAppFields } from './CustomAppFields.js';
 import { changedFields, draftFromItem, nullIfBlank, type CustomDraft, type InventoryDraft } from './draft.js';
 import { InventoryFieldsForm } from './InventoryFieldsForm.js';
@@ -18,26 +18,51 @@ interface ItemEditFormProps {
   canEdit: boolean;
 }
 
+type EditDraft = InventoryDraft & { custom: CustomDraft };
+
+function editDraftOf(item: InventoryItemBody): EditDraft {
+  return { ...draftFromItem(item), custom: customOf(item) };
+}
+
+/** The changed fields of the item last loaded, with its version (and a custom app's own changes). */
+function updateOf(base: InventoryItemBody, { custom, ...draft }: EditDraft): InventoryUpdate {
+  const body: InventoryUpdate = { version: base.version, ...changedFields(draftFromItem(base), draft) };
+  if (base.isCustom) {
+    const c: NonNullable<InventoryUpdate['custom']> = {};
+    if (custom.name.trim() !== base.name) c.name = custom.name;
+    if (custom.vendor.trim() !== base.vendor) c.vendor = custom.vendor.trim();
+    if (nullIfBlank(custom.website) !== base.website) c.website = nullIfBlank(custom.website);
+    if (Object.keys(c).length > 0) body.custom = c;
+  }
+  return body;
+}
+
 export function ItemEditForm({ item, institution, canEdit }: ItemEditFormProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   // The version the form was loaded from: saves send it, so edits never overwrite someone else's.
   const [baseItem, setBaseItem] = useState(item);
-  const base = draftFromItem(baseItem);
-  const [draft, setDraft] = useState<InventoryDraft>(base);
-  const [custom, setCustom] = useState<CustomDraft>(customOf(item));
+  const baseRef = useRef(baseItem);
+  baseRef.current = baseItem;
+  const schema = useMemo(() => draftOn(inventoryUpdateSchema, (draft: EditDraft) => updateOf(baseRef.current, draft)), []);
+  const form = useContractForm(schema, { defaultValues: editDraftOf(item) });
+  const draft = form.watch();
   const [message, setMessage] = useState<string | null>(null);
+
+  const loadItem = (loaded: InventoryItemBody) => {
+    setBaseItem(loaded);
+    baseRef.current = loaded;
+    form.reset(editDraftOf(loaded));
+  };
 
   useEffect(() => {
     if (item.version === baseItem.version) return;
-    const sameFields = isEmpty(changedFields(base, draftFromItem(item))) && sameCustom(customOf(baseItem), customOf(item));
-    const localEdits = !isEmpty(changedFields(base, draft)) || !sameCustom(customOf(baseItem), custom);
+    const sameFields = isEmpty(updateOf(baseItem, editDraftOf(item)), 1);
+    const localEdits = !isEmpty(updateOf(baseItem, form.getValues()), 1);
     if (sameFields) {
       setBaseItem(item); // only the status moved (e.g. our own transition): keep the edits
     } else if (!localEdits) {
-      setBaseItem(item);
-      setDraft(draftFromItem(item));
-      setCustom(customOf(item));
+      loadItem(item);
     } // else: keep the old version so saving reports the conflict
   }, [item.version]);
 
@@ -46,51 +71,45 @@ export function ItemEditForm({ item, institution, canEdit }: ItemEditFormProps) 
     onSuccess: (saved) => {
       queryClient.setQueryData(itemQuery(item.id).queryKey, saved);
       void queryClient.invalidateQueries({ queryKey: ['inventory'], predicate: (q) => q.queryKey[1] !== 'item' });
-      setBaseItem(saved);
-      setDraft(draftFromItem(saved));
-      setCustom(customOf(saved));
+      loadItem(saved);
       setMessage(t('common.saved'));
     },
+    onError: (error) => setServerErrors(form, error),
   });
 
   const stale = save.error instanceof ApiError && save.error.code === 'stale';
   const reload = async () => {
     const fresh = await queryClient.fetchQuery({ ...itemQuery(item.id), staleTime: 0 });
-    setBaseItem(fresh);
-    setDraft(draftFromItem(fresh));
-    setCustom(customOf(fresh));
+    loadItem(fresh);
     save.reset();
   };
 
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
+  const onSubmit = form.handleSubmit((body) => {
     setMessage(null);
-    const body: InventoryUpdate = { version: baseItem.version, ...changedFields(base, draft) };
-    if (baseItem.isCustom) {
-      const c: NonNullable<InventoryUpdate['custom']> = {};
-      if (custom.name.trim() !== baseItem.name) c.name = custom.name.trim();
-      if (custom.vendor.trim() !== baseItem.vendor) c.vendor = custom.vendor.trim();
-      if (nullIfBlank(custom.website) !== baseItem.website) c.website = nullIfBlank(custom.website);
-      if (Object.keys(c).length > 0) body.custom = c;
-    }
     save.mutate(body);
-  };
+  });
 
-  const fields = fieldsOf(save.error);
+  const fields = flatErrors(form.formState.errors);
+  const { custom, ...values } = draft;
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="lg">
         {!canEdit ? <Text c="dimmed">{t('item.readOnly')}</Text> : null}
         {item.isCustom ? (
           <Paper withBorder p="md">
-            <CustomAppFields value={custom} onChange={(p) => setCustom((c) => ({ ...c, ...p }))} fields={fields} disabled={!canEdit} />
+            <CustomAppFields
+              value={custom}
+              onChange={(p) => patchValues(form, { custom: { ...form.getValues('custom'), ...p } })}
+              fields={fields}
+              disabled={!canEdit}
+            />
           </Paper>
         ) : null}
         <InventoryFieldsForm
-          value={draft}
+          value={values}
           onChange={(patch) => {
             setMessage(null);
-            setDraft((d) => ({ ...d, ...patch }));
+            patchValues(form, patch);
           }}
           fields={fields}
           institution={institution}
@@ -118,10 +137,7 @@ function customOf(item: InventoryItemBody): CustomDraft {
   return { name: item.name, vendor: item.vendor, website: item.website ?? '' };
 }
 
-function sameCustom(a: CustomDraft, b: CustomDraft): boolean {
-  return a.name === b.name && a.vendor === b.vendor && a.website === b.website;
-}
-
-function isEmpty(o: object): boolean {
-  return Object.keys(o).length === 0;
+/** Whether an update body changes nothing beyond its version. */
+function isEmpty(o: object, keep = 0): boolean {
+  return Object.keys(o).length === keep;
 }

@@ -4,18 +4,34 @@
  * ticket is an http-only cookie the page never sees (`?sso=<reason>` when the sign-in was refused).
  * No session. The status page's link is shown once, after sending.
  */
-import { Anchor, Box, Button, Combobox, Container, Group, MultiSelect, NumberInput, Paper, Stack, Text, Textarea, TextInput, Title, useCombobox } from '@mantine/core';
+import {
+  Anchor,
+  Box,
+  Button,
+  Combobox,
+  Container,
+  Group,
+  MultiSelect,
+  NumberInput,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  TextInput,
+  Title,
+  useCombobox,
+} from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIENCES, DATA_ELEMENT_CODES } from '../../../contracts/domain.js';
-import type { RequestPage } from '../../../contracts/requests.js';
+import { staffRequestCreateSchema, type RequestPage, type StaffRequestCreate } from '../../../contracts/requests.js';
 import { ErrorAlert, Feedback } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { PublicHeader } from '../../components/PublicLayout.js';
 import { api, ApiError, fieldError, toQueryString } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { draftOn, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 
 export function RequestFormPage() {
   const { token, sso } = useSearch({ strict: false }) as { token?: string; sso?: string };
@@ -65,19 +81,58 @@ interface CatalogHit {
   vendor: string;
 }
 
+interface RequestDraft {
+  chosen: CatalogHit | null;
+  appName: string;
+  appWebsite: string;
+  purpose: string;
+  grades: string[];
+  schoolIds: string[];
+  audiences: string[];
+  studentCount: number | string;
+  dataElements: string[];
+  email: string;
+}
+
+const emptyRequest: RequestDraft = {
+  chosen: null,
+  appName: '',
+  appWebsite: '',
+  purpose: '',
+  grades: [],
+  schoolIds: [],
+  audiences: ['students'],
+  studentCount: '',
+  dataElements: [],
+  email: '',
+};
+
+/** The request as the API takes it: the app chosen or the name typed, blanks left out. */
+function requestOf(
+  { chosen, appName, appWebsite, studentCount, email, ...rest }: RequestDraft,
+  token: string | undefined,
+  language: string,
+) {
+  return {
+    token,
+    ...(chosen ? { catalogAppId: chosen.id } : { appName: appName.trim() || undefined }),
+    ...(appWebsite.trim() && !chosen ? { appWebsite: appWebsite.trim() } : {}),
+    ...rest,
+    ...(studentCount === '' ? {} : { studentCount: Number(studentCount) }),
+    ...(email.trim() ? { email: email.trim() } : {}),
+    language: language === 'fr' ? 'fr' : 'en',
+  };
+}
+
 function RequestForm({ token, page }: { token: string | undefined; page: RequestPage }) {
   const { t, i18n } = useTranslation();
   const [search, setSearch] = useState('');
-  const [chosen, setChosen] = useState<CatalogHit | null>(null);
-  const [appName, setAppName] = useState('');
-  const [appWebsite, setAppWebsite] = useState('');
-  const [purpose, setPurpose] = useState('');
-  const [grades, setGrades] = useState<string[]>([]);
-  const [schoolIds, setSchoolIds] = useState<string[]>([]);
-  const [audiences, setAudiences] = useState<string[]>(['students']);
-  const [studentCount, setStudentCount] = useState<number | string>('');
-  const [dataElements, setDataElements] = useState<string[]>([]);
-  const [email, setEmail] = useState('');
+  const form = useContractForm(
+    draftOn(staffRequestCreateSchema, (draft: RequestDraft) => requestOf(draft, token, i18n.language)),
+    { defaultValues: emptyRequest },
+  );
+  const { chosen, appName, appWebsite, purpose, grades, schoolIds, audiences, studentCount, dataElements, email } = form.watch();
+  const set = (patch: Partial<RequestDraft>) => patchValues(form, patch);
   const combobox = useCombobox();
   const q = search.trim();
   const hits = useQuery({
@@ -86,30 +141,12 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
     enabled: q.length >= 2 && !chosen,
   });
   const send = useMutation({
-    mutationFn: () =>
-      api<{ statusToken: string }>('/public/staff-requests', {
-        method: 'POST',
-        redirectOn401: false,
-        body: {
-          token,
-          ...(chosen ? { catalogAppId: chosen.id } : { appName: appName.trim() || undefined }),
-          ...(appWebsite.trim() && !chosen ? { appWebsite: appWebsite.trim() } : {}),
-          purpose,
-          grades,
-          schoolIds,
-          audiences,
-          ...(studentCount === '' ? {} : { studentCount: Number(studentCount) }),
-          dataElements,
-          ...(email.trim() ? { email: email.trim() } : {}),
-          language: i18n.language === 'fr' ? 'fr' : 'en',
-        },
-      }),
+    mutationFn: (body: StaffRequestCreate) =>
+      api<{ statusToken: string }>('/public/staff-requests', { method: 'POST', redirectOn401: false, body }),
+    onError: (error) => setServerErrors(form, error),
   });
-  const fields = fieldsOf(send.error);
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    send.mutate();
-  };
+  const fields = flatErrors(form.formState.errors);
+  const onSubmit = form.handleSubmit((body) => send.mutate(body));
 
   if (send.data) {
     const link = `${window.location.origin}/staff-request/status?token=${encodeURIComponent(send.data.statusToken)}`;
@@ -142,7 +179,7 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
           {chosen ? (
             <Group>
               <Text fw={600}>{t('staffRequests.form.chosen', { name: `${chosen.name} (${chosen.vendor})` })}</Text>
-              <Button variant="default" size="xs" onClick={() => setChosen(null)}>
+              <Button variant="default" size="xs" onClick={() => set({ chosen: null })}>
                 {t('staffRequests.form.clearChoice')}
               </Button>
             </Group>
@@ -152,7 +189,7 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
                 store={combobox}
                 onOptionSubmit={(id) => {
                   const hit = hits.data?.items.find((h) => h.id === id);
-                  if (hit) setChosen(hit);
+                  if (hit) set({ chosen: hit });
                   combobox.closeDropdown();
                 }}
               >
@@ -182,8 +219,19 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
                   </Combobox.Options>
                 </Combobox.Dropdown>
               </Combobox>
-              <TextInput label={t('staffRequests.form.appName')} value={appName} onChange={(e) => setAppName(e.currentTarget.value)} error={fieldError(fields, 'appName')} />
-              <TextInput label={t('staffRequests.form.appWebsite')} type="url" value={appWebsite} onChange={(e) => setAppWebsite(e.currentTarget.value)} error={fieldError(fields, 'appWebsite')} />
+              <TextInput
+                label={t('staffRequests.form.appName')}
+                value={appName}
+                onChange={(e) => set({ appName: e.currentTarget.value })}
+                error={fieldError(fields, 'appName')}
+              />
+              <TextInput
+                label={t('staffRequests.form.appWebsite')}
+                type="url"
+                value={appWebsite}
+                onChange={(e) => set({ appWebsite: e.currentTarget.value })}
+                error={fieldError(fields, 'appWebsite')}
+              />
             </>
           )}
           <Textarea
@@ -193,14 +241,14 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
             autosize
             minRows={2}
             value={purpose}
-            onChange={(e) => setPurpose(e.currentTarget.value)}
+            onChange={(e) => set({ purpose: e.currentTarget.value })}
             error={fieldError(fields, 'purpose')}
           />
           <MultiSelect
             label={t('staffRequests.form.grades')}
             data={page.institution.gradeLevels.map((g) => ({ value: g, label: t(`grade.${g}`) }))}
             value={grades}
-            onChange={setGrades}
+            onChange={(v) => set({ grades: v })}
             error={fieldError(fields, 'grades')}
           />
           {page.schools.length ? (
@@ -208,7 +256,7 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
               label={t('staffRequests.form.schools')}
               data={page.schools.map((s) => ({ value: s.id, label: s.name }))}
               value={schoolIds}
-              onChange={setSchoolIds}
+              onChange={(v) => set({ schoolIds: v })}
               error={fieldError(fields, 'schoolIds')}
             />
           ) : null}
@@ -216,15 +264,21 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
             label={t('staffRequests.form.audiences')}
             data={AUDIENCES.map((a) => ({ value: a, label: t(`audience.${a}`) }))}
             value={audiences}
-            onChange={setAudiences}
+            onChange={(v) => set({ audiences: v })}
             error={fieldError(fields, 'audiences')}
           />
-          <NumberInput label={t('staffRequests.form.studentCount')} min={0} value={studentCount} onChange={setStudentCount} error={fieldError(fields, 'studentCount')} />
+          <NumberInput
+            label={t('staffRequests.form.studentCount')}
+            min={0}
+            value={studentCount}
+            onChange={(v) => set({ studentCount: v })}
+            error={fieldError(fields, 'studentCount')}
+          />
           <MultiSelect
             label={t('staffRequests.form.dataElements')}
             data={DATA_ELEMENT_CODES.map((d) => ({ value: d, label: t(`dataElement.${d}`) }))}
             value={dataElements}
-            onChange={setDataElements}
+            onChange={(v) => set({ dataElements: v })}
             searchable
             error={fieldError(fields, 'dataElements')}
           />
@@ -234,7 +288,7 @@ function RequestForm({ token, page }: { token: string | undefined; page: Request
             type="email"
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
+            onChange={(e) => set({ email: e.currentTarget.value })}
             error={fieldError(fields, 'email')}
           />
           <Feedback error={send.error} />

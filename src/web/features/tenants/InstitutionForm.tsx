@@ -1,9 +1,10 @@
 /** Create an institution (platform admins) or edit one's name, grade levels and schools. */
 import { Button, Fieldset, Group, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import type { Control } from 'react-hook-form';
+import type { z } from 'zod';
 import { useTranslation } from 'react-i18next';
-import type { InstitutionBody } from '../../../contracts/api.js';
+import { institutionCreateSchema, institutionUpdateSchema, type InstitutionBody } from '../../../contracts/api.js';
 import {
   CA_PROVINCES,
   GRADE_LEVELS,
@@ -16,10 +17,10 @@ import {
 } from '../../../contracts/domain.js';
 import { Feedback } from '../../components/Feedback.js';
 import { api, fieldError } from '../../lib/api.js';
-import { fieldsOf } from '../../lib/errors.js';
+import { draftOn, flatErrors, patchValues, setServerErrors, useContractForm } from '../../lib/form.js';
 import { gradeSpan, sortGrades } from '../../lib/grades.js';
 import { ChoiceGroup } from '../inventory/ChoiceGroup.js';
-import { SchoolsField, type SchoolDraft } from './SchoolsField.js';
+import { SchoolsField, type SchoolsForm } from './SchoolsField.js';
 
 interface InstitutionFormProps {
   /** The institution to edit, or null to create one. */
@@ -30,78 +31,92 @@ interface InstitutionFormProps {
 
 const defaultGrades = (country: Country): GradeLevel[] => (country === 'CA' ? gradeSpan('JK', '12') : gradeSpan('K', '12'));
 
+interface InstitutionDraft extends SchoolsForm {
+  name: string;
+  kind: InstitutionKind;
+  country: Country;
+  subdivision: string | null;
+  gradeLevels: GradeLevel[];
+  firstSiteAdmin: { email: string; firstName: string; lastName: string };
+}
+
+function draftOf(institution: InstitutionBody | null): InstitutionDraft {
+  return {
+    name: institution?.name ?? '',
+    kind: institution?.kind ?? 'district',
+    country: institution?.country ?? 'CA',
+    subdivision: institution?.subdivision ?? null,
+    gradeLevels: institution?.gradeLevels ?? defaultGrades('CA'),
+    schools: (institution?.schools ?? []).map((s) => ({ id: s.id, key: s.id, name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo })),
+    firstSiteAdmin: { email: '', firstName: '', lastName: '' },
+  };
+}
+
+/** What an edit sends: the name, grade levels and schools (each school's id kept). */
+function updateOf(draft: InstitutionDraft) {
+  return {
+    name: draft.name,
+    gradeLevels: sortGrades(draft.gradeLevels),
+    schools: draft.schools.map((s) => ({ ...(s.id ? { id: s.id } : {}), name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo })),
+  };
+}
+
+/** A new institution: its data region follows the country (Canadian data in Canada, US data in the US). */
+function createOf(draft: InstitutionDraft) {
+  return {
+    ...updateOf(draft),
+    kind: draft.kind,
+    country: draft.country,
+    subdivision: draft.subdivision ?? '',
+    region: REGION_OF_COUNTRY[draft.country],
+    firstSiteAdmin: { ...draft.firstSiteAdmin, email: draft.firstSiteAdmin.email.trim() },
+  };
+}
+
+const createDraft = draftOn(institutionCreateSchema, createOf);
+// One form for both: a new institution's body, or an edit's (the fields an edit sends are a part of it).
+const updateDraft = draftOn(institutionUpdateSchema, updateOf) as z.ZodType<z.output<typeof institutionUpdateSchema>, InstitutionDraft>;
+type InstitutionSave = z.output<typeof institutionCreateSchema> | z.output<typeof institutionUpdateSchema>;
+const institutionDraft = (editing: boolean): z.ZodType<InstitutionSave, InstitutionDraft> => (editing ? updateDraft : createDraft);
+
 export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionFormProps) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const editing = institution !== null;
-  const [name, setName] = useState(institution?.name ?? '');
-  const [kind, setKind] = useState<InstitutionKind>(institution?.kind ?? 'district');
-  const [country, setCountry] = useState<Country>(institution?.country ?? 'CA');
-  const [subdivision, setSubdivision] = useState<string | null>(institution?.subdivision ?? null);
-  // The data region follows the country (Canadian data in Canada, US data in the US).
+  const form = useContractForm(institutionDraft(editing), { defaultValues: draftOf(institution) });
+  const { kind, country, subdivision, gradeLevels: grades } = form.watch();
+  const set = (patch: Partial<InstitutionDraft>) => patchValues(form, patch);
   const region = REGION_OF_COUNTRY[country];
-  const [grades, setGrades] = useState<GradeLevel[]>(institution?.gradeLevels ?? defaultGrades('CA'));
-  const [schools, setSchools] = useState<SchoolDraft[]>(
-    (institution?.schools ?? []).map((s) => ({ id: s.id, key: s.id, name: s.name, gradeFrom: s.gradeFrom, gradeTo: s.gradeTo })),
-  );
-  const [admin, setAdmin] = useState({ email: '', firstName: '', lastName: '' });
 
   const save = useMutation({
-    mutationFn: () => {
-      const common = {
-        name: name.trim(),
-        gradeLevels: sortGrades(grades),
-        schools: schools.map((s) => ({ ...(s.id ? { id: s.id } : {}), name: s.name.trim(), gradeFrom: s.gradeFrom, gradeTo: s.gradeTo })),
-      };
-      return editing
-        ? api<InstitutionBody>(`/institutions/${institution.id}`, { method: 'PATCH', body: common })
-        : api<InstitutionBody>('/institutions', {
-            method: 'POST',
-            body: {
-              ...common,
-              kind,
-              country,
-              subdivision: subdivision ?? '',
-              region,
-              firstSiteAdmin: { email: admin.email.trim(), firstName: admin.firstName.trim(), lastName: admin.lastName.trim() },
-            },
-          });
-    },
+    mutationFn: (body: InstitutionSave) =>
+      editing
+        ? api<InstitutionBody>(`/institutions/${institution.id}`, { method: 'PATCH', body })
+        : api<InstitutionBody>('/institutions', { method: 'POST', body }),
     onSuccess: (saved) => {
       void queryClient.invalidateQueries({ queryKey: ['institutions'] });
       onSaved(saved);
     },
+    onError: (error) => setServerErrors(form, error),
   });
 
-  const onCountry = (value: Country) => {
-    setCountry(value);
-    setSubdivision(null);
-    if (!editing) setGrades(defaultGrades(value));
-  };
-  const onSubmit = (event: FormEvent) => {
-    event.preventDefault();
-    save.mutate();
-  };
-  const fields = fieldsOf(save.error);
+  const onCountry = (value: Country) =>
+    set({ country: value, subdivision: null, ...(editing ? {} : { gradeLevels: defaultGrades(value) }) });
+  const onSubmit = form.handleSubmit((body) => save.mutate(body));
+  const fields = flatErrors(form.formState.errors);
   const subdivisions = country === 'CA' ? CA_PROVINCES : US_STATES;
 
   return (
     <form onSubmit={onSubmit} noValidate>
       <Stack gap="lg">
-        <TextInput
-          label={t('institutions.name')}
-          required
-          value={name}
-          onChange={(e) => setName(e.currentTarget.value)}
-          error={fieldError(fields, 'name')}
-        />
+        <TextInput label={t('institutions.name')} required {...form.register('name')} error={fieldError(fields, 'name')} />
         {editing ? null : (
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             <Select
               label={t('institutions.kind')}
               data={INSTITUTION_KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))}
               value={kind}
-              onChange={(v) => v && setKind(v as InstitutionKind)}
+              onChange={(v) => v && set({ kind: v as InstitutionKind })}
               allowDeselect={false}
               error={fieldError(fields, 'kind')}
             />
@@ -117,7 +132,7 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
               label={country === 'CA' ? t('institutions.province') : t('institutions.state')}
               data={[...subdivisions]}
               value={subdivision}
-              onChange={setSubdivision}
+              onChange={(v) => set({ subdivision: v })}
               searchable
               required
               error={fieldError(fields, 'subdivision')}
@@ -135,12 +150,11 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
           label={t('institutions.gradeLevels')}
           options={GRADE_LEVELS.map((g) => ({ value: g, label: t(`grade.${g}`) }))}
           value={grades}
-          onChange={(v) => setGrades(sortGrades(v))}
+          onChange={(v) => set({ gradeLevels: sortGrades(v) })}
           error={fieldError(fields, 'gradeLevels')}
         />
         <SchoolsField
-          value={schools}
-          onChange={setSchools}
+          control={form.control as unknown as Control<SchoolsForm>}
           grades={sortGrades(grades.length ? grades : [...GRADE_LEVELS])}
           fields={fields}
         />
@@ -154,22 +168,19 @@ export function InstitutionForm({ institution, onSaved, onCancel }: InstitutionF
                 label={t('institutions.email')}
                 type="email"
                 required
-                value={admin.email}
-                onChange={(e) => setAdmin({ ...admin, email: e.currentTarget.value })}
+                {...form.register('firstSiteAdmin.email')}
                 error={fieldError(fields, 'firstSiteAdmin.email')}
               />
               <TextInput
                 label={t('institutions.firstName')}
                 required
-                value={admin.firstName}
-                onChange={(e) => setAdmin({ ...admin, firstName: e.currentTarget.value })}
+                {...form.register('firstSiteAdmin.firstName')}
                 error={fieldError(fields, 'firstSiteAdmin.firstName')}
               />
               <TextInput
                 label={t('institutions.lastName')}
                 required
-                value={admin.lastName}
-                onChange={(e) => setAdmin({ ...admin, lastName: e.currentTarget.value })}
+                {...form.register('firstSiteAdmin.lastName')}
                 error={fieldError(fields, 'firstSiteAdmin.lastName')}
               />
             </SimpleGrid>
