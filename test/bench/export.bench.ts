@@ -17,10 +17,8 @@
  * it back (≤ 100 MB above before, 30 s after).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -34,29 +32,13 @@ import { unsafeTenantScope } from '../../src/server/platform/db.js';
 import { PASSWORD } from '../support/factories.js';
 import { createTestApp } from '../support/test-app.js';
 import { buildServer, generate } from './reports.bench.js';
-import { load, machine, median, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, rssOf, servedEnv, type BenchTable, type BenchTarget } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS ?? 3);
 const RATIO_GOAL = 2;
 const ADDED_GOAL_MB = 100;
 const AFTER_S = 30;
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
-}
 
 /** Samples `pid`'s resident memory every 50 ms; `peak()` is the highest since the last `reset()`. */
 function rssSampler(pid: number) {
@@ -174,19 +156,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     child = spawn(process.execPath, [path.join(root, 'dist/server/main.js'), 'serve'], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        DATABASE_URL: url,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SESSION_SECRET: randomBytes(24).toString('hex'),
-        SECRETS_KEY: randomBytes(32).toString('base64'),
-        BACKUP_MASTER_KEY: randomBytes(32).toString('base64'),
-        DATA_DIR: dir,
-        LOG_LEVEL: 'warn',
-      },
+      env: servedEnv(port, dir, url),
     });
     const served = child;
     await new Promise<void>((resolve, reject) => {
