@@ -32,7 +32,7 @@ import { unsafeTenantScope } from '../../src/server/platform/db.js';
 import { PASSWORD } from '../support/factories.js';
 import { createTestApp } from '../support/test-app.js';
 import { buildServer, generate } from './reports.bench.js';
-import { freePort, load, machine, median, rssOf, servedEnv, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, rssOf, servedEnv, stopChild, type BenchTable, type BenchTarget } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS ?? 3);
 const RATIO_GOAL = 2;
@@ -127,15 +127,6 @@ async function exportOverHttp(base: string, cookie: string, csrf: string, format
   const out = createWriteStream(file);
   await pipeline(Readable.fromWeb(download.body as WebReadableStream), out);
   return { seconds: (performance.now() - t0) / 1000, bytes: out.bytesWritten };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-  });
 }
 
 const mbOf = (bytes: number) => Math.round(bytes / 1024 / 1024);
@@ -267,7 +258,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       },
     ];
   } finally {
-    if (child) await stop(child);
+    if (child) await stopChild(child);
     await t.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,7 @@ import { REPORT_IDS } from '../../src/contracts/reports.js';
 import { PASSWORD, signIn } from '../support/factories.js';
 import { createTestApp } from '../support/test-app.js';
 import { buildServer, generate } from './reports.bench.js';
-import { freePort, load, machine, median, servedEnv, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, servedEnv, stopChild, type BenchTable, type BenchTarget } from './support.js';
 
 /** Institution sizes (inventory items); BENCH_HTTP_SIZES=500,5000,20000 to choose. */
 const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000,20000').split(',').map(Number);
@@ -91,15 +91,6 @@ async function start(
   });
   child.stdout!.resume();
   return { child, port };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
-  });
 }
 
 interface Step {
@@ -310,7 +301,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     }
     return tables;
   } finally {
-    for (const c of children) await stop(c);
+    for (const c of children) await stopChild(c);
     await t.close();
     await rm(dir, { recursive: true, force: true });
   }

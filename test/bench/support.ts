@@ -1,4 +1,5 @@
 /** What the benches share: table and target types, timing, memory and machine-load helpers. */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -108,4 +109,14 @@ export function servedEnv(port: number, dataDir: string, databaseUrl?: string): 
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
   };
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited in 30 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+  });
 }
