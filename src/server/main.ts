@@ -108,7 +108,6 @@ async function serve(config: Config): Promise<void> {
   const mailer = createMailer(config);
   const jobs = await openJobs(config, database);
   const app = await buildApp({ config, db: database.db, mailer, jobs });
-  if (config.jobWorkers) await jobs.startWorkers();
   onSignals(async (signal) => {
     const { drainSeconds, timeoutSeconds } = config.shutdown;
     app.log.info({ signal, drainSeconds }, 'draining: /readyz reports not ready');
@@ -121,6 +120,9 @@ async function serve(config: Config): Promise<void> {
     await database.close();
   }, config.shutdown.timeoutSeconds);
   await app.listen({ port: config.port, host: config.host });
+  // Job workers start once the server answers: requests do not wait for them (a job enqueued meanwhile
+  // waits in its queue), so they are no part of readiness, which migrations and the audit seal are.
+  if (config.jobWorkers) await jobs.startWorkers();
   const url = config.publicUrl;
   process.stdout.write(
     `\n  Vetted is running on ${url} (region ${config.region}, ${database.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'PostgreSQL'})\n`,

@@ -14,10 +14,8 @@
  * need a copy of its own and would not read the same rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +25,7 @@ import { REPORT_IDS } from '../../src/contracts/reports.js';
 import { PASSWORD, signIn } from '../support/factories.js';
 import { createTestApp } from '../support/test-app.js';
 import { buildServer, generate } from './reports.bench.js';
-import { load, machine, median, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, servedEnv, stopChild, type BenchTable, type BenchTarget } from './support.js';
 
 /** Institution sizes (inventory items); BENCH_HTTP_SIZES=500,5000,20000 to choose. */
 const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000,20000').split(',').map(Number);
@@ -71,19 +69,12 @@ async function captured(fn: () => Promise<unknown>): Promise<Statement[]> {
   return seen;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts a child process and waits until `ready(stdout so far)` gives its port. */
-async function start(args: string[], env: NodeJS.ProcessEnv, ready: (out: string) => number | null): Promise<{ child: ChildProcess; port: number }> {
+async function start(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: (out: string) => number | null,
+): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   let out = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -100,15 +91,6 @@ async function start(args: string[], env: NodeJS.ProcessEnv, ready: (out: string
   });
   child.stdout!.resume();
   return { child, port };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 20_000).unref();
-  });
 }
 
 interface Step {
@@ -204,20 +186,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     const servicePort = await freePort();
     const service = await start(
       [...NODE_ARGS, path.join(root, 'dist/server/main.js'), 'serve'],
-      {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        DATABASE_URL: url,
-        PORT: String(servicePort),
-        HOST: '127.0.0.1',
-        PUBLIC_URL: `http://127.0.0.1:${servicePort}`,
-        SESSION_SECRET: randomBytes(24).toString('hex'),
-        SECRETS_KEY: randomBytes(32).toString('base64'),
-        BACKUP_MASTER_KEY: randomBytes(32).toString('base64'),
-        DATA_DIR: dir,
-        LOG_LEVEL: 'warn',
-        JOB_WORKERS: 'false',
-      },
+      { ...servedEnv(servicePort, dir, url), JOB_WORKERS: 'false' },
       (out) => (out.includes('Vetted is running') ? servicePort : null),
     );
     children.push(service.child);
@@ -231,7 +200,10 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         body: JSON.stringify({ email: tenant.email, password: PASSWORD }),
       });
       if (login.status !== 200) throw new Error(`sign-in on the served process: ${login.status} ${await login.text()}`);
-      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]!).join('; ');
+      const cookie = login.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0]!)
+        .join('; ');
       const startLoad = load();
       const listRows: (string | number)[][] = [];
       const serviceMedians = new Map<string, number>();
@@ -307,19 +279,29 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
           ].join(' '),
           columns: ['page', 'median ms last / first', 'ratio', 'goal', 'met'],
           rows: [
-            [`page ${Math.ceil(tenant.size / 25)} of 25 items`, `${f1(last)} / ${f1(first)}`, f2(last / first), `≤ ${LAST_PAGE_GOAL}`, last / first <= LAST_PAGE_GOAL ? 'yes' : 'no'],
+            [
+              `page ${Math.ceil(tenant.size / 25)} of 25 items`,
+              `${f1(last)} / ${f1(first)}`,
+              f2(last / first),
+              `≤ ${LAST_PAGE_GOAL}`,
+              last / first <= LAST_PAGE_GOAL ? 'yes' : 'no',
+            ],
           ],
         });
       tables.push({
         title: `Reports and dashboard over HTTP, ${tenant.size.toLocaleString('en')} items, on ${target.label}: service / bare route`,
-        setup: [how, `Latency is per request, from sending it to the last byte of the answer, under that load. Goal: service ≤ ${MEDIAN_GOAL}× the bare route's median and ≤ ${P99_GOAL}× its p99.`, machine(startLoad)].join(' '),
+        setup: [
+          how,
+          `Latency is per request, from sending it to the last byte of the answer, under that load. Goal: service ≤ ${MEDIAN_GOAL}× the bare route's median and ≤ ${P99_GOAL}× its p99.`,
+          machine(startLoad),
+        ].join(' '),
         columns: ['URL', 'load before', 'median ms service / bare', 'median ratio', 'p99 ms service / bare', 'p99 ratio', 'goal', 'met'],
         rows: reportRows,
       });
     }
     return tables;
   } finally {
-    for (const c of children) await stop(c);
+    for (const c of children) await stopChild(c);
     await t.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -7,9 +7,7 @@
  * request. Goal: ≤ 5 s to ready and ≤ 250 MB at rest.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,28 +15,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { hasEmbeddedDatabase, openDatabase } from '../../src/server/platform/db.js';
 import { buildServer, generate } from './reports.bench.js';
-import { load, machine, median, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, rssOf, servedEnv, type BenchTable, type BenchTarget } from './support.js';
 
 const STARTS = Number(process.env.BENCH_START_RUNS ?? 3);
 const READY_GOAL_S = 5;
 const REST_GOAL_MB = 250;
 const root = fileURLToPath(new URL('../../', import.meta.url));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function rssOf(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
-}
 
 /** Starts the server on `dataDir`; its seconds to ready and its memory at rest. */
 async function startOnce(dataDir: string): Promise<{ ready: number; rest: number }> {
@@ -48,17 +30,7 @@ async function startOnce(dataDir: string): Promise<{ ready: number; rest: number
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).
-    env: {
-      PATH: process.env.PATH,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      SESSION_SECRET: randomBytes(24).toString('hex'),
-      SECRETS_KEY: randomBytes(32).toString('base64'),
-      BACKUP_MASTER_KEY: randomBytes(32).toString('base64'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
+    env: servedEnv(port, dataDir),
   });
   try {
     let ready = 0;
@@ -116,8 +88,22 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
         ].join(' '),
         columns: ['what', 'load before', 'measured (median)', 'each start', 'goal', 'met'],
         rows: [
-          ['time to ready', loads.join(', '), `${ready.toFixed(1)} s`, runs.map((r) => r.ready.toFixed(1)).join(', '), `≤ ${READY_GOAL_S} s`, ready <= READY_GOAL_S ? 'yes' : 'no'],
-          ['memory at rest', loads.join(', '), `${Math.round(rest)} MB`, runs.map((r) => Math.round(r.rest / 1024 / 1024)).join(', '), `≤ ${REST_GOAL_MB} MB`, rest <= REST_GOAL_MB ? 'yes' : 'no'],
+          [
+            'time to ready',
+            loads.join(', '),
+            `${ready.toFixed(1)} s`,
+            runs.map((r) => r.ready.toFixed(1)).join(', '),
+            `≤ ${READY_GOAL_S} s`,
+            ready <= READY_GOAL_S ? 'yes' : 'no',
+          ],
+          [
+            'memory at rest',
+            loads.join(', '),
+            `${Math.round(rest)} MB`,
+            runs.map((r) => Math.round(r.rest / 1024 / 1024)).join(', '),
+            `≤ ${REST_GOAL_MB} MB`,
+            rest <= REST_GOAL_MB ? 'yes' : 'no',
+          ],
         ],
       },
     ];

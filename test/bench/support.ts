@@ -1,4 +1,8 @@
 /** What the benches share: table and target types, timing, memory and machine-load helpers. */
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
@@ -68,3 +72,51 @@ export async function peakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peak
 }
 
 export const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** A TCP port free on loopback now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** The resident memory (bytes) of process `pid`, as the kernel counts it (VmRSS). */
+export async function rssOf(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)![1]) * 1024;
+}
+
+/**
+ * The environment of the built server (`dist/server/main.js serve`) started by a bench on `port`:
+ * fresh secrets, logs at `warn`, its files under `dataDir`; PostgreSQL when `databaseUrl` is given
+ * (in production mode), else the embedded database in `dataDir`, as `npm start` runs it.
+ */
+export function servedEnv(port: number, dataDir: string, databaseUrl?: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    ...(databaseUrl ? { NODE_ENV: 'production', DATABASE_URL: databaseUrl } : {}),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    SESSION_SECRET: randomBytes(24).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    BACKUP_MASTER_KEY: randomBytes(32).toString('base64'),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** Stops a child process: SIGTERM, then SIGKILL if it has not exited in 30 s. */
+export async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
+  });
+}

@@ -44,9 +44,11 @@ export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations
  * The embedded database's settings. PostgreSQL's default 128 MB of shared buffers is allocated in
  * PGlite's WebAssembly memory at start, for a database that serves one institution's few tens of
  * megabytes from a process that also reads the same files through the operating system's cache:
- * 32 MB halves the process's memory at rest (see docs/benchmarks.md).
+ * 32 MB halved the process's memory at rest, and 16 MB takes about 25 MB more off it (measured on a
+ * 5,000-app institution; see docs/benchmarks.md). PGlite's WebAssembly memory cannot start below its
+ * 128 MB, but pages never touched are not resident.
  */
-const EMBEDDED_OPTIONS = { postgresqlconf: ['shared_buffers = 32MB'] };
+const EMBEDDED_OPTIONS = { postgresqlconf: ['shared_buffers = 16MB'] };
 
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
 export async function openDatabase(opts: {

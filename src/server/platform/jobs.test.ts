@@ -156,6 +156,30 @@ describe('jobs platform', () => {
     }
     expect(seen).toEqual(['ran']);
   }, 40_000);
+
+  it('takes a job at once when woken after the commit, without waiting for its next poll', async () => {
+    const seen: string[] = [];
+    const rare = defineJob({
+      name: 'test-woken',
+      version: 1,
+      payload: z.strictObject({}),
+      // Polled once an hour: within this test only a wake makes the worker look again.
+      pollSeconds: 3600,
+      handle: async () => void seen.push('ran'),
+    });
+    const worker = await createJobs({ db: database.db });
+    try {
+      await worker.register(rare);
+      await worker.startWorkers();
+      // The worker's first look, at start, found nothing; this job waits for the next one.
+      await withSystem(database.db, (tx) => worker.enqueue(tx, rare, {}));
+      worker.wake(rare);
+      await waitUntil(() => seen.length > 0, 20_000);
+    } finally {
+      await worker.stop(10_000);
+    }
+    expect(seen).toEqual(['ran']);
+  }, 40_000);
 });
 
 async function waitUntil(check: () => boolean, ms: number): Promise<void> {

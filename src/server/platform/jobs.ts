@@ -100,6 +100,11 @@ export interface Jobs {
   startWorkers(): Promise<void>;
   /** Enqueues in the caller's transaction. Returns the job id, or null when a singleton already waits. */
   enqueue<S extends z.ZodType>(tx: Tx, def: JobDefinition<S>, payload: z.input<S>, opts?: EnqueueOptions): Promise<string | null>;
+  /**
+   * Asks this process's worker of `def` to look for jobs now rather than at its next poll: after the
+   * commit of a transaction that enqueued one a person waits for. Does nothing where workers do not run.
+   */
+  wake(def: AnyJobDefinition): void;
   /** Enqueues outside any transaction (after a commit, from the CLI). Never call it inside a transaction. */
   send<S extends z.ZodType>(def: JobDefinition<S>, payload: z.input<S>, opts?: EnqueueOptions): Promise<string | null>;
   /**
@@ -270,14 +275,18 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
     });
   }
 
+  /** The id of this process's worker of each queue (to wake it). */
+  const workerIds = new Map<string, string>();
+
   async function work(worker: PgBoss, def: AnyJobDefinition): Promise<void> {
-    await worker.work<unknown>(
+    const id = await worker.work<unknown>(
       queueOf(def),
       { pollingIntervalSeconds: Math.max(0.5, def.pollSeconds ?? 2), batchSize: 1, includeMetadata: true },
       async (jobs) => {
         for (const job of jobs) await run(def, job);
       },
     );
+    workerIds.set(queueOf(def), id);
   }
 
   return {
@@ -322,6 +331,11 @@ export async function createJobs(opts: JobsOptions): Promise<Jobs> {
           await boss.send(queueOf(def), def.schedule.payload as object, sendOptions(def, def.schedule.payload));
       }
       log.info({ queues: [...defs.keys()] }, 'job workers started');
+    },
+
+    wake(def) {
+      const id = workerIds.get(queueOf(def));
+      if (workerBoss && id) workerBoss.notifyWorker(id);
     },
 
     async enqueue(tx, def, payload, opts) {

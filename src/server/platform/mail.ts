@@ -1,6 +1,8 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Config } from './config.js';
 
 export interface MailMessage {
@@ -25,6 +27,13 @@ export interface MailMessage {
   recipientNotKept?: boolean;
 }
 
+const require = createRequire(import.meta.url);
+let nodemailerLib: typeof Nodemailer | undefined;
+/** nodemailer, loaded with the first message sent: most starts send none before serving. */
+function nodemailer(): typeof Nodemailer {
+  return (nodemailerLib ??= require('nodemailer') as typeof Nodemailer);
+}
+
 /** The header of an embedded-mode mail file naming its institution. */
 export const TENANT_HEADER = 'X-Vetted-Tenant';
 
@@ -38,30 +47,42 @@ export interface Mailer {
 export function createMailer(config: Pick<Config, 'smtp' | 'mailFrom' | 'dataDir'>): Mailer {
   if (config.smtp) {
     const { host, port, secure, user, password } = config.smtp;
-    const transport = nodemailer.createTransport({
-      host,
-      port,
-      secure,
-      auth: user ? { user, pass: password } : undefined,
-      // Security: refuse to send credentials or invitation links over an unencrypted channel unless the
-      // server is on loopback (a local relay or a test server).
-      requireTLS: !secure && !isLoopback(host),
-    });
+    let transport: Transporter | undefined;
+    const smtp = () =>
+      (transport ??= nodemailer().createTransport({
+        host,
+        port,
+        secure,
+        auth: user ? { user, pass: password } : undefined,
+        // Security: refuse to send credentials or invitation links over an unencrypted channel unless the
+        // server is on loopback (a local relay or a test server).
+        requireTLS: !secure && !isLoopback(host),
+      }));
     return {
       folder: undefined,
       async send(m) {
-        await transport.sendMail({ from: config.mailFrom, to: m.to, subject: m.subject, text: m.text, html: m.html, ...(m.messageId ? { messageId: m.messageId } : {}) });
+        await smtp().sendMail({
+          from: config.mailFrom,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          html: m.html,
+          ...(m.messageId ? { messageId: m.messageId } : {}),
+        });
       },
     };
   }
   const folder = path.join(config.dataDir, 'mail');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  let transport: Transporter | undefined;
+  const files = () => (transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     folder,
     async send(m) {
-      const info = await transport.sendMail({
+      const info = await files().sendMail({
         from: config.mailFrom,
-        ...(m.recipientNotKept ? { to: 'undisclosed-recipients:;', envelope: { from: config.mailFrom, to: 'requester@recipient-not-kept.invalid' } } : { to: m.to }),
+        ...(m.recipientNotKept
+          ? { to: 'undisclosed-recipients:;', envelope: { from: config.mailFrom, to: 'requester@recipient-not-kept.invalid' } }
+          : { to: m.to }),
         subject: m.subject,
         text: m.text,
         html: m.html,

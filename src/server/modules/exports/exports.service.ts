@@ -68,6 +68,8 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
         await jobs.enqueue(tx, exportJob, { tenantId: scope.tenantId, exportId: created.id });
         return created;
       });
+      // Committed: the worker of this process (if it runs one) takes the job now, not at its next poll.
+      jobs.wake(exportJob);
       return presentDataExport(row);
     },
 

@@ -74,7 +74,7 @@ export async function writeFullExport(
     for (const entity of entities) {
       const sheet = book.addSheet(entity.name, entity.columns);
       await forEachPage(db, scope, entity, async (rows) => {
-        sheet.addRows(rows);
+        await sheet.addRows(rows);
         done += rows.length;
         await onProgress(done);
         await drained(out);

@@ -2,9 +2,13 @@
  * The common-password list: the 49,000-odd most common passwords of `@zxcvbn-ts/language-common`
  * (MIT licence, notice in THIRD_PARTY_NOTICES.md), plus words of this product's domain. Built into a
  * Set once, on first use. Compared after folding case, leetspeak and surrounding digits/symbols (see
- * password-policy.ts), so `Password123!` matches `password`.
+ * password-policy.ts), so `Password123!` matches `password`. The list is loaded with the Set, on the
+ * first password checked: it adds 14 MB to a start otherwise.
  */
-import { dictionary } from '@zxcvbn-ts/language-common';
+import { createRequire } from 'node:module';
+import type * as LanguageCommon from '@zxcvbn-ts/language-common';
+
+const require = createRequire(import.meta.url);
 
 /** The product's name: refused anywhere inside a password, like the person's and institution's names. */
 export const PRODUCT_WORDS: readonly string[] = ['vetted'];
@@ -39,6 +43,9 @@ let common: ReadonlySet<string> | undefined;
 
 /** Every common password, lower case. */
 export function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set([...dictionary['passwords-common'], ...DOMAIN_WORDS].map((p) => p.toLowerCase()));
+  if (!common) {
+    const { dictionary } = require('@zxcvbn-ts/language-common') as typeof LanguageCommon;
+    common = new Set([...dictionary['passwords-common'], ...DOMAIN_WORDS].map((p) => p.toLowerCase()));
+  }
   return common;
 }

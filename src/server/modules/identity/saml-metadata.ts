@@ -1,4 +1,4 @@
-import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
+import { samlXml } from './sso-libraries.js';
 import { AppError } from '../../platform/errors.js';
 
 /** What the service needs of a SAML identity provider. */
@@ -18,30 +18,34 @@ export async function parseIdpMetadata(xml: string): Promise<SamlIdpSettings> {
   if (/<!DOCTYPE/i.test(xml)) throw bad('metadata must not contain a DOCTYPE');
   let doc: unknown;
   try {
-    doc = await parseDomFromString(xml);
+    doc = await samlXml().parseDomFromString(xml);
   } catch {
     throw bad('is not valid XML metadata');
   }
   const root = doc as never;
-  const entity = xpath.selectElements(root, "//*[local-name()='EntityDescriptor']")[0] as
+  const entity = samlXml().xpath.selectElements(root, "//*[local-name()='EntityDescriptor']")[0] as
     { getAttribute(n: string): string | null } | undefined;
-  const idp = xpath.selectElements(root, "//*[local-name()='IDPSSODescriptor']")[0] as never;
+  const idp = samlXml().xpath.selectElements(root, "//*[local-name()='IDPSSODescriptor']")[0] as never;
   if (!entity || !idp) throw bad('has no identity provider (IDPSSODescriptor)');
-  const services = xpath.selectElements(idp, "./*[local-name()='SingleSignOnService']") as unknown as {
+  const services = samlXml().xpath.selectElements(idp, "./*[local-name()='SingleSignOnService']") as unknown as {
     getAttribute(n: string): string | null;
   }[];
   const redirect = services.find((s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
   const ssoUrl = redirect?.getAttribute('Location');
   if (!ssoUrl) throw bad('has no HTTP-Redirect single sign-on service');
-  const slo = (xpath.selectElements(idp, "./*[local-name()='SingleLogoutService']") as unknown as { getAttribute(n: string): string | null }[]).find(
-    (s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
-  );
+  const slo = (
+    samlXml().xpath.selectElements(idp, "./*[local-name()='SingleLogoutService']") as unknown as {
+      getAttribute(n: string): string | null;
+    }[]
+  ).find((s) => s.getAttribute('Binding') === 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect');
   const sloLocation = slo?.getAttribute('Location')?.trim() || null;
   // Only a web address can receive the browser; anything else means no single logout.
   const sloUrl = sloLocation && /^https?:\/\//.test(sloLocation) && sloLocation.length <= 2000 ? sloLocation : null;
-  const keys = xpath.selectElements(idp, "./*[local-name()='KeyDescriptor'][not(@use) or @use='signing']") as never[];
+  const keys = samlXml().xpath.selectElements(idp, "./*[local-name()='KeyDescriptor'][not(@use) or @use='signing']") as never[];
   const certificates = keys
-    .flatMap((k) => xpath.selectElements(k, ".//*[local-name()='X509Certificate']") as unknown as { textContent: string | null }[])
+    .flatMap(
+      (k) => samlXml().xpath.selectElements(k, ".//*[local-name()='X509Certificate']") as unknown as { textContent: string | null }[],
+    )
     .map((c) => (c.textContent ?? '').replace(/\s+/g, ''))
     .filter((c) => c.length > 100);
   if (certificates.length === 0) throw bad('has no signing certificate');

@@ -1,11 +1,19 @@
 import { createVerify, randomUUID } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
-import { SAML, ValidateInResponseTo, type CacheProvider } from '@node-saml/node-saml';
-import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
+import type { CacheProvider, SAML } from '@node-saml/node-saml';
 import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import * as oidc from 'openid-client';
+import type * as Oidc from 'openid-client';
 import type { SsoFailureReason } from '../../../contracts/auth.js';
-import { institutions, invitations, samlSeenAssertions, sessions as sessionRows, ssoConnections, ssoIdentities, ssoLoginStates, users } from '../../db/schema/index.js';
+import {
+  institutions,
+  invitations,
+  samlSeenAssertions,
+  sessions as sessionRows,
+  ssoConnections,
+  ssoIdentities,
+  ssoLoginStates,
+  users,
+} from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import { systemActor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
@@ -26,6 +34,7 @@ import { hasSamlSingleLogout, spKeyAad, ssoUrls, type SsoConnectionRow } from '.
 import { toPem } from './saml-metadata.js';
 import { connectionCovers, hasAccountLink } from './sso-domains.repo.js';
 import { unsafeFindUserById, type UserRow } from './users.repo.js';
+import { nodeSaml, openidClient, samlXml } from './sso-libraries.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { isVoidOperatorInvitation } from '../tenants/operator-access.repo.js';
 
@@ -115,9 +124,28 @@ export function nodeSamlRefusal(err: unknown): SamlRefusal {
  * login name that need not be a mailbox, and may be reassigned.
  */
 export const SAML_ATTRIBUTES = {
-  email: ['email', 'mail', 'emailAddress', 'urn:oid:0.9.2342.19200300.100.1.3', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'],
-  firstName: ['givenName', 'given_name', 'firstName', 'urn:oid:2.5.4.42', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'],
-  lastName: ['surname', 'sn', 'lastName', 'family_name', 'urn:oid:2.5.4.4', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'],
+  email: [
+    'email',
+    'mail',
+    'emailAddress',
+    'urn:oid:0.9.2342.19200300.100.1.3',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+  ],
+  firstName: [
+    'givenName',
+    'given_name',
+    'firstName',
+    'urn:oid:2.5.4.42',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
+  ],
+  lastName: [
+    'surname',
+    'sn',
+    'lastName',
+    'family_name',
+    'urn:oid:2.5.4.4',
+    'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
+  ],
 } as const;
 
 /** The first usable value of the first attribute present among `names` (a multi-valued attribute gives its first value). */
@@ -164,7 +192,11 @@ const startedAt = (pending: PendingLogin) => pending.expiresAt.getTime() - LOGIN
  * of a staff request sign-in so they go back to the request page.
  */
 function inReauth<T>(pending: PendingLogin, run: () => Promise<T>): Promise<T> {
-  const returnTo = pending.reauthSessionId ? (pending.returnTo ?? '/account') : pending.purpose === 'staff_request' ? STAFF_REQUEST_PAGE : null;
+  const returnTo = pending.reauthSessionId
+    ? (pending.returnTo ?? '/account')
+    : pending.purpose === 'staff_request'
+      ? STAFF_REQUEST_PAGE
+      : null;
   if (!returnTo) return run();
   return run().catch((err: unknown) => {
     if (err instanceof SsoFailure) err.returnTo = returnTo;
@@ -174,13 +206,14 @@ function inReauth<T>(pending: PendingLogin, run: () => Promise<T>): Promise<T> {
 
 /** The text of the SAML elements an assertion holds, by local name (namespaces vary between IdPs). */
 function samlAuthnStatements(assertion: unknown): { instant: number; classRef: string | null }[] {
-  const statements = xpath.selectElements(assertion as never, ".//*[local-name()='AuthnStatement']") as unknown as {
+  const statements = samlXml().xpath.selectElements(assertion as never, ".//*[local-name()='AuthnStatement']") as unknown as {
     getAttribute(n: string): string | null;
   }[];
   return statements.map((st) => {
-    const ref = xpath.selectElements(st as never, "./*[local-name()='AuthnContext']/*[local-name()='AuthnContextClassRef']")[0] as
-      | { textContent: string | null }
-      | undefined;
+    const ref = samlXml().xpath.selectElements(
+      st as never,
+      "./*[local-name()='AuthnContext']/*[local-name()='AuthnContextClassRef']",
+    )[0] as { textContent: string | null } | undefined;
     return { instant: Date.parse(st.getAttribute('AuthnInstant') ?? ''), classRef: ref?.textContent?.trim() || null };
   });
 }
@@ -231,7 +264,7 @@ const str = (v: unknown, max = 254): string | null => (typeof v === 'string' && 
 export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, sessions: SessionService) {
   const { db, config } = ctx;
   const allowHttp = !config.isProduction;
-  const discovered = new Map<string, { at: number; config: oidc.Configuration }>();
+  const discovered = new Map<string, { at: number; config: Oidc.Configuration }>();
 
   async function loadConnection(tenantId: string, connectionId: string): Promise<SsoConnectionRow> {
     const [row] = await withSystem(db, (tx) =>
@@ -245,7 +278,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
   }
 
   /** The OIDC client of a connection, from the issuer's discovery document (cached one hour). */
-  async function oidcClient(c: SsoConnectionRow): Promise<oidc.Configuration> {
+  async function oidcClient(c: SsoConnectionRow): Promise<Oidc.Configuration> {
     const key = `${c.tenantId}:${c.id}:${c.updatedAt.getTime()}`;
     const hit = discovered.get(key);
     if (hit && Date.now() - hit.at < 3600_000) return hit.config;
@@ -253,7 +286,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const issuer = new URL(c.oidcIssuer!);
     const insecure = issuer.protocol === 'http:';
     if (insecure && !allowHttp) throw new SsoFailure('unavailable', 'http issuer refused in production');
-    let client: oidc.Configuration;
+    const oidc = await openidClient();
+    let client: Oidc.Configuration;
     try {
       client = await oidc.discovery(
         issuer,
@@ -277,6 +311,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     // Our requests are signed with the connection's own key when it has one (made with the connection).
     const privateKey = c.samlSpKey ? openSecret(config.secretKeys, c.samlSpKey, spKeyAad(c.tenantId, c.id)) : undefined;
     const slo = hasSamlSingleLogout(c);
+    const { SAML, ValidateInResponseTo } = nodeSaml();
     return new SAML({
       ...(privateKey ? { privateKey, signatureAlgorithm: 'sha256' as const } : {}),
       ...(slo ? { logoutUrl: c.samlIdpSloUrl!, logoutCallbackUrl: urls.sloUrl } : {}),
@@ -332,7 +367,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       .from(users)
       .where(and(eq(users.tenantId, c.tenantId), sql`lower(${users.email}) = ${email}`));
     let how = 'link';
-    if (user && !(await mayVouchFor(tx, c, user))) throw new SsoFailure('no_account', 'connection does not cover this account’s email domain');
+    if (user && !(await mayVouchFor(tx, c, user)))
+      throw new SsoFailure('no_account', 'connection does not cover this account’s email domain');
     if (!user) {
       const [pending] = await tx
         .select()
@@ -352,7 +388,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       if (!(await connectionCovers(tx, unsafeTenantScope(c.tenantId), c, email)))
         throw new SsoFailure('no_account', 'connection does not cover this email’s domain');
       if (!inv && !c.jitEnabled) throw new SsoFailure('no_account', 'no invitation and no just-in-time creation for this email');
-      if (await readOnlyPeriodOf(tx, c.tenantId)) throw new SsoFailure('no_account', 'institution past its end of service: no new accounts');
+      if (await readOnlyPeriodOf(tx, c.tenantId))
+        throw new SsoFailure('no_account', 'institution past its end of service: no new accounts');
       const [taken] = await tx
         .select({ id: users.id })
         .from(users)
@@ -441,7 +478,11 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
    * the connection lists and the institution verified. Nothing is linked, created or kept about the
    * person: the use is audited against the connection, with no one named.
    */
-  async function finishStaffRequest(c: SsoConnectionRow, a: { email: string | null; emailVerified: boolean }, requestId: string): Promise<SsoOutcome> {
+  async function finishStaffRequest(
+    c: SsoConnectionRow,
+    a: { email: string | null; emailVerified: boolean },
+    requestId: string,
+  ): Promise<SsoOutcome> {
     return withSystem(db, async (tx) => {
       if (!c.staffRequests) throw new SsoFailure('unavailable', 'staff requests are not open through this connection');
       if (!a.email || !a.emailVerified) throw new SsoFailure('no_account', 'no verified email');
@@ -452,7 +493,12 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       await recordAudit(
         tx,
         { ...systemActor('staff-request-sso', 'web', c.tenantId), requestId },
-        { action: 'staff_request.sso_entry', recordType: 'sso_connection', recordId: c.id, after: { connectionId: c.id, protocol: c.protocol } },
+        {
+          action: 'staff_request.sso_entry',
+          recordType: 'sso_connection',
+          recordId: c.id,
+          after: { connectionId: c.id, protocol: c.protocol },
+        },
       );
       return { kind: 'staff_request', tenantId: c.tenantId, connectionId: c.id } as const;
     });
@@ -462,7 +508,11 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
    * Sends the browser to the provider: a first sign-in, (with `reauth`) a forced fresh one confirming
    * a session, or (purpose `staff_request`) a proof of membership for the staff request page.
    */
-  async function begin(c: SsoConnectionRow, reauth?: { sessionId: string; returnTo: string }, purpose: 'login' | 'staff_request' = 'login'): Promise<SsoStart> {
+  async function begin(
+    c: SsoConnectionRow,
+    reauth?: { sessionId: string; returnTo: string },
+    purpose: 'login' | 'staff_request' = 'login',
+  ): Promise<SsoStart> {
     const tenantId = c.tenantId;
     const connectionId = c.id;
     const browserToken = newToken();
@@ -471,6 +521,7 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     const reauthColumns = { reauthSessionId: reauth?.sessionId ?? null, returnTo: reauth?.returnTo ?? null, purpose };
     if (c.protocol === 'oidc') {
       const client = await oidcClient(c);
+      const oidc = await openidClient();
       const state = oidc.randomState();
       const nonce = oidc.randomNonce();
       const codeVerifier = oidc.randomPKCECodeVerifier();
@@ -529,7 +580,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
   async function oidcComplete(pending: PendingLogin, currentUrl: URL, requestId: string): Promise<SsoOutcome> {
     const c = await loadConnection(pending.tenantId, pending.connectionId);
     const client = await oidcClient(c);
-    let claims: oidc.IDToken | undefined;
+    const oidc = await openidClient();
+    let claims: Oidc.IDToken | undefined;
 
     let idToken: string | undefined;
     try {
@@ -547,7 +599,10 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     if (!claims || !idToken) throw new SsoFailure('invalid', 'no id token');
     // Security (ASVS 6.8.4): where the institution requires it, the provider must say it used more than one factor.
     if (c.requireIdpMfa && !idpUsedMfa(claims, c.mfaAcrValues))
-      throw new SsoFailure('mfa_required', `no multi-factor evidence (acr ${String(claims.acr ?? '-')}, amr ${JSON.stringify(claims.amr ?? [])})`);
+      throw new SsoFailure(
+        'mfa_required',
+        `no multi-factor evidence (acr ${String(claims.acr ?? '-')}, amr ${JSON.stringify(claims.amr ?? [])})`,
+      );
     if (pending.reauthSessionId) {
       // Security: the provider must have signed the person in after the re-authentication started,
       // not reused an older session (auth_time is in seconds).
@@ -642,26 +697,27 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     if (/<!DOCTYPE/i.test(xml)) throw samlRefused('doctype', 'DOCTYPE in response');
     let doc: unknown;
     try {
-      doc = await parseDomFromString(xml);
+      doc = await samlXml().parseDomFromString(xml);
     } catch {
       throw samlRefused('unparsable', 'unparsable response');
     }
-    const assertions = xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
+    const assertions = samlXml().xpath.selectElements(doc as never, "//*[local-name()='Assertion' or local-name()='EncryptedAssertion']");
     if (assertions.length !== 1) throw samlRefused('assertion_count', `expected one assertion, found ${assertions.length}`);
     const assertion = assertions[0]!;
-    const responseEl = xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
+    const responseEl = samlXml().xpath.selectElements(doc as never, "/*[local-name()='Response']")[0] as
       { getAttribute(n: string): string | null } | undefined;
     // An IdP answering with an error status signs in nobody, whatever else the response carries
     // (node-saml reads the status only when no assertion came).
     const status = responseEl
-      ? (xpath.selectElements(responseEl as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as { getAttribute(n: string): string | null } | undefined)
+      ? (samlXml().xpath.selectElements(responseEl as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as
+          { getAttribute(n: string): string | null } | undefined)
       : undefined;
     if (responseEl && status?.getAttribute('Value') !== 'urn:oasis:names:tc:SAML:2.0:status:Success')
       throw samlRefused('status', `status ${status?.getAttribute('Value') ?? 'missing'}`);
     const urls = ssoUrls(config, tenantId, connectionId);
     const destination = responseEl?.getAttribute('Destination');
     if (destination && destination !== urls.acsUrl) throw samlRefused('destination', 'wrong Destination');
-    const confirmations = xpath.selectElements(assertion as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
+    const confirmations = samlXml().xpath.selectElements(assertion as never, ".//*[local-name()='SubjectConfirmationData']") as unknown as {
       getAttribute(n: string): string | null;
     }[];
     if (!confirmations.length || confirmations.some((s) => s.getAttribute('Recipient') !== urls.acsUrl))
@@ -669,12 +725,18 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     // Security: node-saml checks the Issuer of logout messages only. The assertion's, and the
     // response's when it names one, must be the IdP's entity id (SAML profiles 4.1.4.2).
     const issuerOf = (el: unknown) =>
-      (xpath.selectElements(el as never, "./*[local-name()='Issuer']")[0] as { textContent: string | null } | undefined)?.textContent?.trim();
+      (
+        samlXml().xpath.selectElements(el as never, "./*[local-name()='Issuer']")[0] as { textContent: string | null } | undefined
+      )?.textContent?.trim();
     const responseIssuer = responseEl ? issuerOf(responseEl) : undefined;
-    if (!c.samlIdpEntityId || issuerOf(assertion) !== c.samlIdpEntityId || (responseIssuer !== undefined && responseIssuer !== c.samlIdpEntityId))
+    if (
+      !c.samlIdpEntityId ||
+      issuerOf(assertion) !== c.samlIdpEntityId ||
+      (responseIssuer !== undefined && responseIssuer !== c.samlIdpEntityId)
+    )
       throw samlRefused('issuer', 'Issuer is not the IdP');
     // An assertion without any signature is told apart from one whose signature fails.
-    if (!xpath.selectElements(assertion as never, "./*[local-name()='Signature']").length)
+    if (!samlXml().xpath.selectElements(assertion as never, "./*[local-name()='Signature']").length)
       throw samlRefused('unsigned', 'the assertion is not signed');
     const inResponseTo = responseEl?.getAttribute('InResponseTo') ?? '';
     // The pending request: this connection's, answered by InResponseTo.
@@ -703,7 +765,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     return inReauth(pending, async () => {
       const cache: CacheProvider = {
         saveAsync: async () => null,
-        getAsync: async (key) => (key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now() ? new Date(pending.createdAt).toISOString() : null),
+        getAsync: async (key) =>
+          key === pending.samlRequestId && pending.expiresAt.getTime() > Date.now() ? new Date(pending.createdAt).toISOString() : null,
         removeAsync: async () => null,
       };
       let profile: Awaited<ReturnType<SAML['validatePostResponseAsync']>>['profile'];
@@ -733,7 +796,10 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       // Security (ASVS 6.8.4): where the institution requires it, every authentication statement must
       // name one of the contexts it declared multi-factor.
       if (c.requireIdpMfa && (!statements.length || statements.some((st) => !st.classRef || !c.samlMfaAuthnContexts.includes(st.classRef))))
-        throw new SsoFailure('mfa_required', `no multi-factor authentication context (${statements.map((st) => st.classRef ?? '-').join(', ')})`);
+        throw new SsoFailure(
+          'mfa_required',
+          `no multi-factor authentication context (${statements.map((st) => st.classRef ?? '-').join(', ')})`,
+        );
       if (pending.reauthSessionId) {
         // Security: ForceAuthn was asked; the IdP must have signed the person in after the request was made.
         const since = Math.floor(startedAt(pending) / 1000) * 1000;
@@ -774,7 +840,12 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
   }
 
   /** Builds the signed LogoutRequest URL of a SAML session and records the request id it awaits an answer to. */
-  async function samlLogoutUrl(session: { id: string; tenantId: string; ssoConnectionId: string; ssoSamlLogout: string }): Promise<string | null> {
+  async function samlLogoutUrl(session: {
+    id: string;
+    tenantId: string;
+    ssoConnectionId: string;
+    ssoSamlLogout: string;
+  }): Promise<string | null> {
     try {
       const c = await loadConnection(session.tenantId, session.ssoConnectionId);
       if (!hasSamlSingleLogout(c)) return null;
@@ -841,7 +912,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         )
         .returning(),
     );
-    if (!pending || pending.expiresAt.getTime() < Date.now()) throw samlRefused(pending ? 'request_expired' : 'unknown_request', 'no pending logout request', 'expired');
+    if (!pending || pending.expiresAt.getTime() < Date.now())
+      throw samlRefused(pending ? 'request_expired' : 'unknown_request', 'no pending logout request', 'expired');
     const c = await loadConnection(tenantId, connectionId);
     if (c.protocol !== 'saml') throw samlRefused('unavailable', 'not a SAML connection');
     // Security: node-saml accepts an unsigned redirect message; we never do, nor SHA-1.
@@ -871,22 +943,25 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
     if (!valid) throw samlRefused('signature', 'bad signature');
     let doc: unknown;
     try {
-      doc = await parseDomFromString(xml);
+      doc = await samlXml().parseDomFromString(xml);
     } catch {
       throw samlRefused('unparsable', 'unparsable response');
     }
     type El = { getAttribute(n: string): string | null; textContent: string | null };
-    const root = xpath.selectElements(doc as never, "/*[local-name()='LogoutResponse']")[0] as El | undefined;
+    const root = samlXml().xpath.selectElements(doc as never, "/*[local-name()='LogoutResponse']")[0] as El | undefined;
     if (!root) throw samlRefused('unparsable', 'not a LogoutResponse');
-    const issuer = (xpath.selectElements(root as never, "./*[local-name()='Issuer']")[0] as El | undefined)?.textContent?.trim();
+    const issuer = (samlXml().xpath.selectElements(root as never, "./*[local-name()='Issuer']")[0] as El | undefined)?.textContent?.trim();
     if (!issuer || issuer !== c.samlIdpEntityId) throw samlRefused('issuer', 'wrong Issuer');
     if (root.getAttribute('InResponseTo') !== pending.samlRequestId) throw samlRefused('in_response_to', 'wrong InResponseTo');
     const destination = root.getAttribute('Destination');
-    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl) throw samlRefused('destination', 'wrong Destination');
-    const status = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as El | undefined;
-    const nested = xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']/*[local-name()='StatusCode']")[0] as
-      | El
-      | undefined;
+    if (destination && destination !== ssoUrls(config, tenantId, connectionId).sloUrl)
+      throw samlRefused('destination', 'wrong Destination');
+    const status = samlXml().xpath.selectElements(root as never, "./*[local-name()='Status']/*[local-name()='StatusCode']")[0] as
+      El | undefined;
+    const nested = samlXml().xpath.selectElements(
+      root as never,
+      "./*[local-name()='Status']/*[local-name()='StatusCode']/*[local-name()='StatusCode']",
+    )[0] as El | undefined;
     const ok =
       status?.getAttribute('Value') === 'urn:oasis:names:tc:SAML:2.0:status:Success' &&
       nested?.getAttribute('Value') !== 'urn:oasis:names:tc:SAML:2.0:status:PartialLogout';
@@ -924,16 +999,24 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
         tx
           .select({ c: ssoConnections, linkedAt: ssoIdentities.createdAt })
           .from(ssoIdentities)
-          .innerJoin(ssoConnections, and(eq(ssoConnections.tenantId, ssoIdentities.tenantId), eq(ssoConnections.id, ssoIdentities.connectionId)))
+          .innerJoin(
+            ssoConnections,
+            and(eq(ssoConnections.tenantId, ssoIdentities.tenantId), eq(ssoConnections.id, ssoIdentities.connectionId)),
+          )
           .where(and(eq(ssoIdentities.userId, auth.user.id), eq(ssoConnections.enabled, true))),
       );
       const mine = linked.filter((l) => l.c.tenantId === auth.user.tenantId).sort((x, y) => y.linkedAt.getTime() - x.linkedAt.getTime());
       const chosen = mine.find((l) => l.c.id === auth.session.ssoConnectionId) ?? mine[0];
       if (!chosen) throw new AppError('conflict', 'Your account does not sign in with single sign-on. Confirm with your password instead.');
       try {
-        return { ...(await begin(chosen.c, { sessionId: auth.session.id, returnTo })), tenantId: chosen.c.tenantId, connectionId: chosen.c.id };
+        return {
+          ...(await begin(chosen.c, { sessionId: auth.session.id, returnTo })),
+          tenantId: chosen.c.tenantId,
+          connectionId: chosen.c.id,
+        };
       } catch (err) {
-        if (err instanceof SsoFailure) throw new AppError('conflict', 'Your institution’s sign-in is not available right now. Try again later.');
+        if (err instanceof SsoFailure)
+          throw new AppError('conflict', 'Your institution’s sign-in is not available right now. Try again later.');
         throw err;
       }
     },
@@ -970,11 +1053,18 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
       ssoSamlLogout: string | null;
     }) {
       if (!session.ssoConnectionId || !session.tenantId) return null;
-      if (session.ssoSamlLogout) return samlLogoutUrl({ ...session, tenantId: session.tenantId, ssoConnectionId: session.ssoConnectionId, ssoSamlLogout: session.ssoSamlLogout });
+      if (session.ssoSamlLogout)
+        return samlLogoutUrl({
+          ...session,
+          tenantId: session.tenantId,
+          ssoConnectionId: session.ssoConnectionId,
+          ssoSamlLogout: session.ssoSamlLogout,
+        });
       if (!session.ssoIdToken) return null;
       try {
         const c = await loadConnection(session.tenantId, session.ssoConnectionId);
         const client = await oidcClient(c);
+        const oidc = await openidClient();
         if (!client.serverMetadata().end_session_endpoint) return null;
         const idToken = openSecret(config.secretKeys, session.ssoIdToken, idTokenAad(session.id));
         return oidc.buildEndSessionUrl(client, {
@@ -1001,7 +1091,8 @@ export function createSsoLoginService(ctx: Pick<AppContext, 'db' | 'config'>, se
           .innerJoin(institutions, eq(institutions.id, ssoConnections.tenantId))
           .where(and(eq(ssoConnections.tenantId, tenantId), eq(ssoConnections.id, connectionId))),
       );
-      if (!found || !found.c.enabled || found.c.protocol !== 'saml' || found.region !== config.region) throw new AppError('not_found', 'Not found');
+      if (!found || !found.c.enabled || found.c.protocol !== 'saml' || found.region !== config.region)
+        throw new AppError('not_found', 'Not found');
       const c = found.c;
       const xml = samlFor(c).generateServiceProviderMetadata(null, c.samlSpKey ? c.samlSpCert : null);
       // Our logout endpoint takes the IdP's LogoutResponse by HTTP-Redirect (node-saml names HTTP-POST).

@@ -93,13 +93,13 @@ export function reportFileStream(result: ReportResult, format: 'xlsx' | 'csv', o
   const title = words.title(result);
   void (async () => {
     const sheet = book.addSheet(title, columns);
-    sheet.addRows(result.rows.map(cells));
+    await sheet.addRows(result.rows.map(cells));
     await sheet.end();
     const about = book.addSheet(words.say('about'), [
       { key: 'k', header: words.say('report'), width: 20 },
       { key: 'v', header: title, width: 60 },
     ]);
-    about.addRows([
+    await about.addRows([
       [words.say('generatedAt'), result.generatedAt],
       [words.say('filters'), words.filtersLine(result, options.schoolName)],
       [words.say('rows'), result.rows.length],
