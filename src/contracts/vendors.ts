@@ -14,6 +14,8 @@ const uuid = z.uuid();
 /** A link token as the page carries it; anything else is simply not found. */
 export const vendorTokenSchema = z.string().min(1).max(100);
 export const vendorTokenQuerySchema = z.strictObject({ token: vendorTokenSchema });
+/** The vendor's page: the link's token, and the language to read the questions in (the invitation's by default). */
+export const vendorPageQuerySchema = vendorTokenQuerySchema.extend({ lang: z.enum(LANGUAGES).optional() });
 
 export const VENDOR_QUESTIONNAIRE_STATUSES = ['open', 'submitted', 'published', 'closed'] as const;
 export type VendorQuestionnaireStatus = (typeof VENDOR_QUESTIONNAIRE_STATUSES)[number];
@@ -118,6 +120,8 @@ export const vendorQuestionnaireSchema = z.object({
   publishedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   publishedVersionId: uuid.nullable(),
+  /** How many questions the vendor has answered so far. */
+  answeredCount: z.number().int(),
   createdAt: z.string(),
   answers: z.array(
     z.object({

@@ -35,6 +35,7 @@ export function presentSummary(q: QuestionnaireWithTemplate): Omit<VendorQuestio
     publishedAt: q.publishedAt ? iso(q.publishedAt) : null,
     closedAt: q.closedAt ? iso(q.closedAt) : null,
     publishedVersionId: q.publishedVersionId,
+    answeredCount: Number(q.answeredCount),
     createdAt: iso(q.createdAt),
   };
 }

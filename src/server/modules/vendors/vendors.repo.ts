@@ -11,7 +11,12 @@ import { byTenant } from '../../platform/tenant-filter.js';
 
 export type QuestionnaireRow = typeof vendorQuestionnaires.$inferSelect;
 export type VendorAnswerRow = typeof vendorAnswers.$inferSelect;
-export type QuestionnaireWithTemplate = QuestionnaireRow & { templateTitle: string; templateVersionNumber: number };
+export type QuestionnaireWithTemplate = QuestionnaireRow & {
+  templateTitle: string;
+  templateVersionNumber: number;
+  /** How many questions the vendor has answered so far. */
+  answeredCount: number;
+};
 
 /** Whose questionnaire: the bank's (the operator's) or one institution's. */
 export type Owner = { kind: 'bank' } | { kind: 'institution'; scope: TenantScope };
@@ -36,6 +41,7 @@ const withTemplate = {
   q: vendorQuestionnaires,
   templateTitle: piaTemplates.title,
   templateVersionNumber: piaTemplateVersions.number,
+  answeredCount: sql<number>`(select count(*)::int from vendor_answers a where a.questionnaire_id = ${vendorQuestionnaires.id} and a.value is not null and a.value <> 'null'::jsonb)`,
 };
 
 export async function findQuestionnaire(tx: Tx, owner: Owner, id: string): Promise<QuestionnaireWithTemplate | undefined> {
@@ -45,7 +51,9 @@ export async function findQuestionnaire(tx: Tx, owner: Owner, id: string): Promi
     .innerJoin(piaTemplates, eq(piaTemplates.id, vendorQuestionnaires.templateId))
     .innerJoin(piaTemplateVersions, eq(piaTemplateVersions.id, vendorQuestionnaires.templateVersionId))
     .where(and(ownedBy(owner), eq(vendorQuestionnaires.id, id)));
-  return row ? { ...row.q, templateTitle: row.templateTitle, templateVersionNumber: row.templateVersionNumber } : undefined;
+  return row
+    ? { ...row.q, templateTitle: row.templateTitle, templateVersionNumber: row.templateVersionNumber, answeredCount: row.answeredCount }
+    : undefined;
 }
 
 export async function listQuestionnaires(tx: Tx, owner: Owner): Promise<QuestionnaireWithTemplate[]> {
@@ -57,7 +65,12 @@ export async function listQuestionnaires(tx: Tx, owner: Owner): Promise<Question
     .where(ownedBy(owner))
     .orderBy(desc(vendorQuestionnaires.createdAt), asc(vendorQuestionnaires.id))
     .limit(500);
-  return rows.map((r) => ({ ...r.q, templateTitle: r.templateTitle, templateVersionNumber: r.templateVersionNumber }));
+  return rows.map((r) => ({
+    ...r.q,
+    templateTitle: r.templateTitle,
+    templateVersionNumber: r.templateVersionNumber,
+    answeredCount: r.answeredCount,
+  }));
 }
 
 export async function updateQuestionnaire(

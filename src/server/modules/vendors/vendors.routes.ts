@@ -10,7 +10,7 @@ import {
   vendorQuestionnaireSchema,
   vendorReviewSchema,
   vendorSubmitSchema,
-  vendorTokenQuerySchema,
+  vendorPageQuerySchema,
 } from '../../../contracts/vendors.js';
 import { requireActor } from '../../platform/http.js';
 import type { VendorService } from './vendors.service.js';
@@ -33,12 +33,12 @@ export function registerVendorRoutes(root: FastifyInstance, service: VendorServi
       schema: {
         tags: ['public'],
         summary: 'The questionnaire a vendor’s link names (public: no session)',
-        querystring: vendorTokenQuerySchema,
+        querystring: vendorPageQuerySchema,
         response: { 200: vendorPageSchema, ...publicErrors },
       },
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
-    async (req) => service.page(req.query.token),
+    async (req) => service.page(req.query.token, req.query.lang),
   );
   app.put(
     '/api/v1/public/vendor-questionnaire/answers',

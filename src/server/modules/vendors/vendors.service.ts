@@ -162,30 +162,45 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
     });
   }
 
-  /** The vendor's page: the product, the questions and the answers so far. */
-  async function page(token: string): Promise<VendorPage> {
+  /**
+   * The vendor's page: the product, the questions and the answers so far, the bank's text in `lang`
+   * (the invitation's language by default; the English where a French wording is missing).
+   */
+  async function page(token: string, lang?: Language): Promise<VendorPage> {
     return byToken(token, async (tx, q) => {
+      const language = lang ?? (q.language as Language);
+      const fr = language === 'fr';
       const version = await findVersion(tx, q.templateVersionId);
       const content = await loadVersionContent(tx, version!);
       const answers = new Map((await listAnswers(tx, q.id)).map((a) => [a.questionKey, a]));
       return {
         productName: q.productName,
         vendorName: q.vendorName,
-        language: q.language as Language,
+        language,
         status: q.status === 'open' ? 'open' : 'submitted',
         expiresAt: iso(q.expiresAt),
         submittedAt: q.submittedAt ? iso(q.submittedAt) : null,
         sections: content.sections.map((s) => ({
           key: s.key,
-          title: s.title,
+          title: (fr && s.fr?.title) || s.title,
           questions: s.questions.map((x) => {
             const a = answers.get(x.key);
+            const xfr = fr ? x.fr : null;
+            const options = x.options as QuestionOptions;
             return {
               key: x.key,
               kind: x.kind as QuestionKind,
-              prompt: x.prompt,
-              guidance: x.guidance,
-              options: x.options as QuestionOptions,
+              prompt: xfr?.prompt || x.prompt,
+              guidance: xfr?.guidance || x.guidance,
+              options: xfr
+                ? {
+                    ...options,
+                    ...(options.choices
+                      ? { choices: options.choices.map((c) => ({ ...c, label: xfr.choices?.[c.value] || c.label })) }
+                      : {}),
+                    ...(options.columns ? { columns: options.columns.map((c) => ({ ...c, label: xfr.columns?.[c.key] || c.label })) } : {}),
+                  }
+                : options,
               required: x.required,
               answer: a ? { value: a.value ?? null, evidence: evidenceOf(a), version: a.version, updatedAt: iso(a.updatedAt) } : null,
             };
