@@ -461,3 +461,45 @@ describe('an institution’s questionnaire for an app the bank lacks', () => {
     expect(events.every((e) => e.tenantId === tenant.institution.id)).toBe(true);
   });
 });
+
+describe('the vendor’s page in either language, and the answers counted for the reviewer', () => {
+  it('reads the questions in the invitation’s language or `lang`, and counts the answers given', async () => {
+    const sections = sampleSections();
+    const created = await operator.request('POST', '/api/v1/bank/templates', {
+      slug: uniqueSlug('vql'),
+      title: 'Vendor PIA (both languages)',
+      fr: { title: 'EFVP du fournisseur', description: '' },
+      catalogAppId: null,
+      jurisdictions: ['BC'],
+    });
+    const draft = (created.json() as Json).versions[0];
+    const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'First', sections });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect((await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version })).statusCode).toBe(200);
+    const email = `c.${uniqueSlug('l')}@vendor.example.com`;
+    const { questionnaire: q, token } = await invite(operator, { templateId: (created.json() as Json).id, language: 'fr' }, email);
+    expect(q.answeredCount).toBe(0);
+
+    const promptOf = (body: Json) => body.sections[0].questions.find((x: Json) => x.key === 'screen.personal').prompt as string;
+    const inFrench = (await page(token)).json();
+    expect(inFrench.language).toBe('fr');
+    expect(inFrench.sections[0].title).toBe('Examen préliminaire');
+    expect(promptOf(inFrench)).toBe('L’application recueille-t-elle des renseignements personnels?');
+    const english = await t.app.inject({ method: 'GET', url: `/api/v1/public/vendor-questionnaire?token=${encodeURIComponent(token)}&lang=en` });
+    expect(english.statusCode, english.body).toBe(200);
+    expect(english.json()).toMatchObject({ language: 'en' });
+    expect(promptOf(english.json())).toBe('Does the app collect personal information?');
+    expect(inFrench.sections[0].questions.find((x: Json) => x.key === 'screen.personal').guidance).toBe('Les noms comptent.');
+    const badLang = await t.app.inject({ method: 'GET', url: `/api/v1/public/vendor-questionnaire?token=${encodeURIComponent(token)}&lang=de` });
+    expect(badLang.statusCode).toBe(400);
+    expect(badLang.json().error.fields).toHaveProperty('lang');
+
+    // The reviewer's list and questionnaire count what the vendor answered (a cleared answer does not count).
+    await answer({ token, questionKey: 'screen.personal', value: 'yes', ...evidence, version: 0 });
+    await answer({ token, questionKey: 'storage.purpose', value: 'Reading', ...evidence, version: 0 });
+    await answer({ token, questionKey: 'screen.under13', value: null, version: 0 });
+    const listed = (await operator.request('GET', '/api/v1/vendor-questionnaires')).json().items.find((x: Json) => x.id === q.id);
+    expect(listed.answeredCount).toBe(2);
+    expect((await operator.request('GET', `/api/v1/vendor-questionnaires/${q.id}`)).json().answeredCount).toBe(2);
+  });
+});
