@@ -50,7 +50,7 @@ async function giveEvidence(page: Page, key: string, url: string, quote: string)
 }
 
 test('the operator invites, the vendor answers by the emailed link, the operator publishes into the bank, an adopter merges', async ({ page, browser }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(720_000);
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   const vendorName = `Quizbloom Learning ${Date.now().toString(36)}`;
 
@@ -105,6 +105,12 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await vendorQuestion(vendor, 'g.audit_logs').getByRole('radio', { name: 'Yes', exact: true }).check();
   await giveEvidence(vendor, 'g.audit_logs', 'https://quizbloom.example/security', 'Administrators can export an access log of every report viewed.');
   await expect(vendor.getByTestId('answered-count')).toContainText('4 of');
+  // A file as evidence: a page that is not a PDF is refused by its bytes; the PDF is attached.
+  const auditFiles = vendorQuestion(vendor, 'g.audit_logs').locator('input[type="file"]');
+  await auditFiles.setInputFiles({ name: 'access-log.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await expect(vendorQuestion(vendor, 'g.audit_logs')).toContainText('is not a PDF, Word (DOCX), PNG or JPEG file');
+  await auditFiles.setInputFiles({ name: 'access-log-sample.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% access log sample\n%%EOF\n') });
+  await expect(vendorQuestion(vendor, 'g.audit_logs').getByTestId('evidence-files')).toContainText('access-log-sample.pdf');
 
   // A link that is not a link is refused under its field.
   const bad = vendorQuestion(vendor, 'a.sensitive');
@@ -114,6 +120,14 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await expect(bad.getByLabel('Evidence: link')).toHaveAttribute('aria-invalid', 'true');
   await giveEvidence(vendor, 'a.sensitive', 'https://quizbloom.example/privacy#data', 'No health or special education data.');
   await expect(bad.getByLabel('Evidence: link')).not.toHaveAttribute('aria-invalid', 'true');
+
+  // Every other required question (those of the jurisdictions the template covers) answered "unsure", with its source.
+  const mine = ['a.personal_info', 'a.under_13', 'b.purpose'];
+  const required = await vendor.locator('[data-vendor-question][data-required="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-vendor-question')!));
+  for (const key of required.filter((k) => !mine.includes(k))) {
+    await vendorQuestion(vendor, key).getByRole('radio', { name: 'Unsure', exact: true }).check();
+    await giveEvidence(vendor, key, 'https://quizbloom.example/privacy', 'Depends on each district’s contract.');
+  }
 
   // A reload keeps every answer (they were saved).
   await vendor.reload();
@@ -137,6 +151,9 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await expect(audit.getByTestId('bank-value')).toHaveText('no');
   await expect(audit.getByTestId('evidence').first()).toContainText('Administrators can export an access log of every report viewed.');
   await expect(audit.getByTestId('evidence').first()).toContainText('https://quizbloom.example/security');
+  await expect(audit.getByTestId('evidence-files')).toContainText('access-log-sample.pdf');
+  const [download] = await Promise.all([page.waitForEvent('download'), audit.getByRole('link', { name: 'access-log-sample.pdf' }).click()]);
+  baseExpect(download.suggestedFilename()).toBe('access-log-sample.pdf');
   await audit.getByRole('radio', { name: 'Accept', exact: true }).check();
   await audit.getByLabel('Note').fill('Confirmed on the vendor’s security page.');
   await page.locator('[data-vendor-answer="b.purpose"]').getByRole('radio', { name: 'Accept', exact: true }).check();

@@ -6,11 +6,14 @@
  */
 import {
   Alert,
+  Anchor,
   Badge,
   Box,
   Button,
   Checkbox,
+  CloseButton,
   Container,
+  FileInput,
   Group,
   NumberInput,
   Paper,
@@ -27,7 +30,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useSearch } from '@tanstack/react-router';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { VendorPage as VendorPageBody, VendorQuestion } from '../../../contracts/vendors.js';
+import type { VendorFile, VendorPage as VendorPageBody, VendorQuestion } from '../../../contracts/vendors.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { Loading } from '../../components/PageState.js';
 import { PublicHeader } from '../../components/PublicLayout.js';
@@ -35,7 +38,7 @@ import { ApiError, fieldError } from '../../lib/api.js';
 import { fieldsOf } from '../../lib/errors.js';
 import { useFormat } from '../../lib/format.js';
 import { useSerialSave } from '../../lib/use-serial-save.js';
-import { saveVendorAnswer, submitVendorAnswers, vendorPageQuery } from './api.js';
+import { removeVendorFile, saveVendorAnswer, submitVendorAnswers, uploadVendorFile, vendorFileUrl, vendorPageQuery } from './api.js';
 
 export function VendorPage() {
   const { token = '', lang } = useSearch({ strict: false }) as { token?: string; lang?: string };
@@ -324,7 +327,7 @@ function QuestionCard({
   }
 
   return (
-    <Stack gap="xs" data-vendor-question={q.key} pb="md" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+    <Stack gap="xs" data-vendor-question={q.key} data-required={q.required ? 'true' : undefined} pb="md" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
       {field}
       {q.guidance ? (
         <Text size="sm" c="dimmed">
@@ -520,4 +523,56 @@ function BlurInput(props: {
     },
   };
   return props.multiline ? <Textarea {...common} autosize minRows={2} /> : <TextInput {...common} type={props.type ?? 'text'} />;
+}
+
+/** The files attached as an answer's evidence: listed with their download, attached or removed while the questionnaire is open. */
+function EvidenceFiles({ token, question: q, readOnly }: { token: string; question: VendorQuestion; readOnly: boolean }) {
+  const { t } = useTranslation();
+  const [files, setFiles] = useState<VendorFile[]>(q.files);
+  const upload = useMutation({
+    mutationFn: (file: File) => uploadVendorFile(token, q.key, file),
+    onSuccess: (f) => setFiles((old) => [...old, f]),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => removeVendorFile(token, id),
+    onSuccess: (_r, id) => setFiles((old) => old.filter((f) => f.id !== id)),
+  });
+  const fileProblem = fieldError(fieldsOf(upload.error), 'file') ?? fieldError(fieldsOf(upload.error), 'fileName');
+  return (
+    <Stack gap={4}>
+      {files.length ? (
+        <>
+          <Text size="sm" fw={500}>
+            {t('vendors.page.attached')}
+          </Text>
+          <Stack gap={2} component="ul" m={0} pl="md" data-testid="evidence-files">
+            {files.map((f) => (
+              <Group key={f.id} gap="xs" component="li">
+                <Anchor href={vendorFileUrl(token, f.id)} size="sm" download>
+                  {f.fileName}
+                </Anchor>
+                {readOnly ? null : (
+                  <CloseButton size="sm" aria-label={t('vendors.page.removeFile', { name: f.fileName })} onClick={() => remove.mutate(f.id)} />
+                )}
+              </Group>
+            ))}
+          </Stack>
+        </>
+      ) : null}
+      {readOnly ? null : (
+        <FileInput
+          label={t('vendors.page.attach')}
+          description={t('vendors.page.attachHint')}
+          placeholder={t('vendors.page.upload')}
+          accept="application/pdf,.pdf,.docx,image/png,image/jpeg"
+          value={null}
+          onChange={(file) => file && upload.mutate(file)}
+          error={fileProblem}
+          maw={420}
+        />
+      )}
+      {upload.error && !fileProblem ? <ErrorAlert error={upload.error} /> : null}
+      {remove.error ? <ErrorAlert error={remove.error} /> : null}
+    </Stack>
+  );
 }

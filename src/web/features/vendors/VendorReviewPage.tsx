@@ -16,7 +16,7 @@ import { Loading, NotPermitted } from '../../components/PageState.js';
 import { api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 import { bankTemplateQuery, bankVersionQuery } from '../assessments/queries.js';
-import { stateOf, valueText, vendorQuestionnaireQuery, vendorQuestionnairesQuery } from './api.js';
+import { reviewerFileUrl, stateOf, valueText, vendorQuestionnaireQuery, vendorQuestionnairesQuery } from './api.js';
 import { useVendorScope } from './VendorQuestionnairesPage.js';
 
 type Verdict = { review: 'accepted' | 'rejected' | 'pending'; note: string };
@@ -127,6 +127,22 @@ function Review({ q }: { q: VendorQuestionnaire }) {
                   </Text>
                   <Text data-testid="vendor-value">{valueText(a.value, choices)}</Text>
                   <Evidence evidence={a.evidence} />
+                  {a.files.length ? (
+                    <Stack gap={2}>
+                      <Text size="xs" fw={600}>
+                        {t('vendors.review.attachments')}
+                      </Text>
+                      <Stack gap={2} component="ul" m={0} pl="md" data-testid="evidence-files">
+                        {a.files.map((f) => (
+                          <li key={f.id}>
+                            <Anchor href={reviewerFileUrl(q.id, f.id)} size="sm" download>
+                              {f.fileName}
+                            </Anchor>
+                          </li>
+                        ))}
+                      </Stack>
+                    </Stack>
+                  ) : null}
                 </Stack>
                 <Stack gap={4}>
                   <Text size="sm" fw={600}>

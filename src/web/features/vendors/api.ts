@@ -1,7 +1,7 @@
 /** Queries of vendor questionnaires: the reviewers' (with the session) and the vendor's page (by the link's token, no cookie). */
 import { queryOptions } from '@tanstack/react-query';
-import type { VendorAnswerSave, VendorPage, VendorQuestionnaire } from '../../../contracts/vendors.js';
-import { api, toQueryString } from '../../lib/api.js';
+import type { VendorAnswerSave, VendorFile, VendorPage, VendorQuestionnaire } from '../../../contracts/vendors.js';
+import { API_BASE, api, toQueryString } from '../../lib/api.js';
 
 export type VendorQuestionnaireSummary = Omit<VendorQuestionnaire, 'answers'>;
 
@@ -39,6 +39,17 @@ export const saveVendorAnswer = (body: VendorAnswerSave) =>
 
 export const submitVendorAnswers = (token: string) =>
   api<VendorPage>('/public/vendor-questionnaire/submit', { method: 'POST', body: { token }, ...publicCall });
+
+/** Attaches a file to an answer's evidence (the file itself is the body). */
+export const uploadVendorFile = (token: string, questionKey: string, file: File) =>
+  api<VendorFile>(`/public/vendor-questionnaire/files${toQueryString({ token, questionKey, fileName: file.name })}`, { method: 'POST', file, ...publicCall });
+
+export const removeVendorFile = (token: string, id: string) =>
+  api<null>(`/public/vendor-questionnaire/files/${id}${toQueryString({ token })}`, { method: 'DELETE', ...publicCall });
+
+/** Where the vendor downloads a file it attached (by its link), and where the reviewer does. */
+export const vendorFileUrl = (token: string, id: string) => `${API_BASE}/public/vendor-questionnaire/files/${id}${toQueryString({ token })}`;
+export const reviewerFileUrl = (questionnaireId: string, id: string) => `${API_BASE}/vendor-questionnaires/${questionnaireId}/files/${id}`;
 
 /** An answer's value in words, for the review page (choices by their label where known). */
 export function valueText(value: unknown, choices?: readonly { value: string; label: string }[]): string {

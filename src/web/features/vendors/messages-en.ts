@@ -105,8 +105,9 @@ export const vendorsEn = {
     likelihood: 'Likelihood (1–5)',
     impact: 'Impact (1–5)',
     attach: 'Attach a file as evidence',
-    attachHint: 'PDF, image or text, up to the size allowed.',
+    attachHint: 'PDF, Word (DOCX), PNG or JPEG.',
     attached: 'Attached files',
-    upload: 'Attach',
+    upload: 'Choose a file',
+    removeFile: 'Remove {{name}}',
   },
 };

@@ -108,8 +108,9 @@ export const vendorsFr: DeepStrings<typeof vendorsEn> = {
     likelihood: 'Probabilité (1 à 5)',
     impact: 'Impact (1 à 5)',
     attach: 'Joindre un fichier comme preuve',
-    attachHint: 'PDF, image ou texte, jusqu’à la taille permise.',
+    attachHint: 'PDF, Word (DOCX), PNG ou JPEG.',
     attached: 'Fichiers joints',
-    upload: 'Joindre',
+    upload: 'Choisir un fichier',
+    removeFile: 'Retirer {{name}}',
   },
 };
