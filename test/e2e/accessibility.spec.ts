@@ -128,7 +128,10 @@ for (const language of ['en', 'fr'] as const) {
     // Staff requests: the triage queue with a waiting request, and the public request form and status page.
     const csrf = { 'x-csrf-token': (await (await page.request.get('/api/v1/session')).json()).csrfToken as string };
     const link = await (await page.request.post('/api/v1/staff-requests/link', { headers: csrf })).json();
-    const asked = await page.request.post('/api/v1/public/staff-requests', { headers: csrf, data: { token: link.token, appName: `Axe check ${language}`, purpose: 'Accessibility scan' } });
+    const asked = await page.request.post('/api/v1/public/staff-requests', {
+      headers: csrf,
+      data: { token: link.token, appName: `Axe check ${language}`, purpose: 'Accessibility scan' },
+    });
     expect(asked.status()).toBe(201);
     await page.goto('/requests');
     await scan(page, 'staff requests', findings);

@@ -49,7 +49,10 @@ async function giveEvidence(page: Page, key: string, url: string, quote: string)
   await expect(q.locator('[data-autosave]')).toHaveAttribute('data-autosave', /saved|idle/);
 }
 
-test('the operator invites, the vendor answers by the emailed link, the operator publishes into the bank, an adopter merges', async ({ page, browser }) => {
+test('the operator invites, the vendor answers by the emailed link, the operator publishes into the bank, an adopter merges', async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(720_000);
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   const vendorName = `Quizbloom Learning ${Date.now().toString(36)}`;
@@ -87,7 +90,9 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await expect(vendor.locator('body')).not.toContainText('Cedar Valley');
   // In French on request, then back in English.
   await vendor.getByRole('button', { name: 'Français' }).click();
-  await expect(vendor.getByRole('heading', { level: 1, name: /Questionnaire sur la protection des renseignements personnels/ })).toBeVisible();
+  await expect(
+    vendor.getByRole('heading', { level: 1, name: /Questionnaire sur la protection des renseignements personnels/ }),
+  ).toBeVisible();
   await expect(vendorQuestion(vendor, 'a.personal_info')).toContainText('Oui');
   await vendor.getByRole('button', { name: 'English' }).click();
   await expect(vendor.getByRole('heading', { level: 1, name: 'Privacy questionnaire: Quizbloom Live' })).toBeVisible();
@@ -103,13 +108,26 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await giveEvidence(vendor, 'b.purpose', 'https://quizbloom.example/about', 'Quizbloom Live runs review games in class.');
   // The audit log question: the bank says no; the vendor says it now has one.
   await vendorQuestion(vendor, 'g.audit_logs').getByRole('radio', { name: 'Yes', exact: true }).check();
-  await giveEvidence(vendor, 'g.audit_logs', 'https://quizbloom.example/security', 'Administrators can export an access log of every report viewed.');
+  await giveEvidence(
+    vendor,
+    'g.audit_logs',
+    'https://quizbloom.example/security',
+    'Administrators can export an access log of every report viewed.',
+  );
   await expect(vendor.getByTestId('answered-count')).toContainText('4 of');
   // A file as evidence: a page that is not a PDF is refused by its bytes; the PDF is attached.
   const auditFiles = vendorQuestion(vendor, 'g.audit_logs').locator('input[type="file"]');
-  await auditFiles.setInputFiles({ name: 'access-log.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><script>alert(1)</script></html>') });
+  await auditFiles.setInputFiles({
+    name: 'access-log.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('<html><script>alert(1)</script></html>'),
+  });
   await expect(vendorQuestion(vendor, 'g.audit_logs')).toContainText('is not a PDF, Word (DOCX), PNG or JPEG file');
-  await auditFiles.setInputFiles({ name: 'access-log-sample.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% access log sample\n%%EOF\n') });
+  await auditFiles.setInputFiles({
+    name: 'access-log-sample.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.4\n% access log sample\n%%EOF\n'),
+  });
   await expect(vendorQuestion(vendor, 'g.audit_logs').getByTestId('evidence-files')).toContainText('access-log-sample.pdf');
 
   // A link that is not a link is refused under its field.
@@ -123,7 +141,9 @@ test('the operator invites, the vendor answers by the emailed link, the operator
 
   // Every other required question (those of the jurisdictions the template covers) answered "unsure", with its source.
   const mine = ['a.personal_info', 'a.under_13', 'b.purpose'];
-  const required = await vendor.locator('[data-vendor-question][data-required="true"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-vendor-question')!));
+  const required = await vendor
+    .locator('[data-vendor-question][data-required="true"]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('data-vendor-question')!));
   for (const key of required.filter((k) => !mine.includes(k))) {
     await vendorQuestion(vendor, key).getByRole('radio', { name: 'Unsure', exact: true }).check();
     await giveEvidence(vendor, key, 'https://quizbloom.example/privacy', 'Depends on each district’s contract.');
@@ -132,7 +152,9 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   // A reload keeps every answer (they were saved).
   await vendor.reload();
   await expect(vendorQuestion(vendor, 'g.audit_logs').getByRole('radio', { name: 'Yes', exact: true })).toBeChecked();
-  await expect(vendorQuestion(vendor, 'g.audit_logs').getByLabel('Evidence: quoted text')).toHaveValue('Administrators can export an access log of every report viewed.');
+  await expect(vendorQuestion(vendor, 'g.audit_logs').getByLabel('Evidence: quoted text')).toHaveValue(
+    'Administrators can export an access log of every report viewed.',
+  );
 
   // Submitted once: the page then only shows the answers.
   await vendor.getByRole('button', { name: 'Submit the answers' }).click();

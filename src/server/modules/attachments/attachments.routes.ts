@@ -48,7 +48,8 @@ export function acceptRawFiles(scope: FastifyInstance, max: number): void {
 
 /** The raw file a route of such a scope received (415 when the body was not one). */
 export function rawFileOf(req: FastifyRequest): Buffer {
-  if (!Buffer.isBuffer(req.body)) throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
+  if (!Buffer.isBuffer(req.body))
+    throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
   return req.body;
 }
 

@@ -7,7 +7,14 @@ import type { QuestionnaireWithTemplate, VendorAnswerRow, VendorFileMeta } from 
 
 /** A file as the vendor and the reviewer see it: what describes it, never its bytes. */
 export function presentFile(f: VendorFileMeta): VendorFile {
-  return { id: f.id, questionKey: f.questionKey, fileName: f.fileName, contentType: f.contentType, byteSize: f.byteSize, createdAt: iso(f.createdAt) };
+  return {
+    id: f.id,
+    questionKey: f.questionKey,
+    fileName: f.fileName,
+    contentType: f.contentType,
+    byteSize: f.byteSize,
+    createdAt: iso(f.createdAt),
+  };
 }
 
 /** The files of each question, by its key. */

@@ -612,7 +612,14 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
           action: 'vendor_questionnaire.attach',
           recordType: 'vendor_questionnaire',
           recordId: q.id,
-          after: { fileId: id, questionKey: row.questionKey, fileName: row.fileName, contentType, byteSize: row.byteSize, sha256: row.sha256 },
+          after: {
+            fileId: id,
+            questionKey: row.questionKey,
+            fileName: row.fileName,
+            contentType,
+            byteSize: row.byteSize,
+            sha256: row.sha256,
+          },
           tenantId: q.tenantId,
         });
         return presentFile(row);
@@ -641,7 +648,11 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
     },
 
     /** A file of a questionnaire the reviewer owns, decrypted. */
-    async reviewerFile(actor: Actor, questionnaireId: string, id: string): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
+    async reviewerFile(
+      actor: Actor,
+      questionnaireId: string,
+      id: string,
+    ): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
       const owner = ownerOf(actor);
       return inOwner(owner, async (tx) => {
         const q = await load(tx, owner, questionnaireId);

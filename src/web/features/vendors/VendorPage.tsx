@@ -327,7 +327,13 @@ function QuestionCard({
   }
 
   return (
-    <Stack gap="xs" data-vendor-question={q.key} data-required={q.required ? 'true' : undefined} pb="md" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}>
+    <Stack
+      gap="xs"
+      data-vendor-question={q.key}
+      data-required={q.required ? 'true' : undefined}
+      pb="md"
+      style={{ borderBottom: '1px solid var(--mantine-color-gray-3)' }}
+    >
       {field}
       {q.guidance ? (
         <Text size="sm" c="dimmed">
@@ -552,7 +558,11 @@ function EvidenceFiles({ token, question: q, readOnly }: { token: string; questi
                   {f.fileName}
                 </Anchor>
                 {readOnly ? null : (
-                  <CloseButton size="sm" aria-label={t('vendors.page.removeFile', { name: f.fileName })} onClick={() => remove.mutate(f.id)} />
+                  <CloseButton
+                    size="sm"
+                    aria-label={t('vendors.page.removeFile', { name: f.fileName })}
+                    onClick={() => remove.mutate(f.id)}
+                  />
                 )}
               </Group>
             ))}

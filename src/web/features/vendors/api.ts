@@ -42,13 +42,18 @@ export const submitVendorAnswers = (token: string) =>
 
 /** Attaches a file to an answer's evidence (the file itself is the body). */
 export const uploadVendorFile = (token: string, questionKey: string, file: File) =>
-  api<VendorFile>(`/public/vendor-questionnaire/files${toQueryString({ token, questionKey, fileName: file.name })}`, { method: 'POST', file, ...publicCall });
+  api<VendorFile>(`/public/vendor-questionnaire/files${toQueryString({ token, questionKey, fileName: file.name })}`, {
+    method: 'POST',
+    file,
+    ...publicCall,
+  });
 
 export const removeVendorFile = (token: string, id: string) =>
   api<null>(`/public/vendor-questionnaire/files/${id}${toQueryString({ token })}`, { method: 'DELETE', ...publicCall });
 
 /** Where the vendor downloads a file it attached (by its link), and where the reviewer does. */
-export const vendorFileUrl = (token: string, id: string) => `${API_BASE}/public/vendor-questionnaire/files/${id}${toQueryString({ token })}`;
+export const vendorFileUrl = (token: string, id: string) =>
+  `${API_BASE}/public/vendor-questionnaire/files/${id}${toQueryString({ token })}`;
 export const reviewerFileUrl = (questionnaireId: string, id: string) => `${API_BASE}/vendor-questionnaires/${questionnaireId}/files/${id}`;
 
 /** An answer's value in words, for the review page (choices by their label where known). */
