@@ -11,9 +11,7 @@ export const archiveSchema = z
   .object({
     format: z.literal('vetted-institution-archive'),
     formatVersion: z.literal(1),
-    kind: z
-      .enum(['backup', 'portability'])
-      .describe('backup: complete, restorable; portability: for the institution, with sign-in secrets blanked'),
+    kind: z.enum(['backup', 'portability']).describe('backup: complete, restorable; portability: for the institution, with sign-in secrets blanked'),
     createdAt: z.string().describe('ISO 8601 time the archive was read (one consistent snapshot)'),
     region: z.enum(['ca', 'us']),
     institutionId: z.uuid(),

@@ -4,10 +4,7 @@ import { endOfService } from './dates.js';
 import { FIELD_MESSAGES } from './field-messages.js';
 import { LANGUAGES } from './domain.js';
 
-const email = z
-  .email()
-  .max(254)
-  .transform((e) => e.toLowerCase());
+const email = z.email().max(254).transform((e) => e.toLowerCase());
 
 export const offboardingInputSchema = z.strictObject({
   /** When service ends (default now); the institution is read-only from then, purged after the grace period. */

@@ -12,7 +12,10 @@ export const publicSlugSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$/, FIELD_MESSAGES.slug_format)
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{1,58})[a-z0-9]$/,
+    FIELD_MESSAGES.slug_format,
+  )
   .refine((s) => !s.includes('--'), FIELD_MESSAGES.double_hyphen);
 
 export const publicSlugParamsSchema = z.strictObject({ slug: z.string().max(100) });

@@ -52,10 +52,7 @@ export const staffRequestCreateSchema = z
     token: linkTokenSchema.optional(),
     catalogAppId: uuid.optional(),
     appName: z.string().trim().min(1).max(200).optional(),
-    appWebsite: z
-      .url({ protocol: /^https?$/ })
-      .max(2000)
-      .optional(),
+    appWebsite: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     purpose: z.string().trim().min(1).max(2000),
     grades: unique(z.enum(GRADE_LEVELS), GRADE_LEVELS.length).default([]),
     schoolIds: unique(uuid, 200).default([]),

@@ -366,6 +366,7 @@ function QuestionCard({
         error={fieldError(fields, 'evidenceQuote')}
         onCommit={(v) => commit({ quote: v })}
       />
+      <EvidenceFiles token={token} question={q} readOnly={readOnly} />
       <Text size="xs" c="dimmed" role="status" aria-live="polite" aria-atomic="true" data-autosave={saver.status}>
         {saver.status === 'saving' ? t('vendors.page.saving') : saver.status === 'saved' ? t('vendors.page.saved') : ''}
       </Text>
