@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
@@ -44,6 +44,21 @@ export function acceptRawFiles(scope: FastifyInstance, max: number): void {
     payload.on('error', (err) => done(err, undefined));
     payload.on('end', () => (over ? done(fileTooLarge(max), undefined) : done(null, Buffer.concat(chunks))));
   });
+}
+
+/**
+ * Sends a stored document. Security: a document is never rendered by the browser as part of the
+ * service: saved as a file, its type the checked one (no sniffing), and sandboxed should anything
+ * open it inline.
+ */
+export function sendAsFile(reply: FastifyReply, file: { fileName: string; contentType: string; bytes: Buffer }) {
+  return reply
+    .type(file.contentType)
+    .header('content-disposition', contentDisposition(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .header('cache-control', 'no-store')
+    .send(file.bytes);
 }
 
 /** The raw file a route of such a scope received (415 when the body was not one). */
@@ -109,16 +124,7 @@ export function registerAttachmentRoutes(root: FastifyInstance, service: Attachm
         },
       },
       async (req, reply) => {
-        const file = await service.download(requireActor(req), req.params.id);
-        // Security: a document is never rendered by the browser as part of the service: saved as a
-        // file, its type the checked one (no sniffing), and sandboxed should anything open it inline.
-        return reply
-          .type(file.contentType)
-          .header('content-disposition', contentDisposition(file.fileName))
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "sandbox; default-src 'none'")
-          .header('cache-control', 'no-store')
-          .send(file.bytes);
+        return sendAsFile(reply, await service.download(requireActor(req), req.params.id));
       },
     );
     app.delete(

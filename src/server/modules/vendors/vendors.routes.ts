@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
@@ -18,24 +18,13 @@ import {
   vendorPageQuerySchema,
 } from '../../../contracts/vendors.js';
 import { requireActor } from '../../platform/http.js';
-import { acceptRawFiles, contentDisposition, rawFileOf } from '../attachments/attachments.routes.js';
+import { acceptRawFiles, rawFileOf, sendAsFile } from '../attachments/attachments.routes.js';
 import type { VendorService } from './vendors.service.js';
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 const publicErrors = { 400: errorSchema, 404: errorSchema, 409: errorSchema, 429: errorSchema };
 const fileErrors = { 413: errorSchema, 415: errorSchema };
 const fileParamsSchema = z.strictObject({ id: z.uuid(), fileId: z.uuid() });
-
-/** A file sent as a download, never shown in the page (as attachments are). */
-function sendFile(reply: FastifyReply, file: { fileName: string; contentType: string; bytes: Buffer }) {
-  return reply
-    .type(file.contentType)
-    .header('content-disposition', contentDisposition(file.fileName))
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', "sandbox; default-src 'none'")
-    .header('cache-control', 'no-store')
-    .send(file.bytes);
-}
 
 /**
  * Vendor questionnaires. The vendor's routes (no session) carry the link token in the query string
@@ -118,7 +107,7 @@ export function registerVendorRoutes(root: FastifyInstance, service: VendorServi
       },
       config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
     },
-    async (req, reply) => sendFile(reply, await service.vendorFile(req.query.token, req.params.id)),
+    async (req, reply) => sendAsFile(reply, await service.vendorFile(req.query.token, req.params.id)),
   );
   app.delete(
     '/api/v1/public/vendor-questionnaire/files/:id',
@@ -147,7 +136,7 @@ export function registerVendorRoutes(root: FastifyInstance, service: VendorServi
         response: { 200: fileResponse('The file', Object.keys(ATTACHMENT_TYPES)), ...errors },
       },
     },
-    async (req, reply) => sendFile(reply, await service.reviewerFile(requireActor(req), req.params.id, req.params.fileId)),
+    async (req, reply) => sendAsFile(reply, await service.reviewerFile(requireActor(req), req.params.id, req.params.fileId)),
   );
 
   // ---------- the reviewers: the operator (the bank's) or an institution's site admins (its own) ----------
