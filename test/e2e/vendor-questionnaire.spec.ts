@@ -122,7 +122,7 @@ test('the operator invites, the vendor answers by the emailed link, the operator
     mimeType: 'application/pdf',
     buffer: Buffer.from('<html><script>alert(1)</script></html>'),
   });
-  await expect(vendorQuestion(vendor, 'g.audit_logs')).toContainText('is not a PDF, Word (DOCX), PNG or JPEG file');
+  await expect(vendorQuestion(vendor, 'g.audit_logs')).toContainText('Must be a PDF, Word (DOCX), PNG or JPEG file');
   await auditFiles.setInputFiles({
     name: 'access-log-sample.pdf',
     mimeType: 'application/pdf',
