@@ -575,6 +575,8 @@ function EvidenceFiles({ token, question: q, readOnly }: { token: string; questi
           label={t('vendors.page.attach')}
           description={t('vendors.page.attachHint')}
           placeholder={t('vendors.page.upload')}
+          // The placeholder reads as the button's text: as dark as any other text (contrast).
+          styles={{ placeholder: { color: 'var(--mantine-color-gray-7)' } }}
           accept="application/pdf,.pdf,.docx,image/png,image/jpeg"
           value={null}
           onChange={(file) => file && upload.mutate(file)}
