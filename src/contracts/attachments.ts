@@ -23,7 +23,7 @@ export type AttachmentType = keyof typeof ATTACHMENT_TYPES;
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
 
 // Security: a file name is shown and sent back in a header: no control characters, no path.
-const fileName = z
+export const attachmentFileNameSchema = z
   .string()
   .trim()
   .min(1)
@@ -35,7 +35,7 @@ const fileName = z
 
 export const attachmentUploadQuerySchema = z.strictObject({
   kind: z.enum(ATTACHMENT_KINDS),
-  fileName,
+  fileName: attachmentFileNameSchema,
   /** When an agreement ends (agreements only). */
   agreementExpiresOn: isoDate.optional(),
 });

@@ -85,6 +85,8 @@ export const AUDIT_ACTIONS = [
   'staff_request_link.close',
   'vendor_questionnaire.invite',
   'vendor_questionnaire.answer',
+  'vendor_questionnaire.attach',
+  'vendor_questionnaire.detach',
   'vendor_questionnaire.submit',
   'vendor_questionnaire.review',
   'vendor_questionnaire.publish',

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { QUESTION_KINDS, questionOptionsSchema } from './assessments.js';
+import { attachmentFileNameSchema } from './attachments.js';
 import { isoDate } from './dates.js';
 import { LANGUAGES } from './domain.js';
 
@@ -14,6 +15,8 @@ const uuid = z.uuid();
 /** A link token as the page carries it; anything else is simply not found. */
 export const vendorTokenSchema = z.string().min(1).max(100);
 export const vendorTokenQuerySchema = z.strictObject({ token: vendorTokenSchema });
+/** The vendor's page: the link's token, and the language to read the questions in (the invitation's by default). */
+export const vendorPageQuerySchema = vendorTokenQuerySchema.extend({ lang: z.enum(LANGUAGES).optional() });
 
 export const VENDOR_QUESTIONNAIRE_STATUSES = ['open', 'submitted', 'published', 'closed'] as const;
 export type VendorQuestionnaireStatus = (typeof VENDOR_QUESTIONNAIRE_STATUSES)[number];
@@ -49,6 +52,22 @@ export const vendorEvidenceSchema = z.object({
   seenOn: z.string().nullable(),
 });
 
+/** A file the vendor attached as the evidence of an answer (PDF, DOCX, PNG or JPEG, recognised by its bytes). */
+export const vendorFileSchema = z.object({
+  id: uuid,
+  questionKey: z.string(),
+  fileName: z.string(),
+  contentType: z.string(),
+  byteSize: z.number().int(),
+  createdAt: z.string(),
+});
+export type VendorFile = z.infer<typeof vendorFileSchema>;
+/** Attaching a file: the body is the file itself (application/octet-stream); the query names it. */
+export const vendorFileUploadQuerySchema = vendorTokenQuerySchema.extend({
+  questionKey: z.string().min(1).max(80),
+  fileName: attachmentFileNameSchema,
+});
+
 export const vendorAnswerSchema = z.object({
   value: z.unknown().nullable(),
   evidence: vendorEvidenceSchema,
@@ -65,6 +84,8 @@ export const vendorQuestionSchema = z.object({
   options: questionOptionsSchema,
   required: z.boolean(),
   answer: vendorAnswerSchema.nullable(),
+  /** The files attached as the answer's evidence. */
+  files: z.array(vendorFileSchema),
 });
 export type VendorQuestion = z.infer<typeof vendorQuestionSchema>;
 
@@ -118,6 +139,8 @@ export const vendorQuestionnaireSchema = z.object({
   publishedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   publishedVersionId: uuid.nullable(),
+  /** How many questions the vendor has answered so far. */
+  answeredCount: z.number().int(),
   createdAt: z.string(),
   answers: z.array(
     z.object({
@@ -129,6 +152,8 @@ export const vendorQuestionnaireSchema = z.object({
       review: z.enum(VENDOR_REVIEWS),
       reviewNote: z.string(),
       updatedAt: z.string(),
+      /** The files the vendor attached as the answer's evidence. */
+      files: z.array(vendorFileSchema),
     }),
   ),
 });

@@ -14,6 +14,7 @@ import {
   validateSignedOut,
   validateSignIn,
   validateToken,
+  validateVendorPage,
 } from './routes/search.js';
 
 // Each page is its own chunk, loaded when its route is first visited (or on hover of a link to it):
@@ -54,6 +55,12 @@ const BankBundlesPage = lazyRouteComponent(() => import('./features/bundle/BankB
 const RequestFormPage = lazyRouteComponent(() => import('./features/requests/RequestFormPage.js'), 'RequestFormPage');
 const RequestStatusPage = lazyRouteComponent(() => import('./features/requests/RequestStatusPage.js'), 'RequestStatusPage');
 const TriagePage = lazyRouteComponent(() => import('./features/requests/TriagePage.js'), 'TriagePage');
+const VendorPage = lazyRouteComponent(() => import('./features/vendors/VendorPage.js'), 'VendorPage');
+const VendorQuestionnairesPage = lazyRouteComponent(
+  () => import('./features/vendors/VendorQuestionnairesPage.js'),
+  'VendorQuestionnairesPage',
+);
+const VendorReviewPage = lazyRouteComponent(() => import('./features/vendors/VendorReviewPage.js'), 'VendorReviewPage');
 const CertificatesPage = lazyRouteComponent(() => import('./features/lifecycle/CertificatesPage.js'), 'CertificatesPage');
 
 export interface RouterContext {
@@ -98,10 +105,30 @@ const resetPasswordRoute = createRoute({
   component: ResetPasswordPage,
 });
 const privacyRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy', component: PrivacyPolicyPage });
-const privacyVersionRoute = createRoute({ getParentRoute: () => rootRoute, path: 'privacy/versions/$number', component: PrivacyPolicyPage });
+const privacyVersionRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'privacy/versions/$number',
+  component: PrivacyPolicyPage,
+});
 const publicListRoute = createRoute({ getParentRoute: () => rootRoute, path: 'public/$slug', component: PublicListPage });
-const staffRequestRoute = createRoute({ getParentRoute: () => rootRoute, path: 'staff-request', validateSearch: validateToken, component: RequestFormPage });
-const staffRequestStatusRoute = createRoute({ getParentRoute: () => rootRoute, path: 'staff-request/status', validateSearch: validateToken, component: RequestStatusPage });
+const staffRequestRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'staff-request',
+  validateSearch: validateToken,
+  component: RequestFormPage,
+});
+const staffRequestStatusRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'staff-request/status',
+  validateSearch: validateToken,
+  component: RequestStatusPage,
+});
+const vendorRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'vendor',
+  validateSearch: validateVendorPage,
+  component: VendorPage,
+});
 const confirmEmailRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: 'confirm-email',
@@ -171,6 +198,16 @@ const privacyAdminRoute = createRoute({ getParentRoute: () => appRoute, path: 'p
 const mailboxRoute = createRoute({ getParentRoute: () => appRoute, path: 'mailbox', component: MailboxPage });
 const bankBundlesRoute = createRoute({ getParentRoute: () => appRoute, path: 'bank-bundles', component: BankBundlesPage });
 const triageRoute = createRoute({ getParentRoute: () => appRoute, path: 'requests', component: TriagePage });
+const vendorQuestionnairesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'vendor-questionnaires',
+  component: VendorQuestionnairesPage,
+});
+const vendorQuestionnaireRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: 'vendor-questionnaires/$questionnaireId',
+  component: VendorReviewPage,
+});
 const certificatesRoute = createRoute({ getParentRoute: () => appRoute, path: 'deletion-certificates', component: CertificatesPage });
 
 const routeTree = rootRoute.addChildren([
@@ -183,6 +220,7 @@ const routeTree = rootRoute.addChildren([
   publicListRoute,
   staffRequestRoute,
   staffRequestStatusRoute,
+  vendorRoute,
   privacyRoute,
   privacyVersionRoute,
   appRoute.addChildren([
@@ -213,6 +251,8 @@ const routeTree = rootRoute.addChildren([
     settingsRoute,
     certificatesRoute,
     triageRoute,
+    vendorQuestionnairesRoute,
+    vendorQuestionnaireRoute,
   ]),
 ]);
 

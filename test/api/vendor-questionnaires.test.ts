@@ -8,7 +8,7 @@
  */
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, vendorAnswers, vendorQuestionnaires } from '../../src/server/db/schema/index.js';
+import { auditEvents, vendorAnswerFiles, vendorAnswers, vendorQuestionnaires } from '../../src/server/db/schema/index.js';
 import { withSystem } from '../../src/server/platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn, type Client } from '../support/factories.js';
 import { sampleSections, uniqueSlug } from '../support/pia.js';
@@ -16,10 +16,12 @@ import { columnsHolding } from '../support/scan.js';
 import { vendorLinkExpiryJob } from '../../src/server/modules/vendors/index.js';
 import { createTestApp, settleOutbox, type TestApp } from '../support/test-app.js';
 
+/** The largest file these tests allow (small, so a file over it is quick to send). */
+const FILE_MAX = 64 * 1024;
 let t: TestApp;
 let operator: Client;
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ ATTACHMENT_MAX_BYTES: String(FILE_MAX) });
   operator = await signIn(t.app, await buildUser(t.database.db, { tenantId: null, role: 'platform_admin' }));
 });
 afterAll(async () => t?.close());
@@ -459,5 +461,165 @@ describe('an institution’s questionnaire for an app the bank lacks', () => {
     expect(byKey('screen.personal').answer).toMatchObject({ origin: 'operator' });
     const events = await withSystem(db(), (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, q.id)));
     expect(events.every((e) => e.tenantId === tenant.institution.id)).toBe(true);
+  });
+});
+
+describe('the vendor’s page in either language, and the answers counted for the reviewer', () => {
+  it('reads the questions in the invitation’s language or `lang`, and counts the answers given', async () => {
+    const sections = sampleSections();
+    const created = await operator.request('POST', '/api/v1/bank/templates', {
+      slug: uniqueSlug('vql'),
+      title: 'Vendor PIA (both languages)',
+      fr: { title: 'EFVP du fournisseur', description: '' },
+      catalogAppId: null,
+      jurisdictions: ['BC'],
+    });
+    const draft = (created.json() as Json).versions[0];
+    const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, {
+      version: draft.version,
+      changeLog: 'First',
+      sections,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(
+      (await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: saved.json().version })).statusCode,
+    ).toBe(200);
+    const email = `c.${uniqueSlug('l')}@vendor.example.com`;
+    const { questionnaire: q, token } = await invite(operator, { templateId: (created.json() as Json).id, language: 'fr' }, email);
+    expect(q.answeredCount).toBe(0);
+
+    const promptOf = (body: Json) => body.sections[0].questions.find((x: Json) => x.key === 'screen.personal').prompt as string;
+    const inFrench = (await page(token)).json();
+    expect(inFrench.language).toBe('fr');
+    expect(inFrench.sections[0].title).toBe('Examen préliminaire');
+    expect(promptOf(inFrench)).toBe('L’application recueille-t-elle des renseignements personnels?');
+    const english = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/public/vendor-questionnaire?token=${encodeURIComponent(token)}&lang=en`,
+    });
+    expect(english.statusCode, english.body).toBe(200);
+    expect(english.json()).toMatchObject({ language: 'en' });
+    expect(promptOf(english.json())).toBe('Does the app collect personal information?');
+    expect(inFrench.sections[0].questions.find((x: Json) => x.key === 'screen.personal').guidance).toBe('Les noms comptent.');
+    const badLang = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/public/vendor-questionnaire?token=${encodeURIComponent(token)}&lang=de`,
+    });
+    expect(badLang.statusCode).toBe(400);
+    expect(badLang.json().error.fields).toHaveProperty('lang');
+
+    // The reviewer's list and questionnaire count what the vendor answered (a cleared answer does not count).
+    await answer({ token, questionKey: 'screen.personal', value: 'yes', ...evidence, version: 0 });
+    await answer({ token, questionKey: 'storage.purpose', value: 'Reading', ...evidence, version: 0 });
+    await answer({ token, questionKey: 'screen.under13', value: null, version: 0 });
+    const listed = (await operator.request('GET', '/api/v1/vendor-questionnaires')).json().items.find((x: Json) => x.id === q.id);
+    expect(listed.answeredCount).toBe(2);
+    expect((await operator.request('GET', `/api/v1/vendor-questionnaires/${q.id}`)).json().answeredCount).toBe(2);
+  });
+});
+
+describe('files attached as the evidence of an answer', () => {
+  const pdf = Buffer.from('%PDF-1.4\n% vendor security whitepaper marker-7731\n%%EOF\n');
+  const attach = (token: string, questionKey: string, body: Buffer, fileName = 'whitepaper.pdf') =>
+    t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/vendor-questionnaire/files?token=${encodeURIComponent(token)}&questionKey=${encodeURIComponent(questionKey)}&fileName=${encodeURIComponent(fileName)}`,
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: body,
+    });
+  const fetchFile = (token: string, id: string) =>
+    t.app.inject({ method: 'GET', url: `/api/v1/public/vendor-questionnaire/files/${id}?token=${encodeURIComponent(token)}` });
+  const removeFile = (token: string, id: string) =>
+    t.app.inject({ method: 'DELETE', url: `/api/v1/public/vendor-questionnaire/files/${id}?token=${encodeURIComponent(token)}` });
+
+  it('are checked, kept to their own questionnaire, count as evidence, and reach the reviewer', async () => {
+    const { template } = await publishTemplate();
+    const a = await invite(operator, { templateId: template.id }, `fa.${uniqueSlug('f')}@vendor.example.com`);
+    const b = await invite(operator, { templateId: template.id }, `fb.${uniqueSlug('f')}@vendor.example.com`);
+    const filesOf = async (qid: string) =>
+      withSystem(db(), (tx) => tx.select().from(vendorAnswerFiles).where(eq(vendorAnswerFiles.questionnaireId, qid)));
+
+    // Bad files: 400 on the field, nothing written.
+    const html = await attach(a.token, 'screen.personal', Buffer.from('<html><script>alert(1)</script></html>'), 'paper.pdf');
+    expect(html.statusCode).toBe(400);
+    expect(html.json().error.fields).toHaveProperty('file');
+    expect((await attach(a.token, 'screen.personal', Buffer.alloc(0))).json().error.fields).toHaveProperty('file');
+    expect((await attach(a.token, 'nope', pdf)).json().error.fields).toHaveProperty('questionKey');
+    const badName = await attach(a.token, 'screen.personal', pdf, '../etc/passwd');
+    expect(badName.statusCode).toBe(400);
+    expect(badName.json().error.fields).toHaveProperty('fileName');
+    const big = await attach(a.token, 'screen.personal', Buffer.concat([pdf, Buffer.alloc(FILE_MAX)]));
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.fields).toHaveProperty('file');
+    const json = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/public/vendor-questionnaire/files?token=${encodeURIComponent(a.token)}&questionKey=screen.personal&fileName=x.pdf`,
+      payload: { file: 'x' },
+    });
+    expect(json.statusCode).toBe(415);
+    expect(await filesOf(a.questionnaire.id)).toEqual([]);
+
+    // A PDF, stored encrypted, listed on its own questionnaire's page only.
+    const added = await attach(a.token, 'screen.personal', pdf);
+    expect(added.statusCode, added.body).toBe(201);
+    const file = added.json() as Json;
+    expect(file).toMatchObject({
+      questionKey: 'screen.personal',
+      fileName: 'whitepaper.pdf',
+      contentType: 'application/pdf',
+      byteSize: pdf.length,
+    });
+    const [stored] = await filesOf(a.questionnaire.id);
+    expect(stored!.content.includes(Buffer.from('marker-7731'))).toBe(false);
+    expect(stored!.tenantId).toBeNull();
+    const questionOf = (body: Json, key: string) => body.sections.flatMap((s: Json) => s.questions).find((x: Json) => x.key === key);
+    expect(questionOf((await page(a.token)).json(), 'screen.personal').files).toEqual([file]);
+    expect(questionOf((await page(b.token)).json(), 'screen.personal').files).toEqual([]);
+
+    // Read back by its own link only; another questionnaire's link and a wrong link are 404.
+    const back = await fetchFile(a.token, file.id);
+    expect(back.statusCode).toBe(200);
+    expect(back.rawPayload.equals(pdf)).toBe(true);
+    expect(back.headers['content-type']).toContain('application/pdf');
+    expect(back.headers['x-content-type-options']).toBe('nosniff');
+    expect(back.headers['content-disposition']).toContain('attachment');
+    expect((await fetchFile(b.token, file.id)).statusCode).toBe(404);
+    expect((await fetchFile('guessed', file.id)).statusCode).toBe(404);
+    expect((await removeFile(b.token, file.id)).statusCode).toBe(404);
+    expect(await filesOf(a.questionnaire.id)).toHaveLength(1);
+
+    // Removed and attached again by its own link.
+    const second = (await attach(a.token, 'screen.personal', pdf, 'second.pdf')).json() as Json;
+    expect((await removeFile(a.token, second.id)).statusCode).toBe(204);
+    expect((await filesOf(a.questionnaire.id)).map((f) => f.id)).toEqual([file.id]);
+
+    // A file stands for the link or the quotation; the day seen is still asked for.
+    expect((await answer({ token: a.token, questionKey: 'screen.personal', value: 'yes', version: 0 })).statusCode).toBe(200);
+    const early = await submit(a.token);
+    expect(Object.keys(early.json().error.fields)).toEqual(['answers.screen.personal.evidenceSeenOn']);
+    expect(
+      (await answer({ token: a.token, questionKey: 'screen.personal', value: 'yes', evidenceSeenOn: '2026-11-30', version: 1 })).statusCode,
+    ).toBe(200);
+    expect((await submit(a.token)).statusCode).toBe(200);
+    // Submitted: nothing more is attached or removed.
+    expect((await attach(a.token, 'screen.personal', pdf)).statusCode).toBe(409);
+    expect((await removeFile(a.token, file.id)).statusCode).toBe(409);
+
+    // The reviewer sees and downloads it; another institution's people cannot.
+    const seen = (await operator.request('GET', `/api/v1/vendor-questionnaires/${a.questionnaire.id}`)).json();
+    expect(seen.answers.find((x: Json) => x.questionKey === 'screen.personal').files).toEqual([file]);
+    const got = await operator.request('GET', `/api/v1/vendor-questionnaires/${a.questionnaire.id}/files/${file.id}`);
+    expect(got.statusCode).toBe(200);
+    expect(got.rawPayload.equals(pdf)).toBe(true);
+    expect((await operator.request('GET', `/api/v1/vendor-questionnaires/${b.questionnaire.id}/files/${file.id}`)).statusCode).toBe(404);
+    const other = await buildTenantWithUsers(t.app, db());
+    expect((await other.siteAdmin.request('GET', `/api/v1/vendor-questionnaires/${a.questionnaire.id}/files/${file.id}`)).statusCode).toBe(
+      404,
+    );
+
+    // Audited by what describes the file, never its bytes.
+    const events = await withSystem(db(), (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, a.questionnaire.id)));
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['vendor_questionnaire.attach', 'vendor_questionnaire.detach']));
+    expect(JSON.stringify(events)).not.toContain('marker-7731');
   });
 });

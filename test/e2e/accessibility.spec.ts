@@ -6,6 +6,7 @@
  */
 import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { en } from '../../src/web/i18n/en.js';
 import { fr } from '../../src/web/i18n/fr.js';
@@ -36,6 +37,24 @@ let decisionPath = '';
 // The site admin's and the operator's sessions, signed in once and used by every scan (signing in again on a busy machine only adds time).
 const sessionFile = path.join('.e2e-data', String(process.env.E2E_PORT ?? 3100), 'accessibility-session.json');
 const operatorSessionFile = path.join('.e2e-data', String(process.env.E2E_PORT ?? 3100), 'accessibility-operator-session.json');
+
+/** The link of the newest invitation mail naming `product` (the vendor questionnaire's), as a path. */
+async function vendorLinkFor(product: string): Promise<string> {
+  const dir = path.join('.e2e-data', String(process.env.E2E_PORT ?? 3100), 'mail');
+  let found = '';
+  await expect(async () => {
+    for (const file of (await readdir(dir)).sort().reverse()) {
+      const raw = (await readFile(path.join(dir, file), 'utf8')).replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+      const link = /\/vendor\?token=[A-Za-z0-9_%-]+/.exec(raw);
+      if (raw.includes(product) && link) {
+        found = link[0];
+        return;
+      }
+    }
+    throw new Error(`no invitation for ${product}`);
+  }).toPass({ timeout: 120_000 });
+  return found;
+}
 
 /** An assessment of one of the institution's apps to scan (started once, in English). */
 test('an assessment to scan', async ({ page }) => {
@@ -124,6 +143,22 @@ for (const language of ['en', 'fr'] as const) {
     await page.goto(`/staff-request/status?token=${(await asked.json()).statusToken}`);
     await scan(page, 'staff request status', findings);
 
+    // Vendor questionnaires: the list with its invitation form, one questionnaire, and the vendor's page by its link.
+    const product = `Axe vendor ${language}`;
+    const items = await (await page.request.get('/api/v1/inventory?q=Lingolark')).json();
+    const invited = await page.request.post('/api/v1/vendor-questionnaires', {
+      headers: csrf,
+      data: { inventoryItemId: items.items[0].id, email: `axe.${language}@vendor.example`, productName: product, language },
+    });
+    expect(invited.status()).toBe(201);
+    await page.goto('/vendor-questionnaires');
+    await scan(page, 'vendor questionnaires', findings);
+    await page.goto(`/vendor-questionnaires/${(await invited.json()).id}`);
+    await scan(page, 'vendor questionnaire (review)', findings);
+    await page.goto(await vendorLinkFor(product));
+    await expect(page.locator('[data-vendor-question]').first()).toBeVisible();
+    await scan(page, 'vendor questionnaire (vendor’s page)', findings);
+
     // One inventory item and one report, reached from their lists.
     await page.goto('/inventory?q=Lingolark');
     await page.locator('a[href^="/inventory/"]').filter({ hasText: 'Lingolark' }).first().click();
@@ -164,6 +199,7 @@ for (const language of ['en', 'fr'] as const) {
       ['deletion certificates', '/deletion-certificates'],
       ['platform admins', '/platform-admins'],
       ['bank', '/bank'],
+      ['vendor questionnaires (operator)', '/vendor-questionnaires'],
     ] as const) {
       await op.goto(path);
       await scan(op, name, findings);

@@ -76,6 +76,8 @@ export const auditEn = {
     vendor_questionnaire: {
       invite: 'Vendor invited to answer a questionnaire',
       answer: 'Vendor’s answer saved',
+      attach: 'File attached as the evidence of a vendor’s answer',
+      detach: 'File removed from the evidence of a vendor’s answer',
       submit: 'Vendor’s answers submitted',
       review: 'Vendor’s answers reviewed',
       publish: 'Vendor’s accepted answers published',

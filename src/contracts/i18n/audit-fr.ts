@@ -91,6 +91,8 @@ export const auditFr: DeepStrings<typeof auditEn> = {
     vendor_questionnaire: {
       invite: 'Fournisseur invité à répondre à un questionnaire',
       answer: 'Réponse du fournisseur enregistrée',
+      attach: 'Fichier joint comme preuve d’une réponse du fournisseur',
+      detach: 'Fichier retiré de la preuve d’une réponse du fournisseur',
       submit: 'Réponses du fournisseur soumises',
       review: 'Réponses du fournisseur examinées',
       publish: 'Réponses acceptées du fournisseur publiées',

@@ -91,15 +91,22 @@ export function AppLayout() {
         <NavLinkItem to="/catalog" label={t('shell.catalog')} onClick={close} />
         {/* Reports are the institution's own: platform admins see run counts only. */}
         {abilities.manageInstitutions ? null : <NavLinkItem to="/reports" label={t('reports.nav.reports')} onClick={close} />}
-        {abilities.manageUsers && !abilities.manageInstitutions ? <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} /> : null}
+        {abilities.manageUsers && !abilities.manageInstitutions ? (
+          <NavLinkItem to="/exports" label={t('reports.nav.exports')} onClick={close} />
+        ) : null}
         {user.role === 'platform_admin' ? null : <NavLinkItem to="/notifications" label={t('reminders.nav')} onClick={close} />}
         <NavLinkItem to="/me" label={t('me.nav')} onClick={close} />
         {abilities.manageCatalog ? <NavLinkItem to="/bank" label={t('assessments.navBank')} onClick={close} /> : null}
+        {user.role === 'platform_admin' || (user.role === 'site_admin' && abilities.manageUsers) ? (
+          <NavLinkItem to="/vendor-questionnaires" label={t('vendors.nav')} onClick={close} />
+        ) : null}
         {abilities.manageUsers ? <NavLinkItem to="/users" label={t('shell.users')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/audit" label={t('audit.nav')} onClick={close} /> : null}
         {abilities.manageUsers ? <NavLinkItem to="/settings" label={t('shell.settings')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/institutions" label={t('shell.institutions')} onClick={close} /> : null}
-        {abilities.manageInstitutions ? <NavLinkItem to="/deletion-certificates" label={t('lifecycle.certificates.nav')} onClick={close} /> : null}
+        {abilities.manageInstitutions ? (
+          <NavLinkItem to="/deletion-certificates" label={t('lifecycle.certificates.nav')} onClick={close} />
+        ) : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/platform-admins" label={t('users.platformAdmins.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/privacy-policy" label={t('privacyPolicy.admin.nav')} onClick={close} /> : null}
         {abilities.manageInstitutions ? <NavLinkItem to="/mailbox" label={t('privacyPolicy.mailbox.nav')} onClick={close} /> : null}

@@ -7,6 +7,7 @@ import { regionCellsEn } from '../features/bundle/messages-en.js';
 import { remindersEn } from '../features/reminders/messages-en.js';
 import { reportsEn } from '../../contracts/i18n/reports-en.js';
 import { assessmentsEn } from '../features/assessments/messages-en.js';
+import { vendorsEn } from '../features/vendors/messages-en.js';
 
 export const enPages = {
   assessments: assessmentsEn,
@@ -17,4 +18,5 @@ export const enPages = {
   regionCells: regionCellsEn,
   reminders: remindersEn,
   attachments: attachmentsEn,
+  vendors: vendorsEn,
 };

@@ -7,6 +7,7 @@ import { regionCellsFr } from '../features/bundle/messages-fr.js';
 import { remindersFr } from '../features/reminders/messages-fr.js';
 import { reportsFr } from '../../contracts/i18n/reports-fr.js';
 import { assessmentsFr } from '../features/assessments/messages-fr.js';
+import { vendorsFr } from '../features/vendors/messages-fr.js';
 import type { enPages } from './en-pages.js';
 import type { DeepStrings } from './types.js';
 
@@ -19,4 +20,5 @@ export const frPages: DeepStrings<typeof enPages> = {
   regionCells: regionCellsFr,
   reminders: remindersFr,
   attachments: attachmentsFr,
+  vendors: vendorsFr,
 };

@@ -71,6 +71,8 @@ export interface RequestOptions {
   file?: Blob;
   /** When false, a 401 is thrown to the caller instead of ending the session (sign-in, session probe). */
   redirectOn401?: boolean;
+  /** `omit` for a page reached by a link that must carry no session cookie (the vendor's questionnaire). */
+  credentials?: RequestCredentials;
   signal?: AbortSignal;
 }
 
@@ -87,7 +89,7 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
     response = await fetch(`${API_BASE}${path}`, {
       method,
       headers,
-      credentials: 'same-origin',
+      credentials: options.credentials ?? 'same-origin',
       body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       signal: options.signal,
     });

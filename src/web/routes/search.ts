@@ -104,6 +104,12 @@ export function validateToken(search: Record<string, unknown>): { token?: string
   return dropUndefined({ token: str(search['token']) });
 }
 
+/** The vendor's page: the link's token, and the language to read it in (`en` or `fr`). */
+export function validateVendorPage(search: Record<string, unknown>): { token?: string; lang?: 'en' | 'fr' } {
+  const lang = str(search['lang']);
+  return dropUndefined({ token: str(search['token']), lang: lang === 'en' || lang === 'fr' ? lang : undefined });
+}
+
 export function validateNewItem(search: Record<string, unknown>): { catalogAppId?: string } {
   return dropUndefined({ catalogAppId: str(search['catalogAppId']) });
 }

@@ -1,6 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { check, date, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { piaTemplates, piaTemplateVersions } from './assessments.js';
+import { bytea } from './attachments.js';
 import { timestamps } from './columns.js';
 import { institutions } from './tenants.js';
 
@@ -78,5 +92,39 @@ export const vendorAnswers = pgTable(
     index('vendor_answers_tenant_idx').on(t.tenantId, t.questionnaireId),
     foreignKey({ columns: [t.questionnaireId], foreignColumns: [vendorQuestionnaires.id] }).onDelete('cascade'),
     check('vendor_answers_review_check', sql`${t.review} in ('pending', 'accepted', 'rejected')`),
+  ],
+);
+
+/**
+ * A file the vendor attaches as the evidence of one answer (by question key): checked like an
+ * attachment (type by its own bytes, size), encrypted with a key of its own (AES-256-GCM, bound to
+ * the row) that is kept sealed under `SECRETS_KEY` in `key_secret` (bound to the row), whether the
+ * questionnaire is the operator's (no institution) or an institution's.
+ */
+export const vendorAnswerFiles = pgTable(
+  'vendor_answer_files',
+  {
+    id: uuid('id').primaryKey(),
+    questionnaireId: uuid('questionnaire_id').notNull(),
+    /** The questionnaire's institution (null for the operator's), for the walls. */
+    tenantId: uuid('tenant_id').references(() => institutions.id),
+    questionKey: text('question_key').notNull(),
+    fileName: text('file_name').notNull(),
+    /** The type found in the file's own bytes, never the one the client claimed. */
+    contentType: text('content_type').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    sha256: text('sha256').notNull(),
+    /** The file's own key, sealed (bound to `vendor_answer_files:<id>`). */
+    keySecret: text('key_secret').notNull(),
+    content: bytea('content').notNull(),
+    ...timestamps,
+  },
+  (t) => [
+    index('vendor_answer_files_questionnaire_idx').on(t.tenantId, t.questionnaireId, t.questionKey),
+    foreignKey({ columns: [t.questionnaireId], foreignColumns: [vendorQuestionnaires.id] }).onDelete('cascade'),
+    check(
+      'vendor_answer_files_content_type_check',
+      sql`${t.contentType} in ('application/pdf', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'image/png', 'image/jpeg')`,
+    ),
   ],
 );

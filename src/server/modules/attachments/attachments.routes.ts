@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
@@ -25,6 +25,50 @@ export function contentDisposition(name: string): string {
 }
 
 /**
+ * Lets a route scope take a raw file as its body (`application/octet-stream`), read up to `max` bytes;
+ * a larger one is refused with a field error on `file` (413), its remaining bytes drained so the
+ * browser reads the answer. Security: only the scope given takes a raw body; every other route keeps
+ * taking JSON alone.
+ */
+export function acceptRawFiles(scope: FastifyInstance, max: number): void {
+  scope.addContentTypeParser('application/octet-stream', (req: FastifyRequest, payload, done) => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = Number.isFinite(declared) && declared > max;
+    payload.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) over = true;
+      if (!over) chunks.push(chunk);
+    });
+    payload.on('error', (err) => done(err, undefined));
+    payload.on('end', () => (over ? done(fileTooLarge(max), undefined) : done(null, Buffer.concat(chunks))));
+  });
+}
+
+/**
+ * Sends a stored document. Security: a document is never rendered by the browser as part of the
+ * service: saved as a file, its type the checked one (no sniffing), and sandboxed should anything
+ * open it inline.
+ */
+export function sendAsFile(reply: FastifyReply, file: { fileName: string; contentType: string; bytes: Buffer }) {
+  return reply
+    .type(file.contentType)
+    .header('content-disposition', contentDisposition(file.fileName))
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', "sandbox; default-src 'none'")
+    .header('cache-control', 'no-store')
+    .send(file.bytes);
+}
+
+/** The raw file a route of such a scope received (415 when the body was not one). */
+export function rawFileOf(req: FastifyRequest): Buffer {
+  if (!Buffer.isBuffer(req.body))
+    throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
+  return req.body;
+}
+
+/**
  * Uploads are the raw file as the body (`Content-Type: application/octet-stream`); its kind, name and
  * an agreement's end travel in the query string. The file is read up to the configured limit; a
  * larger one is refused with a field error on `file` (413), and its remaining bytes are drained so
@@ -33,28 +77,11 @@ export function contentDisposition(name: string): string {
 export function registerAttachmentRoutes(root: FastifyInstance, service: AttachmentService): void {
   const max = service.maxBytes;
   void root.register(async (scope) => {
-    // Security: only this scope takes a raw body; every other route keeps taking JSON alone.
-    scope.addContentTypeParser('application/octet-stream', (req: FastifyRequest, payload, done) => {
-      const declared = Number(req.headers['content-length'] ?? NaN);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let over = Number.isFinite(declared) && declared > max;
-      payload.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > max) over = true;
-        if (!over) chunks.push(chunk);
-      });
-      payload.on('error', (err) => done(err, undefined));
-      payload.on('end', () => (over ? done(fileTooLarge(max), undefined) : done(null, Buffer.concat(chunks))));
-    });
+    acceptRawFiles(scope, max);
     const app = scope.withTypeProvider<ZodTypeProvider>();
     const tags = ['attachments'];
     const uploadConfig = { bodyLimit: max + 1024 * 1024, config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
-    const body = (req: FastifyRequest): Buffer => {
-      if (!Buffer.isBuffer(req.body))
-        throw new AppError('unsupported_media_type', 'Send the file itself (Content-Type: application/octet-stream)');
-      return req.body;
-    };
+    const body = rawFileOf;
     const routesFor = (base: string, ownerOf: (id: string) => AttachmentOwner, what: string) => {
       app.get(
         `${base}/:id/attachments`,
@@ -97,16 +124,7 @@ export function registerAttachmentRoutes(root: FastifyInstance, service: Attachm
         },
       },
       async (req, reply) => {
-        const file = await service.download(requireActor(req), req.params.id);
-        // Security: a document is never rendered by the browser as part of the service: saved as a
-        // file, its type the checked one (no sniffing), and sandboxed should anything open it inline.
-        return reply
-          .type(file.contentType)
-          .header('content-disposition', contentDisposition(file.fileName))
-          .header('x-content-type-options', 'nosniff')
-          .header('content-security-policy', "sandbox; default-src 'none'")
-          .header('cache-control', 'no-store')
-          .send(file.bytes);
+        return sendAsFile(reply, await service.download(requireActor(req), req.params.id));
       },
     );
     app.delete(

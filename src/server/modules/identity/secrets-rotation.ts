@@ -6,7 +6,7 @@
  */
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { attachmentKeys, sessions, ssoConnections, users } from '../../db/schema/index.js';
+import { attachmentKeys, sessions, ssoConnections, users, vendorAnswerFiles, vendorQuestionnaires } from '../../db/schema/index.js';
 import { systemActor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { Db, Tx } from '../../platform/db.js';
@@ -15,6 +15,7 @@ import { isSealedUnderCurrent, openSecret, sealSecret, type Keyring } from '../.
 import { attachmentKeyAad } from '../attachments/attachment-crypto.js';
 import { idTokenAad, samlLogoutAad } from './session.service.js';
 import { spKeyAad } from './sso.service.js';
+import { emailAad, fileKeyAad } from '../vendors/vendors.keys.js';
 
 /** Every sealed column: its table, the column, the row key, the owning institution and the additional data it is bound to. */
 interface SealedColumn {
@@ -71,6 +72,23 @@ const SEALED: SealedColumn[] = [
     key: attachmentKeys.tenantId,
     tenant: attachmentKeys.tenantId,
     aad: (r) => attachmentKeyAad(r.key),
+  },
+  {
+    name: 'vendor_questionnaires.contact_email_secret',
+    table: vendorQuestionnaires,
+    column: vendorQuestionnaires.contactEmailSecret,
+    key: vendorQuestionnaires.id,
+    tenant: vendorQuestionnaires.tenantId,
+    aad: (r) => emailAad(r.key),
+    hideKey: true,
+  },
+  {
+    name: 'vendor_answer_files.key_secret',
+    table: vendorAnswerFiles,
+    column: vendorAnswerFiles.keySecret,
+    key: vendorAnswerFiles.id,
+    tenant: vendorAnswerFiles.tenantId,
+    aad: (r) => fileKeyAad(r.key),
   },
 ];
 

@@ -1,9 +1,28 @@
 /** Vendor questionnaires as they leave the server: fields listed one by one, never the contact's email. */
 import type { QuestionKind } from '../../../contracts/assessments.js';
-import type { VendorQuestionnaire } from '../../../contracts/vendors.js';
+import type { VendorFile, VendorQuestionnaire } from '../../../contracts/vendors.js';
 import { iso, isoDay } from '../../platform/dates.js';
 import type { VersionContent } from '../assessments/bank.repo.js';
-import type { QuestionnaireWithTemplate, VendorAnswerRow } from './vendors.repo.js';
+import type { QuestionnaireWithTemplate, VendorAnswerRow, VendorFileMeta } from './vendors.repo.js';
+
+/** A file as the vendor and the reviewer see it: what describes it, never its bytes. */
+export function presentFile(f: VendorFileMeta): VendorFile {
+  return {
+    id: f.id,
+    questionKey: f.questionKey,
+    fileName: f.fileName,
+    contentType: f.contentType,
+    byteSize: f.byteSize,
+    createdAt: iso(f.createdAt),
+  };
+}
+
+/** The files of each question, by its key. */
+export function filesByQuestion(files: VendorFileMeta[]): Map<string, VendorFile[]> {
+  const out = new Map<string, VendorFile[]>();
+  for (const f of files) out.set(f.questionKey, [...(out.get(f.questionKey) ?? []), presentFile(f)]);
+  return out;
+}
 
 /** The evidence of an answer. */
 export function evidenceOf(a: VendorAnswerRow) {
@@ -35,6 +54,7 @@ export function presentSummary(q: QuestionnaireWithTemplate): Omit<VendorQuestio
     publishedAt: q.publishedAt ? iso(q.publishedAt) : null,
     closedAt: q.closedAt ? iso(q.closedAt) : null,
     publishedVersionId: q.publishedVersionId,
+    answeredCount: Number(q.answeredCount),
     createdAt: iso(q.createdAt),
   };
 }
@@ -44,8 +64,10 @@ export function presentQuestionnaire(
   q: QuestionnaireWithTemplate,
   content: VersionContent,
   answers: VendorAnswerRow[],
+  files: VendorFileMeta[] = [],
 ): VendorQuestionnaire {
   const byKey = new Map(answers.map((a) => [a.questionKey, a]));
+  const filesOf = filesByQuestion(files);
   const out: VendorQuestionnaire['answers'] = [];
   for (const s of content.sections)
     for (const question of s.questions) {
@@ -60,6 +82,7 @@ export function presentQuestionnaire(
         review: a.review as VendorQuestionnaire['answers'][number]['review'],
         reviewNote: a.reviewNote,
         updatedAt: iso(a.updatedAt),
+        files: filesOf.get(a.questionKey) ?? [],
       });
     }
   return { ...presentSummary(q), answers: out };

@@ -5,13 +5,21 @@
  * code (`unsafe…`): the hash is the only input.
  */
 import { and, asc, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm';
-import { piaTemplates, piaTemplateVersions, vendorAnswers, vendorQuestionnaires } from '../../db/schema/index.js';
+import { piaTemplates, piaTemplateVersions, vendorAnswerFiles, vendorAnswers, vendorQuestionnaires } from '../../db/schema/index.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 export type QuestionnaireRow = typeof vendorQuestionnaires.$inferSelect;
 export type VendorAnswerRow = typeof vendorAnswers.$inferSelect;
-export type QuestionnaireWithTemplate = QuestionnaireRow & { templateTitle: string; templateVersionNumber: number };
+export type VendorFileRow = typeof vendorAnswerFiles.$inferSelect;
+/** A file without its bytes and key (lists). */
+export type VendorFileMeta = Omit<VendorFileRow, 'content' | 'keySecret'>;
+export type QuestionnaireWithTemplate = QuestionnaireRow & {
+  templateTitle: string;
+  templateVersionNumber: number;
+  /** How many questions the vendor has answered so far. */
+  answeredCount: number;
+};
 
 /** Whose questionnaire: the bank's (the operator's) or one institution's. */
 export type Owner = { kind: 'bank' } | { kind: 'institution'; scope: TenantScope };
@@ -36,6 +44,7 @@ const withTemplate = {
   q: vendorQuestionnaires,
   templateTitle: piaTemplates.title,
   templateVersionNumber: piaTemplateVersions.number,
+  answeredCount: sql<number>`(select count(*)::int from vendor_answers a where a.questionnaire_id = ${vendorQuestionnaires.id} and a.value is not null and a.value <> 'null'::jsonb)`,
 };
 
 export async function findQuestionnaire(tx: Tx, owner: Owner, id: string): Promise<QuestionnaireWithTemplate | undefined> {
@@ -45,7 +54,9 @@ export async function findQuestionnaire(tx: Tx, owner: Owner, id: string): Promi
     .innerJoin(piaTemplates, eq(piaTemplates.id, vendorQuestionnaires.templateId))
     .innerJoin(piaTemplateVersions, eq(piaTemplateVersions.id, vendorQuestionnaires.templateVersionId))
     .where(and(ownedBy(owner), eq(vendorQuestionnaires.id, id)));
-  return row ? { ...row.q, templateTitle: row.templateTitle, templateVersionNumber: row.templateVersionNumber } : undefined;
+  return row
+    ? { ...row.q, templateTitle: row.templateTitle, templateVersionNumber: row.templateVersionNumber, answeredCount: row.answeredCount }
+    : undefined;
 }
 
 export async function listQuestionnaires(tx: Tx, owner: Owner): Promise<QuestionnaireWithTemplate[]> {
@@ -57,7 +68,12 @@ export async function listQuestionnaires(tx: Tx, owner: Owner): Promise<Question
     .where(ownedBy(owner))
     .orderBy(desc(vendorQuestionnaires.createdAt), asc(vendorQuestionnaires.id))
     .limit(500);
-  return rows.map((r) => ({ ...r.q, templateTitle: r.templateTitle, templateVersionNumber: r.templateVersionNumber }));
+  return rows.map((r) => ({
+    ...r.q,
+    templateTitle: r.templateTitle,
+    templateVersionNumber: r.templateVersionNumber,
+    answeredCount: r.answeredCount,
+  }));
 }
 
 export async function updateQuestionnaire(
@@ -149,4 +165,48 @@ export async function unsafeEraseContact(tx: Tx, id: string): Promise<boolean> {
     .where(and(eq(vendorQuestionnaires.id, id), sql`${vendorQuestionnaires.contactEmailSecret} is not null`))
     .returning({ id: vendorQuestionnaires.id });
   return rows.length > 0;
+}
+
+const fileMeta = {
+  id: vendorAnswerFiles.id,
+  questionnaireId: vendorAnswerFiles.questionnaireId,
+  tenantId: vendorAnswerFiles.tenantId,
+  questionKey: vendorAnswerFiles.questionKey,
+  fileName: vendorAnswerFiles.fileName,
+  contentType: vendorAnswerFiles.contentType,
+  byteSize: vendorAnswerFiles.byteSize,
+  sha256: vendorAnswerFiles.sha256,
+  createdAt: vendorAnswerFiles.createdAt,
+  updatedAt: vendorAnswerFiles.updatedAt,
+};
+
+/** The files of a questionnaire, oldest first, without their bytes. */
+export async function listFiles(tx: Tx, questionnaireId: string): Promise<VendorFileMeta[]> {
+  return tx
+    .select(fileMeta)
+    .from(vendorAnswerFiles)
+    .where(eq(vendorAnswerFiles.questionnaireId, questionnaireId))
+    .orderBy(asc(vendorAnswerFiles.createdAt), asc(vendorAnswerFiles.id));
+}
+
+/** One file of a questionnaire (another questionnaire's is not found). */
+export async function findFile(tx: Tx, questionnaireId: string, id: string): Promise<VendorFileRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(vendorAnswerFiles)
+    .where(and(eq(vendorAnswerFiles.questionnaireId, questionnaireId), eq(vendorAnswerFiles.id, id)));
+  return row;
+}
+
+export async function insertFile(tx: Tx, values: typeof vendorAnswerFiles.$inferInsert): Promise<VendorFileMeta> {
+  const [row] = await tx.insert(vendorAnswerFiles).values(values).returning(fileMeta);
+  return row!;
+}
+
+export async function deleteFile(tx: Tx, questionnaireId: string, id: string): Promise<VendorFileMeta | undefined> {
+  const [row] = await tx
+    .delete(vendorAnswerFiles)
+    .where(and(eq(vendorAnswerFiles.questionnaireId, questionnaireId), eq(vendorAnswerFiles.id, id)))
+    .returning(fileMeta);
+  return row;
 }

@@ -9,7 +9,7 @@
  * shown, and erased when the questionnaire is submitted (with the receipt mail), revoked or expired.
  */
 import { evidenceValue, type EvidenceSave } from '../assessments/evidence.js';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
 import type { Language } from '../../../contracts/domain.js';
@@ -19,13 +19,15 @@ import type {
   vendorAnswerSaveSchema,
   vendorInviteSchema,
   vendorReviewSchema,
+  VendorFile,
+  vendorFileUploadQuerySchema,
 } from '../../../contracts/vendors.js';
 import { authorize, isPlatformAdmin, scopeOf, systemActor, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import { unsafeTenantScope, withSystem, withTenant, type Tx } from '../../platform/db.js';
 import { iso, isoDay } from '../../platform/dates.js';
-import { AppError, invalidFields, notFound, type FieldProblem } from '../../platform/errors.js';
+import { AppError, invalid, invalidFields, notFound, type FieldProblem } from '../../platform/errors.js';
 import { openSecret, sealSecret } from '../../platform/secrets.js';
 import { hashToken, newToken } from '../../platform/tokens.js';
 import { checkAnswer } from '../assessments/answers.js';
@@ -41,10 +43,18 @@ import {
 } from '../assessments/bank.repo.js';
 import type { BankService } from '../assessments/bank.service.js';
 import { findInventoryItem } from '../inventory/inventory.repo.js';
+import { decryptAttachment, encryptAttachment } from '../attachments/attachment-crypto.js';
+import { downloadName, fileTooLarge } from '../attachments/attachments.service.js';
+import { detectAttachmentType } from '../attachments/file-type.js';
 import { renderMail } from '../mail/mail.templates.js';
 import type { MailOutbox } from '../mail/outbox.js';
-import { evidenceOf, presentQuestionnaire, presentSummary } from './vendors.presenter.js';
+import { emailAad, fileKeyAad } from './vendors.keys.js';
+import { evidenceOf, filesByQuestion, presentFile, presentQuestionnaire, presentSummary } from './vendors.presenter.js';
 import {
+  deleteFile,
+  findFile,
+  insertFile,
+  listFiles,
   findQuestionnaire,
   insertQuestionnaire,
   listAnswers,
@@ -58,16 +68,18 @@ import {
   type Owner,
   type QuestionnaireRow,
   type QuestionnaireWithTemplate,
+  type VendorFileRow,
 } from './vendors.repo.js';
 
 type InviteInput = z.output<typeof vendorInviteSchema>;
 type SaveInput = z.output<typeof vendorAnswerSaveSchema>;
 type ReviewInput = z.output<typeof vendorReviewSchema>;
+type FileUploadInput = z.output<typeof vendorFileUploadQuerySchema>;
 
 const DAY_MS = 24 * 3600_000;
 
-/** The sealed email's additional data binds it to its questionnaire. */
-const emailAad = (id: string) => `vendor_questionnaires:${id}`;
+/** What a file's encryption is bound to besides its row: its institution, or the bank. */
+const fileOwner = (tenantId: string | null) => tenantId ?? 'bank';
 
 /** The label of a bank version carrying a vendor's answers. */
 export function vendorChangeLog(submittedOn: string): string {
@@ -142,7 +154,15 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
 
   async function presentFull(tx: Tx, q: QuestionnaireWithTemplate): Promise<VendorQuestionnaire> {
     const version = await findVersion(tx, q.templateVersionId);
-    return presentQuestionnaire(q, await loadVersionContent(tx, version!), await listAnswers(tx, q.id));
+    return presentQuestionnaire(q, await loadVersionContent(tx, version!), await listAnswers(tx, q.id), await listFiles(tx, q.id));
+  }
+
+  /** A stored file, decrypted with its own key; not found when absent. */
+  function openFile(row: VendorFileRow | undefined): { fileName: string; contentType: string; bytes: Buffer } {
+    if (!row) throw notFound('File');
+    const key = Buffer.from(openSecret(config.secretKeys, row.keySecret, fileKeyAad(row.id)), 'base64');
+    const bytes = decryptAttachment(key, fileOwner(row.tenantId), row.id, row.content);
+    return { fileName: downloadName(row.fileName, row.contentType), contentType: row.contentType, bytes };
   }
 
   /**
@@ -162,32 +182,49 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
     });
   }
 
-  /** The vendor's page: the product, the questions and the answers so far. */
-  async function page(token: string): Promise<VendorPage> {
+  /**
+   * The vendor's page: the product, the questions and the answers so far, the bank's text in `lang`
+   * (the invitation's language by default; the English where a French wording is missing).
+   */
+  async function page(token: string, lang?: Language): Promise<VendorPage> {
     return byToken(token, async (tx, q) => {
+      const language = lang ?? (q.language as Language);
+      const fr = language === 'fr';
       const version = await findVersion(tx, q.templateVersionId);
       const content = await loadVersionContent(tx, version!);
       const answers = new Map((await listAnswers(tx, q.id)).map((a) => [a.questionKey, a]));
+      const files = filesByQuestion(await listFiles(tx, q.id));
       return {
         productName: q.productName,
         vendorName: q.vendorName,
-        language: q.language as Language,
+        language,
         status: q.status === 'open' ? 'open' : 'submitted',
         expiresAt: iso(q.expiresAt),
         submittedAt: q.submittedAt ? iso(q.submittedAt) : null,
         sections: content.sections.map((s) => ({
           key: s.key,
-          title: s.title,
+          title: (fr && s.fr?.title) || s.title,
           questions: s.questions.map((x) => {
             const a = answers.get(x.key);
+            const xfr = fr ? x.fr : null;
+            const options = x.options as QuestionOptions;
             return {
               key: x.key,
               kind: x.kind as QuestionKind,
-              prompt: x.prompt,
-              guidance: x.guidance,
-              options: x.options as QuestionOptions,
+              prompt: xfr?.prompt || x.prompt,
+              guidance: xfr?.guidance || x.guidance,
+              options: xfr
+                ? {
+                    ...options,
+                    ...(options.choices
+                      ? { choices: options.choices.map((c) => ({ ...c, label: xfr.choices?.[c.value] || c.label })) }
+                      : {}),
+                    ...(options.columns ? { columns: options.columns.map((c) => ({ ...c, label: xfr.columns?.[c.key] || c.label })) } : {}),
+                  }
+                : options,
               required: x.required,
               answer: a ? { value: a.value ?? null, evidence: evidenceOf(a), version: a.version, updatedAt: iso(a.updatedAt) } : null,
+              files: files.get(x.key) ?? [],
             };
           }),
         })),
@@ -495,13 +532,14 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
         const version = await findVersion(tx, q.templateVersionId);
         const content = await loadVersionContent(tx, version!);
         const answers = new Map((await listAnswers(tx, q.id)).map((a) => [a.questionKey, a]));
+        const withFile = new Set((await listFiles(tx, q.id)).map((f) => f.questionKey));
         const problems: Record<string, FieldProblem> = {};
         for (const x of questionsOf(content).values()) {
           const a = answers.get(x.key);
           const hasValue = a && a.value !== null && !(Array.isArray(a.value) && !a.value.length) && a.value !== '';
           if (x.required && !hasValue) problems[`answers.${x.key}`] = problem('is required: answer it before submitting');
-          else if (hasValue && !a.evidenceUrl && !a.evidenceQuote)
-            problems[`answers.${x.key}.evidence`] = problem('needs its evidence: a link or a quotation');
+          else if (hasValue && !a.evidenceUrl && !a.evidenceQuote && !withFile.has(x.key))
+            problems[`answers.${x.key}.evidence`] = problem('needs its evidence: a link, a quotation or a file');
           else if (hasValue && !a.evidenceSeenOn)
             problems[`answers.${x.key}.evidenceSeenOn`] = problem('needs the day the evidence was seen');
         }
@@ -536,6 +574,90 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
       });
       deps.outbox.kick();
       return page(token);
+    },
+
+    // ---------- files attached as evidence ----------
+    maxFileBytes: config.attachmentMaxBytes,
+
+    /**
+     * Attaches a file to an answer's evidence, while the questionnaire is open: checked as attachments
+     * are (the type by the file's own bytes, the size), encrypted with a key of its own (sealed), and
+     * audited (what describes it, never its bytes) in one transaction.
+     */
+    async attachFile(input: FileUploadInput, file: Buffer): Promise<VendorFile> {
+      if (file.length === 0) throw invalid('file', 'is empty', 'file_empty');
+      if (file.length > config.attachmentMaxBytes) throw fileTooLarge(config.attachmentMaxBytes);
+      const contentType = detectAttachmentType(file);
+      if (!contentType) throw invalid('file', 'is not a PDF, Word (DOCX), PNG or JPEG file', 'file_type');
+      return byToken(input.token, async (tx, q) => {
+        if (q.status !== 'open') throw notOpen(q);
+        const version = await findVersion(tx, q.templateVersionId);
+        if (!questionsOf(await loadVersionContent(tx, version!)).has(input.questionKey))
+          throw invalidFields({ questionKey: problem('is not a question of this questionnaire') });
+        const id = randomUUID();
+        const key = randomBytes(32);
+        const row = await insertFile(tx, {
+          id,
+          questionnaireId: q.id,
+          tenantId: q.tenantId,
+          questionKey: input.questionKey,
+          fileName: input.fileName,
+          contentType,
+          byteSize: file.length,
+          sha256: createHash('sha256').update(file).digest('hex'),
+          keySecret: sealSecret(config.secretKeys, key.toString('base64'), fileKeyAad(id)),
+          content: encryptAttachment(key, fileOwner(q.tenantId), id, file),
+        });
+        await recordAudit(tx, vendorActor(q), {
+          action: 'vendor_questionnaire.attach',
+          recordType: 'vendor_questionnaire',
+          recordId: q.id,
+          after: {
+            fileId: id,
+            questionKey: row.questionKey,
+            fileName: row.fileName,
+            contentType,
+            byteSize: row.byteSize,
+            sha256: row.sha256,
+          },
+          tenantId: q.tenantId,
+        });
+        return presentFile(row);
+      });
+    },
+
+    /** Removes a file the vendor attached, while the questionnaire is open. */
+    async removeFile(token: string, id: string): Promise<void> {
+      await byToken(token, async (tx, q) => {
+        if (q.status !== 'open') throw notOpen(q);
+        const row = await deleteFile(tx, q.id, id);
+        if (!row) throw notFound('File');
+        await recordAudit(tx, vendorActor(q), {
+          action: 'vendor_questionnaire.detach',
+          recordType: 'vendor_questionnaire',
+          recordId: q.id,
+          before: { fileId: id, questionKey: row.questionKey, fileName: row.fileName, sha256: row.sha256 },
+          tenantId: q.tenantId,
+        });
+      });
+    },
+
+    /** A file of the link's own questionnaire, decrypted (another questionnaire's is not found). */
+    async vendorFile(token: string, id: string): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
+      return byToken(token, async (tx, q) => openFile(await findFile(tx, q.id, id)));
+    },
+
+    /** A file of a questionnaire the reviewer owns, decrypted. */
+    async reviewerFile(
+      actor: Actor,
+      questionnaireId: string,
+      id: string,
+    ): Promise<{ fileName: string; contentType: string; bytes: Buffer }> {
+      const owner = ownerOf(actor);
+      return inOwner(owner, async (tx) => {
+        const q = await load(tx, owner, questionnaireId);
+        return openFile(await findFile(tx, q.id, id));
+      });
     },
 
     /** Erases the sealed email of every questionnaire whose link ran out (the daily sweep); how many. */
