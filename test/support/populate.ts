@@ -36,6 +36,7 @@ import {
   staffRequestLinks,
   staffRequests,
   vendorAnswers,
+  vendorAnswerFiles,
   vendorQuestionnaires,
   reportRuns,
 } from '../../src/server/db/schema/index.js';
@@ -127,6 +128,18 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
       expiresAt: new Date(Date.now() + 86_400_000),
     });
     await tx.insert(vendorAnswers).values({ tenantId, questionnaireId, questionKey: 'A1', value: 'yes', evidenceUrl: 'https://vendor.example.com/privacy', evidenceSeenOn: '2026-11-01' });
+    await tx.insert(vendorAnswerFiles).values({
+      id: randomUUID(),
+      questionnaireId,
+      tenantId,
+      questionKey: 'A1',
+      fileName: 'security.pdf',
+      contentType: 'application/pdf',
+      byteSize: 4,
+      sha256: 'sha256-in-tests',
+      keySecret: 'v2.sealed-in-tests',
+      content: Buffer.from('%PDF'),
+    });
     await tx.insert(reportRuns).values({ tenantId, report: 'inventory-by-status', day: '2026-11-01', runCount: 2 });
     await tx.insert(dataExports).values({ tenantId, id: randomUUID(), format: 'csv', status: 'failed', error: 'test' });
     await tx.insert(offboardings).values({ tenantId, status: 'requested', contactEmail: 'dpo@example.org', endOfServiceAt: new Date(), purgeAfter: new Date(), requestedAt: new Date() });
