@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob } from '../../platform/jobs.js';
 import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
@@ -19,6 +20,8 @@ export interface DataExportJob {
   v: 1;
   tenantId: string;
   exportId: string;
+  /** The language of the file's words (the requester's); English for a job queued before it was carried. */
+  language?: Language;
 }
 
 function slug(name: string): string {
@@ -74,7 +77,7 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
         await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
       }
       await deps.afterPage?.(rowsDone);
-    }, EXPORT_ENTITIES, (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add));
+    }, EXPORT_ENTITIES, (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add), job.language ?? 'en');
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();
@@ -112,7 +115,7 @@ export function createExportJobs(deps: ExportJobDeps) {
     run: defineJob({
       name: 'data-export',
       version: 1,
-      payload: z.object({ tenantId: z.uuid(), exportId: z.uuid() }),
+      payload: z.object({ tenantId: z.uuid(), exportId: z.uuid(), language: z.enum(LANGUAGES).optional() }),
       // A failed export is marked failed; the user starts another (a rerun of a failed one does nothing).
       retryLimit: 0,
       expireInSeconds: 30 * 60,
