@@ -4,6 +4,14 @@ import { eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
+import { auditEn } from '../../../contracts/i18n/audit-en.js';
+import { auditFr } from '../../../contracts/i18n/audit-fr.js';
+import { domainEn } from '../../../contracts/i18n/domain-en.js';
+import { domainFr } from '../../../contracts/i18n/domain-fr.js';
+import { exportsEn } from '../../../contracts/i18n/exports-en.js';
+import { exportsFr } from '../../../contracts/i18n/exports-fr.js';
+import { reportsEn } from '../../../contracts/i18n/reports-en.js';
+import { reportsFr } from '../../../contracts/i18n/reports-fr.js';
 import {
   assessmentAnswers,
   assessmentQuestions,
@@ -119,8 +127,29 @@ async function seedTenant(): Promise<Tenant> {
   return tenant;
 }
 
-/** What the database holds for the tenant, sheet by sheet, as cells (before file-format details). */
-async function expectedSheets(tenantId: string): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+/** Every message tree a coded column's words come from, by language (read here by its own walk). */
+const WORDS = {
+  en: { ...domainEn, ...auditEn, reports: reportsEn, exports: exportsEn },
+  fr: { ...domainFr, ...auditFr, reports: reportsFr, exports: exportsFr },
+} as const;
+type Lang = keyof typeof WORDS;
+
+/**
+ * What the database holds for the tenant, sheet by sheet (by English name), as cells (before
+ * file-format details), in `lang`: a coded column is its words then its codes.
+ */
+async function expectedSheets(tenantId: string, lang: Lang = 'en'): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+  const say = (tree: string, code: string): string => {
+    if (tree === 'country') return new Intl.DisplayNames([lang === 'fr' ? 'fr-CA' : 'en-CA'], { type: 'region' }).of(code)!;
+    let node: unknown = WORDS[lang];
+    // The system's role in the audit log is named like the system itself.
+    const key = tree === 'role' && code === 'system' ? 'auditActor.system' : `${tree}.${code}`;
+    for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+    return typeof node === 'string' ? node : code;
+  };
+  /** A coded cell: its words, then its code. */
+  const coded = (tree: string, code: string | null): Value[] => (code === null ? [null, null] : [str(say(tree, code)), str(code)]);
+  const codedList = (tree: string, codes: readonly string[]): Value[] => [list(codes.map((c) => say(tree, c))), list(codes)];
   return withSystem(t.database.db, async (tx) => {
     const [inst] = await tx.select().from(institutions).where(eq(institutions.id, tenantId));
     const schoolRows = await tx.select().from(schools).where(eq(schools.tenantId, tenantId));
@@ -148,19 +177,19 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
     const map = <T>(rows: T[], key: (r: T) => string, cells: (r: T) => Value[]) => new Map(rows.map((r) => [key(r), cells(r)]));
     return {
       Institution: {
-        headers: 11,
+        headers: 16,
         rows: map(
           [inst!],
           (r) => r.id,
           (r) => [
             r.id,
             str(r.name),
-            r.kind,
-            r.country,
+            ...coded('kind', r.kind),
+            ...coded('country', r.country),
             r.subdivision,
-            r.region,
-            list(r.gradeLevels),
-            r.status,
+            ...coded('region', r.region),
+            ...codedList('grade', r.gradeLevels),
+            ...coded('institutionStatus', r.status),
             str(r.publicSlug),
             ts(r.createdAt),
             ts(r.updatedAt),
@@ -168,23 +197,33 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Schools: {
-        headers: 7,
+        headers: 9,
         rows: map(
           schoolRows,
           (r) => r.id,
-          (r) => [r.id, str(r.name), r.gradeFrom, r.gradeTo, r.position, ts(r.createdAt), ts(r.updatedAt)],
+          (r) => [r.id, str(r.name), ...coded('grade', r.gradeFrom), ...coded('grade', r.gradeTo), r.position, ts(r.createdAt), ts(r.updatedAt)],
         ),
       },
       Users: {
-        headers: 9,
+        headers: 11,
         rows: map(
           userRows,
           (r) => r.id,
-          (r) => [r.id, str(r.email), str(r.firstName), str(r.lastName), r.role, r.canApprove, r.status, ts(r.createdAt), ts(r.updatedAt)],
+          (r) => [
+            r.id,
+            str(r.email),
+            str(r.firstName),
+            str(r.lastName),
+            ...coded('role', r.role),
+            r.canApprove,
+            ...coded('userStatus', r.status),
+            ts(r.createdAt),
+            ts(r.updatedAt),
+          ],
         ),
       },
       Inventory: {
-        headers: 26,
+        headers: 31,
         rows: map(
           items,
           (r) => r.id,
@@ -195,8 +234,8 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.catalogAppId,
             r.catalogAppId === null,
             str(r.customWebsite),
-            r.status,
-            list(r.grades),
+            ...coded('status', r.status),
+            ...codedList('grade', r.grades),
             list(
               r.schoolIds
                 .map((id) => schoolName.get(id)!)
@@ -204,12 +243,12 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
                 .map((s) => s.name),
             ),
             list(r.schoolIds),
-            list(r.audiences),
-            list(r.dataElements),
+            ...codedList('audience', r.audiences),
+            ...codedList('dataElement', r.dataElements),
             str(r.purpose),
             r.ownerUserId,
             str(r.conditionsOfUse),
-            r.agreementType,
+            ...coded('agreementType', r.agreementType),
             r.agreementSigned,
             day(r.agreementSignedOn),
             day(r.agreementExpiresOn),
@@ -224,7 +263,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Staff requests': {
-        headers: 18,
+        headers: 22,
         rows: map(
           requests,
           (r) => r.id,
@@ -235,12 +274,12 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.catalogAppId,
             str(r.appWebsite),
             str(r.purpose),
-            list(r.grades),
+            ...codedList('grade', r.grades),
             list(r.schoolIds),
-            list(r.audiences),
+            ...codedList('audience', r.audiences),
             r.studentCount,
-            list(r.dataElements),
-            r.status,
+            ...codedList('dataElement', r.dataElements),
+            ...coded('exports.staffRequestStatus', r.status),
             str(r.declineReason),
             r.mergedIntoId,
             r.inventoryItemId,
@@ -251,18 +290,18 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Data elements': {
-        headers: 5,
+        headers: 7,
         rows: new Map(
           items.flatMap((r) =>
             r.dataElements.map((e) => [
               `${r.id}/${e}`,
-              [r.id, str(r.name), e, SENSITIVE_DATA_ELEMENTS.has(e), list(r.audiences)] as Value[],
+              [r.id, str(r.name), ...coded('dataElement', e), SENSITIVE_DATA_ELEMENTS.has(e), ...codedList('audience', r.audiences)] as Value[],
             ]),
           ),
         ),
       },
       Assessments: {
-        headers: 13,
+        headers: 14,
         rows: map(
           pias,
           (r) => r.id,
@@ -271,7 +310,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.inventoryItemId,
             str(itemName.get(r.inventoryItemId)!),
             str(r.title),
-            r.status,
+            ...coded('reports.codes', r.status),
             r.currentRevision,
             r.approvedRevision,
             r.templateId,
@@ -284,7 +323,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Assessment revisions': {
-        headers: 12,
+        headers: 13,
         rows: map(
           revisions,
           (r) => r.id,
@@ -292,7 +331,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.id,
             r.assessmentId,
             r.number,
-            r.status,
+            ...coded('reports.codes', r.status),
             r.templateVersionId,
             r.createdBy,
             tsOrNull(r.submittedAt),
@@ -305,7 +344,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Answers: {
-        headers: 18,
+        headers: 21,
         rows: map(
           answers,
           (r) => r.questionId,
@@ -321,11 +360,11 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
               str(sec.code),
               str(sec.title),
               str(q.key),
-              q.kind,
+              ...coded('exports.questionKind', q.kind),
               str(q.prompt),
-              q.origin,
+              ...coded('exports.origin', q.origin),
               str(JSON.stringify(r.value)),
-              r.origin,
+              ...coded('exports.origin', r.origin),
               r.evidenceUrl,
               str(r.evidenceQuote),
               day(r.evidenceSeenOn),
@@ -363,7 +402,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Sign-offs': {
-        headers: 10,
+        headers: 12,
         rows: map(
           signoffs,
           (r) => r.id,
@@ -374,15 +413,15 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             revision.get(r.revisionId)!.number,
             r.userId,
             str(r.signerName),
-            r.role,
-            r.decision,
+            ...coded('role', r.role),
+            ...coded('exports.decision', r.decision),
             str(r.comment),
             ts(r.at),
           ],
         ),
       },
       Attachments: {
-        headers: 11,
+        headers: 12,
         rows: map(
           documents,
           (r) => r.id,
@@ -390,7 +429,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.id,
             r.inventoryItemId,
             r.assessmentId,
-            r.kind,
+            ...coded('exports.attachmentKind', r.kind),
             str(r.fileName),
             r.contentType,
             r.byteSize,
@@ -402,7 +441,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Audit events': {
-        headers: 13,
+        headers: 16,
         rows: map(
           events,
           (r) => String(r.id),
@@ -411,9 +450,9 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             ts(r.at),
             r.actorUserId,
             str(r.actorLabel),
-            r.actorRole,
-            r.action,
-            r.recordType,
+            ...coded('role', r.actorRole),
+            ...coded('auditAction', r.action),
+            ...coded('auditRecordType', r.recordType),
             r.recordId,
             str(JSON.stringify(r.changes)),
             r.beforeDigest,
@@ -424,11 +463,11 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Report runs': {
-        headers: 3,
+        headers: 4,
         rows: map(
           runs,
           (r) => `${day(r.day)}/${r.report}`,
-          (r) => [day(r.day), r.report, r.runCount],
+          (r) => [day(r.day), ...coded('reports.titles', r.report), r.runCount],
         ),
       },
     };
@@ -437,8 +476,8 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
 
 /** The key a sheet row is matched on (ids are the first cell; data elements and runs combine two). */
 function rowKey(sheet: string, cells: Value[]): string {
-  if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[2])}`;
-  if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[1])}`;
+  if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[3])}`;
+  if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[2])}`;
   if (sheet === 'Answers') return String(cells[3]);
   return String(cells[0]);
 }
