@@ -60,7 +60,9 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
   const format = row.format as 'xlsx' | 'csv';
   const file = exportFilePath(deps.config.dataDir, job.tenantId, job.exportId, format);
   const part = `${file}.part`;
-  await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), workerId: THIS_PROCESS }));
+  await withTenant(db, scope, (tx) =>
+    updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), workerId: THIS_PROCESS }),
+  );
   const heartbeat = setInterval(() => {
     // A missed beat is harmless (the next one, or the progress, writes again); the database may be away.
     withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, {})).catch(() => {});
@@ -71,13 +73,22 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
     await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal, rowsDone: 0 }));
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let lastSaved = 0;
-    await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
-      if (Date.now() - lastSaved >= 250) {
-        lastSaved = Date.now();
-        await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
-      }
-      await deps.afterPage?.(rowsDone);
-    }, EXPORT_ENTITIES, (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add), job.language ?? 'en');
+    await writeFullExport(
+      db,
+      scope,
+      format,
+      createWriteStream(part, { mode: 0o600 }),
+      async (rowsDone) => {
+        if (Date.now() - lastSaved >= 250) {
+          lastSaved = Date.now();
+          await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+        }
+        await deps.afterPage?.(rowsDone);
+      },
+      EXPORT_ENTITIES,
+      (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add),
+      job.language ?? 'en',
+    );
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();

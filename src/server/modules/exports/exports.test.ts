@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
@@ -9,7 +9,10 @@ import { auditFr } from '../../../contracts/i18n/audit-fr.js';
 import { domainEn } from '../../../contracts/i18n/domain-en.js';
 import { domainFr } from '../../../contracts/i18n/domain-fr.js';
 import { exportsEn } from '../../../contracts/i18n/exports-en.js';
-import { exportsFr } from '../../../contracts/i18n/exports-fr.js';
+import { exportSheetsFr, exportsFr } from '../../../contracts/i18n/exports-fr.js';
+import { ATTACHMENT_KINDS } from '../../../contracts/attachments.js';
+import { QUESTION_KINDS, SIGNOFF_DECISIONS } from '../../../contracts/assessments.js';
+import { STAFF_REQUEST_STATUSES } from '../../../contracts/requests.js';
 import { reportsEn } from '../../../contracts/i18n/reports-en.js';
 import { reportsFr } from '../../../contracts/i18n/reports-fr.js';
 import {
@@ -138,7 +141,10 @@ type Lang = keyof typeof WORDS;
  * What the database holds for the tenant, sheet by sheet (by English name), as cells (before
  * file-format details), in `lang`: a coded column is its words then its codes.
  */
-async function expectedSheets(tenantId: string, lang: Lang = 'en'): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+async function expectedSheets(
+  tenantId: string,
+  lang: Lang = 'en',
+): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
   const say = (tree: string, code: string): string => {
     if (tree === 'country') return new Intl.DisplayNames([lang === 'fr' ? 'fr-CA' : 'en-CA'], { type: 'region' }).of(code)!;
     let node: unknown = WORDS[lang];
@@ -201,7 +207,15 @@ async function expectedSheets(tenantId: string, lang: Lang = 'en'): Promise<Reco
         rows: map(
           schoolRows,
           (r) => r.id,
-          (r) => [r.id, str(r.name), ...coded('grade', r.gradeFrom), ...coded('grade', r.gradeTo), r.position, ts(r.createdAt), ts(r.updatedAt)],
+          (r) => [
+            r.id,
+            str(r.name),
+            ...coded('grade', r.gradeFrom),
+            ...coded('grade', r.gradeTo),
+            r.position,
+            ts(r.createdAt),
+            ts(r.updatedAt),
+          ],
         ),
       },
       Users: {
@@ -295,7 +309,13 @@ async function expectedSheets(tenantId: string, lang: Lang = 'en'): Promise<Reco
           items.flatMap((r) =>
             r.dataElements.map((e) => [
               `${r.id}/${e}`,
-              [r.id, str(r.name), ...coded('dataElement', e), SENSITIVE_DATA_ELEMENTS.has(e), ...codedList('audience', r.audiences)] as Value[],
+              [
+                r.id,
+                str(r.name),
+                ...coded('dataElement', e),
+                SENSITIVE_DATA_ELEMENTS.has(e),
+                ...codedList('audience', r.audiences),
+              ] as Value[],
             ]),
           ),
         ),
@@ -510,6 +530,22 @@ const SHEETS = [
   'Audit events',
   'Report runs',
 ];
+const FRENCH_SHEETS: Record<string, string> = {
+  Institution: 'Établissement',
+  Schools: 'Écoles',
+  Users: 'Utilisateurs',
+  Inventory: 'Inventaire',
+  'Staff requests': 'Demandes du personnel',
+  'Data elements': 'Données',
+  Assessments: 'Évaluations',
+  'Assessment revisions': 'Révisions des évaluations',
+  Answers: 'Réponses',
+  Risks: 'Risques',
+  'Sign-offs': 'Signatures',
+  Attachments: 'Pièces jointes',
+  'Audit events': 'Journal d’audit',
+  'Report runs': 'Exécutions des rapports',
+};
 const FILES: Record<string, string> = {
   Institution: 'institution',
   Schools: 'schools',
@@ -693,6 +729,130 @@ describe('full export', () => {
       expect(seen.length, entity.name).toBe(count);
       expect(new Set(seen).size, entity.name).toBe(count);
     }
+  });
+
+  it('writes the export in the reader’s language: French headers and words, the codes in their own columns', async () => {
+    const tenant = await seedTenant();
+    // Without `lang`, the export speaks the language the requester chose.
+    const chose = await tenant.siteAdmin.request('PATCH', '/api/v1/me', { language: 'fr' });
+    expect(chose.statusCode, chose.body).toBe(200);
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    expect(done.status).toBe('ready');
+    const expected = await expectedSheets(tenant.institution.id, 'fr');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS.map((s) => FRENCH_SHEETS[s]));
+    for (const [i, ws] of book.worksheets.entries()) {
+      const name = SHEETS[i]!;
+      const want = expected[name]!;
+      expect((ws.getRow(1).values as unknown[]).length - 1, name).toBe(want.headers);
+      const got = new Map<string, Value[]>();
+      for (let r = 2; r <= ws.rowCount; r++) {
+        const cells: Value[] = [];
+        for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
+        got.set(rowKey(name, cells), cells);
+      }
+      const xlsxForm = new Map(
+        [...want.rows].map(([k, cells]) => [
+          k,
+          cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v)),
+        ]),
+      );
+      expect(got, name).toEqual(xlsxForm);
+    }
+    // The inventory's coded columns, read by their French headers: words, then the codes as stored.
+    const inventory = book.getWorksheet('Inventaire')!;
+    const headers = (inventory.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(headers).toEqual(
+      expect.arrayContaining(['Statut', 'Statut (code)', 'Niveaux', 'Niveaux (code)', 'Données', 'Données (code)', 'Publics (code)']),
+    );
+    expect(headers).not.toContain('Status');
+    const [item] = await withSystem(t.database.db, (tx) =>
+      tx
+        .select()
+        .from(inventoryItems)
+        .where(and(eq(inventoryItems.tenantId, tenant.institution.id), eq(inventoryItems.agreementType, 'vendor_dpa'))),
+    );
+    const row = [...Array(inventory.rowCount - 1).keys()]
+      .map((r) => (inventory.getRow(r + 2).values as unknown[]).slice(1))
+      .find((cells) => cells[0] === item!.id)!;
+    const cell = (header: string) => row[headers.indexOf(header)];
+    expect(cell('Niveaux')).toBe('3e année; 4e année');
+    expect(cell('Niveaux (code)')).toBe('3; 4');
+    expect(cell('Publics')).toBe('Élèves; Parents/tuteurs');
+    expect(cell('Publics (code)')).toBe('students; parents');
+    expect(cell('Statut (code)')).toBe(item!.status);
+    expect(cell('Statut')).toBe(domainFr.status[item!.status as keyof typeof domainFr.status]);
+    expect(cell('Statut')).not.toBe(item!.status);
+    // The request records the language asked for.
+    const audit = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select changes from audit_events where record_id = ${done.id} and action = 'export.create'`),
+    );
+    expect((audit as unknown as { rows: { changes: unknown }[] }).rows[0]!.changes).toMatchObject({
+      format: { after: 'xlsx' },
+      language: { after: 'fr' },
+    });
+  });
+
+  it('takes the language asked for over the reader’s own; CSV files keep their names', async () => {
+    const tenant = await seedTenant();
+    const bad = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'de' });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)).toContain('lang');
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'fr' });
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    const expected = await expectedSheets(tenant.institution.id, 'fr');
+    const files = await unzip((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload);
+    expect([...files.keys()].filter((f) => f.endsWith('.csv'))).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
+    for (const sheet of SHEETS) {
+      const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
+      expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
+      const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
+      const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
+      expect(got, sheet).toEqual(want);
+    }
+    const audit = parse(files.get('audit-events.csv')!, { bom: true }) as string[][];
+    expect(audit[0]).toEqual(expect.arrayContaining(['Action', 'Action (code)', 'Rôle de l’auteur', 'Type d’enregistrement (code)']));
+    const created = audit.find((r) => r[audit[0]!.indexOf('Action (code)')] === 'export.create')!;
+    expect(created[audit[0]!.indexOf('Action')]).toBe(auditFr.auditAction.export.create);
+
+    // The same person, asking in English: English headers, the same codes.
+    const english = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'en' });
+    const ready = await waitReady(tenant.siteAdmin, english.json().id);
+    const inventory = parse((await unzip((await tenant.siteAdmin.request('GET', ready.downloadUrl)).rawPayload)).get('inventory.csv')!, {
+      bom: true,
+    }) as string[][];
+    expect(inventory[0]!.slice(0, 10)).toEqual([
+      'ID',
+      'App',
+      'Vendor',
+      'Catalog app ID',
+      'Custom app',
+      'Custom app website',
+      'Status',
+      'Status (code)',
+      'Grades',
+      'Grades (code)',
+    ]);
+  });
+
+  it('has French words for every sheet and column', () => {
+    for (const entity of EXPORT_ENTITIES) {
+      const french = exportSheetsFr[entity.file];
+      expect(french, entity.file).toBeDefined();
+      expect(french!.sheet.length, entity.file).toBeLessThanOrEqual(31);
+      expect(
+        entity.columns.filter((c) => !french!.columns[c.key]).map((c) => c.key),
+        entity.file,
+      ).toEqual([]);
+    }
+    expect(Object.keys(exportsEn.staffRequestStatus)).toEqual([...STAFF_REQUEST_STATUSES]);
+    expect(Object.keys(exportsEn.decision)).toEqual([...SIGNOFF_DECISIONS]);
+    expect(Object.keys(exportsEn.attachmentKind)).toEqual([...ATTACHMENT_KINDS]);
+    expect(Object.keys(exportsEn.questionKind)).toEqual([...QUESTION_KINDS]);
   });
 
   it('refuses a second export while one is being prepared', async () => {
