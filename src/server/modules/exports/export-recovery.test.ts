@@ -76,10 +76,7 @@ describe('an export whose worker process was killed', () => {
     let database = await open();
     await database.migrate();
     let jobs = await createJobs({ db: database.db });
-    let app = await buildApp(
-      { config, db: database.db, mailer: { send: async () => {}, folder: undefined }, jobs },
-      { logLevel: 'silent' },
-    );
+    let app = await buildApp({ config, db: database.db, mailer: { send: async () => {}, folder: undefined }, jobs }, { logLevel: 'silent' });
     const tenant = await buildPopulatedTenant(app, database.db, 5);
     const tenantId = tenant.institution.id;
     const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
@@ -97,14 +94,7 @@ describe('an export whose worker process was killed', () => {
 
     if (!databaseUrl) database = await open();
     const statusOf = async () =>
-      (
-        await withTenant(database.db, unsafeTenantScope(tenantId), (tx) =>
-          tx
-            .select()
-            .from(dataExports)
-            .where(and(eq(dataExports.tenantId, tenantId), eq(dataExports.id, exportId))),
-        )
-      )[0]!;
+      (await withTenant(database.db, unsafeTenantScope(tenantId), (tx) => tx.select().from(dataExports).where(and(eq(dataExports.tenantId, tenantId), eq(dataExports.id, exportId)))))[0]!;
     expect((await statusOf()).status).toBe('running');
 
     // A restarted service: its workers start, and with them the recovery of what the dead one left.
@@ -158,22 +148,12 @@ describe('an export whose worker process was killed', () => {
           { tenantId: institution.id, id: samePidEarlier, format: 'csv', status: 'running', workerId: `${space}/${pid}/000000000000` },
           { tenantId: institution.id, id: deadPid, format: 'csv', status: 'running', workerId: `${space}/2147483646/abcdef` },
         ]);
-        await tx.execute(
-          sql`update data_exports set updated_at = now() - interval '10 minutes' where tenant_id = ${institution.id} and id = ${remoteSilent}`,
-        );
+        await tx.execute(sql`update data_exports set updated_at = now() - interval '10 minutes' where tenant_id = ${institution.id} and id = ${remoteSilent}`);
       });
       await systemSweepExpiredExports({ db: database.db, config });
-      const rows = await withTenant(database.db, scope, (tx) =>
-        tx.select().from(dataExports).where(eq(dataExports.tenantId, institution.id)),
-      );
+      const rows = await withTenant(database.db, scope, (tx) => tx.select().from(dataExports).where(eq(dataExports.tenantId, institution.id)));
       const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
-      expect(status).toEqual({
-        [live]: 'running',
-        [remoteFresh]: 'running',
-        [remoteSilent]: 'failed',
-        [samePidEarlier]: 'failed',
-        [deadPid]: 'failed',
-      });
+      expect(status).toEqual({ [live]: 'running', [remoteFresh]: 'running', [remoteSilent]: 'failed', [samePidEarlier]: 'failed', [deadPid]: 'failed' });
     } finally {
       await database.close();
     }

@@ -34,9 +34,7 @@ export async function lapseExports(tx: Tx, scope: TenantScope, dataDir: string):
       tx,
       scope,
       r.id,
-      r.status === 'ready'
-        ? { status: 'expired' }
-        : { status: 'failed', workerId: null, error: 'The export was interrupted. Start a new one.' },
+      r.status === 'ready' ? { status: 'expired' } : { status: 'failed', workerId: null, error: 'The export was interrupted. Start a new one.' },
     );
   }
 }
