@@ -502,6 +502,44 @@ function rowKey(sheet: string, cells: Value[]): string {
   return String(cells[0]);
 }
 
+type Expected = Awaited<ReturnType<typeof expectedSheets>>;
+
+/**
+ * Checks every sheet of a workbook (in SHEETS order, whatever its language) against the database;
+ * returns each sheet's rows by key.
+ */
+function expectWorkbook(book: ExcelJS.Workbook, expected: Expected): Map<string, Value[]>[] {
+  expect(book.worksheets).toHaveLength(SHEETS.length);
+  return book.worksheets.map((ws, i) => {
+    const name = SHEETS[i]!;
+    const want = expected[name]!;
+    expect((ws.getRow(1).values as unknown[]).length - 1, name).toBe(want.headers);
+    const got = new Map<string, Value[]>();
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const cells: Value[] = [];
+      for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
+      got.set(rowKey(name, cells), cells);
+    }
+    // XML reads a bare CR as LF (the writer stores line ends as LF on purpose); empty text is an empty cell.
+    const xlsxForm = new Map(
+      [...want.rows].map(([k, cells]) => [k, cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v))]),
+    );
+    expect(got, name).toEqual(xlsxForm);
+    return got;
+  });
+}
+
+/** Checks every CSV file of a zip export against the database. */
+function expectCsvFiles(files: Map<string, Buffer>, expected: Expected): void {
+  for (const sheet of SHEETS) {
+    const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
+    expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
+    const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
+    const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
+    expect(got, sheet).toEqual(want);
+  }
+}
+
 async function waitReady(client: Client, id: string) {
   await t.jobs.runPending();
   for (let i = 0; i < 200; i++) {
@@ -583,31 +621,10 @@ describe('full export', () => {
     await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS);
 
-    let total = 0;
-    let neutralised = 0;
-    for (const ws of book.worksheets) {
-      const want = expected[ws.name]!;
-      const header = ws.getRow(1).values as unknown[];
-      expect(header.length - 1, ws.name).toBe(want.headers);
-      expect(header.join(' ').toLowerCase()).not.toMatch(/password|token|hash/);
-      const got = new Map<string, Value[]>();
-      for (let r = 2; r <= ws.rowCount; r++) {
-        const cells: Value[] = [];
-        for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
-        got.set(rowKey(ws.name, cells), cells);
-      }
-      // XML reads a bare CR as LF (the writer stores line ends as LF on purpose); empty text is an empty cell.
-      const xlsxForm = new Map(
-        [...want.rows].map(([k, cells]) => [
-          k,
-          cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v)),
-        ]),
-      );
-      expect(got, ws.name).toEqual(xlsxForm);
-      total += got.size;
-      neutralised += [...got.values()].flat().filter((v) => typeof v === 'string' && v.startsWith("'")).length;
-    }
-    expect(total).toBe(done.rowsTotal);
+    const sheets = expectWorkbook(book, expected);
+    for (const ws of book.worksheets) expect((ws.getRow(1).values as unknown[]).join(' ').toLowerCase()).not.toMatch(/password|token|hash/);
+    expect(sheets.reduce((n, got) => n + got.size, 0)).toBe(done.rowsTotal);
+    const neutralised = sheets.flatMap((got) => [...got.values()].flat()).filter((v) => typeof v === 'string' && v.startsWith("'")).length;
     expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2 + 8);
   });
 
@@ -663,13 +680,7 @@ describe('full export', () => {
     expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);
     expect(files.get('staff-requests.csv')!.toString('utf8').split('\n').length).toBeGreaterThan(1);
     expect([...files.values()].filter((b) => b.toString('utf8').toLowerCase().includes(REQUESTER_EMAIL))).toEqual([]);
-    for (const sheet of SHEETS) {
-      const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
-      expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
-      const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
-      const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
-      expect(got, sheet).toEqual(want);
-    }
+    expectCsvFiles(files, expected);
   });
 
   it('keeps exports to the institution’s site admins, and links expire', async () => {
@@ -744,24 +755,7 @@ describe('full export', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS.map((s) => FRENCH_SHEETS[s]));
-    for (const [i, ws] of book.worksheets.entries()) {
-      const name = SHEETS[i]!;
-      const want = expected[name]!;
-      expect((ws.getRow(1).values as unknown[]).length - 1, name).toBe(want.headers);
-      const got = new Map<string, Value[]>();
-      for (let r = 2; r <= ws.rowCount; r++) {
-        const cells: Value[] = [];
-        for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
-        got.set(rowKey(name, cells), cells);
-      }
-      const xlsxForm = new Map(
-        [...want.rows].map(([k, cells]) => [
-          k,
-          cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v)),
-        ]),
-      );
-      expect(got, name).toEqual(xlsxForm);
-    }
+    expectWorkbook(book, expected);
     // The inventory's coded columns, read by their French headers: words, then the codes as stored.
     const inventory = book.getWorksheet('Inventaire')!;
     const headers = (inventory.getRow(1).values as unknown[]).slice(1).map(String);
@@ -807,13 +801,7 @@ describe('full export', () => {
     const expected = await expectedSheets(tenant.institution.id, 'fr');
     const files = await unzip((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload);
     expect([...files.keys()].filter((f) => f.endsWith('.csv'))).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
-    for (const sheet of SHEETS) {
-      const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
-      expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
-      const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
-      const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
-      expect(got, sheet).toEqual(want);
-    }
+    expectCsvFiles(files, expected);
     const audit = parse(files.get('audit-events.csv')!, { bom: true }) as string[][];
     expect(audit[0]).toEqual(expect.arrayContaining(['Action', 'Action (code)', 'Rôle de l’auteur', 'Type d’enregistrement (code)']));
     const created = audit.find((r) => r[audit[0]!.indexOf('Action (code)')] === 'export.create')!;
