@@ -159,7 +159,11 @@ export type DashboardBody = z.infer<typeof dashboardSchema>;
 // ---------- exports ----------
 export const EXPORT_FORMATS = ['xlsx', 'csv'] as const;
 export const EXPORT_STATUSES = ['queued', 'running', 'ready', 'failed', 'expired'] as const;
-export const exportCreateSchema = z.strictObject({ format: z.enum(EXPORT_FORMATS) });
+export const exportCreateSchema = z.strictObject({
+  format: z.enum(EXPORT_FORMATS),
+  /** The language of the file's headers and words; the requester's own when absent. */
+  lang: z.enum(LANGUAGES).optional(),
+});
 export const dataExportSchema = z.object({
   id: z.uuid(),
   format: z.enum(EXPORT_FORMATS),

@@ -13,7 +13,15 @@ interface Field {
   /** SQL expression over the entity's `from` clause, or null for a value computed in `derive`. */
   expr: SQL;
   kind: Kind;
+  /** Where the words of the column's codes are (see `export-words.ts`); none for a column of free text. */
+  codes?: CodeWords;
 }
+
+/**
+ * The message tree naming a coded column's values (`status`, `grade`, `auditAction`, …, or
+ * `exports.<tree>` for the export's own), or `country` for ISO country codes in words.
+ */
+export type CodeWords = string;
 
 /**
  * One sheet (XLSX) or file (CSV zip) of the full export. Rows are read in pages ordered by a unique
@@ -24,7 +32,8 @@ export interface ExportEntity {
   /** Sheet name; the CSV file is its slug. */
   name: string;
   file: string;
-  columns: SheetColumn[];
+  /** Key and English header of each column, and where the words of its codes are (coded columns only). */
+  columns: (SheetColumn & { codes?: CodeWords })[];
   count(tx: Tx, scope: TenantScope): Promise<number>;
   /** Rows after `cursor` (null: from the start), at most `limit`; `cursor` of the last row. */
   page(tx: Tx, scope: TenantScope, cursor: string | null, limit: number): Promise<{ rows: SheetCell[][]; cursor: string | null }>;
@@ -112,7 +121,7 @@ function tableEntity(opts: {
   return {
     name: opts.name,
     file: opts.file,
-    columns: entries.map(([key, f]) => ({ key, header: f.header })),
+    columns: entries.map(([key, f]) => (f.codes ? { key, header: f.header, codes: f.codes } : { key, header: f.header })),
     async count(tx, scope) {
       const table = typeof opts.table === 'function' ? opts.table({ tenant: tenant(scope), from: sql`true`, limit: null }) : opts.table;
       const [r] = await select(tx, sql`select count(*)::int as n from ${table} x where ${tenant(scope)}`);
@@ -143,6 +152,8 @@ function tableEntity(opts: {
 }
 
 const f = (header: string, expr: SQL, kind: Kind = 'text'): Field => ({ header, expr, kind });
+/** A column of codes (or a list of codes), written in words with the codes in a column of their own. */
+const coded = (header: string, expr: SQL, codes: CodeWords, kind: 'text' | 'list' = 'text'): Field => ({ header, expr, kind, codes });
 const sensitiveList = sql`array[${sql.join(
   [...SENSITIVE_DATA_ELEMENTS].map((e) => sql`${e}`),
   sql`, `,
@@ -159,12 +170,12 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
-      kind: f('Kind', sql`x.kind`),
-      country: f('Country', sql`x.country`),
+      kind: coded('Kind', sql`x.kind`, 'kind'),
+      country: coded('Country', sql`x.country`, 'country'),
       subdivision: f('Province or state', sql`x.subdivision`),
-      region: f('Data region', sql`x.region`),
-      gradeLevels: f('Grade levels', sql`x.grade_levels`, 'list'),
-      status: f('Status', sql`x.status`),
+      region: coded('Data region', sql`x.region`, 'region'),
+      gradeLevels: coded('Grade levels', sql`x.grade_levels`, 'grade', 'list'),
+      status: coded('Status', sql`x.status`, 'institutionStatus'),
       publicSlug: f('Public list address', sql`x.public_slug`),
       createdAt: f('Created at', sql`x.created_at`, 'ts'),
       updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
@@ -178,8 +189,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     fields: {
       id: f('ID', sql`x.id`),
       name: f('Name', sql`x.name`),
-      gradeFrom: f('From grade', sql`x.grade_from`),
-      gradeTo: f('To grade', sql`x.grade_to`),
+      gradeFrom: coded('From grade', sql`x.grade_from`, 'grade'),
+      gradeTo: coded('To grade', sql`x.grade_to`, 'grade'),
       position: f('Position', sql`x.position`, 'int'),
       createdAt: f('Created at', sql`x.created_at`, 'ts'),
       updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
@@ -195,9 +206,9 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       email: f('Email', sql`x.email`),
       firstName: f('First name', sql`x.first_name`),
       lastName: f('Last name', sql`x.last_name`),
-      role: f('Role', sql`x.role`),
+      role: coded('Role', sql`x.role`, 'role'),
       canApprove: f('Can approve', sql`x.can_approve`, 'bool'),
-      status: f('Status', sql`x.status`),
+      status: coded('Status', sql`x.status`, 'userStatus'),
       createdAt: f('Created at', sql`x.created_at`, 'ts'),
       updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),
     },
@@ -214,20 +225,20 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       catalogAppId: f('Catalog app ID', sql`x.catalog_app_id`),
       isCustom: f('Custom app', sql`(x.catalog_app_id is null)`, 'bool'),
       customWebsite: f('Custom app website', sql`x.custom_website`),
-      status: f('Status', sql`x.status`),
-      grades: f('Grades', sql`x.grades`, 'list'),
+      status: coded('Status', sql`x.status`, 'status'),
+      grades: coded('Grades', sql`x.grades`, 'grade', 'list'),
       schools: f(
         'Schools',
         sql`array(select s.name from schools s where s.tenant_id = x.tenant_id and s.id = any(x.school_ids) order by s.position, s.name)`,
         'list',
       ),
       schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
-      audiences: f('Audiences', sql`x.audiences`, 'list'),
-      dataElements: f('Data elements', sql`x.data_elements`, 'list'),
+      audiences: coded('Audiences', sql`x.audiences`, 'audience', 'list'),
+      dataElements: coded('Data elements', sql`x.data_elements`, 'dataElement', 'list'),
       purpose: f('Purpose', sql`x.purpose`),
       ownerUserId: f('Owner user ID', sql`x.owner_user_id`),
       conditionsOfUse: f('Conditions of use', sql`x.conditions_of_use`),
-      agreementType: f('Agreement type', sql`x.agreement_type`),
+      agreementType: coded('Agreement type', sql`x.agreement_type`, 'agreementType'),
       agreementSigned: f('Agreement signed', sql`x.agreement_signed`, 'bool'),
       agreementSignedOn: f('Agreement signed on', sql`x.agreement_signed_on::text`),
       agreementExpiresOn: f('Agreement expires on', sql`x.agreement_expires_on::text`),
@@ -253,12 +264,12 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       catalogAppId: f('Catalog app ID', sql`x.catalog_app_id`),
       website: f('Website', sql`x.app_website`),
       purpose: f('Purpose', sql`x.purpose`),
-      grades: f('Grades', sql`x.grades`, 'list'),
+      grades: coded('Grades', sql`x.grades`, 'grade', 'list'),
       schoolIds: f('School IDs', sql`x.school_ids::text[]`, 'list'),
-      audiences: f('Audiences', sql`x.audiences`, 'list'),
+      audiences: coded('Audiences', sql`x.audiences`, 'audience', 'list'),
       studentCount: f('Students', sql`x.student_count`, 'int'),
-      dataElements: f('Data elements', sql`x.data_elements`, 'list'),
-      status: f('Status', sql`x.status`),
+      dataElements: coded('Data elements', sql`x.data_elements`, 'dataElement', 'list'),
+      status: coded('Status', sql`x.status`, 'exports.staffRequestStatus'),
       declineReason: f('Reason declined', sql`x.decline_reason`),
       mergedIntoId: f('Merged into request ID', sql`x.merged_into_id`),
       inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
@@ -285,9 +296,9 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     fields: {
       inventoryItemId: f('Inventory item ID', sql`x.id`),
       app: f('App', sql`x.name`),
-      element: f('Data element', sql`x.element`),
+      element: coded('Data element', sql`x.element`, 'dataElement'),
       sensitive: f('Sensitive', sql`(x.element = any(${sensitiveList}))`, 'bool'),
-      audiences: f('Audiences', sql`x.audiences`, 'list'),
+      audiences: coded('Audiences', sql`x.audiences`, 'audience', 'list'),
     },
   }),
   tableEntity({
@@ -301,7 +312,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       inventoryItemId: f('Inventory item ID', sql`x.inventory_item_id`),
       app: f('App', sql`i.name`),
       title: f('Title', sql`x.title`),
-      status: f('Status', sql`x.status`),
+      status: coded('Status', sql`x.status`, 'reports.codes'),
       currentRevision: f('Current revision', sql`x.current_revision`, 'int'),
       approvedRevision: f('Approved revision', sql`x.approved_revision`, 'int'),
       templateId: f('Template ID', sql`x.template_id`),
@@ -321,7 +332,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       id: f('ID', sql`x.id`),
       assessmentId: f('Assessment ID', sql`x.assessment_id`),
       number: f('Revision', sql`x.number`, 'int'),
-      status: f('Status', sql`x.status`),
+      status: coded('Status', sql`x.status`, 'reports.codes'),
       templateVersionId: f('Template version ID', sql`x.template_version_id`),
       createdBy: f('Created by user ID', sql`x.created_by`),
       submittedAt: f('Submitted at', sql`x.submitted_at`, 'ts'),
@@ -353,11 +364,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       section: f('Section', sql`sec.code`),
       sectionTitle: f('Section title', sql`sec.title`),
       questionKey: f('Question key', sql`q.key`),
-      kind: f('Kind', sql`q.kind`),
+      kind: coded('Kind', sql`q.kind`, 'exports.questionKind'),
       prompt: f('Question', sql`q.prompt`),
-      questionOrigin: f('Question added by', sql`q.origin`),
+      questionOrigin: coded('Question added by', sql`q.origin`, 'exports.origin'),
       value: f('Answer (JSON)', sql`x.value`, 'json'),
-      origin: f('Answered by', sql`x.origin`),
+      origin: coded('Answered by', sql`x.origin`, 'exports.origin'),
       evidenceUrl: f('Evidence link', sql`x.evidence_url`),
       evidenceQuote: f('Evidence quotation or document', sql`x.evidence_quote`),
       evidenceSeenOn: f('Evidence seen on', sql`x.evidence_seen_on::text`),
@@ -405,8 +416,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       revision: f('Revision', sql`r.number`, 'int'),
       userId: f('User ID', sql`x.user_id`),
       signerName: f('Signed by', sql`x.signer_name`),
-      role: f('Role', sql`x.role`),
-      decision: f('Decision', sql`x.decision`),
+      role: coded('Role', sql`x.role`, 'role'),
+      decision: coded('Decision', sql`x.decision`, 'exports.decision'),
       comment: f('Comment', sql`x.comment`),
       at: f('At', sql`x.at`, 'ts'),
     },
@@ -421,7 +432,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       id: f('ID', sql`x.id`),
       inventoryItemId: f('Inventory ID', sql`x.inventory_item_id`),
       assessmentId: f('Assessment ID', sql`x.assessment_id`),
-      kind: f('Kind', sql`x.kind`),
+      kind: coded('Kind', sql`x.kind`, 'exports.attachmentKind'),
       fileName: f('File name', sql`x.file_name`),
       contentType: f('Type', sql`x.content_type`),
       byteSize: f('Size (bytes)', sql`x.byte_size`, 'int'),
@@ -441,9 +452,9 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       at: f('At', sql`x.at`, 'ts'),
       actorUserId: f('Actor user ID', sql`x.actor_user_id`),
       actorLabel: f('Actor', sql`x.actor_label`),
-      actorRole: f('Actor role', sql`x.actor_role`),
-      action: f('Action', sql`x.action`),
-      recordType: f('Record type', sql`x.record_type`),
+      actorRole: coded('Actor role', sql`x.actor_role`, 'role'),
+      action: coded('Action', sql`x.action`, 'auditAction'),
+      recordType: coded('Record type', sql`x.record_type`, 'auditRecordType'),
       recordId: f('Record ID', sql`x.record_id`),
       changes: f('Changes (JSON)', sql`x.changes`, 'json'),
       beforeDigest: f('Before digest', sql`x.before_digest`),
@@ -462,7 +473,7 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     ],
     fields: {
       day: f('Day (UTC)', sql`x.day::text`),
-      report: f('Report', sql`x.report`),
+      report: coded('Report', sql`x.report`, 'reports.titles'),
       runCount: f('Runs', sql`x.run_count`, 'int'),
     },
   }),

@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob } from '../../platform/jobs.js';
 import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
@@ -19,6 +20,8 @@ export interface DataExportJob {
   v: 1;
   tenantId: string;
   exportId: string;
+  /** The language of the file's words (the requester's); English for a job queued before it was carried. */
+  language?: Language;
 }
 
 function slug(name: string): string {
@@ -57,7 +60,9 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
   const format = row.format as 'xlsx' | 'csv';
   const file = exportFilePath(deps.config.dataDir, job.tenantId, job.exportId, format);
   const part = `${file}.part`;
-  await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), workerId: THIS_PROCESS }));
+  await withTenant(db, scope, (tx) =>
+    updateDataExport(tx, scope, job.exportId, { status: 'running', startedAt: new Date(), workerId: THIS_PROCESS }),
+  );
   const heartbeat = setInterval(() => {
     // A missed beat is harmless (the next one, or the progress, writes again); the database may be away.
     withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, {})).catch(() => {});
@@ -68,13 +73,22 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
     await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal, rowsDone: 0 }));
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     let lastSaved = 0;
-    await writeFullExport(db, scope, format, createWriteStream(part, { mode: 0o600 }), async (rowsDone) => {
-      if (Date.now() - lastSaved >= 250) {
-        lastSaved = Date.now();
-        await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
-      }
-      await deps.afterPage?.(rowsDone);
-    }, EXPORT_ENTITIES, (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add));
+    await writeFullExport(
+      db,
+      scope,
+      format,
+      createWriteStream(part, { mode: 0o600 }),
+      async (rowsDone) => {
+        if (Date.now() - lastSaved >= 250) {
+          lastSaved = Date.now();
+          await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+        }
+        await deps.afterPage?.(rowsDone);
+      },
+      EXPORT_ENTITIES,
+      (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add),
+      job.language ?? 'en',
+    );
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();
@@ -112,7 +126,7 @@ export function createExportJobs(deps: ExportJobDeps) {
     run: defineJob({
       name: 'data-export',
       version: 1,
-      payload: z.object({ tenantId: z.uuid(), exportId: z.uuid() }),
+      payload: z.object({ tenantId: z.uuid(), exportId: z.uuid(), language: z.enum(LANGUAGES).optional() }),
       // A failed export is marked failed; the user starts another (a rerun of a failed one does nothing).
       retryLimit: 0,
       expireInSeconds: 30 * 60,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import type { Language } from '../../../contracts/domain.js';
 import type { DataExportBody } from '../../../contracts/reports.js';
 import { recordAudit } from '../../platform/audit.js';
 import { authorize, scopeOf, type Actor } from '../../platform/authz.js';
@@ -9,6 +10,7 @@ import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
 import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, notFound } from '../../platform/errors.js';
+import { userLanguage } from '../assessments/assessments.repo.js';
 import { exportFilePath } from './export-files.js';
 import type { ExportJobs } from './export.job.js';
 import { lapseExports } from './exports.sweep.js';
@@ -49,23 +51,27 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
   }
 
   return {
-    /** Starts a full export in the background; the caller polls it for progress. */
-    async request(actor: Actor, input: { format: 'xlsx' | 'csv' }): Promise<DataExportBody> {
+    /**
+     * Starts a full export in the background; the caller polls it for progress. Its words are in
+     * `input.lang`, or else the language the requester chose (English when none).
+     */
+    async request(actor: Actor, input: { format: 'xlsx' | 'csv'; lang?: Language | undefined }): Promise<DataExportBody> {
       authorize(actor, 'exportData');
       const scope = scopeOf(actor);
       const row = await withTenant(db, scope, async (tx) => {
         await lapseExports(tx, scope, config.dataDir);
         const busy = (await listDataExports(tx, scope, 50)).find((r) => r.status === 'queued' || r.status === 'running');
         if (busy) throw new AppError('conflict', 'An export is already being prepared. Wait for it to finish, then start another.');
+        const language = input.lang ?? (await userLanguage(tx, actor.userId)) ?? 'en';
         const created = await insertDataExport(tx, scope, { id: randomUUID(), format: input.format });
         await recordAudit(tx, actor, {
           action: 'export.create',
           recordType: 'data_export',
           recordId: created.id,
-          after: { format: input.format },
+          after: { format: input.format, language },
         });
         // In the same transaction: the job exists if and only if its export row does.
-        await jobs.enqueue(tx, exportJob, { tenantId: scope.tenantId, exportId: created.id });
+        await jobs.enqueue(tx, exportJob, { tenantId: scope.tenantId, exportId: created.id, language });
         return created;
       });
       // Committed: the worker of this process (if it runs one) takes the job now, not at its next poll.

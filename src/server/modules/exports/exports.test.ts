@@ -1,9 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
+import { auditEn } from '../../../contracts/i18n/audit-en.js';
+import { auditFr } from '../../../contracts/i18n/audit-fr.js';
+import { domainEn } from '../../../contracts/i18n/domain-en.js';
+import { domainFr } from '../../../contracts/i18n/domain-fr.js';
+import { exportsEn } from '../../../contracts/i18n/exports-en.js';
+import { exportSheetsFr, exportsFr } from '../../../contracts/i18n/exports-fr.js';
+import { ATTACHMENT_KINDS } from '../../../contracts/attachments.js';
+import { QUESTION_KINDS, SIGNOFF_DECISIONS } from '../../../contracts/assessments.js';
+import { STAFF_REQUEST_STATUSES } from '../../../contracts/requests.js';
+import { reportsEn } from '../../../contracts/i18n/reports-en.js';
+import { reportsFr } from '../../../contracts/i18n/reports-fr.js';
 import {
   assessmentAnswers,
   assessmentQuestions,
@@ -119,8 +130,32 @@ async function seedTenant(): Promise<Tenant> {
   return tenant;
 }
 
-/** What the database holds for the tenant, sheet by sheet, as cells (before file-format details). */
-async function expectedSheets(tenantId: string): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+/** Every message tree a coded column's words come from, by language (read here by its own walk). */
+const WORDS = {
+  en: { ...domainEn, ...auditEn, reports: reportsEn, exports: exportsEn },
+  fr: { ...domainFr, ...auditFr, reports: reportsFr, exports: exportsFr },
+} as const;
+type Lang = keyof typeof WORDS;
+
+/**
+ * What the database holds for the tenant, sheet by sheet (by English name), as cells (before
+ * file-format details), in `lang`: a coded column is its words then its codes.
+ */
+async function expectedSheets(
+  tenantId: string,
+  lang: Lang = 'en',
+): Promise<Record<string, { headers: number; rows: Map<string, Value[]> }>> {
+  const say = (tree: string, code: string): string => {
+    if (tree === 'country') return new Intl.DisplayNames([lang === 'fr' ? 'fr-CA' : 'en-CA'], { type: 'region' }).of(code)!;
+    let node: unknown = WORDS[lang];
+    // The system's role in the audit log is named like the system itself.
+    const key = tree === 'role' && code === 'system' ? 'auditActor.system' : `${tree}.${code}`;
+    for (const part of key.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+    return typeof node === 'string' ? node : code;
+  };
+  /** A coded cell: its words, then its code. */
+  const coded = (tree: string, code: string | null): Value[] => (code === null ? [null, null] : [str(say(tree, code)), str(code)]);
+  const codedList = (tree: string, codes: readonly string[]): Value[] => [list(codes.map((c) => say(tree, c))), list(codes)];
   return withSystem(t.database.db, async (tx) => {
     const [inst] = await tx.select().from(institutions).where(eq(institutions.id, tenantId));
     const schoolRows = await tx.select().from(schools).where(eq(schools.tenantId, tenantId));
@@ -148,19 +183,19 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
     const map = <T>(rows: T[], key: (r: T) => string, cells: (r: T) => Value[]) => new Map(rows.map((r) => [key(r), cells(r)]));
     return {
       Institution: {
-        headers: 11,
+        headers: 16,
         rows: map(
           [inst!],
           (r) => r.id,
           (r) => [
             r.id,
             str(r.name),
-            r.kind,
-            r.country,
+            ...coded('kind', r.kind),
+            ...coded('country', r.country),
             r.subdivision,
-            r.region,
-            list(r.gradeLevels),
-            r.status,
+            ...coded('region', r.region),
+            ...codedList('grade', r.gradeLevels),
+            ...coded('institutionStatus', r.status),
             str(r.publicSlug),
             ts(r.createdAt),
             ts(r.updatedAt),
@@ -168,23 +203,41 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Schools: {
-        headers: 7,
+        headers: 9,
         rows: map(
           schoolRows,
           (r) => r.id,
-          (r) => [r.id, str(r.name), r.gradeFrom, r.gradeTo, r.position, ts(r.createdAt), ts(r.updatedAt)],
+          (r) => [
+            r.id,
+            str(r.name),
+            ...coded('grade', r.gradeFrom),
+            ...coded('grade', r.gradeTo),
+            r.position,
+            ts(r.createdAt),
+            ts(r.updatedAt),
+          ],
         ),
       },
       Users: {
-        headers: 9,
+        headers: 11,
         rows: map(
           userRows,
           (r) => r.id,
-          (r) => [r.id, str(r.email), str(r.firstName), str(r.lastName), r.role, r.canApprove, r.status, ts(r.createdAt), ts(r.updatedAt)],
+          (r) => [
+            r.id,
+            str(r.email),
+            str(r.firstName),
+            str(r.lastName),
+            ...coded('role', r.role),
+            r.canApprove,
+            ...coded('userStatus', r.status),
+            ts(r.createdAt),
+            ts(r.updatedAt),
+          ],
         ),
       },
       Inventory: {
-        headers: 26,
+        headers: 31,
         rows: map(
           items,
           (r) => r.id,
@@ -195,8 +248,8 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.catalogAppId,
             r.catalogAppId === null,
             str(r.customWebsite),
-            r.status,
-            list(r.grades),
+            ...coded('status', r.status),
+            ...codedList('grade', r.grades),
             list(
               r.schoolIds
                 .map((id) => schoolName.get(id)!)
@@ -204,12 +257,12 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
                 .map((s) => s.name),
             ),
             list(r.schoolIds),
-            list(r.audiences),
-            list(r.dataElements),
+            ...codedList('audience', r.audiences),
+            ...codedList('dataElement', r.dataElements),
             str(r.purpose),
             r.ownerUserId,
             str(r.conditionsOfUse),
-            r.agreementType,
+            ...coded('agreementType', r.agreementType),
             r.agreementSigned,
             day(r.agreementSignedOn),
             day(r.agreementExpiresOn),
@@ -224,7 +277,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Staff requests': {
-        headers: 18,
+        headers: 22,
         rows: map(
           requests,
           (r) => r.id,
@@ -235,12 +288,12 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.catalogAppId,
             str(r.appWebsite),
             str(r.purpose),
-            list(r.grades),
+            ...codedList('grade', r.grades),
             list(r.schoolIds),
-            list(r.audiences),
+            ...codedList('audience', r.audiences),
             r.studentCount,
-            list(r.dataElements),
-            r.status,
+            ...codedList('dataElement', r.dataElements),
+            ...coded('exports.staffRequestStatus', r.status),
             str(r.declineReason),
             r.mergedIntoId,
             r.inventoryItemId,
@@ -251,18 +304,24 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Data elements': {
-        headers: 5,
+        headers: 7,
         rows: new Map(
           items.flatMap((r) =>
             r.dataElements.map((e) => [
               `${r.id}/${e}`,
-              [r.id, str(r.name), e, SENSITIVE_DATA_ELEMENTS.has(e), list(r.audiences)] as Value[],
+              [
+                r.id,
+                str(r.name),
+                ...coded('dataElement', e),
+                SENSITIVE_DATA_ELEMENTS.has(e),
+                ...codedList('audience', r.audiences),
+              ] as Value[],
             ]),
           ),
         ),
       },
       Assessments: {
-        headers: 13,
+        headers: 14,
         rows: map(
           pias,
           (r) => r.id,
@@ -271,7 +330,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.inventoryItemId,
             str(itemName.get(r.inventoryItemId)!),
             str(r.title),
-            r.status,
+            ...coded('reports.codes', r.status),
             r.currentRevision,
             r.approvedRevision,
             r.templateId,
@@ -284,7 +343,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Assessment revisions': {
-        headers: 12,
+        headers: 13,
         rows: map(
           revisions,
           (r) => r.id,
@@ -292,7 +351,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.id,
             r.assessmentId,
             r.number,
-            r.status,
+            ...coded('reports.codes', r.status),
             r.templateVersionId,
             r.createdBy,
             tsOrNull(r.submittedAt),
@@ -305,7 +364,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Answers: {
-        headers: 18,
+        headers: 21,
         rows: map(
           answers,
           (r) => r.questionId,
@@ -321,11 +380,11 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
               str(sec.code),
               str(sec.title),
               str(q.key),
-              q.kind,
+              ...coded('exports.questionKind', q.kind),
               str(q.prompt),
-              q.origin,
+              ...coded('exports.origin', q.origin),
               str(JSON.stringify(r.value)),
-              r.origin,
+              ...coded('exports.origin', r.origin),
               r.evidenceUrl,
               str(r.evidenceQuote),
               day(r.evidenceSeenOn),
@@ -363,7 +422,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Sign-offs': {
-        headers: 10,
+        headers: 12,
         rows: map(
           signoffs,
           (r) => r.id,
@@ -374,15 +433,15 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             revision.get(r.revisionId)!.number,
             r.userId,
             str(r.signerName),
-            r.role,
-            r.decision,
+            ...coded('role', r.role),
+            ...coded('exports.decision', r.decision),
             str(r.comment),
             ts(r.at),
           ],
         ),
       },
       Attachments: {
-        headers: 11,
+        headers: 12,
         rows: map(
           documents,
           (r) => r.id,
@@ -390,7 +449,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             r.id,
             r.inventoryItemId,
             r.assessmentId,
-            r.kind,
+            ...coded('exports.attachmentKind', r.kind),
             str(r.fileName),
             r.contentType,
             r.byteSize,
@@ -402,7 +461,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Audit events': {
-        headers: 13,
+        headers: 16,
         rows: map(
           events,
           (r) => String(r.id),
@@ -411,9 +470,9 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
             ts(r.at),
             r.actorUserId,
             str(r.actorLabel),
-            r.actorRole,
-            r.action,
-            r.recordType,
+            ...coded('role', r.actorRole),
+            ...coded('auditAction', r.action),
+            ...coded('auditRecordType', r.recordType),
             r.recordId,
             str(JSON.stringify(r.changes)),
             r.beforeDigest,
@@ -424,11 +483,11 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       'Report runs': {
-        headers: 3,
+        headers: 4,
         rows: map(
           runs,
           (r) => `${day(r.day)}/${r.report}`,
-          (r) => [day(r.day), r.report, r.runCount],
+          (r) => [day(r.day), ...coded('reports.titles', r.report), r.runCount],
         ),
       },
     };
@@ -437,10 +496,48 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
 
 /** The key a sheet row is matched on (ids are the first cell; data elements and runs combine two). */
 function rowKey(sheet: string, cells: Value[]): string {
-  if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[2])}`;
-  if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[1])}`;
+  if (sheet === 'Data elements') return `${String(cells[0])}/${String(cells[3])}`;
+  if (sheet === 'Report runs') return `${String(cells[0])}/${String(cells[2])}`;
   if (sheet === 'Answers') return String(cells[3]);
   return String(cells[0]);
+}
+
+type Expected = Awaited<ReturnType<typeof expectedSheets>>;
+
+/**
+ * Checks every sheet of a workbook (in SHEETS order, whatever its language) against the database;
+ * returns each sheet's rows by key.
+ */
+function expectWorkbook(book: ExcelJS.Workbook, expected: Expected): Map<string, Value[]>[] {
+  expect(book.worksheets).toHaveLength(SHEETS.length);
+  return book.worksheets.map((ws, i) => {
+    const name = SHEETS[i]!;
+    const want = expected[name]!;
+    expect((ws.getRow(1).values as unknown[]).length - 1, name).toBe(want.headers);
+    const got = new Map<string, Value[]>();
+    for (let r = 2; r <= ws.rowCount; r++) {
+      const cells: Value[] = [];
+      for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
+      got.set(rowKey(name, cells), cells);
+    }
+    // XML reads a bare CR as LF (the writer stores line ends as LF on purpose); empty text is an empty cell.
+    const xlsxForm = new Map(
+      [...want.rows].map(([k, cells]) => [k, cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v))]),
+    );
+    expect(got, name).toEqual(xlsxForm);
+    return got;
+  });
+}
+
+/** Checks every CSV file of a zip export against the database. */
+function expectCsvFiles(files: Map<string, Buffer>, expected: Expected): void {
+  for (const sheet of SHEETS) {
+    const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
+    expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
+    const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
+    const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
+    expect(got, sheet).toEqual(want);
+  }
 }
 
 async function waitReady(client: Client, id: string) {
@@ -471,6 +568,22 @@ const SHEETS = [
   'Audit events',
   'Report runs',
 ];
+const FRENCH_SHEETS: Record<string, string> = {
+  Institution: 'Établissement',
+  Schools: 'Écoles',
+  Users: 'Utilisateurs',
+  Inventory: 'Inventaire',
+  'Staff requests': 'Demandes du personnel',
+  'Data elements': 'Données',
+  Assessments: 'Évaluations',
+  'Assessment revisions': 'Révisions des évaluations',
+  Answers: 'Réponses',
+  Risks: 'Risques',
+  'Sign-offs': 'Signatures',
+  Attachments: 'Pièces jointes',
+  'Audit events': 'Journal d’audit',
+  'Report runs': 'Exécutions des rapports',
+};
 const FILES: Record<string, string> = {
   Institution: 'institution',
   Schools: 'schools',
@@ -508,31 +621,10 @@ describe('full export', () => {
     await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
     expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS);
 
-    let total = 0;
-    let neutralised = 0;
-    for (const ws of book.worksheets) {
-      const want = expected[ws.name]!;
-      const header = ws.getRow(1).values as unknown[];
-      expect(header.length - 1, ws.name).toBe(want.headers);
-      expect(header.join(' ').toLowerCase()).not.toMatch(/password|token|hash/);
-      const got = new Map<string, Value[]>();
-      for (let r = 2; r <= ws.rowCount; r++) {
-        const cells: Value[] = [];
-        for (let c = 1; c <= want.headers; c++) cells.push((ws.getRow(r).getCell(c).value as Value | undefined) ?? null);
-        got.set(rowKey(ws.name, cells), cells);
-      }
-      // XML reads a bare CR as LF (the writer stores line ends as LF on purpose); empty text is an empty cell.
-      const xlsxForm = new Map(
-        [...want.rows].map(([k, cells]) => [
-          k,
-          cells.map((v) => (v === '' ? null : typeof v === 'string' ? v.replace(/\r\n?/g, '\n') : v)),
-        ]),
-      );
-      expect(got, ws.name).toEqual(xlsxForm);
-      total += got.size;
-      neutralised += [...got.values()].flat().filter((v) => typeof v === 'string' && v.startsWith("'")).length;
-    }
-    expect(total).toBe(done.rowsTotal);
+    const sheets = expectWorkbook(book, expected);
+    for (const ws of book.worksheets) expect((ws.getRow(1).values as unknown[]).join(' ').toLowerCase()).not.toMatch(/password|token|hash/);
+    expect(sheets.reduce((n, got) => n + got.size, 0)).toBe(done.rowsTotal);
+    const neutralised = sheets.flatMap((got) => [...got.values()].flat()).filter((v) => typeof v === 'string' && v.startsWith("'")).length;
     expect(neutralised).toBeGreaterThanOrEqual(HOSTILE.length * 3 + 2 + 8);
   });
 
@@ -588,13 +680,7 @@ describe('full export', () => {
     expect(files.get(`attachments/${documents[0]!.id}/+SUM(1,2).pdf`)).toEqual(DOCUMENT);
     expect(files.get('staff-requests.csv')!.toString('utf8').split('\n').length).toBeGreaterThan(1);
     expect([...files.values()].filter((b) => b.toString('utf8').toLowerCase().includes(REQUESTER_EMAIL))).toEqual([]);
-    for (const sheet of SHEETS) {
-      const records = parse(files.get(`${FILES[sheet]}.csv`)!, { bom: true }) as string[][];
-      expect(records[0]!.length, sheet).toBe(expected[sheet]!.headers);
-      const got = new Map(records.slice(1).map((r) => [rowKey(sheet, r), r]));
-      const want = new Map([...expected[sheet]!.rows].map(([k, cells]) => [k, cells.map((v) => (v === null ? '' : String(v)))]));
-      expect(got, sheet).toEqual(want);
-    }
+    expectCsvFiles(files, expected);
   });
 
   it('keeps exports to the institution’s site admins, and links expire', async () => {
@@ -654,6 +740,107 @@ describe('full export', () => {
       expect(seen.length, entity.name).toBe(count);
       expect(new Set(seen).size, entity.name).toBe(count);
     }
+  });
+
+  it('writes the export in the reader’s language: French headers and words, the codes in their own columns', async () => {
+    const tenant = await seedTenant();
+    // Without `lang`, the export speaks the language the requester chose.
+    const chose = await tenant.siteAdmin.request('PATCH', '/api/v1/me', { language: 'fr' });
+    expect(chose.statusCode, chose.body).toBe(200);
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    expect(done.status).toBe('ready');
+    const expected = await expectedSheets(tenant.institution.id, 'fr');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(SHEETS.map((s) => FRENCH_SHEETS[s]));
+    expectWorkbook(book, expected);
+    // The inventory's coded columns, read by their French headers: words, then the codes as stored.
+    const inventory = book.getWorksheet('Inventaire')!;
+    const headers = (inventory.getRow(1).values as unknown[]).slice(1).map(String);
+    expect(headers).toEqual(
+      expect.arrayContaining(['Statut', 'Statut (code)', 'Niveaux', 'Niveaux (code)', 'Données', 'Données (code)', 'Publics (code)']),
+    );
+    expect(headers).not.toContain('Status');
+    const [item] = await withSystem(t.database.db, (tx) =>
+      tx
+        .select()
+        .from(inventoryItems)
+        .where(and(eq(inventoryItems.tenantId, tenant.institution.id), eq(inventoryItems.agreementType, 'vendor_dpa'))),
+    );
+    const row = [...Array(inventory.rowCount - 1).keys()]
+      .map((r) => (inventory.getRow(r + 2).values as unknown[]).slice(1))
+      .find((cells) => cells[0] === item!.id)!;
+    const cell = (header: string) => row[headers.indexOf(header)];
+    expect(cell('Niveaux')).toBe('3e année; 4e année');
+    expect(cell('Niveaux (code)')).toBe('3; 4');
+    expect(cell('Publics')).toBe('Élèves; Parents/tuteurs');
+    expect(cell('Publics (code)')).toBe('students; parents');
+    expect(cell('Statut (code)')).toBe(item!.status);
+    expect(cell('Statut')).toBe(domainFr.status[item!.status as keyof typeof domainFr.status]);
+    expect(cell('Statut')).not.toBe(item!.status);
+    // The request records the language asked for.
+    const audit = await withSystem(t.database.db, (tx) =>
+      tx.execute(sql`select changes from audit_events where record_id = ${done.id} and action = 'export.create'`),
+    );
+    expect((audit as unknown as { rows: { changes: unknown }[] }).rows[0]!.changes).toMatchObject({
+      format: { after: 'xlsx' },
+      language: { after: 'fr' },
+    });
+  });
+
+  it('takes the language asked for over the reader’s own; CSV files keep their names', async () => {
+    const tenant = await seedTenant();
+    const bad = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'de' });
+    expect(bad.statusCode).toBe(400);
+    expect(Object.keys(bad.json().error.fields)).toContain('lang');
+    const started = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'fr' });
+    expect(started.statusCode, started.body).toBe(202);
+    const done = await waitReady(tenant.siteAdmin, started.json().id);
+    const expected = await expectedSheets(tenant.institution.id, 'fr');
+    const files = await unzip((await tenant.siteAdmin.request('GET', done.downloadUrl)).rawPayload);
+    expect([...files.keys()].filter((f) => f.endsWith('.csv'))).toEqual(SHEETS.map((s) => `${FILES[s]}.csv`));
+    expectCsvFiles(files, expected);
+    const audit = parse(files.get('audit-events.csv')!, { bom: true }) as string[][];
+    expect(audit[0]).toEqual(expect.arrayContaining(['Action', 'Action (code)', 'Rôle de l’auteur', 'Type d’enregistrement (code)']));
+    const created = audit.find((r) => r[audit[0]!.indexOf('Action (code)')] === 'export.create')!;
+    expect(created[audit[0]!.indexOf('Action')]).toBe(auditFr.auditAction.export.create);
+
+    // The same person, asking in English: English headers, the same codes.
+    const english = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv', lang: 'en' });
+    const ready = await waitReady(tenant.siteAdmin, english.json().id);
+    const inventory = parse((await unzip((await tenant.siteAdmin.request('GET', ready.downloadUrl)).rawPayload)).get('inventory.csv')!, {
+      bom: true,
+    }) as string[][];
+    expect(inventory[0]!.slice(0, 10)).toEqual([
+      'ID',
+      'App',
+      'Vendor',
+      'Catalog app ID',
+      'Custom app',
+      'Custom app website',
+      'Status',
+      'Status (code)',
+      'Grades',
+      'Grades (code)',
+    ]);
+  });
+
+  it('has French words for every sheet and column', () => {
+    for (const entity of EXPORT_ENTITIES) {
+      const french = exportSheetsFr[entity.file];
+      expect(french, entity.file).toBeDefined();
+      expect(french!.sheet.length, entity.file).toBeLessThanOrEqual(31);
+      expect(
+        entity.columns.filter((c) => !french!.columns[c.key]).map((c) => c.key),
+        entity.file,
+      ).toEqual([]);
+    }
+    expect(Object.keys(exportsEn.staffRequestStatus)).toEqual([...STAFF_REQUEST_STATUSES]);
+    expect(Object.keys(exportsEn.decision)).toEqual([...SIGNOFF_DECISIONS]);
+    expect(Object.keys(exportsEn.attachmentKind)).toEqual([...ATTACHMENT_KINDS]);
+    expect(Object.keys(exportsEn.questionKind)).toEqual([...QUESTION_KINDS]);
   });
 
   it('refuses a second export while one is being prepared', async () => {

@@ -2,7 +2,9 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import yazl from 'yazl';
 import { withTenantRead, type Db, type TenantScope } from '../../platform/db.js';
+import type { Language } from '../../../contracts/domain.js';
 import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
+import { entityLayout } from './export-words.js';
 import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
 
 /** Rows per page: each page is one short transaction, so other requests interleave with an export. */
@@ -54,7 +56,8 @@ export type ExportFiles = (add: (name: string, bytes: Buffer) => Promise<void>) 
 
 /**
  * Writes an institution's full export to `out`: an XLSX workbook with a sheet per entity, or a zip
- * holding one CSV per entity and the files `files` gives (the attached documents). Streams page by
+ * holding one CSV per entity and the files `files` gives (the attached documents), in `language`
+ * (headers, and the words of coded columns beside their codes: see `entityLayout`). Streams page by
  * page; the whole file is never in memory. `out` is ended when the export is complete. `onProgress`
  * is awaited after every page.
  */
@@ -66,15 +69,17 @@ export async function writeFullExport(
   onProgress: (rowsDone: number) => Promise<void> = async () => {},
   entities: readonly ExportEntity[] = EXPORT_ENTITIES,
   files?: ExportFiles,
+  language: Language = 'en',
 ): Promise<void> {
   let done = 0;
   const finished = once(out, 'finish');
   if (format === 'xlsx') {
     const book = createXlsxWriter(out);
     for (const entity of entities) {
-      const sheet = book.addSheet(entity.name, entity.columns);
+      const layout = entityLayout(entity, language);
+      const sheet = book.addSheet(layout.name, layout.columns);
       await forEachPage(db, scope, entity, async (rows) => {
-        await sheet.addRows(rows);
+        await sheet.addRows(layout.rows(rows));
         done += rows.length;
         await onProgress(done);
         await drained(out);
@@ -86,11 +91,12 @@ export async function writeFullExport(
     const zip = new yazl.ZipFile();
     zip.outputStream.pipe(out);
     for (const entity of entities) {
-      const csv = createCsvStream(entity.columns);
+      const layout = entityLayout(entity, language);
+      const csv = createCsvStream(layout.columns);
       zip.addReadStream(csv, `${entity.file}.csv`);
       const consumed = once(csv, 'end');
       await forEachPage(db, scope, entity, async (rows) => {
-        if (!csv.addRows(rows)) await once(csv, 'drain');
+        if (!csv.addRows(layout.rows(rows))) await once(csv, 'drain');
         done += rows.length;
         await onProgress(done);
       });

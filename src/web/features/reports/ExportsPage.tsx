@@ -18,7 +18,7 @@ export function ExportsPage() {
 }
 
 function Exports() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
   const list = useQuery({
@@ -28,7 +28,9 @@ function Exports() {
     refetchInterval: (q) => (q.state.data?.items.some((e) => e.status === 'queued' || e.status === 'running') ? 1000 : false),
   });
   const start = useMutation({
-    mutationFn: (fmt: 'xlsx' | 'csv') => api<DataExportBody>('/exports', { method: 'POST', body: { format: fmt } }),
+    // The file speaks the language the page is read in.
+    mutationFn: (fmt: 'xlsx' | 'csv') =>
+      api<DataExportBody>('/exports', { method: 'POST', body: { format: fmt, lang: i18n.language.startsWith('fr') ? 'fr' : 'en' } }),
     onSuccess: () => void client.invalidateQueries({ queryKey: ['exports'] }),
   });
   const busy = list.data?.items.some((e) => e.status === 'queued' || e.status === 'running') ?? false;

@@ -1,0 +1,243 @@
+/**
+ * French words of the full export: its codes (the keys of `exports-en.ts`), and each sheet's name and
+ * column headers, by the sheet's file name and the column's key (the English ones are written beside
+ * each column in `server/modules/exports/export-entities.ts`).
+ */
+import type { DeepStrings } from './types.js';
+import type { exportsEn } from './exports-en.js';
+
+export const exportsFr: DeepStrings<typeof exportsEn> = {
+  staffRequestStatus: {
+    waiting: 'En attente de tri',
+    accepted: 'Acceptée',
+    merged: 'Fusionnée',
+    declined: 'Refusée',
+  },
+  decision: {
+    submitted: 'Soumise pour examen',
+    returned: 'Renvoyée pour modifications',
+    approved: 'Approuvée',
+    approved_with_conditions: 'Approuvée avec conditions',
+    rejected: 'Rejetée',
+    reopened: 'Rouverte',
+  },
+  attachmentKind: {
+    agreement: 'Entente',
+    vendor_document: 'Document du fournisseur',
+    other: 'Autre',
+  },
+  questionKind: {
+    yes_no_unsure: 'Oui, non ou incertain',
+    single_choice: 'Un choix',
+    multiple_choice: 'Plusieurs choix',
+    short_text: 'Texte court',
+    long_text: 'Texte long',
+    date: 'Date',
+    country_list: 'Pays',
+    data_elements: 'Données',
+    table_rows: 'Tableau',
+    evidence_link: 'Lien vers la preuve',
+    risk: 'Risque',
+  },
+  origin: {
+    operator: 'Banque maîtresse',
+    institution: 'Établissement',
+    onboarding: 'Accueil',
+    vendor: 'Fournisseur',
+  },
+};
+
+const common = {
+  id: 'ID',
+  name: 'Nom',
+  status: 'Statut',
+  version: 'Version',
+  createdAt: 'Créé le',
+  updatedAt: 'Modifié le',
+  position: 'Position',
+  app: 'Application',
+  vendor: 'Fournisseur',
+  purpose: 'Finalité',
+  grades: 'Niveaux',
+  schoolIds: 'ID des écoles',
+  audiences: 'Publics',
+  dataElements: 'Données',
+  catalogAppId: 'ID de l’application du catalogue',
+  inventoryItemId: 'ID de l’élément d’inventaire',
+  assessmentId: 'ID de l’évaluation',
+  revisionId: 'ID de la révision',
+  revision: 'Révision',
+  createdBy: 'Créé par (ID de l’utilisateur)',
+  nextReviewOn: 'Prochaine révision',
+  at: 'Date et heure',
+} as const;
+
+/** Each sheet's French name (at most 31 characters, Excel's limit) and column headers. */
+export const exportSheetsFr: Readonly<Record<string, { sheet: string; columns: Readonly<Record<string, string>> }>> = {
+  institution: {
+    sheet: 'Établissement',
+    columns: {
+      ...common,
+      kind: 'Type',
+      country: 'Pays',
+      subdivision: 'Province ou État',
+      region: 'Région des données',
+      gradeLevels: 'Niveaux scolaires',
+      publicSlug: 'Adresse de la liste publique',
+    },
+  },
+  schools: {
+    sheet: 'Écoles',
+    columns: { ...common, gradeFrom: 'Du niveau', gradeTo: 'Au niveau' },
+  },
+  users: {
+    sheet: 'Utilisateurs',
+    columns: {
+      ...common,
+      email: 'Courriel',
+      firstName: 'Prénom',
+      lastName: 'Nom de famille',
+      role: 'Rôle',
+      canApprove: 'Peut approuver',
+    },
+  },
+  inventory: {
+    sheet: 'Inventaire',
+    columns: {
+      ...common,
+      name: 'Application',
+      isCustom: 'Application personnalisée',
+      customWebsite: 'Site de l’application personnalisée',
+      schools: 'Écoles',
+      ownerUserId: 'ID du responsable',
+      conditionsOfUse: 'Conditions d’utilisation',
+      agreementType: 'Type d’entente',
+      agreementSigned: 'Entente signée',
+      agreementSignedOn: 'Entente signée le',
+      agreementExpiresOn: 'Entente expire le',
+      agreementUrl: 'Lien vers l’entente',
+      notes: 'Notes',
+      isPublic: 'Sur la liste publique',
+    },
+  },
+  'staff-requests': {
+    sheet: 'Demandes du personnel',
+    columns: {
+      ...common,
+      website: 'Site Web',
+      studentCount: 'Élèves',
+      declineReason: 'Motif du refus',
+      mergedIntoId: 'Fusionnée dans la demande (ID)',
+      triagedAt: 'Triée le',
+    },
+  },
+  'data-elements': {
+    sheet: 'Données',
+    columns: { ...common, element: 'Donnée', sensitive: 'Sensible' },
+  },
+  assessments: {
+    sheet: 'Évaluations',
+    columns: {
+      ...common,
+      title: 'Titre',
+      currentRevision: 'Révision en cours',
+      approvedRevision: 'Révision approuvée',
+      templateId: 'ID du modèle',
+      baseVersionId: 'ID de la version du modèle',
+    },
+  },
+  'assessment-revisions': {
+    sheet: 'Révisions des évaluations',
+    columns: {
+      ...common,
+      number: 'Révision',
+      templateVersionId: 'ID de la version du modèle',
+      submittedAt: 'Soumise le',
+      decidedAt: 'Décidée le',
+      conditions: 'Conditions d’utilisation',
+    },
+  },
+  answers: {
+    sheet: 'Réponses',
+    columns: {
+      ...common,
+      questionId: 'ID de la question',
+      section: 'Section',
+      sectionTitle: 'Titre de la section',
+      questionKey: 'Clé de la question',
+      kind: 'Type',
+      prompt: 'Question',
+      questionOrigin: 'Question ajoutée par',
+      value: 'Réponse (JSON)',
+      origin: 'Répondue par',
+      evidenceUrl: 'Lien vers la preuve',
+      evidenceQuote: 'Citation ou document de preuve',
+      evidenceSeenOn: 'Preuve consultée le',
+      updatedBy: 'Modifiée par (ID de l’utilisateur)',
+    },
+  },
+  risks: {
+    sheet: 'Risques',
+    columns: {
+      ...common,
+      title: 'Risque',
+      description: 'Description',
+      likelihood: 'Probabilité',
+      impact: 'Impact',
+      inherent: 'Niveau inhérent',
+      mitigation: 'Atténuation',
+      owner: 'Responsable',
+      dueOn: 'Échéance',
+      residualLikelihood: 'Probabilité résiduelle',
+      residualImpact: 'Impact résiduel',
+      residual: 'Niveau résiduel',
+    },
+  },
+  'sign-offs': {
+    sheet: 'Signatures',
+    columns: {
+      ...common,
+      userId: 'ID de l’utilisateur',
+      signerName: 'Signée par',
+      role: 'Rôle',
+      decision: 'Décision',
+      comment: 'Commentaire',
+    },
+  },
+  attachments: {
+    sheet: 'Pièces jointes',
+    columns: {
+      ...common,
+      inventoryItemId: 'ID de l’inventaire',
+      kind: 'Type',
+      fileName: 'Nom du fichier',
+      contentType: 'Format',
+      byteSize: 'Taille (octets)',
+      sha256: 'SHA-256',
+      agreementExpiresOn: 'Entente expire le',
+      uploadedBy: 'Téléversée par (ID de l’utilisateur)',
+      createdAt: 'Téléversée le',
+    },
+  },
+  'audit-events': {
+    sheet: 'Journal d’audit',
+    columns: {
+      ...common,
+      actorUserId: 'ID de l’auteur',
+      actorLabel: 'Auteur',
+      actorRole: 'Rôle de l’auteur',
+      action: 'Action',
+      recordType: 'Type d’enregistrement',
+      recordId: 'ID de l’enregistrement',
+      changes: 'Modifications (JSON)',
+      beforeDigest: 'Empreinte avant',
+      afterDigest: 'Empreinte après',
+      requestId: 'ID de la requête',
+      source: 'Source',
+    },
+  },
+  'report-runs': {
+    sheet: 'Exécutions des rapports',
+    columns: { day: 'Jour (UTC)', report: 'Rapport', runCount: 'Exécutions' },
+  },
+};
