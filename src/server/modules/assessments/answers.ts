@@ -28,21 +28,13 @@ export function checkAnswer(kind: QuestionKind, options: QuestionOptions, value:
   if (!parsed.success) return { ok: false, code: 'answer_shape', message: `must be ${KIND_LABEL[kind]}`, params: { kind } };
   const v = parsed.data as unknown;
   const choices = new Set((options.choices ?? []).map((c) => c.value));
-  if (kind === 'single_choice' && !choices.has(v as string))
-    return { ok: false, code: 'answer_not_a_choice', message: 'must be one of the choices of this question' };
-  if (kind === 'multiple_choice' && !(v as string[]).every((c) => choices.has(c)))
-    return { ok: false, code: 'answer_not_choices', message: 'must only hold choices of this question' };
+  if (kind === 'single_choice' && !choices.has(v as string)) return { ok: false, code: 'answer_not_a_choice', message: 'must be one of the choices of this question' };
+  if (kind === 'multiple_choice' && !(v as string[]).every((c) => choices.has(c))) return { ok: false, code: 'answer_not_choices', message: 'must only hold choices of this question' };
   if (kind === 'table_rows') {
     const columns = new Set((options.columns ?? []).map((c) => c.key));
     for (const row of v as Record<string, string>[]) {
       const unknown = Object.keys(row).find((k) => !columns.has(k));
-      if (unknown)
-        return {
-          ok: false,
-          code: 'answer_unknown_column',
-          message: `has a column "${unknown}" this table does not have`,
-          params: { column: unknown },
-        };
+      if (unknown) return { ok: false, code: 'answer_unknown_column', message: `has a column "${unknown}" this table does not have`, params: { column: unknown } };
     }
   }
   return { ok: true, value: v };
@@ -50,10 +42,8 @@ export function checkAnswer(kind: QuestionKind, options: QuestionOptions, value:
 
 /** Checks the definition of a question: choice kinds need choices, tables need columns. */
 export function definitionProblem(kind: QuestionKind, options: QuestionOptions): FieldProblem | null {
-  if ((kind === 'single_choice' || kind === 'multiple_choice') && !(options.choices ?? []).length)
-    return { code: 'choices_required', message: 'a choice question needs at least one choice' };
-  if (kind === 'table_rows' && !(options.columns ?? []).length)
-    return { code: 'columns_required', message: 'a table question needs at least one column' };
+  if ((kind === 'single_choice' || kind === 'multiple_choice') && !(options.choices ?? []).length) return { code: 'choices_required', message: 'a choice question needs at least one choice' };
+  if (kind === 'table_rows' && !(options.columns ?? []).length) return { code: 'columns_required', message: 'a table question needs at least one column' };
   return null;
 }
 

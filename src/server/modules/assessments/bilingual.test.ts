@@ -26,8 +26,7 @@ afterAll(async () => t?.close());
 
 type Json = Record<string, any>;
 const db = () => t.database.db;
-const questionOf = (body: Json, key: string): Json =>
-  (body.revision ?? body).sections.flatMap((s: Json) => s.questions).find((q: Json) => q.key === key);
+const questionOf = (body: Json, key: string): Json => (body.revision ?? body).sections.flatMap((s: Json) => s.questions).find((q: Json) => q.key === key);
 
 /** The sample with a French text pre-answer on `storage.purpose`. */
 function sections() {
@@ -39,18 +38,10 @@ function sections() {
 }
 
 async function draftWith(content: ReturnType<typeof sections>, templateFr: Json | null = SAMPLE_TEMPLATE_FR) {
-  const created = await operator.request('POST', '/api/v1/bank/templates', {
-    slug: uniqueSlug(),
-    title: 'Bilingual PIA',
-    ...(templateFr ? { fr: templateFr } : {}),
-  });
+  const created = await operator.request('POST', '/api/v1/bank/templates', { slug: uniqueSlug(), title: 'Bilingual PIA', ...(templateFr ? { fr: templateFr } : {}) });
   expect(created.statusCode, created.body).toBe(201);
   const draft = created.json().versions[0];
-  const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, {
-    version: draft.version,
-    changeLog: 'First',
-    sections: content,
-  });
+  const saved = await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: draft.version, changeLog: 'First', sections: content });
   expect(saved.statusCode, saved.body).toBe(200);
   return { template: created.json() as Json, draft: saved.json() as Json };
 }
@@ -58,17 +49,9 @@ async function draftWith(content: ReturnType<typeof sections>, templateFr: Json 
 async function adoptedBy(version: Json) {
   const tenant = await buildTenantWithUsers(t.app, db());
   const app = await buildCatalogApp(db(), { name: `Readly ${uniqueSlug('x')}` });
-  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
-    catalogAppId: app.id,
-    grades: ['3'],
-    audiences: ['students'],
-    purpose: 'Reading',
-  });
+  const item = await tenant.appAdmin.request('POST', '/api/v1/inventory', { catalogAppId: app.id, grades: ['3'], audiences: ['students'], purpose: 'Reading' });
   expect(item.statusCode, item.body).toBe(201);
-  const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', {
-    inventoryItemId: item.json().id,
-    templateVersionId: version.id,
-  });
+  const res = await tenant.appAdmin.request('POST', '/api/v1/assessments', { inventoryItemId: item.json().id, templateVersionId: version.id });
   expect(res.statusCode, res.body).toBe(201);
   return { tenant, assessment: res.json() as Json };
 }
@@ -107,13 +90,7 @@ describe('the bilingual bank', () => {
       ['en', enMessages, 'Needs its French before the version is published'],
     ] as const) {
       const i18n = i18next.createInstance();
-      await i18n.init({
-        resources: { [lng]: { translation: messages } },
-        lng,
-        interpolation: { escapeValue: false },
-        initAsync: false,
-        showSupportNotice: false,
-      });
+      await i18n.init({ resources: { [lng]: { translation: messages } }, lng, interpolation: { escapeValue: false }, initAsync: false, showSupportNotice: false });
       expect(translateFields(i18n, new ApiError(400, error))['sections.0.fr.title']).toBe(expected);
     }
     const [row] = await withSystem(db(), (tx) => tx.select().from(piaTemplateVersions).where(eq(piaTemplateVersions.id, draft.id)));
@@ -123,10 +100,7 @@ describe('the bilingual bank', () => {
   it('saves, copies and presents both languages of a version', async () => {
     const { template, draft } = await draftWith(sections());
     expect(draft.sections[0].fr).toEqual({ title: 'Examen préliminaire', description: '' });
-    expect(questionOf(draft, 'storage.encryption').fr).toMatchObject({
-      prompt: 'Les données sont-elles chiffrées au repos?',
-      choices: { aes256: 'AES-256', none: 'Non' },
-    });
+    expect(questionOf(draft, 'storage.encryption').fr).toMatchObject({ prompt: 'Les données sont-elles chiffrées au repos?', choices: { aes256: 'AES-256', none: 'Non' } });
     expect(questionOf(draft, 'storage.purpose').fr.preAnswer).toBe('Pratique de la lecture à la maison');
     // A French pre-answer must fit the question's kind, and only a question whose answer holds words has one.
     const bad = sections();
@@ -139,9 +113,7 @@ describe('the bilingual bank', () => {
     expect(published.statusCode, published.body).toBe(200);
     const got = (await operator.request('GET', `/api/v1/bank/templates/${template.id}`)).json();
     expect(got.fr).toEqual(SAMPLE_TEMPLATE_FR);
-    const renamed = await operator.request('PATCH', `/api/v1/bank/templates/${template.id}`, {
-      fr: { title: 'EFVP bilingue', description: 'Les deux langues' },
-    });
+    const renamed = await operator.request('PATCH', `/api/v1/bank/templates/${template.id}`, { fr: { title: 'EFVP bilingue', description: 'Les deux langues' } });
     expect(renamed.json().fr).toEqual({ title: 'EFVP bilingue', description: 'Les deux langues' });
     // The next draft starts from both languages.
     const next = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
@@ -160,12 +132,7 @@ describe('the bilingual bank', () => {
     expect(a.revision.sections[0]).toMatchObject({ title: 'Screening', lang: 'en' });
 
     // An own question of the institution.
-    const own = await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/questions`, {
-      version: a.version,
-      sectionId: a.revision.sections[1].id,
-      kind: 'short_text',
-      prompt: 'Who trains the teachers?',
-    });
+    const own = await tenant.appAdmin.request('POST', `/api/v1/assessments/${a.id}/questions`, { version: a.version, sectionId: a.revision.sections[1].id, kind: 'short_text', prompt: 'Who trains the teachers?' });
     expect(own.statusCode, own.body).toBe(201);
 
     // A French reader (by choice on the account) reads the bank's French.
@@ -175,20 +142,13 @@ describe('the bilingual bank', () => {
       ['Examen préliminaire', 'fr'],
       ['Stockage et lieu d’hébergement', 'fr'],
     ]);
-    expect(questionOf(inFrench, 'screen.personal')).toMatchObject({
-      prompt: 'L’application recueille-t-elle des renseignements personnels?',
-      guidance: 'Les noms comptent.',
-      lang: 'fr',
-    });
+    expect(questionOf(inFrench, 'screen.personal')).toMatchObject({ prompt: 'L’application recueille-t-elle des renseignements personnels?', guidance: 'Les noms comptent.', lang: 'fr' });
     expect(questionOf(inFrench, 'storage.encryption').options.choices).toEqual([
       { value: 'aes256', label: 'AES-256' },
       { value: 'none', label: 'Non' },
     ]);
     expect(questionOf(inFrench, 'storage.flows').options.columns.map((c: Json) => c.label)).toEqual(['Élément', 'Finalité']);
-    expect(questionOf(inFrench, 'storage.purpose').answer).toMatchObject({
-      value: 'Pratique de la lecture à la maison',
-      origin: 'operator',
-    });
+    expect(questionOf(inFrench, 'storage.purpose').answer).toMatchObject({ value: 'Pratique de la lecture à la maison', origin: 'operator' });
     expect(questionOf(inFrench, 'storage.encryption').answer.value).toBe('aes256');
     const ownQuestion = inFrench.revision.sections[1].questions.find((q: Json) => q.origin === 'institution');
     expect(ownQuestion).toMatchObject({ prompt: 'Who trains the teachers?', lang: null });
@@ -200,10 +160,7 @@ describe('the bilingual bank', () => {
 
     // The institution's answer replaces the operator's in both languages.
     const purpose = questionOf(inFrench, 'storage.purpose');
-    const saved = await tenant.appAdmin.request('PUT', `/api/v1/assessments/${a.id}/answers/${purpose.id}`, {
-      value: 'Lecture en classe',
-      version: purpose.answer.version,
-    });
+    const saved = await tenant.appAdmin.request('PUT', `/api/v1/assessments/${a.id}/answers/${purpose.id}`, { value: 'Lecture en classe', version: purpose.answer.version });
     expect(saved.statusCode, saved.body).toBe(200);
     const after = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}?lang=en`)).json();
     expect(questionOf(after, 'storage.purpose').answer).toMatchObject({ value: 'Lecture en classe', origin: 'institution' });
@@ -215,9 +172,7 @@ describe('the bilingual bank', () => {
     const { tenant, assessment: a } = await adoptedBy(v1);
     // The institution answers under-13 itself; version 2 changes only French text.
     const under13 = questionOf(a, 'screen.under13');
-    expect(
-      (await tenant.appAdmin.request('PUT', `/api/v1/assessments/${a.id}/answers/${under13.id}`, { value: 'no', version: 0 })).statusCode,
-    ).toBe(200);
+    expect((await tenant.appAdmin.request('PUT', `/api/v1/assessments/${a.id}/answers/${under13.id}`, { value: 'no', version: 0 })).statusCode).toBe(200);
 
     const next = (await operator.request('POST', `/api/v1/bank/templates/${template.id}/versions`)).json();
     const content = sections();
@@ -225,20 +180,11 @@ describe('the bilingual bank', () => {
     personal.fr = { ...personal.fr!, prompt: 'L’application recueille-t-elle des renseignements personnels sur les élèves?' };
     const purpose = content[1]!.questions.find((q) => q.key === 'storage.purpose')!;
     purpose.fr = { ...purpose.fr!, preAnswer: 'Pratique de la lecture à la maison et en classe' };
-    const saved = await operator.request('PUT', `/api/v1/bank/versions/${next.id}`, {
-      version: next.version,
-      changeLog: 'Français révisé',
-      sections: content,
-    });
+    const saved = await operator.request('PUT', `/api/v1/bank/versions/${next.id}`, { version: next.version, changeLog: 'Français révisé', sections: content });
     expect(saved.statusCode, saved.body).toBe(200);
     const v2 = await operator.request('POST', `/api/v1/bank/versions/${next.id}/publish`, { version: saved.json().version });
     expect(v2.statusCode, v2.body).toBe(200);
-    expect(
-      v2
-        .json()
-        .changes.map((c: Json) => [c.key, c.change])
-        .sort(),
-    ).toEqual([
+    expect(v2.json().changes.map((c: Json) => [c.key, c.change]).sort()).toEqual([
       ['screen.personal', 'modified'],
       ['storage.purpose', 'modified'],
     ]);
@@ -255,9 +201,7 @@ describe('the bilingual bank', () => {
     });
     expect(merged.statusCode, merged.body).toBe(200);
     const inFrench = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}?lang=fr`)).json();
-    expect(questionOf(inFrench, 'screen.personal').prompt).toBe(
-      'L’application recueille-t-elle des renseignements personnels sur les élèves?',
-    );
+    expect(questionOf(inFrench, 'screen.personal').prompt).toBe('L’application recueille-t-elle des renseignements personnels sur les élèves?');
     expect(questionOf(inFrench, 'storage.purpose').answer.value).toBe('Pratique de la lecture à la maison et en classe');
     // The institution's own answer is untouched; English is unchanged.
     expect(questionOf(inFrench, 'screen.under13').answer).toMatchObject({ value: 'no', origin: 'institution' });
@@ -277,15 +221,9 @@ describe('the bilingual bank', () => {
     personal.prompt = 'Does the app collect or derive personal information?';
     personal.preAnswer = 'unsure';
     personal.fr = { ...personal.fr!, prompt: 'L’application recueille-t-elle ou déduit-elle des renseignements personnels?' };
-    const saved = await operator.request('PUT', `/api/v1/bank/versions/${next.id}`, {
-      version: next.version,
-      changeLog: 'Reworded',
-      sections: content,
-    });
+    const saved = await operator.request('PUT', `/api/v1/bank/versions/${next.id}`, { version: next.version, changeLog: 'Reworded', sections: content });
     expect(saved.statusCode, saved.body).toBe(200);
-    expect((await operator.request('POST', `/api/v1/bank/versions/${next.id}/publish`, { version: saved.json().version })).statusCode).toBe(
-      200,
-    );
+    expect((await operator.request('POST', `/api/v1/bank/versions/${next.id}/publish`, { version: saved.json().version })).statusCode).toBe(200);
 
     const french = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/merge?lang=fr`);
     expect(french.statusCode, french.body).toBe(200);
@@ -298,22 +236,13 @@ describe('the bilingual bank', () => {
     expect(change.definition.base.prompt).toBe('L’application recueille-t-elle des renseignements personnels?');
     expect(change.definition.ours.prompt).toBe('L’application recueille-t-elle des renseignements personnels?');
     for (const c of french.json().changes as Json[]) {
-      const words = [c.prompt, c.sectionTitle, c.definition.base?.prompt, c.definition.theirs?.prompt, c.definition.ours?.prompt].join(
-        ' | ',
-      );
-      for (const english of ['Does the app', 'Screening', 'Storage and residency', 'personal information'])
-        expect(words).not.toContain(english);
+      const words = [c.prompt, c.sectionTitle, c.definition.base?.prompt, c.definition.theirs?.prompt, c.definition.ours?.prompt].join(' | ');
+      for (const english of ['Does the app', 'Screening', 'Storage and residency', 'personal information']) expect(words).not.toContain(english);
     }
     // The web page words each answer as the question reads it, in the reader's language.
     const { describeAnswer } = await import('../../../web/features/assessments/describe-answer.js');
     const fr = i18next.createInstance();
-    await fr.init({
-      resources: { fr: { translation: frMessages } },
-      lng: 'fr',
-      interpolation: { escapeValue: false },
-      initAsync: false,
-      showSupportNotice: false,
-    });
+    await fr.init({ resources: { fr: { translation: frMessages } }, lng: 'fr', interpolation: { escapeValue: false }, initAsync: false, showSupportNotice: false });
     expect(describeAnswer(change.definition.theirs, change.answer.theirs, fr.t)).toBe('Incertain');
     expect(describeAnswer(change.definition.base, change.answer.base, fr.t)).toBe('Oui');
 
@@ -338,13 +267,7 @@ describe('the bilingual bank', () => {
       condition: null,
       jurisdictions: [],
       preAnswer: 'Use first names only.',
-      fr: {
-        prompt: 'Consignes pour le personnel enseignant',
-        guidance: '',
-        choices: {},
-        columns: {},
-        preAnswer: 'Utilisez seulement les prénoms.',
-      },
+      fr: { prompt: 'Consignes pour le personnel enseignant', guidance: '', choices: {}, columns: {}, preAnswer: 'Utilisez seulement les prénoms.' },
     });
     const { draft } = await draftWith(content);
     const version = (await operator.request('POST', `/api/v1/bank/versions/${draft.id}/publish`, { version: draft.version })).json();

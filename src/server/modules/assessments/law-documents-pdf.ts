@@ -33,11 +33,7 @@ export async function renderLawDocumentPdf(d: LawDocumentBody): Promise<Buffer> 
     pageSize: 'LETTER',
     pageMargins: [48, 48, 48, 56],
     content: body,
-    styles: {
-      title: { fontSize: 16, bold: true, margin: [0, 0, 0, 6] },
-      h2: { fontSize: 12, bold: true, margin: [0, 10, 0, 4] },
-      muted: { fontSize: 8, color: '#555555' },
-    },
+    styles: { title: { fontSize: 16, bold: true, margin: [0, 0, 0, 6] }, h2: { fontSize: 12, bold: true, margin: [0, 10, 0, 4] }, muted: { fontSize: 8, color: '#555555' } },
     defaultStyle: { fontSize: 10 },
   };
   return engine().createPdf(doc).getBuffer();

@@ -25,14 +25,12 @@ const en = {
   } satisfies Record<LawDocumentKind, string>,
   ny: {
     title: (app: string) => `Supplemental information about the contract for ${app}`,
-    basis:
-      'New York Education Law § 2-d and 8 NYCRR Part 121 (s. 121.3). This supplemental information is part of the contract, with the Parents’ Bill of Rights for Data Privacy and Security.',
+    basis: 'New York Education Law § 2-d and 8 NYCRR Part 121 (s. 121.3). This supplemental information is part of the contract, with the Parents’ Bill of Rights for Data Privacy and Security.',
     intro: (institution: string, app: string, vendor: string) =>
       `${institution} shares student data, or teacher or principal data, with ${vendor || app} to provide ${app}. As Education Law § 2-d requires, this supplemental information accompanies ${institution}’s Parents’ Bill of Rights for Data Privacy and Security, which is included in the contract and published on ${institution}’s website.`,
     purposes: 'The exclusive purposes for which the data will be used',
     purposeOfUse: 'Purpose of the app',
-    subcontractors:
-      'How the contractor ensures subcontractors and others it shares data with abide by the data protection and security requirements',
+    subcontractors: 'How the contractor ensures subcontractors and others it shares data with abide by the data protection and security requirements',
     subprocessors: 'Subcontractors',
     duration: 'The duration of the contract and what happens to the data when it expires',
     atEnd: 'At the end of the contract',
@@ -56,8 +54,7 @@ const en = {
   },
   bc: {
     title: (app: string) => `Assessment of disclosure for storage outside Canada: ${app}`,
-    basis:
-      'BC Freedom of Information and Protection of Privacy Act, s. 33.1, and the minister’s direction on privacy impact assessments (supplementary assessment for sensitive personal information stored outside Canada). A summary to support the head’s decision, not legal advice.',
+    basis: 'BC Freedom of Information and Protection of Privacy Act, s. 33.1, and the minister’s direction on privacy impact assessments (supplementary assessment for sensitive personal information stored outside Canada). A summary to support the head’s decision, not legal advice.',
     intro: (institution: string, app: string, vendor: string) =>
       `${institution} assesses the disclosure of personal information held by ${app} (${vendor || app}) for storage or access outside Canada, and the safeguards that reduce the risk.`,
     where: 'Storage and access outside Canada',
@@ -77,8 +74,7 @@ const en = {
   },
   qc: {
     title: (app: string) => `Privacy impact assessment summary: ${app}`,
-    basis:
-      'Act respecting access to documents held by public bodies and the protection of personal information (CQLR c. A-2.1), ss. 63.5 and 70.1, as amended by Law 25.',
+    basis: 'Act respecting access to documents held by public bodies and the protection of personal information (CQLR c. A-2.1), ss. 63.5 and 70.1, as amended by Law 25.',
     intro: (institution: string, app: string, vendor: string) =>
       `A summary of ${institution}’s privacy impact assessment of ${app} (${vendor || app}): the factors the Act asks it to weigh before acquiring the system and before communicating personal information outside Québec.`,
     project: 'Assessment before acquiring the system',
@@ -120,14 +116,12 @@ const fr: LawText = {
   },
   ny: {
     title: (app) => `Renseignements supplémentaires sur le contrat visant ${app}`,
-    basis:
-      'Education Law § 2-d de l’État de New York et 8 NYCRR partie 121 (art. 121.3). Ces renseignements supplémentaires font partie du contrat, avec la Parents’ Bill of Rights for Data Privacy and Security.',
+    basis: 'Education Law § 2-d de l’État de New York et 8 NYCRR partie 121 (art. 121.3). Ces renseignements supplémentaires font partie du contrat, avec la Parents’ Bill of Rights for Data Privacy and Security.',
     intro: (institution, app, vendor) =>
       `${institution} communique des données d’élèves, ou d’enseignants ou de directions, à ${vendor || app} pour fournir ${app}. Comme l’exige l’Education Law § 2-d, ces renseignements supplémentaires accompagnent la Parents’ Bill of Rights for Data Privacy and Security de ${institution}, incluse dans le contrat et publiée sur le site Web de ${institution}.`,
     purposes: 'Les fins exclusives auxquelles les données seront utilisées',
     purposeOfUse: 'Fin de l’application',
-    subcontractors:
-      'Comment le contractant s’assure que ses sous-traitants et les autres personnes avec qui il partage les données respectent les exigences de protection et de sécurité',
+    subcontractors: 'Comment le contractant s’assure que ses sous-traitants et les autres personnes avec qui il partage les données respectent les exigences de protection et de sécurité',
     subprocessors: 'Sous-traitants',
     duration: 'La durée du contrat et ce qu’il advient des données à son expiration',
     atEnd: 'À la fin du contrat',
@@ -151,8 +145,7 @@ const fr: LawText = {
   },
   bc: {
     title: (app) => `Évaluation de la communication pour stockage à l’extérieur du Canada : ${app}`,
-    basis:
-      'Freedom of Information and Protection of Privacy Act de la Colombie-Britannique, art. 33.1, et directive du ministre sur les évaluations des facteurs relatifs à la vie privée (évaluation supplémentaire des renseignements personnels sensibles stockés à l’extérieur du Canada). Résumé à l’appui de la décision de la personne responsable; ce n’est pas un avis juridique.',
+    basis: 'Freedom of Information and Protection of Privacy Act de la Colombie-Britannique, art. 33.1, et directive du ministre sur les évaluations des facteurs relatifs à la vie privée (évaluation supplémentaire des renseignements personnels sensibles stockés à l’extérieur du Canada). Résumé à l’appui de la décision de la personne responsable; ce n’est pas un avis juridique.',
     intro: (institution, app, vendor) =>
       `${institution} évalue la communication des renseignements personnels que contient ${app} (${vendor || app}) pour leur stockage ou leur consultation à l’extérieur du Canada, et les mesures qui en réduisent le risque.`,
     where: 'Stockage et accès à l’extérieur du Canada',
@@ -172,8 +165,7 @@ const fr: LawText = {
   },
   qc: {
     title: (app) => `Sommaire de l’évaluation des facteurs relatifs à la vie privée : ${app}`,
-    basis:
-      'Loi sur l’accès aux documents des organismes publics et sur la protection des renseignements personnels (RLRQ, c. A-2.1), art. 63.5 et 70.1, telle que modifiée par la Loi 25.',
+    basis: 'Loi sur l’accès aux documents des organismes publics et sur la protection des renseignements personnels (RLRQ, c. A-2.1), art. 63.5 et 70.1, telle que modifiée par la Loi 25.',
     intro: (institution, app, vendor) =>
       `Sommaire de l’évaluation des facteurs relatifs à la vie privée de ${app} (${vendor || app}) par ${institution} : les facteurs que la loi lui demande de considérer avant d’acquérir le système et avant de communiquer des renseignements personnels à l’extérieur du Québec.`,
     project: 'Évaluation avant l’acquisition du système',

@@ -33,13 +33,7 @@ export function createLawDocumentService(ctx: Pick<AppContext, 'db'>, assessment
         const scope = scopeOf(actor);
         operators = await withTenant(ctx.db, scope, (tx) => listAgreementOperators(tx, scope));
       }
-      return buildLawDocument(kind, {
-        content: p.content,
-        item: p.item,
-        institutionName: p.institutionName,
-        language: p.language,
-        operators,
-      });
+      return buildLawDocument(kind, { content: p.content, item: p.item, institutionName: p.institutionName, language: p.language, operators });
     },
   };
 }

@@ -98,8 +98,7 @@ export function buildLawDocument(kind: LawDocumentKind, src: LawDocumentSource):
     rows: [] as LawDocumentBody['rows'],
   };
   /** The inventory's purpose, when the assessment's own purpose question is unanswered. */
-  const itemPurpose = (label: string) =>
-    answer('b.purpose') === null && item.purpose.trim() ? [`${label}${w.colon}${item.purpose.trim()}`] : [];
+  const itemPurpose = (label: string) => (answer('b.purpose') === null && item.purpose.trim() ? [`${label}${w.colon}${item.purpose.trim()}`] : []);
   const expires = item.agreementExpiresOn ? `${w.agreementExpires}${w.colon}${longDate(item.agreementExpiresOn, language)}` : '';
 
   if (kind === 'ny-supplemental') {
@@ -112,11 +111,7 @@ export function buildLawDocument(kind: LawDocumentKind, src: LawDocumentSource):
       parts: [
         part(t.purposes, ['m.ny.exclusive_purposes', ['b.purpose', t.purposeOfUse]], itemPurpose(t.purposeOfUse)),
         part(t.subcontractors, ['m.ny.subcontractors', ['e.subprocessors', t.subprocessors]]),
-        part(
-          t.duration,
-          ['m.ny.duration', ['i.expires', w.agreementExpires], ['h.deletion', t.atEnd]],
-          answer('i.expires') ? [] : [expires],
-        ),
+        part(t.duration, ['m.ny.duration', ['i.expires', w.agreementExpires], ['h.deletion', t.atEnd]], answer('i.expires') ? [] : [expires]),
         part(t.challenge, ['m.ny.challenge', ['h.access_correction', t.accessCorrection]]),
         part(t.storage, ['m.ny.storage_security', ['f.storage_countries', t.countries]]),
         part(t.encryption, ['m.ny.encryption', ['g.encryption_transit', t.inTransit], ['g.encryption_rest', t.atRest]]),
@@ -129,13 +124,7 @@ export function buildLawDocument(kind: LawDocumentKind, src: LawDocumentSource):
       operator: o.vendor || o.name,
       app: o.name,
       dataElements: o.dataElements.length ? elementNames(o.dataElements, language) : w.missing,
-      agreement: [
-        w.agreementTypes[o.agreementType] ?? o.agreementType,
-        o.agreementSignedOn ? t.signedOn(longDate(o.agreementSignedOn, language)) : '',
-        o.agreementUrl ?? '',
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      agreement: [w.agreementTypes[o.agreementType] ?? o.agreementType, o.agreementSignedOn ? t.signedOn(longDate(o.agreementSignedOn, language)) : '', o.agreementUrl ?? ''].filter(Boolean).join(' · '),
     }));
     return {
       ...common,
@@ -154,18 +143,9 @@ export function buildLawDocument(kind: LawDocumentKind, src: LawDocumentSource):
       basis: t.basis,
       intro: t.intro(src.institutionName, item.name, item.vendor),
       parts: [
-        part(t.where, [
-          ['f.outside_canada', t.outside],
-          ['f.storage_countries', t.storage],
-          ['f.processing_countries', t.processing],
-          ['f.support_countries', t.support],
-        ]),
+        part(t.where, [['f.outside_canada', t.outside], ['f.storage_countries', t.storage], ['f.processing_countries', t.processing], ['f.support_countries', t.support]]),
         part(t.description, ['l.bc.outside_history']),
-        part(
-          t.sensitivity,
-          ['l.bc.sensitivity', ['f.bc_sensitive_outside', t.sensitiveOutside]],
-          sensitive.length ? [`${t.sensitiveElements}${w.colon}${elementNames(sensitive, language)}`] : [],
-        ),
+        part(t.sensitivity, ['l.bc.sensitivity', ['f.bc_sensitive_outside', t.sensitiveOutside]], sensitive.length ? [`${t.sensitiveElements}${w.colon}${elementNames(sensitive, language)}`] : []),
         part(t.safeguards, ['l.bc.outside_safeguards', ['e.foreign_demands', t.foreignDemands], ['g.encryption_rest', t.atRest]]),
         part(t.subprocessors, ['e.subprocessors']),
         part(t.conclusion, ['l.bc.outside_conclusion']),
@@ -179,15 +159,8 @@ export function buildLawDocument(kind: LawDocumentKind, src: LawDocumentSource):
     basis: t.basis,
     intro: t.intro(src.institutionName, item.name, item.vendor),
     parts: [
-      part(t.project, [
-        ['l.qc.pia_63_5', t.beforeAcquiring],
-        ['l.qc.committee', t.committee],
-      ]),
-      part(
-        t.sensitivity,
-        ['l.qc.sensitivity'],
-        item.dataElements.length ? [`${t.elements}${w.colon}${elementNames(item.dataElements, language)}`] : [],
-      ),
+      part(t.project, [['l.qc.pia_63_5', t.beforeAcquiring], ['l.qc.committee', t.committee]]),
+      part(t.sensitivity, ['l.qc.sensitivity'], item.dataElements.length ? [`${t.elements}${w.colon}${elementNames(item.dataElements, language)}`] : []),
       part(t.purpose, ['l.qc.purpose', ['b.purpose', t.purposeOfUse]], itemPurpose(t.purposeOfUse)),
       part(t.protection, ['l.qc.protection', ['g.encryption_transit', t.inTransit], ['g.encryption_rest', t.atRest]]),
       part(t.outside, ['l.qc.outside_quebec', ['f.storage_countries', t.storage], ['f.processing_countries', t.processing]]),

@@ -16,13 +16,7 @@ export function answerOf(c: RevisionContent, key: string): unknown {
   return null;
 }
 
-export function buildSummary(
-  audience: 'teacher' | 'parent',
-  c: RevisionContent,
-  item: InventoryRowWithApp,
-  institutionName: string,
-  language: Language,
-): SummaryBody {
+export function buildSummary(audience: 'teacher' | 'parent', c: RevisionContent, item: InventoryRowWithApp, institutionName: string, language: Language): SummaryBody {
   const text = printText(language);
   const status = c.revision.status as AssessmentStatus;
   const words = text.summary.decisionWords[status];
@@ -34,15 +28,7 @@ export function buildSummary(
   const conditions = c.revision.conditions || item.conditionsOfUse;
   const teacherGuidance = (answerOf(c, 'k.teacher_guidance') as string | null) ?? '';
   const points: SummaryBody['points'] = [];
-  const common = {
-    audience,
-    appName: item.name,
-    vendor: item.vendor,
-    status,
-    revision: c.revision.number,
-    decidedAt: c.revision.decidedAt ? iso(c.revision.decidedAt) : null,
-    language,
-  };
+  const common = { audience, appName: item.name, vendor: item.vendor, status, revision: c.revision.number, decidedAt: c.revision.decidedAt ? iso(c.revision.decidedAt) : null, language };
   if (audience === 'teacher') {
     const w = text.summary.teacher;
     points.push({ heading: w.decision, text: w.decisionText(item.name, words, institutionName, decided) });
@@ -59,10 +45,7 @@ export function buildSummary(
   if (elements.length) points.push({ heading: w.uses, text: w.usesText(item.name, list(elements.map((e) => text.elements[e]!))) });
   if (countries.length) points.push({ heading: w.where, text: w.whereText(list(countries)) });
   if (answerOf(c, 'e.sale') === 'no') points.push({ heading: w.selling, text: w.sellingText });
-  points.push({
-    heading: w.decision,
-    text: `${w.decisionText(institutionName, words, decided)}${status === 'approved_with_conditions' ? w.conditionsNote : ''}`,
-  });
+  points.push({ heading: w.decision, text: `${w.decisionText(institutionName, words, decided)}${status === 'approved_with_conditions' ? w.conditionsNote : ''}` });
   points.push({ heading: w.questions, text: w.questionsText });
   return { ...common, headline: w.headline(item.name), points };
 }

@@ -12,15 +12,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Language } from '../../../contracts/domain.js';
-import {
-  assessments,
-  institutions,
-  inventoryItems,
-  piaTemplates,
-  piaTemplateVersions,
-  piaUpdateNotices,
-  users,
-} from '../../db/schema/index.js';
+import { assessments, institutions, inventoryItems, piaTemplates, piaTemplateVersions, piaUpdateNotices, users } from '../../db/schema/index.js';
 import { recordAudit } from '../../platform/audit.js';
 import { systemActor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
@@ -83,14 +75,7 @@ function languageOf(chosen: string | null, institution: { country: string; subdi
 
 /** The assessments of one institution (or all) adopted from `templateId` at a version older than `number`. */
 async function systemAdoptersOlderThan(tx: Tx, templateId: string, number: number, tenantId?: string) {
-  return queryRows<{
-    tenantId: string;
-    id: string;
-    appName: string;
-    baseNumber: number | null;
-    createdBy: string | null;
-    ownerUserId: string | null;
-  }>(
+  return queryRows<{ tenantId: string; id: string; appName: string; baseNumber: number | null; createdBy: string | null; ownerUserId: string | null }>(
     tx,
     sql`select a.tenant_id as "tenantId", a.id, it.name as "appName", v.number as "baseNumber",
                a.created_by as "createdBy", it.owner_user_id as "ownerUserId"
@@ -120,9 +105,7 @@ export function createUpdateNoticeJobs(ctx: Pick<AppContext, 'db' | 'config' | '
         const [notice] = await tx
           .select({ at: piaUpdateNotices.sentAt })
           .from(piaUpdateNotices)
-          .where(
-            and(eq(piaUpdateNotices.tenantId, tenantId), eq(piaUpdateNotices.versionId, versionId), eq(piaUpdateNotices.userId, userId)),
-          );
+          .where(and(eq(piaUpdateNotices.tenantId, tenantId), eq(piaUpdateNotices.versionId, versionId), eq(piaUpdateNotices.userId, userId)));
         if (notice) return null;
         const [row] = await tx
           .select({ user: users, institution: institutions, version: piaTemplateVersions, templateTitle: piaTemplates.title })
@@ -145,11 +128,7 @@ export function createUpdateNoticeJobs(ctx: Pick<AppContext, 'db' | 'config' | '
             templateTitle: row.templateTitle,
             number: row.version.number,
             changeLog: row.version.changeLog,
-            items: items.map((i) => ({
-              appName: i.appName,
-              baseNumber: i.baseNumber,
-              link: `${config.publicUrl}/assessments/${i.id}/merge`,
-            })),
+            items: items.map((i) => ({ appName: i.appName, baseNumber: i.baseNumber, link: `${config.publicUrl}/assessments/${i.id}/merge` })),
           },
         };
       });
@@ -157,11 +136,7 @@ export function createUpdateNoticeJobs(ctx: Pick<AppContext, 'db' | 'config' | '
       // Network call outside any transaction; a failure throws and the job is retried.
       await mailer.send({ to: facts.to, tenantId, ...MAIL[facts.language](facts.mail) });
       await withSystem(db, async (tx) => {
-        const inserted = await tx
-          .insert(piaUpdateNotices)
-          .values({ tenantId, versionId, userId, language: facts.language })
-          .onConflictDoNothing()
-          .returning({ userId: piaUpdateNotices.userId });
+        const inserted = await tx.insert(piaUpdateNotices).values({ tenantId, versionId, userId, language: facts.language }).onConflictDoNothing().returning({ userId: piaUpdateNotices.userId });
         if (!inserted.length) return;
         await recordAudit(tx, systemActor('pia-update-mail', 'job', tenantId), {
           action: 'assessment.update_notice',
@@ -191,9 +166,7 @@ export function createUpdateNoticeJobs(ctx: Pick<AppContext, 'db' | 'config' | '
           .from(users)
           .where(and(inArray(users.tenantId, tenantIds), eq(users.status, 'active')));
         const told = new Set(
-          (
-            await tx.select({ userId: piaUpdateNotices.userId }).from(piaUpdateNotices).where(eq(piaUpdateNotices.versionId, versionId))
-          ).map((n) => n.userId),
+          (await tx.select({ userId: piaUpdateNotices.userId }).from(piaUpdateNotices).where(eq(piaUpdateNotices.versionId, versionId))).map((n) => n.userId),
         );
         const owners = new Set(adopters.flatMap((a) => [a.createdBy, a.ownerUserId]).filter((id): id is string => Boolean(id)));
         for (const p of people) {

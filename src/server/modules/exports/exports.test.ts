@@ -305,7 +305,7 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
         ),
       },
       Answers: {
-        headers: 18,
+        headers: 20,
         rows: map(
           answers,
           (r) => r.questionId,
@@ -329,6 +329,8 @@ async function expectedSheets(tenantId: string): Promise<Record<string, { header
               r.evidenceUrl,
               str(r.evidenceQuote),
               day(r.evidenceSeenOn),
+              day(r.vendorAnsweredOn),
+              day(r.reviewedOn),
               r.updatedBy,
               r.version,
               ts(r.updatedAt),
