@@ -134,6 +134,17 @@ export async function insertVersion(tx: Tx, templateId: string, number: number, 
 export type StoredQuestionInput = BankQuestionInput & { preAnswerProvenance?: ProvenanceColumns };
 export type StoredSectionInput = Omit<BankSectionInput, 'questions'> & { questions: StoredQuestionInput[] };
 
+/** Who gave a stored pre-answer: the operator unless it is a vendor's (no pre-answer: the operator). */
+function storedPreAnswerOrigin(q: StoredQuestionInput): 'operator' | 'vendor' {
+  return q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator';
+}
+
+/** Only a vendor's pre-answer keeps the vendor's and the operator's days. */
+function storedProvenance(q: StoredQuestionInput) {
+  const p = storedPreAnswerOrigin(q) === 'vendor' ? (q.preAnswerProvenance ?? NO_PROVENANCE) : NO_PROVENANCE;
+  return { preAnswerVendorAnsweredOn: p.vendorAnsweredOn, preAnswerReviewedOn: p.reviewedOn };
+}
+
 /** The section and question rows of a version's content, with fresh ids (shared by the editor and the seed). */
 export function versionContentRows(versionId: string, sections: readonly StoredSectionInput[]) {
   const sectionRows = sections.map((s, position) => ({
@@ -147,34 +158,28 @@ export function versionContentRows(versionId: string, sections: readonly StoredS
     fr: s.fr ?? null,
   }));
   const questionRows = sections.flatMap((s, si) =>
-    s.questions.map((q, position) => {
-      const preAnswerOrigin = q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator';
-      // Only a vendor's pre-answer keeps the vendor's and the operator's days.
-      const provenance = preAnswerOrigin === 'vendor' ? (q.preAnswerProvenance ?? NO_PROVENANCE) : NO_PROVENANCE;
-      return {
-        id: randomUUID(),
-        versionId,
-        sectionId: sectionRows[si]!.id,
-        key: q.key,
-        position,
-        kind: q.kind,
-        prompt: q.prompt,
-        guidance: q.guidance,
-        options: q.options,
-        required: q.required,
-        locked: q.locked,
-        preAnswer: q.preAnswer ?? null,
-        preAnswerOrigin,
-        preAnswerEvidenceUrl: q.preAnswerEvidence?.url ?? null,
-        preAnswerEvidenceQuote: q.preAnswerEvidence?.quote.trim() ?? '',
-        preAnswerEvidenceSeenOn: q.preAnswerEvidence?.seenOn ?? null,
-        preAnswerVendorAnsweredOn: provenance.vendorAnsweredOn,
-        preAnswerReviewedOn: provenance.reviewedOn,
-        condition: q.condition,
-        jurisdictions: [...q.jurisdictions],
-        fr: q.fr ?? null,
-      };
-    }),
+    s.questions.map((q, position) => ({
+      id: randomUUID(),
+      versionId,
+      sectionId: sectionRows[si]!.id,
+      key: q.key,
+      position,
+      kind: q.kind,
+      prompt: q.prompt,
+      guidance: q.guidance,
+      options: q.options,
+      required: q.required,
+      locked: q.locked,
+      preAnswer: q.preAnswer ?? null,
+      preAnswerOrigin: storedPreAnswerOrigin(q),
+      preAnswerEvidenceUrl: q.preAnswerEvidence?.url ?? null,
+      preAnswerEvidenceQuote: q.preAnswerEvidence?.quote.trim() ?? '',
+      preAnswerEvidenceSeenOn: q.preAnswerEvidence?.seenOn ?? null,
+      ...storedProvenance(q),
+      condition: q.condition,
+      jurisdictions: [...q.jurisdictions],
+      fr: q.fr ?? null,
+    })),
   );
   return { sectionRows, questionRows };
 }
