@@ -158,6 +158,15 @@ export const evidenceSchema = z.object({
   stale: z.boolean(),
 });
 export type EvidenceBody = z.infer<typeof evidenceSchema>;
+/**
+ * Where a vendor's answer comes from: the day the vendor submitted it and the day the operator
+ * reviewed and published it into the bank (days, `YYYY-MM-DD`). Null for any other answer.
+ */
+export const provenanceSchema = z.object({
+  vendorAnsweredOn: z.string().nullable(),
+  reviewedOn: z.string().nullable(),
+});
+export type ProvenanceBody = z.infer<typeof provenanceSchema>;
 
 // ---------- answer values, one shape per kind ----------
 const yesNo = z.enum(['yes', 'no', 'unsure']);
@@ -274,6 +283,8 @@ export const bankQuestionSchema = z.object({
   locked: z.boolean(),
   preAnswer: z.unknown().nullable(),
   preAnswerEvidence: evidenceSchema.nullable(),
+  /** A vendor's pre-answer: its days (null for the operator's own). */
+  preAnswerProvenance: provenanceSchema.nullable(),
   condition: conditionSchema.nullable(),
   jurisdictions: z.array(z.string()),
   /** The French beside the English (null until translated). */
@@ -441,6 +452,8 @@ export const answerSchema = z.object({
   origin: z.enum(ANSWER_ORIGINS),
   /** Null when the answer names no source. */
   evidence: evidenceSchema.nullable(),
+  /** A vendor's answer from the bank: its days (null otherwise, and once anyone edits the answer). */
+  provenance: provenanceSchema.nullable(),
   updatedBy: z.object({ id: uuid, name: z.string() }).nullable(),
   updatedAt: z.string(),
   version: z.number().int(),

@@ -216,6 +216,16 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
       { key: 'storage.purpose', preAnswer: 'Adaptive math practice', origin: 'vendor' },
     ]);
     expect((await operator.request('POST', `/api/v1/vendor-questionnaires/${q.id}/publish`)).statusCode).toBe(409);
+    // Each vendor pre-answer carries the vendor's day and the operator's day of review (the publication).
+    const publishedRow = (
+      await withSystem(db(), (tx) => tx.select().from(vendorQuestionnaires).where(eq(vendorQuestionnaires.id, q.id)))
+    )[0]!;
+    const reviewedOn = publishedRow.publishedAt!.toISOString().slice(0, 10);
+    const provenance = { vendorAnsweredOn: day, reviewedOn };
+    const bankQ = (key: string) => v2.sections.flatMap((s: Json) => s.questions).find((x: Json) => x.key === key);
+    expect(bankQ('storage.countries').preAnswerProvenance).toEqual(provenance);
+    expect(bankQ('storage.purpose').preAnswerProvenance).toEqual(provenance);
+    expect(bankQ('screen.personal').preAnswerProvenance).toBeNull();
 
     // The adopter takes the new version through the three-way merge: the vendor's answers, marked as such.
     const a = adopted.json();
@@ -242,6 +252,29 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
     expect(byKey('storage.countries').answer).toMatchObject({ value: ['CA'], origin: 'vendor' });
     expect(byKey('storage.purpose').answer).toMatchObject({ value: 'Adaptive math practice', origin: 'vendor' });
     expect(byKey('screen.personal').answer).toMatchObject({ origin: 'operator' });
+    // The merge carries the days with the vendor's value; the operator's answer has none.
+    expect(byKey('storage.countries').answer.provenance).toEqual(provenance);
+    expect(byKey('storage.purpose').answer.provenance).toEqual(provenance);
+    expect(byKey('screen.personal').answer.provenance).toBeNull();
+
+    // An answer the institution edits by hand is now theirs: the vendor's days go with the vendor's mark.
+    const countries = byKey('storage.countries');
+    const edited = await tenant.appAdmin.request('PUT', `/api/v1/assessments/${a.id}/answers/${countries.id}`, {
+      value: ['CA', 'US'],
+      version: countries.answer.version,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(edited.json().answer).toMatchObject({ origin: 'institution', provenance: null });
+    const reread = (await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}`)).json();
+    const rereadQ = (key: string) => reread.revision.sections.flatMap((s: Json) => s.questions).find((x: Json) => x.key === key);
+    expect(rereadQ('storage.countries').answer).toMatchObject({ origin: 'institution', provenance: null });
+    expect(rereadQ('storage.purpose').answer.provenance).toEqual(provenance);
+    const stored = await withSystem(db(), (tx) =>
+      tx.execute(
+        sql`select count(*)::int as n from assessment_answers where question_id = ${countries.id} and (vendor_answered_on is not null or reviewed_on is not null)`,
+      ),
+    );
+    expect((stored as unknown as { rows: { n: number }[] }).rows[0]!.n).toBe(0);
 
     // A new adopter of version 2 gets the vendor's answers as the vendor's.
     const other = await buildTenantWithUsers(t.app, db());
@@ -260,8 +293,8 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
       fresh
         .json()
         .revision.sections.flatMap((s: Json) => s.questions)
-        .find((x: Json) => x.key === 'storage.encryption').answer.origin,
-    ).toBe('vendor');
+        .find((x: Json) => x.key === 'storage.encryption').answer,
+    ).toMatchObject({ origin: 'vendor', provenance });
 
     // The audit log names the questionnaire, never the email.
     const events = await withSystem(db(), (tx) => tx.select().from(auditEvents).where(eq(auditEvents.recordId, q.id)));
@@ -300,10 +333,22 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
           tx.execute(sql`select pre_answer_origin as o from pia_template_questions where version_id = ${draft.id} and key = ${key}`),
         )) as unknown as { rows: { o: string }[] }
       ).rows[0]!.o;
+    const daysOf = async (key: string) =>
+      (
+        (await withSystem(db(), (tx) =>
+          tx.execute(
+            sql`select pre_answer_vendor_answered_on::text as a, pre_answer_reviewed_on::text as r from pia_template_questions where version_id = ${draft.id} and key = ${key}`,
+          ),
+        )) as unknown as { rows: { a: string | null; r: string | null }[] }
+      ).rows[0]!;
     expect(await originOf('storage.purpose')).toBe('vendor');
+    const kept = await daysOf('storage.purpose');
+    expect(kept.a).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(kept.r).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     sections[1]!.questions.find((x) => x.key === 'storage.purpose')!.preAnswer = 'Reading and writing';
     await operator.request('PUT', `/api/v1/bank/versions/${draft.id}`, { version: saved.json().version, sections });
     expect(await originOf('storage.purpose')).toBe('operator');
+    expect(await daysOf('storage.purpose')).toEqual({ a: null, r: null });
   });
 });
 

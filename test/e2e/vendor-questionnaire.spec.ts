@@ -5,7 +5,7 @@
  * once; the operator reviews each answer beside the bank's current pre-answer and publishes the
  * accepted ones into the bank; Cedar Valley, which had adopted that template, sees the update waiting,
  * merges it, and the merge names the vendor's answers with their day (the version's change log) and the merged
- * answer reads as the vendor's, reviewed before it was published.
+ * answer reads as the vendor's with both days: the vendor's answer and the operator's review.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -205,5 +205,7 @@ test('the operator invites, the vendor answers by the emailed link, the operator
   await page.waitForURL(assessmentUrl);
   const merged = page.locator('[data-question-key="g.audit_logs"]');
   await expect(merged.getByRole('radio', { name: 'Yes', exact: true })).toBeChecked();
-  await expect(merged).toContainText('Answered by the vendor, reviewed before it was published');
+  // Both days are today's here (answered, reviewed and published in this run), as the reader's language writes them.
+  const today = new Intl.DateTimeFormat('en-CA', { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date());
+  await expect(merged).toContainText(`Answered by the vendor on ${today}, reviewed by the operator on ${today}`);
 });

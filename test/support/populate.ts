@@ -75,6 +75,10 @@ export async function buildPopulatedTenant(app: FastifyInstance, db: Db, items =
     await tx.insert(assessmentSections).values({ tenantId, id: sectionId, revisionId, key: 'A', origin: 'operator', title: 'Screening' });
     await tx.insert(assessmentQuestions).values({ tenantId, id: questionId, revisionId, sectionId, key: 'A1', origin: 'operator', kind: 'yes_no_unsure', prompt: 'Personal information?' });
     await tx.insert(assessmentAnswers).values({ tenantId, questionId, revisionId, value: { answer: 'yes' }, origin: 'institution', updatedBy: by });
+    // A vendor's answer from the bank, with the vendor's day and the operator's day of review.
+    const vendorQuestionId = randomUUID();
+    await tx.insert(assessmentQuestions).values({ tenantId, id: vendorQuestionId, revisionId, sectionId, key: 'A2', origin: 'operator', kind: 'yes_no_unsure', prompt: 'Encrypted at rest?', position: 1 });
+    await tx.insert(assessmentAnswers).values({ tenantId, questionId: vendorQuestionId, revisionId, value: 'yes', origin: 'vendor', vendorAnsweredOn: '2026-11-02', reviewedOn: '2026-11-03' });
     await tx.insert(assessmentRisks).values({ tenantId, id: randomUUID(), revisionId, title: 'Breach', likelihood: 2, impact: 4 });
     await tx.insert(assessmentSignoffs).values({ tenantId, id: randomUUID(), revisionId, userId: tenant.approver.user.id, signerName: 'Test approver', role: 'app_admin', decision: 'submitted' });
     await tx.insert(assessmentMerges).values({ tenantId, id: randomUUID(), assessmentId, revisionId, toVersionId: versionId, decisions: [], mergedBy: by });

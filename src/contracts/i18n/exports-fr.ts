@@ -173,6 +173,8 @@ export const exportSheetsFr: Readonly<Record<string, { sheet: string; columns: R
       evidenceUrl: 'Lien vers la preuve',
       evidenceQuote: 'Citation ou document de preuve',
       evidenceSeenOn: 'Preuve consultée le',
+      vendorAnsweredOn: 'Répondue par le fournisseur le',
+      reviewedOn: 'Examinée par l’opérateur le',
       updatedBy: 'Modifiée par (ID de l’utilisateur)',
     },
   },

@@ -135,6 +135,9 @@ export const piaTemplateQuestions = pgTable(
     preAnswerEvidenceUrl: text('pre_answer_evidence_url'),
     preAnswerEvidenceQuote: text('pre_answer_evidence_quote').notNull().default(''),
     preAnswerEvidenceSeenOn: date('pre_answer_evidence_seen_on'),
+    /** A vendor's pre-answer: the day the vendor submitted it and the day the operator reviewed and published it (null otherwise). */
+    preAnswerVendorAnsweredOn: date('pre_answer_vendor_answered_on'),
+    preAnswerReviewedOn: date('pre_answer_reviewed_on'),
     /** `{ questionKey, anyOf: [...] }`: shown only when that earlier answer matches. */
     condition: jsonb('condition'),
     jurisdictions: text('jurisdictions')
@@ -150,6 +153,10 @@ export const piaTemplateQuestions = pgTable(
     index('pia_template_questions_section_idx').on(t.sectionId),
     check('pia_template_questions_kind_check', sql`${t.kind} in (${QUESTION_KIND_SQL})`),
     check('pia_template_questions_pre_answer_origin_check', sql`${t.preAnswerOrigin} in ('operator', 'vendor')`),
+    check(
+      'pia_template_questions_pre_answer_provenance_check',
+      sql`${t.preAnswerOrigin} = 'vendor' or (${t.preAnswerVendorAnsweredOn} is null and ${t.preAnswerReviewedOn} is null)`,
+    ),
   ],
 );
 
@@ -322,6 +329,9 @@ export const assessmentAnswers = pgTable(
     evidenceUrl: text('evidence_url'),
     evidenceQuote: text('evidence_quote').notNull().default(''),
     evidenceSeenOn: date('evidence_seen_on'),
+    /** A vendor's answer from the bank: the day the vendor submitted it and the day the operator reviewed and published it. */
+    vendorAnsweredOn: date('vendor_answered_on'),
+    reviewedOn: date('reviewed_on'),
     updatedBy: uuid('updated_by'),
     /** Optimistic-concurrency counter for autosave. */
     version: integer('version').notNull().default(1),
@@ -340,6 +350,11 @@ export const assessmentAnswers = pgTable(
     ),
     foreignKey({ columns: [t.updatedBy], foreignColumns: [users.id] }).onDelete('set null'),
     check('assessment_answers_origin_check', sql`${t.origin} in ('operator', 'institution', 'onboarding', 'vendor')`),
+    // An answer the institution (or anyone but the vendor) wrote carries no vendor provenance.
+    check(
+      'assessment_answers_provenance_check',
+      sql`${t.origin} = 'vendor' or (${t.vendorAnsweredOn} is null and ${t.reviewedOn} is null)`,
+    ),
   ],
 );
 

@@ -14,7 +14,7 @@ import {
 import { iso, isoDay } from '../../platform/dates.js';
 import type { Language } from '../../../contracts/domain.js';
 import { isShown } from './answers.js';
-import { presentEvidence } from './evidence.js';
+import { presentEvidence, presentProvenance } from './evidence.js';
 import { localizeRevision, textLanguage } from './localize.js';
 import { printText, roleKeyOf } from './print-text.js';
 import type { AssessmentListRow, RevisionContent, RevisionRow, RiskRow } from './assessments.repo.js';
@@ -122,6 +122,7 @@ export function presentRevision(
               value: q.answer.value ?? null,
               origin: q.answer.origin as AnswerOrigin,
               evidence: presentEvidence(q.answer, evidenceMonths),
+              provenance: presentProvenance(q.answer),
               updatedBy: q.answer.updatedBy ? { id: q.answer.updatedBy, name: q.answer.updatedByName ?? OPERATOR_NAME } : null,
               updatedAt: iso(q.answer.updatedAt),
               version: q.answer.version,

@@ -1,4 +1,5 @@
 /** Drizzle queries of assessments. Every function takes the transaction and the tenant scope. */
+import { NO_PROVENANCE, type ProvenanceColumns } from './evidence.js';
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../../contracts/domain.js';
 import type { AnswerOrigin } from '../../../contracts/assessments.js';
@@ -345,8 +346,11 @@ export async function saveAnswer(
     version: number;
     /** The answer's evidence; undefined keeps what is stored. */
     evidence?: { evidenceUrl: string | null; evidenceQuote: string; evidenceSeenOn: string | null } | undefined;
+    /** A vendor's answer's days; undefined keeps what is stored. Any other origin has none (an edit clears them). */
+    provenance?: ProvenanceColumns | undefined;
   },
 ): Promise<AnswerRow | undefined> {
+  const provenance = input.origin === 'vendor' ? input.provenance : NO_PROVENANCE;
   if (input.version === 0) {
     const [row] = await tx
       .insert(assessmentAnswers)
@@ -359,6 +363,7 @@ export async function saveAnswer(
         updatedBy: input.updatedBy,
         version: 1,
         ...input.evidence,
+        ...provenance,
       })
       .onConflictDoNothing()
       .returning();
@@ -373,6 +378,7 @@ export async function saveAnswer(
       version: input.version + 1,
       updatedAt: new Date(),
       ...input.evidence,
+      ...provenance,
     })
     .where(
       and(

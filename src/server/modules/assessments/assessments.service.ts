@@ -89,7 +89,14 @@ import { applicableContent, appliesIn, institutionJurisdictions } from './jurisd
 import { printText } from './print-text.js';
 import { prefillFromItem } from './prefill.js';
 import { findCatalogApp } from '../catalog/catalog.repo.js';
-import { evidenceColumns, evidenceValue, preAnswerEvidenceOf, presentEvidence } from './evidence.js';
+import {
+  evidenceColumns,
+  evidenceValue,
+  preAnswerEvidenceOf,
+  preAnswerProvenanceOf,
+  presentEvidence,
+  presentProvenance,
+} from './evidence.js';
 
 type Query = z.output<typeof assessmentQuerySchema>;
 type CreateInput = z.output<typeof assessmentCreateSchema>;
@@ -178,6 +185,8 @@ export function contentRows(
             evidenceUrl: q.answer.evidenceUrl,
             evidenceQuote: q.answer.evidenceQuote,
             evidenceSeenOn: q.answer.evidenceSeenOn,
+            vendorAnsweredOn: q.answer.vendorAnsweredOn,
+            reviewedOn: q.answer.reviewedOn,
           });
       } else if (q.preAnswer !== null && q.preAnswer !== undefined) {
         answers.push({
@@ -188,6 +197,7 @@ export function contentRows(
           updatedBy: opts.updatedBy,
           version: 1,
           ...preAnswerEvidenceOf(q),
+          ...preAnswerProvenanceOf(q),
         });
       }
     });
@@ -551,6 +561,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
             value: saved.value ?? null,
             origin,
             evidence: presentEvidence(saved, months),
+            provenance: presentProvenance(saved),
             updatedBy: actor.userId ? { id: actor.userId, name } : null,
             updatedAt: new Date(saved.updatedAt).toISOString(),
             version: saved.version,
@@ -1036,6 +1047,7 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
                   updatedBy: actor.userId,
                   version: 1,
                   ...preAnswerEvidenceOf(t.q),
+                  ...preAnswerProvenanceOf(t.q),
                 },
               ]);
           } else if (c.change === 'modified' && t && o) {
@@ -1051,6 +1063,8 @@ export function createAssessmentService(ctx: Pick<AppContext, 'db'>, hooks: { on
                 updatedBy: actor.userId,
                 version: existing?.version ?? 0,
                 evidence: preAnswerEvidenceOf(t.q),
+                // The vendor's days travel with the vendor's answer (an answer of any other origin has none).
+                provenance: preAnswerProvenanceOf(t.q),
               });
               if (!ok) throw stale();
             }

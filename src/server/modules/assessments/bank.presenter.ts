@@ -1,4 +1,4 @@
-import { preAnswerEvidenceOf, presentEvidence } from './evidence.js';
+import { preAnswerEvidenceOf, preAnswerProvenanceOf, presentEvidence, presentProvenance } from './evidence.js';
 import type {
   BankTemplateBody,
   BankVersionBody,
@@ -63,6 +63,7 @@ export function presentBankVersion(c: VersionContent, changes: BankVersionChange
         locked: q.locked,
         preAnswer: q.preAnswer ?? null,
         preAnswerEvidence: presentEvidence(preAnswerEvidenceOf(q)),
+        preAnswerProvenance: presentProvenance(preAnswerProvenanceOf(q)),
         condition: (q.condition ?? null) as Condition | null,
         jurisdictions: q.jurisdictions,
         fr: q.fr ?? null,

@@ -2,10 +2,10 @@
  * The master bank: shared, operator-owned tables (no tenant). Reads run under any role; writes run
  * only inside `withSystem` (the database grants request code SELECT alone).
  */
-import { evidenceValue, preAnswerEvidenceOf } from './evidence.js';
+import { evidenceValue, NO_PROVENANCE, preAnswerEvidenceOf, preAnswerProvenanceOf, type ProvenanceColumns } from './evidence.js';
 import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
-import type { BankSectionInput } from '../../../contracts/assessments.js';
+import type { BankQuestionInput, BankSectionInput } from '../../../contracts/assessments.js';
 import { catalogApps, piaTemplateQuestions, piaTemplateSections, piaTemplates, piaTemplateVersions } from '../../db/schema/index.js';
 import type { Tx } from '../../platform/db.js';
 import { containsPattern } from '../catalog/catalog.repo.js';
@@ -130,8 +130,23 @@ export async function insertVersion(tx: Tx, templateId: string, number: number, 
   return row!;
 }
 
+/** A question as a version is written from, with the vendor provenance only the server sets (never the editor). */
+export type StoredQuestionInput = BankQuestionInput & { preAnswerProvenance?: ProvenanceColumns };
+export type StoredSectionInput = Omit<BankSectionInput, 'questions'> & { questions: StoredQuestionInput[] };
+
+/** Who gave a stored pre-answer: the operator unless it is a vendor's (no pre-answer: the operator). */
+function storedPreAnswerOrigin(q: StoredQuestionInput): 'operator' | 'vendor' {
+  return q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator';
+}
+
+/** Only a vendor's pre-answer keeps the vendor's and the operator's days. */
+function storedProvenance(q: StoredQuestionInput) {
+  const p = storedPreAnswerOrigin(q) === 'vendor' ? (q.preAnswerProvenance ?? NO_PROVENANCE) : NO_PROVENANCE;
+  return { preAnswerVendorAnsweredOn: p.vendorAnsweredOn, preAnswerReviewedOn: p.reviewedOn };
+}
+
 /** The section and question rows of a version's content, with fresh ids (shared by the editor and the seed). */
-export function versionContentRows(versionId: string, sections: readonly BankSectionInput[]) {
+export function versionContentRows(versionId: string, sections: readonly StoredSectionInput[]) {
   const sectionRows = sections.map((s, position) => ({
     id: randomUUID(),
     versionId,
@@ -156,10 +171,11 @@ export function versionContentRows(versionId: string, sections: readonly BankSec
       required: q.required,
       locked: q.locked,
       preAnswer: q.preAnswer ?? null,
-      preAnswerOrigin: q.preAnswer !== undefined && q.preAnswer !== null ? (q.preAnswerOrigin ?? 'operator') : 'operator',
+      preAnswerOrigin: storedPreAnswerOrigin(q),
       preAnswerEvidenceUrl: q.preAnswerEvidence?.url ?? null,
       preAnswerEvidenceQuote: q.preAnswerEvidence?.quote.trim() ?? '',
       preAnswerEvidenceSeenOn: q.preAnswerEvidence?.seenOn ?? null,
+      ...storedProvenance(q),
       condition: q.condition,
       jurisdictions: [...q.jurisdictions],
       fr: q.fr ?? null,
@@ -169,7 +185,7 @@ export function versionContentRows(versionId: string, sections: readonly BankSec
 }
 
 /** Replaces the content of a (draft) version with `sections`. */
-export async function writeVersionContent(tx: Tx, versionId: string, sections: readonly BankSectionInput[]): Promise<void> {
+export async function writeVersionContent(tx: Tx, versionId: string, sections: readonly StoredSectionInput[]): Promise<void> {
   await tx.delete(piaTemplateSections).where(eq(piaTemplateSections.versionId, versionId));
   if (!sections.length) return;
   const { sectionRows, questionRows } = versionContentRows(versionId, sections);
@@ -194,7 +210,7 @@ export async function touchDraft(
 }
 
 /** The content of a version in the shape a draft is written from (to copy a version into a new draft). */
-export function contentAsInput(content: VersionContent): BankSectionInput[] {
+export function contentAsInput(content: VersionContent): StoredSectionInput[] {
   return content.sections.map((s) => ({
     key: s.key,
     code: s.code,
@@ -212,6 +228,7 @@ export function contentAsInput(content: VersionContent): BankSectionInput[] {
       preAnswer: q.preAnswer ?? undefined,
       preAnswerOrigin: q.preAnswerOrigin as BankSectionInput['questions'][number]['preAnswerOrigin'],
       preAnswerEvidence: preAnswerEvidenceInput(q),
+      preAnswerProvenance: preAnswerProvenanceOf(q),
       condition: (q.condition ?? null) as BankSectionInput['questions'][number]['condition'],
       jurisdictions: q.jurisdictions as BankSectionInput['questions'][number]['jurisdictions'],
       ...(q.fr ? { fr: q.fr } : {}),

@@ -40,8 +40,9 @@ import {
   type TemplateVersionRow,
   type TemplateWithApp,
   type VersionContent,
+  type StoredSectionInput,
 } from './bank.repo.js';
-import type { EvidenceSave } from './evidence.js';
+import { preAnswerProvenanceOf, type EvidenceSave, type ProvenanceColumns } from './evidence.js';
 import { presentBankVersion, presentTemplate } from './bank.presenter.js';
 import { hasWords, TEXT_PRE_ANSWER_KINDS } from './localize.js';
 import { versionChanges } from './merge.js';
@@ -95,22 +96,24 @@ export function contentProblems(sections: readonly BankSectionInput[]): Record<s
  * unchanged (the editor does not carry the mark; a changed pre-answer becomes the operator's), and
  * the evidence of each pre-answer whose question the editor sent without any (omitted: unchanged).
  */
-function keepVendorOrigins(before: VersionContent, sections: readonly BankSectionInput[]): BankSectionInput[] {
-  const vendor = new Map<string, unknown>();
+function keepVendorOrigins(before: VersionContent, sections: readonly BankSectionInput[]): StoredSectionInput[] {
+  const vendor = new Map<string, { value: unknown; provenance: ProvenanceColumns }>();
   const evidence = new Map<string, ReturnType<typeof preAnswerEvidenceInput>>();
   for (const s of before.sections)
     for (const q of s.questions) {
-      if (q.preAnswerOrigin === 'vendor') vendor.set(q.key, q.preAnswer);
+      if (q.preAnswerOrigin === 'vendor') vendor.set(q.key, { value: q.preAnswer, provenance: preAnswerProvenanceOf(q) });
       evidence.set(q.key, preAnswerEvidenceInput(q));
     }
   return sections.map((s) => ({
     ...s,
     questions: s.questions.map((q) => {
       const kept = q.preAnswerEvidence === undefined ? { ...q, preAnswerEvidence: evidence.get(q.key) ?? null } : q;
-      return q.preAnswerOrigin === undefined &&
-        vendor.has(q.key) &&
-        canonicalJson(vendor.get(q.key) ?? null) === canonicalJson(q.preAnswer ?? null)
-        ? { ...kept, preAnswerOrigin: 'vendor' as const }
+      const was = vendor.get(q.key);
+      // The vendor's days stay with the vendor's answer left as it was.
+      return (q.preAnswerOrigin ?? 'vendor') === 'vendor' &&
+        was !== undefined &&
+        canonicalJson(was.value ?? null) === canonicalJson(q.preAnswer ?? null)
+        ? { ...kept, preAnswerOrigin: 'vendor' as const, preAnswerProvenance: was.provenance }
         : kept;
     }),
   }));
@@ -348,6 +351,7 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
       templateId: string,
       preAnswers: ReadonlyMap<string, { value: unknown; evidence: EvidenceSave | null }>,
       changeLog: string,
+      provenance: ProvenanceColumns,
     ): Promise<TemplateVersionRow> {
       authorize(actor, 'manageBank');
       const versions = await listVersions(tx, [templateId]);
@@ -362,7 +366,15 @@ export function createBankService(ctx: Pick<AppContext, 'db' | 'jobs'>, notify: 
         ...s,
         questions: s.questions.map((q) => {
           const vendor = preAnswers.get(q.key);
-          return vendor ? { ...q, preAnswer: vendor.value, preAnswerEvidence: vendor.evidence, preAnswerOrigin: 'vendor' as const } : q;
+          return vendor
+            ? {
+                ...q,
+                preAnswer: vendor.value,
+                preAnswerEvidence: vendor.evidence,
+                preAnswerOrigin: 'vendor' as const,
+                preAnswerProvenance: provenance,
+              }
+            : q;
         }),
       }));
       throwIfProblems(contentProblems(sections));

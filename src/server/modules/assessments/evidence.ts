@@ -3,7 +3,7 @@
  * quotation or document's name, and the day it was seen. Evidence seen longer ago than the review
  * period (the institution's setting; the bank's pre-answers use the default) is stale.
  */
-import { EVIDENCE_REVIEW_MONTHS, type EvidenceBody, type evidenceSaveSchema } from '../../../contracts/assessments.js';
+import { EVIDENCE_REVIEW_MONTHS, type EvidenceBody, type ProvenanceBody, type evidenceSaveSchema } from '../../../contracts/assessments.js';
 import type { z } from 'zod';
 import { isoDay } from '../../platform/dates.js';
 import { addMonths, today } from '../inventory/decision-rules.js';
@@ -55,4 +55,32 @@ export function presentEvidence(c: EvidenceColumns, months: number = EVIDENCE_RE
 /** Evidence as a comparable value (the merge and the audit log). */
 export function evidenceValue(c: EvidenceColumns): { url: string | null; quote: string; seenOn: string | null } | null {
   return hasEvidence(c) ? { url: c.evidenceUrl, quote: c.evidenceQuote, seenOn: isoDay(c.evidenceSeenOn) } : null;
+}
+
+/** The columns a vendor's answer's provenance is stored in (on an answer; a bank question prefixes them with `preAnswer`). */
+export interface ProvenanceColumns {
+  vendorAnsweredOn: string | null;
+  reviewedOn: string | null;
+}
+
+export const NO_PROVENANCE: ProvenanceColumns = { vendorAnsweredOn: null, reviewedOn: null };
+
+/** A bank question's pre-answer provenance as answer columns: only a vendor's pre-answer has any. */
+export function preAnswerProvenanceOf(q: {
+  preAnswerOrigin?: string | null;
+  preAnswerVendorAnsweredOn?: string | Date | null;
+  preAnswerReviewedOn?: string | Date | null;
+}): ProvenanceColumns {
+  if (q.preAnswerOrigin !== 'vendor') return NO_PROVENANCE;
+  return { vendorAnsweredOn: isoDay(q.preAnswerVendorAnsweredOn ?? null), reviewedOn: isoDay(q.preAnswerReviewedOn ?? null) };
+}
+
+/** Provenance as the API shows it (null: none). */
+export function presentProvenance(c: {
+  vendorAnsweredOn?: string | Date | null;
+  reviewedOn?: string | Date | null;
+}): ProvenanceBody | null {
+  const vendorAnsweredOn = isoDay(c.vendorAnsweredOn ?? null);
+  const reviewedOn = isoDay(c.reviewedOn ?? null);
+  return vendorAnsweredOn === null && reviewedOn === null ? null : { vendorAnsweredOn, reviewedOn };
 }

@@ -372,6 +372,8 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
       evidenceUrl: f('Evidence link', sql`x.evidence_url`),
       evidenceQuote: f('Evidence quotation or document', sql`x.evidence_quote`),
       evidenceSeenOn: f('Evidence seen on', sql`x.evidence_seen_on::text`),
+      vendorAnsweredOn: f('Answered by the vendor on', sql`x.vendor_answered_on::text`),
+      reviewedOn: f('Reviewed by the operator on', sql`x.reviewed_on::text`),
       updatedBy: f('Updated by user ID', sql`x.updated_by`),
       version: f('Version', sql`x.version`, 'int'),
       updatedAt: f('Updated at', sql`x.updated_at`, 'ts'),

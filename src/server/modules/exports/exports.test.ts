@@ -364,7 +364,7 @@ async function expectedSheets(
         ),
       },
       Answers: {
-        headers: 21,
+        headers: 23,
         rows: map(
           answers,
           (r) => r.questionId,
@@ -388,6 +388,8 @@ async function expectedSheets(
               r.evidenceUrl,
               str(r.evidenceQuote),
               day(r.evidenceSeenOn),
+              day(r.vendorAnsweredOn),
+              day(r.reviewedOn),
               r.updatedBy,
               r.version,
               ts(r.updatedAt),

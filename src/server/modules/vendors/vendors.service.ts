@@ -8,7 +8,7 @@
  * the institution's own PIA of the app. The contact's email is sealed, never audited, exported or
  * shown, and erased when the questionnaire is submitted (with the receipt mail), revoked or expired.
  */
-import { evidenceValue, type EvidenceSave } from '../assessments/evidence.js';
+import { evidenceValue, NO_PROVENANCE, type EvidenceSave } from '../assessments/evidence.js';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { QuestionKind, QuestionOptions } from '../../../contracts/assessments.js';
@@ -391,6 +391,8 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
             q.templateId,
             preAnswers,
             vendorChangeLog(isoDay(q.submittedAt)!),
+            // The adopted copies carry both days with each answer.
+            { vendorAnsweredOn: isoDay(q.submittedAt), reviewedOn: isoDay(new Date()) },
           );
           publishedVersionId = version.id;
           written.push(...preAnswers.keys());
@@ -422,6 +424,8 @@ export function createVendorService(ctx: Pick<AppContext, 'db' | 'config'>, deps
               origin: 'vendor',
               updatedBy: actor.userId,
               version: existing?.version ?? 0,
+              // Reviewed by the institution, not the operator: no bank days to show.
+              provenance: NO_PROVENANCE,
             });
             if (!saved) throw new AppError('stale', 'Someone saved the PIA meanwhile. Publish again.');
             written.push(a.questionKey);

@@ -30,7 +30,9 @@ import type { Language } from '../../i18n/types.js';
 import { api, API_BASE } from '../../lib/api.js';
 import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useRequiredSession } from '../../lib/session.js';
+import { useFormat } from '../../lib/format.js';
 import { AnswerField } from './AnswerField.js';
+import { describeVendorProvenance } from './describe-answer.js';
 import { assessmentQuery, lawDocumentsQuery, summaryQuery, useAssessmentMutation } from './queries.js';
 import { AttachmentsPanel } from '../attachments/AttachmentsPanel.js';
 import { RiskRegister } from './RiskRegister.js';
@@ -132,6 +134,7 @@ export function AssessmentDetailPage() {
 
 function Questions({ assessment: a }: { assessment: AssessmentBody }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const canEdit = a.abilities.edit;
   const toggle = useAssessmentMutation(a.id, (v: { id: string; hidden: boolean }, version) =>
     api<AssessmentBody>(`/assessments/${a.id}/questions/${v.id}`, { method: 'PATCH', body: { version, hidden: v.hidden } }),
@@ -199,7 +202,7 @@ function Questions({ assessment: a }: { assessment: AssessmentBody }) {
                         {q.answer.origin === 'onboarding'
                           ? t('assessments.enteredAtOnboarding')
                           : q.answer.origin === 'vendor'
-                            ? t('assessments.answeredByVendor')
+                            ? describeVendorProvenance(q.answer.provenance, t, format.date)
                             : q.answer.origin === 'operator' && !q.answer.updatedBy
                               ? t('assessments.preAnswered')
                               : t('assessments.answeredBy', { name: q.answer.updatedBy?.name ?? '' })}

@@ -13,6 +13,8 @@ import { DraftEditor } from './BankEditor.js';
 import { bankQuery, bankTemplateQuery, bankVersionQuery } from './queries.js';
 import { currentLanguage } from '../../i18n/index.js';
 import { describeAnswer } from './AnswerField.js';
+import { describeVendorProvenance } from './describe-answer.js';
+import { useFormat } from '../../lib/format.js';
 import { bankQuestionIn, BankText, inLanguage } from './BankText.js';
 
 export function BankListPage() {
@@ -22,7 +24,11 @@ export function BankListPage() {
   return (
     <Stack>
       <Title order={1}>{t('assessments.bank.title')}</Title>
-      {list.isPending ? <Loading /> : list.isError ? <ErrorAlert error={list.error} /> : (
+      {list.isPending ? (
+        <Loading />
+      ) : list.isError ? (
+        <ErrorAlert error={list.error} />
+      ) : (
         <Table striped>
           <Table.Tbody>
             {list.data.map((b) => (
@@ -32,7 +38,13 @@ export function BankListPage() {
                     <BankTitle english={b.title} french={b.fr?.title} reader={reader} />
                   </AnchorLink>
                 </Table.Td>
-                <Table.Td>{b.isGeneric ? <Badge>{t('assessments.bank.generic')}</Badge> : b.catalogAppName ? t('assessments.bank.forApp', { name: b.catalogAppName }) : null}</Table.Td>
+                <Table.Td>
+                  {b.isGeneric ? (
+                    <Badge>{t('assessments.bank.generic')}</Badge>
+                  ) : b.catalogAppName ? (
+                    t('assessments.bank.forApp', { name: b.catalogAppName })
+                  ) : null}
+                </Table.Td>
                 <Table.Td>{b.latestPublished ? t('assessments.bank.latest', { number: b.latestPublished.number }) : null}</Table.Td>
                 <Table.Td>{b.jurisdictions.join(', ')}</Table.Td>
               </Table.Tr>
@@ -64,7 +76,10 @@ export function BankTemplatePage() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: ['bank'] });
   // Kept here: publishing replaces the draft editor by the read-only version.
   const [published, setPublished] = useState<string | null>(null);
-  const newDraft = useMutation({ mutationFn: () => api<BankVersionBody>(`/bank/templates/${templateId}/versions`, { method: 'POST' }), onSuccess: refresh });
+  const newDraft = useMutation({
+    mutationFn: () => api<BankVersionBody>(`/bank/templates/${templateId}/versions`, { method: 'POST' }),
+    onSuccess: refresh,
+  });
   if (template.isPending) return <Loading />;
   if (template.isError) return <ErrorAlert error={template.error} />;
   const tpl = template.data;
@@ -77,7 +92,8 @@ export function BankTemplatePage() {
         <BankTitle english={tpl.title} french={tpl.fr?.title} reader={reader} />
       </Title>
       <Text size="sm">
-        {t('assessments.bank.versions')}: {tpl.versions.map((v) => `${v.number} (${t(`assessments.bank.versionStatus.${v.status}`)})`).join(', ')}
+        {t('assessments.bank.versions')}:{' '}
+        {tpl.versions.map((v) => `${v.number} (${t(`assessments.bank.versionStatus.${v.status}`)})`).join(', ')}
       </Text>
       {!draftMeta ? (
         <Button w="fit-content" onClick={() => newDraft.mutate()} loading={newDraft.isPending}>
@@ -85,7 +101,21 @@ export function BankTemplatePage() {
         </Button>
       ) : null}
       <Feedback error={newDraft.error} success={published} />
-      {version.data ? version.data.status === 'draft' ? <DraftEditor key={`${version.data.id}-${version.data.version}`} version={version.data} template={tpl} onSaved={refresh} onPublished={() => setPublished(t('assessments.bank.published'))} /> : <ReadOnlyVersion version={version.data} /> : version.isPending && shownId ? <Loading /> : null}
+      {version.data ? (
+        version.data.status === 'draft' ? (
+          <DraftEditor
+            key={`${version.data.id}-${version.data.version}`}
+            version={version.data}
+            template={tpl}
+            onSaved={refresh}
+            onPublished={() => setPublished(t('assessments.bank.published'))}
+          />
+        ) : (
+          <ReadOnlyVersion version={version.data} />
+        )
+      ) : version.isPending && shownId ? (
+        <Loading />
+      ) : null}
     </Stack>
   );
 }
@@ -95,15 +125,21 @@ export function ChangeLog({ version }: { version: BankVersionBody }) {
   const { t } = useTranslation();
   const reader = currentLanguage();
   // A changed question's words in the reader's language when this version still has it (a removed one keeps its English).
-  const questions = new Map(version.sections.flatMap((s) => s.questions.map((q) => [q.key, { q: bankQuestionIn(q, reader), section: inLanguage(s.title, s.fr?.title, reader) }] as const)));
+  const questions = new Map(
+    version.sections.flatMap((s) =>
+      s.questions.map((q) => [q.key, { q: bankQuestionIn(q, reader), section: inLanguage(s.title, s.fr?.title, reader) }] as const),
+    ),
+  );
   return (
     <Paper withBorder p="md" component="section" aria-labelledby={`changes-${version.id}`}>
       <Title order={2} size="h4" id={`changes-${version.id}`}>
         {t('assessments.editor.changeLogOf', { number: version.number })}
       </Title>
-      {version.changeLog.trim() ? <Text style={{ whiteSpace: 'pre-wrap' }}>
+      {version.changeLog.trim() ? (
+        <Text style={{ whiteSpace: 'pre-wrap' }}>
           <BankText englishOnly>{version.changeLog}</BankText>
-        </Text> : null}
+        </Text>
+      ) : null}
       {version.changes.length ? (
         <List size="sm" mt="xs">
           {version.changes.map((c) => {
@@ -129,6 +165,7 @@ export function ChangeLog({ version }: { version: BankVersionBody }) {
 
 function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
   const { t } = useTranslation();
+  const format = useFormat();
   const reader = currentLanguage();
   return (
     <Stack>
@@ -149,6 +186,12 @@ function ReadOnlyVersion({ version }: { version: BankVersionBody }) {
                   {q.preAnswer !== null ? (
                     <Text span c="dimmed">
                       — <BankText lang={q.lang}>{describeAnswer(q, q.preAnswer, t)}</BankText>
+                    </Text>
+                  ) : null}
+                  {q.preAnswer !== null && q.preAnswerProvenance ? (
+                    <Text span size="xs" c="dimmed" data-provenance={q.key}>
+                      {' '}
+                      ({describeVendorProvenance(q.preAnswerProvenance, t, format.date)})
                     </Text>
                   ) : null}
                 </Text>

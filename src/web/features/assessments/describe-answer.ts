@@ -1,6 +1,6 @@
 /** An answer in words, as a reader reads it: shared by the answer editor, its conflicts and the merge page. */
 import type { TFunction } from 'i18next';
-import type { AssessmentQuestionBody } from '../../../contracts/assessments.js';
+import type { AssessmentQuestionBody, ProvenanceBody } from '../../../contracts/assessments.js';
 import type { DATA_ELEMENT_CODES } from '../../../contracts/domain.js';
 
 /** An answer in words, as a reader reads it (choice labels, yes/no in the interface's language). */
@@ -36,4 +36,18 @@ export function describeAnswer(question: Pick<AssessmentQuestionBody, 'kind' | '
     default:
       return typeof value === 'string' ? value : JSON.stringify(value);
   }
+}
+
+/**
+ * Where a vendor's answer comes from: "Answered by the vendor on <day>, reviewed by the operator on
+ * <day>", the days formatted for the reader's language by `date`; the undated wording when the
+ * answer carries no days (an answer published before they were kept, or an institution's review).
+ */
+export function describeVendorProvenance(
+  provenance: ProvenanceBody | null | undefined,
+  t: TFunction,
+  date: (day: string) => string,
+): string {
+  if (!provenance?.vendorAnsweredOn || !provenance.reviewedOn) return t('assessments.answeredByVendor');
+  return t('assessments.answeredByVendorOn', { answered: date(provenance.vendorAnsweredOn), reviewed: date(provenance.reviewedOn) });
 }

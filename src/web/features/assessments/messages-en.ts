@@ -35,6 +35,7 @@ export const assessmentsEn = {
   preAnswered: 'Pre-answered by the operator',
   enteredAtOnboarding: 'Entered by the operator during onboarding',
   answeredByVendor: 'Answered by the vendor, reviewed before it was published',
+  answeredByVendorOn: 'Answered by the vendor on {{answered}}, reviewed by the operator on {{reviewed}}',
   locked: 'Locked',
   hidden: 'Hidden',
   hide: 'Hide',

@@ -39,6 +39,7 @@ export const assessmentsFr: DeepStrings<typeof assessmentsEn> = {
   preAnswered: 'Réponse fournie par l’opérateur',
   enteredAtOnboarding: 'Saisie par l’opérateur pendant l’intégration',
   answeredByVendor: 'Réponse du fournisseur, examinée avant sa publication',
+  answeredByVendorOn: 'Réponse du fournisseur du {{answered}}, examinée par l’opérateur le {{reviewed}}',
   locked: 'Verrouillée',
   hidden: 'Masquée',
   hide: 'Masquer',
