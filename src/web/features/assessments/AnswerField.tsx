@@ -25,7 +25,7 @@ import { ApiError, api } from '../../lib/api.js';
 import { useSerialSave } from '../../lib/use-serial-save.js';
 import { assessmentQuery } from './queries.js';
 import { BankText } from './BankText.js';
-import { describeAnswer } from './describe-answer.js';
+import { describeAnswer, tableRowsFromText, tableRowsText } from './describe-answer.js';
 
 export { describeAnswer };
 
@@ -269,23 +269,9 @@ export function AnswerField({
             </>
           }
           id={id}
-          initial={rows.map((r) => columns.map((c) => r[c.key] ?? '').join(' | ')).join('\n')}
+          initial={tableRowsText(rows, columns)}
           disabled={readOnly}
-          onCommit={(v) =>
-            void save(
-              v
-                .split('\n')
-                .filter((line) => line.trim())
-                .map((line) =>
-                  Object.fromEntries(
-                    line
-                      .split('|')
-                      .map((cell, i) => [columns[i]?.key ?? `c${i}`, cell.trim()])
-                      .filter(([k]) => columns.some((c) => c.key === k)),
-                  ),
-                ),
-            )
-          }
+          onCommit={(v) => void save(tableRowsFromText(v, columns))}
         />
       );
       break;

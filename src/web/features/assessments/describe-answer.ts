@@ -51,3 +51,23 @@ export function describeVendorProvenance(
   if (!provenance?.vendorAnsweredOn || !provenance.reviewedOn) return t('assessments.answeredByVendor');
   return t('assessments.answeredByVendorOn', { answered: date(provenance.vendorAnsweredOn), reviewed: date(provenance.reviewedOn) });
 }
+
+/** A table answer's rows written as text: a line a row, its cells in the columns' order between `|`. */
+export function tableRowsText(rows: Record<string, string>[], columns: readonly { key: string }[]): string {
+  return rows.map((r) => columns.map((c) => r[c.key] ?? '').join(' | ')).join('\n');
+}
+
+/** The rows of a table answer read back from that text: blank lines left out, cells past the last column dropped. */
+export function tableRowsFromText(text: string, columns: readonly { key: string }[]): Record<string, string>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line) =>
+      Object.fromEntries(
+        line
+          .split('|')
+          .map((cell, i) => [columns[i]?.key ?? `c${i}`, cell.trim()])
+          .filter(([k]) => columns.some((c) => c.key === k)),
+      ),
+    );
+}

@@ -38,6 +38,7 @@ import { ApiError, fieldError } from '../../lib/api.js';
 import { fieldsOf } from '../../lib/errors.js';
 import { useFormat } from '../../lib/format.js';
 import { useSerialSave } from '../../lib/use-serial-save.js';
+import { tableRowsFromText, tableRowsText } from '../assessments/describe-answer.js';
 import { removeVendorFile, saveVendorAnswer, submitVendorAnswers, uploadVendorFile, vendorFileUrl, vendorPageQuery } from './api.js';
 
 export function VendorPage() {
@@ -468,24 +469,10 @@ function TextValue({
           multiline
           label={label}
           description={`${t('vendors.page.rowsHint')} (${columns.map((c) => c.label).join(' | ')})`}
-          value={rows.map((r) => columns.map((c) => r[c.key] ?? '').join(' | ')).join('\n')}
+          value={tableRowsText(rows, columns)}
           readOnly={readOnly}
           error={error}
-          onCommit={(v) =>
-            onCommit(
-              v
-                .split('\n')
-                .filter((line) => line.trim())
-                .map((line) =>
-                  Object.fromEntries(
-                    line
-                      .split('|')
-                      .map((cell, i) => [columns[i]?.key ?? `c${i}`, cell.trim()])
-                      .filter(([k]) => columns.some((c) => c.key === k)),
-                  ),
-                ),
-            )
-          }
+          onCommit={(v) => onCommit(tableRowsFromText(v, columns))}
         />
       );
     }
