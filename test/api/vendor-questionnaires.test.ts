@@ -7,6 +7,7 @@
  * 404; the contact's email is found in no column of any table once it has served.
  */
 import { eq, sql } from 'drizzle-orm';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, vendorAnswerFiles, vendorAnswers, vendorQuestionnaires } from '../../src/server/db/schema/index.js';
 import { withSystem } from '../../src/server/platform/db.js';
@@ -256,6 +257,15 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
     expect(byKey('storage.countries').answer.provenance).toEqual(provenance);
     expect(byKey('storage.purpose').answer.provenance).toEqual(provenance);
     expect(byKey('screen.personal').answer.provenance).toBeNull();
+    // The printed PIA says the same, with both days, in the reader's language.
+    const printed = async (lang: string) => {
+      const pdf = await tenant.appAdmin.request('GET', `/api/v1/assessments/${a.id}/pdf?lang=${lang}`);
+      expect(pdf.statusCode).toBe(200);
+      return (await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true })).text.replace(/\s+/g, ' ');
+    };
+    const year = day.slice(0, 4);
+    expect(await printed('en')).toMatch(new RegExp(`answered by the vendor on [A-Z][a-z]+ \\d{1,2}, ${year}, reviewed by the operator on [A-Z][a-z]+ \\d{1,2}, \\d{4}`));
+    expect(await printed('fr')).toMatch(new RegExp(`réponse du fournisseur du \\d{1,2}(er)? \\p{L}+ ${year}, examinée par l’opérateur le \\d{1,2}(er)? \\p{L}+ \\d{4}`, 'u'));
 
     // An answer the institution edits by hand is now theirs: the vendor's days go with the vendor's mark.
     const countries = byKey('storage.countries');

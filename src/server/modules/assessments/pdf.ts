@@ -119,7 +119,9 @@ export async function renderAssessmentPdf(
           : q.answer.origin === 'onboarding'
             ? w.enteredAtOnboarding
             : q.answer.origin === 'vendor'
-              ? w.answeredByVendor
+              ? q.answer.vendorAnsweredOn && q.answer.reviewedOn
+                ? w.answeredByVendorOn(longDate(q.answer.vendorAnsweredOn, language), longDate(q.answer.reviewedOn, language))
+                : w.answeredByVendor
               : w.answeredBy(q.answer.updatedByName ?? text.operatorName)
         : w.notAnswered;
       body.push({
