@@ -264,8 +264,12 @@ describe('the operator’s questionnaire, from invitation to the bank and an ado
       return (await extractText(await getDocumentProxy(new Uint8Array(pdf.rawPayload)), { mergePages: true })).text.replace(/\s+/g, ' ');
     };
     const year = day.slice(0, 4);
-    expect(await printed('en')).toMatch(new RegExp(`answered by the vendor on [A-Z][a-z]+ \\d{1,2}, ${year}, reviewed by the operator on [A-Z][a-z]+ \\d{1,2}, \\d{4}`));
-    expect(await printed('fr')).toMatch(new RegExp(`réponse du fournisseur du \\d{1,2}(er)? \\p{L}+ ${year}, examinée par l’opérateur le \\d{1,2}(er)? \\p{L}+ \\d{4}`, 'u'));
+    expect(await printed('en')).toMatch(
+      new RegExp(`answered by the vendor on [A-Z][a-z]+ \\d{1,2}, ${year}, reviewed by the operator on [A-Z][a-z]+ \\d{1,2}, \\d{4}`),
+    );
+    expect(await printed('fr')).toMatch(
+      new RegExp(`réponse du fournisseur du \\d{1,2}(er)? \\p{L}+ ${year}, examinée par l’opérateur le \\d{1,2}(er)? \\p{L}+ \\d{4}`, 'u'),
+    );
 
     // An answer the institution edits by hand is now theirs: the vendor's days go with the vendor's mark.
     const countries = byKey('storage.countries');
