@@ -357,6 +357,14 @@ export const EXCLUDED: Record<string, string> = {
     'one answer of the vendor, addressed by the link token alone; lands in that token’s questionnaire only (vendor-questionnaires tests)',
   'POST /api/v1/public/vendor-questionnaire/submit':
     'the vendor’s submission, addressed by the link token alone (vendor-questionnaires tests)',
+  'POST /api/v1/public/vendor-questionnaire/files':
+    'a file the vendor attaches as evidence, addressed by the link token alone; lands in that token’s questionnaire only (vendor-questionnaires tests)',
+  'GET /api/v1/public/vendor-questionnaire/files/:id':
+    'a file the vendor attached, read by the link token and the file’s id together; another questionnaire’s link or a wrong one is 404 (vendor-questionnaires tests)',
+  'DELETE /api/v1/public/vendor-questionnaire/files/:id':
+    'a file the vendor attached, removed by the link token and the file’s id together; another questionnaire’s link is 404 and removes nothing (vendor-questionnaires tests)',
+  'GET /api/v1/vendor-questionnaires/:id/files/:fileId':
+    'a reviewer’s download of a vendor’s file needs a file only a vendor can attach, by its mailed link: vendor-questionnaires tests show another institution’s site admin, and the file asked under another questionnaire, get 404',
   'GET /api/v1/public/privacy-policy': 'Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
   'GET /api/v1/public/privacy-policy/versions/:number':
     'one version of Vetted’s own privacy policy, public, no tenant data (privacy-policy tests)',
