@@ -125,6 +125,8 @@ export const vendorQuestionnaireSchema = z.object({
   scope: z.enum(['bank', 'institution']),
   templateId: uuid,
   templateTitle: z.string(),
+  /** The template's title in Canadian French, when the bank has it (null: show the English). */
+  templateTitleFr: z.string().nullable(),
   templateVersionNumber: z.number().int(),
   inventoryItemId: uuid.nullable(),
   productName: z.string(),

@@ -41,6 +41,7 @@ export function presentSummary(q: QuestionnaireWithTemplate): Omit<VendorQuestio
     scope: q.tenantId ? 'institution' : 'bank',
     templateId: q.templateId,
     templateTitle: q.templateTitle,
+    templateTitleFr: q.templateTitleFr,
     templateVersionNumber: q.templateVersionNumber,
     inventoryItemId: q.inventoryItemId,
     productName: q.productName,

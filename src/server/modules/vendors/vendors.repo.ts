@@ -16,6 +16,8 @@ export type VendorFileRow = typeof vendorAnswerFiles.$inferSelect;
 export type VendorFileMeta = Omit<VendorFileRow, 'content' | 'keySecret'>;
 export type QuestionnaireWithTemplate = QuestionnaireRow & {
   templateTitle: string;
+  /** The template's title in French, when the bank has it. */
+  templateTitleFr: string | null;
   templateVersionNumber: number;
   /** How many questions the vendor has answered so far. */
   answeredCount: number;
@@ -43,6 +45,7 @@ export async function insertQuestionnaire(tx: Tx, values: typeof vendorQuestionn
 const withTemplate = {
   q: vendorQuestionnaires,
   templateTitle: piaTemplates.title,
+  templateTitleFr: sql<string | null>`${piaTemplates.fr}->>'title'`,
   templateVersionNumber: piaTemplateVersions.number,
   answeredCount: sql<number>`(select count(*)::int from vendor_answers a where a.questionnaire_id = ${vendorQuestionnaires.id} and a.value is not null and a.value <> 'null'::jsonb)`,
 };
@@ -55,7 +58,13 @@ export async function findQuestionnaire(tx: Tx, owner: Owner, id: string): Promi
     .innerJoin(piaTemplateVersions, eq(piaTemplateVersions.id, vendorQuestionnaires.templateVersionId))
     .where(and(ownedBy(owner), eq(vendorQuestionnaires.id, id)));
   return row
-    ? { ...row.q, templateTitle: row.templateTitle, templateVersionNumber: row.templateVersionNumber, answeredCount: row.answeredCount }
+    ? {
+        ...row.q,
+        templateTitle: row.templateTitle,
+        templateTitleFr: row.templateTitleFr,
+        templateVersionNumber: row.templateVersionNumber,
+        answeredCount: row.answeredCount,
+      }
     : undefined;
 }
 
@@ -71,6 +80,7 @@ export async function listQuestionnaires(tx: Tx, owner: Owner): Promise<Question
   return rows.map((r) => ({
     ...r.q,
     templateTitle: r.templateTitle,
+    templateTitleFr: r.templateTitleFr,
     templateVersionNumber: r.templateVersionNumber,
     answeredCount: r.answeredCount,
   }));

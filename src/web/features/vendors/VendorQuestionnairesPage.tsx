@@ -18,6 +18,7 @@ import { api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 import { errorOf, setServerErrors, useContractForm } from '../../lib/form.js';
 import { useRequiredSession } from '../../lib/session.js';
+import { BankText, inLanguage } from '../assessments/BankText.js';
 import { bankQuery } from '../assessments/queries.js';
 import { stateOf, vendorQuestionnairesQuery } from './api.js';
 
@@ -70,7 +71,7 @@ export function VendorQuestionnairesPage() {
                 ) : null}
               </Table.Th>
               <Table.Td>
-                {q.templateTitle} (v{q.templateVersionNumber})
+                <TemplateTitle english={q.templateTitle} french={q.templateTitleFr} /> (v{q.templateVersionNumber})
               </Table.Td>
               <Table.Td>{t(`vendors.state.${stateOf(q)}`)}</Table.Td>
               <Table.Td>{fmt.number(q.answeredCount)}</Table.Td>
@@ -87,7 +88,8 @@ type Invite = z.output<typeof vendorInviteSchema>;
 const empty = { email: '', productName: '', vendorName: '', language: 'en' as const, expiresInDays: 30 };
 
 function InviteForm({ scope }: { scope: 'bank' | 'institution' }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const reader = i18n.language === 'fr' ? 'fr' : 'en';
   const client = useQueryClient();
   const [message, setMessage] = useState<string | null>(null);
   const templates = useQuery(bankQuery());
@@ -141,7 +143,7 @@ function InviteForm({ scope }: { scope: 'bank' | 'institution' }) {
               required={scope === 'bank'}
               data={[
                 { value: '', label: t(scope === 'bank' ? 'vendors.invite.chooseTemplate' : 'vendors.invite.noTemplate') },
-                ...published.map((x) => ({ value: x.id, label: x.title })),
+                ...published.map((x) => ({ value: x.id, label: inLanguage(x.title, x.fr?.title, reader).text })),
               ]}
               {...form.register('templateId', { setValueAs: blankToUndefined })}
               error={errorOf(errors, 'templateId')}
@@ -161,15 +163,15 @@ function InviteForm({ scope }: { scope: 'bank' | 'institution' }) {
               {...form.register('email')}
               error={errorOf(errors, 'email')}
             />
-            <NativeSelect
-              label={t('vendors.invite.language')}
-              data={[
-                { value: 'en', label: 'English' },
-                { value: 'fr', label: 'Français' },
-              ]}
-              {...form.register('language')}
-              error={errorOf(errors, 'language')}
-            />
+            <NativeSelect label={t('vendors.invite.language')} {...form.register('language')} error={errorOf(errors, 'language')}>
+              {/* Each language named in itself, as on the language switch. */}
+              <option value="en" lang="en" data-language-name>
+                English
+              </option>
+              <option value="fr" lang="fr" data-language-name>
+                Français
+              </option>
+            </NativeSelect>
             <TextInput
               label={t('vendors.invite.days')}
               type="number"
@@ -189,4 +191,11 @@ function InviteForm({ scope }: { scope: 'bank' | 'institution' }) {
       </form>
     </Paper>
   );
+}
+
+/** A bank template's title in the reader's language (its English while the bank has no French), marked with its language. */
+export function TemplateTitle({ english, french }: { english: string; french: string | null }) {
+  const { i18n } = useTranslation();
+  const shown = inLanguage(english, french, i18n.language === 'fr' ? 'fr' : 'en');
+  return <BankText lang={shown.lang}>{shown.text}</BankText>;
 }

@@ -17,7 +17,7 @@ import { api } from '../../lib/api.js';
 import { useFormat } from '../../lib/format.js';
 import { bankTemplateQuery, bankVersionQuery } from '../assessments/queries.js';
 import { reviewerFileUrl, stateOf, valueText, vendorQuestionnaireQuery, vendorQuestionnairesQuery } from './api.js';
-import { useVendorScope } from './VendorQuestionnairesPage.js';
+import { TemplateTitle, useVendorScope } from './VendorQuestionnairesPage.js';
 
 type Verdict = { review: 'accepted' | 'rejected' | 'pending'; note: string };
 
@@ -94,7 +94,10 @@ function Review({ q }: { q: VendorQuestionnaire }) {
       <Title order={1}>{t('vendors.review.title', { product: q.productName })}</Title>
       <Stack gap={4}>
         {q.vendorName ? <Text fw={500}>{q.vendorName}</Text> : null}
-        <Text>{t('vendors.review.template', { title: q.templateTitle, number: q.templateVersionNumber })}</Text>
+        <Text>
+          {t('vendors.review.templateLabel')} <TemplateTitle english={q.templateTitle} french={q.templateTitleFr} />
+          {t('vendors.review.templateVersion', { number: q.templateVersionNumber })}
+        </Text>
         <Text data-testid="vendor-state">{t('vendors.review.state', { state: t(`vendors.state.${stateOf(q)}`) })}</Text>
         {q.linkServes ? <Text>{t('vendors.review.expires', { date: fmt.date(q.expiresAt) })}</Text> : null}
         {q.submittedAt ? <Text>{t('vendors.review.submittedOn', { date: fmt.date(q.submittedAt) })}</Text> : null}

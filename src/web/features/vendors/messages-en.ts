@@ -48,7 +48,8 @@ export const vendorsEn = {
   review: {
     title: 'Questionnaire: {{product}}',
     back: 'All vendor questionnaires',
-    template: 'Template: {{title}}, version {{number}}',
+    templateLabel: 'Template:',
+    templateVersion: ', version {{number}}',
     state: 'State: {{state}}',
     submittedOn: 'Submitted on {{date}}',
     publishedOn: 'Published on {{date}}',

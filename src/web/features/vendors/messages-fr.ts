@@ -51,7 +51,8 @@ export const vendorsFr: DeepStrings<typeof vendorsEn> = {
   review: {
     title: 'Questionnaire : {{product}}',
     back: 'Tous les questionnaires aux fournisseurs',
-    template: 'Modèle : {{title}}, version {{number}}',
+    templateLabel: 'Modèle :',
+    templateVersion: ', version {{number}}',
     state: 'État : {{state}}',
     submittedOn: 'Soumis le {{date}}',
     publishedOn: 'Publié le {{date}}',
