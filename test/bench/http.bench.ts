@@ -25,7 +25,18 @@ import { REPORT_IDS } from '../../src/contracts/reports.js';
 import { PASSWORD, signIn } from '../support/factories.js';
 import { createTestApp } from '../support/test-app.js';
 import { buildServer, generate } from './reports.bench.js';
-import { freePort, load, machine, median, servedEnv, stopChild, type BenchTable, type BenchTarget } from './support.js';
+import {
+  cpuMsOf,
+  cpuMsOfAll,
+  freePort,
+  load,
+  machine,
+  median,
+  servedEnv,
+  stopChild,
+  type BenchTable,
+  type BenchTarget,
+} from './support.js';
 
 /** Institution sizes (inventory items); BENCH_HTTP_SIZES=500,5000,20000 to choose. */
 const SIZES = (process.env.BENCH_HTTP_SIZES ?? '500,5000,20000').split(',').map(Number);
@@ -41,6 +52,8 @@ const LIST_GOAL = 0.7;
 const MEDIAN_GOAL = 1.3;
 const P99_GOAL = 2;
 const LAST_PAGE_GOAL = 1.5;
+/** Where each request's CPU went: the serving process, and the PostgreSQL server's processes during its steps. */
+const CPU_COLUMN = 'CPU ms per request, process + database: service / bare';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -97,6 +110,16 @@ interface Step {
   count: number;
   seconds: number;
   latencies: number[];
+  /** CPU time (ms) the side's process and the database server's processes used during the step. */
+  cpu?: { process: number; database: number };
+}
+
+/** `loadStep`, with the CPU time the serving process `pid` and the PostgreSQL server used meanwhile. */
+async function measuredStep(pid: number, port: number, urlPath: string, headers: Record<string, string>, seconds: number): Promise<Step> {
+  const [p0, d0] = [await cpuMsOf(pid), await cpuMsOfAll('postgres')];
+  const step = await loadStep(port, urlPath, headers, seconds);
+  const [p1, d1] = [await cpuMsOf(pid), await cpuMsOfAll('postgres')];
+  return { ...step, cpu: { process: p1 - p0, database: d1 - d0 } };
 }
 
 /** `CONNECTIONS` keep-alive connections each sending GET `path` back to back for `seconds`. */
@@ -210,8 +233,8 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       const reportRows: (string | number)[][] = [];
       for (const u of tenant.urls) {
         const sides = {
-          service: { port: service.port, path: u.url, headers: { cookie } },
-          bare: { port: bare.port, path: `/bare/${u.key}`, headers: {} },
+          service: { pid: service.child.pid!, port: service.port, path: u.url, headers: { cookie } },
+          bare: { pid: bare.child.pid!, port: bare.port, path: `/bare/${u.key}`, headers: {} },
         };
         // Warm-up: code paths, plans and caches of both sides.
         for (const side of Object.values(sides)) await loadStep(side.port, side.path, side.headers, 1);
@@ -222,13 +245,18 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
           for (const name of order) {
             loads.push(load().split(' / ')[0]!);
             const side = sides[name];
-            steps[name].push(await loadStep(side.port, side.path, side.headers, STEP_S));
+            steps[name].push(await measuredStep(side.pid, side.port, side.path, side.headers, STEP_S));
           }
         }
-        const sum = (xs: Step[]) => ({
-          rps: xs.reduce((a, s) => a + s.count, 0) / xs.reduce((a, s) => a + s.seconds, 0),
-          lat: xs.flatMap((s) => s.latencies),
-        });
+        const sum = (xs: Step[]) => {
+          const count = xs.reduce((a, s) => a + s.count, 0);
+          return {
+            rps: count / xs.reduce((a, s) => a + s.seconds, 0),
+            lat: xs.flatMap((s) => s.latencies),
+            // CPU per request: the side's own process, and the database server's processes meanwhile.
+            cpu: `${f2(xs.reduce((a, s) => a + s.cpu!.process, 0) / count)} + ${f2(xs.reduce((a, s) => a + s.cpu!.database, 0) / count)}`,
+          };
+        };
         const sv = sum(steps.service);
         const br = sum(steps.bare);
         const loadText = loads.join(', ');
@@ -242,6 +270,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
             f1(br.rps),
             f2(ratio),
             `${f1(p99(sv.lat))} / ${f1(p99(br.lat))}`,
+            `${sv.cpu} / ${br.cpu}`,
             `≥ ${LIST_GOAL}`,
             ratio >= LIST_GOAL ? 'yes' : 'no',
           ]);
@@ -255,6 +284,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
             f2(medRatio),
             `${f1(p99(sv.lat))} / ${f1(p99(br.lat))}`,
             f2(p99Ratio),
+            `${sv.cpu} / ${br.cpu}`,
             `≤ ${MEDIAN_GOAL}× median, ≤ ${P99_GOAL}× p99`,
             medRatio <= MEDIAN_GOAL && p99Ratio <= P99_GOAL ? 'yes' : 'no',
           ]);
@@ -264,7 +294,17 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
       tables.push({
         title: `Inventory list over HTTP, ${tenant.size.toLocaleString('en')} items, on ${target.label}: service / bare route`,
         setup: [how, `Goal: throughput of the service ≥ ${LIST_GOAL}× the bare route's.`, machine(startLoad)].join(' '),
-        columns: ['page', 'load before', 'service req/s', 'bare req/s', 'service / bare', 'p99 ms service / bare', 'goal', 'met'],
+        columns: [
+          'page',
+          'load before',
+          'service req/s',
+          'bare req/s',
+          'service / bare',
+          'p99 ms service / bare',
+          CPU_COLUMN,
+          'goal',
+          'met',
+        ],
         rows: listRows,
       });
       const first = serviceMedians.get(`${tenant.size}-list`);
@@ -295,7 +335,17 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
           `Latency is per request, from sending it to the last byte of the answer, under that load. Goal: service ≤ ${MEDIAN_GOAL}× the bare route's median and ≤ ${P99_GOAL}× its p99.`,
           machine(startLoad),
         ].join(' '),
-        columns: ['URL', 'load before', 'median ms service / bare', 'median ratio', 'p99 ms service / bare', 'p99 ratio', 'goal', 'met'],
+        columns: [
+          'URL',
+          'load before',
+          'median ms service / bare',
+          'median ratio',
+          'p99 ms service / bare',
+          'p99 ratio',
+          CPU_COLUMN,
+          'goal',
+          'met',
+        ],
         rows: reportRows,
       });
     }

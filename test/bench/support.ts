@@ -1,7 +1,7 @@
 /** What the benches share: table and target types, timing, memory and machine-load helpers. */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -119,4 +119,26 @@ export async function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
   });
+}
+
+/** Clock ticks per second of the kernel's CPU time counters (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/** CPU time (ms, user and system) process `pid` has used so far. */
+export async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+}
+
+/** CPU time (ms) used so far by every process named `name` (e.g. the PostgreSQL server's `postgres` processes). */
+export async function cpuMsOfAll(name: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
+    if (stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += await cpuMsOf(Number(entry)).catch(() => 0);
+  }
+  return total;
 }

@@ -516,6 +516,18 @@ export async function withShared<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise
 /** The settings of a unit of work with no tenant: the application's role alone. */
 const SHARED_SETTINGS = 'set local role vetted_app';
 
+/**
+ * Rows of a statement given as text and its values, sent straight to the driver's client in `tx`
+ * (node-postgres' pooled client, or PGlite's transaction): for a statement written once and sent
+ * many times, without the query builder's work on each. Its text must be written by our code, every
+ * value a parameter.
+ */
+export async function queryText<T>(tx: Tx, text: string, values: unknown[]): Promise<T[]> {
+  const client = (tx as unknown as { session: { client: { query(text: string, values: unknown[]): Promise<{ rows: T[] }> } } }).session
+    .client;
+  return (await client.query(text, values)).rows;
+}
+
 /** Rows of a raw SQL query (both drivers answer `{ rows }`). */
 export async function queryRows<T>(tx: Tx | Db, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as { rows: T[] };

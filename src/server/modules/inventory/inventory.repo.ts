@@ -1,8 +1,10 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, fillPlaceholders, sql, type AnyColumn, type Query, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { INVENTORY_TRANSITIONS } from '../../../contracts/domain.js';
 import { hasApprovedPia } from '../reports/pia-state.js';
 import type { InventoryQuery } from '../../../contracts/api.js';
 import { catalogApps, inventoryItems } from '../../db/schema/index.js';
-import type { TenantScope, Tx } from '../../platform/db.js';
+import { queryText, unsafeTenantScope, type TenantScope, type Tx } from '../../platform/db.js';
 import { containsPattern } from '../catalog/catalog.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -28,10 +30,11 @@ const textArray = (values: readonly string[]) =>
     sql`, `,
   )}]::text[]`;
 
-function filters(scope: TenantScope, q: InventoryQuery): SQL {
+/** The list's conditions; `pattern`: the search text as an `ilike` pattern (`containsPattern`), or a placeholder for it. */
+function filters(scope: TenantScope, q: InventoryQuery, pattern: unknown): SQL {
   const where: SQL[] = [mine(scope)];
   if (q.q) {
-    const p = containsPattern(q.q);
+    const p = pattern;
     where.push(sql`(${inventoryItems.name} ilike ${p} or ${inventoryItems.vendor} ilike ${p} or ${inventoryItems.purpose} ilike ${p})`);
   }
   if (q.status?.length) where.push(sql`${inventoryItems.status} = any(${textArray(q.status)})`);
@@ -73,22 +76,145 @@ const SORT_TYPES = { name: sql`text`, status: sql`text`, updated: sql`timestampt
 /** Pages within this many items of the start are read by offset in one statement, with their total. */
 const NEAR_START = 500;
 
-/** A page of items, in order, and the cursors of the pages beside it. */
+/**
+ * A page of items, in order, and the cursors of the pages beside it. Each item is its answer's JSON
+ * text (the shape `presentInventoryItem` gives), written by PostgreSQL with the page.
+ */
 export interface InventoryPage {
-  items: InventoryRowWithApp[];
+  items: string[];
   total: number;
   next: InventoryCursor | null;
   prev: InventoryCursor | null;
 }
 
-type PageRow = { item: InventoryRow; catalogWebsite: string | null; approvalNeedsPia: boolean; total: number; sortKey: string | null };
+type PageRow = { item: string; id: string; total: number; sort_key: string | null };
+
+/** A timestamp as `Date.toISOString` writes it (UTC, milliseconds; microseconds cut as a Date does). */
+const isoText = (column: SQL | AnyColumn) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const dayText = (column: SQL | AnyColumn) => sql`to_char(${column}, 'YYYY-MM-DD')`;
+
+/** An item's allowed next statuses as JSON text, from its status, without the approvals when they must wait for a PIA. */
+function transitionsJson(withoutApproval: boolean): SQL {
+  const cases = Object.entries(INVENTORY_TRANSITIONS).map(([from, to]) => {
+    const next = withoutApproval ? to.filter((s) => s !== 'approved' && s !== 'approved_with_conditions') : to;
+    // Constant text of the contract's own words: no value from a request reaches it.
+    return sql.raw(`when '${from}' then '${JSON.stringify(next)}'`);
+  });
+  return sql`(case ${inventoryItems.status} ${sql.join(cases, sql` `)} else '[]' end)::json`;
+}
+
+/**
+ * One item of the list as the answer's JSON text, as `presentInventoryItem` shapes an item (same keys,
+ * same order, same values): PostgreSQL writes it with the page, so the list's answer is put together
+ * from text rather than from rows parsed, mapped and written out again.
+ */
+const ITEM_JSON = sql`json_build_object(
+  'id', ${inventoryItems.id},
+  'catalogAppId', ${inventoryItems.catalogAppId},
+  'isCustom', ${inventoryItems.catalogAppId} is null,
+  'name', ${inventoryItems.name},
+  'vendor', ${inventoryItems.vendor},
+  'website', case when ${inventoryItems.catalogAppId} is not null then ${catalogApps.website} else ${inventoryItems.customWebsite} end,
+  'grades', ${inventoryItems.grades},
+  'schoolIds', ${inventoryItems.schoolIds},
+  'audiences', ${inventoryItems.audiences},
+  'dataElements', ${inventoryItems.dataElements},
+  'purpose', ${inventoryItems.purpose},
+  'ownerUserId', ${inventoryItems.ownerUserId},
+  'status', ${inventoryItems.status},
+  'allowedTransitions', case when needs_pia.v then ${transitionsJson(true)} else ${transitionsJson(false)} end,
+  'approvalNeedsPia', needs_pia.v,
+  'conditionsOfUse', ${inventoryItems.conditionsOfUse},
+  'agreementType', ${inventoryItems.agreementType},
+  'agreementSigned', ${inventoryItems.agreementSigned},
+  'agreementSignedOn', ${dayText(inventoryItems.agreementSignedOn)},
+  'agreementExpiresOn', ${dayText(inventoryItems.agreementExpiresOn)},
+  'agreementUrl', ${inventoryItems.agreementUrl},
+  'nextReviewOn', ${dayText(inventoryItems.nextReviewOn)},
+  'notes', ${inventoryItems.notes},
+  'isPublic', ${inventoryItems.isPublic},
+  'version', ${inventoryItems.version},
+  'createdAt', ${isoText(inventoryItems.createdAt)},
+  'updatedAt', ${isoText(inventoryItems.updatedAt)}
+)::text`;
+
+/** Whether the item's approval must wait for an approved PIA, once per row (`needs_pia.v`). */
+const NEEDS_PIA = sql`cross join lateral (select coalesce(${withApp.approvalNeedsPia}, false) as v) needs_pia`;
+
+const ph = (name: string) => sql.placeholder(name);
+/** The list's values as placeholders: the statement of a shape is written once, its values given per request. */
+function placeholders(q: InventoryQuery): InventoryQuery {
+  const list = (name: string, values: readonly string[] | undefined) => values?.map((_, k) => ph(`${name}${k}`) as unknown as string);
+  return {
+    ...q,
+    status: list('status', q.status) as InventoryQuery['status'],
+    grade: list('grade', q.grade) as InventoryQuery['grade'],
+    audience: list('audience', q.audience) as InventoryQuery['audience'],
+    dataElement: list('dataElement', q.dataElement) as InventoryQuery['dataElement'],
+    schoolId: q.schoolId ? (ph('schoolId') as unknown as string) : undefined,
+  };
+}
+/** The values of a request for its statement's placeholders. */
+function valuesOf(
+  scope: TenantScope,
+  q: InventoryQuery,
+  cursor: InventoryCursor | undefined,
+  limit: number,
+  offset: number,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = { tenant: scope.tenantId, limit, offset };
+  if (q.q) values.q = containsPattern(q.q);
+  for (const name of ['status', 'grade', 'audience', 'dataElement'] as const) q[name]?.forEach((v, k) => (values[`${name}${k}`] = v));
+  if (q.schoolId) values.schoolId = q.schoolId;
+  if (cursor) {
+    values.cursorKey = cursor.key;
+    values.cursorId = cursor.id;
+  }
+  return values;
+}
+
+/** What decides a statement's text: everything but the values. */
+function shapeOf(q: InventoryQuery, kind: string): string {
+  return [
+    kind,
+    q.sort,
+    q.order,
+    q.q ? 1 : 0,
+    q.status?.length ?? 0,
+    q.grade?.length ?? 0,
+    q.audience?.length ?? 0,
+    q.dataElement?.length ?? 0,
+    q.schoolId ? 1 : 0,
+  ].join(':');
+}
+
+const dialect = new PgDialect();
+/** Statements by shape; a few dozen shapes at most in practice, bounded all the same. */
+const statements = new Map<string, Query>();
+const MAX_SHAPES = 500;
+
+/** The statement of a shape, written by `build` the first time it is asked for. */
+function statementOf(shape: string, build: () => SQL): Query {
+  let query = statements.get(shape);
+  if (!query) {
+    if (statements.size >= MAX_SHAPES) statements.clear();
+    query = dialect.sqlToQuery(build());
+    statements.set(shape, query);
+  }
+  return query;
+}
+
+async function run<T>(tx: Tx, query: Query, values: Record<string, unknown>): Promise<T[]> {
+  return queryText<T>(tx, query.sql, fillPlaceholders(query.params, values));
+}
 
 /**
  * A page of the inventory. With a cursor (`after`, `before`), a keyset page: the items just after (or
  * before) the cursor's, found by their sort key and id, so a page deep in the list costs what the first
  * does. Without one, `q.page` by offset from the nearer end of the list: the last pages are read in the
  * reverse order from the end, as cheap as the first ones. Either way the total comes with the page's
- * statement (or, for a page counted from the end, in the statement before it).
+ * statement (or, for a page counted from the end, in the statement before it). Each statement's text
+ * is written once per shape of query (sort, order, which filters) and sent with the request's values.
  */
 export async function listInventory(
   tx: Tx,
@@ -96,36 +222,31 @@ export async function listInventory(
   q: InventoryQuery,
   cursor?: { after?: InventoryCursor; before?: InventoryCursor },
 ): Promise<InventoryPage> {
-  const where = filters(scope, q);
   const sortKey = SORTS[q.sort];
   const desc = q.order === 'desc';
   const type = SORT_TYPES[q.sort];
-  const count = () =>
-    tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(inventoryItems)
-      .where(where);
   const id = inventoryItems.id;
+  const where = () => filters(unsafeTenantScope(ph('tenant') as unknown as string), placeholders(q), ph('q'));
+  const countSql = () => sql`select count(*)::int from ${inventoryItems} where ${where()}`;
   // The list's order (nulls last either way, then the id in the same direction), and its reverse.
-  const forward = desc ? [sql`${sortKey} desc nulls last`, sql`${id} desc`] : [sql`${sortKey} asc nulls last`, sql`${id} asc`];
-  const backward = desc ? [sql`${sortKey} asc nulls first`, sql`${id} asc`] : [sql`${sortKey} desc nulls first`, sql`${id} desc`];
-  const page = (extra: SQL | undefined, order: SQL[], limit: number, offset: number, withTotal: boolean) =>
-    tx
-      .select({ ...withApp, total: withTotal ? sql<number>`(${count()})` : sql<number>`0`, sortKey: sql<string | null>`(${sortKey})::text` })
-      .from(inventoryItems)
-      .leftJoin(catalogApps, eq(catalogApps.id, inventoryItems.catalogAppId))
-      .where(extra ? and(where, extra) : where)
-      .orderBy(...order)
-      .limit(limit)
-      .offset(offset) as unknown as Promise<PageRow[]>;
-  const cursorOf = (r: PageRow | undefined): InventoryCursor | null => (r ? { key: r.sortKey, id: r.item.id } : null);
+  const forward = desc ? sql`${sortKey} desc nulls last, ${id} desc` : sql`${sortKey} asc nulls last, ${id} asc`;
+  const backward = desc ? sql`${sortKey} asc nulls first, ${id} asc` : sql`${sortKey} desc nulls first, ${id} desc`;
+  const pageSql = (extra: SQL | undefined, order: SQL, withTotal: boolean) =>
+    sql`select ${ITEM_JSON} as item, ${id} as id, ${withTotal ? sql`(${countSql()})` : sql`0`} as total, (${sortKey})::text as sort_key
+      from ${inventoryItems} left join ${catalogApps} on ${catalogApps.id} = ${inventoryItems.catalogAppId} ${NEEDS_PIA}
+      where ${extra ? sql`${where()} and ${extra}` : where()}
+      order by ${order} limit ${ph('limit')} offset ${ph('offset')}`;
+  const count = async () =>
+    (await run<{ count: number }>(tx, statementOf(shapeOf(q, 'count'), countSql), valuesOf(scope, q, undefined, 0, 0)))[0]?.count ?? 0;
+  const cursorOf = (r: PageRow | undefined): InventoryCursor | null => (r ? { key: r.sort_key, id: r.id } : null);
+  const items = (rows: PageRow[]) => rows.map((r) => r.item);
 
   const after = cursor?.after;
   const before = cursor?.before;
   if (after || before) {
     const c = (after ?? before)!;
-    const v = sql`${c.key}::${type}`;
-    const i = sql`${c.id}::uuid`;
+    const v = sql`${ph('cursorKey')}::${type}`;
+    const i = sql`${ph('cursorId')}::uuid`;
     // `gt`: later in the list's order; `lt`: earlier. Items with no sort key come last, in id order.
     const gt = desc ? sql`<` : sql`>`;
     const lt = desc ? sql`>` : sql`<`;
@@ -137,14 +258,21 @@ export async function listInventory(
           : sql`(${sortKey} ${gt} ${v} or (${sortKey} = ${v} and ${id} ${gt} ${i}) or ${sortKey} is null)`;
     else
       extra =
-        c.key === null ? sql`(${sortKey} is not null or ${id} ${lt} ${i})` : sql`(${sortKey} ${lt} ${v} or (${sortKey} = ${v} and ${id} ${lt} ${i}))`;
-    const rows = await page(extra, after ? forward : backward, q.pageSize + 1, 0, true);
+        c.key === null
+          ? sql`(${sortKey} is not null or ${id} ${lt} ${i})`
+          : sql`(${sortKey} ${lt} ${v} or (${sortKey} = ${v} and ${id} ${lt} ${i}))`;
+    const shape = shapeOf(q, `${after ? 'after' : 'before'}:${c.key === null ? 'null' : 'key'}`);
+    const rows = await run<PageRow>(
+      tx,
+      statementOf(shape, () => pageSql(extra, after ? forward : backward, true)),
+      valuesOf(scope, q, c, q.pageSize + 1, 0),
+    );
     const more = rows.length > q.pageSize;
     const got = rows.slice(0, q.pageSize);
     if (before) got.reverse();
-    const total = rows.length > 0 ? Number(rows[0]!.total) : ((await count())[0]?.n ?? 0);
+    const total = rows.length > 0 ? Number(rows[0]!.total) : await count();
     return {
-      items: flatten(got),
+      items: items(got),
       total,
       next: after ? (more ? cursorOf(got.at(-1)) : null) : cursorOf(got.at(-1)),
       prev: before ? (more ? cursorOf(got[0]) : null) : cursorOf(got[0]),
@@ -155,18 +283,38 @@ export async function listInventory(
   if (offset + q.pageSize <= NEAR_START) {
     // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL
     // runs once, beside the page's own plan. A page past the end has no row to carry it.
-    const rows = await page(undefined, forward, q.pageSize, offset, true);
-    const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : ((await count())[0]?.n ?? 0);
-    return { items: flatten(rows), total, next: offset + rows.length < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(offset > 0 ? rows[0] : undefined) };
+    const rows = await run<PageRow>(
+      tx,
+      statementOf(shapeOf(q, 'near'), () => pageSql(undefined, forward, true)),
+      valuesOf(scope, q, undefined, q.pageSize, offset),
+    );
+    const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : await count();
+    return {
+      items: items(rows),
+      total,
+      next: offset + rows.length < total ? cursorOf(rows.at(-1)) : null,
+      prev: cursorOf(offset > 0 ? rows[0] : undefined),
+    };
   }
-  const [counted] = await count();
-  const total = counted?.n ?? 0;
+  const total = await count();
   if (offset >= total) return { items: [], total, next: null, prev: null };
   const end = Math.min(offset + q.pageSize, total);
   // Past the middle, the page is read from the end (the reverse order, a small offset), then turned.
   const fromEnd = total - end < offset;
-  const rows = fromEnd ? (await page(undefined, backward, end - offset, total - end, false)).reverse() : await page(undefined, forward, end - offset, offset, false);
-  return { items: flatten(rows), total, next: end < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(rows[0]) };
+  const rows = fromEnd
+    ? (
+        await run<PageRow>(
+          tx,
+          statementOf(shapeOf(q, 'backward'), () => pageSql(undefined, backward, false)),
+          valuesOf(scope, q, undefined, end - offset, total - end),
+        )
+      ).reverse()
+    : await run<PageRow>(
+        tx,
+        statementOf(shapeOf(q, 'forward'), () => pageSql(undefined, forward, false)),
+        valuesOf(scope, q, undefined, end - offset, offset),
+      );
+  return { items: items(rows), total, next: end < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(rows[0]) };
 }
 
 export async function findInventoryItem(tx: Tx, scope: TenantScope, id: string): Promise<InventoryRowWithApp | undefined> {

@@ -12,7 +12,7 @@ import {
   inventoryTransitionSchema,
   inventoryUpdateSchema,
 } from '../../../contracts/api.js';
-import { plainJson, requireActor } from '../../platform/http.js';
+import { answerOf, plainJson, requireActor } from '../../platform/http.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { InventoryService } from './inventory.service.js';
 
@@ -31,7 +31,7 @@ export function registerInventoryRoutes(root: FastifyInstance, service: Inventor
       },
       serializerCompiler: plainJson,
     },
-    async (req) => service.list(requireActor(req), req.query),
+    async (req) => answerOf(await service.list(requireActor(req), req.query)),
   );
   app.post(
     '/api/v1/inventory',

@@ -2,7 +2,7 @@ import { decodeInventoryCursor, encodeInventoryCursor } from './inventory-cursor
 import type { ItemDecidedHook, ItemDeletedHook } from '../requests/decision-hook.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
-import type { InventoryCreate, InventoryItemBody, InventoryQuery, InventoryUpdate } from '../../../contracts/api.js';
+import type { InventoryCreate, InventoryItemBody, InventoryPageBody, InventoryQuery, InventoryUpdate } from '../../../contracts/api.js';
 import { canTransition, type InventoryStatus } from '../../../contracts/domain.js';
 import { schools, users } from '../../db/schema/index.js';
 import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
@@ -13,6 +13,7 @@ import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js
 import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { presentInventoryItem } from './inventory.presenter.js';
+import { JsonText } from '../../platform/http.js';
 import {
   deleteInventoryItem,
   findDuplicate,
@@ -100,14 +101,11 @@ export function createInventoryService(
         ...(q.before ? { before: decodeInventoryCursor('before', q.before, q) } : {}),
       };
       const { items, total, next, prev } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q, cursor), { readOnly: true });
-      return {
-        items: items.map(presentInventoryItem),
-        total,
-        page: q.page,
-        pageSize: q.pageSize,
-        nextCursor: encodeInventoryCursor(q, next),
-        prevCursor: encodeInventoryCursor(q, prev),
-      };
+      // The items come as the answer's JSON text from the database (listInventory); the rest is ours.
+      return new JsonText<InventoryPageBody>(
+        `{"items":[${items.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize},` +
+          `"nextCursor":${JSON.stringify(encodeInventoryCursor(q, next))},"prevCursor":${JSON.stringify(encodeInventoryCursor(q, prev))}}`,
+      );
     },
 
     async get(actor: Actor, id: string): Promise<InventoryItemBody> {

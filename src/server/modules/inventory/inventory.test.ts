@@ -55,6 +55,74 @@ describe('inventory', () => {
     expect(events[0].changes.purpose).toEqual({ before: 'Math practice', after: 'Daily math practice' });
   });
 
+  it('lists each app exactly as its own answer shows it, whichever page, sort, filter or rule', async () => {
+    // The list's items are written by the database (inventory.repo.ts), an app's own answer by the
+    // presenter: both must say the same thing, field for field.
+    const check = async (tenant: Awaited<ReturnType<typeof buildTenantWithUsers>>) => {
+      const catalog = await buildCatalogApp(t.database.db, { name: 'Quiz_100% "Pro"', website: 'https://quiz.example' });
+      const made: string[] = [];
+      const catalogItem = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+        catalogAppId: catalog.id,
+        grades: ['K', '4'],
+        schoolIds: [tenant.schools[0]!.id],
+        audiences: ['students', 'employees'],
+        dataElements: ['name', 'email'],
+        purpose: 'Quizzes: "daily" \\ weekly',
+      });
+      expect(catalogItem.statusCode, catalogItem.body).toBe(201);
+      made.push(catalogItem.json().id);
+      for (let i = 0; i < 12; i++) {
+        const res = await tenant.appAdmin.request('POST', '/api/v1/inventory', {
+          custom: { name: `Custom ${i} é`, vendor: `Vendor ${i % 3}`, website: i % 2 ? `https://custom${i}.example` : null },
+          grades: i % 2 ? ['3'] : [],
+          purpose: `Purpose ${i}`,
+          agreementType: i % 3 ? 'vendor_dpa' : 'none',
+          agreementSigned: i % 3 === 1,
+          agreementSignedOn: i % 3 === 1 ? '2026-01-15' : null,
+          agreementExpiresOn: i % 3 === 1 ? '2027-01-14' : null,
+          nextReviewOn: i % 4 ? `2027-0${1 + (i % 9)}-0${1 + (i % 8)}` : null,
+          notes: i % 5 ? '' : 'Line one\nline two',
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        made.push(res.json().id);
+      }
+      // Some in review: their next statuses depend on the institution's PIA rule.
+      for (const id of made.slice(0, 4)) {
+        const res = await tenant.appAdmin.request('POST', `/api/v1/inventory/${id}/transition`, { version: 1, status: 'in_review' });
+        expect(res.statusCode, res.body).toBe(200);
+      }
+      const own = new Map<string, unknown>();
+      for (const id of made) own.set(id, (await tenant.appAdmin.request('GET', `/api/v1/inventory/${id}`)).json());
+      const urls = [
+        '/api/v1/inventory?pageSize=100',
+        '/api/v1/inventory?sort=updated&order=desc&pageSize=5&page=2',
+        '/api/v1/inventory?sort=next_review&pageSize=3&page=5',
+        '/api/v1/inventory?status=in_review,requested&grade=3,K&pageSize=100',
+        `/api/v1/inventory?q=${encodeURIComponent('100% "p')}`,
+        `/api/v1/inventory?schoolId=${tenant.schools[0]!.id}&audience=employees&dataElement=email`,
+      ];
+      let seen = 0;
+      for (const url of urls) {
+        const res = await tenant.appAdmin.request('GET', url);
+        expect(res.statusCode, res.body).toBe(200);
+        const page = res.json() as { items: { id: string }[]; total: number };
+        expect(page.items.length, url).toBeGreaterThan(0);
+        for (const item of page.items) expect(item, url).toEqual(own.get(item.id));
+        seen += page.items.length;
+      }
+      // Cursor pages too.
+      const first = (await tenant.appAdmin.request('GET', '/api/v1/inventory?sort=status&pageSize=4')).json() as { nextCursor: string };
+      const next = (await tenant.appAdmin.request('GET', `/api/v1/inventory?sort=status&pageSize=4&after=${first.nextCursor}`)).json() as {
+        items: { id: string }[];
+      };
+      for (const item of next.items) expect(item).toEqual(own.get(item.id));
+      return seen + next.items.length;
+    };
+    // With the PIA rule (approvals wait for an approved PIA) and without it.
+    expect(await check(await buildTenantWithUsers(t.app, t.database.db))).toBeGreaterThan(20);
+    expect(await check(await buildTenantWithUsers(t.app, t.database.db, { requireApprovedPia: false }))).toBeGreaterThan(20);
+  });
+
   it('refuses bad input field by field and writes nothing', async () => {
     const tenant = await buildTenantWithUsers(t.app, t.database.db);
     const before = await countRows();
