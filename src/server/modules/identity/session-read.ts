@@ -1,7 +1,7 @@
-import { getTableColumns, type InferSelectModel } from 'drizzle-orm';
+import { and, eq, getTableColumns, gt, gte, inArray, lt, type InferSelectModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { sessions, users } from '../../db/schema/index.js';
-import type { RawRow } from '../../platform/db.js';
+import type { RawRow, Tx } from '../../platform/db.js';
 
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -19,23 +19,43 @@ const SELECT_LIST = `${columnsOf(sessions, 's')}, ${columnsOf(users, 'u')}`;
 
 /**
  * The statement that authenticates a request, as text for one simple-protocol message (its values
- * are a keyed hash in hexadecimal and timestamps this function writes, never text from a client):
- * the session joined with its user, with the tenant set transaction-locally from the session row, and
- * the session's `last_seen_at` refreshed when it is older than the touch interval — only while the
- * session is within its idle and absolute limits and its user active, so a lapsed session is never
- * revived. Times are the application's clock (`now`), as the checks made on the row are.
+ * are a keyed hash in hexadecimal, never text from a client): the session joined with its user, with
+ * the tenant set transaction-locally from the session row. It only reads: the session's `last_seen_at`
+ * is refreshed by a statement of its own when the row shows it older than the touch interval
+ * (`touchSession`), about once a minute per session, instead of every request planning an update.
  */
-export function sessionRead(id: string, now: number, idleMs: number): string {
+export function sessionRead(id: string): string {
   // Security: the id goes into the SQL text; it must be what hashToken produces and nothing else.
   if (!SESSION_ID.test(id)) throw new Error('A session id is a hexadecimal SHA-256');
-  const at = (ms: number) => `'${new Date(ms).toISOString()}'::timestamptz`;
   return (
-    `with touched as (update sessions set last_seen_at = ${at(now)} where id = '${id}'` +
-    ` and last_seen_at < ${at(now - TOUCH_INTERVAL_MS)} and last_seen_at >= ${at(now - idleMs)} and expires_at > ${at(now)}` +
-    ` and user_id in (select id from users where status = 'active'))` +
-    ` select set_config('app.tenant_id', coalesce(s.tenant_id::text, ''), true) as tenant_setting, ${SELECT_LIST}` +
+    `select set_config('app.tenant_id', coalesce(s.tenant_id::text, ''), true) as tenant_setting, ${SELECT_LIST}` +
     ` from sessions s join users u on u.id = s.user_id where s.id = '${id}'`
   );
+}
+
+/** Whether a session last seen at `lastSeenAt` is due for its `last_seen_at` to be refreshed at `now`. */
+export function touchDue(lastSeenAt: Date, now: number): boolean {
+  return now - lastSeenAt.getTime() >= TOUCH_INTERVAL_MS;
+}
+
+/**
+ * Refreshes a session's `last_seen_at` to `now` (the application's clock, as the checks made on its
+ * row) — only while it is within its idle and absolute limits, its user active, and it was not
+ * refreshed within the touch interval meanwhile, so a lapsed session is never revived.
+ */
+export async function touchSession(tx: Tx, id: string, now: number, idleMs: number): Promise<void> {
+  await tx
+    .update(sessions)
+    .set({ lastSeenAt: new Date(now) })
+    .where(
+      and(
+        eq(sessions.id, id),
+        lt(sessions.lastSeenAt, new Date(now - TOUCH_INTERVAL_MS)),
+        gte(sessions.lastSeenAt, new Date(now - idleMs)),
+        gt(sessions.expiresAt, new Date(now)),
+        inArray(sessions.userId, tx.select({ id: users.id }).from(users).where(eq(users.status, 'active'))),
+      ),
+    );
 }
 
 /** A table's row from the prefixed columns of a raw row, each value mapped as drizzle maps it. */

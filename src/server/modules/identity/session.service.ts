@@ -14,7 +14,7 @@ import { findAuthPolicy } from './auth-policy.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { operatorAccessOf } from '../tenants/operator-access.repo.js';
 import { presentSession, type SessionInstitution } from './identity.presenter.js';
-import { fromRow, sessionRead } from './session-read.js';
+import { fromRow, sessionRead, touchDue, touchSession } from './session-read.js';
 import { unsafeFindUserByEmail, type UserRow } from './users.repo.js';
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -228,7 +228,7 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     async authenticate(token: string, requestId: string, source: Actor['source']): Promise<Authenticated | null> {
       const id = hashToken(config.sessionSecret, token);
       const now = Date.now();
-      const [row] = await openTransaction(db, sessionRead(id, now, idleMs), (r) => (r.s_tenant_id as string | null) ?? null);
+      const [row] = await openTransaction(db, sessionRead(id), (r) => (r.s_tenant_id as string | null) ?? null);
       if (!row) return null;
       const session = fromRow(sessions, 's_', row);
       const user = fromRow(users, 'u_', row);
@@ -237,6 +237,9 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
         return null;
       }
       if (user.status !== 'active') return null;
+      // About once a minute: this request's transaction then refreshes the session and ends, and its
+      // first unit of work opens a transaction of its own.
+      if (touchDue(session.lastSeenAt, now)) await withSystem(db, (tx) => touchSession(tx, id, now, idleMs));
       const actor = actorOf(user, session.tenantId, requestId, source);
       // Security: what a platform admin may do inside the institution is decided again on every request.
       if (user.role === 'platform_admin' && session.tenantId) {
@@ -254,7 +257,13 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       if (auth.actor.operatorAccess !== 'support' || !auth.actor.tenantId) return;
       const tenantId = auth.actor.tenantId;
       await withSystem(db, (tx) =>
-        recordAudit(tx, auth.actor, { action: 'support_access.use', recordType: 'institution', recordId: tenantId, after: { method, path }, tenantId }),
+        recordAudit(tx, auth.actor, {
+          action: 'support_access.use',
+          recordType: 'institution',
+          recordId: tenantId,
+          after: { method, path },
+          tenantId,
+        }),
       );
     },
 
@@ -325,9 +334,18 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
           .set({ tenantId: institutionId, updatedAt: new Date() })
           .where(eq(sessions.id, auth.session.id))
           .returning();
-        const actor: Actor = { ...auth.actor, tenantId: institutionId, operatorAccess: institutionId ? await operatorAccessOf(tx, institutionId) : null };
+        const actor: Actor = {
+          ...auth.actor,
+          tenantId: institutionId,
+          operatorAccess: institutionId ? await operatorAccessOf(tx, institutionId) : null,
+        };
         if (institutionId) {
-          await recordAudit(tx, actor, { action: 'institution.enter', recordType: 'institution', recordId: institutionId, after: { operatorAccess: actor.operatorAccess ?? 'none' } });
+          await recordAudit(tx, actor, {
+            action: 'institution.enter',
+            recordType: 'institution',
+            recordId: institutionId,
+            after: { operatorAccess: actor.operatorAccess ?? 'none' },
+          });
         }
         return presentSession(actor, auth.user, institution, session!.csrfToken);
       });
