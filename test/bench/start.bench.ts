@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { hasEmbeddedDatabase, openDatabase } from '../../src/server/platform/db.js';
 import { buildServer, generate } from './reports.bench.js';
-import { freePort, load, machine, median, rssOf, servedEnv, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, rssOf, servedEnv, startScriptNodeArgs, type BenchTable, type BenchTarget } from './support.js';
 
 const STARTS = Number(process.env.BENCH_START_RUNS ?? 3);
 const READY_GOAL_S = 5;
@@ -26,7 +26,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function startOnce(dataDir: string): Promise<{ ready: number; rest: number }> {
   const port = await freePort();
   const t0 = performance.now();
-  const child = spawn(process.execPath, [path.join(root, 'dist/server/main.js'), 'serve'], {
+  const child = spawn(process.execPath, [...startScriptNodeArgs(), path.join(root, 'dist/server/main.js'), 'serve'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],
     // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).

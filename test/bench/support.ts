@@ -1,6 +1,7 @@
 /** What the benches share: table and target types, timing, memory and machine-load helpers. */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -141,4 +142,15 @@ export async function cpuMsOfAll(name: string): Promise<number> {
     if (stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += await cpuMsOf(Number(entry)).catch(() => 0);
   }
   return total;
+}
+
+/**
+ * The Node options `npm start` runs the built server with (package.json's start script, between
+ * `node` and `dist/server/main.js`), so a bench of the embedded start runs it the same way.
+ */
+export function startScriptNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js serve/.exec(pkg.scripts.start);
+  if (!match) throw new Error(`package.json's start script does not run dist/server/main.js serve: ${pkg.scripts.start}`);
+  return match[1]!.trim().split(/\s+/).filter(Boolean);
 }
