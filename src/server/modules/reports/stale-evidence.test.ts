@@ -5,10 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResultSchema } from '../../../contracts/reports.js';
-import { assessmentAnswers, assessmentQuestions, institutions, inventoryItems } from '../../db/schema/index.js';
+import {
+  assessmentAnswers,
+  assessmentQuestions,
+  assessmentRevisions,
+  assessments,
+  assessmentSections,
+  institutions,
+  inventoryItems,
+} from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildTenantWithUsers } from '../../../../test/support/factories.js';
 import { insertAssessment } from '../../../../test/support/report-fixtures.js';
@@ -30,7 +38,7 @@ const monthsAgo = (n: number) => {
   return d.toISOString().slice(0, 10);
 };
 
-async function itemWithPia(tenant: Tenant, name: string, status: 'approved' | 'retired' = 'approved') {
+async function itemWithPia(tenant: Tenant, name: string, status: 'approved' | 'in_review' | 'retired' = 'approved') {
   const id = randomUUID();
   await withSystem(t.database.db, (tx) =>
     tx.insert(inventoryItems).values({ tenantId: tenant.institution.id, id, customName: name, name, vendor: `${name} Inc`, status }),
@@ -55,7 +63,7 @@ async function addAnswer(
   pia: { revision: string; section: string },
   key: string,
   seenOn: string | null,
-  opts: { hidden?: boolean } = {},
+  opts: { hidden?: boolean; position?: number; value?: 'none' | 'json-null' } = {},
 ) {
   const questionId = randomUUID();
   await withSystem(t.database.db, async (tx) => {
@@ -69,12 +77,13 @@ async function addAnswer(
       kind: 'long_text',
       prompt: `Question ${key}`,
       hidden: opts.hidden ?? false,
+      position: opts.position ?? 0,
     });
     await tx.insert(assessmentAnswers).values({
       tenantId,
       questionId,
       revisionId: pia.revision,
-      value: `Answer ${key}`,
+      value: opts.value === 'none' ? null : opts.value === 'json-null' ? sql`'null'::jsonb` : `Answer ${key}`,
       origin: 'institution',
       ...(seenOn ? { evidenceUrl: `https://vendor.example/${key}`, evidenceSeenOn: seenOn } : {}),
     });
@@ -135,6 +144,81 @@ describe('stale evidence report', () => {
     await withSystem(t.database.db, (tx) => tx.update(institutions).set({ evidenceReviewMonths: 12 }).where(eq(institutions.id, tid)));
     const shorter = (await tenant.appAdmin.request('GET', REPORT)).json();
     expect(shorter.rows[0]).toMatchObject({ app: 'Maple', staleAnswers: 2, staleQuestions: ['a1', 'a3'] });
+  });
+
+  it('orders apps by stale, then missing evidence, then name; stale questions by place then key; counts only answered questions of the current revision; applies the filters', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const tid = tenant.institution.id;
+    const old = monthsAgo(30);
+    // Alder: four stale answers, listed by their place in the revision, then by key.
+    const alder = await itemWithPia(tenant, 'Alder');
+    await setA1Evidence(tid, alder.question, old); // place 0
+    await addAnswer(tid, alder, 'z9', old, { position: 1 });
+    await addAnswer(tid, alder, 'b2', old, { position: 2 });
+    await addAnswer(tid, alder, 'c3', old, { position: 1 });
+    // Questions without an answer (no value, or a JSON null) are not counted, stale or not.
+    await addAnswer(tid, alder, 'e5', old, { value: 'none' });
+    await addAnswer(tid, alder, 'f6', null, { value: 'json-null' });
+    // Cedar and Aspen: one stale, two without evidence each; by name between them.
+    for (const name of ['Cedar', 'Aspen']) {
+      const pia = await itemWithPia(tenant, name);
+      await setA1Evidence(tid, pia.question, old);
+      await addAnswer(tid, pia, 'n1', null);
+      await addAnswer(tid, pia, 'n2', null);
+    }
+    // Dogwood (in review): nothing stale, one answer without evidence.
+    const dogwood = await itemWithPia(tenant, 'Dogwood', 'in_review');
+    await setA1Evidence(tid, dogwood.question, monthsAgo(1));
+    await addAnswer(tid, dogwood, 'n1', null);
+    // Elm: its first revision's evidence is stale, but the PIA is on its second revision, all recent.
+    const elm = await itemWithPia(tenant, 'Elm');
+    await setA1Evidence(tid, elm.question, old);
+    const second = { revision: randomUUID(), section: randomUUID() };
+    await withSystem(t.database.db, async (tx) => {
+      await tx
+        .insert(assessmentRevisions)
+        .values({ tenantId: tid, id: second.revision, assessmentId: elm.assessment, number: 2, status: 'draft' });
+      await tx.insert(assessmentSections).values({
+        tenantId: tid,
+        id: second.section,
+        revisionId: second.revision,
+        key: 'a',
+        origin: 'operator',
+        code: 'A',
+        title: 'Screening',
+      });
+      await tx
+        .update(assessments)
+        .set({ currentRevision: 2 })
+        .where(and(eq(assessments.tenantId, tid), eq(assessments.id, elm.assessment)));
+    });
+    await addAnswer(tid, second, 'a1', monthsAgo(2));
+
+    const body = (await tenant.appAdmin.request('GET', REPORT)).json();
+    expect(
+      body.rows.map((r: { app: string; answers: number; staleAnswers: number; withoutEvidence: number; staleQuestions: string[] }) => [
+        r.app,
+        r.answers,
+        r.staleAnswers,
+        r.withoutEvidence,
+        r.staleQuestions,
+      ]),
+    ).toEqual([
+      ['Alder', 4, 4, 0, ['a1', 'c3', 'z9', 'b2']],
+      ['Aspen', 3, 1, 2, ['a1']],
+      ['Cedar', 3, 1, 2, ['a1']],
+      ['Dogwood', 2, 0, 1, []],
+    ]);
+    expect(body.rows[0]).toMatchObject({
+      id: alder.id,
+      assessmentId: alder.assessment,
+      oldestSeenOn: old,
+      piaStatus: 'draft',
+      reviewMonths: 12,
+    });
+
+    const inReview = (await tenant.appAdmin.request('GET', `${REPORT}?status=in_review`)).json();
+    expect(inReview.rows.map((r: { app: string }) => r.app)).toEqual(['Dogwood']);
   });
 
   it('downloads in the reader’s language: French headers, question keys as they are', async () => {
