@@ -290,7 +290,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
           ]);
         }
       }
-      const how = `${target.label}; one institution with ${tenant.size.toLocaleString('en')} inventory items and ${Math.round(tenant.size * 0.4).toLocaleString('en')} assessments. Per URL: 1 s of warm-up on each side, then ${ROUNDS} rounds of ${STEP_S} s on each side, taking turns (order swapped each round), ${CONNECTIONS} keep-alive connections on loopback sending back to back. "Load before" is the 1-minute load average read before each step.`;
+      const how = `${target.label}; one institution with ${tenant.size.toLocaleString('en')} inventory items and ${Math.round(tenant.size * 0.4).toLocaleString('en')} assessments. Per URL: 1 s of warm-up on each side, then ${ROUNDS} rounds of ${STEP_S} s on each side, taking turns (order swapped each round), ${CONNECTIONS} keep-alive connections on loopback sending back to back. "Load before" is the 1-minute load average read before each step. CPU per request: the user and system time the side's own process used during its steps, and the PostgreSQL server's processes meanwhile (all of them, so other work on the server counts too), each divided by the requests answered.`;
       tables.push({
         title: `Inventory list over HTTP, ${tenant.size.toLocaleString('en')} items, on ${target.label}: service / bare route`,
         setup: [how, `Goal: throughput of the service ≥ ${LIST_GOAL}× the bare route's.`, machine(startLoad)].join(' '),
