@@ -220,7 +220,10 @@ const settingsTransactions = new WeakMap<Db, SettingsTransaction>();
  */
 function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof drizzlePg<Schema>>): SettingsTransaction {
   const dialect = (pgDb as unknown as { dialect: ConstructorParameters<typeof NodePgSession>[1] }).dialect;
-  const relations = { schema: pgDb._.schema!, fullSchema: pgDb._.fullSchema, tableNamesMap: pgDb._.tableNamesMap };
+  // No relational query builders in these handles: no code uses drizzle's relational queries
+  // (`tx.query.<table>.findMany`; test/project/relational-queries.test.ts), and building one per
+  // table for every transaction showed in a list request's CPU profile.
+  const relations = undefined;
   transactionHandles.set(
     pgDb as unknown as Db,
     (client) => new NodePgTransaction(dialect, new NodePgSession(client, dialect, relations, {}), relations) as unknown as Tx,
