@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import yazl from 'yazl';
+import { yazl } from './zip.js';
 import { withTenantRead, withTenantSnapshot, type Db, type TenantScope, type Tx } from '../../platform/db.js';
 import type { Language } from '../../../contracts/domain.js';
 import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
