@@ -8,15 +8,13 @@ import { entityLayout } from './export-words.js';
 import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
 
 /**
- * Rows per page on the embedded database, where each page is one short transaction: its single
- * connection is shared by every request, which interleave with an export between pages.
+ * Rows per page. On the embedded database each page is one short transaction: its single connection
+ * is shared by every request, which interleave with an export between pages. On PostgreSQL all pages
+ * are read in one transaction; there too 1,000 rows beat 5,000 and 20,000 (measured in one process on
+ * a 5,000-app institution: XLSX 3.6–3.8 s against 5.7–6.3 s and 6.3–7.7 s), the database reading the
+ * next page while the process writes the last, with less garbage from large page texts.
  */
 export const EXPORT_PAGE_SIZE = 1000;
-/**
- * Rows per page on PostgreSQL, where the whole export is read in one transaction on a connection of
- * its own: fewer, larger statements, while the process still holds a page at a time, never a table.
- */
-export const EXPORT_SNAPSHOT_PAGE_SIZE = 5000;
 
 /** How an export reads: each page in `read`, at most `pageSize` rows at a time. */
 interface ExportReader {
@@ -31,7 +29,7 @@ interface ExportReader {
  * embedded database each page is a short transaction of its own (withTenantRead).
  */
 async function withExportReader<T>(db: Db, scope: TenantScope, fn: (reader: ExportReader) => Promise<T>): Promise<T> {
-  const snapshot = await withTenantSnapshot(db, scope, (tx) => fn({ read: (query) => query(tx), pageSize: EXPORT_SNAPSHOT_PAGE_SIZE }));
+  const snapshot = await withTenantSnapshot(db, scope, (tx) => fn({ read: (query) => query(tx), pageSize: EXPORT_PAGE_SIZE }));
   return snapshot ? snapshot.value : fn({ read: (query) => withTenantRead(db, scope, query), pageSize: EXPORT_PAGE_SIZE });
 }
 
