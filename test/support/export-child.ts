@@ -13,6 +13,8 @@ const jobs = await createJobs({ db: database.db });
 const exportJobs = createExportJobs({
   db: database.db,
   config,
+  // Killed midway by the suite: the export must run in this process, not one of its own.
+  inProcess: true,
   afterPage: async (rowsDone) => {
     process.stdout.write(`page ${rowsDone}\n`);
     await new Promise((r) => setTimeout(r, 500));

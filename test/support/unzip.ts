@@ -1,6 +1,10 @@
+import { createRequire } from 'node:module';
 import yauzl from 'yauzl';
 
-/** Every entry of a zip file held in memory, by name (tests read exports through it). */
+/** A CRC-32 in JavaScript, apart from what the zip writer used: each entry's checksum is checked with it. */
+const crc32 = createRequire(import.meta.url)('buffer-crc32') as { unsigned(data: Buffer): number };
+
+/** Every entry of a zip file held in memory, by name (tests read exports through it); a wrong checksum rejects. */
 export async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
@@ -13,7 +17,9 @@ export async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          files.set(entry.fileName, Buffer.concat(chunks));
+          const data = Buffer.concat(chunks);
+          if (crc32.unsigned(data) !== entry.crc32) return reject(new Error(`${entry.fileName}: its CRC-32 does not match its bytes`));
+          files.set(entry.fileName, data);
           zip.readEntry();
         });
       });

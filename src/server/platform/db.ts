@@ -59,9 +59,11 @@ export async function openDatabase(opts: {
   loadDataDir?: Blob;
   /** Where lost connections are reported (PostgreSQL); nothing is logged without it. */
   log?: DbLogger;
+  /** PostgreSQL: the most connections the pool opens (10 unless told). */
+  poolSize?: number;
 }): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     survivesLostConnections(pool, opts.log);
     const pgDb = drizzlePg(pool, { schema });
     const db = pgDb as unknown as Db;
@@ -400,6 +402,27 @@ export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx)
   }
   replica.counted('primary');
   return withTenant(db, scope, fn, { readOnly: true });
+}
+
+/**
+ * `withTenant` for a long read that must see the database at one instant (the full export): on
+ * PostgreSQL one read-only REPEATABLE READ transaction on the primary, with the same role, tenant
+ * settings and row-level security, never a request's held transaction (whose snapshot is taken).
+ * Null on the embedded database, whose single connection would be held by it for the whole read: the
+ * caller reads there in short transactions instead, so that requests interleave.
+ */
+export async function withTenantSnapshot<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<{ value: T } | null> {
+  const begin = settingsTransactions.get(db);
+  if (!begin) return null;
+  return { value: await begin(`${SNAPSHOT_READ}; ${tenantSettings(scope, false)}`, fn) };
+}
+
+/** The first statement of a snapshot read: before any query, as PostgreSQL requires. */
+const SNAPSHOT_READ = 'set transaction isolation level repeatable read, read only';
+
+/** The connection string of a PostgreSQL database (null for the embedded one): another process opens its own pool with it. */
+export function connectionStringOf(db: Db): string | null {
+  return pools.get(db)?.options.connectionString ?? null;
 }
 
 /** A row of the statement `openTransaction` was given, as the driver parsed it. */

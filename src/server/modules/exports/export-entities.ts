@@ -25,7 +25,7 @@ export type CodeWords = string;
 
 /**
  * One sheet (XLSX) or file (CSV zip) of the full export. Rows are read in pages ordered by a unique
- * key (keyset pagination, each page its own short transaction) so neither the database nor the
+ * key (keyset pagination; see full-export.ts for the transactions they are read in) so neither the database nor the
  * process holds the whole table.
  */
 export interface ExportEntity {

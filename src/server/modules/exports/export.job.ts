@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob } from '../../platform/jobs.js';
-import { unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
+import { connectionStringOf, unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
+import { runDataExportInChildProcess } from './export-process.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
 import { forEachAttachmentFile } from '../attachments/attachments.files.js';
@@ -41,6 +42,11 @@ export interface ExportJobDeps {
   config: Pick<Config, 'dataDir' | 'secretKeys'>;
   /** Awaited after each page is written (the recovery suite stops a process there). */
   afterPage?: (rowsDone: number) => Promise<void>;
+  /**
+   * Run the export in this process even on PostgreSQL (the export's own process does, and the
+   * recovery suite's). Otherwise an export on PostgreSQL runs in a process of its own (ADR 0019).
+   */
+  inProcess?: boolean;
 }
 
 /**
@@ -131,7 +137,13 @@ export function createExportJobs(deps: ExportJobDeps) {
       retryLimit: 0,
       expireInSeconds: 30 * 60,
       singletonKey: (p) => p.exportId,
-      handle: (p) => runDataExportJob(deps, { v: 1, ...p }),
+      handle: (p) => {
+        const job: DataExportJob = { v: 1, ...p };
+        // On PostgreSQL in a process of its own, so that the serving process's memory does not carry
+        // it; the embedded database cannot be opened by another process: there, in this one.
+        const databaseUrl = deps.inProcess ? null : connectionStringOf(deps.db);
+        return databaseUrl ? runDataExportInChildProcess(deps, databaseUrl, job) : runDataExportJob(deps, job);
+      },
     }),
     sweep: defineJob({
       name: 'data-export-sweep',

@@ -1,18 +1,36 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import yazl from 'yazl';
-import { withTenantRead, type Db, type TenantScope } from '../../platform/db.js';
+import { yazl } from './zip.js';
+import { withTenantRead, withTenantSnapshot, type Db, type TenantScope, type Tx } from '../../platform/db.js';
 import type { Language } from '../../../contracts/domain.js';
 import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
 import { entityLayout } from './export-words.js';
 import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
 
-/** Rows per page: each page is one short transaction, so other requests interleave with an export. */
+/**
+ * Rows per page. On the embedded database each page is one short transaction: its single connection
+ * is shared by every request, which interleave with an export between pages. On PostgreSQL all pages
+ * are read in one transaction; there too 1,000 rows beat 5,000 and 20,000 (measured in one process on
+ * a 5,000-app institution: XLSX 3.6–3.8 s against 5.7–6.3 s and 6.3–7.7 s), the database reading the
+ * next page while the process writes the last, with less garbage from large page texts.
+ */
 export const EXPORT_PAGE_SIZE = 1000;
 
-export interface ExportProgress {
-  rowsDone: number;
-  rowsTotal: number;
+/** How an export reads: each page in `read`, at most `pageSize` rows at a time. */
+interface ExportReader {
+  read<R>(query: (tx: Tx) => Promise<R>): Promise<R>;
+  pageSize: number;
+}
+
+/**
+ * Runs `fn` with the export's reader. On PostgreSQL every page is read in one read-only REPEATABLE
+ * READ transaction under the tenant's role and settings (withTenantSnapshot): one BEGIN and COMMIT
+ * instead of one per page, and every sheet shows the institution at the same instant. On the
+ * embedded database each page is a short transaction of its own (withTenantRead).
+ */
+async function withExportReader<T>(db: Db, scope: TenantScope, fn: (reader: ExportReader) => Promise<T>): Promise<T> {
+  const snapshot = await withTenantSnapshot(db, scope, (tx) => fn({ read: (query) => query(tx), pageSize: EXPORT_PAGE_SIZE }));
+  return snapshot ? snapshot.value : fn({ read: (query) => withTenantRead(db, scope, query), pageSize: EXPORT_PAGE_SIZE });
 }
 
 /** How many rows the export will write (for the progress bar). */
@@ -30,9 +48,15 @@ type Page = Awaited<ReturnType<ExportEntity['page']>>;
  * Calls `fn` with each page of `entity`. The next page is asked for before `fn` writes the current
  * one, so on PostgreSQL the database reads a page while the process writes the last.
  */
-async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn: (rows: Page['rows']) => Promise<void>): Promise<void> {
+async function forEachPage(
+  reader: ExportReader,
+  scope: TenantScope,
+  entity: ExportEntity,
+  fn: (rows: Page['rows']) => Promise<void>,
+): Promise<void> {
+  const size = reader.pageSize;
   const read = (cursor: string | null) => {
-    const page = withTenantRead(db, scope, (tx) => entity.page(tx, scope, cursor, EXPORT_PAGE_SIZE));
+    const page = reader.read((tx) => entity.page(tx, scope, cursor, size));
     // A failed read surfaces where the page is awaited; until then (or if `fn` fails first) it must
     // not count as an unhandled rejection.
     page.catch(() => {});
@@ -41,7 +65,7 @@ async function forEachPage(db: Db, scope: TenantScope, entity: ExportEntity, fn:
   let next: Promise<Page> | null = read(null);
   while (next) {
     const page: Page = await next;
-    next = page.rows.length < EXPORT_PAGE_SIZE || page.cursor === null ? null : read(page.cursor);
+    next = page.rows.length < size || page.cursor === null ? null : read(page.cursor);
     if (page.rows.length) await fn(page.rows);
   }
 }
@@ -58,7 +82,7 @@ export type ExportFiles = (add: (name: string, bytes: Buffer) => Promise<void>) 
  * Writes an institution's full export to `out`: an XLSX workbook with a sheet per entity, or a zip
  * holding one CSV per entity and the files `files` gives (the attached documents), in `language`
  * (headers, and the words of coded columns beside their codes: see `entityLayout`). Streams page by
- * page; the whole file is never in memory. `out` is ended when the export is complete. `onProgress`
+ * page (see withExportReader); the whole file is never in memory. `out` is ended when the export is complete. `onProgress`
  * is awaited after every page.
  */
 export async function writeFullExport(
@@ -71,6 +95,19 @@ export async function writeFullExport(
   files?: ExportFiles,
   language: Language = 'en',
 ): Promise<void> {
+  await withExportReader(db, scope, (reader) => writeExport(reader, scope, format, out, onProgress, entities, files, language));
+}
+
+async function writeExport(
+  reader: ExportReader,
+  scope: TenantScope,
+  format: 'xlsx' | 'csv',
+  out: Writable,
+  onProgress: (rowsDone: number) => Promise<void>,
+  entities: readonly ExportEntity[],
+  files: ExportFiles | undefined,
+  language: Language,
+): Promise<void> {
   let done = 0;
   const finished = once(out, 'finish');
   if (format === 'xlsx') {
@@ -78,7 +115,7 @@ export async function writeFullExport(
     for (const entity of entities) {
       const layout = entityLayout(entity, language);
       const sheet = book.addSheet(layout.name, layout.columns);
-      await forEachPage(db, scope, entity, async (rows) => {
+      await forEachPage(reader, scope, entity, async (rows) => {
         await sheet.addRows(layout.rows(rows));
         done += rows.length;
         await onProgress(done);
@@ -95,7 +132,7 @@ export async function writeFullExport(
       const csv = createCsvStream(layout.columns);
       zip.addReadStream(csv, `${entity.file}.csv`);
       const consumed = once(csv, 'end');
-      await forEachPage(db, scope, entity, async (rows) => {
+      await forEachPage(reader, scope, entity, async (rows) => {
         if (!csv.addRows(layout.rows(rows))) await once(csv, 'drain');
         done += rows.length;
         await onProgress(done);

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import yazl from 'yazl';
+import { yazl } from './zip.js';
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
 export type SheetCell = string | number | boolean | null | readonly string[];

@@ -1,0 +1,37 @@
+/**
+ * The process an export runs in on PostgreSQL (started by runDataExportInChildProcess): it waits for
+ * its order on the IPC channel, opens a small pool of its own, runs the export job and exits, with 0
+ * when the job ended without error. Not a command: it is only started by the serving process.
+ */
+import { openDatabase } from '../../platform/db.js';
+import { runDataExportJob } from './export.job.js';
+import type { ExportProcessOrder } from './export-process.js';
+
+/** The export's snapshot read, its progress and heartbeat, and the attached files it reads: a few connections. */
+const POOL_SIZE = 3;
+
+let ordered = false;
+// A serving process gone before its order came: nothing to do. Once running, the export finishes.
+process.once('disconnect', () => {
+  if (!ordered) process.exit(1);
+});
+
+process.once('message', (order: ExportProcessOrder) => {
+  ordered = true;
+  void (async () => {
+    let failed = false;
+    const database = await openDatabase({ databaseUrl: order.databaseUrl, poolSize: POOL_SIZE });
+    try {
+      await runDataExportJob(
+        { db: database.db, config: { dataDir: order.dataDir, secretKeys: order.secretKeys }, inProcess: true },
+        order.job,
+      );
+    } catch (err) {
+      failed = true;
+      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    } finally {
+      await database.close().catch(() => undefined);
+    }
+    process.exit(failed ? 1 : 0);
+  })();
+});

@@ -1,0 +1,99 @@
+/**
+ * On PostgreSQL an export job runs in a process of its own (ADR 0019): the serving process starts
+ * it, waits for it, and fails the export when it dies. Skipped on PGlite (set TEST_DATABASE_URL),
+ * whose exports run in the serving process.
+ */
+import { existsSync } from 'node:fs';
+import { and, eq } from 'drizzle-orm';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPopulatedTenant } from '../../../../test/support/populate.js';
+import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { dataExports } from '../../db/schema/index.js';
+import { unsafeTenantScope, withTenant } from '../../platform/db.js';
+import { exportFilePath } from './export-files.js';
+
+const onServer = Boolean(process.env.TEST_DATABASE_URL);
+let t: TestApp;
+
+beforeAll(async () => {
+  if (onServer) t = await createTestApp();
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function exportRow(tenantId: string, exportId: string) {
+  const rows = await withTenant(t.database.db, unsafeTenantScope(tenantId), (tx) =>
+    tx
+      .select()
+      .from(dataExports)
+      .where(and(eq(dataExports.tenantId, tenantId), eq(dataExports.id, exportId))),
+  );
+  return rows[0]!;
+}
+
+/** The process id a worker identity (`host/pid/token`) names. */
+const pidOf = (workerId: string | null) => Number(workerId?.split('/')[1]);
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, seconds = 120): Promise<T> {
+  const end = Date.now() + seconds * 1000;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.skipIf(!onServer)('an export on PostgreSQL', () => {
+  it('runs in another process, which writes the file and marks it ready', async () => {
+    const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
+    const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'xlsx' });
+    expect(created.statusCode, created.body).toBe(202);
+    const exportId = (created.json() as { id: string }).id;
+    await t.jobs.runPending();
+    const row = await exportRow(tenant.institution.id, exportId);
+    expect(row.status).toBe('ready');
+    const pid = pidOf(row.workerId);
+    expect(Number.isInteger(pid) && pid > 0, String(row.workerId)).toBe(true);
+    expect(pid).not.toBe(process.pid);
+    expect(existsSync(exportFilePath(t.config.dataDir, tenant.institution.id, exportId, 'xlsx'))).toBe(true);
+    const download = await tenant.siteAdmin.request('GET', `/api/v1/exports/${exportId}/download`);
+    expect(download.statusCode).toBe(200);
+    expect(download.rawPayload.subarray(0, 2).toString()).toBe('PK');
+  }, 200_000);
+
+  it('is failed, its partial file removed, when its process is killed midway', async () => {
+    const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
+    const tenantId = tenant.institution.id;
+    const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+    expect(created.statusCode, created.body).toBe(202);
+    const exportId = (created.json() as { id: string }).id;
+    const part = `${exportFilePath(t.config.dataDir, tenantId, exportId, 'csv')}.part`;
+
+    // The answers' sheet looks up each answer's section; the count of rows does not. With that table
+    // locked, the export process writes the first sheets and then waits: it is killed there.
+    const lock = new pg.Client({ connectionString: t.database.url });
+    await lock.connect();
+    try {
+      await lock.query('begin; lock table assessment_sections in access exclusive mode');
+      const ran = t.jobs.runPending();
+      const running = await until('the export to be written by its process', async () => {
+        const row = await exportRow(tenantId, exportId);
+        return row.status === 'running' && row.workerId && existsSync(part) ? row : undefined;
+      });
+      const pid = pidOf(running.workerId);
+      expect(pid).not.toBe(process.pid);
+      process.kill(pid, 'SIGKILL');
+      await ran;
+    } finally {
+      await lock.query('rollback').catch(() => undefined);
+      await lock.end();
+    }
+    const row = await exportRow(tenantId, exportId);
+    expect(row).toMatchObject({ status: 'failed', workerId: null });
+    expect(existsSync(part)).toBe(false);
+    expect(existsSync(exportFilePath(t.config.dataDir, tenantId, exportId, 'csv'))).toBe(false);
+  }, 200_000);
+});
