@@ -231,11 +231,20 @@ export async function listInventory(
   // The list's order (nulls last either way, then the id in the same direction), and its reverse.
   const forward = desc ? sql`${sortKey} desc nulls last, ${id} desc` : sql`${sortKey} asc nulls last, ${id} asc`;
   const backward = desc ? sql`${sortKey} asc nulls first, ${id} asc` : sql`${sortKey} desc nulls first, ${id} desc`;
+  // The page's rows are chosen first, over the items' own columns (order, offset, limit); only those
+  // rows are then written out as JSON, so a page read far into the list by its offset costs the JSON
+  // of its own rows, not of every row it skips.
   const pageSql = (extra: SQL | undefined, order: SQL, withTotal: boolean) =>
-    sql`select ${ITEM_JSON} as item, ${id} as id, ${withTotal ? sql`(${countSql()})` : sql`0`} as total, (${sortKey})::text as sort_key
-      from ${inventoryItems} left join ${catalogApps} on ${catalogApps.id} = ${inventoryItems.catalogAppId} ${NEEDS_PIA}
-      where ${extra ? sql`${where()} and ${extra}` : where()}
-      order by ${order} limit ${ph('limit')} offset ${ph('offset')}`;
+    sql`select ${ITEM_JSON} as item, ${id} as id, page.total, page.sort_key
+      from (
+        select ${inventoryItems.tenantId} as tenant_id, ${id} as id, ${withTotal ? sql`(${countSql()})` : sql`0`} as total, (${sortKey})::text as sort_key
+        from ${inventoryItems}
+        where ${extra ? sql`${where()} and ${extra}` : where()}
+        order by ${order} limit ${ph('limit')} offset ${ph('offset')}
+      ) page
+      join ${inventoryItems} on ${inventoryItems.tenantId} = page.tenant_id and ${id} = page.id
+      left join ${catalogApps} on ${catalogApps.id} = ${inventoryItems.catalogAppId} ${NEEDS_PIA}
+      order by ${order}`;
   const count = async () =>
     (await run<{ count: number }>(tx, statementOf(shapeOf(q, 'count'), countSql), valuesOf(scope, q, undefined, 0, 0)))[0]?.count ?? 0;
   const cursorOf = (r: PageRow | undefined): InventoryCursor | null => (r ? { key: r.sort_key, id: r.id } : null);
