@@ -21,6 +21,7 @@ import { dataExports, schools } from '../../db/schema/index.js';
 import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { exportFilePath } from './export-files.js';
 import { writeFullExport } from './full-export.js';
+import { until } from '../../../../test/support/until.js';
 
 const onServer = Boolean(process.env.TEST_DATABASE_URL);
 let t: TestApp;
@@ -88,16 +89,6 @@ async function exportRow(tenantId: string, exportId: string) {
 /** The process id a worker identity (`host/pid/token`) names. */
 const pidOf = (workerId: string | null) => Number(workerId?.split('/')[1]);
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, seconds = 120): Promise<T> {
-  const end = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe.skipIf(!onServer)('an export on PostgreSQL', () => {
   it('runs in another process, which writes the file and marks it ready', async () => {
     const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
@@ -131,10 +122,14 @@ describe.skipIf(!onServer)('an export on PostgreSQL', () => {
     try {
       await lock.query('begin; lock table assessment_sections in access exclusive mode');
       const ran = t.jobs.runPending();
-      const running = await until('the export to be written by its process', async () => {
-        const row = await exportRow(tenantId, exportId);
-        return row.status === 'running' && row.workerId && existsSync(part) ? row : undefined;
-      });
+      const running = await until(
+        'the export to be written by its process',
+        async () => {
+          const row = await exportRow(tenantId, exportId);
+          return row.status === 'running' && row.workerId && existsSync(part) ? row : undefined;
+        },
+        { seconds: 120, everyMs: 10 },
+      );
       const pid = pidOf(running.workerId);
       expect(pid).not.toBe(process.pid);
       process.kill(pid, 'SIGKILL');

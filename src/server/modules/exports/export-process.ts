@@ -1,10 +1,9 @@
 import { fork } from 'node:child_process';
-import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../platform/config.js';
 import { projectRoot, unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
-import { exportFilePath } from './export-files.js';
-import { findDataExport, updateDataExport } from './exports.repo.js';
+import { findDataExport } from './exports.repo.js';
+import { EXPORT_FAILED, failExport } from './exports.sweep.js';
 import type { DataExportJob } from './export.job.js';
 
 /** What the serving process hands the export's process, over its IPC channel (never its arguments or environment). */
@@ -72,11 +71,6 @@ async function failUnfinished(deps: { db: Db; config: Pick<Config, 'dataDir'> },
   await withTenant(deps.db, scope, async (tx) => {
     const row = await findDataExport(tx, scope, job.exportId);
     if (!row || (row.status !== 'queued' && row.status !== 'running')) return;
-    await rm(`${exportFilePath(deps.config.dataDir, job.tenantId, job.exportId, row.format as 'xlsx' | 'csv')}.part`, { force: true });
-    await updateDataExport(tx, scope, job.exportId, {
-      status: 'failed',
-      workerId: null,
-      error: 'The export could not be completed. Try again; if it fails again, contact support.',
-    });
+    await failExport(tx, scope, deps.config.dataDir, job.exportId, row.format as 'xlsx' | 'csv', EXPORT_FAILED);
   });
 }

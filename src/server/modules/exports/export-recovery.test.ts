@@ -19,6 +19,10 @@ import { createJobs } from '../../platform/jobs.js';
 import { THIS_PROCESS } from '../../platform/worker-identity.js';
 import { exportFilePath } from './export-files.js';
 import { systemSweepExpiredExports } from './exports.sweep.js';
+import { until } from '../../../../test/support/until.js';
+
+/** How long and how often the recovery is waited for. */
+const RECOVERY_WAIT = { seconds: 90, everyMs: 250 };
 
 let dataDir: string;
 let config: Config;
@@ -61,22 +65,15 @@ function exportAndKill(): Promise<{ pages: number; finished: boolean }> {
   });
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, seconds = 90): Promise<T> {
-  const end = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('an export whose worker process was killed', () => {
   it('is failed when workers start again, its partial file removed, and a new export can start at once', async () => {
     let database = await open();
     await database.migrate();
     let jobs = await createJobs({ db: database.db });
-    let app = await buildApp({ config, db: database.db, mailer: { send: async () => {}, folder: undefined }, jobs }, { logLevel: 'silent' });
+    let app = await buildApp(
+      { config, db: database.db, mailer: { send: async () => {}, folder: undefined }, jobs },
+      { logLevel: 'silent' },
+    );
     const tenant = await buildPopulatedTenant(app, database.db, 5);
     const tenantId = tenant.institution.id;
     const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
@@ -94,7 +91,14 @@ describe('an export whose worker process was killed', () => {
 
     if (!databaseUrl) database = await open();
     const statusOf = async () =>
-      (await withTenant(database.db, unsafeTenantScope(tenantId), (tx) => tx.select().from(dataExports).where(and(eq(dataExports.tenantId, tenantId), eq(dataExports.id, exportId)))))[0]!;
+      (
+        await withTenant(database.db, unsafeTenantScope(tenantId), (tx) =>
+          tx
+            .select()
+            .from(dataExports)
+            .where(and(eq(dataExports.tenantId, tenantId), eq(dataExports.id, exportId))),
+        )
+      )[0]!;
     expect((await statusOf()).status).toBe('running');
 
     // A restarted service: its workers start, and with them the recovery of what the dead one left.
@@ -102,10 +106,14 @@ describe('an export whose worker process was killed', () => {
     app = await buildApp({ config, db: database.db, mailer: { send: async () => {}, folder: undefined }, jobs }, { logLevel: 'silent' });
     try {
       await jobs.startWorkers();
-      const failed = await until('the interrupted export to be failed', async () => {
-        const row = await statusOf();
-        return row.status === 'running' ? undefined : row;
-      });
+      const failed = await until(
+        'the interrupted export to be failed',
+        async () => {
+          const row = await statusOf();
+          return row.status === 'running' ? undefined : row;
+        },
+        RECOVERY_WAIT,
+      );
       expect(failed).toMatchObject({ status: 'failed', workerId: null });
       expect(failed.error).toMatch(/interrupted/);
       expect(existsSync(part)).toBe(false);
@@ -115,10 +123,14 @@ describe('an export whose worker process was killed', () => {
       const again = await admin.request('POST', '/api/v1/exports', { format: 'csv' });
       expect(again.statusCode).toBe(202);
       const againId = (again.json() as { id: string }).id;
-      const done = await until('the new export', async () => {
-        const r = (await admin.request('GET', `/api/v1/exports/${againId}`)).json() as { status: string };
-        return r.status === 'ready' || r.status === 'failed' ? r.status : undefined;
-      });
+      const done = await until(
+        'the new export',
+        async () => {
+          const r = (await admin.request('GET', `/api/v1/exports/${againId}`)).json() as { status: string };
+          return r.status === 'ready' || r.status === 'failed' ? r.status : undefined;
+        },
+        RECOVERY_WAIT,
+      );
       expect(done).toBe('ready');
     } finally {
       await app.close();
@@ -148,12 +160,22 @@ describe('an export whose worker process was killed', () => {
           { tenantId: institution.id, id: samePidEarlier, format: 'csv', status: 'running', workerId: `${space}/${pid}/000000000000` },
           { tenantId: institution.id, id: deadPid, format: 'csv', status: 'running', workerId: `${space}/2147483646/abcdef` },
         ]);
-        await tx.execute(sql`update data_exports set updated_at = now() - interval '10 minutes' where tenant_id = ${institution.id} and id = ${remoteSilent}`);
+        await tx.execute(
+          sql`update data_exports set updated_at = now() - interval '10 minutes' where tenant_id = ${institution.id} and id = ${remoteSilent}`,
+        );
       });
       await systemSweepExpiredExports({ db: database.db, config });
-      const rows = await withTenant(database.db, scope, (tx) => tx.select().from(dataExports).where(eq(dataExports.tenantId, institution.id)));
+      const rows = await withTenant(database.db, scope, (tx) =>
+        tx.select().from(dataExports).where(eq(dataExports.tenantId, institution.id)),
+      );
       const status = Object.fromEntries(rows.map((r) => [r.id, r.status]));
-      expect(status).toEqual({ [live]: 'running', [remoteFresh]: 'running', [remoteSilent]: 'failed', [samePidEarlier]: 'failed', [deadPid]: 'failed' });
+      expect(status).toEqual({
+        [live]: 'running',
+        [remoteFresh]: 'running',
+        [remoteSilent]: 'failed',
+        [samePidEarlier]: 'failed',
+        [deadPid]: 'failed',
+      });
     } finally {
       await database.close();
     }

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { LANGUAGES, type Language } from '../../../contracts/domain.js';
@@ -12,7 +12,7 @@ import { findDataExport, updateDataExport } from './exports.repo.js';
 import { forEachAttachmentFile } from '../attachments/attachments.files.js';
 import { EXPORT_ENTITIES } from './export-entities.js';
 import { countExportRows, writeFullExport } from './full-export.js';
-import { systemSweepExpiredExports } from './exports.sweep.js';
+import { EXPORT_FAILED, failExport, systemSweepExpiredExports } from './exports.sweep.js';
 import { THIS_PROCESS } from '../../platform/worker-identity.js';
 import { EXPORT_HEARTBEAT_SECONDS, EXPORT_TTL_HOURS, exportFilePath } from './export-files.js';
 
@@ -110,13 +110,7 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
       });
     });
   } catch (err) {
-    await rm(part, { force: true });
-    await withTenant(db, scope, (tx) =>
-      updateDataExport(tx, scope, job.exportId, {
-        status: 'failed',
-        error: 'The export could not be completed. Try again; if it fails again, contact support.',
-      }),
-    );
+    await withTenant(db, scope, (tx) => failExport(tx, scope, deps.config.dataDir, job.exportId, format, EXPORT_FAILED));
     throw err;
   } finally {
     clearInterval(heartbeat);

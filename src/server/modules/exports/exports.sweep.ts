@@ -27,16 +27,32 @@ export async function lapseExports(tx: Tx, scope: TenantScope, dataDir: string):
   const now = new Date();
   for (const r of await findLapseCandidates(tx, scope, now)) {
     if (r.status !== 'ready' && !isInterrupted(r, now)) continue;
-    const file = exportFilePath(dataDir, scope.tenantId, r.id, r.format as 'xlsx' | 'csv');
+    const format = r.format as 'xlsx' | 'csv';
+    const file = exportFilePath(dataDir, scope.tenantId, r.id, format);
     await rm(file, { force: true });
+    if (r.status !== 'ready') {
+      await failExport(tx, scope, dataDir, r.id, format, 'The export was interrupted. Start a new one.');
+      continue;
+    }
     await rm(`${file}.part`, { force: true });
-    await updateDataExport(
-      tx,
-      scope,
-      r.id,
-      r.status === 'ready' ? { status: 'expired' } : { status: 'failed', workerId: null, error: 'The export was interrupted. Start a new one.' },
-    );
+    await updateDataExport(tx, scope, r.id, { status: 'expired' });
   }
+}
+
+/** What a person is told of an export that failed while it ran. */
+export const EXPORT_FAILED = 'The export could not be completed. Try again; if it fails again, contact support.';
+
+/** Marks export `id` failed with `error`, naming no worker any more, and removes its partial file. */
+export async function failExport(
+  tx: Tx,
+  scope: TenantScope,
+  dataDir: string,
+  id: string,
+  format: 'xlsx' | 'csv',
+  error: string,
+): Promise<void> {
+  await rm(`${exportFilePath(dataDir, scope.tenantId, id, format)}.part`, { force: true });
+  await updateDataExport(tx, scope, id, { status: 'failed', workerId: null, error });
 }
 
 /**

@@ -16,10 +16,9 @@ import { createCsvStream, createXlsxWriter } from './spreadsheet.js';
  */
 export const EXPORT_PAGE_SIZE = 1000;
 
-/** How an export reads: each page in `read`, at most `pageSize` rows at a time. */
+/** How an export reads: each page (EXPORT_PAGE_SIZE rows at most) in `read`. */
 interface ExportReader {
   read<R>(query: (tx: Tx) => Promise<R>): Promise<R>;
-  pageSize: number;
 }
 
 /**
@@ -29,8 +28,8 @@ interface ExportReader {
  * embedded database each page is a short transaction of its own (withTenantRead).
  */
 async function withExportReader<T>(db: Db, scope: TenantScope, fn: (reader: ExportReader) => Promise<T>): Promise<T> {
-  const snapshot = await withTenantSnapshot(db, scope, (tx) => fn({ read: (query) => query(tx), pageSize: EXPORT_PAGE_SIZE }));
-  return snapshot ? snapshot.value : fn({ read: (query) => withTenantRead(db, scope, query), pageSize: EXPORT_PAGE_SIZE });
+  const snapshot = await withTenantSnapshot(db, scope, (tx) => fn({ read: (query) => query(tx) }));
+  return snapshot ? snapshot.value : fn({ read: (query) => withTenantRead(db, scope, query) });
 }
 
 /** How many rows the export will write (for the progress bar). */
@@ -54,7 +53,7 @@ async function forEachPage(
   entity: ExportEntity,
   fn: (rows: Page['rows']) => Promise<void>,
 ): Promise<void> {
-  const size = reader.pageSize;
+  const size = EXPORT_PAGE_SIZE;
   const read = (cursor: string | null) => {
     const page = reader.read((tx) => entity.page(tx, scope, cursor, size));
     // A failed read surfaces where the page is awaited; until then (or if `fn` fails first) it must
