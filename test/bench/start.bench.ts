@@ -6,16 +6,26 @@
  * /readyz answering 200; "at rest" is its resident memory (the kernel's VmRSS) 10 s later with no
  * request. Goal: ≤ 5 s to ready and ≤ 250 MB at rest.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { hasEmbeddedDatabase, openDatabase } from '../../src/server/platform/db.js';
 import { buildServer, generate } from './reports.bench.js';
-import { freePort, load, machine, median, rssOf, servedEnv, startScriptNodeArgs, type BenchTable, type BenchTarget } from './support.js';
+import {
+  freePort,
+  load,
+  machine,
+  median,
+  rssOf,
+  servedEnv,
+  spawnUntilReady,
+  startScriptNodeArgs,
+  stopGroup,
+  type BenchTable,
+  type BenchTarget,
+} from './support.js';
 
 const STARTS = Number(process.env.BENCH_START_RUNS ?? 3);
 const READY_GOAL_S = 5;
@@ -25,35 +35,18 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 /** Starts the server on `dataDir`; its seconds to ready and its memory at rest. */
 async function startOnce(dataDir: string): Promise<{ ready: number; rest: number }> {
   const port = await freePort();
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [...startScriptNodeArgs(), path.join(root, 'dist/server/main.js'), 'serve'], {
-    cwd: root,
-    stdio: ['ignore', 'ignore', 'inherit'],
-    // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).
-    env: servedEnv(port, dataDir),
-  });
+  // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).
+  const { child, seconds } = await spawnUntilReady(
+    process.execPath,
+    [...startScriptNodeArgs(), path.join(root, 'dist/server/main.js'), 'serve'],
+    servedEnv(port, dataDir),
+    port,
+  );
   try {
-    let ready = 0;
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) {
-        ready = (performance.now() - t0) / 1000;
-        break;
-      }
-      if (performance.now() - t0 > 180_000) throw new Error('the server was not ready in 180 s');
-      await sleep(50);
-    }
     await sleep(10_000);
-    return { ready, rest: await rssOf(child.pid!) };
+    return { ready: seconds, rest: await rssOf(child.pid!) };
   } finally {
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 30_000).unref();
-    });
+    await stopGroup(child);
   }
 }
 

@@ -1,11 +1,13 @@
 /** What the benches share: table and target types, timing, memory and machine-load helpers. */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
 export interface BenchTable {
   title: string;
@@ -153,4 +155,56 @@ export function startScriptNodeArgs(): string[] {
   const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js serve/.exec(pkg.scripts.start);
   if (!match) throw new Error(`package.json's start script does not run dist/server/main.js serve: ${pkg.scripts.start}`);
   return match[1]!.trim().split(/\s+/).filter(Boolean);
+}
+
+/** The project's root folder, where the benches start the built server. */
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Spawns a command in a process group of its own (npm and sh start children of their own) and
+ * resolves with the seconds from spawn to /readyz answering 200 on `port`.
+ */
+export async function spawnUntilReady(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+): Promise<{ child: ChildProcess; seconds: number }> {
+  const t0 = performance.now();
+  const child = spawn(cmd, args, { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode})`);
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      if (ok) return { child, seconds: (performance.now() - t0) / 1000 };
+      if (performance.now() - t0 > 180_000) throw new Error(`${cmd} ${args.join(' ')}: not ready in 180 s`);
+      await sleep(25);
+    }
+  } catch (err) {
+    await stopGroup(child);
+    throw err;
+  }
+}
+
+/**
+ * Stops the process group a detached child leads (SIGTERM, then SIGKILL after 30 s) and waits until
+ * none of its processes is left: npm exits before the server it started has closed its database.
+ */
+export async function stopGroup(child: ChildProcess): Promise<void> {
+  const signal = (sig: NodeJS.Signals | 0) => {
+    try {
+      process.kill(-child.pid!, sig);
+      return true;
+    } catch {
+      return false; // No process left in the group.
+    }
+  };
+  signal('SIGTERM');
+  const t0 = performance.now();
+  while (signal(0)) {
+    if (performance.now() - t0 > 30_000) signal('SIGKILL');
+    await sleep(50);
+  }
 }

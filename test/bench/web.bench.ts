@@ -14,15 +14,14 @@
  * start has created and filled with demo data, from spawn to /readyz answering 200; the same for
  * build-if-changed alone and `serve` alone, each round running the three one after the other.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { freePort, load, machine, median, servedEnv, type BenchTable, type BenchTarget } from './support.js';
+import { freePort, load, machine, median, servedEnv, spawnUntilReady, stopGroup, type BenchTable, type BenchTarget } from './support.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PAGE_LOADS = Number(process.env.BENCH_WEB_LOADS ?? 7);
@@ -53,55 +52,6 @@ async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process
     p.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${code}`);
-}
-
-/**
- * Spawns a command in a process group of its own (npm and sh start children of their own) and
- * resolves with the seconds from spawn to /readyz answering 200 on `port`.
- */
-async function spawnUntilReady(
-  cmd: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  port: number,
-): Promise<{ child: ChildProcess; seconds: number }> {
-  const t0 = performance.now();
-  const child = spawn(cmd, args, { cwd: root, env, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`${cmd} ${args.join(' ')} exited (${child.exitCode})`);
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`)
-        .then((r) => r.status === 200)
-        .catch(() => false);
-      if (ok) return { child, seconds: (performance.now() - t0) / 1000 };
-      if (performance.now() - t0 > 180_000) throw new Error(`${cmd} ${args.join(' ')}: not ready in 180 s`);
-      await sleep(25);
-    }
-  } catch (err) {
-    await stopGroup(child);
-    throw err;
-  }
-}
-
-/**
- * Stops the process group a detached child leads (SIGTERM, then SIGKILL after 30 s) and waits until
- * none of its processes is left: npm exits before the server it started has closed its database.
- */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  const signal = (sig: NodeJS.Signals | 0) => {
-    try {
-      process.kill(-child.pid!, sig);
-      return true;
-    } catch {
-      return false; // No process left in the group.
-    }
-  };
-  signal('SIGTERM');
-  const t0 = performance.now();
-  while (signal(0)) {
-    if (performance.now() - t0 > 30_000) signal('SIGKILL');
-    await sleep(50);
-  }
 }
 
 interface Response {
