@@ -4,12 +4,12 @@
  * errors, the bank editor's draft): any violation of any impact fails, and the failure lists every
  * page's violations at once.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { en } from '../../src/web/i18n/en.js';
 import { fr } from '../../src/web/i18n/fr.js';
+import { axeViolations } from './axe.js';
 import { signIn, signOut, submitCatalogAppAssessment } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
@@ -17,7 +17,6 @@ const expect = baseExpect.configure({ timeout: 30_000 });
 const SITE_ADMIN = 'h.karimi@lakeshore.example';
 const APP_ADMIN = 't.kowalczyk@lakeshore.example';
 const OPERATOR = 'admin@vetted.example';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 type Findings = Record<string, string[]>;
 
@@ -25,8 +24,7 @@ type Findings = Record<string, string[]>;
 async function scan(page: Page, name: string, findings: Findings): Promise<void> {
   await expect(page.locator('h1').first()).toBeVisible();
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  const found = results.violations.map((v) => `${v.id} (${v.impact ?? 'unknown'}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const found = await axeViolations(page);
   if (found.length) findings[name] = found;
 }
 

@@ -3,10 +3,10 @@
  * confirming one's identity again before a sensitive change, and a site administrator resetting the
  * second factor of someone who lost their device. The e2e server runs with REAUTH_MINUTES=1.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { Secret, TOTP } from 'otpauth';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { expectNoAxeViolations } from './axe.js';
 
 // The reset test needs the member enrolled by the first one.
 test.describe.configure({ mode: 'serial' });
@@ -25,11 +25,6 @@ async function signIn(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function noAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
-}
-
 test('sets up two-step verification from a QR code, then confirms it is them before new recovery codes', async ({ page }) => {
   test.setTimeout(150_000);
   await signIn(page, MEMBER);
@@ -44,7 +39,7 @@ test('sets up two-step verification from a QR code, then confirms it is them bef
   // The same key as text, for typing it in or hearing it read.
   secret = (await page.getByTestId('mfa-secret').innerText()).replace(/\s+/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  await noAxeViolations(page);
+  await expectNoAxeViolations(page);
 
   await page.getByRole('textbox', { name: 'Code' }).fill(codeOf(secret));
   await page.getByRole('button', { name: 'Confirm' }).click();
@@ -58,7 +53,7 @@ test('sets up two-step verification from a QR code, then confirms it is them bef
   await page.getByRole('button', { name: 'New recovery codes' }).click();
   const dialog = page.getByRole('dialog', { name: 'Confirm it is you' });
   await expect(dialog).toBeVisible();
-  await noAxeViolations(page);
+  await expectNoAxeViolations(page);
   await dialog.getByLabel('Current password').fill('not the password at all');
   await dialog.getByRole('textbox', { name: 'Code' }).fill(codeOf(secret, 30_000));
   await dialog.getByRole('button', { name: 'Confirm' }).click();
@@ -75,7 +70,7 @@ test('a site administrator resets the second factor of someone who lost their de
   await page.getByRole('button', { name: 'Reset two-step verification — Tomasz Kowalczyk' }).click();
   const confirm = page.getByRole('dialog', { name: 'Reset two-step verification of Tomasz Kowalczyk?' });
   await expect(confirm).toContainText('lost their authenticator');
-  await noAxeViolations(page);
+  await expectNoAxeViolations(page);
   await confirm.getByRole('button', { name: 'Reset two-step verification' }).click();
   await expect(page.getByText('Two-step verification of Tomasz Kowalczyk was reset.')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Reset two-step verification — Tomasz Kowalczyk' })).toHaveCount(0);

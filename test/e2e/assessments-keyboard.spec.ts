@@ -4,8 +4,8 @@
  * view, and submitting — Tab, Shift+Tab, Enter, Space and arrows, no clicks on these pages — plus
  * axe scans of the assessment, merge, compare and bank editor pages.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { axeViolations } from './axe.js';
 import { expectVisibleFocus, tabTo } from './keyboard.js';
 import { signIn, signOut, startAssessment } from './session.js';
 
@@ -14,9 +14,7 @@ const APP_ADMIN = 'a.sandhu@cedarvalley.example';
 const OPERATOR = 'admin@vetted.example';
 
 async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${what}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`)).toEqual([]);
+  expect((await axeViolations(page, { seriousOnly: true })).map((v) => `${what}: ${v}`)).toEqual([]);
 }
 
 const question = (page: Page, key: string) => page.locator(`[data-question-key="${key}"]`);

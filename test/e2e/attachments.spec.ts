@@ -4,18 +4,13 @@
  * accessible in English and French, and removes the document after confirming.
  */
 import { readFile } from 'node:fs/promises';
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect as baseExpect, test, type Page } from '@playwright/test';
+import { expect as baseExpect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './axe.js';
 import { signIn } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
 const PDF = Buffer.from(`%PDF-1.4\n% agreement ${Date.now()}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n`);
-
-async function axe(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('a site admin attaches, downloads and removes an agreement, in English and French', async ({ page }) => {
   test.setTimeout(240_000);
@@ -46,7 +41,7 @@ test('a site admin attaches, downloads and removes an agreement, in English and 
   await expect(panel.getByText(`“${name}” attached.`)).toBeVisible();
   const row = panel.getByRole('row', { name: new RegExp(name) });
   await expect(row).toContainText('Agreement (DPA)');
-  expect(await axe(page)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   // Downloaded as a file, byte for byte.
   const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('link', { name: `Download ${name}` }).click()]);
@@ -59,7 +54,7 @@ test('a site admin attaches, downloads and removes an agreement, in English and 
   const panneau = page.getByRole('region', { name: 'Documents' });
   await expect(panneau.getByRole('button', { name: 'Joindre' })).toBeVisible();
   await expect(panneau.getByRole('row', { name: new RegExp(name) })).toContainText('Entente (traitement des données)');
-  expect(await axe(page)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   // Removed after confirming.
   await panneau.getByRole('button', { name: `Retirer ${name}` }).click();

@@ -5,21 +5,14 @@
  * institution's deletion certificate is read and downloaded, and the end of service is cancelled.
  */
 import { readFile } from 'node:fs/promises';
-import { AxeBuilder } from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { expectNoAxeViolations } from './axe.js';
 import { signIn, signOut } from './session.js';
 
 const OPERATOR = 'admin@vetted.example';
 const LAKESHORE = 'Lakeshore District School Board (demo)';
 const LAKESHORE_ADMIN = 'h.karimi@lakeshore.example';
-
-async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(
-    results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')}`),
-  ).toEqual([]);
-}
 
 test('a person sees, corrects, downloads and erases their own data', async ({ page }) => {
   await signIn(page, 's.mcallister@lakeshore.example');
@@ -29,7 +22,7 @@ test('a person sees, corrects, downloads and erases their own data', async ({ pa
 
   await expect(page.getByRole('table', { name: 'Audit events about me or by me' })).toContainText('Signed in');
   await expect(page.getByRole('table', { name: 'Audit events about me or by me' })).not.toContainText('session.create');
-  await expectAccessible(page);
+  await expectNoAxeViolations(page);
 
   // Correct my name. The sign-in email is not changed here: it changes by a link to the new address.
   await page.getByLabel('First name').fill('Shevaun');
@@ -107,7 +100,7 @@ test('an institution asks for its end of service, becomes read-only, and is purg
   await page.getByRole('button', { name: `End of service of ${LAKESHORE}` }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog.getByLabel('Contact for the deletion certificate')).toHaveValue('privacy@lakeshore.example');
-  await expectAccessible(page);
+  await expectNoAxeViolations(page);
   await dialog.getByRole('button', { name: 'Confirm the request' }).click();
   await expect(page.getByText(`The end of service of ${LAKESHORE} is set.`)).toBeVisible();
   await expect(lakeshore).toContainText('Read-only');
@@ -128,7 +121,7 @@ test('an institution asks for its end of service, becomes read-only, and is purg
   await expect(page.getByRole('textbox', { name: 'Name', exact: true })).toBeDisabled();
   await expect(page.getByRole('button', { name: 'Save', exact: true })).toBeDisabled();
   await expect(page.getByRole('region', { name: 'End of service' }).last()).toContainText('Read-only');
-  await expectAccessible(page);
+  await expectNoAxeViolations(page);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Inventory' }).click();
   await expect(page.getByRole('button', { name: 'Add app' })).toBeDisabled();
@@ -185,7 +178,7 @@ test('an institution asks for its end of service, becomes read-only, and is purg
   await expect(dialog.getByRole('table', { name: 'Rows deleted per table' })).toContainText('invitations');
   await expect(dialog.getByRole('row', { name: /Backup key destroyed/ })).toContainText('Yes');
   await expect(dialog.getByRole('row', { name: /SHA-256 digest/ })).toContainText(/[0-9a-f]{64}/);
-  await expectAccessible(page);
+  await expectNoAxeViolations(page);
   const json = page.waitForEvent('download');
   await dialog.getByRole('link', { name: 'Download (JSON)' }).click();
   const file = await json;
@@ -241,7 +234,7 @@ test('a platform admin moves a scheduled end of service to another day', async (
   await dialog.getByRole('button', { name: 'Change date' }).click();
   const newDate = dialog.getByLabel('New end of service');
   await expect(newDate).toBeFocused();
-  await expectAccessible(page);
+  await expectNoAxeViolations(page);
   await newDate.fill(`${year + 2}-06-15`);
   await dialog.getByRole('button', { name: 'Save the new date' }).click();
   await expect(page.getByText('The end of service of Moving Academy (e2e) was moved.')).toBeVisible();

@@ -2,8 +2,8 @@
  * The operator's team in Chromium: a platform admin sees the other platform admins and resets the
  * two-step verification of one who lost their device; never their own.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './axe.js';
 import { signIn, signOut } from './session.js';
 
 const OPERATOR = 'admin@vetted.example';
@@ -25,8 +25,7 @@ test('a platform admin resets a colleague’s lost second factor from the Platfo
   await expect(colleague).toContainText('On');
   // Nobody resets their own.
   await expect(me.getByRole('button')).toHaveCount(0);
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   await colleague.getByRole('button', { name: 'Reset two-step verification — Sam Whitfield' }).click();
   const dialog = page.getByRole('dialog', { name: 'Reset two-step verification of Sam Whitfield?' });

@@ -1,7 +1,7 @@
 /** The public list: what parents see without signing in, and how a site admin publishes it. */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
+import { expectNoAxeViolations } from './axe.js';
 
 async function signIn(page: Page, email: string) {
   await page.goto('/sign-in');
@@ -22,8 +22,7 @@ test('a parent reads the approved apps of a district without signing in, filters
   // Nothing about people: no sign-in, no staff names or emails on the page.
   await expect(page.locator('body')).not.toContainText('@cedarvalley.example');
 
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(results.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   await page.getByLabel('Grade', { exact: true }).click();
   await page.getByRole('option', { name: 'Grade 11', exact: true }).click();

@@ -3,8 +3,8 @@
  * institutions by region, and its Bank bundles page refuses a file that is not a signed bundle with
  * the reason beside the file field; in English and French.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './axe.js';
 import { signIn, signOut } from './session.js';
 
 const OPERATOR = 'admin@vetted.example';
@@ -29,8 +29,7 @@ test('the platform console shows the region and refuses a bundle that is not sig
   await page.getByRole('button', { name: 'Apply the bundle' }).click();
   await expect(page.getByText('is not a Vetted bank bundle (format vetted-bank-bundle)')).toBeVisible();
   await expect(page.getByRole('table', { name: 'Bundles of this region' }).or(page.getByText('No bundle yet.'))).toBeVisible();
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+  await expectNoAxeViolations(page);
 
   await page.getByRole('button', { name: /français/i }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Paquets de la banque' })).toBeVisible();

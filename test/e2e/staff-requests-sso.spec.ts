@@ -6,16 +6,15 @@
  * outside the institution's domains is turned away. The request page is axe-clean in English and
  * French, and its French holds no English.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect as baseExpect, test, type Browser, type Page } from '@playwright/test';
 import { E2E_DEMO_PASSWORD } from '../../playwright.config.js';
 import { startOidcIdp, type TestOidcIdp } from '../support/oidc-idp.js';
+import { axeViolations } from './axe.js';
 import { signIn, signOut } from './session.js';
 
 const expect = baseExpect.configure({ timeout: 30_000 });
 const base = `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`;
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PROVIDER = 'Cedar Valley staff sign-in';
 let idp: TestOidcIdp;
 let connectionId: string;
@@ -43,10 +42,9 @@ test.afterAll(async ({ request }) => {
   await idp?.close();
 });
 
-async function axeViolations(page: Page): Promise<string[]> {
+async function axeOf(page: Page): Promise<string[]> {
   await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return axeViolations(page);
 }
 
 /** A fresh browser (no session) in `language` that starts at the address and signs in at the provider as `account`. */
@@ -78,14 +76,14 @@ test('staff reach the request page through the institution’s sign-in, with no 
   await expect(toggle).toBeChecked();
   const address = (await settings.getByTestId(`request-sso-link-${connectionId}`).textContent())!.trim();
   expect(address).toMatch(new RegExp(`^${base}/api/v1/public/staff-requests/sso/[0-9a-f-]{36}/${connectionId}$`));
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await axeOf(page)).toEqual([]);
   // The settings panel in French: its own words, axe-clean.
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'fr'));
   await page.reload();
   const réglages = page.getByRole('region', { name: 'Page de demande du personnel' });
   await expect(réglages.getByRole('switch', { name: `Le personnel se connecte par ${PROVIDER} pour demander une application` })).toBeChecked();
   await expect(réglages.getByText(`Adresse à diffuser pour ${PROVIDER} :`)).toBeVisible();
-  expect(await axeViolations(page)).toEqual([]);
+  expect(await axeOf(page)).toEqual([]);
   // Back to English for what follows (init scripts run in the order they were added).
   await page.addInitScript(() => window.localStorage.setItem('vetted.language', 'en'));
   await page.reload();
@@ -96,7 +94,7 @@ test('staff reach the request page through the institution’s sign-in, with no 
   await expect(staff.page).toHaveURL(`${base}/staff-request`);
   await expect(staff.page.getByRole('heading', { level: 1, name: /Ask .* to review an app/ })).toBeVisible();
   await expect(staff.page.getByText('Your institution’s sign-in confirmed you are one of its staff.', { exact: false })).toBeVisible();
-  expect(await axeViolations(staff.page)).toEqual([]);
+  expect(await axeOf(staff.page)).toEqual([]);
   // No session: the app's pages still ask to sign in.
   expect((await staff.page.request.get('/api/v1/session')).status()).toBe(401);
   await staff.page.getByLabel('App name (if it is not in the catalog)').fill(appName);
@@ -109,7 +107,7 @@ test('staff reach the request page through the institution’s sign-in, with no 
   const fr = await staffThroughSso(browser, address, 'rlavoie', 'fr');
   await expect(fr.page.getByRole('heading', { level: 1, name: /Demander à .* d’évaluer une application/ })).toBeVisible();
   await expect(fr.page.getByText('La connexion de votre établissement a confirmé', { exact: false })).toBeVisible();
-  expect(await axeViolations(fr.page)).toEqual([]);
+  expect(await axeOf(fr.page)).toEqual([]);
   const frText = await fr.page.locator('main').innerText();
   for (const english of ['Ask ', 'Send the request', 'sign-in', 'What will it be used for']) expect(frText).not.toContain(english);
   await fr.context.close();
@@ -118,7 +116,7 @@ test('staff reach the request page through the institution’s sign-in, with no 
   const outsider = await staffThroughSso(browser, address, 'outsider', 'fr');
   await expect(outsider.page).toHaveURL(`${base}/staff-request?sso=no_account`);
   await expect(outsider.page.getByRole('alert')).toContainText('n’a pas confirmé que vous faites partie de son personnel');
-  expect(await axeViolations(outsider.page)).toEqual([]);
+  expect(await axeOf(outsider.page)).toEqual([]);
   await outsider.context.close();
 
   // The privacy office finds the request in its queue.

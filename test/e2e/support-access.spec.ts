@@ -3,8 +3,8 @@
  * while from the settings; the operator, inside the institution, is told it reads only; the site
  * admin ends it early.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { expectNoAxeViolations } from './axe.js';
 import { signIn, signOut } from './session.js';
 
 const SITE_ADMIN = 'm.okafor@cedarvalley.example';
@@ -22,8 +22,7 @@ test('a site admin grants the operator read-only support access, then ends it', 
   await expect(section.getByText(/The operator can read your institution’s data until/)).toBeVisible();
   const row = section.getByRole('table', { name: 'Support access granted to the operator' }).getByRole('row', { name: new RegExp(reason) });
   await expect(row).toContainText('Active');
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.length}`)).toEqual([]);
+  await expectNoAxeViolations(page);
   await signOut(page);
 
   await signIn(page, OPERATOR);
