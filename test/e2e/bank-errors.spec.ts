@@ -3,8 +3,11 @@
  * pre-answer that is valid JSON but does not fit its question is refused by the server, and the
  * message under the field is in French for a French-speaking operator.
  */
-import { expect, test } from '@playwright/test';
+import { expect as baseExpect, test } from '@playwright/test';
 import { signIn } from './session.js';
+
+// Starting a draft copies the whole template: on a busy machine that takes longer than the default wait.
+const expect = baseExpect.configure({ timeout: 30_000 });
 
 test('the bank editor shows a field refused by the server in French', async ({ page }) => {
   await signIn(page, 'admin@vetted.example');
