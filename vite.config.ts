@@ -37,11 +37,46 @@ function precompress(): Plugin {
   };
 }
 
+/**
+ * Starts loading the reader's language while the page's scripts load, not after they run: a small
+ * script in the page's head picks the language as `src/web/i18n/index.ts` does (the stored choice,
+ * else the browser's) and adds a module preload of that language's messages, so the first render
+ * does not wait for another request. Only that language's file is fetched. The script is inline (no
+ * request of its own); the server allows it by its hash in the content security policy
+ * (`inlineScriptHashes`, src/server/platform/web-page.ts).
+ */
+function languagePreload(): Plugin {
+  return {
+    name: 'vetted-language-preload',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html, ctx) {
+        const files: Record<string, string> = {};
+        for (const chunk of Object.values(ctx.bundle ?? {})) {
+          const language = chunk.type === 'chunk' ? /[\\/]i18n[\\/](en|fr)-core\.ts$/.exec(chunk.facadeModuleId ?? '')?.[1] : undefined;
+          if (language) files[language] = `/${chunk.fileName}`;
+        }
+        if (!files['en'] || !files['fr']) throw new Error('the build has no en-core or fr-core chunk to preload');
+        const script =
+          `(function(){var f=${JSON.stringify(files)},l=null;try{l=localStorage.getItem("vetted.language")}catch(e){}` +
+          `if(l!=="en"&&l!=="fr")l=navigator.language.toLowerCase().indexOf("fr")===0?"fr":"en";` +
+          `var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=f[l];document.head.appendChild(k)})()`;
+        // Before the page's first script or style sheet: run as soon as the parser reaches it (a script
+        // after a style sheet would wait for it), after the character set and the viewport.
+        const at = html.search(/<script type="module"|<link rel="stylesheet"/);
+        if (at < 0) throw new Error('the page has no script or style sheet to put the language preload before');
+        return `${html.slice(0, at)}<script>${script}</script>\n    ${html.slice(at)}`;
+      },
+    },
+  };
+}
+
 /** The web client: built from src/web into dist/web, which the server serves at `/`. */
 export default defineConfig({
   // Under vitest (when no vitest.config.ts takes precedence) keep the repository root as root.
   root: process.env['VITEST'] ? undefined : 'src/web',
-  plugins: [react(), precompress()],
+  plugins: [react(), languagePreload(), precompress()],
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,

@@ -57,6 +57,7 @@ import { frameworkErrors, registerErrorHandling, registerInputChecks, registerNo
 import { createJobs } from './platform/jobs.js';
 import { registerMetrics } from './platform/metrics.js';
 import { registerReadYourWrites } from './platform/replica.js';
+import { pageScriptSources } from './platform/web-page.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -125,11 +126,13 @@ export async function buildApp(
 
   // Security headers on every answer. The middleware is built once, here: the fastify plugin built it
   // again for every request (parsing the policy each time), which showed in a request's CPU profile.
+  const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // The page's own inline script (the language preload), by its hash; no other inline script.
+        scriptSrc: ["'self'", ...pageScriptSources(path.join(webRoot, 'index.html'))],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         connectSrc: ["'self'"],
@@ -221,7 +224,6 @@ export async function buildApp(
   await ctx.jobs.register(exportJobs.run, exportJobs.sweep);
   registerExportRoutes(app, createExportsService(ctx, exportJobs.run));
 
-  const webRoot = opts.webRoot ?? path.join(projectRoot, 'dist/web');
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));
   if (hasWeb) {
     // Security: in production no source map is served, even if a build left one in the folder.

@@ -8,12 +8,10 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { ApiError, setCsrfToken, setReadOnlyHandler, setUnauthorizedHandler } from './lib/api.js';
-import { sessionKey } from './lib/session.js';
+import { sessionKey, sessionQuery } from './lib/session.js';
 import { makeRouter } from './router.js';
 import { setUpI18n } from './i18n/index.js';
 import { cssVariablesResolver, theme } from './theme.js';
-
-const i18n = await setUpI18n();
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -24,6 +22,11 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Who is signed in is asked at once, while the reader's language loads: the sign-in page and the
+// guard of the pages behind it read the same query, and find it answered or on its way.
+void queryClient.prefetchQuery(sessionQuery);
+const i18n = await setUpI18n();
 
 const router = makeRouter(queryClient);
 

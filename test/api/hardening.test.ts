@@ -68,7 +68,7 @@ describe('CSRF', () => {
 });
 
 describe('security headers', () => {
-  it('sends a CSP without inline scripts that forbids framing, and no HSTS over http', async () => {
+  it('sends a CSP with no unsafe inline or eval script that forbids framing, and no HSTS over http', async () => {
     for (const url of ['/api/v1/session', '/healthz', '/sign-in']) {
       const res = await t.app.inject({ method: 'GET', url });
       const csp = String(res.headers['content-security-policy']);

@@ -3,9 +3,11 @@
  * loads only what it needs (no charts, no date pickers, no pages behind sign-in), every file goes
  * out precompressed, and hashed files are cached for good while the page is asked for each time.
  */
+import { createHash } from 'node:crypto';
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { build, type Rolldown } from 'vite';
@@ -117,6 +119,57 @@ describe('the sign-in page', () => {
       expect(script, `${lang}: script bytes`).toBeLessThanOrEqual(150 * 1024);
       expect(all, `${lang}: all bytes`).toBeLessThanOrEqual(250 * 1024);
     }
+  });
+});
+
+/** The page's inline scripts, as served. */
+async function inlineScripts(): Promise<string[]> {
+  const page = await app.inject({ method: 'GET', url: '/sign-in', headers: { 'accept-encoding': 'identity' } });
+  return [...page.body.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1]!);
+}
+
+/** Runs the page's preload script in a bare page of `stored` choice and browser `language`: what it preloads. */
+function preloadedBy(script: string, stored: string | null, language: string): string[] {
+  const links: { rel: string; href: string; crossOrigin: string | null }[] = [];
+  const document = {
+    createElement: () => ({ rel: '', href: '', crossOrigin: null }),
+    head: { appendChild: (link: (typeof links)[number]) => links.push(link) },
+  };
+  const localStorage = {
+    getItem: (key: string) => {
+      if (stored === 'throws') throw new Error('storage disabled');
+      return key === 'vetted.language' ? stored : null;
+    },
+  };
+  runInNewContext(script, { document, localStorage, navigator: { language } });
+  expect(links.every((l) => l.rel === 'modulepreload' && l.crossOrigin === '')).toBe(true);
+  return links.map((l) => l.href);
+}
+
+describe('the reader’s language', () => {
+  it('is preloaded by the page’s one inline script, which the content security policy allows by its hash alone', async () => {
+    const scripts = await inlineScripts();
+    expect(scripts).toHaveLength(1);
+    const page = await app.inject({ method: 'GET', url: '/sign-in' });
+    const scriptSrc = /script-src ([^;]+)/.exec(String(page.headers['content-security-policy']))?.[1]?.split(' ');
+    const hash = `'sha256-${createHash('sha256').update(scripts[0]!, 'utf8').digest('base64')}'`;
+    expect(scriptSrc).toEqual(["'self'", hash]);
+    expect(scriptSrc).not.toContain("'unsafe-inline'");
+  });
+
+  it('is the one the client renders in: the stored choice, else the browser’s language, else English', async () => {
+    const [script] = await inlineScripts();
+    const en = `/${languageChunk('en')[0]}`;
+    const fr = `/${languageChunk('fr')[0]}`;
+    expect(preloadedBy(script!, null, 'fr-CA')).toEqual([fr]);
+    expect(preloadedBy(script!, null, 'FR')).toEqual([fr]);
+    expect(preloadedBy(script!, null, 'en-US')).toEqual([en]);
+    expect(preloadedBy(script!, null, 'de-DE')).toEqual([en]);
+    expect(preloadedBy(script!, 'fr', 'en-US')).toEqual([fr]);
+    expect(preloadedBy(script!, 'en', 'fr-CA')).toEqual([en]);
+    expect(preloadedBy(script!, 'de', 'fr-CA')).toEqual([fr]);
+    expect(preloadedBy(script!, 'throws', 'fr-CA')).toEqual([fr]);
+    for (const file of [en, fr]) expect((await app.inject({ method: 'GET', url: file })).statusCode, file).toBe(200);
   });
 });
 

@@ -10,6 +10,7 @@ import { signIn } from './session.js';
 const expect = baseExpect.configure({ timeout: 30_000 });
 
 test('the bank editor shows a field refused by the server in French', async ({ page }) => {
+  test.setTimeout(180_000);
   await signIn(page, 'admin@vetted.example');
   await page.getByRole('button', { name: /français/i }).click();
   await page.getByRole('navigation', { name: 'Principale' }).getByRole('link', { name: 'Banque d’ÉFVP' }).click();
