@@ -559,3 +559,98 @@ export async function queryRows<T>(tx: Tx | Db, query: SQL): Promise<T[]> {
   const result = (await tx.execute(query)) as unknown as { rows: T[] };
   return result.rows;
 }
+
+/**
+ * Reads rows by a statement's text and values (see `queryText`). `last`: no statement of the unit of
+ * work follows it.
+ */
+export type StatementReader = <T>(text: string, values: unknown[], last?: boolean) => Promise<T[]>;
+
+/**
+ * A read-only unit of work in the tenant's settings whose statements are SQL text (`queryText`'s),
+ * the last one marked. In a request's held transaction on PostgreSQL the last statement and the
+ * commit go to the server as one message (the extended protocol's messages for both, one Sync):
+ * a signed-in read costs two round trips, the session read that opened the transaction and this
+ * one, instead of three. A statement asked for after the last runs in a transaction of its own.
+ * Elsewhere (PGlite, no held transaction) it is `withTenant(…, { readOnly: true })`.
+ */
+export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: StatementReader) => Promise<T>): Promise<T> {
+  const held = requestScopes.getStore()?.held;
+  const settings = tenantSettings(scope, false);
+  if (held?.state !== 'ready' || held.db !== db || held.settings !== settings)
+    return withTenant(db, scope, (tx) => fn((text, values) => queryText(tx, text, values)), { readOnly: true });
+  held.state = 'taken';
+  let open = true;
+  const read: StatementReader = async <R>(text: string, values: unknown[], last?: boolean): Promise<R[]> => {
+    if (!open) return withTenant(db, scope, (tx) => queryText<R>(tx, text, values), { readOnly: true });
+    if (!last) return (await held.client.query(text, values)).rows as R[];
+    open = false;
+    held.state = 'ended';
+    return (await readThenCommit(held.client, text, values)) as R[];
+  };
+  let result: T;
+  try {
+    result = await fn(read);
+  } catch (err) {
+    if (open) {
+      open = false;
+      held.state = 'ended';
+      await finish(held, false).catch(() => undefined);
+    }
+    throw err;
+  }
+  if (open) {
+    // No statement was marked last: committed as any read-only unit is, the answer not waiting for it.
+    held.state = 'ended';
+    finish(held, true).catch(() => undefined);
+  }
+  return result;
+}
+
+/** node-postgres' query, sending its statement and then a commit before the one Sync. */
+class StatementThenCommit extends (pg.Query as unknown as new (
+  config: pg.QueryConfig & { queryMode: 'extended'; callback: (err: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void },
+) => object) {
+  /** Called by the query's `prepare` (the client's messages corked into one write) once it has parsed, bound and described the statement. */
+  _getRows(connection: {
+    execute(config: { portal: string }): void;
+    parse(config: { text: string }): void;
+    bind(config: object): void;
+    sync(): void;
+  }): void {
+    connection.execute({ portal: '' });
+    connection.parse({ text: 'commit' });
+    connection.bind({});
+    connection.execute({ portal: '' });
+    connection.sync();
+  }
+}
+
+/**
+ * The rows of a statement sent with the commit of its transaction, in one message; the client goes
+ * back to the pool when it is answered. Should the statement fail, PostgreSQL skips the commit (it
+ * skips to the Sync after an error): the transaction is rolled back, and a client that cannot roll
+ * back is dropped.
+ */
+async function readThenCommit(client: pg.PoolClient, text: string, values: unknown[]): Promise<unknown[]> {
+  let broken: Error | undefined;
+  try {
+    const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
+      const query = new StatementThenCommit({
+        text,
+        values,
+        queryMode: 'extended',
+        callback: (err, res) => (err ? reject(err) : resolve(res)),
+      });
+      void client.query(query as unknown as pg.QueryConfig);
+    });
+    const [statement, commit] = Array.isArray(results) ? results : [results];
+    if (commit?.command !== 'COMMIT') throw new Error('The statement’s transaction did not commit');
+    return statement!.rows;
+  } catch (err) {
+    await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

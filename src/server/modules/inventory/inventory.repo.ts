@@ -4,7 +4,7 @@ import { INVENTORY_TRANSITIONS } from '../../../contracts/domain.js';
 import { hasApprovedPia } from '../reports/pia-state.js';
 import type { InventoryQuery } from '../../../contracts/api.js';
 import { catalogApps, inventoryItems } from '../../db/schema/index.js';
-import { queryText, unsafeTenantScope, type TenantScope, type Tx } from '../../platform/db.js';
+import { unsafeTenantScope, type StatementReader, type TenantScope, type Tx } from '../../platform/db.js';
 import { containsPattern } from '../catalog/catalog.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -204,8 +204,9 @@ function statementOf(shape: string, build: () => SQL): Query {
   return query;
 }
 
-async function run<T>(tx: Tx, query: Query, values: Record<string, unknown>): Promise<T[]> {
-  return queryText<T>(tx, query.sql, fillPlaceholders(query.params, values));
+/** Rows of a written statement with this request's values; `last`: the list's unit of work ends with it. */
+async function run<T>(read: StatementReader, query: Query, values: Record<string, unknown>, last = false): Promise<T[]> {
+  return read<T>(query.sql, fillPlaceholders(query.params, values), last);
 }
 
 /**
@@ -215,9 +216,11 @@ async function run<T>(tx: Tx, query: Query, values: Record<string, unknown>): Pr
  * reverse order from the end, as cheap as the first ones. Either way the total comes with the page's
  * statement (or, for a page counted from the end, in the statement before it). Each statement's text
  * is written once per shape of query (sort, order, which filters) and sent with the request's values.
+ * The page's statement is the unit of work's last (its commit travels with it); the total, when it
+ * must be counted after a page that came back empty, is read in a transaction of its own.
  */
 export async function listInventory(
-  tx: Tx,
+  read: StatementReader,
   scope: TenantScope,
   q: InventoryQuery,
   cursor?: { after?: InventoryCursor; before?: InventoryCursor },
@@ -246,7 +249,7 @@ export async function listInventory(
       left join ${catalogApps} on ${catalogApps.id} = ${inventoryItems.catalogAppId} ${NEEDS_PIA}
       order by ${order}`;
   const count = async () =>
-    (await run<{ count: number }>(tx, statementOf(shapeOf(q, 'count'), countSql), valuesOf(scope, q, undefined, 0, 0)))[0]?.count ?? 0;
+    (await run<{ count: number }>(read, statementOf(shapeOf(q, 'count'), countSql), valuesOf(scope, q, undefined, 0, 0)))[0]?.count ?? 0;
   const cursorOf = (r: PageRow | undefined): InventoryCursor | null => (r ? { key: r.sort_key, id: r.id } : null);
   const items = (rows: PageRow[]) => rows.map((r) => r.item);
 
@@ -272,9 +275,10 @@ export async function listInventory(
           : sql`(${sortKey} ${lt} ${v} or (${sortKey} = ${v} and ${id} ${lt} ${i}))`;
     const shape = shapeOf(q, `${after ? 'after' : 'before'}:${c.key === null ? 'null' : 'key'}`);
     const rows = await run<PageRow>(
-      tx,
+      read,
       statementOf(shape, () => pageSql(extra, after ? forward : backward, true)),
       valuesOf(scope, q, c, q.pageSize + 1, 0),
+      true,
     );
     const more = rows.length > q.pageSize;
     const got = rows.slice(0, q.pageSize);
@@ -293,9 +297,10 @@ export async function listInventory(
     // The page and the total in one statement (one round trip): the count is a subquery PostgreSQL
     // runs once, beside the page's own plan. A page past the end has no row to carry it.
     const rows = await run<PageRow>(
-      tx,
+      read,
       statementOf(shapeOf(q, 'near'), () => pageSql(undefined, forward, true)),
       valuesOf(scope, q, undefined, q.pageSize, offset),
+      true,
     );
     const total = rows.length > 0 ? Number(rows[0]!.total) : offset === 0 ? 0 : await count();
     return {
@@ -313,15 +318,17 @@ export async function listInventory(
   const rows = fromEnd
     ? (
         await run<PageRow>(
-          tx,
+          read,
           statementOf(shapeOf(q, 'backward'), () => pageSql(undefined, backward, false)),
           valuesOf(scope, q, undefined, end - offset, total - end),
+          true,
         )
       ).reverse()
     : await run<PageRow>(
-        tx,
+        read,
         statementOf(shapeOf(q, 'forward'), () => pageSql(undefined, forward, false)),
         valuesOf(scope, q, undefined, end - offset, offset),
+        true,
       );
   return { items: items(rows), total, next: end < total ? cursorOf(rows.at(-1)) : null, prev: cursorOf(rows[0]) };
 }

@@ -8,7 +8,7 @@ import { schools, users } from '../../db/schema/index.js';
 import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { withTenant, type TenantScope, type Tx } from '../../platform/db.js';
+import { readStatements, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { AppError, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { findCatalogApp } from '../catalog/catalog.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
@@ -100,7 +100,7 @@ export function createInventoryService(
         ...(q.after ? { after: decodeInventoryCursor('after', q.after, q) } : {}),
         ...(q.before ? { before: decodeInventoryCursor('before', q.before, q) } : {}),
       };
-      const { items, total, next, prev } = await withTenant(db, scope, (tx) => listInventory(tx, scope, q, cursor), { readOnly: true });
+      const { items, total, next, prev } = await readStatements(db, scope, (read) => listInventory(read, scope, q, cursor));
       // The items come as the answer's JSON text from the database (listInventory); the rest is ours.
       return new JsonText<InventoryPageBody>(
         `{"items":[${items.join(',')}],"total":${total},"page":${q.page},"pageSize":${q.pageSize},` +
