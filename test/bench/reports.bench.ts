@@ -8,7 +8,7 @@
  *   directly: no transaction, no tenant role, no run counter;
  * - bare SQL: the same, with its rows read into JavaScript values (its one JSON value parsed);
  * - service: the service call (transaction, tenant role and scope, the statement with the run
- *   counter, shaping rows and chart);
+ *   counter, the answer's JSON text: rows written by PostgreSQL, or shaped in the process);
  * - HTTP: GET /api/v1/reports/:id through the server in-process (session check, validation, the
  *   service, serialising the response) — the server-side time, without a network.
  * Full export: XLSX and zip of CSVs written to a file, with wall time and resident memory.
@@ -23,7 +23,7 @@ import { promisify } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { AUDIENCES, DATA_ELEMENT_CODES, GRADE_LEVELS, INVENTORY_STATUSES, STORAGE_COUNTRIES } from '../../src/contracts/domain.js';
-import { REPORT_IDS, type ReportQuery } from '../../src/contracts/reports.js';
+import { REPORT_IDS, type ReportQuery, type ReportResult } from '../../src/contracts/reports.js';
 import { catalogApps, inventoryItems } from '../../src/server/db/schema/index.js';
 import { countExportRows } from '../../src/server/modules/exports/full-export.js';
 import { reportStatement, type ReportStatementResult } from '../../src/server/modules/reports/report-definitions.js';
@@ -200,7 +200,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
           days: q.days,
         };
         const url = `/api/v1/reports/${id}${grade.length ? `?grade=${grade.join(',')}` : ''}`;
-        const result = await service.run(actor, id, q);
+        const result = JSON.parse((await service.run(actor, id, q)).text) as ReportResult;
         const statement = reportStatement(id, input, scope);
         const [statementMs, bareMs, serviceMs, httpMs] = (await timeAlternately(
           [

@@ -28,6 +28,24 @@ export interface ReportOutput {
 }
 
 /**
+ * A report whose answer's rows PostgreSQL writes as JSON text, in the shape `shape` gives them (ADR
+ * 0021): the service puts that text into the answer as it is. `shape` stays, for downloads; a test
+ * requires both to give the same rows, columns and chart.
+ */
+export interface WrittenRows<S = never> {
+  /** The statement's rows, when not the report's own `query` (ordered as the answer's rows). */
+  query?(input: ReportQueryInput, scope: TenantScope): SQL;
+  /** One row of the answer as JSON text, from the query's row `r`. */
+  row(input: ReportQueryInput): SQL;
+  /** An aggregate over the rows `r`: one JSON value with what the columns and chart need (counts). */
+  summary?(input: ReportQueryInput): SQL;
+  /** The chart's datum of the row `r` as JSON text, for a chart with one datum per row. */
+  chartDatum?(input: ReportQueryInput): SQL;
+  /** The columns and the chart (its data empty when `chartDatum` writes it) from the summary. */
+  frame(summary: S, input: ReportInput): { columns: ReportColumn[]; chart: ReportChart };
+}
+
+/**
  * A report is one SQL statement over the filtered inventory and a shaping of its rows into a table
  * and a chart. Being one statement, a report costs about its bare SQL: the service adds the
  * transaction, the tenant scope and the run counter (in the same statement), and the shaping.
@@ -43,6 +61,8 @@ export interface ReportDefinition<R = unknown> {
   query(input: ReportQueryInput): SQL;
   /** The table and chart from the statement's rows; no database access. */
   shape(rows: R[], input: ReportInput): ReportOutput;
+  /** The rows written by PostgreSQL, for the JSON answer (absent: `shape` makes them). */
+  written?: WrittenRows<never>;
 }
 
 /** "date_of_birth" → "Date of birth": the English label of a domain code in downloads. */
@@ -68,11 +88,52 @@ const APP_COLUMNS = [col('app', 'App'), col('vendor', 'Vendor'), col('status', '
 /** One collator for every comparison (what `localeCompare` does, without building one per call). */
 const collator = new Intl.Collator();
 
+/**
+ * A code of the contract (a grade, a status, a data element) written into a statement as a literal:
+ * these come from the contract's constants, never from a request, and PostgreSQL cannot type a
+ * parameter given to `json_build_object`.
+ */
+function literal(code: string): SQL {
+  if (!/^[A-Za-z0-9_:-]+$/.test(code)) throw new Error(`not a code: ${code}`);
+  return sql.raw(`'${code}'`);
+}
+
+/** Constant text (a key and value of JSON, made of codes) written into a statement as a literal. */
+function constantText(text: string): SQL {
+  if (/['\\]/.test(text)) throw new Error(`not a constant: ${text}`);
+  return sql.raw(`'${text}'`);
+}
+
+/** `{"<code>": count of the rows `r` where `where(code)`, ...}`: an aggregate, one key per code. */
+function countsOf(codes: readonly string[], where: (code: SQL) => SQL): SQL {
+  if (!codes.length) return sql`'{}'::json`;
+  return sql`json_build_object(${sql.join(
+    codes.map((c) => sql`${literal(c)}, count(*) filter (where ${where(literal(c))})`),
+    sql`, `,
+  )})`;
+}
+
+/** The grades an answer has columns for: the institution's, in the contract's order, those of the filter only. */
+function gradeColumns(levels: readonly string[], filter: readonly string[]): string[] {
+  return GRADE_LEVELS.filter((g) => levels.includes(g) && (!filter.length || filter.includes(g)));
+}
+
 function countBy<T>(items: readonly T[], keys: readonly string[], keyOf: (t: T) => readonly string[]): Map<string, number> {
   const counts = new Map(keys.map((k) => [k, 0]));
   for (const t of items) for (const k of keyOf(t)) if (counts.has(k)) counts.set(k, counts.get(k)! + 1);
   return counts;
 }
+
+const approvedByGradeColumns = (grades: readonly string[]) => [
+  ...APP_COLUMNS,
+  ...grades.map((g) => col(`grade:${g}`, GRADE_LABEL(g), 'check', `gradeShort.${g}`)),
+];
+const approvedByGradeChart = (grades: readonly string[], apps: (grade: string) => number): ReportChart => ({
+  kind: 'bar',
+  categoryKey: 'grade',
+  series: [{ key: 'apps', label: 'Approved apps' }],
+  data: grades.map((g) => ({ grade: g, apps: apps(g) })),
+});
 
 const approvedByGrade: ReportDefinition<MatrixItem> = {
   id: 'approved-by-grade',
@@ -83,7 +144,6 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
   shape(items, input) {
     const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
     const keyOf = new Map(grades.map((g) => [g, `grade:${g}`]));
-    const columns = [...APP_COLUMNS, ...grades.map((g) => col(keyOf.get(g)!, GRADE_LABEL(g), 'check', `gradeShort.${g}`))];
     // Each row starts as a copy of one template that has every key, so all rows share one shape,
     // then marks the grades its app is used in: a third of the time of adding each grade's key.
     const template: ReportRow = { id: '', app: '', vendor: '', status: '' };
@@ -105,16 +165,34 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
       }
       rows[i] = row;
     }
-    return {
-      columns,
-      rows,
-      chart: {
-        kind: 'bar',
-        categoryKey: 'grade',
-        series: [{ key: 'apps', label: 'Approved apps' }],
-        data: grades.map((g) => ({ grade: g, apps: counts.get(g)! })),
-      },
-    };
+    return { columns: approvedByGradeColumns(grades), rows, chart: approvedByGradeChart(grades, (g) => counts.get(g)!) };
+  },
+  /*
+   * Each row is its app's object with a `grade:<level>` key per grade the answer has (those of the
+   * filter, else every grade of the contract), written only where the institution has that grade:
+   * whether it has it is worked out once (`l_<n>`, from the institution's row), not per app.
+   */
+  written: {
+    query: (input, scope) => reportQueries.approvedWithGradeLevels(input.where, scope),
+    row: (input) => {
+      const flags = GRADE_LEVELS.flatMap((g, n) =>
+        input.grade.length && !input.grade.includes(g)
+          ? []
+          : [
+              sql`case when r.${sql.identifier(`l_${n}`)} then case when ${literal(g)} = any(r.grades) then ${constantText(`,"grade:${g}":true`)} else ${constantText(`,"grade:${g}":false`)} end end`,
+            ],
+      );
+      return sql`concat(left(json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status)::text, -1), ${sql.join(flags, sql`, `)}, '}')`;
+    },
+    summary: (input) =>
+      countsOf(
+        GRADE_LEVELS.filter((g) => !input.grade.length || input.grade.includes(g)),
+        (g) => sql`${g} = any(r.grades)`,
+      ),
+    frame(counts: Record<string, number>, input) {
+      const grades = gradeColumns(input.gradeLevels, input.grade);
+      return { columns: approvedByGradeColumns(grades), chart: approvedByGradeChart(grades, (g) => counts[g] ?? 0) };
+    },
   },
 };
 
@@ -133,6 +211,15 @@ const inventoryByStatus: ReportDefinition<{ status: string; count: number }> = {
   },
 };
 
+const OPEN_STATUSES = INVENTORY_STATUSES.filter((s) => s !== 'retired');
+const appsWithoutApprovedPiaColumns = [...APP_COLUMNS, col('piaStatus', 'PIA status', 'code'), col('nextReviewOn', 'Next review', 'date')];
+const appsWithoutApprovedPiaChart = (apps: (status: string) => number): ReportChart => ({
+  kind: 'bar',
+  categoryKey: 'status',
+  series: [{ key: 'apps', label: 'Apps' }],
+  data: OPEN_STATUSES.map((s) => ({ status: s, apps: apps(s) })),
+});
+
 const appsWithoutApprovedPia: ReportDefinition<ItemRow & { pia_status: string | null; next_review_on: string | null }> = {
   id: 'apps-without-approved-pia',
   title: 'Apps without an approved PIA',
@@ -147,16 +234,16 @@ const appsWithoutApprovedPia: ReportDefinition<ItemRow & { pia_status: string | 
       nextReviewOn: r.next_review_on,
     }));
     const counts = countBy(items, INVENTORY_STATUSES, (r) => [r.status]);
-    return {
-      columns: [...APP_COLUMNS, col('piaStatus', 'PIA status', 'code'), col('nextReviewOn', 'Next review', 'date')],
-      rows,
-      chart: {
-        kind: 'bar',
-        categoryKey: 'status',
-        series: [{ key: 'apps', label: 'Apps' }],
-        data: INVENTORY_STATUSES.filter((s) => s !== 'retired').map((s) => ({ status: s, apps: counts.get(s)! })),
-      },
-    };
+    return { columns: appsWithoutApprovedPiaColumns, rows, chart: appsWithoutApprovedPiaChart((s) => counts.get(s)!) };
+  },
+  written: {
+    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
+      'piaStatus', coalesce(r.pia_status, 'none'), 'nextReviewOn', r.next_review_on)::text`,
+    summary: () => countsOf(OPEN_STATUSES, (s) => sql`r.status = ${s}`),
+    frame: (counts: Record<string, number>) => ({
+      columns: appsWithoutApprovedPiaColumns,
+      chart: appsWithoutApprovedPiaChart((s) => counts[s] ?? 0),
+    }),
   },
 };
 
@@ -166,6 +253,27 @@ type DueRow = ItemRow & {
   review_in_days: number | null;
   agreement_in_days: number | null;
 };
+const reviewsDueColumns = [
+  ...APP_COLUMNS,
+  col('nextReviewOn', 'Next review', 'date'),
+  col('reviewState', 'Review', 'code'),
+  col('agreementExpiresOn', 'Agreement expires', 'date'),
+  col('agreementState', 'Agreement', 'code'),
+];
+const DUE_STATES = ['review_overdue', 'review_due', 'agreement_expired', 'agreement_expiring'] as const;
+const reviewsDueChart = (apps: (state: string) => number): ReportChart => ({
+  kind: 'bar',
+  categoryKey: 'state',
+  series: [{ key: 'apps', label: 'Apps' }],
+  data: DUE_STATES.map((state) => ({ state, apps: apps(state) })),
+});
+/** SQL: `overdue` when `daysLeft` is below zero, `due` up to `days`, else (or null) null. */
+const dueState = (daysLeft: SQL, days: number, overdue: string, due: string) =>
+  sql`(case when ${daysLeft} < 0 then ${literal(overdue)} when ${daysLeft} <= ${days}::int then ${literal(due)} end)`;
+const reviewState = (input: ReportQueryInput) => dueState(sql`r.review_in_days`, input.days, 'review_overdue', 'review_due');
+const agreementState = (input: ReportQueryInput) =>
+  dueState(sql`r.agreement_in_days`, input.days, 'agreement_expired', 'agreement_expiring');
+
 const reviewsDue: ReportDefinition<DueRow> = {
   id: 'reviews-due',
   title: 'Reviews due and agreements expiring',
@@ -191,22 +299,18 @@ const reviewsDue: ReportDefinition<DueRow> = {
         agreementState: agreement,
       };
     });
-    return {
-      columns: [
-        ...APP_COLUMNS,
-        col('nextReviewOn', 'Next review', 'date'),
-        col('reviewState', 'Review', 'code'),
-        col('agreementExpiresOn', 'Agreement expires', 'date'),
-        col('agreementState', 'Agreement', 'code'),
-      ],
-      rows,
-      chart: {
-        kind: 'bar',
-        categoryKey: 'state',
-        series: [{ key: 'apps', label: 'Apps' }],
-        data: Object.entries(tally).map(([state, apps]) => ({ state, apps })),
-      },
-    };
+    return { columns: reviewsDueColumns, rows, chart: reviewsDueChart((state) => tally[state as keyof typeof tally]) };
+  },
+  written: {
+    row: (input) => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
+      'nextReviewOn', r.next_review_on, 'reviewState', ${reviewState(input)},
+      'agreementExpiresOn', r.agreement_expires_on, 'agreementState', ${agreementState(input)})::text`,
+    summary: (input) => sql`json_build_object(
+      'review_overdue', count(*) filter (where ${reviewState(input)} = 'review_overdue'),
+      'review_due', count(*) filter (where ${reviewState(input)} = 'review_due'),
+      'agreement_expired', count(*) filter (where ${agreementState(input)} = 'agreement_expired'),
+      'agreement_expiring', count(*) filter (where ${agreementState(input)} = 'agreement_expiring'))`,
+    frame: (counts: Record<string, number>) => ({ columns: reviewsDueColumns, chart: reviewsDueChart((state) => counts[state] ?? 0) }),
   },
 };
 
@@ -251,6 +355,25 @@ export function storageClass(countries: readonly string[]): 'canada' | 'us' | 'e
   return countries.includes('US') ? 'us' : 'canada';
 }
 
+const dataStorageColumns = [
+  ...APP_COLUMNS,
+  col('countries', 'Countries of storage', 'list'),
+  col('inCanada', 'In Canada', 'boolean'),
+  col('inUs', 'In the US', 'boolean'),
+  col('elsewhere', 'Elsewhere', 'boolean'),
+  col('location', 'Location', 'code'),
+];
+const LOCATIONS = ['canada', 'us', 'elsewhere', 'unknown'] as const;
+const dataStorageChart = (apps: (location: string) => number): ReportChart => ({
+  kind: 'pie',
+  categoryKey: 'location',
+  series: [{ key: 'apps', label: 'Apps' }],
+  data: LOCATIONS.map((location) => ({ location, apps: apps(location) })),
+});
+/** `storageClass` of the row `r`'s countries, in SQL. */
+const storageClassOfRow = sql`(case when cardinality(r.countries) = 0 then 'unknown'
+  when not (r.countries <@ array['CA', 'US']::text[]) then 'elsewhere' when 'US' = any(r.countries) then 'us' else 'canada' end)`;
+
 const dataStorage: ReportDefinition<ItemRow & { is_custom: boolean; countries: string[] }> = {
   id: 'data-storage',
   title: 'Where data is stored',
@@ -272,25 +395,34 @@ const dataStorage: ReportDefinition<ItemRow & { is_custom: boolean; countries: s
         location,
       };
     });
-    return {
-      columns: [
-        ...APP_COLUMNS,
-        col('countries', 'Countries of storage', 'list'),
-        col('inCanada', 'In Canada', 'boolean'),
-        col('inUs', 'In the US', 'boolean'),
-        col('elsewhere', 'Elsewhere', 'boolean'),
-        col('location', 'Location', 'code'),
-      ],
-      rows,
-      chart: {
-        kind: 'pie',
-        categoryKey: 'location',
-        series: [{ key: 'apps', label: 'Apps' }],
-        data: Object.entries(tally).map(([location, apps]) => ({ location, apps })),
-      },
-    };
+    return { columns: dataStorageColumns, rows, chart: dataStorageChart((l) => tally[l as keyof typeof tally]) };
+  },
+  written: {
+    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status, 'countries', r.countries,
+      'inCanada', 'CA' = any(r.countries), 'inUs', 'US' = any(r.countries), 'elsewhere', ${storageClassOfRow} = 'elsewhere',
+      'location', ${storageClassOfRow})::text`,
+    summary: () => countsOf(LOCATIONS, (l) => sql`${storageClassOfRow} = ${l}`),
+    frame: (counts: Record<string, number>) => ({ columns: dataStorageColumns, chart: dataStorageChart((l) => counts[l] ?? 0) }),
   },
 };
+
+const sensitiveUnder13Columns = [
+  ...APP_COLUMNS,
+  col('grades', 'Grades under 13', 'list'),
+  col('sensitiveElements', 'Sensitive data', 'list'),
+];
+/** The chart of the elements some app has (sorted as `Array.prototype.sort` sorts them), with how many. */
+const sensitiveUnder13Chart = (elements: readonly string[], apps: (element: string) => number): ReportChart => ({
+  kind: 'bar',
+  categoryKey: 'element',
+  series: [{ key: 'apps', label: 'Apps' }],
+  data: elements.map((e) => ({ element: e, apps: apps(e) })),
+});
+/** The contract's grades, in order, as a SQL array (the place of a grade is its order). */
+const GRADE_ARRAY = sql`array[${sql.join(
+  GRADE_LEVELS.map((g) => literal(g)),
+  sql`, `,
+)}]::text[]`;
 
 const sensitiveUnder13: ReportDefinition<ItemRow & { elements: string[] }> = {
   id: 'sensitive-under-13',
@@ -308,18 +440,43 @@ const sensitiveUnder13: ReportDefinition<ItemRow & { elements: string[] }> = {
     }));
     const elements = [...new Set(items.flatMap((r) => r.elements))].sort();
     const counts = countBy(items, elements, (r) => r.elements);
-    return {
-      columns: [...APP_COLUMNS, col('grades', 'Grades under 13', 'list'), col('sensitiveElements', 'Sensitive data', 'list')],
-      rows,
-      chart: {
-        kind: 'bar',
-        categoryKey: 'element',
-        series: [{ key: 'apps', label: 'Apps' }],
-        data: elements.map((e) => ({ element: e, apps: counts.get(e)! })),
-      },
-    };
+    return { columns: sensitiveUnder13Columns, rows, chart: sensitiveUnder13Chart(elements, (e) => counts.get(e)!) };
+  },
+  written: {
+    // The grades in the contract's order, those of the same place (the same grade) as they were.
+    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
+      'grades', array(select g from unnest(r.grades) with ordinality as u(g, o) order by array_position(${GRADE_ARRAY}, g), o),
+      'sensitiveElements', r.elements)::text`,
+    summary: () => countsOf([...SENSITIVE_DATA_ELEMENTS], (e) => sql`${e} = any(r.elements)`),
+    frame(counts: Record<string, number>) {
+      const elements = Object.keys(counts)
+        .filter((e) => counts[e]! > 0)
+        .sort();
+      return { columns: sensitiveUnder13Columns, chart: sensitiveUnder13Chart(elements, (e) => counts[e]!) };
+    },
   },
 };
+
+const vendorsColumns = [
+  col('vendor', 'Vendor'),
+  col('apps', 'Apps', 'number'),
+  col('approved', 'Approved apps', 'number'),
+  col('appNames', 'App names', 'list'),
+];
+/** The chart of the 15 vendors with the most apps (ties by name), from those vendors or more. */
+function vendorsChart(candidates: readonly { vendor: string; apps: number; approved: number }[]): ReportChart {
+  const top = [...candidates].sort((a, b) => b.apps - a.apps || collator.compare(a.vendor, b.vendor)).slice(0, 15);
+  return {
+    kind: 'bar',
+    categoryKey: 'vendor',
+    series: [
+      { key: 'apps', label: 'Apps' },
+      { key: 'approved', label: 'Approved' },
+    ],
+    data: top.map((r) => ({ vendor: r.vendor, apps: r.apps, approved: r.approved })),
+  };
+}
+const vendorName = sql`coalesce(nullif(r.vendor, ''), '(no vendor)')`;
 
 const vendors: ReportDefinition<{ vendor: string; apps: number; approved: number; names: string[] }> = {
   id: 'vendors',
@@ -332,25 +489,20 @@ const vendors: ReportDefinition<{ vendor: string; apps: number; approved: number
       approved: Number(r.approved),
       appNames: r.names,
     }));
-    const top = [...rows].sort((a, b) => b.apps - a.apps || collator.compare(a.vendor, b.vendor)).slice(0, 15);
-    return {
-      columns: [
-        col('vendor', 'Vendor'),
-        col('apps', 'Apps', 'number'),
-        col('approved', 'Approved apps', 'number'),
-        col('appNames', 'App names', 'list'),
-      ],
-      rows,
-      chart: {
-        kind: 'bar',
-        categoryKey: 'vendor',
-        series: [
-          { key: 'apps', label: 'Apps' },
-          { key: 'approved', label: 'Approved' },
-        ],
-        data: top.map((r) => ({ vendor: r.vendor, apps: r.apps, approved: r.approved })),
-      },
-    };
+    return { columns: vendorsColumns, rows, chart: vendorsChart(rows) };
+  },
+  /*
+   * The chart's 15 vendors are sorted by the process's collator (not the database's): the summary
+   * holds the vendors ranked 15th or better by their number of apps (all those tied with the 15th
+   * too, `apps_rank`), which the process sorts and cuts.
+   */
+  written: {
+    row: () => sql`json_build_object('vendor', ${vendorName}, 'apps', r.apps, 'approved', r.approved, 'appNames', r.names)::text`,
+    summary: () => sql`coalesce(json_agg(json_build_array(${vendorName}, r.apps, r.approved)) filter (where r.apps_rank <= 15), '[]')`,
+    frame: (candidates: [string, number, number][]) => ({
+      columns: vendorsColumns,
+      chart: vendorsChart(candidates.map(([vendor, apps, approved]) => ({ vendor, apps, approved }))),
+    }),
   },
 };
 
@@ -371,6 +523,29 @@ type RiskRow = {
   due_in_days: number | null;
 };
 const SCALE = [1, 2, 3, 4, 5] as const;
+const riskRegisterColumns = [
+  ...APP_COLUMNS,
+  col('risk', 'Risk'),
+  col('level', 'Level', 'code'),
+  col('likelihood', 'Likelihood', 'number'),
+  col('impact', 'Impact', 'number'),
+  col('residualLevel', 'Residual level', 'code'),
+  col('mitigation', 'Mitigation'),
+  col('owner', 'Owner'),
+  col('dueOn', 'Due', 'date'),
+  col('dueState', 'Treatment', 'code'),
+];
+/** The likelihood × impact heat map, from the number of risks of each `likelihood:impact`. */
+const riskRegisterChart = (risks: (cell: string) => number): ReportChart => ({
+  kind: 'heatmap',
+  categoryKey: 'likelihood',
+  series: SCALE.map((i) => ({ key: `impact${i}`, label: `Impact ${i}` })),
+  data: [...SCALE].reverse().map((l) => Object.fromEntries([['likelihood', l], ...SCALE.map((i) => [`impact${i}`, risks(`${l}:${i}`)])])),
+});
+/** `riskLevel` in SQL. */
+const riskLevelOf = (likelihood: SQL, impact: SQL) => sql`(case when ${likelihood} * ${impact} <= 4 then 'low'
+  when ${likelihood} * ${impact} <= 9 then 'medium' when ${likelihood} * ${impact} <= 16 then 'high' else 'critical' end)`;
+
 /** The district-wide risk register: every open risk with its level, treatment, owner and due date, and a likelihood × impact heat map. */
 const riskRegister: ReportDefinition<RiskRow> = {
   id: 'risk-register',
@@ -398,29 +573,26 @@ const riskRegister: ReportDefinition<RiskRow> = {
         dueState: dueIn === null ? null : dueIn < 0 ? 'treatment_overdue' : dueIn <= input.days ? 'treatment_due' : null,
       };
     });
-    return {
-      columns: [
-        ...APP_COLUMNS,
-        col('risk', 'Risk'),
-        col('level', 'Level', 'code'),
-        col('likelihood', 'Likelihood', 'number'),
-        col('impact', 'Impact', 'number'),
-        col('residualLevel', 'Residual level', 'code'),
-        col('mitigation', 'Mitigation'),
-        col('owner', 'Owner'),
-        col('dueOn', 'Due', 'date'),
-        col('dueState', 'Treatment', 'code'),
-      ],
-      rows,
-      chart: {
-        kind: 'heatmap',
-        categoryKey: 'likelihood',
-        series: SCALE.map((i) => ({ key: `impact${i}`, label: `Impact ${i}` })),
-        data: [...SCALE]
-          .reverse()
-          .map((l) => Object.fromEntries([['likelihood', l], ...SCALE.map((i) => [`impact${i}`, grid.get(`${l}:${i}`) ?? 0])])),
-      },
-    };
+    return { columns: riskRegisterColumns, rows, chart: riskRegisterChart((cell) => grid.get(cell) ?? 0) };
+  },
+  written: {
+    row: (input) => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status, 'risk', r.title,
+      'level', ${riskLevelOf(sql`r.likelihood`, sql`r.impact`)}, 'likelihood', r.likelihood, 'impact', r.impact,
+      'residualLevel', case when r.residual_likelihood is not null and r.residual_impact is not null
+        then ${riskLevelOf(sql`r.residual_likelihood`, sql`r.residual_impact`)} end,
+      'mitigation', r.mitigation, 'owner', r.owner, 'dueOn', r.due_on,
+      'dueState', ${dueState(sql`r.due_in_days`, input.days, 'treatment_overdue', 'treatment_due')})::text`,
+    summary: () =>
+      sql`json_build_object(${sql.join(
+        SCALE.flatMap((l) =>
+          SCALE.map(
+            (i) =>
+              sql`${literal(`${l}:${i}`)}, count(*) filter (where r.likelihood = ${sql.raw(String(l))} and r.impact = ${sql.raw(String(i))})`,
+          ),
+        ),
+        sql`, `,
+      )})`,
+    frame: (grid: Record<string, number>) => ({ columns: riskRegisterColumns, chart: riskRegisterChart((cell) => grid[cell] ?? 0) }),
   },
 };
 
@@ -439,6 +611,26 @@ type StaleEvidenceRow = ItemRow & {
  * institution's review period, and how many name no source at all, with the oldest day seen and
  * the questions (by key) to check again.
  */
+const staleEvidenceColumns = [
+  ...APP_COLUMNS,
+  col('piaStatus', 'PIA status', 'code'),
+  col('answers', 'Answers', 'number'),
+  col('staleAnswers', 'Stale evidence', 'number'),
+  col('withoutEvidence', 'No evidence', 'number'),
+  col('oldestSeenOn', 'Oldest evidence seen', 'date'),
+  col('reviewMonths', 'Review period (months)', 'number'),
+  col('staleQuestions', 'Questions to check again', 'list'),
+];
+const staleEvidenceChart = (data: ReportChart['data']): ReportChart => ({
+  kind: 'stacked-bar',
+  categoryKey: 'app',
+  series: [
+    { key: 'staleAnswers', label: 'Stale evidence' },
+    { key: 'withoutEvidence', label: 'No evidence' },
+  ],
+  data,
+});
+
 const staleEvidence: ReportDefinition<StaleEvidenceRow> = {
   id: 'stale-evidence',
   title: 'Stale or missing evidence',
@@ -459,27 +651,18 @@ const staleEvidence: ReportDefinition<StaleEvidenceRow> = {
       staleQuestions: r.stale_questions,
     }));
     return {
-      columns: [
-        ...APP_COLUMNS,
-        col('piaStatus', 'PIA status', 'code'),
-        col('answers', 'Answers', 'number'),
-        col('staleAnswers', 'Stale evidence', 'number'),
-        col('withoutEvidence', 'No evidence', 'number'),
-        col('oldestSeenOn', 'Oldest evidence seen', 'date'),
-        col('reviewMonths', 'Review period (months)', 'number'),
-        col('staleQuestions', 'Questions to check again', 'list'),
-      ],
+      columns: staleEvidenceColumns,
       rows,
-      chart: {
-        kind: 'stacked-bar',
-        categoryKey: 'app',
-        series: [
-          { key: 'staleAnswers', label: 'Stale evidence' },
-          { key: 'withoutEvidence', label: 'No evidence' },
-        ],
-        data: rows.map((r) => ({ app: r.app, staleAnswers: r.staleAnswers, withoutEvidence: r.withoutEvidence })),
-      },
+      chart: staleEvidenceChart(rows.map((r) => ({ app: r.app, staleAnswers: r.staleAnswers, withoutEvidence: r.withoutEvidence }))),
     };
+  },
+  written: {
+    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
+      'assessmentId', r.assessment_id, 'piaStatus', r.pia_status, 'answers', r.answers, 'staleAnswers', r.stale,
+      'withoutEvidence', r.without_evidence, 'oldestSeenOn', r.oldest_seen_on, 'reviewMonths', r.review_months,
+      'staleQuestions', r.stale_questions)::text`,
+    chartDatum: () => sql`json_build_object('app', r.name, 'staleAnswers', r.stale, 'withoutEvidence', r.without_evidence)::text`,
+    frame: () => ({ columns: staleEvidenceColumns, chart: staleEvidenceChart([]) }),
   },
 };
 
@@ -497,22 +680,51 @@ export const REPORTS: Readonly<Record<ReportId, ReportDefinition<never>>> = {
 };
 
 /**
- * The statement a report runs: its query, with the rows handed back as one JSON array (in the
- * query's order) — the drivers then decode one value instead of every column of every row, which
- * on PGlite cost more than the query itself for the larger reports — and, for a report that needs
- * them, the institution's grade levels (rather than another round trip). The benchmark's bare SQL
- * is this same statement.
+ * The statement a report's JSON answer runs. For a report whose rows PostgreSQL writes (`written`):
+ * the answer's rows as one JSON array text (each row written by `row`, in the query's order), the
+ * summary its columns and chart are made from, the chart's data when it has a datum per row, and
+ * the institution's grade levels when the report uses them — one statement, one pass over the rows.
+ * For the others, `reportRowsStatement`. The benchmark's bare SQL is this same statement.
  */
 export function reportStatement(id: ReportId, input: ReportQueryInput, scope: TenantScope): SQL {
-  const levels = REPORTS[id].usesGradeLevels
-    ? sql`, (select n.grade_levels from institutions n where ${byTenant(sql`n.id`, scope)}) as grade_levels`
+  const definition = REPORTS[id];
+  const written = definition.written;
+  if (!written) return reportRowsStatement(id, input, scope);
+  const summary = written.summary ? sql`${written.summary(input)}::text` : sql`null::text`;
+  const chartData = written.chartDatum
+    ? sql`, '[' || coalesce(string_agg(${written.chartDatum(input)}, ','), '') || ']' as chart_data`
     : sql``;
-  const row = REPORTS[id].compactRows ? sql`r.row` : sql`r`;
-  return sql`select coalesce(json_agg(${row}), '[]')::text as rows${levels} from (${REPORTS[id].query(input)}) r`;
+  const query = written.query ? written.query(input, scope) : definition.query(input);
+  return sql`select '[' || coalesce(string_agg(${written.row(input)}, ','), '') || ']' as rows, ${summary} as summary${chartData}${gradeLevels(id, scope)}
+    from (${query}) r`;
 }
 
-/** The result of a report statement: its rows, and the institution's grade levels when asked for. */
+/** The institution's grade levels, as a column of the statement, for a report that uses them. */
+function gradeLevels(id: ReportId, scope: TenantScope): SQL {
+  return REPORTS[id].usesGradeLevels
+    ? sql`, (select n.grade_levels from institutions n where ${byTenant(sql`n.id`, scope)}) as grade_levels`
+    : sql``;
+}
+
+/**
+ * The statement whose rows a report's `shape` reads (downloads, and the reports PostgreSQL does not
+ * write): its query, with the rows handed back as one JSON array (in the query's order) — the
+ * drivers then decode one value instead of every column of every row, which on PGlite cost more
+ * than the query itself for the larger reports — and, for a report that needs them, the
+ * institution's grade levels (rather than another round trip).
+ */
+export function reportRowsStatement(id: ReportId, input: ReportQueryInput, scope: TenantScope): SQL {
+  const row = REPORTS[id].compactRows ? sql`r.row` : sql`r`;
+  return sql`select coalesce(json_agg(${row}), '[]')::text as rows${gradeLevels(id, scope)} from (${REPORTS[id].query(input)}) r`;
+}
+
+/**
+ * The result of a report statement: its rows (a JSON array), and the institution's grade levels
+ * when asked for; of a written report's, the summary (JSON) and the chart's data (a JSON array).
+ */
 export interface ReportStatementResult {
   rows: string;
+  summary?: string | null;
+  chart_data?: string | null;
   grade_levels?: string[] | null;
 }
