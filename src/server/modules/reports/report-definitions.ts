@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { TenantScope } from '../../platform/db.js';
 import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { riskLevel } from '../../../contracts/assessments.js';
@@ -30,17 +31,23 @@ export interface ReportOutput {
 /**
  * A report whose answer's rows PostgreSQL writes as JSON text, in the shape `shape` gives them (ADR
  * 0021): the service puts that text into the answer as it is. `shape` stays, for downloads; a test
- * requires both to give the same rows, columns and chart.
+ * requires both to give the same rows, columns and chart. `row`, `moreKeys`, `summary` and
+ * `chartDatum` hold no parameter and depend on the input's grades and days alone (`writtenParts`).
  */
 export interface WrittenRows<S = never> {
   /** The statement's rows, when not the report's own `query` (ordered as the answer's rows). */
   query?(input: ReportQueryInput, scope: TenantScope): SQL;
-  /** One row of the answer as JSON text, from the query's row `r`. */
-  row(input: ReportQueryInput): SQL;
+  /**
+   * One row of the answer, from the query's row `r`: each key with its SQL, in the answer's order,
+   * written as JSON by `row_to_json`.
+   */
+  row(input: ReportQueryInput): Record<string, SQL>;
+  /** JSON text (`,"key":value…`) after the row's own keys, for keys that depend on the institution. */
+  moreKeys?(input: ReportQueryInput): SQL;
   /** An aggregate over the rows `r`: one JSON value with what the columns and chart need (counts). */
   summary?(input: ReportQueryInput): SQL;
-  /** The chart's datum of the row `r` as JSON text, for a chart with one datum per row. */
-  chartDatum?(input: ReportQueryInput): SQL;
+  /** The chart's datum of the row `r`, as `row`, for a chart with one datum per row. */
+  chartDatum?(input: ReportQueryInput): Record<string, SQL>;
   /** The columns and the chart (its data empty when `chartDatum` writes it) from the summary. */
   frame(summary: S, input: ReportInput): { columns: ReportColumn[]; chart: ReportChart };
 }
@@ -79,6 +86,8 @@ const col = (key: string, label: string, kind: ReportColumn['kind'] = 'text', la
   ...(labelKey ? { labelKey } : {}),
 });
 const APP_COLUMNS = [col('app', 'App'), col('vendor', 'Vendor'), col('status', 'Status', 'code')];
+/** The first keys of a row about an app, from the query's row `r` (see `WrittenRows.row`). */
+const APP_FIELDS = { id: sql`r.id`, app: sql`r.name`, vendor: sql`r.vendor`, status: sql`r.status` };
 /*
  * Rows are built as object literals with every key written out: spreading a shared part
  * (`{ ...appCells(r), more }`) or adding computed keys one by one is an order of magnitude slower
@@ -96,6 +105,12 @@ const collator = new Intl.Collator();
 function literal(code: string): SQL {
   if (!/^[A-Za-z0-9_:-]+$/.test(code)) throw new Error(`not a code: ${code}`);
   return sql.raw(`'${code}'`);
+}
+
+/** A whole number (a filter's, checked by its schema) written into a statement as a literal. */
+function integer(n: number): SQL {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return sql.raw(String(n));
 }
 
 /** Constant text (a key and value of JSON, made of codes) written into a statement as a literal. */
@@ -174,7 +189,8 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
    */
   written: {
     query: (input, scope) => reportQueries.approvedWithGradeLevels(input.where, scope),
-    row: (input) => {
+    row: () => APP_FIELDS,
+    moreKeys: (input) => {
       const flags = GRADE_LEVELS.flatMap((g, n) =>
         input.grade.length && !input.grade.includes(g)
           ? []
@@ -182,7 +198,7 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
               sql`case when r.${sql.identifier(`l_${n}`)} then case when ${literal(g)} = any(r.grades) then ${constantText(`,"grade:${g}":true`)} else ${constantText(`,"grade:${g}":false`)} end end`,
             ],
       );
-      return sql`concat(left(json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status)::text, -1), ${sql.join(flags, sql`, `)}, '}')`;
+      return sql`concat(${sql.join(flags, sql`, `)})`;
     },
     summary: (input) =>
       countsOf(
@@ -237,8 +253,11 @@ const appsWithoutApprovedPia: ReportDefinition<ItemRow & { pia_status: string | 
     return { columns: appsWithoutApprovedPiaColumns, rows, chart: appsWithoutApprovedPiaChart((s) => counts.get(s)!) };
   },
   written: {
-    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
-      'piaStatus', coalesce(r.pia_status, 'none'), 'nextReviewOn', r.next_review_on)::text`,
+    row: () => ({
+      ...APP_FIELDS,
+      piaStatus: sql`coalesce(r.pia_status, 'none')`,
+      nextReviewOn: sql`r.next_review_on`,
+    }),
     summary: () => countsOf(OPEN_STATUSES, (s) => sql`r.status = ${s}`),
     frame: (counts: Record<string, number>) => ({
       columns: appsWithoutApprovedPiaColumns,
@@ -269,7 +288,7 @@ const reviewsDueChart = (apps: (state: string) => number): ReportChart => ({
 });
 /** SQL: `overdue` when `daysLeft` is below zero, `due` up to `days`, else (or null) null. */
 const dueState = (daysLeft: SQL, days: number, overdue: string, due: string) =>
-  sql`(case when ${daysLeft} < 0 then ${literal(overdue)} when ${daysLeft} <= ${days}::int then ${literal(due)} end)`;
+  sql`(case when ${daysLeft} < 0 then ${literal(overdue)} when ${daysLeft} <= ${integer(days)} then ${literal(due)} end)`;
 const reviewState = (input: ReportQueryInput) => dueState(sql`r.review_in_days`, input.days, 'review_overdue', 'review_due');
 const agreementState = (input: ReportQueryInput) =>
   dueState(sql`r.agreement_in_days`, input.days, 'agreement_expired', 'agreement_expiring');
@@ -302,9 +321,13 @@ const reviewsDue: ReportDefinition<DueRow> = {
     return { columns: reviewsDueColumns, rows, chart: reviewsDueChart((state) => tally[state as keyof typeof tally]) };
   },
   written: {
-    row: (input) => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
-      'nextReviewOn', r.next_review_on, 'reviewState', ${reviewState(input)},
-      'agreementExpiresOn', r.agreement_expires_on, 'agreementState', ${agreementState(input)})::text`,
+    row: (input) => ({
+      ...APP_FIELDS,
+      nextReviewOn: sql`r.next_review_on`,
+      reviewState: reviewState(input),
+      agreementExpiresOn: sql`r.agreement_expires_on`,
+      agreementState: agreementState(input),
+    }),
     summary: (input) => sql`json_build_object(
       'review_overdue', count(*) filter (where ${reviewState(input)} = 'review_overdue'),
       'review_due', count(*) filter (where ${reviewState(input)} = 'review_due'),
@@ -398,9 +421,14 @@ const dataStorage: ReportDefinition<ItemRow & { is_custom: boolean; countries: s
     return { columns: dataStorageColumns, rows, chart: dataStorageChart((l) => tally[l as keyof typeof tally]) };
   },
   written: {
-    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status, 'countries', r.countries,
-      'inCanada', 'CA' = any(r.countries), 'inUs', 'US' = any(r.countries), 'elsewhere', ${storageClassOfRow} = 'elsewhere',
-      'location', ${storageClassOfRow})::text`,
+    row: () => ({
+      ...APP_FIELDS,
+      countries: sql`r.countries`,
+      inCanada: sql`'CA' = any(r.countries)`,
+      inUs: sql`'US' = any(r.countries)`,
+      elsewhere: sql`${storageClassOfRow} = 'elsewhere'`,
+      location: storageClassOfRow,
+    }),
     summary: () => countsOf(LOCATIONS, (l) => sql`${storageClassOfRow} = ${l}`),
     frame: (counts: Record<string, number>) => ({ columns: dataStorageColumns, chart: dataStorageChart((l) => counts[l] ?? 0) }),
   },
@@ -444,9 +472,11 @@ const sensitiveUnder13: ReportDefinition<ItemRow & { elements: string[] }> = {
   },
   written: {
     // The grades in the contract's order, those of the same place (the same grade) as they were.
-    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
-      'grades', array(select g from unnest(r.grades) with ordinality as u(g, o) order by array_position(${GRADE_ARRAY}, g), o),
-      'sensitiveElements', r.elements)::text`,
+    row: () => ({
+      ...APP_FIELDS,
+      grades: sql`array(select g from unnest(r.grades) with ordinality as u(g, o) order by array_position(${GRADE_ARRAY}, g), o)`,
+      sensitiveElements: sql`r.elements`,
+    }),
     summary: () => countsOf([...SENSITIVE_DATA_ELEMENTS], (e) => sql`${e} = any(r.elements)`),
     frame(counts: Record<string, number>) {
       const elements = Object.keys(counts)
@@ -497,7 +527,7 @@ const vendors: ReportDefinition<{ vendor: string; apps: number; approved: number
    * too, `apps_rank`), which the process sorts and cuts.
    */
   written: {
-    row: () => sql`json_build_object('vendor', ${vendorName}, 'apps', r.apps, 'approved', r.approved, 'appNames', r.names)::text`,
+    row: () => ({ vendor: vendorName, apps: sql`r.apps`, approved: sql`r.approved`, appNames: sql`r.names` }),
     summary: () => sql`coalesce(json_agg(json_build_array(${vendorName}, r.apps, r.approved)) filter (where r.apps_rank <= 15), '[]')`,
     frame: (candidates: [string, number, number][]) => ({
       columns: vendorsColumns,
@@ -576,12 +606,19 @@ const riskRegister: ReportDefinition<RiskRow> = {
     return { columns: riskRegisterColumns, rows, chart: riskRegisterChart((cell) => grid.get(cell) ?? 0) };
   },
   written: {
-    row: (input) => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status, 'risk', r.title,
-      'level', ${riskLevelOf(sql`r.likelihood`, sql`r.impact`)}, 'likelihood', r.likelihood, 'impact', r.impact,
-      'residualLevel', case when r.residual_likelihood is not null and r.residual_impact is not null
-        then ${riskLevelOf(sql`r.residual_likelihood`, sql`r.residual_impact`)} end,
-      'mitigation', r.mitigation, 'owner', r.owner, 'dueOn', r.due_on,
-      'dueState', ${dueState(sql`r.due_in_days`, input.days, 'treatment_overdue', 'treatment_due')})::text`,
+    row: (input) => ({
+      ...APP_FIELDS,
+      risk: sql`r.title`,
+      level: riskLevelOf(sql`r.likelihood`, sql`r.impact`),
+      likelihood: sql`r.likelihood`,
+      impact: sql`r.impact`,
+      residualLevel: sql`case when r.residual_likelihood is not null and r.residual_impact is not null
+        then ${riskLevelOf(sql`r.residual_likelihood`, sql`r.residual_impact`)} end`,
+      mitigation: sql`r.mitigation`,
+      owner: sql`r.owner`,
+      dueOn: sql`r.due_on`,
+      dueState: dueState(sql`r.due_in_days`, input.days, 'treatment_overdue', 'treatment_due'),
+    }),
     summary: () =>
       sql`json_build_object(${sql.join(
         SCALE.flatMap((l) =>
@@ -657,11 +694,18 @@ const staleEvidence: ReportDefinition<StaleEvidenceRow> = {
     };
   },
   written: {
-    row: () => sql`json_build_object('id', r.id, 'app', r.name, 'vendor', r.vendor, 'status', r.status,
-      'assessmentId', r.assessment_id, 'piaStatus', r.pia_status, 'answers', r.answers, 'staleAnswers', r.stale,
-      'withoutEvidence', r.without_evidence, 'oldestSeenOn', r.oldest_seen_on, 'reviewMonths', r.review_months,
-      'staleQuestions', r.stale_questions)::text`,
-    chartDatum: () => sql`json_build_object('app', r.name, 'staleAnswers', r.stale, 'withoutEvidence', r.without_evidence)::text`,
+    row: () => ({
+      ...APP_FIELDS,
+      assessmentId: sql`r.assessment_id`,
+      piaStatus: sql`r.pia_status`,
+      answers: sql`r.answers`,
+      staleAnswers: sql`r.stale`,
+      withoutEvidence: sql`r.without_evidence`,
+      oldestSeenOn: sql`r.oldest_seen_on`,
+      reviewMonths: sql`r.review_months`,
+      staleQuestions: sql`r.stale_questions`,
+    }),
+    chartDatum: () => ({ app: sql`r.name`, staleAnswers: sql`r.stale`, withoutEvidence: sql`r.without_evidence` }),
     frame: () => ({ columns: staleEvidenceColumns, chart: staleEvidenceChart([]) }),
   },
 };
@@ -690,13 +734,53 @@ export function reportStatement(id: ReportId, input: ReportQueryInput, scope: Te
   const definition = REPORTS[id];
   const written = definition.written;
   if (!written) return reportRowsStatement(id, input, scope);
-  const summary = written.summary ? sql`${written.summary(input)}::text` : sql`null::text`;
-  const chartData = written.chartDatum
-    ? sql`, '[' || coalesce(string_agg(${written.chartDatum(input)}, ','), '') || ']' as chart_data`
-    : sql``;
+  const { select, from } = writtenParts(id, written, input);
   const query = written.query ? written.query(input, scope) : definition.query(input);
-  return sql`select '[' || coalesce(string_agg(${written.row(input)}, ','), '') || ']' as rows, ${summary} as summary${chartData}${gradeLevels(id, scope)}
-    from (${query}) r`;
+  return sql`select ${select}${gradeLevels(id, scope)} from (${query}) r ${from}`;
+}
+
+const dialect = new PgDialect();
+/** The written parts of each report, by what they depend on (the grade filter and days); bounded. */
+const partsByShape = new Map<string, { select: SQL; from: SQL }>();
+const MAX_SHAPES = 500;
+
+/** `{ key: SQL, … }` as a select list, each with its key as its name. */
+const selectList = (fields: Record<string, SQL>) =>
+  sql.join(
+    Object.entries(fields).map(([key, value]) => sql`${value} as ${sql.identifier(key)}`),
+    sql`, `,
+  );
+
+/**
+ * What a written report's statement selects from its rows `r`, and the lateral projections it reads
+ * them through (`x`, a row; `c`, a datum of the chart): `row_to_json` of a projection writes JSON
+ * without the spaces `json_build_object` puts around its colons. They hold only constants of the
+ * contract and the filter's grades and days, written as literals, so they are turned into text once
+ * per report, grades and days, not built again on every request.
+ */
+function writtenParts(id: ReportId, written: WrittenRows<never>, input: ReportQueryInput): { select: SQL; from: SQL } {
+  const shape = `${id}|${input.grade.join(',')}|${input.days}`;
+  let parts = partsByShape.get(shape);
+  if (!parts) {
+    const row = written.moreKeys ? sql`concat(left(row_to_json(x)::text, -1), ${written.moreKeys(input)}, '}')` : sql`row_to_json(x)::text`;
+    const summary = written.summary ? sql`${written.summary(input)}::text` : sql`null::text`;
+    const chartData = written.chartDatum ? sql`, '[' || coalesce(string_agg(row_to_json(c)::text, ','), '') || ']' as chart_data` : sql``;
+    const chartFrom = written.chartDatum ? sql` cross join lateral (select ${selectList(written.chartDatum(input))}) c` : sql``;
+    parts = {
+      select: constant(sql`'[' || coalesce(string_agg(${row}, ','), '') || ']' as rows, ${summary} as summary${chartData}`),
+      from: constant(sql`cross join lateral (select ${selectList(written.row(input))}) x${chartFrom}`),
+    };
+    if (partsByShape.size >= MAX_SHAPES) partsByShape.clear();
+    partsByShape.set(shape, parts);
+  }
+  return parts;
+}
+
+/** SQL holding no parameter, as its text. */
+function constant(part: SQL): SQL {
+  const query = dialect.sqlToQuery(part);
+  if (query.params.length) throw new Error('a written part of a report has parameters');
+  return sql.raw(query.sql);
 }
 
 /** The institution's grade levels, as a column of the statement, for a report that uses them. */

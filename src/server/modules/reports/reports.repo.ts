@@ -57,7 +57,8 @@ export const reportQueries = {
    * of the contract (`l_<n>`, n its place in GRADE_LEVELS: worked out once, from the institution).
    */
   approvedWithGradeLevels(f: SQL, scope: TenantScope): SQL {
-    const has = GRADE_LEVELS.map((g, n) => sql`${g}::text = any(n.grade_levels) as ${sql.identifier(`l_${n}`)}`);
+    // The grades are the contract's constants, written as literals.
+    const has = GRADE_LEVELS.map((g, n) => sql.raw(`'${g}' = any(n.grade_levels) as l_${n}`));
     return sql`select i.id, i.name, i.vendor, i.status, i.grades, lv.* from inventory_items i
       cross join (select ${sql.join(has, sql`, `)} from institutions n where ${byTenant(sql`n.id`, scope)}) lv
       where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
