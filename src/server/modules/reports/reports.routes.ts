@@ -11,7 +11,7 @@ import {
   reportRunCountsQuerySchema,
   reportRunCountsSchema,
 } from '../../../contracts/reports.js';
-import { plainJson, requireActor } from '../../platform/http.js';
+import { answerOf, plainJson, requireActor } from '../../platform/http.js';
 import { reportFileName, reportFileStream } from './report-file.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -41,7 +41,7 @@ export function registerReportRoutes(root: FastifyInstance, service: ReportsServ
       },
       serializerCompiler: plainJson,
     },
-    async (req) => service.run(requireActor(req), req.params.id, req.query),
+    async (req) => answerOf(await service.run(requireActor(req), req.params.id, req.query)),
   );
   app.get(
     '/api/v1/reports/:id/download',

@@ -1,9 +1,11 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { GRADE_LEVELS, INVENTORY_STATUSES, type GradeLevel, type InventoryStatus, type Language } from '../../../contracts/domain.js';
 import {
   REPORT_IDS,
   REPORT_PARAMS,
   type DashboardBody,
+  type ReportChart,
+  type ReportColumn,
   type ReportId,
   type ReportQuery,
   type ReportResult,
@@ -14,9 +16,10 @@ import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
 import { queryRows, withSystem, withTenant, withTenantRead, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
+import { JsonText } from '../../platform/http.js';
 import { userLanguage } from '../assessments/assessments.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
-import { REPORTS, reportStatement, type ReportStatementResult } from './report-definitions.js';
+import { REPORTS, reportRowsStatement, reportStatement, type ReportQueryInput, type ReportStatementResult } from './report-definitions.js';
 import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -27,6 +30,22 @@ export function utcToday(now = new Date()): string {
 
 const gradeOrder = new Map(GRADE_LEVELS.map((g, i) => [g as string, i]));
 
+/** What a report's answer holds before its columns, rows and chart. */
+type ReportHead = Pick<ReportResult, 'report' | 'title' | 'generatedAt' | 'filters'>;
+
+/**
+ * A report's answer as JSON text, in the order of `reportResultSchema`: `rows` (and `chartData`,
+ * the chart's data, when given) are JSON array text put in as they are, written by PostgreSQL or
+ * by JSON.stringify.
+ */
+function resultText(head: ReportHead, columns: ReportColumn[], rows: string, chart: ReportChart, chartData: string | null) {
+  const chartText =
+    chartData === null ? JSON.stringify(chart) : `${JSON.stringify({ ...chart, data: undefined }).slice(0, -1)},"data":${chartData}}`;
+  return new JsonText<ReportResult>(
+    `${JSON.stringify(head).slice(0, -1)},"columns":${JSON.stringify(columns)},"rows":${rows},"chart":${chartText}}`,
+  );
+}
+
 export function createReportsService(ctx: Pick<AppContext, 'db'>) {
   const { db } = ctx;
 
@@ -36,11 +55,19 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
     return institution;
   }
 
-  /** Runs a report and counts the run; `wanted` says which language a download speaks (null: none). */
-  async function execute(actor: Actor, id: ReportId, q: ReportQuery, wanted: Language | 'reader' | null) {
+  /**
+   * Runs a report and counts the run: `answer` reads the report's statement (with the run counter)
+   * and makes the answer; `wanted` says which language a download speaks (null: none).
+   */
+  async function execute<T>(
+    actor: Actor,
+    id: ReportId,
+    q: ReportQuery,
+    wanted: Language | 'reader' | null,
+    answer: (tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope) => Promise<T>,
+  ) {
     authorize(actor, 'runReports');
     const scope = scopeOf(actor);
-    const definition = REPORTS[id];
     const today = utcToday();
     const filters = { schoolId: q.schoolId, grade: q.grade ?? [], audience: q.audience ?? [], status: q.status ?? [] };
     return withTenant(
@@ -58,13 +85,9 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
         }
         const language = wanted === 'reader' ? ((await userLanguage(tx, actor.userId)) ?? 'en') : wanted;
         const input = { where: itemFilter(scope, filters), grade: filters.grade, audience: filters.audience, today, days: q.days };
-        const [row] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, reportStatement(id, input, scope)));
-        if (definition.usesGradeLevels && !row?.grade_levels) throw notFound('Institution');
-        const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-        const out = definition.shape(JSON.parse(row?.rows ?? '[]') as never[], { ...input, gradeLevels });
-        const result: ReportResult = {
+        const head: ReportHead = {
           report: id,
-          title: definition.title,
+          title: REPORTS[id].title,
           generatedAt: new Date().toISOString(),
           filters: {
             schoolId: filters.schoolId ?? null,
@@ -73,12 +96,42 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
             status: [...filters.status],
             days: REPORT_PARAMS[id].includes('days') ? q.days : null,
           },
-          ...out,
         };
-        return { result, schoolName, language };
+        return { result: await answer(tx, input, head, scope), schoolName, language };
       },
       { asyncCommit: true },
     );
+  }
+
+  /** The report's statement with the run counter; its one row, or 404 when the institution is gone. */
+  async function statementRow(tx: Tx, scope: TenantScope, id: ReportId, today: string, statement: SQL) {
+    const [row] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, statement));
+    if (REPORTS[id].usesGradeLevels && !row?.grade_levels) throw notFound('Institution');
+    return row;
+  }
+
+  /** The rows of `reportRowsStatement`, shaped in the process by the report's `shape`. */
+  async function shaped(tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope): Promise<ReportResult> {
+    const row = await statementRow(tx, scope, head.report, input.today, reportRowsStatement(head.report, input, scope));
+    const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+    return { ...head, ...REPORTS[head.report].shape(JSON.parse(row?.rows ?? '[]') as never[], { ...input, gradeLevels }) };
+  }
+
+  /**
+   * The JSON answer. A report whose rows PostgreSQL writes (ADR 0021): its rows' text (and its
+   * chart's data, when written too) put into the answer as they are, with the columns and chart
+   * made from the statement's summary; the others are shaped, then written with JSON.stringify.
+   */
+  async function answerText(tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope): Promise<JsonText<ReportResult>> {
+    const written = REPORTS[head.report].written;
+    if (!written) {
+      const { columns, rows, chart } = await shaped(tx, input, head, scope);
+      return resultText(head, columns, JSON.stringify(rows), chart, null);
+    }
+    const row = await statementRow(tx, scope, head.report, input.today, reportStatement(head.report, input, scope));
+    const summary = row?.summary ? (JSON.parse(row.summary) as never) : (null as never);
+    const { columns, chart } = written.frame(summary, { ...input, gradeLevels: row?.grade_levels ?? [] });
+    return resultText(head, columns, row?.rows ?? '[]', chart, row?.chart_data ?? null);
   }
 
   return {
@@ -94,8 +147,8 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
      * without waiting for the disk (asynchronous commit): a crash may lose the last runs' counts,
      * never a report, and the report does not pay for a flush of the write-ahead log.
      */
-    async run(actor: Actor, id: ReportId, q: ReportQuery): Promise<ReportResult> {
-      return (await execute(actor, id, q, null)).result;
+    async run(actor: Actor, id: ReportId, q: ReportQuery): Promise<JsonText<ReportResult>> {
+      return (await execute(actor, id, q, null, answerText)).result;
     },
 
     /**
@@ -103,7 +156,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
      * one asked for, else the reader's own, else English) and the chosen school's name.
      */
     download(actor: Actor, id: ReportId, q: ReportQuery, language: Language | undefined) {
-      return execute(actor, id, q, language ?? 'reader');
+      return execute(actor, id, q, language ?? 'reader', shaped);
     },
 
     /** Run counts across institutions, for platform admins: numbers only. */
