@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { AUDIENCES, GRADE_LEVELS, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
+import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { hasApprovedPia, piaOfItem, piaStatus } from './pia-state.js';
 import { byTenant } from '../../platform/tenant-filter.js';
@@ -50,17 +50,6 @@ export const reportQueries = {
   /** One compact row per app, `[id, name, vendor, status, grades]` (see `MatrixItem`). */
   approvedByGrade(f: SQL): SQL {
     return sql`select json_build_array(i.id, i.name, i.vendor, i.status, i.grades) as row from inventory_items i
-      where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
-  },
-  /**
-   * The same apps as `approvedByGrade`, as columns, each with whether the institution has each grade
-   * of the contract (`l_<n>`, n its place in GRADE_LEVELS: worked out once, from the institution).
-   */
-  approvedWithGradeLevels(f: SQL, scope: TenantScope): SQL {
-    // The grades are the contract's constants, written as literals.
-    const has = GRADE_LEVELS.map((g, n) => sql.raw(`'${g}' = any(n.grade_levels) as l_${n}`));
-    return sql`select i.id, i.name, i.vendor, i.status, i.grades, lv.* from inventory_items i
-      cross join (select ${sql.join(has, sql`, `)} from institutions n where ${byTenant(sql`n.id`, scope)}) lv
       where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
   },
   inventoryByStatus(f: SQL): SQL {
