@@ -68,7 +68,9 @@ export interface ReportDefinition<R = unknown> {
   query(input: ReportQueryInput): SQL;
   /** The table and chart from the statement's rows; no database access. */
   shape(rows: R[], input: ReportInput): ReportOutput;
-  /** The rows written by PostgreSQL, for the JSON answer (absent: `shape` makes them). */
+  /** `shape`'s answer with its rows written straight as JSON text (the same text JSON.stringify would give), for the JSON answer. */
+  shapeText?(rows: R[], input: ReportInput): Omit<ReportOutput, 'rows'> & { rows: string };
+  /** The rows written by PostgreSQL, for the JSON answer (absent: `shape` or `shapeText` makes them). */
   written?: WrittenRows<never>;
 }
 
@@ -170,6 +172,32 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
       rows[i] = row;
     }
     return { columns: approvedByGradeColumns(grades), rows, chart: approvedByGradeChart(grades, (g) => counts.get(g)!) };
+  },
+  /*
+   * The same rows written as text: no object per app, and no generic JSON.stringify walking them
+   * (the answer is about three times the bytes of the statement's compact rows).
+   */
+  shapeText(items, input) {
+    const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
+    const keys = grades.map((g) => `,${JSON.stringify(`grade:${g}`)}:`);
+    const counts = grades.map(() => 0);
+    const rows = new Array<string>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const [id, app, vendor, status, used] = items[i]!;
+      let row = `{"id":${JSON.stringify(id)},"app":${JSON.stringify(app)},"vendor":${JSON.stringify(vendor)},"status":${JSON.stringify(status)}`;
+      for (let k = 0; k < grades.length; k++) {
+        const on = used.includes(grades[k]!);
+        if (on) counts[k]! += 1;
+        row += keys[k]! + (on ? 'true' : 'false');
+      }
+      rows[i] = `${row}}`;
+    }
+    const count = new Map(grades.map((g, k) => [g, counts[k]!]));
+    return {
+      columns: approvedByGradeColumns(grades),
+      rows: `[${rows.join(',')}]`,
+      chart: approvedByGradeChart(grades, (g) => count.get(g)!),
+    };
   },
   // No `written` rows: writing a flag per grade per app in SQL cost the statement more (about 25 ms
   // against 9 at 5,000 items) than shaping the compact rows here saves (ADR 0021).

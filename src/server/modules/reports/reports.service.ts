@@ -110,11 +110,17 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
     return row;
   }
 
+  /** The rows of `reportRowsStatement` as `shape` reads them, with its input (the grade levels in order). */
+  async function compactRows(tx: Tx, input: ReportQueryInput, id: ReportId, scope: TenantScope) {
+    const row = await statementRow(tx, scope, id, input.today, reportRowsStatement(id, input, scope));
+    const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
+    return { rows: JSON.parse(row?.rows ?? '[]') as never[], input: { ...input, gradeLevels } };
+  }
+
   /** The rows of `reportRowsStatement`, shaped in the process by the report's `shape`. */
   async function shaped(tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope): Promise<ReportResult> {
-    const row = await statementRow(tx, scope, head.report, input.today, reportRowsStatement(head.report, input, scope));
-    const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-    return { ...head, ...REPORTS[head.report].shape(JSON.parse(row?.rows ?? '[]') as never[], { ...input, gradeLevels }) };
+    const compact = await compactRows(tx, input, head.report, scope);
+    return { ...head, ...REPORTS[head.report].shape(compact.rows, compact.input) };
   }
 
   /**
@@ -123,7 +129,13 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
    * made from the statement's summary; the others are shaped, then written with JSON.stringify.
    */
   async function answerText(tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope): Promise<JsonText<ReportResult>> {
-    const written = REPORTS[head.report].written;
+    const definition = REPORTS[head.report];
+    const written = definition.written;
+    if (!written && definition.shapeText) {
+      const compact = await compactRows(tx, input, head.report, scope);
+      const { columns, rows, chart } = definition.shapeText(compact.rows, compact.input);
+      return resultText(head, columns, rows, chart, null);
+    }
     if (!written) {
       const { columns, rows, chart } = await shaped(tx, input, head, scope);
       return resultText(head, columns, JSON.stringify(rows), chart, null);
