@@ -7,8 +7,21 @@ import {
   assessmentSections,
   assessmentSignoffs,
   assessments,
+  inventoryItems,
 } from '../../src/server/db/schema/index.js';
 import { withSystem, type Db } from '../../src/server/platform/db.js';
+
+type ItemInsert = typeof inventoryItems.$inferInsert;
+
+/** The day `n` days from today (UTC), as `YYYY-MM-DD`. */
+export const dayFromToday = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+
+/** An inventory item of the institution, written directly: a custom app named `name` unless it names a catalog app. */
+export async function insertInventoryItem(db: Db, tenantId: string, values: Partial<ItemInsert> & { name: string }): Promise<ItemInsert> {
+  const row: ItemInsert = { tenantId, id: randomUUID(), customName: values.catalogAppId ? null : values.name, ...values };
+  await withSystem(db, (tx) => tx.insert(inventoryItems).values(row));
+  return row;
+}
 
 /**
  * An assessment of an inventory item with one revision holding a section, a question and its
@@ -70,18 +83,16 @@ export async function insertAssessment(
       kind: 'long_text',
       prompt: `Why? ${text}`,
     });
-    await tx
-      .insert(assessmentAnswers)
-      .values({
-        tenantId,
-        questionId: ids.question,
-        revisionId: ids.revision,
-        value: { text },
-        origin: 'institution',
-        evidenceUrl: 'https://vendor.example/privacy',
-        evidenceQuote: text,
-        evidenceSeenOn: '2025-09-01',
-      });
+    await tx.insert(assessmentAnswers).values({
+      tenantId,
+      questionId: ids.question,
+      revisionId: ids.revision,
+      value: { text },
+      origin: 'institution',
+      evidenceUrl: 'https://vendor.example/privacy',
+      evidenceQuote: text,
+      evidenceSeenOn: '2025-09-01',
+    });
     await tx.insert(assessmentRisks).values({
       tenantId,
       id: ids.risk,

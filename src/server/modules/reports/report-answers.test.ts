@@ -5,16 +5,15 @@
  * few out of order) and data with quotes, backslashes, unicode, empty values, nulls and dates, the
  * answers must be equal but for the time they were made.
  */
-import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRADE_LEVELS } from '../../../contracts/domain.js';
 import { REPORT_IDS, reportResultSchema, type ReportQuery, type ReportResult } from '../../../contracts/reports.js';
-import { assessmentAnswers, assessmentRisks, inventoryItems } from '../../db/schema/index.js';
+import { assessmentAnswers, assessmentRisks, type inventoryItems } from '../../db/schema/index.js';
 import type { Actor } from '../../platform/authz.js';
 import { withSystem } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers } from '../../../../test/support/factories.js';
-import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+import { dayFromToday, insertAssessment, insertInventoryItem } from '../../../../test/support/report-fixtures.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { createReportsService } from './reports.service.js';
 
@@ -27,18 +26,8 @@ afterAll(async () => t?.close());
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
 type ItemInsert = typeof inventoryItems.$inferInsert;
 
-const dayFromToday = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
-
-async function addItem(tenant: Tenant, values: Partial<ItemInsert> & { name: string }) {
-  const row: ItemInsert = {
-    tenantId: tenant.institution.id,
-    id: randomUUID(),
-    customName: values.catalogAppId ? null : values.name,
-    ...values,
-  };
-  await withSystem(t.database.db, (tx) => tx.insert(inventoryItems).values(row));
-  return row;
-}
+const addItem = (tenant: Tenant, values: Partial<ItemInsert> & { name: string }) =>
+  insertInventoryItem(t.database.db, tenant.institution.id, values);
 
 /** A PIA of the item (fixture: one answer with evidence seen 2025-09-01, one risk 3 × 4), then `risk` and `evidence` changes. */
 async function addPia(

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportResultSchema } from '../../../contracts/reports.js';
-import { inventoryItems } from '../../db/schema/index.js';
+import { type inventoryItems } from '../../db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+import { dayFromToday, insertAssessment, insertInventoryItem } from '../../../../test/support/report-fixtures.js';
 import { dashboardQueries } from './reports.repo.js';
 import { utcToday } from './reports.service.js';
 
@@ -28,18 +27,8 @@ interface PlanNode {
   Plans?: PlanNode[];
 }
 
-async function addItem(tenant: Tenant, values: Partial<ItemInsert> & { name: string }) {
-  const row: ItemInsert = {
-    tenantId: tenant.institution.id,
-    id: randomUUID(),
-    customName: values.catalogAppId ? null : values.name,
-    ...values,
-  };
-  await withSystem(t.database.db, (tx) => tx.insert(inventoryItems).values(row));
-  return row;
-}
-
-const dayFromToday = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
+const addItem = (tenant: Tenant, values: Partial<ItemInsert> & { name: string }) =>
+  insertInventoryItem(t.database.db, tenant.institution.id, values);
 
 async function runCount(tenantId: string, report: string): Promise<number> {
   const res = await withSystem(t.database.db, (tx) =>

@@ -5,7 +5,7 @@ import { reportResultSchema } from '../../../contracts/reports.js';
 import { assessmentRisks, inventoryItems } from '../../db/schema/index.js';
 import { withSystem } from '../../platform/db.js';
 import { buildTenantWithUsers } from '../../../../test/support/factories.js';
-import { insertAssessment } from '../../../../test/support/report-fixtures.js';
+import { dayFromToday, insertAssessment } from '../../../../test/support/report-fixtures.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 
 let t: TestApp;
@@ -15,7 +15,6 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 type Tenant = Awaited<ReturnType<typeof buildTenantWithUsers>>;
-const dayFromToday = (n: number) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
 async function itemWithPia(tenant: Tenant, name: string, status: 'approved' | 'in_review' | 'retired', piaStatus: 'approved' | 'draft') {
   const id = randomUUID();
