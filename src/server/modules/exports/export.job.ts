@@ -6,7 +6,7 @@ import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob } from '../../platform/jobs.js';
 import { connectionStringOf, unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
-import { runDataExportInChildProcess } from './export-process.js';
+import { prepareExportProcess, runDataExportInChildProcess, stopSpareExportProcess } from './export-process.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
 import { forEachAttachmentFile } from '../attachments/attachments.files.js';
@@ -146,9 +146,13 @@ export function createExportJobs(deps: ExportJobDeps) {
       schedule: { cron: '*/5 * * * *', payload: {} },
       runAtStart: true,
       handle: async () => {
+        // Where exports run in processes of their own, the next one's is started ahead of need.
+        if (!deps.inProcess && connectionStringOf(deps.db)) prepareExportProcess();
         await systemSweepExpiredExports(deps);
       },
     }),
+    /** Ends the export process started ahead of need, if any. */
+    close: stopSpareExportProcess,
   };
 }
 export type ExportJobs = ReturnType<typeof createExportJobs>;
