@@ -222,6 +222,7 @@ export async function buildApp(
   registerReportRoutes(app, createReportsService(ctx));
   const exportJobs = createExportJobs(ctx);
   await ctx.jobs.register(exportJobs.run, exportJobs.sweep);
+  app.addHook('onClose', async () => exportJobs.close());
   registerExportRoutes(app, createExportsService(ctx, exportJobs.run));
 
   const hasWeb = existsSync(path.join(webRoot, 'index.html'));

@@ -8,7 +8,8 @@
  * `v1.<iv>.<ciphertext>.<tag>`, base64url parts of fixed lengths (a 10-character key id, a 12-byte iv,
  * a 16-byte tag), so that a version number such as `v1.2.3.4` is not taken for one.
  */
-const SEALED = /^(v2\.[A-Za-z0-9_-]{10}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}|v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22})$/;
+const SEALED =
+  /^(v2\.[A-Za-z0-9_-]{10}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}|v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22})$/;
 /** A PEM private key, whatever its kind (RSA, EC, PKCS#8, encrypted). */
 const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
@@ -17,8 +18,20 @@ const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
  * a sealed secret or holds a private key — at any depth of a JSON value or array — is null, and
  * whether anything was. It catches a secret column named in a way the first rule does not know.
  */
+/**
+ * True when `text` is a sealed secret or holds a private key. The patterns run only on text that
+ * could match them (`v1.`/`v2.` at its start, `PRIVATE KEY-----` in it): this runs for every text
+ * cell of an export.
+ */
+export function isSecretText(text: string): boolean {
+  return (
+    (text.charCodeAt(0) === 118 && text.charCodeAt(2) === 46 && SEALED.test(text)) ||
+    (text.includes('PRIVATE KEY-----') && PRIVATE_KEY.test(text))
+  );
+}
+
 export function withoutSecretValues(value: unknown): { value: unknown; redacted: boolean } {
-  if (typeof value === 'string') return SEALED.test(value) || PRIVATE_KEY.test(value) ? { value: null, redacted: true } : { value, redacted: false };
+  if (typeof value === 'string') return isSecretText(value) ? { value: null, redacted: true } : { value, redacted: false };
   if (Array.isArray(value)) {
     const items = value.map(withoutSecretValues);
     return { value: items.map((i) => i.value), redacted: items.some((i) => i.redacted) };

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
-import { withoutSecretValues } from '../../platform/secret-values.js';
+import { isSecretText, withoutSecretValues } from '../../platform/secret-values.js';
 import type { SheetCell, SheetColumn } from './spreadsheet.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -44,7 +44,8 @@ export interface ExportEntity {
  * recorded in the audit log): a sealed value or a private key, at any depth, is blanked.
  */
 function toCell(kind: Kind, value: unknown): SheetCell {
-  const v = withoutSecretValues(value).value;
+  // Text, most cells, is checked on its own (without the copy `withoutSecretValues` makes).
+  const v = typeof value === 'string' ? (isSecretText(value) ? null : value) : withoutSecretValues(value).value;
   if (v === null || v === undefined) return null;
   switch (kind) {
     case 'int':

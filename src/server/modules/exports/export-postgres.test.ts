@@ -20,6 +20,7 @@ import { unzip } from '../../../../test/support/unzip.js';
 import { dataExports, schools } from '../../db/schema/index.js';
 import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { exportFilePath } from './export-files.js';
+import { preparedExportProcessPid, prepareExportProcess, stopSpareExportProcess } from './export-process.js';
 import { writeFullExport } from './full-export.js';
 import { until } from '../../../../test/support/until.js';
 
@@ -142,5 +143,39 @@ describe.skipIf(!onServer)('an export on PostgreSQL', () => {
     expect(row).toMatchObject({ status: 'failed', workerId: null });
     expect(existsSync(part)).toBe(false);
     expect(existsSync(exportFilePath(t.config.dataDir, tenantId, exportId, 'csv'))).toBe(false);
+  }, 200_000);
+
+  it('runs in the process started ahead of it, then starts the next; one that died idle is replaced', async () => {
+    const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
+    const tenantId = tenant.institution.id;
+    const exportOnce = async () => {
+      const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+      expect(created.statusCode, created.body).toBe(202);
+      const exportId = (created.json() as { id: string }).id;
+      await t.jobs.runPending();
+      return exportRow(tenantId, exportId);
+    };
+    try {
+      prepareExportProcess();
+      const ready = preparedExportProcessPid();
+      expect(ready).toBeGreaterThan(0);
+      const first = await exportOnce();
+      expect(first.status).toBe('ready');
+      expect(pidOf(first.workerId)).toBe(ready);
+      // The next one is ready for the next export; killed while it waits, it is not used.
+      const next = preparedExportProcessPid();
+      expect(next).toBeGreaterThan(0);
+      expect(next).not.toBe(ready);
+      process.kill(next!, 'SIGKILL');
+      await until('the waiting process to be gone', async () => (preparedExportProcessPid() === null ? true : undefined), {
+        seconds: 30,
+        everyMs: 10,
+      });
+      const second = await exportOnce();
+      expect(second.status).toBe('ready');
+      expect([ready, next]).not.toContain(pidOf(second.workerId));
+    } finally {
+      stopSpareExportProcess();
+    }
   }, 200_000);
 });

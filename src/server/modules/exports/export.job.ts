@@ -6,7 +6,7 @@ import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import type { Config } from '../../platform/config.js';
 import { defineJob } from '../../platform/jobs.js';
 import { connectionStringOf, unsafeTenantScope, withTenant, type Db } from '../../platform/db.js';
-import { runDataExportInChildProcess } from './export-process.js';
+import { prepareExportProcess, runDataExportInChildProcess, stopSpareExportProcess } from './export-process.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { findDataExport, updateDataExport } from './exports.repo.js';
 import { forEachAttachmentFile } from '../attachments/attachments.files.js';
@@ -36,6 +36,9 @@ function slug(name: string): string {
       .slice(0, 60) || 'institution'
   );
 }
+
+/** How often an export's progress (rows written) is saved at most: the exports page asks every second. */
+const PROGRESS_MS = 1000;
 
 export interface ExportJobDeps {
   db: Db;
@@ -78,16 +81,25 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
     const rowsTotal = await countExportRows(db, scope);
     await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal, rowsDone: 0 }));
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Progress is saved at most once a PROGRESS_MS, beside the export rather than in its way: the
+    // pages go on being written while it is, and a write is skipped while the last is unfinished.
+    // A failed one is harmless, as a missed heartbeat is (the next one writes again).
     let lastSaved = 0;
+    let saving: Promise<void> | null = null;
     await writeFullExport(
       db,
       scope,
       format,
       createWriteStream(part, { mode: 0o600 }),
       async (rowsDone) => {
-        if (Date.now() - lastSaved >= 250) {
+        if (!saving && Date.now() - lastSaved >= PROGRESS_MS) {
           lastSaved = Date.now();
-          await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }));
+          saving = withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsDone }))
+            .then(
+              () => undefined,
+              () => undefined,
+            )
+            .finally(() => (saving = null));
         }
         await deps.afterPage?.(rowsDone);
       },
@@ -95,6 +107,7 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
       (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add),
       job.language ?? 'en',
     );
+    await saving;
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();
@@ -146,9 +159,13 @@ export function createExportJobs(deps: ExportJobDeps) {
       schedule: { cron: '*/5 * * * *', payload: {} },
       runAtStart: true,
       handle: async () => {
+        // Where exports run in processes of their own, the next one's is started ahead of need.
+        if (!deps.inProcess && connectionStringOf(deps.db)) prepareExportProcess();
         await systemSweepExpiredExports(deps);
       },
     }),
+    /** Ends the export process started ahead of need, if any. */
+    close: stopSpareExportProcess,
   };
 }
 export type ExportJobs = ReturnType<typeof createExportJobs>;

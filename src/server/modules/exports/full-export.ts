@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { yazl } from './zip.js';
+import { STREAMED_COMPRESSION_LEVEL, yazl } from './zip.js';
 import { withTenantRead, withTenantSnapshot, type Db, type TenantScope, type Tx } from '../../platform/db.js';
 import type { Language } from '../../../contracts/domain.js';
 import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
@@ -129,7 +129,7 @@ async function writeExport(
     for (const entity of entities) {
       const layout = entityLayout(entity, language);
       const csv = createCsvStream(layout.columns);
-      zip.addReadStream(csv, `${entity.file}.csv`);
+      zip.addReadStream(csv, `${entity.file}.csv`, { compressionLevel: STREAMED_COMPRESSION_LEVEL });
       const consumed = once(csv, 'end');
       await forEachPage(reader, scope, entity, async (rows) => {
         if (!csv.addRows(layout.rows(rows))) await once(csv, 'drain');

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import { yazl } from './zip.js';
+import { STREAMED_COMPRESSION_LEVEL, yazl } from './zip.js';
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
 export type SheetCell = string | number | boolean | null | readonly string[];
@@ -124,7 +124,7 @@ export function createXlsxWriter(out: Writable) {
     addSheet(name: string, columns: readonly SheetColumn[]): SheetSink {
       names.push(sheetName(name));
       const stream = new PassThrough();
-      zip.addReadStream(stream, `xl/worksheets/sheet${names.length}.xml`);
+      zip.addReadStream(stream, `xl/worksheets/sheet${names.length}.xml`, { compressionLevel: STREAMED_COMPRESSION_LEVEL });
       const letters = columns.map((_, i) => columnLetters(i));
       let r = 1;
       const row = (cells: readonly SheetCell[], style: string) => {

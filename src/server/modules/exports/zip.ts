@@ -21,5 +21,13 @@ function nativeCrc32(): void {
 }
 nativeCrc32();
 
+/**
+ * The deflate level of the text an export streams into its zip (sheets, CSV files). Deflate at the
+ * default level 6 took 1.3 s of a 5,000-app institution's XLSX export (123 MB of SpreadsheetML into
+ * 13.0 MB) and 0.44 s of its CSV zip (49 MB into 4.1 MB); level 1 takes 0.41–0.48 s and 0.15–0.20 s
+ * for 15.3 and 4.8 MB. The files hold the same bytes once unzipped.
+ */
+export const STREAMED_COMPRESSION_LEVEL = 1;
+
 /** yazl, checksumming natively: the exports' zip files (XLSX workbooks and CSV zips) are written with it. */
 export { yazl };

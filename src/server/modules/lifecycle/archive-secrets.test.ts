@@ -41,18 +41,16 @@ describe('the portability archive', () => {
     const clientSecret = sealSecret(t.config.secretKeys, 'oidc-client-secret-value', `sso_connection:${oidcId}`);
     const mfaSecret = sealSecret(t.config.secretKeys, 'JBSWY3DPEHPK3PXP', `mfa:${tenant.siteAdmin.user.id}`);
     await withSystem(t.database.db, async (tx) => {
-      await tx
-        .insert(ssoConnections)
-        .values({
-          tenantId: id,
-          id: oidcId,
-          protocol: 'oidc',
-          preset: 'oidc',
-          displayName: 'OIDC',
-          oidcIssuer: 'https://idp.example.org',
-          oidcClientId: 'vetted',
-          oidcClientSecret: clientSecret,
-        });
+      await tx.insert(ssoConnections).values({
+        tenantId: id,
+        id: oidcId,
+        protocol: 'oidc',
+        preset: 'oidc',
+        displayName: 'OIDC',
+        oidcIssuer: 'https://idp.example.org',
+        oidcClientId: 'vetted',
+        oidcClientSecret: clientSecret,
+      });
       await tx
         .update(users)
         .set({ mfaSecret, mfaEnabledAt: new Date(), mfaRecoveryCodes: ['recovery-code-hash-1', 'recovery-code-hash-2'] })
@@ -121,6 +119,11 @@ describe('the portability archive', () => {
         after: { mfaSecret: sealed, note: 'kept' },
       }),
     );
+    // Text columns holding one: a sealed value and a private key as a user's names.
+    const key = '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----';
+    await withSystem(t.database.db, (tx) =>
+      tx.update(users).set({ firstName: key, lastName: sealed }).where(eq(users.id, tenant.appAdmin.user.id)),
+    );
     const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
     expect(created.statusCode).toBe(202);
     await t.jobs.runPending();
@@ -131,7 +134,11 @@ describe('the portability archive', () => {
     const audit = entries.get('audit-events.csv')!.toString('utf8');
     expect(audit).toContain('user.update');
     expect(audit).toContain('kept');
-    for (const [name, bytes] of entries) expect(bytes.toString('utf8').includes(sealed), name).toBe(false);
+    expect(entries.get('users.csv')!.toString('utf8')).toContain(tenant.appAdmin.user.id);
+    for (const [name, bytes] of entries) {
+      expect(bytes.toString('utf8').includes(sealed), name).toBe(false);
+      expect(bytes.toString('utf8').includes('PRIVATE KEY'), name).toBe(false);
+    }
   });
 
   it('blanks a sealed value or private key wherever it sits, whatever its column is called', () => {
