@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
@@ -13,13 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/platform/config.js';
-import { openDatabase, queryRows, withShared, type Database } from '../../src/server/platform/db.js';
+import { writeFullExport } from '../../src/server/modules/exports/full-export.js';
+import { openDatabase, queryRows, unsafeTenantScope, withShared, type Database } from '../../src/server/platform/db.js';
 import { createJobs, defineJob, queueOf, type Jobs } from '../../src/server/platform/jobs.js';
 import { createMailer } from '../../src/server/platform/mail.js';
 import { CLI_TEST_TIMEOUT } from '../support/cli.js';
 import { buildTenantWithUsers, buildUser, PASSWORD, signIn } from '../support/factories.js';
 import { missingScaleTools, startCluster, startPgBouncer, type Bouncer, type Cluster } from '../support/pg-cluster.js';
 import { spawnServe, type ServeProcess } from '../support/serve-process.js';
+import { unzip } from '../support/unzip.js';
 
 const missing = process.env.VETTED_MUTATION_RUN ? 'not under mutation testing' : missingScaleTools({ pgbouncer: true });
 if (missing) process.stdout.write(`test/scale/pgbouncer.test.ts skipped: ${missing}\n`);
@@ -132,6 +135,29 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
       } finally {
         await probe.end();
       }
+    },
+    CLI_TEST_TIMEOUT,
+  );
+
+  it(
+    'writes a full export through two pooled connections that share one snapshot',
+    async () => {
+      const tenant = await buildTenantWithUsers(app, database.db, { name: 'Dogwood District' });
+      for (let i = 0; i < 3; i++)
+        expect((await tenant.appAdmin.request('POST', '/api/v1/inventory', { custom: { name: `Dogwood app ${i}` } })).statusCode).toBe(201);
+      const chunks: Buffer[] = [];
+      const out = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          chunks.push(chunk);
+          cb();
+        },
+      });
+      await writeFullExport(database.db, unsafeTenantScope(tenant.institution.id), 'csv', out);
+      const files = await unzip(Buffer.concat(chunks));
+      const inventory = [...files.entries()].find(([name]) => name.startsWith('inventory'))![1].toString('utf8');
+      expect([0, 1, 2].map((i) => inventory.includes(`Dogwood app ${i}`))).toEqual([true, true, true]);
+      const users = [...files.entries()].find(([name]) => name.startsWith('users'))![1].toString('utf8');
+      expect(users).toContain(tenant.appAdmin.user.email);
     },
     CLI_TEST_TIMEOUT,
   );

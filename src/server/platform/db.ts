@@ -3,7 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
-import { type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
+import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -419,6 +419,39 @@ export async function withTenantSnapshot<T>(db: Db, scope: TenantScope, fn: (tx:
 
 /** The first statement of a snapshot read: before any query, as PostgreSQL requires. */
 const SNAPSHOT_READ = 'set transaction isolation level repeatable read, read only';
+
+/** A snapshot's name as `pg_export_snapshot` writes it (hexadecimal parts joined by dashes). */
+const SNAPSHOT_NAME = /^[0-9A-F]+(-[0-9A-F]+)+$/i;
+
+/**
+ * `withTenantSnapshot` over `count` connections that all see the database at the same instant: the
+ * first transaction exports its snapshot (`pg_export_snapshot`) and each other one imports it
+ * before its first query (`set transaction snapshot`), as pg_dump's parallel jobs do. All are
+ * read-only REPEATABLE READ transactions under the tenant's role and settings. One long read can
+ * then have the database work on one connection while the process reads another. Null on the
+ * embedded database (see withTenantSnapshot).
+ */
+export async function withTenantSnapshots<T>(
+  db: Db,
+  scope: TenantScope,
+  count: number,
+  fn: (txs: Tx[]) => Promise<T>,
+): Promise<{ value: T } | null> {
+  const begin = settingsTransactions.get(db);
+  if (!begin) return null;
+  const settings = tenantSettings(scope, false);
+  return withTenantSnapshot(db, scope, async (first) => {
+    if (count <= 1) return fn([first]);
+    const [row] = await queryRows<{ name: string }>(first, sql`select pg_export_snapshot() as name`);
+    const name = row?.name ?? '';
+    if (!SNAPSHOT_NAME.test(name)) throw new Error('PostgreSQL named the exported snapshot in an unknown form');
+    const more = async (txs: Tx[]): Promise<T> =>
+      txs.length === count
+        ? fn(txs)
+        : begin(`${SNAPSHOT_READ}; set transaction snapshot '${name}'; ${settings}`, (tx) => more([...txs, tx]));
+    return more([first]);
+  });
+}
 
 /** The connection string of a PostgreSQL database (null for the embedded one): another process opens its own pool with it. */
 export function connectionStringOf(db: Db): string | null {

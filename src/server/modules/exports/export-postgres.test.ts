@@ -1,8 +1,8 @@
 /**
  * The full export on PostgreSQL (skipped on PGlite; set TEST_DATABASE_URL):
- * - it reads in one read-only REPEATABLE READ transaction, so every sheet shows the institution at
- *   the instant the export began, whatever is written while it runs (PGlite reads short page
- *   transactions of their own);
+ * - it reads in read-only REPEATABLE READ transactions sharing one snapshot, so every sheet shows the
+ *   institution at the instant the export began, whatever is written while it runs (PGlite reads
+ *   short page transactions of their own);
  * - its job runs in a process of its own (ADR 0019): the serving process starts it, waits for it,
  *   and fails the export when it dies (PGlite's exports run in the serving process).
  */
@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInstitution } from '../../../../test/support/factories.js';
@@ -18,7 +18,7 @@ import { buildPopulatedTenant } from '../../../../test/support/populate.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { unzip } from '../../../../test/support/unzip.js';
 import { dataExports, schools } from '../../db/schema/index.js';
-import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant, withTenantSnapshots, type Tx } from '../../platform/db.js';
 import { exportFilePath } from './export-files.js';
 import { preparedExportProcessPid, prepareExportProcess, stopSpareExportProcess } from './export-process.js';
 import { writeFullExport } from './full-export.js';
@@ -58,7 +58,7 @@ describe.skipIf(!onServer)('the full export on PostgreSQL', () => {
     let added = false;
     const { out, bytes } = collector();
     await writeFullExport(t.database.db, scope, 'csv', out, async () => {
-      // After the first page (the institution's sheet), before the schools' sheet is read.
+      // After the first page (the institution's sheet), written while the export runs.
       if (!added) {
         added = true;
         await addSchool('During the export');
@@ -74,6 +74,28 @@ describe.skipIf(!onServer)('the full export on PostgreSQL', () => {
       .map((r) => r[1]!)
       .filter((name) => name.endsWith(' the export'));
     expect(names, JSON.stringify(rows)).toEqual(['Before the export']);
+  });
+
+  it('reads through connections that all see the snapshot of the first, whenever each reads first', async () => {
+    const { institution } = await buildInstitution(t.database.db);
+    const scope = unsafeTenantScope(institution.id);
+    const count = async (tx: Tx) =>
+      Number((await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from schools where tenant_id = ${institution.id}`))[0]!.n);
+    const before = await withTenant(t.database.db, scope, count);
+    const seen = await withTenantSnapshots(t.database.db, scope, 3, async (txs) => {
+      expect(txs).toHaveLength(3);
+      // Committed after the snapshot was taken, before any of the others has read anything.
+      await withSystem(t.database.db, (tx) =>
+        tx.insert(schools).values({ tenantId: institution.id, id: randomUUID(), name: 'Added', gradeFrom: 'K', gradeTo: '5' }),
+      );
+      const pids = await Promise.all(
+        txs.map(async (tx) => (await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`))[0]!.pid),
+      );
+      return { counts: await Promise.all(txs.map(count)), pids };
+    });
+    expect(new Set(seen!.value.pids).size).toBe(3);
+    expect(seen!.value.counts).toEqual([before, before, before]);
+    expect(await withTenant(t.database.db, scope, count)).toBe(before + 1);
   });
 });
 

@@ -7,8 +7,8 @@ import { openDatabase } from '../../platform/db.js';
 import { runDataExportJob } from './export.job.js';
 import type { ExportProcessOrder } from './export-process.js';
 
-/** The export's snapshot read, its progress and heartbeat, and the attached files it reads: a few connections. */
-const POOL_SIZE = 3;
+/** The export's snapshot reads (two connections sharing one snapshot), its progress and heartbeat, and the attached files it reads. */
+const POOL_SIZE = 4;
 
 let ordered = false;
 // A serving process gone before its order came: nothing to do. Once running, the export finishes.

@@ -12,6 +12,12 @@ const entity: ExportEntity = {
   ],
   count: () => Promise.reject(new Error('not read')),
   page: () => Promise.reject(new Error('not read')),
+  statement: () => {
+    throw new Error('not read');
+  },
+  cells: () => {
+    throw new Error('not read');
+  },
 };
 
 describe('the words of coded columns', () => {

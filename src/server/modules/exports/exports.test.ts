@@ -33,7 +33,7 @@ import {
   schools,
   users,
 } from '../../db/schema/index.js';
-import { unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { EXPORT_ENTITIES } from './export-entities.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
@@ -741,6 +741,27 @@ describe('full export', () => {
       });
       expect(seen.length, entity.name).toBe(count);
       expect(new Set(seen).size, entity.name).toBe(count);
+    }
+  });
+
+  it('reads every entity through its whole statement as through its pages: the same rows, in the same order', async () => {
+    const tenant = await seedTenant();
+    const scope = unsafeTenantScope(tenant.institution.id);
+    for (const entity of EXPORT_ENTITIES) {
+      const { paged, whole } = await withTenant(t.database.db, scope, async (tx) => {
+        const paged: unknown[] = [];
+        let cursor: string | null = null;
+        for (;;) {
+          const page = await entity.page(tx, scope, cursor, 2);
+          paged.push(...page.rows);
+          if (page.rows.length < 2) break;
+          cursor = page.cursor;
+        }
+        const rows = await queryRows<{ row: string }>(tx, entity.statement(scope));
+        return { paged, whole: entity.cells(rows.map((r) => r.row)) };
+      });
+      expect(paged.length, entity.name).toBeGreaterThan(0);
+      expect(whole, entity.name).toEqual(paged);
     }
   });
 
