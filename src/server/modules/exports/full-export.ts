@@ -35,7 +35,15 @@ async function withExportReader<T>(
   entities: readonly ExportEntity[],
   fn: (reader: ExportReader) => Promise<T>,
 ): Promise<T> {
-  const snapshot = await withTenantSnapshots(db, scope, SNAPSHOT_CONNECTIONS, (txs) => fn(cursorReader(txs, scope, entities)));
+  const snapshot = await withTenantSnapshots(db, scope, SNAPSHOT_CONNECTIONS, async (txs) => {
+    const reader = cursorReader(txs, scope, entities);
+    try {
+      return await fn(reader);
+    } finally {
+      // Nothing asked for ahead may still run on a connection once its transaction ends.
+      await reader.settled();
+    }
+  });
   return snapshot ? snapshot.value : fn(keysetReader(db, scope));
 }
 
@@ -109,7 +117,7 @@ const SNAPSHOT_CONNECTIONS = 2;
  * cursor's plan is chosen for reading every row (`cursor_tuple_fraction` 1: PostgreSQL otherwise
  * plans a cursor for its first tenth), and it is closed at the end of its sheet, freeing what it holds.
  */
-function cursorReader(txs: Tx[], scope: TenantScope, entities: readonly ExportEntity[]): ExportReader {
+function cursorReader(txs: Tx[], scope: TenantScope, entities: readonly ExportEntity[]): ExportReader & { settled(): Promise<void> } {
   const size = EXPORT_PAGE_SIZE;
   // One statement at a time on each connection: each runs once the one before it is answered.
   const lanes = new Map<Tx, Promise<unknown>>();
@@ -127,10 +135,11 @@ function cursorReader(txs: Tx[], scope: TenantScope, entities: readonly ExportEn
       return { rows: entity.cells(rows.map((r) => r.row)), more: rows.length === size };
     });
   const opened = new Map<ExportEntity, { tx: Tx; name: SQL; first: Promise<Page> }>();
+  let closed = false;
   /** Declares the entity's cursor and asks for its first page, on its connection, after what that connection has to do first. */
   const open = (index: number) => {
     const entity = entities[index];
-    if (!entity || opened.has(entity)) return;
+    if (!entity || opened.has(entity) || closed) return;
     const tx = txs[index % txs.length]!;
     const name = sql`${sql.identifier(`export_${index}`)}`;
     // The first statement on each connection chooses its cursors' plans for reading every row.
@@ -153,6 +162,11 @@ function cursorReader(txs: Tx[], scope: TenantScope, entities: readonly ExportEn
         fn,
       );
       await inTurn(tx, () => tx.execute(sql`close ${name}`));
+    },
+    /** Opens no more cursors; resolves once every statement sent is answered (or has failed). */
+    async settled() {
+      closed = true;
+      await Promise.all(lanes.values());
     },
   };
 }
