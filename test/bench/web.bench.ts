@@ -116,17 +116,12 @@ async function loadPage(context: BrowserContext, url: string): Promise<{ respons
         }).observe({ type: 'paint', buffered: true });
       }),
   );
-  const formDrawn = await page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const read = () => {
-          const at = (window as unknown as { formDrawnAt?: number }).formDrawnAt;
-          if (at === undefined) requestAnimationFrame(read);
-          else resolve(at);
-        };
-        read();
-      }),
-  );
+  // (No named function inside: tsx would wrap it in a helper the page does not have.)
+  const formDrawn = await page.evaluate(async () => {
+    const w = window as unknown as { formDrawnAt?: number };
+    while (w.formDrawnAt === undefined) await new Promise((resolve) => requestAnimationFrame(resolve));
+    return w.formDrawnAt;
+  });
   await page.close();
   return { responses, fcp, formDrawn };
 }
