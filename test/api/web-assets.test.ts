@@ -194,7 +194,9 @@ describe('the page’s frame, painted before the scripts run', () => {
       const { page, frame } = await servedRoot(url);
       expect(frame, url).toMatch(/<header>\s*<span class="frame-brand">Vetted<\/span>\s*<\/header>/);
       expect(frame, url).toMatch(/<main>/);
-      expect(frame, url).toMatch(/<p class="frame-status" role="status"><span lang="en">Loading…<\/span><span lang="fr">Chargement…<\/span><\/p>/);
+      expect(frame, url).toMatch(
+        /<p class="frame-status" role="status"><span lang="en">Loading…<\/span><span lang="fr">Chargement…<\/span><\/p>/,
+      );
       // Only the language `<html lang>` names is shown (the inline script sets it before the body).
       expect(page, url).toMatch(/html\[lang=fr\] \.frame-status \[lang=en\]\{display:none\}/);
       expect(page, url).toMatch(/\.frame-status \[lang=fr\][,{][^}]*display:none/);

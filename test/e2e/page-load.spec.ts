@@ -109,7 +109,8 @@ for (const [locale, lang, loading, other, title] of [
     const after = await brand.boundingBox();
     expect(before).not.toBeNull();
     expect(after).not.toBeNull();
-    for (const side of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(after![side] - before![side]), side).toBeLessThanOrEqual(0.5);
+    for (const side of ['x', 'y', 'width', 'height'] as const)
+      expect(Math.abs(after![side] - before![side]), side).toBeLessThanOrEqual(0.5);
     const seen = await page.evaluate(() => {
       const w = window as unknown as { layoutShift: number; violations: string[] };
       return { layoutShift: w.layoutShift, violations: w.violations };
