@@ -44,6 +44,11 @@ function precompress(): Plugin {
  * does not wait for another request. Only that language's file is fetched. The script is inline (no
  * request of its own); the server allows it by its hash in the content security policy
  * (`inlineScriptHashes`, src/server/platform/web-page.ts).
+ *
+ * It also sets `<html lang>` to that language before the body is parsed: the page's frame
+ * (index.html, ADR 0023), painted before the client's scripts run, shows its loading status in the
+ * language `html[lang]` names, and a screen reader reads it in that language. The client sets the
+ * same value again once i18next has started.
  */
 function languagePreload(): Plugin {
   return {
@@ -61,7 +66,7 @@ function languagePreload(): Plugin {
         const script =
           `(function(){var f=${JSON.stringify(files)},l=null;try{l=localStorage.getItem("vetted.language")}catch(e){}` +
           `if(l!=="en"&&l!=="fr")l=navigator.language.toLowerCase().indexOf("fr")===0?"fr":"en";` +
-          `var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=f[l];document.head.appendChild(k)})()`;
+          `document.documentElement.lang=l;var k=document.createElement("link");k.rel="modulepreload";k.crossOrigin="";k.href=f[l];document.head.appendChild(k)})()`;
         // Before the page's first script or style sheet: run as soon as the parser reaches it (a script
         // after a style sheet would wait for it), after the character set and the viewport.
         const at = html.search(/<script type="module"|<link rel="stylesheet"/);

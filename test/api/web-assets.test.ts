@@ -128,10 +128,14 @@ async function inlineScripts(): Promise<string[]> {
   return [...page.body.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map((m) => m[1]!);
 }
 
-/** Runs the page's preload script in a bare page of `stored` choice and browser `language`: what it preloads. */
-function preloadedBy(script: string, stored: string | null, language: string): string[] {
+/**
+ * Runs the page's preload script in a bare page of `stored` choice and browser `language`: what it
+ * preloads, and the language it gives `<html lang>` (which the page's frame shows its status in).
+ */
+function runLanguageScript(script: string, stored: string | null, language: string): { preloaded: string[]; lang: string } {
   const links: { rel: string; href: string; crossOrigin: string | null }[] = [];
   const document = {
+    documentElement: { lang: 'en' },
     createElement: () => ({ rel: '', href: '', crossOrigin: null }),
     head: { appendChild: (link: (typeof links)[number]) => links.push(link) },
   };
@@ -143,8 +147,11 @@ function preloadedBy(script: string, stored: string | null, language: string): s
   };
   runInNewContext(script, { document, localStorage, navigator: { language } });
   expect(links.every((l) => l.rel === 'modulepreload' && l.crossOrigin === '')).toBe(true);
-  return links.map((l) => l.href);
+  return { preloaded: links.map((l) => l.href), lang: document.documentElement.lang };
 }
+
+/** What the page's preload script preloads for a reader of `stored` choice and browser `language`. */
+const preloadedBy = (script: string, stored: string | null, language: string) => runLanguageScript(script, stored, language).preloaded;
 
 describe('the reader’s language', () => {
   it('is preloaded by the page’s one inline script, which the content security policy allows by its hash alone', async () => {
@@ -170,6 +177,57 @@ describe('the reader’s language', () => {
     expect(preloadedBy(script!, 'de', 'fr-CA')).toEqual([fr]);
     expect(preloadedBy(script!, 'throws', 'fr-CA')).toEqual([fr]);
     for (const file of [en, fr]) expect((await app.inject({ method: 'GET', url: file })).statusCode, file).toBe(200);
+  });
+});
+
+/** The served page's `#root`, which holds the frame until React renders in its place. */
+async function servedRoot(url: string): Promise<{ page: string; frame: string }> {
+  const res = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': 'identity' } });
+  const page = res.body;
+  const frame = /<div id="root">([\s\S]*?)<\/div>\s*(?:<script|<\/body>)/.exec(page)?.[1] ?? '';
+  return { page, frame };
+}
+
+describe('the page’s frame, painted before the scripts run', () => {
+  it('is in the page on every route: the header with the product’s name, and a loading status in both languages', async () => {
+    for (const url of ['/sign-in', '/', '/inventory/123', '/signed-out']) {
+      const { page, frame } = await servedRoot(url);
+      expect(frame, url).toMatch(/<header>\s*<span class="frame-brand">Vetted<\/span>\s*<\/header>/);
+      expect(frame, url).toMatch(/<main>/);
+      expect(frame, url).toMatch(
+        /<p class="frame-status" role="status"><span lang="en">Loading…<\/span><span lang="fr">Chargement…<\/span><\/p>/,
+      );
+      // Only the language `<html lang>` names is shown (the inline script sets it before the body).
+      expect(page, url).toMatch(/html\[lang=fr\] \.frame-status \[lang=en\]\{display:none\}/);
+      expect(page, url).toMatch(/\.frame-status \[lang=fr\][,{][^}]*display:none/);
+      // Its style is in the page: it waits for no file.
+      expect(page.indexOf('.frame-brand{'), url).toBeGreaterThan(0);
+      expect(page.indexOf('.frame-brand{'), url).toBeLessThan(page.indexOf('<body>'));
+    }
+  });
+
+  it('tells a reader without scripts, in English and French, that the app needs them', async () => {
+    const { frame } = await servedRoot('/sign-in');
+    const noscript = /<noscript>([\s\S]*?)<\/noscript>/.exec(frame)?.[1] ?? '';
+    expect(noscript).toMatch(/<p lang="en">[^<]*JavaScript[^<]*<\/p>/);
+    expect(noscript).toMatch(/<p lang="fr">[^<]*JavaScript[^<]*<\/p>/);
+  });
+
+  it('holds nothing a reader could focus (it goes away under them) nor the sign-in form (wrong on other routes)', async () => {
+    const { frame } = await servedRoot('/sign-in');
+    expect(frame).not.toMatch(/<(a|button|input|select|textarea|form|h1)\b|tabindex/i);
+  });
+
+  it('is in the reader’s language: the inline script sets <html lang> as the client chooses it', async () => {
+    const [script] = await inlineScripts();
+    const lang = (stored: string | null, language: string) => runLanguageScript(script!, stored, language).lang;
+    expect(lang(null, 'fr-CA')).toBe('fr');
+    expect(lang(null, 'en-CA')).toBe('en');
+    expect(lang(null, 'de-DE')).toBe('en');
+    expect(lang('fr', 'en-US')).toBe('fr');
+    expect(lang('en', 'fr-CA')).toBe('en');
+    expect(lang('de', 'fr-CA')).toBe('fr');
+    expect(lang('throws', 'fr-CA')).toBe('fr');
   });
 });
 
