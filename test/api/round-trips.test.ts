@@ -6,11 +6,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, inventoryItems, sessions } from '../../src/server/db/schema/index.js';
-import { openTransaction, poolStatsOf, readStatements, runRequest, unsafeTenantScope, withTenant } from '../../src/server/platform/db.js';
+import {
+  lastRows,
+  openTransaction,
+  poolStatsOf,
+  queryRows,
+  readStatements,
+  runRequest,
+  unsafeTenantScope,
+  withTenant,
+} from '../../src/server/platform/db.js';
 import { hashToken } from '../../src/server/platform/tokens.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -255,13 +264,132 @@ describe('a read whose last statement carries the commit (PostgreSQL)', () => {
 });
 
 describe('a signed-in report', () => {
-  it('runs its statement and counts the run in three round trips on PostgreSQL, the asynchronous commit riding with the commit', async () => {
+  /** Today's run count of a report in the institution, read from outside the request path. */
+  async function runs(report: string): Promise<number> {
+    const [row] = await queryRows<{ n: number }>(
+      t.database.db,
+      sql`select coalesce(sum(run_count), 0)::int as n from report_runs where tenant_id = ${tenant.institution.id} and report = ${report}`,
+    );
+    return row!.n;
+  }
+
+  it('runs its statement, counts the run and commits it asynchronously in two round trips on PostgreSQL: the statement carries the commit', async () => {
     await tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status');
-    const { status, trips } = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status'));
+    const before = await runs('inventory-by-status');
+    // Every statement parsed on the wire, in order, while counting (the extended protocol's Parse).
+    const parsed: string[] = [];
+    const proto = pg.Connection.prototype as unknown as { parse: (q: { text: string }) => void };
+    const parse = proto.parse;
+    proto.parse = function (this: unknown, q: { text: string }) {
+      if (counting) parsed.push(q.text);
+      parse.call(this, q);
+    };
+    let measuredRun: Awaited<ReturnType<typeof measured>>;
+    try {
+      measuredRun = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status'));
+    } finally {
+      proto.parse = parse;
+    }
+    const { status, trips } = measuredRun;
     expect(status).toBe(200);
     if (t.database.kind === 'postgres') {
-      expect(trips, trips.join('\n')).toHaveLength(3);
-      expect(trips.at(-1)).toBe('set local synchronous_commit = off; commit');
+      expect(trips, trips.join('\n')).toHaveLength(2);
+      expect(trips[0]).toMatch(/^begin;.*from sessions s join users u/s);
+      expect(trips[1]).toMatch(/^with counted_run as/);
+      // The run's count is committed without waiting for the disk, in the statement's own message.
+      expect(parsed.slice(-3)[0]).toMatch(/^with counted_run as/);
+      expect(parsed.slice(-2)).toEqual(['set local synchronous_commit = off', 'commit']);
+      const pool = poolStatsOf(t.database.db)!;
+      expect(pool.total - pool.idle).toBe(0);
+      expect(await openTransactions()).toBe(0);
     }
+    expect(await runs('inventory-by-status')).toBe(before + 1);
+  });
+});
+
+describe('a unit of work whose last statement carries the commit (lastRows, PostgreSQL)', () => {
+  const scope = () => unsafeTenantScope(tenant.institution.id);
+  /** Runs `fn` as a request would: in a request scope whose transaction the session read opened. */
+  const inRequest = <T>(fn: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) =>
+      runRequest(() => {
+        void (async () => {
+          const id = tenant.institution.id;
+          await openTransaction(t.database.db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) =>
+            String(row.tenant_id),
+          );
+          return fn();
+        })().then(resolve, reject);
+      }),
+    );
+
+  it('rolls the unit back and gives the connection back when that statement fails: its write is not kept', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const before = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from report_runs`);
+    await expect(
+      inRequest(() =>
+        withTenant(
+          t.database.db,
+          scope(),
+          (tx) =>
+            lastRows(
+              tx,
+              sql`with counted as (insert into report_runs (tenant_id, report, day, run_count) values (${tenant.institution.id}, 'vendors', current_date, 1)
+                on conflict (tenant_id, report, day) do update set run_count = report_runs.run_count + 1) select 1 / 0 as n`,
+            ),
+          { asyncCommit: true },
+        ),
+      ),
+    ).rejects.toThrow(/division by zero/);
+    const pool = poolStatsOf(t.database.db)!;
+    expect(pool.total - pool.idle).toBe(0);
+    expect(await openTransactions()).toBe(0);
+    expect(await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from report_runs`)).toEqual(before);
+  });
+
+  it('refuses a statement after it on the same handle (the connection is back in the pool), and reads again afterwards', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const refused = await inRequest(() =>
+      withTenant(
+        t.database.db,
+        scope(),
+        async (tx) => {
+          await lastRows(tx, sql`select 1 as n`);
+          return queryRows(tx, sql`select 2 as n`);
+        },
+        { readOnly: true },
+      ),
+    ).then(
+      () => null,
+      (err: Error) => err,
+    );
+    // drizzle names the statement it could not send, and gives the refusal as the cause.
+    expect(String((refused?.cause as Error | undefined)?.message ?? refused?.message)).toMatch(/after the last of its unit of work/);
+    const pool = poolStatsOf(t.database.db)!;
+    expect(pool.total - pool.idle).toBe(0);
+    expect(await openTransactions()).toBe(0);
+    const rows = await inRequest(() =>
+      withTenant(
+        t.database.db,
+        scope(),
+        (tx) => lastRows<{ n: number; tenant: string }>(tx, sql`select 3 as n, current_setting('app.tenant_id') as tenant`),
+        {
+          readOnly: true,
+        },
+      ),
+    );
+    expect(rows).toEqual([{ n: 3, tenant: tenant.institution.id }]);
+  });
+
+  it('leaves a unit that writes and waits for its commit as it was: its last statement goes alone, the commit after it', async () => {
+    if (t.database.kind !== 'postgres') return;
+    counted.length = 0;
+    counting = true;
+    try {
+      await inRequest(() => withTenant(t.database.db, scope(), (tx) => lastRows(tx, sql`select count(*)::int as n from inventory_items`)));
+    } finally {
+      counting = false;
+    }
+    expect(counted.slice(-2)).toEqual([expect.stringMatching(/^select count/), 'commit']);
   });
 });

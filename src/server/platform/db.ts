@@ -263,6 +263,13 @@ interface HeldTransaction {
   /** The transaction-local settings in force, as the text `transactionWith` would be given for them. */
   settings: string;
   state: 'ready' | 'taken' | 'ended';
+  /**
+   * The unit of work that took it, when its answer need not wait for its commit (it only reads, or
+   * its writes are committed asynchronously): its last statement may carry the commit (`lastRows`).
+   */
+  unit: { asyncCommit: boolean } | null;
+  /** Its last statement was sent with the commit: nothing more may be sent on it. */
+  carried: boolean;
 }
 
 /** What one request may hold. */
@@ -326,16 +333,19 @@ async function runInHeld<T>(held: HeldTransaction, settings: string, fn: (tx: Tx
   held.state = 'taken';
   // An asynchronous commit is only read when committing: it rides with the commit, not a message of its own.
   const asyncCommit = settings === `${held.settings}; ${ASYNC_COMMIT}`;
+  held.unit = readOnly || asyncCommit ? { asyncCommit } : null;
   let result: T;
   try {
     if (settings !== held.settings && !asyncCommit) await held.client.query(`set local app.tenant_id = ''; ${settings}`);
     result = await fn(held.tx);
   } catch (err) {
     held.state = 'ended';
-    await finish(held, false).catch(() => undefined);
+    // A last statement that carried the commit has ended the transaction (or rolled it back) already.
+    if (!held.carried) await finish(held, false).catch(() => undefined);
     throw err;
   }
   held.state = 'ended';
+  if (held.carried) return result;
   const committed = finish(held, true, asyncCommit ? `${ASYNC_COMMIT}; ` : '');
   // A unit that only read (its transaction holding the session's touch at most), or whose writes may
   // be lost in a crash (an asynchronous commit), has nothing the answer must wait for: it is sent while
@@ -487,7 +497,16 @@ export async function openTransaction(db: Db, select: string, tenantOf: (row: Ra
     client.release(broken);
     throw err;
   }
-  const held: HeldTransaction = { db, client, tx: transactionOver(db, client), settings: '', state: 'ready' };
+  const held: HeldTransaction = { db, client, tx: undefined as unknown as Tx, settings: '', state: 'ready', unit: null, carried: false };
+  // The unit of work's handle refuses a statement once its last one has carried the commit: the
+  // client is back in the pool then, perhaps already another request's.
+  const guarded = {
+    query: (...args: unknown[]) =>
+      held.carried
+        ? Promise.reject(new Error('A statement after the last of its unit of work (lastRows)'))
+        : (client.query as (...a: unknown[]) => Promise<unknown>).apply(client, args),
+  };
+  held.tx = transactionOver(db, guarded as unknown as pg.PoolClient);
   scope.held = held;
   if (rows.length !== 1) {
     await endRequestTransaction();
@@ -619,6 +638,7 @@ export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: S
     if (!last) return (await held.client.query(text, values)).rows as R[];
     open = false;
     held.state = 'ended';
+    held.carried = true;
     return (await readThenCommit(held.client, text, values)) as R[];
   };
   let result: T;
@@ -640,21 +660,50 @@ export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: S
   return result;
 }
 
-/** node-postgres' query, sending its statement and then a commit before the one Sync. */
+/**
+ * The rows of the last statement of a unit of work that `withTenant` runs with `readOnly` or
+ * `asyncCommit`. In a request's held transaction on PostgreSQL it is sent with the commit (and the
+ * asynchronous commit's setting) in one message, as `readStatements` sends its last: the unit's
+ * answer, which never waited for its commit, now costs one message fewer. `tx` must then send
+ * nothing more (it refuses to). Elsewhere it is `queryRows`, the commit sent when the unit ends.
+ * Date and time values come as text, as drizzle reads them.
+ */
+export async function lastRows<T>(tx: Tx, query: SQL): Promise<T[]> {
+  const held = requestScopes.getStore()?.held;
+  if (held?.state !== 'taken' || held.tx !== tx || !held.unit || held.carried) return queryRows<T>(tx, query);
+  const { sql: text, params } = (
+    tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
+  ).dialect.sqlToQuery(query);
+  held.carried = true;
+  return (await readThenCommit(held.client, text, params, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT)) as T[];
+}
+
+/** Date, time and interval values (and their arrays) as PostgreSQL writes them, as drizzle's node-postgres session reads them. */
+const TEXT_TYPES = new Set([1082, 1114, 1184, 1186, 1115, 1182, 1185, 1187, 1231]);
+const DATES_AS_TEXT = {
+  getTypeParser: (id: number, format?: string) => (TEXT_TYPES.has(id) ? (v: string) => v : pg.types.getTypeParser(id, format as 'text')),
+};
+
+type ExtendedConnection = {
+  execute(config: { portal: string }): void;
+  parse(config: { text: string }): void;
+  bind(config: object): void;
+  sync(): void;
+};
+
+/** node-postgres' query, sending its statement, then any statement of `before`, then a commit, before the one Sync. */
 class StatementThenCommit extends (pg.Query as unknown as new (
   config: pg.QueryConfig & { queryMode: 'extended'; callback: (err: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void },
 ) => object) {
+  before: string[] = [];
   /** Called by the query's `prepare` (the client's messages corked into one write) once it has parsed, bound and described the statement. */
-  _getRows(connection: {
-    execute(config: { portal: string }): void;
-    parse(config: { text: string }): void;
-    bind(config: object): void;
-    sync(): void;
-  }): void {
+  _getRows(connection: ExtendedConnection): void {
     connection.execute({ portal: '' });
-    connection.parse({ text: 'commit' });
-    connection.bind({});
-    connection.execute({ portal: '' });
+    for (const text of [...this.before, 'commit']) {
+      connection.parse({ text });
+      connection.bind({});
+      connection.execute({ portal: '' });
+    }
     connection.sync();
   }
 }
@@ -665,20 +714,30 @@ class StatementThenCommit extends (pg.Query as unknown as new (
  * skips to the Sync after an error): the transaction is rolled back, and a client that cannot roll
  * back is dropped.
  */
-async function readThenCommit(client: pg.PoolClient, text: string, values: unknown[]): Promise<unknown[]> {
+async function readThenCommit(
+  client: pg.PoolClient,
+  text: string,
+  values: unknown[],
+  beforeCommit: string | null = null,
+  types?: pg.CustomTypesConfig,
+): Promise<unknown[]> {
   let broken: Error | undefined;
   try {
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
       const query = new StatementThenCommit({
         text,
         values,
+        ...(types ? { types } : {}),
         queryMode: 'extended',
         callback: (err, res) => (err ? reject(err) : resolve(res)),
       });
+      if (beforeCommit) query.before = [beforeCommit];
       void client.query(query as unknown as pg.QueryConfig);
     });
-    const [statement, commit] = Array.isArray(results) ? results : [results];
-    if (commit?.command !== 'COMMIT') throw new Error('The statement’s transaction did not commit');
+    const all = Array.isArray(results) ? results : [results];
+    const statement = all[0];
+    if (all.at(-1)?.command !== 'COMMIT' || all.length !== (beforeCommit ? 3 : 2))
+      throw new Error('The statement’s transaction did not commit');
     return statement!.rows;
   } catch (err) {
     await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));

@@ -14,7 +14,7 @@ import { schools } from '../../db/schema/index.js';
 import { authorize, policy, scopeOf, type Actor } from '../../platform/authz.js';
 import type { AppContext } from '../../platform/context.js';
 import { iso } from '../../platform/dates.js';
-import { queryRows, withSystem, withTenant, withTenantRead, type TenantScope, type Tx } from '../../platform/db.js';
+import { lastRows, withSystem, withTenant, withTenantRead, type TenantScope, type Tx } from '../../platform/db.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { JsonText } from '../../platform/http.js';
 import { userLanguage } from '../assessments/assessments.repo.js';
@@ -103,9 +103,12 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
     );
   }
 
-  /** The report's statement with the run counter; its one row, or 404 when the institution is gone. */
+  /**
+   * The report's statement with the run counter; its one row, or 404 when the institution is gone.
+   * It is the unit of work's last statement: on PostgreSQL it carries the commit (`lastRows`).
+   */
   async function statementRow(tx: Tx, scope: TenantScope, id: ReportId, today: string, statement: SQL) {
-    const [row] = await queryRows<ReportStatementResult>(tx, countingRun(scope, id, today, statement));
+    const [row] = await lastRows<ReportStatementResult>(tx, countingRun(scope, id, today, statement));
     if (REPORTS[id].usesGradeLevels && !row?.grade_levels) throw notFound('Institution');
     return row;
   }
