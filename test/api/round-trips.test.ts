@@ -206,20 +206,21 @@ describe('a signed-in read', () => {
   });
 });
 
+/** Runs `fn` as a request would: in a request scope whose transaction the session read opened. */
+const inRequest = <T>(fn: () => Promise<T>) =>
+  new Promise<T>((resolve, reject) =>
+    runRequest(() => {
+      void (async () => {
+        const id = tenant.institution.id;
+        await openTransaction(t.database.db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) =>
+          String(row.tenant_id),
+        );
+        return fn();
+      })().then(resolve, reject);
+    }),
+  );
+
 describe('a read whose last statement carries the commit (PostgreSQL)', () => {
-  /** Runs `fn` as a request would: in a request scope whose transaction the session read opened. */
-  const inRequest = <T>(fn: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) =>
-      runRequest(() => {
-        void (async () => {
-          const id = tenant.institution.id;
-          await openTransaction(t.database.db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) =>
-            String(row.tenant_id),
-          );
-          return fn();
-        })().then(resolve, reject);
-      }),
-    );
   const names = 'select name from inventory_items where name like $1 order by name';
 
   it('rolls back and gives the connection back when that statement fails, and reads again afterwards', async () => {
@@ -309,19 +310,6 @@ describe('a signed-in report', () => {
 
 describe('a unit of work whose last statement carries the commit (lastRows, PostgreSQL)', () => {
   const scope = () => unsafeTenantScope(tenant.institution.id);
-  /** Runs `fn` as a request would: in a request scope whose transaction the session read opened. */
-  const inRequest = <T>(fn: () => Promise<T>) =>
-    new Promise<T>((resolve, reject) =>
-      runRequest(() => {
-        void (async () => {
-          const id = tenant.institution.id;
-          await openTransaction(t.database.db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) =>
-            String(row.tenant_id),
-          );
-          return fn();
-        })().then(resolve, reject);
-      }),
-    );
 
   it('rolls the unit back and gives the connection back when that statement fails: its write is not kept', async () => {
     if (t.database.kind !== 'postgres') return;
