@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { stringify } from 'csv-stringify/sync';
 import { STREAMED_COMPRESSION_LEVEL, yazl } from './zip.js';
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
@@ -209,11 +208,28 @@ export function createXlsxWriter(out: Writable) {
   };
 }
 
-const csvText = (rows: readonly (readonly SheetCell[])[]) =>
-  stringify(
-    rows.map((r) => r.map(cellText)),
-    { record_delimiter: 'windows' },
-  );
+/** A character that makes a CSV field need quotes: the delimiter, the quote, or a line end. */
+const CSV_QUOTED = /[",\r\n]/;
+
+/**
+ * Rows as CSV text (RFC 4180): fields separated by commas, each record ended by CRLF, a field with a
+ * comma, a quote or a line end quoted, its quotes doubled; the cells' text as `cellText` writes it.
+ * Written here rather than by csv-stringify, whose per-field options (casts, formula escaping,
+ * multi-character separators) made most of a CSV export's CPU; test/…/csv.test.ts requires the same
+ * text as csv-stringify with `record_delimiter: 'windows'` writes.
+ */
+export function csvText(rows: readonly (readonly SheetCell[])[]): string {
+  let out = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const text = cellText(row[i]!);
+      if (i > 0) out += ',';
+      out += CSV_QUOTED.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+    }
+    out += '\r\n';
+  }
+  return out;
+}
 
 /**
  * A CSV stream (UTF-8 with BOM so spreadsheets read accents right) with a header row. Rows are
