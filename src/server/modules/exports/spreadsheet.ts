@@ -214,9 +214,9 @@ const CSV_QUOTED = /[",\r\n]/;
 /**
  * Rows as CSV text (RFC 4180): fields separated by commas, each record ended by CRLF, a field with a
  * comma, a quote or a line end quoted, its quotes doubled; the cells' text as `cellText` writes it.
- * Written here rather than by csv-stringify, whose per-field options (casts, formula escaping,
- * multi-character separators) made most of a CSV export's CPU; test/…/csv.test.ts requires the same
- * text as csv-stringify with `record_delimiter: 'windows'` writes.
+ * Written here rather than by csv-stringify, whose per-field work for options the export does not
+ * use was about a third of a CSV export's CPU, and which left a field with a bare line end unquoted
+ * (ADR 0024); csv.test.ts beside it requires csv-stringify's text with every line end quoted.
  */
 export function csvText(rows: readonly (readonly SheetCell[])[]): string {
   let out = '';
