@@ -33,8 +33,9 @@ import {
   schools,
   users,
 } from '../../db/schema/index.js';
-import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
+import { queryRows, unsafeTenantScope, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { EXPORT_ENTITIES } from './export-entities.js';
+import type { SheetCell } from './spreadsheet.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { insertAssessment } from '../../../../test/support/report-fixtures.js';
@@ -724,21 +725,27 @@ describe('full export', () => {
     expect((audit as unknown as { rows: { action: string }[] }).rows.map((r) => r.action)).toEqual(['export.create', 'export.download']);
   });
 
+  /** Every row of `entity`, read by its key two rows a page. */
+  async function pagedRows(tx: Tx, scope: TenantScope, entity: (typeof EXPORT_ENTITIES)[number]) {
+    const rows: SheetCell[][] = [];
+    let cursor: string | null = null;
+    for (;;) {
+      const page = await entity.page(tx, scope, cursor, 2);
+      rows.push(...page.rows);
+      if (page.rows.length < 2) break;
+      cursor = page.cursor;
+    }
+    return rows;
+  }
+
   it('pages every entity by its key without losing or repeating a row', async () => {
     const tenant = await seedTenant();
     const scope = unsafeTenantScope(tenant.institution.id);
     for (const entity of EXPORT_ENTITIES) {
-      const { count, seen } = await withTenant(t.database.db, scope, async (tx) => {
-        const seen: string[] = [];
-        let cursor: string | null = null;
-        for (;;) {
-          const page = await entity.page(tx, scope, cursor, 2);
-          seen.push(...page.rows.map((r) => JSON.stringify(r)));
-          if (page.rows.length < 2) break;
-          cursor = page.cursor;
-        }
-        return { count: await entity.count(tx, scope), seen };
-      });
+      const { count, seen } = await withTenant(t.database.db, scope, async (tx) => ({
+        seen: (await pagedRows(tx, scope, entity)).map((r) => JSON.stringify(r)),
+        count: await entity.count(tx, scope),
+      }));
       expect(seen.length, entity.name).toBe(count);
       expect(new Set(seen).size, entity.name).toBe(count);
     }
@@ -749,14 +756,7 @@ describe('full export', () => {
     const scope = unsafeTenantScope(tenant.institution.id);
     for (const entity of EXPORT_ENTITIES) {
       const { paged, whole } = await withTenant(t.database.db, scope, async (tx) => {
-        const paged: unknown[] = [];
-        let cursor: string | null = null;
-        for (;;) {
-          const page = await entity.page(tx, scope, cursor, 2);
-          paged.push(...page.rows);
-          if (page.rows.length < 2) break;
-          cursor = page.cursor;
-        }
+        const paged = await pagedRows(tx, scope, entity);
         const rows = await queryRows<{ row: string }>(tx, entity.statement(scope));
         return { paged, whole: entity.cells(rows.map((r) => r.row)) };
       });
