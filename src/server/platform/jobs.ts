@@ -189,9 +189,13 @@ export function txExecutor(tx: Tx): PgBoss.Db {
 
 /**
  * Lets request code (`vetted_app`) and system code (`vetted_system`) enqueue in their own
- * transactions, and the purge (`vetted_system`) delete the jobs that name an institution.
+ * transactions, and the purge (`vetted_system`) delete the jobs that name an institution. Sent as
+ * one simple-protocol message, so one implicit transaction, which first takes an advisory lock:
+ * two processes starting at once would otherwise grant on the same rows of the catalog together,
+ * and one would fail with "tuple concurrently updated".
  */
 const GRANTS = `
+  SELECT pg_advisory_xact_lock(hashtext('vetted.jobs.grants'));
   GRANT USAGE ON SCHEMA pgboss TO vetted_app, vetted_system;
   GRANT SELECT ON pgboss.queue TO vetted_app, vetted_system;
   GRANT INSERT, SELECT (id) ON pgboss.job TO vetted_app, vetted_system;
