@@ -50,6 +50,44 @@ export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations
  */
 const EMBEDDED_OPTIONS = { postgresqlconf: ['shared_buffers = 16MB'] };
 
+/**
+ * Applies the pending migrations on PostgreSQL, one process at a time. A session advisory lock
+ * serialises processes migrating the same database (two instances starting together would otherwise
+ * both run the same pending migration, and the second fail on what the first created). The roles the
+ * first migration creates and grants belong to the whole cluster, where no lock of one database
+ * reaches: two databases first migrated together on one cluster can meet there, and the loser's
+ * transaction fails with a unique violation or "tuple concurrently updated". Its migration
+ * transaction is rolled back whole, so it is run again.
+ */
+async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query(`select pg_advisory_lock(hashtextextended('vetted.migrations', 0))`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await migratePg(drizzlePg(client), { migrationsFolder });
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !isClusterCatalogRace(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  } finally {
+    await client.query('select pg_advisory_unlock_all()').catch(() => {});
+    client.release();
+  }
+}
+
+/** A conflict on a cluster-wide catalog row (a role, a role membership) with another database's migration. */
+function isClusterCatalogRace(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, constraint } = e as { code?: string; constraint?: string };
+    if (code === '23505' && constraint?.startsWith('pg_auth')) return true;
+    if (code === 'XX000' && /tuple concurrently (updated|deleted)/.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** Opens PostgreSQL when a URL is given, else the embedded PGlite database under `dataDir/pglite`. */
 export async function openDatabase(opts: {
   databaseUrl?: string | undefined;
@@ -72,7 +110,7 @@ export async function openDatabase(opts: {
     return {
       db,
       kind: 'postgres',
-      migrate: () => migratePg(drizzlePg(pool), { migrationsFolder }),
+      migrate: () => migratePostgres(pool),
       close: () => pool.end(),
     };
   }
