@@ -1,8 +1,8 @@
 /**
  * The embedded start of an institution with 5,000 apps (`npm run bench -- start`, PGlite only): a
  * data folder is migrated and filled (5,000 inventory items, 2,000 assessments, 10,000 audit events),
- * then the built server (`dist/`, `serve`, as `npm start` runs it once built) is started on it in a
- * process of its own, several times one after the other. "To ready" is from the process's start to
+ * then the built server (`dist/`, `serve`, as `npm start` runs it once built: its Node options and
+ * environment) is started on it in a process of its own, several times one after the other. "To ready" is from the process's start to
  * /readyz answering 200; "at rest" is its resident memory (the kernel's VmRSS) 10 s later with no
  * request. Goal: ≤ 5 s to ready and ≤ 250 MB at rest.
  */
@@ -21,7 +21,7 @@ import {
   rssOf,
   servedEnv,
   spawnUntilReady,
-  startScriptNodeArgs,
+  startScript,
   stopGroup,
   type BenchTable,
   type BenchTarget,
@@ -36,10 +36,11 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 async function startOnce(dataDir: string): Promise<{ ready: number; rest: number }> {
   const port = await freePort();
   // Started as `npm start` starts it, with the embedded database (no DATABASE_URL).
+  const { env, nodeArgs } = startScript();
   const { child, seconds } = await spawnUntilReady(
     process.execPath,
-    [...startScriptNodeArgs(), path.join(root, 'dist/server/main.js'), 'serve'],
-    servedEnv(port, dataDir),
+    [...nodeArgs, path.join(root, 'dist/server/main.js'), 'serve'],
+    { ...servedEnv(port, dataDir), ...env },
     port,
   );
   try {

@@ -147,14 +147,17 @@ export async function cpuMsOfAll(name: string): Promise<number> {
 }
 
 /**
- * The Node options `npm start` runs the built server with (package.json's start script, between
- * `node` and `dist/server/main.js`), so a bench of the embedded start runs it the same way.
+ * How `npm start` runs the built server (package.json's start script: the environment it sets before
+ * `node`, and the Node options between `node` and `dist/server/main.js`), so a bench of the embedded
+ * start runs it the same way.
  */
-export function startScriptNodeArgs(): string[] {
+export function startScript(): { env: Record<string, string>; nodeArgs: string[] } {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
-  const match = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js serve/.exec(pkg.scripts.start);
+  const match = /((?:\b[A-Z][A-Z0-9_]*=\S+\s+)*)\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/server\/main\.js serve/.exec(pkg.scripts.start);
   if (!match) throw new Error(`package.json's start script does not run dist/server/main.js serve: ${pkg.scripts.start}`);
-  return match[1]!.trim().split(/\s+/).filter(Boolean);
+  const words = (text: string) => text.trim().split(/\s+/).filter(Boolean);
+  const env = Object.fromEntries(words(match[1]!).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  return { env, nodeArgs: words(match[2]!) };
 }
 
 /** The project's root folder, where the benches start the built server. */
