@@ -29,13 +29,18 @@ const loadSeed = async () => (await import('./seed/seed-demo.js')).seedDemo;
 async function open(config: Config, opts: { sealPending?: boolean } = {}): Promise<Database> {
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
+    preparedStatements: config.preparedStatements,
     dataDir: config.dataDir,
     log: pino({ level: config.logLevel, name: 'db' }),
   });
   await database.migrate();
   if (config.readReplica) {
     const { openReadReplica } = await import('./platform/replica.js');
-    const replica = await openReadReplica(database, { ...config.readReplica, log: pino({ level: config.logLevel, name: 'replica' }) });
+    const replica = await openReadReplica(database, {
+      ...config.readReplica,
+      preparedStatements: config.preparedStatements,
+      log: pino({ level: config.logLevel, name: 'replica' }),
+    });
     const closePrimary = database.close;
     database.close = async () => {
       await replica.close();

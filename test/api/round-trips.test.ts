@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, inventoryItems, sessions } from '../../src/server/db/schema/index.js';
 import {
   lastRows,
+  openDatabase,
   openTransaction,
   poolStatsOf,
   queryRows,
@@ -19,6 +20,7 @@ import {
   runRequest,
   unsafeTenantScope,
   withTenant,
+  type Db,
 } from '../../src/server/platform/db.js';
 import { hashToken } from '../../src/server/platform/tokens.js';
 import { buildTenantWithUsers, type Client } from '../support/factories.js';
@@ -52,6 +54,28 @@ async function measured(run: () => Promise<{ statusCode: number }>): Promise<{ s
   } finally {
     counting = false;
   }
+}
+
+/** Records the extended protocol's Parse (its text) and Bind (its statement's name) messages while counting. */
+function onTheWire(): { messages: string[]; stop(): void } {
+  const messages: string[] = [];
+  const proto = pg.Connection.prototype as unknown as { parse(q: { text: string }): void; bind(c: { statement?: string }): void };
+  const { parse, bind } = proto;
+  proto.parse = function (this: unknown, q) {
+    if (counting) messages.push(`parse ${q.text}`);
+    parse.call(this, q);
+  };
+  proto.bind = function (this: unknown, c) {
+    if (counting) messages.push(`bind ${c.statement ?? ''}`);
+    bind.call(this, c);
+  };
+  return {
+    messages,
+    stop: () => {
+      proto.parse = parse;
+      proto.bind = bind;
+    },
+  };
 }
 
 beforeAll(async () => {
@@ -206,15 +230,13 @@ describe('a signed-in read', () => {
   });
 });
 
-/** Runs `fn` as a request would: in a request scope whose transaction the session read opened. */
-const inRequest = <T>(fn: () => Promise<T>) =>
+/** Runs `fn` as a request would: in a request scope whose transaction the session read opened (on `db`, the test app's unless told). */
+const inRequest = <T>(fn: () => Promise<T>, db: Db = t.database.db) =>
   new Promise<T>((resolve, reject) =>
     runRequest(() => {
       void (async () => {
         const id = tenant.institution.id;
-        await openTransaction(t.database.db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) =>
-          String(row.tenant_id),
-        );
+        await openTransaction(db, `select set_config('app.tenant_id', '${id}', true) as tenant_id`, (row) => String(row.tenant_id));
         return fn();
       })().then(resolve, reject);
     }),
@@ -222,6 +244,49 @@ const inRequest = <T>(fn: () => Promise<T>) =>
 
 describe('a read whose last statement carries the commit (PostgreSQL)', () => {
   const names = 'select name from inventory_items where name like $1 order by name';
+
+  /** How often the names statement was parsed, and the statement names it was bound under, over three reads one after the other on `db`. */
+  async function threeReads(db: Db): Promise<{ parses: number; bound: string[] }> {
+    const scope = unsafeTenantScope(tenant.institution.id);
+    const wire = onTheWire();
+    counted.length = 0;
+    counting = true;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const rows = await inRequest(() => readStatements(db, scope, (read) => read<{ name: string }>(names, ['App 2%'], true)), db);
+        expect(rows.map((r) => r.name)).toEqual(['App 2', ...Array.from({ length: 10 }, (_, j) => `App 2${j}`)]);
+      }
+    } finally {
+      counting = false;
+      wire.stop();
+    }
+    const at = wire.messages.map((m, i) => (m === `parse ${names}` ? i : -1)).filter((i) => i >= 0);
+    // Each read's statement is bound right after its Parse, or alone when already prepared: the Bind before `parse commit`.
+    const bound = wire.messages.flatMap((m, i) => (wire.messages[i + 1] === 'parse commit' ? [m.slice('bind '.length)] : []));
+    return { parses: at.length, bound };
+  }
+
+  it('prepares the statement once per connection: read again, it is bound by its name without being parsed again', async () => {
+    if (t.database.kind !== 'postgres') return;
+    // Reads one after the other take the connection the last one gave back.
+    const { parses, bound } = await threeReads(t.database.db);
+    expect(parses).toBeLessThanOrEqual(1);
+    expect(bound).toHaveLength(3);
+    expect(new Set(bound).size).toBe(1);
+    expect(bound[0]).toMatch(/^vetted_[\w-]{24}$/);
+  });
+
+  it('parses the statement on every read, unnamed, on a database opened without prepared statements (behind a transaction pooler)', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const unprepared = await openDatabase({ databaseUrl: t.database.url!, preparedStatements: false });
+    try {
+      const { parses, bound } = await threeReads(unprepared.db);
+      expect(parses).toBe(3);
+      expect(bound).toEqual(['', '', '']);
+    } finally {
+      await unprepared.close();
+    }
+  });
 
   it('rolls back and gives the connection back when that statement fails, and reads again afterwards', async () => {
     if (t.database.kind !== 'postgres') return;
@@ -277,19 +342,14 @@ describe('a signed-in report', () => {
   it('runs its statement, counts the run and commits it asynchronously in two round trips on PostgreSQL: the statement carries the commit', async () => {
     await tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status');
     const before = await runs('inventory-by-status');
-    // Every statement parsed on the wire, in order, while counting (the extended protocol's Parse).
-    const parsed: string[] = [];
-    const proto = pg.Connection.prototype as unknown as { parse: (q: { text: string }) => void };
-    const parse = proto.parse;
-    proto.parse = function (this: unknown, q: { text: string }) {
-      if (counting) parsed.push(q.text);
-      parse.call(this, q);
-    };
+    // The extended protocol's messages on the wire, in order, while counting: each statement parsed
+    // (Parse, with its text) and each bound to run (Bind, with the prepared statement's name).
+    const wire = onTheWire();
     let measuredRun: Awaited<ReturnType<typeof measured>>;
     try {
       measuredRun = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/reports/inventory-by-status'));
     } finally {
-      proto.parse = parse;
+      wire.stop();
     }
     const { status, trips } = measuredRun;
     expect(status).toBe(200);
@@ -297,9 +357,15 @@ describe('a signed-in report', () => {
       expect(trips, trips.join('\n')).toHaveLength(2);
       expect(trips[0]).toMatch(/^begin;.*from sessions s join users u/s);
       expect(trips[1]).toMatch(/^with counted_run as/);
-      // The run's count is committed without waiting for the disk, in the statement's own message.
-      expect(parsed.slice(-3)[0]).toMatch(/^with counted_run as/);
-      expect(parsed.slice(-2)).toEqual(['set local synchronous_commit = off', 'commit']);
+      // The run's count is committed without waiting for the disk, in the statement's own message;
+      // the statement, prepared when the first request sent it, is bound by its name.
+      expect(wire.messages.slice(-5)).toEqual([
+        expect.stringMatching(/^bind vetted_/),
+        'parse set local synchronous_commit = off',
+        'bind ',
+        'parse commit',
+        'bind ',
+      ]);
       const pool = poolStatsOf(t.database.db)!;
       expect(pool.total - pool.idle).toBe(0);
       expect(await openTransactions()).toBe(0);

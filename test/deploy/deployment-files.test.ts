@@ -126,6 +126,8 @@ describe('deploy/compose.yaml', () => {
       expect(config.isProduction).toBe(true);
       expect(config.databaseUrl).toContain('@pgbouncer:6432/vetted');
       expect(config.readReplica?.url).toContain('@pgbouncer:6432/vetted_replica');
+      // Debian's PgBouncer in transaction mode does not follow prepared statements between server connections.
+      expect(config.preparedStatements).toBe(false);
       expect(config.smtp).toMatchObject({ host: 'mailpit', port: 1025 });
       expect(config.host).toBe('0.0.0.0');
     }

@@ -76,6 +76,8 @@ describe.skipIf(missing)('two region cells, PgBouncer, a streaming replica and t
   const caEnv = (): Record<string, string> => ({
     DATA_DIR: caDir,
     DATABASE_URL: bouncer!.url('vetted'),
+    // PgBouncer 1.18 in transaction mode: no prepared statements (docs/operations.md).
+    DATABASE_PREPARED_STATEMENTS: 'false',
     READ_DATABASE_URL: caStandby!.url('vetted'),
     REGION: 'ca',
     BUNDLE_SIGNING_KEY: b64(signingSeed),

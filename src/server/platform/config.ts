@@ -32,6 +32,12 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /**
+   * Statements the service sends often are prepared once per connection (ADR 0026). Set false behind a
+   * pooler that hands each transaction a different server connection and does not track prepared
+   * statements itself (PgBouncer before 1.21 in transaction mode, or without max_prepared_statements).
+   */
+  DATABASE_PREPARED_STATEMENTS: boolish.default(true),
   REPLICA_MAX_LAG_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   READ_YOUR_WRITES_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -144,6 +150,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL: statements sent often are prepared once per connection (DATABASE_PREPARED_STATEMENTS). */
+  preparedStatements: boolean;
   /**
    * The streaming replica reads may go to: used while its replay lags the primary by at most
    * `maxLagSeconds`; a person's reads go to the primary for `readYourWritesSeconds` after their write.
@@ -262,6 +270,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    preparedStatements: env.DATABASE_PREPARED_STATEMENTS,
     readReplica: env.READ_DATABASE_URL
       ? { url: env.READ_DATABASE_URL, maxLagSeconds: env.REPLICA_MAX_LAG_SECONDS, readYourWritesSeconds: env.READ_YOUR_WRITES_SECONDS }
       : undefined,

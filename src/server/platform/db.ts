@@ -1,4 +1,5 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,12 +100,15 @@ export async function openDatabase(opts: {
   log?: DbLogger;
   /** PostgreSQL: the most connections the pool opens (10 unless told). */
   poolSize?: number;
+  /** PostgreSQL: prepare the statements a request's reads send once per connection (true unless told; see `preparedName`). */
+  preparedStatements?: boolean;
 }): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     survivesLostConnections(pool, opts.log);
     const pgDb = drizzlePg(pool, { schema });
     const db = pgDb as unknown as Db;
+    if (opts.preparedStatements ?? true) preparing.add(db);
     settingsTransactions.set(db, postgresSettingsTransaction(pool, pgDb));
     pools.set(db, pool);
     return {
@@ -673,11 +677,12 @@ export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: S
   let open = true;
   const read: StatementReader = async <R>(text: string, values: unknown[], last?: boolean): Promise<R[]> => {
     if (!open) return withTenant(db, scope, (tx) => queryText<R>(tx, text, values), { readOnly: true });
-    if (!last) return (await held.client.query(text, values)).rows as R[];
+    const name = preparedName(db, text);
+    if (!last) return (await held.client.query({ text, values, ...(name ? { name } : {}) })).rows as R[];
     open = false;
     held.state = 'ended';
     held.carried = true;
-    return (await readThenCommit(held.client, text, values)) as R[];
+    return (await readThenCommit(held.client, text, values, name)) as R[];
   };
   let result: T;
   try {
@@ -713,7 +718,34 @@ export async function lastRows<T>(tx: Tx, query: SQL): Promise<T[]> {
     tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
   ).dialect.sqlToQuery(query);
   held.carried = true;
-  return (await readThenCommit(held.client, text, params, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT)) as T[];
+  const name = preparedName(held.db, text);
+  return (await readThenCommit(held.client, text, params, name, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT)) as T[];
+}
+
+/** PostgreSQL databases whose requests' read statements are prepared once per connection. */
+const preparing = new WeakSet<Db>();
+/** The names given to statement texts; at most PREPARED_LIMIT, so texts that vary cannot fill a connection with plans. */
+const preparedNames = new Map<string, string>();
+const PREPARED_LIMIT = 500;
+
+/**
+ * The name under which a statement that a request's reads send (`readStatements`, `lastRows`) is
+ * prepared on each connection, or none. A statement sent unnamed is parsed, analysed and planned again
+ * every time; a named one is parsed once per connection and its plan kept (PostgreSQL plans again for
+ * each set of values while a generic plan would cost more, and again after any change to the tables
+ * it reads; row-level security and the role are checked when it runs). The name is the text's hash,
+ * so a name always means one text, on every connection. None on a database opened without prepared
+ * statements (behind a pooler that moves transactions between server connections, ADR 0026), and
+ * none past PREPARED_LIMIT texts.
+ */
+function preparedName(db: Db, text: string): string | undefined {
+  if (!preparing.has(db)) return undefined;
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < PREPARED_LIMIT) {
+    name = `vetted_${createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 /** Date, time and interval values (and their arrays) as PostgreSQL writes them, as drizzle's node-postgres session reads them. */
@@ -756,6 +788,7 @@ async function readThenCommit(
   client: pg.PoolClient,
   text: string,
   values: unknown[],
+  name: string | undefined,
   beforeCommit: string | null = null,
   types?: pg.CustomTypesConfig,
 ): Promise<unknown[]> {
@@ -765,6 +798,7 @@ async function readThenCommit(
       const query = new StatementThenCommit({
         text,
         values,
+        ...(name ? { name } : {}),
         ...(types ? { types } : {}),
         queryMode: 'extended',
         callback: (err, res) => (err ? reject(err) : resolve(res)),

@@ -56,9 +56,13 @@ function isConnectionError(err: unknown): boolean {
  */
 export async function openReadReplica(
   primary: Database,
-  opts: { url: string; maxLagSeconds: number; log?: DbLogger; checkMs?: number },
+  opts: { url: string; maxLagSeconds: number; log?: DbLogger; checkMs?: number; preparedStatements?: boolean },
 ): Promise<ReplicaHandle> {
-  const database = await openDatabase({ databaseUrl: opts.url, ...(opts.log ? { log: opts.log } : {}) });
+  const database = await openDatabase({
+    databaseUrl: opts.url,
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.preparedStatements === undefined ? {} : { preparedStatements: opts.preparedStatements }),
+  });
   const checkMs = opts.checkMs ?? CHECK_MS;
   let lag: number | null = null;
   let usable = false;
