@@ -45,6 +45,8 @@ const STEP_S = Number(process.env.BENCH_HTTP_STEP_S ?? 3);
 const ROUNDS = 2;
 /** BENCH_HTTP_ONLY=list,approved: only the URLs whose key contains one of these words. */
 const ONLY = process.env.BENCH_HTTP_ONLY?.split(',');
+/** BENCH_HTTP_PREPARED=false: the served process sends its statements unnamed (DATABASE_PREPARED_STATEMENTS, ADR 0026). */
+const PREPARED = process.env.BENCH_HTTP_PREPARED ?? 'true';
 /** BENCH_HTTP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': Node options of the served process. */
 const NODE_ARGS = process.env.BENCH_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const CONNECTIONS = 10;
@@ -209,7 +211,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     const servicePort = await freePort();
     const service = await start(
       [...NODE_ARGS, path.join(root, 'dist/server/main.js'), 'serve'],
-      { ...servedEnv(servicePort, dir, url), JOB_WORKERS: 'false' },
+      { ...servedEnv(servicePort, dir, url), JOB_WORKERS: 'false', DATABASE_PREPARED_STATEMENTS: PREPARED },
       (out) => (out.includes('Vetted is running') ? servicePort : null),
     );
     children.push(service.child);
