@@ -127,21 +127,30 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 /** Clock ticks per second of the kernel's CPU time counters (USER_HZ: 100 on Linux). */
 const TICKS_PER_S = 100;
 
-/** CPU time (ms, user and system) process `pid` has used so far. */
-export async function cpuMsOf(pid: number): Promise<number> {
+/**
+ * CPU time (ms, user and system) process `pid` has used so far; with `reaped`, also what its children
+ * used that it has waited for (the kernel's cutime and cstime).
+ */
+export async function cpuMsOf(pid: number, reaped = false): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // The fields after the command name, which is in parentheses and may hold spaces.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+  return (ticks * 1000) / TICKS_PER_S;
 }
 
-/** CPU time (ms) used so far by every process named `name` (e.g. the PostgreSQL server's `postgres` processes). */
+/**
+ * CPU time (ms) used so far by every process named `name` (e.g. the PostgreSQL server's `postgres`
+ * processes), with what their exited children used: a backend that ends between two readings moves
+ * its time into the postmaster's count of reaped children, so the difference of two readings never
+ * loses it (summing the living processes alone went negative when backends ended during a step).
+ */
 export async function cpuMsOfAll(name: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => null);
-    if (stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += await cpuMsOf(Number(entry)).catch(() => 0);
+    if (stat?.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === name) total += await cpuMsOf(Number(entry), true).catch(() => 0);
   }
   return total;
 }
