@@ -374,6 +374,34 @@ describe('a signed-in report', () => {
   });
 });
 
+describe('the dashboard (PostgreSQL)', () => {
+  it('sends its statements prepared: asked for again, each is bound by its name without being parsed again', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const first = await tenant.siteAdmin.request('GET', '/api/v1/dashboard');
+    expect(first.statusCode).toBe(200);
+    // Its commit was still on the way when it answered: once its connection is back in the pool, the
+    // next request takes that one (the pool hands out the one given back last).
+    const pool = () => poolStatsOf(t.database.db)!;
+    while (pool().total !== pool().idle) await new Promise((resolve) => setTimeout(resolve, 10));
+    const wire = onTheWire();
+    let status: number;
+    try {
+      status = (await measured(() => tenant.siteAdmin.request('GET', '/api/v1/dashboard'))).status;
+    } finally {
+      wire.stop();
+    }
+    expect(status).toBe(200);
+    const named = wire.messages.filter((m) => m.startsWith('bind vetted_'));
+    // Counts by status, reviews, due soon, the grade heat map and the recent changes.
+    expect(named).toHaveLength(5);
+    // Only the institution's row, read through the query builder, is parsed again.
+    expect(
+      wire.messages.filter((m) => m.startsWith('parse ')),
+      wire.messages.join('\n'),
+    ).toHaveLength(1);
+  });
+});
+
 describe('a unit of work whose last statement carries the commit (lastRows, PostgreSQL)', () => {
   const scope = () => unsafeTenantScope(tenant.institution.id);
 

@@ -655,6 +655,27 @@ export async function queryRows<T>(tx: Tx | Db, query: SQL): Promise<T[]> {
 }
 
 /**
+ * `queryRows` for a statement written once and sent on many requests (the dashboard's): in a unit of
+ * work running in a request's held transaction on PostgreSQL it is sent prepared (`preparedName`),
+ * its date and time values read as text as drizzle reads them. Only for statements whose text does
+ * not vary with the request's values, which a name would otherwise spend on one use.
+ */
+export async function preparedRows<T>(tx: Tx, query: SQL): Promise<T[]> {
+  const held = requestScopes.getStore()?.held;
+  if (held?.state === 'taken' && held.tx === tx && !held.carried) {
+    const { sql: text, params } = sqlText(tx, query);
+    const name = preparedName(held.db, text);
+    if (name) return (await held.client.query({ text, values: params, name, types: DATES_AS_TEXT })).rows as T[];
+  }
+  return queryRows<T>(tx, query);
+}
+
+/** A query's text and values, as drizzle sends them. */
+function sqlText(tx: Tx | Db, query: SQL): { sql: string; params: unknown[] } {
+  return (tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(query);
+}
+
+/**
  * Reads rows by a statement's text and values (see `queryText`). `last`: no statement of the unit of
  * work follows it.
  */
@@ -714,9 +735,7 @@ export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: S
 export async function lastRows<T>(tx: Tx, query: SQL): Promise<T[]> {
   const held = requestScopes.getStore()?.held;
   if (held?.state !== 'taken' || held.tx !== tx || !held.unit || held.carried) return queryRows<T>(tx, query);
-  const { sql: text, params } = (
-    tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }
-  ).dialect.sqlToQuery(query);
+  const { sql: text, params } = sqlText(tx, query);
   held.carried = true;
   const name = preparedName(held.db, text);
   return (await readThenCommit(held.client, text, params, name, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT)) as T[];

@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
-import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import { preparedRows, queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { hasApprovedPia, piaOfItem, piaStatus } from './pia-state.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -167,7 +167,7 @@ export const reportQueries = {
 };
 
 export async function runReportQuery<T>(tx: Tx, query: SQL): Promise<T[]> {
-  return rows<T>(tx, query);
+  return preparedRows<T>(tx, query);
 }
 
 /**
