@@ -748,8 +748,8 @@ const preparedNames = new Map<string, string>();
 const PREPARED_LIMIT = 500;
 
 /**
- * The name under which a statement that a request's reads send (`readStatements`, `lastRows`) is
- * prepared on each connection, or none. A statement sent unnamed is parsed, analysed and planned again
+ * The name under which a statement that a request's reads send (`readStatements`, `lastRows`,
+ * `preparedRows`) is prepared on each connection, or none. A statement sent unnamed is parsed, analysed and planned again
  * every time; a named one is parsed once per connection and its plan kept (PostgreSQL plans again for
  * each set of values while a generic plan would cost more, and again after any change to the tables
  * it reads; row-level security and the role are checked when it runs). The name is the text's hash,
