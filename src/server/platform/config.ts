@@ -66,6 +66,7 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(30),
+  SESSION_CACHE: boolish.default(true),
   SECRETS_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
@@ -152,6 +153,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** PostgreSQL: statements sent often are prepared once per connection (DATABASE_PREPARED_STATEMENTS). */
   preparedStatements: boolean;
+  /** PostgreSQL: a read may use the session this process read within the last minute, checked in its work's first message (SESSION_CACHE). */
+  sessionCache: boolean;
   /**
    * The streaming replica reads may go to: used while its replay lags the primary by at most
    * `maxLagSeconds`; a person's reads go to the primary for `readYourWritesSeconds` after their write.
@@ -288,6 +291,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     loginAddressRateLimit: env.LOGIN_ADDRESS_RATE_LIMIT,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
+    sessionCache: env.SESSION_CACHE,
     secretKeys: keyringOf(
       Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
       (env.SECRETS_KEY_PREVIOUS?.split(',') ?? []).map((k) => Buffer.from(k, 'base64')),

@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from '../db/schema/index.js';
+import { pgCode } from './errors.js';
 
 export type Schema = typeof schema;
 /** A drizzle database over either driver. */
@@ -277,8 +278,16 @@ function postgresSettingsTransaction(pool: pg.Pool, pgDb: ReturnType<typeof driz
     let broken: Error | undefined;
     // A connection lost while checked out is heard by the listener every pooled client carries
     // (survivesLostConnections); no longer queryable, it is dropped by the pool at release.
+    const scope = requestScopes.getStore();
+    const guard = scope?.guard?.state === 'unchecked' ? scope.guard.check.inline : null;
     try {
-      await client.query(`begin; ${settings}`);
+      await client.query(`begin; ${settings}${guard ? `; ${guard}` : ''}`).then(
+        () => guard && settleGuard(scope!, null),
+        (err: unknown) => {
+          if (guard) settleGuard(scope!, err);
+          throw err;
+        },
+      );
       const tx = new NodePgTransaction(dialect, new NodePgSession(client, dialect, relations, {}), relations) as unknown as Tx;
       const result = await fn(tx);
       await client.query('commit');
@@ -312,6 +321,8 @@ interface HeldTransaction {
   unit: { asyncCommit: boolean } | null;
   /** Its last statement was sent with the commit: nothing more may be sent on it. */
   carried: boolean;
+  /** Its commit once sent by `endRequestTransaction`, answered or failed. */
+  ending?: Promise<void>;
 }
 
 /** What one request may hold. */
@@ -319,6 +330,38 @@ interface RequestScope {
   held: HeldTransaction | null;
   /** Its person wrote recently: their reads go to the primary, never a replica (see replica.ts). */
   primaryReads?: boolean;
+  /**
+   * Its session was taken from the serving process's cache (`deferSessionCheck`): until the guard has
+   * passed once, every transaction the request opens on the primary runs it before anything else.
+   */
+  guard?: { check: SessionGuard; state: 'unchecked' | 'passed' | 'changed' };
+}
+
+/**
+ * A statement that raises SQLSTATE VT401 unless the request's session and its user are still the rows
+ * the cache holds (ADR 0027), with its values, and as text with its values written in for a
+ * simple-protocol message (the caller checks them).
+ */
+export interface SessionGuard {
+  text: string;
+  values: string[];
+  inline: string;
+}
+
+/** The SQLSTATE of a session guard that found the session changed. */
+const SESSION_CHANGED = 'VT401';
+
+/** Records what a guard's message told: passed when it was answered, changed when the guard raised. */
+function settleGuard(scope: RequestScope, err: unknown): void {
+  const guard = scope.guard;
+  if (!guard || guard.state !== 'unchecked') return;
+  if (!err) guard.state = 'passed';
+  else if (pgCode(err) === SESSION_CHANGED) guard.state = 'changed';
+}
+
+/** True when the current request's session, taken from the cache, was found changed by its guard: a read is then answered afresh. */
+export function sessionChangedInThisRequest(): boolean {
+  return requestScopes.getStore()?.guard?.state === 'changed';
 }
 const requestScopes = new AsyncLocalStorage<RequestScope>();
 
@@ -345,11 +388,31 @@ export function runRequest(fn: () => void): { reenter(cb: () => void): void } {
  * a failed commit drops the client.
  */
 export async function endRequestTransaction(): Promise<void> {
+  const held = requestScopes.getStore()?.held;
+  if (!held) return;
+  if (held.state === 'ready') {
+    held.state = 'ended';
+    held.ending = finish(held, true).catch(() => undefined);
+  }
+  // A later call waits for the commit too: a session check it carried must be answered before the response leaves.
+  await held.ending;
+}
+
+/**
+ * After the request's session guard found its session changed: ends what the request holds (nothing
+ * was sent on it) and forgets the guard, so the session can be read afresh (`openTransaction`) and
+ * the request answered again.
+ */
+export async function restartRequestTransaction(): Promise<void> {
   const scope = requestScopes.getStore();
-  const held = scope?.held;
-  if (!held || held.state !== 'ready') return;
-  held.state = 'ended';
-  await finish(held, true).catch(() => undefined);
+  if (!scope) return;
+  const held = scope.held;
+  if (held?.state === 'ready') {
+    held.state = 'ended';
+    await finish(held, false).catch(() => undefined);
+  }
+  scope.held = null;
+  scope.guard = undefined;
 }
 
 /** Commits (or rolls back) a held transaction and gives its client back; a client that failed is dropped. */
@@ -441,15 +504,21 @@ export function readFromPrimaryInThisRequest(): void {
 export async function withTenantRead<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const replica = replicas.get(db);
   if (!replica) return withTenant(db, scope, fn, { readOnly: true });
-  if (!requestScopes.getStore()?.primaryReads && (await replica.usable())) {
-    // The request's transaction on the primary (its session read) ends first: a request holds one connection at a time.
+  const request = requestScopes.getStore();
+  if (!request?.primaryReads && (await replica.usable())) {
+    // The request's transaction on the primary (its session read) ends first: a request holds one
+    // connection at a time. A session taken from the cache is checked by that commit, on the primary.
     await endRequestTransaction();
-    try {
-      const result = await transactionWith(replica.db, tenantSettings(scope, false), fn);
-      replica.counted('replica');
-      return result;
-    } catch (err) {
-      if (!replica.failed(err)) throw err;
+    if (request?.guard?.state === 'changed')
+      throw Object.assign(new Error('The session changed since it was read'), { code: SESSION_CHANGED });
+    if (request?.guard?.state !== 'unchecked') {
+      try {
+        const result = await transactionWith(replica.db, tenantSettings(scope, false), fn);
+        replica.counted('replica');
+        return result;
+      } catch (err) {
+        if (!replica.failed(err)) throw err;
+      }
     }
   }
   replica.counted('primary');
@@ -539,9 +608,23 @@ export async function openTransaction(db: Db, select: string, tenantOf: (row: Ra
     client.release(broken);
     throw err;
   }
-  const held: HeldTransaction = { db, client, tx: undefined as unknown as Tx, settings: '', state: 'ready', unit: null, carried: false };
-  // The unit of work's handle refuses a statement once its last one has carried the commit: the
-  // client is back in the pool then, perhaps already another request's.
+  if (rows.length !== 1) {
+    holdTransaction(scope, db, client, '');
+    await endRequestTransaction();
+    return rows;
+  }
+  const tenantId = tenantOf(rows[0]!);
+  holdTransaction(scope, db, client, tenantId === null ? SHARED_SETTINGS : tenantSettings(unsafeTenantScope(tenantId), false));
+  return rows;
+}
+
+/**
+ * Holds a transaction on `client` for the request's first unit of work, `settings` in force in it.
+ * The unit of work's handle refuses a statement once its last one has carried the commit: the
+ * client is back in the pool then, perhaps already another request's.
+ */
+function holdTransaction(scope: RequestScope, db: Db, client: pg.PoolClient, settings: string): HeldTransaction {
+  const held: HeldTransaction = { db, client, tx: undefined as unknown as Tx, settings, state: 'ready', unit: null, carried: false };
   const guarded = {
     query: (...args: unknown[]) =>
       held.carried
@@ -550,13 +633,89 @@ export async function openTransaction(db: Db, select: string, tenantOf: (row: Ra
   };
   held.tx = transactionOver(db, guarded as unknown as pg.PoolClient);
   scope.held = held;
-  if (rows.length !== 1) {
-    await endRequestTransaction();
-    return rows;
-  }
-  const tenantId = tenantOf(rows[0]!);
-  held.settings = tenantId === null ? SHARED_SETTINGS : tenantSettings(unsafeTenantScope(tenantId), false);
-  return rows;
+  return held;
+}
+
+/**
+ * For a request whose session and user the caller took from its cache (ADR 0027): holds a
+ * transaction for the request's first unit of work, as `openTransaction` does, without a message of
+ * its own. Its BEGIN, the settings of `tenantId` and `check` go to the server with whatever the unit
+ * sends first, in the same message (`checkedFirst`); should the check raise, nothing after it runs,
+ * and `sessionChangedInThisRequest` tells the caller to read the session afresh. Until the check has
+ * passed, any other transaction the request opens runs it too. False (nothing held) on the embedded
+ * database, outside a request, or when the request holds a transaction already.
+ */
+export async function deferSessionCheck(db: Db, check: SessionGuard, tenantId: string | null): Promise<boolean> {
+  const pool = pools.get(db);
+  const scope = requestScopes.getStore();
+  if (!pool || !scope || scope.held || scope.guard) return false;
+  const client = await pool.connect();
+  scope.guard = { check, state: 'unchecked' };
+  const settings = tenantId === null ? SHARED_SETTINGS : tenantSettings(unsafeTenantScope(tenantId), false);
+  const preamble: PipelinedStatement[] = [
+    { text: 'begin' },
+    ...settings.split('; ').map((text) => ({ text })),
+    { text: check.text, values: check.values, rows: true },
+  ];
+  holdTransaction(scope, db, checkedFirst(client, scope, preamble, `begin; ${settings}; ${check.inline}`), settings);
+  return true;
+}
+
+/**
+ * A pooled client whose first message also carries `preamble` (BEGIN, the settings, the session
+ * guard), ahead of the statement it was asked to send: as leading statements of the same extended-
+ * protocol message, or as leading text (`inline`) of a simple-protocol one. Its answer is the asked
+ * statement's alone. Sent with nothing else (nothing sent at all before a rollback), it is skipped.
+ */
+function checkedFirst(client: pg.PoolClient, scope: RequestScope, preamble: PipelinedStatement[], inline: string): pg.PoolClient {
+  let pending = true;
+  const send = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const settled = <R>(sent: Promise<R>): Promise<R> =>
+    sent.then(
+      (result) => (settleGuard(scope, null), result),
+      (err: unknown) => {
+        settleGuard(scope, err);
+        throw err;
+      },
+    );
+  const query = (arg: unknown, values?: unknown): unknown => {
+    if (!pending) return send(arg, values);
+    if (arg === 'rollback') {
+      // Nothing was sent: the client is in no transaction, and there is nothing to roll back.
+      pending = false;
+      return Promise.resolve(null);
+    }
+    pending = false;
+    if (typeof arg === 'string' && values === undefined) return settled(send(`${inline}; ${arg}`) as Promise<unknown>);
+    if (arg instanceof PipelinedQuery) {
+      arg.preamble = preamble;
+      const callback = arg.callback;
+      arg.callback = (err, result) => {
+        settleGuard(scope, err);
+        callback(err, result);
+      };
+      return send(arg);
+    }
+    const config = (typeof arg === 'string' ? { text: arg } : arg) as pg.QueryConfig;
+    return settled(
+      new Promise<pg.QueryResult>((resolve, reject) => {
+        const pipelined = new PipelinedQuery({
+          ...config,
+          ...(values !== undefined ? { values: values as unknown[] } : {}),
+          queryMode: 'extended',
+          callback: (err, result) => (err ? reject(err) : resolve(resultsOf(result)[preamble.length]!)),
+        });
+        pipelined.preamble = preamble;
+        send(pipelined);
+      }),
+    );
+  };
+  return { query, release: (err?: Error | boolean) => client.release(err) } as unknown as pg.PoolClient;
+}
+
+/** The results of a query's statements, in order, whether node-postgres answered one or several. */
+function resultsOf(result: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] {
+  return Array.isArray(result) ? result : [result];
 }
 
 /** The rows of the last statement that returned columns, from a multi-statement answer of either driver. */
@@ -775,20 +934,58 @@ const DATES_AS_TEXT = {
 
 type ExtendedConnection = {
   execute(config: { portal: string }): void;
-  parse(config: { text: string }): void;
-  bind(config: object): void;
+  parse(config: { text: string; name?: string; types?: unknown }): void;
+  bind(config: { values?: unknown[] }): void;
+  describe(config: { type: 'P'; name: string }): void;
   sync(): void;
+  submittedNamedStatements: Record<string, string>;
 };
 
-/** node-postgres' query, sending its statement, then any statement of `before`, then a commit, before the one Sync. */
-class StatementThenCommit extends (pg.Query as unknown as new (
-  config: pg.QueryConfig & { queryMode: 'extended'; callback: (err: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void },
+/** A statement sent in a pipeline (`PipelinedQuery`) around the query's own; `rows`: it answers rows, described first. */
+interface PipelinedStatement {
+  text: string;
+  values?: unknown[];
+  rows?: boolean;
+}
+
+type PipelinedCallback = (err: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void;
+
+/**
+ * node-postgres' query, sending the statements of `preamble`, its own statement, then those of
+ * `after` (a commit), all before the one Sync: one message, one round trip. Should one fail,
+ * PostgreSQL skips the rest up to the Sync. The answer lists every statement's result in order.
+ */
+class PipelinedQuery extends (pg.Query as unknown as new (
+  config: pg.QueryConfig & { queryMode: 'extended'; callback: PipelinedCallback },
 ) => object) {
-  before: string[] = [];
-  /** Called by the query's `prepare` (the client's messages corked into one write) once it has parsed, bound and described the statement. */
+  preamble: PipelinedStatement[] = [];
+  after: string[] = [];
+  declare callback: PipelinedCallback;
+  declare name: string | undefined;
+  declare text: string;
+  declare types: unknown;
+  declare hasBeenParsed: (connection: ExtendedConnection) => boolean;
+
+  /** Called once the client corked its messages into one write. */
+  prepare(connection: ExtendedConnection): void {
+    if (this.preamble.length > 0 && this.name && !this.hasBeenParsed(connection)) {
+      // A named statement is parsed first: node-postgres takes the query's first ParseComplete for its own.
+      connection.parse({ text: this.text, name: this.name, types: this.types });
+      connection.submittedNamedStatements[this.name] = this.text;
+    }
+    for (const statement of this.preamble) {
+      connection.parse({ text: statement.text });
+      connection.bind({ values: statement.values ?? [] });
+      if (statement.rows) connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '' });
+    }
+    (pg.Query.prototype as unknown as { prepare(c: ExtendedConnection): void }).prepare.call(this, connection);
+  }
+
+  /** Called by `prepare` once it has parsed, bound and described the query's own statement. */
   _getRows(connection: ExtendedConnection): void {
     connection.execute({ portal: '' });
-    for (const text of [...this.before, 'commit']) {
+    for (const text of this.after) {
       connection.parse({ text });
       connection.bind({});
       connection.execute({ portal: '' });
@@ -813,23 +1010,24 @@ async function readThenCommit(
 ): Promise<unknown[]> {
   let broken: Error | undefined;
   try {
+    const query = new PipelinedQuery({
+      text,
+      values,
+      ...(name ? { name } : {}),
+      ...(types ? { types } : {}),
+      queryMode: 'extended',
+      callback: () => undefined,
+    });
+    query.after = [...(beforeCommit ? [beforeCommit] : []), 'commit'];
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
-      const query = new StatementThenCommit({
-        text,
-        values,
-        ...(name ? { name } : {}),
-        ...(types ? { types } : {}),
-        queryMode: 'extended',
-        callback: (err, res) => (err ? reject(err) : resolve(res)),
-      });
-      if (beforeCommit) query.before = [beforeCommit];
+      query.callback = (err, res) => (err ? reject(err) : resolve(res));
       void client.query(query as unknown as pg.QueryConfig);
     });
-    const all = Array.isArray(results) ? results : [results];
-    const statement = all[0];
-    if (all.at(-1)?.command !== 'COMMIT' || all.length !== (beforeCommit ? 3 : 2))
+    // A client holding a deferred session check put it ahead of the statement (checkedFirst).
+    const all = resultsOf(results).slice(query.preamble.length);
+    if (all.at(-1)?.command !== 'COMMIT' || all.length !== query.after.length + 1)
       throw new Error('The statement’s transaction did not commit');
-    return statement!.rows;
+    return all[0]!.rows;
   } catch (err) {
     await client.query('rollback').catch((rollbackErr: Error) => (broken = rollbackErr));
     throw err;

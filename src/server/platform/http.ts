@@ -133,6 +133,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .send(body('unavailable', 'The service lost its database connection for a moment. Please try again.', requestId));
     }
     const pg = pgCode(err);
+    // A session taken from the cache found changed, where the request could not be answered afresh (ADR 0027).
+    if (pg === 'VT401') return reply.status(401).send(body('unauthorized', 'Please sign in', requestId));
     if (pg === '23505') return reply.status(409).send(body('duplicate', 'This already exists', requestId));
     if (pg === '23503' || pg === '23514' || pg === '22P02' || pg === '22003' || pg === '22007' || pg === '22008') {
       req.log.warn({ pg }, 'constraint rejected a write');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../platform/config.js';
-import { endRequestTransaction, runRequest } from '../../platform/db.js';
+import { endRequestTransaction, restartRequestTransaction, runRequest, sessionChangedInThisRequest } from '../../platform/db.js';
 import { AppError } from '../../platform/errors.js';
 import { safeEqual } from '../../platform/tokens.js';
 import type { SessionService } from './session.service.js';
@@ -80,6 +80,8 @@ declare module 'fastify' {
      * service), whose own proof (a signed assertion answering a request we issued) replaces the token.
      */
     csrfExempt?: boolean;
+    /** Set by the session hook on the reads it answers again when a cached session was found changed (ADR 0027). */
+    sessionCache?: boolean;
   }
 }
 
@@ -92,6 +94,29 @@ declare module 'fastify' {
 export function registerAuthHook(app: FastifyInstance, config: Config, sessions: SessionService): void {
   const cookieName = sessionCookie(config).name;
   app.decorateRequest('auth', null);
+  // A read may be authenticated from the session this process read a moment ago (ADR 0027). Should
+  // the check its first message carries find the session or its user changed, nothing of its work ran
+  // and nothing was answered: the session is read afresh and the read answered again, once.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || ![route.method].flat().every((m) => m === 'GET' || m === 'HEAD')) return;
+    const handler = route.handler as (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) => unknown;
+    route.config = { ...(route.config as object), sessionCache: true } as typeof route.config;
+    route.handler = async function (this: FastifyInstance, req: FastifyRequest, reply: FastifyReply) {
+      try {
+        const answer = await handler.call(this, req, reply);
+        // A read whose work never reached the database has its session checked before it is answered.
+        if (!reply.sent) await endRequestTransaction();
+        if (!sessionChangedInThisRequest()) return answer;
+      } catch (err) {
+        if (!sessionChangedInThisRequest() || reply.sent) throw err;
+      }
+      if (reply.sent) throw new AppError('unauthorized', 'Please sign in');
+      await restartRequestTransaction();
+      const token = req.cookies[cookieName];
+      req.auth = token ? await sessions.authenticate(token, String(req.id), 'web') : null;
+      return handler.call(this, req, reply);
+    };
+  });
   // Each API request runs in its own scope, where the session read may hold the request's transaction
   // for its first unit of work (platform/db.ts); reading a body leaves the scope, so it is re-entered.
   const scopes = new WeakMap<FastifyRequest, { reenter(cb: () => void): void }>();
@@ -106,17 +131,27 @@ export function registerAuthHook(app: FastifyInstance, config: Config, sessions:
   });
   // The held transaction ends before the answer leaves (committed when no unit of work took it), and
   // at the latest when the request ends, fails or is aborted: no connection outlives its request.
+  const inScope = <T>(req: FastifyRequest, fn: () => Promise<T>) =>
+    new Promise<T>((resolve, reject) => scopes.get(req)!.reenter(() => void fn().then(resolve, reject)));
   const end = (req: FastifyRequest) => (scopes.has(req) ? inScope(req, endRequestTransaction) : Promise.resolve());
-  const inScope = (req: FastifyRequest, fn: () => Promise<void>) =>
-    new Promise<void>((resolve) => scopes.get(req)!.reenter(() => void fn().then(resolve)));
-  app.addHook('onSend', async (req) => end(req));
+  app.addHook('onSend', async (req) => {
+    if (!scopes.has(req)) return;
+    // A read that sent nothing to the database has its cached session checked by the commit sent here,
+    // before its answer leaves; it is not answered from a session found changed.
+    const changed = await inScope(req, async () => {
+      await endRequestTransaction();
+      return sessionChangedInThisRequest();
+    });
+    if (changed) throw new AppError('unauthorized', 'Please sign in');
+  });
   app.addHook('onResponse', async (req) => end(req));
   app.addHook('onRequestAbort', async (req) => end(req));
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/')) return;
     const token = req.cookies[cookieName];
     if (token && token.length <= 200) {
-      req.auth = await sessions.authenticate(token, String(req.id), 'web');
+      const cached = req.routeOptions.config?.sessionCache === true && (req.method === 'GET' || req.method === 'HEAD');
+      req.auth = await sessions.authenticate(token, String(req.id), 'web', { cached });
     }
     if (req.auth && UNSAFE.has(req.method) && !req.routeOptions.config?.csrfExempt) {
       const header = req.headers['x-csrf-token'];

@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, gt, gte, inArray, lt, type InferSelectModel } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { sessions, users } from '../../db/schema/index.js';
-import type { RawRow, Tx } from '../../platform/db.js';
+import type { RawRow, SessionGuard, Tx } from '../../platform/db.js';
 
 /** Only refresh `last_seen_at` this often, so reads do not all become writes. */
 export const TOUCH_INTERVAL_MS = 60_000;
@@ -15,7 +15,8 @@ function columnsOf(table: PgTable, alias: string): string {
     .join(', ');
 }
 
-const SELECT_LIST = `${columnsOf(sessions, 's')}, ${columnsOf(users, 'u')}`;
+// The rows' versions (xmin) too: a request that takes them from the cache checks they are unchanged (sessionGuard).
+const SELECT_LIST = `${columnsOf(sessions, 's')}, ${columnsOf(users, 'u')}, s.xmin::text as "v_session", u.xmin::text as "v_user"`;
 
 /**
  * The statement that authenticates a request, as text for one simple-protocol message (its values
@@ -31,6 +32,34 @@ export function sessionRead(id: string): string {
     `select set_config('app.tenant_id', coalesce(s.tenant_id::text, ''), true) as tenant_setting, ${SELECT_LIST}` +
     ` from sessions s join users u on u.id = s.user_id where s.id = '${id}'`
   );
+}
+
+/** The versions of a session's row and its user's row, as the session read returned them. */
+export interface RowVersions {
+  session: string;
+  user: string;
+}
+
+const XID = /^[0-9]{1,10}$/;
+
+/** The row versions of a session read's row. */
+export function versionsOf(row: RawRow): RowVersions {
+  return { session: String(row.v_session), user: String(row.v_user) };
+}
+
+/**
+ * The check of a session taken from the cache (migration 0038, ADR 0027): raises SQLSTATE VT401 unless
+ * the session and its user are still the rows of these versions. As a parameterised statement, and as
+ * text for a simple-protocol message (its values checked: a keyed hash in hexadecimal and two numbers).
+ */
+export function sessionGuard(id: string, versions: RowVersions): SessionGuard {
+  if (!SESSION_ID.test(id) || !XID.test(versions.session) || !XID.test(versions.user))
+    throw new Error('A session guard names a session id and two row versions');
+  return {
+    text: 'select vetted_session_guard($1, $2, $3)',
+    values: [id, versions.session, versions.user],
+    inline: `select vetted_session_guard('${id}', '${versions.session}', '${versions.user}')`,
+  };
 }
 
 /** Whether a session last seen at `lastSeenAt` is due for its `last_seen_at` to be refreshed at `now`. */

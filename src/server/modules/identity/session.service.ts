@@ -5,7 +5,7 @@ import { institutions, sessions, users } from '../../db/schema/index.js';
 import { type Actor, isPlatformAdmin } from '../../platform/authz.js';
 import { recordAudit } from '../../platform/audit.js';
 import type { AppContext } from '../../platform/context.js';
-import { openTransaction, withSystem, type Tx } from '../../platform/db.js';
+import { connectionStringOf, deferSessionCheck, openTransaction, withSystem, type Tx } from '../../platform/db.js';
 import { AppError, forbidden } from '../../platform/errors.js';
 import { verifyPassword } from '../../platform/passwords.js';
 import { sealSecret } from '../../platform/secrets.js';
@@ -14,7 +14,7 @@ import { findAuthPolicy } from './auth-policy.repo.js';
 import { readOnlyPeriodOf } from '../tenants/institutions.repo.js';
 import { operatorAccessOf } from '../tenants/operator-access.repo.js';
 import { presentSession, type SessionInstitution } from './identity.presenter.js';
-import { fromRow, sessionRead, touchDue, touchSession } from './session-read.js';
+import { fromRow, type RowVersions, sessionGuard, sessionRead, touchDue, touchSession, versionsOf } from './session-read.js';
 import { unsafeFindUserByEmail, type UserRow } from './users.repo.js';
 
 type SessionRow = typeof sessions.$inferSelect;
@@ -73,11 +73,46 @@ export function actorOf(user: UserRow, tenantId: string | null, requestId: strin
   };
 }
 
+/** A session and its user as read from the database, with their rows' versions (ADR 0027). */
+interface CachedSession {
+  session: SessionRow;
+  user: UserRow;
+  versions: RowVersions;
+}
+
+/** How many sessions one process keeps read; the oldest read is forgotten first. */
+const SESSION_CACHE_SIZE = 2_000;
+
 export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
   const { db, config } = ctx;
   const ttlMs = config.sessionTtlHours * 3600_000;
   const idleMs = config.sessionIdleMinutes * 60_000;
   const reauthMs = config.reauthMinutes * 60_000;
+  /**
+   * Sessions this process read, by id, until their `last_seen_at` is due a refresh (a minute at most).
+   * Only a read uses one, and only with its check in the first message of its work (ADR 0027).
+   */
+  const cache = new Map<string, CachedSession>();
+  // On PostgreSQL only: the embedded database's one connection has no round trip to save.
+  const caching = config.sessionCache && connectionStringOf(db) !== null;
+
+  /** The cached session of `id` when a read may use it at `now`: within its limits, not due a refresh, not a platform admin's. */
+  function cachedSession(id: string, now: number): CachedSession | null {
+    const hit = cache.get(id);
+    if (!hit) return null;
+    const { session } = hit;
+    if (session.expiresAt.getTime() <= now || now - session.lastSeenAt.getTime() > idleMs || touchDue(session.lastSeenAt, now)) {
+      cache.delete(id);
+      return null;
+    }
+    return hit;
+  }
+
+  function remember(id: string, entry: CachedSession): void {
+    cache.delete(id);
+    if (cache.size >= SESSION_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(id, entry);
+  }
 
   async function startSession(
     tx: Tx,
@@ -225,10 +260,21 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
      * honoured on the next one), with one message that also opens the request's transaction, set to
      * the session's institution, for its first unit of work (platform/db.ts `openTransaction`).
      */
-    async authenticate(token: string, requestId: string, source: Actor['source']): Promise<Authenticated | null> {
+    async authenticate(
+      token: string,
+      requestId: string,
+      source: Actor['source'],
+      opts: { cached?: boolean } = {},
+    ): Promise<Authenticated | null> {
       const id = hashToken(config.sessionSecret, token);
       const now = Date.now();
+      // A read (`cached`) may take the session this process read within the last minute: the request's
+      // first message to the database then checks that neither row changed since (deferSessionCheck).
+      const hit = opts.cached && caching ? cachedSession(id, now) : null;
+      if (hit && (await deferSessionCheck(db, sessionGuard(id, hit.versions), hit.session.tenantId)))
+        return { actor: actorOf(hit.user, hit.session.tenantId, requestId, source), user: hit.user, session: hit.session };
       const [row] = await openTransaction(db, sessionRead(id), (r) => (r.s_tenant_id as string | null) ?? null);
+      cache.delete(id);
       if (!row) return null;
       const session = fromRow(sessions, 's_', row);
       const user = fromRow(users, 'u_', row);
@@ -238,8 +284,10 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
       }
       if (user.status !== 'active') return null;
       // About once a minute: this request's transaction then refreshes the session and ends, and its
-      // first unit of work opens a transaction of its own.
+      // first unit of work opens a transaction of its own. The row read is then out of date: not kept.
       if (touchDue(session.lastSeenAt, now)) await withSystem(db, (tx) => touchSession(tx, id, now, idleMs));
+      // Security: what a platform admin may do inside an institution is read on every request, never kept.
+      else if (caching && user.role !== 'platform_admin') remember(id, { session, user, versions: versionsOf(row) });
       const actor = actorOf(user, session.tenantId, requestId, source);
       // Security: what a platform admin may do inside the institution is decided again on every request.
       if (user.role === 'platform_admin' && session.tenantId) {
@@ -273,6 +321,7 @@ export function createSessionService(ctx: Pick<AppContext, 'db' | 'config'>) {
     },
 
     async logout(auth: Authenticated): Promise<void> {
+      cache.delete(auth.session.id);
       await withSystem(db, async (tx) => {
         await tx.delete(sessions).where(eq(sessions.id, auth.session.id));
         await recordAudit(tx, auth.actor, {
