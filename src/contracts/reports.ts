@@ -66,12 +66,25 @@ export const reportColumnSchema = z.object({
   kind: z.enum(REPORT_COLUMN_KINDS),
   /** i18n key of the header when it is a domain value (a grade, an audience). */
   labelKey: z.string().optional(),
+  /**
+   * A `check` column ticked when the row's list under `of.key` holds `of.value` (a grade among an
+   * app's grades), rather than by a boolean of its own: a row then carries its list once, not a key
+   * per column. Read a cell through `cellOf`.
+   */
+  of: z.object({ key: z.string(), value: z.string() }).optional(),
 });
 export type ReportColumn = z.infer<typeof reportColumnSchema>;
 
 export const reportCellSchema = z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]);
 export type ReportCell = z.infer<typeof reportCellSchema>;
 export type ReportRow = Record<string, ReportCell>;
+
+/** The cell of a row under a column: its own key's value, or for a column `of` a list, whether the list holds its value. */
+export function cellOf(column: ReportColumn, row: ReportRow): ReportCell | undefined {
+  if (!column.of) return row[column.key];
+  const list = row[column.of.key];
+  return Array.isArray(list) && list.includes(column.of.value);
+}
 
 export const reportChartSchema = z.object({
   /**

@@ -47,6 +47,8 @@ const ROUNDS = 2;
 const ONLY = process.env.BENCH_HTTP_ONLY?.split(',');
 /** BENCH_HTTP_PREPARED=false: the served process sends its statements unnamed (DATABASE_PREPARED_STATEMENTS, ADR 0026). */
 const PREPARED = process.env.BENCH_HTTP_PREPARED ?? 'true';
+/** BENCH_HTTP_SESSION_CACHE=false: the served process reads the session on every request (SESSION_CACHE, ADR 0027). */
+const SESSION_CACHE = process.env.BENCH_HTTP_SESSION_CACHE ?? 'true';
 /** BENCH_HTTP_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof': Node options of the served process. */
 const NODE_ARGS = process.env.BENCH_HTTP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const CONNECTIONS = 10;
@@ -211,7 +213,7 @@ export async function bench(target: BenchTarget): Promise<BenchTable[]> {
     const servicePort = await freePort();
     const service = await start(
       [...NODE_ARGS, path.join(root, 'dist/server/main.js'), 'serve'],
-      { ...servedEnv(servicePort, dir, url), JOB_WORKERS: 'false', DATABASE_PREPARED_STATEMENTS: PREPARED },
+      { ...servedEnv(servicePort, dir, url), JOB_WORKERS: 'false', DATABASE_PREPARED_STATEMENTS: PREPARED, SESSION_CACHE: SESSION_CACHE },
       (out) => (out.includes('Vetted is running') ? servicePort : null),
     );
     children.push(service.child);

@@ -49,6 +49,8 @@ test('the dashboard renders its charts; a report filtered by grade downloads an 
   };
   expect(expected.rows.length).toBeGreaterThan(0);
   await expect(table.locator('tbody tr')).toHaveCount(expected.rows.length);
+  // Every app shown is used in grade 4: its grade's column is ticked (from the row's grades).
+  await expect(table.locator('tbody tr td:last-child')).toHaveText(expected.rows.map(() => /✓/));
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download XLSX' }).click()]);
   expect(download.suggestedFilename()).toMatch(/^approved-by-grade-\d{4}-\d{2}-\d{2}\.xlsx$/);

@@ -68,9 +68,7 @@ export interface ReportDefinition<R = unknown> {
   query(input: ReportQueryInput): SQL;
   /** The table and chart from the statement's rows; no database access. */
   shape(rows: R[], input: ReportInput): ReportOutput;
-  /** `shape`'s answer with its rows written straight as JSON text (the same text JSON.stringify would give), for the JSON answer. */
-  shapeText?(rows: R[], input: ReportInput): Omit<ReportOutput, 'rows'> & { rows: string };
-  /** The rows written by PostgreSQL, for the JSON answer (absent: `shape` or `shapeText` makes them). */
+  /** The rows written by PostgreSQL, for the JSON answer (absent: `shape` makes them). */
   written?: WrittenRows<never>;
 }
 
@@ -130,9 +128,13 @@ function countBy<T>(items: readonly T[], keys: readonly string[], keyOf: (t: T) 
   return counts;
 }
 
+/** A column per grade, ticked when the app's `grades` hold it. */
 const approvedByGradeColumns = (grades: readonly string[]) => [
   ...APP_COLUMNS,
-  ...grades.map((g) => col(`grade:${g}`, GRADE_LABEL(g), 'check', `gradeShort.${g}`)),
+  ...grades.map((g): ReportColumn => ({
+    ...col(`grade:${g}`, GRADE_LABEL(g), 'check', `gradeShort.${g}`),
+    of: { key: 'grades', value: g },
+  })),
 ];
 const approvedByGradeChart = (grades: readonly string[], apps: (grade: string) => number): ReportChart => ({
   kind: 'bar',
@@ -140,7 +142,15 @@ const approvedByGradeChart = (grades: readonly string[], apps: (grade: string) =
   series: [{ key: 'apps', label: 'Approved apps' }],
   data: grades.map((g) => ({ grade: g, apps: apps(g) })),
 });
+/** The grades shown: the institution's, or those of the filter among them, in the institution's order. */
+const shownGrades = (input: ReportInput) =>
+  input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
 
+/*
+ * A row per approved app with its grades as one list, and a column per grade ticked from that list
+ * (`of`): the answer carries each app's grades once, as the statement reads them, instead of a
+ * flag per grade per app, which made it about three times the statement's bytes.
+ */
 const approvedByGrade: ReportDefinition<MatrixItem> = {
   id: 'approved-by-grade',
   title: 'Approved apps by grade',
@@ -148,59 +158,20 @@ const approvedByGrade: ReportDefinition<MatrixItem> = {
   compactRows: true,
   query: (input) => reportQueries.approvedByGrade(input.where),
   shape(items, input) {
-    const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
-    const keyOf = new Map(grades.map((g) => [g, `grade:${g}`]));
-    // Each row starts as a copy of one template that has every key, so all rows share one shape,
-    // then marks the grades its app is used in: a third of the time of adding each grade's key.
-    const template: ReportRow = { id: '', app: '', vendor: '', status: '' };
-    for (const key of keyOf.values()) template[key] = false;
-    const counts = new Map(grades.map((g) => [g, 0]));
-    const rows = new Array<ReportRow>(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const [id, app, vendor, status, used] = items[i]!;
-      const row = { ...template };
-      row.id = id;
-      row.app = app;
-      row.vendor = vendor;
-      row.status = status;
-      for (const g of used) {
-        const key = keyOf.get(g);
-        if (key === undefined) continue;
-        row[key] = true;
-        counts.set(g, counts.get(g)! + 1);
-      }
-      rows[i] = row;
-    }
+    const grades = shownGrades(input);
+    const counts = countBy(items, grades, (item) => item[4]);
+    const rows = items.map(([id, app, vendor, status, used]) => ({ id, app, vendor, status, grades: used }));
     return { columns: approvedByGradeColumns(grades), rows, chart: approvedByGradeChart(grades, (g) => counts.get(g)!) };
   },
-  /*
-   * The same rows written as text: no object per app, and no generic JSON.stringify walking them
-   * (the answer is about three times the bytes of the statement's compact rows).
-   */
-  shapeText(items, input) {
-    const grades = input.grade.length ? input.gradeLevels.filter((g) => input.grade.includes(g)) : input.gradeLevels;
-    const keys = grades.map((g) => `,${JSON.stringify(`grade:${g}`)}:`);
-    const counts = grades.map(() => 0);
-    const rows = new Array<string>(items.length);
-    for (let i = 0; i < items.length; i++) {
-      const [id, app, vendor, status, used] = items[i]!;
-      let row = `{"id":${JSON.stringify(id)},"app":${JSON.stringify(app)},"vendor":${JSON.stringify(vendor)},"status":${JSON.stringify(status)}`;
-      for (let k = 0; k < grades.length; k++) {
-        const on = used.includes(grades[k]!);
-        if (on) counts[k]! += 1;
-        row += keys[k]! + (on ? 'true' : 'false');
-      }
-      rows[i] = `${row}}`;
-    }
-    const count = new Map(grades.map((g, k) => [g, counts[k]!]));
-    return {
-      columns: approvedByGradeColumns(grades),
-      rows: `[${rows.join(',')}]`,
-      chart: approvedByGradeChart(grades, (g) => count.get(g)!),
-    };
+  written: {
+    query: (input) => reportQueries.approvedApps(input.where),
+    row: () => ({ ...APP_FIELDS, grades: sql`r.grades` }),
+    summary: () => countsOf(GRADE_LEVELS, (g) => sql`${g} = any(r.grades)`),
+    frame: (counts: Record<string, number>, input) => {
+      const grades = shownGrades(input);
+      return { columns: approvedByGradeColumns(grades), chart: approvedByGradeChart(grades, (g) => counts[g] ?? 0) };
+    },
   },
-  // No `written` rows: writing a flag per grade per app in SQL cost the statement more (about 25 ms
-  // against 9 at 5,000 items) than shaping the compact rows here saves (ADR 0021).
 };
 
 const inventoryByStatus: ReportDefinition<{ status: string; count: number }> = {

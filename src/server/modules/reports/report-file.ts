@@ -5,7 +5,7 @@ import { domainFr } from '../../../contracts/i18n/domain-fr.js';
 import { countryName, interpolate, lookupMessage, reportLabeller } from '../../../contracts/i18n/report-labels.js';
 import { reportsEn } from '../../../contracts/i18n/reports-en.js';
 import { reportsFr } from '../../../contracts/i18n/reports-fr.js';
-import type { ReportCell, ReportColumn, ReportResult } from '../../../contracts/reports.js';
+import { cellOf, type ReportCell, type ReportColumn, type ReportResult } from '../../../contracts/reports.js';
 import { createCsvStream, createXlsxWriter, type SheetCell, type SheetColumn } from '../exports/spreadsheet.js';
 
 const MESSAGES: Record<Language, unknown> = {
@@ -49,7 +49,7 @@ function fileWords(language: Language) {
         c.labelKey?.startsWith('gradeShort.') ? { ...c, labelKey: c.labelKey.replace('gradeShort.', 'grade.') } : c,
       );
       sheet.push({ key: c.key, header });
-      cells.push((row) => cell(c, row[c.key]));
+      cells.push((row) => cell(c, cellOf(c, row)));
       if (labels.isCoded(c)) {
         sheet.push({ key: `${c.key}:code`, header: say('codeColumn', { header }) });
         cells.push((row) => row[c.key] ?? null);

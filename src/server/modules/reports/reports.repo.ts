@@ -52,6 +52,11 @@ export const reportQueries = {
     return sql`select json_build_array(i.id, i.name, i.vendor, i.status, i.grades) as row from inventory_items i
       where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
   },
+  /** The same apps as `approvedByGrade`, in the same order, as columns. */
+  approvedApps(f: SQL): SQL {
+    return sql`select i.id, i.name, i.vendor, i.status, i.grades from inventory_items i
+      where ${f} and i.status = any(${textArray(APPROVED)}) order by lower(i.name), i.id`;
+  },
   inventoryByStatus(f: SQL): SQL {
     return sql`select i.status, count(*)::int as count from inventory_items i where ${f} group by i.status`;
   },

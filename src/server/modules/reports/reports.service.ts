@@ -29,6 +29,9 @@ export function utcToday(now = new Date()): string {
 }
 
 const gradeOrder = new Map(GRADE_LEVELS.map((g, i) => [g as string, i]));
+/** An institution's grade levels in their natural order. */
+const inOrder = (levels: readonly string[] | null | undefined) =>
+  [...(levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
 
 /** What a report's answer holds before its columns, rows and chart. */
 type ReportHead = Pick<ReportResult, 'report' | 'title' | 'generatedAt' | 'filters'>;
@@ -116,8 +119,7 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
   /** The rows of `reportRowsStatement` as `shape` reads them, with its input (the grade levels in order). */
   async function compactRows(tx: Tx, input: ReportQueryInput, id: ReportId, scope: TenantScope) {
     const row = await statementRow(tx, scope, id, input.today, reportRowsStatement(id, input, scope));
-    const gradeLevels = [...(row?.grade_levels ?? [])].sort((a, b) => (gradeOrder.get(a) ?? 99) - (gradeOrder.get(b) ?? 99));
-    return { rows: JSON.parse(row?.rows ?? '[]') as never[], input: { ...input, gradeLevels } };
+    return { rows: JSON.parse(row?.rows ?? '[]') as never[], input: { ...input, gradeLevels: inOrder(row?.grade_levels) } };
   }
 
   /** The rows of `reportRowsStatement`, shaped in the process by the report's `shape`. */
@@ -134,18 +136,13 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
   async function answerText(tx: Tx, input: ReportQueryInput, head: ReportHead, scope: TenantScope): Promise<JsonText<ReportResult>> {
     const definition = REPORTS[head.report];
     const written = definition.written;
-    if (!written && definition.shapeText) {
-      const compact = await compactRows(tx, input, head.report, scope);
-      const { columns, rows, chart } = definition.shapeText(compact.rows, compact.input);
-      return resultText(head, columns, rows, chart, null);
-    }
     if (!written) {
       const { columns, rows, chart } = await shaped(tx, input, head, scope);
       return resultText(head, columns, JSON.stringify(rows), chart, null);
     }
     const row = await statementRow(tx, scope, head.report, input.today, reportStatement(head.report, input, scope));
     const summary = row?.summary ? (JSON.parse(row.summary) as never) : (null as never);
-    const { columns, chart } = written.frame(summary, { ...input, gradeLevels: row?.grade_levels ?? [] });
+    const { columns, chart } = written.frame(summary, { ...input, gradeLevels: inOrder(row?.grade_levels) });
     return resultText(head, columns, row?.rows ?? '[]', chart, row?.chart_data ?? null);
   }
 

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportResultSchema } from '../../../contracts/reports.js';
+import { cellOf, reportResultSchema, type ReportColumn, type ReportRow } from '../../../contracts/reports.js';
 import { type inventoryItems } from '../../db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant } from '../../platform/db.js';
 import { buildCatalogApp, buildTenantWithUsers, buildUser, signIn } from '../../../../test/support/factories.js';
@@ -104,7 +104,16 @@ describe('reports', () => {
 
     const matrix = await get('/api/v1/reports/approved-by-grade');
     expect(matrix.rows.map((r: { app: string }) => r.app)).toEqual(['Eagle Read', 'Maple Math']);
-    expect(matrix.rows[1]).toMatchObject({ 'grade:3': true, 'grade:4': true, 'grade:9': false });
+    // Each app's grades once; each grade's column ticked from them.
+    expect(matrix.rows[1].grades).toEqual(expect.arrayContaining(['3', '4']));
+    expect(matrix.rows[1].grades).not.toContain('9');
+    const gradeColumn = (g: string) => matrix.columns.find((c: ReportColumn) => c.key === `grade:${g}`);
+    expect(gradeColumn('4')).toMatchObject({ kind: 'check', of: { key: 'grades', value: '4' } });
+    expect([
+      cellOf(gradeColumn('3'), matrix.rows[1]),
+      cellOf(gradeColumn('4'), matrix.rows[1]),
+      cellOf(gradeColumn('9'), matrix.rows[1]),
+    ]).toEqual([true, true, false]);
     expect(matrix.chart.data.find((d: { grade: string }) => d.grade === '9').apps).toBe(1);
     const grade4 = await get('/api/v1/reports/approved-by-grade?grade=4');
     expect(grade4.rows.map((r: { app: string }) => r.app)).toEqual(['Maple Math']);
@@ -270,8 +279,8 @@ describe('reports', () => {
     const json = (await tenant.siteAdmin.request('GET', '/api/v1/reports/approved-by-grade?grade=3')).json();
     expect(json.rows).toHaveLength(hostile.length);
     const expected = json.rows.map((r: Record<string, unknown>) =>
-      json.columns.map((c: { key: string; kind: string }) => {
-        const v = r[c.key];
+      json.columns.map((c: ReportColumn) => {
+        const v = cellOf(c, r as ReportRow);
         if (c.kind === 'check') return v ? '✓' : '';
         return typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
       }),

@@ -6,7 +6,7 @@ import { useParams } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AUDIENCES, INVENTORY_STATUSES } from '../../../contracts/domain.js';
-import { REPORT_IDS, REPORT_PARAMS, type ReportId, type ReportResult } from '../../../contracts/reports.js';
+import { cellOf, REPORT_IDS, REPORT_PARAMS, type ReportId, type ReportResult } from '../../../contracts/reports.js';
 import { ErrorAlert } from '../../components/Feedback.js';
 import { AnchorLink } from '../../components/links.js';
 import { Loading, NotPermitted, PickInstitution } from '../../components/PageState.js';
@@ -162,13 +162,13 @@ function ReportBody({ result, title }: { result: ReportResult; title: string }) 
                 <Table.Tr key={typeof row.id === 'string' ? row.id : i}>
                   {result.columns.map((c) => (
                     <Table.Td key={c.key} ta={c.kind === 'number' || c.kind === 'check' ? 'center' : undefined}>
-                      {c.kind === 'check' && row[c.key] === true ? (
+                      {c.kind === 'check' && cellOf(c, row) === true ? (
                         <>
                           <span aria-hidden="true">✓</span>
                           <span className="visually-hidden">{t('reports.table.tick')}</span>
                         </>
                       ) : (
-                        labels.cell(c, row[c.key])
+                        labels.cell(c, cellOf(c, row))
                       )}
                     </Table.Td>
                   ))}
