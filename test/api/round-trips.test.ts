@@ -316,6 +316,24 @@ describe('a read whose last statement carries the commit (PostgreSQL)', () => {
     }
   });
 
+  it('plans a prepared statement for each run, never once for all: one connection serves institutions of every size', async () => {
+    if (t.database.kind !== 'postgres') return;
+    const scope = unsafeTenantScope(tenant.institution.id);
+    const one = await openDatabase({ databaseUrl: t.database.url!, poolSize: 1 });
+    try {
+      for (let i = 0; i < 8; i++) await inRequest(() => readStatements(one.db, scope, (read) => read(names, ['App 2%'], true)), one.db);
+      const plans = `select coalesce(sum(generic_plans), 0)::int as generic, coalesce(sum(custom_plans), 0)::int as custom
+        from pg_prepared_statements where statement = $1`;
+      const [row] = await inRequest(
+        () => readStatements(one.db, scope, (read) => read<{ generic: number; custom: number }>(plans, [names], true)),
+        one.db,
+      );
+      expect(row).toEqual({ generic: 0, custom: 8 });
+    } finally {
+      await one.close();
+    }
+  });
+
   it('rolls back and gives the connection back when that statement fails, and reads again afterwards', async () => {
     if (t.database.kind !== 'postgres') return;
     const scope = unsafeTenantScope(tenant.institution.id);
@@ -433,6 +451,8 @@ describe('the dashboard (PostgreSQL)', () => {
       'parse set local role vetted_app',
       'parse select vetted_session_guard($1, $2, $3)',
       expect.stringMatching(/^parse select .* from "institutions"/),
+      // Before the first prepared statement: each is planned for this run (a generic plan is never used).
+      'parse set local plan_cache_mode = force_custom_plan',
     ]);
   });
 });

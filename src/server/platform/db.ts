@@ -323,6 +323,8 @@ interface HeldTransaction {
   carried: boolean;
   /** Its commit once sent by `endRequestTransaction`, answered or failed. */
   ending?: Promise<void>;
+  /** Its prepared statements are planned for each run (`leadFor`). */
+  customPlans?: boolean;
 }
 
 /** What one request may hold. */
@@ -688,7 +690,7 @@ function checkedFirst(client: pg.PoolClient, scope: RequestScope, preamble: Pipe
     pending = false;
     if (typeof arg === 'string' && values === undefined) return settled(send(`${inline}; ${arg}`) as Promise<unknown>);
     if (arg instanceof PipelinedQuery) {
-      arg.preamble = preamble;
+      arg.preamble = [...preamble, ...arg.preamble];
       const callback = arg.callback;
       arg.callback = (err, result) => {
         settleGuard(scope, err);
@@ -824,7 +826,7 @@ export async function preparedRows<T>(tx: Tx, query: SQL): Promise<T[]> {
   if (held?.state === 'taken' && held.tx === tx && !held.carried) {
     const { sql: text, params } = sqlText(tx, query);
     const name = preparedName(held.db, text);
-    if (name) return (await held.client.query({ text, values: params, name, types: DATES_AS_TEXT })).rows as T[];
+    if (name) return (await pipelined(held.client, { text, values: params, name, types: DATES_AS_TEXT }, leadFor(held, name))).rows as T[];
   }
   return queryRows<T>(tx, query);
 }
@@ -858,11 +860,12 @@ export async function readStatements<T>(db: Db, scope: TenantScope, fn: (read: S
   const read: StatementReader = async <R>(text: string, values: unknown[], last?: boolean): Promise<R[]> => {
     if (!open) return withTenant(db, scope, (tx) => queryText<R>(tx, text, values), { readOnly: true });
     const name = preparedName(db, text);
-    if (!last) return (await held.client.query({ text, values, ...(name ? { name } : {}) })).rows as R[];
+    const lead = leadFor(held, name);
+    if (!last) return (await pipelined(held.client, { text, values, ...(name ? { name } : {}) }, lead)).rows as R[];
     open = false;
     held.state = 'ended';
     held.carried = true;
-    return (await readThenCommit(held.client, text, values, name)) as R[];
+    return (await readThenCommit(held.client, text, values, name, null, undefined, lead)) as R[];
   };
   let result: T;
   try {
@@ -897,7 +900,8 @@ export async function lastRows<T>(tx: Tx, query: SQL): Promise<T[]> {
   const { sql: text, params } = sqlText(tx, query);
   held.carried = true;
   const name = preparedName(held.db, text);
-  return (await readThenCommit(held.client, text, params, name, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT)) as T[];
+  const lead = leadFor(held, name);
+  return (await readThenCommit(held.client, text, params, name, held.unit.asyncCommit ? ASYNC_COMMIT : null, DATES_AS_TEXT, lead)) as T[];
 }
 
 /** PostgreSQL databases whose requests' read statements are prepared once per connection. */
@@ -924,6 +928,36 @@ function preparedName(db: Db, text: string): string | undefined {
     preparedNames.set(text, name);
   }
   return name;
+}
+
+/**
+ * A prepared statement is planned for each run's values, never once for all: one connection serves
+ * institutions of every size, and PostgreSQL's generic plan, chosen after five runs on a connection
+ * when it looks no dearer than theirs, was measured at seven times the cost of the dashboard's
+ * statements for a small institution after larger ones had run (ADR 0026). Set for the transaction,
+ * so that it holds for the statements of a request's reads alone, not for writes and their triggers.
+ */
+const CUSTOM_PLANS: PipelinedStatement = { text: 'set local plan_cache_mode = force_custom_plan' };
+
+/** What must go ahead of a statement sent under `name` in the held transaction: the plan setting, before its first named one. */
+function leadFor(held: HeldTransaction, name: string | undefined): PipelinedStatement[] {
+  if (!name || held.customPlans) return [];
+  held.customPlans = true;
+  return [CUSTOM_PLANS];
+}
+
+/** Sends a statement with `lead` statements ahead of it in the same message (`PipelinedQuery`); its own result. */
+async function pipelined(client: pg.PoolClient, config: pg.QueryConfig, lead: PipelinedStatement[]): Promise<pg.QueryResult> {
+  if (!lead.length) return client.query(config);
+  return new Promise<pg.QueryResult>((resolve, reject) => {
+    const query: PipelinedQuery = new PipelinedQuery({
+      ...config,
+      queryMode: 'extended',
+      callback: (err, result) => (err ? reject(err) : resolve(resultsOf(result)[query.preamble.length]!)),
+    });
+    query.preamble = lead;
+    void client.query(query as unknown as pg.QueryConfig);
+  });
 }
 
 /** Date, time and interval values (and their arrays) as PostgreSQL writes them, as drizzle's node-postgres session reads them. */
@@ -1007,6 +1041,7 @@ async function readThenCommit(
   name: string | undefined,
   beforeCommit: string | null = null,
   types?: pg.CustomTypesConfig,
+  lead: PipelinedStatement[] = [],
 ): Promise<unknown[]> {
   let broken: Error | undefined;
   try {
@@ -1018,12 +1053,13 @@ async function readThenCommit(
       queryMode: 'extended',
       callback: () => undefined,
     });
+    query.preamble = lead;
     query.after = [...(beforeCommit ? [beforeCommit] : []), 'commit'];
     const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
       query.callback = (err, res) => (err ? reject(err) : resolve(res));
       void client.query(query as unknown as pg.QueryConfig);
     });
-    // A client holding a deferred session check put it ahead of the statement (checkedFirst).
+    // What went ahead of the statement: `lead`, and a deferred session check (checkedFirst).
     const all = resultsOf(results).slice(query.preamble.length);
     if (all.at(-1)?.command !== 'COMMIT' || all.length !== query.after.length + 1)
       throw new Error('The statement’s transaction did not commit');
