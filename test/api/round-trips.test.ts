@@ -430,13 +430,16 @@ describe('the dashboard (PostgreSQL)', () => {
     const pool = () => poolStatsOf(t.database.db)!;
     while (pool().total !== pool().idle) await new Promise((resolve) => setTimeout(resolve, 10));
     const wire = onTheWire();
-    let status: number;
+    let run: Awaited<ReturnType<typeof measured>>;
     try {
-      status = (await measured(() => tenant.siteAdmin.request('GET', '/api/v1/dashboard'))).status;
+      run = await measured(() => tenant.siteAdmin.request('GET', '/api/v1/dashboard'));
     } finally {
       wire.stop();
     }
-    expect(status).toBe(200);
+    expect(run.status).toBe(200);
+    // Three messages: the session's check with the institution's row, the five parts together, the commit.
+    expect(run.trips, run.trips.join('\n')).toHaveLength(3);
+    expect(run.trips[2]).toBe('commit');
     const named = wire.messages.filter((m) => m.startsWith('bind vetted_'));
     // Counts by status, reviews, due soon, the grade heat map and the recent changes.
     expect(named).toHaveLength(5);

@@ -15,6 +15,9 @@ import { sessionGuard, versionsOf } from '../../src/server/modules/identity/sess
 import { registerErrorHandling } from '../../src/server/platform/http.js';
 import {
   deferSessionCheck,
+  openDatabase,
+  openTransaction,
+  preparedRowsAll,
   queryRows,
   runRequest,
   sessionChangedInThisRequest,
@@ -213,6 +216,51 @@ describe('the check in each transaction of the request until it passed (PostgreS
       counting = false;
     }
     expect(sent.join('\n')).not.toMatch(/^begin;.*vetted_session_guard/ms);
+  });
+});
+
+describe('statements prepared together when the check fails (PostgreSQL)', () => {
+  it('leaves the connection knowing which it prepared: the same statements run on it next', async () => {
+    if (!postgres()) return;
+    const { client } = await readOnce();
+    const id = sessionId(client);
+    const { rows } = await outside.query(
+      `select s.xmin::text as v_session, u.xmin::text as v_user from sessions s join users u on u.id = s.user_id where s.id = $1`,
+      [id],
+    );
+    const versions = versionsOf(rows[0]);
+    // A pool of one connection, new: the statements are parsed in the same message as the check.
+    const one = await openDatabase({ databaseUrl: t.database.url!, poolSize: 1 });
+    const scope = unsafeTenantScope(tenant.institution.id);
+    const statements = [
+      sql`select count(*)::int as n from inventory_items where name like ${'App%'}`,
+      sql`select count(*)::int as n from schools`,
+    ];
+    const both = () => withTenant(one.db, scope, (tx) => preparedRowsAll(tx, statements), { readOnly: true });
+    const inRequest = <T>(fn: () => Promise<T>, check: boolean) =>
+      new Promise<T>((resolve, reject) =>
+        runRequest(() => {
+          void (async () => {
+            if (check) expect(await deferSessionCheck(one.db, sessionGuard(id, versions), tenant.institution.id)).toBe(true);
+            // Else as a session read opens it: the request's transaction held for its unit of work.
+            else
+              await openTransaction(one.db, `select set_config('app.tenant_id', '${tenant.institution.id}', true) as t`, (row) =>
+                String(row.t),
+              );
+            return fn();
+          })().then(resolve, reject);
+        }),
+      );
+    try {
+      await outside.query('update sessions set last_seen_at = last_seen_at where id = $1', [id]);
+      await expect(inRequest(both, true)).rejects.toMatchObject({ code: 'VT401' });
+      // Neither parsed again (already exists) nor missing (does not exist): answered on the same connection.
+      const [first, second] = await inRequest(both, false);
+      expect(first).toHaveLength(1);
+      expect(second).toHaveLength(1);
+    } finally {
+      await one.close();
+    }
   });
 });
 

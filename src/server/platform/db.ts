@@ -1,5 +1,6 @@
 import { AsyncLocalStorage, AsyncResource } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import * as schema from '../db/schema/index.js';
 import { pgCode } from './errors.js';
+
+/** node-postgres' own conversion of a parameter to what it sends (dates, arrays, JSON, buffers). */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (value: unknown) => unknown };
 
 export type Schema = typeof schema;
 /** A drizzle database over either driver. */
@@ -325,6 +329,8 @@ interface HeldTransaction {
   ending?: Promise<void>;
   /** Its prepared statements are planned for each run (`leadFor`). */
   customPlans?: boolean;
+  /** Its connection is dropped, not given back to the pool, when it ends. */
+  broken?: Error;
 }
 
 /** What one request may hold. */
@@ -427,7 +433,7 @@ async function finish(held: HeldTransaction, commit: boolean, beforeCommit = '')
     if (commit) await held.client.query('rollback').catch(() => undefined);
     throw err;
   } finally {
-    held.client.release(broken);
+    held.client.release(broken ?? held.broken);
   }
 }
 
@@ -831,6 +837,47 @@ export async function preparedRows<T>(tx: Tx, query: SQL): Promise<T[]> {
   return queryRows<T>(tx, query);
 }
 
+/**
+ * `preparedRows` of several statements that do not depend on each other (the dashboard's): in a
+ * request's held transaction on PostgreSQL they go to the server in one message, each prepared, and
+ * their rows come back together. Elsewhere they run one after the other.
+ */
+export async function preparedRowsAll(tx: Tx, queries: SQL[]): Promise<unknown[][]> {
+  const held = requestScopes.getStore()?.held;
+  if (held?.state !== 'taken' || held.tx !== tx || held.carried || queries.length === 0) {
+    const all: unknown[][] = [];
+    for (const query of queries) all.push(await preparedRows(tx, query));
+    return all;
+  }
+  const statements = queries.map((query) => {
+    const { sql: text, params } = sqlText(tx, query);
+    return { text, values: params, name: preparedName(held.db, text), rows: true };
+  });
+  const last = statements.pop()!;
+  const query: PipelinedQuery = new PipelinedQuery({
+    text: last.text,
+    values: last.values,
+    ...(last.name ? { name: last.name } : {}),
+    types: DATES_AS_TEXT,
+    queryMode: 'extended',
+    callback: () => undefined,
+  });
+  query.preamble = [...leadFor(held, last.name ?? statements.find((st) => st.name)?.name), ...statements];
+  try {
+    const results = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
+      query.callback = (err, result) => (err ? reject(err) : resolve(result));
+      void held.client.query(query as unknown as pg.QueryConfig);
+    });
+    return resultsOf(results)
+      .slice(query.preamble.length - statements.length)
+      .map((result) => result.rows);
+  } catch (err) {
+    // Which statements the server prepared is not known: the connection is dropped when it is given back.
+    if (query.uncertain) held.broken = err as Error;
+    throw err;
+  }
+}
+
 /** A query's text and values, as drizzle sends them. */
 function sqlText(tx: Tx | Db, query: SQL): { sql: string; params: unknown[] } {
   return (tx as unknown as { dialect: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } }).dialect.sqlToQuery(query);
@@ -969,17 +1016,22 @@ const DATES_AS_TEXT = {
 type ExtendedConnection = {
   execute(config: { portal: string }): void;
   parse(config: { text: string; name?: string; types?: unknown }): void;
-  bind(config: { values?: unknown[] }): void;
+  bind(config: { values?: unknown[]; statement?: string; valueMapper?: (value: unknown) => unknown }): void;
   describe(config: { type: 'P'; name: string }): void;
   sync(): void;
   submittedNamedStatements: Record<string, string>;
+  parsedStatements: Record<string, string>;
 };
 
-/** A statement sent in a pipeline (`PipelinedQuery`) around the query's own; `rows`: it answers rows, described first. */
+/**
+ * A statement sent in a pipeline (`PipelinedQuery`) around the query's own; `rows`: it answers rows,
+ * described first; `name`: it is prepared under that name on the connection (parsed once).
+ */
 interface PipelinedStatement {
   text: string;
   values?: unknown[];
   rows?: boolean;
+  name?: string | undefined;
 }
 
 type PipelinedCallback = (err: Error | null, result: pg.QueryResult | pg.QueryResult[]) => void;
@@ -1000,6 +1052,11 @@ class PipelinedQuery extends (pg.Query as unknown as new (
   declare types: unknown;
   declare hasBeenParsed: (connection: ExtendedConnection) => boolean;
 
+  /** Named statements of `preamble` parsed by this message, recorded as prepared once it is answered. */
+  private parsing: PipelinedStatement[] = [];
+  /** It failed where a statement of `preamble` may or may not have been prepared: its connection must be dropped. */
+  uncertain = false;
+
   /** Called once the client corked its messages into one write. */
   prepare(connection: ExtendedConnection): void {
     if (this.preamble.length > 0 && this.name && !this.hasBeenParsed(connection)) {
@@ -1007,13 +1064,39 @@ class PipelinedQuery extends (pg.Query as unknown as new (
       connection.parse({ text: this.text, name: this.name, types: this.types });
       connection.submittedNamedStatements[this.name] = this.text;
     }
+    // Every Parse goes before any statement runs: a statement that fails cannot leave one unparsed.
+    this.parsing = this.preamble.filter((st) => st.name && connection.parsedStatements[st.name] === undefined);
+    for (const statement of this.parsing) connection.parse({ text: statement.text, name: statement.name! });
     for (const statement of this.preamble) {
-      connection.parse({ text: statement.text });
-      connection.bind({ values: statement.values ?? [] });
+      if (!statement.name) connection.parse({ text: statement.text });
+      connection.bind({
+        values: statement.values ?? [],
+        valueMapper: prepareValue,
+        ...(statement.name ? { statement: statement.name } : {}),
+      });
       if (statement.rows) connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '' });
     }
     (pg.Query.prototype as unknown as { prepare(c: ExtendedConnection): void }).prepare.call(this, connection);
+  }
+
+  handleReadyForQuery(connection: ExtendedConnection): void {
+    this.prepared(connection);
+    (pg.Query.prototype as unknown as { handleReadyForQuery(c: ExtendedConnection): void }).handleReadyForQuery.call(this, connection);
+  }
+
+  handleError(err: Error, connection: ExtendedConnection): void {
+    // A session check that raised ran after every Parse; any other failure may have been a Parse's.
+    if (this.parsing.length > 0) {
+      if (pgCode(err) === SESSION_CHANGED) this.prepared(connection);
+      else this.uncertain = true;
+    }
+    (pg.Query.prototype as unknown as { handleError(e: Error, c: ExtendedConnection): void }).handleError.call(this, err, connection);
+  }
+
+  private prepared(connection: ExtendedConnection): void {
+    for (const statement of this.parsing) connection.parsedStatements[statement.name!] = statement.text;
+    this.parsing = [];
   }
 
   /** Called by `prepare` once it has parsed, bound and described the query's own statement. */

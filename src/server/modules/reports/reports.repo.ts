@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { AUDIENCES, INVENTORY_STATUSES, SENSITIVE_DATA_ELEMENTS, UNDER_13_GRADES } from '../../../contracts/domain.js';
-import { preparedRows, queryRows, type TenantScope, type Tx } from '../../platform/db.js';
+import { preparedRowsAll, queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { hasApprovedPia, piaOfItem, piaStatus } from './pia-state.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
@@ -171,8 +171,9 @@ export const reportQueries = {
   },
 };
 
-export async function runReportQuery<T>(tx: Tx, query: SQL): Promise<T[]> {
-  return preparedRows<T>(tx, query);
+/** Several report queries that do not depend on each other, sent together (`preparedRowsAll`): the rows of each. */
+export async function runReportQueries(tx: Tx, queries: SQL[]): Promise<unknown[][]> {
+  return preparedRowsAll(tx, queries);
 }
 
 /**

@@ -20,7 +20,7 @@ import { JsonText } from '../../platform/http.js';
 import { userLanguage } from '../assessments/assessments.repo.js';
 import { findInstitution } from '../tenants/institutions.repo.js';
 import { REPORTS, reportRowsStatement, reportStatement, type ReportQueryInput, type ReportStatementResult } from './report-definitions.js';
-import { countingRun, dashboardQueries, itemFilter, runReportQuery, unsafeListReportRuns } from './reports.repo.js';
+import { countingRun, dashboardQueries, itemFilter, runReportQueries, unsafeListReportRuns } from './reports.repo.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 /** Today in UTC, `YYYY-MM-DD`: the day a run is counted on and the origin of "due in N days". */
@@ -194,31 +194,32 @@ export function createReportsService(ctx: Pick<AppContext, 'db'>) {
       const canSeeChanges = policy.readAudit(actor);
       return withTenantRead(db, scope, async (tx) => {
         const institution = await institutionOf(tx, scope);
-        const byStatus = await runReportQuery<{ status: string; count: number }>(tx, dashboardQueries.byStatus(scope));
-        const [reviews] = await runReportQuery<{
+        // The five parts do not depend on each other: they go to the database together (one round trip on PostgreSQL).
+        const parts = await runReportQueries(tx, [
+          dashboardQueries.byStatus(scope),
+          dashboardQueries.reviews(scope, today),
+          dashboardQueries.dueSoon(scope, today),
+          dashboardQueries.byGradeAndStatus(scope),
+          ...(canSeeChanges ? [dashboardQueries.recentChanges(scope)] : []),
+        ]);
+        const byStatus = parts[0] as { status: string; count: number }[];
+        const [reviews] = parts[1] as {
           overdue: number;
           due_in_30_days: number;
           agreements_expired: number;
           agreements_expiring: number;
-        }>(tx, dashboardQueries.reviews(scope, today));
-        const dueSoon = await runReportQuery<{
-          id: string;
-          name: string;
-          next_review_on: string | null;
-          agreement_expires_on: string | null;
-        }>(tx, dashboardQueries.dueSoon(scope, today));
-        const heat = await runReportQuery<{ grade: string; status: string; count: number }>(tx, dashboardQueries.byGradeAndStatus(scope));
-        const changes = canSeeChanges
-          ? await runReportQuery<{
-              id: number | string;
-              at: Date | string;
-              actor_label: string;
-              action: string;
-              record_type: string;
-              record_id: string;
-              record_name: string | null;
-            }>(tx, dashboardQueries.recentChanges(scope))
-          : [];
+        }[];
+        const dueSoon = parts[2] as { id: string; name: string; next_review_on: string | null; agreement_expires_on: string | null }[];
+        const heat = parts[3] as { grade: string; status: string; count: number }[];
+        const changes = (parts[4] ?? []) as {
+          id: number | string;
+          at: Date | string;
+          actor_label: string;
+          action: string;
+          record_type: string;
+          record_id: string;
+          record_name: string | null;
+        }[];
         const counts = new Map(byStatus.map((r) => [r.status, Number(r.count)]));
         const grades = GRADE_LEVELS.filter((g) => institution.gradeLevels.includes(g));
         const gradeSet = new Set<string>(grades);
