@@ -80,6 +80,15 @@ async function messagesOf(run: () => Promise<{ statusCode: number }>): Promise<{
   }
 }
 
+/** The row versions of `client`'s session and user, as a session read returns them. */
+async function versionsFor(client: Client) {
+  const { rows } = await outside.query(
+    `select s.xmin::text as v_session, u.xmin::text as v_user from sessions s join users u on u.id = s.user_id where s.id = $1`,
+    [sessionId(client)],
+  );
+  expect(rows).toHaveLength(1);
+  return versionsOf(rows[0]);
+}
 const SESSION_READ = /from sessions s join users u/;
 
 describe('a read with a session taken from the cache (PostgreSQL)', () => {
@@ -146,15 +155,6 @@ describe('a read with a session taken from the cache (PostgreSQL)', () => {
 });
 
 describe('the check in each transaction of the request until it passed (PostgreSQL)', () => {
-  /** The row versions of `client`'s session and user, as a session read returns them. */
-  async function versionsFor(client: Client) {
-    const { rows } = await outside.query(
-      `select s.xmin::text as v_session, u.xmin::text as v_user from sessions s join users u on u.id = s.user_id where s.id = $1`,
-      [sessionId(client)],
-    );
-    expect(rows).toHaveLength(1);
-    return versionsOf(rows[0]);
-  }
   /** Runs `fn` in a request scope whose check of `client`'s session, at these versions, was deferred. */
   function withDeferredCheck<T>(client: Client, versions: ReturnType<typeof versionsOf>, fn: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) =>
@@ -224,11 +224,7 @@ describe('statements prepared together when the check fails (PostgreSQL)', () =>
     if (!postgres()) return;
     const { client } = await readOnce();
     const id = sessionId(client);
-    const { rows } = await outside.query(
-      `select s.xmin::text as v_session, u.xmin::text as v_user from sessions s join users u on u.id = s.user_id where s.id = $1`,
-      [id],
-    );
-    const versions = versionsOf(rows[0]);
+    const versions = await versionsFor(client);
     // A pool of one connection, new: the statements are parsed in the same message as the check.
     const one = await openDatabase({ databaseUrl: t.database.url!, poolSize: 1 });
     const scope = unsafeTenantScope(tenant.institution.id);

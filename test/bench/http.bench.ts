@@ -75,6 +75,10 @@ async function captured(fn: () => Promise<unknown>): Promise<Statement[]> {
     const q = args[0] as string | { text: string; values?: unknown[] };
     const text = typeof q === 'string' ? q : q.text;
     const values = (args[1] as unknown[] | undefined) ?? (typeof q === 'string' ? [] : (q.values ?? []));
+    // Statements sent ahead of it in the same message (PipelinedQuery's), the session's check left out.
+    const ahead =
+      typeof q === 'string' ? [] : ((q as { preamble?: { text: string; values?: unknown[]; rows?: boolean }[] }).preamble ?? []);
+    for (const st of ahead) if (st.rows && !/vetted_session_guard/.test(st.text)) seen.push({ text: st.text, values: st.values ?? [] });
     if (!/^\s*(begin|commit|rollback|set local)\b/i.test(text)) seen.push({ text, values });
     return original.apply(this, args);
   };
