@@ -269,6 +269,8 @@ describe('a read whose work never reaches the database (PostgreSQL)', () => {
     registerErrorHandling(app);
     registerAuthHook(app, t.config, createSessionService({ db: t.database.db, config: t.config }));
     app.get('/api/v1/whoami', async (req) => ({ userId: req.auth?.actor.userId ?? null }));
+    // Answered by sending at once, so that no second run is possible.
+    app.get('/api/v1/whoami-sent', (req, reply) => reply.send({ userId: req.auth?.actor.userId ?? null }));
     await app.ready();
   });
   afterAll(async () => app?.close());
@@ -287,6 +289,18 @@ describe('a read whose work never reaches the database (PostgreSQL)', () => {
     await outside.query('delete from sessions where id = $1', [sessionId(client)]);
     const res = await ask();
     expect(res.json()).toEqual({ userId: null });
+  });
+
+  it('is refused (401), not answered, when it sent its answer at once and the session was found changed', async () => {
+    if (!postgres()) return;
+    const { client, userId } = await readOnce();
+    const ask = () => app.inject({ method: 'GET', url: '/api/v1/whoami-sent', cookies: { [client.cookie.name]: client.cookie.value } });
+    expect((await ask()).json()).toEqual({ userId });
+    expect((await ask()).json()).toEqual({ userId }); // from the cache
+    await outside.query('delete from sessions where id = $1', [sessionId(client)]);
+    const res = await ask();
+    expect(res.statusCode).toBe(401);
+    expect(res.body).not.toContain(userId);
   });
 });
 

@@ -140,7 +140,10 @@ export function registerAuthHook(app: FastifyInstance, config: Config, sessions:
     // before its answer leaves; it is not answered from a session found changed.
     const changed = await inScope(req, async () => {
       await endRequestTransaction();
-      return sessionChangedInThisRequest();
+      const found = sessionChangedInThisRequest();
+      // Forgotten once told: the refusal's own answer passes through here too.
+      if (found) await restartRequestTransaction();
+      return found;
     });
     if (changed) throw new AppError('unauthorized', 'Please sign in');
   });
