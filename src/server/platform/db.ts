@@ -705,18 +705,7 @@ function checkedFirst(client: pg.PoolClient, scope: RequestScope, preamble: Pipe
       return send(arg);
     }
     const config = (typeof arg === 'string' ? { text: arg } : arg) as pg.QueryConfig;
-    return settled(
-      new Promise<pg.QueryResult>((resolve, reject) => {
-        const pipelined = new PipelinedQuery({
-          ...config,
-          ...(values !== undefined ? { values: values as unknown[] } : {}),
-          queryMode: 'extended',
-          callback: (err, result) => (err ? reject(err) : resolve(resultsOf(result)[preamble.length]!)),
-        });
-        pipelined.preamble = preamble;
-        send(pipelined);
-      }),
-    );
+    return settled(pipelined(client, { ...config, ...(values !== undefined ? { values: values as unknown[] } : {}) }, preamble));
   };
   return { query, release: (err?: Error | boolean) => client.release(err) } as unknown as pg.PoolClient;
 }
