@@ -12,6 +12,8 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { Readable } from 'node:stream';
 import * as schema from '../db/schema/index.js';
 import { pgCode } from './errors.js';
 
@@ -766,6 +768,70 @@ async function execSimple(tx: Tx, text: string): Promise<void> {
   const client = (tx as unknown as { session: { client: DriverClient } }).session.client;
   // PGlite's exec, and node-postgres' query without values, both use the simple protocol.
   await (client.exec ? client.exec(text) : client.query(text));
+}
+
+/**
+ * Runs `copy (<query>) to stdout with (<options>)` (text this module's callers write, with no
+ * parameters: COPY takes none) on a PostgreSQL transaction's connection, and gives the bytes it
+ * writes as a stream, as they come off the socket (no row is parsed): the server waits while the
+ * stream is not read. The stream ends once the statement is done; it fails with the statement's
+ * error. Nothing else may run on the connection until it has ended, so a caller that stops early
+ * reads it to its end (`resume`).
+ */
+export function copyOut(tx: Tx, query: string, options: string): Readable & { rowCount: number } {
+  const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
+  const stream = client.query(copyTo(`copy (${query}) to stdout with (${options})`));
+  // The library emits its error without ending the stream: end it with the error, so that whoever
+  // reads it, now or later, sees it (and an error with no reader yet does not end the process).
+  stream.on('error', (err) => {
+    if (!stream.destroyed) stream.destroy(err);
+  });
+  return stream;
+}
+
+/**
+ * All the bytes `copy (<query>) to stdout with (<options>)` writes, in the transaction `tx` of `db`,
+ * on either database: through `copyOut` on PostgreSQL; on the embedded one as a simple-protocol
+ * query to PGlite's backend, in the transaction `tx` holds (PGlite's single connection, which the
+ * transaction has to itself), its CopyData messages read from the answer. (PGlite's own way,
+ * `copy … to '/dev/blob'`, writes a file, which the tenant's role may not.)
+ */
+export async function copyAll(db: Db, tx: Tx, query: string, options: string): Promise<Buffer> {
+  const text = `copy (${query}) to stdout with (${options})`;
+  const pglite = (db as unknown as { $client: unknown }).$client;
+  if (!(pglite instanceof PGlite)) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of copyOut(tx, query, options)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+  const body = Buffer.from(`${text}\0`);
+  const message = Buffer.alloc(5 + body.length);
+  message[0] = 0x51; // Query
+  message.writeUInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  const answer = Buffer.from(await pglite.execProtocolRaw(new Uint8Array(message)));
+  const data: Buffer[] = [];
+  for (let at = 0; at < answer.length;) {
+    const type = answer[at]!;
+    const end = at + 1 + answer.readUInt32BE(at + 1);
+    if (type === 0x64) data.push(answer.subarray(at + 5, end)); // CopyData
+    if (type === 0x45) throw copyError(answer.subarray(at + 5, end)); // ErrorResponse
+    at = end;
+  }
+  return Buffer.concat(data);
+}
+
+/** An ErrorResponse's fields (code, message) as an error, as the drivers raise one. */
+function copyError(fields: Buffer): Error & { code?: string } {
+  const err: Error & { code?: string } = new Error('COPY failed');
+  for (let at = 0; at < fields.length && fields[at] !== 0;) {
+    const end = fields.indexOf(0, at + 1);
+    const value = fields.toString('utf8', at + 1, end);
+    if (fields[at] === 0x43) err.code = value; // C: SQLSTATE
+    if (fields[at] === 0x4d) err.message = value; // M: message
+    at = end + 1;
+  }
+  return err;
 }
 
 /**

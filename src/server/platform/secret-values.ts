@@ -8,10 +8,10 @@
  * `v1.<iv>.<ciphertext>.<tag>`, base64url parts of fixed lengths (a 10-character key id, a 12-byte iv,
  * a 16-byte tag), so that a version number such as `v1.2.3.4` is not taken for one.
  */
-const SEALED =
+export const SEALED =
   /^(v2\.[A-Za-z0-9_-]{10}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}|v1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22})$/;
 /** A PEM private key, whatever its kind (RSA, EC, PKCS#8, encrypted). */
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+export const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /**
  * The second line of defence behind `isSecretColumn`: a copy of `value` where every string that is

@@ -5,6 +5,7 @@
  * institution: backup then restore into a fresh database (the same bytes come back), the portability
  * archive (the files in the clear, the key not), and the purge (nothing left, on the certificate).
  */
+import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import yazl from 'yazl';
@@ -389,15 +390,17 @@ describe('with the institution’s data', () => {
     const doc = (
       await upload(tenant.siteAdmin, itemUrl(itemId, 'kind=agreement&fileName=dpa.pdf&agreementExpiresOn=2028-01-31'), pdf())
     ).json();
-    const { EXPORT_ENTITIES } = await import('../exports/export-entities.js');
+    const { EXPORT_ENTITIES, copyOptions } = await import('../exports/export-entities.js');
+    const { entityLayout } = await import('../exports/export-words.js');
     const entity = EXPORT_ENTITIES.find((e) => e.file === 'attachments')!;
-    const { unsafeTenantScope, withTenant } = await import('../../platform/db.js');
+    const { copyAll, unsafeTenantScope, withTenant } = await import('../../platform/db.js');
     const scope = unsafeTenantScope(tenant.institution.id);
-    const page = await withTenant(t.database.db, scope, (tx) => entity.page(tx, scope, null, 10));
-    expect(page.rows).toHaveLength(1);
-    expect(page.rows[0]).toEqual(
-      expect.arrayContaining([doc.id, itemId, 'agreement', 'dpa.pdf', 'application/pdf', doc.sha256, '2028-01-31']),
+    const csv = await withTenant(t.database.db, scope, (tx) =>
+      copyAll(t.database.db, tx, entity.rowsQuery(scope, 'csv', entityLayout(entity, 'en').words), copyOptions('csv')),
     );
+    const rows = parse(csv) as string[][];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toEqual(expect.arrayContaining([doc.id, itemId, 'agreement', 'dpa.pdf', 'application/pdf', doc.sha256, '2028-01-31']));
   });
 
   it('are purged with their institution and its key, counted on the certificate', async () => {

@@ -52,6 +52,8 @@ function sheetName(name: string): string {
 export interface SheetSink {
   /** Resolves once the output has room for more (await it before the next batch). */
   addRows(rows: readonly (readonly SheetCell[])[]): Promise<void>;
+  /** Adds rows already written as SpreadsheetML (`<row>` elements numbered from 2, the header being 1); resolves as `addRows` does. */
+  addXml(xml: Buffer): Promise<void>;
   /** Finishes the sheet; rows are flushed to the output as they are added. */
   end(): Promise<void>;
 }
@@ -72,7 +74,7 @@ export function xmlText(text: string): string {
 }
 
 /** A column's letters: 0 → A, 25 → Z, 26 → AA. */
-function columnLetters(index: number): string {
+export function columnLetters(index: number): string {
   let n = index + 1;
   let out = '';
   while (n > 0) {
@@ -151,6 +153,9 @@ export function createXlsxWriter(out: Writable) {
           if (rows.length === 0) return;
           let xml = '';
           for (const cells of rows) xml += row(cells, '');
+          if (!stream.write(xml)) await once(stream, 'drain');
+        },
+        async addXml(xml) {
           if (!stream.write(xml)) await once(stream, 'drain');
         },
         async end() {
