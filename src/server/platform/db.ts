@@ -774,19 +774,36 @@ async function execSimple(tx: Tx, text: string): Promise<void> {
  * Runs `copy (<query>) to stdout with (<options>)` (text this module's callers write, with no
  * parameters: COPY takes none) on a PostgreSQL transaction's connection, and gives the bytes it
  * writes as a stream, as they come off the socket (no row is parsed): the server waits while the
- * stream is not read. The stream ends once the statement is done; it fails with the statement's
- * error. Nothing else may run on the connection until it has ended, so a caller that stops early
- * reads it to its end (`resume`).
+ * stream is not read (after `readAhead` bytes, when given, read from the socket at once whether or
+ * not the stream is read yet). The stream ends once the statement is done; it fails with the
+ * statement's error. `done` resolves once the connection can take another statement (the server
+ * sent all, or the connection is lost), which may be before the stream is read to its end. Nothing
+ * else may run on the connection until then, so a caller that stops early reads it to its end
+ * (`resume`).
  */
-export function copyOut(tx: Tx, query: string, options: string): Readable & { rowCount: number } {
+export function copyOut(tx: Tx, query: string, options: string, readAhead?: number): Readable & { rowCount: number; done: Promise<void> } {
   const client = (tx as unknown as { session: { client: pg.PoolClient } }).session.client;
-  const stream = client.query(copyTo(`copy (${query}) to stdout with (${options})`));
+  const stream = client.query(copyTo(`copy (${query}) to stdout with (${options})`, readAhead ? { highWaterMark: readAhead } : undefined));
+  // Read ahead from the start, up to `readAhead` bytes, whether or not the stream is read yet.
+  if (readAhead) stream.read(0);
   // The library emits its error without ending the stream: end it with the error, so that whoever
   // reads it, now or later, sees it (and an error with no reader yet does not end the process).
   stream.on('error', (err) => {
     if (!stream.destroyed) stream.destroy(err);
   });
-  return stream;
+  // The connection is free once the server says so (ReadyForQuery), after the statement's last byte
+  // or its error, though the stream may still hold bytes not read; or once it is lost.
+  const done = new Promise<void>((resolve) => {
+    const lost = () => resolve();
+    client.once('end', lost);
+    const ready = stream.handleReadyForQuery.bind(stream);
+    stream.handleReadyForQuery = (...args) => {
+      ready(...args);
+      client.off('end', lost);
+      setImmediate(resolve);
+    };
+  });
+  return Object.assign(stream, { done });
 }
 
 /**

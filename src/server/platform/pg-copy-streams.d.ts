@@ -4,5 +4,8 @@ declare module 'pg-copy-streams' {
   import type { Submittable } from 'pg';
 
   /** A COPY TO STDOUT query to hand to a client's `query`; it reads as the bytes COPY writes. `rowCount` is set once it is done. */
-  export function to(text: string): Readable & Submittable & { rowCount: number };
+  export function to(
+    text: string,
+    options?: { highWaterMark?: number },
+  ): Readable & Submittable & { rowCount: number; handleReadyForQuery(...args: unknown[]): void };
 }

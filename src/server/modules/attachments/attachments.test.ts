@@ -396,7 +396,7 @@ describe('with the institution’s data', () => {
     const { copyAll, unsafeTenantScope, withTenant } = await import('../../platform/db.js');
     const scope = unsafeTenantScope(tenant.institution.id);
     const csv = await withTenant(t.database.db, scope, (tx) =>
-      copyAll(t.database.db, tx, entity.rowsQuery(scope, 'csv', entityLayout(entity, 'en').words), copyOptions('csv')),
+      copyAll(t.database.db, tx, entity.rowsQuery(scope, entityLayout(entity, 'en').words), copyOptions('csv')),
     );
     const rows = parse(csv) as string[][];
     expect(rows).toHaveLength(1);

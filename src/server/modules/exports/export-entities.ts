@@ -3,7 +3,7 @@ import { PgDialect } from 'drizzle-orm/pg-core';
 import { SENSITIVE_DATA_ELEMENTS } from '../../../contracts/domain.js';
 import { queryRows, type TenantScope, type Tx } from '../../platform/db.js';
 import { PRIVATE_KEY, SEALED } from '../../platform/secret-values.js';
-import { columnLetters, neutraliseText, xmlText, type SheetColumn } from './spreadsheet.js';
+import { neutraliseText, type SheetCellType, type SheetColumn } from './spreadsheet.js';
 import { byTenant } from '../../platform/tenant-filter.js';
 
 /**
@@ -39,13 +39,13 @@ export type SheetFormat = 'xlsx' | 'csv';
 export interface PageWindow {
   after: string[] | null;
   limit: number;
-  /** The sheet row the page's first row is (the header is row 1). */
-  firstRow: number;
 }
 
 /**
- * One sheet (XLSX) or file (CSV zip) of the full export. PostgreSQL writes its rows as the file
- * holds them (`rowsQuery`, copied with `copyOptions`): the process only adds the header and the file's frame, and deflates.
+ * One sheet (XLSX) or file (CSV zip) of the full export. PostgreSQL writes its rows' cells as the
+ * file holds them (`rowsQuery`, copied with `copyOptions`): secrets blanked, formulas neutralised,
+ * codes in words. For a CSV file the process only adds the header and deflates; for a workbook it
+ * writes each row's SpreadsheetML from the cells (`sheetRows` in spreadsheet.ts).
  */
 export interface ExportEntity {
   /** Sheet name; the CSV file is its slug. */
@@ -53,27 +53,28 @@ export interface ExportEntity {
   file: string;
   /** Key and English header of each column, and where the words of its codes are (coded columns only). */
   columns: (SheetColumn & { codes?: CodeWords })[];
+  /** How a workbook types each cell of a row (a coded column's words, then its codes, as `entityLayout` lists them). */
+  cellTypes: SheetCellType[];
   count(tx: Tx, scope: TenantScope): Promise<number>;
   /**
-   * The query whose rows are the sheet's rows, in key order, as COPY writes them with `copyOptions`: for CSV
-   * a column per sheet column, each value as its cell's text; for XLSX one column, the row's
-   * SpreadsheetML (`<row>` and its cells). All values are written into the text (COPY takes no
-   * parameters). With `page`, only that page, read by its key.
+   * The query whose rows are the sheet's rows, a column per sheet column, each value its cell's text
+   * (numbers as numbers; booleans as `true` and `false`; null for an empty cell). Values are written
+   * into the text (COPY takes no parameters). The whole sheet comes in the order the database reads
+   * it; with `page`, only that page, read by its key, in key order.
    */
-  rowsQuery(scope: TenantScope, format: SheetFormat, words: WordMaps, page?: PageWindow): string;
+  rowsQuery(scope: TenantScope, words: WordMaps, page?: PageWindow): string;
   /** How many rows the page after `after` holds (at most `limit`), and its last row's key. */
   pageEnd(tx: Tx, scope: TenantScope, after: string[] | null, limit: number): Promise<{ rows: number; last: string[] | null }>;
 }
 
 /**
- * How `copy` writes an entity's `rowsQuery` in `format`. CSV files are PostgreSQL's own CSV (fields
+ * How `copy` writes an entity's `rowsQuery` for `format`. CSV files are PostgreSQL's own CSV (fields
  * quoted when they hold a comma, a quote or a line end, quotes doubled, an empty text as `""`, each
- * record ended by a line feed). A workbook's rows are one column of SpreadsheetML per row, copied
- * with a quote and a delimiter that the text never holds (the control characters XML cannot hold are
- * left out of it, and line ends are written as `&#10;`), so that each row is its text and a line feed.
+ * record ended by a line feed). A workbook's cells come as COPY's text format (a row per line, tabs
+ * between fields, `\N` for null, backslash escapes), which the process reads without quoting rules.
  */
 export function copyOptions(format: SheetFormat): string {
-  return format === 'csv' ? 'format csv' : `format csv, quote e'\\x01', delimiter e'\\x02'`;
+  return format === 'csv' ? 'format csv' : 'format text';
 }
 
 const dialect = new PgDialect();
@@ -102,31 +103,21 @@ const neutralisedSql = (t: string) => `case when ascii(${t}) in (9, 13, 43, 45, 
 /** Free text as a cell holds it: nothing if it is a secret, else neutralised. */
 const textCellSql = (t: string) => `case when ${secretSql(t)} then null else ${neutralisedSql(t)} end`;
 
-/** The characters of text that SpreadsheetML writes otherwise: markup, line ends, and the control characters XML cannot hold. */
-const XML_SPECIAL_SQL = `'[&<>\\r\\n\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]'`;
-/**
- * Text `t` as XML character data on one line: markup escaped, the control characters XML cannot hold
- * left out (tab stays), line ends (CRLF, CR, LF: XML reads a bare CR as LF) written as `&#10;`. The
- * replacements run only on text that needs one.
- */
-const xmlTextSql = (t: string) =>
-  `case when ${t} ~ ${XML_SPECIAL_SQL} then replace(replace(replace(replace(replace(replace(regexp_replace(${t}, '[\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]', '', 'g'), '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), e'\\r\\n', e'\\n'), e'\\r', e'\\n'), e'\\n', '&#10;') else ${t} end`;
-
 /** A column of a sheet as the query writes it: its value (SQL over the rows `x`) and kind. */
 interface SheetValue {
   expr: SQL;
   kind: Kind;
-  /** For the words of a code: they are written as the cell holds them; an unknown code's cell is its code's (the next column). */
+  /** The words of a code, written as the cell holds them; an unknown code's cell is its code's (the next column). */
   words?: true;
 }
 
 /**
- * A column of codes' words, each code (or each of a list) as its words, in `format`'s terms. A single
- * code's words are written in the service's process as the cell holds them (neutralised, and for a
- * workbook as XML text), so the database only looks them up; an unknown code is null here and its
- * cell is the code's own (see `wordsCellSql`). A list's words are joined and checked as any list.
+ * A column of codes' words, each code (or each of a list) as its words. A single code's words are
+ * written in the service's process as the cell holds them (neutralised), so the database only looks
+ * them up; an unknown code is null here and its cell is the code's own. A list's words are joined and
+ * checked as any list.
  */
-function wordsOf(f: Field, words: WordMaps, format: SheetFormat): SheetValue {
+function wordsOf(f: Field, words: WordMaps): SheetValue {
   const map = words[f.codes!] ?? {};
   if (f.kind === 'list') {
     const raw = sql`${JSON.stringify(map)}::jsonb`;
@@ -135,16 +126,14 @@ function wordsOf(f: Field, words: WordMaps, format: SheetFormat): SheetValue {
       kind: 'list',
     };
   }
-  const written = Object.fromEntries(
-    Object.entries(map).map(([code, text]) => [code, format === 'xlsx' ? xmlText(neutraliseText(text)) : neutraliseText(text)]),
-  );
+  const written = Object.fromEntries(Object.entries(map).map(([code, text]) => [code, neutraliseText(text)]));
   return { expr: sql`${JSON.stringify(written)}::jsonb ->> (${f.expr})`, kind: 'text', words: true };
 }
 
 /**
- * A sorted value (`c`, SQL naming it) as text where its kind needs converting: timestamps as ISO 8601
- * text in UTC with milliseconds (as `Date.toISOString` writes them), JSON as its text. This comes
- * after the sort, which then moves the values as they are stored (a uuid in 16 bytes, not 36).
+ * A value read (`c`, SQL naming it) as text where its kind needs converting: timestamps as ISO 8601
+ * text in UTC with milliseconds (as `Date.toISOString` writes them), JSON as its text. For a page,
+ * this comes after the sort, which then moves the values as they are stored.
  */
 function converted(kind: Kind, c: string): string {
   switch (kind) {
@@ -175,29 +164,8 @@ function cellSql(kind: Kind, c: string): string {
   }
 }
 
-/**
- * A cell as SpreadsheetML from its value `v` as `cellSql` writes it, or null for an empty cell, which
- * is left out. `place` (SQL) is the cell's reference attribute, or nothing: SpreadsheetML reads a cell
- * without one as the next column's, so only a row's first cell and a cell after an empty one name
- * theirs, which makes a sheet about a quarter smaller.
- */
-function xlsxCellSql(kind: Kind, v: string, place: string): string {
-  const open = `'<c' || ${place} || '`;
-  switch (kind) {
-    case 'int':
-      return `${open}><v>' || ${v} || '</v></c>'`;
-    case 'bool':
-      return `${open} t="b"><v>' || case when ${v} then '1' when not ${v} then '0' end || '</v></c>'`;
-    case 'id':
-    case 'ts':
-      return `${open} t="str"><v>' || ${v} || '</v></c>'`;
-    default:
-      return `${open} t="str"><v>' || ${xmlTextSql(v)} || '</v></c>'`;
-  }
-}
-
-/** A CSV field from its value as `cellSql` writes it (booleans as `true` and `false`). */
-function csvFieldSql(kind: Kind, v: string): string {
+/** A field from its value as `cellSql` writes it (booleans as `true` and `false`). */
+function fieldSql(kind: Kind, v: string): string {
   return kind === 'bool' ? `case when ${v} then 'true' when not ${v} then 'false' end` : v;
 }
 
@@ -261,51 +229,34 @@ function tableEntity(opts: {
     return sql`(select * from ${tableOf(scope, from, limit)} x where ${tenant(scope)} and ${where} order by ${orderBy} limit ${limit}) x`;
   };
   /** The sheet's columns, a coded field's words before its codes. */
-  const values = (words: WordMaps, format: SheetFormat): SheetValue[] =>
-    entries.flatMap(([, f]) => (f.codes ? [wordsOf(f, words, format), { expr: f.expr, kind: f.kind }] : [{ expr: f.expr, kind: f.kind }]));
+  const values = (words: WordMaps): SheetValue[] =>
+    entries.flatMap(([, f]) => (f.codes ? [wordsOf(f, words), { expr: f.expr, kind: f.kind }] : [{ expr: f.expr, kind: f.kind }]));
+  const typeOf = (kind: Kind): SheetCellType => (kind === 'int' || kind === 'bool' ? kind : 'text');
   return {
     name: opts.name,
     file: opts.file,
     columns: entries.map(([key, f]) => (f.codes ? { key, header: f.header, codes: f.codes } : { key, header: f.header })),
+    cellTypes: values({}).map((v) => typeOf(v.kind)),
     async count(tx, scope) {
       const [r] = await select(tx, sql`select count(*)::int as n from ${tableOf(scope, sql`true`, null)} x where ${tenant(scope)}`);
       return Number(r?.n ?? 0);
     },
-    rowsQuery(scope, format, words, page) {
-      const columns = values(words, format);
+    rowsQuery(scope, words, page) {
+      const columns = values(words);
       const picked = sql.join(
         columns.map((v, i) => sql`${v.expr} as ${sql.raw(`c${i}`)}`),
         sql`, `,
       );
-      // A page is in key order, numbered on from the page before it; the whole sheet in the order the
-      // database reads it (sorting it by a key of random ids was a third of the work of its largest sheet).
+      // A page is in key order; the whole sheet in the order the database reads it (sorting it by a
+      // key of random ids was a third of the work of its largest sheet).
       const rows = page
-        ? sql`select ${picked}${format === 'xlsx' ? sql`, ${sql.raw(String(page.firstRow - 1))} + row_number() over (order by ${orderBy}) as n` : sql``}
-            from ${windowed(scope, page.after, page.limit)} ${opts.joins?.(sql`limit 1`) ?? sql``} order by ${orderBy}`
-        : sql`select ${picked}${format === 'xlsx' ? sql`, 1 + row_number() over () as n` : sql``}
-            from ${tableOf(scope, sql`true`, null)} x ${opts.joins?.(sql``) ?? sql``} where ${tenant(scope)}`;
-      // Each level is kept from being merged into the next (`offset 0`), which would compute a value once for each use of it.
-      const n = format === 'xlsx' ? 's.n, ' : '';
-      const texts = `select ${n}${columns.map((v, i) => `${converted(v.kind, `s.c${i}`)} as c${i}`).join(', ')} from (${inline(rows)}) s offset 0`;
-      const cells = columns.map((v, i) => (v.words ? `s.c${i}` : cellSql(v.kind, `s.c${i}`)));
-      if (format === 'csv') {
-        const fields = cells.map((c, i) => (columns[i]!.words ? `coalesce(${c}, ${cells[i + 1]})` : csvFieldSql(columns[i]!.kind, c)));
-        return `select ${fields.join(', ')} from (${texts}) s`;
-      }
-      // An empty text is an empty cell: it is left out, and the next cell names its place.
-      const written = `select s.n, ${cells.map((c, i) => `${columns[i]!.kind === 'text' && !columns[i]!.words ? `nullif(${c}, '')` : c} as c${i}`).join(', ')} from (${texts}) s offset 0`;
-      // Whether column j's cell is written (a code's words are, when the code is), and so whether the next names its place.
-      const filled = (j: number) => (columns[j]!.words ? `(s.c${j} is not null or s.c${j + 1} is not null)` : `s.c${j} is not null`);
-      const place = (i: number) =>
-        i === 0 ? `' r="A' || s.n || '"'` : `case when ${filled(i - 1)} then '' else ' r="${columnLetters(i)}' || s.n || '"' end`;
-      const row = columns
-        .map((v, i) =>
-          v.words
-            ? `coalesce('<c' || ${place(i)} || ' t="str"><v>' || s.c${i} || '</v></c>', ${xlsxCellSql(columns[i + 1]!.kind, `s.c${i + 1}`, place(i))})`
-            : xlsxCellSql(v.kind, `s.c${i}`, place(i)),
-        )
-        .join(', ');
-      return `select concat('<row r="' || s.n || '">', ${row}, '</row>') from (${written}) s`;
+        ? sql`select ${picked} from ${windowed(scope, page.after, page.limit)} ${opts.joins?.(sql`limit 1`) ?? sql``} order by ${orderBy}`
+        : sql`select ${picked} from ${tableOf(scope, sql`true`, null)} x ${opts.joins?.(sql``) ?? sql``} where ${tenant(scope)}`;
+      // The values converted, then written as cells, in a level of their own (`offset 0`): merged into
+      // the next, a converted value would be computed once for each use of it.
+      const texts = `select ${columns.map((v, i) => `${converted(v.kind, `s.c${i}`)} as c${i}`).join(', ')} from (${inline(rows)}) s offset 0`;
+      const cells = columns.map((v, i) => (v.words ? `s.c${i}` : fieldSql(v.kind, cellSql(v.kind, `s.c${i}`))));
+      return `select ${cells.map((c, i) => (columns[i]!.words ? `coalesce(${c}, ${cells[i + 1]})` : c)).join(', ')} from (${texts}) s`;
     },
     async pageEnd(tx, scope, cursor, limit) {
       const keys = sql.join(

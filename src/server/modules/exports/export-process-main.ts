@@ -6,17 +6,23 @@
 import { openDatabase } from '../../platform/db.js';
 import { runDataExportJob } from './export.job.js';
 import type { ExportProcessOrder } from './export-process.js';
+import { warmUpExport } from './full-export.js';
 
 /** The export's snapshot reads (two connections sharing one snapshot), its progress and heartbeat, and the attached files it reads. */
 const POOL_SIZE = 4;
 
 let ordered = false;
+// While no order has come, the export's own work is readied (see warmUpExport).
+const warming = setImmediate(() => {
+  if (!ordered) warmUpExport();
+});
 // A serving process gone before its order came: nothing to do. Once running, the export finishes.
 process.once('disconnect', () => {
   if (!ordered) process.exit(1);
 });
 
 process.once('message', (order: ExportProcessOrder) => {
+  clearImmediate(warming);
   ordered = true;
   void (async () => {
     let failed = false;

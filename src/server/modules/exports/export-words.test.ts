@@ -15,6 +15,7 @@ const entity: ExportEntity = {
     { key: 'role', header: 'Role', codes: 'role' },
     { key: 'note', header: 'Note' },
   ],
+  cellTypes: [],
   count: () => Promise.reject(new Error('not read')),
   rowsQuery: () => {
     throw new Error('not read');
