@@ -78,15 +78,21 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
   }, EXPORT_HEARTBEAT_SECONDS * 1000);
   heartbeat.unref();
   try {
-    const rowsTotal = await countExportRows(db, scope);
-    await withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal, rowsDone: 0 }));
+    // The count is for the progress bar alone: it runs beside the export, on a connection of its own,
+    // rather than before it; the rows written are counted as they are.
+    const counting = countExportRows(db, scope)
+      .then((rowsTotal) => withTenant(db, scope, (tx) => updateDataExport(tx, scope, job.exportId, { rowsTotal })))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
     // Progress is saved at most once a PROGRESS_MS, beside the export rather than in its way: the
     // pages go on being written while it is, and a write is skipped while the last is unfinished.
     // A failed one is harmless, as a missed heartbeat is (the next one writes again).
     let lastSaved = 0;
     let saving: Promise<void> | null = null;
-    await writeFullExport(
+    const written = await writeFullExport(
       db,
       scope,
       format,
@@ -107,7 +113,7 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
       (add) => forEachAttachmentFile(db, scope, deps.config.secretKeys, add),
       job.language ?? 'en',
     );
-    await saving;
+    await Promise.all([saving, counting]);
     await rename(part, file);
     const { size } = await stat(file);
     const now = new Date();
@@ -115,7 +121,8 @@ export async function runDataExportJob(deps: ExportJobDeps, job: DataExportJob):
       const institution = await findInstitution(tx, scope);
       await updateDataExport(tx, scope, job.exportId, {
         status: 'ready',
-        rowsDone: rowsTotal,
+        rowsTotal: written,
+        rowsDone: written,
         fileSize: size,
         fileName: `${slug(institution?.name ?? '')}-export-${now.toISOString().slice(0, 10)}.${format === 'xlsx' ? 'xlsx' : 'zip'}`,
         completedAt: now,

@@ -184,7 +184,8 @@ export type ExportFiles = (add: (name: string, bytes: Buffer) => Promise<void>) 
  * (headers, and the words of coded columns beside their codes: see `entityLayout`). The database
  * writes each sheet's rows as the file holds them (`ExportEntity.rowsQuery`); the process adds each file's
  * header and frame and deflates. Streams as it goes; the whole file is never in memory. `out` is
- * ended when the export is complete. `onProgress` is awaited as rows are written.
+ * ended when the export is complete. `onProgress` is awaited as rows are written. Resolves with the
+ * number of rows written.
  *
  * On PostgreSQL every sheet is read in read-only REPEATABLE READ transactions sharing one snapshot
  * under the tenant's role and settings (withTenantSnapshots), so every sheet shows the institution
@@ -199,7 +200,7 @@ export async function writeFullExport(
   entities: readonly ExportEntity[] = EXPORT_ENTITIES,
   files?: ExportFiles,
   language: Language = 'en',
-): Promise<void> {
+): Promise<number> {
   const layouts = entities.map((e) => entityLayout(e, language));
   const write = (reader: ExportReader) =>
     writeExport(
@@ -213,13 +214,13 @@ export async function writeFullExport(
   const snapshot = await withTenantSnapshots(db, scope, SNAPSHOT_CONNECTIONS, async (txs) => {
     const reader = copyReader(txs, scope, format, entities, layouts);
     try {
-      await write(reader);
+      return await write(reader);
     } finally {
       // Nothing may still be copying on a connection once its transaction ends.
       await reader.settled();
     }
   });
-  if (!snapshot) await write(pageReader(db, scope, format, entities, layouts));
+  return snapshot ? snapshot.value : write(pageReader(db, scope, format, entities, layouts));
 }
 
 async function writeExport(
@@ -229,7 +230,7 @@ async function writeExport(
   onProgress: (rowsDone: number) => Promise<void>,
   layouts: readonly (EntityLayout & { file: string; cellTypes: readonly SheetCellType[] })[],
   files: ExportFiles | undefined,
-): Promise<void> {
+): Promise<number> {
   let before = 0;
   /** Reads sheet `index` into `add`, reporting progress as its rows go by, then the exact count of rows written. */
   const sheet = async (index: number, add: (bytes: Buffer) => Promise<void>) => {
@@ -279,4 +280,5 @@ async function writeExport(
     zip.end();
   }
   await ended;
+  return before;
 }
