@@ -100,6 +100,37 @@ describe.skipIf(missing)('many processes through PgBouncer in transaction poolin
   afterAll(stopAll, CLI_TEST_TIMEOUT);
 
   it(
+    'migrates new databases through the pooler, two processes on each at once, each migration once, no lock left behind',
+    async () => {
+      const names = ['through_a', 'through_b'];
+      for (const name of names) await cluster!.query(`create database ${name}`);
+      const opened: Database[] = [];
+      try {
+        for (const name of names)
+          for (let i = 0; i < 2; i++)
+            opened.push(await openDatabase({ databaseUrl: bouncer!.url(name), poolSize: 2, preparedStatements: false }));
+        const results = await Promise.allSettled(opened.map((d) => d.migrate()));
+        expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+        // A lock taken for a session on one of the pooler's server connections would outlive the migration there.
+        expect(await cluster!.query(`select pid, objid from pg_locks where locktype = 'advisory'`)).toEqual([]);
+        for (const name of names) {
+          const [applied] = await cluster!.query<{ n: number; distinct: number }>(
+            'select count(*)::int as n, count(distinct hash)::int as distinct from drizzle.__drizzle_migrations',
+            name,
+          );
+          expect(applied!.n).toBeGreaterThan(30);
+          expect(applied!.distinct).toBe(applied!.n);
+        }
+        // Started again, each finds nothing to do and waits for no one.
+        await Promise.all(opened.map((d) => d.migrate()));
+      } finally {
+        await Promise.all(opened.map((d) => d.close()));
+      }
+    },
+    CLI_TEST_TIMEOUT,
+  );
+
+  it(
     'keeps tenants apart when their transactions take turns on the same server connections',
     async () => {
       const a = await buildTenantWithUsers(app, database.db, { name: 'Alder District' });

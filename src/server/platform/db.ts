@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type ExtractTablesWithRelations, type SQL } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
@@ -59,21 +59,33 @@ export const migrationsFolder = path.join(projectRoot, 'src/server/db/migrations
 const EMBEDDED_OPTIONS = { postgresqlconf: ['shared_buffers = 16MB'] };
 
 /**
- * Applies the pending migrations on PostgreSQL, one process at a time. A session advisory lock
- * serialises processes migrating the same database (two instances starting together would otherwise
- * both run the same pending migration, and the second fail on what the first created). The roles the
- * first migration creates and grants belong to the whole cluster, where no lock of one database
- * reaches: two databases first migrated together on one cluster can meet there, and the loser's
- * transaction fails with a unique violation or "tuple concurrently updated". Its migration
- * transaction is rolled back whole, so it is run again.
+ * Applies the pending migrations on PostgreSQL, one process at a time, in one transaction that first
+ * takes a transaction-scoped advisory lock: processes migrating the same database (instances started
+ * together) wait for each other instead of both running the same pending migration. Everything,
+ * drizzle's own bookkeeping included, runs in that transaction, so it works through a pooler in
+ * transaction mode (PgBouncer), where a session lock could be taken on one server connection and
+ * released on another. The roles the first migration creates and grants belong to the whole
+ * cluster, where no lock of one database reaches: two databases first migrated together on one
+ * cluster can meet there, and the loser's transaction fails with a unique violation or "tuple
+ * concurrently updated". It is rolled back whole, so it is run again.
  */
 async function migratePostgres(pool: pg.Pool): Promise<void> {
+  const migrations = readMigrationFiles({ migrationsFolder });
   const client = await pool.connect();
   try {
-    await client.query(`select pg_advisory_lock(hashtextextended('vetted.migrations', 0))`);
+    const db = drizzlePg(client);
     for (let attempt = 1; ; attempt++) {
       try {
-        await migratePg(drizzlePg(client), { migrationsFolder });
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended('vetted.migrations', 0))`);
+          // drizzle's migrator, its steps (bookkeeping table, last migration, pending ones) in this transaction.
+          const session = {
+            execute: (query: SQL) => tx.execute(query),
+            all: async (query: SQL) => (await tx.execute(query)).rows,
+            transaction: <T>(fn: (inner: typeof tx) => Promise<T>) => fn(tx),
+          };
+          await new PgDialect().migrate(migrations, session as unknown as Parameters<PgDialect['migrate']>[1], { migrationsFolder });
+        });
         return;
       } catch (err) {
         if (attempt >= 5 || !isClusterCatalogRace(err)) throw err;
@@ -81,7 +93,6 @@ async function migratePostgres(pool: pg.Pool): Promise<void> {
       }
     }
   } finally {
-    await client.query('select pg_advisory_unlock_all()').catch(() => {});
     client.release();
   }
 }
