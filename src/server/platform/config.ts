@@ -67,6 +67,7 @@ const envSchema = z.object({
     .max(24 * 60)
     .default(30),
   SESSION_CACHE: boolish.default(true),
+  EXPORT_PROCESS_KEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(120),
   SECRETS_KEY: z
     .string()
     .regex(/^[A-Za-z0-9+/_-]{43}=?$/, 'must be 32 random bytes in base64 (openssl rand -base64 32)')
@@ -155,6 +156,8 @@ export interface Config {
   preparedStatements: boolean;
   /** PostgreSQL: a read may use the session this process read within the last minute, checked in its work's first message (SESSION_CACHE). */
   sessionCache: boolean;
+  /** PostgreSQL: how long an export's process is kept, warm, for the next export (EXPORT_PROCESS_KEEP_SECONDS; 0: one process per export). */
+  exportProcessKeepSeconds: number;
   /**
    * The streaming replica reads may go to: used while its replay lags the primary by at most
    * `maxLagSeconds`; a person's reads go to the primary for `readYourWritesSeconds` after their write.
@@ -292,6 +295,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     loginAddressRateLimit: env.LOGIN_ADDRESS_RATE_LIMIT,
     sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     sessionCache: env.SESSION_CACHE,
+    exportProcessKeepSeconds: env.EXPORT_PROCESS_KEEP_SECONDS,
     secretKeys: keyringOf(
       Buffer.from(env.SECRETS_KEY ?? localSecret(dataDir, 'secrets-key'), 'base64'),
       (env.SECRETS_KEY_PREVIOUS?.split(',') ?? []).map((k) => Buffer.from(k, 'base64')),

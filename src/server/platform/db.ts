@@ -837,7 +837,8 @@ export async function copyAll(db: Db, tx: Tx, query: string, options: string): P
   message[0] = 0x51; // Query
   message.writeUInt32BE(4 + body.length, 1);
   body.copy(message, 5);
-  const answer = Buffer.from(await pglite.execProtocolRaw(new Uint8Array(message)));
+  // A read: nothing for PGlite to write back to its data folder afterwards.
+  const answer = Buffer.from(await pglite.execProtocolRaw(new Uint8Array(message), { syncToFs: false }));
   const data: Buffer[] = [];
   for (let at = 0; at < answer.length;) {
     const type = answer[at]!;

@@ -20,7 +20,7 @@ import { unzip } from '../../../../test/support/unzip.js';
 import { dataExports, schools } from '../../db/schema/index.js';
 import { queryRows, unsafeTenantScope, withSystem, withTenant, withTenantSnapshots, type Tx } from '../../platform/db.js';
 import { exportFilePath } from './export-files.js';
-import { preparedExportProcessPid, prepareExportProcess, stopSpareExportProcess } from './export-process.js';
+import { preparedExportProcessPid, prepareExportProcess, runDataExportInChildProcess, stopSpareExportProcess } from './export-process.js';
 import { writeFullExport } from './full-export.js';
 import { until } from '../../../../test/support/until.js';
 
@@ -167,7 +167,45 @@ describe.skipIf(!onServer)('an export on PostgreSQL', () => {
     expect(existsSync(exportFilePath(t.config.dataDir, tenantId, exportId, 'csv'))).toBe(false);
   }, 200_000);
 
-  it('runs in the process started ahead of it, then starts the next; one that died idle is replaced', async () => {
+  it('ends the process kept after an export once it has waited its time, and starts a fresh one in its place', async () => {
+    const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
+    const created = await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' });
+    expect(created.statusCode, created.body).toBe(202);
+    const exportId = (created.json() as { id: string }).id;
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    try {
+      prepareExportProcess();
+      const ran = preparedExportProcessPid()!;
+      await runDataExportInChildProcess({ db: t.database.db, config: { ...t.config, exportProcessKeepSeconds: 1 } }, t.database.url!, {
+        v: 1,
+        tenantId: tenant.institution.id,
+        exportId,
+      });
+      expect((await exportRow(tenant.institution.id, exportId)).status).toBe('ready');
+      expect(preparedExportProcessPid()).toBe(ran);
+      const fresh = await until(
+        'a fresh process in its place',
+        async () => {
+          const pid = preparedExportProcessPid();
+          return pid !== null && pid !== ran ? pid : undefined;
+        },
+        { seconds: 30, everyMs: 50 },
+      );
+      expect(fresh).toBeGreaterThan(0);
+      await until('the kept process to be gone', async () => (alive(ran) ? undefined : true), { seconds: 30, everyMs: 50 });
+    } finally {
+      stopSpareExportProcess();
+    }
+  }, 200_000);
+
+  it('runs in the process started ahead of it, which is kept, warm, for the next; one that died waiting is replaced', async () => {
     const tenant = await buildPopulatedTenant(t.app, t.database.db, 3);
     const tenantId = tenant.institution.id;
     const exportOnce = async () => {
@@ -184,18 +222,21 @@ describe.skipIf(!onServer)('an export on PostgreSQL', () => {
       const first = await exportOnce();
       expect(first.status).toBe('ready');
       expect(pidOf(first.workerId)).toBe(ready);
-      // The next one is ready for the next export; killed while it waits, it is not used.
-      const next = preparedExportProcessPid();
-      expect(next).toBeGreaterThan(0);
-      expect(next).not.toBe(ready);
-      process.kill(next!, 'SIGKILL');
+      // The same process waits for the next export, and runs it.
+      expect(preparedExportProcessPid()).toBe(ready);
+      const second = await exportOnce();
+      expect(second.status).toBe('ready');
+      expect(pidOf(second.workerId)).toBe(ready);
+      // Killed while it waits, it is not used: the next export runs in another.
+      process.kill(ready!, 'SIGKILL');
       await until('the waiting process to be gone', async () => (preparedExportProcessPid() === null ? true : undefined), {
         seconds: 30,
         everyMs: 10,
       });
-      const second = await exportOnce();
-      expect(second.status).toBe('ready');
-      expect([ready, next]).not.toContain(pidOf(second.workerId));
+      const third = await exportOnce();
+      expect(third.status).toBe('ready');
+      expect(pidOf(third.workerId)).not.toBe(ready);
+      expect(pidOf(third.workerId)).toBeGreaterThan(0);
     } finally {
       stopSpareExportProcess();
     }

@@ -14,6 +14,20 @@ export interface ExportProcessOrder {
   secretKeys: Config['secretKeys'];
 }
 
+/** What the export's process answers at the end of a job: its error if it failed, and whether it exits now. */
+export interface ExportProcessReport {
+  done: true;
+  failed: string | null;
+  retiring: boolean;
+}
+
+/**
+ * How long an export's process waits, warm, for another export after one, unless configured
+ * (EXPORT_PROCESS_KEEP_SECONDS), before it is ended and gives its memory back (a fresh one, ready
+ * and small, takes its place).
+ */
+const EXPORT_PROCESS_KEEP_SECONDS = 120;
+
 /** The export process's entry: the built JavaScript beside this module, or its TypeScript source under tsx (tests). */
 function entry(): { file: string; execArgv: string[] } {
   const source = import.meta.url.endsWith('.ts');
@@ -26,11 +40,15 @@ function entry(): { file: string; execArgv: string[] } {
 /** The last characters of the process's error output kept for the job's error. */
 const STDERR_KEPT = 4000;
 
-/** A started export process: waiting for its order (it loads its code meanwhile), or running one. */
+/** A started export process: waiting for an order (it loads its code meanwhile), or running one. */
 interface ExportProcess {
   child: ChildProcess;
   stderr(): string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The report of the job it runs now. */
+  report(): Promise<ExportProcessReport>;
+  /** While it is kept after an export: when it is ended (see keepForNext). */
+  rest: NodeJS.Timeout | null;
 }
 
 function startExportProcess(): ExportProcess {
@@ -52,8 +70,39 @@ function startExportProcess(): ExportProcess {
   // Waiting for an order, it keeps nothing of this process alive (a serving process that ends
   // disconnects it, and it exits).
   exited.catch(() => {});
+  const reports: ExportProcessReport[] = [];
+  let waiting: ((r: ExportProcessReport) => void) | null = null;
+  child.on('message', (r: ExportProcessReport) => {
+    if (waiting) waiting(r);
+    else reports.push(r);
+    waiting = null;
+  });
   idle(child, true);
-  return { child, stderr: () => stderr, exited };
+  const p: ExportProcess = {
+    child,
+    stderr: () => stderr,
+    exited,
+    report: () => (reports.length ? Promise.resolve(reports.shift()!) : new Promise((resolve) => (waiting = resolve))),
+    rest: null,
+  };
+  return p;
+}
+
+/**
+ * Keeps `p`, which has just run an export, as the process of the next one, for `seconds`: then it is
+ * ended and a fresh one, small, takes its place. This process decides both, so an export is never
+ * handed to a process on its way out.
+ */
+function keepForNext(p: ExportProcess, seconds: number): void {
+  idle(p.child, true);
+  spare = p;
+  p.rest = setTimeout(() => {
+    if (spare !== p) return;
+    spare = null;
+    p.child.kill();
+    if (keepSpare) prepareExportProcess();
+  }, seconds * 1000);
+  p.rest.unref();
 }
 
 /** An idle process's handles do not hold this process's event loop open; a working one's do. */
@@ -81,8 +130,8 @@ const alive = (p: ExportProcess) => p.child.exitCode === null && p.child.signalC
 /**
  * Starts the process of this process's next export ahead of need, unless one is ready: an export
  * then waits for no node start and loading of its code (0.5–0.6 s on 2 cores). Called by the
- * exports' sweep (at worker start) and after each export ends, so that its start does not compete
- * with an export for the processor.
+ * exports' sweep (at worker start), after an export whose process did not stay, and when the process
+ * kept after an export is ended.
  */
 export function prepareExportProcess(): void {
   keepSpare = true;
@@ -106,6 +155,7 @@ export function stopSpareExportProcess(): void {
 /** The process the next export runs in: the one started ahead of it if it is still there, or a new one. */
 function takeExportProcess(): ExportProcess {
   const ready = spare && alive(spare) ? spare : null;
+  if (spare?.rest) clearTimeout(spare.rest);
   spare = null;
   const p = ready ?? startExportProcess();
   idle(p.child, false);
@@ -115,30 +165,47 @@ function takeExportProcess(): ExportProcess {
 /**
  * Runs one export job (runDataExportJob) in a node process of its own, on PostgreSQL, so that the
  * serving process's memory and CPU do not carry the export: the child (started ahead of need when
- * one was, see prepareExportProcess) opens its own small pool, runs the job (progress, heartbeat
- * and the ready or failed status are written to the database as in process; the export row's worker
- * names the child) and exits. Resolves when it exits with 0. Any other end (an error, a crash, a
- * kill) rejects; an export the child left queued or running is then marked failed and its partial
- * file removed, as the sweep does for a dead worker. Once it has ended, the next export's process
- * is started (when one is kept ready).
+ * one was, see prepareExportProcess, or kept from the last export) runs the job in its own small
+ * pool (progress, heartbeat and the ready or failed status are written to the database as in
+ * process; the export row's worker names the child) and reports its end. Resolves when it reports
+ * success. A failure it reports, or its end before reporting (a crash, a kill), rejects; an export
+ * the child left queued or running is then marked failed and its partial file removed, as the sweep
+ * does for a dead worker. A child that reported is kept, warm, for the next export (when one is
+ * kept ready) for EXPORT_PROCESS_KEEP_SECONDS (see keepForNext).
  */
 export async function runDataExportInChildProcess(
-  deps: { db: Db; config: Pick<Config, 'dataDir' | 'secretKeys'>; onStart?: (pid: number) => void },
+  deps: {
+    db: Db;
+    config: Pick<Config, 'dataDir' | 'secretKeys'> & Partial<Pick<Config, 'exportProcessKeepSeconds'>>;
+    onStart?: (pid: number) => void;
+  },
   databaseUrl: string,
   job: DataExportJob,
 ): Promise<void> {
-  const { child, stderr, exited } = takeExportProcess();
+  const p = takeExportProcess();
+  const { child, stderr, exited } = p;
   const order: ExportProcessOrder = { job, databaseUrl, dataDir: deps.config.dataDir, secretKeys: deps.config.secretKeys };
   child.send(order, (err) => {
     if (err) child.kill('SIGKILL');
   });
   if (child.pid !== undefined) deps.onStart?.(child.pid);
-  const { code, signal } = await exited;
-  if (keepSpare) prepareExportProcess();
-  if (code === 0) return;
+  const end = await Promise.race([p.report(), exited]);
+  if ('done' in end && !end.retiring && alive(p)) {
+    // Kept for the next export, unless another is already waiting.
+    const keep = deps.config.exportProcessKeepSeconds ?? EXPORT_PROCESS_KEEP_SECONDS;
+    if (keepSpare && keep > 0 && !(spare && alive(spare))) keepForNext(p, keep);
+    else {
+      child.kill();
+      if (keepSpare) prepareExportProcess();
+    }
+  } else if (keepSpare) prepareExportProcess();
+  if ('done' in end && end.failed === null) return;
   await failUnfinished(deps, job);
+  if ('done' in end) throw new Error(`The export failed: ${end.failed}`);
   const error = stderr();
-  throw new Error(`The export process ended with ${signal ? `signal ${signal}` : `code ${code}`}${error ? `:\n${error.trim()}` : ''}`);
+  throw new Error(
+    `The export process ended with ${end.signal ? `signal ${end.signal}` : `code ${end.code}`}${error ? `:\n${error.trim()}` : ''}`,
+  );
 }
 
 /** Fails the job's export if its process left it queued or running, removing its partial file. */

@@ -42,7 +42,7 @@ const PROGRESS_MS = 1000;
 
 export interface ExportJobDeps {
   db: Db;
-  config: Pick<Config, 'dataDir' | 'secretKeys'>;
+  config: Pick<Config, 'dataDir' | 'secretKeys'> & Partial<Pick<Config, 'exportProcessKeepSeconds'>>;
   /** Awaited after each page is written (the recovery suite stops a process there). */
   afterPage?: (rowsDone: number) => Promise<void>;
   /**
