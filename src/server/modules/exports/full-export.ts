@@ -59,9 +59,10 @@ function lineFeeds(bytes: Buffer): number {
 const SNAPSHOT_CONNECTIONS = 2;
 
 /**
- * How many bytes of a sheet the process reads ahead of writing them, on each connection: the next
- * sheet's statement runs while this one is written, and stops for the process only once this much of
- * it waits. It bounds what the process holds whatever the institution's size.
+ * How many bytes of sheets not yet written the process may hold before it starts another sheet's
+ * statement: the next sheets' statements run while this one is written, and wait for the process
+ * once this much of them waits (a statement already running stops too, its stream full at this
+ * much). It bounds what the process holds, whatever the institution's size, to a few times this.
  */
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
 
@@ -73,11 +74,12 @@ const WRITE_BYTES = 512 * 1024;
 
 /**
  * Each sheet as PostgreSQL writes it (`copy (…) to stdout`, see `ExportEntity.rowsQuery`), through the
- * snapshot transactions `txs`. The sheets' statements run in order, each on whichever connection is
- * free first, a connection being free once the server has sent the last statement's output. Each
- * statement's output is read ahead into the process (READ_AHEAD_BYTES at most), so two statements run
- * at once: the database writes the next sheet while the process writes this one. The process parses
- * no row: COPY's bytes go from the socket to the file (or, for a workbook, to its row writer).
+ * snapshot transactions `txs`. The sheets' statements start in order, each on whichever connection is
+ * free first (free once the server has sent the last statement's output), while the bytes read and
+ * not yet written stay under READ_AHEAD_BYTES; each statement's output is read ahead into the process
+ * as it comes, so two statements run at once: the database writes the next sheets while the process
+ * writes this one. The process parses no row: COPY's bytes go from the socket to the file (or, for a
+ * workbook, to its row writer).
  *
  * (Reading the largest sheet, the answers, as two statements over halves of its rows at once was
  * measured slower on 2 cores: each half hashes every question again, and the processor was already
@@ -91,29 +93,36 @@ function copyReader(
   layouts: readonly EntityLayout[],
 ): ExportReader & { settled(): Promise<void> } {
   let stopped = false;
-  const streams: (Readable & { done: Promise<void> })[] = [];
+  const streams: (Readable & { rowCount: number; done: Promise<void> })[] = [];
   const free = [...txs];
-  const waiting: ((tx: Tx) => void)[] = [];
-  // Connections are taken in the statements' order (the waiting list is first come, first served).
-  const take = () => new Promise<Tx>((resolve) => (free.length ? resolve(free.shift()!) : waiting.push(resolve)));
-  const give = (tx: Tx) => (waiting.length ? waiting.shift()!(tx) : free.push(tx));
-  const started = entities.map((entity, i) => {
-    const stream = take().then((tx) => {
-      if (stopped) {
-        give(tx);
-        throw new Error('the export stopped before this sheet');
-      }
-      const s = copyOut(tx, entity.rowsQuery(scope, layouts[i]!.words), copyOptions(format), READ_AHEAD_BYTES);
-      streams.push(s);
-      void s.done.then(() => give(tx));
-      return s;
-    });
-    stream.catch(() => {});
-    return stream;
+  const started = entities.map(() => {
+    let resolve!: (s: Readable & { rowCount: number }) => void;
+    let reject!: (err: Error) => void;
+    const promise = new Promise<Readable & { rowCount: number }>((res, rej) => ((resolve = res), (reject = rej)));
+    return { promise, resolve, reject };
   });
+  for (const s of started) s.promise.catch(() => {});
+  let next = 0;
+  /** Bytes read from the database and not yet written. */
+  const held = () => streams.reduce((n, s) => (s.readableEnded ? n : n + s.readableLength), 0);
+  /** Starts the next statements, in order, while a connection is free and the bytes held allow. */
+  const pump = () => {
+    while (!stopped && next < entities.length && free.length > 0 && held() < READ_AHEAD_BYTES) {
+      const i = next++;
+      const tx = free.shift()!;
+      const s = copyOut(tx, entities[i]!.rowsQuery(scope, layouts[i]!.words), copyOptions(format), READ_AHEAD_BYTES);
+      streams.push(s);
+      void s.done.then(() => {
+        free.push(tx);
+        pump();
+      });
+      started[i]!.resolve(s);
+    }
+  };
+  pump();
   return {
     async forEachChunk(index, fn) {
-      const stream = await started[index]!;
+      const stream = await started[index]!.promise;
       let parts: Buffer[] = [];
       let size = 0;
       const flush = async () => {
@@ -121,6 +130,7 @@ function copyReader(
         parts = [];
         size = 0;
         await fn(bytes, lineFeeds(bytes));
+        pump();
       };
       for await (const chunk of stream) {
         parts.push(chunk as Buffer);
@@ -128,14 +138,15 @@ function copyReader(
         if (size >= WRITE_BYTES) await flush();
       }
       if (size > 0) await flush();
+      pump();
       return stream.rowCount;
     },
     /** Starts no more statements; resolves once every one sent has ended, its output read to its end. */
     async settled() {
       stopped = true;
+      for (const s of started.slice(next)) s.reject(new Error('the export stopped before this sheet'));
       for (const s of streams) if (!s.readableEnded && !s.destroyed) s.resume();
       await Promise.all(streams.map((s) => s.done));
-      await Promise.allSettled(started);
     },
   };
 }
