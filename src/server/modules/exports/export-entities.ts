@@ -147,7 +147,7 @@ function converted(kind: Kind, c: string): string {
 }
 
 /**
- * Column `c` (SQL naming its converted value) as its cell's text or typed value, before any XML. A
+ * Column `c` (SQL naming its converted value) as its cell's text or typed value. A
  * list is checked for secrets as the text it is joined into (a private key in any element, a sealed
  * value as the only one); its values are codes or names a person chose.
  */
@@ -191,10 +191,10 @@ const uuidKey = (expr: SQL): KeyPart[] => [{ expr, type: 'uuid' }];
  * a hash join over the whole other table on every page: for the 88,000 answers of a large
  * institution, a scan of all 88,000 questions on each of 89 pages.
  *
- * The query has three levels: the rows' plain values sorted by key (`s`, numbered for a workbook's
- * cell references); each value as its cell's text (secrets blanked, formulas neutralised); then, for
- * a workbook, the row's SpreadsheetML. The middle level is kept from being merged into the last
- * (`offset 0`), which would compute each cell's text once for each use of it.
+ * The query has three levels: the rows' plain values (a page's sorted by key); those values converted
+ * to text where their kind needs it, kept from being merged into the next level (`offset 0`), which
+ * would convert a value once for each use of it; then each value as its cell's text (secrets
+ * blanked, formulas neutralised, a code's words or else the code).
  */
 function tableEntity(opts: {
   name: string;

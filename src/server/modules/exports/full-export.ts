@@ -261,7 +261,7 @@ async function writeExport(
       const rows = sheetRows(layout.cellTypes);
       await sheet(index, async (bytes) => {
         const xml = rows.push(bytes);
-        if (xml) await sink.addXml(xml);
+        if (xml.length > 0) await sink.addXml(xml);
         await drained(out);
       });
       rows.end();

@@ -230,7 +230,7 @@ export function sheetRows(types: readonly SheetCellType[], firstRow = 2) {
 }
 
 /** A column's letters: 0 → A, 25 → Z, 26 → AA. */
-export function columnLetters(index: number): string {
+function columnLetters(index: number): string {
   let n = index + 1;
   let out = '';
   while (n > 0) {
