@@ -10,6 +10,7 @@ const COPIED = [
   'é1\t42\ttrue\ta <b> & c\t\\N',
   '\\N\t-7\tfalse\tline\\r\\nend\\tand\\\\slash\\rcr\tx\u0001y',
   'last\t\\N\t\\N\t\tafter empties',
+  'x\t\ttrue\t\tend',
 ].join('\n');
 
 /** Every chunking of the text: each split point, the bytes of `é` included. */
@@ -23,7 +24,7 @@ describe('a sheet’s rows from COPY’s text format', () => {
     const whole = sheetRows(TYPES);
     const expected = whole.push(bytes).toString('utf8');
     whole.end();
-    expect(expected.match(/<row /g)).toHaveLength(3);
+    expect(expected.match(/<row /g)).toHaveLength(4);
     for (const chunks of chunkings(bytes)) {
       const rows = sheetRows(TYPES);
       expect(Buffer.concat(chunks.map((c) => rows.push(c))).toString('utf8')).toBe(expected);
@@ -50,11 +51,12 @@ describe('a sheet’s rows from COPY’s text format', () => {
     const read = new ExcelJS.Workbook();
     await read.xlsx.load(Buffer.concat(parts) as unknown as ArrayBuffer);
     const ws = read.getWorksheet('Sheet')!;
-    const cells = [2, 3, 4].map((r) => [1, 2, 3, 4, 5].map((c) => ws.getRow(r).getCell(c).value ?? null));
+    const cells = [2, 3, 4, 5].map((r) => [1, 2, 3, 4, 5].map((c) => ws.getRow(r).getCell(c).value ?? null));
     expect(cells).toEqual([
       ['é1', 42, true, 'a <b> & c', null],
       [null, -7, false, 'line\nend\tand\\slash\ncr', 'xy'],
       ['last', null, null, null, 'after empties'],
+      ['x', null, true, null, 'end'],
     ]);
   });
 });
