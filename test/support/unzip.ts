@@ -16,6 +16,7 @@ export async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
         if (err) return reject(err);
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('error', reject);
         stream.on('end', () => {
           const data = Buffer.concat(chunks);
           if (crc32.unsigned(data) !== entry.crc32) return reject(new Error(`${entry.fileName}: its CRC-32 does not match its bytes`));

@@ -132,8 +132,9 @@ function wordsOf(f: Field, words: WordMaps): SheetValue {
 
 /**
  * A value read (`c`, SQL naming it) as text where its kind needs converting: timestamps as ISO 8601
- * text in UTC with milliseconds (as `Date.toISOString` writes them), JSON as its text. For a page,
- * this comes after the sort, which then moves the values as they are stored.
+ * text in UTC with milliseconds (as `Date.toISOString` writes them), JSON as its text, a list as its
+ * elements joined. For a page, this comes after the sort, which then moves the values as they are
+ * stored.
  */
 function converted(kind: Kind, c: string): string {
   switch (kind) {
@@ -141,24 +142,28 @@ function converted(kind: Kind, c: string): string {
       return `to_char(${c} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
     case 'json':
       return `(${c})::text`;
+    case 'list':
+      return `array_to_string(${c}, '; ')`;
     default:
       return c;
   }
 }
 
 /**
- * Column `c` (SQL naming its converted value) as its cell's text or typed value. A
- * list is checked for secrets as the text it is joined into (a private key in any element, a sealed
- * value as the only one); its values are codes or names a person chose.
+ * Column `c` (SQL naming its converted value) as its cell's text or typed value. A list is checked
+ * for secrets as the text it is joined into (a private key in any element, a sealed value as the
+ * only one); its values are codes or names a person chose. JSON text can start with a formula's
+ * character only as a bare number (`-1`), which holds no text to blank: it is neutralised, and any
+ * other has its secret values blanked.
  */
 function cellSql(kind: Kind, c: string): string {
   switch (kind) {
     case 'text':
       return textCellSql(c);
     case 'list':
-      return `nullif(${textCellSql(`array_to_string(${c}, '; ')`)}, '')`;
+      return `nullif(${textCellSql(c)}, '')`;
     case 'json':
-      return neutralisedSql(jsonWithoutSecretsSql(c));
+      return `case when ascii(${c}) in (9, 13, 43, 45, 61, 64) then '''' || ${c} else ${jsonWithoutSecretsSql(c)} end`;
     default:
       return c;
   }
@@ -410,11 +415,11 @@ export const EXPORT_ENTITIES: readonly ExportEntity[] = [
     file: 'data-elements',
     // One row per element of an item. A page unnests only the next items by id: those with at least
     // one element, one more than the page size, so they hold a page's rows even when the first
-    // (the cursor's item) has none left.
+    // (the cursor's item) has none left. The whole sheet at once is in the order read.
     table: ({ tenant, from, limit }) =>
       sql`(select x.tenant_id, x.id, x.name, x.audiences, e.element
         from (select * from inventory_items x where ${tenant} and ${from} and cardinality(x.data_elements) > 0
-          order by x.id ${limit === null ? sql`` : sql`limit ${limit + 1}`}) x
+          ${limit === null ? sql`` : sql`order by x.id limit ${limit + 1}`}) x
         cross join lateral unnest(x.data_elements) as e(element))`,
     key: [
       { expr: sql`x.id`, type: 'uuid' },

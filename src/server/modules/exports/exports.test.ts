@@ -154,6 +154,11 @@ async function seedTenant(): Promise<Tenant> {
       sql`update assessment_answers set value = ${JSON.stringify(SECRET_ANSWER)}::jsonb
         where tenant_id = ${id} and question_id = (select min(question_id::text)::uuid from assessment_answers where tenant_id = ${id})`,
     );
+    // A bare negative number as JSON, which a spreadsheet would read as a formula.
+    await tx.execute(
+      sql`insert into audit_events (tenant_id, actor_label, actor_role, action, record_type, record_id, changes, request_id, source)
+        values (${id}, 'System', 'system', 'inventory.update', 'inventory_item', ${created.json().id}, '-2'::jsonb, 'export-test', 'system')`,
+    );
   });
   // A document whose name would be a formula in a spreadsheet.
   const doc = await tenant.appAdmin.request(

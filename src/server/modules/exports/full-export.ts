@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { PassThrough, type Readable, type Writable } from 'node:stream';
-import { STREAMED_COMPRESSION_LEVEL, yazl } from './zip.js';
+import type { Readable, Writable } from 'node:stream';
+import { createZipWriter } from './zip.js';
 import { copyAll, copyOut, withTenantRead, withTenantSnapshots, type Db, type TenantScope, type Tx } from '../../platform/db.js';
 import { LANGUAGES, type Language } from '../../../contracts/domain.js';
 import { copyOptions, EXPORT_ENTITIES, type ExportEntity, type SheetFormat } from './export-entities.js';
@@ -67,12 +67,6 @@ const SNAPSHOT_CONNECTIONS = 2;
 const READ_AHEAD_BYTES = 16 * 1024 * 1024;
 
 /**
- * The bytes a sheet's chunks are gathered into before they are written: a socket's reads are a few
- * kilobytes each, and each write costs the zip's checksum and deflate streams a turn of their own.
- */
-const WRITE_BYTES = 512 * 1024;
-
-/**
  * Each sheet as PostgreSQL writes it (`copy (…) to stdout`, see `ExportEntity.rowsQuery`), through the
  * snapshot transactions `txs`. The sheets' statements start in order, each on whichever connection is
  * free first (free once the server has sent the last statement's output), while the bytes read and
@@ -123,21 +117,25 @@ function copyReader(
   return {
     async forEachChunk(index, fn) {
       const stream = await started[index]!.promise;
-      let parts: Buffer[] = [];
-      let size = 0;
-      const flush = async () => {
-        const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-        parts = [];
-        size = 0;
-        await fn(bytes, lineFeeds(bytes));
-        pump();
-      };
-      for await (const chunk of stream) {
-        parts.push(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        if (size >= WRITE_BYTES) await flush();
-      }
-      if (size > 0) await flush();
+      // Each chunk as the stream was given it: in flowing mode a chunk at a time, where `read()`, and
+      // so `for await`, would join every chunk the stream holds (up to READ_AHEAD_BYTES) into a copy.
+      await new Promise<void>((resolve, reject) => {
+        const fail = (err: Error) => {
+          stream.off('data', onData);
+          stream.off('end', resolve);
+          reject(err);
+        };
+        const onData = (chunk: Buffer) => {
+          stream.pause();
+          fn(chunk, lineFeeds(chunk)).then(() => {
+            pump();
+            stream.resume();
+          }, fail);
+        };
+        stream.on('data', onData);
+        stream.once('end', resolve);
+        stream.once('error', fail);
+      });
       pump();
       return stream.rowCount;
     },
@@ -179,11 +177,6 @@ function pageReader(
       }
     },
   };
-}
-
-/** Resolves once `out` has room again (backpressure from the file or response it writes to). */
-async function drained(out: Writable): Promise<void> {
-  if (out.writableNeedDrain) await once(out, 'drain');
 }
 
 /** Hands each file to put beside the sheets of a zip export (path in the zip, bytes) to `add`. */
@@ -260,35 +253,26 @@ async function writeExport(
       const sink = book.addSheet(layout.name, layout.columns);
       const rows = sheetRows(layout.cellTypes);
       await sheet(index, async (bytes) => {
+        // The zip copies the rows before the next chunk is turned into rows over them.
         const xml = rows.push(bytes);
         if (xml.length > 0) await sink.addXml(xml);
-        await drained(out);
       });
       rows.end();
       await sink.end();
     }
     await book.finish();
   } else {
-    const zip = new yazl.ZipFile();
-    zip.outputStream.pipe(out);
+    const zip = createZipWriter(out);
     for (const [index, layout] of layouts.entries()) {
-      const csv = new PassThrough();
-      zip.addReadStream(csv, `${layout.file}.csv`, { compressionLevel: STREAMED_COMPRESSION_LEVEL });
-      const consumed = once(csv, 'end');
+      const csv = zip.stream(`${layout.file}.csv`);
       // UTF-8 with a BOM so spreadsheets read accents right; the header ends as PostgreSQL's records do.
-      csv.write(`\ufeff${csvText([layout.columns.map((c) => c.header)]).replace(/\r\n$/, '\n')}`);
-      await sheet(index, async (bytes) => {
-        if (!csv.write(bytes)) await once(csv, 'drain');
-      });
-      csv.end();
-      await consumed;
+      await csv.write(`\ufeff${csvText([layout.columns.map((c) => c.header)]).replace(/\r\n$/, '\n')}`);
+      await sheet(index, (bytes) => csv.write(bytes));
+      await csv.end();
     }
     // Files beside the sheets (attached documents), one at a time as the output takes them.
-    await files?.(async (name, bytes) => {
-      zip.addBuffer(bytes, name);
-      await drained(out);
-    });
-    zip.end();
+    await files?.((name, bytes) => zip.buffer(bytes, name));
+    await zip.end();
   }
   await ended;
   return before;

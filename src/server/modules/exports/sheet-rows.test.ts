@@ -13,9 +13,15 @@ const COPIED = [
   'x\t\ttrue\t\tend',
 ].join('\n');
 
-/** Every chunking of the text: each split point, the bytes of `é` included. */
+/**
+ * Every chunking of the text in two, at each split point (the bytes of `é` included), and in three
+ * around each stretch of a line, so that a line is finished only after a chunk that holds no line end.
+ */
 function* chunkings(bytes: Buffer): Generator<Buffer[]> {
   for (let at = 0; at <= bytes.length; at++) yield [bytes.subarray(0, at), bytes.subarray(at)];
+  for (let from = 0; from < bytes.length; from++)
+    for (let to = from + 1; to <= bytes.length && !bytes.subarray(from, to).includes(10); to++)
+      yield [bytes.subarray(0, from), bytes.subarray(from, to), bytes.subarray(to)];
 }
 
 describe('a sheet’s rows from COPY’s text format', () => {
@@ -27,7 +33,8 @@ describe('a sheet’s rows from COPY’s text format', () => {
     expect(expected.match(/<row /g)).toHaveLength(4);
     for (const chunks of chunkings(bytes)) {
       const rows = sheetRows(TYPES);
-      expect(Buffer.concat(chunks.map((c) => rows.push(c))).toString('utf8')).toBe(expected);
+      // Each call's bytes are written over by the next: copied as they come.
+      expect(Buffer.concat(chunks.map((c) => Buffer.from(rows.push(c)))).toString('utf8')).toBe(expected);
       rows.end();
     }
     const unfinished = sheetRows(TYPES);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { STREAMED_COMPRESSION_LEVEL, yazl } from './zip.js';
+import { createZipWriter } from './zip.js';
 
 /** A value a spreadsheet cell holds. Lists are written joined with "; ". */
 export type SheetCell = string | number | boolean | null | readonly string[];
@@ -110,8 +110,30 @@ function digitsInto(out: Buffer, at: number, n: number): number {
   return at;
 }
 
-/** What the bytes of `sheetRows` are written into before each chunk's are copied out (grown as needed). */
-let scratch = Buffer.allocUnsafe(1 << 20);
+/** What a byte of a text field in COPY's text format asks of `sheetRows` (TEXT_BYTES). */
+const AS_IS = 0;
+const FIELD_END = 1;
+const ESCAPE = 2;
+const MARKUP = 3;
+const LEFT_OUT = 4;
+const CARRIAGE_RETURN = 5;
+/**
+ * Each byte's class in a text field, so that the loop over a field's bytes asks one question of
+ * most of them: a tab or line feed ends the field, a backslash starts an escape, markup is escaped,
+ * the control characters XML cannot hold are left out, a carriage return is a line feed.
+ */
+const TEXT_BYTES = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) TEXT_BYTES[b] = LEFT_OUT;
+TEXT_BYTES[TAB] = FIELD_END;
+TEXT_BYTES[LF] = FIELD_END;
+TEXT_BYTES[0x0d] = CARRIAGE_RETURN;
+TEXT_BYTES[0x7f] = LEFT_OUT;
+TEXT_BYTES[BACKSLASH] = ESCAPE;
+TEXT_BYTES[0x26] = MARKUP;
+TEXT_BYTES[0x3c] = MARKUP;
+TEXT_BYTES[0x3e] = MARKUP;
+
+const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Reads a sheet's cells as COPY writes them in its text format (a row per line, fields separated by
@@ -125,13 +147,15 @@ let scratch = Buffer.allocUnsafe(1 << 20);
  * escaped, line ends (CRLF, CR, LF) become line feeds (XML reads a bare CR as LF), the control
  * characters XML cannot hold are left out. Building strings and encoding them again cost about twice
  * as much. Chunks may end anywhere (inside a row, inside a character): a row is written once its
- * line is complete.
+ * line is complete; only the line a chunk ends inside is copied, to be finished by the next.
  */
 export function sheetRows(types: readonly SheetCellType[], firstRow = 2) {
   const letters = types.map((_, i) => ascii(columnLetters(i)));
   let row = firstRow;
   let rest: Buffer | null = null;
-  /** The row of line `start`–`end` of `src` (its line feed excluded) into `out` at `at`; the position after it. */
+  /** What the rows are written into, and a view of it handed out (grown as needed). */
+  let scratch = Buffer.allocUnsafe(1 << 20);
+  /** The row of line `start`–`end` of `src` (`end` its line feed) into `out` at `at`; the position after it. */
   const rowInto = (src: Buffer, start: number, end: number, out: Buffer, at: number): number => {
     at = copyInto(out, at, ROW_OPEN);
     at = digitsInto(out, at, row);
@@ -170,26 +194,33 @@ export function sheetRows(types: readonly SheetCellType[], firstRow = 2) {
         while (k < end && src[k] !== TAB) k++;
       } else {
         at = copyInto(out, at, TEXT_VALUE);
-        for (; k < end; k++) {
+        // The line ends with its line feed, which ends the field: no other bound is needed.
+        for (;;) {
           let b = src[k]!;
-          if (b === TAB) break;
-          if (b === BACKSLASH) {
-            const e = src[++k]!;
+          const kind = TEXT_BYTES[b]!;
+          if (kind === AS_IS) {
+            out[at++] = b;
+            k++;
+            continue;
+          }
+          if (kind === FIELD_END) break;
+          k++;
+          if (kind === ESCAPE) {
+            // (COPY escapes every line feed: one after a backslash would still end the line.)
+            if (src[k] === LF) break;
+            const e = src[k++]!;
             if (e === 0x6e /* n */) b = LF;
             else if (e === 0x72 /* r */) {
               // CR, or CRLF, is a line feed.
-              if (src[k + 1] === BACKSLASH && src[k + 2] === 0x6e) k += 2;
+              if (src[k] === BACKSLASH && src[k + 1] === 0x6e) k += 2;
               b = LF;
             } else if (e === 0x74 /* t */) b = TAB;
             else if (e === 0x62 /* b */ || e === 0x66 /* f */ || e === 0x76 /* v */)
               continue; // not in XML
             else b = e;
             out[at++] = b;
-          } else if (b === 0x26) at = copyInto(out, at, AMP);
-          else if (b === 0x3c) at = copyInto(out, at, LT);
-          else if (b === 0x3e) at = copyInto(out, at, GT);
-          else if (b >= 0x20 ? b !== 0x7f : b === LF) out[at++] = b;
-          else if (b === 0x0d) out[at++] = LF;
+          } else if (kind === MARKUP) at = copyInto(out, at, b === 0x26 ? AMP : b === 0x3c ? LT : GT);
+          else if (kind === CARRIAGE_RETURN) out[at++] = LF;
           // Any other control character is left out: XML cannot hold it.
         }
       }
@@ -198,29 +229,46 @@ export function sheetRows(types: readonly SheetCellType[], firstRow = 2) {
     row++;
     return copyInto(out, at, ROW_CLOSE);
   };
+  /** The rows of the complete lines `from`–`to` of `src` (`to` just after a line feed) into the scratch at `at`. */
+  const rowsInto = (src: Buffer, from: number, to: number, at: number): number => {
+    for (let start = from; start < to;) {
+      const end = src.indexOf(LF, start);
+      const most = (end - start) * MOST_PER_BYTE + types.length * CELL_MARKUP + 32;
+      if (at + most > scratch.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + most));
+        scratch.copy(bigger, 0, 0, at);
+        scratch = bigger;
+      }
+      at = rowInto(src, start, end, scratch, at);
+      start = end + 1;
+    }
+    return at;
+  };
   return {
-    /** The SpreadsheetML of the rows whose lines `chunk` completes (a line it begins waits for the next chunk). */
+    /**
+     * The SpreadsheetML of the rows whose lines `chunk` completes (a line it begins waits for the
+     * next chunk). The bytes are the writer's own and are written over by the next call: copy them,
+     * or be done with them, before it.
+     */
     push(chunk: Buffer): Buffer {
-      const last = chunk.lastIndexOf(LF);
-      if (last < 0) {
-        rest = rest ? Buffer.concat([rest, chunk]) : chunk;
-        return Buffer.alloc(0);
-      }
-      const src = rest ? Buffer.concat([rest, chunk.subarray(0, last + 1)]) : chunk.subarray(0, last + 1);
-      rest = last + 1 < chunk.length ? chunk.subarray(last + 1) : null;
       let at = 0;
-      for (let start = 0; start < src.length;) {
-        const end = src.indexOf(LF, start);
-        const most = (end - start) * MOST_PER_BYTE + types.length * CELL_MARKUP + 32;
-        if (at + most > scratch.length) {
-          const bigger = Buffer.allocUnsafe(Math.max(scratch.length * 2, at + most));
-          scratch.copy(bigger, 0, 0, at);
-          scratch = bigger;
+      let from = 0;
+      if (rest) {
+        const first = chunk.indexOf(LF);
+        if (first < 0) {
+          rest = Buffer.concat([rest, chunk]);
+          return NO_BYTES;
         }
-        at = rowInto(src, start, end, scratch, at);
-        start = end + 1;
+        const line = Buffer.concat([rest, chunk.subarray(0, first + 1)]);
+        rest = null;
+        at = rowsInto(line, 0, line.length, at);
+        from = first + 1;
       }
-      return Buffer.from(scratch.subarray(0, at));
+      const last = chunk.lastIndexOf(LF);
+      if (last >= from) at = rowsInto(chunk, from, last + 1, at);
+      const after = Math.max(from, last + 1);
+      if (after < chunk.length) rest = chunk.subarray(after);
+      return at === 0 ? NO_BYTES : scratch.subarray(0, at);
     },
     /** Throws if the last chunk left a row unfinished. */
     end(): void {
@@ -265,8 +313,8 @@ function cellXml(ref: string, value: SheetCell, style: string): string {
 }
 
 /**
- * A streaming XLSX workbook written straight as SpreadsheetML into a zip (yazl): each sheet is a
- * stream the zip deflates as rows arrive, so memory stays flat whatever the number of rows. Sheets
+ * A streaming XLSX workbook written straight as SpreadsheetML into a zip (`createZipWriter`): each
+ * sheet is an entry the zip deflates as rows arrive, so memory stays flat whatever the number of rows. Sheets
  * are written one after the other; the header row is bold. Strings are written as the cell's own
  * text (no shared-string table), numbers and booleans typed.
  *
@@ -274,14 +322,12 @@ function cellXml(ref: string, value: SheetCell, style: string): string {
  * and an XML tree for every cell was most of a full export's CPU (about four times the SQL).
  */
 export function createXlsxWriter(out: Writable) {
-  const zip = new yazl.ZipFile();
-  zip.outputStream.pipe(out);
+  const zip = createZipWriter(out);
   const names: string[] = [];
   return {
     addSheet(name: string, columns: readonly SheetColumn[]): SheetSink {
       names.push(sheetName(name));
-      const stream = new PassThrough();
-      zip.addReadStream(stream, `xl/worksheets/sheet${names.length}.xml`, { compressionLevel: STREAMED_COMPRESSION_LEVEL });
+      const entry = zip.stream(`xl/worksheets/sheet${names.length}.xml`);
       const letters = columns.map((_, i) => columnLetters(i));
       let r = 1;
       const row = (cells: readonly SheetCell[], style: string) => {
@@ -296,7 +342,7 @@ export function createXlsxWriter(out: Writable) {
             `<col min="${i + 1}" max="${i + 1}" width="${c.width ?? Math.min(Math.max(c.header.length + 2, 12), 60)}" customWidth="1"/>`,
         )
         .join('');
-      stream.write(
+      const head = entry.write(
         `${XML_HEAD}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews><sheetView workbookViewId="0"/></sheetViews>` +
           `<sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>` +
           row(
@@ -306,18 +352,22 @@ export function createXlsxWriter(out: Writable) {
       );
       return {
         async addRows(rows) {
+          await head;
           if (rows.length === 0) return;
           let xml = '';
           for (const cells of rows) xml += row(cells, '');
-          if (!stream.write(xml)) await once(stream, 'drain');
+          await entry.write(xml);
         },
         async addXml(xml) {
-          if (!stream.write(xml)) await once(stream, 'drain');
+          await head;
+          await entry.write(xml);
         },
         async end() {
-          const done = once(stream, 'end');
-          stream.end('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>');
-          await done;
+          await head;
+          await entry.write(
+            '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>',
+          );
+          await entry.end();
         },
       };
     },
@@ -333,7 +383,7 @@ export function createXlsxWriter(out: Writable) {
             `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
         )
         .join('');
-      zip.addBuffer(
+      await zip.buffer(
         Buffer.from(
           `${XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
@@ -343,27 +393,27 @@ export function createXlsxWriter(out: Writable) {
         ),
         '[Content_Types].xml',
       );
-      zip.addBuffer(
+      await zip.buffer(
         Buffer.from(
           `${XML_HEAD}<Relationships xmlns="${PKG_REL_NS}"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
         ),
         '_rels/.rels',
       );
-      zip.addBuffer(
+      await zip.buffer(
         Buffer.from(
           `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><bookViews><workbookView/></bookViews><sheets>${sheets}</sheets></workbook>`,
         ),
         'xl/workbook.xml',
       );
-      zip.addBuffer(
+      await zip.buffer(
         Buffer.from(
           `${XML_HEAD}<Relationships xmlns="${PKG_REL_NS}">${sheetRels}<Relationship Id="rId${names.length + 1}" Type="${REL_NS}/styles" Target="styles.xml"/></Relationships>`,
         ),
         'xl/_rels/workbook.xml.rels',
       );
-      zip.addBuffer(Buffer.from(STYLES_XML), 'xl/styles.xml');
+      await zip.buffer(Buffer.from(STYLES_XML), 'xl/styles.xml');
       const finished = once(out, 'finish');
-      zip.end();
+      await zip.end();
       await finished;
     },
   };
