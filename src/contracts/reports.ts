@@ -196,3 +196,12 @@ export const dataExportSchema = z.object({
 });
 export type DataExportBody = z.infer<typeof dataExportSchema>;
 export const dataExportListSchema = z.object({ items: z.array(dataExportSchema) });
+/** The longest a request may wait for an export to finish (`?wait=`), in seconds. */
+export const EXPORT_WAIT_MAX_SECONDS = 25;
+/**
+ * `wait`: while the export (or, for the list, any export being prepared) is queued or running, answer
+ * once it is ready or failed, or after this many seconds with its progress; 0 (the default) answers at once.
+ */
+export const exportWaitQuerySchema = z.strictObject({
+  wait: z.coerce.number().int().min(0).max(EXPORT_WAIT_MAX_SECONDS).default(0),
+});

@@ -14,6 +14,7 @@ import { EXPORT_ENTITIES } from './export-entities.js';
 import { countExportRows, writeFullExport } from './full-export.js';
 import { EXPORT_FAILED, failExport, systemSweepExpiredExports } from './exports.sweep.js';
 import { THIS_PROCESS } from '../../platform/worker-identity.js';
+import { announceExportSettled } from './export-settled.js';
 import { EXPORT_HEARTBEAT_SECONDS, EXPORT_TTL_HOURS, exportFilePath } from './export-files.js';
 
 /** The payload of the export job. Versioned so a queued job survives a deployment. */
@@ -156,7 +157,9 @@ export function createExportJobs(deps: ExportJobDeps) {
         // On PostgreSQL in a process of its own, so that the serving process's memory does not carry
         // it; the embedded database cannot be opened by another process: there, in this one.
         const databaseUrl = deps.inProcess ? null : connectionStringOf(deps.db);
-        return databaseUrl ? runDataExportInChildProcess(deps, databaseUrl, job) : runDataExportJob(deps, job);
+        const run = databaseUrl ? runDataExportInChildProcess(deps, databaseUrl, job) : runDataExportJob(deps, job);
+        // Its row says ready or failed by now: the requests waiting on it answer at once.
+        return run.finally(() => announceExportSettled(p.exportId));
       },
     }),
     sweep: defineJob({

@@ -1,9 +1,17 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { errorSchema, fileResponse, idParamsSchema } from '../../../contracts/api.js';
-import { dataExportListSchema, dataExportSchema, exportCreateSchema } from '../../../contracts/reports.js';
+import { dataExportListSchema, dataExportSchema, exportCreateSchema, exportWaitQuerySchema } from '../../../contracts/reports.js';
 import { requireActor } from '../../platform/http.js';
 import type { ExportsService } from './exports.service.js';
+
+/** Aborted when the response's connection closes before it is sent (the client went away): a wait stops. */
+function closedSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
+}
 
 const errors = { 400: errorSchema, 401: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema };
 
@@ -23,20 +31,28 @@ export function registerExportRoutes(root: FastifyInstance, service: ExportsServ
   );
   app.get(
     '/api/v1/exports',
-    { schema: { tags: ['exports'], summary: 'Recent exports with their progress', response: { 200: dataExportListSchema, ...errors } } },
-    async (req) => service.list(requireActor(req)),
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Recent exports with their progress; with `wait`, answered when one being prepared finishes',
+        querystring: exportWaitQuerySchema,
+        response: { 200: dataExportListSchema, ...errors },
+      },
+    },
+    async (req, reply) => service.list(requireActor(req), req.query.wait, closedSignal(reply.raw)),
   );
   app.get(
     '/api/v1/exports/:id',
     {
       schema: {
         tags: ['exports'],
-        summary: 'One export and its progress',
+        summary: 'One export and its progress; with `wait`, answered when it finishes',
         params: idParamsSchema,
+        querystring: exportWaitQuerySchema,
         response: { 200: dataExportSchema, ...errors },
       },
     },
-    async (req) => service.get(requireActor(req), req.params.id),
+    async (req, reply) => service.get(requireActor(req), req.params.id, req.query.wait, closedSignal(reply.raw)),
   );
   app.get(
     '/api/v1/exports/:id/download',

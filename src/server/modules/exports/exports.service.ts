@@ -14,9 +14,41 @@ import { userLanguage } from '../assessments/assessments.repo.js';
 import { exportFilePath } from './export-files.js';
 import type { ExportJobs } from './export.job.js';
 import { lapseExports } from './exports.sweep.js';
+import { exportSettledOrTimeout } from './export-settled.js';
 import { findDataExport, insertDataExport, listDataExports, type DataExportRow } from './exports.repo.js';
 
 const CONTENT_TYPES = { xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', csv: 'application/zip' } as const;
+
+/**
+ * While a request waits for an export (`?wait=`), how often it looks at the row again: an export run
+ * by another process is seen this late at most; one run by this process's worker is told at once.
+ */
+const WAIT_CHECK_MS = 500;
+
+const inProgress = (r: DataExportRow) => r.status === 'queued' || r.status === 'running';
+
+/**
+ * `read()`'s value once `pending(value)` is false, or after `seconds` (or when `signal` aborts) as it
+ * then is. Between looks it waits for the job of one of `ids` to end in this process, or WAIT_CHECK_MS.
+ * Each look is a transaction of its own: nothing is held while it waits.
+ */
+async function waitFor<T>(
+  ids: readonly string[],
+  seconds: number,
+  read: () => Promise<T>,
+  pending: (value: T) => boolean,
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  let value = await read();
+  while (pending(value) && !signal?.aborted) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    await exportSettledOrTimeout(ids, Math.min(WAIT_CHECK_MS, left), signal);
+    value = await read();
+  }
+  return value;
+}
 
 function isDownloadable(r: DataExportRow, now = new Date()): boolean {
   return r.status === 'ready' && r.expiresAt !== null && new Date(r.expiresAt) > now;
@@ -79,20 +111,31 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
       return presentDataExport(row);
     },
 
-    async list(actor: Actor): Promise<{ items: DataExportBody[] }> {
+    /**
+     * The institution's recent exports. With `wait` (seconds), while some are being prepared, it
+     * answers once one of them is ready or failed, or after `wait` with their progress.
+     */
+    async list(actor: Actor, wait = 0, signal?: AbortSignal): Promise<{ items: DataExportBody[] }> {
       authorize(actor, 'exportData');
       const scope = scopeOf(actor);
-      const rows = await withTenant(db, scope, async (tx) => {
-        await lapseExports(tx, scope, config.dataDir);
-        return listDataExports(tx, scope);
-      });
+      const read = () =>
+        withTenant(db, scope, async (tx) => {
+          await lapseExports(tx, scope, config.dataDir);
+          return listDataExports(tx, scope);
+        });
+      let rows = await read();
+      const preparing = rows.filter(inProgress).map((r) => r.id);
+      if (wait > 0 && preparing.length > 0)
+        rows = await waitFor(preparing, wait, read, (now) => now.filter((r) => preparing.includes(r.id)).every(inProgress), signal);
       return { items: rows.map(presentDataExport) };
     },
 
-    async get(actor: Actor, id: string): Promise<DataExportBody> {
+    /** One export. With `wait` (seconds), while it is queued or running, it answers once it is ready or failed, or after `wait`. */
+    async get(actor: Actor, id: string, wait = 0, signal?: AbortSignal): Promise<DataExportBody> {
       authorize(actor, 'exportData');
       const scope = scopeOf(actor);
-      return presentDataExport(await withTenant(db, scope, (tx) => load(tx, scope, id)));
+      const read = () => withTenant(db, scope, (tx) => load(tx, scope, id));
+      return presentDataExport(wait > 0 ? await waitFor([id], wait, read, inProgress, signal) : await read());
     },
 
     /** The file of a ready export while its link is valid. Each download is audited. */
@@ -118,7 +161,7 @@ export function createExportsService(ctx: Pick<AppContext, 'db' | 'config' | 'jo
         },
       );
       return {
-        stream: createReadStream(file),
+        stream: createReadStream(file, { highWaterMark: 1024 * 1024 }),
         fileName: row.fileName ?? `export.${row.format === 'xlsx' ? 'xlsx' : 'zip'}`,
         contentType: CONTENT_TYPES[row.format as 'xlsx' | 'csv'],
         size,

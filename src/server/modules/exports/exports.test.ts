@@ -37,6 +37,7 @@ import { isSecretText, withoutSecretValues } from '../../platform/secret-values.
 import { copyAll, unsafeTenantScope, withSystem, withTenant, type TenantScope, type Tx } from '../../platform/db.js';
 import { copyOptions, EXPORT_ENTITIES, type ExportEntity, type SheetFormat } from './export-entities.js';
 import { entityLayout } from './export-words.js';
+import { exportSettledOrTimeout } from './export-settled.js';
 import { buildCatalogApp, buildTenantWithUsers, type Client } from '../../../../test/support/factories.js';
 import { createTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { insertAssessment } from '../../../../test/support/report-fixtures.js';
@@ -927,6 +928,33 @@ describe('full export', () => {
     expect(Object.keys(exportsEn.decision)).toEqual([...SIGNOFF_DECISIONS]);
     expect(Object.keys(exportsEn.attachmentKind)).toEqual([...ATTACHMENT_KINDS]);
     expect(Object.keys(exportsEn.questionKind)).toEqual([...QUESTION_KINDS]);
+  });
+
+  it('answers a request that waits (`?wait=`) once the export is ready, and after its wait while it is still queued', async () => {
+    const tenant = await buildTenantWithUsers(t.app, t.database.db);
+    const other = await buildTenantWithUsers(t.app, t.database.db);
+    for (const wait of ['26', '-1', 'soon']) {
+      const bad = await tenant.siteAdmin.request('GET', `/api/v1/exports?wait=${wait}`);
+      expect(bad.statusCode, wait).toBe(400);
+      expect(Object.keys(bad.json().error.fields)).toContain('wait');
+    }
+    const id = (await tenant.siteAdmin.request('POST', '/api/v1/exports', { format: 'csv' })).json().id;
+    // The test's jobs run when told: until then, a short wait answers with the export still queued.
+    expect((await tenant.siteAdmin.request('GET', `/api/v1/exports/${id}?wait=1`)).json().status).toBe('queued');
+    expect((await other.siteAdmin.request('GET', `/api/v1/exports/${id}?wait=20`)).statusCode).toBe(404);
+    expect((await other.siteAdmin.request('GET', '/api/v1/exports?wait=20')).json().items).toEqual([]);
+    // Long waits, on the export and on the list, are not answered while its job has not run...
+    const answered: string[] = [];
+    const one = tenant.siteAdmin.request('GET', `/api/v1/exports/${id}?wait=20`).then((r) => (answered.push('one'), r));
+    const list = tenant.siteAdmin.request('GET', '/api/v1/exports?wait=20').then((r) => (answered.push('list'), r));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(answered).toEqual([]);
+    // ...and are once it has, ready: the job tells this process's waiting requests as it ends.
+    const told = exportSettledOrTimeout([id], 10 * 60_000);
+    await t.jobs.runPending();
+    await told;
+    expect((await one).json()).toMatchObject({ id, status: 'ready', downloadUrl: `/api/v1/exports/${id}/download` });
+    expect((await list).json().items.find((e: { id: string }) => e.id === id)).toMatchObject({ status: 'ready' });
   });
 
   it('refuses a second export while one is being prepared', async () => {

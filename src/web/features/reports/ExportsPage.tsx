@@ -21,11 +21,17 @@ function Exports() {
   const { t, i18n } = useTranslation();
   const format = useFormat();
   const client = useQueryClient();
+  const preparing = (items: readonly DataExportBody[] | undefined) =>
+    items?.some((e) => e.status === 'queued' || e.status === 'running') ?? false;
   const list = useQuery({
     queryKey: ['exports'],
-    queryFn: () => api<{ items: DataExportBody[] }>('/exports'),
-    // Poll while an export is being prepared, to show its progress.
-    refetchInterval: (q) => (q.state.data?.items.some((e) => e.status === 'queued' || e.status === 'running') ? 1000 : false),
+    // While an export is being prepared, the server answers as soon as it is ready (or after a second
+    // with its progress), and the list is asked again at once: the link shows the moment the file is.
+    queryFn: () =>
+      api<{ items: DataExportBody[] }>(
+        preparing(client.getQueryData<{ items: DataExportBody[] }>(['exports'])?.items) ? '/exports?wait=1' : '/exports',
+      ),
+    refetchInterval: (q) => (preparing(q.state.data?.items) ? 100 : false),
   });
   const start = useMutation({
     // The file speaks the language the page is read in.
