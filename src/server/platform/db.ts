@@ -578,11 +578,13 @@ export async function withTenantSnapshots<T>(
   scope: TenantScope,
   count: number,
   fn: (txs: Tx[]) => Promise<T>,
+  /** More `set local` statements for every one of the transactions (the export's planner settings). */
+  settingsToo = '',
 ): Promise<{ value: T } | null> {
   const begin = settingsTransactions.get(db);
   if (!begin) return null;
-  const settings = tenantSettings(scope, false);
-  return withTenantSnapshot(db, scope, async (first) => {
+  const settings = settingsToo ? `${tenantSettings(scope, false)}; ${settingsToo}` : tenantSettings(scope, false);
+  const value = await begin(`${SNAPSHOT_READ}; ${settings}`, async (first) => {
     if (count <= 1) return fn([first]);
     const [row] = await queryRows<{ name: string }>(first, sql`select pg_export_snapshot() as name`);
     const name = row?.name ?? '';
@@ -593,6 +595,7 @@ export async function withTenantSnapshots<T>(
         : begin(`${SNAPSHOT_READ}; set transaction snapshot '${name}'; ${settings}`, (tx) => more([...txs, tx]));
     return more([first]);
   });
+  return { value };
 }
 
 /** The connection string of a PostgreSQL database (null for the embedded one): another process opens its own pool with it. */

@@ -82,17 +82,30 @@ describe.skipIf(!onServer)('the full export on PostgreSQL', () => {
     const count = async (tx: Tx) =>
       Number((await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from schools where tenant_id = ${institution.id}`))[0]!.n);
     const before = await withTenant(t.database.db, scope, count);
-    const seen = await withTenantSnapshots(t.database.db, scope, 3, async (txs) => {
-      expect(txs).toHaveLength(3);
-      // Committed after the snapshot was taken, before any of the others has read anything.
-      await withSystem(t.database.db, (tx) =>
-        tx.insert(schools).values({ tenantId: institution.id, id: randomUUID(), name: 'Added', gradeFrom: 'K', gradeTo: '5' }),
-      );
-      const pids = await Promise.all(
-        txs.map(async (tx) => (await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`))[0]!.pid),
-      );
-      return { counts: await Promise.all(txs.map(count)), pids };
-    });
+    const seen = await withTenantSnapshots(
+      t.database.db,
+      scope,
+      3,
+      async (txs) => {
+        expect(txs).toHaveLength(3);
+        // Committed after the snapshot was taken, before any of the others has read anything.
+        await withSystem(t.database.db, (tx) =>
+          tx.insert(schools).values({ tenantId: institution.id, id: randomUUID(), name: 'Added', gradeFrom: 'K', gradeTo: '5' }),
+        );
+        const pids = await Promise.all(
+          txs.map(async (tx) => (await queryRows<{ pid: number }>(tx, sql`select pg_backend_pid() as pid`))[0]!.pid),
+        );
+        // The settings asked for are in force in every one of them (the export's: no parallel workers).
+        const workers = await Promise.all(
+          txs.map(
+            async (tx) => (await queryRows<{ n: string }>(tx, sql`select current_setting('max_parallel_workers_per_gather') as n`))[0]!.n,
+          ),
+        );
+        return { counts: await Promise.all(txs.map(count)), pids, workers };
+      },
+      'set local max_parallel_workers_per_gather = 0',
+    );
+    expect(seen!.value.workers).toEqual(['0', '0', '0']);
     expect(new Set(seen!.value.pids).size).toBe(3);
     expect(seen!.value.counts).toEqual([before, before, before]);
     expect(await withTenant(t.database.db, scope, count)).toBe(before + 1);
