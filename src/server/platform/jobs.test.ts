@@ -182,6 +182,35 @@ describe('jobs platform', () => {
   }, 40_000);
 });
 
+describe('a job whose end cannot be recorded', () => {
+  it('is logged as the worker’s error, and the process goes on (pg-boss records a job’s end without waiting for it)', async () => {
+    const lost = await openTestDatabase();
+    const errors: string[] = [];
+    const ran: string[] = [];
+    const log = { info: () => {}, warn: () => {}, error: (_: unknown, msg: string) => void errors.push(msg) };
+    const gone = defineJob({
+      name: 'test-database-gone',
+      version: 1,
+      payload: z.strictObject({}),
+      pollSeconds: 3600,
+      // The database goes away while the job runs: recording its end then fails.
+      handle: async () => {
+        await lost.close();
+        ran.push('ran');
+      },
+    });
+    const worker = await createJobs({ db: lost.db, log });
+    await worker.register(gone);
+    await worker.startWorkers();
+    await withSystem(lost.db, (tx) => worker.enqueue(tx, gone, {}));
+    worker.wake(gone);
+    // Unhandled, the failed record would end the test run here as an unhandled rejection.
+    await waitUntil(() => ran.length > 0 && errors.includes('job worker error'), 30_000);
+    await worker.stop(1000).catch(() => {});
+    expect(ran).toEqual(['ran']);
+  }, 60_000);
+});
+
 async function waitUntil(check: () => boolean, ms: number): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {

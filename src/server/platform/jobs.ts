@@ -13,12 +13,38 @@
  * Security: payloads are stored in the database and visible to operators; they carry ids, never
  * personal data.
  */
+import { createRequire } from 'node:module';
 import { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { type z } from 'zod';
 import type { Db, Tx } from './db.js';
+
+/**
+ * pg-boss 10 records a job's end (`complete`, or `fail` when its handler threw) without waiting for
+ * it: a database connection lost at that moment rejected with nothing to catch it, which ended the
+ * process (seen in the database-faults suite). The rejection is now reported as the worker's error
+ * (logged) and goes no further; the job stays active until it expires, then runs again, as a job
+ * whose process died does.
+ */
+function reportLostJobEnds(): void {
+  const manager = createRequire(import.meta.url)('pg-boss/src/manager.js') as {
+    prototype: Record<'complete' | 'fail', (...args: unknown[]) => Promise<unknown>> & { emit(event: string, err: unknown): boolean };
+  };
+  for (const name of ['complete', 'fail'] as const) {
+    const end = manager.prototype[name];
+    const reported = function (this: { emit(event: string, err: unknown): boolean }, ...args: unknown[]) {
+      const ended = end.apply(this, args);
+      ended.catch((err: unknown) => this.emit('error', err));
+      return ended;
+    };
+    // pg-boss hands its manager's functions to the PgBoss object by name.
+    Object.defineProperty(reported, 'name', { value: name });
+    manager.prototype[name] = reported;
+  }
+}
+reportLostJobEnds();
 
 /** What a handler learns about the job it runs. */
 export interface JobInfo {
