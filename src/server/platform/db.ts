@@ -810,11 +810,22 @@ export function copyOut(tx: Tx, query: string, options: string, readAhead?: numb
   const done = new Promise<void>((resolve) => {
     const lost = () => resolve();
     client.once('end', lost);
+    const free = () => {
+      client.off('end', lost);
+      setImmediate(resolve);
+    };
     const ready = stream.handleReadyForQuery.bind(stream);
     stream.handleReadyForQuery = (...args) => {
       ready(...args);
-      client.off('end', lost);
-      setImmediate(resolve);
+      free();
+    };
+    // After a statement's error the driver lets go of the statement before the server's
+    // ReadyForQuery, which then never reaches the stream: the connection's own message says when
+    // it is free (the error and the ReadyForQuery come in that order).
+    const failed = stream.handleError.bind(stream);
+    stream.handleError = (...args) => {
+      (client as unknown as { connection: { once(event: 'readyForQuery', fn: () => void): void } }).connection.once('readyForQuery', free);
+      failed(...args);
     };
   });
   return Object.assign(stream, { done });

@@ -7,5 +7,5 @@ declare module 'pg-copy-streams' {
   export function to(
     text: string,
     options?: { highWaterMark?: number },
-  ): Readable & Submittable & { rowCount: number; handleReadyForQuery(...args: unknown[]): void };
+  ): Readable & Submittable & { rowCount: number; handleReadyForQuery(...args: unknown[]): void; handleError(...args: unknown[]): void };
 }

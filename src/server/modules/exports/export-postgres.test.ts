@@ -22,6 +22,7 @@ import { queryRows, unsafeTenantScope, withSystem, withTenant, withTenantSnapsho
 import { exportFilePath } from './export-files.js';
 import { preparedExportProcessPid, prepareExportProcess, runDataExportInChildProcess, stopSpareExportProcess } from './export-process.js';
 import { writeFullExport } from './full-export.js';
+import { EXPORT_ENTITIES, type ExportEntity } from './export-entities.js';
 import { until } from '../../../../test/support/until.js';
 
 const onServer = Boolean(process.env.TEST_DATABASE_URL);
@@ -74,6 +75,18 @@ describe.skipIf(!onServer)('the full export on PostgreSQL', () => {
       .map((r) => r[1]!)
       .filter((name) => name.endsWith(' the export'));
     expect(names, JSON.stringify(rows)).toEqual(['Before the export']);
+  });
+
+  it('fails, rather than waits, when a sheet’s statement failed before the sheet’s turn came', async () => {
+    const { institution } = await buildInstitution(t.database.db);
+    const [first, second] = EXPORT_ENTITIES;
+    // The first sheet takes a while; the second's statement, on the other connection, fails at once.
+    const slow: ExportEntity = { ...first!, rowsQuery: () => 'select pg_sleep(0.5)::text' };
+    const failing: ExportEntity = { ...second!, rowsQuery: () => 'select (1 / 0)::text' };
+    const out = new Writable({ write: (_chunk, _encoding, done) => done() });
+    await expect(
+      writeFullExport(t.database.db, unsafeTenantScope(institution.id), 'csv', out, async () => {}, [slow, failing]),
+    ).rejects.toThrow(/division by zero/);
   });
 
   it('reads through connections that all see the snapshot of the first, whenever each reads first', async () => {

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { createZipWriter } from './zip.js';
 import { copyAll, copyOut, withTenantRead, withTenantSnapshots, type Db, type TenantScope, type Tx } from '../../platform/db.js';
 import { LANGUAGES, type Language } from '../../../contracts/domain.js';
@@ -128,11 +129,12 @@ function copyReader(
       const stream = await started[index]!.promise;
       // Each chunk as the stream was given it: in flowing mode a chunk at a time, where `read()`, and
       // so `for await`, would join every chunk the stream holds (up to READ_AHEAD_BYTES) into a copy.
+      // A statement that failed before its sheet's turn has its stream destroyed already: `finished`
+      // says so at once.
       await new Promise<void>((resolve, reject) => {
-        const fail = (err: Error) => {
+        const fail = (err: unknown) => {
           stream.off('data', onData);
-          stream.off('end', resolve);
-          reject(err);
+          reject(err as Error);
         };
         const onData = (chunk: Buffer) => {
           stream.pause();
@@ -142,8 +144,7 @@ function copyReader(
           }, fail);
         };
         stream.on('data', onData);
-        stream.once('end', resolve);
-        stream.once('error', fail);
+        finished(stream).then(resolve, fail);
       });
       pump();
       return stream.rowCount;
