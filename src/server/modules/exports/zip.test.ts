@@ -105,6 +105,25 @@ describe('the export’s zip writer', () => {
     expect((await unzip(bytes)).get('réponses.csv')!.toString()).toBe('a,b\n');
   });
 
+  it('fails, rather than waits, when its output fails midway (a full disk)', async () => {
+    let taken = 0;
+    const out = new Writable({
+      highWaterMark: 16 * 1024,
+      write(chunk: Buffer, _encoding, done) {
+        taken += chunk.length;
+        done(taken > 200_000 ? Object.assign(new Error('no space left on device'), { code: 'ENOSPC' }) : undefined);
+      },
+    });
+    out.on('error', () => {});
+    const zip = createZipWriter(out);
+    const entry = zip.stream('answers.csv');
+    const written = (async () => {
+      for (let i = 0; i < 200; i++) await entry.write(randomBytes(256 * 1024));
+      await entry.end();
+    })();
+    await expect(written).rejects.toThrow();
+  });
+
   it('refuses a second entry while one is being written', async () => {
     const { out } = sink();
     const zip = createZipWriter(out);

@@ -168,6 +168,10 @@ export function createZipWriter(out: Writable, options: ZipWriterOptions = {}) {
       });
       const deflated = once(deflate, 'end');
       deflated.catch(() => {});
+      // An output that fails (a full disk) would never ask for more: deflate, and whoever waits on
+      // it, fail with it.
+      const abandon = (err: Error) => deflate.destroy(err);
+      out.once('error', abandon);
       let crc = 0;
       let size = 0;
       /** Stretches in deflate's hands, oldest first, each with the promise of its being taken. */
@@ -210,6 +214,7 @@ export function createZipWriter(out: Writable, options: ZipWriterOptions = {}) {
           hand();
           deflate.end();
           await deflated;
+          out.off('error', abandon);
           await Promise.all(busy.map((b) => b.taken));
           stages.push(...spare, ...busy.map((b) => b.stage), ...(stage ? [stage] : []));
           const record: EntryRecord = {
